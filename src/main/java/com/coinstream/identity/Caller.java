@@ -1,0 +1,89 @@
+package com.coinstream.identity;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Who is calling, read from the verified token only: subject = user id, groups = roles,
+ * birthdate (OIDC, YYYY-MM-DD), region (ISO 3166-1 alpha-2), zoneinfo (IANA time zone).
+ */
+public record Caller(String userId, Set<String> roles, Optional<LocalDate> birthdate, String region, ZoneId zone,
+        String displayName) {
+
+    public static Caller from(JsonWebToken token, String defaultRegion) {
+        String subject = token.getSubject();
+        if (subject == null || subject.isBlank()) {
+            throw new IllegalStateException("token has no subject");
+        }
+        return new Caller(subject, Set.copyOf(token.getGroups()), birthdate(token), region(token, defaultRegion),
+                zone(token), displayName(token, subject));
+    }
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+
+    /** Adults only may buy, gift, receive gifts or cash out. A token without a birthdate is not a verified adult. */
+    public boolean isAdult(Clock clock, int adultAge) {
+        return birthdate.map(b -> Period.between(b, LocalDate.now(clock.withZone(ZoneOffset.UTC))).getYears() >= adultAge)
+                .orElse(false);
+    }
+
+    private static Optional<LocalDate> birthdate(JsonWebToken token) {
+        Object claim = token.getClaim("birthdate");
+        if (claim == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(unquote(claim.toString())));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String region(JsonWebToken token, String defaultRegion) {
+        Object claim = token.getClaim("region");
+        String value = claim == null ? "" : unquote(claim.toString()).toUpperCase(Locale.ROOT);
+        return value.matches("[A-Z]{2}") ? value : defaultRegion;
+    }
+
+    private static ZoneId zone(JsonWebToken token) {
+        Object claim = token.getClaim("zoneinfo");
+        if (claim == null) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            return ZoneId.of(unquote(claim.toString()));
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
+    }
+
+    private static String displayName(JsonWebToken token, String subject) {
+        for (String claimName : new String[] { "name", "preferred_username" }) {
+            Object claim = token.getClaim(claimName);
+            if (claim != null) {
+                String value = unquote(claim.toString()).strip();
+                if (!value.isEmpty()) {
+                    return value.length() > 64 ? value.substring(0, 64) : value;
+                }
+            }
+        }
+        return subject;
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1)
+                : value;
+    }
+}

@@ -1,0 +1,50 @@
+package com.coinstream.identity;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.UnauthorizedException;
+import io.smallrye.mutiny.Uni;
+
+/** The caller of the current request, from the verified token, with their user row ensured. */
+@RequestScoped
+public class CurrentCaller {
+    private final JsonWebToken token;
+    private final UserDirectory users;
+    private final String defaultRegion;
+    private Caller caller;
+
+    @Inject
+    public CurrentCaller(JsonWebToken token, UserDirectory users,
+            @ConfigProperty(name = "coinstream.default-region") String defaultRegion) {
+        this.token = token;
+        this.users = users;
+        this.defaultRegion = defaultRegion;
+    }
+
+    /** The caller, registered on first use. Fails with UNAUTHENTICATED when there is no valid token. */
+    public Uni<Caller> get() {
+        Caller current;
+        try {
+            current = peek();
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return users.register(current).replaceWith(current);
+    }
+
+    /** The caller without touching the database. */
+    public Caller peek() {
+        if (caller == null) {
+            if (token == null || token.getRawToken() == null || token.getSubject() == null
+                    || token.getSubject().isBlank()) {
+                throw new UnauthorizedException("Authentication required: send a valid bearer token");
+            }
+            caller = Caller.from(token, defaultRegion);
+        }
+        return caller;
+    }
+}

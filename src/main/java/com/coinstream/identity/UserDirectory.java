@@ -1,0 +1,67 @@
+package com.coinstream.identity;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** User rows: created on first authenticated use, display name and region kept current from the token. */
+@ApplicationScoped
+public class UserDirectory {
+    // Bounded memo of (id, name, region) already written, so steady traffic does not upsert per request.
+    private static final int MEMO_LIMIT = 500_000;
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private final Pool pool;
+    private final Clock clock;
+
+    public UserDirectory(Pool pool, Clock clock) {
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    public Uni<Void> register(Caller caller) {
+        String memo = caller.userId() + '\u0000' + caller.displayName() + '\u0000' + caller.region();
+        if (known.contains(memo)) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("""
+                insert into app_user (id, display_name, region, created_at) values ($1, $2, $3, $4)
+                on conflict (id) do update set display_name = excluded.display_name, region = excluded.region
+                where (app_user.display_name, app_user.region) is distinct from (excluded.display_name, excluded.region)
+                """)
+                .execute(Tuple.of(caller.userId(), caller.displayName(), caller.region(),
+                        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)))
+                .invoke(() -> {
+                    if (known.size() > MEMO_LIMIT) {
+                        known.clear();
+                    }
+                    known.add(memo);
+                })
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<UserProfile>> find(String userId) {
+        return pool.preparedQuery("select id, display_name, region from app_user where id = $1")
+                .execute(Tuple.of(userId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return Optional.empty();
+                    }
+                    var row = it.next();
+                    return Optional.of(new UserProfile(row.getString("id"), row.getString("display_name"),
+                            row.getString("region")));
+                });
+    }
+
+    public record UserProfile(String id, String displayName, String region) {
+    }
+}

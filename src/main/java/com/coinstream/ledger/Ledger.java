@@ -1,0 +1,179 @@
+package com.coinstream.ledger;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+
+/**
+ * The one money core. Every movement of coins, diamonds or cash is a journal entry written here:
+ * append-only postings plus the stored balances they change, in the caller's transaction.
+ * Balances cannot go below zero (a database CHECK), except on platform contra accounts.
+ */
+@ApplicationScoped
+public class Ledger {
+    static final String OVERDRAFT_CONSTRAINT = "balance_never_negative";
+
+    private final Accounts accounts;
+    private final Pool pool;
+    private final int hotSlots;
+
+    public Ledger(Accounts accounts, Pool pool, @ConfigProperty(name = "coinstream.ledger.hot-slots", defaultValue = "16") int hotSlots) {
+        this.accounts = accounts;
+        this.pool = pool;
+        this.hotSlots = hotSlots;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public int hotSlots() {
+        return hotSlots;
+    }
+
+    /** Resolve (and create if needed) the accounts an entry touches. Call before opening the transaction. */
+    public Uni<ReadyEntry> prepare(EntryDraft draft) {
+        List<AccountKey> keys = new ArrayList<>();
+        for (Transfer t : draft.transfers()) {
+            keys.add(t.from());
+            keys.add(t.to());
+        }
+        return accounts.ids(keys).map(ids -> new ReadyEntry(draft, ids));
+    }
+
+    /** Write a prepared entry inside the caller's transaction. Fails with {@link Overdraft} if a balance would go negative. */
+    public Uni<Long> post(SqlClient tx, ReadyEntry entry) {
+        // Net change per (account, slot); applied in key order so concurrent entries lock rows in one order.
+        Map<Long, Map<Integer, Long>> net = new TreeMap<>();
+        Map<Long, Boolean> allowNegative = new TreeMap<>();
+        List<Long> postingAccounts = new ArrayList<>();
+        List<Short> postingSlots = new ArrayList<>();
+        List<Long> postingAmounts = new ArrayList<>();
+        int slot = ThreadLocalRandom.current().nextInt(hotSlots);
+        for (Transfer t : entry.draft().transfers()) {
+            addPosting(entry, t.from(), -t.amount(), slot, net, allowNegative, postingAccounts, postingSlots, postingAmounts);
+            addPosting(entry, t.to(), t.amount(), slot, net, allowNegative, postingAccounts, postingSlots, postingAmounts);
+        }
+        List<Long> balAccounts = new ArrayList<>();
+        List<Short> balSlots = new ArrayList<>();
+        List<Long> balDeltas = new ArrayList<>();
+        List<Boolean> balAllowNegative = new ArrayList<>();
+        net.forEach((account, bySlot) -> new TreeMap<>(bySlot).forEach((s, delta) -> {
+            if (delta != 0) {
+                balAccounts.add(account);
+                balSlots.add(s.shortValue());
+                balDeltas.add(delta);
+                balAllowNegative.add(allowNegative.get(account));
+            }
+        }));
+        EntryDraft d = entry.draft();
+        Tuple args = Tuple.tuple()
+                .addString(d.kind()).addUUID(d.causeId()).addInteger(d.rateVersion()).addString(d.memo())
+                .addOffsetDateTime(OffsetDateTime.ofInstant(d.at(), ZoneOffset.UTC))
+                .addArrayOfLong(postingAccounts.toArray(Long[]::new))
+                .addArrayOfShort(postingSlots.toArray(Short[]::new))
+                .addArrayOfLong(postingAmounts.toArray(Long[]::new))
+                .addArrayOfLong(balAccounts.toArray(Long[]::new))
+                .addArrayOfShort(balSlots.toArray(Short[]::new))
+                .addArrayOfLong(balDeltas.toArray(Long[]::new))
+                .addArrayOfBoolean(balAllowNegative.toArray(Boolean[]::new));
+        return tx.preparedQuery("""
+                with entry as (
+                    insert into journal_entry (kind, cause_id, rate_version, memo, created_at)
+                    values ($1, $2, $3, $4, $5) returning id),
+                postings as (
+                    insert into posting (entry_id, account_id, slot, amount)
+                    select entry.id, p.account_id, p.slot, p.amount
+                    from entry, unnest($6::bigint[], $7::smallint[], $8::bigint[]) as p(account_id, slot, amount)),
+                balances as (
+                    insert into account_balance (account_id, slot, balance, allow_negative)
+                    select b.account_id, b.slot, b.delta, b.allow_negative
+                    from unnest($9::bigint[], $10::smallint[], $11::bigint[], $12::boolean[])
+                         as b(account_id, slot, delta, allow_negative)
+                    order by b.account_id, b.slot
+                    on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance)
+                select id from entry
+                """)
+                .execute(args)
+                .map(rows -> rows.iterator().next().getLong(0))
+                .onFailure(Ledger::isOverdraft).transform(e -> new Overdraft(((PgException) e).getDetail()));
+    }
+
+    private void addPosting(ReadyEntry entry, AccountKey key, long amount, int hotSlot, Map<Long, Map<Integer, Long>> net,
+            Map<Long, Boolean> allowNegative, List<Long> accountsOut, List<Short> slotsOut, List<Long> amountsOut) {
+        long id = entry.id(key);
+        int slot = key.purpose().hot() ? hotSlot : 0;
+        accountsOut.add(id);
+        slotsOut.add((short) slot);
+        amountsOut.add(amount);
+        net.computeIfAbsent(id, k -> new TreeMap<>()).merge(slot, amount, Long::sum);
+        allowNegative.put(id, key.purpose().allowNegative());
+    }
+
+    public static boolean isOverdraft(Throwable e) {
+        return e instanceof PgException pg && "23514".equals(pg.getSqlState())
+                && OVERDRAFT_CONSTRAINT.equals(pg.getConstraint());
+    }
+
+    /** Current balance of an account (sum of its slots); zero if it was never written. */
+    public Uni<Long> balance(SqlClient client, AccountKey key) {
+        Long id = accounts.cachedId(key);
+        Uni<Long> resolved = id != null ? Uni.createFrom().item(id) : lookup(client, key);
+        return resolved.flatMap(accountId -> accountId == null ? Uni.createFrom().item(0L)
+                : client.preparedQuery("select coalesce(sum(balance), 0) from account_balance where account_id = $1")
+                        .execute(Tuple.of(accountId)).map(rows -> rows.iterator().next().getLong(0)));
+    }
+
+    public Uni<Long> balance(AccountKey key) {
+        return balance(pool, key);
+    }
+
+    /** Balances of all of one owner's accounts that exist. */
+    public Uni<Map<AccountKey, Long>> balancesOf(String ownerId) {
+        return pool.preparedQuery("""
+                select a.purpose, a.asset, coalesce(sum(b.balance), 0) as balance
+                from ledger_account a left join account_balance b on b.account_id = a.id
+                where a.owner_id = $1 group by a.purpose, a.asset
+                """).execute(Tuple.of(ownerId)).map(rows -> {
+            Map<AccountKey, Long> result = new java.util.HashMap<>();
+            for (Row row : rows) {
+                result.put(AccountKey.user(ownerId, AccountPurpose.valueOf(row.getString("purpose")), row.getString("asset")),
+                        row.getLong("balance"));
+            }
+            return result;
+        });
+    }
+
+    private Uni<Long> lookup(SqlClient client, AccountKey key) {
+        return client.preparedQuery(
+                "select id from ledger_account where owner_id is not distinct from $1 and purpose = $2 and asset = $3")
+                .execute(Tuple.of(key.ownerId(), key.purpose().name(), key.asset()))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong(0) : null);
+    }
+
+    /** An entry whose accounts are resolved. */
+    public record ReadyEntry(EntryDraft draft, Map<AccountKey, Long> ids) {
+        long id(AccountKey key) {
+            Long id = ids.get(key);
+            if (id == null) {
+                throw new IllegalStateException("account not prepared: " + key);
+            }
+            return id;
+        }
+    }
+}

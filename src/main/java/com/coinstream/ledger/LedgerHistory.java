@@ -1,0 +1,46 @@
+package com.coinstream.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.Page;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** A user's ledger lines, newest first, by cursor. */
+@ApplicationScoped
+public class LedgerHistory {
+    private final Pool pool;
+
+    public LedgerHistory(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Page<LedgerLine>> linesOf(String ownerId, Integer first, String after) {
+        int limit = Page.size(first);
+        long before = Page.after(after);
+        return pool.preparedQuery("""
+                select p.id, p.amount, a.asset, a.purpose, e.kind, e.cause_id, e.memo, e.created_at
+                from posting p
+                join ledger_account a on a.id = p.account_id
+                join journal_entry e on e.id = p.entry_id
+                where p.account_id in (select id from ledger_account where owner_id = $1) and p.id < $2
+                order by p.id desc
+                limit $3
+                """).execute(Tuple.of(ownerId, before, limit + 1)).map(rows -> {
+            List<LedgerLine> lines = new ArrayList<>();
+            for (Row r : rows) {
+                long id = r.getLong("id");
+                lines.add(new LedgerLine(id, Page.cursor(id), r.getString("kind"), r.getString("asset"),
+                        r.getString("purpose"), r.getLong("amount"), r.getUUID("cause_id"), r.getString("memo"),
+                        r.getOffsetDateTime("created_at").toInstant()));
+            }
+            return Page.of(lines, limit, before != Long.MAX_VALUE, LedgerLine::position);
+        });
+    }
+}

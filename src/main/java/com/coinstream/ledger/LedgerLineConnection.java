@@ -1,0 +1,27 @@
+package com.coinstream.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.api.Page;
+import com.coinstream.api.PageInfo;
+
+@Type("LedgerLineConnection")
+public record LedgerLineConnection(@NonNull List<@NonNull Edge> edges, @NonNull List<@NonNull LedgerLine> nodes,
+        @NonNull PageInfo pageInfo) {
+
+    @Type("LedgerLineEdge")
+    public record Edge(@NonNull String cursor, @NonNull LedgerLine node) {
+    }
+
+    public static LedgerLineConnection of(Page<LedgerLine> page) {
+        List<Edge> edges = new ArrayList<>();
+        for (int i = 0; i < page.nodes().size(); i++) {
+            edges.add(new Edge(page.cursors().get(i), page.nodes().get(i)));
+        }
+        return new LedgerLineConnection(edges, page.nodes(), page.pageInfo());
+    }
+}

@@ -1,0 +1,17 @@
+package com.coinstream.ledger;
+
+/** One movement of {@code amount} units of one asset from one account to another. */
+public record Transfer(AccountKey from, AccountKey to, long amount) {
+
+    public Transfer {
+        if (amount <= 0) {
+            throw new IllegalArgumentException("transfer amount must be positive: " + amount);
+        }
+        if (!from.asset().equals(to.asset())) {
+            throw new IllegalArgumentException("a transfer moves one asset: " + from.asset() + " -> " + to.asset());
+        }
+        if (from.equals(to)) {
+            throw new IllegalArgumentException("a transfer needs two different accounts");
+        }
+    }
+}

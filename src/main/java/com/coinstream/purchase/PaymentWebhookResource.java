@@ -1,0 +1,140 @@
+package com.coinstream.purchase;
+
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The payment provider's webhook. The body is verified with HMAC-SHA256 over the raw bytes and the
+ * shared secret before anything is parsed; a bad signature gets 401 and changes nothing. Each event id is
+ * processed once.
+ */
+@Path("/webhooks/payments")
+public class PaymentWebhookResource {
+    public static final String SIGNATURE_HEADER = "X-Coinstream-Signature";
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final PaymentSettings settings;
+    private final PurchaseService purchases;
+    private final ObjectMapper json;
+
+    public PaymentWebhookResource(PaymentSettings settings, PurchaseService purchases, ObjectMapper json) {
+        this.settings = settings;
+        this.purchases = purchases;
+        this.json = json;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> receive(@HeaderParam(SIGNATURE_HEADER) String signature, byte[] body) {
+        if (body == null || body.length > MAX_BODY_BYTES) {
+            return reply(Response.Status.REQUEST_ENTITY_TOO_LARGE.getStatusCode(), "body too large");
+        }
+        if (!validSignature(signature, body)) {
+            return reply(Response.Status.UNAUTHORIZED.getStatusCode(), "invalid signature");
+        }
+        JsonNode event;
+        try {
+            event = json.readTree(body);
+        } catch (Exception e) {
+            return reply(Response.Status.BAD_REQUEST.getStatusCode(), "malformed JSON");
+        }
+        String eventId = text(event, "id");
+        String type = text(event, "type");
+        JsonNode data = event == null ? null : event.get("data");
+        String purchaseIdText = text(data, "purchaseId");
+        if (eventId == null || type == null || purchaseIdText == null || eventId.length() > 200) {
+            return reply(Response.Status.BAD_REQUEST.getStatusCode(), "event needs id, type and data.purchaseId");
+        }
+        UUID purchaseId;
+        try {
+            purchaseId = UUID.fromString(purchaseIdText);
+        } catch (IllegalArgumentException e) {
+            return reply(Response.Status.BAD_REQUEST.getStatusCode(), "data.purchaseId is not a purchase id");
+        }
+        var providerEvent = new PurchaseService.ProviderEvent(eventId, type);
+        return purchases.findOptional(purchaseId).flatMap(found -> {
+            if (found.isEmpty()) {
+                return reply(Response.Status.NOT_FOUND.getStatusCode(), "unknown purchase");
+            }
+            Purchase purchase = found.get();
+            return switch (type) {
+                case "payment.succeeded" -> {
+                    if (!sameAmount(purchase, data)) {
+                        yield reply(422, "amount or currency does not match the purchase");
+                    }
+                    yield purchases.settleSucceeded(purchaseId, text(data, "paymentRef"), providerEvent)
+                            .flatMap(p -> reply(Response.Status.OK.getStatusCode(), "processed"));
+                }
+                case "payment.failed" -> purchases.settleFailed(purchaseId, text(data, "reason"), providerEvent)
+                        .flatMap(p -> reply(Response.Status.OK.getStatusCode(), "processed"));
+                default -> reply(Response.Status.OK.getStatusCode(), "ignored event type");
+            };
+        });
+    }
+
+    private boolean validSignature(String header, byte[] body) {
+        if (header == null || !header.startsWith("sha256=")) {
+            return false;
+        }
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(header.substring("sha256=".length()).strip());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(given, sign(settings.webhookSecret(), body));
+    }
+
+    /** HMAC-SHA256 of the raw body: what the provider puts in the signature header as {@code sha256=<hex>}. */
+    public static byte[] sign(byte[] secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(body);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean sameAmount(Purchase purchase, JsonNode data) {
+        JsonNode amount = data.get("amountMinor");
+        String currency = text(data, "currency");
+        return amount != null && amount.canConvertToLong() && amount.asLong() == purchase.price().minorUnits()
+                && purchase.price().getCurrency().equals(currency);
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static Uni<Response> reply(int status, String message) {
+        return Uni.createFrom().item(Response.status(status)
+                .entity(Map.of("status", status < 300 ? "ok" : "rejected", "message", message))
+                .type(MediaType.APPLICATION_JSON).build());
+    }
+}

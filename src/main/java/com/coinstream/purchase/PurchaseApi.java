@@ -1,0 +1,122 @@
+package com.coinstream.purchase;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.api.Money;
+import com.coinstream.api.Payloads;
+import com.coinstream.api.UserError;
+import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.Role;
+import com.coinstream.wallet.Wallet;
+import com.coinstream.wallet.WalletService;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import com.coinstream.api.ApiSecurity;
+import io.smallrye.mutiny.Uni;
+
+@GraphQLApi
+@ApiSecurity
+public class PurchaseApi {
+    private final CurrentCaller caller;
+    private final PurchaseService purchases;
+    private final CoinPackages packages;
+    private final WalletService wallets;
+
+    public PurchaseApi(CurrentCaller caller, PurchaseService purchases, CoinPackages packages, WalletService wallets) {
+        this.caller = caller;
+        this.purchases = purchases;
+        this.packages = packages;
+        this.wallets = wallets;
+    }
+
+    @Query("coinPackages")
+    @Description("Coin packages on sale in a region (ISO 3166-1 alpha-2), cheapest first. Public.")
+    @WithSession
+    public Uni<@NonNull List<@NonNull CoinPackageView>> coinPackages(@NonNull String region) {
+        return packages.activeIn(region).map(list -> list.stream().map(CoinPackageView::of).toList());
+    }
+
+    @Query("purchase")
+    @Description("One of the caller's purchases (for example to poll a PENDING one). Null if it is not the caller's.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
+    public Uni<Purchase> purchase(@NonNull @Id String id) {
+        UUID purchaseId;
+        try {
+            purchaseId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().nullItem();
+        }
+        return caller.get().flatMap(c -> purchases.findOptional(purchaseId)
+                .map(p -> p.filter(x -> x.userId().equals(c.userId()) || c.hasRole(Role.ADMIN)).orElse(null)));
+    }
+
+    @Mutation("purchaseCoins")
+    @Description("Buy coins with real money: a package (packageId) or a custom amount (coins) at the region's base price, rounded up to the next minor unit.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR })
+    public Uni<@NonNull PurchaseCoinsPayload> purchaseCoins(@NonNull PurchaseCoinsInput input) {
+        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> purchases.purchase(c,
+                new PurchaseService.PurchaseRequest(parseId(input.packageId), input.coins, input.paymentMethodToken,
+                        input.idempotencyKey)))
+                .flatMap(p -> wallets.walletOf(c.userId(), c.region()).map(w -> PurchaseCoinsPayload.of(p, w)))),
+                e -> new PurchaseCoinsPayload(null, null, List.of(e)));
+    }
+
+    private static UUID parseId(String id) {
+        if (id == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new com.coinstream.api.Refusal(com.coinstream.api.ErrorCode.NOT_FOUND, "No such coin package", "input",
+                    "packageId");
+        }
+    }
+
+    @Input("PurchaseCoinsInput")
+    public static class PurchaseCoinsInput {
+        @Id
+        @Description("A package from coinPackages. Give this or `coins`.")
+        public String packageId;
+        @Description("A custom number of coins, priced at the region's base price. Give this or `packageId`.")
+        public java.math.BigInteger coins;
+        @NonNull
+        @Description("The payment provider's token for the card (simulated provider: pm_card_ok, pm_card_declined, pm_async).")
+        public String paymentMethodToken;
+        @NonNull
+        @Description("Client-chosen unique key (a UUID). Same key and input replays the original result.")
+        public String idempotencyKey;
+    }
+
+    @Type("PurchaseCoinsPayload")
+    public record PurchaseCoinsPayload(Purchase purchase, Wallet wallet, @NonNull List<@NonNull UserError> userErrors) {
+        static PurchaseCoinsPayload of(Purchase p, Wallet w) {
+            List<UserError> errors = Purchase.FAILED.equals(p.status())
+                    ? List.of(UserError.of(com.coinstream.api.ErrorCode.PAYMENT_DECLINED,
+                            "The payment was declined (" + p.failureReason() + "); no coins were added", "input",
+                            "paymentMethodToken"))
+                    : List.of();
+            return new PurchaseCoinsPayload(p, w, errors);
+        }
+    }
+
+    @Type("CoinPackage")
+    public record CoinPackageView(@Id @NonNull String id, long coins, @NonNull Money price, @NonNull String region) {
+        static CoinPackageView of(CoinPackage p) {
+            return new CoinPackageView(p.id.toString(), p.coins, Money.ofMinor(p.priceMinor, p.currency), p.region);
+        }
+    }
+
+}

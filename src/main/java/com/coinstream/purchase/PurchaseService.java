@@ -1,0 +1,187 @@
+package com.coinstream.purchase;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.coinstream.api.Amounts;
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Money;
+import com.coinstream.api.Refusal;
+import com.coinstream.identity.Caller;
+import com.coinstream.ledger.AccountKey;
+import com.coinstream.ledger.AccountPurpose;
+import com.coinstream.ledger.Asset;
+import com.coinstream.ledger.EntryDraft;
+import com.coinstream.ledger.Idempotency;
+import com.coinstream.ledger.Ledger;
+import com.coinstream.rates.CoinPricing;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Buying coins. A purchase is recorded PENDING first (with its idempotency key), then charged, then
+ * settled. Settlement is a conditional PENDING -> SUCCEEDED update in the same transaction as the ledger
+ * entry, so the synchronous confirmation and the webhook can race and the coins are credited once.
+ */
+@ApplicationScoped
+public class PurchaseService {
+    private static final Logger LOG = Logger.getLogger(PurchaseService.class);
+    public static final String KIND = "PURCHASE";
+    private static final int MAX_TOKEN_LENGTH = 200;
+
+    private final Pool pool;
+    private final Ledger ledger;
+    private final Idempotency idempotency;
+    private final PurchaseStore store;
+    private final CoinPackages packages;
+    private final CoinPricing pricing;
+    private final PaymentSettings payments;
+    private final Clock clock;
+    private final long maxCoins;
+    private final int adultAge;
+
+    public PurchaseService(Pool pool, Ledger ledger, Idempotency idempotency, PurchaseStore store, CoinPackages packages,
+            CoinPricing pricing, PaymentSettings payments, Clock clock,
+            @ConfigProperty(name = "coinstream.purchase.max-coins") long maxCoins,
+            @ConfigProperty(name = "coinstream.adult-age") int adultAge) {
+        this.pool = pool;
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+        this.store = store;
+        this.packages = packages;
+        this.pricing = pricing;
+        this.payments = payments;
+        this.clock = clock;
+        this.maxCoins = maxCoins;
+        this.adultAge = adultAge;
+    }
+
+    public record PurchaseRequest(UUID packageId, java.math.BigInteger coins, String paymentMethodToken, String idempotencyKey) {
+    }
+
+    private record Quote(UUID packageId, long coins, Money price) {
+    }
+
+    public Uni<Purchase> purchase(Caller caller, PurchaseRequest request) {
+        String key = Idempotency.validKey(request.idempotencyKey());
+        if (!caller.isAdult(clock, adultAge)) {
+            throw new Refusal(ErrorCode.AGE_RESTRICTED, "Buying coins requires a verified age of " + adultAge + " or over");
+        }
+        if ((request.packageId() == null) == (request.coins() == null)) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "Give exactly one of packageId or coins", "input", "packageId");
+        }
+        Long customCoins = request.coins() == null ? null
+                : Amounts.within(request.coins(), 1, maxCoins, ErrorCode.INVALID_AMOUNT, "coins", "input", "coins");
+        String token = request.paymentMethodToken();
+        if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH
+                || token.chars().anyMatch(Character::isISOControl)) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "paymentMethodToken must be 1-" + MAX_TOKEN_LENGTH + " printable characters",
+                    "input", "paymentMethodToken");
+        }
+        String hash = Idempotency.fingerprint("purchaseCoins", request.packageId(), customCoins, token);
+        return quote(caller.region(), request.packageId(), customCoins).flatMap(quote -> {
+            Instant now = clock.instant();
+            Purchase pending = new Purchase(UUID.randomUUID(), caller.userId(), quote.packageId(), Purchase.PENDING,
+                    quote.coins(), quote.price(), null, now);
+            return pool.withTransaction(tx -> idempotency.claim(tx, caller.userId(), key, "purchaseCoins", hash, pending.id(), now)
+                    .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
+                            ? store.insertPending(tx, pending, payments.gateway().name()).replaceWith(Optional.<Purchase>empty())
+                            : store.find(tx, claim.resultId())))
+                    .flatMap(replayed -> replayed.isPresent()
+                            ? Uni.createFrom().item(replayed.get())
+                            : charge(pending, token));
+        });
+    }
+
+    private Uni<Quote> quote(String region, UUID packageId, Long customCoins) {
+        if (packageId != null) {
+            return Panache.withSession(() -> packages.findById(packageId)).map(p -> {
+                if (p == null || !p.active || !p.region.equals(region)) {
+                    throw new Refusal(ErrorCode.NOT_FOUND, "No such coin package on sale in region " + region, "input",
+                            "packageId");
+                }
+                return new Quote(p.id, p.coins, Money.ofMinor(p.priceMinor, p.currency));
+            });
+        }
+        return Panache.withSession(() -> pricing.forRegion(region)).map(base -> {
+            var price = base.orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND,
+                    "Coins are not on sale in region " + region, "input", "coins"));
+            return new Quote(null, customCoins, Money.ofMinor(price.priceMinorFor(customCoins), price.currency));
+        });
+    }
+
+    private Uni<Purchase> charge(Purchase pending, String token) {
+        var request = new PaymentGateway.ChargeRequest(pending.id(), pending.price().minorUnits(), pending.price().getCurrency(), token);
+        return payments.gateway().charge(request).flatMap(result -> {
+            if (result instanceof PaymentGateway.ChargeResult.Succeeded ok) {
+                return settleSucceeded(pending.id(), ok.providerRef(), null);
+            } else if (result instanceof PaymentGateway.ChargeResult.Declined declined) {
+                return settleFailed(pending.id(), declined.reason(), null);
+            } else {
+                String ref = ((PaymentGateway.ChargeResult.Pending) result).providerRef();
+                return store.recordProviderRef(pool, pending.id(), ref).flatMap(v -> find(pending.id()));
+            }
+        });
+    }
+
+    /** A provider event to remember in the settling transaction, so a replayed webhook changes nothing. */
+    public record ProviderEvent(String eventId, String type) {
+    }
+
+    /** PENDING -> SUCCEEDED and credit the coins, exactly once however many confirmations race. */
+    public Uni<Purchase> settleSucceeded(UUID purchaseId, String providerRef, ProviderEvent event) {
+        return find(purchaseId).flatMap(purchase -> {
+            Instant now = clock.instant();
+            String currency = purchase.price().getCurrency();
+            EntryDraft draft = EntryDraft.of(KIND, purchaseId, now)
+                    .move(AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN), AccountKey.wallet(purchase.userId()),
+                            purchase.coins())
+                    .move(AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(currency)),
+                            AccountKey.user(purchase.userId(), AccountPurpose.FUNDING, Asset.cash(currency)),
+                            purchase.price().minorUnits());
+            return ledger.prepare(draft).flatMap(ready -> pool.withTransaction(tx -> firstTime(tx, event, purchaseId, now)
+                    .flatMap(first -> !first ? Uni.createFrom().voidItem()
+                            : store.markSucceeded(tx, purchaseId, providerRef, now).flatMap(settled -> settled.isEmpty()
+                                    ? Uni.createFrom().voidItem()
+                                    : ledger.post(tx, ready).flatMap(entryId -> store.recordEntry(tx, purchaseId, entryId))))))
+                    .flatMap(v -> find(purchaseId));
+        });
+    }
+
+    /** PENDING -> FAILED. Nothing was credited, so nothing is reversed. */
+    public Uni<Purchase> settleFailed(UUID purchaseId, String reason, ProviderEvent event) {
+        Instant now = clock.instant();
+        String safeReason = reason == null || reason.isBlank() ? "payment_failed"
+                : reason.replaceAll("[^A-Za-z0-9_.-]", "_").substring(0, Math.min(reason.length(), 64));
+        return pool.withTransaction(tx -> firstTime(tx, event, purchaseId, now)
+                .flatMap(first -> first ? store.markFailed(tx, purchaseId, safeReason, now) : Uni.createFrom().item(false)))
+                .invoke(changed -> {
+                    if (changed) {
+                        LOG.debugf("purchase %s failed: %s", purchaseId, safeReason);
+                    }
+                })
+                .flatMap(v -> find(purchaseId));
+    }
+
+    private Uni<Boolean> firstTime(io.vertx.mutiny.sqlclient.SqlClient tx, ProviderEvent event, UUID purchaseId, Instant now) {
+        return event == null ? Uni.createFrom().item(true)
+                : store.recordEvent(tx, payments.gateway().name(), event.eventId(), event.type(), purchaseId, now);
+    }
+
+    public Uni<Purchase> find(UUID purchaseId) {
+        return store.find(pool, purchaseId).map(p -> p.orElseThrow(() -> new IllegalStateException("purchase vanished: " + purchaseId)));
+    }
+
+    public Uni<Optional<Purchase>> findOptional(UUID purchaseId) {
+        return store.find(pool, purchaseId);
+    }
+}

@@ -1,0 +1,85 @@
+package com.coinstream.purchase;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.Money;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL for purchases. Status moves only PENDING -> SUCCEEDED or PENDING -> FAILED, by conditional update. */
+@ApplicationScoped
+public class PurchaseStore {
+    private static final String COLUMNS = "id, user_id, package_id, status, coins, price_minor, currency, failure_code, created_at";
+
+    public Uni<Void> insertPending(SqlClient tx, Purchase p, String provider) {
+        return tx.preparedQuery("""
+                insert into purchase (id, user_id, package_id, coins, price_minor, currency, status, provider, created_at, updated_at)
+                values ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $8, $8)
+                """)
+                .execute(Tuple.tuple().addUUID(p.id()).addString(p.userId()).addUUID(p.packageId()).addLong(p.coins())
+                        .addLong(p.price().minorUnits()).addString(p.price().getCurrency()).addString(provider)
+                        .addOffsetDateTime(utc(p.createdAt())))
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<Purchase>> find(SqlClient client, UUID id) {
+        return client.preparedQuery("select " + COLUMNS + " from purchase where id = $1").execute(Tuple.of(id))
+                .map(PurchaseStore::first);
+    }
+
+    /** PENDING -> SUCCEEDED. Empty when the purchase was not pending (already settled): the caller must not credit. */
+    public Uni<Optional<Purchase>> markSucceeded(SqlClient tx, UUID id, String providerRef, Instant at) {
+        return tx.preparedQuery("update purchase set status = 'SUCCEEDED', provider_ref = coalesce(provider_ref, $2), updated_at = $3 "
+                + "where id = $1 and status = 'PENDING' returning " + COLUMNS)
+                .execute(Tuple.of(id, providerRef, utc(at))).map(PurchaseStore::first);
+    }
+
+    public Uni<Boolean> markFailed(SqlClient tx, UUID id, String reason, Instant at) {
+        return tx.preparedQuery("update purchase set status = 'FAILED', failure_code = $2, updated_at = $3 "
+                + "where id = $1 and status = 'PENDING'")
+                .execute(Tuple.of(id, reason, utc(at))).map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Void> recordEntry(SqlClient tx, UUID id, long entryId) {
+        return tx.preparedQuery("update purchase set entry_id = $2 where id = $1").execute(Tuple.of(id, entryId))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> recordProviderRef(SqlClient client, UUID id, String providerRef) {
+        return client.preparedQuery("update purchase set provider_ref = $2 where id = $1 and provider_ref is null")
+                .execute(Tuple.of(id, providerRef)).replaceWithVoid();
+    }
+
+    /** Remember a provider event; false when it was already processed (a replay). */
+    public Uni<Boolean> recordEvent(SqlClient tx, String provider, String eventId, String type, UUID purchaseId, Instant at) {
+        return tx.preparedQuery("""
+                insert into payment_event (provider, event_id, event_type, purchase_id, received_at)
+                values ($1, $2, $3, $4, $5) on conflict do nothing
+                """).execute(Tuple.of(provider, eventId, type, purchaseId, utc(at))).map(rows -> rows.rowCount() == 1);
+    }
+
+    private static Optional<Purchase> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        if (!it.hasNext()) {
+            return Optional.empty();
+        }
+        Row r = it.next();
+        return Optional.of(new Purchase(r.getUUID("id"), r.getString("user_id"), r.getUUID("package_id"),
+                r.getString("status"), r.getLong("coins"), Money.ofMinor(r.getLong("price_minor"), r.getString("currency")),
+                r.getString("failure_code"), r.getOffsetDateTime("created_at").toInstant()));
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+}

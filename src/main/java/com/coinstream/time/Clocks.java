@@ -1,0 +1,20 @@
+package com.coinstream.time;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import io.quarkus.arc.DefaultBean;
+
+/** The one source of "now". Tests replace it with a clock they can move; nothing sleeps. */
+@ApplicationScoped
+public class Clocks {
+
+    @Produces
+    @DefaultBean
+    @ApplicationScoped
+    Clock systemClock() {
+        return Clock.systemUTC();
+    }
+}

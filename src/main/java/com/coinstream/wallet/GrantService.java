@@ -1,0 +1,95 @@
+package com.coinstream.wallet;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.coinstream.api.Amounts;
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Refusal;
+import com.coinstream.identity.Caller;
+import com.coinstream.identity.UserDirectory;
+import com.coinstream.ledger.AccountKey;
+import com.coinstream.ledger.AccountPurpose;
+import com.coinstream.ledger.Asset;
+import com.coinstream.ledger.EntryDraft;
+import com.coinstream.ledger.Idempotency;
+import com.coinstream.ledger.Ledger;
+import com.coinstream.ledger.LedgerEntryRef;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Admin grants of free coins (promotions, compensation), booked against the promotions account. */
+@ApplicationScoped
+public class GrantService {
+    public static final String KIND = "GRANT";
+    private static final int MAX_REASON = 500;
+
+    private final Pool pool;
+    private final Ledger ledger;
+    private final Idempotency idempotency;
+    private final UserDirectory users;
+    private final Clock clock;
+    private final long maxCoins;
+
+    public GrantService(Pool pool, Ledger ledger, Idempotency idempotency, UserDirectory users, Clock clock,
+            @ConfigProperty(name = "coinstream.grant.max-coins") long maxCoins) {
+        this.pool = pool;
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+        this.users = users;
+        this.clock = clock;
+        this.maxCoins = maxCoins;
+    }
+
+    public record Granted(String userId, LedgerEntryRef entry) {
+    }
+
+    public Uni<Granted> grant(Caller admin, String userId, java.math.BigInteger requestedCoins, String reason, String idempotencyKey) {
+        String key = Idempotency.validKey(idempotencyKey);
+        if (userId == null || userId.isBlank() || userId.length() > 128) {
+            throw new Refusal(ErrorCode.NOT_FOUND, "No such user", "input", "userId");
+        }
+        long coins = Amounts.within(requestedCoins, 1, maxCoins, ErrorCode.INVALID_AMOUNT, "coins", "input", "coins");
+        if (reason == null || reason.isBlank() || reason.length() > MAX_REASON
+                || reason.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "reason must be 1-" + MAX_REASON + " printable characters", "input",
+                    "reason");
+        }
+        String hash = Idempotency.fingerprint("grantCoins", userId, coins, reason);
+        UUID grantId = UUID.randomUUID();
+        Instant now = clock.instant();
+        EntryDraft draft = EntryDraft.of(KIND, grantId, now).memo(reason)
+                .move(AccountKey.platform(AccountPurpose.PROMOTIONS, Asset.COIN), AccountKey.wallet(userId), coins);
+        return users.find(userId)
+                .invoke(found -> {
+                    if (found.isEmpty()) {
+                        throw new Refusal(ErrorCode.NOT_FOUND, "No such user", "input", "userId");
+                    }
+                })
+                .flatMap(found -> ledger.prepare(draft))
+                .flatMap(ready -> pool.withTransaction(tx -> idempotency
+                        .claim(tx, admin.userId(), key, "grantCoins", hash, grantId, now)
+                        .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
+                                ? ledger.post(tx, ready).replaceWith(new LedgerEntryRef(grantId.toString(), KIND, reason, now))
+                                : original(tx, claim.resultId()))))
+                .map(entry -> new Granted(userId, entry));
+    }
+
+    private Uni<LedgerEntryRef> original(io.vertx.mutiny.sqlclient.SqlClient tx, UUID grantId) {
+        return tx.preparedQuery("select kind, memo, created_at from journal_entry where cause_id = $1")
+                .execute(Tuple.of(grantId))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new LedgerEntryRef(grantId.toString(), row.getString("kind"), row.getString("memo"),
+                            row.getOffsetDateTime("created_at").toInstant());
+                });
+    }
+}

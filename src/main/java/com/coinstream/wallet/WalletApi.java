@@ -1,0 +1,90 @@
+package com.coinstream.wallet;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.api.Payloads;
+import com.coinstream.api.UserError;
+import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.Role;
+import com.coinstream.identity.UserDirectory;
+import com.coinstream.ledger.LedgerEntryRef;
+import com.coinstream.ledger.LedgerHistory;
+import com.coinstream.ledger.LedgerLineConnection;
+
+import com.coinstream.api.ApiSecurity;
+import io.smallrye.mutiny.Uni;
+
+@GraphQLApi
+@ApiSecurity
+public class WalletApi {
+    private final CurrentCaller caller;
+    private final WalletService wallets;
+    private final LedgerHistory history;
+    private final GrantService grants;
+    private final UserDirectory users;
+
+    public WalletApi(CurrentCaller caller, WalletService wallets, LedgerHistory history, GrantService grants,
+            UserDirectory users) {
+        this.caller = caller;
+        this.wallets = wallets;
+        this.history = history;
+        this.grants = grants;
+        this.users = users;
+    }
+
+    @Query("wallet")
+    @Description("The caller's wallet.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
+    public Uni<@NonNull Wallet> wallet() {
+        return caller.get().flatMap(c -> wallets.walletOf(c.userId(), c.region()));
+    }
+
+    @Query("transactions")
+    @Description("The caller's ledger history, newest first. `first` is capped at 100.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
+    public Uni<@NonNull LedgerLineConnection> transactions(Integer first, String after) {
+        return caller.get().flatMap(c -> Payloads.guarded(() -> history.linesOf(c.userId(), first, after)))
+                .map(LedgerLineConnection::of);
+    }
+
+    @Mutation("grantCoins")
+    @Description("Admin: give a user free coins (promotion or compensation), booked against the promotions account.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull GrantCoinsPayload> grantCoins(@NonNull GrantCoinsInput input) {
+        return Payloads.orRefusal(caller.get()
+                .flatMap(admin -> Payloads.guarded(
+                        () -> grants.grant(admin, input.userId, input.coins, input.reason, input.idempotencyKey)))
+                .flatMap(granted -> users.find(granted.userId())
+                        .flatMap(u -> wallets.walletOf(granted.userId(), u.orElseThrow().region()))
+                        .map(w -> new GrantCoinsPayload(w, granted.entry(), List.of()))),
+                e -> new GrantCoinsPayload(null, null, List.of(e)));
+    }
+
+    @Input("GrantCoinsInput")
+    public static class GrantCoinsInput {
+        @NonNull
+        public String userId;
+        @NonNull
+        public java.math.BigInteger coins;
+        @NonNull
+        public String reason;
+        @NonNull
+        @Description("Client-chosen unique key (a UUID). Same key and input replays the original result.")
+        public String idempotencyKey;
+    }
+
+    @Type("GrantCoinsPayload")
+    public record GrantCoinsPayload(@Description("The recipient's wallet after the grant.") Wallet wallet,
+            LedgerEntryRef entry, @NonNull List<@NonNull UserError> userErrors) {
+    }
+}

@@ -1,0 +1,65 @@
+package com.coinstream.identity;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Gql;
+import com.coinstream.support.Tokens;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class IdentityTest {
+
+    @Test
+    void meComesFromTheVerifiedToken() {
+        String id = Tokens.unique("alice");
+        var me = Gql.ok(Tokens.token(id, Set.of("viewer", "creator"), "1990-01-01", "GB"), "{ me { id displayName region roles } }");
+        assertEquals(id, me.getString("data.me.id"));
+        assertEquals("GB", me.getString("data.me.region"));
+        assertEquals(List.of("creator", "viewer"), me.getList("data.me.roles"));
+    }
+
+    @Test
+    void anonymousCallerGetsUnauthenticated() {
+        var r = Gql.post(null, "{ me { id } }", null);
+        assertEquals(200, r.statusCode());
+        assertEquals("UNAUTHENTICATED", Gql.errorCode(r));
+        assertFalse(r.asString().contains("Exception"), r.asString());
+    }
+
+    @Test
+    void viewerCannotCallAdminOperations() {
+        var r = Gql.post(Tokens.viewer(Tokens.unique("v")), "{ ledgerAudit { balanced } }", null);
+        assertEquals("FORBIDDEN", Gql.errorCode(r));
+        var grant = Gql.post(Tokens.viewer(Tokens.unique("v")),
+                "mutation($input: GrantCoinsInput!) { grantCoins(input: $input) { userErrors { code } } }",
+                Gql.input("userId", "x", "coins", 5, "reason", "r", "idempotencyKey", "k"));
+        assertEquals("FORBIDDEN", Gql.errorCode(grant));
+    }
+
+    @Test
+    void devTokenEndpointMintsAUsableToken() {
+        String token = given().queryParam("sub", "devuser").queryParam("groups", "viewer")
+                .queryParam("birthdate", "1990-01-01").queryParam("region", "US")
+                .get("/dev/token").then().statusCode(200).extract().asString();
+        assertEquals("devuser", Gql.ok(token, "{ me { id } }").getString("data.me.id"));
+        given().queryParam("sub", "x").queryParam("groups", "root").get("/dev/token").then().statusCode(400);
+    }
+
+    @Test
+    void tokenSignedWithAnotherKeyIsRejected() throws Exception {
+        var generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        String forged = Tokens.builder("mallory", Set.of("admin"), Tokens.ADULT, "US").sign(generator.generateKeyPair().getPrivate());
+        var r = Gql.post(forged, "{ me { id } }", null);
+        assertTrue(r.statusCode() == 401 || "UNAUTHENTICATED".equals(Gql.errorCode(r)), r.statusCode() + " " + r.asString());
+    }
+}
