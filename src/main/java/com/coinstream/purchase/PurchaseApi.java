@@ -23,6 +23,7 @@ import com.coinstream.wallet.Wallet;
 import com.coinstream.wallet.WalletService;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import com.coinstream.api.ApiSecurity;
 import io.smallrye.mutiny.Uni;
 
@@ -33,12 +34,54 @@ public class PurchaseApi {
     private final PurchaseService purchases;
     private final CoinPackages packages;
     private final WalletService wallets;
+    private final CoinPackageAdmin packageAdmin;
 
-    public PurchaseApi(CurrentCaller caller, PurchaseService purchases, CoinPackages packages, WalletService wallets) {
+    public PurchaseApi(CurrentCaller caller, PurchaseService purchases, CoinPackages packages, WalletService wallets,
+            CoinPackageAdmin packageAdmin) {
         this.caller = caller;
         this.purchases = purchases;
         this.packages = packages;
         this.wallets = wallets;
+        this.packageAdmin = packageAdmin;
+    }
+
+    @Mutation("createCoinPackage")
+    @Description("Admin: put a new coin package on sale in a region.")
+    @RolesAllowed(Role.ADMIN)
+    @WithTransaction
+    public Uni<@NonNull CoinPackagePayload> createCoinPackage(@NonNull CreateCoinPackageInput input) {
+        return Payloads.orRefusal(Payloads.guarded(() -> packageAdmin.create(input.region, input.coins, input.price))
+                .map(p -> new CoinPackagePayload(CoinPackageView.of(p), List.of())), e -> new CoinPackagePayload(null, List.of(e)));
+    }
+
+    @Mutation("retireCoinPackage")
+    @Description("Admin: take a coin package off sale. Past purchases keep referring to it.")
+    @RolesAllowed(Role.ADMIN)
+    @WithTransaction
+    public Uni<@NonNull CoinPackagePayload> retireCoinPackage(@NonNull RetireCoinPackageInput input) {
+        return Payloads.orRefusal(Payloads.guarded(() -> packageAdmin.retire(input.packageId))
+                .map(p -> new CoinPackagePayload(CoinPackageView.of(p), List.of())), e -> new CoinPackagePayload(null, List.of(e)));
+    }
+
+    @Input("CreateCoinPackageInput")
+    public static class CreateCoinPackageInput {
+        @NonNull
+        public String region;
+        @NonNull
+        public java.math.BigInteger coins;
+        @NonNull
+        public com.coinstream.api.MoneyInput price;
+    }
+
+    @Input("RetireCoinPackageInput")
+    public static class RetireCoinPackageInput {
+        @NonNull
+        @Id
+        public String packageId;
+    }
+
+    @Type("CoinPackagePayload")
+    public record CoinPackagePayload(CoinPackageView coinPackage, @NonNull List<@NonNull UserError> userErrors) {
     }
 
     @Query("coinPackages")
@@ -113,9 +156,9 @@ public class PurchaseApi {
     }
 
     @Type("CoinPackage")
-    public record CoinPackageView(@Id @NonNull String id, long coins, @NonNull Money price, @NonNull String region) {
+    public record CoinPackageView(@Id @NonNull String id, long coins, @NonNull Money price, @NonNull String region, boolean active) {
         static CoinPackageView of(CoinPackage p) {
-            return new CoinPackageView(p.id.toString(), p.coins, Money.ofMinor(p.priceMinor, p.currency), p.region);
+            return new CoinPackageView(p.id.toString(), p.coins, Money.ofMinor(p.priceMinor, p.currency), p.region, p.active);
         }
     }
 

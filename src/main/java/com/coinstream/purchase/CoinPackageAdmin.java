@@ -1,0 +1,64 @@
+package com.coinstream.purchase;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.Amounts;
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Money;
+import com.coinstream.api.MoneyInput;
+import com.coinstream.api.Refusal;
+
+import io.smallrye.mutiny.Uni;
+
+/** Admin changes to the coin packages on sale. Packages are never deleted: a retired package stays for history. */
+@ApplicationScoped
+public class CoinPackageAdmin {
+    static final long MAX_PACKAGE_COINS = 10_000_000;
+    private final CoinPackages packages;
+    private final Clock clock;
+
+    public CoinPackageAdmin(CoinPackages packages, Clock clock) {
+        this.packages = packages;
+        this.clock = clock;
+    }
+
+    public Uni<CoinPackage> create(String region, BigInteger coins, MoneyInput price) {
+        if (region == null || !region.matches("[A-Z]{2}")) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "region must be an ISO 3166-1 alpha-2 code", "input", "region");
+        }
+        long amount = Amounts.within(coins, 1, MAX_PACKAGE_COINS, ErrorCode.INVALID_AMOUNT, "coins", "input", "coins");
+        if (price == null) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "price is required", "input", "price");
+        }
+        Money money = price.toPositiveMoney("input", "price");
+        CoinPackage p = new CoinPackage();
+        p.id = UUID.randomUUID();
+        p.region = region;
+        p.coins = amount;
+        p.priceMinor = money.minorUnits();
+        p.currency = money.getCurrency();
+        p.active = true;
+        p.createdAt = clock.instant();
+        return packages.persist(p);
+    }
+
+    public Uni<CoinPackage> retire(String packageId) {
+        UUID id;
+        try {
+            id = UUID.fromString(packageId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Refusal(ErrorCode.NOT_FOUND, "No such coin package", "input", "packageId");
+        }
+        return packages.findById(id).map(p -> {
+            if (p == null) {
+                throw new Refusal(ErrorCode.NOT_FOUND, "No such coin package", "input", "packageId");
+            }
+            p.active = false;
+            return p;
+        });
+    }
+}
