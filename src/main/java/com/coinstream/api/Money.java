@@ -7,26 +7,35 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
-/** Real money: held as integer minor units, shown as an exact decimal string plus ISO 4217 currency. */
+/**
+ * Real money as an exact decimal and an ISO 4217 currency. Balances and prices are whole minor units;
+ * only published rates (a diamond is worth USD 0.005) may carry finer decimals.
+ */
 @Type("Money")
 @Description("An exact amount of real money. `amount` is a decimal string (for example \"4.99\"); never a float.")
 public final class Money {
-    private final long minorUnits;
+    private final BigDecimal amount;
     private final String currency;
 
-    private Money(long minorUnits, String currency) {
-        this.minorUnits = minorUnits;
+    private Money(BigDecimal amount, String currency) {
+        this.amount = amount;
         this.currency = currency;
     }
 
     public static Money ofMinor(long minorUnits, String currency) {
-        return new Money(minorUnits, currency);
+        return new Money(BigDecimal.valueOf(minorUnits, fractionDigits(currency)), currency);
+    }
+
+    /** An exact amount that may be finer than the currency's minor unit (rates only). */
+    public static Money exact(BigDecimal amount, String currency) {
+        BigDecimal scaled = amount.scale() < fractionDigits(currency) ? amount.setScale(fractionDigits(currency)) : amount;
+        return new Money(scaled, currency);
     }
 
     @NonNull
     @Description("Decimal amount in the currency's major unit, for example \"4.99\".")
     public String getAmount() {
-        return BigDecimal.valueOf(minorUnits, fractionDigits(currency)).toPlainString();
+        return amount.toPlainString();
     }
 
     @NonNull
@@ -35,8 +44,9 @@ public final class Money {
         return currency;
     }
 
+    /** Whole minor units; fails for a rate finer than the currency's minor unit. */
     public long minorUnits() {
-        return minorUnits;
+        return amount.movePointRight(fractionDigits(currency)).longValueExact();
     }
 
     public static int fractionDigits(String currency) {

@@ -28,16 +28,19 @@ public class UserDirectory {
     }
 
     public Uni<Void> register(Caller caller) {
-        String memo = caller.userId() + '\u0000' + caller.displayName() + '\u0000' + caller.region();
+        String memo = caller.userId() + '\u0000' + caller.displayName() + '\u0000' + caller.region() + '\u0000'
+                + caller.birthdate().map(Object::toString).orElse("");
         if (known.contains(memo)) {
             return Uni.createFrom().voidItem();
         }
         return pool.preparedQuery("""
-                insert into app_user (id, display_name, region, created_at) values ($1, $2, $3, $4)
-                on conflict (id) do update set display_name = excluded.display_name, region = excluded.region
-                where (app_user.display_name, app_user.region) is distinct from (excluded.display_name, excluded.region)
+                insert into app_user (id, display_name, region, birthdate, created_at) values ($1, $2, $3, $4, $5)
+                on conflict (id) do update set display_name = excluded.display_name, region = excluded.region,
+                    birthdate = excluded.birthdate
+                where (app_user.display_name, app_user.region, app_user.birthdate)
+                    is distinct from (excluded.display_name, excluded.region, excluded.birthdate)
                 """)
-                .execute(Tuple.of(caller.userId(), caller.displayName(), caller.region(),
+                .execute(Tuple.of(caller.userId(), caller.displayName(), caller.region(), caller.birthdate().orElse(null),
                         OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)))
                 .invoke(() -> {
                     if (known.size() > MEMO_LIMIT) {
@@ -49,7 +52,7 @@ public class UserDirectory {
     }
 
     public Uni<Optional<UserProfile>> find(String userId) {
-        return pool.preparedQuery("select id, display_name, region from app_user where id = $1")
+        return pool.preparedQuery("select id, display_name, region, birthdate from app_user where id = $1")
                 .execute(Tuple.of(userId))
                 .map(rows -> {
                     var it = rows.iterator();
@@ -58,10 +61,22 @@ public class UserDirectory {
                     }
                     var row = it.next();
                     return Optional.of(new UserProfile(row.getString("id"), row.getString("display_name"),
-                            row.getString("region")));
+                            row.getString("region"), Optional.ofNullable(row.getLocalDate("birthdate"))));
                 });
     }
 
-    public record UserProfile(String id, String displayName, String region) {
+    /** Public profiles of many users in one statement. */
+    public Uni<java.util.Map<String, PublicProfile>> profiles(java.util.List<String> ids) {
+        return pool.preparedQuery("select id, display_name from app_user where id = any($1)")
+                .execute(Tuple.of(ids.toArray(String[]::new))).map(rows -> {
+                    java.util.Map<String, PublicProfile> found = new java.util.HashMap<>();
+                    for (var r : rows) {
+                        found.put(r.getString("id"), new PublicProfile(r.getString("id"), r.getString("display_name")));
+                    }
+                    return found;
+                });
+    }
+
+    public record UserProfile(String id, String displayName, String region, Optional<java.time.LocalDate> birthdate) {
     }
 }

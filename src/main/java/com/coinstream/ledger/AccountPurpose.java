@@ -10,13 +10,23 @@ public enum AccountPurpose {
     WALLET(false, false, false),
     /** Real money a user has paid in, per currency (the wallet's "moneyPaid"). */
     FUNDING(false, false, false),
+    /** A creator's diamonds from gifts, not yet past the hold period. Credited by every gift: hot. */
+    DIAMONDS_PENDING(false, false, true),
+    /** A creator's diamonds that may be cashed out. */
+    DIAMONDS_AVAILABLE(false, false, false),
+    /** A creator's diamonds in a payout that is not finished. */
+    DIAMONDS_IN_PAYOUT(false, false, false),
 
     /** Coins in circulation, negated: minted on purchase/grant, returned when spent. */
     COIN_ISSUANCE(true, true, true),
     /** Coins given away by the platform (promotions, compensation), negated. */
     PROMOTIONS(true, true, false),
     /** Cash received from the payment processor, negated, per currency. */
-    PAYMENT_CLEARING(true, true, false);
+    PAYMENT_CLEARING(true, true, false),
+    /** Diamond-units created when coins are spent on gifts, negated (one unit per coin spent). */
+    DIAMOND_ISSUANCE(true, true, true),
+    /** The platform's share of gifts, in diamond-units (the remainder after the creator's whole diamonds). */
+    COMMISSION(true, false, true);
 
     private final boolean platform;
     private final boolean allowNegative;

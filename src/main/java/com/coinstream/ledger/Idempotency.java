@@ -78,19 +78,27 @@ public class Idempotency {
                 .execute(Tuple.of(ownerId, key, operation, requestHash, resultId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
                 .flatMap(inserted -> inserted.iterator().hasNext()
                         ? Uni.createFrom().item(new Claim(Outcome.NEW, resultId))
-                        : existing(tx, ownerId, key, operation, requestHash));
+                        : previous(tx, ownerId, key, operation, requestHash).map(java.util.Optional::orElseThrow));
     }
 
-    private Uni<Claim> existing(SqlClient tx, String ownerId, String key, String operation, String requestHash) {
-        return tx.preparedQuery("select operation, request_hash, result_id from idempotency_key where owner_id = $1 and key = $2")
+    /**
+     * The earlier use of {@code key} by {@code ownerId}: empty if unused, a REPLAY of the same request, or a
+     * refusal with IDEMPOTENCY_KEY_REUSED when it was used for a different request.
+     */
+    public Uni<java.util.Optional<Claim>> previous(SqlClient client, String ownerId, String key, String operation,
+            String requestHash) {
+        return client.preparedQuery("select operation, request_hash, result_id from idempotency_key where owner_id = $1 and key = $2")
                 .execute(Tuple.of(ownerId, key))
                 .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return java.util.Optional.empty();
+                    }
                     Row row = rows.iterator().next();
                     if (!operation.equals(row.getString("operation")) || !requestHash.equals(row.getString("request_hash"))) {
                         throw new Refusal(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                                 "This idempotencyKey was already used for a different request", "input", "idempotencyKey");
                     }
-                    return new Claim(Outcome.REPLAY, row.getUUID("result_id"));
+                    return java.util.Optional.of(new Claim(Outcome.REPLAY, row.getUUID("result_id")));
                 });
     }
 }

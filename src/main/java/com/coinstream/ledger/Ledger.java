@@ -159,6 +159,21 @@ public class Ledger {
         });
     }
 
+    /** Balances of one purpose for many owners, in one statement. */
+    public Uni<Map<AccountKey, Long>> balancesOf(List<String> ownerIds, AccountPurpose purpose) {
+        return pool.preparedQuery("""
+                select a.owner_id, a.asset, coalesce(sum(b.balance), 0) as balance
+                from ledger_account a left join account_balance b on b.account_id = a.id
+                where a.owner_id = any($1) and a.purpose = $2 group by a.owner_id, a.asset
+                """).execute(Tuple.of(ownerIds.toArray(String[]::new), purpose.name())).map(rows -> {
+            Map<AccountKey, Long> result = new java.util.HashMap<>();
+            for (Row row : rows) {
+                result.put(AccountKey.user(row.getString("owner_id"), purpose, row.getString("asset")), row.getLong("balance"));
+            }
+            return result;
+        });
+    }
+
     private Uni<Long> lookup(SqlClient client, AccountKey key) {
         return client.preparedQuery(
                 "select id from ledger_account where owner_id is not distinct from $1 and purpose = $2 and asset = $3")

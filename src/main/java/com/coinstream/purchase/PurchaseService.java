@@ -21,7 +21,7 @@ import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.EntryDraft;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.ledger.Ledger;
-import com.coinstream.rates.CoinPricing;
+import com.coinstream.rates.RateBook;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -43,14 +43,14 @@ public class PurchaseService {
     private final Idempotency idempotency;
     private final PurchaseStore store;
     private final CoinPackages packages;
-    private final CoinPricing pricing;
+    private final RateBook rates;
     private final PaymentSettings payments;
     private final Clock clock;
     private final long maxCoins;
     private final int adultAge;
 
     public PurchaseService(Pool pool, Ledger ledger, Idempotency idempotency, PurchaseStore store, CoinPackages packages,
-            CoinPricing pricing, PaymentSettings payments, Clock clock,
+            RateBook rates, PaymentSettings payments, Clock clock,
             @ConfigProperty(name = "coinstream.purchase.max-coins") long maxCoins,
             @ConfigProperty(name = "coinstream.adult-age") int adultAge) {
         this.pool = pool;
@@ -58,7 +58,7 @@ public class PurchaseService {
         this.idempotency = idempotency;
         this.store = store;
         this.packages = packages;
-        this.pricing = pricing;
+        this.rates = rates;
         this.payments = payments;
         this.clock = clock;
         this.maxCoins = maxCoins;
@@ -112,11 +112,9 @@ public class PurchaseService {
                 return new Quote(p.id, p.coins, Money.ofMinor(p.priceMinor, p.currency));
             });
         }
-        return Panache.withSession(() -> pricing.forRegion(region)).map(base -> {
-            var price = base.orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND,
-                    "Coins are not on sale in region " + region, "input", "coins"));
-            return new Quote(null, customCoins, Money.ofMinor(price.priceMinorFor(customCoins), price.currency));
-        });
+        var price = rates.current(clock.instant()).coinPrice(region).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND,
+                "Coins are not on sale in region " + region, "input", "coins"));
+        return Uni.createFrom().item(new Quote(null, customCoins, Money.ofMinor(price.priceMinorFor(customCoins), price.currency())));
     }
 
     private Uni<Purchase> charge(Purchase pending, String token) {
@@ -152,7 +150,8 @@ public class PurchaseService {
                     .flatMap(first -> !first ? Uni.createFrom().voidItem()
                             : store.markSucceeded(tx, purchaseId, providerRef, now).flatMap(settled -> settled.isEmpty()
                                     ? Uni.createFrom().voidItem()
-                                    : ledger.post(tx, ready).flatMap(entryId -> store.recordEntry(tx, purchaseId, entryId))))))
+                                    : ledger.post(tx, ready).flatMap(entryId -> store.recordEntry(tx, purchaseId, entryId))
+                                            .call(() -> store.addToStats(tx, settled.get()))))))
                     .flatMap(v -> find(purchaseId));
         });
     }

@@ -60,6 +60,15 @@ public class PurchaseStore {
                 .execute(Tuple.of(id, providerRef)).replaceWithVoid();
     }
 
+    /** Coins bought and money paid per user and currency: the weighted-average price of their coins. */
+    public Uni<Void> addToStats(SqlClient tx, Purchase p) {
+        return tx.preparedQuery("""
+                insert into purchase_stats (user_id, currency, coins_bought, money_paid_minor) values ($1, $2, $3, $4)
+                on conflict (user_id, currency) do update set coins_bought = purchase_stats.coins_bought + excluded.coins_bought,
+                    money_paid_minor = purchase_stats.money_paid_minor + excluded.money_paid_minor
+                """).execute(Tuple.of(p.userId(), p.price().getCurrency(), p.coins(), p.price().minorUnits())).replaceWithVoid();
+    }
+
     /** Remember a provider event; false when it was already processed (a replay). */
     public Uni<Boolean> recordEvent(SqlClient tx, String provider, String eventId, String type, UUID purchaseId, Instant at) {
         return tx.preparedQuery("""

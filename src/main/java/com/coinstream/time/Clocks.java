@@ -15,6 +15,7 @@ public class Clocks {
     @DefaultBean
     @ApplicationScoped
     Clock systemClock() {
-        return Clock.systemUTC();
+        // PostgreSQL keeps microseconds: tick in microseconds so a returned time equals the stored one.
+        return Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1000));
     }
 }

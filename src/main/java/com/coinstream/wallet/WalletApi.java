@@ -10,8 +10,10 @@ import org.eclipse.microprofile.graphql.Input;
 import org.eclipse.microprofile.graphql.Mutation;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
+import com.coinstream.api.Money;
 import com.coinstream.api.Payloads;
 import com.coinstream.api.UserError;
 import com.coinstream.identity.CurrentCaller;
@@ -47,6 +49,18 @@ public class WalletApi {
     @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
     public Uni<@NonNull Wallet> wallet() {
         return caller.get().flatMap(c -> wallets.walletOf(c.userId(), c.region()));
+    }
+
+    @Description("Real money paid in for coins, in the owner's regional currency.")
+    public Uni<@NonNull List<@NonNull Money>> moneyPaid(@Source List<Wallet> wallets) {
+        return this.wallets.moneyPaid(wallets.stream().map(Wallet::userId).distinct().toList())
+                .map(paid -> wallets.stream().map(w -> WalletService.primary(w, paid.getOrDefault(w.userId(), List.of()))).toList());
+    }
+
+    @Description("Real money paid in, per currency (when purchases were made in several).")
+    public Uni<@NonNull List<@NonNull List<@NonNull Money>>> moneyPaidByCurrency(@Source List<Wallet> wallets) {
+        return this.wallets.moneyPaid(wallets.stream().map(Wallet::userId).distinct().toList())
+                .map(paid -> wallets.stream().map(w -> paid.getOrDefault(w.userId(), List.of())).toList());
     }
 
     @Query("transactions")

@@ -10,7 +10,7 @@ import com.coinstream.api.Money;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Ledger;
-import com.coinstream.rates.RegionCurrency;
+import com.coinstream.rates.RateBook;
 
 import io.smallrye.mutiny.Uni;
 
@@ -18,37 +18,38 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WalletService {
     private final Ledger ledger;
-    private final RegionCurrency regionCurrency;
+    private final RateBook rates;
+    private final java.time.Clock clock;
 
-    public WalletService(Ledger ledger, RegionCurrency regionCurrency) {
+    public WalletService(Ledger ledger, RateBook rates, java.time.Clock clock) {
         this.ledger = ledger;
-        this.regionCurrency = regionCurrency;
+        this.rates = rates;
+        this.clock = clock;
     }
 
     public Uni<Wallet> walletOf(String userId, String region) {
-        return regionCurrency.of(region).flatMap(currency -> ledger.balancesOf(userId).map(b -> toWallet(b, currency)));
+        String currency = rates.current(clock.instant()).currencyOf(region);
+        return ledger.balance(AccountKey.wallet(userId)).map(coins -> new Wallet(userId, currency, coins));
     }
 
-    private static Wallet toWallet(Map<AccountKey, Long> balances, String regionCurrency) {
-        long coins = 0;
-        List<Money> paid = new ArrayList<>();
-        Money primary = Money.ofMinor(0, regionCurrency);
-        for (var e : balances.entrySet()) {
-            AccountPurpose purpose = e.getKey().purpose();
-            if (purpose == AccountPurpose.WALLET) {
-                coins = e.getValue();
-            } else if (purpose == AccountPurpose.FUNDING) {
-                Money money = Money.ofMinor(e.getValue(), e.getKey().asset());
-                paid.add(money);
-                if (e.getKey().asset().equals(regionCurrency)) {
-                    primary = money;
-                }
+    /** Real money each wallet's owner has paid in, per currency, in one statement. */
+    public Uni<Map<String, List<Money>>> moneyPaid(List<String> userIds) {
+        return ledger.balancesOf(userIds, AccountPurpose.FUNDING).map(byUser -> {
+            Map<String, List<Money>> paid = new java.util.HashMap<>();
+            byUser.forEach((key, minor) -> paid.computeIfAbsent(key.ownerId(), k -> new ArrayList<>())
+                    .add(Money.ofMinor(minor, key.asset())));
+            paid.values().forEach(list -> list.sort(java.util.Comparator.comparing(Money::getCurrency)));
+            return paid;
+        });
+    }
+
+    /** The wallet's regional currency amount, or the only currency paid in, or zero. */
+    public static Money primary(Wallet wallet, List<Money> paid) {
+        for (Money m : paid) {
+            if (m.getCurrency().equals(wallet.currency())) {
+                return m;
             }
         }
-        if (paid.size() == 1 && primary.minorUnits() == 0) {
-            primary = paid.get(0);
-        }
-        paid.sort(java.util.Comparator.comparing(Money::getCurrency));
-        return new Wallet(coins, primary, paid);
+        return paid.size() == 1 ? paid.get(0) : Money.ofMinor(0, wallet.currency());
     }
 }

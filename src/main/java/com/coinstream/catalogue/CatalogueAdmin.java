@@ -1,0 +1,118 @@
+package com.coinstream.catalogue;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.Amounts;
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Refusal;
+import com.coinstream.events.ClusterEvents;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Admin changes to the gift catalogue. A price change never touches gifts already sent. */
+@ApplicationScoped
+public class CatalogueAdmin {
+    static final long MAX_GIFT_COINS = 1_000_000;
+    private final GiftCatalogue catalogue;
+    private final Pool pool;
+    private final Clock clock;
+
+    public CatalogueAdmin(GiftCatalogue catalogue, Pool pool, Clock clock) {
+        this.catalogue = catalogue;
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    public record GiftChange(String name, BigInteger coins, Integer tier, String animationKey, List<String> regions,
+            Instant activeFrom, Instant activeUntil) {
+    }
+
+    /** Must run inside a Panache transaction. */
+    public Uni<Gift> create(GiftChange change) {
+        Gift g = new Gift();
+        g.id = UUID.randomUUID();
+        g.createdAt = clock.instant();
+        g.activeFrom = change.activeFrom() == null ? g.createdAt : change.activeFrom();
+        if (change.name() == null || change.coins() == null || change.tier() == null || change.animationKey() == null) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "name, coins, tier and animationKey are required", "input");
+        }
+        apply(g, change);
+        return catalogue.persist(g);
+    }
+
+    /** Must run inside a Panache transaction. */
+    public Uni<Gift> update(String giftId, GiftChange change) {
+        UUID id = parse(giftId);
+        return catalogue.findById(id).map(g -> {
+            if (g == null) {
+                throw new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftId");
+            }
+            apply(g, change);
+            return g;
+        });
+    }
+
+    /** After the transaction commits: every instance reloads its catalogue. */
+    public Uni<Void> published() {
+        return pool.preparedQuery("select pg_notify($1, 'changed')").execute(Tuple.of(ClusterEvents.CATALOGUE))
+                .replaceWithVoid().call(catalogue::reload);
+    }
+
+    private void apply(Gift g, GiftChange c) {
+        if (c.name() != null) {
+            if (c.name().isBlank() || c.name().length() > 64 || c.name().chars().anyMatch(Character::isISOControl)) {
+                throw new Refusal(ErrorCode.INVALID_INPUT, "name must be 1-64 printable characters", "input", "name");
+            }
+            g.name = c.name().strip();
+        }
+        if (c.coins() != null) {
+            g.coins = Amounts.within(c.coins(), 1, MAX_GIFT_COINS, ErrorCode.INVALID_AMOUNT, "coins", "input", "coins");
+        }
+        if (c.tier() != null) {
+            if (c.tier() < 1 || c.tier() > 10) {
+                throw new Refusal(ErrorCode.INVALID_INPUT, "tier must be between 1 and 10", "input", "tier");
+            }
+            g.tier = c.tier();
+        }
+        if (c.animationKey() != null) {
+            if (!c.animationKey().matches("[A-Za-z0-9._/-]{1,128}")) {
+                throw new Refusal(ErrorCode.INVALID_INPUT, "animationKey must be 1-128 of [A-Za-z0-9._/-]", "input", "animationKey");
+            }
+            g.animationKey = c.animationKey();
+        }
+        if (c.regions() != null) {
+            if (c.regions().size() > 250 || c.regions().stream().anyMatch(r -> r == null || !r.matches("[A-Z]{2}"))) {
+                throw new Refusal(ErrorCode.INVALID_INPUT, "regions must be ISO 3166-1 alpha-2 codes", "input", "regions");
+            }
+            g.regions = c.regions().stream().distinct().sorted().toArray(String[]::new);
+        } else if (g.regions == null) {
+            g.regions = new String[0];
+        }
+        if (c.activeFrom() != null) {
+            g.activeFrom = c.activeFrom();
+        }
+        if (c.activeUntil() != null) {
+            g.activeUntil = c.activeUntil();
+        }
+        if (g.activeUntil != null && !g.activeUntil.isAfter(g.activeFrom)) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "activeUntil must be after activeFrom", "input", "activeUntil");
+        }
+        g.updatedAt = clock.instant();
+    }
+
+    static UUID parse(String giftId) {
+        try {
+            return UUID.fromString(giftId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftId");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package com.coinstream.catalogue;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.api.ApiSecurity;
+import com.coinstream.api.Payloads;
+import com.coinstream.api.UserError;
+import com.coinstream.identity.Role;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+@GraphQLApi
+@ApiSecurity
+public class CatalogueApi {
+    private final GiftCatalogue catalogue;
+    private final CatalogueAdmin admin;
+    private final Clock clock;
+
+    public CatalogueApi(GiftCatalogue catalogue, CatalogueAdmin admin, Clock clock) {
+        this.catalogue = catalogue;
+        this.admin = admin;
+        this.clock = clock;
+    }
+
+    @Query("giftCatalogue")
+    @Description("Gifts that can be sent now in a region (ISO 3166-1 alpha-2), cheapest first. Public.")
+    public @NonNull List<@NonNull CatalogueGift> giftCatalogue(@NonNull String region) {
+        return catalogue.available(region, clock.instant());
+    }
+
+    @Mutation("createGift")
+    @Description("Admin: add a gift to the catalogue.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull GiftPayload> createGift(@NonNull GiftInput input) {
+        return change(() -> admin.create(input.toChange()));
+    }
+
+    @Mutation("updateGift")
+    @Description("Admin: change a gift (price, window, regions...). Gifts already sent keep the price they were sent at. Retire a gift by setting activeUntil.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull GiftPayload> updateGift(@NonNull UpdateGiftInput input) {
+        return change(() -> admin.update(input.giftId, input.toChange()));
+    }
+
+    private Uni<GiftPayload> change(java.util.function.Supplier<Uni<Gift>> work) {
+        return Payloads.orRefusal(Panache.withTransaction(() -> Payloads.guarded(work)).map(CatalogueGift::of)
+                .call(g -> admin.published()).map(g -> new GiftPayload(g, List.of())), e -> new GiftPayload(null, List.of(e)));
+    }
+
+    @Input("GiftInput")
+    public static class GiftInput {
+        @NonNull
+        public String name;
+        @NonNull
+        public BigInteger coins;
+        @NonNull
+        public Integer tier;
+        @NonNull
+        public String animationKey;
+        @Description("Regions where it can be sent; empty or absent = everywhere.")
+        public List<@NonNull String> regions;
+        public Instant activeFrom;
+        public Instant activeUntil;
+
+        CatalogueAdmin.GiftChange toChange() {
+            return new CatalogueAdmin.GiftChange(name, coins, tier, animationKey, regions, activeFrom, activeUntil);
+        }
+    }
+
+    @Input("UpdateGiftInput")
+    public static class UpdateGiftInput {
+        @NonNull
+        @Id
+        public String giftId;
+        public String name;
+        public BigInteger coins;
+        public Integer tier;
+        public String animationKey;
+        public List<@NonNull String> regions;
+        public Instant activeFrom;
+        public Instant activeUntil;
+
+        CatalogueAdmin.GiftChange toChange() {
+            return new CatalogueAdmin.GiftChange(name, coins, tier, animationKey, regions, activeFrom, activeUntil);
+        }
+    }
+
+    @Type("GiftPayload")
+    public record GiftPayload(CatalogueGift gift, @NonNull List<@NonNull UserError> userErrors) {
+    }
+}

@@ -1,0 +1,75 @@
+package com.coinstream.catalogue;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.coinstream.events.ClusterEvents;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * The gift catalogue. Held in memory for the gift hot path (it is small), reloaded when any instance
+ * changes it (LISTEN/NOTIFY) and every 30 s as a safety net.
+ */
+@ApplicationScoped
+public class GiftCatalogue implements PanacheRepositoryBase<Gift, UUID> {
+    private volatile Map<UUID, CatalogueGift> gifts = Map.of();
+    private final Pool pool;
+
+    public GiftCatalogue(Pool pool) {
+        this.pool = pool;
+    }
+
+    void load(@Observes StartupEvent ignored, ClusterEvents events) {
+        events.on(ClusterEvents.CATALOGUE, payload -> reload().subscribe().with(v -> { }, e -> { }));
+        reload().await().indefinitely();
+    }
+
+    @Scheduled(every = "30s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refresh() {
+        return reload();
+    }
+
+    public Uni<Void> reload() {
+        return pool.query("select id, name, coins, tier, animation_key, regions, active_from, active_until from gift").execute()
+                .map(rows -> {
+                    Map<UUID, CatalogueGift> loaded = new java.util.HashMap<>();
+                    for (Row r : rows) {
+                        UUID id = r.getUUID("id");
+                        String[] regions = r.getArrayOfStrings("regions");
+                        loaded.put(id, new CatalogueGift(id, id.toString(), r.getString("name"), r.getLong("coins"),
+                                r.getInteger("tier"), r.getString("animation_key"), regions == null ? List.of() : List.of(regions),
+                                r.getOffsetDateTime("active_from").toInstant(),
+                                r.getOffsetDateTime("active_until") == null ? null : r.getOffsetDateTime("active_until").toInstant()));
+                    }
+                    gifts = Map.copyOf(loaded);
+                    return null;
+                });
+    }
+
+    public Optional<CatalogueGift> find(UUID id) {
+        return Optional.ofNullable(gifts.get(id));
+    }
+
+    public Map<UUID, CatalogueGift> snapshot() {
+        return gifts;
+    }
+
+    /** Gifts a viewer in {@code region} can send at {@code at}, cheapest first. */
+    public List<CatalogueGift> available(String region, Instant at) {
+        return gifts.values().stream().filter(g -> g.activeAt(at) && g.availableIn(region))
+                .sorted(Comparator.comparingLong(CatalogueGift::coins).thenComparing(CatalogueGift::name)).toList();
+    }
+}

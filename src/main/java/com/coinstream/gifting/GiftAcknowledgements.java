@@ -1,0 +1,90 @@
+package com.coinstream.gifting;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Refusal;
+import com.coinstream.catalogue.GiftCatalogue;
+import com.coinstream.events.ClusterEvents;
+import com.coinstream.identity.Caller;
+import com.coinstream.identity.UserDirectory;
+import com.coinstream.live.LiveStreams;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** A creator thanks a gifter: recorded on the gift and published to the stream's feed again. */
+@ApplicationScoped
+public class GiftAcknowledgements {
+    private final GiftEvents events;
+    private final GiftCatalogue catalogue;
+    private final UserDirectory users;
+    private final LiveStreams streams;
+    private final Pool pool;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public GiftAcknowledgements(GiftEvents events, GiftCatalogue catalogue, UserDirectory users, LiveStreams streams, Pool pool,
+            ObjectMapper json, Clock clock) {
+        this.events = events;
+        this.catalogue = catalogue;
+        this.users = users;
+        this.streams = streams;
+        this.pool = pool;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public Uni<GiftEvent> acknowledge(Caller creator, String giftEventId) {
+        UUID id;
+        try {
+            id = UUID.fromString(giftEventId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw notFound();
+        }
+        return events.acknowledge(creator.userId(), id, clock.instant())
+                .map(found -> found.orElseThrow(GiftAcknowledgements::notFound))
+                .flatMap(receipt -> users.profiles(List.of(receipt.senderId()))
+                        .flatMap(profiles -> streams.totals(List.of(receipt.streamId())).map(totals -> {
+                            var gift = catalogue.find(receipt.giftId());
+                            return new GiftEvent(receipt.streamId(), receipt.giftId(), gift.map(g -> g.name()).orElse(""),
+                                    receipt.unitCoins(), receipt.id(), receipt.streamId().toString(), receipt.quantity(),
+                                    receipt.coins(), profiles.get(receipt.senderId()).displayName(),
+                                    totals.containsKey(receipt.streamId()) ? totals.get(receipt.streamId()).coins() : 0,
+                                    receipt.createdAt(), receipt.acknowledgedAt());
+                        })))
+                .call(this::publish);
+    }
+
+    private Uni<Void> publish(GiftEvent e) {
+        Map<String, Object> payload = new java.util.HashMap<>();
+        payload.put("id", e.id());
+        payload.put("streamId", e.streamId());
+        payload.put("giftId", e.giftId().toString());
+        payload.put("giftName", e.giftName());
+        payload.put("unitCoins", e.unitCoins());
+        payload.put("quantity", e.quantity());
+        payload.put("coins", e.coins());
+        payload.put("senderName", e.senderName());
+        payload.put("streamTotal", e.streamTotal());
+        payload.put("createdAt", e.createdAt().toString());
+        payload.put("acknowledgedAt", e.acknowledgedAt().toString());
+        try {
+            String text = json.writeValueAsString(List.of(payload));
+            return pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(ClusterEvents.GIFTS, text)).replaceWithVoid();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            return Uni.createFrom().failure(ex);
+        }
+    }
+
+    private static Refusal notFound() {
+        return new Refusal(ErrorCode.NOT_FOUND, "No such gift event in your streams", "input", "giftEventId");
+    }
+}

@@ -1,0 +1,220 @@
+package com.coinstream.gifting;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.events.ClusterEvents;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The gift hot path in one SQL statement (one round trip, one transaction) for a whole batch.
+ * For every gift, in order: skip if its idempotency key is taken; skip if the stream is not LIVE;
+ * debit the wallet only if it covers the gift (conditional update, so concurrent gifts never overdraw);
+ * then write the entry, its five postings, the credits to the creator and the platform (on this lane's
+ * slot rows, so lanes never queue on each other), the key, the gift event and the stream total, and
+ * NOTIFY the feed. A gift that fails a condition writes nothing; the others in the batch go ahead.
+ */
+@ApplicationScoped
+public class GiftBatchStore {
+    /** Events per NOTIFY payload (PostgreSQL caps a payload at 8000 bytes). */
+    private static final int EVENTS_PER_NOTIFY = 20;
+
+    private static final String SQL = """
+            with req as (
+                select * from unnest($1::int[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::uuid[],
+                                     $8::uuid[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],
+                                     $14::int[], $15::text[], $16::text[], $17::text[], $18::bigint[], $19::bigint[],
+                                     $20::text[], $21::text[])
+                    as r(ord, event_id, sender_id, wallet_id, creator_id, earnings_id, stream_id, gift_id, quantity,
+                         unit_coins, coins, diamonds, commission, rate_version, idem_key, request_hash, value_currency,
+                         base_coins, base_price, sender_name, gift_name)
+            ),
+            fresh as (
+                select r.* from req r
+                where not exists (select 1 from idempotency_key k where k.owner_id = r.sender_id and k.key = r.idem_key)
+            ),
+            live as (
+                select f.* from fresh f join live_stream s on s.id = f.stream_id and s.status = 'LIVE'
+            ),
+            debited as (
+                update account_balance b set balance = b.balance - l.coins
+                from live l
+                where b.account_id = l.wallet_id and b.slot = 0 and b.balance >= l.coins
+                returning l.*, b.balance as wallet_after
+            ),
+            entries as (
+                insert into journal_entry (kind, cause_id, rate_version, created_at)
+                select 'GIFT', d.event_id, d.rate_version, $22 from debited d
+                returning id, cause_id
+            ),
+            moved as (
+                select d.*, e.id as entry_id from debited d join entries e on e.cause_id = d.event_id
+            ),
+            postings as (
+                insert into posting (entry_id, account_id, slot, amount)
+                select m.entry_id, x.account_id, x.slot, x.amount
+                from moved m cross join lateral (values
+                    (m.wallet_id, 0::smallint, -m.coins),
+                    ($24::bigint, $23::smallint, m.coins),
+                    ($25::bigint, $23::smallint, -m.coins),
+                    (m.earnings_id, $23::smallint, m.diamonds),
+                    ($26::bigint, $23::smallint, m.commission)) as x(account_id, slot, amount)
+                where x.amount <> 0
+            ),
+            credited as (
+                insert into account_balance (account_id, slot, balance, allow_negative)
+                select c.account_id, $23, sum(c.amount), bool_or(c.allow_negative)
+                from (select $24::bigint as account_id, d.coins as amount, true as allow_negative from debited d
+                      union all select $25::bigint, -d.coins, true from debited d
+                      union all select d.earnings_id, d.diamonds, false from debited d where d.diamonds > 0
+                      union all select $26::bigint, d.commission, false from debited d where d.commission > 0) c
+                group by c.account_id
+                order by c.account_id
+                on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance
+            ),
+            keys as (
+                insert into idempotency_key (owner_id, key, operation, request_hash, result_id, created_at)
+                select d.sender_id, d.idem_key, 'sendGift', d.request_hash, d.event_id, $22 from debited d
+            ),
+            valued as (
+                select m.*,
+                       case when ps.coins_bought > 0
+                            then round(m.coins * ps.money_paid_minor::numeric / ps.coins_bought)::bigint
+                            else ((2 * m.coins * m.base_price + m.base_coins) / (2 * m.base_coins))::bigint end as value_minor
+                from moved m left join purchase_stats ps on ps.user_id = m.sender_id and ps.currency = m.value_currency
+            ),
+            events as (
+                insert into gift_event (id, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds,
+                                        commission, rate_version, value_minor, value_currency, entry_id, created_at)
+                select v.event_id, v.stream_id, v.gift_id, v.sender_id, v.creator_id, v.quantity, v.unit_coins, v.coins,
+                       v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, $22
+                from valued v order by v.ord
+                returning id, seq
+            ),
+            before as (
+                select t.stream_id, sum(t.coins) as coins from stream_total t
+                where t.stream_id in (select stream_id from debited) group by t.stream_id
+            ),
+            totals as (
+                insert into stream_total (stream_id, slot, gifts, coins, diamonds)
+                select d.stream_id, $23, count(*), sum(d.coins), sum(d.diamonds) from debited d
+                group by d.stream_id order by d.stream_id
+                on conflict (stream_id, slot) do update set gifts = stream_total.gifts + excluded.gifts,
+                    coins = stream_total.coins + excluded.coins, diamonds = stream_total.diamonds + excluded.diamonds
+            ),
+            running as (
+                select v.ord, v.event_id, v.value_minor,
+                       (coalesce(b.coins, 0) + sum(v.coins) over (partition by v.stream_id order by v.ord))::bigint as stream_total
+                from valued v left join before b on b.stream_id = v.stream_id
+            ),
+            feed as (
+                select pg_notify($27, json_agg(json_build_object(
+                           'id', v.event_id, 'seq', e.seq, 'streamId', v.stream_id, 'giftId', v.gift_id,
+                           'giftName', v.gift_name, 'unitCoins', v.unit_coins, 'quantity', v.quantity, 'coins', v.coins,
+                           'diamonds', v.diamonds, 'senderName', v.sender_name, 'streamTotal', rn.stream_total,
+                           'createdAt', $22) order by v.ord)::text) as sent
+                from valued v join events e on e.id = v.event_id join running rn on rn.ord = v.ord
+                group by (v.ord / $28)
+            )
+            select r.ord,
+                   case when m.event_id is not null then 'SENT'
+                        when f.ord is null then 'KEY_SEEN'
+                        when l.ord is null then 'NOT_LIVE'
+                        else 'INSUFFICIENT_COINS' end as outcome,
+                   m.entry_id, m.wallet_after, e.seq, rn.value_minor, rn.stream_total,
+                   (select count(*) from feed) as notices
+            from req r
+            left join fresh f on f.ord = r.ord
+            left join live l on l.ord = r.ord
+            left join moved m on m.ord = r.ord
+            left join events e on e.id = m.event_id
+            left join running rn on rn.ord = r.ord
+            order by r.ord
+            """;
+
+    private final Pool pool;
+
+    public GiftBatchStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public record PlatformAccounts(long coinIssuance, long diamondIssuance, long commission) {
+    }
+
+    public Uni<List<GiftOutcome>> execute(List<GiftCommand> batch, short slot, PlatformAccounts platform, Instant at) {
+        int n = batch.size();
+        Integer[] ord = new Integer[n];
+        java.util.UUID[] eventIds = new java.util.UUID[n];
+        String[] senders = new String[n];
+        Long[] wallets = new Long[n];
+        String[] creators = new String[n];
+        Long[] earnings = new Long[n];
+        java.util.UUID[] streams = new java.util.UUID[n];
+        java.util.UUID[] gifts = new java.util.UUID[n];
+        Integer[] quantities = new Integer[n];
+        Long[] unitCoins = new Long[n];
+        Long[] coins = new Long[n];
+        Long[] diamonds = new Long[n];
+        Long[] commissions = new Long[n];
+        Integer[] rateVersions = new Integer[n];
+        String[] keys = new String[n];
+        String[] hashes = new String[n];
+        String[] currencies = new String[n];
+        Long[] baseCoins = new Long[n];
+        Long[] basePrices = new Long[n];
+        String[] senderNames = new String[n];
+        String[] giftNames = new String[n];
+        for (int i = 0; i < n; i++) {
+            GiftCommand c = batch.get(i);
+            ord[i] = i;
+            eventIds[i] = c.eventId();
+            senders[i] = c.senderId();
+            wallets[i] = c.walletAccountId();
+            creators[i] = c.creatorId();
+            earnings[i] = c.earningsAccountId();
+            streams[i] = c.streamId();
+            gifts[i] = c.gift().uuid();
+            quantities[i] = c.quantity();
+            unitCoins[i] = c.gift().coins();
+            coins[i] = c.split().coins();
+            diamonds[i] = c.split().creatorDiamonds();
+            commissions[i] = c.split().platformCommission();
+            rateVersions[i] = c.rateVersion();
+            keys[i] = c.idempotencyKey();
+            hashes[i] = c.requestHash();
+            currencies[i] = c.valueCurrency();
+            baseCoins[i] = c.baseUnitCoins();
+            basePrices[i] = c.baseUnitPriceMinor();
+            senderNames[i] = c.senderName();
+            giftNames[i] = c.gift().name();
+        }
+        OffsetDateTime now = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+        Tuple args = Tuple.tuple().addArrayOfInteger(ord).addArrayOfUUID(eventIds).addArrayOfString(senders)
+                .addArrayOfLong(wallets).addArrayOfString(creators).addArrayOfLong(earnings).addArrayOfUUID(streams)
+                .addArrayOfUUID(gifts).addArrayOfInteger(quantities).addArrayOfLong(unitCoins).addArrayOfLong(coins)
+                .addArrayOfLong(diamonds).addArrayOfLong(commissions).addArrayOfInteger(rateVersions).addArrayOfString(keys)
+                .addArrayOfString(hashes).addArrayOfString(currencies).addArrayOfLong(baseCoins).addArrayOfLong(basePrices)
+                .addArrayOfString(senderNames).addArrayOfString(giftNames)
+                .addOffsetDateTime(now).addShort(slot).addLong(platform.coinIssuance()).addLong(platform.diamondIssuance())
+                .addLong(platform.commission()).addString(ClusterEvents.GIFTS).addInteger(EVENTS_PER_NOTIFY);
+        return pool.preparedQuery(SQL).execute(args).map(rows -> {
+            List<GiftOutcome> outcomes = new ArrayList<>(n);
+            for (Row r : rows) {
+                GiftOutcome.Kind kind = GiftOutcome.Kind.valueOf(r.getString("outcome"));
+                outcomes.add(kind != GiftOutcome.Kind.SENT ? GiftOutcome.of(kind)
+                        : new GiftOutcome(kind, r.getLong("entry_id"), r.getLong("wallet_after"), r.getLong("seq"),
+                                r.getLong("value_minor"), r.getLong("stream_total"), at));
+            }
+            return outcomes;
+        });
+    }
+}

@@ -1,0 +1,26 @@
+package com.coinstream.gifting;
+
+import java.util.UUID;
+
+import com.coinstream.catalogue.CatalogueGift;
+import com.coinstream.rates.RateCard;
+
+/** One accepted-for-processing sendGift, as the batch statement needs it. All checks that need no row lock are done. */
+public record GiftCommand(
+        UUID eventId,
+        String senderId,
+        String senderName,
+        long walletAccountId,
+        String creatorId,
+        long earningsAccountId,
+        UUID streamId,
+        CatalogueGift gift,
+        int quantity,
+        RateCard.GiftSplit split,
+        int rateVersion,
+        String idempotencyKey,
+        String requestHash,
+        String valueCurrency,
+        long baseUnitCoins,
+        long baseUnitPriceMinor) {
+}

@@ -1,0 +1,105 @@
+package com.coinstream.gifting;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.Money;
+import com.coinstream.api.Page;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Reads of sent gifts, and the creator's acknowledgement (the one thing about a gift that changes). */
+@ApplicationScoped
+public class GiftEvents {
+    private static final String COLUMNS = """
+            id, seq, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds, commission,
+            rate_version, value_minor, value_currency, created_at, acknowledged_at""";
+    private final Pool pool;
+
+    public GiftEvents(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Optional<GiftReceipt>> byId(SqlClient client, UUID id) {
+        return client.preparedQuery("select " + COLUMNS + " from gift_event where id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(receipt(rows.iterator().next())) : Optional.empty());
+    }
+
+    public Uni<Optional<GiftReceipt>> byId(UUID id) {
+        return byId(pool, id);
+    }
+
+    public Uni<Page<GiftReceipt>> sentBy(String senderId, Integer first, String after) {
+        return page("sender_id", senderId, first, after);
+    }
+
+    public Uni<Page<GiftReceipt>> receivedBy(String creatorId, Integer first, String after) {
+        return page("creator_id", creatorId, first, after);
+    }
+
+    private Uni<Page<GiftReceipt>> page(String ownerColumn, String owner, Integer first, String after) {
+        int limit = Page.size(first);
+        long before = Page.after(after);
+        return pool.preparedQuery("select " + COLUMNS + " from gift_event where " + ownerColumn
+                + " = $1 and seq < $2 order by seq desc limit $3").execute(Tuple.of(owner, before, limit + 1))
+                .map(rows -> Page.of(receipts(rows), limit, before != Long.MAX_VALUE, GiftReceipt::position));
+    }
+
+    /** Mark a gift thanked by its creator; the first acknowledgement's time is kept. Empty if it is not theirs. */
+    public Uni<Optional<GiftReceipt>> acknowledge(String creatorId, UUID eventId, Instant at) {
+        return pool.preparedQuery("update gift_event set acknowledged_at = coalesce(acknowledged_at, $3) "
+                + "where id = $1 and creator_id = $2 returning " + COLUMNS)
+                .execute(Tuple.of(eventId, creatorId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(receipt(rows.iterator().next())) : Optional.empty());
+    }
+
+    public record Supporter(String userId, String displayName, long coins, long gifts) {
+    }
+
+    public Uni<List<Supporter>> topGifters(UUID streamId, int limit) {
+        return pool.preparedQuery("""
+                select g.sender_id, u.display_name, sum(g.coins) as coins, count(*) as gifts
+                from gift_event g join app_user u on u.id = g.sender_id
+                where g.stream_id = $1 group by g.sender_id, u.display_name
+                order by coins desc, g.sender_id limit $2
+                """).execute(Tuple.of(streamId, limit)).map(rows -> {
+            List<Supporter> top = new ArrayList<>();
+            for (Row r : rows) {
+                top.add(new Supporter(r.getString("sender_id"), r.getString("display_name"), r.getLong("coins"), r.getLong("gifts")));
+            }
+            return top;
+        });
+    }
+
+    private static List<GiftReceipt> receipts(RowSet<Row> rows) {
+        List<GiftReceipt> list = new ArrayList<>();
+        for (Row r : rows) {
+            list.add(receipt(r));
+        }
+        return list;
+    }
+
+    static GiftReceipt receipt(Row r) {
+        UUID id = r.getUUID("id");
+        Long valueMinor = r.getLong("value_minor");
+        String currency = r.getString("value_currency");
+        OffsetDateTime ack = r.getOffsetDateTime("acknowledged_at");
+        return new GiftReceipt(id, r.getLong("seq"), r.getUUID("gift_id"), r.getUUID("stream_id"), r.getString("sender_id"),
+                r.getString("creator_id"), id.toString(), r.getInteger("quantity"), r.getLong("unit_coins"), r.getLong("coins"),
+                r.getLong("diamonds"), r.getLong("commission"),
+                valueMinor == null || currency == null ? null : Money.ofMinor(valueMinor, currency), r.getInteger("rate_version"),
+                r.getOffsetDateTime("created_at").toInstant(), ack == null ? null : ack.toInstant());
+    }
+}

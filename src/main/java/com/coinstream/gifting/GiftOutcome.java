@@ -1,0 +1,23 @@
+package com.coinstream.gifting;
+
+import java.time.Instant;
+
+/** What the batch statement decided for one gift. */
+public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, Long valueMinor, long streamTotalCoins,
+        Instant createdAt) {
+
+    public enum Kind {
+        /** Coins moved; the gift event exists. */
+        SENT,
+        /** The idempotency key was already used by this caller: look the original up. */
+        KEY_SEEN,
+        /** The stream is not live (any more). */
+        NOT_LIVE,
+        /** The wallet cannot cover the gift. */
+        INSUFFICIENT_COINS
+    }
+
+    public static GiftOutcome of(Kind kind) {
+        return new GiftOutcome(kind, 0, 0, 0, null, 0, null);
+    }
+}

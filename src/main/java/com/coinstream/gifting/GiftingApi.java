@@ -1,0 +1,213 @@
+package com.coinstream.gifting;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.Name;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
+import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.api.ApiSecurity;
+import com.coinstream.api.BadInput;
+import com.coinstream.api.Page;
+import com.coinstream.api.PageInfo;
+import com.coinstream.api.Payloads;
+import com.coinstream.api.UserError;
+import com.coinstream.catalogue.CatalogueGift;
+import com.coinstream.catalogue.GiftCatalogue;
+import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.PublicProfile;
+import com.coinstream.identity.Role;
+import com.coinstream.identity.UserDirectory;
+import com.coinstream.live.LiveStreams;
+import com.coinstream.live.StreamView;
+import com.coinstream.wallet.Wallet;
+
+import io.smallrye.graphql.api.Subscription;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+@GraphQLApi
+@ApiSecurity
+public class GiftingApi {
+    private final CurrentCaller caller;
+    private final GiftingService gifting;
+    private final GiftEvents events;
+    private final GiftFeed feed;
+    private final GiftAcknowledgements acknowledgements;
+    private final GiftCatalogue catalogue;
+    private final LiveStreams streams;
+    private final UserDirectory users;
+
+    public GiftingApi(CurrentCaller caller, GiftingService gifting, GiftEvents events, GiftFeed feed,
+            GiftAcknowledgements acknowledgements, GiftCatalogue catalogue, LiveStreams streams, UserDirectory users) {
+        this.caller = caller;
+        this.gifting = gifting;
+        this.events = events;
+        this.feed = feed;
+        this.acknowledgements = acknowledgements;
+        this.catalogue = catalogue;
+        this.streams = streams;
+        this.users = users;
+    }
+
+    @Mutation("sendGift")
+    @Description("Send a gift in a live stream: coins leave your wallet, the creator's diamonds grow and the platform books its commission, in one ledger entry.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR })
+    public Uni<@NonNull SendGiftPayload> sendGift(@NonNull SendGiftInput input) {
+        return Payloads.orRefusal(caller.get()
+                .flatMap(c -> Payloads.guarded(() -> gifting.send(c,
+                        new GiftingService.SendGift(input.streamId, input.giftId, input.quantity, input.idempotencyKey))))
+                .map(sent -> new SendGiftPayload(sent.receipt(), sent.wallet(), List.of())),
+                e -> new SendGiftPayload(null, null, List.of(e)));
+    }
+
+    @Mutation("acknowledgeGift")
+    @Description("Creators: thank the sender of a gift in your stream. Shown on the event and in the sender's receipts.")
+    @RolesAllowed(Role.CREATOR)
+    public Uni<@NonNull AcknowledgeGiftPayload> acknowledgeGift(@NonNull AcknowledgeGiftInput input) {
+        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> acknowledgements.acknowledge(c, input.giftEventId)))
+                .map(event -> new AcknowledgeGiftPayload(event, List.of())), e -> new AcknowledgeGiftPayload(null, List.of(e)));
+    }
+
+    @Subscription("giftEvents")
+    @Description("Gifts in a live stream as they are committed, from any service instance. Authenticate in connection_init: {\"Authorization\": \"Bearer <token>\"}.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
+    public Multi<GiftEvent> giftEvents(@NonNull @Id String streamId) {
+        UUID id;
+        try {
+            id = UUID.fromString(streamId);
+        } catch (IllegalArgumentException e) {
+            return Multi.createFrom().failure(new BadInput("No such live stream"));
+        }
+        return caller.get().onItem().transformToMulti(c -> feed.stream(id));
+    }
+
+    @Query("giftReceipts")
+    @Description("Gifts you have sent, newest first.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
+    public Uni<@NonNull GiftReceiptConnection> giftReceipts(Integer first, String after) {
+        return caller.get().flatMap(c -> Payloads.guarded(() -> events.sentBy(c.userId(), first, after)))
+                .map(GiftReceiptConnection::of);
+    }
+
+    @Query("giftsReceived")
+    @Description("Creators: gifts received in your streams, newest first (the same receipts their senders see).")
+    @RolesAllowed(Role.CREATOR)
+    public Uni<@NonNull GiftReceiptConnection> giftsReceived(Integer first, String after) {
+        return caller.get().flatMap(c -> Payloads.guarded(() -> events.receivedBy(c.userId(), first, after)))
+                .map(GiftReceiptConnection::of);
+    }
+
+    @Query("topGifters")
+    @Description("A stream's biggest supporters by coins sent (public).")
+    public Uni<@NonNull List<@NonNull Supporter>> topGifters(@NonNull @Id String streamId, @DefaultValue("10") Integer first) {
+        UUID id;
+        try {
+            id = UUID.fromString(streamId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Payloads.guarded(() -> events.topGifters(id, Page.size(first)))
+                .map(list -> list.stream().map(s -> new Supporter(new PublicProfile(s.userId(), s.displayName()), s.coins(), s.gifts())).toList());
+    }
+
+    // ---- batched field resolvers: a page of 100 receipts costs one statement per related type ----
+
+    @Description("The gift sent.")
+    public @NonNull List<CatalogueGift> gift(@Source List<GiftReceipt> receipts) {
+        Map<UUID, CatalogueGift> all = catalogue.snapshot();
+        return receipts.stream().map(r -> all.get(r.giftId())).toList();
+    }
+
+    @Description("The stream it was sent in.")
+    public Uni<@NonNull List<StreamView>> stream(@Source List<GiftReceipt> receipts) {
+        return streams.views(receipts.stream().map(GiftReceipt::streamId).distinct().toList())
+                .map(found -> receipts.stream().map(r -> found.get(r.streamId())).toList());
+    }
+
+    @Description("Who sent it.")
+    public Uni<@NonNull List<PublicProfile>> sender(@Source List<GiftReceipt> receipts) {
+        return users.profiles(receipts.stream().map(GiftReceipt::senderId).distinct().toList())
+                .map(found -> receipts.stream().map(r -> found.get(r.senderId())).toList());
+    }
+
+    @Description("Who received it.")
+    public Uni<@NonNull List<PublicProfile>> creator(@Source List<GiftReceipt> receipts) {
+        return users.profiles(receipts.stream().map(GiftReceipt::creatorId).distinct().toList())
+                .map(found -> receipts.stream().map(r -> found.get(r.creatorId())).toList());
+    }
+
+    @Name("gift")
+    @Description("The gift sent (its current catalogue entry; `coins` on the event is what was paid).")
+    public @NonNull List<CatalogueGift> eventGift(@Source List<GiftEvent> events) {
+        Map<UUID, CatalogueGift> all = catalogue.snapshot();
+        return events.stream().map(e -> all.get(e.giftId())).toList();
+    }
+
+    @Input("SendGiftInput")
+    public static class SendGiftInput {
+        @NonNull
+        @Id
+        public String streamId;
+        @NonNull
+        @Id
+        public String giftId;
+        @DefaultValue("1")
+        @Description("1-99; more than one is a combo. A whole number (checked exactly, never truncated).")
+        public java.math.BigInteger quantity;
+        @NonNull
+        @Description("Client-chosen unique key (a UUID). Same key and input replays the original receipt.")
+        public String idempotencyKey;
+    }
+
+    @Input("AcknowledgeGiftInput")
+    public static class AcknowledgeGiftInput {
+        @NonNull
+        @Id
+        public String giftEventId;
+    }
+
+    @Type("SendGiftPayload")
+    public record SendGiftPayload(GiftReceipt receipt, @Description("Your wallet after the gift.") Wallet wallet,
+            @NonNull List<@NonNull UserError> userErrors) {
+    }
+
+    @Type("AcknowledgeGiftPayload")
+    public record AcknowledgeGiftPayload(GiftEvent giftEvent, @NonNull List<@NonNull UserError> userErrors) {
+    }
+
+    @Type("Supporter")
+    public record Supporter(@NonNull PublicProfile supporter, @Description("Coins sent in the stream.") long coins,
+            @Description("Gift events sent.") long gifts) {
+    }
+
+    @Type("GiftReceiptConnection")
+    public record GiftReceiptConnection(@NonNull List<@NonNull Edge> edges, @NonNull List<@NonNull GiftReceipt> nodes,
+            @NonNull PageInfo pageInfo) {
+        static GiftReceiptConnection of(Page<GiftReceipt> page) {
+            List<Edge> edges = new ArrayList<>();
+            for (int i = 0; i < page.nodes().size(); i++) {
+                edges.add(new Edge(page.cursors().get(i), page.nodes().get(i)));
+            }
+            return new GiftReceiptConnection(edges, page.nodes(), page.pageInfo());
+        }
+    }
+
+    @Type("GiftReceiptEdge")
+    public record Edge(@NonNull String cursor, @NonNull GiftReceipt node) {
+    }
+}

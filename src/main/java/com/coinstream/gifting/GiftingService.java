@@ -1,0 +1,171 @@
+package com.coinstream.gifting;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.coinstream.api.Amounts;
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Money;
+import com.coinstream.api.Refusal;
+import com.coinstream.catalogue.CatalogueGift;
+import com.coinstream.catalogue.GiftCatalogue;
+import com.coinstream.identity.Caller;
+import com.coinstream.ledger.AccountKey;
+import com.coinstream.ledger.AccountPurpose;
+import com.coinstream.ledger.Accounts;
+import com.coinstream.ledger.Asset;
+import com.coinstream.ledger.Idempotency;
+import com.coinstream.live.StreamDirectory;
+import com.coinstream.rates.RateBook;
+import com.coinstream.rates.RateCard;
+import com.coinstream.wallet.Wallet;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * sendGift: the rules that need no lock are checked here, against caches; the money moves in the
+ * lane's batch statement, which re-checks everything a concurrent change could break (key, stream
+ * status, balance) under the row locks.
+ */
+@ApplicationScoped
+public class GiftingService {
+    public static final int MAX_QUANTITY = 99;
+    public static final String OPERATION = "sendGift";
+
+    private final GiftLanes lanes;
+    private final GiftCatalogue catalogue;
+    private final StreamDirectory streams;
+    private final RateBook rates;
+    private final Accounts accounts;
+    private final Idempotency idempotency;
+    private final GiftEvents events;
+    private final Pool pool;
+    private final Clock clock;
+    private final int adultAge;
+
+    public GiftingService(GiftLanes lanes, GiftCatalogue catalogue, StreamDirectory streams, RateBook rates, Accounts accounts,
+            Idempotency idempotency, GiftEvents events, Pool pool, Clock clock,
+            @ConfigProperty(name = "coinstream.adult-age") int adultAge) {
+        this.lanes = lanes;
+        this.catalogue = catalogue;
+        this.streams = streams;
+        this.rates = rates;
+        this.accounts = accounts;
+        this.idempotency = idempotency;
+        this.events = events;
+        this.pool = pool;
+        this.clock = clock;
+        this.adultAge = adultAge;
+    }
+
+    public record SendGift(String streamId, String giftId, java.math.BigInteger quantity, String idempotencyKey) {
+    }
+
+    public record Sent(GiftReceipt receipt, Wallet wallet, boolean replayed) {
+    }
+
+    public Uni<Sent> send(Caller sender, SendGift request) {
+        String key = Idempotency.validKey(request.idempotencyKey());
+        int quantity = request.quantity() == null ? 1
+                : (int) Amounts.within(request.quantity(), 1, MAX_QUANTITY, ErrorCode.INVALID_QUANTITY, "quantity", "input", "quantity");
+        String hash = Idempotency.fingerprint(OPERATION, request.streamId(), request.giftId(), quantity);
+        Instant now = clock.instant();
+        RateCard card = rates.current(now);
+        return Uni.createFrom().deferred(() -> {
+            if (!sender.isAdult(clock, adultAge)) {
+                throw new Refusal(ErrorCode.AGE_RESTRICTED, "Sending gifts requires a verified age of " + adultAge + " or over");
+            }
+            UUID streamId = uuid(request.streamId(), "No such live stream", "streamId");
+            CatalogueGift gift = catalogue.find(uuid(request.giftId(), "No such gift", "giftId"))
+                    .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftId"));
+            if (!gift.activeAt(now) || !gift.availableIn(sender.region())) {
+                throw new Refusal(ErrorCode.GIFT_UNAVAILABLE, "This gift cannot be sent now in your region", "input", "giftId");
+            }
+            return streams.find(streamId).flatMap(found -> {
+                StreamDirectory.StreamInfo stream = found
+                        .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such live stream", "input", "streamId"));
+                if (!stream.live()) {
+                    throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
+                }
+                if (stream.creatorId().equals(sender.userId())) {
+                    throw new Refusal(ErrorCode.SELF_GIFT, "You cannot send gifts to your own stream", "input", "streamId");
+                }
+                if (!adult(stream.creatorBirthdate(), now)) {
+                    throw new Refusal(ErrorCode.AGE_RESTRICTED, "This creator cannot receive gifts", "input", "streamId");
+                }
+                RateCard.GiftSplit split = card.split(Math.multiplyExact(gift.coins(), quantity));
+                String currency = card.currencyOf(sender.region());
+                RateCard.CoinPrice base = card.coinPrice(sender.region())
+                        .orElse(new RateCard.CoinPrice(sender.region(), currency, 1, 1));
+                return accounts.id(AccountKey.wallet(sender.userId()))
+                        .flatMap(wallet -> accounts.id(AccountKey.user(stream.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND))
+                                .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(), sender.displayName(), wallet,
+                                        stream.creatorId(), earnings, streamId, gift, quantity, split, card.version(), key, hash,
+                                        currency, base.unitCoins(), base.unitPriceMinor())));
+            });
+        }).onFailure(Refusal.class).recoverWithUni(refusal -> replayOr(sender, key, hash, (Refusal) refusal))
+                .flatMap(command -> command == null ? Uni.createFrom().nullItem() : submit(sender, command))
+                .flatMap(sent -> sent != null ? Uni.createFrom().item(sent) : replay(sender, key, hash));
+    }
+
+    private Uni<Sent> submit(Caller sender, GiftCommand command) {
+        return lanes.submit(command).map(outcome -> switch (outcome.kind()) {
+            case SENT -> new Sent(receipt(command, outcome), new Wallet(sender.userId(), command.valueCurrency(), outcome.walletAfter()),
+                    false);
+            case KEY_SEEN -> null;
+            case NOT_LIVE -> throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
+            case INSUFFICIENT_COINS -> throw new Refusal(ErrorCode.INSUFFICIENT_COINS,
+                    "Not enough coins for this gift (" + command.split().coins() + " needed)", "input", "giftId");
+        });
+    }
+
+    /** A state-dependent refusal still yields the original result when this key already succeeded. */
+    private Uni<GiftCommand> replayOr(Caller sender, String key, String hash, Refusal refusal) {
+        return idempotency.previous(pool, sender.userId(), key, OPERATION, hash).map(previous -> {
+            if (previous.isPresent()) {
+                return null;
+            }
+            throw refusal;
+        });
+    }
+
+    private Uni<Sent> replay(Caller sender, String key, String hash) {
+        return idempotency.previous(pool, sender.userId(), key, OPERATION, hash)
+                .flatMap(previous -> events.byId(previous.orElseThrow(() -> new IllegalStateException("key vanished")).resultId()))
+                .flatMap(receipt -> accounts.id(AccountKey.wallet(sender.userId()))
+                        .flatMap(id -> pool.preparedQuery("select coalesce(sum(balance), 0) from account_balance where account_id = $1")
+                                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)))
+                        .map(rows -> new Sent(receipt.orElseThrow(), new Wallet(sender.userId(),
+                                receipt.get().value() == null ? "USD" : receipt.get().value().getCurrency(),
+                                rows.iterator().next().getLong(0)), true)));
+    }
+
+    private boolean adult(Optional<LocalDate> birthdate, Instant now) {
+        return birthdate.map(b -> Period.between(b, LocalDate.ofInstant(now, ZoneOffset.UTC)).getYears() >= adultAge).orElse(false);
+    }
+
+    private static GiftReceipt receipt(GiftCommand c, GiftOutcome o) {
+        return new GiftReceipt(c.eventId(), o.seq(), c.gift().uuid(), c.streamId(), c.senderId(), c.creatorId(),
+                c.eventId().toString(), c.quantity(), c.gift().coins(), c.split().coins(), c.split().creatorDiamonds(),
+                c.split().platformCommission(), o.valueMinor() == null ? null : Money.ofMinor(o.valueMinor(), c.valueCurrency()),
+                c.rateVersion(), o.createdAt(), null);
+    }
+
+    private static UUID uuid(String value, String message, String field) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Refusal(ErrorCode.NOT_FOUND, message, "input", field);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package com.coinstream.identity;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Type;
+
+@Type("PublicProfile")
+@Description("What anyone may see of a user.")
+public record PublicProfile(@Id @NonNull String id, @NonNull String displayName) {
+}

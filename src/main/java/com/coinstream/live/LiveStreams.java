@@ -1,0 +1,148 @@
+package com.coinstream.live;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Page;
+import com.coinstream.api.Refusal;
+import com.coinstream.events.ClusterEvents;
+import com.coinstream.identity.Caller;
+import com.coinstream.identity.Role;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+
+/** Starting, ending and listing live streams. */
+@ApplicationScoped
+public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
+    private static final int MAX_TITLE = 140;
+    private final Pool pool;
+    private final StreamDirectory directory;
+    private final Clock clock;
+
+    public LiveStreams(Pool pool, StreamDirectory directory, Clock clock) {
+        this.pool = pool;
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    public Uni<LiveStream> start(Caller creator, String title) {
+        if (title == null || title.isBlank() || title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl)) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "title must be 1-" + MAX_TITLE + " printable characters", "input", "title");
+        }
+        LiveStream s = new LiveStream();
+        s.id = UUID.randomUUID();
+        s.creatorId = creator.userId();
+        s.title = title.strip();
+        s.status = LiveStream.LIVE;
+        s.startedAt = clock.instant();
+        return Panache.withTransaction(() -> persist(s)).replaceWith(s)
+                .onFailure(LiveStreams::alreadyLive).transform(e -> new Refusal(ErrorCode.INVALID_STATE,
+                        "You already have a live stream; end it first", "input"))
+                .flatMap(saved -> Panache.withSession(() -> findById(saved.id)));
+    }
+
+    public Uni<LiveStream> end(Caller caller, String streamId) {
+        UUID id = parse(streamId, "streamId");
+        return Panache.withTransaction(() -> findById(id).map(s -> {
+            if (s == null) {
+                throw new Refusal(ErrorCode.NOT_FOUND, "No such stream", "input", "streamId");
+            }
+            if (!s.creatorId.equals(caller.userId()) && !caller.hasRole(Role.ADMIN)) {
+                throw new Refusal(ErrorCode.FORBIDDEN, "Only the stream's creator can end it", "input", "streamId");
+            }
+            if (!LiveStream.LIVE.equals(s.status)) {
+                throw new Refusal(ErrorCode.INVALID_STATE, "The stream has already ended", "input", "streamId");
+            }
+            s.status = LiveStream.ENDED;
+            s.endedAt = clock.instant();
+            return s;
+        })).call(s -> {
+            directory.evict(s.id);
+            return pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(ClusterEvents.STREAMS, s.id.toString()));
+        });
+    }
+
+    public Uni<LiveStream> byId(String streamId) {
+        UUID id;
+        try {
+            id = UUID.fromString(streamId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().nullItem();
+        }
+        return Panache.withSession(() -> findById(id));
+    }
+
+    /** Streams newest first; live ones only when {@code liveOnly}. */
+    public Uni<Page<StreamView>> page(Integer first, String after, boolean liveOnly) {
+        int limit = Page.size(first);
+        long before = Page.after(after);
+        String where = liveOnly ? "seq < ?1 and status = 'LIVE'" : "seq < ?1";
+        return Panache.withSession(() -> find(where, Sort.descending("seq"), before).page(0, limit + 1).list())
+                .map(list -> Page.of(list.stream().map(StreamView::of).toList(), limit, before != Long.MAX_VALUE, StreamView::position));
+    }
+
+    /** Totals of many streams in one statement. */
+    public Uni<Map<UUID, StreamView.Totals>> totals(List<UUID> ids) {
+        return pool.preparedQuery("""
+                select stream_id, sum(gifts) as gifts, sum(coins) as coins, sum(diamonds) as diamonds
+                from stream_total where stream_id = any($1) group by stream_id
+                """).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+            Map<UUID, StreamView.Totals> totals = new HashMap<>();
+            for (Row r : rows) {
+                totals.put(r.getUUID("stream_id"), new StreamView.Totals(r.getLong("gifts"), r.getLong("coins"), r.getLong("diamonds")));
+            }
+            return totals;
+        });
+    }
+
+    /** Streams by id, in one statement. */
+    public Uni<Map<UUID, StreamView>> views(List<UUID> ids) {
+        return pool.preparedQuery("select id, seq, creator_id, title, status, started_at, ended_at from live_stream where id = any($1)")
+                .execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+                    Map<UUID, StreamView> found = new HashMap<>();
+                    for (Row r : rows) {
+                        UUID id = r.getUUID("id");
+                        var ended = r.getOffsetDateTime("ended_at");
+                        found.put(id, new StreamView(id, r.getLong("seq"), r.getString("creator_id"), id.toString(),
+                                r.getString("title"), r.getString("status"), r.getOffsetDateTime("started_at").toInstant(),
+                                ended == null ? null : ended.toInstant()));
+                    }
+                    return found;
+                });
+    }
+
+    private static boolean alreadyLive(Throwable e) {
+        Throwable t = e;
+        while (t != null) {
+            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                return true;
+            }
+            if (t.getMessage() != null && t.getMessage().contains("live_stream_one_live_per_creator")) {
+                return true;
+            }
+            t = t.getCause();
+        }
+        return false;
+    }
+
+    static UUID parse(String id, String field) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Refusal(ErrorCode.NOT_FOUND, "No such stream", "input", field);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package com.coinstream.rates;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.coinstream.events.ClusterEvents;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * All rate versions, held in memory (there are few) and reloaded when any instance publishes a new
+ * version (LISTEN/NOTIFY) and every 30 s as a safety net. The rate in force at an instant is the
+ * version with the latest effective_from not after it.
+ */
+@ApplicationScoped
+public class RateBook {
+    private final Pool pool;
+    private volatile List<RateCard> cards = List.of();
+
+    public RateBook(Pool pool, ClusterEvents events) {
+        this.pool = pool;
+        events.on(ClusterEvents.RATES, payload -> reload().subscribe().with(v -> { }, e -> { }));
+    }
+
+    void load(@Observes StartupEvent ignored) {
+        reload().await().indefinitely();
+    }
+
+    @Scheduled(every = "30s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refresh() {
+        return reload();
+    }
+
+    public RateCard current(Instant at) {
+        RateCard found = null;
+        for (RateCard card : cards) {
+            if (!card.effectiveFrom().isAfter(at)) {
+                found = card;
+            }
+        }
+        if (found == null) {
+            throw new IllegalStateException("no rate card in force at " + at);
+        }
+        return found;
+    }
+
+    public List<RateCard> all() {
+        return cards;
+    }
+
+    public Uni<Void> reload() {
+        return pool.query("select version, creator_share_num, creator_share_den, effective_from from rate_card").execute()
+                .flatMap(cardRows -> pool.query("select version, currency, minor_num, minor_den from rate_diamond_value").execute()
+                        .flatMap(valueRows -> pool.query(
+                                "select version, region, currency, unit_coins, unit_price_minor from rate_coin_price").execute()
+                                .map(priceRows -> {
+                                    Map<Integer, Map<String, RateCard.Fraction>> values = new HashMap<>();
+                                    for (Row r : valueRows) {
+                                        values.computeIfAbsent(r.getInteger("version"), v -> new HashMap<>()).put(
+                                                r.getString("currency"),
+                                                new RateCard.Fraction(r.getLong("minor_num"), r.getLong("minor_den")));
+                                    }
+                                    Map<Integer, Map<String, RateCard.CoinPrice>> prices = new HashMap<>();
+                                    for (Row r : priceRows) {
+                                        prices.computeIfAbsent(r.getInteger("version"), v -> new HashMap<>()).put(
+                                                r.getString("region"),
+                                                new RateCard.CoinPrice(r.getString("region"), r.getString("currency"),
+                                                        r.getLong("unit_coins"), r.getLong("unit_price_minor")));
+                                    }
+                                    List<RateCard> loaded = new ArrayList<>();
+                                    for (Row r : cardRows) {
+                                        int version = r.getInteger("version");
+                                        loaded.add(new RateCard(version, r.getLong("creator_share_num"),
+                                                r.getLong("creator_share_den"), r.getOffsetDateTime("effective_from").toInstant(),
+                                                Map.copyOf(values.getOrDefault(version, Map.of())),
+                                                Map.copyOf(prices.getOrDefault(version, Map.of()))));
+                                    }
+                                    loaded.sort(Comparator.comparing(RateCard::effectiveFrom).thenComparing(RateCard::version));
+                                    cards = List.copyOf(loaded);
+                                    return null;
+                                })));
+    }
+}

@@ -1,0 +1,72 @@
+package com.coinstream.rates;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import com.coinstream.api.Money;
+
+/** One version of the published rates. Versions are never edited; a change is a new version. */
+public record RateCard(int version, long creatorShareNum, long creatorShareDen, Instant effectiveFrom,
+        Map<String, Fraction> diamondValueMinor, Map<String, CoinPrice> coinPrices) {
+
+    /** An exact non-negative fraction. */
+    public record Fraction(long numerator, long denominator) {
+        public BigDecimal toDecimal() {
+            return BigDecimal.valueOf(numerator).divide(BigDecimal.valueOf(denominator), MathContext.DECIMAL64);
+        }
+    }
+
+    /** {@code unitPriceMinor} minor units buy {@code unitCoins} coins in {@code region}. */
+    public record CoinPrice(String region, String currency, long unitCoins, long unitPriceMinor) {
+
+        /** Price of {@code coins}, rounded UP to the next minor unit: never below the published rate, at most one unit above. */
+        public long priceMinorFor(long coins) {
+            return -Math.floorDiv(-Math.multiplyExact(coins, unitPriceMinor), unitCoins);
+        }
+
+        /** Value of {@code coins} at this price, rounded half up (an informational equivalent, not a charge). */
+        public long valueMinorOf(long coins) {
+            return Math.floorDiv(Math.addExact(Math.multiplyExact(Math.multiplyExact(coins, unitPriceMinor), 2), unitCoins), 2 * unitCoins);
+        }
+
+        public Money price() {
+            return Money.ofMinor(unitPriceMinor, currency);
+        }
+    }
+
+    /** How a gift of {@code coins} splits: whole diamonds to the creator (rounded down), the rest is commission. */
+    public GiftSplit split(long coins) {
+        long diamonds = Math.floorDiv(Math.multiplyExact(coins, creatorShareNum), creatorShareDen);
+        return new GiftSplit(coins, diamonds, coins - diamonds);
+    }
+
+    public record GiftSplit(long coins, long creatorDiamonds, long platformCommission) {
+    }
+
+    public Optional<CoinPrice> coinPrice(String region) {
+        return Optional.ofNullable(coinPrices.get(region));
+    }
+
+    /** Cash value of {@code diamonds} in {@code currency}, rounded down to whole minor units. */
+    public Optional<Money> cashValue(long diamonds, String currency) {
+        Fraction f = diamondValueMinor.get(currency);
+        if (f == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Money.ofMinor(Math.floorDiv(Math.multiplyExact(diamonds, f.numerator()), f.denominator()), currency));
+    }
+
+    public Optional<Money> diamondValue(String currency) {
+        Fraction f = diamondValueMinor.get(currency);
+        return f == null ? Optional.empty()
+                : Optional.of(Money.exact(f.toDecimal().movePointLeft(Money.fractionDigits(currency)), currency));
+    }
+
+    public String currencyOf(String region) {
+        CoinPrice price = coinPrices.get(region);
+        return price == null ? "USD" : price.currency();
+    }
+}

@@ -1,0 +1,148 @@
+package com.coinstream.rates;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.Amounts;
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Money;
+import com.coinstream.api.MoneyInput;
+import com.coinstream.api.Refusal;
+import com.coinstream.events.ClusterEvents;
+import com.coinstream.identity.Caller;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Publishes a new rate version. What the input leaves out is carried over from the version in force. */
+@ApplicationScoped
+public class RatesAdmin {
+    /** A new version may not take effect in the past: gifts already sent keep the rate they were sent at. */
+    static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
+
+    private final Pool pool;
+    private final RateBook book;
+    private final Clock clock;
+
+    public RatesAdmin(Pool pool, RateBook book, Clock clock) {
+        this.pool = pool;
+        this.book = book;
+        this.clock = clock;
+    }
+
+    public record NewRates(BigInteger shareNumerator, BigInteger shareDenominator, List<DecimalMoney> diamondValues,
+            List<CoinPriceChange> coinBasePrices, Instant effectiveFrom) {
+    }
+
+    public record DecimalMoney(String amount, String currency) {
+    }
+
+    public record CoinPriceChange(String region, BigInteger coins, MoneyInput price) {
+    }
+
+    public Uni<RateCard> publish(Caller admin, NewRates change) {
+        Instant now = clock.instant();
+        Instant effective = change.effectiveFrom() == null ? now : change.effectiveFrom();
+        if (effective.isBefore(now.minus(PAST_TOLERANCE))) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "effectiveFrom cannot be in the past", "input", "effectiveFrom");
+        }
+        RateCard base = book.current(now);
+        long num = base.creatorShareNum();
+        long den = base.creatorShareDen();
+        if (change.shareNumerator() != null || change.shareDenominator() != null) {
+            den = Amounts.within(change.shareDenominator(), 1, 1_000_000, ErrorCode.INVALID_INPUT, "creatorShare.denominator",
+                    "input", "creatorShare", "denominator");
+            num = Amounts.within(change.shareNumerator(), 0, den, ErrorCode.INVALID_INPUT, "creatorShare.numerator",
+                    "input", "creatorShare", "numerator");
+        }
+        Map<String, RateCard.Fraction> values = new HashMap<>(base.diamondValueMinor());
+        if (change.diamondValues() != null) {
+            for (DecimalMoney v : change.diamondValues()) {
+                values.put(currency(v.currency()), fraction(v));
+            }
+        }
+        Map<String, RateCard.CoinPrice> prices = new HashMap<>(base.coinPrices());
+        if (change.coinBasePrices() != null) {
+            for (CoinPriceChange p : change.coinBasePrices()) {
+                if (p.region() == null || !p.region().matches("[A-Z]{2}")) {
+                    throw new Refusal(ErrorCode.INVALID_INPUT, "region must be ISO 3166-1 alpha-2", "input", "coinBasePrices");
+                }
+                long coins = Amounts.within(p.coins(), 1, 1_000_000, ErrorCode.INVALID_AMOUNT, "coins", "input", "coinBasePrices");
+                Money price = p.price().toPositiveMoney("input", "coinBasePrices");
+                prices.put(p.region(), new RateCard.CoinPrice(p.region(), price.getCurrency(), coins, price.minorUnits()));
+            }
+        }
+        long shareNum = num;
+        long shareDen = den;
+        return pool.withTransaction(tx -> tx.query("lock table rate_card in share row exclusive mode").execute()
+                .flatMap(l -> tx.query("select coalesce(max(version), 0) + 1 from rate_card").execute())
+                .map(rows -> rows.iterator().next().getInteger(0))
+                .call(version -> tx.preparedQuery("insert into rate_card (version, creator_share_num, creator_share_den, "
+                        + "effective_from, created_at, created_by) values ($1, $2, $3, $4, $5, $6)")
+                        .execute(Tuple.of(version, shareNum, shareDen, utc(effective), utc(now), admin.userId())))
+                .call(version -> insertValues(tx, version, values))
+                .call(version -> insertPrices(tx, version, prices))
+                .call(version -> tx.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(ClusterEvents.RATES, "" + version))))
+                .call(book::reload)
+                .map(version -> book.all().stream().filter(c -> c.version() == version).findFirst().orElseThrow());
+    }
+
+    private static Uni<Void> insertValues(SqlClient tx, int version, Map<String, RateCard.Fraction> values) {
+        List<Tuple> rows = values.entrySet().stream()
+                .map(e -> Tuple.of(version, e.getKey(), e.getValue().numerator(), e.getValue().denominator())).toList();
+        return rows.isEmpty() ? Uni.createFrom().voidItem()
+                : tx.preparedQuery("insert into rate_diamond_value (version, currency, minor_num, minor_den) values ($1, $2, $3, $4)")
+                        .executeBatch(rows).replaceWithVoid();
+    }
+
+    private static Uni<Void> insertPrices(SqlClient tx, int version, Map<String, RateCard.CoinPrice> prices) {
+        List<Tuple> rows = prices.values().stream()
+                .map(p -> Tuple.of(version, p.region(), p.currency(), p.unitCoins(), p.unitPriceMinor())).toList();
+        return rows.isEmpty() ? Uni.createFrom().voidItem()
+                : tx.preparedQuery("insert into rate_coin_price (version, region, currency, unit_coins, unit_price_minor) "
+                        + "values ($1, $2, $3, $4, $5)").executeBatch(rows).replaceWithVoid();
+    }
+
+    /** "0.005" USD -> 1/2 of a cent, exactly. */
+    private static RateCard.Fraction fraction(DecimalMoney value) {
+        String currency = currency(value.currency());
+        try {
+            BigDecimal minor = new BigDecimal(value.amount()).movePointRight(Money.fractionDigits(currency)).stripTrailingZeros();
+            if (minor.signum() < 0 || minor.scale() > 6 || value.amount().length() > 24) {
+                throw new NumberFormatException();
+            }
+            long den = minor.scale() <= 0 ? 1 : BigInteger.TEN.pow(minor.scale()).longValueExact();
+            long num = minor.movePointRight(Math.max(minor.scale(), 0)).longValueExact();
+            BigInteger gcd = BigInteger.valueOf(num).gcd(BigInteger.valueOf(den));
+            return gcd.signum() == 0 ? new RateCard.Fraction(0, 1)
+                    : new RateCard.Fraction(num / gcd.longValue(), den / gcd.longValue());
+        } catch (NumberFormatException | ArithmeticException | NullPointerException e) {
+            throw new Refusal(ErrorCode.INVALID_AMOUNT, "diamond value must be a non-negative decimal", "input", "diamondValues");
+        }
+    }
+
+    private static String currency(String code) {
+        try {
+            return Currency.getInstance(code).getCurrencyCode();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "currency must be an ISO 4217 code", "input", "diamondValues");
+        }
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+}
