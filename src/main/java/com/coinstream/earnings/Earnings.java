@@ -1,0 +1,33 @@
+package com.coinstream.earnings;
+
+import java.time.ZoneId;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Ignore;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.api.Money;
+
+/** A creator's earnings. Breakdowns are resolved on demand (EarningsApi), each in one statement. */
+@Type("Earnings")
+@Description("What a creator has earned: diamond balances, their cash value, and breakdowns.")
+public record Earnings(@Ignore String creatorId, @Ignore ZoneId zone, @NonNull DiamondBalances diamonds,
+        @NonNull @Description("Cash value of pending + available diamonds at the current diamond rate, rounded down.") Money cashValue) {
+
+    @Type("DiamondBalances")
+    public record DiamondBalances(
+            @Description("Credited by gifts, still in the hold period.") long pending,
+            @Description("Past the hold period: can be cashed out.") long available,
+            @Description("In payouts that are not finished.") long inPayout) {
+    }
+
+    @Type("EarningsTotals")
+    public record Totals(long gifts, long coins, long diamonds) {
+    }
+
+    @Type("HourEarnings")
+    @Description("Earnings by hour of day, in the creator's time zone (token claim zoneinfo, default UTC).")
+    public record Hour(int hour, long gifts, long diamonds) {
+    }
+}

@@ -1,0 +1,122 @@
+package com.coinstream.earnings;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
+import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.api.ApiSecurity;
+import com.coinstream.api.Money;
+import com.coinstream.api.Page;
+import com.coinstream.catalogue.CatalogueGift;
+import com.coinstream.catalogue.GiftCatalogue;
+import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.PublicProfile;
+import com.coinstream.identity.Role;
+import com.coinstream.identity.UserDirectory;
+import com.coinstream.ledger.AccountKey;
+import com.coinstream.ledger.AccountPurpose;
+import com.coinstream.ledger.Asset;
+import com.coinstream.ledger.Ledger;
+import com.coinstream.live.LiveStreams;
+import com.coinstream.live.StreamView;
+import com.coinstream.rates.RateBook;
+import com.coinstream.rates.RateCard;
+
+import io.smallrye.mutiny.Uni;
+
+@GraphQLApi
+@ApiSecurity
+public class EarningsApi {
+    private final CurrentCaller caller;
+    private final Ledger ledger;
+    private final RateBook rates;
+    private final EarningsReports reports;
+    private final LiveStreams streams;
+    private final GiftCatalogue catalogue;
+    private final UserDirectory users;
+    private final Clock clock;
+
+    public EarningsApi(CurrentCaller caller, Ledger ledger, RateBook rates, EarningsReports reports, LiveStreams streams,
+            GiftCatalogue catalogue, UserDirectory users, Clock clock) {
+        this.caller = caller;
+        this.ledger = ledger;
+        this.rates = rates;
+        this.reports = reports;
+        this.streams = streams;
+        this.catalogue = catalogue;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    @Query("earnings")
+    @Description("Creators: your diamonds, their cash value, and where they came from.")
+    @RolesAllowed(Role.CREATOR)
+    public Uni<@NonNull Earnings> earnings() {
+        return caller.get().flatMap(c -> ledger.balancesOf(c.userId()).map(balances -> {
+            long pending = balances.getOrDefault(AccountKey.user(c.userId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND), 0L);
+            long available = balances.getOrDefault(AccountKey.user(c.userId(), AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND), 0L);
+            long inPayout = balances.getOrDefault(AccountKey.user(c.userId(), AccountPurpose.DIAMONDS_IN_PAYOUT, Asset.DIAMOND), 0L);
+            RateCard card = rates.current(clock.instant());
+            String currency = card.currencyOf(c.region());
+            Money cash = card.cashValue(pending + available, currency).orElse(Money.ofMinor(0, currency));
+            return new Earnings(c.userId(), c.zone(), new Earnings.DiamondBalances(pending, available, inPayout), cash);
+        }));
+    }
+
+    @Description("Totals for a period [from, to); defaults to all time.")
+    public Uni<Earnings.@NonNull Totals> totals(@Source Earnings e, Instant from, Instant to) {
+        return reports.totals(e.creatorId(), from == null ? Instant.EPOCH : from, to == null ? clock.instant().plusSeconds(1) : to);
+    }
+
+    @Description("Earnings per stream, best first.")
+    public Uni<@NonNull List<@NonNull StreamEarnings>> byStream(@Source Earnings e, @DefaultValue("10") Integer first) {
+        return reports.byStream(e.creatorId(), Page.size(first)).flatMap(groups -> streams
+                .views(groups.stream().map(g -> UUID.fromString(g.key())).toList())
+                .map(found -> groups.stream().map(g -> new StreamEarnings(found.get(UUID.fromString(g.key())), g.gifts(), g.coins(),
+                        g.diamonds())).toList()));
+    }
+
+    @Description("Earnings per gift, best first.")
+    public Uni<@NonNull List<@NonNull GiftEarnings>> byGift(@Source Earnings e, @DefaultValue("20") Integer first) {
+        Map<UUID, CatalogueGift> all = catalogue.snapshot();
+        return reports.byGift(e.creatorId(), Page.size(first)).map(groups -> groups.stream()
+                .map(g -> new GiftEarnings(all.get(UUID.fromString(g.key())), g.gifts(), g.quantity(), g.coins(), g.diamonds()))
+                .toList());
+    }
+
+    @Description("Your biggest supporters across all streams.")
+    public Uni<@NonNull List<@NonNull TopSupporter>> topSupporters(@Source Earnings e, @DefaultValue("10") Integer first) {
+        return reports.bySender(e.creatorId(), Page.size(first)).flatMap(groups -> users
+                .profiles(groups.stream().map(EarningsReports.Group::key).toList())
+                .map(found -> groups.stream().map(g -> new TopSupporter(found.get(g.key()), g.gifts(), g.coins(), g.diamonds())).toList()));
+    }
+
+    @Description("When your streams earn: 24 buckets by hour of day in your time zone.")
+    public Uni<@NonNull List<Earnings.@NonNull Hour>> hourOfDay(@Source Earnings e) {
+        return reports.byHour(e.creatorId(), e.zone());
+    }
+
+    @Type("StreamEarnings")
+    public record StreamEarnings(StreamView stream, long gifts, long coins, long diamonds) {
+    }
+
+    @Type("GiftEarnings")
+    public record GiftEarnings(CatalogueGift gift, long gifts, long quantity, long coins, long diamonds) {
+    }
+
+    @Type("TopSupporter")
+    public record TopSupporter(PublicProfile supporter, long gifts, long coins, long diamonds) {
+    }
+}
