@@ -14,20 +14,18 @@ import com.coinstream.api.Refusal;
 import com.coinstream.events.ClusterEvents;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Admin changes to the gift catalogue. A price change never touches gifts already sent. */
 @ApplicationScoped
 public class CatalogueAdmin {
     static final long MAX_GIFT_COINS = 1_000_000;
     private final GiftCatalogue catalogue;
-    private final Pool pool;
+    private final ClusterEvents cluster;
     private final Clock clock;
 
-    public CatalogueAdmin(GiftCatalogue catalogue, Pool pool, Clock clock) {
+    public CatalogueAdmin(GiftCatalogue catalogue, ClusterEvents cluster, Clock clock) {
         this.catalogue = catalogue;
-        this.pool = pool;
+        this.cluster = cluster;
         this.clock = clock;
     }
 
@@ -62,8 +60,7 @@ public class CatalogueAdmin {
 
     /** After the transaction commits: every instance reloads its catalogue. */
     public Uni<Void> published() {
-        return pool.preparedQuery("select pg_notify($1, 'changed')").execute(Tuple.of(ClusterEvents.CATALOGUE))
-                .replaceWithVoid().call(catalogue::reload);
+        return catalogue.reload().call(() -> cluster.publish(ClusterEvents.CATALOGUE, "changed"));
     }
 
     private void apply(Gift g, GiftChange c) {

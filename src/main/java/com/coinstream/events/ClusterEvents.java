@@ -1,5 +1,6 @@
 package com.coinstream.events;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,18 +9,21 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import com.coinstream.db.DedicatedPools;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Events shared by every instance on the same database, over PostgreSQL LISTEN/NOTIFY. A NOTIFY is
- * delivered only when its transaction commits, so listeners only ever see committed facts. The
+ * Events shared by every instance on the same database, over PostgreSQL LISTEN/NOTIFY. Publishers
+ * notify only after the facts have committed, so listeners only ever see committed facts. The
  * listening connection reconnects by itself after a database outage.
  */
 @ApplicationScoped
@@ -32,18 +36,13 @@ public class ClusterEvents {
 
     private final Map<String, CopyOnWriteArrayList<Consumer<String>>> handlers = new ConcurrentHashMap<>();
     private final Vertx vertx;
-    private final String url;
-    private final String user;
-    private final String password;
+    private final DedicatedPools pools;
     private PgSubscriber subscriber;
+    private Pool publisher;
 
-    public ClusterEvents(Vertx vertx, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") String user,
-            @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> password) {
+    public ClusterEvents(Vertx vertx, DedicatedPools pools) {
         this.vertx = vertx;
-        this.url = url;
-        this.user = user;
-        this.password = password.orElse(null);
+        this.pools = pools;
     }
 
     /**
@@ -54,13 +53,27 @@ public class ClusterEvents {
         handlers.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(handler);
     }
 
-    void start(@Observes StartupEvent ignored) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url)
-                .setUser(user);
-        if (password != null) {
-            options.setPassword(password);
+    /**
+     * Publish payloads on a channel, after the facts they announce have committed. Notifications are
+     * sent from their own small pool with synchronous_commit off: a NOTIFY holds PostgreSQL's global
+     * notify lock through its commit, and a durable flush there would serialise every committer. A
+     * notification lost in a crash loses nothing but a live animation; the facts themselves are durable.
+     */
+    public Uni<Void> publish(String channel, List<String> payloads) {
+        if (payloads.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        subscriber = PgSubscriber.subscriber(vertx, options)
+        return publisher.preparedQuery("select pg_notify($1, p) from unnest($2::text[]) as p")
+                .execute(Tuple.of(channel, payloads.toArray(String[]::new))).replaceWithVoid();
+    }
+
+    public Uni<Void> publish(String channel, String payload) {
+        return publish(channel, List.of(payload));
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        publisher = pools.pool(2, Map.of("synchronous_commit", "off"));
+        subscriber = PgSubscriber.subscriber(vertx, pools.options(Map.of()))
                 .reconnectPolicy(retries -> retries < 10_000 ? 500L : -1L);
         for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS }) {
             subscriber.channel(channel).handler(payload -> dispatch(channel, payload));

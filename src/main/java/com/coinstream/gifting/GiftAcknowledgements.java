@@ -17,8 +17,6 @@ import com.coinstream.live.LiveStreams;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** A creator thanks a gifter: recorded on the gift and published to the stream's feed again. */
 @ApplicationScoped
@@ -27,17 +25,17 @@ public class GiftAcknowledgements {
     private final GiftCatalogue catalogue;
     private final UserDirectory users;
     private final LiveStreams streams;
-    private final Pool pool;
+    private final ClusterEvents cluster;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public GiftAcknowledgements(GiftEvents events, GiftCatalogue catalogue, UserDirectory users, LiveStreams streams, Pool pool,
+    public GiftAcknowledgements(GiftEvents events, GiftCatalogue catalogue, UserDirectory users, LiveStreams streams, ClusterEvents cluster,
             ObjectMapper json, Clock clock) {
         this.events = events;
         this.catalogue = catalogue;
         this.users = users;
         this.streams = streams;
-        this.pool = pool;
+        this.cluster = cluster;
         this.json = json;
         this.clock = clock;
     }
@@ -77,8 +75,7 @@ public class GiftAcknowledgements {
         payload.put("createdAt", e.createdAt().toString());
         payload.put("acknowledgedAt", e.acknowledgedAt().toString());
         try {
-            String text = json.writeValueAsString(List.of(payload));
-            return pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(ClusterEvents.GIFTS, text)).replaceWithVoid();
+            return cluster.publish(ClusterEvents.GIFTS, json.writeValueAsString(List.of(payload)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             return Uni.createFrom().failure(ex);
         }

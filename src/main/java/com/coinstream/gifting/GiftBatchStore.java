@@ -8,7 +8,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.events.ClusterEvents;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -20,14 +19,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * For every gift, in order: skip if its idempotency key is taken; skip if the stream is not LIVE;
  * debit the wallet only if it covers the gift (conditional update, so concurrent gifts never overdraw);
  * then write the entry, its five postings, the credits to the creator and the platform (on this lane's
- * slot rows, so lanes never queue on each other), the key, the gift event and the stream total, and
- * NOTIFY the feed. A gift that fails a condition writes nothing; the others in the batch go ahead.
+ * slot rows, so lanes never queue on each other), the key, the gift event and the stream total. A gift
+ * that fails a condition writes nothing; the others in the batch go ahead. The feed is published after
+ * the commit ({@link FeedPublisher}), so only committed gifts are ever announced.
  */
 @ApplicationScoped
 public class GiftBatchStore {
-    /** Events per NOTIFY payload (PostgreSQL caps a payload at 8000 bytes). */
-    private static final int EVENTS_PER_NOTIFY = 20;
-
     private static final String SQL = """
             with req as (
                 select * from unnest($1::int[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::uuid[],
@@ -112,26 +109,16 @@ public class GiftBatchStore {
                     coins = stream_total.coins + excluded.coins, diamonds = stream_total.diamonds + excluded.diamonds
             ),
             running as (
-                select v.ord, v.event_id, v.value_minor,
+                select v.ord, v.value_minor,
                        (coalesce(b.coins, 0) + sum(v.coins) over (partition by v.stream_id order by v.ord))::bigint as stream_total
                 from valued v left join before b on b.stream_id = v.stream_id
-            ),
-            feed as (
-                select pg_notify($27, json_agg(json_build_object(
-                           'id', v.event_id, 'seq', e.seq, 'streamId', v.stream_id, 'giftId', v.gift_id,
-                           'giftName', v.gift_name, 'unitCoins', v.unit_coins, 'quantity', v.quantity, 'coins', v.coins,
-                           'diamonds', v.diamonds, 'senderName', v.sender_name, 'streamTotal', rn.stream_total,
-                           'createdAt', $22) order by v.ord)::text) as sent
-                from valued v join events e on e.id = v.event_id join running rn on rn.ord = v.ord
-                group by (v.ord / $28)
             )
             select r.ord,
                    case when m.event_id is not null then 'SENT'
                         when f.ord is null then 'KEY_SEEN'
                         when l.ord is null then 'NOT_LIVE'
                         else 'INSUFFICIENT_COINS' end as outcome,
-                   m.entry_id, m.wallet_after, e.seq, rn.value_minor, rn.stream_total,
-                   (select count(*) from feed) as notices
+                   m.entry_id, m.wallet_after, e.seq, rn.value_minor, rn.stream_total
             from req r
             left join fresh f on f.ord = r.ord
             left join live l on l.ord = r.ord
@@ -143,8 +130,13 @@ public class GiftBatchStore {
 
     private final Pool pool;
 
-    public GiftBatchStore(Pool pool) {
-        this.pool = pool;
+    /**
+     * The lanes' own connections. The statement's plan does not depend on the batch's values, so a
+     * generic plan is forced: planning this statement costs more than running it for a small batch.
+     */
+    public GiftBatchStore(com.coinstream.db.DedicatedPools pools,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "coinstream.gifts.lanes", defaultValue = "2") int lanes) {
+        this.pool = pools.pool(lanes, java.util.Map.of("plan_cache_mode", "force_generic_plan"));
     }
 
     public record PlatformAccounts(long coinIssuance, long diamondIssuance, long commission) {
@@ -205,7 +197,7 @@ public class GiftBatchStore {
                 .addArrayOfString(hashes).addArrayOfString(currencies).addArrayOfLong(baseCoins).addArrayOfLong(basePrices)
                 .addArrayOfString(senderNames).addArrayOfString(giftNames)
                 .addOffsetDateTime(now).addShort(slot).addLong(platform.coinIssuance()).addLong(platform.diamondIssuance())
-                .addLong(platform.commission()).addString(ClusterEvents.GIFTS).addInteger(EVENTS_PER_NOTIFY);
+                .addLong(platform.commission());
         return pool.preparedQuery(SQL).execute(args).map(rows -> {
             List<GiftOutcome> outcomes = new ArrayList<>(n);
             for (Row r : rows) {

@@ -13,6 +13,10 @@ import org.jboss.logging.Logger;
 import com.coinstream.events.ClusterEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -27,11 +31,47 @@ public class GiftFeed {
     private static final Logger LOG = Logger.getLogger(GiftFeed.class);
     private static final int SUBSCRIBER_BUFFER = 512;
     private final Map<UUID, Set<MultiEmitter<? super GiftEvent>>> subscribers = new ConcurrentHashMap<>();
+    /** Events per NOTIFY payload (PostgreSQL caps a payload at 8000 bytes). */
+    private static final int EVENTS_PER_NOTIFY = 20;
     private final ObjectMapper json;
+    private final ClusterEvents events;
 
     public GiftFeed(ClusterEvents events, ObjectMapper json) {
         this.json = json;
+        this.events = events;
         events.on(ClusterEvents.GIFTS, this::publish);
+    }
+
+    /** Announce committed gifts to every instance. Best effort: the gifts are already durable. */
+    public void announce(List<GiftCommand> commands, List<GiftOutcome> outcomes) {
+        List<String> payloads = new ArrayList<>();
+        ArrayNode chunk = json.createArrayNode();
+        for (int i = 0; i < commands.size(); i++) {
+            GiftOutcome o = outcomes.get(i);
+            if (o.kind() != GiftOutcome.Kind.SENT) {
+                continue;
+            }
+            GiftCommand c = commands.get(i);
+            ObjectNode n = chunk.addObject();
+            n.put("id", c.eventId().toString()).put("streamId", c.streamId().toString()).put("giftId", c.gift().uuid().toString())
+                    .put("giftName", c.gift().name()).put("unitCoins", c.gift().coins()).put("quantity", c.quantity())
+                    .put("coins", c.split().coins()).put("senderName", c.senderName()).put("streamTotal", o.streamTotalCoins())
+                    .put("createdAt", o.createdAt().toString());
+            if (chunk.size() == EVENTS_PER_NOTIFY) {
+                payloads.add(chunk.toString());
+                chunk = json.createArrayNode();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            payloads.add(chunk.toString());
+        }
+        announce(payloads);
+    }
+
+    /** Announce already-built event payloads (JSON arrays). */
+    public void announce(List<String> payloads) {
+        events.publish(ClusterEvents.GIFTS, payloads).subscribe().with(v -> { },
+                e -> LOG.warnf("Gift feed notification failed (gifts are committed; the live animation is lost): %s", e.getMessage()));
     }
 
     public Multi<GiftEvent> stream(UUID streamId) {

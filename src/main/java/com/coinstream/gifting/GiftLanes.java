@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,11 +35,15 @@ import io.vertx.pgclient.PgException;
 @ApplicationScoped
 public class GiftLanes {
     private static final Logger LOG = Logger.getLogger(GiftLanes.class);
-    /** Lane slots sit above the generic slots, offset per instance so two instances rarely share a slot row. */
+    /**
+     * Lane slots sit above the slots generic writers use. Instances that share a database can be given
+     * different offsets (coinstream.gifts.slot-offset) so their lanes do not share slot rows.
+     */
     static final int LANE_SLOT_BASE = 1000;
     private static final int MAX_ATTEMPTS = 3;
 
     private final GiftBatchStore store;
+    private final GiftFeed feed;
     private final Accounts accounts;
     private final Clock clock;
     private final Lane[] lanes;
@@ -48,17 +51,22 @@ public class GiftLanes {
     private final int instanceSlotBase;
     private volatile GiftBatchStore.PlatformAccounts platform;
 
-    public GiftLanes(GiftBatchStore store, Accounts accounts, Clock clock,
-            @ConfigProperty(name = "coinstream.gifts.lanes", defaultValue = "8") int laneCount,
-            @ConfigProperty(name = "coinstream.gifts.max-batch", defaultValue = "128") int maxBatch) {
+    public GiftLanes(GiftBatchStore store, GiftFeed feed, Accounts accounts, Clock clock,
+            @ConfigProperty(name = "coinstream.gifts.lanes", defaultValue = "2") int laneCount,
+            @ConfigProperty(name = "coinstream.gifts.max-batch", defaultValue = "128") int maxBatch,
+            @ConfigProperty(name = "coinstream.gifts.slot-offset", defaultValue = "0") int slotOffset) {
         if (laneCount < 1 || laneCount > 15) {
             throw new IllegalArgumentException("coinstream.gifts.lanes must be 1-15");
         }
         this.store = store;
+        this.feed = feed;
         this.accounts = accounts;
         this.clock = clock;
         this.maxBatch = Math.max(1, maxBatch);
-        this.instanceSlotBase = LANE_SLOT_BASE + ThreadLocalRandom.current().nextInt(2000) * laneCount;
+        if (slotOffset < 0 || slotOffset > 30_000) {
+            throw new IllegalArgumentException("coinstream.gifts.slot-offset must be 0-30000");
+        }
+        this.instanceSlotBase = LANE_SLOT_BASE + slotOffset;
         this.lanes = new Lane[laneCount];
         for (int i = 0; i < laneCount; i++) {
             lanes[i] = new Lane((short) (instanceSlotBase + i));
@@ -157,6 +165,7 @@ public class GiftLanes {
                     batch.get(i).complete(outcomes.get(i));
                 }
                 next();
+                feed.announce(commands, outcomes);
             }, error -> {
                 if (retryable(error) && attempt < MAX_ATTEMPTS) {
                     LOG.debugf("gift batch of %d retried after %s", batch.size(), error.getMessage());
@@ -179,6 +188,7 @@ public class GiftLanes {
             Pending one = batch.get(index);
             store.execute(List.of(one.command()), slot, platform, clock.instant()).subscribe().with(outcomes -> {
                 one.complete(outcomes.get(0));
+                feed.announce(List.of(one.command()), outcomes);
                 runOneByOne(batch, index + 1);
             }, error -> {
                 if (isUniqueViolation(error)) {

@@ -33,6 +33,29 @@ public class UserDirectory {
         if (known.contains(memo)) {
             return Uni.createFrom().voidItem();
         }
+        // Read first: a read-only statement needs no commit flush, and the row is usually there and current.
+        return pool.preparedQuery("select display_name, region, birthdate from app_user where id = $1")
+                .execute(Tuple.of(caller.userId()))
+                .flatMap(rows -> {
+                    var it = rows.iterator();
+                    if (it.hasNext()) {
+                        var row = it.next();
+                        if (caller.displayName().equals(row.getString("display_name")) && caller.region().equals(row.getString("region"))
+                                && java.util.Objects.equals(caller.birthdate().orElse(null), row.getLocalDate("birthdate"))) {
+                            return Uni.createFrom().voidItem();
+                        }
+                    }
+                    return upsert(caller);
+                })
+                .invoke(() -> {
+                    if (known.size() > MEMO_LIMIT) {
+                        known.clear();
+                    }
+                    known.add(memo);
+                });
+    }
+
+    private Uni<Void> upsert(Caller caller) {
         return pool.preparedQuery("""
                 insert into app_user (id, display_name, region, birthdate, created_at) values ($1, $2, $3, $4, $5)
                 on conflict (id) do update set display_name = excluded.display_name, region = excluded.region,
@@ -42,12 +65,6 @@ public class UserDirectory {
                 """)
                 .execute(Tuple.of(caller.userId(), caller.displayName(), caller.region(), caller.birthdate().orElse(null),
                         OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)))
-                .invoke(() -> {
-                    if (known.size() > MEMO_LIMIT) {
-                        known.clear();
-                    }
-                    known.add(memo);
-                })
                 .replaceWithVoid();
     }
 

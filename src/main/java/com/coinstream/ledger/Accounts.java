@@ -44,7 +44,8 @@ public class Accounts {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        return create(key).onItem().ifNull().switchTo(() -> create(key))
+        // Look first (read-only, no commit flush); create only the first time.
+        return find(key).onItem().ifNull().switchTo(() -> create(key)).onItem().ifNull().switchTo(() -> create(key))
                 .onItem().ifNull().failWith(() -> new IllegalStateException("could not resolve account " + key))
                 .invoke(id -> remember(key, id));
     }
@@ -71,6 +72,13 @@ public class Accounts {
                 });
     }
 
+    private Uni<Long> find(AccountKey key) {
+        return pool.preparedQuery(key.ownerId() == null
+                ? "select id from ledger_account where owner_id is null and purpose = $2 and asset = $3 and $1::text is null"
+                : "select id from ledger_account where owner_id = $1 and purpose = $2 and asset = $3")
+                .execute(Tuple.of(key.ownerId(), key.purpose().name(), key.asset())).map(Accounts::firstId);
+    }
+
     private Uni<Long> create(AccountKey key) {
         // Insert-or-find in one statement; under a race the select half may not see the winner's
         // row yet (statement snapshot), so the caller retries once.
@@ -82,7 +90,8 @@ public class Accounts {
                     returning id)
                 select id from created
                 union all
-                select id from ledger_account where owner_id is not distinct from $1 and purpose = $2 and asset = $3
+                select id from ledger_account where (owner_id = $1 or (owner_id is null and $1::text is null))
+                    and purpose = $2 and asset = $3
                 limit 1
                 """)
                 .execute(Tuple.of(key.ownerId(), key.purpose().name(), key.asset(), key.purpose().allowNegative(),

@@ -175,8 +175,9 @@ public class Ledger {
     }
 
     private Uni<Long> lookup(SqlClient client, AccountKey key) {
-        return client.preparedQuery(
-                "select id from ledger_account where owner_id is not distinct from $1 and purpose = $2 and asset = $3")
+        return client.preparedQuery(key.ownerId() == null
+                ? "select id from ledger_account where owner_id is null and purpose = $2 and asset = $3 and $1::text is null"
+                : "select id from ledger_account where owner_id = $1 and purpose = $2 and asset = $3")
                 .execute(Tuple.of(key.ownerId(), key.purpose().name(), key.asset()))
                 .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong(0) : null);
     }

@@ -30,10 +30,12 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     private static final int MAX_TITLE = 140;
     private final Pool pool;
     private final StreamDirectory directory;
+    private final ClusterEvents cluster;
     private final Clock clock;
 
-    public LiveStreams(Pool pool, StreamDirectory directory, Clock clock) {
+    public LiveStreams(Pool pool, StreamDirectory directory, ClusterEvents cluster, Clock clock) {
         this.pool = pool;
+        this.cluster = cluster;
         this.directory = directory;
         this.clock = clock;
     }
@@ -71,7 +73,7 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
             return s;
         })).call(s -> {
             directory.evict(s.id);
-            return pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(ClusterEvents.STREAMS, s.id.toString()));
+            return cluster.publish(ClusterEvents.STREAMS, s.id.toString());
         });
     }
 

@@ -35,9 +35,11 @@ public class RatesAdmin {
 
     private final Pool pool;
     private final RateBook book;
+    private final ClusterEvents cluster;
     private final Clock clock;
 
-    public RatesAdmin(Pool pool, RateBook book, Clock clock) {
+    public RatesAdmin(Pool pool, RateBook book, ClusterEvents cluster, Clock clock) {
+        this.cluster = cluster;
         this.pool = pool;
         this.book = book;
         this.clock = clock;
@@ -94,9 +96,9 @@ public class RatesAdmin {
                         + "effective_from, created_at, created_by) values ($1, $2, $3, $4, $5, $6)")
                         .execute(Tuple.of(version, shareNum, shareDen, utc(effective), utc(now), admin.userId())))
                 .call(version -> insertValues(tx, version, values))
-                .call(version -> insertPrices(tx, version, prices))
-                .call(version -> tx.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(ClusterEvents.RATES, "" + version))))
+                .call(version -> insertPrices(tx, version, prices)))
                 .call(book::reload)
+                .call(version -> cluster.publish(ClusterEvents.RATES, "" + version))
                 .map(version -> book.all().stream().filter(c -> c.version() == version).findFirst().orElseThrow());
     }
 

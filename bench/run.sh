@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Coinstream gift benchmark: the packaged service (prod profile, real JWT verification, every sendGift
+# check, feed NOTIFY on) against the naive raw-SQL transaction run by pgbench on the same PostgreSQL,
+# in the same run. Writes bench/RESULTS.md.
+#
+#   bench/run.sh                      full run: 100k viewers, 1k streams, 32 and 64 connections, 20 s/point
+#   QUICK=1 bench/run.sh              quick look: 10k viewers, 32 connections, 8 s/point
+#   VIEWERS= CREATORS= DURATION= CONNECTIONS="32 64" bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bench/out
+mkdir -p "$OUT"
+
+if [ "${QUICK:-0}" = "1" ]; then
+  VIEWERS=${VIEWERS:-10000}; CREATORS=${CREATORS:-1000}; DURATION=${DURATION:-8}; CONNECTIONS=${CONNECTIONS:-32}
+else
+  VIEWERS=${VIEWERS:-100000}; CREATORS=${CREATORS:-1000}; DURATION=${DURATION:-20}; CONNECTIONS=${CONNECTIONS:-"32 64"}
+fi
+PORT=${PORT:-8089}
+SCHEMA=coinstream_bench
+ISSUER=https://bench.coinstream.invalid
+PG="psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need pgbench; then
+  echo "Installing wrk (and the PostgreSQL client for pgbench)"
+  (apt-get install -y wrk postgresql-client >/dev/null 2>&1) || (apt-get update >/dev/null && apt-get install -y wrk postgresql-client >/dev/null)
+fi
+pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+
+echo "== build (prod package)"
+./mvnw -B -q package -DskipTests
+
+echo "== keys: the bench's own RSA pair, standing in for the operator's identity provider"
+if [ ! -f "$OUT/jwt-private.pem" ]; then
+  openssl genrsa 2048 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt-private.pem"
+  openssl rsa -in "$OUT/jwt-private.pem" -pubout -out "$OUT/jwt-public.pem" 2>/dev/null
+fi
+
+echo "== fresh schema $SCHEMA, start the service"
+$PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
+export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=$SCHEMA
+export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=$ISSUER
+export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=bench-webhook-secret-0123456789
+START_NS=$(date +%s%N)
+java ${JAVA_OPTS:-} -Dquarkus.http.port=$PORT -jar target/quarkus-app/quarkus-run.jar > "$OUT/service.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
+  kill -0 $PID 2>/dev/null || { echo "service died"; tail -30 "$OUT/service.log"; exit 1; }
+  sleep 0.1
+done
+READY_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
+STARTED=$(grep -o 'started in [0-9.]*s' "$OUT/service.log" | head -1 | grep -o '[0-9.]*')
+echo "   ready after ${READY_MS} ms (Quarkus: started in ${STARTED}s)"
+
+echo "== seed $VIEWERS funded viewers and $CREATORS live streams (admin SQL path, balanced GRANT entries)"
+PGOPTIONS="-c search_path=$SCHEMA" $PG -v viewers=$VIEWERS -v creators=$CREATORS -v coins=1000000 -f bench/seed.sql >/dev/null
+$PG -c "select id from $SCHEMA.live_stream where creator_id like 'bc%' order by seq" > "$OUT/streams.txt"
+# The gift catalogue and streams were written behind the service's back: let it reload the catalogue now.
+$PG -c "select pg_notify('coinstream_catalogue', 'seeded')" >/dev/null
+echo "== mint $VIEWERS viewer tokens"
+java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" bv "$VIEWERS" "$OUT/tokens.txt"
+java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" ops 1 "$OUT/admin-token.txt" admin
+ADMIN_TOKEN=$(cat "$OUT/admin-token.txt")
+
+echo "== naive raw-SQL tables (same row counts)"
+$PG -v viewers=$VIEWERS -v creators=$CREATORS -f bench/naive.sql >/dev/null
+
+gifts() { $PG -c "select count(*) from $SCHEMA.gift_event"; }
+audit() {
+  curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' -H "Authorization: Bearer $ADMIN_TOKEN" \
+    -d '{"query":"{ ledgerAudit { balanced mismatches { kind } } }"}'
+}
+rss_mb() { awk '/VmHWM/ {printf "%d", $2/1024}' /proc/$PID/status; }
+
+echo "== warm-up (10 s, discarded)"
+wrk -t2 -c32 -d10s -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- "$OUT/tokens.txt" "$OUT/streams.txt" uniform >/dev/null
+
+ROWS=()
+for MODE in uniform hot; do
+  for C in $CONNECTIONS; do
+    echo "== $MODE, $C connections"
+    NAIVE=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$C" -j 2 -T "$DURATION" \
+      -D viewers=$VIEWERS -D creators=$CREATORS -f "bench/naive-$MODE.pgbench" postgres 2>/dev/null \
+      | awk -F'= ' '/^tps/ {print int($2); exit}')
+    BEFORE=$(gifts)
+    RESULT=$(wrk -t2 -c"$C" -d"${DURATION}s" --latency -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- \
+      "$OUT/tokens.txt" "$OUT/streams.txt" "$MODE" | tee "$OUT/wrk-$MODE-$C.txt" | grep '^RESULT')
+    AFTER=$(gifts)
+    eval "$(echo "$RESULT" | sed 's/^RESULT //')"
+    SECONDS_RUN=$(awk "BEGIN {print $duration_us / 1000000}")
+    RATE=$(awk "BEGIN {printf \"%d\", $ok / $SECONDS_RUN}")
+    ACCEPTED=$((AFTER - BEFORE))
+    AUDIT=$(audit)
+    CLEAN=$(echo "$AUDIT" | grep -q '"balanced":true' && echo clean || echo "NOT CLEAN: $AUDIT")
+    MATCH=$([ "$ACCEPTED" -eq "$ok" ] && echo yes || echo "NO ($ACCEPTED in DB vs $ok ok responses)")
+    ERRORS=$((failed + socket_errors + refused))
+    RATIO=$(awk "BEGIN {printf \"%.2f\", $RATE / ($NAIVE > 0 ? $NAIVE : 1)}")
+    echo "   service $RATE gifts/s (p50 $((p50_us/1000)) ms, p99 $((p99_us/1000)) ms, errors $ERRORS) vs naive SQL $NAIVE tps: ${RATIO}x; ledger $CLEAN; accepted=responses: $MATCH"
+    ROWS+=("| $MODE | $C | $RATE | $(awk "BEGIN {printf \"%.1f\", $p50_us/1000}") | $(awk "BEGIN {printf \"%.1f\", $p99_us/1000}") | $ERRORS | $NAIVE | ${RATIO}x | $CLEAN | $MATCH |")
+  done
+done
+PEAK_RSS=$(rss_mb)
+
+CORES=$(nproc)
+MEM=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1024/1024}' /proc/meminfo)
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+{
+  echo "# Benchmark results"
+  echo
+  echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC') on $CORES cores ($CPU), $MEM RAM; PostgreSQL $($PG -c 'show server_version'), $(java -version 2>&1 | head -1)."
+  echo "Database, service and load generator share the machine. Command: \`bench/run.sh\`$( [ "${QUICK:-0}" = 1 ] && echo ' (QUICK=1)')."
+  echo
+  echo "Seeded: $VIEWERS funded viewers, $CREATORS live creator streams. Each point runs $DURATION s. The service runs the"
+  echo "packaged app in the prod profile with RS256 JWT verification, every sendGift check and the feed NOTIFY."
+  echo "*naive SQL* is pgbench running the three-statement transaction (debit wallet if covered, credit creator row, insert event)"
+  echo "on the same server with the same row counts; *hot* sends every gift to one creator."
+  echo
+  echo "| workload | connections | service gifts/s | p50 ms | p99 ms | errors | naive SQL tps | ratio | ledgerAudit | accepted = ok responses |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "Service start-up: ready after ${READY_MS} ms (Quarkus reports ${STARTED} s). Peak RSS under load: ${PEAK_RSS} MB."
+} > bench/RESULTS.md
+echo
+cat bench/RESULTS.md
