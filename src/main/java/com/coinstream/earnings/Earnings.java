@@ -19,7 +19,8 @@ public record Earnings(@Ignore String creatorId, @Ignore ZoneId zone, @NonNull D
     public record DiamondBalances(
             @Description("Credited by gifts, still in the hold period.") long pending,
             @Description("Past the hold period: can be cashed out.") long available,
-            @Description("In payouts that are not finished.") long inPayout) {
+            @Description("In payouts that are not finished.") long inPayout,
+            @Description("When the oldest pending diamonds become available (null when none are pending).") java.time.Instant maturesAt) {
     }
 
     @Type("EarningsTotals")

@@ -47,9 +47,11 @@ public class EarningsApi {
     private final GiftCatalogue catalogue;
     private final UserDirectory users;
     private final Clock clock;
+    private final DiamondMaturity maturity;
 
     public EarningsApi(CurrentCaller caller, Ledger ledger, RateBook rates, EarningsReports reports, LiveStreams streams,
-            GiftCatalogue catalogue, UserDirectory users, Clock clock) {
+            GiftCatalogue catalogue, UserDirectory users, Clock clock, DiamondMaturity maturity) {
+        this.maturity = maturity;
         this.caller = caller;
         this.ledger = ledger;
         this.rates = rates;
@@ -64,15 +66,17 @@ public class EarningsApi {
     @Description("Creators: your diamonds, their cash value, and where they came from.")
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull Earnings> earnings() {
-        return caller.get().flatMap(c -> ledger.balancesOf(c.userId()).map(balances -> {
+        return caller.get().flatMap(c -> maturity.mature(c.userId()).flatMap(matured -> maturity.nextMaturity(c.userId()))
+                .flatMap(maturesAt -> ledger.balancesOf(c.userId()).map(balances -> {
             long pending = balances.getOrDefault(AccountKey.user(c.userId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND), 0L);
             long available = balances.getOrDefault(AccountKey.user(c.userId(), AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND), 0L);
             long inPayout = balances.getOrDefault(AccountKey.user(c.userId(), AccountPurpose.DIAMONDS_IN_PAYOUT, Asset.DIAMOND), 0L);
             RateCard card = rates.current(clock.instant());
             String currency = card.currencyOf(c.region());
             Money cash = card.cashValue(pending + available, currency).orElse(Money.ofMinor(0, currency));
-            return new Earnings(c.userId(), c.zone(), new Earnings.DiamondBalances(pending, available, inPayout), cash);
-        }));
+            return new Earnings(c.userId(), c.zone(),
+                    new Earnings.DiamondBalances(pending, available, inPayout, maturesAt.orElse(null)), cash);
+        })));
     }
 
     @Description("Totals for a period [from, to); defaults to all time.")

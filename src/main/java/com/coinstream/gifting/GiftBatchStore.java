@@ -16,8 +16,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The gift hot path in one SQL statement (one round trip, one transaction) for a whole batch.
- * For every gift, in order: skip if its idempotency key is taken; skip if the stream is not LIVE;
- * debit the wallet only if it covers the gift (conditional update, so concurrent gifts never overdraw);
+ * For every gift, in order: skip if its idempotency key is taken; skip if the stream is not LIVE, the
+ * sender's account is on hold or the sender owes coins; debit the wallet only if it covers the gift (conditional update, so concurrent gifts never overdraw);
  * then write the entry, its five postings, the credits to the creator and the platform (on this lane's
  * slot rows, so lanes never queue on each other), the key, the gift event and the stream total. A gift
  * that fails a condition writes nothing; the others in the batch go ahead. The feed is published after
@@ -42,11 +42,20 @@ public class GiftBatchStore {
             live as (
                 select f.* from fresh f join live_stream s on s.id = f.stream_id and s.status = 'LIVE'
             ),
+            unheld as (
+                select l.* from live l
+                where not exists (select 1 from app_user u where u.id = l.sender_id and u.hold_reason is not null)
+            ),
+            allowed as (
+                select h.* from unheld h
+                where not exists (select 1 from ledger_account a join account_balance b on b.account_id = a.id
+                                  where a.owner_id = h.sender_id and a.purpose = 'COIN_DEBT' and b.balance > 0)
+            ),
             debited as (
-                update account_balance b set balance = b.balance - l.coins
-                from live l
-                where b.account_id = l.wallet_id and b.slot = 0 and b.balance >= l.coins
-                returning l.*, b.balance as wallet_after
+                update account_balance b set balance = b.balance - a.coins
+                from allowed a
+                where b.account_id = a.wallet_id and b.slot = 0 and b.balance >= a.coins
+                returning a.*, b.balance as wallet_after
             ),
             entries as (
                 insert into journal_entry (kind, cause_id, rate_version, created_at)
@@ -91,9 +100,9 @@ public class GiftBatchStore {
             ),
             events as (
                 insert into gift_event (id, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds,
-                                        commission, rate_version, value_minor, value_currency, entry_id, created_at)
+                                        commission, rate_version, value_minor, value_currency, entry_id, created_at, slot)
                 select v.event_id, v.stream_id, v.gift_id, v.sender_id, v.creator_id, v.quantity, v.unit_coins, v.coins,
-                       v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, $22
+                       v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, $22, $23
                 from valued v order by v.ord
                 returning id, seq
             ),
@@ -117,11 +126,15 @@ public class GiftBatchStore {
                    case when m.event_id is not null then 'SENT'
                         when f.ord is null then 'KEY_SEEN'
                         when l.ord is null then 'NOT_LIVE'
+                        when h.ord is null then 'ON_HOLD'
+                        when a.ord is null then 'IN_DEBT'
                         else 'INSUFFICIENT_COINS' end as outcome,
                    m.entry_id, m.wallet_after, e.seq, rn.value_minor, rn.stream_total
             from req r
             left join fresh f on f.ord = r.ord
             left join live l on l.ord = r.ord
+            left join unheld h on h.ord = r.ord
+            left join allowed a on a.ord = r.ord
             left join moved m on m.ord = r.ord
             left join events e on e.id = m.event_id
             left join running rn on rn.ord = r.ord

@@ -13,6 +13,10 @@ public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, L
         KEY_SEEN,
         /** The stream is not live (any more). */
         NOT_LIVE,
+        /** The sender's account is on hold. */
+        ON_HOLD,
+        /** The sender owes coins (a refunded purchase they had spent). */
+        IN_DEBT,
         /** The wallet cannot cover the gift. */
         INSUFFICIENT_COINS
     }

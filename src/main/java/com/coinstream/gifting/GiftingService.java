@@ -124,6 +124,9 @@ public class GiftingService {
                     false);
             case KEY_SEEN -> null;
             case NOT_LIVE -> throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
+            case ON_HOLD -> throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold");
+            case IN_DEBT -> throw new Refusal(ErrorCode.COIN_DEBT_OUTSTANDING,
+                    "You owe coins from a refunded purchase; buy coins to settle the debt first");
             case INSUFFICIENT_COINS -> throw new Refusal(ErrorCode.INSUFFICIENT_COINS,
                     "Not enough coins for this gift (" + command.split().coins() + " needed)", "input", "giftId");
         });

@@ -16,6 +16,10 @@ public enum AccountPurpose {
     DIAMONDS_AVAILABLE(false, false, false),
     /** A creator's diamonds in a payout that is not finished. */
     DIAMONDS_IN_PAYOUT(false, false, false),
+    /** Coins a user owes after a refund or chargeback of coins they had already spent. Blocks gifting and payouts. */
+    COIN_DEBT(false, false, false),
+    /** Real money paid out to a creator, per currency. */
+    CASHED_OUT(false, false, false),
 
     /** Coins in circulation, negated: minted on purchase/grant, returned when spent. */
     COIN_ISSUANCE(true, true, true),
@@ -26,7 +30,9 @@ public enum AccountPurpose {
     /** Diamond-units created when coins are spent on gifts, negated (one unit per coin spent). */
     DIAMOND_ISSUANCE(true, true, true),
     /** The platform's share of gifts, in diamond-units (the remainder after the creator's whole diamonds). */
-    COMMISSION(true, false, true);
+    COMMISSION(true, false, true),
+    /** Cash paid out to creators, negated, per currency. */
+    PAYOUT_CLEARING(true, true, false);
 
     private final boolean platform;
     private final boolean allowNegative;

@@ -32,6 +32,16 @@ public final class EntryDraft {
         return this;
     }
 
+    /** A transfer that debits a named slot row of {@code from} (a split account). */
+    public EntryDraft moveFromSlot(AccountKey from, int fromSlot, AccountKey to, long amount) {
+        transfers.add(new Transfer(from, fromSlot, to, null, amount));
+        return this;
+    }
+
+    public boolean isEmpty() {
+        return transfers.isEmpty();
+    }
+
     public EntryDraft rateVersion(Integer version) {
         this.rateVersion = version;
         return this;

@@ -66,8 +66,10 @@ public class Ledger {
         List<Long> postingAmounts = new ArrayList<>();
         int slot = ThreadLocalRandom.current().nextInt(hotSlots);
         for (Transfer t : entry.draft().transfers()) {
-            addPosting(entry, t.from(), -t.amount(), slot, net, allowNegative, postingAccounts, postingSlots, postingAmounts);
-            addPosting(entry, t.to(), t.amount(), slot, net, allowNegative, postingAccounts, postingSlots, postingAmounts);
+            addPosting(entry, t.from(), -t.amount(), t.fromSlot() != null ? t.fromSlot() : slot, net, allowNegative,
+                    postingAccounts, postingSlots, postingAmounts);
+            addPosting(entry, t.to(), t.amount(), t.toSlot() != null ? t.toSlot() : slot, net, allowNegative, postingAccounts,
+                    postingSlots, postingAmounts);
         }
         List<Long> balAccounts = new ArrayList<>();
         List<Short> balSlots = new ArrayList<>();
@@ -100,12 +102,21 @@ public class Ledger {
                     insert into posting (entry_id, account_id, slot, amount)
                     select entry.id, p.account_id, p.slot, p.amount
                     from entry, unnest($6::bigint[], $7::smallint[], $8::bigint[]) as p(account_id, slot, amount)),
-                balances as (
+                changes as (
+                    select * from unnest($9::bigint[], $10::smallint[], $11::bigint[], $12::boolean[])
+                        as c(account_id, slot, delta, allow_negative)
+                    order by c.account_id, c.slot),
+                updated as (
+                    update account_balance b set balance = b.balance + c.delta
+                    from changes c where b.account_id = c.account_id and b.slot = c.slot
+                    returning b.account_id, b.slot),
+                -- Rows seen for the first time. (CHECK is evaluated on a proposed insert row before ON CONFLICT
+                -- is considered, so debits must go through the UPDATE above, never through this insert.)
+                inserted as (
                     insert into account_balance (account_id, slot, balance, allow_negative)
-                    select b.account_id, b.slot, b.delta, b.allow_negative
-                    from unnest($9::bigint[], $10::smallint[], $11::bigint[], $12::boolean[])
-                         as b(account_id, slot, delta, allow_negative)
-                    order by b.account_id, b.slot
+                    select c.account_id, c.slot, c.delta, c.allow_negative from changes c
+                    where not exists (select 1 from updated u where u.account_id = c.account_id and u.slot = c.slot)
+                    order by c.account_id, c.slot
                     on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance)
                 select id from entry
                 """)

@@ -1,7 +1,14 @@
 package com.coinstream.ledger;
 
-/** One movement of {@code amount} units of one asset from one account to another. */
-public record Transfer(AccountKey from, AccountKey to, long amount) {
+/**
+ * One movement of {@code amount} units of one asset from one account to another. A slot may be named
+ * for a split (hot) account, to debit exactly the slot row an earlier entry credited.
+ */
+public record Transfer(AccountKey from, Integer fromSlot, AccountKey to, Integer toSlot, long amount) {
+
+    public Transfer(AccountKey from, AccountKey to, long amount) {
+        this(from, null, to, null, amount);
+    }
 
     public Transfer {
         if (amount <= 0) {

@@ -36,8 +36,10 @@ public class PaymentWebhookResource {
     private final PaymentSettings settings;
     private final PurchaseService purchases;
     private final ObjectMapper json;
+    private final PurchaseReversals reversals;
 
-    public PaymentWebhookResource(PaymentSettings settings, PurchaseService purchases, ObjectMapper json) {
+    public PaymentWebhookResource(PaymentSettings settings, PurchaseService purchases, ObjectMapper json, PurchaseReversals reversals) {
+        this.reversals = reversals;
         this.settings = settings;
         this.purchases = purchases;
         this.json = json;
@@ -88,6 +90,12 @@ public class PaymentWebhookResource {
                 }
                 case "payment.failed" -> purchases.settleFailed(purchaseId, text(data, "reason"), providerEvent)
                         .flatMap(p -> reply(Response.Status.OK.getStatusCode(), "processed"));
+                case "payment.refunded", "payment.disputed" -> purchases.onceForEvent(providerEvent, purchaseId,
+                        reversals.reverse("provider:" + settings.gateway().name(), purchaseId.toString(),
+                                type.equals("payment.refunded") ? "REFUND" : "CHARGEBACK", null))
+                        .flatMap(done -> reply(Response.Status.OK.getStatusCode(), done ? "processed" : "duplicate"))
+                        .onFailure(com.coinstream.api.Refusal.class)
+                        .recoverWithUni(e -> reply(Response.Status.OK.getStatusCode(), "ignored: " + e.getMessage()));
                 default -> reply(Response.Status.OK.getStatusCode(), "ignored event type");
             };
         });

@@ -35,9 +35,11 @@ public class PurchaseApi {
     private final CoinPackages packages;
     private final WalletService wallets;
     private final CoinPackageAdmin packageAdmin;
+    private final PurchaseReversals reversals;
 
     public PurchaseApi(CurrentCaller caller, PurchaseService purchases, CoinPackages packages, WalletService wallets,
-            CoinPackageAdmin packageAdmin) {
+            CoinPackageAdmin packageAdmin, PurchaseReversals reversals) {
+        this.reversals = reversals;
         this.caller = caller;
         this.purchases = purchases;
         this.packages = packages;
@@ -61,6 +63,34 @@ public class PurchaseApi {
     public Uni<@NonNull CoinPackagePayload> retireCoinPackage(@NonNull RetireCoinPackageInput input) {
         return Payloads.orRefusal(Payloads.guarded(() -> packageAdmin.retire(input.packageId))
                 .map(p -> new CoinPackagePayload(CoinPackageView.of(p), List.of())), e -> new CoinPackagePayload(null, List.of(e)));
+    }
+
+    @Mutation("reversePurchase")
+    @Description("Admin: refund or charge back a purchase. Unspent coins are clawed back; coins already spent become a coin debt; pending gifts they funded are reversed.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull ReversePurchasePayload> reversePurchase(@NonNull ReversePurchaseInput input) {
+        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> reversals.reverse(c.userId(), input.purchaseId,
+                input.kind == null ? null : input.kind.name(), input.idempotencyKey)))
+                .map(r -> new ReversePurchasePayload(r, List.of())), e -> new ReversePurchasePayload(null, List.of(e)));
+    }
+
+    public enum ReversalKind {
+        REFUND, CHARGEBACK
+    }
+
+    @Input("ReversePurchaseInput")
+    public static class ReversePurchaseInput {
+        @NonNull
+        @Id
+        public String purchaseId;
+        @NonNull
+        public ReversalKind kind;
+        @NonNull
+        public String idempotencyKey;
+    }
+
+    @Type("ReversePurchasePayload")
+    public record ReversePurchasePayload(Reversal reversal, @NonNull List<@NonNull UserError> userErrors) {
     }
 
     @Input("CreateCoinPackageInput")

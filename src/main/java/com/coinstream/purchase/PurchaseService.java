@@ -45,6 +45,7 @@ public class PurchaseService {
     private final CoinPackages packages;
     private final RateBook rates;
     private final PaymentSettings payments;
+    private final com.coinstream.protection.AccountHolds holds;
     private final Clock clock;
     private final long maxCoins;
     private final int adultAge;
@@ -52,7 +53,8 @@ public class PurchaseService {
     public PurchaseService(Pool pool, Ledger ledger, Idempotency idempotency, PurchaseStore store, CoinPackages packages,
             RateBook rates, PaymentSettings payments, Clock clock,
             @ConfigProperty(name = "coinstream.purchase.max-coins") long maxCoins,
-            @ConfigProperty(name = "coinstream.adult-age") int adultAge) {
+            @ConfigProperty(name = "coinstream.adult-age") int adultAge, com.coinstream.protection.AccountHolds holds) {
+        this.holds = holds;
         this.pool = pool;
         this.ledger = ledger;
         this.idempotency = idempotency;
@@ -92,7 +94,8 @@ public class PurchaseService {
             Instant now = clock.instant();
             Purchase pending = new Purchase(UUID.randomUUID(), caller.userId(), quote.packageId(), Purchase.PENDING,
                     quote.coins(), quote.price(), null, now);
-            return pool.withTransaction(tx -> idempotency.claim(tx, caller.userId(), key, "purchaseCoins", hash, pending.id(), now)
+            return pool.withTransaction(tx -> holds.requireNotOnHold(tx, caller.userId())
+                    .flatMap(v -> idempotency.claim(tx, caller.userId(), key, "purchaseCoins", hash, pending.id(), now))
                     .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
                             ? store.insertPending(tx, pending, payments.gateway().name()).replaceWith(Optional.<Purchase>empty())
                             : store.find(tx, claim.resultId())))
@@ -151,9 +154,26 @@ public class PurchaseService {
                             : store.markSucceeded(tx, purchaseId, providerRef, now).flatMap(settled -> settled.isEmpty()
                                     ? Uni.createFrom().voidItem()
                                     : ledger.post(tx, ready).flatMap(entryId -> store.recordEntry(tx, purchaseId, entryId))
-                                            .call(() -> store.addToStats(tx, settled.get()))))))
+                                            .call(() -> store.addToStats(tx, settled.get()))
+                                            .call(() -> settleDebt(tx, purchase.userId(), purchaseId, now))))))
                     .flatMap(v -> find(purchaseId));
         });
+    }
+
+    /**
+     * Coins owed after a refund are repaid when the next purchase completes, from the wallet (as far as it
+     * goes): the coins leave the wallet and the debt shrinks by as much, in a DEBT_SETTLEMENT entry.
+     */
+    private Uni<Void> settleDebt(io.vertx.mutiny.sqlclient.SqlClient tx, String userId, UUID purchaseId, Instant now) {
+        AccountKey debt = AccountKey.user(userId, AccountPurpose.COIN_DEBT, Asset.COIN);
+        return ledger.balance(tx, debt).flatMap(owed -> owed <= 0 ? Uni.createFrom().voidItem()
+                : ledger.balance(tx, AccountKey.wallet(userId)).flatMap(wallet -> {
+            long settled = Math.min(owed, wallet);
+            AccountKey issuance = AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN);
+            EntryDraft draft = EntryDraft.of("DEBT_SETTLEMENT", purchaseId, now).memo("Coins owed from a refunded purchase, repaid")
+                    .move(AccountKey.wallet(userId), issuance, settled).move(debt, issuance, settled);
+            return ledger.prepare(draft).flatMap(ready -> ledger.post(tx, ready)).replaceWithVoid();
+        }));
     }
 
     /** PENDING -> FAILED. Nothing was credited, so nothing is reversed. */
@@ -174,6 +194,15 @@ public class PurchaseService {
     private Uni<Boolean> firstTime(io.vertx.mutiny.sqlclient.SqlClient tx, ProviderEvent event, UUID purchaseId, Instant now) {
         return event == null ? Uni.createFrom().item(true)
                 : store.recordEvent(tx, payments.gateway().name(), event.eventId(), event.type(), purchaseId, now);
+    }
+
+    /** Run {@code work} unless this provider event was processed before; true when it ran. */
+    public <T> Uni<Boolean> onceForEvent(ProviderEvent event, UUID purchaseId, Uni<T> work) {
+        return pool.preparedQuery("select 1 from payment_event where provider = $1 and event_id = $2")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(payments.gateway().name(), event.eventId()))
+                .flatMap(rows -> rows.iterator().hasNext() ? Uni.createFrom().item(false)
+                        : work.flatMap(done -> store.recordEvent(pool, payments.gateway().name(), event.eventId(), event.type(),
+                                purchaseId, clock.instant())).replaceWith(true));
     }
 
     public Uni<Purchase> find(UUID purchaseId) {

@@ -14,6 +14,9 @@ import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
 import com.coinstream.api.Money;
+import com.coinstream.ledger.AccountKey;
+import com.coinstream.ledger.AccountPurpose;
+import com.coinstream.ledger.Asset;
 import com.coinstream.api.Payloads;
 import com.coinstream.api.UserError;
 import com.coinstream.identity.CurrentCaller;
@@ -34,6 +37,8 @@ public class WalletApi {
     private final LedgerHistory history;
     private final GrantService grants;
     private final UserDirectory users;
+    @jakarta.inject.Inject
+    com.coinstream.ledger.Ledger ledger;
 
     public WalletApi(CurrentCaller caller, WalletService wallets, LedgerHistory history, GrantService grants,
             UserDirectory users) {
@@ -61,6 +66,24 @@ public class WalletApi {
     public Uni<@NonNull List<@NonNull List<@NonNull Money>>> moneyPaidByCurrency(@Source List<Wallet> wallets) {
         return this.wallets.moneyPaid(wallets.stream().map(Wallet::userId).distinct().toList())
                 .map(paid -> wallets.stream().map(w -> paid.getOrDefault(w.userId(), List.of())).toList());
+    }
+
+    @Description("Coins owed after a refund or chargeback of coins already spent. While above zero, gifting and payouts are blocked; the next purchase repays it first.")
+    public Uni<@NonNull List<@NonNull Long>> coinDebt(@Source List<Wallet> wallets) {
+        return ledger.balancesOf(wallets.stream().map(Wallet::userId).distinct().toList(), AccountPurpose.COIN_DEBT)
+                .map(debts -> wallets.stream().map(w -> debts.getOrDefault(AccountKey.user(w.userId(), AccountPurpose.COIN_DEBT, Asset.COIN), 0L))
+                        .toList());
+    }
+
+    @Description("coins minus coinDebt: negative while a debt is outstanding.")
+    public Uni<@NonNull List<@NonNull Long>> coinPosition(@Source List<Wallet> wallets) {
+        return coinDebt(wallets).map(debts -> {
+            List<Long> positions = new java.util.ArrayList<>();
+            for (int i = 0; i < wallets.size(); i++) {
+                positions.add(wallets.get(i).coins() - debts.get(i));
+            }
+            return positions;
+        });
     }
 
     @Query("transactions")

@@ -1,0 +1,81 @@
+package com.coinstream.payout;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Refusal;
+import com.coinstream.identity.Caller;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/** Payout accounts: registered by creators with a provider token, verified by an admin (the KYC outcome). */
+@ApplicationScoped
+public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID> {
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]{8,128}");
+    // Raw account or card numbers are refused: only a provider's token may be stored.
+    private static final Pattern RAW_NUMBER = Pattern.compile("\\d{8,}|[A-Z]{2}\\d{2}[A-Z0-9]{10,30}");
+    private final Clock clock;
+
+    public PayoutAccounts(Clock clock) {
+        this.clock = clock;
+    }
+
+    public Uni<PayoutAccount> register(Caller creator, String kind, String externalToken, String label) {
+        if (!"PAYPAL".equals(kind) && !"BANK".equals(kind)) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "kind must be PAYPAL or BANK", "input", "kind");
+        }
+        if (externalToken == null || !TOKEN.matcher(externalToken).matches()) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "externalToken must be the provider's token (8-128 of A-Z a-z 0-9 _ -)",
+                    "input", "externalToken");
+        }
+        if (RAW_NUMBER.matcher(externalToken).matches()) {
+            throw new Refusal(ErrorCode.INVALID_INPUT,
+                    "That looks like a raw account or card number; register the token your payment provider issued instead",
+                    "input", "externalToken");
+        }
+        if (label == null || label.isBlank() || label.length() > 64 || label.chars().anyMatch(Character::isISOControl)) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "label must be 1-64 printable characters", "input", "label");
+        }
+        PayoutAccount a = new PayoutAccount();
+        a.id = UUID.randomUUID();
+        a.ownerId = creator.userId();
+        a.kind = kind;
+        a.externalToken = externalToken;
+        a.label = label.strip();
+        a.verified = false;
+        a.createdAt = clock.instant();
+        return Panache.withTransaction(() -> persist(a));
+    }
+
+    public Uni<List<PayoutAccount>> of(String ownerId) {
+        return Panache.withSession(() -> list("ownerId", io.quarkus.panache.common.Sort.by("createdAt"), ownerId));
+    }
+
+    public Uni<PayoutAccount> verify(Caller admin, String accountId, boolean verified) {
+        UUID id = parse(accountId);
+        return Panache.withTransaction(() -> findById(id).map(a -> {
+            if (a == null) {
+                throw new Refusal(ErrorCode.NOT_FOUND, "No such payout account", "input", "payoutAccountId");
+            }
+            a.verified = verified;
+            a.verifiedAt = clock.instant();
+            a.verifiedBy = admin.userId();
+            return a;
+        }));
+    }
+
+    static UUID parse(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Refusal(ErrorCode.NOT_FOUND, "No such payout account", "input", "payoutAccountId");
+        }
+    }
+}

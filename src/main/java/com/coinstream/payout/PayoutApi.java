@@ -1,0 +1,228 @@
+package com.coinstream.payout;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
+import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.api.ApiSecurity;
+import com.coinstream.api.Page;
+import com.coinstream.api.PageInfo;
+import com.coinstream.api.Payloads;
+import com.coinstream.api.UserError;
+import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.Role;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+@GraphQLApi
+@ApiSecurity
+public class PayoutApi {
+    private final CurrentCaller caller;
+    private final PayoutAccounts accounts;
+    private final PayoutService payouts;
+    private final PayoutStore store;
+
+    public PayoutApi(CurrentCaller caller, PayoutAccounts accounts, PayoutService payouts, PayoutStore store) {
+        this.caller = caller;
+        this.accounts = accounts;
+        this.payouts = payouts;
+        this.store = store;
+    }
+
+    @Mutation("registerPayoutAccount")
+    @Description("Creators: register where to be paid, with your payment provider's token (never raw bank numbers). An admin verifies it.")
+    @RolesAllowed(Role.CREATOR)
+    public Uni<@NonNull PayoutAccountPayload> registerPayoutAccount(@NonNull RegisterPayoutAccountInput input) {
+        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> accounts.register(c, input.kind == null ? null
+                : input.kind.name(), input.externalToken, input.label)))
+                .map(a -> new PayoutAccountPayload(PayoutAccountView.of(a), List.of())), e -> new PayoutAccountPayload(null, List.of(e)));
+    }
+
+    @Query("payoutAccounts")
+    @Description("Creators: your payout accounts (tokens masked).")
+    @RolesAllowed(Role.CREATOR)
+    public Uni<@NonNull List<@NonNull PayoutAccountView>> payoutAccounts() {
+        return caller.get().flatMap(c -> accounts.of(c.userId())).map(list -> list.stream().map(PayoutAccountView::of).toList());
+    }
+
+    @Mutation("verifyPayoutAccount")
+    @Description("Admin: record the KYC outcome for a payout account.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull PayoutAccountPayload> verifyPayoutAccount(@NonNull VerifyPayoutAccountInput input) {
+        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> accounts.verify(c, input.payoutAccountId,
+                input.verified == null || input.verified)))
+                .map(a -> new PayoutAccountPayload(PayoutAccountView.of(a), List.of())), e -> new PayoutAccountPayload(null, List.of(e)));
+    }
+
+    @Mutation("requestPayout")
+    @Description("Creators: cash out available diamonds to a verified payout account, at the rate in force.")
+    @RolesAllowed(Role.CREATOR)
+    public Uni<@NonNull PayoutPayload> requestPayout(@NonNull RequestPayoutInput input) {
+        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> payouts.request(c, input.diamonds, input.payoutAccountId,
+                input.idempotencyKey))).map(p -> new PayoutPayload(p, List.of())), e -> new PayoutPayload(null, List.of(e)));
+    }
+
+    @Query("payouts")
+    @Description("Creators: your payouts, newest first, with their expected payment dates.")
+    @RolesAllowed(Role.CREATOR)
+    public Uni<@NonNull PayoutConnection> payouts(Integer first, String after) {
+        return caller.get().flatMap(c -> Payloads.guarded(() -> store.ofCreator(c.userId(), first, after))).map(PayoutConnection::of);
+    }
+
+    @Query("payoutQueue")
+    @Description("Admin: payouts in a status (default REQUESTED), oldest first.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull PayoutConnection> payoutQueue(@DefaultValue("REQUESTED") PayoutStatus status, Integer first, String after) {
+        return Payloads.guarded(() -> store.queue(status.name(), first, after)).map(PayoutConnection::of);
+    }
+
+    @Mutation("approvePayout")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull PayoutPayload> approvePayout(@NonNull PayoutActionInput input) {
+        return act(input.payoutId, PayoutService.Action.APPROVE, input.reason);
+    }
+
+    @Mutation("rejectPayout")
+    @Description("Admin: refuse a payout; its diamonds return to available in a reversing entry.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull PayoutPayload> rejectPayout(@NonNull PayoutActionInput input) {
+        return act(input.payoutId, PayoutService.Action.REJECT, input.reason);
+    }
+
+    @Mutation("markPayoutPaid")
+    @Description("Admin: the money has left; record the provider's reference.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull PayoutPayload> markPayoutPaid(@NonNull MarkPayoutPaidInput input) {
+        return act(input.payoutId, PayoutService.Action.MARK_PAID, input.externalReference);
+    }
+
+    @Mutation("markPayoutFailed")
+    @Description("Admin: the transfer failed; the diamonds return to available in a reversing entry.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull PayoutPayload> markPayoutFailed(@NonNull PayoutActionInput input) {
+        return act(input.payoutId, PayoutService.Action.MARK_FAILED, input.reason);
+    }
+
+    private Uni<PayoutPayload> act(String payoutId, PayoutService.Action action, String note) {
+        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> payouts.transition(c, payoutId, action, note)))
+                .map(p -> new PayoutPayload(p, List.of())), e -> new PayoutPayload(null, List.of(e)));
+    }
+
+    @Description("Where it is paid.")
+    public Uni<@NonNull List<PayoutAccountView>> payoutAccount(@Source List<Payout> list) {
+        List<UUID> ids = list.stream().map(Payout::payoutAccountId).distinct().toList();
+        return Panache.withSession(() -> accounts.list("id in ?1", ids)).map(found -> list.stream()
+                .map(p -> found.stream().filter(a -> a.id.equals(p.payoutAccountId())).findFirst().map(PayoutAccountView::of).orElse(null))
+                .toList());
+    }
+
+    @Description("Every status change: who made it and when.")
+    public Uni<@NonNull List<@NonNull List<Payout.@NonNull Transition>>> transitions(@Source List<Payout> list) {
+        return store.transitions(list.stream().map(Payout::uuid).toList())
+                .map(found -> list.stream().map(p -> found.getOrDefault(p.uuid(), List.of())).toList());
+    }
+
+    public enum PayoutKind {
+        PAYPAL, BANK
+    }
+
+    public enum PayoutStatus {
+        REQUESTED, APPROVED, PAID, REJECTED, FAILED
+    }
+
+    @Input("RegisterPayoutAccountInput")
+    public static class RegisterPayoutAccountInput {
+        @NonNull
+        public PayoutKind kind;
+        @NonNull
+        @Description("The payment provider's token for the account (for example a PayPal payer id or a bank-account token).")
+        public String externalToken;
+        @NonNull
+        public String label;
+    }
+
+    @Input("VerifyPayoutAccountInput")
+    public static class VerifyPayoutAccountInput {
+        @NonNull
+        @Id
+        public String payoutAccountId;
+        @DefaultValue("true")
+        public Boolean verified;
+    }
+
+    @Input("RequestPayoutInput")
+    public static class RequestPayoutInput {
+        @NonNull
+        public BigInteger diamonds;
+        @NonNull
+        @Id
+        public String payoutAccountId;
+        @NonNull
+        public String idempotencyKey;
+    }
+
+    @Input("PayoutActionInput")
+    public static class PayoutActionInput {
+        @NonNull
+        @Id
+        public String payoutId;
+        @Description("Why (required to reject or mark failed).")
+        public String reason;
+    }
+
+    @Input("MarkPayoutPaidInput")
+    public static class MarkPayoutPaidInput {
+        @NonNull
+        @Id
+        public String payoutId;
+        @NonNull
+        public String externalReference;
+    }
+
+    @Type("PayoutAccount")
+    public record PayoutAccountView(@Id @NonNull String id, @NonNull String kind, @NonNull String maskedToken, @NonNull String label,
+            boolean verified) {
+        static PayoutAccountView of(PayoutAccount a) {
+            return new PayoutAccountView(a.id.toString(), a.kind, a.maskedToken(), a.label, a.verified);
+        }
+    }
+
+    @Type("PayoutAccountPayload")
+    public record PayoutAccountPayload(PayoutAccountView payoutAccount, @NonNull List<@NonNull UserError> userErrors) {
+    }
+
+    @Type("PayoutPayload")
+    public record PayoutPayload(Payout payout, @NonNull List<@NonNull UserError> userErrors) {
+    }
+
+    @Type("PayoutConnection")
+    public record PayoutConnection(@NonNull List<@NonNull Edge> edges, @NonNull List<@NonNull Payout> nodes, @NonNull PageInfo pageInfo) {
+        static PayoutConnection of(Page<Payout> page) {
+            List<Edge> edges = new ArrayList<>();
+            for (int i = 0; i < page.nodes().size(); i++) {
+                edges.add(new Edge(page.cursors().get(i), page.nodes().get(i)));
+            }
+            return new PayoutConnection(edges, page.nodes(), page.pageInfo());
+        }
+    }
+
+    @Type("PayoutEdge")
+    public record Edge(@NonNull String cursor, @NonNull Payout node) {
+    }
+
+}

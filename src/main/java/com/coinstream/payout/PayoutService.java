@@ -1,0 +1,231 @@
+package com.coinstream.payout;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.coinstream.api.Amounts;
+import com.coinstream.api.ErrorCode;
+import com.coinstream.api.Money;
+import com.coinstream.api.Refusal;
+import com.coinstream.earnings.DiamondMaturity;
+import com.coinstream.identity.Caller;
+import com.coinstream.ledger.AccountKey;
+import com.coinstream.ledger.AccountPurpose;
+import com.coinstream.ledger.Asset;
+import com.coinstream.ledger.EntryDraft;
+import com.coinstream.ledger.Idempotency;
+import com.coinstream.ledger.Ledger;
+import com.coinstream.protection.AccountHolds;
+import com.coinstream.rates.RateBook;
+import com.coinstream.rates.RateCard;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Cash-outs. A request converts at the rate in force and moves the diamonds from available to
+ * in-payout in one entry; per creator, requests, maturing and reversals run one at a time (advisory
+ * lock), so concurrent requests can never overdraw or exceed the daily maximum together.
+ */
+@ApplicationScoped
+public class PayoutService {
+    public static final String KIND = "PAYOUT";
+    public static final String OPERATION = "requestPayout";
+    static final long MAX_DIAMONDS = 1_000_000_000_000L;
+
+    private final Pool pool;
+    private final Ledger ledger;
+    private final Idempotency idempotency;
+    private final PayoutStore store;
+    private final PayoutAccounts accounts;
+    private final DiamondMaturity maturity;
+    private final AccountHolds holds;
+    private final RateBook rates;
+    private final Clock clock;
+    private final long minimumDiamonds;
+    private final long dailyMaximum;
+    private final Duration paymentWindow;
+    private final int adultAge;
+
+    public PayoutService(Pool pool, Ledger ledger, Idempotency idempotency, PayoutStore store, PayoutAccounts accounts,
+            DiamondMaturity maturity, AccountHolds holds, RateBook rates, Clock clock,
+            @ConfigProperty(name = "coinstream.payouts.minimum-diamonds") long minimumDiamonds,
+            @ConfigProperty(name = "coinstream.payouts.daily-maximum") long dailyMaximum,
+            @ConfigProperty(name = "coinstream.payouts.payment-days") int paymentDays,
+            @ConfigProperty(name = "coinstream.adult-age") int adultAge) {
+        this.pool = pool;
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+        this.store = store;
+        this.accounts = accounts;
+        this.maturity = maturity;
+        this.holds = holds;
+        this.rates = rates;
+        this.clock = clock;
+        this.minimumDiamonds = minimumDiamonds;
+        this.dailyMaximum = dailyMaximum;
+        this.paymentWindow = Duration.ofDays(paymentDays);
+        this.adultAge = adultAge;
+    }
+
+    public Uni<Payout> request(Caller creator, BigInteger requested, String payoutAccountId, String idempotencyKey) {
+        String key = Idempotency.validKey(idempotencyKey);
+        long diamonds = Amounts.within(requested, 1, MAX_DIAMONDS, ErrorCode.INVALID_AMOUNT, "diamonds", "input", "diamonds");
+        if (!creator.isAdult(clock, adultAge)) {
+            throw new Refusal(ErrorCode.AGE_RESTRICTED, "Cashing out requires a verified age of " + adultAge + " or over");
+        }
+        if (diamonds < minimumDiamonds) {
+            throw new Refusal(ErrorCode.BELOW_PAYOUT_THRESHOLD, "The minimum payout is " + minimumDiamonds + " diamonds", "input",
+                    "diamonds");
+        }
+        UUID accountId = PayoutAccounts.parse(payoutAccountId);
+        String hash = Idempotency.fingerprint(OPERATION, diamonds, accountId);
+        Instant now = clock.instant();
+        RateCard card = rates.current(now);
+        String currency = card.cashValue(0, card.currencyOf(creator.region())).isPresent() ? card.currencyOf(creator.region()) : "USD";
+        Money amount = card.cashValue(diamonds, currency)
+                .orElseThrow(() -> new Refusal(ErrorCode.INVALID_STATE, "Diamonds cannot be paid out in " + currency));
+        AccountKey available = AccountKey.user(creator.userId(), AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND);
+        AccountKey inPayout = AccountKey.user(creator.userId(), AccountPurpose.DIAMONDS_IN_PAYOUT, Asset.DIAMOND);
+        UUID payoutId = UUID.randomUUID();
+        EntryDraft draft = EntryDraft.of(KIND, payoutId, now).rateVersion(card.version()).memo("Payout requested")
+                .move(available, inPayout, diamonds);
+        Payout payout = new Payout(payoutId, 0, creator.userId(), accountId, payoutId.toString(), Payout.REQUESTED, diamonds, amount,
+                card.version(), now, now.plus(paymentWindow), null, null);
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        long dailyMaximumMinor = Math.multiplyExact(dailyMaximum, (long) Math.pow(10, Money.fractionDigits(currency)));
+        return accounts.of(creator.userId())
+                .invoke(owned -> {
+                    var account = owned.stream().filter(a -> a.id.equals(accountId)).findFirst()
+                            .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such payout account", "input", "payoutAccountId"));
+                    if (!account.verified) {
+                        throw new Refusal(ErrorCode.PAYOUT_ACCOUNT_UNVERIFIED, "This payout account is not verified yet", "input",
+                                "payoutAccountId");
+                    }
+                })
+                .flatMap(ok -> maturity.mature(creator.userId()))
+                .flatMap(matured -> ledger.prepare(draft))
+                .flatMap(ready -> pool.withTransaction(tx -> DiamondMaturity.lock(tx, creator.userId())
+                        .flatMap(v -> idempotency.claim(tx, creator.userId(), key, OPERATION, hash, payoutId, now))
+                        .flatMap(claim -> claim.outcome() == Idempotency.Outcome.REPLAY
+                                ? store.find(tx, claim.resultId(), false).map(p -> p.orElseThrow())
+                                : checks(tx, creator.userId(), diamonds, available, day, amount, dailyMaximumMinor)
+                                        .flatMap(v -> ledger.post(tx, ready))
+                                        .call(entryId -> store.insert(tx, payout, day, entryId))
+                                        .call(entryId -> store.transition(tx, payoutId, null, Payout.REQUESTED, creator.userId(), null, now))
+                                        .flatMap(entryId -> store.find(tx, payoutId, false).map(p -> p.orElseThrow())))));
+    }
+
+    private Uni<Void> checks(SqlConnection tx, String creatorId, long diamonds, AccountKey available, LocalDate day, Money amount,
+            long dailyMaximumMinor) {
+        return holds.requireNotOnHold(tx, creatorId)
+                .flatMap(v -> ledger.balance(tx, AccountKey.user(creatorId, AccountPurpose.COIN_DEBT, Asset.COIN)))
+                .flatMap(debt -> {
+                    if (debt > 0) {
+                        throw new Refusal(ErrorCode.COIN_DEBT_OUTSTANDING, "You owe " + debt + " coins from a refunded purchase");
+                    }
+                    return ledger.balance(tx, available);
+                })
+                .flatMap(balance -> {
+                    if (balance < diamonds) {
+                        throw new Refusal(ErrorCode.INSUFFICIENT_DIAMONDS, "Only " + balance + " diamonds are available to cash out",
+                                "input", "diamonds");
+                    }
+                    return store.requestedOn(tx, creatorId, day, amount.getCurrency());
+                })
+                .map(today -> {
+                    if (today + amount.minorUnits() > dailyMaximumMinor) {
+                        throw new Refusal(ErrorCode.PAYOUT_LIMIT_EXCEEDED, "Payouts are limited to " + dailyMaximum + " "
+                                + amount.getCurrency() + " per day (UTC); " + Money.ofMinor(Math.max(0, dailyMaximumMinor - today),
+                                        amount.getCurrency()).getAmount() + " left today", "input", "diamonds");
+                    }
+                    return null;
+                });
+    }
+
+    public enum Action {
+        APPROVE(List.of(Payout.REQUESTED), Payout.APPROVED),
+        REJECT(List.of(Payout.REQUESTED, Payout.APPROVED), Payout.REJECTED),
+        MARK_PAID(List.of(Payout.APPROVED), Payout.PAID),
+        MARK_FAILED(List.of(Payout.APPROVED), Payout.FAILED);
+
+        final List<String> from;
+        final String to;
+
+        Action(List<String> from, String to) {
+            this.from = from;
+            this.to = to;
+        }
+    }
+
+    /** An admin moves a payout along its lifecycle; illegal transitions are refused with INVALID_STATE. */
+    public Uni<Payout> transition(Caller admin, String payoutId, Action action, String note) {
+        UUID id;
+        try {
+            id = UUID.fromString(payoutId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Refusal(ErrorCode.NOT_FOUND, "No such payout", "input", "payoutId");
+        }
+        if (note != null && (note.length() > 500 || note.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n'))) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "reason or reference must be at most 500 printable characters", "input");
+        }
+        if ((action == Action.MARK_PAID || action == Action.REJECT || action == Action.MARK_FAILED) && (note == null || note.isBlank())) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, action == Action.MARK_PAID ? "externalReference is required" : "reason is required",
+                    "input");
+        }
+        Instant now = clock.instant();
+        return store.find(id).flatMap(found -> {
+            Payout p = found.orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such payout", "input", "payoutId"));
+            if (p.creatorId().equals(admin.userId())) {
+                throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may move their own payout", "input", "payoutId");
+            }
+            EntryDraft closing = closingEntry(p, action, now);
+            Uni<Ledger.ReadyEntry> prepared = closing == null ? Uni.createFrom().nullItem() : ledger.prepare(closing);
+            return prepared.flatMap(ready -> pool.withTransaction(tx -> DiamondMaturity.lock(tx, p.creatorId())
+                    .flatMap(v -> store.find(tx, id, true)).flatMap(current -> {
+                        Payout locked = current.orElseThrow();
+                        if (!action.from.contains(locked.status())) {
+                            throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.status() + " payout cannot become " + action.to,
+                                    "input", "payoutId");
+                        }
+                        Uni<Long> entry = ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready);
+                        return entry.call(entryId -> store.close(tx, id, action.to, action == Action.MARK_PAID ? note : null,
+                                action == Action.MARK_PAID ? null : note, entryId))
+                                .call(entryId -> store.transition(tx, id, locked.status(), action.to, admin.userId(), note, now))
+                                .flatMap(entryId -> store.find(tx, id, false).map(x -> x.orElseThrow()));
+                    })));
+        });
+    }
+
+    /** Paid: the diamonds are retired and the cash recorded; rejected or failed: the diamonds go back to available. */
+    private static EntryDraft closingEntry(Payout p, Action action, Instant now) {
+        AccountKey inPayout = AccountKey.user(p.creatorId(), AccountPurpose.DIAMONDS_IN_PAYOUT, Asset.DIAMOND);
+        return switch (action) {
+            case APPROVE -> null;
+            case REJECT, MARK_FAILED -> EntryDraft.of("PAYOUT_REVERSAL", p.uuid(), now).rateVersion(p.rateVersion())
+                    .memo("Payout " + action.to.toLowerCase() + ": diamonds returned to available")
+                    .move(inPayout, AccountKey.user(p.creatorId(), AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND), p.diamonds());
+            case MARK_PAID -> {
+                EntryDraft paid = EntryDraft.of("PAYOUT_PAID", p.uuid(), now).rateVersion(p.rateVersion()).memo("Payout paid")
+                        .move(inPayout, AccountKey.platform(AccountPurpose.DIAMOND_ISSUANCE, Asset.DIAMOND), p.diamonds());
+                if (p.amount().minorUnits() > 0) {
+                    String cur = p.amount().getCurrency();
+                    paid.move(AccountKey.platform(AccountPurpose.PAYOUT_CLEARING, Asset.cash(cur)),
+                            AccountKey.user(p.creatorId(), AccountPurpose.CASHED_OUT, Asset.cash(cur)), p.amount().minorUnits());
+                }
+                yield paid;
+            }
+        };
+    }
+}

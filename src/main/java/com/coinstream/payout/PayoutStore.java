@@ -1,0 +1,124 @@
+package com.coinstream.payout;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.Money;
+import com.coinstream.api.Page;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL for payouts and their transitions. */
+@ApplicationScoped
+public class PayoutStore {
+    private static final String COLUMNS = "id, seq, creator_id, payout_account_id, diamonds, amount_minor, currency, rate_version, "
+            + "status, requested_at, expected_by, external_reference, reason";
+    private final Pool pool;
+
+    public PayoutStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Void> insert(SqlClient tx, Payout p, LocalDate day, long entryId) {
+        return tx.preparedQuery("insert into payout (id, creator_id, payout_account_id, diamonds, amount_minor, currency, "
+                + "rate_version, status, payout_day, requested_at, expected_by, entry_id) "
+                + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+                .execute(Tuple.tuple().addUUID(p.uuid()).addString(p.creatorId()).addUUID(p.payoutAccountId()).addLong(p.diamonds())
+                        .addLong(p.amount().minorUnits()).addString(p.amount().getCurrency()).addInteger(p.rateVersion())
+                        .addString(p.status()).addLocalDate(day).addOffsetDateTime(utc(p.requestedAt()))
+                        .addOffsetDateTime(utc(p.expectedBy())).addLong(entryId))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> transition(SqlClient tx, UUID payoutId, String from, String to, String actor, String reason, Instant at) {
+        return tx.preparedQuery("insert into payout_transition (payout_id, from_status, to_status, actor, reason, at) "
+                + "values ($1, $2, $3, $4, $5, $6)").execute(Tuple.of(payoutId, from, to, actor, reason, utc(at))).replaceWithVoid();
+    }
+
+    public Uni<Void> close(SqlClient tx, UUID payoutId, String to, String externalReference, String reason, Long closingEntryId) {
+        return tx.preparedQuery("update payout set status = $2, external_reference = coalesce($3, external_reference), "
+                + "reason = coalesce($4, reason), closing_entry_id = coalesce($5, closing_entry_id) where id = $1")
+                .execute(Tuple.of(payoutId, to, externalReference, reason, closingEntryId)).replaceWithVoid();
+    }
+
+    /** Cash already requested today (UTC) in a currency, excluding payouts that were rejected or failed. */
+    public Uni<Long> requestedOn(SqlClient tx, String creatorId, LocalDate day, String currency) {
+        return tx.preparedQuery("select coalesce(sum(amount_minor), 0) from payout where creator_id = $1 and payout_day = $2 "
+                + "and currency = $3 and status not in ('REJECTED', 'FAILED')")
+                .execute(Tuple.of(creatorId, day, currency)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    public Uni<Optional<Payout>> find(SqlClient client, UUID id, boolean forUpdate) {
+        return client.preparedQuery("select " + COLUMNS + " from payout where id = $1" + (forUpdate ? " for update" : ""))
+                .execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext() ? Optional.of(payout(rows.iterator().next())) : Optional.empty());
+    }
+
+    public Uni<Optional<Payout>> find(UUID id) {
+        return find(pool, id, false);
+    }
+
+    public Uni<Page<Payout>> ofCreator(String creatorId, Integer first, String after) {
+        int limit = Page.size(first);
+        long before = Page.after(after);
+        return pool.preparedQuery("select " + COLUMNS + " from payout where creator_id = $1 and seq < $2 order by seq desc limit $3")
+                .execute(Tuple.of(creatorId, before, limit + 1))
+                .map(rows -> Page.of(payouts(rows), limit, before != Long.MAX_VALUE, Payout::position));
+    }
+
+    /** Oldest first: the order an operator works through them. */
+    public Uni<Page<Payout>> queue(String status, Integer first, String after) {
+        int limit = Page.size(first);
+        long afterSeq = after == null || after.isEmpty() ? 0 : Page.after(after);
+        return pool.preparedQuery("select " + COLUMNS + " from payout where status = $1 and seq > $2 order by seq limit $3")
+                .execute(Tuple.of(status, afterSeq, limit + 1))
+                .map(rows -> Page.of(payouts(rows), limit, afterSeq != 0, Payout::position));
+    }
+
+    public Uni<Map<UUID, List<Payout.Transition>>> transitions(List<UUID> ids) {
+        return pool.preparedQuery("select payout_id, from_status, to_status, actor, reason, at from payout_transition "
+                + "where payout_id = any($1) order by at").execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+                    Map<UUID, List<Payout.Transition>> found = new HashMap<>();
+                    for (Row r : rows) {
+                        found.computeIfAbsent(r.getUUID("payout_id"), k -> new ArrayList<>()).add(new Payout.Transition(
+                                r.getString("from_status"), r.getString("to_status"), r.getString("actor"), r.getString("reason"),
+                                r.getOffsetDateTime("at").toInstant()));
+                    }
+                    return found;
+                });
+    }
+
+    private static List<Payout> payouts(RowSet<Row> rows) {
+        List<Payout> list = new ArrayList<>();
+        for (Row r : rows) {
+            list.add(payout(r));
+        }
+        return list;
+    }
+
+    private static Payout payout(Row r) {
+        UUID id = r.getUUID("id");
+        return new Payout(id, r.getLong("seq"), r.getString("creator_id"), r.getUUID("payout_account_id"), id.toString(),
+                r.getString("status"), r.getLong("diamonds"), Money.ofMinor(r.getLong("amount_minor"), r.getString("currency")),
+                r.getInteger("rate_version"), r.getOffsetDateTime("requested_at").toInstant(),
+                r.getOffsetDateTime("expected_by").toInstant(), r.getString("external_reference"), r.getString("reason"));
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,21 @@
+package com.coinstream.purchase;
+
+import java.time.Instant;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Type;
+
+@Type("PurchaseReversal")
+@Description("A refund or chargeback of a purchase, and what it undid.")
+public record Reversal(
+        @Id @NonNull String id,
+        @Id @NonNull String purchaseId,
+        @NonNull @Description("REFUND or CHARGEBACK.") String kind,
+        @Description("Coins taken back from the wallet.") long coinsClawedBack,
+        @Description("Coins the buyer had already spent and now owes (blocks gifting and payouts until a later purchase settles it).") long coinDebt,
+        @Description("Gifts funded by the purchase (FIFO) whose diamonds were still pending, now reversed.") int giftsReversed,
+        @Description("Pending creator diamonds those gifts had credited, now removed.") long diamondsReversed,
+        @NonNull Instant createdAt) {
+}

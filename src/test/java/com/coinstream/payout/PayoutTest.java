@@ -1,0 +1,236 @@
+package com.coinstream.payout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
+import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.Payouts;
+import com.coinstream.support.Race;
+import com.coinstream.support.TestClock;
+import com.coinstream.support.Tokens;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class PayoutTest {
+    static final Duration PAST_HOLD = Duration.ofDays(7).plusMinutes(1);
+
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void cleanLedgerAndClock() {
+        clock.reset();
+        LedgerChecks.assertClean();
+    }
+
+    /** A creator with `universes` x 22499 diamonds, past the hold. */
+    String[] creatorWithAvailable(String prefix, int universes) {
+        String[] creator = Gifting.liveCreator(prefix);
+        String[] fan = Gifting.fundedViewer(prefix + "fan", 44999L * universes);
+        for (int i = 0; i < universes; i++) {
+            assertNull(Gifting.code(Gifting.send(fan[1], creator[2], Payouts.UNIVERSE, 1, Flows.key())));
+        }
+        clock.advance(PAST_HOLD);
+        return creator;
+    }
+
+    @Test
+    void diamondsStayPendingThroughTheHoldThenMatureByTheClock() {
+        String[] creator = Gifting.liveCreator("hold");
+        String[] fan = Gifting.fundedViewer("holdfan", 1000);
+        Gifting.send(fan[1], creator[2], Gifting.GALAXY, 1, Flows.key());
+        var before = Payouts.earnings(creator[1]);
+        assertEquals(500, before.getLong("data.earnings.diamonds.pending"));
+        assertEquals(0, before.getLong("data.earnings.diamonds.available"));
+        assertNotNull(before.getString("data.earnings.diamonds.maturesAt"));
+
+        clock.advance(Duration.ofDays(6));
+        assertEquals(500, Payouts.earnings(creator[1]).getLong("data.earnings.diamonds.pending"));
+        clock.advance(Duration.ofDays(1).plusMinutes(1));
+        var after = Payouts.earnings(creator[1]);
+        assertEquals(0, after.getLong("data.earnings.diamonds.pending"));
+        assertEquals(500, after.getLong("data.earnings.diamonds.available"));
+        assertNull(after.getString("data.earnings.diamonds.maturesAt"));
+    }
+
+    @Test
+    void payoutRulesAreEachEnforced() {
+        String[] creator = creatorWithAvailable("rules", 2); // 44998 diamonds
+        String account = Payouts.verifiedAccount(creator[1]);
+        assertEquals("BELOW_PAYOUT_THRESHOLD", Payouts.code(Payouts.request(creator[1], 1999, account, Flows.key())));
+        for (Object bad : List.of(0, -5, new java.math.BigInteger("18446744073709551621"))) {
+            var r = Gql.ok(creator[1], Payouts.REQUEST, Gql.input("diamonds", bad, "payoutAccountId", account, "idempotencyKey", Flows.key()));
+            assertEquals("INVALID_AMOUNT", Payouts.code(r), "diamonds " + bad);
+        }
+        assertEquals("INSUFFICIENT_DIAMONDS", Payouts.code(Payouts.request(creator[1], 50000, account, Flows.key())));
+
+        String unverified = Gql.ok(creator[1], "mutation { registerPayoutAccount(input: {kind: BANK, externalToken: \"ba_tok_99887766\", label: \"Bank\"}) { payoutAccount { id maskedToken verified } } }")
+                .getString("data.registerPayoutAccount.payoutAccount.id");
+        assertEquals("PAYOUT_ACCOUNT_UNVERIFIED", Payouts.code(Payouts.request(creator[1], 2000, unverified, Flows.key())));
+        String[] other = Gifting.liveCreator("othercreator");
+        String othersAccount = Payouts.verifiedAccount(other[1]);
+        assertEquals("NOT_FOUND", Payouts.code(Payouts.request(creator[1], 2000, othersAccount, Flows.key())));
+
+        var raw = Gql.ok(creator[1], "mutation { registerPayoutAccount(input: {kind: BANK, externalToken: \"DE89370400440532013000\", label: \"IBAN\"}) { payoutAccount { id } userErrors { code } } }");
+        assertEquals("INVALID_INPUT", raw.getString("data.registerPayoutAccount.userErrors[0].code"));
+        var accounts = Gql.ok(creator[1], "{ payoutAccounts { id maskedToken verified } }");
+        assertTrue(accounts.<String> getList("data.payoutAccounts.maskedToken").stream().allMatch(t -> t.startsWith("••••") && t.length() == 8));
+
+        String minorId = Tokens.unique("minorcreator");
+        String minor = Tokens.token(minorId, Set.of("viewer", "creator"), "2012-03-03", "US");
+        assertEquals("AGE_RESTRICTED", Payouts.code(Payouts.request(minor, 2000, account, Flows.key())));
+
+        Gql.ok(Tokens.admin(), "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { onHold } }", Gql.input("userId", creator[0], "reason", "fraud review"));
+        assertEquals("ACCOUNT_ON_HOLD", Payouts.code(Payouts.request(creator[1], 2000, account, Flows.key())));
+        Gql.ok(Tokens.admin(), "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { onHold } }", Gql.input("userId", creator[0]));
+
+        var ok = Payouts.request(creator[1], 20000, account, Flows.key());
+        assertEquals("REQUESTED", ok.getString("data.requestPayout.payout.status"));
+        assertEquals("100.00", ok.getString("data.requestPayout.payout.amount.amount")); // 20000 x 0.005
+        var e = Payouts.earnings(creator[1]);
+        assertEquals(24998, e.getLong("data.earnings.diamonds.available"));
+        assertEquals(20000, e.getLong("data.earnings.diamonds.inPayout"));
+    }
+
+    @Test
+    void fiftyConcurrentRequestsNeverExceedTheDailyMaximum() {
+        String[] creator = creatorWithAvailable("daily", 10); // 224990 diamonds; USD 1000/day = 200000 diamonds
+        String account = Payouts.verifiedAccount(creator[1]);
+        List<String> outcomes = Race.run(50, i -> {
+            var r = Payouts.request(creator[1], 10000, account, Flows.key());
+            String code = Payouts.code(r);
+            return code == null ? "REQUESTED" : code;
+        });
+        Map<String, Long> counts = outcomes.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertEquals(20L, counts.get("REQUESTED"), counts.toString());
+        assertEquals(30L, counts.get("PAYOUT_LIMIT_EXCEEDED"), counts.toString());
+        var e = Payouts.earnings(creator[1]);
+        assertEquals(200000, e.getLong("data.earnings.diamonds.inPayout"));
+        assertEquals(24990, e.getLong("data.earnings.diamonds.available"));
+        // the limit is per UTC day
+        clock.advance(Duration.ofDays(1));
+        assertEquals("REQUESTED", Payouts.request(creator[1], 10000, account, Flows.key()).getString("data.requestPayout.payout.status"));
+    }
+
+    @Test
+    void fiftyConcurrentRequestsNeverOverdraw() {
+        String[] creator = creatorWithAvailable("overdraw", 1); // 22499 diamonds
+        String account = Payouts.verifiedAccount(creator[1]);
+        List<String> outcomes = Race.run(50, i -> {
+            String code = Payouts.code(Payouts.request(creator[1], 2000, account, Flows.key()));
+            return code == null ? "REQUESTED" : code;
+        });
+        assertEquals(11, outcomes.stream().filter("REQUESTED"::equals).count());
+        assertTrue(outcomes.stream().allMatch(o -> o.equals("REQUESTED") || o.equals("INSUFFICIENT_DIAMONDS")), outcomes.toString());
+        assertEquals(499, Payouts.earnings(creator[1]).getLong("data.earnings.diamonds.available"));
+    }
+
+    @Test
+    void theLifecycleIsDrivenByAdminsAndRejectOrFailReturnsDiamondsExactly() {
+        String[] creator = creatorWithAvailable("cycle", 1);
+        String account = Payouts.verifiedAccount(creator[1]);
+        String admin = Tokens.admin("ops-" + Flows.key());
+        String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status reason } userErrors { code } } }";
+        String paid = "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status externalReference } userErrors { code } } }";
+
+        String p1 = Payouts.request(creator[1], 5000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        assertEquals("INVALID_STATE", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_1")).getString("data.markPayoutPaid.userErrors[0].code"));
+        assertEquals("APPROVED", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.payout.status"));
+        assertEquals("PAID", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_1")).getString("data.markPayoutPaid.payout.status"));
+        assertEquals("INVALID_STATE", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.userErrors[0].code"));
+
+        String p2 = Payouts.request(creator[1], 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        assertEquals("REJECTED", Gql.ok(admin, act.formatted("rejectPayout"), Gql.input("payoutId", p2, "reason", "KYC mismatch")).getString("data.rejectPayout.payout.status"));
+        assertEquals("INVALID_STATE", Gql.ok(admin, paid, Gql.input("payoutId", p2, "externalReference", "x")).getString("data.markPayoutPaid.userErrors[0].code"));
+
+        String p3 = Payouts.request(creator[1], 4000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p3));
+        assertEquals("FAILED", Gql.ok(admin, act.formatted("markPayoutFailed"), Gql.input("payoutId", p3, "reason", "bank bounced")).getString("data.markPayoutFailed.payout.status"));
+
+        var e = Payouts.earnings(creator[1]);
+        assertEquals(22499 - 5000, e.getLong("data.earnings.diamonds.available"));
+        assertEquals(0, e.getLong("data.earnings.diamonds.inPayout"));
+        var mine = Gql.ok(creator[1], "{ payouts(first: 10) { nodes { id status expectedBy transitions { from to actor at } payoutAccount { maskedToken } } } }");
+        assertEquals(List.of("FAILED", "REJECTED", "PAID"), mine.getList("data.payouts.nodes.status"));
+        assertEquals(3, mine.getList("data.payouts.nodes[2].transitions").size());
+        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(creator[1], act.formatted("approvePayout"), Gql.input("payoutId", p1))));
+        var queue = Gql.ok(admin, "{ payoutQueue(status: PAID) { nodes { id } } }");
+        assertTrue(queue.<String> getList("data.payoutQueue.nodes.id").contains(p1));
+    }
+
+    @Test
+    void aRefundAfterGiftingReversesPendingGiftsAndLeavesAVisibleDebt() {
+        String[] creator = Gifting.liveCreator("refund");
+        String viewerId = Tokens.unique("refunder");
+        String viewer = Tokens.viewer(viewerId);
+        String purchase = Flows.buyPackage(viewer, Flows.PKG_350, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        Gifting.send(viewer, creator[2], Gifting.HAND_HEARTS, 1, Flows.key());       // 100 coins, matures below
+        clock.advance(PAST_HOLD);
+        assertEquals(50, Payouts.earnings(creator[1]).getLong("data.earnings.diamonds.available"));
+        Gifting.send(viewer, creator[2], Gifting.HAND_HEARTS, 2, Flows.key());       // 200 coins, still pending
+        assertEquals(50, Flows.coins(viewer));
+
+        var r = Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { reversal { kind coinsClawedBack coinDebt giftsReversed diamondsReversed } userErrors { code } } }",
+                Gql.input("purchaseId", purchase, "kind", "REFUND", "idempotencyKey", Flows.key()));
+        assertEquals(1, r.getInt("data.reversePurchase.reversal.giftsReversed"));
+        assertEquals(100, r.getLong("data.reversePurchase.reversal.diamondsReversed"));
+        assertEquals(250, r.getLong("data.reversePurchase.reversal.coinsClawedBack"));
+        assertEquals(100, r.getLong("data.reversePurchase.reversal.coinDebt"));
+
+        var wallet = Gql.ok(viewer, "{ wallet { coins coinDebt coinPosition moneyPaid { amount } } }");
+        assertEquals(0, wallet.getLong("data.wallet.coins"));
+        assertEquals(100, wallet.getLong("data.wallet.coinDebt"));
+        assertEquals(-100, wallet.getLong("data.wallet.coinPosition"));
+        assertEquals("0.00", wallet.getString("data.wallet.moneyPaid.amount"));
+        var e = Payouts.earnings(creator[1]);
+        assertEquals(0, e.getLong("data.earnings.diamonds.pending"));
+        assertEquals(50, e.getLong("data.earnings.diamonds.available"));
+
+        // the debt blocks gifting until a purchase repays it
+        Flows.fund(viewerId, viewer, 500);
+        assertEquals("COIN_DEBT_OUTSTANDING", Gifting.code(Gifting.send(viewer, creator[2], Gifting.ROSE, 1, Flows.key())));
+        Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key());
+        var settled = Gql.ok(viewer, "{ wallet { coins coinDebt } }");
+        assertEquals(0, settled.getLong("data.wallet.coinDebt"));
+        assertEquals(500 + 70 - 100, settled.getLong("data.wallet.coins"));
+        assertNull(Gifting.code(Gifting.send(viewer, creator[2], Gifting.ROSE, 1, Flows.key())));
+
+        var again = Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }",
+                Gql.input("purchaseId", purchase, "kind", "CHARGEBACK", "idempotencyKey", Flows.key()));
+        assertEquals("INVALID_STATE", again.getString("data.reversePurchase.userErrors[0].code"));
+        var history = Gql.ok(viewer, "{ transactions(first: 50) { nodes { kind memo } } }");
+        assertTrue(history.<String> getList("data.transactions.nodes.kind").contains("REVERSAL"));
+    }
+
+    @Test
+    void theProvidersRefundWebhookReversesOnce() {
+        String viewerId = Tokens.unique("hookrefund");
+        String viewer = Tokens.viewer(viewerId);
+        String purchase = Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        String body = "{\"id\":\"evt_refund_" + purchase + "\",\"type\":\"payment.refunded\",\"data\":{\"purchaseId\":\"" + purchase + "\"}}";
+        com.coinstream.support.Webhooks.send(body).then().statusCode(200);
+        com.coinstream.support.Webhooks.send(body).then().statusCode(200);
+        String dispute = "{\"id\":\"evt_dispute_" + purchase + "\",\"type\":\"payment.disputed\",\"data\":{\"purchaseId\":\"" + purchase + "\"}}";
+        com.coinstream.support.Webhooks.send(dispute).then().statusCode(200);
+        assertEquals(0, Flows.coins(viewer));
+        assertEquals(0, Gql.ok(viewer, "{ wallet { coinDebt } }").getLong("data.wallet.coinDebt"));
+    }
+}
