@@ -30,6 +30,10 @@ public class CatalogueApi {
     private final GiftCatalogue catalogue;
     private final CatalogueAdmin admin;
     private final Clock clock;
+    @jakarta.inject.Inject
+    com.coinstream.identity.CurrentCaller caller;
+    @jakarta.inject.Inject
+    com.coinstream.protection.CoinValuation valuation;
 
     public CatalogueApi(GiftCatalogue catalogue, CatalogueAdmin admin, Clock clock) {
         this.catalogue = catalogue;
@@ -41,6 +45,13 @@ public class CatalogueApi {
     @Description("Gifts that can be sent now in a region (ISO 3166-1 alpha-2), cheapest first. Public.")
     public @NonNull List<@NonNull CatalogueGift> giftCatalogue(@NonNull String region) {
         return catalogue.available(region, clock.instant());
+    }
+
+    @Description("What the gift's price is worth in real money: at the weighted-average price you paid for your coins, or the region's base price (default your token's region, else US) before any purchase.")
+    public Uni<@NonNull List<com.coinstream.api.Money>> moneyValue(@org.eclipse.microprofile.graphql.Source List<CatalogueGift> gifts, String region) {
+        com.coinstream.identity.Caller c = caller.optional().orElse(null);
+        String where = region != null && region.matches("[A-Z]{2}") ? region : c != null ? c.region() : "US";
+        return valuation.valuer(c == null ? null : c.userId(), where).map(v -> gifts.stream().map(g -> v.apply(g.coins())).toList());
     }
 
     @Mutation("createGift")

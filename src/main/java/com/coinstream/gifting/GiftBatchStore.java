@@ -17,7 +17,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * The gift hot path in one SQL statement (one round trip, one transaction) for a whole batch.
  * For every gift, in order: skip if its idempotency key is taken; skip if the stream is not LIVE, the
- * sender's account is on hold or the sender owes coins; debit the wallet only if it covers the gift (conditional update, so concurrent gifts never overdraw);
+ * sender's account is on hold, the sender owes coins, or the gift would pass one of the sender's spending
+ * limits (checked against spend_day, whose rows only this sender's lane writes); debit the wallet only if
+ * it covers the gift (conditional update, so concurrent gifts never overdraw);
  * then write the entry, its five postings, the credits to the creator and the platform (on this lane's
  * slot rows, so lanes never queue on each other), the key, the gift event and the stream total. A gift
  * that fails a condition writes nothing; the others in the batch go ahead. The feed is published after
@@ -51,11 +53,41 @@ public class GiftBatchStore {
                 where not exists (select 1 from ledger_account a join account_balance b on b.account_id = a.id
                                   where a.owner_id = h.sender_id and a.purpose = 'COIN_DEBT' and b.balance > 0)
             ),
-            debited as (
-                update account_balance b set balance = b.balance - a.coins
+            -- Spending limits: the viewer's own (the latest change already in force) or the platform default.
+            limits as (
+                select a.*, p.local_day, p.week_start, p.month_start,
+                       case when ld.present then ld.coins else $30 end as cap_day,
+                       case when lw.present then lw.coins else $31 end as cap_week,
+                       case when lm.present then lm.coins else $32 end as cap_month
                 from allowed a
-                where b.account_id = a.wallet_id and b.slot = 0 and b.balance >= a.coins
-                returning a.*, b.balance as wallet_after
+                join unnest($1::int[], $27::date[], $28::date[], $29::date[]) as p(ord, local_day, week_start, month_start)
+                     on p.ord = a.ord
+                left join lateral (select true as present, l.coins from spending_limit l where l.user_id = a.sender_id
+                    and l.period = 'DAY' and l.effective_at <= $22 order by l.effective_at desc, l.created_at desc limit 1) ld on true
+                left join lateral (select true as present, l.coins from spending_limit l where l.user_id = a.sender_id
+                    and l.period = 'WEEK' and l.effective_at <= $22 order by l.effective_at desc, l.created_at desc limit 1) lw on true
+                left join lateral (select true as present, l.coins from spending_limit l where l.user_id = a.sender_id
+                    and l.period = 'MONTH' and l.effective_at <= $22 order by l.effective_at desc, l.created_at desc limit 1) lm on true
+            ),
+            capped as (
+                select m.* from limits m
+                where (m.cap_day is null or coalesce((select s.coins from spend_day s
+                           where s.user_id = m.sender_id and s.day = m.local_day), 0) + m.coins <= m.cap_day)
+                  and (m.cap_week is null or coalesce((select sum(s.coins) from spend_day s
+                           where s.user_id = m.sender_id and s.day between m.week_start and m.local_day), 0) + m.coins <= m.cap_week)
+                  and (m.cap_month is null or coalesce((select sum(s.coins) from spend_day s
+                           where s.user_id = m.sender_id and s.day between m.month_start and m.local_day), 0) + m.coins <= m.cap_month)
+            ),
+            debited as (
+                update account_balance b set balance = b.balance - c.coins
+                from capped c
+                where b.account_id = c.wallet_id and b.slot = 0 and b.balance >= c.coins
+                returning c.*, b.balance as wallet_after
+            ),
+            spent as (
+                insert into spend_day (user_id, day, coins)
+                select d.sender_id, d.local_day, d.coins from debited d
+                on conflict (user_id, day) do update set coins = spend_day.coins + excluded.coins
             ),
             entries as (
                 insert into journal_entry (kind, cause_id, rate_version, created_at)
@@ -128,6 +160,7 @@ public class GiftBatchStore {
                         when l.ord is null then 'NOT_LIVE'
                         when h.ord is null then 'ON_HOLD'
                         when a.ord is null then 'IN_DEBT'
+                        when c.ord is null then 'LIMIT_REACHED'
                         else 'INSUFFICIENT_COINS' end as outcome,
                    m.entry_id, m.wallet_after, e.seq, rn.value_minor, rn.stream_total
             from req r
@@ -135,6 +168,7 @@ public class GiftBatchStore {
             left join live l on l.ord = r.ord
             left join unheld h on h.ord = r.ord
             left join allowed a on a.ord = r.ord
+            left join capped c on c.ord = r.ord
             left join moved m on m.ord = r.ord
             left join events e on e.id = m.event_id
             left join running rn on rn.ord = r.ord
@@ -155,7 +189,12 @@ public class GiftBatchStore {
     public record PlatformAccounts(long coinIssuance, long diamondIssuance, long commission) {
     }
 
-    public Uni<List<GiftOutcome>> execute(List<GiftCommand> batch, short slot, PlatformAccounts platform, Instant at) {
+    /** Platform-wide default caps per period (null = none). */
+    public record DefaultLimits(Long day, Long week, Long month) {
+    }
+
+    public Uni<List<GiftOutcome>> execute(List<GiftCommand> batch, short slot, PlatformAccounts platform, DefaultLimits defaults,
+            Instant at) {
         int n = batch.size();
         Integer[] ord = new Integer[n];
         java.util.UUID[] eventIds = new java.util.UUID[n];
@@ -178,6 +217,9 @@ public class GiftBatchStore {
         Long[] basePrices = new Long[n];
         String[] senderNames = new String[n];
         String[] giftNames = new String[n];
+        java.time.LocalDate[] days = new java.time.LocalDate[n];
+        java.time.LocalDate[] weeks = new java.time.LocalDate[n];
+        java.time.LocalDate[] months = new java.time.LocalDate[n];
         for (int i = 0; i < n; i++) {
             GiftCommand c = batch.get(i);
             ord[i] = i;
@@ -201,6 +243,9 @@ public class GiftBatchStore {
             basePrices[i] = c.baseUnitPriceMinor();
             senderNames[i] = c.senderName();
             giftNames[i] = c.gift().name();
+            days[i] = c.periods().day();
+            weeks[i] = c.periods().weekStart();
+            months[i] = c.periods().monthStart();
         }
         OffsetDateTime now = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
         Tuple args = Tuple.tuple().addArrayOfInteger(ord).addArrayOfUUID(eventIds).addArrayOfString(senders)
@@ -210,7 +255,8 @@ public class GiftBatchStore {
                 .addArrayOfString(hashes).addArrayOfString(currencies).addArrayOfLong(baseCoins).addArrayOfLong(basePrices)
                 .addArrayOfString(senderNames).addArrayOfString(giftNames)
                 .addOffsetDateTime(now).addShort(slot).addLong(platform.coinIssuance()).addLong(platform.diamondIssuance())
-                .addLong(platform.commission());
+                .addLong(platform.commission()).addArrayOfLocalDate(days).addArrayOfLocalDate(weeks).addArrayOfLocalDate(months)
+                .addLong(defaults.day()).addLong(defaults.week()).addLong(defaults.month());
         return pool.preparedQuery(SQL).execute(args).map(rows -> {
             List<GiftOutcome> outcomes = new ArrayList<>(n);
             for (Row r : rows) {

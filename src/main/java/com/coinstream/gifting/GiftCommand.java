@@ -22,5 +22,6 @@ public record GiftCommand(
         String requestHash,
         String valueCurrency,
         long baseUnitCoins,
-        long baseUnitPriceMinor) {
+        long baseUnitPriceMinor,
+        com.coinstream.protection.Periods periods) {
 }

@@ -50,8 +50,10 @@ public class GiftLanes {
     private final int maxBatch;
     private final int instanceSlotBase;
     private volatile GiftBatchStore.PlatformAccounts platform;
+    private final GiftBatchStore.DefaultLimits defaults;
 
     public GiftLanes(GiftBatchStore store, GiftFeed feed, Accounts accounts, Clock clock,
+            com.coinstream.protection.SpendingLimits limits,
             @ConfigProperty(name = "coinstream.gifts.lanes", defaultValue = "2") int laneCount,
             @ConfigProperty(name = "coinstream.gifts.max-batch", defaultValue = "128") int maxBatch,
             @ConfigProperty(name = "coinstream.gifts.slot-offset", defaultValue = "0") int slotOffset) {
@@ -60,6 +62,8 @@ public class GiftLanes {
         }
         this.store = store;
         this.feed = feed;
+        this.defaults = new GiftBatchStore.DefaultLimits(limits.platformDefault("DAY"), limits.platformDefault("WEEK"),
+                limits.platformDefault("MONTH"));
         this.accounts = accounts;
         this.clock = clock;
         this.maxBatch = Math.max(1, maxBatch);
@@ -160,7 +164,7 @@ public class GiftLanes {
 
         private void run(List<Pending> batch, int attempt) {
             List<GiftCommand> commands = batch.stream().map(Pending::command).toList();
-            store.execute(commands, slot, platform, clock.instant()).subscribe().with(outcomes -> {
+            store.execute(commands, slot, platform, defaults, clock.instant()).subscribe().with(outcomes -> {
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).complete(outcomes.get(i));
                 }
@@ -186,7 +190,7 @@ public class GiftLanes {
                 return;
             }
             Pending one = batch.get(index);
-            store.execute(List.of(one.command()), slot, platform, clock.instant()).subscribe().with(outcomes -> {
+            store.execute(List.of(one.command()), slot, platform, defaults, clock.instant()).subscribe().with(outcomes -> {
                 one.complete(outcomes.get(0));
                 feed.announce(List.of(one.command()), outcomes);
                 runOneByOne(batch, index + 1);

@@ -17,6 +17,8 @@ public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, L
         ON_HOLD,
         /** The sender owes coins (a refunded purchase they had spent). */
         IN_DEBT,
+        /** The gift would pass one of the sender's spending limits. */
+        LIMIT_REACHED,
         /** The wallet cannot cover the gift. */
         INSUFFICIENT_COINS
     }

@@ -71,8 +71,10 @@ public class GiftingApi {
         return Payloads.orRefusal(caller.get()
                 .flatMap(c -> Payloads.guarded(() -> gifting.send(c,
                         new GiftingService.SendGift(input.streamId, input.giftId, input.quantity, input.idempotencyKey))))
-                .map(sent -> new SendGiftPayload(sent.receipt(), sent.wallet(), List.of())),
-                e -> new SendGiftPayload(null, null, List.of(e)));
+                .map(sent -> new SendGiftPayload(sent.receipt(), sent.wallet(), null, List.of()))
+                .onFailure(GiftingService.LimitReached.class).recoverWithItem(e -> new SendGiftPayload(null, null,
+                        ((GiftingService.LimitReached) e).status(), List.of(((GiftingService.LimitReached) e).error()))),
+                e -> new SendGiftPayload(null, null, null, List.of(e)));
     }
 
     @Mutation("acknowledgeGift")
@@ -183,6 +185,7 @@ public class GiftingApi {
 
     @Type("SendGiftPayload")
     public record SendGiftPayload(GiftReceipt receipt, @Description("Your wallet after the gift.") Wallet wallet,
+            @Description("When refused with SPENDING_LIMIT_REACHED: the limit, what remains and when it resets.") com.coinstream.protection.SpendingLimits.Status spendingLimit,
             @NonNull List<@NonNull UserError> userErrors) {
     }
 

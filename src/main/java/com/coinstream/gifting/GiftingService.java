@@ -25,6 +25,9 @@ import com.coinstream.ledger.Accounts;
 import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.live.StreamDirectory;
+import com.coinstream.protection.GiftRateLimiter;
+import com.coinstream.protection.Periods;
+import com.coinstream.protection.SpendingLimits;
 import com.coinstream.rates.RateBook;
 import com.coinstream.rates.RateCard;
 import com.coinstream.wallet.Wallet;
@@ -43,6 +46,10 @@ public class GiftingService {
     public static final String OPERATION = "sendGift";
 
     private final GiftLanes lanes;
+    @jakarta.inject.Inject
+    GiftRateLimiter rateLimiter;
+    @jakarta.inject.Inject
+    SpendingLimits limits;
     private final GiftCatalogue catalogue;
     private final StreamDirectory streams;
     private final RateBook rates;
@@ -85,6 +92,9 @@ public class GiftingService {
             if (!sender.isAdult(clock, adultAge)) {
                 throw new Refusal(ErrorCode.AGE_RESTRICTED, "Sending gifts requires a verified age of " + adultAge + " or over");
             }
+            if (!rateLimiter.tryAcquire(sender.userId())) {
+                throw new Refusal(ErrorCode.RATE_LIMITED, "Too many gifts too fast; wait a moment");
+            }
             UUID streamId = uuid(request.streamId(), "No such live stream", "streamId");
             CatalogueGift gift = catalogue.find(uuid(request.giftId(), "No such gift", "giftId"))
                     .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftId"));
@@ -111,7 +121,7 @@ public class GiftingService {
                         .flatMap(wallet -> accounts.id(AccountKey.user(stream.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND))
                                 .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(), sender.displayName(), wallet,
                                         stream.creatorId(), earnings, streamId, gift, quantity, split, card.version(), key, hash,
-                                        currency, base.unitCoins(), base.unitPriceMinor())));
+                                        currency, base.unitCoins(), base.unitPriceMinor(), Periods.at(now, sender.zone()))));
             });
         }).onFailure(Refusal.class).recoverWithUni(refusal -> replayOr(sender, key, hash, (Refusal) refusal))
                 .flatMap(command -> command == null ? Uni.createFrom().nullItem() : submit(sender, command))
@@ -119,17 +129,37 @@ public class GiftingService {
     }
 
     private Uni<Sent> submit(Caller sender, GiftCommand command) {
-        return lanes.submit(command).map(outcome -> switch (outcome.kind()) {
+        return lanes.submit(command).flatMap(outcome -> outcome.kind() != GiftOutcome.Kind.LIMIT_REACHED ? Uni.createFrom().item(outcome)
+                : limits.blocking(sender, command.split().coins()).map(status -> {
+                    throw new LimitReached(status.orElse(null), command.split().coins());
+                })).map(outcome -> switch (outcome.kind()) {
             case SENT -> new Sent(receipt(command, outcome), new Wallet(sender.userId(), command.valueCurrency(), outcome.walletAfter()),
                     false);
             case KEY_SEEN -> null;
             case NOT_LIVE -> throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
             case ON_HOLD -> throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold");
+            case LIMIT_REACHED -> throw new IllegalStateException("handled above");
             case IN_DEBT -> throw new Refusal(ErrorCode.COIN_DEBT_OUTSTANDING,
                     "You owe coins from a refunded purchase; buy coins to settle the debt first");
             case INSUFFICIENT_COINS -> throw new Refusal(ErrorCode.INSUFFICIENT_COINS,
                     "Not enough coins for this gift (" + command.split().coins() + " needed)", "input", "giftId");
         });
+    }
+
+    /** SPENDING_LIMIT_REACHED, with the limit that blocked: what remains and when it resets. */
+    public static final class LimitReached extends Refusal {
+        private final transient SpendingLimits.Status status;
+
+        LimitReached(SpendingLimits.Status status, long coins) {
+            super(ErrorCode.SPENDING_LIMIT_REACHED, status == null ? "This gift would pass one of your spending limits"
+                    : "This gift (" + coins + " coins) would pass your " + status.period().toLowerCase() + " limit of " + status.coins()
+                            + " coins: " + status.remaining() + " left until " + status.resetsAt());
+            this.status = status;
+        }
+
+        public SpendingLimits.Status status() {
+            return status;
+        }
     }
 
     /** A state-dependent refusal still yields the original result when this key already succeeded. */

@@ -36,6 +36,14 @@ public class CurrentCaller {
         return users.register(current).replaceWith(current);
     }
 
+    /** The caller, or empty for an anonymous request. */
+    public java.util.Optional<Caller> optional() {
+        if (token == null || token.getRawToken() == null || token.getSubject() == null || token.getSubject().isBlank()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(peek());
+    }
+
     /** The caller without touching the database. */
     public Caller peek() {
         if (caller == null) {

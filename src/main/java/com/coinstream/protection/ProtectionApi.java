@@ -8,6 +8,7 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Input;
 import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
@@ -24,10 +25,62 @@ import io.smallrye.mutiny.Uni;
 public class ProtectionApi {
     private final CurrentCaller caller;
     private final AccountHolds holds;
+    private final SpendingLimits limits;
+    private final SpendingSummaries summaries;
+    private final ConcentrationSignal rings;
 
-    public ProtectionApi(CurrentCaller caller, AccountHolds holds) {
+    public ProtectionApi(CurrentCaller caller, AccountHolds holds, SpendingLimits limits, SpendingSummaries summaries,
+            ConcentrationSignal rings) {
         this.caller = caller;
         this.holds = holds;
+        this.limits = limits;
+        this.summaries = summaries;
+        this.rings = rings;
+    }
+
+    public enum Period {
+        DAY, WEEK, MONTH
+    }
+
+    @Mutation("setSpendingLimit")
+    @Description("Set your own cap on coins gifted per DAY, WEEK or MONTH (calendar periods in your time zone). Lowering takes effect at once; raising or removing (coins: null) only after a 24-hour cool-down (see effectiveAt and pendingEffectiveAt).")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR })
+    public Uni<@NonNull SpendingLimitPayload> setSpendingLimit(@NonNull SetSpendingLimitInput input) {
+        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> limits.set(c, input.period.name(), input.coins)))
+                .map(status -> new SpendingLimitPayload(status, List.of())), e -> new SpendingLimitPayload(null, List.of(e)));
+    }
+
+    @Query("spendingLimits")
+    @Description("Your spending limits: in force, spent so far, remaining, reset time and any pending change.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR })
+    public Uni<@NonNull List<SpendingLimits.@NonNull Status>> spendingLimits() {
+        return caller.get().flatMap(limits::all);
+    }
+
+    @Query("spendingSummary")
+    @Description("What you spent in the current period: real money, coins bought, coins gifted per creator, and your remaining budget.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR })
+    public Uni<SpendingSummaries.@NonNull Summary> spendingSummary(@NonNull Period period) {
+        return caller.get().flatMap(c -> summaries.summary(c, period.name()));
+    }
+
+    @Query("suspiciousCreators")
+    @Description("Admin: creators whose gifts come largely from new accounts that gift nobody else (a self-gifting ring signal), with the evidence.")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull List<ConcentrationSignal.@NonNull Suspicion>> suspiciousCreators(@org.eclipse.microprofile.graphql.DefaultValue("20") Integer first) {
+        return rings.suspiciousCreators(com.coinstream.api.Page.size(first));
+    }
+
+    @Input("SetSpendingLimitInput")
+    public static class SetSpendingLimitInput {
+        @NonNull
+        public Period period;
+        @Description("The cap in coins; null removes it (after the cool-down).")
+        public java.math.BigInteger coins;
+    }
+
+    @Type("SpendingLimitPayload")
+    public record SpendingLimitPayload(SpendingLimits.Status spendingLimit, @NonNull List<@NonNull UserError> userErrors) {
     }
 
     @Mutation("placeHold")

@@ -39,6 +39,8 @@ public class WalletApi {
     private final UserDirectory users;
     @jakarta.inject.Inject
     com.coinstream.ledger.Ledger ledger;
+    @jakarta.inject.Inject
+    com.coinstream.protection.CoinValuation valuation;
 
     public WalletApi(CurrentCaller caller, WalletService wallets, LedgerHistory history, GrantService grants,
             UserDirectory users) {
@@ -84,6 +86,13 @@ public class WalletApi {
             }
             return positions;
         });
+    }
+
+    @Description("What your coins are worth in real money, at the weighted-average price you paid (or the base price of your region before any purchase).")
+    public Uni<@NonNull List<Money>> moneyValue(@Source List<Wallet> list) {
+        var c = caller.peek();
+        String owner = list.isEmpty() ? c.userId() : list.get(0).userId();
+        return valuation.valuer(owner, c.region()).map(v -> list.stream().map(w -> v.apply(w.coins())).toList());
     }
 
     @Query("transactions")

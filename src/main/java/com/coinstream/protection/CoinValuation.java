@@ -1,0 +1,56 @@
+package com.coinstream.protection;
+
+import java.time.Clock;
+import java.util.function.LongFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.api.Money;
+import com.coinstream.rates.RateBook;
+import com.coinstream.rates.RateCard;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Real-money equivalents of coin amounts, for transparency: at what this viewer actually paid on average
+ * (weighted by purchase), or at the region's published base price before any purchase. Rounded half up:
+ * an equivalent, never a charge.
+ */
+@ApplicationScoped
+public class CoinValuation {
+    private final Pool pool;
+    private final RateBook rates;
+    private final Clock clock;
+
+    public CoinValuation(Pool pool, RateBook rates, Clock clock) {
+        this.pool = pool;
+        this.rates = rates;
+        this.clock = clock;
+    }
+
+    /** A valuer for one viewer (null for an anonymous caller) in a region: one statement, then pure arithmetic. */
+    public Uni<LongFunction<Money>> valuer(String userId, String region) {
+        RateCard card = rates.current(clock.instant());
+        String currency = card.currencyOf(region);
+        RateCard.CoinPrice base = card.coinPrice(region).orElse(null);
+        LongFunction<Money> atBase = coins -> base == null ? null : Money.ofMinor(base.valueMinorOf(coins), base.currency());
+        if (userId == null) {
+            return Uni.createFrom().item(atBase);
+        }
+        return pool.preparedQuery("select coins_bought, money_paid_minor from purchase_stats where user_id = $1 and currency = $2")
+                .execute(Tuple.of(userId, currency)).map(rows -> {
+                    if (!rows.iterator().hasNext() || rows.iterator().next().getLong(0) == 0) {
+                        return atBase;
+                    }
+                    long bought = rows.iterator().next().getLong(0);
+                    long paid = rows.iterator().next().getLong(1);
+                    return coins -> Money.ofMinor(roundHalfUp(Math.multiplyExact(coins, paid), bought), currency);
+                });
+    }
+
+    static long roundHalfUp(long numerator, long denominator) {
+        return Math.floorDiv(Math.addExact(Math.multiplyExact(numerator, 2), denominator), Math.multiplyExact(denominator, 2));
+    }
+}

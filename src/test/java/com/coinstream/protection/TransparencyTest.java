@@ -1,0 +1,45 @@
+package com.coinstream.protection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
+import com.coinstream.support.Tokens;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class TransparencyTest {
+
+    @Test
+    void realMoneyEquivalentsFollowWhatTheViewerPaidAtTwoPrices() {
+        String viewer = Tokens.viewer(Tokens.unique("payer2"));
+        // before any purchase: the region's base price (0.99 per 70 coins)
+        var before = Gql.ok(viewer, "{ giftCatalogue(region: \"US\") { name coins moneyValue { amount currency } } }");
+        assertEquals(Map.of("amount", "1.41", "currency", "USD"), before.get("data.giftCatalogue.find { it.name == 'Hand Hearts' }.moneyValue"));
+
+        Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key());     // 70 for 0.99
+        Flows.buyPackage(viewer, Flows.PKG_700, "pm_card_ok", Flows.key());    // 700 for 9.99
+        // weighted average: 1098 cents for 770 coins
+        var wallet = Gql.ok(viewer, "{ wallet { coins moneyValue { amount } moneyPaid { amount } } }");
+        assertEquals(770, wallet.getLong("data.wallet.coins"));
+        assertEquals("10.98", wallet.getString("data.wallet.moneyValue.amount"));
+        assertEquals("10.98", wallet.getString("data.wallet.moneyPaid.amount"));
+        var gifts = Gql.ok(viewer, "{ giftCatalogue(region: \"US\") { name moneyValue { amount } } }");
+        // 100 coins x 1098 / 770 = 142.597 -> 1.43
+        assertEquals("1.43", gifts.getString("data.giftCatalogue.find { it.name == 'Hand Hearts' }.moneyValue.amount"));
+        String[] creator = Gifting.liveCreator("transp");
+        var receipt = Gifting.send(viewer, creator[2], Gifting.HAND_HEARTS, 1, Flows.key());
+        assertEquals("1.43", receipt.getString("data.sendGift.receipt.value.amount"));
+        assertEquals(50, receipt.getLong("data.sendGift.receipt.creatorDiamonds"));
+        assertEquals(50, receipt.getLong("data.sendGift.receipt.platformCommission"));
+        // anonymous: the base price of the asked region
+        var anon = Gql.ok(null, "{ giftCatalogue(region: \"GB\") { name moneyValue(region: \"GB\") { amount currency } } }");
+        assertEquals("GBP", anon.getString("data.giftCatalogue.find { it.name == 'Hand Hearts' }.moneyValue.currency"));
+    }
+}
