@@ -14,11 +14,18 @@ function init(args)
   for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
   for line in io.lines(args[2]) do streams[#streams + 1] = line end
   mode = args[3] or "uniform"
+  -- crash.sh: remember every acknowledged gift (ACK_DIR set), to look for it after the crash
+  local dir = os.getenv("ACK_DIR")
+  if dir then
+    ack_file = io.open(dir .. "/acked-" .. tostring(tid or 0) .. ".txt", "w")
+    ack_file:setvbuf("line")
+  end
   math.randomseed(os.time() * 1000 + (tid or 0))
 end
 
 function request()
   counter = counter + 1
+  sent = (sent or 0) + 1
   local token = tokens[math.random(#tokens)]
   local stream = mode == "hot" and streams[1] or streams[math.random(#streams)]
   local key = string.format("w%d-%d-%d-%d", tid or 0, os.time(), counter, math.random(1000000000))
@@ -30,6 +37,9 @@ end
 function response(status, headers, body)
   if status == 200 and string.find(body, '"userErrors":[]', 1, true) and string.find(body, '"receipt":{"id"', 1, true) then
     ok = ok + 1
+    if ack_file then
+      ack_file:write(string.match(body, '"receipt":{"id":"([^"]+)"'), "\n")
+    end
   elseif status == 200 and not string.find(body, '"errors"', 1, true) then
     refused = refused + 1
   else

@@ -44,7 +44,7 @@ public class CatalogueApi {
     @Query("giftCatalogue")
     @Description("Gifts that can be sent now in a region (ISO 3166-1 alpha-2), cheapest first. Public.")
     public @NonNull List<@NonNull CatalogueGift> giftCatalogue(@NonNull String region) {
-        return catalogue.available(region, clock.instant());
+        return catalogue.available(com.coinstream.api.Regions.require(region), clock.instant());
     }
 
     @Description("What the gift's price is worth in real money: at the weighted-average price you paid for your coins, or the region's base price (default your token's region, else US) before any purchase.")

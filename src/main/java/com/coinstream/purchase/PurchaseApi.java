@@ -118,7 +118,7 @@ public class PurchaseApi {
     @Description("Coin packages on sale in a region (ISO 3166-1 alpha-2), cheapest first. Public.")
     @WithSession
     public Uni<@NonNull List<@NonNull CoinPackageView>> coinPackages(@NonNull String region) {
-        return packages.activeIn(region).map(list -> list.stream().map(CoinPackageView::of).toList());
+        return packages.activeIn(com.coinstream.api.Regions.require(region)).map(list -> list.stream().map(CoinPackageView::of).toList());
     }
 
     @Query("purchase")

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Database outage, by hand: stops the local PostgreSQL for a few seconds under a running service and
+# checks that requests fail fast with a clear error, readiness turns DOWN, and the service recovers by
+# itself when the database returns. (The automated test, DatabaseOutageTest, cuts a proxy instead.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=bench/out; mkdir -p "$OUT"; PORT=${PORT:-8089}
+CLUSTER="$(ls /etc/postgresql) main"
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+if [ ! -f "$OUT/jwt-private.pem" ]; then
+  openssl genrsa 2048 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt-private.pem"
+  openssl rsa -in "$OUT/jwt-private.pem" -pubout -out "$OUT/jwt-public.pem" 2>/dev/null
+fi
+export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=coinstream_outage
+export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=https://bench.coinstream.invalid
+export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=outage-webhook-secret-0123456789
+java bench/TokenMint.java "$OUT/jwt-private.pem" "$MP_JWT_VERIFY_ISSUER" outage 1 "$OUT/outage-token.txt"
+TOKEN=$(cat "$OUT/outage-token.txt")
+java -Dquarkus.http.port=$PORT -jar target/quarkus-app/quarkus-run.jar > "$OUT/outage-service.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; pg_ctlcluster --skip-systemctl-redirect $CLUSTER start 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do sleep 0.2; done
+q() { curl -s -m 10 -w ' [HTTP %{http_code}, %{time_total}s]' "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' \
+        -H "Authorization: Bearer $TOKEN" -d '{"query":"{ wallet { coins } }"}'; echo; }
+ready() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready"; }
+echo "before:   $(q)  readiness $(ready)"
+pg_ctlcluster --skip-systemctl-redirect $CLUSTER stop -m fast
+echo "database stopped"
+sleep 1
+echo "during:   $(q)  readiness $(ready)"
+sleep 3
+echo "during:   $(q)  readiness $(ready)"
+pg_ctlcluster --skip-systemctl-redirect $CLUSTER start || true
+until pg_isready -h 127.0.0.1 -q; do sleep 0.2; done
+echo "database started"
+for i in $(seq 1 30); do
+  OUT_Q=$(q)
+  if echo "$OUT_Q" | grep -q '"coins"'; then echo "recovered after ${i}x0.5s: $OUT_Q  readiness $(ready)"; break; fi
+  sleep 0.5
+done
+sleep 2; echo "after:    $(q)  readiness $(ready)"

@@ -1,0 +1,126 @@
+package com.coinstream.security;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.coinstream.support.Gql;
+import com.coinstream.support.Tokens;
+
+import io.restassured.response.Response;
+
+@io.quarkus.test.junit.QuarkusTest
+class TokensAndLimitsTest {
+    static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    static String b64(String s) {
+        return B64.encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String claims(String extra) {
+        long now = System.currentTimeMillis() / 1000;
+        return "{\"iss\":\"" + Tokens.ISSUER + "\",\"sub\":\"mallory\",\"groups\":[\"admin\"],\"birthdate\":\"1990-01-01\",\"iat\":" + now
+                + ",\"exp\":" + (now + 3600) + extra + "}";
+    }
+
+    static List<String> badTokens() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        var other = java.security.KeyPairGenerator.getInstance("RSA");
+        other.initialize(2048);
+        String wrongSignature = Tokens.builder("mallory", Set.of("admin"), Tokens.ADULT, "US").sign(other.generateKeyPair().getPrivate());
+        String algNone = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64(claims("")) + ".";
+        String hsHeader = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(claims(""));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Files.readAllBytes(Path.of("src/main/dev-keys/dev-only-public.pem")), "HmacSHA256"));
+        String hs256WithPublicKey = hsHeader + "." + B64.encodeToString(mac.doFinal(hsHeader.getBytes(StandardCharsets.US_ASCII)));
+        String expired = Tokens.builder("mallory", Set.of("admin"), Tokens.ADULT, "US").issuedAt(now - 7200).expiresAt(now - 3600)
+                .sign(Tokens.key());
+        String notYetValid = Tokens.builder("mallory", Set.of("admin"), Tokens.ADULT, "US").claim("nbf", now + 3600).sign(Tokens.key());
+        String wrongIssuer = Tokens.builder("mallory", Set.of("admin"), Tokens.ADULT, "US").issuer("https://evil.example").sign(Tokens.key());
+        String noSubject = Tokens.builder(null, Set.of("admin"), Tokens.ADULT, "US").sign(Tokens.key());
+        String garbage = "not.a.jwt";
+        String tampered = Tokens.viewer("honest");
+        String[] parts = tampered.split("\\.");
+        tampered = parts[0] + "." + b64(claims("")) + "." + parts[2];
+        return List.of(wrongSignature, algNone, hs256WithPublicKey, expired, notYetValid, wrongIssuer, noSubject, garbage, tampered);
+    }
+
+    @ParameterizedTest
+    @MethodSource("badTokens")
+    void forgedExpiredAndMalformedTokensAreRejected(String token) {
+        Response r = Gql.post(token, "{ ledgerAudit { balanced } me { id } }", null);
+        boolean rejected = r.statusCode() == 401 || "UNAUTHENTICATED".equals(Gql.errorCode(r));
+        assertTrue(rejected, "accepted: HTTP " + r.statusCode() + " " + r.asString());
+        if (r.statusCode() == 200) {
+            assertNull(r.jsonPath().get("data.ledgerAudit"));
+        }
+    }
+
+    @Test
+    void aFiftyLevelQueryIsRefusedByTheDepthLimit() {
+        String nested = "{ __schema { types { fields { type " + "{ ofType ".repeat(47) + "{ name }" + " }".repeat(47) + " } } } }";
+        Response r = Gql.post(null, nested, null);
+        assertTrue(r.statusCode() == 400 || r.statusCode() == 200, r.asString());
+        String code = Gql.errorCode(r);
+        assertTrue("QUERY_TOO_COMPLEX".equals(code) || "GRAPHQL_VALIDATION_FAILED".equals(code), r.asString());
+        assertNull(r.jsonPath().get("data.__schema"));
+    }
+
+    @Test
+    void tooManyFieldsTripTheComplexityLimit() {
+        StringBuilder q = new StringBuilder("{");
+        for (int i = 0; i < 700; i++) {
+            q.append(" a").append(i).append(": rates { version }");
+        }
+        q.append(" }");
+        Response r = Gql.post(null, q.toString(), null);
+        String code = Gql.errorCode(r);
+        assertTrue("QUERY_TOO_COMPLEX".equals(code), r.statusCode() + " " + r.asString().substring(0, Math.min(300, r.asString().length())));
+    }
+
+    @Test
+    void aTenMegabyteBodyIsRefusedBeforeParsing() {
+        String body = "{\"query\":\"{ me { id } }\",\"variables\":{\"pad\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}}";
+        long start = System.nanoTime();
+        Response r = given().contentType("application/json").body(body).post("/graphql");
+        assertEquals(413, r.statusCode());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L);
+    }
+
+    @Test
+    void corsAllowsOnlyConfiguredOrigins() {
+        Response allowed = given().header("Origin", "https://app.coinstream.test").header("Access-Control-Request-Method", "POST")
+                .options("/graphql");
+        assertEquals("https://app.coinstream.test", allowed.getHeader("Access-Control-Allow-Origin"));
+        Response denied = given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+                .options("/graphql");
+        assertTrue(denied.getHeader("Access-Control-Allow-Origin") == null
+                || !denied.getHeader("Access-Control-Allow-Origin").contains("evil"), denied.headers().toString());
+    }
+
+    @Test
+    void errorsCarryStableCodesAndNoInternals() {
+        Response r = Gql.post(Tokens.viewer("codes"), "{ transactions(first: 5, after: \"bogus\") { nodes { id } } }", null);
+        assertEquals("BAD_USER_INPUT", Gql.errorCode(r));
+        Response parse = given().contentType("application/json").body("{\"query\":\"{ me { id }\"}").post("/graphql");
+        assertEquals(400, parse.statusCode());
+        assertEquals("GRAPHQL_PARSE_FAILED", Gql.errorCode(parse));
+        Response shape = given().contentType("application/json").body("{\"query\":\"{ me { id } }\",\"variables\":\"x\"}").post("/graphql");
+        assertEquals("BAD_REQUEST", Gql.errorCode(shape));
+    }
+}
