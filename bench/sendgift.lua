@@ -48,13 +48,16 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total_ok, total_refused, total_failed = 0, 0, 0
+  local total_ok, total_refused, total_failed, total_sent = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
     total_ok = total_ok + thread:get("ok")
     total_refused = total_refused + thread:get("refused")
     total_failed = total_failed + thread:get("failed")
+    total_sent = total_sent + (thread:get("sent") or 0)
   end
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout
-  io.write(string.format("RESULT ok=%d refused=%d failed=%d socket_errors=%d duration_us=%d p50_us=%d p99_us=%d\n",
-    total_ok, total_refused, total_failed, errors, summary.duration, latency:percentile(50), latency:percentile(99)))
+  -- requests still in flight when wrk stops: the service finishes them, but wrk never reads the answer
+  local inflight = total_sent - total_ok - total_refused - total_failed
+  io.write(string.format("RESULT ok=%d refused=%d failed=%d socket_errors=%d inflight=%d duration_us=%d p50_us=%d p99_us=%d\n",
+    total_ok, total_refused, total_failed, errors, inflight, summary.duration, latency:percentile(50), latency:percentile(99)))
 end

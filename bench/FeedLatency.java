@@ -1,0 +1,122 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Gift feed latency: N subscribers on one stream (graphql-transport-ws, authenticated in connection_init),
+ * gifts sent over HTTP; the delay from each sendGift response to each subscriber's receipt of the event.
+ * JDK only: java FeedLatency.java <port> <tokens-file> <stream-id> <subscribers> <gifts> <gift-id>
+ */
+public class FeedLatency {
+    static final Pattern ID = Pattern.compile("\"giftEvents\":\\{\"id\":\"([^\"]+)\"");
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        List<String> tokens = Files.readAllLines(Path.of(args[1]));
+        String stream = args[2];
+        int subscribers = Integer.parseInt(args[3]);
+        int gifts = Integer.parseInt(args[4]);
+        String giftId = args[5];
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, Long> responded = new ConcurrentHashMap<>();
+        List<Long> delays = Collections.synchronizedList(new ArrayList<>());
+        Map<String, List<Long>> early = new ConcurrentHashMap<>();
+        CountDownLatch acked = new CountDownLatch(subscribers);
+        AtomicInteger received = new AtomicInteger();
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            String token = tokens.get(tokens.size() - 1 - i);
+            WebSocket ws = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/graphql"), new WebSocket.Listener() {
+                        final StringBuilder buf = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                            buf.append(data);
+                            if (last) {
+                                String msg = buf.toString();
+                                buf.setLength(0);
+                                long now = System.nanoTime();
+                                if (msg.contains("connection_ack")) {
+                                    w.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription($s: ID!) { giftEvents(streamId: $s) { id } }\",\"variables\":{\"s\":\"" + stream + "\"}}}", true);
+                                    acked.countDown();
+                                } else {
+                                    Matcher m = ID.matcher(msg);
+                                    if (m.find()) {
+                                        received.incrementAndGet();
+                                        Long sent = responded.get(m.group(1));
+                                        if (sent != null) {
+                                            delays.add(now - sent);
+                                        } else {
+                                            early.computeIfAbsent(m.group(1), k -> Collections.synchronizedList(new ArrayList<>())).add(now);
+                                        }
+                                    }
+                                }
+                            }
+                            w.request(1);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            ws.sendText("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + token + "\"}}", true);
+            sockets.add(ws);
+        }
+        acked.await(30, TimeUnit.SECONDS);
+        Thread.sleep(1500); // let every subscription go live
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        for (int i = 0; i < gifts; i++) {
+            String token = tokens.get(i % (tokens.size() - subscribers));
+            senders.submit(() -> {
+                String body = "{\"query\":\"mutation($i: SendGiftInput!) { sendGift(input: $i) { receipt { id } } }\",\"variables\":{\"i\":{\"streamId\":\""
+                        + stream + "\",\"giftId\":\"" + giftId + "\",\"quantity\":1,\"idempotencyKey\":\"" + UUID.randomUUID() + "\"}}}";
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                long now = System.nanoTime();
+                Matcher m = Pattern.compile("\"receipt\":\\{\"id\":\"([^\"]+)\"").matcher(r.body());
+                if (m.find()) {
+                    responded.put(m.group(1), now);
+                    List<Long> before = early.remove(m.group(1));
+                    if (before != null) {
+                        before.forEach(t -> delays.add(Math.max(0, t - now)));
+                    }
+                }
+                Thread.sleep(20);
+                return null;
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(5, TimeUnit.MINUTES);
+        Thread.sleep(2000);
+        sockets.forEach(w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+        List<Long> sorted = new ArrayList<>(delays);
+        Collections.sort(sorted);
+        long expected = (long) responded.size() * subscribers;
+        System.out.printf("FEED subscribers=%d gifts=%d deliveries=%d expected=%d p50_ms=%.1f p99_ms=%.1f%n", subscribers,
+                responded.size(), sorted.size(), expected, pct(sorted, 50), pct(sorted, 99));
+    }
+
+    static double pct(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
+    }
+}
