@@ -33,6 +33,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @ApplicationScoped
 @RegisterForReflection(targets = GraphQL.Builder.class, fields = true, methods = false)
 public class ErrorPolicy {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ErrorPolicy.class);
     private static final Pattern JAVA_TYPE = Pattern.compile("(?:Unknown Scalar Type \\[)?\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][\\w$]*\\]?");
     private static final Pattern RAW_VALUE = Pattern.compile("with value '.*?' is not", Pattern.DOTALL);
     private static final Pattern INVALID_VARIABLE = Pattern.compile("^(Variable '[^']*') has an invalid value");
@@ -145,6 +146,10 @@ public class ErrorPolicy {
         if ("INTERNAL".equals(code) && databaseUnreachable(t)) {
             code = "UNAVAILABLE";
             message = "The service is temporarily unavailable (its database cannot be reached); try again shortly";
+        }
+        if ("INTERNAL".equals(code) || "UNAVAILABLE".equals(code)) {
+            // The client sees a masked message; the operator gets the cause (no request data is logged).
+            LOG.errorf(t, "%s while resolving %s", code, failure.getPath());
         }
         return GraphqlErrorBuilder.newError().message(message).locations(failure.getLocations()).path(failure.getPath())
                 .extensions(Map.of("code", code)).errorType(ErrorClassification.errorClassification(code)).build();

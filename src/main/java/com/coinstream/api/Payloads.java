@@ -10,7 +10,11 @@ public final class Payloads {
     }
 
     public static <P> Uni<P> orRefusal(Uni<P> work, Function<UserError, P> refused) {
-        return work.onFailure(Refusal.class).recoverWithItem(e -> refused.apply(((Refusal) e).error()));
+        return work.onFailure(Refusal.class).recoverWithItem(e -> {
+            UserError error = ((Refusal) e).error();
+            com.coinstream.metrics.BusinessMetrics.refusal(error.code().name());
+            return refused.apply(error);
+        });
     }
 
     /** Run {@code work}, turning a Refusal thrown while building it into a failed Uni too. */

@@ -62,7 +62,10 @@ public class DiamondMaturity {
         AccountKey pending = AccountKey.user(creatorId, AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND);
         AccountKey available = AccountKey.user(creatorId, AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND);
         Instant now = clock.instant();
-        return ledger.accounts().ids(List.of(pending, available)).flatMap(ids -> pool.withTransaction(tx -> lock(tx, creatorId)
+        // Everything that needs the pool happens before the transaction: inside it, waiting for a second
+        // connection while holding the creator's lock could starve the pool under concurrent payouts.
+        return ledger.touch(available, 0).flatMap(v -> ledger.accounts().ids(List.of(pending, available)))
+                .flatMap(ids -> pool.withTransaction(tx -> lock(tx, creatorId)
                 .flatMap(v -> tx.preparedQuery("""
                         select id, slot, diamonds from gift_event
                         where creator_id = $1 and matured_entry_id is null and reversed_entry_id is null and diamonds > 0
@@ -82,7 +85,7 @@ public class DiamondMaturity {
                     EntryDraft draft = EntryDraft.of(KIND, null, now).memo("Diamonds past the hold period");
                     bySlot.forEach((slot, diamonds) -> draft.moveFromSlot(pending, slot, available, diamonds));
                     long total = bySlot.values().stream().mapToLong(Long::longValue).sum();
-                    return ledger.post(tx, new Ledger.ReadyEntry(draft, ids))
+                    return ledger.post(tx, ledger.prepared(draft, ids))
                             .flatMap(entryId -> tx.preparedQuery("update gift_event set matured_entry_id = $1 where id = any($2)")
                                     .execute(Tuple.of(entryId, gifts.toArray(UUID[]::new))))
                             .replaceWith(total);

@@ -44,6 +44,8 @@ public class GiftLanes {
 
     private final GiftBatchStore store;
     private final GiftFeed feed;
+    @jakarta.inject.Inject
+    com.coinstream.metrics.BusinessMetrics metrics;
     private final Accounts accounts;
     private final Clock clock;
     private final Lane[] lanes;
@@ -170,6 +172,7 @@ public class GiftLanes {
                 }
                 next();
                 feed.announce(commands, outcomes);
+                count(commands, outcomes);
             }, error -> {
                 if (retryable(error) && attempt < MAX_ATTEMPTS) {
                     LOG.debugf("gift batch of %d retried after %s", batch.size(), error.getMessage());
@@ -193,6 +196,7 @@ public class GiftLanes {
             store.execute(List.of(one.command()), slot, platform, defaults, clock.instant()).subscribe().with(outcomes -> {
                 one.complete(outcomes.get(0));
                 feed.announce(List.of(one.command()), outcomes);
+                count(List.of(one.command()), outcomes);
                 runOneByOne(batch, index + 1);
             }, error -> {
                 if (isUniqueViolation(error)) {
@@ -202,6 +206,15 @@ public class GiftLanes {
                 }
                 runOneByOne(batch, index + 1);
             });
+        }
+    }
+
+    private void count(List<GiftCommand> commands, List<GiftOutcome> outcomes) {
+        for (int i = 0; i < commands.size(); i++) {
+            if (outcomes.get(i).kind() == GiftOutcome.Kind.SENT) {
+                var split = commands.get(i).split();
+                metrics.giftSent(split.coins(), split.creatorDiamonds(), split.platformCommission());
+            }
         }
     }
 

@@ -51,6 +51,8 @@ public class GiftingApi {
     private final GiftCatalogue catalogue;
     private final LiveStreams streams;
     private final UserDirectory users;
+    @jakarta.inject.Inject
+    com.coinstream.metrics.BusinessMetrics metrics;
 
     public GiftingApi(CurrentCaller caller, GiftingService gifting, GiftEvents events, GiftFeed feed,
             GiftAcknowledgements acknowledgements, GiftCatalogue catalogue, LiveStreams streams, UserDirectory users) {
@@ -68,13 +70,15 @@ public class GiftingApi {
     @Description("Send a gift in a live stream: coins leave your wallet, the creator's diamonds grow and the platform books its commission, in one ledger entry.")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR })
     public Uni<@NonNull SendGiftPayload> sendGift(@NonNull SendGiftInput input) {
+        long started = System.nanoTime();
         return Payloads.orRefusal(caller.get()
                 .flatMap(c -> Payloads.guarded(() -> gifting.send(c,
                         new GiftingService.SendGift(input.streamId, input.giftId, input.quantity, input.idempotencyKey))))
                 .map(sent -> new SendGiftPayload(sent.receipt(), sent.wallet(), null, List.of()))
                 .onFailure(GiftingService.LimitReached.class).recoverWithItem(e -> new SendGiftPayload(null, null,
                         ((GiftingService.LimitReached) e).status(), List.of(((GiftingService.LimitReached) e).error()))),
-                e -> new SendGiftPayload(null, null, null, List.of(e)));
+                e -> new SendGiftPayload(null, null, null, List.of(e)))
+                .onTermination().invoke(() -> metrics.sendGiftTook(java.time.Duration.ofNanos(System.nanoTime() - started)));
     }
 
     @Mutation("acknowledgeGift")

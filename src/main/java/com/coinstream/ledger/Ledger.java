@@ -46,54 +46,86 @@ public class Ledger {
         return hotSlots;
     }
 
-    /** Resolve (and create if needed) the accounts an entry touches. Call before opening the transaction. */
+    /**
+     * Resolve (and create if needed) the accounts an entry touches, choose its slot rows, and make sure
+     * those balance rows exist. Call before opening the transaction: inside it, every balance change is
+     * then an UPDATE of an existing row, locked in (account, slot) order, so entries cannot deadlock.
+     */
     public Uni<ReadyEntry> prepare(EntryDraft draft) {
         List<AccountKey> keys = new ArrayList<>();
         for (Transfer t : draft.transfers()) {
             keys.add(t.from());
             keys.add(t.to());
         }
-        return accounts.ids(keys).map(ids -> new ReadyEntry(draft, ids));
+        return accounts.ids(keys).map(ids -> ReadyEntry.of(draft, ids, ThreadLocalRandom.current().nextInt(hotSlots)))
+                .call(this::ensureRows);
+    }
+
+    /**
+     * For a transaction that builds its entry from rows it has just locked: settle the entry without touching
+     * the database. The accounts must be resolved and the balance rows must exist already (see {@link #touch}).
+     */
+    public ReadyEntry prepared(EntryDraft draft, Map<AccountKey, Long> ids) {
+        return ReadyEntry.of(draft, ids, ThreadLocalRandom.current().nextInt(hotSlots));
+    }
+
+    /** Make sure an account's balance row exists in a slot (outside any transaction). */
+    public Uni<Void> touch(AccountKey key, int slot) {
+        return accounts.id(key).flatMap(id -> ensureRows(new ReadyEntry(null, List.of(), List.of(), List.of(),
+                        List.of(id), List.of((short) slot), List.of(0L), List.of(key.purpose().allowNegative()))));
+    }
+
+    private final java.util.Set<Long> knownRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private Uni<Void> ensureRows(ReadyEntry entry) {
+        List<Long> accountsToCreate = new ArrayList<>();
+        List<Short> slotsToCreate = new ArrayList<>();
+        List<Boolean> negativeToCreate = new ArrayList<>();
+        for (int i = 0; i < entry.balAccounts().size(); i++) {
+            if (!knownRows.contains(rowKey(entry.balAccounts().get(i), entry.balSlots().get(i)))) {
+                accountsToCreate.add(entry.balAccounts().get(i));
+                slotsToCreate.add(entry.balSlots().get(i));
+                negativeToCreate.add(entry.balAllowNegative().get(i));
+            }
+        }
+        if (accountsToCreate.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("""
+                insert into account_balance (account_id, slot, balance, allow_negative)
+                select r.account_id, r.slot, 0, r.allow_negative
+                from unnest($1::bigint[], $2::smallint[], $3::boolean[]) as r(account_id, slot, allow_negative)
+                order by r.account_id, r.slot
+                on conflict (account_id, slot) do nothing
+                """).execute(Tuple.of(accountsToCreate.toArray(Long[]::new), slotsToCreate.toArray(Short[]::new),
+                negativeToCreate.toArray(Boolean[]::new)))
+                .invoke(() -> {
+                    if (knownRows.size() > 2_000_000) {
+                        knownRows.clear();
+                    }
+                    for (int i = 0; i < accountsToCreate.size(); i++) {
+                        knownRows.add(rowKey(accountsToCreate.get(i), slotsToCreate.get(i)));
+                    }
+                }).replaceWithVoid();
+    }
+
+    private static long rowKey(long accountId, short slot) {
+        return accountId * 65_536 + slot;
     }
 
     /** Write a prepared entry inside the caller's transaction. Fails with {@link Overdraft} if a balance would go negative. */
     public Uni<Long> post(SqlClient tx, ReadyEntry entry) {
-        // Net change per (account, slot); applied in key order so concurrent entries lock rows in one order.
-        Map<Long, Map<Integer, Long>> net = new TreeMap<>();
-        Map<Long, Boolean> allowNegative = new TreeMap<>();
-        List<Long> postingAccounts = new ArrayList<>();
-        List<Short> postingSlots = new ArrayList<>();
-        List<Long> postingAmounts = new ArrayList<>();
-        int slot = ThreadLocalRandom.current().nextInt(hotSlots);
-        for (Transfer t : entry.draft().transfers()) {
-            addPosting(entry, t.from(), -t.amount(), t.fromSlot() != null ? t.fromSlot() : slot, net, allowNegative,
-                    postingAccounts, postingSlots, postingAmounts);
-            addPosting(entry, t.to(), t.amount(), t.toSlot() != null ? t.toSlot() : slot, net, allowNegative, postingAccounts,
-                    postingSlots, postingAmounts);
-        }
-        List<Long> balAccounts = new ArrayList<>();
-        List<Short> balSlots = new ArrayList<>();
-        List<Long> balDeltas = new ArrayList<>();
-        List<Boolean> balAllowNegative = new ArrayList<>();
-        net.forEach((account, bySlot) -> new TreeMap<>(bySlot).forEach((s, delta) -> {
-            if (delta != 0) {
-                balAccounts.add(account);
-                balSlots.add(s.shortValue());
-                balDeltas.add(delta);
-                balAllowNegative.add(allowNegative.get(account));
-            }
-        }));
         EntryDraft d = entry.draft();
         Tuple args = Tuple.tuple()
                 .addString(d.kind()).addUUID(d.causeId()).addInteger(d.rateVersion()).addString(d.memo())
                 .addOffsetDateTime(OffsetDateTime.ofInstant(d.at(), ZoneOffset.UTC))
-                .addArrayOfLong(postingAccounts.toArray(Long[]::new))
-                .addArrayOfShort(postingSlots.toArray(Short[]::new))
-                .addArrayOfLong(postingAmounts.toArray(Long[]::new))
-                .addArrayOfLong(balAccounts.toArray(Long[]::new))
-                .addArrayOfShort(balSlots.toArray(Short[]::new))
-                .addArrayOfLong(balDeltas.toArray(Long[]::new))
-                .addArrayOfBoolean(balAllowNegative.toArray(Boolean[]::new));
+                .addArrayOfLong(entry.postingAccounts().toArray(Long[]::new))
+                .addArrayOfShort(entry.postingSlots().toArray(Short[]::new))
+                .addArrayOfLong(entry.postingAmounts().toArray(Long[]::new))
+                .addArrayOfLong(entry.balAccounts().toArray(Long[]::new))
+                .addArrayOfShort(entry.balSlots().toArray(Short[]::new))
+                .addArrayOfLong(entry.balDeltas().toArray(Long[]::new))
+                .addArrayOfBoolean(entry.balAllowNegative().toArray(Boolean[]::new));
         return tx.preparedQuery("""
                 with entry as (
                     insert into journal_entry (kind, cause_id, rate_version, memo, created_at)
@@ -106,9 +138,16 @@ public class Ledger {
                     select * from unnest($9::bigint[], $10::smallint[], $11::bigint[], $12::boolean[])
                         as c(account_id, slot, delta, allow_negative)
                     order by c.account_id, c.slot),
+                -- Lock the existing rows in (account, slot) order first, so concurrent entries never deadlock.
+                locked as (
+                    select b.account_id, b.slot from account_balance b
+                    where (b.account_id, b.slot) in (select c.account_id, c.slot from changes c)
+                    order by b.account_id, b.slot
+                    for update),
                 updated as (
                     update account_balance b set balance = b.balance + c.delta
-                    from changes c where b.account_id = c.account_id and b.slot = c.slot
+                    from changes c join locked l on l.account_id = c.account_id and l.slot = c.slot
+                    where b.account_id = c.account_id and b.slot = c.slot
                     returning b.account_id, b.slot),
                 -- Rows seen for the first time. (CHECK is evaluated on a proposed insert row before ON CONFLICT
                 -- is considered, so debits must go through the UPDATE above, never through this insert.)
@@ -123,17 +162,6 @@ public class Ledger {
                 .execute(args)
                 .map(rows -> rows.iterator().next().getLong(0))
                 .onFailure(Ledger::isOverdraft).transform(e -> new Overdraft(((PgException) e).getDetail()));
-    }
-
-    private void addPosting(ReadyEntry entry, AccountKey key, long amount, int hotSlot, Map<Long, Map<Integer, Long>> net,
-            Map<Long, Boolean> allowNegative, List<Long> accountsOut, List<Short> slotsOut, List<Long> amountsOut) {
-        long id = entry.id(key);
-        int slot = key.purpose().hot() ? hotSlot : 0;
-        accountsOut.add(id);
-        slotsOut.add((short) slot);
-        amountsOut.add(amount);
-        net.computeIfAbsent(id, k -> new TreeMap<>()).merge(slot, amount, Long::sum);
-        allowNegative.put(id, key.purpose().allowNegative());
     }
 
     public static boolean isOverdraft(Throwable e) {
@@ -193,14 +221,47 @@ public class Ledger {
                 .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong(0) : null);
     }
 
-    /** An entry whose accounts are resolved. */
-    public record ReadyEntry(EntryDraft draft, Map<AccountKey, Long> ids) {
-        long id(AccountKey key) {
+    /** An entry whose accounts, slot rows, postings and net balance changes are settled. */
+    public record ReadyEntry(EntryDraft draft, List<Long> postingAccounts, List<Short> postingSlots, List<Long> postingAmounts,
+            List<Long> balAccounts, List<Short> balSlots, List<Long> balDeltas, List<Boolean> balAllowNegative) {
+
+        static ReadyEntry of(EntryDraft draft, Map<AccountKey, Long> ids, int hotSlot) {
+            Map<Long, Map<Integer, Long>> net = new TreeMap<>();
+            Map<Long, Boolean> allowNegative = new TreeMap<>();
+            List<Long> accounts = new ArrayList<>();
+            List<Short> slots = new ArrayList<>();
+            List<Long> amounts = new ArrayList<>();
+            for (Transfer t : draft.transfers()) {
+                add(ids, t.from(), -t.amount(), t.fromSlot() != null ? t.fromSlot() : hotSlot, net, allowNegative, accounts, slots, amounts);
+                add(ids, t.to(), t.amount(), t.toSlot() != null ? t.toSlot() : hotSlot, net, allowNegative, accounts, slots, amounts);
+            }
+            List<Long> balAccounts = new ArrayList<>();
+            List<Short> balSlots = new ArrayList<>();
+            List<Long> balDeltas = new ArrayList<>();
+            List<Boolean> balNegative = new ArrayList<>();
+            net.forEach((account, bySlot) -> bySlot.forEach((s, delta) -> {
+                if (delta != 0) {
+                    balAccounts.add(account);
+                    balSlots.add(s.shortValue());
+                    balDeltas.add(delta);
+                    balNegative.add(allowNegative.get(account));
+                }
+            }));
+            return new ReadyEntry(draft, accounts, slots, amounts, balAccounts, balSlots, balDeltas, balNegative);
+        }
+
+        private static void add(Map<AccountKey, Long> ids, AccountKey key, long amount, int hotSlot, Map<Long, Map<Integer, Long>> net,
+                Map<Long, Boolean> allowNegative, List<Long> accountsOut, List<Short> slotsOut, List<Long> amountsOut) {
             Long id = ids.get(key);
             if (id == null) {
                 throw new IllegalStateException("account not prepared: " + key);
             }
-            return id;
+            int slot = key.purpose().hot() ? hotSlot : 0;
+            accountsOut.add(id);
+            slotsOut.add((short) slot);
+            amountsOut.add(amount);
+            net.computeIfAbsent(id, k -> new TreeMap<>()).merge(slot, amount, Long::sum);
+            allowNegative.put(id, key.purpose().allowNegative());
         }
     }
 }

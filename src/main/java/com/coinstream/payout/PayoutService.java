@@ -79,6 +79,9 @@ public class PayoutService {
         this.adultAge = adultAge;
     }
 
+    @jakarta.inject.Inject
+    com.coinstream.metrics.BusinessMetrics metrics;
+
     public Uni<Payout> request(Caller creator, BigInteger requested, String payoutAccountId, String idempotencyKey) {
         String key = Idempotency.validKey(idempotencyKey);
         long diamonds = Amounts.within(requested, 1, MAX_DIAMONDS, ErrorCode.INVALID_AMOUNT, "diamonds", "input", "diamonds");
@@ -124,7 +127,8 @@ public class PayoutService {
                                         .flatMap(v -> ledger.post(tx, ready))
                                         .call(entryId -> store.insert(tx, payout, day, entryId))
                                         .call(entryId -> store.transition(tx, payoutId, null, Payout.REQUESTED, creator.userId(), null, now))
-                                        .flatMap(entryId -> store.find(tx, payoutId, false).map(p -> p.orElseThrow())))));
+                                        .flatMap(entryId -> store.find(tx, payoutId, false).map(p -> p.orElseThrow()))
+                                        .invoke(p -> metrics.payout(Payout.REQUESTED)))));
     }
 
     private Uni<Void> checks(SqlConnection tx, String creatorId, long diamonds, AccountKey available, LocalDate day, Money amount,
@@ -203,7 +207,8 @@ public class PayoutService {
                         return entry.call(entryId -> store.close(tx, id, action.to, action == Action.MARK_PAID ? note : null,
                                 action == Action.MARK_PAID ? null : note, entryId))
                                 .call(entryId -> store.transition(tx, id, locked.status(), action.to, admin.userId(), note, now))
-                                .flatMap(entryId -> store.find(tx, id, false).map(x -> x.orElseThrow()));
+                                .flatMap(entryId -> store.find(tx, id, false).map(x -> x.orElseThrow()))
+                                .invoke(x -> metrics.payout(action.to));
                     })));
         });
     }

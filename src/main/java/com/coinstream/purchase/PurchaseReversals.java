@@ -147,9 +147,7 @@ public class PurchaseReversals {
                                 Reversal reversal = new Reversal(reversalId.toString(), purchaseId.toString(), kind, clawed, debt,
                                         reversed.size(), totalDiamonds, now);
                                 // Creators' pending accounts exist (their gifts credited them), so resolving them creates nothing.
-                                return ledger.accounts().ids(draft.transfers().stream()
-                                        .flatMap(t -> java.util.stream.Stream.of(t.from(), t.to())).toList())
-                                        .flatMap(resolved -> ledger.post(tx, new Ledger.ReadyEntry(draft, resolved)))
+                                return ledger.prepare(draft).flatMap(ready -> ledger.post(tx, ready))
                                         .call(entryId -> reversed.isEmpty() ? Uni.createFrom().voidItem()
                                                 : tx.preparedQuery("update gift_event set reversed_entry_id = $1 where id = any($2)")
                                                         .execute(Tuple.of(entryId, reversed.toArray(UUID[]::new))).replaceWithVoid())

@@ -73,6 +73,9 @@ public class PurchaseService {
     private record Quote(UUID packageId, long coins, Money price) {
     }
 
+    @jakarta.inject.Inject
+    com.coinstream.metrics.BusinessMetrics metrics;
+
     public Uni<Purchase> purchase(Caller caller, PurchaseRequest request) {
         String key = Idempotency.validKey(request.idempotencyKey());
         if (!caller.isAdult(clock, adultAge)) {
@@ -101,7 +104,7 @@ public class PurchaseService {
                             : store.find(tx, claim.resultId())))
                     .flatMap(replayed -> replayed.isPresent()
                             ? Uni.createFrom().item(replayed.get())
-                            : charge(pending, token));
+                            : charge(pending, token).invoke(p -> metrics.purchase(p.status())));
         });
     }
 
