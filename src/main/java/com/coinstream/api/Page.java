@@ -66,6 +66,15 @@ public final class Page<N> {
         return new Page<>(List.copyOf(nodes), cursors, info);
     }
 
+    /** The page's edges, built by {@code edge(cursor, node)}. */
+    public <E> List<E> edges(java.util.function.BiFunction<String, N, E> edge) {
+        List<E> edges = new java.util.ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            edges.add(edge.apply(cursors.get(i), nodes.get(i)));
+        }
+        return edges;
+    }
+
     public List<N> nodes() {
         return nodes;
     }

@@ -40,7 +40,9 @@ public class DedicatedPools {
     /** Connect options of the datasource, plus session settings sent at connection start. */
     public PgConnectOptions options(Map<String, String> sessionSettings) {
         PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url)
-                .setUser(user).setCachePreparedStatements(true);
+                .setUser(user).setCachePreparedStatements(true)
+                // The gift batch statement is long; the default limit (2048 characters) would re-plan it on every batch.
+                .setPreparedStatementCacheSqlLimit(MainPoolCreator.STATEMENT_CACHE_SQL_LIMIT);
         password.ifPresent(options::setPassword);
         sessionSettings.forEach(options::addProperty);
         return options;

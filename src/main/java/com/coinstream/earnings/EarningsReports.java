@@ -1,5 +1,7 @@
 package com.coinstream.earnings;
 
+import static com.coinstream.api.Times.utc;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -83,11 +85,4 @@ public class EarningsReports {
         });
     }
 
-    static UUID uuid(String key) {
-        return UUID.fromString(key);
-    }
-
-    private static OffsetDateTime utc(Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
 }

@@ -166,7 +166,9 @@ public class GiftLanes {
 
         private void run(List<Pending> batch, int attempt) {
             List<GiftCommand> commands = batch.stream().map(Pending::command).toList();
+            long started = System.nanoTime();
             store.execute(commands, slot, platform, defaults, clock.instant()).subscribe().with(outcomes -> {
+                stats(batch.size(), System.nanoTime() - started);
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).complete(outcomes.get(i));
                 }
@@ -206,6 +208,26 @@ public class GiftLanes {
                 }
                 runOneByOne(batch, index + 1);
             });
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong batchedGifts = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong batchNanos = new java.util.concurrent.atomic.AtomicLong();
+
+    private void stats(int size, long nanos) {
+        batches.incrementAndGet();
+        batchedGifts.addAndGet(size);
+        batchNanos.addAndGet(nanos);
+    }
+
+    /** Batch statistics since start, for diagnosing the hot path (debug log every 10 s when enabled). */
+    @io.quarkus.scheduler.Scheduled(every = "10s")
+    void logStats() {
+        long n = batches.get();
+        if (n > 0 && LOG.isDebugEnabled()) {
+            LOG.debug(String.format("gift batches: %d, mean size %.1f, mean statement time %.2f ms", n,
+                    (double) batchedGifts.get() / n, batchNanos.get() / 1e6 / n));
         }
     }
 

@@ -206,11 +206,7 @@ public class GiftingApi {
     public record GiftReceiptConnection(@NonNull List<@NonNull Edge> edges, @NonNull List<@NonNull GiftReceipt> nodes,
             @NonNull PageInfo pageInfo) {
         static GiftReceiptConnection of(Page<GiftReceipt> page) {
-            List<Edge> edges = new ArrayList<>();
-            for (int i = 0; i < page.nodes().size(); i++) {
-                edges.add(new Edge(page.cursors().get(i), page.nodes().get(i)));
-            }
-            return new GiftReceiptConnection(edges, page.nodes(), page.pageInfo());
+            return new GiftReceiptConnection(page.edges(Edge::new), page.nodes(), page.pageInfo());
         }
     }
 

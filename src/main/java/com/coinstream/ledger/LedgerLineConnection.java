@@ -18,10 +18,6 @@ public record LedgerLineConnection(@NonNull List<@NonNull Edge> edges, @NonNull 
     }
 
     public static LedgerLineConnection of(Page<LedgerLine> page) {
-        List<Edge> edges = new ArrayList<>();
-        for (int i = 0; i < page.nodes().size(); i++) {
-            edges.add(new Edge(page.cursors().get(i), page.nodes().get(i)));
-        }
-        return new LedgerLineConnection(edges, page.nodes(), page.pageInfo());
+        return new LedgerLineConnection(page.edges(Edge::new), page.nodes(), page.pageInfo());
     }
 }

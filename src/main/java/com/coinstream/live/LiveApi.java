@@ -101,11 +101,7 @@ public class LiveApi {
     public record LiveStreamConnection(@NonNull List<@NonNull Edge> edges, @NonNull List<@NonNull StreamView> nodes,
             @NonNull PageInfo pageInfo) {
         static LiveStreamConnection of(Page<StreamView> page) {
-            List<Edge> edges = new ArrayList<>();
-            for (int i = 0; i < page.nodes().size(); i++) {
-                edges.add(new Edge(page.cursors().get(i), page.nodes().get(i)));
-            }
-            return new LiveStreamConnection(edges, page.nodes(), page.pageInfo());
+            return new LiveStreamConnection(page.edges(Edge::new), page.nodes(), page.pageInfo());
         }
     }
 

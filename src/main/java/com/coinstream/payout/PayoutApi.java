@@ -213,11 +213,7 @@ public class PayoutApi {
     @Type("PayoutConnection")
     public record PayoutConnection(@NonNull List<@NonNull Edge> edges, @NonNull List<@NonNull Payout> nodes, @NonNull PageInfo pageInfo) {
         static PayoutConnection of(Page<Payout> page) {
-            List<Edge> edges = new ArrayList<>();
-            for (int i = 0; i < page.nodes().size(); i++) {
-                edges.add(new Edge(page.cursors().get(i), page.nodes().get(i)));
-            }
-            return new PayoutConnection(edges, page.nodes(), page.pageInfo());
+            return new PayoutConnection(page.edges(Edge::new), page.nodes(), page.pageInfo());
         }
     }
 

@@ -1,5 +1,7 @@
 package com.coinstream.payout;
 
+import static com.coinstream.api.Times.utc;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -118,7 +120,4 @@ public class PayoutStore {
                 r.getOffsetDateTime("expected_by").toInstant(), r.getString("external_reference"), r.getString("reason"));
     }
 
-    private static OffsetDateTime utc(Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
 }

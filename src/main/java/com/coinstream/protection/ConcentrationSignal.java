@@ -1,5 +1,7 @@
 package com.coinstream.protection;
 
+import static com.coinstream.api.Times.utc;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -92,7 +94,4 @@ public class ConcentrationSignal {
                 });
     }
 
-    private static OffsetDateTime utc(java.time.Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
 }

@@ -1,5 +1,7 @@
 package com.coinstream.protection;
 
+import static com.coinstream.api.Times.utc;
+
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,7 +129,4 @@ public class SpendingLimits {
         });
     }
 
-    private static OffsetDateTime utc(Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
 }

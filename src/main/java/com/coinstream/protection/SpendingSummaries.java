@@ -1,5 +1,7 @@
 package com.coinstream.protection;
 
+import static com.coinstream.api.Times.utc;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -80,7 +82,4 @@ public class SpendingSummaries {
                 })));
     }
 
-    private static OffsetDateTime utc(Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
 }

@@ -1,5 +1,7 @@
 package com.coinstream.purchase;
 
+import static com.coinstream.api.Times.utc;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -215,8 +217,5 @@ public class PurchaseReversals {
                 });
     }
 
-    private static OffsetDateTime utc(Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
 
 }

@@ -1,5 +1,7 @@
 package com.coinstream.purchase;
 
+import static com.coinstream.api.Times.utc;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -88,7 +90,4 @@ public class PurchaseStore {
                 r.getString("failure_code"), r.getOffsetDateTime("created_at").toInstant()));
     }
 
-    private static OffsetDateTime utc(Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
 }

@@ -1,5 +1,7 @@
 package com.coinstream.rates;
 
+import static com.coinstream.api.Times.utc;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -144,7 +146,4 @@ public class RatesAdmin {
         }
     }
 
-    private static OffsetDateTime utc(Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
 }
