@@ -48,8 +48,9 @@ public class DedicatedPools {
         return options;
     }
 
-    public synchronized Pool pool(int size, Map<String, String> sessionSettings) {
-        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(size)).connectingTo(options(sessionSettings)).using(vertx)
+    /** A pool of its own; the name labels its metrics (postgresql.* with clientName=name). */
+    public synchronized Pool pool(String name, int size, Map<String, String> sessionSettings) {
+        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName(name)).connectingTo(options(sessionSettings)).using(vertx)
                 .build();
         opened.add(pool);
         return pool;

@@ -72,7 +72,7 @@ public class ClusterEvents {
     }
 
     void start(@Observes StartupEvent ignored) {
-        publisher = pools.pool(2, Map.of("synchronous_commit", "off"));
+        publisher = pools.pool("cluster-events", 2, Map.of("synchronous_commit", "off"));
         subscriber = PgSubscriber.subscriber(vertx, pools.options(Map.of()))
                 .reconnectPolicy(retries -> retries < 10_000 ? 500L : -1L);
         for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS }) {

@@ -183,7 +183,7 @@ public class GiftBatchStore {
      */
     public GiftBatchStore(com.coinstream.db.DedicatedPools pools,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "coinstream.gifts.lanes", defaultValue = "2") int lanes) {
-        this.pool = pools.pool(lanes, java.util.Map.of("plan_cache_mode", "force_generic_plan"));
+        this.pool = pools.pool("gift-lanes", lanes, java.util.Map.of("plan_cache_mode", "force_generic_plan"));
     }
 
     public record PlatformAccounts(long coinIssuance, long diamondIssuance, long commission) {

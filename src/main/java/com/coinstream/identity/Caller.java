@@ -18,6 +18,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 public record Caller(String userId, Set<String> roles, Optional<LocalDate> birthdate, String region, ZoneId zone,
         String displayName) {
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[A-Z]{2}");
 
     public static Caller from(JsonWebToken token, String defaultRegion) {
         String subject = token.getSubject();
@@ -53,7 +54,7 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
     private static String region(JsonWebToken token, String defaultRegion) {
         Object claim = token.getClaim("region");
         String value = claim == null ? "" : unquote(claim.toString()).toUpperCase(Locale.ROOT);
-        return value.matches("[A-Z]{2}") ? value : defaultRegion;
+        return REGION.matcher(value).matches() ? value : defaultRegion;
     }
 
     private static ZoneId zone(JsonWebToken token) {

@@ -3,7 +3,6 @@ package com.coinstream.identity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.security.UnauthorizedException;
@@ -18,11 +17,10 @@ public class CurrentCaller {
     private Caller caller;
 
     @Inject
-    public CurrentCaller(JsonWebToken token, UserDirectory users,
-            @ConfigProperty(name = "coinstream.default-region") String defaultRegion) {
+    public CurrentCaller(JsonWebToken token, UserDirectory users, CallerDefaults defaults) {
         this.token = token;
         this.users = users;
-        this.defaultRegion = defaultRegion;
+        this.defaultRegion = defaults.region();
     }
 
     /** The caller, registered on first use. Fails with UNAUTHENTICATED when there is no valid token. */
