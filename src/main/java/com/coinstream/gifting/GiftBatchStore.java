@@ -179,7 +179,10 @@ public class GiftBatchStore {
 
     /**
      * The lanes' own connections. The statement's plan does not depend on the batch's values, so a
-     * generic plan is forced: planning this statement costs more than running it for a small batch.
+     * generic plan is forced (no custom planning per parameter set). It is deliberately not kept in the
+     * statement cache (it is longer than the 2048-character limit of these connections): planned per
+     * batch, it follows the tables' current sizes, while a cached plan made when they were small stayed
+     * in use as they grew and cost 3-6 ms of PostgreSQL CPU per gift instead of under 1 ms.
      */
     public GiftBatchStore(com.coinstream.db.DedicatedPools pools,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "coinstream.gifts.lanes", defaultValue = "2") int lanes) {
