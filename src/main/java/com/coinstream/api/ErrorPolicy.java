@@ -50,7 +50,20 @@ public class ErrorPolicy implements EventingService {
     public GraphQL.Builder beforeGraphQLBuild(GraphQL.Builder builder) {
         Instrumentation existing = existingInstrumentation(builder);
         List<Instrumentation> chain = new ArrayList<>();
-        if (existing != null) {
+        if (existing instanceof ChainedInstrumentation chained) {
+            // SmallRye's chain: the depth and complexity limits, then its document cache. The limits are
+            // kept, in the same place, but checked once per parsed operation (RememberedQueryLimits).
+            List<Instrumentation> limits = new ArrayList<>();
+            List<Instrumentation> others = new ArrayList<>();
+            for (Instrumentation i : chained.getInstrumentations()) {
+                (i instanceof graphql.analysis.MaxQueryDepthInstrumentation || i instanceof graphql.analysis.MaxQueryComplexityInstrumentation
+                        ? limits : others).add(i);
+            }
+            if (!limits.isEmpty()) {
+                chain.add(new RememberedQueryLimits(new ChainedInstrumentation(limits)));
+            }
+            chain.addAll(others);
+        } else if (existing != null) {
             chain.add(existing);
         }
         chain.add(new Policy());

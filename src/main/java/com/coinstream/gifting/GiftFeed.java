@@ -92,12 +92,15 @@ public class GiftFeed {
     }
 
     void publish(String payload) {
+        if (subscribers.isEmpty()) {
+            return; // nobody watches a stream on this instance: nothing to read
+        }
         try {
             JsonNode array = json.readTree(payload);
             for (JsonNode node : array) {
-                GiftEvent event = parse(node);
-                Set<MultiEmitter<? super GiftEvent>> set = subscribers.get(event.streamUuid());
+                Set<MultiEmitter<? super GiftEvent>> set = subscribers.get(UUID.fromString(node.get("streamId").asText()));
                 if (set != null) {
+                    GiftEvent event = parse(node);
                     set.forEach(emitter -> emitter.emit(event));
                 }
             }

@@ -82,6 +82,32 @@ class TokensAndLimitsTest {
     }
 
     @Test
+    void anOverLimitQueryIsRefusedEveryTimeItIsSent() {
+        String nested = "{ __schema { types { fields { type " + "{ ofType ".repeat(20) + "{ name }" + " }".repeat(20) + " } } } }";
+        for (int i = 0; i < 3; i++) {
+            Response r = Gql.post(null, nested, null);
+            assertEquals("QUERY_TOO_COMPLEX", Gql.errorCode(r), r.asString());
+            assertNull(r.jsonPath().get("data.__schema"));
+        }
+    }
+
+    @Test
+    void limitsFollowTheVariablesWhenDirectivesDependOnThem() {
+        // Within the depth limit while $deep is false, beyond it when true: the second request must not
+        // ride on the first one having passed.
+        String query = "query($deep: Boolean!) { __schema { types { name fields @include(if: $deep) { type "
+                + "{ ofType ".repeat(10) + "{ name }" + " }".repeat(10) + " } } } }";
+        for (int i = 0; i < 2; i++) { // the second request runs on the document SmallRye kept from the first
+            Response shallow = Gql.post(null, query, java.util.Map.of("deep", false));
+            assertNull(Gql.errorCode(shallow), shallow.asString());
+        }
+        Response deep = Gql.post(null, query, java.util.Map.of("deep", true));
+        assertEquals("QUERY_TOO_COMPLEX", Gql.errorCode(deep), deep.asString());
+        Response again = Gql.post(null, query, java.util.Map.of("deep", false));
+        assertNull(Gql.errorCode(again), again.asString());
+    }
+
+    @Test
     void tooManyFieldsTripTheComplexityLimit() {
         StringBuilder q = new StringBuilder("{");
         for (int i = 0; i < 700; i++) {
