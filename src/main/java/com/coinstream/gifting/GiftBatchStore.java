@@ -37,24 +37,32 @@ public class GiftBatchStore {
                          unit_coins, coins, diamonds, commission, rate_version, idem_key, request_hash, value_currency,
                          base_coins, base_price, sender_name, gift_name)
             ),
+            -- Every lookup below is a lateral subquery with a limit: PostgreSQL never turns one into a join, so
+            -- each is a primary-key probe per gift, whatever the row estimates (see the constructor).
             fresh as (
                 select r.* from req r
-                where not exists (select 1 from idempotency_key k where k.owner_id = r.sender_id and k.key = r.idem_key)
+                left join lateral (select 1 as taken from idempotency_key k
+                                   where k.owner_id = r.sender_id and k.key = r.idem_key limit 1) k on true
+                where k.taken is null
             ),
             live as (
-                -- one primary-key lookup per gift (a lateral with a limit is never turned into a join
-                -- that reads every live stream)
                 select f.* from fresh f
-                cross join lateral (select 1 from live_stream s where s.id = f.stream_id and s.status = 'LIVE' limit 1) s
+                -- (status tested outside: inside, a partial index of live streams would look cheaper than the key)
+                cross join lateral (select s.status from live_stream s where s.id = f.stream_id limit 1) s
+                where s.status = 'LIVE'
             ),
             unheld as (
                 select l.* from live l
-                where not exists (select 1 from app_user u where u.id = l.sender_id and u.hold_reason is not null)
+                left join lateral (select u.hold_reason from app_user u where u.id = l.sender_id limit 1) u on true
+                where u.hold_reason is null
             ),
             allowed as (
                 select h.* from unheld h
-                where not exists (select 1 from ledger_account a join account_balance b on b.account_id = a.id
-                                  where a.owner_id = h.sender_id and a.purpose = 'COIN_DEBT' and b.balance > 0)
+                left join lateral (select 1 as owes from ledger_account a
+                                   cross join lateral (select 1 from account_balance b
+                                                       where b.account_id = a.id and b.balance > 0 limit 1) b
+                                   where a.owner_id = h.sender_id and a.purpose = 'COIN_DEBT' limit 1) d on true
+                where d.owes is null
             ),
             -- Spending limits: the viewer's own (the latest change already in force) or the platform default.
             limits as (
@@ -85,6 +93,7 @@ public class GiftBatchStore {
                 update account_balance b set balance = b.balance - c.coins
                 from capped c
                 where b.account_id = c.wallet_id and b.slot = 0 and b.balance >= c.coins
+                  and b.account_id = any (array(select wallet_id from capped))
                 returning c.*, b.balance as wallet_after
             ),
             spent as (
@@ -131,7 +140,9 @@ public class GiftBatchStore {
                        case when ps.coins_bought > 0
                             then round(m.coins * ps.money_paid_minor::numeric / ps.coins_bought)::bigint
                             else ((2 * m.coins * m.base_price + m.base_coins) / (2 * m.base_coins))::bigint end as value_minor
-                from moved m left join purchase_stats ps on ps.user_id = m.sender_id and ps.currency = m.value_currency
+                from moved m
+                left join lateral (select p.coins_bought, p.money_paid_minor from purchase_stats p
+                                   where p.user_id = m.sender_id and p.currency = m.value_currency limit 1) ps on true
             ),
             events as (
                 insert into gift_event (id, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds,
@@ -143,7 +154,7 @@ public class GiftBatchStore {
             ),
             before as (
                 select t.stream_id, sum(t.coins) as coins from stream_total t
-                where t.stream_id in (select stream_id from debited) group by t.stream_id
+                where t.stream_id = any (array(select distinct stream_id from debited)) group by t.stream_id
             ),
             totals as (
                 insert into stream_total (stream_id, slot, gifts, coins, diamonds)
@@ -183,9 +194,13 @@ public class GiftBatchStore {
     /**
      * The lanes' own connections. The statement is prepared once per connection and its generic plan is
      * kept ({@code force_generic_plan}): planning it took about 3 ms of PostgreSQL CPU per batch, as much as
-     * running it. Sequential scans are ruled out on these connections ({@code enable_seqscan=off}), so that
-     * plan looks every row up by index whatever the tables' sizes were when it was made: a plan made on a
-     * fresh schema (tiny tables, where a scan looks cheaper) stays right as they grow to millions of rows.
+     * running it. A plan kept that long must not depend on the row estimates of the moment it was made (on a
+     * fresh deployment, or with statistics from when a table was empty, every table looks like one row, and
+     * PostgreSQL then reads a whole index once per batch and compares every gift with every row of it). So
+     * the statement leaves the planner no such choice: every lookup of an existing row is a lateral subquery
+     * with a limit (never flattened into a join: one index probe per gift) or an {@code = any(array(...))}
+     * index condition, and sequential scans are ruled out ({@code enable_seqscan=off}). GiftBatchPlanTest
+     * checks the plan on freshly analysed empty tables.
      */
     public GiftBatchStore(com.coinstream.db.DedicatedPools pools,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "coinstream.gifts.lanes", defaultValue = "2") int lanes) {
