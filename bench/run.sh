@@ -43,21 +43,27 @@ $PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
 export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=$SCHEMA
 export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=$ISSUER
 export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=bench-webhook-secret-0123456789
-START_NS=$(date +%s%N)
 # Heap capped so the process stays near the 300 MB RSS target; serial GC suits two shared cores; two
 # malloc arenas instead of one per thread; the AppCDS archive must be used from the directory it was built in.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms64m -Xmx144m -Xmn48m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:+UseSerialGC -Xss512k -XX:SharedArchiveFile=app-cds.jsa"}
-(cd target/quarkus-app && exec java $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$OUT/service.log" 2>&1 &
-PID=$!
+# start_service LOG: starts the packaged service (PID), waits until ready; sets READY (ms) and QUARKUS (s).
+start_service() {
+  local log=$1 t0
+  t0=$(date +%s%N)
+  (cd target/quarkus-app && exec java $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$log" 2>&1 &
+  PID=$!
+  until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
+    kill -0 $PID 2>/dev/null || { echo "service died"; tail -30 "$log"; exit 1; }
+    sleep 0.1
+  done
+  READY=$(( ($(date +%s%N) - t0) / 1000000 ))
+  QUARKUS=$(grep -o 'started in [0-9.]*s' "$log" | head -1 | grep -o '[0-9.]*')
+  echo "   ready after ${READY} ms (Quarkus: started in ${QUARKUS}s)"
+}
 trap 'kill $PID 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
-  kill -0 $PID 2>/dev/null || { echo "service died"; tail -30 "$OUT/service.log"; exit 1; }
-  sleep 0.1
-done
-READY_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
-STARTED=$(grep -o 'started in [0-9.]*s' "$OUT/service.log" | head -1 | grep -o '[0-9.]*')
-echo "   ready after ${READY_MS} ms (Quarkus: started in ${STARTED}s)"
+start_service "$OUT/service.log"
+READY_MS=$READY STARTED=$QUARKUS
 
 echo "== seed $VIEWERS funded viewers and $CREATORS live streams (admin SQL path, balanced GRANT entries)"
 PGOPTIONS="-c search_path=$SCHEMA" $PG -v viewers=$VIEWERS -v creators=$CREATORS -v coins=1000000 -f bench/seed.sql >/dev/null
@@ -72,16 +78,8 @@ ADMIN_TOKEN=$(cat "$OUT/admin-token.txt")
 echo "== restart the service against the seeded schema (start-up as an operator usually sees it)"
 # The load then runs on a process started against the seeded schema, as in production after a deploy.
 kill $PID; wait $PID 2>/dev/null || true
-START_NS=$(date +%s%N)
-(cd target/quarkus-app && exec java $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$OUT/service-restart.log" 2>&1 &
-PID=$!
-until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
-  kill -0 $PID 2>/dev/null || { echo "service died"; tail -30 "$OUT/service-restart.log"; exit 1; }
-  sleep 0.1
-done
-RESTART_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
-RESTARTED=$(grep -o 'started in [0-9.]*s' "$OUT/service-restart.log" | head -1 | grep -o '[0-9.]*')
-echo "   ready after ${RESTART_MS} ms (Quarkus: started in ${RESTARTED}s)"
+start_service "$OUT/service-restart.log"
+RESTART_MS=$READY RESTARTED=$QUARKUS
 echo "== naive raw-SQL tables (same row counts)"
 $PG -v viewers=$VIEWERS -v creators=$CREATORS -f bench/naive.sql >/dev/null
 
@@ -152,7 +150,7 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 {
   echo "# Benchmark results"
   echo
-  echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC') on $CORES cores ($CPU), $MEM RAM; PostgreSQL $($PG -c 'show server_version'), $(java -version 2>&1 | head -1)."
+  echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC') on $CORES cores ($CPU), $MEM RAM; PostgreSQL $($PG -c 'show server_version') (autovacuum $($PG -c 'show autovacuum'), synchronous_commit $($PG -c 'show synchronous_commit')), $(java -version 2>&1 | head -1)."
   echo "Database, service and load generator share the machine. Command: \`bench/run.sh\`$( [ "${QUICK:-0}" = 1 ] && echo ' (QUICK=1)')."
   echo
   echo "Seeded: $VIEWERS funded viewers, $CREATORS live creator streams. Each point runs $DURATION s. The service runs the"
