@@ -29,13 +29,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class GiftBatchStore {
     static final String SQL = """
             with req as (
-                select * from unnest($1::int[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::uuid[],
-                                     $8::uuid[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],
-                                     $14::int[], $15::text[], $16::text[], $17::text[], $18::bigint[], $19::bigint[],
-                                     $20::text[], $21::text[])
-                    as r(ord, event_id, sender_id, wallet_id, creator_id, earnings_id, stream_id, gift_id, quantity,
+                -- the sender's wallet is found here (none yet: nothing to spend, the debit below finds no row)
+                select r.*, w.id as wallet_id
+                from unnest($1::int[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::uuid[],
+                            $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[],
+                            $13::int[], $14::text[], $15::text[], $16::text[], $17::bigint[], $18::bigint[],
+                            $19::text[], $20::text[])
+                    as r(ord, event_id, sender_id, creator_id, earnings_id, stream_id, gift_id, quantity,
                          unit_coins, coins, diamonds, commission, rate_version, idem_key, request_hash, value_currency,
                          base_coins, base_price, sender_name, gift_name)
+                left join lateral (select a.id from ledger_account a
+                                   where a.owner_id = r.sender_id and a.purpose = 'WALLET' and a.asset = 'COIN' limit 1) w on true
             ),
             -- Every lookup below is a lateral subquery with a limit: PostgreSQL never turns one into a join, so
             -- each is a primary-key probe per gift, whatever the row estimates (see the constructor).
@@ -67,18 +71,18 @@ public class GiftBatchStore {
             -- Spending limits: the viewer's own (the latest change already in force) or the platform default.
             limits as (
                 select a.*, p.local_day, p.week_start, p.month_start,
-                       case when ld.present then ld.coins else $30 end as cap_day,
-                       case when lw.present then lw.coins else $31 end as cap_week,
-                       case when lm.present then lm.coins else $32 end as cap_month
+                       case when ld.present then ld.coins else $29 end as cap_day,
+                       case when lw.present then lw.coins else $30 end as cap_week,
+                       case when lm.present then lm.coins else $31 end as cap_month
                 from allowed a
-                join unnest($1::int[], $27::date[], $28::date[], $29::date[]) as p(ord, local_day, week_start, month_start)
+                join unnest($1::int[], $26::date[], $27::date[], $28::date[]) as p(ord, local_day, week_start, month_start)
                      on p.ord = a.ord
                 left join lateral (select true as present, l.coins from spending_limit l where l.user_id = a.sender_id
-                    and l.period = 'DAY' and l.effective_at <= $22 order by l.effective_at desc, l.created_at desc limit 1) ld on true
+                    and l.period = 'DAY' and l.effective_at <= $21 order by l.effective_at desc, l.created_at desc limit 1) ld on true
                 left join lateral (select true as present, l.coins from spending_limit l where l.user_id = a.sender_id
-                    and l.period = 'WEEK' and l.effective_at <= $22 order by l.effective_at desc, l.created_at desc limit 1) lw on true
+                    and l.period = 'WEEK' and l.effective_at <= $21 order by l.effective_at desc, l.created_at desc limit 1) lw on true
                 left join lateral (select true as present, l.coins from spending_limit l where l.user_id = a.sender_id
-                    and l.period = 'MONTH' and l.effective_at <= $22 order by l.effective_at desc, l.created_at desc limit 1) lm on true
+                    and l.period = 'MONTH' and l.effective_at <= $21 order by l.effective_at desc, l.created_at desc limit 1) lm on true
             ),
             capped as (
                 select m.* from limits m
@@ -103,7 +107,7 @@ public class GiftBatchStore {
             ),
             entries as (
                 insert into journal_entry (kind, cause_id, rate_version, created_at)
-                select 'GIFT', d.event_id, d.rate_version, $22 from debited d
+                select 'GIFT', d.event_id, d.rate_version, $21 from debited d
                 returning id, cause_id
             ),
             moved as (
@@ -114,26 +118,26 @@ public class GiftBatchStore {
                 select m.entry_id, x.account_id, x.slot, x.amount
                 from moved m cross join lateral (values
                     (m.wallet_id, 0::smallint, -m.coins),
-                    ($24::bigint, $23::smallint, m.coins),
-                    ($25::bigint, $23::smallint, -m.coins),
-                    (m.earnings_id, $23::smallint, m.diamonds),
-                    ($26::bigint, $23::smallint, m.commission)) as x(account_id, slot, amount)
+                    ($23::bigint, $22::smallint, m.coins),
+                    ($24::bigint, $22::smallint, -m.coins),
+                    (m.earnings_id, $22::smallint, m.diamonds),
+                    ($25::bigint, $22::smallint, m.commission)) as x(account_id, slot, amount)
                 where x.amount <> 0
             ),
             credited as (
                 insert into account_balance (account_id, slot, balance, allow_negative)
-                select c.account_id, $23, sum(c.amount), bool_or(c.allow_negative)
-                from (select $24::bigint as account_id, d.coins as amount, true as allow_negative from debited d
-                      union all select $25::bigint, -d.coins, true from debited d
+                select c.account_id, $22, sum(c.amount), bool_or(c.allow_negative)
+                from (select $23::bigint as account_id, d.coins as amount, true as allow_negative from debited d
+                      union all select $24::bigint, -d.coins, true from debited d
                       union all select d.earnings_id, d.diamonds, false from debited d where d.diamonds > 0
-                      union all select $26::bigint, d.commission, false from debited d where d.commission > 0) c
+                      union all select $25::bigint, d.commission, false from debited d where d.commission > 0) c
                 group by c.account_id
                 order by c.account_id
                 on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance
             ),
             keys as (
                 insert into idempotency_key (owner_id, key, operation, request_hash, result_id, created_at)
-                select d.sender_id, d.idem_key, 'sendGift', d.request_hash, d.event_id, $22 from debited d
+                select d.sender_id, d.idem_key, 'sendGift', d.request_hash, d.event_id, $21 from debited d
             ),
             valued as (
                 select m.*,
@@ -148,7 +152,7 @@ public class GiftBatchStore {
                 insert into gift_event (id, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds,
                                         commission, rate_version, value_minor, value_currency, entry_id, created_at, slot)
                 select v.event_id, v.stream_id, v.gift_id, v.sender_id, v.creator_id, v.quantity, v.unit_coins, v.coins,
-                       v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, $22, $23
+                       v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, $21, $22
                 from valued v order by v.ord
                 returning id, seq
             ),
@@ -158,7 +162,7 @@ public class GiftBatchStore {
             ),
             totals as (
                 insert into stream_total (stream_id, slot, gifts, coins, diamonds)
-                select d.stream_id, $23, count(*), sum(d.coins), sum(d.diamonds) from debited d
+                select d.stream_id, $22, count(*), sum(d.coins), sum(d.diamonds) from debited d
                 group by d.stream_id order by d.stream_id
                 on conflict (stream_id, slot) do update set gifts = stream_total.gifts + excluded.gifts,
                     coins = stream_total.coins + excluded.coins, diamonds = stream_total.diamonds + excluded.diamonds
@@ -224,7 +228,6 @@ public class GiftBatchStore {
         Integer[] ord = new Integer[n];
         java.util.UUID[] eventIds = new java.util.UUID[n];
         String[] senders = new String[n];
-        Long[] wallets = new Long[n];
         String[] creators = new String[n];
         Long[] earnings = new Long[n];
         java.util.UUID[] streams = new java.util.UUID[n];
@@ -250,7 +253,6 @@ public class GiftBatchStore {
             ord[i] = i;
             eventIds[i] = c.eventId();
             senders[i] = c.senderId();
-            wallets[i] = c.walletAccountId();
             creators[i] = c.creatorId();
             earnings[i] = c.earningsAccountId();
             streams[i] = c.streamId();
@@ -274,7 +276,7 @@ public class GiftBatchStore {
         }
         OffsetDateTime now = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
         Tuple args = Tuple.tuple().addArrayOfInteger(ord).addArrayOfUUID(eventIds).addArrayOfString(senders)
-                .addArrayOfLong(wallets).addArrayOfString(creators).addArrayOfLong(earnings).addArrayOfUUID(streams)
+                .addArrayOfString(creators).addArrayOfLong(earnings).addArrayOfUUID(streams)
                 .addArrayOfUUID(gifts).addArrayOfInteger(quantities).addArrayOfLong(unitCoins).addArrayOfLong(coins)
                 .addArrayOfLong(diamonds).addArrayOfLong(commissions).addArrayOfInteger(rateVersions).addArrayOfString(keys)
                 .addArrayOfString(hashes).addArrayOfString(currencies).addArrayOfLong(baseCoins).addArrayOfLong(basePrices)

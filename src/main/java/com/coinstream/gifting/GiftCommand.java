@@ -5,12 +5,14 @@ import java.util.UUID;
 import com.coinstream.catalogue.CatalogueGift;
 import com.coinstream.rates.RateCard;
 
-/** One accepted-for-processing sendGift, as the batch statement needs it. All checks that need no row lock are done. */
+/**
+ * One accepted-for-processing sendGift, as the batch statement needs it (which finds the sender's wallet itself).
+ * All checks that need no row lock are done.
+ */
 public record GiftCommand(
         UUID eventId,
         String senderId,
         String senderName,
-        long walletAccountId,
         String creatorId,
         long earningsAccountId,
         UUID streamId,

@@ -117,11 +117,10 @@ public class GiftingService {
                 String currency = card.currencyOf(sender.region());
                 RateCard.CoinPrice base = card.coinPrice(sender.region())
                         .orElse(new RateCard.CoinPrice(sender.region(), currency, 1, 1));
-                return accounts.id(AccountKey.wallet(sender.userId()))
-                        .flatMap(wallet -> accounts.id(AccountKey.user(stream.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND))
-                                .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(), sender.displayName(), wallet,
-                                        stream.creatorId(), earnings, streamId, gift, quantity, split, card.version(), key, hash,
-                                        currency, base.unitCoins(), base.unitPriceMinor(), Periods.at(now, sender.zone()))));
+                return accounts.id(AccountKey.user(stream.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND))
+                        .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(), sender.displayName(),
+                                stream.creatorId(), earnings, streamId, gift, quantity, split, card.version(), key, hash,
+                                currency, base.unitCoins(), base.unitPriceMinor(), Periods.at(now, sender.zone())));
             });
         }).onFailure(Refusal.class).recoverWithUni(refusal -> replayOr(sender, key, hash, (Refusal) refusal))
                 .flatMap(command -> command == null ? Uni.createFrom().nullItem() : submit(sender, command))

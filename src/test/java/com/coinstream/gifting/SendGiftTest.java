@@ -109,6 +109,11 @@ class SendGiftTest {
         String[] creator = Gifting.liveCreator("refuse");
         String[] viewer = Gifting.fundedViewer("refuse", 50);
         assertEquals("INSUFFICIENT_COINS", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.HAND_HEARTS, 1, Flows.key())));
+        // a viewer who never bought coins has no wallet row yet: nothing to spend, nothing written
+        String newcomer = Tokens.viewer(Tokens.unique("newcomer"));
+        assertEquals("INSUFFICIENT_COINS", Gifting.code(Gifting.send(newcomer, creator[2], Gifting.ROSE, 1, Flows.key())));
+        assertEquals(0, Flows.coins(newcomer));
+        assertTrue(Gql.ok(newcomer, "{ giftReceipts { nodes { id } } }").getList("data.giftReceipts.nodes").isEmpty());
         for (int q : new int[] { 0, -1, 100 }) {
             assertEquals("INVALID_QUANTITY", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.ROSE, q, Flows.key())), "q=" + q);
         }
