@@ -41,8 +41,8 @@ public class DedicatedPools {
     public PgConnectOptions options(Map<String, String> sessionSettings) {
         PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url)
                 // Every statement is prepared once per connection and kept, however long (the gift batch
-                // statement is about 9,000 characters); a pool that needs a plan to follow the tables' sizes says
-                // so in its session settings (see GiftBatchStore).
+                // statement is about 9,000 characters). A kept plan must suit any table size: see GiftBatchStore
+                // for how its statement and session settings make sure of that.
                 .setUser(user).setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(MainPoolCreator.STATEMENT_CACHE_SQL_LIMIT);
         password.ifPresent(options::setPassword);
         sessionSettings.forEach(options::addProperty);
