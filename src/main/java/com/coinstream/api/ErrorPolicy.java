@@ -40,12 +40,12 @@ public class ErrorPolicy implements EventingService {
     private static final Pattern INVALID_VARIABLE = Pattern.compile("^(Variable '[^']*') has an invalid value");
     private static final Pattern NULL_FIELD = Pattern.compile("(Field '[^']*'|Variable '[^']*') has coerced Null value");
 
-    /** Adds this policy after SmallRye's own instrumentation (depth and complexity limits), keeping it. */
     @Override
     public String getConfigKey() {
         return null; // always on
     }
 
+    /** Adds this policy after SmallRye's own instrumentation (depth and complexity limits), keeping it. */
     @Override
     public GraphQL.Builder beforeGraphQLBuild(GraphQL.Builder builder) {
         Instrumentation existing = existingInstrumentation(builder);

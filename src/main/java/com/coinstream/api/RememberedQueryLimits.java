@@ -58,9 +58,4 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
         }
         return context;
     }
-
-    /** Operations remembered as within the limits (for tests). */
-    int remembered() {
-        return passed.size();
-    }
 }
