@@ -14,11 +14,12 @@ import org.eclipse.microprofile.graphql.Type;
 @Type("Money")
 @Description("An exact amount of real money. `amount` is a decimal string (for example \"4.99\"); never a float.")
 public final class Money {
-    private final BigDecimal amount;
+    // Not named "amount": SmallRye would take the field's type (BigDecimal) for the schema instead of the getter's String.
+    private final BigDecimal decimal;
     private final String currency;
 
-    private Money(BigDecimal amount, String currency) {
-        this.amount = amount;
+    private Money(BigDecimal decimal, String currency) {
+        this.decimal = decimal;
         this.currency = currency;
     }
 
@@ -35,7 +36,7 @@ public final class Money {
     @NonNull
     @Description("Decimal amount in the currency's major unit, for example \"4.99\".")
     public String getAmount() {
-        return amount.toPlainString();
+        return decimal.toPlainString();
     }
 
     @NonNull
@@ -46,7 +47,7 @@ public final class Money {
 
     /** Whole minor units; fails for a rate finer than the currency's minor unit. */
     public long minorUnits() {
-        return amount.movePointRight(fractionDigits(currency)).longValueExact();
+        return decimal.movePointRight(fractionDigits(currency)).longValueExact();
     }
 
     public static int fractionDigits(String currency) {

@@ -11,13 +11,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.coinstream.api.ErrorCode;
 import com.coinstream.api.Page;
 import com.coinstream.api.Refusal;
+import com.coinstream.db.ReadSessions;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.Role;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -32,9 +32,11 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     private final StreamDirectory directory;
     private final ClusterEvents cluster;
     private final Clock clock;
+    private final ReadSessions sessions;
 
-    public LiveStreams(Pool pool, StreamDirectory directory, ClusterEvents cluster, Clock clock) {
+    public LiveStreams(Pool pool, StreamDirectory directory, ClusterEvents cluster, Clock clock, ReadSessions sessions) {
         this.pool = pool;
+        this.sessions = sessions;
         this.cluster = cluster;
         this.directory = directory;
         this.clock = clock;
@@ -84,7 +86,7 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().nullItem();
         }
-        return Panache.withSession(() -> findById(id));
+        return sessions.read(s -> s.find(LiveStream.class, id));
     }
 
     /** Streams newest first; live ones only when {@code liveOnly}. */
@@ -92,7 +94,8 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
         int limit = Page.size(first);
         long before = Page.after(after);
         String where = liveOnly ? "seq < ?1 and status = 'LIVE'" : "seq < ?1";
-        return Panache.withSession(() -> find(where, Sort.descending("seq"), before).page(0, limit + 1).list())
+        return sessions.read(s -> s.createSelectionQuery("from LiveStream where " + where + " order by seq desc", LiveStream.class)
+                .setParameter(1, before).setMaxResults(limit + 1).getResultList())
                 .map(list -> Page.of(list.stream().map(StreamView::of).toList(), limit, before != Long.MAX_VALUE, StreamView::position));
     }
 

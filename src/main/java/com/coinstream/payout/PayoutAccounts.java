@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.api.ErrorCode;
 import com.coinstream.api.Refusal;
+import com.coinstream.db.ReadSessions;
 import com.coinstream.identity.Caller;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -22,9 +23,11 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
     // Raw account or card numbers are refused: only a provider's token may be stored.
     private static final Pattern RAW_NUMBER = Pattern.compile("\\d{8,}|[A-Z]{2}\\d{2}[A-Z0-9]{10,30}");
     private final Clock clock;
+    private final ReadSessions sessions;
 
-    public PayoutAccounts(Clock clock) {
+    public PayoutAccounts(Clock clock, ReadSessions sessions) {
         this.clock = clock;
+        this.sessions = sessions;
     }
 
     public Uni<PayoutAccount> register(Caller creator, String kind, String externalToken, String label) {
@@ -55,7 +58,13 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
     }
 
     public Uni<List<PayoutAccount>> of(String ownerId) {
-        return Panache.withSession(() -> list("ownerId", io.quarkus.panache.common.Sort.by("createdAt"), ownerId));
+        return sessions.read(s -> s.createSelectionQuery("from PayoutAccount where ownerId = ?1 order by createdAt", PayoutAccount.class)
+                .setParameter(1, ownerId).getResultList());
+    }
+
+    public Uni<List<PayoutAccount>> byIds(List<UUID> ids) {
+        return sessions.read(s -> s.createSelectionQuery("from PayoutAccount where id in ?1", PayoutAccount.class)
+                .setParameter(1, ids).getResultList());
     }
 
     public Uni<PayoutAccount> verify(Caller admin, String accountId, boolean verified) {

@@ -26,7 +26,6 @@ import com.coinstream.api.UserError;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 @GraphQLApi
@@ -126,7 +125,7 @@ public class PayoutApi {
     @Description("Where it is paid.")
     public Uni<@NonNull List<PayoutAccountView>> payoutAccount(@Source List<Payout> list) {
         List<UUID> ids = list.stream().map(Payout::payoutAccountId).distinct().toList();
-        return Panache.withSession(() -> accounts.list("id in ?1", ids)).map(found -> list.stream()
+        return accounts.byIds(ids).map(found -> list.stream()
                 .map(p -> found.stream().filter(a -> a.id.equals(p.payoutAccountId())).findFirst().map(PayoutAccountView::of).orElse(null))
                 .toList());
     }

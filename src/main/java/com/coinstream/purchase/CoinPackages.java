@@ -5,14 +5,21 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.db.ReadSessions;
+
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
 public class CoinPackages implements PanacheRepositoryBase<CoinPackage, UUID> {
+    private final ReadSessions sessions;
+
+    public CoinPackages(ReadSessions sessions) {
+        this.sessions = sessions;
+    }
 
     public Uni<List<CoinPackage>> activeIn(String region) {
-        return list("region = ?1 and active = true", Sort.by("coins"), region);
+        return sessions.read(s -> s.createSelectionQuery("from CoinPackage where region = ?1 and active = true order by coins", CoinPackage.class)
+                .setParameter(1, region).getResultList());
     }
 }

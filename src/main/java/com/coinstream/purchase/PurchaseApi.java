@@ -22,7 +22,6 @@ import com.coinstream.identity.Role;
 import com.coinstream.wallet.Wallet;
 import com.coinstream.wallet.WalletService;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import com.coinstream.api.ApiSecurity;
 import io.smallrye.mutiny.Uni;
@@ -116,7 +115,6 @@ public class PurchaseApi {
 
     @Query("coinPackages")
     @Description("Coin packages on sale in a region (ISO 3166-1 alpha-2), cheapest first. Public.")
-    @WithSession
     public Uni<@NonNull List<@NonNull CoinPackageView>> coinPackages(@NonNull String region) {
         return packages.activeIn(com.coinstream.api.Regions.require(region)).map(list -> list.stream().map(CoinPackageView::of).toList());
     }
