@@ -25,7 +25,7 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /**
  * The core API against the packaged artifact in the prod profile (the jar here, the native binary where
- * one is built), configured as an operator would: no dev seed, no dev endpoints, no playground.
+ * one is built), configured as an operator would: no dev seed (demo users), no dev endpoints, no playground.
  */
 @QuarkusIntegrationTest
 @WithTestResource(ProdApp.class)
@@ -44,6 +44,23 @@ class CoreApiIT {
         var internal = Gql.post(Tokens.viewer("it-viewer"), "{ transactions(first: 1, after: \"nope\") { nodes { id } } }", null);
         assertEquals("BAD_USER_INPUT", Gql.errorCode(internal));
         assertTrue(!internal.asString().contains("Exception"));
+    }
+
+    @Test
+    void theLaunchCatalogueIsOnSaleFromTheFirstStartWithoutDemoUsers() {
+        List<String> packages = Gql.ok(null, "{ coinPackages(region: \"US\") { id coins price { amount currency } } }").getList("data.coinPackages.id");
+        assertTrue(packages.containsAll(List.of(Flows.PKG_70, Flows.PKG_350, Flows.PKG_700)), packages.toString());
+        List<String> gifts = Gql.ok(null, "{ giftCatalogue(region: \"US\") { id name coins tier } }").getList("data.giftCatalogue.name");
+        assertTrue(gifts.containsAll(List.of("Rose", "Finger Heart", "Perfume", "Hand Hearts", "Sunglasses", "Money Gun", "Galaxy", "Lion", "Universe")),
+                gifts.toString());
+
+        String viewer = Tokens.viewer(Tokens.unique("itlaunch"));
+        assertEquals("SUCCEEDED", Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.status"));
+        String[] creator = Gifting.liveCreator("itlaunchcreator");
+        var sent = Gifting.send(viewer, creator[2], Gifting.PERFUME, 2, Flows.key());
+        assertEquals(List.of(), sent.getList("data.sendGift.userErrors"));
+        assertEquals(30, Flows.coins(viewer));
+        LedgerChecks.assertClean();
     }
 
     @Test

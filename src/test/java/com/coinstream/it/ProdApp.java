@@ -2,6 +2,7 @@ package com.coinstream.it;
 
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -34,7 +35,13 @@ public class ProdApp implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException("cannot reset the IT schema", e);
         }
-        return environment();
+        // The launcher passes these as system properties. ${COINSTREAM_...} expressions read those too, but the
+        // standard MicroProfile JWT settings are read by their own names (the MP_JWT_... spelling is only
+        // mapped from real environment variables, as SecondInstance and operators give them).
+        Map<String, String> properties = new HashMap<>(environment());
+        properties.put("mp.jwt.verify.publickey.location", properties.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"));
+        properties.put("mp.jwt.verify.issuer", properties.get("MP_JWT_VERIFY_ISSUER"));
+        return properties;
     }
 
     @Override

@@ -5,9 +5,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** Another process of the packaged app on the same database: what a second replica is in production. */
 public final class SecondInstance implements AutoCloseable {
@@ -20,11 +24,12 @@ public final class SecondInstance implements AutoCloseable {
     }
 
     public static SecondInstance start(int port) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-jar", "target/quarkus-app/quarkus-run.jar"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(new File("target/second-instance.log"));
-        builder.environment().putAll(ProdApp.environment());
+        return start(port, Map.of(), Set.of());
+    }
+
+    /** Another instance with the operator's environment changed: {@code set} added or replaced, {@code unset} removed. */
+    public static SecondInstance start(int port, Map<String, String> set, Set<String> unset) throws Exception {
+        ProcessBuilder builder = process(port, set, unset, "target/second-instance-" + port + ".log");
         SecondInstance instance = new SecondInstance(builder.start(), port);
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 120; i++) {
@@ -38,12 +43,33 @@ public final class SecondInstance implements AutoCloseable {
                 // still starting
             }
             if (!instance.process.isAlive()) {
-                throw new IllegalStateException("second instance exited; see target/second-instance.log");
+                throw new IllegalStateException("second instance exited; see target/second-instance-" + port + ".log");
             }
             Thread.sleep(250);
         }
         instance.close();
         throw new IllegalStateException("second instance did not become ready");
+    }
+
+    /** Starts an instance that must refuse to start; returns what it printed. */
+    public static String refusedStart(Map<String, String> set, Set<String> unset) throws Exception {
+        Path log = Path.of("target/refused-start.log");
+        Process process = process(8098, set, unset, log.toString()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the instance started although it should have refused; see " + log);
+        }
+        return Files.readString(log);
+    }
+
+    private static ProcessBuilder process(int port, Map<String, String> set, Set<String> unset, String log) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + port, "-jar", "target/quarkus-app/quarkus-run.jar"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(new File(log));
+        builder.environment().putAll(ProdApp.environment());
+        builder.environment().putAll(set);
+        unset.forEach(builder.environment()::remove);
+        return builder;
     }
 
     @Override

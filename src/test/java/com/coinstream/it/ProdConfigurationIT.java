@@ -1,0 +1,74 @@
+package com.coinstream.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Tokens;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * The packaged app (prod profile) configured the way an operator does it: with their own token key
+ * pair and issuer, given as a file or inline, and refusing to start when a required setting is missing.
+ */
+class ProdConfigurationIT {
+    private static final String ISSUER = "https://login.operator.example";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void anOperatorsOwnKeyVerifiesTokensGivenAsAFileOrInlineAndTheDevKeyNoLongerDoes() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("RSA").genKeyPair();
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        Path file = Path.of("target/operator-public.pem");
+        Files.writeString(file, pem);
+        String own = Jwt.issuer(ISSUER).subject("operator-viewer").groups(Set.of("viewer")).claim("birthdate", "1990-01-01")
+                .claim("region", "US").expiresIn(Duration.ofMinutes(10)).sign(pair.getPrivate());
+        String dev = Tokens.viewer("dev-viewer");
+
+        try (SecondInstance app = SecondInstance.start(8096,
+                Map.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", file.toAbsolutePath().toString(), "MP_JWT_VERIFY_ISSUER", ISSUER), Set.of())) {
+            assertEquals("operator-viewer", me(app.port, own).path("data").path("me").path("id").asText());
+            assertEquals("UNAUTHENTICATED", me(app.port, dev).path("errors").path(0).path("extensions").path("code").asText());
+        }
+        try (SecondInstance app = SecondInstance.start(8097, Map.of("MP_JWT_VERIFY_PUBLICKEY", pem, "MP_JWT_VERIFY_ISSUER", ISSUER),
+                Set.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))) {
+            assertEquals("operator-viewer", me(app.port, own).path("data").path("me").path("id").asText());
+            assertEquals("UNAUTHENTICATED", me(app.port, dev).path("errors").path(0).path("extensions").path("code").asText());
+        }
+    }
+
+    @Test
+    void theServiceRefusesToStartWithoutATokenKeyAnIssuerOrAPaymentProvider() throws Exception {
+        assertTrue(SecondInstance.refusedStart(Map.of(), Set.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
+                .contains("No token verification key: set MP_JWT_VERIFY_PUBLICKEY_LOCATION"));
+        assertTrue(SecondInstance.refusedStart(Map.of(), Set.of("MP_JWT_VERIFY_ISSUER")).contains("No token issuer: set MP_JWT_VERIFY_ISSUER"));
+        assertTrue(SecondInstance.refusedStart(Map.of(), Set.of("COINSTREAM_PAYMENT_PROVIDER"))
+                .contains("No payment provider configured: set COINSTREAM_PAYMENT_PROVIDER"));
+    }
+
+    private static JsonNode me(int port, String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/graphql"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ me { id } }\"}")).build();
+        return JSON.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+    }
+}
