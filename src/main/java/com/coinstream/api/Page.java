@@ -1,18 +1,15 @@
 package com.coinstream.api;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * Cursor paging over a list ordered by a numeric key (newest first). Cursors are opaque
- * base64url strings; callers never build them. Fetch {@code limit + 1} rows to learn hasNextPage.
+ * Cursor paging over a list ordered by a numeric key (newest first). Cursors are opaque (see
+ * {@link CursorCipher}); callers never build them. Fetch {@code limit + 1} rows to learn hasNextPage.
  */
 public final class Page<N> {
     public static final int MAX_PAGE_SIZE = 100;
     public static final int DEFAULT_PAGE_SIZE = 20;
-    private static final String PREFIX = "cs1:";
 
     private final List<N> nodes;
     private final List<String> cursors;
@@ -40,20 +37,15 @@ public final class Page<N> {
         if (cursor == null || cursor.isEmpty()) {
             return Long.MAX_VALUE;
         }
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (!raw.startsWith(PREFIX)) {
-                throw new BadInput("`after` is not a cursor from this API");
-            }
-            return Long.parseLong(raw.substring(PREFIX.length()));
-        } catch (IllegalArgumentException e) {
+        long position = CursorCipher.decode(cursor);
+        if (position < 0) {
             throw new BadInput("`after` is not a cursor from this API");
         }
+        return position;
     }
 
     public static String cursor(long position) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((PREFIX + position).getBytes(StandardCharsets.UTF_8));
+        return CursorCipher.encode(position);
     }
 
     /** Build a page from up to {@code limit + 1} rows fetched in order. */

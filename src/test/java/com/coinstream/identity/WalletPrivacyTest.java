@@ -68,4 +68,23 @@ class WalletPrivacyTest {
         var capped = Gql.ok(token, "{ transactions(first: 100000) { nodes { id } } }");
         assertEquals(6, capped.getList("data.transactions.nodes").size());
     }
+
+    @Test
+    void cursorsAndLineIdsDoNotRevealRowPositionsAndForgedCursorsAreRefused() {
+        String token = Tokens.viewer(Tokens.unique("opaque"));
+        Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", Flows.key());
+        var page = Gql.ok(token, "{ transactions(first: 5) { edges { cursor node { id } } } }");
+        List<String> opaque = new java.util.ArrayList<>(page.getList("data.transactions.edges.cursor"));
+        opaque.addAll(page.getList("data.transactions.edges.node.id"));
+        for (String value : opaque) {
+            byte[] raw = java.util.Base64.getUrlDecoder().decode(value);
+            String text = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(raw.length == 16 && !text.startsWith("cs"), "not opaque: " + value + " = " + text);
+        }
+        // What cursors used to be (base64 of "cs1:<position>") and random blocks are not cursors any more.
+        for (String forged : List.of("Y3MxOjU", "Y3MxOjk5OTk5OQ", "AAAAAAAAAAAAAAAAAAAAAA", opaque.get(0).substring(1) + "A")) {
+            var r = Gql.post(token, "query($a: String) { transactions(first: 5, after: $a) { nodes { id } } }", Gql.vars("a", forged));
+            assertEquals("BAD_USER_INPUT", Gql.errorCode(r), forged);
+        }
+    }
 }
