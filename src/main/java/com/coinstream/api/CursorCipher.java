@@ -16,7 +16,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * Turns row positions into opaque cursors and back. A position is one AES block (a 8-byte tag, then
+ * Turns row positions into opaque cursors and back. A position is one AES block (an 8-byte tag, then
  * the position) under the deployment's key from {@code cursor_key}, so a cursor tells nobody how many
  * rows exist, and a cursor that was not made here fails the tag check instead of reading a random row.
  */
