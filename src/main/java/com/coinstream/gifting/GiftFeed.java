@@ -1,25 +1,25 @@
 package com.coinstream.gifting;
 
 import java.time.Instant;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import com.coinstream.events.ClusterEvents;
+import com.coinstream.events.LocalSubscribers;
+import com.coinstream.wallet.WalletFeed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 
 /**
  * Fans committed gifts out to subscribers of each stream. Gifts arrive through PostgreSQL NOTIFY
@@ -30,21 +30,27 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 public class GiftFeed {
     private static final Logger LOG = Logger.getLogger(GiftFeed.class);
     private static final int SUBSCRIBER_BUFFER = 512;
-    private final Map<UUID, Set<MultiEmitter<? super GiftEvent>>> subscribers = new ConcurrentHashMap<>();
+    private final LocalSubscribers<UUID, GiftEvent> subscribers = new LocalSubscribers<>();
     /** Events per NOTIFY payload (PostgreSQL caps a payload at 8000 bytes). */
     private static final int EVENTS_PER_NOTIFY = 20;
     private final ObjectMapper json;
     private final ClusterEvents events;
+    private final WalletFeed wallets;
 
-    public GiftFeed(ClusterEvents events, ObjectMapper json) {
+    public GiftFeed(ClusterEvents events, ObjectMapper json, WalletFeed wallets) {
         this.json = json;
         this.events = events;
+        this.wallets = wallets;
         events.on(ClusterEvents.GIFTS, this::publish);
     }
 
-    /** Announce committed gifts to every instance. Best effort: the gifts are already durable. */
+    /**
+     * Announce committed gifts to every instance: to the streams' feeds, and to the senders'
+     * {@code walletChanged} subscriptions. Best effort: the gifts are already durable.
+     */
     public void announce(List<GiftCommand> commands, List<GiftOutcome> outcomes) {
         List<String> payloads = new ArrayList<>();
+        Set<String> senders = new HashSet<>();
         ArrayNode chunk = json.createArrayNode();
         for (int i = 0; i < commands.size(); i++) {
             GiftOutcome o = outcomes.get(i);
@@ -52,6 +58,7 @@ public class GiftFeed {
                 continue;
             }
             GiftCommand c = commands.get(i);
+            senders.add(c.senderId());
             ObjectNode n = chunk.addObject();
             n.put("id", c.eventId().toString()).put("streamId", c.streamId().toString()).put("giftId", c.gift().uuid().toString())
                     .put("giftName", c.gift().name()).put("unitCoins", c.gift().coins()).put("quantity", c.quantity())
@@ -66,6 +73,9 @@ public class GiftFeed {
             payloads.add(chunk.toString());
         }
         announce(payloads);
+        if (!senders.isEmpty()) {
+            wallets.changed(senders);
+        }
     }
 
     /** Announce already-built event payloads (JSON arrays). */
@@ -75,20 +85,12 @@ public class GiftFeed {
     }
 
     public Multi<GiftEvent> stream(UUID streamId) {
-        Multi<GiftEvent> multi = Multi.createFrom().emitter(emitter -> {
-            Set<MultiEmitter<? super GiftEvent>> set = subscribers.computeIfAbsent(streamId, id -> ConcurrentHashMap.newKeySet());
-            set.add(emitter);
-            emitter.onTermination(() -> {
-                set.remove(emitter);
-                subscribers.computeIfPresent(streamId, (id, s) -> s.isEmpty() ? null : s);
-            });
-        });
-        return multi.onOverflow().buffer(SUBSCRIBER_BUFFER).onOverflow().drop();
+        return subscribers.subscribe(streamId).onOverflow().buffer(SUBSCRIBER_BUFFER).onOverflow().drop();
     }
 
     /** Number of live subscriptions (for tests and metrics). */
     public int subscriberCount() {
-        return subscribers.values().stream().mapToInt(Set::size).sum();
+        return subscribers.size();
     }
 
     void publish(String payload) {
@@ -98,10 +100,9 @@ public class GiftFeed {
         try {
             JsonNode array = json.readTree(payload);
             for (JsonNode node : array) {
-                Set<MultiEmitter<? super GiftEvent>> set = subscribers.get(UUID.fromString(node.get("streamId").asText()));
-                if (set != null) {
-                    GiftEvent event = parse(node);
-                    set.forEach(emitter -> emitter.emit(event));
+                UUID streamId = UUID.fromString(node.get("streamId").asText());
+                if (subscribers.watched(streamId)) {
+                    subscribers.emit(streamId, parse(node));
                 }
             }
         } catch (Exception e) {

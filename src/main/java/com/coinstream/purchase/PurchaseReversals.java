@@ -21,6 +21,7 @@ import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.EntryDraft;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.ledger.Ledger;
+import com.coinstream.wallet.WalletFeed;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -47,12 +48,18 @@ public class PurchaseReversals {
     private final Ledger ledger;
     private final Idempotency idempotency;
     private final Clock clock;
+    private final WalletFeed walletFeed;
 
-    public PurchaseReversals(Pool pool, Ledger ledger, Idempotency idempotency, Clock clock) {
+    public PurchaseReversals(Pool pool, Ledger ledger, Idempotency idempotency, Clock clock, WalletFeed walletFeed) {
+        this.walletFeed = walletFeed;
         this.pool = pool;
         this.ledger = ledger;
         this.idempotency = idempotency;
         this.clock = clock;
+    }
+
+    /** The reversal, and whether this call applied it (false for a replay). */
+    private record Applied(Reversal reversal, boolean now) {
     }
 
     /** Reverse a purchase. {@code idempotencyKey} may be null when the provider's event id already deduplicates. */
@@ -86,9 +93,13 @@ public class PurchaseReversals {
             return ledger.accounts().ids(keys).flatMap(ids -> pool.withTransaction(tx -> {
                 Uni<Idempotency.Claim> claim = key == null ? Uni.createFrom().item(new Idempotency.Claim(Idempotency.Outcome.NEW, reversalId))
                         : idempotency.claim(tx, actor, key, "reversePurchase", hash, reversalId, now);
-                return claim.flatMap(c -> c.outcome() == Idempotency.Outcome.REPLAY ? find(tx, c.resultId())
-                        : apply(tx, actor, purchaseId, kind, reversalId, userId, currency, ids, now));
-            }));
+                return claim.flatMap(c -> c.outcome() == Idempotency.Outcome.REPLAY ? find(tx, c.resultId()).map(found -> new Applied(found, false))
+                        : apply(tx, actor, purchaseId, kind, reversalId, userId, currency, ids, now).map(done -> new Applied(done, true)));
+            })).invoke(applied -> {
+                if (applied.now()) {
+                    walletFeed.changed(userId);
+                }
+            }).map(Applied::reversal);
         });
     }
 

@@ -22,6 +22,7 @@ import com.coinstream.ledger.EntryDraft;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.ledger.Ledger;
 import com.coinstream.rates.RateBook;
+import com.coinstream.wallet.WalletFeed;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -49,11 +50,14 @@ public class PurchaseService {
     private final Clock clock;
     private final long maxCoins;
     private final int adultAge;
+    private final WalletFeed walletFeed;
 
     public PurchaseService(Pool pool, Ledger ledger, Idempotency idempotency, PurchaseStore store, CoinPackages packages,
             RateBook rates, PaymentSettings payments, Clock clock,
             @ConfigProperty(name = "coinstream.purchase.max-coins") long maxCoins,
-            @ConfigProperty(name = "coinstream.adult-age") int adultAge, com.coinstream.protection.AccountHolds holds) {
+            @ConfigProperty(name = "coinstream.adult-age") int adultAge, com.coinstream.protection.AccountHolds holds,
+            WalletFeed walletFeed) {
+        this.walletFeed = walletFeed;
         this.holds = holds;
         this.pool = pool;
         this.ledger = ledger;
@@ -153,12 +157,18 @@ public class PurchaseService {
                             AccountKey.user(purchase.userId(), AccountPurpose.FUNDING, Asset.cash(currency)),
                             purchase.price().minorUnits());
             return ledger.prepare(draft).flatMap(ready -> pool.withTransaction(tx -> firstTime(tx, event, purchaseId, now)
-                    .flatMap(first -> !first ? Uni.createFrom().voidItem()
+                    .flatMap(first -> !first ? Uni.createFrom().item(false)
                             : store.markSucceeded(tx, purchaseId, providerRef, now).flatMap(settled -> settled.isEmpty()
-                                    ? Uni.createFrom().voidItem()
+                                    ? Uni.createFrom().item(false)
                                     : ledger.post(tx, ready).flatMap(entryId -> store.recordEntry(tx, purchaseId, entryId))
                                             .call(() -> store.addToStats(tx, settled.get()))
-                                            .call(() -> settleDebt(tx, purchase.userId(), purchaseId, now))))))
+                                            .call(() -> settleDebt(tx, purchase.userId(), purchaseId, now))
+                                            .replaceWith(true)))))
+                    .invoke(credited -> {
+                        if (credited) {
+                            walletFeed.changed(purchase.userId());
+                        }
+                    })
                     .flatMap(v -> find(purchaseId));
         });
     }

@@ -38,9 +38,11 @@ public class GrantService {
     private final UserDirectory users;
     private final Clock clock;
     private final long maxCoins;
+    private final WalletFeed walletFeed;
 
     public GrantService(Pool pool, Ledger ledger, Idempotency idempotency, UserDirectory users, Clock clock,
-            @ConfigProperty(name = "coinstream.grant.max-coins") long maxCoins) {
+            @ConfigProperty(name = "coinstream.grant.max-coins") long maxCoins, WalletFeed walletFeed) {
+        this.walletFeed = walletFeed;
         this.pool = pool;
         this.ledger = ledger;
         this.idempotency = idempotency;
@@ -50,6 +52,10 @@ public class GrantService {
     }
 
     public record Granted(String userId, LedgerEntryRef entry) {
+    }
+
+    /** The grant's entry, and whether this call posted it (false for a replay). */
+    private record Posted(LedgerEntryRef entry, boolean now) {
     }
 
     public Uni<Granted> grant(Caller admin, String userId, java.math.BigInteger requestedCoins, String reason, String idempotencyKey) {
@@ -78,9 +84,14 @@ public class GrantService {
                 .flatMap(ready -> pool.withTransaction(tx -> idempotency
                         .claim(tx, admin.userId(), key, "grantCoins", hash, grantId, now)
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
-                                ? ledger.post(tx, ready).replaceWith(new LedgerEntryRef(grantId.toString(), KIND, reason, now))
-                                : original(tx, claim.resultId()))))
-                .map(entry -> new Granted(userId, entry));
+                                ? ledger.post(tx, ready).replaceWith(new Posted(new LedgerEntryRef(grantId.toString(), KIND, reason, now), true))
+                                : original(tx, claim.resultId()).map(entry -> new Posted(entry, false)))))
+                .invoke(posted -> {
+                    if (posted.now()) {
+                        walletFeed.changed(userId);
+                    }
+                })
+                .map(posted -> new Granted(userId, posted.entry()));
     }
 
     private Uni<LedgerEntryRef> original(io.vertx.mutiny.sqlclient.SqlClient tx, UUID grantId) {

@@ -27,6 +27,8 @@ import com.coinstream.ledger.LedgerHistory;
 import com.coinstream.ledger.LedgerLineConnection;
 
 import com.coinstream.api.ApiSecurity;
+import io.smallrye.graphql.api.Subscription;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 @GraphQLApi
@@ -42,8 +44,11 @@ public class WalletApi {
     @jakarta.inject.Inject
     com.coinstream.protection.CoinValuation valuation;
 
+    private final WalletFeed walletFeed;
+
     public WalletApi(CurrentCaller caller, WalletService wallets, LedgerHistory history, GrantService grants,
-            UserDirectory users) {
+            UserDirectory users, WalletFeed walletFeed) {
+        this.walletFeed = walletFeed;
         this.caller = caller;
         this.wallets = wallets;
         this.history = history;
@@ -56,6 +61,17 @@ public class WalletApi {
     @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
     public Uni<@NonNull Wallet> wallet() {
         return caller.get().flatMap(c -> wallets.walletOf(c.userId(), c.region()));
+    }
+
+    @Subscription("walletChanged")
+    @Description("Your wallet each time it changes (a purchase, gift, grant, refund or debt repayment), once the change has committed, "
+            + "whichever instance made it. Authenticate in connection_init: {\"Authorization\": \"Bearer <token>\"}.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
+    public Multi<Wallet> walletChanged() {
+        // Each signal reads the wallet afresh, so every item is a committed balance; signals that arrive
+        // while a read is running collapse into one.
+        return caller.get().onItem().transformToMulti(c -> walletFeed.changes(c.userId())
+                .onItem().transformToUniAndConcatenate(changed -> wallets.walletOf(c.userId(), c.region())));
     }
 
     @Description("Real money paid in for coins, in the owner's regional currency.")

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.coinstream.support.FeedClient;
 import com.coinstream.support.Flows;
@@ -146,13 +147,18 @@ class AuthorizationMatrixTest {
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
-    @Test
-    void theGiftFeedSubscriptionNeedsASignedInCaller() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = { "giftEvents", "walletChanged" })
+    void subscriptionsNeedASignedInCaller(String subscription) throws Exception {
         String[] creator = Gifting.liveCreator("authzfeed");
         for (String caller : CALLERS) {
             try (FeedClient client = FeedClient.connect(port, TOKENS.get(caller))) {
                 client.nextOf(5, "connection_ack");
-                client.subscribeGifts("1", creator[2]);
+                if ("giftEvents".equals(subscription)) {
+                    client.subscribeGifts("1", creator[2]);
+                } else {
+                    client.subscribe("1", "subscription { walletChanged { coins } }");
+                }
                 JsonNode reply = client.nextOf(ANON.equals(caller) ? 10 : 2, "error", "next", "complete", "closed");
                 if (ANON.equals(caller)) {
                     assertNotNull(reply, "anonymous subscription must be refused");

@@ -75,6 +75,10 @@ public final class FeedClient implements AutoCloseable {
         return null;
     }
 
+    public void subscribe(String id, String query) throws Exception {
+        send(Map.of("id", id, "type", "subscribe", "payload", Map.of("query", query)));
+    }
+
     public void subscribeGifts(String id, String streamId) throws Exception {
         send(Map.of("id", id, "type", "subscribe", "payload", Map.of(
                 "query", "subscription($s: ID!) { giftEvents(streamId: $s) { id quantity coins senderName streamTotal acknowledgedAt gift { name } } }",

@@ -1,0 +1,81 @@
+package com.coinstream.wallet;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.coinstream.events.ClusterEvents;
+import com.coinstream.events.LocalSubscribers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import io.smallrye.mutiny.Multi;
+
+/**
+ * Tells a user's {@code walletChanged} subscriptions, on any instance, that their wallet changed. The
+ * notification carries only user ids, sent after the change committed; each subscription then reads
+ * the wallet itself, so what it shows is always a committed, exact balance.
+ */
+@ApplicationScoped
+public class WalletFeed {
+    private static final Logger LOG = Logger.getLogger(WalletFeed.class);
+    /** PostgreSQL caps a NOTIFY payload at 8000 bytes. */
+    private static final int MAX_PAYLOAD_CHARS = 7000;
+    private final LocalSubscribers<String, Boolean> watchers = new LocalSubscribers<>();
+    private final ClusterEvents events;
+    private final ObjectMapper json;
+
+    public WalletFeed(ClusterEvents events, ObjectMapper json) {
+        this.events = events;
+        this.json = json;
+        events.on(ClusterEvents.WALLETS, this::received);
+    }
+
+    /** After commit: these users' wallets changed. Best effort; the change itself is durable. */
+    public void changed(Collection<String> userIds) {
+        List<String> payloads = new ArrayList<>();
+        ArrayNode chunk = json.createArrayNode();
+        int chars = 2;
+        for (String userId : userIds) {
+            if (chars + userId.length() + 3 > MAX_PAYLOAD_CHARS && !chunk.isEmpty()) {
+                payloads.add(chunk.toString());
+                chunk = json.createArrayNode();
+                chars = 2;
+            }
+            chunk.add(userId);
+            chars += userId.length() + 3;
+        }
+        if (!chunk.isEmpty()) {
+            payloads.add(chunk.toString());
+        }
+        events.publish(ClusterEvents.WALLETS, payloads).subscribe().with(v -> { },
+                e -> LOG.warnf("Wallet change notification failed (the change is committed): %s", e.getMessage()));
+    }
+
+    public void changed(String userId) {
+        changed(List.of(userId));
+    }
+
+    /** A signal each time the user's wallet changes; a slow subscriber keeps only the latest. */
+    public Multi<Boolean> changes(String userId) {
+        return watchers.subscribe(userId).onOverflow().dropPreviousItems();
+    }
+
+    void received(String payload) {
+        if (watchers.isEmpty()) {
+            return;
+        }
+        try {
+            for (JsonNode id : json.readTree(payload)) {
+                watchers.emit(id.asText(), Boolean.TRUE);
+            }
+        } catch (Exception e) {
+            LOG.warnf("Unreadable wallet notification dropped: %s", e.getMessage());
+        }
+    }
+}
