@@ -1,5 +1,6 @@
 package com.coinstream.events;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,11 +62,22 @@ public class ClusterEvents {
      * notification lost in a crash loses nothing but a live animation; the facts themselves are durable.
      */
     public Uni<Void> publish(String channel, List<String> payloads) {
+        return publish(Map.of(channel, payloads));
+    }
+
+    /** Publish on several channels in one statement (one round trip, one transaction). */
+    public Uni<Void> publish(Map<String, List<String>> payloadsByChannel) {
+        List<String> channels = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        payloadsByChannel.forEach((channel, list) -> list.forEach(payload -> {
+            channels.add(channel);
+            payloads.add(payload);
+        }));
         if (payloads.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return publisher.preparedQuery("select pg_notify($1, p) from unnest($2::text[]) as p")
-                .execute(Tuple.of(channel, payloads.toArray(String[]::new))).replaceWithVoid();
+        return publisher.preparedQuery("select pg_notify(c, p) from unnest($1::text[], $2::text[]) as n(c, p)")
+                .execute(Tuple.of(channels.toArray(String[]::new), payloads.toArray(String[]::new))).replaceWithVoid();
     }
 
     public Uni<Void> publish(String channel, String payload) {

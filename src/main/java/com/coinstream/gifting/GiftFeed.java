@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -72,16 +73,10 @@ public class GiftFeed {
         if (!chunk.isEmpty()) {
             payloads.add(chunk.toString());
         }
-        announce(payloads);
-        if (!senders.isEmpty()) {
-            wallets.changed(senders);
-        }
-    }
-
-    /** Announce already-built event payloads (JSON arrays). */
-    public void announce(List<String> payloads) {
-        events.publish(ClusterEvents.GIFTS, payloads).subscribe().with(v -> { },
-                e -> LOG.warnf("Gift feed notification failed (gifts are committed; the live animation is lost): %s", e.getMessage()));
+        // One statement for both channels: a batch costs one notification round trip.
+        events.publish(Map.of(ClusterEvents.GIFTS, payloads, ClusterEvents.WALLETS, wallets.payloads(senders))).subscribe().with(v -> { },
+                e -> LOG.warnf("Gift notifications failed (gifts are committed; live animations and wallet updates are lost): %s",
+                        e.getMessage()));
     }
 
     public Multi<GiftEvent> stream(UUID streamId) {

@@ -55,7 +55,7 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
         return Panache.withTransaction(() -> persist(s)).replaceWith(s)
                 .onFailure(LiveStreams::alreadyLive).transform(e -> new Refusal(ErrorCode.INVALID_STATE,
                         "You already have a live stream; end it first", "input"))
-                .flatMap(saved -> Panache.withSession(() -> findById(saved.id)));
+                .flatMap(saved -> sessions.read(session -> session.find(LiveStream.class, saved.id)));
     }
 
     public Uni<LiveStream> end(Caller caller, String streamId) {

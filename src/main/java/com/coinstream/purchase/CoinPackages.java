@@ -18,6 +18,10 @@ public class CoinPackages implements PanacheRepositoryBase<CoinPackage, UUID> {
         this.sessions = sessions;
     }
 
+    public Uni<CoinPackage> byId(UUID id) {
+        return sessions.read(s -> s.find(CoinPackage.class, id));
+    }
+
     public Uni<List<CoinPackage>> activeIn(String region) {
         return sessions.read(s -> s.createSelectionQuery("from CoinPackage where region = ?1 and active = true order by coins", CoinPackage.class)
                 .setParameter(1, region).getResultList());

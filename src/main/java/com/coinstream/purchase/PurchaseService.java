@@ -24,7 +24,6 @@ import com.coinstream.ledger.Ledger;
 import com.coinstream.rates.RateBook;
 import com.coinstream.wallet.WalletFeed;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -114,7 +113,7 @@ public class PurchaseService {
 
     private Uni<Quote> quote(String region, UUID packageId, Long customCoins) {
         if (packageId != null) {
-            return Panache.withSession(() -> packages.findById(packageId)).map(p -> {
+            return packages.byId(packageId).map(p -> {
                 if (p == null || !p.active || !p.region.equals(region)) {
                     throw new Refusal(ErrorCode.NOT_FOUND, "No such coin package on sale in region " + region, "input",
                             "packageId");

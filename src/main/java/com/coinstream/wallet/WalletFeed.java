@@ -38,6 +38,12 @@ public class WalletFeed {
 
     /** After commit: these users' wallets changed. Best effort; the change itself is durable. */
     public void changed(Collection<String> userIds) {
+        events.publish(ClusterEvents.WALLETS, payloads(userIds)).subscribe().with(v -> { },
+                e -> LOG.warnf("Wallet change notification failed (the change is committed): %s", e.getMessage()));
+    }
+
+    /** The {@link ClusterEvents#WALLETS} payloads announcing these users' changes, for a publisher sending several channels at once. */
+    public List<String> payloads(Collection<String> userIds) {
         List<String> payloads = new ArrayList<>();
         ArrayNode chunk = json.createArrayNode();
         int chars = 2;
@@ -53,8 +59,7 @@ public class WalletFeed {
         if (!chunk.isEmpty()) {
             payloads.add(chunk.toString());
         }
-        events.publish(ClusterEvents.WALLETS, payloads).subscribe().with(v -> { },
-                e -> LOG.warnf("Wallet change notification failed (the change is committed): %s", e.getMessage()));
+        return payloads;
     }
 
     public void changed(String userId) {
