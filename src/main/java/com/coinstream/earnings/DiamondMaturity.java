@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.coinstream.db.Transactions;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Asset;
@@ -65,7 +66,7 @@ public class DiamondMaturity {
         // Everything that needs the pool happens before the transaction: inside it, waiting for a second
         // connection while holding the creator's lock could starve the pool under concurrent payouts.
         return ledger.touch(available, 0).flatMap(v -> ledger.accounts().ids(List.of(pending, available)))
-                .flatMap(ids -> pool.withTransaction(tx -> lock(tx, creatorId)
+                .flatMap(ids -> Transactions.retrying(pool, tx -> lock(tx, creatorId)
                 .flatMap(v -> tx.preparedQuery("""
                         select id, slot, diamonds from gift_event
                         where creator_id = $1 and matured_entry_id is null and reversed_entry_id is null and diamonds > 0
@@ -109,23 +110,34 @@ public class DiamondMaturity {
                 .replaceWithVoid();
     }
 
+    /** Creators with diamonds due, this many per statement; the sweep pages on until none are left. */
+    static final int SWEEP_PAGE = 1000;
+
     @Scheduled(every = "60s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
+        return sweepAfter("").onFailure().recoverWithUni(e -> {
+            LOG.debugf("Maturity sweep skipped: %s", e.getMessage());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** Mature every creator with diamonds due, in creator order from {@code after}. */
+    Uni<Void> sweepAfter(String after) {
         return pool.preparedQuery("""
                 select distinct creator_id from gift_event
-                where matured_entry_id is null and reversed_entry_id is null and diamonds > 0 and created_at <= $1
-                limit 1000
-                """).execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant().minus(hold), ZoneOffset.UTC)))
-                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
-                .onItem().transformToUniAndConcatenate(row -> mature(row.getString(0))
-                        .onFailure().recoverWithItem(e -> {
-                            LOG.warnf("Maturing diamonds of a creator failed: %s", e.getMessage());
-                            return 0L;
-                        }))
-                .collect().last().replaceWithVoid()
-                .onFailure().recoverWithUni(e -> {
-                    LOG.debugf("Maturity sweep skipped: %s", e.getMessage());
-                    return Uni.createFrom().voidItem();
+                where matured_entry_id is null and reversed_entry_id is null and diamonds > 0 and created_at <= $1 and creator_id > $2
+                order by creator_id limit $3
+                """).execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant().minus(hold), ZoneOffset.UTC), after, SWEEP_PAGE))
+                .flatMap(rows -> {
+                    List<String> creators = new ArrayList<>();
+                    rows.forEach(r -> creators.add(r.getString(0)));
+                    Uni<Void> page = Multi.createFrom().iterable(creators)
+                            .onItem().transformToUniAndConcatenate(creator -> mature(creator).onFailure().recoverWithItem(e -> {
+                                LOG.warnf("Maturing diamonds of a creator failed: %s", e.getMessage());
+                                return 0L;
+                            }))
+                            .collect().last().replaceWithVoid();
+                    return creators.size() < SWEEP_PAGE ? page : page.flatMap(v -> sweepAfter(creators.get(creators.size() - 1)));
                 });
     }
 }

@@ -1,12 +1,15 @@
 package com.coinstream.gifting;
 
-import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.db.AdvisoryLocks;
 
 
 import io.smallrye.mutiny.Uni;
@@ -34,10 +37,10 @@ public class GiftBatchStore {
                 from unnest($1::int[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::uuid[],
                             $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[],
                             $13::int[], $14::text[], $15::text[], $16::text[], $17::bigint[], $18::bigint[],
-                            $19::text[], $20::text[])
+                            $19::timestamptz[], $20::date[], $21::date[], $22::date[])
                     as r(ord, event_id, sender_id, creator_id, earnings_id, stream_id, gift_id, quantity,
                          unit_coins, coins, diamonds, commission, rate_version, idem_key, request_hash, value_currency,
-                         base_coins, base_price, sender_name, gift_name)
+                         base_coins, base_price, at, local_day, week_start, month_start)
                 left join lateral (select a.id from ledger_account a
                                    where a.owner_id = r.sender_id and a.purpose = 'WALLET' and a.asset = 'COIN' limit 1) w on true
             ),
@@ -70,28 +73,29 @@ public class GiftBatchStore {
             ),
             -- Spending limits: the viewer's own (the latest change already in force) or the platform default.
             limits as (
-                select a.*, p.local_day, p.week_start, p.month_start,
-                       case when ld.present then ld.coins else $29 end as cap_day,
-                       case when lw.present then lw.coins else $30 end as cap_week,
-                       case when lm.present then lm.coins else $31 end as cap_month
+                select a.*,
+                       case when ld.present then ld.coins else $27 end as cap_day,
+                       case when lw.present then lw.coins else $28 end as cap_week,
+                       case when lm.present then lm.coins else $29 end as cap_month
                 from allowed a
-                join unnest($1::int[], $26::date[], $27::date[], $28::date[]) as p(ord, local_day, week_start, month_start)
-                     on p.ord = a.ord
                 left join lateral (select true as present, l.coins from spending_limit l where l.user_id = a.sender_id
-                    and l.period = 'DAY' and l.effective_at <= $21 order by l.effective_at desc, l.created_at desc limit 1) ld on true
+                    and l.period = 'DAY' and l.effective_at <= a.at order by l.effective_at desc, l.created_at desc limit 1) ld on true
                 left join lateral (select true as present, l.coins from spending_limit l where l.user_id = a.sender_id
-                    and l.period = 'WEEK' and l.effective_at <= $21 order by l.effective_at desc, l.created_at desc limit 1) lw on true
+                    and l.period = 'WEEK' and l.effective_at <= a.at order by l.effective_at desc, l.created_at desc limit 1) lw on true
                 left join lateral (select true as present, l.coins from spending_limit l where l.user_id = a.sender_id
-                    and l.period = 'MONTH' and l.effective_at <= $21 order by l.effective_at desc, l.created_at desc limit 1) lm on true
+                    and l.period = 'MONTH' and l.effective_at <= a.at order by l.effective_at desc, l.created_at desc limit 1) lm on true
             ),
+            -- Spend since each period began. Days after today count too: they exist only when the viewer's zone moved
+            -- west, and changing zones must not reopen a cap. (The owner locks taken before this statement make sure
+            -- every gift of the sender committed elsewhere is seen here.)
             capped as (
                 select m.* from limits m
-                where (m.cap_day is null or coalesce((select s.coins from spend_day s
-                           where s.user_id = m.sender_id and s.day = m.local_day), 0) + m.coins <= m.cap_day)
+                where (m.cap_day is null or coalesce((select sum(s.coins) from spend_day s
+                           where s.user_id = m.sender_id and s.day >= m.local_day), 0) + m.coins <= m.cap_day)
                   and (m.cap_week is null or coalesce((select sum(s.coins) from spend_day s
-                           where s.user_id = m.sender_id and s.day between m.week_start and m.local_day), 0) + m.coins <= m.cap_week)
+                           where s.user_id = m.sender_id and s.day >= m.week_start), 0) + m.coins <= m.cap_week)
                   and (m.cap_month is null or coalesce((select sum(s.coins) from spend_day s
-                           where s.user_id = m.sender_id and s.day between m.month_start and m.local_day), 0) + m.coins <= m.cap_month)
+                           where s.user_id = m.sender_id and s.day >= m.month_start), 0) + m.coins <= m.cap_month)
             ),
             debited as (
                 update account_balance b set balance = b.balance - c.coins
@@ -107,7 +111,7 @@ public class GiftBatchStore {
             ),
             entries as (
                 insert into journal_entry (kind, cause_id, rate_version, created_at)
-                select 'GIFT', d.event_id, d.rate_version, $21 from debited d
+                select 'GIFT', d.event_id, d.rate_version, d.at from debited d
                 returning id, cause_id
             ),
             moved as (
@@ -118,26 +122,26 @@ public class GiftBatchStore {
                 select m.entry_id, x.account_id, x.slot, x.amount
                 from moved m cross join lateral (values
                     (m.wallet_id, 0::smallint, -m.coins),
-                    ($23::bigint, $22::smallint, m.coins),
-                    ($24::bigint, $22::smallint, -m.coins),
-                    (m.earnings_id, $22::smallint, m.diamonds),
-                    ($25::bigint, $22::smallint, m.commission)) as x(account_id, slot, amount)
+                    ($24::bigint, $23::smallint, m.coins),
+                    ($25::bigint, $23::smallint, -m.coins),
+                    (m.earnings_id, $23::smallint, m.diamonds),
+                    ($26::bigint, $23::smallint, m.commission)) as x(account_id, slot, amount)
                 where x.amount <> 0
             ),
             credited as (
                 insert into account_balance (account_id, slot, balance, allow_negative)
-                select c.account_id, $22, sum(c.amount), bool_or(c.allow_negative)
-                from (select $23::bigint as account_id, d.coins as amount, true as allow_negative from debited d
-                      union all select $24::bigint, -d.coins, true from debited d
+                select c.account_id, $23, sum(c.amount), bool_or(c.allow_negative)
+                from (select $24::bigint as account_id, d.coins as amount, true as allow_negative from debited d
+                      union all select $25::bigint, -d.coins, true from debited d
                       union all select d.earnings_id, d.diamonds, false from debited d where d.diamonds > 0
-                      union all select $25::bigint, d.commission, false from debited d where d.commission > 0) c
+                      union all select $26::bigint, d.commission, false from debited d where d.commission > 0) c
                 group by c.account_id
                 order by c.account_id
                 on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance
             ),
             keys as (
                 insert into idempotency_key (owner_id, key, operation, request_hash, result_id, created_at)
-                select d.sender_id, d.idem_key, 'sendGift', d.request_hash, d.event_id, $21 from debited d
+                select d.sender_id, d.idem_key, 'sendGift', d.request_hash, d.event_id, d.at from debited d
             ),
             valued as (
                 select m.*,
@@ -150,9 +154,11 @@ public class GiftBatchStore {
             ),
             events as (
                 insert into gift_event (id, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds,
-                                        commission, rate_version, value_minor, value_currency, entry_id, created_at, slot)
+                                        commission, rate_version, value_minor, value_currency, entry_id, created_at, slot,
+                                        wallet_after, local_day)
                 select v.event_id, v.stream_id, v.gift_id, v.sender_id, v.creator_id, v.quantity, v.unit_coins, v.coins,
-                       v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, $21, $22
+                       v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, v.at, $23,
+                       v.wallet_after, v.local_day
                 from valued v order by v.ord
                 returning id, seq
             ),
@@ -162,7 +168,7 @@ public class GiftBatchStore {
             ),
             totals as (
                 insert into stream_total (stream_id, slot, gifts, coins, diamonds)
-                select d.stream_id, $22, count(*), sum(d.coins), sum(d.diamonds) from debited d
+                select d.stream_id, $23, count(*), sum(d.coins), sum(d.diamonds) from debited d
                 group by d.stream_id order by d.stream_id
                 on conflict (stream_id, slot) do update set gifts = stream_total.gifts + excluded.gifts,
                     coins = stream_total.coins + excluded.coins, diamonds = stream_total.diamonds + excluded.diamonds
@@ -193,6 +199,19 @@ public class GiftBatchStore {
             order by r.ord
             """;
 
+    /**
+     * Run before the batch statement, in its transaction: the senders' owner locks (exclusive) and the streams'
+     * locks (shared), in (namespace, key) order. The batch statement's snapshot is then taken after every
+     * transaction that held one of them committed: another instance's gift of the same sender (its spend), a
+     * hold, a stream's end, a refund. And none of those can commit while this batch runs.
+     */
+    static final String LOCKS = ("""
+            select count(pg_advisory_xact_lock(%d, o.k)) from (select distinct hashtext(u) as k from unnest($1::text[]) u order by 1) o
+            union all
+            select count(pg_advisory_xact_lock_shared(%d, s.k))
+            from (select distinct hashtext(v::text) as k from unnest($2::uuid[]) v order by 1) s
+            """).formatted(AdvisoryLocks.Namespace.OWNER.id, AdvisoryLocks.Namespace.STREAM.id);
+
     private final Pool pool;
 
     /**
@@ -222,16 +241,15 @@ public class GiftBatchStore {
     public record DefaultLimits(Long day, Long week, Long month) {
     }
 
-    public Uni<List<GiftOutcome>> execute(List<GiftCommand> batch, short slot, PlatformAccounts platform, DefaultLimits defaults,
-            Instant at) {
+    public Uni<List<GiftOutcome>> execute(List<GiftCommand> batch, short slot, PlatformAccounts platform, DefaultLimits defaults) {
         int n = batch.size();
         Integer[] ord = new Integer[n];
-        java.util.UUID[] eventIds = new java.util.UUID[n];
+        UUID[] eventIds = new UUID[n];
         String[] senders = new String[n];
         String[] creators = new String[n];
         Long[] earnings = new Long[n];
-        java.util.UUID[] streams = new java.util.UUID[n];
-        java.util.UUID[] gifts = new java.util.UUID[n];
+        UUID[] streams = new UUID[n];
+        UUID[] gifts = new UUID[n];
         Integer[] quantities = new Integer[n];
         Long[] unitCoins = new Long[n];
         Long[] coins = new Long[n];
@@ -243,11 +261,10 @@ public class GiftBatchStore {
         String[] currencies = new String[n];
         Long[] baseCoins = new Long[n];
         Long[] basePrices = new Long[n];
-        String[] senderNames = new String[n];
-        String[] giftNames = new String[n];
-        java.time.LocalDate[] days = new java.time.LocalDate[n];
-        java.time.LocalDate[] weeks = new java.time.LocalDate[n];
-        java.time.LocalDate[] months = new java.time.LocalDate[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        LocalDate[] days = new LocalDate[n];
+        LocalDate[] weeks = new LocalDate[n];
+        LocalDate[] months = new LocalDate[n];
         for (int i = 0; i < n; i++) {
             GiftCommand c = batch.get(i);
             ord[i] = i;
@@ -268,31 +285,34 @@ public class GiftBatchStore {
             currencies[i] = c.valueCurrency();
             baseCoins[i] = c.baseUnitCoins();
             basePrices[i] = c.baseUnitPriceMinor();
-            senderNames[i] = c.senderName();
-            giftNames[i] = c.gift().name();
+            times[i] = OffsetDateTime.ofInstant(c.at(), ZoneOffset.UTC);
             days[i] = c.periods().day();
             weeks[i] = c.periods().weekStart();
             months[i] = c.periods().monthStart();
         }
-        OffsetDateTime now = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
         Tuple args = Tuple.tuple().addArrayOfInteger(ord).addArrayOfUUID(eventIds).addArrayOfString(senders)
                 .addArrayOfString(creators).addArrayOfLong(earnings).addArrayOfUUID(streams)
                 .addArrayOfUUID(gifts).addArrayOfInteger(quantities).addArrayOfLong(unitCoins).addArrayOfLong(coins)
                 .addArrayOfLong(diamonds).addArrayOfLong(commissions).addArrayOfInteger(rateVersions).addArrayOfString(keys)
                 .addArrayOfString(hashes).addArrayOfString(currencies).addArrayOfLong(baseCoins).addArrayOfLong(basePrices)
-                .addArrayOfString(senderNames).addArrayOfString(giftNames)
-                .addOffsetDateTime(now).addShort(slot).addLong(platform.coinIssuance()).addLong(platform.diamondIssuance())
-                .addLong(platform.commission()).addArrayOfLocalDate(days).addArrayOfLocalDate(weeks).addArrayOfLocalDate(months)
+                .addArrayOfOffsetDateTime(times).addArrayOfLocalDate(days).addArrayOfLocalDate(weeks).addArrayOfLocalDate(months)
+                .addShort(slot).addLong(platform.coinIssuance()).addLong(platform.diamondIssuance()).addLong(platform.commission())
                 .addLong(defaults.day()).addLong(defaults.week()).addLong(defaults.month());
-        return pool.preparedQuery(SQL).execute(args).map(rows -> {
-            List<GiftOutcome> outcomes = new ArrayList<>(n);
-            for (Row r : rows) {
-                GiftOutcome.Kind kind = GiftOutcome.Kind.valueOf(r.getString("outcome"));
-                outcomes.add(kind != GiftOutcome.Kind.SENT ? GiftOutcome.of(kind)
-                        : new GiftOutcome(kind, r.getLong("entry_id"), r.getLong("wallet_after"), r.getLong("seq"),
-                                r.getLong("value_minor"), r.getLong("stream_total"), at));
-            }
-            return outcomes;
-        });
+        Tuple locks = Tuple.of(senders, streams);
+        // Both statements are sent at once (pipelined): the locks cost no extra round trip, and the batch statement
+        // only starts, with its snapshot, once they are held.
+        return pool.withTransaction(tx -> Uni.combine().all()
+                .unis(tx.preparedQuery(LOCKS).execute(locks), tx.preparedQuery(SQL).execute(args)).asTuple())
+                .map(done -> {
+                    List<GiftOutcome> outcomes = new ArrayList<>(n);
+                    for (Row r : done.getItem2()) {
+                        GiftOutcome.Kind kind = GiftOutcome.Kind.valueOf(r.getString("outcome"));
+                        GiftCommand c = batch.get(r.getInteger("ord"));
+                        outcomes.add(kind != GiftOutcome.Kind.SENT ? GiftOutcome.of(kind)
+                                : new GiftOutcome(kind, r.getLong("entry_id"), r.getLong("wallet_after"), r.getLong("seq"),
+                                        r.getLong("value_minor"), r.getLong("stream_total"), c.at()));
+                    }
+                    return outcomes;
+                });
     }
 }

@@ -25,5 +25,7 @@ public record GiftCommand(
         String valueCurrency,
         long baseUnitCoins,
         long baseUnitPriceMinor,
-        com.coinstream.protection.Periods periods) {
+        com.coinstream.protection.Periods periods,
+        /** When the gift was requested: its rate, its calendar periods and its time in the ledger are all of this instant. */
+        java.time.Instant at) {
 }

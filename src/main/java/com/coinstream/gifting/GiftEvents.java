@@ -41,6 +41,12 @@ public class GiftEvents {
         return byId(pool, id);
     }
 
+    /** The sender's wallet right after the gift (null for gifts sent before it was recorded). */
+    public Uni<Long> walletAfter(UUID id) {
+        return pool.preparedQuery("select wallet_after from gift_event where id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong(0) : null);
+    }
+
     public Uni<Page<GiftReceipt>> sentBy(String senderId, Integer first, String after) {
         return page("sender_id", senderId, first, after);
     }

@@ -1,6 +1,5 @@
 package com.coinstream.gifting;
 
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.coinstream.db.Transactions;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Accounts;
@@ -47,14 +47,13 @@ public class GiftLanes {
     @jakarta.inject.Inject
     com.coinstream.metrics.BusinessMetrics metrics;
     private final Accounts accounts;
-    private final Clock clock;
     private final Lane[] lanes;
     private final int maxBatch;
     private final int instanceSlotBase;
     private volatile GiftBatchStore.PlatformAccounts platform;
     private final GiftBatchStore.DefaultLimits defaults;
 
-    public GiftLanes(GiftBatchStore store, GiftFeed feed, Accounts accounts, Clock clock,
+    public GiftLanes(GiftBatchStore store, GiftFeed feed, Accounts accounts,
             com.coinstream.protection.SpendingLimits limits,
             @ConfigProperty(name = "coinstream.gifts.lanes", defaultValue = "2") int laneCount,
             @ConfigProperty(name = "coinstream.gifts.max-batch", defaultValue = "128") int maxBatch,
@@ -67,7 +66,6 @@ public class GiftLanes {
         this.defaults = new GiftBatchStore.DefaultLimits(limits.platformDefault("DAY"), limits.platformDefault("WEEK"),
                 limits.platformDefault("MONTH"));
         this.accounts = accounts;
-        this.clock = clock;
         this.maxBatch = Math.max(1, maxBatch);
         if (slotOffset < 0 || slotOffset > 30_000) {
             throw new IllegalArgumentException("coinstream.gifts.slot-offset must be 0-30000");
@@ -167,7 +165,7 @@ public class GiftLanes {
         private void run(List<Pending> batch, int attempt) {
             List<GiftCommand> commands = batch.stream().map(Pending::command).toList();
             long started = System.nanoTime();
-            store.execute(commands, slot, platform, defaults, clock.instant()).subscribe().with(outcomes -> {
+            store.execute(commands, slot, platform, defaults).subscribe().with(outcomes -> {
                 stats(batch.size(), System.nanoTime() - started);
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).complete(outcomes.get(i));
@@ -176,7 +174,7 @@ public class GiftLanes {
                 feed.announce(commands, outcomes);
                 count(commands, outcomes);
             }, error -> {
-                if (retryable(error) && attempt < MAX_ATTEMPTS) {
+                if (Transactions.isConcurrencyAbort(error) && attempt < MAX_ATTEMPTS) {
                     LOG.debugf("gift batch of %d retried after %s", batch.size(), error.getMessage());
                     run(batch, attempt + 1);
                 } else if (batch.size() > 1 && isUniqueViolation(error)) {
@@ -195,7 +193,7 @@ public class GiftLanes {
                 return;
             }
             Pending one = batch.get(index);
-            store.execute(List.of(one.command()), slot, platform, defaults, clock.instant()).subscribe().with(outcomes -> {
+            store.execute(List.of(one.command()), slot, platform, defaults).subscribe().with(outcomes -> {
                 one.complete(outcomes.get(0));
                 feed.announce(List.of(one.command()), outcomes);
                 count(List.of(one.command()), outcomes);
@@ -238,10 +236,6 @@ public class GiftLanes {
                 metrics.giftSent(split.coins(), split.creatorDiamonds(), split.platformCommission());
             }
         }
-    }
-
-    private static boolean retryable(Throwable e) {
-        return e instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
     }
 
     private static boolean isUniqueViolation(Throwable e) {

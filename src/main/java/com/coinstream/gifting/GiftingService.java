@@ -120,7 +120,7 @@ public class GiftingService {
                 return accounts.id(AccountKey.user(stream.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND))
                         .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(), sender.displayName(),
                                 stream.creatorId(), earnings, streamId, gift, quantity, split, card.version(), key, hash,
-                                currency, base.unitCoins(), base.unitPriceMinor(), Periods.at(now, sender.zone())));
+                                currency, base.unitCoins(), base.unitPriceMinor(), Periods.at(now, sender.zone()), now));
             });
         }).onFailure(Refusal.class).recoverWithUni(refusal -> replayOr(sender, key, hash, (Refusal) refusal))
                 .flatMap(command -> command == null ? Uni.createFrom().nullItem() : submit(sender, command))
@@ -171,15 +171,21 @@ public class GiftingService {
         });
     }
 
+    /** The original payload: the receipt and the wallet as it was right after the gift. */
     private Uni<Sent> replay(Caller sender, String key, String hash) {
         return idempotency.previous(pool, sender.userId(), key, OPERATION, hash)
-                .flatMap(previous -> events.byId(previous.orElseThrow(() -> new IllegalStateException("key vanished")).resultId()))
-                .flatMap(receipt -> accounts.id(AccountKey.wallet(sender.userId()))
-                        .flatMap(id -> pool.preparedQuery("select coalesce(sum(balance), 0) from account_balance where account_id = $1")
-                                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)))
-                        .map(rows -> new Sent(receipt.orElseThrow(), new Wallet(sender.userId(),
-                                receipt.get().value() == null ? "USD" : receipt.get().value().getCurrency(),
-                                rows.iterator().next().getLong(0)), true)));
+                .map(previous -> previous.orElseThrow(() -> new IllegalStateException("key vanished")).resultId())
+                .flatMap(giftId -> events.byId(giftId).flatMap(receipt -> events.walletAfter(giftId)
+                        .flatMap(after -> after != null ? Uni.createFrom().item(after) : currentCoins(sender.userId()))
+                        .map(coins -> new Sent(receipt.orElseThrow(), new Wallet(sender.userId(),
+                                receipt.get().value() == null ? "USD" : receipt.get().value().getCurrency(), coins), true))));
+    }
+
+    private Uni<Long> currentCoins(String userId) {
+        return accounts.id(AccountKey.wallet(userId))
+                .flatMap(id -> pool.preparedQuery("select coalesce(sum(balance), 0) from account_balance where account_id = $1")
+                        .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     private boolean adult(Optional<LocalDate> birthdate, Instant now) {

@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -72,8 +73,38 @@ public class Accounts {
                 });
     }
 
+    /**
+     * Ids of accounts that must exist already, looked up on {@code client} (inside a transaction, without
+     * taking a second connection from the pool). Fails if one does not exist.
+     */
+    public Uni<Map<AccountKey, Long>> existing(SqlClient client, Collection<AccountKey> wanted) {
+        Map<AccountKey, Long> found = new HashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (AccountKey key : new LinkedHashSet<>(wanted)) {
+            Long cached = ids.get(key);
+            if (cached != null) {
+                found.put(key, cached);
+                continue;
+            }
+            chain = chain.flatMap(v -> lookup(client, key).map(id -> {
+                        if (id == null) {
+                            throw new IllegalStateException("account does not exist: " + key);
+                        }
+                        remember(key, id);
+                        found.put(key, id);
+                        return null;
+                    }));
+        }
+        return chain.map(v -> found);
+    }
+
     private Uni<Long> find(AccountKey key) {
-        return pool.preparedQuery(key.ownerId() == null
+        return lookup(pool, key);
+    }
+
+    /** The id of an account, or null if it does not exist, looked up on {@code client}. */
+    static Uni<Long> lookup(SqlClient client, AccountKey key) {
+        return client.preparedQuery(key.ownerId() == null
                 ? "select id from ledger_account where owner_id is null and purpose = $2 and asset = $3 and $1::text is null"
                 : "select id from ledger_account where owner_id = $1 and purpose = $2 and asset = $3")
                 .execute(Tuple.of(key.ownerId(), key.purpose().name(), key.asset())).map(Accounts::firstId);

@@ -172,7 +172,7 @@ public class Ledger {
     /** Current balance of an account (sum of its slots); zero if it was never written. */
     public Uni<Long> balance(SqlClient client, AccountKey key) {
         Long id = accounts.cachedId(key);
-        Uni<Long> resolved = id != null ? Uni.createFrom().item(id) : lookup(client, key);
+        Uni<Long> resolved = id != null ? Uni.createFrom().item(id) : Accounts.lookup(client, key);
         return resolved.flatMap(accountId -> accountId == null ? Uni.createFrom().item(0L)
                 : client.preparedQuery("select coalesce(sum(balance), 0) from account_balance where account_id = $1")
                         .execute(Tuple.of(accountId)).map(rows -> rows.iterator().next().getLong(0)));
@@ -211,14 +211,6 @@ public class Ledger {
             }
             return result;
         });
-    }
-
-    private Uni<Long> lookup(SqlClient client, AccountKey key) {
-        return client.preparedQuery(key.ownerId() == null
-                ? "select id from ledger_account where owner_id is null and purpose = $2 and asset = $3 and $1::text is null"
-                : "select id from ledger_account where owner_id = $1 and purpose = $2 and asset = $3")
-                .execute(Tuple.of(key.ownerId(), key.purpose().name(), key.asset()))
-                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong(0) : null);
     }
 
     /** An entry whose accounts, slot rows, postings and net balance changes are settled. */

@@ -9,23 +9,30 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /** Reconciles the ledger from scratch, in one repeatable-read snapshot so concurrent writes cannot skew it. */
 @ApplicationScoped
 public class LedgerAuditor {
-    private static final int MISMATCH_LIMIT = 100;
+    public static final int MISMATCH_LIMIT = 100;
     private final Pool pool;
 
     public LedgerAuditor(Pool pool) {
         this.pool = pool;
     }
 
+    /** The ledger's own checks, in a repeatable-read snapshot of their own. */
     public Uni<LedgerAudit> audit() {
         return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
-                .flatMap(ignored -> conn.query("""
+                .flatMap(ignored -> audit(conn)));
+    }
+
+    /** The ledger's own checks, on a connection whose transaction the caller has made repeatable-read. */
+    public Uni<LedgerAudit> audit(SqlConnection conn) {
+        return conn.query("""
                         select a.asset, coalesce(sum(p.amount), 0) as posted, count(p.id) as postings
                         from posting p join ledger_account a on a.id = p.account_id group by a.asset
-                        """).execute())
+                        """).execute()
                 .flatMap(posted -> conn.query("""
                         select a.asset, coalesce(sum(b.balance), 0) as stored
                         from account_balance b join ledger_account a on a.id = b.account_id group by a.asset
@@ -49,7 +56,7 @@ public class LedgerAuditor {
                         from journal_entry e where not exists (select 1 from posting p where p.entry_id = e.id)
                         limit 100
                         """).execute().flatMap(mismatches -> conn.query("select count(*) from journal_entry").execute()
-                        .map(entries -> report(posted, stored, mismatches, entries.iterator().next().getLong(0)))))));
+                        .map(entries -> report(posted, stored, mismatches, entries.iterator().next().getLong(0))))));
     }
 
     private static LedgerAudit report(RowSet<Row> posted, RowSet<Row> stored, RowSet<Row> mismatchRows, long entries) {
@@ -67,7 +74,7 @@ public class LedgerAuditor {
         totals.forEach((asset, t) -> {
             assets.add(new LedgerAudit.AssetTotals(asset, t[0], t[1]));
             if (t[0] != 0 || t[1] != 0) {
-                mismatches.add(new LedgerAudit.Mismatch("UNBALANCED_ASSET", null, null, asset, 0, t[0] != 0 ? t[0] : t[1]));
+                mismatches.add(new LedgerAudit.Mismatch("UNBALANCED_ASSET", null, null, asset, 0, t[0] != 0 ? t[0] : t[1], null, null));
             }
         });
         for (Row r : mismatchRows) {
@@ -75,8 +82,8 @@ public class LedgerAuditor {
                 break;
             }
             mismatches.add(new LedgerAudit.Mismatch(r.getString("kind"), r.getLong("account_id"), r.getLong("entry_id"),
-                    r.getString("asset"), r.getLong("expected"), r.getLong("actual")));
+                    r.getString("asset"), r.getLong("expected"), r.getLong("actual"), null, null));
         }
-        return new LedgerAudit(mismatches.isEmpty(), assets, mismatches, entries, postings);
+        return new LedgerAudit(mismatches.isEmpty(), mismatches.isEmpty(), assets, mismatches, entries, postings);
     }
 }

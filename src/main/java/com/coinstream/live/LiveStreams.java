@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.coinstream.api.ErrorCode;
 import com.coinstream.api.Page;
 import com.coinstream.api.Refusal;
+import com.coinstream.api.Times;
+import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.ReadSessions;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
@@ -58,25 +60,34 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
                 .flatMap(saved -> sessions.read(session -> session.find(LiveStream.class, saved.id)));
     }
 
+    /**
+     * End a live stream. Under the stream's lock, which every gift batch for the stream holds (shared) until it
+     * commits: once this returns, no gift can still be accepted for the stream, on any instance.
+     */
     public Uni<LiveStream> end(Caller caller, String streamId) {
         UUID id = parse(streamId, "streamId");
-        return Panache.withTransaction(() -> findById(id).map(s -> {
-            if (s == null) {
-                throw new Refusal(ErrorCode.NOT_FOUND, "No such stream", "input", "streamId");
-            }
-            if (!s.creatorId.equals(caller.userId()) && !caller.hasRole(Role.ADMIN)) {
-                throw new Refusal(ErrorCode.FORBIDDEN, "Only the stream's creator can end it", "input", "streamId");
-            }
-            if (!LiveStream.LIVE.equals(s.status)) {
-                throw new Refusal(ErrorCode.INVALID_STATE, "The stream has already ended", "input", "streamId");
-            }
-            s.status = LiveStream.ENDED;
-            s.endedAt = clock.instant();
-            return s;
-        })).call(s -> {
-            directory.evict(s.id);
-            return cluster.publish(ClusterEvents.STREAMS, s.id.toString());
-        });
+        return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.STREAM, id.toString())
+                .flatMap(locked -> tx.preparedQuery("select creator_id, status from live_stream where id = $1 for update")
+                        .execute(Tuple.of(id)))
+                .flatMap(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw new Refusal(ErrorCode.NOT_FOUND, "No such stream", "input", "streamId");
+                    }
+                    Row s = rows.iterator().next();
+                    if (!s.getString("creator_id").equals(caller.userId()) && !caller.hasRole(Role.ADMIN)) {
+                        throw new Refusal(ErrorCode.FORBIDDEN, "Only the stream's creator can end it", "input", "streamId");
+                    }
+                    if (!LiveStream.LIVE.equals(s.getString("status"))) {
+                        throw new Refusal(ErrorCode.INVALID_STATE, "The stream has already ended", "input", "streamId");
+                    }
+                    return tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where id = $1")
+                            .execute(Tuple.of(id, Times.utc(clock.instant())));
+                }))
+                .call(v -> {
+                    directory.evict(id);
+                    return cluster.publish(ClusterEvents.STREAMS, id.toString());
+                })
+                .flatMap(v -> sessions.read(session -> session.find(LiveStream.class, id)));
     }
 
     public Uni<LiveStream> byId(String streamId) {

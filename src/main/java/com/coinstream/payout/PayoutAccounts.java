@@ -73,6 +73,9 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
             if (a == null) {
                 throw new Refusal(ErrorCode.NOT_FOUND, "No such payout account", "input", "payoutAccountId");
             }
+            if (a.ownerId.equals(admin.userId())) {
+                throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may verify their own payout account", "input", "payoutAccountId");
+            }
             a.verified = verified;
             a.verifiedAt = clock.instant();
             a.verifiedBy = admin.userId();

@@ -17,6 +17,7 @@ import com.coinstream.api.Amounts;
 import com.coinstream.api.ErrorCode;
 import com.coinstream.api.Money;
 import com.coinstream.api.Refusal;
+import com.coinstream.db.Transactions;
 import com.coinstream.earnings.DiamondMaturity;
 import com.coinstream.identity.Caller;
 import com.coinstream.ledger.AccountKey;
@@ -85,6 +86,15 @@ public class PayoutService {
     public Uni<Payout> request(Caller creator, BigInteger requested, String payoutAccountId, String idempotencyKey) {
         String key = Idempotency.validKey(idempotencyKey);
         long diamonds = Amounts.within(requested, 1, MAX_DIAMONDS, ErrorCode.INVALID_AMOUNT, "diamonds", "input", "diamonds");
+        UUID accountId = PayoutAccounts.parse(payoutAccountId);
+        String hash = Idempotency.fingerprint(OPERATION, diamonds, accountId);
+        // A replay answers with the original payout whatever has changed since (age, verification, rates, maturity).
+        return idempotency.previous(pool, creator.userId(), key, OPERATION, hash).flatMap(previous -> previous.isPresent()
+                ? store.find(pool, previous.get().resultId(), false).map(p -> p.orElseThrow())
+                : newRequest(creator, diamonds, accountId, key, hash));
+    }
+
+    private Uni<Payout> newRequest(Caller creator, long diamonds, UUID accountId, String key, String hash) {
         if (!creator.isAdult(clock, adultAge)) {
             throw new Refusal(ErrorCode.AGE_RESTRICTED, "Cashing out requires a verified age of " + adultAge + " or over");
         }
@@ -92,8 +102,6 @@ public class PayoutService {
             throw new Refusal(ErrorCode.BELOW_PAYOUT_THRESHOLD, "The minimum payout is " + minimumDiamonds + " diamonds", "input",
                     "diamonds");
         }
-        UUID accountId = PayoutAccounts.parse(payoutAccountId);
-        String hash = Idempotency.fingerprint(OPERATION, diamonds, accountId);
         Instant now = clock.instant();
         RateCard card = rates.current(now);
         String currency = card.cashValue(0, card.currencyOf(creator.region())).isPresent() ? card.currencyOf(creator.region()) : "USD";
@@ -107,7 +115,8 @@ public class PayoutService {
         Payout payout = new Payout(payoutId, 0, creator.userId(), accountId, payoutId.toString(), Payout.REQUESTED, diamonds, amount,
                 card.version(), now, now.plus(paymentWindow), null, null);
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        long dailyMaximumMinor = Math.multiplyExact(dailyMaximum, (long) Math.pow(10, Money.fractionDigits(currency)));
+        DailyMaximum maximum = new DailyMaximum(day, card, amount,
+                Math.multiplyExact(dailyMaximum, (long) Math.pow(10, Money.fractionDigits(currency))));
         return accounts.of(creator.userId())
                 .invoke(owned -> {
                     var account = owned.stream().filter(a -> a.id.equals(accountId)).findFirst()
@@ -119,11 +128,11 @@ public class PayoutService {
                 })
                 .flatMap(ok -> maturity.mature(creator.userId()))
                 .flatMap(matured -> ledger.prepare(draft))
-                .flatMap(ready -> pool.withTransaction(tx -> DiamondMaturity.lock(tx, creator.userId())
+                .flatMap(ready -> Transactions.retrying(pool, tx -> DiamondMaturity.lock(tx, creator.userId())
                         .flatMap(v -> idempotency.claim(tx, creator.userId(), key, OPERATION, hash, payoutId, now))
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.REPLAY
                                 ? store.find(tx, claim.resultId(), false).map(p -> p.orElseThrow())
-                                : checks(tx, creator.userId(), diamonds, available, day, amount, dailyMaximumMinor)
+                                : checks(tx, creator.userId(), diamonds, available, maximum)
                                         .flatMap(v -> ledger.post(tx, ready))
                                         .call(entryId -> store.insert(tx, payout, day, entryId))
                                         .call(entryId -> store.transition(tx, payoutId, null, Payout.REQUESTED, creator.userId(), null, now))
@@ -131,8 +140,12 @@ public class PayoutService {
                                         .invoke(p -> metrics.payout(Payout.REQUESTED)))));
     }
 
-    private Uni<Void> checks(SqlConnection tx, String creatorId, long diamonds, AccountKey available, LocalDate day, Money amount,
-            long dailyMaximumMinor) {
+    /** The daily maximum in the request's currency, for the UTC day of the request. */
+    private record DailyMaximum(LocalDate day, RateCard card, Money amount, long maximumMinor) {
+    }
+
+    private Uni<Void> checks(SqlConnection tx, String creatorId, long diamonds, AccountKey available, DailyMaximum maximum) {
+        String currency = maximum.amount().getCurrency();
         return holds.requireNotOnHold(tx, creatorId)
                 .flatMap(v -> ledger.balance(tx, AccountKey.user(creatorId, AccountPurpose.COIN_DEBT, Asset.COIN)))
                 .flatMap(debt -> {
@@ -146,13 +159,17 @@ public class PayoutService {
                         throw new Refusal(ErrorCode.INSUFFICIENT_DIAMONDS, "Only " + balance + " diamonds are available to cash out",
                                 "input", "diamonds");
                     }
-                    return store.requestedOn(tx, creatorId, day, amount.getCurrency());
+                    return store.requestedOn(tx, creatorId, maximum.day(), currency);
                 })
-                .map(today -> {
-                    if (today + amount.minorUnits() > dailyMaximumMinor) {
-                        throw new Refusal(ErrorCode.PAYOUT_LIMIT_EXCEEDED, "Payouts are limited to " + dailyMaximum + " "
-                                + amount.getCurrency() + " per day (UTC); " + Money.ofMinor(Math.max(0, dailyMaximumMinor - today),
-                                        amount.getCurrency()).getAmount() + " left today", "input", "diamonds");
+                .map(requested -> {
+                    // The maximum is the creator's, whatever currency their token's region gives: payouts of the day in other
+                    // currencies count at their diamonds' value in this one.
+                    long today = requested.minorInCurrency()
+                            + maximum.card().cashValue(requested.diamondsInOtherCurrencies(), currency).orElseThrow().minorUnits();
+                    if (today + maximum.amount().minorUnits() > maximum.maximumMinor()) {
+                        throw new Refusal(ErrorCode.PAYOUT_LIMIT_EXCEEDED, "Payouts are limited to " + dailyMaximum + " " + currency
+                                + " per day (UTC); " + Money.ofMinor(Math.max(0, maximum.maximumMinor() - today), currency).getAmount()
+                                + " left today", "input", "diamonds");
                     }
                     return null;
                 });
@@ -196,7 +213,7 @@ public class PayoutService {
             }
             EntryDraft closing = closingEntry(p, action, now);
             Uni<Ledger.ReadyEntry> prepared = closing == null ? Uni.createFrom().nullItem() : ledger.prepare(closing);
-            return prepared.flatMap(ready -> pool.withTransaction(tx -> DiamondMaturity.lock(tx, p.creatorId())
+            return prepared.flatMap(ready -> Transactions.retrying(pool, tx -> DiamondMaturity.lock(tx, p.creatorId())
                     .flatMap(v -> store.find(tx, id, true)).flatMap(current -> {
                         Payout locked = current.orElseThrow();
                         if (!action.from.contains(locked.status())) {

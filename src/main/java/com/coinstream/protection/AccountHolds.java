@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.api.ErrorCode;
 import com.coinstream.api.Refusal;
+import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.identity.Caller;
 
 import io.smallrye.mutiny.Uni;
@@ -44,8 +45,12 @@ public class AccountHolds {
         if (reason == null || reason.isBlank() || reason.length() > 500) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "reason must be 1-500 characters", "input", "reason");
         }
-        return pool.preparedQuery("update app_user set hold_reason = $2, hold_placed_at = $3, hold_placed_by = $4 where id = $1")
-                .execute(Tuple.of(userId, reason.strip(), OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), admin.userId()))
+        // Under the owner lock: once this returns, no gift, purchase or grant of the user that had already passed its
+        // checks can still commit (they hold the lock until they do).
+        return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                .flatMap(locked -> tx.preparedQuery("update app_user set hold_reason = $2, hold_placed_at = $3, hold_placed_by = $4 where id = $1")
+                        .execute(Tuple.of(userId, reason.strip(), OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
+                                admin.userId()))))
                 .map(rows -> found(rows.rowCount()));
     }
 

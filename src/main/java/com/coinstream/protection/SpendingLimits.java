@@ -20,6 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.coinstream.api.Amounts;
 import com.coinstream.api.ErrorCode;
 import com.coinstream.api.Refusal;
+import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.identity.Caller;
 
 import io.smallrye.mutiny.Uni;
@@ -72,9 +73,10 @@ public class SpendingLimits {
         return status(viewer, period).flatMap(current -> {
             boolean lowering = coins != null && (current.coins() == null || coins <= current.coins());
             Instant effective = lowering ? now : now.plus(cooldown);
-            return pool.withTransaction(tx -> tx.preparedQuery(
-                    "delete from spending_limit where user_id = $1 and period = $2 and effective_at > $3")
-                    .execute(Tuple.of(viewer.userId(), period, utc(now)))
+            // Under the owner lock: a gift batch in flight finishes with the old limit before this one is in force.
+            return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, viewer.userId())
+                    .flatMap(locked -> tx.preparedQuery("delete from spending_limit where user_id = $1 and period = $2 and effective_at > $3")
+                            .execute(Tuple.of(viewer.userId(), period, utc(now))))
                     .flatMap(d -> tx.preparedQuery("insert into spending_limit (user_id, period, coins, effective_at, created_at) "
                             + "values ($1, $2, $3, $4, $5)").execute(Tuple.of(viewer.userId(), period, coins, utc(effective), utc(now)))))
                     .flatMap(v -> status(viewer, period));
@@ -92,7 +94,7 @@ public class SpendingLimits {
                 select coins, effective_at, effective_at > $3 as pending from spending_limit
                 where user_id = $1 and period = $2 order by effective_at desc, created_at desc
                 """).execute(Tuple.of(viewer.userId(), period, utc(now)))
-                .flatMap(rows -> spent(viewer.userId(), periods.start(period), periods.day()).map(spent -> {
+                .flatMap(rows -> spent(viewer.userId(), periods.start(period)).map(spent -> {
                     Row inForce = null;
                     Row pending = null;
                     for (Row r : rows) {
@@ -111,9 +113,13 @@ public class SpendingLimits {
                 }));
     }
 
-    private Uni<Long> spent(String userId, java.time.LocalDate from, java.time.LocalDate to) {
-        return pool.preparedQuery("select coalesce(sum(coins), 0) from spend_day where user_id = $1 and day between $2 and $3")
-                .execute(Tuple.of(userId, from, to)).map(rows -> rows.iterator().next().getLong(0));
+    /**
+     * Coins gifted since the period began. Days after today count too: they exist only when the viewer's time zone
+     * moved west since, and a viewer must not escape a cap by changing zones.
+     */
+    private Uni<Long> spent(String userId, java.time.LocalDate from) {
+        return pool.preparedQuery("select coalesce(sum(coins), 0) from spend_day where user_id = $1 and day >= $2")
+                .execute(Tuple.of(userId, from)).map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** The first limit that blocks a gift of {@code coins} now (for the refusal's explanation). */

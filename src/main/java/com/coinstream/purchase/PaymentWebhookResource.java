@@ -86,13 +86,14 @@ public class PaymentWebhookResource {
                         yield reply(422, "amount or currency does not match the purchase");
                     }
                     yield purchases.settleSucceeded(purchaseId, text(data, "paymentRef"), providerEvent)
-                            .flatMap(p -> reply(Response.Status.OK.getStatusCode(), "processed"));
+                            .flatMap(p -> reply(Response.Status.OK.getStatusCode(), Purchase.SUCCEEDED.equals(p.status()) ? "processed"
+                                    : "ignored: the purchase is " + p.status() + "; no coins were credited"));
                 }
                 case "payment.failed" -> purchases.settleFailed(purchaseId, text(data, "reason"), providerEvent)
                         .flatMap(p -> reply(Response.Status.OK.getStatusCode(), "processed"));
                 case "payment.refunded", "payment.disputed" -> purchases.onceForEvent(providerEvent, purchaseId,
-                        reversals.reverse("provider:" + settings.gateway().name(), purchaseId.toString(),
-                                type.equals("payment.refunded") ? "REFUND" : "CHARGEBACK", null))
+                        reversals.reverseForProvider("provider:" + settings.gateway().name(), purchaseId,
+                                type.equals("payment.refunded") ? "REFUND" : "CHARGEBACK"))
                         .flatMap(done -> reply(Response.Status.OK.getStatusCode(), done ? "processed" : "duplicate"))
                         .onFailure(com.coinstream.api.Refusal.class)
                         .recoverWithUni(e -> reply(Response.Status.OK.getStatusCode(), "ignored: " + e.getMessage()));

@@ -17,7 +17,7 @@ public record Purchase(
         @Id @NonNull UUID id,
         @Ignore String userId,
         @Ignore UUID packageId,
-        @NonNull @Description("PENDING, SUCCEEDED or FAILED.") String status,
+        @NonNull @Description("PENDING, SUCCEEDED, FAILED, REFUNDED or CHARGED_BACK. A refund reported before the payment succeeded leaves the purchase REFUNDED without coins ever being credited.") String status,
         long coins,
         @NonNull Money price,
         @Description("Why the payment failed, when it did.") String failureReason,

@@ -1,20 +1,23 @@
 package com.coinstream.purchase;
 
-import static com.coinstream.api.Times.utc;
-
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.coinstream.api.ErrorCode;
 import com.coinstream.api.Refusal;
+import com.coinstream.db.AdvisoryLocks;
+import com.coinstream.db.Transactions;
+import com.coinstream.earnings.DiamondMaturity;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Asset;
@@ -25,49 +28,75 @@ import com.coinstream.wallet.WalletFeed;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Refunds and chargebacks. Coins are attributed to purchases FIFO: the wallet's credits, in order, are
- * lots, and its gift debits consume them oldest first. Reversing purchase P, in one entry:
+ * Refunds and chargebacks, in one REVERSAL entry, under the buyer's owner lock (so no gift, purchase or
+ * grant of theirs commits meanwhile, on any instance):
  * <ol>
  * <li>the cash goes back (FUNDING to PAYMENT_CLEARING);</li>
- * <li>gifts funded by P whose creator diamonds are still pending are reversed (coins back to the wallet,
- * diamonds and commission back to issuance, from the exact slot rows they credited);</li>
- * <li>P's coins are clawed back from the wallet, as far as the wallet goes;</li>
+ * <li>gifts funded by the purchase (see {@link FundingLots} for the attribution rule) that are still
+ * reversible are reversed: coins back to the wallet, diamonds and commission back to issuance, from the
+ * exact slot rows they credited. A gift is reversible until its diamonds mature (a gift that credited no
+ * diamonds: until its hold period ends);</li>
+ * <li>the purchase's coins are clawed back from the wallet, as far as it goes;</li>
  * <li>the shortfall becomes COIN_DEBT, which blocks gifting and payouts until a later purchase settles it.</li>
  * </ol>
- * Gifts whose diamonds already matured are not reversed: the platform absorbs them.
+ * A refund the provider reports before the payment succeeded closes the purchase uncredited: no coins
+ * are ever credited for it, and no entry is written.
  */
 @ApplicationScoped
 public class PurchaseReversals {
+    private static final Logger LOG = Logger.getLogger(PurchaseReversals.class);
     public static final String KIND = "REVERSAL";
     private final Pool pool;
     private final Ledger ledger;
     private final Idempotency idempotency;
+    private final ReversalStore store;
     private final Clock clock;
+    private final Duration hold;
     private final WalletFeed walletFeed;
 
-    public PurchaseReversals(Pool pool, Ledger ledger, Idempotency idempotency, Clock clock, WalletFeed walletFeed) {
-        this.walletFeed = walletFeed;
+    public PurchaseReversals(Pool pool, Ledger ledger, Idempotency idempotency, ReversalStore store, Clock clock,
+            DiamondMaturity maturity, WalletFeed walletFeed) {
         this.pool = pool;
         this.ledger = ledger;
         this.idempotency = idempotency;
+        this.store = store;
         this.clock = clock;
+        this.hold = maturity.hold();
+        this.walletFeed = walletFeed;
+    }
+
+    /** What a reversal is about: the purchase, its buyer and the accounts its entry touches. */
+    private record Subject(UUID purchaseId, String kind, String userId, String currency, Map<AccountKey, Long> ids, UUID reversalId,
+            Instant at) {
+        AccountKey wallet() {
+            return AccountKey.wallet(userId);
+        }
     }
 
     /** The reversal, and whether this call applied it (false for a replay). */
     private record Applied(Reversal reversal, boolean now) {
     }
 
-    /** Reverse a purchase. {@code idempotencyKey} may be null when the provider's event id already deduplicates. */
+    /** An admin's refund or chargeback of a completed purchase. */
     public Uni<Reversal> reverse(String actor, String purchaseIdText, String kind, String idempotencyKey) {
+        return reverse(actor, purchaseIdText, kind, Idempotency.validKey(idempotencyKey), false);
+    }
+
+    /**
+     * The provider's refund or dispute (its event id deduplicates, so no key). A purchase still PENDING is
+     * closed uncredited: providers may report the refund before the success.
+     */
+    public Uni<Reversal> reverseForProvider(String actor, UUID purchaseId, String kind) {
+        return reverse(actor, purchaseId.toString(), kind, null, true);
+    }
+
+    private Uni<Reversal> reverse(String actor, String purchaseIdText, String kind, String key, boolean fromProvider) {
         if (!"REFUND".equals(kind) && !"CHARGEBACK".equals(kind)) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "kind must be REFUND or CHARGEBACK", "input", "kind");
         }
-        String key = idempotencyKey == null ? null : Idempotency.validKey(idempotencyKey);
         UUID purchaseId;
         try {
             purchaseId = UUID.fromString(purchaseIdText);
@@ -75,26 +104,24 @@ public class PurchaseReversals {
             throw new Refusal(ErrorCode.NOT_FOUND, "No such purchase", "input", "purchaseId");
         }
         String hash = Idempotency.fingerprint("reversePurchase", purchaseId, kind);
-        UUID reversalId = UUID.randomUUID();
-        Instant now = clock.instant();
-        return pool.preparedQuery("select user_id, currency from purchase where id = $1").execute(Tuple.of(purchaseId)).flatMap(rows -> {
-            if (!rows.iterator().hasNext()) {
-                throw new Refusal(ErrorCode.NOT_FOUND, "No such purchase", "input", "purchaseId");
-            }
-            Row r = rows.iterator().next();
-            String userId = r.getString("user_id");
-            String currency = r.getString("currency");
+        return store.buyer(pool, purchaseId).flatMap(buyer -> {
+            String[] b = buyer.orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such purchase", "input", "purchaseId"));
+            String userId = b[0];
+            String currency = b[1];
             List<AccountKey> keys = List.of(AccountKey.wallet(userId), AccountKey.user(userId, AccountPurpose.COIN_DEBT, Asset.COIN),
                     AccountKey.user(userId, AccountPurpose.FUNDING, Asset.cash(currency)),
                     AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(currency)),
                     AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN),
                     AccountKey.platform(AccountPurpose.DIAMOND_ISSUANCE, Asset.DIAMOND),
                     AccountKey.platform(AccountPurpose.COMMISSION, Asset.DIAMOND));
-            return ledger.accounts().ids(keys).flatMap(ids -> pool.withTransaction(tx -> {
-                Uni<Idempotency.Claim> claim = key == null ? Uni.createFrom().item(new Idempotency.Claim(Idempotency.Outcome.NEW, reversalId))
-                        : idempotency.claim(tx, actor, key, "reversePurchase", hash, reversalId, now);
-                return claim.flatMap(c -> c.outcome() == Idempotency.Outcome.REPLAY ? find(tx, c.resultId()).map(found -> new Applied(found, false))
-                        : apply(tx, actor, purchaseId, kind, reversalId, userId, currency, ids, now).map(done -> new Applied(done, true)));
+            return ledger.accounts().ids(keys).flatMap(ids -> Transactions.retrying(pool, tx -> {
+                Subject s = new Subject(purchaseId, kind, userId, currency, ids, UUID.randomUUID(), clock.instant());
+                return AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                        .flatMap(v -> key == null ? Uni.createFrom().item(new Idempotency.Claim(Idempotency.Outcome.NEW, s.reversalId()))
+                                : idempotency.claim(tx, actor, key, "reversePurchase", hash, s.reversalId(), s.at()))
+                        .flatMap(c -> c.outcome() == Idempotency.Outcome.REPLAY
+                                ? store.find(tx, c.resultId()).map(found -> new Applied(found, false))
+                                : apply(tx, actor, s, fromProvider).map(done -> new Applied(done, true)));
             })).invoke(applied -> {
                 if (applied.now()) {
                     walletFeed.changed(userId);
@@ -103,130 +130,84 @@ public class PurchaseReversals {
         });
     }
 
-    private Uni<Reversal> apply(SqlConnection tx, String actor, UUID purchaseId, String kind, UUID reversalId, String userId,
-            String currency, Map<AccountKey, Long> ids, Instant now) {
-        long walletId = ids.get(AccountKey.wallet(userId));
-        return tx.preparedQuery("select status, coins, price_minor, entry_id from purchase where id = $1 for update")
-                .execute(Tuple.of(purchaseId)).flatMap(rows -> {
-                    Row p = rows.iterator().next();
-                    String status = p.getString("status");
-                    if (!Purchase.SUCCEEDED.equals(status)) {
-                        throw new Refusal(ErrorCode.INVALID_STATE, "REFUNDED".equals(status) || "CHARGED_BACK".equals(status)
-                                ? "This purchase was already reversed" : "Only a completed purchase can be reversed", "input", "purchaseId");
-                    }
-                    long coins = p.getLong("coins");
-                    long price = p.getLong("price_minor");
-                    long purchaseEntry = p.getLong("entry_id");
-                    // Lock the wallet first: the user's own gifts wait until the reversal is done.
-                    return tx.preparedQuery("select balance from account_balance where account_id = $1 and slot = 0 for update")
-                            .execute(Tuple.of(walletId))
-                            .map(b -> b.iterator().hasNext() ? b.iterator().next().getLong(0) : 0L)
-                            .flatMap(balance -> fundedGifts(tx, walletId, purchaseEntry).flatMap(gifts -> {
-                                EntryDraft draft = EntryDraft.of(KIND, reversalId, now)
-                                        .memo(kind.equals("REFUND") ? "Refund of purchase " + purchaseId : "Chargeback of purchase " + purchaseId)
-                                        .move(AccountKey.user(userId, AccountPurpose.FUNDING, Asset.cash(currency)),
-                                                AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(currency)), price);
-                                long returned = 0;
-                                long diamonds = 0;
-                                List<UUID> reversed = new ArrayList<>();
-                                for (FundedGift g : gifts) {
-                                    if (!g.reversible()) {
-                                        continue;
-                                    }
-                                    reversed.add(g.id());
-                                    returned += g.coins();
-                                    diamonds += g.diamonds();
-                                    AccountKey pending = AccountKey.user(g.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND);
-                                    draft.move(AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN), AccountKey.wallet(userId), g.coins());
-                                    if (g.diamonds() > 0) {
-                                        draft.moveFromSlot(pending, g.slot(), AccountKey.platform(AccountPurpose.DIAMOND_ISSUANCE, Asset.DIAMOND),
-                                                g.diamonds());
-                                    }
-                                    if (g.commission() > 0) {
-                                        draft.moveFromSlot(AccountKey.platform(AccountPurpose.COMMISSION, Asset.DIAMOND), g.slot(),
-                                                AccountKey.platform(AccountPurpose.DIAMOND_ISSUANCE, Asset.DIAMOND), g.commission());
-                                    }
-                                }
-                                long clawed = Math.min(coins, balance + returned);
-                                long debt = coins - clawed;
-                                if (clawed > 0) {
-                                    draft.move(AccountKey.wallet(userId), AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN), clawed);
-                                }
-                                if (debt > 0) {
-                                    draft.move(AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN),
-                                            AccountKey.user(userId, AccountPurpose.COIN_DEBT, Asset.COIN), debt);
-                                }
-                                long totalDiamonds = diamonds;
-                                Reversal reversal = new Reversal(reversalId.toString(), purchaseId.toString(), kind, clawed, debt,
-                                        reversed.size(), totalDiamonds, now);
-                                // Creators' pending accounts exist (their gifts credited them), so resolving them creates nothing.
-                                return ledger.prepare(draft).flatMap(ready -> ledger.post(tx, ready))
-                                        .call(entryId -> reversed.isEmpty() ? Uni.createFrom().voidItem()
-                                                : tx.preparedQuery("update gift_event set reversed_entry_id = $1 where id = any($2)")
-                                                        .execute(Tuple.of(entryId, reversed.toArray(UUID[]::new))).replaceWithVoid())
-                                        .call(entryId -> tx.preparedQuery("update purchase set status = $2, updated_at = $3 where id = $1")
-                                                .execute(Tuple.of(purchaseId, kind.equals("REFUND") ? "REFUNDED" : "CHARGED_BACK", utc(now))))
-                                        .call(entryId -> tx.preparedQuery("update purchase_stats set coins_bought = greatest(0, coins_bought - $3), "
-                                                + "money_paid_minor = greatest(0, money_paid_minor - $4) where user_id = $1 and currency = $2")
-                                                .execute(Tuple.of(userId, currency, coins, price)))
-                                        .call(entryId -> tx.preparedQuery("insert into purchase_reversal (id, purchase_id, kind, coins_clawed_back, "
-                                                + "coin_debt, gifts_reversed, diamonds_reversed, actor, entry_id, created_at) "
-                                                + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-                                                .execute(Tuple.tuple().addUUID(reversalId).addUUID(purchaseId).addString(kind).addLong(clawed)
-                                                        .addLong(debt).addInteger(reversed.size()).addLong(totalDiamonds).addString(actor)
-                                                        .addLong(entryId).addOffsetDateTime(utc(now))))
-                                        .replaceWith(reversal);
-                            }));
-                });
-    }
-
-    private record FundedGift(UUID id, String creatorId, int slot, long coins, long diamonds, long commission, boolean reversible) {
-    }
-
-    /** Gifts whose coins came (at least partly) from the purchase, FIFO, locked against maturing meanwhile. */
-    private Uni<List<FundedGift>> fundedGifts(SqlConnection tx, long walletId, long purchaseEntry) {
-        return tx.preparedQuery("""
-                with credits as (
-                    select entry_id, amount, sum(amount) over (order by id) - amount as start
-                    from posting where account_id = $1 and amount > 0),
-                lot as (select start as p0, start + amount as p1 from credits where entry_id = $2),
-                spends as (
-                    select p.entry_id, -p.amount as coins, sum(-p.amount) over (order by p.id) + p.amount as start
-                    from posting p join journal_entry e on e.id = p.entry_id
-                    where p.account_id = $1 and p.amount < 0 and e.kind = 'GIFT')
-                select s.entry_id from spends s, lot
-                where least(s.start + s.coins, lot.p1) > greatest(s.start, lot.p0)
-                """).execute(Tuple.of(walletId, purchaseEntry)).flatMap(rows -> {
-            List<Long> entries = new ArrayList<>();
-            for (Row r : rows) {
-                entries.add(r.getLong(0));
+    private Uni<Reversal> apply(SqlConnection tx, String actor, Subject s, boolean fromProvider) {
+        return store.lockPurchase(tx, s.purchaseId()).flatMap(p -> {
+            if (Purchase.SUCCEEDED.equals(p.status())) {
+                return reverseCredited(tx, actor, s, p);
             }
-            if (entries.isEmpty()) {
-                return Uni.createFrom().item(List.<FundedGift>of());
+            if (Purchase.PENDING.equals(p.status()) && fromProvider) {
+                Reversal closed = new Reversal(s.reversalId().toString(), s.purchaseId().toString(), s.kind(), 0, 0, 0, 0, s.at());
+                return store.close(tx, s.purchaseId(), closedStatus(s.kind()), s.userId(), s.currency(), false, 0, 0, s.at())
+                        .call(() -> store.insert(tx, closed, actor, null)).replaceWith(closed);
             }
-            return tx.preparedQuery("select id, creator_id, slot, coins, diamonds, commission, matured_entry_id, reversed_entry_id "
-                    + "from gift_event where entry_id = any($1) order by seq for update")
-                    .execute(Tuple.of(entries.toArray(Long[]::new))).map(gifts -> {
-                        List<FundedGift> list = new ArrayList<>();
-                        for (Row g : gifts) {
-                            list.add(new FundedGift(g.getUUID("id"), g.getString("creator_id"), g.getShort("slot"), g.getLong("coins"),
-                                    g.getLong("diamonds"), g.getLong("commission"),
-                                    g.getLong("matured_entry_id") == null && g.getLong("reversed_entry_id") == null));
-                        }
-                        return list;
-                    });
+            throw new Refusal(ErrorCode.INVALID_STATE, "REFUNDED".equals(p.status()) || "CHARGED_BACK".equals(p.status())
+                    ? "This purchase was already reversed" : "Only a completed purchase can be reversed", "input", "purchaseId");
         });
     }
 
-    private Uni<Reversal> find(SqlConnection tx, UUID id) {
-        return tx.preparedQuery("select id, purchase_id, kind, coins_clawed_back, coin_debt, gifts_reversed, diamonds_reversed, created_at "
-                + "from purchase_reversal where id = $1").execute(Tuple.of(id)).map(rows -> {
-                    Row r = rows.iterator().next();
-                    return new Reversal(r.getUUID("id").toString(), r.getUUID("purchase_id").toString(), r.getString("kind"),
-                            r.getLong("coins_clawed_back"), r.getLong("coin_debt"), r.getInteger("gifts_reversed"),
-                            r.getLong("diamonds_reversed"), r.getOffsetDateTime("created_at").toInstant());
-                });
+    private Uni<Reversal> reverseCredited(SqlConnection tx, String actor, Subject s, ReversalStore.LockedPurchase p) {
+        long walletId = s.ids().get(s.wallet());
+        return store.lots(tx, walletId, s.userId()).flatMap(lots -> store.lockGifts(tx, lots.giftsFundedBy(s.purchaseId()))
+                .flatMap(funded -> ledger.balance(tx, s.wallet()).flatMap(balance -> {
+                    if (lots.balance() != balance || lots.unfunded() != 0) {
+                        LOG.warnf("wallet history of purchase %s does not replay to its balance (%d by lots, %d stored, %d unfunded)",
+                                s.purchaseId(), lots.balance(), balance, lots.unfunded());
+                    }
+                    List<ReversalStore.FundedGift> reversed = funded.stream().filter(g -> reversible(g, s.at())).toList();
+                    List<String> creators = reversed.stream().map(ReversalStore.FundedGift::creatorId).distinct().toList();
+                    return store.pendingAccounts(tx, creators).flatMap(pending -> post(tx, actor, s, p, balance, reversed, pending));
+                })));
     }
 
+    private Uni<Reversal> post(SqlConnection tx, String actor, Subject s, ReversalStore.LockedPurchase p, long balance,
+            List<ReversalStore.FundedGift> reversed, Map<String, Long> pendingIds) {
+        Map<AccountKey, Long> ids = new HashMap<>(s.ids());
+        EntryDraft draft = EntryDraft.of(KIND, s.reversalId(), s.at())
+                .memo(s.kind().equals("REFUND") ? "Refund of purchase " + s.purchaseId() : "Chargeback of purchase " + s.purchaseId())
+                .move(AccountKey.user(s.userId(), AccountPurpose.FUNDING, Asset.cash(s.currency())),
+                        AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(s.currency())), p.priceMinor());
+        AccountKey issuance = AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN);
+        AccountKey diamondIssuance = AccountKey.platform(AccountPurpose.DIAMOND_ISSUANCE, Asset.DIAMOND);
+        long returned = 0;
+        long diamonds = 0;
+        for (ReversalStore.FundedGift g : reversed) {
+            returned += g.coins();
+            diamonds += g.diamonds();
+            draft.move(issuance, s.wallet(), g.coins());
+            if (g.diamonds() > 0) {
+                AccountKey creatorPending = AccountKey.user(g.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND);
+                ids.put(creatorPending, pendingIds.get(g.creatorId()));
+                draft.moveFromSlot(creatorPending, g.slot(), diamondIssuance, g.diamonds());
+            }
+            if (g.commission() > 0) {
+                draft.moveFromSlot(AccountKey.platform(AccountPurpose.COMMISSION, Asset.DIAMOND), g.slot(), diamondIssuance, g.commission());
+            }
+        }
+        long clawed = Math.min(p.coins(), balance + returned);
+        long debt = p.coins() - clawed;
+        if (clawed > 0) {
+            draft.move(s.wallet(), issuance, clawed);
+        }
+        if (debt > 0) {
+            draft.move(issuance, AccountKey.user(s.userId(), AccountPurpose.COIN_DEBT, Asset.COIN), debt);
+        }
+        Reversal reversal = new Reversal(s.reversalId().toString(), s.purchaseId().toString(), s.kind(), clawed, debt, reversed.size(),
+                diamonds, s.at());
+        List<UUID> giftIds = reversed.stream().map(ReversalStore.FundedGift::id).toList();
+        return ledger.post(tx, ledger.prepared(draft, ids))
+                .call(entryId -> store.markGiftsReversed(tx, entryId, giftIds))
+                .call(entryId -> store.close(tx, s.purchaseId(), closedStatus(s.kind()), s.userId(), s.currency(), true, p.coins(),
+                        p.priceMinor(), s.at()))
+                .call(entryId -> store.insert(tx, reversal, actor, entryId))
+                .replaceWith(reversal);
+    }
 
+    /** Until its diamonds mature; a gift that credited none is final once its hold period is over. */
+    private boolean reversible(ReversalStore.FundedGift g, Instant now) {
+        return !g.matured() && !g.reversed() && (g.diamonds() > 0 || g.createdAt().isAfter(now.minus(hold)));
+    }
+
+    private static String closedStatus(String kind) {
+        return kind.equals("REFUND") ? "REFUNDED" : "CHARGED_BACK";
+    }
 }

@@ -2,6 +2,7 @@ package com.coinstream.purchase;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,6 +15,8 @@ import com.coinstream.api.Amounts;
 import com.coinstream.api.ErrorCode;
 import com.coinstream.api.Money;
 import com.coinstream.api.Refusal;
+import com.coinstream.db.AdvisoryLocks;
+import com.coinstream.db.Transactions;
 import com.coinstream.identity.Caller;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
@@ -26,6 +29,7 @@ import com.coinstream.wallet.WalletFeed;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Buying coins. A purchase is recorded PENDING first (with its idempotency key), then charged, then
@@ -81,9 +85,6 @@ public class PurchaseService {
 
     public Uni<Purchase> purchase(Caller caller, PurchaseRequest request) {
         String key = Idempotency.validKey(request.idempotencyKey());
-        if (!caller.isAdult(clock, adultAge)) {
-            throw new Refusal(ErrorCode.AGE_RESTRICTED, "Buying coins requires a verified age of " + adultAge + " or over");
-        }
         if ((request.packageId() == null) == (request.coins() == null)) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "Give exactly one of packageId or coins", "input", "packageId");
         }
@@ -96,14 +97,27 @@ public class PurchaseService {
                     "input", "paymentMethodToken");
         }
         String hash = Idempotency.fingerprint("purchaseCoins", request.packageId(), customCoins, token);
-        return quote(caller.region(), request.packageId(), customCoins).flatMap(quote -> {
+        // A replay answers with the original purchase whatever has changed since (a hold, the package retired):
+        // the client was charged, and must not be told otherwise.
+        return idempotency.previous(pool, caller.userId(), key, "purchaseCoins", hash).flatMap(previous -> previous.isPresent()
+                ? find(previous.get().resultId())
+                : newPurchase(caller, request.packageId(), customCoins, token, key, hash));
+    }
+
+    private Uni<Purchase> newPurchase(Caller caller, UUID packageId, Long customCoins, String token, String key, String hash) {
+        if (!caller.isAdult(clock, adultAge)) {
+            throw new Refusal(ErrorCode.AGE_RESTRICTED, "Buying coins requires a verified age of " + adultAge + " or over");
+        }
+        return quote(caller.region(), packageId, customCoins).flatMap(quote -> {
             Instant now = clock.instant();
             Purchase pending = new Purchase(UUID.randomUUID(), caller.userId(), quote.packageId(), Purchase.PENDING,
                     quote.coins(), quote.price(), null, now);
-            return pool.withTransaction(tx -> holds.requireNotOnHold(tx, caller.userId())
-                    .flatMap(v -> idempotency.claim(tx, caller.userId(), key, "purchaseCoins", hash, pending.id(), now))
+            // The key is claimed first: a twin that raced us past the lookup above replays instead of being refused.
+            return pool.withTransaction(tx -> idempotency.claim(tx, caller.userId(), key, "purchaseCoins", hash, pending.id(), now)
                     .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
-                            ? store.insertPending(tx, pending, payments.gateway().name()).replaceWith(Optional.<Purchase>empty())
+                            ? holds.requireNotOnHold(tx, caller.userId())
+                                    .flatMap(v -> store.insertPending(tx, pending, payments.gateway().name()))
+                                    .replaceWith(Optional.<Purchase>empty())
                             : store.find(tx, claim.resultId())))
                     .flatMap(replayed -> replayed.isPresent()
                             ? Uni.createFrom().item(replayed.get())
@@ -155,7 +169,9 @@ public class PurchaseService {
                     .move(AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(currency)),
                             AccountKey.user(purchase.userId(), AccountPurpose.FUNDING, Asset.cash(currency)),
                             purchase.price().minorUnits());
-            return ledger.prepare(draft).flatMap(ready -> pool.withTransaction(tx -> firstTime(tx, event, purchaseId, now)
+            return ledger.prepare(draft).flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks
+                    .exclusive(tx, AdvisoryLocks.Namespace.OWNER, purchase.userId())
+                    .flatMap(locked -> firstTime(tx, event, purchaseId, now))
                     .flatMap(first -> !first ? Uni.createFrom().item(false)
                             : store.markSucceeded(tx, purchaseId, providerRef, now).flatMap(settled -> settled.isEmpty()
                                     ? Uni.createFrom().item(false)
@@ -176,15 +192,18 @@ public class PurchaseService {
      * Coins owed after a refund are repaid when the next purchase completes, from the wallet (as far as it
      * goes): the coins leave the wallet and the debt shrinks by as much, in a DEBT_SETTLEMENT entry.
      */
-    private Uni<Void> settleDebt(io.vertx.mutiny.sqlclient.SqlClient tx, String userId, UUID purchaseId, Instant now) {
+    private Uni<Void> settleDebt(SqlClient tx, String userId, UUID purchaseId, Instant now) {
         AccountKey debt = AccountKey.user(userId, AccountPurpose.COIN_DEBT, Asset.COIN);
+        AccountKey wallet = AccountKey.wallet(userId);
+        AccountKey issuance = AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN);
         return ledger.balance(tx, debt).flatMap(owed -> owed <= 0 ? Uni.createFrom().voidItem()
-                : ledger.balance(tx, AccountKey.wallet(userId)).flatMap(wallet -> {
-            long settled = Math.min(owed, wallet);
-            AccountKey issuance = AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN);
+                : ledger.balance(tx, wallet).flatMap(coins -> {
+            long settled = Math.min(owed, coins);
             EntryDraft draft = EntryDraft.of("DEBT_SETTLEMENT", purchaseId, now).memo("Coins owed from a refunded purchase, repaid")
-                    .move(AccountKey.wallet(userId), issuance, settled).move(debt, issuance, settled);
-            return ledger.prepare(draft).flatMap(ready -> ledger.post(tx, ready)).replaceWithVoid();
+                    .move(wallet, issuance, settled).move(debt, issuance, settled);
+            // The accounts exist (the debt was booked): no second connection while this one holds the owner lock.
+            return ledger.accounts().existing(tx, List.of(debt, wallet, issuance))
+                    .flatMap(ids -> ledger.post(tx, ledger.prepared(draft, ids))).replaceWithVoid();
         }));
     }
 
@@ -203,7 +222,7 @@ public class PurchaseService {
                 .flatMap(v -> find(purchaseId));
     }
 
-    private Uni<Boolean> firstTime(io.vertx.mutiny.sqlclient.SqlClient tx, ProviderEvent event, UUID purchaseId, Instant now) {
+    private Uni<Boolean> firstTime(SqlClient tx, ProviderEvent event, UUID purchaseId, Instant now) {
         return event == null ? Uni.createFrom().item(true)
                 : store.recordEvent(tx, payments.gateway().name(), event.eventId(), event.type(), purchaseId, now);
     }

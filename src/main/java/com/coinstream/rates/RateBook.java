@@ -25,12 +25,14 @@ import io.vertx.mutiny.sqlclient.Row;
  */
 @ApplicationScoped
 public class RateBook {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RateBook.class);
     private final Pool pool;
     private volatile List<RateCard> cards = List.of();
 
     public RateBook(Pool pool, ClusterEvents events) {
         this.pool = pool;
-        events.on(ClusterEvents.RATES, payload -> reload().subscribe().with(v -> { }, e -> { }));
+        events.on(ClusterEvents.RATES, payload -> reload().subscribe().with(v -> { },
+                e -> LOG.warnf("Reloading the rates after a change on another instance failed: %s", e.getMessage())));
     }
 
     void load(@Observes StartupEvent ignored) {
@@ -78,15 +80,28 @@ public class RateBook {
                                                 new RateCard.CoinPrice(r.getString("region"), r.getString("currency"),
                                                         r.getLong("unit_coins"), r.getLong("unit_price_minor")));
                                     }
+                                    List<Row> versions = new ArrayList<>();
+                                    cardRows.forEach(versions::add);
+                                    versions.sort(Comparator.comparing((Row r) -> r.getOffsetDateTime("effective_from"))
+                                            .thenComparing(r -> r.getInteger("version")));
+                                    // Each version changes what it names; the rest carries over from the versions
+                                    // before it in effect order.
                                     List<RateCard> loaded = new ArrayList<>();
-                                    for (Row r : cardRows) {
+                                    long shareNum = 0;
+                                    long shareDen = 1;
+                                    Map<String, RateCard.Fraction> valuesSoFar = new HashMap<>();
+                                    Map<String, RateCard.CoinPrice> pricesSoFar = new HashMap<>();
+                                    for (Row r : versions) {
                                         int version = r.getInteger("version");
-                                        loaded.add(new RateCard(version, r.getLong("creator_share_num"),
-                                                r.getLong("creator_share_den"), r.getOffsetDateTime("effective_from").toInstant(),
-                                                Map.copyOf(values.getOrDefault(version, Map.of())),
-                                                Map.copyOf(prices.getOrDefault(version, Map.of()))));
+                                        if (r.getLong("creator_share_num") != null) {
+                                            shareNum = r.getLong("creator_share_num");
+                                            shareDen = r.getLong("creator_share_den");
+                                        }
+                                        valuesSoFar.putAll(values.getOrDefault(version, Map.of()));
+                                        pricesSoFar.putAll(prices.getOrDefault(version, Map.of()));
+                                        loaded.add(new RateCard(version, shareNum, shareDen, r.getOffsetDateTime("effective_from").toInstant(),
+                                                Map.copyOf(valuesSoFar), Map.copyOf(pricesSoFar)));
                                     }
-                                    loaded.sort(Comparator.comparing(RateCard::effectiveFrom).thenComparing(RateCard::version));
                                     cards = List.copyOf(loaded);
                                     return null;
                                 })));

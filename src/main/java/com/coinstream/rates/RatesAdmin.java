@@ -5,7 +5,6 @@ import static com.coinstream.api.Times.utc;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,9 +31,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Publishes a new rate version. What the input leaves out is carried over from the version in force. */
 @ApplicationScoped
 public class RatesAdmin {
-    /** A new version may not take effect in the past: gifts already sent keep the rate they were sent at. */
-    static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
-
     private final Pool pool;
     private final RateBook book;
     private final ClusterEvents cluster;
@@ -57,28 +53,32 @@ public class RatesAdmin {
     public record CoinPriceChange(String region, BigInteger coins, MoneyInput price) {
     }
 
+    /**
+     * A new version records only what the input names; everything else follows the versions before it in effect
+     * order (see {@link RateBook}). So two changes scheduled one after the other both hold, whichever was published first.
+     */
     public Uni<RateCard> publish(Caller admin, NewRates change) {
         Instant now = clock.instant();
         Instant effective = change.effectiveFrom() == null ? now : change.effectiveFrom();
-        if (effective.isBefore(now.minus(PAST_TOLERANCE))) {
-            throw new Refusal(ErrorCode.INVALID_INPUT, "effectiveFrom cannot be in the past", "input", "effectiveFrom");
+        if (effective.isBefore(now)) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "effectiveFrom cannot be in the past (leave it out to take effect now)", "input",
+                    "effectiveFrom");
         }
-        RateCard base = book.current(now);
-        long num = base.creatorShareNum();
-        long den = base.creatorShareDen();
+        Long shareNum = null;
+        Long shareDen = null;
         if (change.shareNumerator() != null || change.shareDenominator() != null) {
-            den = Amounts.within(change.shareDenominator(), 1, 1_000_000, ErrorCode.INVALID_INPUT, "creatorShare.denominator",
+            shareDen = Amounts.within(change.shareDenominator(), 1, 1_000_000, ErrorCode.INVALID_INPUT, "creatorShare.denominator",
                     "input", "creatorShare", "denominator");
-            num = Amounts.within(change.shareNumerator(), 0, den, ErrorCode.INVALID_INPUT, "creatorShare.numerator",
+            shareNum = Amounts.within(change.shareNumerator(), 0, shareDen, ErrorCode.INVALID_INPUT, "creatorShare.numerator",
                     "input", "creatorShare", "numerator");
         }
-        Map<String, RateCard.Fraction> values = new HashMap<>(base.diamondValueMinor());
+        Map<String, RateCard.Fraction> values = new HashMap<>();
         if (change.diamondValues() != null) {
             for (DecimalMoney v : change.diamondValues()) {
                 values.put(currency(v.currency()), fraction(v));
             }
         }
-        Map<String, RateCard.CoinPrice> prices = new HashMap<>(base.coinPrices());
+        Map<String, RateCard.CoinPrice> prices = new HashMap<>();
         if (change.coinBasePrices() != null) {
             for (CoinPriceChange p : change.coinBasePrices()) {
                 if (p.region() == null || !p.region().matches("[A-Z]{2}")) {
@@ -89,14 +89,14 @@ public class RatesAdmin {
                 prices.put(p.region(), new RateCard.CoinPrice(p.region(), price.getCurrency(), coins, price.minorUnits()));
             }
         }
-        long shareNum = num;
-        long shareDen = den;
+        Long num = shareNum;
+        Long den = shareDen;
         return pool.withTransaction(tx -> tx.query("lock table rate_card in share row exclusive mode").execute()
                 .flatMap(l -> tx.query("select coalesce(max(version), 0) + 1 from rate_card").execute())
                 .map(rows -> rows.iterator().next().getInteger(0))
                 .call(version -> tx.preparedQuery("insert into rate_card (version, creator_share_num, creator_share_den, "
                         + "effective_from, created_at, created_by) values ($1, $2, $3, $4, $5, $6)")
-                        .execute(Tuple.of(version, shareNum, shareDen, utc(effective), utc(now), admin.userId())))
+                        .execute(Tuple.of(version, num, den, utc(effective), utc(now), admin.userId())))
                 .call(version -> insertValues(tx, version, values))
                 .call(version -> insertPrices(tx, version, prices)))
                 .call(book::reload)

@@ -11,6 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.coinstream.api.Amounts;
 import com.coinstream.api.ErrorCode;
 import com.coinstream.api.Refusal;
+import com.coinstream.db.AdvisoryLocks;
+import com.coinstream.db.Transactions;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.UserDirectory;
 import com.coinstream.ledger.AccountKey;
@@ -81,8 +83,8 @@ public class GrantService {
                     }
                 })
                 .flatMap(found -> ledger.prepare(draft))
-                .flatMap(ready -> pool.withTransaction(tx -> idempotency
-                        .claim(tx, admin.userId(), key, "grantCoins", hash, grantId, now)
+                .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                        .flatMap(locked -> idempotency.claim(tx, admin.userId(), key, "grantCoins", hash, grantId, now))
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
                                 ? ledger.post(tx, ready).replaceWith(new Posted(new LedgerEntryRef(grantId.toString(), KIND, reason, now), true))
                                 : original(tx, claim.resultId()).map(entry -> new Posted(entry, false)))))

@@ -62,7 +62,9 @@ class GiftBatchPlanTest {
     private List<String> plan(String setup) {
         Pool lane = pools.pool("plan-test", 1, GiftBatchStore.SESSION);
         try {
-            String nulls = String.join(", ", java.util.Collections.nCopies(31, "null"));
+            int parameters = java.util.regex.Pattern.compile("\\$(\\d+)").matcher(GiftBatchStore.SQL).results()
+                    .mapToInt(m -> Integer.parseInt(m.group(1))).max().orElseThrow();
+            String nulls = String.join(", ", java.util.Collections.nCopies(parameters, "null"));
             // EXPLAIN EXECUTE of a named statement shows the plan the lane reuses (the generic one, as forced).
             return lane.withConnection(c -> (setup.isEmpty() ? io.smallrye.mutiny.Uni.createFrom().voidItem()
                     : c.query(setup).execute().replaceWithVoid())

@@ -233,4 +233,31 @@ class PayoutTest {
         assertEquals(0, Flows.coins(viewer));
         assertEquals(0, Gql.ok(viewer, "{ wallet { coinDebt } }").getLong("data.wallet.coinDebt"));
     }
+
+    @Test
+    void anAdminWhoIsAlsoACreatorCannotVerifyTheirOwnPayoutAccount() {
+        String id = Tokens.unique("selfverify");
+        String token = Tokens.token(id, Set.of("admin", "creator", "viewer"), Tokens.ADULT, "US");
+        String account = Gql.ok(token, "mutation { registerPayoutAccount(input: {kind: PAYPAL, externalToken: \"pp_payer_SELF123456\", label: \"Mine\"}) { payoutAccount { id } } }")
+                .getString("data.registerPayoutAccount.payoutAccount.id");
+        var r = Gql.ok(token, "mutation($input: VerifyPayoutAccountInput!) { verifyPayoutAccount(input: $input) { payoutAccount { verified } userErrors { code } } }",
+                Gql.input("payoutAccountId", account, "verified", true));
+        assertEquals("FORBIDDEN", r.getString("data.verifyPayoutAccount.userErrors[0].code"));
+        assertEquals(false, Gql.ok(token, "{ payoutAccounts { verified } }").getBoolean("data.payoutAccounts[0].verified"));
+    }
+
+    @Test
+    void aPayoutReplayedAfterItsAccountLostVerificationReturnsTheOriginalPayout() {
+        String[] creator = creatorWithAvailable("payoutreplay", 1); // 22499 diamonds
+        String account = Payouts.verifiedAccount(creator[1]);
+        String key = Flows.key();
+        var first = Payouts.request(creator[1], 2000, account, key);
+        assertNull(Payouts.code(first));
+        Gql.ok(Tokens.admin(), "mutation($input: VerifyPayoutAccountInput!) { verifyPayoutAccount(input: $input) { payoutAccount { verified } } }",
+                Gql.input("payoutAccountId", account, "verified", false));
+        var replay = Payouts.request(creator[1], 2000, account, key);
+        assertNull(Payouts.code(replay), replay.prettify());
+        assertEquals(first.getString("data.requestPayout.payout.id"), replay.getString("data.requestPayout.payout.id"));
+        assertEquals("PAYOUT_ACCOUNT_UNVERIFIED", Payouts.code(Payouts.request(creator[1], 2000, account, Flows.key())));
+    }
 }

@@ -15,9 +15,9 @@ public final class LedgerChecks {
 
     public static JsonPath audit() {
         return Gql.ok(Tokens.admin(), """
-                { ledgerAudit { balanced entries postings
+                { ledgerAudit { balanced reconciled entries postings
                     assets { asset postingsSum balancesSum }
-                    mismatches { kind accountId entryId asset expected actual } } }
+                    mismatches { kind accountId entryId asset expected actual subject detail } } }
                 """);
     }
 
@@ -26,6 +26,7 @@ public final class LedgerChecks {
         List<Map<String, Object>> mismatches = audit.getList("data.ledgerAudit.mismatches");
         assertTrue(mismatches.isEmpty(), "ledger mismatches: " + mismatches);
         assertTrue(audit.getBoolean("data.ledgerAudit.balanced"), "ledger not balanced");
+        assertTrue(audit.getBoolean("data.ledgerAudit.reconciled"), "records not reconciled with the ledger");
         for (Map<String, Object> asset : audit.<Map<String, Object>> getList("data.ledgerAudit.assets")) {
             assertEquals(0L, ((Number) asset.get("postingsSum")).longValue(), "postings of " + asset.get("asset"));
             assertEquals(0L, ((Number) asset.get("balancesSum")).longValue(), "balances of " + asset.get("asset"));

@@ -39,6 +39,11 @@ public final class Webhooks {
                 .formatted(eventId, purchaseId, purchaseId, amountMinor, currency);
     }
 
+    public static String refunded(String eventId, String purchaseId) {
+        return """
+                {"id":"%s","type":"payment.refunded","data":{"purchaseId":"%s"}}""".formatted(eventId, purchaseId);
+    }
+
     public static String failed(String eventId, String purchaseId) {
         return """
                 {"id":"%s","type":"payment.failed","data":{"purchaseId":"%s","reason":"card_declined"}}"""

@@ -1,0 +1,39 @@
+package com.coinstream.db;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Transaction-scoped PostgreSQL advisory locks, keyed by (namespace, hashtext(id)). They live in memory
+ * (no row is written), so they cost almost nothing, and a hash collision only makes two unrelated
+ * subjects wait for each other. Rule: a transaction takes its advisory locks first, before any row
+ * lock, and a transaction that takes several takes them in (namespace, key) order, so they never deadlock.
+ */
+public final class AdvisoryLocks {
+
+    public enum Namespace {
+        /**
+         * A user's coins. Taken exclusively by every transaction that writes a wallet (gift batches, purchases,
+         * grants, reversals) and by placeHold and setSpendingLimit, so a gift batch's checks (hold, debt,
+         * spending caps) read what the previous holder committed, wherever it ran.
+         */
+        OWNER(1),
+        /** A live stream. Shared by gift batches, exclusive by endLiveStream: no gift commits after an end returns. */
+        STREAM(2);
+
+        public final int id;
+
+        Namespace(int id) {
+            this.id = id;
+        }
+    }
+
+    private AdvisoryLocks() {
+    }
+
+    public static Uni<Void> exclusive(SqlClient tx, Namespace namespace, String subject) {
+        return tx.preparedQuery("select pg_advisory_xact_lock($1, hashtext($2))").execute(Tuple.of(namespace.id, subject))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,222 @@
+-- The business records against the ledger. Each row is one difference:
+-- (kind, subject = the record or user concerned, entry_id, asset, expected = what the record says, actual = what the ledger says, detail).
+-- Run in the same repeatable-read snapshot as the ledger's own checks.
+with eb as (
+    -- every entry's net amount per account, with the account's identity
+    select p.entry_id, a.owner_id, a.purpose, a.asset, sum(p.amount) as amount
+    from posting p join ledger_account a on a.id = p.account_id
+    group by p.entry_id, a.owner_id, a.purpose, a.asset
+),
+balances as (
+    select a.owner_id, a.purpose, a.asset, sum(b.balance) as balance
+    from account_balance b join ledger_account a on a.id = b.account_id
+    where a.owner_id is not null group by a.owner_id, a.purpose, a.asset
+),
+gifts as (
+    select g.id, g.entry_id, g.sender_id, g.creator_id, g.coins, g.diamonds, g.commission, g.rate_version,
+           e.kind, e.cause_id, e.rate_version as entry_rate_version,
+           coalesce(w.amount, 0) as wallet, coalesce(d.amount, 0) as pending, coalesce(c.amount, 0) as commission_posted,
+           k.result_id as key_result
+    from gift_event g
+    left join journal_entry e on e.id = g.entry_id
+    left join eb w on w.entry_id = g.entry_id and w.owner_id = g.sender_id and w.purpose = 'WALLET'
+    left join eb d on d.entry_id = g.entry_id and d.owner_id = g.creator_id and d.purpose = 'DIAMONDS_PENDING'
+    left join eb c on c.entry_id = g.entry_id and c.owner_id is null and c.purpose = 'COMMISSION'
+    left join idempotency_key k on k.owner_id = g.sender_id and k.result_id = g.id and k.operation = 'sendGift'
+),
+reversed_gifts as (
+    select reversed_entry_id as entry_id, count(*) as gifts, sum(coins) as coins, sum(diamonds) as diamonds,
+           sum(commission) as commission
+    from gift_event where reversed_entry_id is not null group by reversed_entry_id
+),
+reversals as (
+    select r.id, r.entry_id, r.purchase_id, r.coins_clawed_back, r.coin_debt, r.gifts_reversed, r.diamonds_reversed,
+           pu.price_minor, pu.user_id, pu.currency, pu.entry_id as purchase_entry, e.kind, e.cause_id,
+           coalesce(rg.gifts, 0) as rg_gifts, coalesce(rg.coins, 0) as rg_coins, coalesce(rg.diamonds, 0) as rg_diamonds,
+           coalesce(rg.commission, 0) as rg_commission,
+           coalesce(w.amount, 0) as wallet, coalesce(db.amount, 0) as debt, coalesce(f.amount, 0) as funding,
+           coalesce((select sum(x.amount) from eb x where x.entry_id = r.entry_id and x.purpose = 'DIAMONDS_PENDING'), 0) as pending,
+           coalesce(c.amount, 0) as commission
+    from purchase_reversal r
+    join purchase pu on pu.id = r.purchase_id
+    left join journal_entry e on e.id = r.entry_id
+    left join reversed_gifts rg on rg.entry_id = r.entry_id
+    left join eb w on w.entry_id = r.entry_id and w.owner_id = pu.user_id and w.purpose = 'WALLET'
+    left join eb db on db.entry_id = r.entry_id and db.owner_id = pu.user_id and db.purpose = 'COIN_DEBT'
+    left join eb f on f.entry_id = r.entry_id and f.owner_id = pu.user_id and f.purpose = 'FUNDING' and f.asset = pu.currency
+    left join eb c on c.entry_id = r.entry_id and c.owner_id is null and c.purpose = 'COMMISSION'
+),
+purchases as (
+    select pu.id, pu.user_id, pu.status, pu.coins, pu.price_minor, pu.currency, pu.entry_id, e.kind, e.cause_id,
+           coalesce(w.amount, 0) as wallet, coalesce(f.amount, 0) as funding, r.id as reversal_id, r.entry_id as reversal_entry
+    from purchase pu
+    left join journal_entry e on e.id = pu.entry_id
+    left join eb w on w.entry_id = pu.entry_id and w.owner_id = pu.user_id and w.purpose = 'WALLET'
+    left join eb f on f.entry_id = pu.entry_id and f.owner_id = pu.user_id and f.purpose = 'FUNDING' and f.asset = pu.currency
+    left join purchase_reversal r on r.purchase_id = pu.id
+),
+payouts as (
+    select po.id, po.status, po.creator_id, po.diamonds, po.amount_minor, po.currency, po.entry_id, po.closing_entry_id,
+           e1.kind as kind1, e1.cause_id as cause1, e2.kind as kind2, e2.cause_id as cause2,
+           coalesce(a1.amount, 0) as available1, coalesce(i1.amount, 0) as in_payout1,
+           coalesce(a2.amount, 0) as available2, coalesce(i2.amount, 0) as in_payout2, coalesce(c2.amount, 0) as cashed2
+    from payout po
+    left join journal_entry e1 on e1.id = po.entry_id
+    left join journal_entry e2 on e2.id = po.closing_entry_id
+    left join eb a1 on a1.entry_id = po.entry_id and a1.owner_id = po.creator_id and a1.purpose = 'DIAMONDS_AVAILABLE'
+    left join eb i1 on i1.entry_id = po.entry_id and i1.owner_id = po.creator_id and i1.purpose = 'DIAMONDS_IN_PAYOUT'
+    left join eb a2 on a2.entry_id = po.closing_entry_id and a2.owner_id = po.creator_id and a2.purpose = 'DIAMONDS_AVAILABLE'
+    left join eb i2 on i2.entry_id = po.closing_entry_id and i2.owner_id = po.creator_id and i2.purpose = 'DIAMONDS_IN_PAYOUT'
+    left join eb c2 on c2.entry_id = po.closing_entry_id and c2.owner_id = po.creator_id and c2.purpose = 'CASHED_OUT'
+        and c2.asset = po.currency
+),
+maturities as (
+    select g.matured_entry_id as entry_id, g.creator_id, sum(g.diamonds) as diamonds
+    from gift_event g where g.matured_entry_id is not null group by g.matured_entry_id, g.creator_id
+),
+creators as (
+    -- per creator: diamonds the gifts say are pending / matured, and what payouts took
+    select creator_id as owner_id,
+           sum(diamonds) filter (where matured_entry_id is null and reversed_entry_id is null) as pending,
+           sum(diamonds) filter (where matured_entry_id is not null) as matured
+    from gift_event group by creator_id
+),
+payout_totals as (
+    select creator_id as owner_id,
+           sum(diamonds) filter (where status in ('REQUESTED', 'APPROVED')) as in_payout,
+           sum(diamonds) filter (where status in ('REQUESTED', 'APPROVED', 'PAID')) as taken
+    from payout group by creator_id
+),
+wallet_moves as (
+    -- per user, what the records say moved their coins (grants and debt settlements exist only in the ledger)
+    select owner_id, sum(coins) as coins from (
+        select user_id as owner_id, coins from purchase where entry_id is not null
+        union all select sender_id, -coins from gift_event
+        union all select sender_id, coins from gift_event where reversed_entry_id is not null
+        union all select pu.user_id, -r.coins_clawed_back from purchase_reversal r join purchase pu on pu.id = r.purchase_id
+        union all select eb.owner_id, eb.amount from eb join journal_entry e on e.id = eb.entry_id
+            where eb.purpose = 'WALLET' and e.kind in ('GRANT', 'DEBT_SETTLEMENT')
+    ) m group by owner_id
+),
+debts as (
+    select owner_id, sum(coins) as coins from (
+        select pu.user_id as owner_id, r.coin_debt as coins from purchase_reversal r join purchase pu on pu.id = r.purchase_id
+        union all select eb.owner_id, eb.amount from eb join journal_entry e on e.id = eb.entry_id
+            where eb.purpose = 'COIN_DEBT' and e.kind = 'DEBT_SETTLEMENT'
+    ) d group by owner_id
+),
+legacy_spenders as (select distinct sender_id from gift_event where local_day is null),
+spent as (
+    select sender_id as user_id, local_day as day, sum(coins) as coins from gift_event
+    where sender_id not in (select sender_id from legacy_spenders) group by sender_id, local_day
+)
+-- gifts and their entries
+select 'GIFT_ENTRY' as kind, id::text as subject, entry_id, '-' as asset, 0::bigint as expected, 0::bigint as actual,
+       'the entry is not this gift''s GIFT entry' as detail
+from gifts where kind is distinct from 'GIFT' or cause_id is distinct from id or entry_rate_version is distinct from rate_version
+union all select 'GIFT_ENTRY', id::text, entry_id, 'COIN', -coins, wallet, 'sender''s wallet debit' from gifts where wallet <> -coins
+union all select 'GIFT_ENTRY', id::text, entry_id, 'DIAMOND', diamonds, pending, 'creator''s pending diamonds'
+    from gifts where pending <> diamonds
+union all select 'GIFT_ENTRY', id::text, entry_id, 'DIAMOND', commission, commission_posted, 'platform commission'
+    from gifts where commission_posted <> commission
+union all select 'GIFT_WITHOUT_KEY', id::text, entry_id, '-', 0, 0, 'no idempotency key leads to this gift'
+    from gifts where key_result is null
+union all select 'GIFT_STATE', id::text, matured_entry_id, '-', 0, 0, 'both matured and reversed'
+    from gift_event where matured_entry_id is not null and reversed_entry_id is not null
+-- maturity entries and the gifts they matured
+union all select 'MATURITY_ENTRY', m.creator_id, m.entry_id, 'DIAMOND', m.diamonds, coalesce(a.amount, 0), 'diamonds made available'
+    from maturities m left join eb a on a.entry_id = m.entry_id and a.owner_id = m.creator_id and a.purpose = 'DIAMONDS_AVAILABLE'
+    where coalesce(a.amount, 0) <> m.diamonds
+-- reversals and their entries
+union all select 'REVERSAL_ENTRY', id::text, entry_id, '-', 0, 0, 'the entry is not this reversal''s REVERSAL entry'
+    from reversals where entry_id is not null and (kind is distinct from 'REVERSAL' or cause_id is distinct from id)
+union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', rg_coins - coins_clawed_back, wallet, 'gifts returned minus coins clawed back'
+    from reversals where entry_id is not null and wallet <> rg_coins - coins_clawed_back
+union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', coin_debt, debt, 'coin debt' from reversals
+    where entry_id is not null and debt <> coin_debt
+union all select 'REVERSAL_ENTRY', id::text, entry_id, currency, -price_minor, funding, 'money returned' from reversals
+    where entry_id is not null and funding <> -price_minor
+union all select 'REVERSAL_ENTRY', id::text, entry_id, 'DIAMOND', -rg_diamonds, pending, 'creators'' pending diamonds reversed'
+    from reversals where entry_id is not null and pending <> -rg_diamonds
+union all select 'REVERSAL_ENTRY', id::text, entry_id, 'DIAMOND', -rg_commission, commission, 'commission reversed'
+    from reversals where entry_id is not null and commission <> -rg_commission
+union all select 'REVERSAL_RECORD', id::text, entry_id, 'DIAMOND', rg_diamonds, diamonds_reversed, 'diamondsReversed'
+    from reversals where diamonds_reversed <> rg_diamonds
+union all select 'REVERSAL_RECORD', id::text, entry_id, '-', rg_gifts, gifts_reversed, 'giftsReversed'
+    from reversals where gifts_reversed <> rg_gifts
+union all select 'REVERSAL_RECORD', id::text, entry_id, '-', 0, 0, 'a credited purchase reversed without an entry, or the reverse'
+    from reversals where (entry_id is null) <> (purchase_entry is null)
+    or (entry_id is null and coins_clawed_back + coin_debt + gifts_reversed + diamonds_reversed <> 0)
+-- purchases and their entries
+union all select 'PURCHASE_ENTRY', id::text, entry_id, '-', 0, 0, status || ' purchase without its PURCHASE entry'
+    from purchases where status = 'SUCCEEDED' and entry_id is null
+union all select 'PURCHASE_ENTRY', id::text, entry_id, '-', 0, 0, status || ' purchase with coins credited'
+    from purchases where status in ('PENDING', 'FAILED') and entry_id is not null
+union all select 'PURCHASE_ENTRY', id::text, entry_id, '-', 0, 0, 'the entry is not this purchase''s PURCHASE entry'
+    from purchases where entry_id is not null and (kind is distinct from 'PURCHASE' or cause_id is distinct from id)
+union all select 'PURCHASE_ENTRY', id::text, entry_id, 'COIN', coins, wallet, 'coins credited'
+    from purchases where entry_id is not null and wallet <> coins
+union all select 'PURCHASE_ENTRY', id::text, entry_id, currency, price_minor, funding, 'money paid in'
+    from purchases where entry_id is not null and funding <> price_minor
+union all select 'PURCHASE_STATE', id::text, entry_id, '-', 0, 0, status || ' purchase and its reversal record disagree'
+    from purchases where (status in ('REFUNDED', 'CHARGED_BACK')) <> (reversal_id is not null)
+-- payouts and their entries
+union all select 'PAYOUT_ENTRY', id::text, entry_id, '-', 0, 0, 'the entry is not this payout''s PAYOUT entry'
+    from payouts where kind1 is distinct from 'PAYOUT' or cause1 is distinct from id
+union all select 'PAYOUT_ENTRY', id::text, entry_id, 'DIAMOND', -diamonds, available1, 'diamonds taken from available'
+    from payouts where available1 <> -diamonds or in_payout1 <> diamonds
+union all select 'PAYOUT_ENTRY', id::text, closing_entry_id, '-', 0, 0, status || ' payout and its closing entry disagree'
+    from payouts where (status in ('REQUESTED', 'APPROVED')) <> (closing_entry_id is null)
+    or (status = 'PAID' and (kind2 is distinct from 'PAYOUT_PAID' or cause2 is distinct from id))
+    or (status in ('REJECTED', 'FAILED') and (kind2 is distinct from 'PAYOUT_REVERSAL' or cause2 is distinct from id))
+union all select 'PAYOUT_ENTRY', id::text, closing_entry_id, 'DIAMOND', -diamonds, in_payout2, 'diamonds leaving in-payout'
+    from payouts where closing_entry_id is not null and in_payout2 <> -diamonds
+union all select 'PAYOUT_ENTRY', id::text, closing_entry_id, currency, amount_minor, cashed2, 'cash paid out'
+    from payouts where status = 'PAID' and cashed2 <> amount_minor
+union all select 'PAYOUT_ENTRY', id::text, closing_entry_id, 'DIAMOND', diamonds, available2, 'diamonds returned to available'
+    from payouts where status in ('REJECTED', 'FAILED') and available2 <> diamonds
+-- entries no record accounts for
+union all select 'ORPHAN_ENTRY', e.cause_id::text, e.id, '-', 0, 0, e.kind || ' entry without its record'
+    from journal_entry e where
+       (e.kind = 'GIFT' and not exists (select 1 from gift_event g where g.entry_id = e.id))
+    or (e.kind = 'PURCHASE' and not exists (select 1 from purchase p where p.entry_id = e.id))
+    or (e.kind = 'REVERSAL' and not exists (select 1 from purchase_reversal r where r.entry_id = e.id))
+    or (e.kind = 'PAYOUT' and not exists (select 1 from payout p where p.entry_id = e.id))
+    or (e.kind in ('PAYOUT_PAID', 'PAYOUT_REVERSAL') and not exists (select 1 from payout p where p.closing_entry_id = e.id))
+    or (e.kind = 'MATURITY' and not exists (select 1 from gift_event g where g.matured_entry_id = e.id))
+    or (e.kind = 'DEBT_SETTLEMENT' and not exists (select 1 from purchase p where p.id = e.cause_id))
+    or (e.kind = 'GRANT' and not exists (select 1 from idempotency_key k where k.result_id = e.cause_id and k.operation = 'grantCoins'))
+    or e.kind not in ('GIFT', 'PURCHASE', 'REVERSAL', 'PAYOUT', 'PAYOUT_PAID', 'PAYOUT_REVERSAL', 'MATURITY', 'DEBT_SETTLEMENT', 'GRANT')
+-- balances against the records
+union all select 'WALLET_BALANCE', coalesce(m.owner_id, b.owner_id), null, 'COIN', coalesce(m.coins, 0), coalesce(b.balance, 0),
+       'purchases + grants - gifts + reversed gifts - clawbacks - debt repaid'
+    from wallet_moves m full join (select owner_id, balance from balances where purpose = 'WALLET') b on b.owner_id = m.owner_id
+    where coalesce(m.coins, 0) <> coalesce(b.balance, 0)
+union all select 'DEBT_BALANCE', coalesce(d.owner_id, b.owner_id), null, 'COIN', coalesce(d.coins, 0), coalesce(b.balance, 0),
+       'reversal debts - debt repaid'
+    from debts d full join (select owner_id, balance from balances where purpose = 'COIN_DEBT') b on b.owner_id = d.owner_id
+    where coalesce(d.coins, 0) <> coalesce(b.balance, 0)
+union all select 'CREATOR_BALANCE', coalesce(c.owner_id, b.owner_id), null, 'DIAMOND', coalesce(c.pending, 0), coalesce(b.balance, 0),
+       'pending: gifts neither matured nor reversed'
+    from creators c full join (select owner_id, balance from balances where purpose = 'DIAMONDS_PENDING') b on b.owner_id = c.owner_id
+    where coalesce(c.pending, 0) <> coalesce(b.balance, 0)
+union all select 'CREATOR_BALANCE', coalesce(c.owner_id, b.owner_id), null, 'DIAMOND', coalesce(c.matured, 0) - coalesce(t.taken, 0),
+       coalesce(b.balance, 0), 'available: matured gifts - payouts not rejected or failed'
+    from creators c full join (select owner_id, balance from balances where purpose = 'DIAMONDS_AVAILABLE') b on b.owner_id = c.owner_id
+    left join payout_totals t on t.owner_id = coalesce(c.owner_id, b.owner_id)
+    where coalesce(c.matured, 0) - coalesce(t.taken, 0) <> coalesce(b.balance, 0)
+union all select 'CREATOR_BALANCE', coalesce(t.owner_id, b.owner_id), null, 'DIAMOND', coalesce(t.in_payout, 0), coalesce(b.balance, 0),
+       'in payout: payouts requested or approved'
+    from payout_totals t full join (select owner_id, balance from balances where purpose = 'DIAMONDS_IN_PAYOUT') b on b.owner_id = t.owner_id
+    where coalesce(t.in_payout, 0) <> coalesce(b.balance, 0)
+-- spend per viewer and local day against the gifts of that day
+union all select 'SPEND_DAY', coalesce(s.user_id, d.user_id) || ' ' || coalesce(s.day, d.day)::text, null, 'COIN',
+       coalesce(s.coins, 0), coalesce(d.coins, 0), 'coins gifted that local day'
+    from spent s full join (select user_id, day, coins from spend_day where user_id not in (select sender_id from legacy_spenders)) d
+        on d.user_id = s.user_id and d.day = s.day
+    where coalesce(s.coins, 0) <> coalesce(d.coins, 0)
+union all select 'SPEND_DAY', s.user_id, null, 'COIN', coalesce(g.coins, 0), s.coins, 'coins gifted in all (gifts before local days were kept)'
+    from (select user_id, sum(coins) as coins from spend_day where user_id in (select sender_id from legacy_spenders) group by user_id) s
+    left join (select sender_id, sum(coins) as coins from gift_event group by sender_id) g on g.sender_id = s.user_id
+    where coalesce(g.coins, 0) <> s.coins
+limit 100

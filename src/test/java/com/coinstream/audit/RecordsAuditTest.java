@@ -1,0 +1,87 @@
+package com.coinstream.audit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Db;
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.Tokens;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The audit compares the business records with the ledger: a record that disagrees with its entry is reported,
+ * even though every entry still balances. Each case changes one record behind the service's back, audits, and
+ * puts the record back.
+ */
+@QuarkusTest
+class RecordsAuditTest {
+
+    @AfterEach
+    void clean() {
+        LedgerChecks.assertClean();
+    }
+
+    @Test
+    void aGiftWhoseSplitDisagreesWithItsEntryIsReported() {
+        String[] creator = Gifting.liveCreator("auditgift");
+        String[] fan = Gifting.fundedViewer("auditgiftfan", 100);
+        UUID gift = UUID.fromString(Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key()).getString("data.sendGift.receipt.id"));
+        assertReported("update gift_event set diamonds = 3, commission = 2 where id = ?",
+                "update gift_event set diamonds = 2, commission = 3 where id = ?", gift, "GIFT_ENTRY", "CREATOR_BALANCE");
+    }
+
+    @Test
+    void aPurchaseMarkedPendingAfterItsCoinsWereCreditedIsReported() {
+        String token = Tokens.viewer(Tokens.unique("auditbuy"));
+        UUID purchase = UUID.fromString(Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id"));
+        assertReported("update purchase set status = 'PENDING' where id = ?", "update purchase set status = 'SUCCEEDED' where id = ?", purchase,
+                "PURCHASE_ENTRY");
+    }
+
+    @Test
+    void spendThatDisagreesWithTheDaysGiftsIsReported() {
+        String[] creator = Gifting.liveCreator("auditspend");
+        String[] fan = Gifting.fundedViewer("auditspendfan", 100);
+        Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key());
+        String sender = fan[0];
+        assertReported("update spend_day set coins = coins - 1 where user_id = ?", "update spend_day set coins = coins + 1 where user_id = ?",
+                sender, "SPEND_DAY");
+    }
+
+    @Test
+    void aReversalThatClaimsMoreGiftsThanItReversedIsReported() {
+        String[] creator = Gifting.liveCreator("auditrev");
+        String id = Tokens.unique("auditrevfan");
+        String token = Tokens.viewer(id);
+        String purchase = Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        Gifting.send(token, creator[2], Gifting.FINGER_HEART, 1, Flows.key());
+        com.coinstream.support.Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }",
+                com.coinstream.support.Gql.input("purchaseId", purchase, "kind", "REFUND", "idempotencyKey", Flows.key()));
+        assertReported("update purchase_reversal set gifts_reversed = gifts_reversed + 1 where purchase_id = ?",
+                "update purchase_reversal set gifts_reversed = gifts_reversed - 1 where purchase_id = ?", UUID.fromString(purchase),
+                "REVERSAL_RECORD");
+    }
+
+    private static void assertReported(String tamper, String restore, Object subject, String... kinds) {
+        Db.rows(Db.TEST_SCHEMA, tamper, subject);
+        try {
+            List<Map<String, Object>> mismatches = LedgerChecks.audit().getList("data.ledgerAudit.mismatches");
+            for (String kind : kinds) {
+                assertTrue(mismatches.stream().anyMatch(m -> kind.equals(m.get("kind"))), kind + " not reported: " + mismatches);
+            }
+            assertTrue(!LedgerChecks.audit().getBoolean("data.ledgerAudit.reconciled"));
+            assertTrue(LedgerChecks.audit().getBoolean("data.ledgerAudit.balanced"), "the ledger itself is still balanced");
+        } finally {
+            Db.rows(Db.TEST_SCHEMA, restore, subject);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package com.coinstream.rates;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Gql;
+import com.coinstream.support.TestClock;
+import com.coinstream.support.Tokens;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Rate versions scheduled ahead. They are scheduled a thousand days out (and the test clock moved there), so the
+ * rates other tests see today never change.
+ */
+@QuarkusTest
+class ScheduledRatesTest {
+    static final String SET = "mutation($input: SetRatesInput!) { setRates(input: $input) { rates { version } userErrors { code message } } }";
+    static final String RATES = "{ rates { version creatorShare { numerator denominator } diamondValue(currency: \"USD\") { amount } } }";
+
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    @Test
+    void aSecondScheduledChangeKeepsTheFirst() {
+        Instant base = Instant.now().plus(Duration.ofDays(1000)).truncatedTo(ChronoUnit.SECONDS);
+        String admin = Tokens.admin();
+        publish(admin, Gql.input("creatorShare", Gql.vars("numerator", 6, "denominator", 10), "effectiveFrom", base.plusSeconds(3).toString()));
+        publish(admin, Gql.input("diamondValues", java.util.List.of(Gql.vars("amount", "0.006", "currency", "USD")),
+                "effectiveFrom", base.plusSeconds(5).toString()));
+        // and one published last that takes effect first: it keeps both later ones intact
+        publish(admin, Gql.input("coinBasePrices", java.util.List.of(Gql.vars("region", "US", "coins", 70, "price",
+                Gql.vars("amount", "0.99", "currency", "USD"))), "effectiveFrom", base.plusSeconds(1).toString()));
+        try {
+            clock.advance(Duration.between(Instant.now(), base.plusSeconds(6)));
+            JsonPath rates = Gql.ok(null, RATES);
+            assertEquals(6, rates.getInt("data.rates.creatorShare.numerator"));
+            assertEquals(10, rates.getInt("data.rates.creatorShare.denominator"));
+            assertEquals("0.006", rates.getString("data.rates.diamondValue.amount"));
+        } finally {
+            // back to today's rates from then on, so nothing later in the run meets them
+            publish(admin, Gql.input("creatorShare", Gql.vars("numerator", 1, "denominator", 2), "diamondValues",
+                    java.util.List.of(Gql.vars("amount", "0.005", "currency", "USD")), "effectiveFrom", base.plusSeconds(7).toString()));
+        }
+    }
+
+    @Test
+    void aVersionCannotTakeEffectInThePast() {
+        JsonPath r = Gql.ok(Tokens.admin(), SET, Gql.input("creatorShare", Gql.vars("numerator", 1, "denominator", 2),
+                "effectiveFrom", Instant.now().minusSeconds(5).toString()));
+        assertEquals("INVALID_INPUT", r.getString("data.setRates.userErrors[0].code"));
+    }
+
+    private static void publish(String admin, java.util.Map<String, Object> input) {
+        JsonPath r = Gql.ok(admin, SET, input);
+        assertTrue(r.getList("data.setRates.userErrors").isEmpty(), r.prettify());
+    }
+}
