@@ -40,7 +40,7 @@ public class RecordsAudit {
     }
 
     private static Uni<List<LedgerAudit.Mismatch>> records(SqlConnection conn) {
-        return conn.query(SQL).execute().map(rows -> {
+        return conn.preparedQuery(SQL).execute().map(rows -> {
             List<LedgerAudit.Mismatch> found = new ArrayList<>();
             for (Row r : rows) {
                 found.add(new LedgerAudit.Mismatch(r.getString("kind"), null, r.getLong("entry_id"), r.getString("asset"),

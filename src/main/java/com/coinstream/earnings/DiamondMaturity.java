@@ -115,19 +115,19 @@ public class DiamondMaturity {
 
     @Scheduled(every = "60s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return sweepAfter("").onFailure().recoverWithUni(e -> {
+        return sweepAfter("", SWEEP_PAGE).onFailure().recoverWithUni(e -> {
             LOG.debugf("Maturity sweep skipped: %s", e.getMessage());
             return Uni.createFrom().voidItem();
         });
     }
 
     /** Mature every creator with diamonds due, in creator order from {@code after}. */
-    Uni<Void> sweepAfter(String after) {
+    Uni<Void> sweepAfter(String after, int pageSize) {
         return pool.preparedQuery("""
                 select distinct creator_id from gift_event
                 where matured_entry_id is null and reversed_entry_id is null and diamonds > 0 and created_at <= $1 and creator_id > $2
                 order by creator_id limit $3
-                """).execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant().minus(hold), ZoneOffset.UTC), after, SWEEP_PAGE))
+                """).execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant().minus(hold), ZoneOffset.UTC), after, pageSize))
                 .flatMap(rows -> {
                     List<String> creators = new ArrayList<>();
                     rows.forEach(r -> creators.add(r.getString(0)));
@@ -137,7 +137,7 @@ public class DiamondMaturity {
                                 return 0L;
                             }))
                             .collect().last().replaceWithVoid();
-                    return creators.size() < SWEEP_PAGE ? page : page.flatMap(v -> sweepAfter(creators.get(creators.size() - 1)));
+                    return creators.size() < pageSize ? page : page.flatMap(v -> sweepAfter(creators.get(creators.size() - 1), pageSize));
                 });
     }
 }

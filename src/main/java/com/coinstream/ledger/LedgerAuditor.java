@@ -29,14 +29,14 @@ public class LedgerAuditor {
 
     /** The ledger's own checks, on a connection whose transaction the caller has made repeatable-read. */
     public Uni<LedgerAudit> audit(SqlConnection conn) {
-        return conn.query("""
+        return conn.preparedQuery("""
                         select a.asset, coalesce(sum(p.amount), 0) as posted, count(p.id) as postings
                         from posting p join ledger_account a on a.id = p.account_id group by a.asset
                         """).execute()
-                .flatMap(posted -> conn.query("""
+                .flatMap(posted -> conn.preparedQuery("""
                         select a.asset, coalesce(sum(b.balance), 0) as stored
                         from account_balance b join ledger_account a on a.id = b.account_id group by a.asset
-                        """).execute().flatMap(stored -> conn.query("""
+                        """).execute().flatMap(stored -> conn.preparedQuery("""
                         select 'BALANCE_MISMATCH' as kind, coalesce(p.account_id, b.account_id) as account_id,
                                null::bigint as entry_id, a.asset, coalesce(p.total, 0) as expected, coalesce(b.balance, 0) as actual
                         from (select account_id, slot, sum(amount) as total from posting group by account_id, slot) p

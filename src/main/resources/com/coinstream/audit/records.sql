@@ -35,7 +35,7 @@ reversals as (
            coalesce(rg.gifts, 0) as rg_gifts, coalesce(rg.coins, 0) as rg_coins, coalesce(rg.diamonds, 0) as rg_diamonds,
            coalesce(rg.commission, 0) as rg_commission,
            coalesce(w.amount, 0) as wallet, coalesce(db.amount, 0) as debt, coalesce(f.amount, 0) as funding,
-           coalesce((select sum(x.amount) from eb x where x.entry_id = r.entry_id and x.purpose = 'DIAMONDS_PENDING'), 0) as pending,
+           coalesce(pe.amount, 0) as pending,
            coalesce(c.amount, 0) as commission
     from purchase_reversal r
     join purchase pu on pu.id = r.purchase_id
@@ -45,6 +45,8 @@ reversals as (
     left join eb db on db.entry_id = r.entry_id and db.owner_id = pu.user_id and db.purpose = 'COIN_DEBT'
     left join eb f on f.entry_id = r.entry_id and f.owner_id = pu.user_id and f.purpose = 'FUNDING' and f.asset = pu.currency
     left join eb c on c.entry_id = r.entry_id and c.owner_id is null and c.purpose = 'COMMISSION'
+    left join (select entry_id, sum(amount) as amount from eb where purpose = 'DIAMONDS_PENDING' group by entry_id) pe
+        on pe.entry_id = r.entry_id
 ),
 purchases as (
     select pu.id, pu.user_id, pu.status, pu.coins, pu.price_minor, pu.currency, pu.entry_id, e.kind, e.cause_id,

@@ -109,4 +109,19 @@ class SpendingLimitTest {
         assertEquals(creatorA[0], s.getString("data.spendingSummary.perCreator[0].creator.id"));
         assertEquals(160, s.getLong("data.spendingSummary.limit.remaining"));
     }
+
+    @Test
+    void movingTheTimeZoneWestDoesNotReopenTheDailyCap() {
+        String[] creator = Gifting.liveCreator("zonecap");
+        String id = com.coinstream.support.Tokens.unique("zonehopper");
+        String east = com.coinstream.support.Tokens.builder(id, java.util.Set.of("viewer"), com.coinstream.support.Tokens.ADULT, "US")
+                .claim("zoneinfo", "Pacific/Kiritimati").sign(com.coinstream.support.Tokens.key()); // UTC+14
+        String west = com.coinstream.support.Tokens.builder(id, java.util.Set.of("viewer"), com.coinstream.support.Tokens.ADULT, "US")
+                .claim("zoneinfo", "Etc/GMT+12").sign(com.coinstream.support.Tokens.key()); // UTC-12: one or two calendar days earlier
+        Flows.fund(id, east, 100);
+        Gql.ok(east, SET, Gql.input("period", "DAY", "coins", 10));
+        assertNull(Gifting.code(Gifting.send(east, creator[2], Gifting.FINGER_HEART, 2, Flows.key())));
+        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(west, creator[2], Gifting.FINGER_HEART, 1, Flows.key())));
+        assertEquals(90, Flows.coins(west));
+    }
 }

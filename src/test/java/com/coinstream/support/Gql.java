@@ -16,12 +16,20 @@ public final class Gql {
     }
 
     public static Response post(String token, String query, Map<String, Object> variables) {
+        return postTo(null, token, query, variables);
+    }
+
+    /** POST to the instance listening on {@code port} (null: the one under test). */
+    public static Response postTo(Integer port, String token, String query, Map<String, Object> variables) {
         Map<String, Object> body = new HashMap<>();
         body.put("query", query);
         if (variables != null) {
             body.put("variables", variables);
         }
         var spec = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body);
+        if (port != null) {
+            spec = spec.port(port);
+        }
         if (token != null) {
             spec = spec.header("Authorization", "Bearer " + token);
         }

@@ -22,7 +22,14 @@ public final class Webhooks {
     }
 
     public static Response post(String body, String signature) {
+        return postTo(null, body, signature);
+    }
+
+    public static Response postTo(Integer port, String body, String signature) {
         var spec = given().contentType("application/json").body(body);
+        if (port != null) {
+            spec = spec.port(port);
+        }
         if (signature != null) {
             spec = spec.header(PaymentWebhookResource.SIGNATURE_HEADER, signature);
         }
