@@ -260,4 +260,15 @@ class PayoutTest {
         assertEquals(first.getString("data.requestPayout.payout.id"), replay.getString("data.requestPayout.payout.id"));
         assertEquals("PAYOUT_ACCOUNT_UNVERIFIED", Payouts.code(Payouts.request(creator[1], 2000, account, Flows.key())));
     }
+
+    @Test
+    void anotherRegionsCurrencyDoesNotOpenANewDailyAllowance() {
+        String[] creator = creatorWithAvailable("twocurrencies", 12); // 269988 diamonds
+        String account = Payouts.verifiedAccount(creator[1]);
+        assertNull(Payouts.code(Payouts.request(creator[1], 200000, account, Flows.key()))); // USD 1000.00: the day's maximum
+        String british = Tokens.token(creator[0], Set.of("viewer", "creator"), Tokens.ADULT, "GB");
+        // 200000 diamonds already count as GBP 800.00 today; 60000 more (GBP 240.00) would pass GBP 1000
+        assertEquals("PAYOUT_LIMIT_EXCEEDED", Payouts.code(Payouts.request(british, 60000, account, Flows.key())));
+        assertNull(Payouts.code(Payouts.request(british, 40000, account, Flows.key())));
+    }
 }
