@@ -87,6 +87,9 @@ public class ErrorPolicy implements EventingService {
             if (result.getErrors() == null || result.getErrors().isEmpty()) {
                 return CompletableFuture.completedFuture(result);
             }
+            if (!result.isDataPresent()) {
+                GraphQLOverHttp.requestError();
+            }
             List<GraphQLError> errors = new ArrayList<>();
             boolean hasOther = result.getErrors().stream().anyMatch(e -> e.getErrorType() != ErrorType.NullValueInNonNullableField);
             for (GraphQLError error : result.getErrors()) {
@@ -183,7 +186,7 @@ public class ErrorPolicy implements EventingService {
         if (type == ErrorType.ValidationError) {
             return "GRAPHQL_VALIDATION_FAILED";
         }
-        if (type == ErrorType.ExecutionAborted) {
+        if (type == ErrorType.ExecutionAborted || error instanceof graphql.introspection.GoodFaithIntrospection.BadFaithIntrospectionError) {
             return "QUERY_TOO_COMPLEX";
         }
         String message = String.valueOf(error.getMessage());

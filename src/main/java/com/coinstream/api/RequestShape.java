@@ -94,12 +94,13 @@ public class RequestShape {
             problem = "The request body is not valid JSON";
         }
         if (problem != null) {
-            refuse(rc, "BAD_REQUEST", problem);
+            refuse(rc, 400, "BAD_REQUEST", problem);
             return;
         }
         String documentProblem = parses(query);
         if (documentProblem != null) {
-            refuse(rc, documentProblem.startsWith("More than") ? "QUERY_TOO_COMPLEX" : "GRAPHQL_PARSE_FAILED", documentProblem);
+            refuse(rc, GraphQLOverHttp.requestErrorStatus(rc), documentProblem.startsWith("More than") ? "QUERY_TOO_COMPLEX"
+                    : "GRAPHQL_PARSE_FAILED", documentProblem);
             return;
         }
         rc.next();
@@ -127,9 +128,9 @@ public class RequestShape {
         return null;
     }
 
-    static void refuse(RoutingContext rc, String code, String message) {
+    static void refuse(RoutingContext rc, int status, String code, String message) {
         JsonObject error = new JsonObject().put("message", message).put("extensions", new JsonObject().put("code", code));
-        rc.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+        rc.response().setStatusCode(status).putHeader("Content-Type", GraphQLOverHttp.media(rc) + "; charset=utf-8")
                 .end(new JsonObject().put("errors", new io.vertx.core.json.JsonArray().add(error)).encode());
     }
 }
