@@ -7,7 +7,7 @@ import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 
-import com.coinstream.api.ApiSecurity;
+import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.identity.Role;
 import com.coinstream.ledger.LedgerAudit;
 

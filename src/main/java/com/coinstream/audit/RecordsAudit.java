@@ -1,14 +1,11 @@
 package com.coinstream.audit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.db.SqlResources;
 import com.coinstream.ledger.LedgerAudit;
 import com.coinstream.ledger.LedgerAuditor;
 
@@ -24,7 +21,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  */
 @ApplicationScoped
 public class RecordsAudit {
-    static final String SQL = resource("records.sql");
+    static final String SQL = SqlResources.load(RecordsAudit.class, "records.sql");
     private final Pool pool;
     private final LedgerAuditor ledger;
 
@@ -48,16 +45,5 @@ public class RecordsAudit {
             }
             return found;
         });
-    }
-
-    static String resource(String name) {
-        try (InputStream in = RecordsAudit.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

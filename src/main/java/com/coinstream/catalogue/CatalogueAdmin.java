@@ -8,9 +8,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.Amounts;
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Refusal;
+import com.coinstream.domain.Amounts;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
 import com.coinstream.events.ClusterEvents;
 
 import io.smallrye.mutiny.Uni;
@@ -65,7 +67,7 @@ public class CatalogueAdmin {
 
     private void apply(Gift g, GiftChange c) {
         if (c.name() != null) {
-            if (c.name().isBlank() || c.name().length() > 64 || c.name().chars().anyMatch(Character::isISOControl)) {
+            if (c.name().isBlank() || c.name().length() > 64 || !Text.printable(c.name(), false)) {
                 throw new Refusal(ErrorCode.INVALID_INPUT, "name must be 1-64 printable characters", "input", "name");
             }
             g.name = c.name().strip();
@@ -106,10 +108,6 @@ public class CatalogueAdmin {
     }
 
     static UUID parse(String giftId) {
-        try {
-            return UUID.fromString(giftId);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftId");
-        }
+        return Ids.require(giftId, "No such gift", "input", "giftId");
     }
 }

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
 
@@ -14,12 +15,19 @@ import org.eclipse.microprofile.graphql.Input;
 import org.eclipse.microprofile.graphql.Mutation;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.ApiSecurity;
-import com.coinstream.api.Payloads;
-import com.coinstream.api.UserError;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.PolicyConfig;
+import com.coinstream.domain.Regions;
+import com.coinstream.domain.UserError;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Payloads;
+import com.coinstream.identity.Caller;
+import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
+import com.coinstream.protection.CoinValuation;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -30,12 +38,18 @@ public class CatalogueApi {
     private final GiftCatalogue catalogue;
     private final CatalogueAdmin admin;
     private final Clock clock;
-    @jakarta.inject.Inject
-    com.coinstream.identity.CurrentCaller caller;
-    @jakarta.inject.Inject
-    com.coinstream.protection.CoinValuation valuation;
+    private final CurrentCaller caller;
+    private final CoinValuation valuation;
+    private final String defaultRegion;
 
-    public CatalogueApi(GiftCatalogue catalogue, CatalogueAdmin admin, Clock clock) {
+    private final Payloads payloads;
+
+    public CatalogueApi(GiftCatalogue catalogue, CatalogueAdmin admin, Clock clock, CurrentCaller caller, CoinValuation valuation,
+            PolicyConfig policy, Payloads payloads) {
+        this.payloads = payloads;
+        this.caller = caller;
+        this.valuation = valuation;
+        this.defaultRegion = policy.defaultRegion();
         this.catalogue = catalogue;
         this.admin = admin;
         this.clock = clock;
@@ -44,13 +58,13 @@ public class CatalogueApi {
     @Query("giftCatalogue")
     @Description("Gifts that can be sent now in a region (ISO 3166-1 alpha-2), cheapest first. Public.")
     public @NonNull List<@NonNull CatalogueGift> giftCatalogue(@NonNull String region) {
-        return catalogue.available(com.coinstream.api.Regions.require(region), clock.instant());
+        return catalogue.available(Regions.require(region), clock.instant());
     }
 
     @Description("What the gift's price is worth in real money: at the weighted-average price you paid for your coins, or the region's base price (default your token's region, else US) before any purchase.")
-    public Uni<@NonNull List<com.coinstream.api.Money>> moneyValue(@org.eclipse.microprofile.graphql.Source List<CatalogueGift> gifts, String region) {
-        com.coinstream.identity.Caller c = caller.optional().orElse(null);
-        String where = region != null && region.matches("[A-Z]{2}") ? region : c != null ? c.region() : "US";
+    public Uni<@NonNull List<Money>> moneyValue(@Source List<CatalogueGift> gifts, String region) {
+        Caller c = caller.optional().orElse(null);
+        String where = region != null && region.matches("[A-Z]{2}") ? region : c != null ? c.region() : defaultRegion;
         return valuation.valuer(c == null ? null : c.userId(), where).map(v -> gifts.stream().map(g -> v.apply(g.coins())).toList());
     }
 
@@ -68,8 +82,8 @@ public class CatalogueApi {
         return change(() -> admin.update(input.giftId, input.toChange()));
     }
 
-    private Uni<GiftPayload> change(java.util.function.Supplier<Uni<Gift>> work) {
-        return Payloads.orRefusal(Panache.withTransaction(() -> Payloads.guarded(work)).map(CatalogueGift::of)
+    private Uni<GiftPayload> change(Supplier<Uni<Gift>> work) {
+        return payloads.orRefusal(Panache.withTransaction(() -> Payloads.guarded(work)).map(CatalogueGift::of)
                 .call(g -> admin.published()).map(g -> new GiftPayload(g, List.of())), e -> new GiftPayload(null, List.of(e)));
     }
 

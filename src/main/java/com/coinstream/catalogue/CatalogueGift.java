@@ -10,6 +10,8 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
+import com.coinstream.domain.Regions;
+
 /** An immutable snapshot of a catalogue gift, as the hot path and the API see it. */
 @Type("Gift")
 @Description("An animated gift a viewer can send during a live stream.")

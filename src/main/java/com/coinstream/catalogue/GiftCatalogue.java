@@ -2,6 +2,7 @@ package com.coinstream.catalogue;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,8 @@ import jakarta.enterprise.event.Observes;
 import com.coinstream.events.ClusterEvents;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import org.jboss.logging.Logger;
+
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -25,6 +28,7 @@ import io.vertx.mutiny.sqlclient.Row;
  */
 @ApplicationScoped
 public class GiftCatalogue implements PanacheRepositoryBase<Gift, UUID> {
+    private static final Logger LOG = Logger.getLogger(GiftCatalogue.class);
     private volatile Map<UUID, CatalogueGift> gifts = Map.of();
     private final Pool pool;
 
@@ -33,7 +37,8 @@ public class GiftCatalogue implements PanacheRepositoryBase<Gift, UUID> {
     }
 
     void load(@Observes StartupEvent ignored, ClusterEvents events) {
-        events.on(ClusterEvents.CATALOGUE, payload -> reload().subscribe().with(v -> { }, e -> { }));
+        events.on(ClusterEvents.CATALOGUE, payload -> reload().subscribe().with(v -> { },
+                e -> LOG.warnf("Reloading the gift catalogue after a change on another instance failed: %s", e.getMessage())));
         reload().await().indefinitely();
     }
 
@@ -45,7 +50,7 @@ public class GiftCatalogue implements PanacheRepositoryBase<Gift, UUID> {
     public Uni<Void> reload() {
         return pool.query("select id, name, coins, tier, animation_key, regions, active_from, active_until from gift").execute()
                 .map(rows -> {
-                    Map<UUID, CatalogueGift> loaded = new java.util.HashMap<>();
+                    Map<UUID, CatalogueGift> loaded = new HashMap<>();
                     for (Row r : rows) {
                         UUID id = r.getUUID("id");
                         String[] regions = r.getArrayOfStrings("regions");

@@ -3,12 +3,11 @@ package com.coinstream.db;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import com.coinstream.gifting.GiftBatchStore;
 
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
@@ -17,38 +16,31 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 
 /**
- * Small connection pools with their own session settings, on the same datasource as the main pool
- * (same URL, user and password). Used where a setting must differ from the application default.
+ * Small connection pools with their own session settings, on the same database as the main pool (its very
+ * connect options, copied). Used where a setting must differ from the application default.
  */
 @ApplicationScoped
 public class DedicatedPools {
     private final Vertx vertx;
-    private final String url;
-    private final String user;
-    private final Optional<String> password;
+    private final MainPoolCreator main;
     private final List<Pool> opened = new ArrayList<>();
 
-    public DedicatedPools(Vertx vertx, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") String user,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    /** {@code mainPool} is injected so that it exists (and its options are known) before any pool of ours. */
+    public DedicatedPools(Vertx vertx, Pool mainPool, MainPoolCreator main) {
         this.vertx = vertx;
-        this.url = url;
-        this.user = user;
-        this.password = password;
+        this.main = main;
     }
 
     /** Connect options of the datasource, plus session settings sent at connection start. */
     public PgConnectOptions options(Map<String, String> sessionSettings) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url)
-                // Every statement is prepared once per connection and kept, however long (the gift batch
-                // statement is about 9,000 characters). A kept plan must suit any table size: see GiftBatchStore
-                // for how its statement and session settings make sure of that.
-                .setUser(user).setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(MainPoolCreator.STATEMENT_CACHE_SQL_LIMIT);
-        password.ifPresent(options::setPassword);
+        // Every statement is prepared once per connection and kept, however long (the gift batch statement is
+        // about 9,000 characters). A kept plan must suit any table size: see GiftBatchStore for how its
+        // statement and session settings make sure of that.
+        PgConnectOptions options = main.connectOptions().setCachePreparedStatements(true)
+                .setPreparedStatementCacheSqlLimit(MainPoolCreator.STATEMENT_CACHE_SQL_LIMIT);
         sessionSettings.forEach(options::addProperty);
         return options;
     }
-
     /** A pool of its own; the name labels its metrics (postgresql.* with clientName=name). */
     public synchronized Pool pool(String name, int size, Map<String, String> sessionSettings) {
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName(name)).connectingTo(options(sessionSettings)).using(vertx)

@@ -14,7 +14,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.coinstream.db.Transactions;
@@ -22,6 +21,7 @@ import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.EntryDraft;
+import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Ledger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -40,18 +40,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class DiamondMaturity {
     private static final Logger LOG = Logger.getLogger(DiamondMaturity.class);
-    public static final String KIND = "MATURITY";
     private final Pool pool;
     private final Ledger ledger;
     private final Clock clock;
     private final Duration hold;
 
     public DiamondMaturity(Pool pool, Ledger ledger, Clock clock,
-            @ConfigProperty(name = "coinstream.payouts.hold-period") Duration hold) {
+            EarningsConfig config) {
         this.pool = pool;
         this.ledger = ledger;
         this.clock = clock;
-        this.hold = hold;
+        this.hold = config.holdPeriod();
     }
 
     public Duration hold() {
@@ -83,7 +82,7 @@ public class DiamondMaturity {
                     if (gifts.isEmpty()) {
                         return Uni.createFrom().item(0L);
                     }
-                    EntryDraft draft = EntryDraft.of(KIND, null, now).memo("Diamonds past the hold period");
+                    EntryDraft draft = EntryDraft.of(EntryKind.MATURITY, null, now).memo("Diamonds past the hold period");
                     bySlot.forEach((slot, diamonds) -> draft.moveFromSlot(pending, slot, available, diamonds));
                     long total = bySlot.values().stream().mapToLong(Long::longValue).sum();
                     return ledger.post(tx, ledger.prepared(draft, ids))

@@ -1,5 +1,6 @@
 package com.coinstream.earnings;
 
+import java.time.Instant;
 import java.time.ZoneId;
 
 import org.eclipse.microprofile.graphql.Description;
@@ -7,7 +8,7 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.Money;
+import com.coinstream.domain.Money;
 
 /** A creator's earnings. Breakdowns are resolved on demand (EarningsApi), each in one statement. */
 @Type("Earnings")
@@ -20,7 +21,7 @@ public record Earnings(@Ignore String creatorId, @Ignore ZoneId zone, @NonNull D
             @Description("Credited by gifts, still in the hold period.") long pending,
             @Description("Past the hold period: can be cashed out.") long available,
             @Description("In payouts that are not finished.") long inPayout,
-            @Description("When the oldest pending diamonds become available (null when none are pending).") java.time.Instant maturesAt) {
+            @Description("When the oldest pending diamonds become available (null when none are pending).") Instant maturesAt) {
     }
 
     @Type("EarningsTotals")

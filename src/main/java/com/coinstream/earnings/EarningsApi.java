@@ -16,9 +16,9 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.ApiSecurity;
-import com.coinstream.api.Money;
-import com.coinstream.api.Page;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.Page;
 import com.coinstream.catalogue.CatalogueGift;
 import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.identity.CurrentCaller;

@@ -1,6 +1,6 @@
 package com.coinstream.earnings;
 
-import static com.coinstream.api.Times.utc;
+import static com.coinstream.domain.Times.utc;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

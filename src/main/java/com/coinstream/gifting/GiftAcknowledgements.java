@@ -1,21 +1,23 @@
 package com.coinstream.gifting;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Refusal;
 import com.coinstream.catalogue.GiftCatalogue;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Refusal;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.UserDirectory;
 import com.coinstream.live.LiveStreams;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 
 /** A creator thanks a gifter: recorded on the gift and published to the stream's feed again. */
@@ -41,12 +43,7 @@ public class GiftAcknowledgements {
     }
 
     public Uni<GiftEvent> acknowledge(Caller creator, String giftEventId) {
-        UUID id;
-        try {
-            id = UUID.fromString(giftEventId);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw notFound();
-        }
+        UUID id = Ids.parse(giftEventId).orElseThrow(GiftAcknowledgements::notFound);
         return events.acknowledge(creator.userId(), id, clock.instant())
                 .map(found -> found.orElseThrow(GiftAcknowledgements::notFound))
                 .flatMap(receipt -> users.profiles(List.of(receipt.senderId()))
@@ -62,7 +59,7 @@ public class GiftAcknowledgements {
     }
 
     private Uni<Void> publish(GiftEvent e) {
-        Map<String, Object> payload = new java.util.HashMap<>();
+        Map<String, Object> payload = new HashMap<>();
         payload.put("id", e.id());
         payload.put("streamId", e.streamId());
         payload.put("giftId", e.giftId().toString());

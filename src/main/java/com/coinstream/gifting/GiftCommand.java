@@ -1,8 +1,10 @@
 package com.coinstream.gifting;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import com.coinstream.catalogue.CatalogueGift;
+import com.coinstream.protection.Periods;
 import com.coinstream.rates.RateCard;
 
 /**
@@ -25,7 +27,7 @@ public record GiftCommand(
         String valueCurrency,
         long baseUnitCoins,
         long baseUnitPriceMinor,
-        com.coinstream.protection.Periods periods,
+        Periods periods,
         /** When the gift was requested: its rate, its calendar periods and its time in the ledger are all of this instant. */
-        java.time.Instant at) {
+        Instant at) {
 }

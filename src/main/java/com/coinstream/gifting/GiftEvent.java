@@ -1,6 +1,7 @@
 package com.coinstream.gifting;
 
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 import org.eclipse.microprofile.graphql.Description;

@@ -10,8 +10,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.Money;
-import com.coinstream.api.Page;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.Page;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

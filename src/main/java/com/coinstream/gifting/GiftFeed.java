@@ -1,6 +1,7 @@
 package com.coinstream.gifting;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,14 +13,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.coinstream.catalogue.Gift;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.events.LocalSubscribers;
 import com.coinstream.wallet.WalletFeed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.smallrye.mutiny.Multi;
 
 /**
@@ -117,6 +119,6 @@ public class GiftFeed {
 
     /** PostgreSQL's JSON timestamps look like 2026-11-26T23:50:01.123456+00:00. */
     private static String normalise(String timestamp) {
-        return java.time.OffsetDateTime.parse(timestamp).toInstant().toString();
+        return OffsetDateTime.parse(timestamp).toInstant().toString();
     }
 }

@@ -1,24 +1,19 @@
 package com.coinstream.gifting;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.coinstream.db.Transactions;
-import com.coinstream.ledger.AccountKey;
-import com.coinstream.ledger.AccountPurpose;
-import com.coinstream.ledger.Accounts;
-import com.coinstream.ledger.Asset;
+import com.coinstream.ledger.SpendBatch;
+import com.coinstream.metrics.BusinessMetrics;
+import com.coinstream.protection.SpendingLimits;
 
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -37,68 +32,48 @@ public class GiftLanes {
     private static final Logger LOG = Logger.getLogger(GiftLanes.class);
     /**
      * Lane slots sit above the slots generic writers use. Instances that share a database can be given
-     * different offsets (coinstream.gifts.slot-offset) so their lanes do not share slot rows.
+     * different offsets (COINSTREAM_GIFTS_SLOT_OFFSET) so their lanes do not share slot rows.
      */
     static final int LANE_SLOT_BASE = 1000;
     private static final int MAX_ATTEMPTS = 3;
 
-    private final GiftBatchStore store;
+    private final GiftBatches store;
     private final GiftFeed feed;
-    @jakarta.inject.Inject
-    com.coinstream.metrics.BusinessMetrics metrics;
-    private final Accounts accounts;
+    private final BusinessMetrics metrics;
+    private final SpendBatch spends;
     private final Lane[] lanes;
     private final int maxBatch;
-    private final int instanceSlotBase;
-    private volatile GiftBatchStore.PlatformAccounts platform;
-    private final GiftBatchStore.DefaultLimits defaults;
+    private final GiftBatches.DefaultLimits defaults;
 
-    public GiftLanes(GiftBatchStore store, GiftFeed feed, Accounts accounts,
-            com.coinstream.protection.SpendingLimits limits,
-            @ConfigProperty(name = "coinstream.gifts.lanes", defaultValue = "2") int laneCount,
-            @ConfigProperty(name = "coinstream.gifts.max-batch", defaultValue = "128") int maxBatch,
-            @ConfigProperty(name = "coinstream.gifts.slot-offset", defaultValue = "0") int slotOffset) {
-        if (laneCount < 1 || laneCount > 15) {
-            throw new IllegalArgumentException("coinstream.gifts.lanes must be 1-15");
+    public GiftLanes(GiftBatches store, GiftFeed feed, SpendBatch spends, SpendingLimits limits, GiftsConfig config,
+            BusinessMetrics metrics) {
+        if (config.lanes() < 1 || config.lanes() > 15) {
+            throw new IllegalArgumentException("COINSTREAM_GIFTS_LANES must be 1-15");
+        }
+        if (config.slotOffset() < 0 || config.slotOffset() > 30_000) {
+            throw new IllegalArgumentException("COINSTREAM_GIFTS_SLOT_OFFSET must be 0-30000");
         }
         this.store = store;
         this.feed = feed;
-        this.defaults = new GiftBatchStore.DefaultLimits(limits.platformDefault("DAY"), limits.platformDefault("WEEK"),
+        this.spends = spends;
+        this.metrics = metrics;
+        this.defaults = new GiftBatches.DefaultLimits(limits.platformDefault("DAY"), limits.platformDefault("WEEK"),
                 limits.platformDefault("MONTH"));
-        this.accounts = accounts;
-        this.maxBatch = Math.max(1, maxBatch);
-        if (slotOffset < 0 || slotOffset > 30_000) {
-            throw new IllegalArgumentException("coinstream.gifts.slot-offset must be 0-30000");
-        }
-        this.instanceSlotBase = LANE_SLOT_BASE + slotOffset;
-        this.lanes = new Lane[laneCount];
-        for (int i = 0; i < laneCount; i++) {
-            lanes[i] = new Lane((short) (instanceSlotBase + i));
+        this.maxBatch = Math.max(1, config.maxBatch());
+        this.lanes = new Lane[config.lanes()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane((short) (LANE_SLOT_BASE + config.slotOffset() + i));
         }
     }
 
     /** Queue a gift; the Uni completes on the caller's context when its batch commits. */
     public Uni<GiftOutcome> submit(GiftCommand command) {
-        return platformAccounts().flatMap(p -> Uni.createFrom().emitter(emitter -> {
+        return spends.platformAccounts().flatMap(p -> Uni.createFrom().emitter(emitter -> {
             Context context = Vertx.currentContext();
             Lane lane = lanes[Math.floorMod(command.senderId().hashCode(), lanes.length)];
             lane.queue.add(new Pending(command, emitter, context));
-            lane.kick();
+            lane.kick(p);
         }));
-    }
-
-    private Uni<GiftBatchStore.PlatformAccounts> platformAccounts() {
-        GiftBatchStore.PlatformAccounts known = platform;
-        if (known != null) {
-            return Uni.createFrom().item(known);
-        }
-        return accounts.id(AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN))
-                .flatMap(coin -> accounts.id(AccountKey.platform(AccountPurpose.DIAMOND_ISSUANCE, Asset.DIAMOND))
-                        .flatMap(diamond -> accounts.id(AccountKey.platform(AccountPurpose.COMMISSION, Asset.DIAMOND))
-                                .map(commission -> {
-                                    platform = new GiftBatchStore.PlatformAccounts(coin, diamond, commission);
-                                    return platform;
-                                })));
     }
 
     private record Pending(GiftCommand command, UniEmitter<? super GiftOutcome> emitter, Context context) {
@@ -121,48 +96,33 @@ public class GiftLanes {
 
     private final class Lane {
         final short slot;
-        final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-        final ArrayDeque<Pending> deferred = new ArrayDeque<>();
+        final LaneQueue<Pending> queue = new LaneQueue<>(p -> p.command().senderId());
         final AtomicBoolean running = new AtomicBoolean();
 
         Lane(short slot) {
             this.slot = slot;
         }
 
-        void kick() {
+        void kick(SpendBatch.PlatformAccounts platform) {
             if (running.compareAndSet(false, true)) {
-                next();
+                next(platform);
             }
         }
 
-        /** Take the next batch: deferred gifts first, at most one per sender. */
-        private void next() {
-            List<Pending> batch = new ArrayList<>();
-            Set<String> senders = new HashSet<>();
-            List<Pending> stillDeferred = new ArrayList<>();
-            while (!deferred.isEmpty() && batch.size() < maxBatch) {
-                Pending p = deferred.poll();
-                (senders.add(p.command().senderId()) ? batch : stillDeferred).add(p);
-            }
-            Pending p;
-            while (batch.size() < maxBatch && (p = queue.poll()) != null) {
-                (senders.add(p.command().senderId()) ? batch : stillDeferred).add(p);
-            }
-            for (int i = stillDeferred.size() - 1; i >= 0; i--) {
-                deferred.addFirst(stillDeferred.get(i));
-            }
+        private void next(SpendBatch.PlatformAccounts platform) {
+            List<Pending> batch = queue.nextBatch(maxBatch);
             if (batch.isEmpty()) {
                 running.set(false);
                 // A gift queued between the last poll and clearing the flag must not be stranded.
-                if (!queue.isEmpty() || !deferred.isEmpty()) {
-                    kick();
+                if (!queue.isEmpty()) {
+                    kick(platform);
                 }
                 return;
             }
-            run(batch, 1);
+            run(batch, platform, 1);
         }
 
-        private void run(List<Pending> batch, int attempt) {
+        private void run(List<Pending> batch, SpendBatch.PlatformAccounts platform, int attempt) {
             List<GiftCommand> commands = batch.stream().map(Pending::command).toList();
             long started = System.nanoTime();
             store.execute(commands, slot, platform, defaults).subscribe().with(outcomes -> {
@@ -170,26 +130,26 @@ public class GiftLanes {
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).complete(outcomes.get(i));
                 }
-                next();
+                next(platform);
                 feed.announce(commands, outcomes);
                 count(commands, outcomes);
             }, error -> {
                 if (Transactions.isConcurrencyAbort(error) && attempt < MAX_ATTEMPTS) {
                     LOG.debugf("gift batch of %d retried after %s", batch.size(), error.getMessage());
-                    run(batch, attempt + 1);
+                    run(batch, platform, attempt + 1);
                 } else if (batch.size() > 1 && isUniqueViolation(error)) {
                     // Another instance took one of these idempotency keys mid-batch: isolate it.
-                    runOneByOne(batch, 0);
+                    runOneByOne(batch, platform, 0);
                 } else {
                     batch.forEach(b -> b.fail(error));
-                    next();
+                    next(platform);
                 }
             });
         }
 
-        private void runOneByOne(List<Pending> batch, int index) {
+        private void runOneByOne(List<Pending> batch, SpendBatch.PlatformAccounts platform, int index) {
             if (index == batch.size()) {
-                next();
+                next(platform);
                 return;
             }
             Pending one = batch.get(index);
@@ -197,21 +157,21 @@ public class GiftLanes {
                 one.complete(outcomes.get(0));
                 feed.announce(List.of(one.command()), outcomes);
                 count(List.of(one.command()), outcomes);
-                runOneByOne(batch, index + 1);
+                runOneByOne(batch, platform, index + 1);
             }, error -> {
                 if (isUniqueViolation(error)) {
                     one.complete(GiftOutcome.of(GiftOutcome.Kind.KEY_SEEN));
                 } else {
                     one.fail(error);
                 }
-                runOneByOne(batch, index + 1);
+                runOneByOne(batch, platform, index + 1);
             });
         }
     }
 
-    private final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong batchedGifts = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong batchNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong batchedGifts = new AtomicLong();
+    private final AtomicLong batchNanos = new AtomicLong();
 
     private void stats(int size, long nanos) {
         batches.incrementAndGet();
@@ -220,7 +180,7 @@ public class GiftLanes {
     }
 
     /** Batch statistics since start, for diagnosing the hot path (debug log every 10 s when enabled). */
-    @io.quarkus.scheduler.Scheduled(every = "10s")
+    @Scheduled(every = "10s")
     void logStats() {
         long n = batches.get();
         if (n > 0 && LOG.isDebugEnabled()) {

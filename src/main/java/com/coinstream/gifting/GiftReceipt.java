@@ -9,7 +9,7 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.Money;
+import com.coinstream.domain.Money;
 
 /** A sent gift, as its sender and its creator see it. Everything is as it was when it was sent. */
 @Type("GiftReceipt")

@@ -1,6 +1,8 @@
 package com.coinstream.gifting;
 
+import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,20 +22,24 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.ApiSecurity;
-import com.coinstream.api.BadInput;
-import com.coinstream.api.Page;
-import com.coinstream.api.PageInfo;
-import com.coinstream.api.Payloads;
-import com.coinstream.api.UserError;
 import com.coinstream.catalogue.CatalogueGift;
+import com.coinstream.catalogue.Gift;
 import com.coinstream.catalogue.GiftCatalogue;
+import com.coinstream.domain.BadInput;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Page;
+import com.coinstream.domain.PageInfo;
+import com.coinstream.domain.UserError;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.PublicProfile;
 import com.coinstream.identity.Role;
 import com.coinstream.identity.UserDirectory;
 import com.coinstream.live.LiveStreams;
 import com.coinstream.live.StreamView;
+import com.coinstream.metrics.BusinessMetrics;
+import com.coinstream.protection.SpendingLimits;
 import com.coinstream.wallet.Wallet;
 
 import io.smallrye.graphql.api.Subscription;
@@ -51,11 +57,15 @@ public class GiftingApi {
     private final GiftCatalogue catalogue;
     private final LiveStreams streams;
     private final UserDirectory users;
-    @jakarta.inject.Inject
-    com.coinstream.metrics.BusinessMetrics metrics;
+    private final BusinessMetrics metrics;
+
+    private final Payloads payloads;
 
     public GiftingApi(CurrentCaller caller, GiftingService gifting, GiftEvents events, GiftFeed feed,
-            GiftAcknowledgements acknowledgements, GiftCatalogue catalogue, LiveStreams streams, UserDirectory users) {
+            GiftAcknowledgements acknowledgements, GiftCatalogue catalogue, LiveStreams streams, UserDirectory users,
+            BusinessMetrics metrics, Payloads payloads) {
+        this.payloads = payloads;
+        this.metrics = metrics;
         this.caller = caller;
         this.gifting = gifting;
         this.events = events;
@@ -71,21 +81,21 @@ public class GiftingApi {
     @RolesAllowed({ Role.VIEWER, Role.CREATOR })
     public Uni<@NonNull SendGiftPayload> sendGift(@NonNull SendGiftInput input) {
         long started = System.nanoTime();
-        return Payloads.orRefusal(caller.get()
+        return payloads.orRefusal(caller.get()
                 .flatMap(c -> Payloads.guarded(() -> gifting.send(c,
                         new GiftingService.SendGift(input.streamId, input.giftId, input.quantity, input.idempotencyKey))))
                 .map(sent -> new SendGiftPayload(sent.receipt(), sent.wallet(), null, List.of()))
                 .onFailure(GiftingService.LimitReached.class).recoverWithItem(e -> new SendGiftPayload(null, null,
                         ((GiftingService.LimitReached) e).status(), List.of(((GiftingService.LimitReached) e).error()))),
                 e -> new SendGiftPayload(null, null, null, List.of(e)))
-                .onTermination().invoke(() -> metrics.sendGiftTook(java.time.Duration.ofNanos(System.nanoTime() - started)));
+                .onTermination().invoke(() -> metrics.sendGiftTook(Duration.ofNanos(System.nanoTime() - started)));
     }
 
     @Mutation("acknowledgeGift")
     @Description("Creators: thank the sender of a gift in your stream. Shown on the event and in the sender's receipts.")
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull AcknowledgeGiftPayload> acknowledgeGift(@NonNull AcknowledgeGiftInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> acknowledgements.acknowledge(c, input.giftEventId)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> acknowledgements.acknowledge(c, input.giftEventId)))
                 .map(event -> new AcknowledgeGiftPayload(event, List.of())), e -> new AcknowledgeGiftPayload(null, List.of(e)));
     }
 
@@ -93,13 +103,11 @@ public class GiftingApi {
     @Description("Gifts in a live stream as they are committed, from any service instance. Authenticate in connection_init: {\"Authorization\": \"Bearer <token>\"}.")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
     public Multi<GiftEvent> giftEvents(@NonNull @Id String streamId) {
-        UUID id;
-        try {
-            id = UUID.fromString(streamId);
-        } catch (IllegalArgumentException e) {
+        var id = Ids.parse(streamId);
+        if (id.isEmpty()) {
             return Multi.createFrom().failure(new BadInput("No such live stream"));
         }
-        return caller.get().onItem().transformToMulti(c -> feed.stream(id));
+        return caller.get().onItem().transformToMulti(c -> feed.stream(id.get()));
     }
 
     @Query("giftReceipts")
@@ -121,13 +129,11 @@ public class GiftingApi {
     @Query("topGifters")
     @Description("A stream's biggest supporters by coins sent (public).")
     public Uni<@NonNull List<@NonNull Supporter>> topGifters(@NonNull @Id String streamId, @DefaultValue("10") Integer first) {
-        UUID id;
-        try {
-            id = UUID.fromString(streamId);
-        } catch (IllegalArgumentException e) {
+        var id = Ids.parse(streamId);
+        if (id.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return Payloads.guarded(() -> events.topGifters(id, Page.size(first)))
+        return Payloads.guarded(() -> events.topGifters(id.get(), Page.size(first)))
                 .map(list -> list.stream().map(s -> new Supporter(new PublicProfile(s.userId(), s.displayName()), s.coins(), s.gifts())).toList());
     }
 
@@ -174,7 +180,7 @@ public class GiftingApi {
         public String giftId;
         @DefaultValue("1")
         @Description("1-99; more than one is a combo. A whole number (checked exactly, never truncated).")
-        public java.math.BigInteger quantity;
+        public BigInteger quantity;
         @NonNull
         @Description("Client-chosen unique key (a UUID). Same key and input replays the original receipt.")
         public String idempotencyKey;
@@ -189,7 +195,7 @@ public class GiftingApi {
 
     @Type("SendGiftPayload")
     public record SendGiftPayload(GiftReceipt receipt, @Description("Your wallet after the gift.") Wallet wallet,
-            @Description("When refused with SPENDING_LIMIT_REACHED: the limit, what remains and when it resets.") com.coinstream.protection.SpendingLimits.Status spendingLimit,
+            @Description("When refused with SPENDING_LIMIT_REACHED: the limit, what remains and when it resets.") SpendingLimits.Status spendingLimit,
             @NonNull List<@NonNull UserError> userErrors) {
     }
 

@@ -1,5 +1,6 @@
 package com.coinstream.gifting;
 
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,14 +11,14 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import com.coinstream.api.Amounts;
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Money;
-import com.coinstream.api.Refusal;
 import com.coinstream.catalogue.CatalogueGift;
 import com.coinstream.catalogue.GiftCatalogue;
+import com.coinstream.domain.Amounts;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.PolicyConfig;
+import com.coinstream.domain.Refusal;
 import com.coinstream.identity.Caller;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
@@ -34,6 +35,7 @@ import com.coinstream.wallet.Wallet;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * sendGift: the rules that need no lock are checked here, against caches; the money moves in the
@@ -46,10 +48,8 @@ public class GiftingService {
     public static final String OPERATION = "sendGift";
 
     private final GiftLanes lanes;
-    @jakarta.inject.Inject
-    GiftRateLimiter rateLimiter;
-    @jakarta.inject.Inject
-    SpendingLimits limits;
+    private final GiftRateLimiter rateLimiter;
+    private final SpendingLimits limits;
     private final GiftCatalogue catalogue;
     private final StreamDirectory streams;
     private final RateBook rates;
@@ -59,11 +59,14 @@ public class GiftingService {
     private final Pool pool;
     private final Clock clock;
     private final int adultAge;
+    private final String defaultCurrency;
 
-    public GiftingService(GiftLanes lanes, GiftCatalogue catalogue, StreamDirectory streams, RateBook rates, Accounts accounts,
-            Idempotency idempotency, GiftEvents events, Pool pool, Clock clock,
-            @ConfigProperty(name = "coinstream.adult-age") int adultAge) {
+    public GiftingService(GiftLanes lanes, GiftRateLimiter rateLimiter, SpendingLimits limits, GiftCatalogue catalogue,
+            StreamDirectory streams, RateBook rates, Accounts accounts, Idempotency idempotency, GiftEvents events, Pool pool,
+            Clock clock, PolicyConfig policy) {
         this.lanes = lanes;
+        this.rateLimiter = rateLimiter;
+        this.limits = limits;
         this.catalogue = catalogue;
         this.streams = streams;
         this.rates = rates;
@@ -72,10 +75,11 @@ public class GiftingService {
         this.events = events;
         this.pool = pool;
         this.clock = clock;
-        this.adultAge = adultAge;
+        this.adultAge = policy.adultAge();
+        this.defaultCurrency = policy.defaultCurrency();
     }
 
-    public record SendGift(String streamId, String giftId, java.math.BigInteger quantity, String idempotencyKey) {
+    public record SendGift(String streamId, String giftId, BigInteger quantity, String idempotencyKey) {
     }
 
     public record Sent(GiftReceipt receipt, Wallet wallet, boolean replayed) {
@@ -95,8 +99,8 @@ public class GiftingService {
             if (!rateLimiter.tryAcquire(sender.userId())) {
                 throw new Refusal(ErrorCode.RATE_LIMITED, "Too many gifts too fast; wait a moment");
             }
-            UUID streamId = uuid(request.streamId(), "No such live stream", "streamId");
-            CatalogueGift gift = catalogue.find(uuid(request.giftId(), "No such gift", "giftId"))
+            UUID streamId = Ids.require(request.streamId(), "No such live stream", "input", "streamId");
+            CatalogueGift gift = catalogue.find(Ids.require(request.giftId(), "No such gift", "input", "giftId"))
                     .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftId"));
             if (!gift.activeAt(now) || !gift.availableIn(sender.region())) {
                 throw new Refusal(ErrorCode.GIFT_UNAVAILABLE, "This gift cannot be sent now in your region", "input", "giftId");
@@ -178,13 +182,13 @@ public class GiftingService {
                 .flatMap(giftId -> events.byId(giftId).flatMap(receipt -> events.walletAfter(giftId)
                         .flatMap(after -> after != null ? Uni.createFrom().item(after) : currentCoins(sender.userId()))
                         .map(coins -> new Sent(receipt.orElseThrow(), new Wallet(sender.userId(),
-                                receipt.get().value() == null ? "USD" : receipt.get().value().getCurrency(), coins), true))));
+                                receipt.get().value() == null ? defaultCurrency : receipt.get().value().getCurrency(), coins), true))));
     }
 
     private Uni<Long> currentCoins(String userId) {
         return accounts.id(AccountKey.wallet(userId))
                 .flatMap(id -> pool.preparedQuery("select coalesce(sum(balance), 0) from account_balance where account_id = $1")
-                        .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)))
+                        .execute(Tuple.of(id)))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -197,13 +201,5 @@ public class GiftingService {
                 c.eventId().toString(), c.quantity(), c.gift().coins(), c.split().coins(), c.split().creatorDiamonds(),
                 c.split().platformCommission(), o.valueMinor() == null ? null : Money.ofMinor(o.valueMinor(), c.valueCurrency()),
                 c.rateVersion(), o.createdAt(), null);
-    }
-
-    private static UUID uuid(String value, String message, String field) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new Refusal(ErrorCode.NOT_FOUND, message, "input", field);
-        }
     }
 }

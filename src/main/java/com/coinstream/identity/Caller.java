@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -18,7 +19,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 public record Caller(String userId, Set<String> roles, Optional<LocalDate> birthdate, String region, ZoneId zone,
         String displayName) {
-    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[A-Z]{2}");
+    private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
 
     public static Caller from(JsonWebToken token, String defaultRegion) {
         String subject = token.getSubject();

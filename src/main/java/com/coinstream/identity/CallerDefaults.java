@@ -2,7 +2,7 @@ package com.coinstream.identity;
 
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import com.coinstream.domain.PolicyConfig;
 
 /**
  * Settings applied to every caller, read once. (Injecting a config property into the request-scoped
@@ -12,8 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class CallerDefaults {
     private final String region;
 
-    public CallerDefaults(@ConfigProperty(name = "coinstream.default-region") String region) {
-        this.region = region;
+    public CallerDefaults(PolicyConfig policy) {
+        this.region = policy.defaultRegion();
     }
 
     /** Region of a token without a region claim. */

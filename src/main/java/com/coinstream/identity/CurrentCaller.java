@@ -1,7 +1,8 @@
 package com.coinstream.identity;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -16,7 +17,6 @@ public class CurrentCaller {
     private final String defaultRegion;
     private Caller caller;
 
-    @Inject
     public CurrentCaller(JsonWebToken token, UserDirectory users, CallerDefaults defaults) {
         this.token = token;
         this.users = users;
@@ -35,11 +35,11 @@ public class CurrentCaller {
     }
 
     /** The caller, or empty for an anonymous request. */
-    public java.util.Optional<Caller> optional() {
+    public Optional<Caller> optional() {
         if (token == null || token.getRawToken() == null || token.getSubject() == null || token.getSubject().isBlank()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(peek());
+        return Optional.of(peek());
     }
 
     /** The caller without touching the database. */

@@ -1,5 +1,6 @@
 package com.coinstream.identity;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -15,7 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import com.coinstream.domain.PolicyConfig;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.jwt.build.Jwt;
@@ -30,15 +31,20 @@ import io.smallrye.jwt.build.JwtClaimsBuilder;
 public class DevTokenResource {
     private static final Set<String> KNOWN_GROUPS = Set.of(Role.VIEWER, Role.CREATOR, Role.ADMIN);
 
-    @ConfigProperty(name = "mp.jwt.verify.issuer")
-    String issuer;
+    private final String issuer;
+    private final String defaultRegion;
+
+    public DevTokenResource(IdentityConfig identity, PolicyConfig policy) {
+        this.issuer = identity.issuer().orElseThrow();
+        this.defaultRegion = policy.defaultRegion();
+    }
 
     @GET
     @Produces(MediaType.TEXT_PLAIN)
     public String token(@QueryParam("sub") String subject,
             @QueryParam("groups") @DefaultValue("viewer") String groups,
             @QueryParam("birthdate") String birthdate,
-            @QueryParam("region") @DefaultValue("US") String region,
+            @QueryParam("region") String requestedRegion,
             @QueryParam("name") String name,
             @QueryParam("zoneinfo") String zoneinfo,
             @QueryParam("ttlSeconds") @DefaultValue("86400") long ttlSeconds) {
@@ -50,12 +56,13 @@ public class DevTokenResource {
         if (!KNOWN_GROUPS.containsAll(roles)) {
             throw new BadRequestException("groups must be a comma-separated subset of viewer,creator,admin");
         }
+        String region = requestedRegion == null ? defaultRegion : requestedRegion;
         JwtClaimsBuilder claims = Jwt.issuer(issuer).subject(subject).groups(roles).claim("region", region)
                 .expiresIn(Duration.ofSeconds(Math.max(1, Math.min(ttlSeconds, 7 * 86400))));
         if (birthdate != null && !birthdate.isBlank()) {
             try {
                 claims.claim("birthdate", LocalDate.parse(birthdate).toString());
-            } catch (java.time.DateTimeException e) {
+            } catch (DateTimeException e) {
                 throw new BadRequestException("birthdate must be YYYY-MM-DD");
             }
         }
@@ -65,7 +72,7 @@ public class DevTokenResource {
         if (zoneinfo != null && !zoneinfo.isBlank()) {
             try {
                 claims.claim("zoneinfo", ZoneId.of(zoneinfo).getId());
-            } catch (java.time.DateTimeException e) {
+            } catch (DateTimeException e) {
                 throw new BadRequestException("zoneinfo must be an IANA time zone, for example Europe/Berlin");
             }
         }

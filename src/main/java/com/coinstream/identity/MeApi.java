@@ -11,7 +11,7 @@ import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.ApiSecurity;
+import com.coinstream.graphql.ApiSecurity;
 import io.smallrye.mutiny.Uni;
 
 @GraphQLApi

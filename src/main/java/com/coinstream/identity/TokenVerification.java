@@ -5,8 +5,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -18,10 +16,10 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class TokenVerification {
 
-    void requireAKey(@Observes StartupEvent ignored,
-            @ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> location,
-            @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> key,
-            @ConfigProperty(name = "mp.jwt.verify.issuer") Optional<String> issuer) {
+    void requireAKey(@Observes StartupEvent ignored, IdentityConfig config) {
+        Optional<String> location = config.publicKeyLocation();
+        Optional<String> key = config.publicKey();
+        Optional<String> issuer = config.issuer();
         if (location.filter(s -> !s.isBlank()).isEmpty() && key.filter(s -> !s.isBlank()).isEmpty()) {
             throw new IllegalStateException("No token verification key: set MP_JWT_VERIFY_PUBLICKEY_LOCATION (a PEM or JWK file or URL) "
                     + "or MP_JWT_VERIFY_PUBLICKEY (the key itself). Coinstream will not start without one.");

@@ -1,8 +1,13 @@
 package com.coinstream.identity;
 
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +46,7 @@ public class UserDirectory {
                     if (it.hasNext()) {
                         var row = it.next();
                         if (caller.displayName().equals(row.getString("display_name")) && caller.region().equals(row.getString("region"))
-                                && java.util.Objects.equals(caller.birthdate().orElse(null), row.getLocalDate("birthdate"))) {
+                                && Objects.equals(caller.birthdate().orElse(null), row.getLocalDate("birthdate"))) {
                             return Uni.createFrom().voidItem();
                         }
                     }
@@ -83,10 +88,10 @@ public class UserDirectory {
     }
 
     /** Public profiles of many users in one statement. */
-    public Uni<java.util.Map<String, PublicProfile>> profiles(java.util.List<String> ids) {
+    public Uni<Map<String, PublicProfile>> profiles(List<String> ids) {
         return pool.preparedQuery("select id, display_name from app_user where id = any($1)")
                 .execute(Tuple.of(ids.toArray(String[]::new))).map(rows -> {
-                    java.util.Map<String, PublicProfile> found = new java.util.HashMap<>();
+                    Map<String, PublicProfile> found = new HashMap<>();
                     for (var r : rows) {
                         found.put(r.getString("id"), new PublicProfile(r.getString("id"), r.getString("display_name")));
                     }
@@ -94,6 +99,6 @@ public class UserDirectory {
                 });
     }
 
-    public record UserProfile(String id, String displayName, String region, Optional<java.time.LocalDate> birthdate) {
+    public record UserProfile(String id, String displayName, String region, Optional<LocalDate> birthdate) {
     }
 }

@@ -10,20 +10,20 @@ import java.util.UUID;
  * transfers, so every entry balances per asset by construction.
  */
 public final class EntryDraft {
-    private final String kind;
+    private final EntryKind kind;
     private final UUID causeId;
     private final Instant at;
     private final List<Transfer> transfers = new ArrayList<>();
     private Integer rateVersion;
     private String memo;
 
-    private EntryDraft(String kind, UUID causeId, Instant at) {
+    private EntryDraft(EntryKind kind, UUID causeId, Instant at) {
         this.kind = kind;
         this.causeId = causeId;
         this.at = at;
     }
 
-    public static EntryDraft of(String kind, UUID causeId, Instant at) {
+    public static EntryDraft of(EntryKind kind, UUID causeId, Instant at) {
         return new EntryDraft(kind, causeId, at);
     }
 
@@ -52,7 +52,7 @@ public final class EntryDraft {
         return this;
     }
 
-    public String kind() {
+    public EntryKind kind() {
         return kind;
     }
 

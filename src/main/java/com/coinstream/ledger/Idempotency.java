@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Refusal;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -40,7 +42,7 @@ public class Idempotency {
 
     /** Refuses keys that are empty, too long or contain control characters. */
     public static String validKey(String key) {
-        if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH || key.chars().anyMatch(Character::isISOControl)) {
+        if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH || !Text.printable(key, false)) {
             throw new Refusal(ErrorCode.INVALID_INPUT,
                     "idempotencyKey must be 1-" + MAX_KEY_LENGTH + " printable characters (a UUID is recommended)",
                     "input", "idempotencyKey");
@@ -78,27 +80,27 @@ public class Idempotency {
                 .execute(Tuple.of(ownerId, key, operation, requestHash, resultId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
                 .flatMap(inserted -> inserted.iterator().hasNext()
                         ? Uni.createFrom().item(new Claim(Outcome.NEW, resultId))
-                        : previous(tx, ownerId, key, operation, requestHash).map(java.util.Optional::orElseThrow));
+                        : previous(tx, ownerId, key, operation, requestHash).map(Optional::orElseThrow));
     }
 
     /**
      * The earlier use of {@code key} by {@code ownerId}: empty if unused, a REPLAY of the same request, or a
      * refusal with IDEMPOTENCY_KEY_REUSED when it was used for a different request.
      */
-    public Uni<java.util.Optional<Claim>> previous(SqlClient client, String ownerId, String key, String operation,
+    public Uni<Optional<Claim>> previous(SqlClient client, String ownerId, String key, String operation,
             String requestHash) {
         return client.preparedQuery("select operation, request_hash, result_id from idempotency_key where owner_id = $1 and key = $2")
                 .execute(Tuple.of(ownerId, key))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
-                        return java.util.Optional.empty();
+                        return Optional.empty();
                     }
                     Row row = rows.iterator().next();
                     if (!operation.equals(row.getString("operation")) || !requestHash.equals(row.getString("request_hash"))) {
                         throw new Refusal(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                                 "This idempotencyKey was already used for a different request", "input", "idempotencyKey");
                     }
-                    return java.util.Optional.of(new Claim(Outcome.REPLAY, row.getUUID("result_id")));
+                    return Optional.of(new Claim(Outcome.REPLAY, row.getUUID("result_id")));
                 });
     }
 }

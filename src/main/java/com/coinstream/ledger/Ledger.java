@@ -3,14 +3,18 @@ package com.coinstream.ledger;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import com.coinstream.db.SqlResources;
+
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,15 +31,17 @@ import io.vertx.pgclient.PgException;
 @ApplicationScoped
 public class Ledger {
     static final String OVERDRAFT_CONSTRAINT = "balance_never_negative";
+    private static final String POST_ENTRY = SqlResources.load(Ledger.class, "post-entry.sql");
+    private static final String ENSURE_ROWS = SqlResources.load(Ledger.class, "ensure-balance-rows.sql");
 
     private final Accounts accounts;
     private final Pool pool;
     private final int hotSlots;
 
-    public Ledger(Accounts accounts, Pool pool, @ConfigProperty(name = "coinstream.ledger.hot-slots", defaultValue = "16") int hotSlots) {
+    public Ledger(Accounts accounts, Pool pool, LedgerConfig config) {
         this.accounts = accounts;
         this.pool = pool;
-        this.hotSlots = hotSlots;
+        this.hotSlots = config.hotSlots();
     }
 
     public Accounts accounts() {
@@ -75,7 +81,7 @@ public class Ledger {
                         List.of(id), List.of((short) slot), List.of(0L), List.of(key.purpose().allowNegative()))));
     }
 
-    private final java.util.Set<Long> knownRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Long> knownRows = ConcurrentHashMap.newKeySet();
 
     private Uni<Void> ensureRows(ReadyEntry entry) {
         List<Long> accountsToCreate = new ArrayList<>();
@@ -91,13 +97,7 @@ public class Ledger {
         if (accountsToCreate.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("""
-                insert into account_balance (account_id, slot, balance, allow_negative)
-                select r.account_id, r.slot, 0, r.allow_negative
-                from unnest($1::bigint[], $2::smallint[], $3::boolean[]) as r(account_id, slot, allow_negative)
-                order by r.account_id, r.slot
-                on conflict (account_id, slot) do nothing
-                """).execute(Tuple.of(accountsToCreate.toArray(Long[]::new), slotsToCreate.toArray(Short[]::new),
+        return pool.preparedQuery(ENSURE_ROWS).execute(Tuple.of(accountsToCreate.toArray(Long[]::new), slotsToCreate.toArray(Short[]::new),
                 negativeToCreate.toArray(Boolean[]::new)))
                 .invoke(() -> {
                     if (knownRows.size() > 2_000_000) {
@@ -117,7 +117,7 @@ public class Ledger {
     public Uni<Long> post(SqlClient tx, ReadyEntry entry) {
         EntryDraft d = entry.draft();
         Tuple args = Tuple.tuple()
-                .addString(d.kind()).addUUID(d.causeId()).addInteger(d.rateVersion()).addString(d.memo())
+                .addString(d.kind().name()).addUUID(d.causeId()).addInteger(d.rateVersion()).addString(d.memo())
                 .addOffsetDateTime(OffsetDateTime.ofInstant(d.at(), ZoneOffset.UTC))
                 .addArrayOfLong(entry.postingAccounts().toArray(Long[]::new))
                 .addArrayOfShort(entry.postingSlots().toArray(Short[]::new))
@@ -126,39 +126,7 @@ public class Ledger {
                 .addArrayOfShort(entry.balSlots().toArray(Short[]::new))
                 .addArrayOfLong(entry.balDeltas().toArray(Long[]::new))
                 .addArrayOfBoolean(entry.balAllowNegative().toArray(Boolean[]::new));
-        return tx.preparedQuery("""
-                with entry as (
-                    insert into journal_entry (kind, cause_id, rate_version, memo, created_at)
-                    values ($1, $2, $3, $4, $5) returning id),
-                postings as (
-                    insert into posting (entry_id, account_id, slot, amount)
-                    select entry.id, p.account_id, p.slot, p.amount
-                    from entry, unnest($6::bigint[], $7::smallint[], $8::bigint[]) as p(account_id, slot, amount)),
-                changes as (
-                    select * from unnest($9::bigint[], $10::smallint[], $11::bigint[], $12::boolean[])
-                        as c(account_id, slot, delta, allow_negative)
-                    order by c.account_id, c.slot),
-                -- Lock the existing rows in (account, slot) order first, so concurrent entries never deadlock.
-                locked as (
-                    select b.account_id, b.slot from account_balance b
-                    where (b.account_id, b.slot) in (select c.account_id, c.slot from changes c)
-                    order by b.account_id, b.slot
-                    for update),
-                updated as (
-                    update account_balance b set balance = b.balance + c.delta
-                    from changes c join locked l on l.account_id = c.account_id and l.slot = c.slot
-                    where b.account_id = c.account_id and b.slot = c.slot
-                    returning b.account_id, b.slot),
-                -- Rows seen for the first time. (CHECK is evaluated on a proposed insert row before ON CONFLICT
-                -- is considered, so debits must go through the UPDATE above, never through this insert.)
-                inserted as (
-                    insert into account_balance (account_id, slot, balance, allow_negative)
-                    select c.account_id, c.slot, c.delta, c.allow_negative from changes c
-                    where not exists (select 1 from updated u where u.account_id = c.account_id and u.slot = c.slot)
-                    order by c.account_id, c.slot
-                    on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance)
-                select id from entry
-                """)
+        return tx.preparedQuery(POST_ENTRY)
                 .execute(args)
                 .map(rows -> rows.iterator().next().getLong(0))
                 .onFailure(Ledger::isOverdraft).transform(e -> new Overdraft(((PgException) e).getDetail()));
@@ -189,7 +157,7 @@ public class Ledger {
                 from ledger_account a left join account_balance b on b.account_id = a.id
                 where a.owner_id = $1 group by a.purpose, a.asset
                 """).execute(Tuple.of(ownerId)).map(rows -> {
-            Map<AccountKey, Long> result = new java.util.HashMap<>();
+            Map<AccountKey, Long> result = new HashMap<>();
             for (Row row : rows) {
                 result.put(AccountKey.user(ownerId, AccountPurpose.valueOf(row.getString("purpose")), row.getString("asset")),
                         row.getLong("balance"));
@@ -205,7 +173,7 @@ public class Ledger {
                 from ledger_account a left join account_balance b on b.account_id = a.id
                 where a.owner_id = any($1) and a.purpose = $2 group by a.owner_id, a.asset
                 """).execute(Tuple.of(ownerIds.toArray(String[]::new), purpose.name())).map(rows -> {
-            Map<AccountKey, Long> result = new java.util.HashMap<>();
+            Map<AccountKey, Long> result = new HashMap<>();
             for (Row row : rows) {
                 result.put(AccountKey.user(row.getString("owner_id"), purpose, row.getString("asset")), row.getLong("balance"));
             }

@@ -1,5 +1,6 @@
 package com.coinstream.ledger;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.eclipse.microprofile.graphql.Description;
@@ -39,7 +40,7 @@ public record LedgerAudit(
 
     /** This report with more mismatches (the business records' checks), which make it unreconciled. */
     public LedgerAudit with(List<Mismatch> more, int limit) {
-        List<Mismatch> all = new java.util.ArrayList<>(mismatches);
+        List<Mismatch> all = new ArrayList<>(mismatches);
         more.stream().limit(Math.max(0, limit - all.size())).forEach(all::add);
         return new LedgerAudit(balanced, balanced && more.isEmpty(), assets, all, entries, postings);
     }

@@ -2,6 +2,7 @@ package com.coinstream.ledger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -60,7 +61,7 @@ public class LedgerAuditor {
     }
 
     private static LedgerAudit report(RowSet<Row> posted, RowSet<Row> stored, RowSet<Row> mismatchRows, long entries) {
-        var totals = new java.util.TreeMap<String, long[]>();
+        var totals = new TreeMap<String, long[]>();
         long postings = 0;
         for (Row r : posted) {
             totals.computeIfAbsent(r.getString("asset"), k -> new long[2])[0] = r.getLong("posted");

@@ -6,8 +6,8 @@ import java.util.List;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.Page;
-import com.coinstream.api.PageInfo;
+import com.coinstream.domain.Page;
+import com.coinstream.domain.PageInfo;
 
 @Type("LedgerLineConnection")
 public record LedgerLineConnection(@NonNull List<@NonNull Edge> edges, @NonNull List<@NonNull LedgerLine> nodes,

@@ -15,11 +15,11 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.ApiSecurity;
-import com.coinstream.api.Page;
-import com.coinstream.api.PageInfo;
-import com.coinstream.api.Payloads;
-import com.coinstream.api.UserError;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.domain.Page;
+import com.coinstream.domain.PageInfo;
+import com.coinstream.graphql.Payloads;
+import com.coinstream.domain.UserError;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.PublicProfile;
 import com.coinstream.identity.UserDirectory;
@@ -34,7 +34,10 @@ public class LiveApi {
     private final LiveStreams streams;
     private final UserDirectory users;
 
-    public LiveApi(CurrentCaller caller, LiveStreams streams, UserDirectory users) {
+    private final Payloads payloads;
+
+    public LiveApi(CurrentCaller caller, LiveStreams streams, UserDirectory users, Payloads payloads) {
+        this.payloads = payloads;
         this.caller = caller;
         this.streams = streams;
         this.users = users;
@@ -44,7 +47,7 @@ public class LiveApi {
     @Description("Creators: go live. One live stream per creator at a time.")
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull LiveStreamPayload> startLiveStream(@NonNull StartLiveStreamInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> streams.start(c, input.title)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> streams.start(c, input.title)))
                 .map(s -> new LiveStreamPayload(StreamView.of(s), List.of())), e -> new LiveStreamPayload(null, List.of(e)));
     }
 
@@ -52,7 +55,7 @@ public class LiveApi {
     @Description("End your live stream. Gifts are refused from then on.")
     @RolesAllowed({ Role.CREATOR, Role.ADMIN })
     public Uni<@NonNull LiveStreamPayload> endLiveStream(@NonNull EndLiveStreamInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> streams.end(c, input.streamId)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> streams.end(c, input.streamId)))
                 .map(s -> new LiveStreamPayload(StreamView.of(s), List.of())), e -> new LiveStreamPayload(null, List.of(e)));
     }
 

@@ -8,12 +8,14 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Page;
-import com.coinstream.api.Refusal;
-import com.coinstream.api.Times;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.ReadSessions;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Page;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
+import com.coinstream.domain.Times;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.Role;
@@ -45,9 +47,7 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     }
 
     public Uni<LiveStream> start(Caller creator, String title) {
-        if (title == null || title.isBlank() || title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl)) {
-            throw new Refusal(ErrorCode.INVALID_INPUT, "title must be 1-" + MAX_TITLE + " printable characters", "input", "title");
-        }
+        Text.require(title, MAX_TITLE, false, "title", "input", "title");
         LiveStream s = new LiveStream();
         s.id = UUID.randomUUID();
         s.creatorId = creator.userId();
@@ -91,13 +91,7 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     }
 
     public Uni<LiveStream> byId(String streamId) {
-        UUID id;
-        try {
-            id = UUID.fromString(streamId);
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().nullItem();
-        }
-        return sessions.read(s -> s.find(LiveStream.class, id));
+        return Ids.parse(streamId).map(id -> sessions.read(s -> s.find(LiveStream.class, id))).orElse(Uni.createFrom().nullItem());
     }
 
     /** Streams newest first; live ones only when {@code liveOnly}. */
@@ -155,10 +149,6 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     }
 
     static UUID parse(String id, String field) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new Refusal(ErrorCode.NOT_FOUND, "No such stream", "input", field);
-        }
+        return Ids.require(id, "No such stream", "input", field);
     }
 }

@@ -9,6 +9,8 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
+import com.coinstream.catalogue.Gift;
+
 @Type("LiveStream")
 @Description("A creator's live stream. Gifts can be sent only while it is LIVE.")
 public record StreamView(@Ignore UUID uuid, @Ignore long position, @Ignore String creatorId, @Id @NonNull String id,

@@ -3,12 +3,10 @@ package com.coinstream.metrics;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Business counters and timers, scraped at /q/metrics (Prometheus): gifts, coins spent, diamonds
@@ -16,7 +14,6 @@ import io.quarkus.runtime.StartupEvent;
  */
 @ApplicationScoped
 public class BusinessMetrics {
-    private static volatile BusinessMetrics current;
     private final MeterRegistry registry;
     private final Counter gifts;
     private final Counter coinsSpent;
@@ -36,16 +33,9 @@ public class BusinessMetrics {
                 .publishPercentileHistogram().register(registry);
     }
 
-    void start(@Observes StartupEvent ignored) {
-        current = this;
-    }
-
-    /** For code paths that are not beans (the userErrors funnel). Null-safe before startup. */
-    public static void refusal(String code) {
-        BusinessMetrics m = current;
-        if (m != null) {
-            m.registry.counter("coinstream.refusals", "code", code).increment();
-        }
+    /** A business refusal (a userError), by its code. */
+    public void refusal(String code) {
+        registry.counter("coinstream.refusals", "code", code).increment();
     }
 
     public void giftSent(long coins, long diamonds, long commissionUnits) {

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.Money;
+import com.coinstream.domain.Money;
 
 @Type("Payout")
 @Description("A creator's cash-out of diamonds. REQUESTED -> APPROVED -> PAID, or REJECTED / FAILED (diamonds return to available).")
@@ -19,7 +19,7 @@ public record Payout(
         @Ignore String creatorId,
         @Ignore UUID payoutAccountId,
         @Id @NonNull String id,
-        @NonNull @Description("REQUESTED, APPROVED, PAID, REJECTED or FAILED.") String status,
+        @Ignore PayoutStatus state,
         long diamonds,
         @NonNull @Description("Cash for the diamonds at the rate in force when requested, rounded down.") Money amount,
         int rateVersion,
@@ -28,11 +28,12 @@ public record Payout(
         String externalReference,
         String reason) {
 
-    public static final String REQUESTED = "REQUESTED";
-    public static final String APPROVED = "APPROVED";
-    public static final String PAID = "PAID";
-    public static final String REJECTED = "REJECTED";
-    public static final String FAILED = "FAILED";
+    /** The lifecycle state, as the schema has always shown it (a string). */
+    @NonNull
+    @Description("REQUESTED, APPROVED, PAID, REJECTED or FAILED.")
+    public String getStatus() {
+        return state.name();
+    }
 
     @Type("PayoutTransition")
     public record Transition(String from, @NonNull String to, @NonNull String actor, String reason, @NonNull Instant at) {

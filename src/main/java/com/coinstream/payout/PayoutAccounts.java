@@ -7,9 +7,11 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Refusal;
 import com.coinstream.db.ReadSessions;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
 import com.coinstream.identity.Caller;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -43,9 +45,7 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
                     "That looks like a raw account or card number; register the token your payment provider issued instead",
                     "input", "externalToken");
         }
-        if (label == null || label.isBlank() || label.length() > 64 || label.chars().anyMatch(Character::isISOControl)) {
-            throw new Refusal(ErrorCode.INVALID_INPUT, "label must be 1-64 printable characters", "input", "label");
-        }
+        Text.require(label, 64, false, "label", "input", "label");
         PayoutAccount a = new PayoutAccount();
         a.id = UUID.randomUUID();
         a.ownerId = creator.userId();
@@ -84,10 +84,6 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
     }
 
     static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new Refusal(ErrorCode.NOT_FOUND, "No such payout account", "input", "payoutAccountId");
-        }
+        return Ids.require(id, "No such payout account", "input", "payoutAccountId");
     }
 }

@@ -18,11 +18,11 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.ApiSecurity;
-import com.coinstream.api.Page;
-import com.coinstream.api.PageInfo;
-import com.coinstream.api.Payloads;
-import com.coinstream.api.UserError;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.domain.Page;
+import com.coinstream.domain.PageInfo;
+import com.coinstream.graphql.Payloads;
+import com.coinstream.domain.UserError;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 
@@ -36,7 +36,10 @@ public class PayoutApi {
     private final PayoutService payouts;
     private final PayoutStore store;
 
-    public PayoutApi(CurrentCaller caller, PayoutAccounts accounts, PayoutService payouts, PayoutStore store) {
+    private final Payloads payloads;
+
+    public PayoutApi(CurrentCaller caller, PayoutAccounts accounts, PayoutService payouts, PayoutStore store, Payloads payloads) {
+        this.payloads = payloads;
         this.caller = caller;
         this.accounts = accounts;
         this.payouts = payouts;
@@ -47,7 +50,7 @@ public class PayoutApi {
     @Description("Creators: register where to be paid, with your payment provider's token (never raw bank numbers). An admin verifies it.")
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull PayoutAccountPayload> registerPayoutAccount(@NonNull RegisterPayoutAccountInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> accounts.register(c, input.kind == null ? null
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> accounts.register(c, input.kind == null ? null
                 : input.kind.name(), input.externalToken, input.label)))
                 .map(a -> new PayoutAccountPayload(PayoutAccountView.of(a), List.of())), e -> new PayoutAccountPayload(null, List.of(e)));
     }
@@ -63,7 +66,7 @@ public class PayoutApi {
     @Description("Admin: record the KYC outcome for a payout account.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull PayoutAccountPayload> verifyPayoutAccount(@NonNull VerifyPayoutAccountInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> accounts.verify(c, input.payoutAccountId,
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> accounts.verify(c, input.payoutAccountId,
                 input.verified == null || input.verified)))
                 .map(a -> new PayoutAccountPayload(PayoutAccountView.of(a), List.of())), e -> new PayoutAccountPayload(null, List.of(e)));
     }
@@ -72,7 +75,7 @@ public class PayoutApi {
     @Description("Creators: cash out available diamonds to a verified payout account, at the rate in force.")
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull PayoutPayload> requestPayout(@NonNull RequestPayoutInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> payouts.request(c, input.diamonds, input.payoutAccountId,
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> payouts.request(c, input.diamonds, input.payoutAccountId,
                 input.idempotencyKey))).map(p -> new PayoutPayload(p, List.of())), e -> new PayoutPayload(null, List.of(e)));
     }
 
@@ -87,7 +90,7 @@ public class PayoutApi {
     @Description("Admin: payouts in a status (default REQUESTED), oldest first.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull PayoutConnection> payoutQueue(@DefaultValue("REQUESTED") PayoutStatus status, Integer first, String after) {
-        return Payloads.guarded(() -> store.queue(status.name(), first, after)).map(PayoutConnection::of);
+        return Payloads.guarded(() -> store.queue(status, first, after)).map(PayoutConnection::of);
     }
 
     @Mutation("approvePayout")
@@ -118,7 +121,7 @@ public class PayoutApi {
     }
 
     private Uni<PayoutPayload> act(String payoutId, PayoutService.Action action, String note) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> payouts.transition(c, payoutId, action, note)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> payouts.transition(c, payoutId, action, note)))
                 .map(p -> new PayoutPayload(p, List.of())), e -> new PayoutPayload(null, List.of(e)));
     }
 
@@ -138,10 +141,6 @@ public class PayoutApi {
 
     public enum PayoutKind {
         PAYPAL, BANK
-    }
-
-    public enum PayoutStatus {
-        REQUESTED, APPROVED, PAID, REJECTED, FAILED
     }
 
     @Input("RegisterPayoutAccountInput")

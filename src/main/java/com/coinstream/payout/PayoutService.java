@@ -11,21 +11,24 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import com.coinstream.api.Amounts;
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Money;
-import com.coinstream.api.Refusal;
 import com.coinstream.db.Transactions;
+import com.coinstream.domain.Amounts;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.PolicyConfig;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
 import com.coinstream.earnings.DiamondMaturity;
 import com.coinstream.identity.Caller;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.EntryDraft;
+import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.ledger.Ledger;
+import com.coinstream.metrics.BusinessMetrics;
 import com.coinstream.protection.AccountHolds;
 import com.coinstream.rates.RateBook;
 import com.coinstream.rates.RateCard;
@@ -41,7 +44,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  */
 @ApplicationScoped
 public class PayoutService {
-    public static final String KIND = "PAYOUT";
     public static final String OPERATION = "requestPayout";
     static final long MAX_DIAMONDS = 1_000_000_000_000L;
 
@@ -60,11 +62,10 @@ public class PayoutService {
     private final int adultAge;
 
     public PayoutService(Pool pool, Ledger ledger, Idempotency idempotency, PayoutStore store, PayoutAccounts accounts,
-            DiamondMaturity maturity, AccountHolds holds, RateBook rates, Clock clock,
-            @ConfigProperty(name = "coinstream.payouts.minimum-diamonds") long minimumDiamonds,
-            @ConfigProperty(name = "coinstream.payouts.daily-maximum") long dailyMaximum,
-            @ConfigProperty(name = "coinstream.payouts.payment-days") int paymentDays,
-            @ConfigProperty(name = "coinstream.adult-age") int adultAge) {
+            DiamondMaturity maturity, AccountHolds holds, RateBook rates, Clock clock, PayoutsConfig config, PolicyConfig policy,
+            BusinessMetrics metrics) {
+        this.metrics = metrics;
+        this.defaultCurrency = policy.defaultCurrency();
         this.pool = pool;
         this.ledger = ledger;
         this.idempotency = idempotency;
@@ -74,14 +75,14 @@ public class PayoutService {
         this.holds = holds;
         this.rates = rates;
         this.clock = clock;
-        this.minimumDiamonds = minimumDiamonds;
-        this.dailyMaximum = dailyMaximum;
-        this.paymentWindow = Duration.ofDays(paymentDays);
-        this.adultAge = adultAge;
+        this.minimumDiamonds = config.minimumDiamonds();
+        this.dailyMaximum = config.dailyMaximum();
+        this.paymentWindow = Duration.ofDays(config.paymentDays());
+        this.adultAge = policy.adultAge();
     }
 
-    @jakarta.inject.Inject
-    com.coinstream.metrics.BusinessMetrics metrics;
+    private final BusinessMetrics metrics;
+    private final String defaultCurrency;
 
     public Uni<Payout> request(Caller creator, BigInteger requested, String payoutAccountId, String idempotencyKey) {
         String key = Idempotency.validKey(idempotencyKey);
@@ -104,15 +105,15 @@ public class PayoutService {
         }
         Instant now = clock.instant();
         RateCard card = rates.current(now);
-        String currency = card.cashValue(0, card.currencyOf(creator.region())).isPresent() ? card.currencyOf(creator.region()) : "USD";
+        String currency = card.cashValue(0, card.currencyOf(creator.region())).isPresent() ? card.currencyOf(creator.region()) : defaultCurrency;
         Money amount = card.cashValue(diamonds, currency)
                 .orElseThrow(() -> new Refusal(ErrorCode.INVALID_STATE, "Diamonds cannot be paid out in " + currency));
         AccountKey available = AccountKey.user(creator.userId(), AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND);
         AccountKey inPayout = AccountKey.user(creator.userId(), AccountPurpose.DIAMONDS_IN_PAYOUT, Asset.DIAMOND);
         UUID payoutId = UUID.randomUUID();
-        EntryDraft draft = EntryDraft.of(KIND, payoutId, now).rateVersion(card.version()).memo("Payout requested")
+        EntryDraft draft = EntryDraft.of(EntryKind.PAYOUT, payoutId, now).rateVersion(card.version()).memo("Payout requested")
                 .move(available, inPayout, diamonds);
-        Payout payout = new Payout(payoutId, 0, creator.userId(), accountId, payoutId.toString(), Payout.REQUESTED, diamonds, amount,
+        Payout payout = new Payout(payoutId, 0, creator.userId(), accountId, payoutId.toString(), PayoutStatus.REQUESTED, diamonds, amount,
                 card.version(), now, now.plus(paymentWindow), null, null);
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         DailyMaximum maximum = new DailyMaximum(day, card, amount,
@@ -135,9 +136,9 @@ public class PayoutService {
                                 : checks(tx, creator.userId(), diamonds, available, maximum)
                                         .flatMap(v -> ledger.post(tx, ready))
                                         .call(entryId -> store.insert(tx, payout, day, entryId))
-                                        .call(entryId -> store.transition(tx, payoutId, null, Payout.REQUESTED, creator.userId(), null, now))
+                                        .call(entryId -> store.transition(tx, payoutId, null, PayoutStatus.REQUESTED, creator.userId(), null, now))
                                         .flatMap(entryId -> store.find(tx, payoutId, false).map(p -> p.orElseThrow()))
-                                        .invoke(p -> metrics.payout(Payout.REQUESTED)))));
+                                        .invoke(p -> metrics.payout(PayoutStatus.REQUESTED.name())))));
     }
 
     /** The daily maximum in the request's currency, for the UTC day of the request. */
@@ -176,15 +177,15 @@ public class PayoutService {
     }
 
     public enum Action {
-        APPROVE(List.of(Payout.REQUESTED), Payout.APPROVED),
-        REJECT(List.of(Payout.REQUESTED, Payout.APPROVED), Payout.REJECTED),
-        MARK_PAID(List.of(Payout.APPROVED), Payout.PAID),
-        MARK_FAILED(List.of(Payout.APPROVED), Payout.FAILED);
+        APPROVE(List.of(PayoutStatus.REQUESTED), PayoutStatus.APPROVED),
+        REJECT(List.of(PayoutStatus.REQUESTED, PayoutStatus.APPROVED), PayoutStatus.REJECTED),
+        MARK_PAID(List.of(PayoutStatus.APPROVED), PayoutStatus.PAID),
+        MARK_FAILED(List.of(PayoutStatus.APPROVED), PayoutStatus.FAILED);
 
-        final List<String> from;
-        final String to;
+        final List<PayoutStatus> from;
+        final PayoutStatus to;
 
-        Action(List<String> from, String to) {
+        Action(List<PayoutStatus> from, PayoutStatus to) {
             this.from = from;
             this.to = to;
         }
@@ -192,14 +193,9 @@ public class PayoutService {
 
     /** An admin moves a payout along its lifecycle; illegal transitions are refused with INVALID_STATE. */
     public Uni<Payout> transition(Caller admin, String payoutId, Action action, String note) {
-        UUID id;
-        try {
-            id = UUID.fromString(payoutId);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new Refusal(ErrorCode.NOT_FOUND, "No such payout", "input", "payoutId");
-        }
-        if (note != null && (note.length() > 500 || note.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n'))) {
-            throw new Refusal(ErrorCode.INVALID_INPUT, "reason or reference must be at most 500 printable characters", "input");
+        UUID id = Ids.require(payoutId, "No such payout", "input", "payoutId");
+        if (note != null) {
+            Text.require(note, 500, true, "reason or reference", "input");
         }
         if ((action == Action.MARK_PAID || action == Action.REJECT || action == Action.MARK_FAILED) && (note == null || note.isBlank())) {
             throw new Refusal(ErrorCode.INVALID_INPUT, action == Action.MARK_PAID ? "externalReference is required" : "reason is required",
@@ -216,16 +212,16 @@ public class PayoutService {
             return prepared.flatMap(ready -> Transactions.retrying(pool, tx -> DiamondMaturity.lock(tx, p.creatorId())
                     .flatMap(v -> store.find(tx, id, true)).flatMap(current -> {
                         Payout locked = current.orElseThrow();
-                        if (!action.from.contains(locked.status())) {
-                            throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.status() + " payout cannot become " + action.to,
+                        if (!action.from.contains(locked.state())) {
+                            throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.state() + " payout cannot become " + action.to,
                                     "input", "payoutId");
                         }
                         Uni<Long> entry = ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready);
                         return entry.call(entryId -> store.close(tx, id, action.to, action == Action.MARK_PAID ? note : null,
                                 action == Action.MARK_PAID ? null : note, entryId))
-                                .call(entryId -> store.transition(tx, id, locked.status(), action.to, admin.userId(), note, now))
+                                .call(entryId -> store.transition(tx, id, locked.state(), action.to, admin.userId(), note, now))
                                 .flatMap(entryId -> store.find(tx, id, false).map(x -> x.orElseThrow()))
-                                .invoke(x -> metrics.payout(action.to));
+                                .invoke(x -> metrics.payout(action.to.name()));
                     })));
         });
     }
@@ -235,11 +231,11 @@ public class PayoutService {
         AccountKey inPayout = AccountKey.user(p.creatorId(), AccountPurpose.DIAMONDS_IN_PAYOUT, Asset.DIAMOND);
         return switch (action) {
             case APPROVE -> null;
-            case REJECT, MARK_FAILED -> EntryDraft.of("PAYOUT_REVERSAL", p.uuid(), now).rateVersion(p.rateVersion())
-                    .memo("Payout " + action.to.toLowerCase() + ": diamonds returned to available")
+            case REJECT, MARK_FAILED -> EntryDraft.of(EntryKind.PAYOUT_REVERSAL, p.uuid(), now).rateVersion(p.rateVersion())
+                    .memo("Payout " + action.to.name().toLowerCase() + ": diamonds returned to available")
                     .move(inPayout, AccountKey.user(p.creatorId(), AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND), p.diamonds());
             case MARK_PAID -> {
-                EntryDraft paid = EntryDraft.of("PAYOUT_PAID", p.uuid(), now).rateVersion(p.rateVersion()).memo("Payout paid")
+                EntryDraft paid = EntryDraft.of(EntryKind.PAYOUT_PAID, p.uuid(), now).rateVersion(p.rateVersion()).memo("Payout paid")
                         .move(inPayout, AccountKey.platform(AccountPurpose.DIAMOND_ISSUANCE, Asset.DIAMOND), p.diamonds());
                 if (p.amount().minorUnits() > 0) {
                     String cur = p.amount().getCurrency();

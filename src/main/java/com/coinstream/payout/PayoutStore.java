@@ -1,6 +1,6 @@
 package com.coinstream.payout;
 
-import static com.coinstream.api.Times.utc;
+import static com.coinstream.domain.Times.utc;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,8 +15,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.Money;
-import com.coinstream.api.Page;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.Page;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,20 +42,21 @@ public class PayoutStore {
                 + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
                 .execute(Tuple.tuple().addUUID(p.uuid()).addString(p.creatorId()).addUUID(p.payoutAccountId()).addLong(p.diamonds())
                         .addLong(p.amount().minorUnits()).addString(p.amount().getCurrency()).addInteger(p.rateVersion())
-                        .addString(p.status()).addLocalDate(day).addOffsetDateTime(utc(p.requestedAt()))
+                        .addString(p.state().name()).addLocalDate(day).addOffsetDateTime(utc(p.requestedAt()))
                         .addOffsetDateTime(utc(p.expectedBy())).addLong(entryId))
                 .replaceWithVoid();
     }
 
-    public Uni<Void> transition(SqlClient tx, UUID payoutId, String from, String to, String actor, String reason, Instant at) {
+    public Uni<Void> transition(SqlClient tx, UUID payoutId, PayoutStatus from, PayoutStatus to, String actor, String reason, Instant at) {
         return tx.preparedQuery("insert into payout_transition (payout_id, from_status, to_status, actor, reason, at) "
-                + "values ($1, $2, $3, $4, $5, $6)").execute(Tuple.of(payoutId, from, to, actor, reason, utc(at))).replaceWithVoid();
+                + "values ($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.of(payoutId, from == null ? null : from.name(), to.name(), actor, reason, utc(at))).replaceWithVoid();
     }
 
-    public Uni<Void> close(SqlClient tx, UUID payoutId, String to, String externalReference, String reason, Long closingEntryId) {
+    public Uni<Void> close(SqlClient tx, UUID payoutId, PayoutStatus to, String externalReference, String reason, Long closingEntryId) {
         return tx.preparedQuery("update payout set status = $2, external_reference = coalesce($3, external_reference), "
                 + "reason = coalesce($4, reason), closing_entry_id = coalesce($5, closing_entry_id) where id = $1")
-                .execute(Tuple.of(payoutId, to, externalReference, reason, closingEntryId)).replaceWithVoid();
+                .execute(Tuple.of(payoutId, to.name(), externalReference, reason, closingEntryId)).replaceWithVoid();
     }
 
     /** Cash already requested today (UTC) in a currency, excluding payouts that were rejected or failed. */
@@ -89,11 +90,11 @@ public class PayoutStore {
     }
 
     /** Oldest first: the order an operator works through them. */
-    public Uni<Page<Payout>> queue(String status, Integer first, String after) {
+    public Uni<Page<Payout>> queue(PayoutStatus status, Integer first, String after) {
         int limit = Page.size(first);
         long afterSeq = after == null || after.isEmpty() ? 0 : Page.after(after);
         return pool.preparedQuery("select " + COLUMNS + " from payout where status = $1 and seq > $2 order by seq limit $3")
-                .execute(Tuple.of(status, afterSeq, limit + 1))
+                .execute(Tuple.of(status.name(), afterSeq, limit + 1))
                 .map(rows -> Page.of(payouts(rows), limit, afterSeq != 0, Payout::position));
     }
 
@@ -121,7 +122,7 @@ public class PayoutStore {
     private static Payout payout(Row r) {
         UUID id = r.getUUID("id");
         return new Payout(id, r.getLong("seq"), r.getString("creator_id"), r.getUUID("payout_account_id"), id.toString(),
-                r.getString("status"), r.getLong("diamonds"), Money.ofMinor(r.getLong("amount_minor"), r.getString("currency")),
+                PayoutStatus.valueOf(r.getString("status")), r.getLong("diamonds"), Money.ofMinor(r.getLong("amount_minor"), r.getString("currency")),
                 r.getInteger("rate_version"), r.getOffsetDateTime("requested_at").toInstant(),
                 r.getOffsetDateTime("expected_by").toInstant(), r.getString("external_reference"), r.getString("reason"));
     }

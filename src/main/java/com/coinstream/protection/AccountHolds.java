@@ -6,8 +6,8 @@ import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Refusal;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Refusal;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.identity.Caller;
 

@@ -5,7 +5,7 @@ import java.util.function.LongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.Money;
+import com.coinstream.domain.Money;
 import com.coinstream.rates.RateBook;
 import com.coinstream.rates.RateCard;
 

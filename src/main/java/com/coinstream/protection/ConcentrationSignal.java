@@ -1,6 +1,6 @@
 package com.coinstream.protection;
 
-import static com.coinstream.api.Times.utc;
+import static com.coinstream.domain.Times.utc;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +11,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
@@ -34,17 +33,13 @@ public class ConcentrationSignal {
     private final int minimumAccounts;
     private final int minimumSharePercent;
 
-    public ConcentrationSignal(Pool pool, Clock clock,
-            @ConfigProperty(name = "coinstream.protection.ring.window", defaultValue = "P30D") Duration window,
-            @ConfigProperty(name = "coinstream.protection.ring.new-account-age", defaultValue = "P7D") Duration newAccountAge,
-            @ConfigProperty(name = "coinstream.protection.ring.minimum-accounts", defaultValue = "5") int minimumAccounts,
-            @ConfigProperty(name = "coinstream.protection.ring.minimum-share-percent", defaultValue = "50") int minimumSharePercent) {
+    public ConcentrationSignal(Pool pool, Clock clock, ProtectionConfig config) {
         this.pool = pool;
         this.clock = clock;
-        this.window = window;
-        this.newAccountAge = newAccountAge;
-        this.minimumAccounts = minimumAccounts;
-        this.minimumSharePercent = minimumSharePercent;
+        this.window = config.ring().window();
+        this.newAccountAge = config.ring().newAccountAge();
+        this.minimumAccounts = config.ring().minimumAccounts();
+        this.minimumSharePercent = config.ring().minimumSharePercent();
     }
 
     @Type("SuspiciousCreator")

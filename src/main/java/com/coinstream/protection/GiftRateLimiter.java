@@ -4,7 +4,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.scheduler.Scheduled;
 
@@ -19,8 +18,8 @@ public class GiftRateLimiter {
     private final ConcurrentHashMap<String, long[]> buckets = new ConcurrentHashMap<>();
     private final double perSecond;
 
-    public GiftRateLimiter(@ConfigProperty(name = "coinstream.protection.gift-rate-per-second") double perSecond) {
-        this.perSecond = perSecond;
+    public GiftRateLimiter(ProtectionConfig config) {
+        this.perSecond = config.giftRatePerSecond();
     }
 
     /** True when the sender may send one more gift now. */

@@ -1,6 +1,8 @@
 package com.coinstream.protection;
 
+import java.math.BigInteger;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.annotation.security.RolesAllowed;
 
@@ -8,13 +10,14 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Input;
 import org.eclipse.microprofile.graphql.Mutation;
-import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.ApiSecurity;
-import com.coinstream.api.Payloads;
-import com.coinstream.api.UserError;
+import com.coinstream.domain.Page;
+import com.coinstream.domain.UserError;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 
@@ -29,8 +32,11 @@ public class ProtectionApi {
     private final SpendingSummaries summaries;
     private final ConcentrationSignal rings;
 
+    private final Payloads payloads;
+
     public ProtectionApi(CurrentCaller caller, AccountHolds holds, SpendingLimits limits, SpendingSummaries summaries,
-            ConcentrationSignal rings) {
+            ConcentrationSignal rings, Payloads payloads) {
+        this.payloads = payloads;
         this.caller = caller;
         this.holds = holds;
         this.limits = limits;
@@ -46,7 +52,7 @@ public class ProtectionApi {
     @Description("Set your own cap on coins gifted per DAY, WEEK or MONTH (calendar periods in your time zone). Lowering takes effect at once; raising or removing (coins: null) only after a 24-hour cool-down (see effectiveAt and pendingEffectiveAt).")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR })
     public Uni<@NonNull SpendingLimitPayload> setSpendingLimit(@NonNull SetSpendingLimitInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> limits.set(c, input.period.name(), input.coins)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> limits.set(c, input.period.name(), input.coins)))
                 .map(status -> new SpendingLimitPayload(status, List.of())), e -> new SpendingLimitPayload(null, List.of(e)));
     }
 
@@ -68,7 +74,7 @@ public class ProtectionApi {
     @Description("Admin: creators whose gifts come largely from new accounts that gift nobody else (a self-gifting ring signal), with the evidence.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull List<ConcentrationSignal.@NonNull Suspicion>> suspiciousCreators(@org.eclipse.microprofile.graphql.DefaultValue("20") Integer first) {
-        return rings.suspiciousCreators(com.coinstream.api.Page.size(first));
+        return rings.suspiciousCreators(Page.size(first));
     }
 
     @Input("SetSpendingLimitInput")
@@ -76,7 +82,7 @@ public class ProtectionApi {
         @NonNull
         public Period period;
         @Description("The cap in coins; null removes it (after the cool-down).")
-        public java.math.BigInteger coins;
+        public BigInteger coins;
     }
 
     @Type("SpendingLimitPayload")
@@ -87,7 +93,7 @@ public class ProtectionApi {
     @Description("Admin: put an account on hold. It cannot purchase, send gifts or cash out until released.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull HoldPayload> placeHold(@NonNull PlaceHoldInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.place(c, input.userId, input.reason)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.place(c, input.userId, input.reason)))
                 .map(ok -> new HoldPayload(input.userId, true, List.of())), e -> new HoldPayload(input.userId, null, List.of(e)));
     }
 
@@ -95,7 +101,7 @@ public class ProtectionApi {
     @Description("Admin: lift a hold.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull HoldPayload> releaseHold(@NonNull ReleaseHoldInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.release(input.userId)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.release(input.userId)))
                 .map(ok -> new HoldPayload(input.userId, false, List.of())), e -> new HoldPayload(input.userId, null, List.of(e)));
     }
 

@@ -1,11 +1,12 @@
 package com.coinstream.protection;
 
-import static com.coinstream.api.Times.utc;
+import static com.coinstream.domain.Times.utc;
 
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -15,12 +16,10 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import com.coinstream.api.Amounts;
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Refusal;
 import com.coinstream.db.AdvisoryLocks;
+import com.coinstream.domain.Amounts;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Refusal;
 import com.coinstream.identity.Caller;
 
 import io.smallrye.mutiny.Uni;
@@ -41,15 +40,12 @@ public class SpendingLimits {
     private final Duration cooldown;
     private final Map<String, Optional<Long>> defaults;
 
-    public SpendingLimits(Pool pool, Clock clock,
-            @ConfigProperty(name = "coinstream.protection.limit-raise-cooldown") Duration cooldown,
-            @ConfigProperty(name = "coinstream.protection.default-limit.day") Optional<Long> day,
-            @ConfigProperty(name = "coinstream.protection.default-limit.week") Optional<Long> week,
-            @ConfigProperty(name = "coinstream.protection.default-limit.month") Optional<Long> month) {
+    public SpendingLimits(Pool pool, Clock clock, ProtectionConfig config) {
         this.pool = pool;
         this.clock = clock;
-        this.cooldown = cooldown;
-        this.defaults = Map.of("DAY", day, "WEEK", week, "MONTH", month);
+        this.cooldown = config.limitRaiseCooldown();
+        this.defaults = Map.of("DAY", config.defaultLimit().day(), "WEEK", config.defaultLimit().week(), "MONTH",
+                config.defaultLimit().month());
     }
 
     public Long platformDefault(String period) {
@@ -90,26 +86,24 @@ public class SpendingLimits {
     public Uni<Status> status(Caller viewer, String period) {
         Instant now = clock.instant();
         Periods periods = Periods.at(now, viewer.zone());
+        // In force: the one rule the gift batch applies too (spending_limit_in_force). Pending: the change waiting out its cool-down.
         return pool.preparedQuery("""
-                select coins, effective_at, effective_at > $3 as pending from spending_limit
-                where user_id = $1 and period = $2 order by effective_at desc, created_at desc
-                """).execute(Tuple.of(viewer.userId(), period, utc(now)))
+                select f.coins, f.own, f.effective_at, p.coins as pending_coins, p.effective_at as pending_at, p.present as pending
+                from spending_limit_in_force($1, $2, $3, $4) f
+                left join lateral (select true as present, l.coins, l.effective_at from spending_limit l
+                                   where l.user_id = $1 and l.period = $2 and l.effective_at > $3
+                                   order by l.effective_at desc, l.created_at desc limit 1) p on true
+                """).execute(Tuple.of(viewer.userId(), period, utc(now), platformDefault(period)))
                 .flatMap(rows -> spent(viewer.userId(), periods.start(period)).map(spent -> {
-                    Row inForce = null;
-                    Row pending = null;
-                    for (Row r : rows) {
-                        if (r.getBoolean("pending")) {
-                            pending = pending == null ? r : pending;
-                        } else if (inForce == null) {
-                            inForce = r;
-                        }
-                    }
-                    Long coins = inForce != null ? inForce.getLong("coins") : platformDefault(period);
-                    Instant effectiveAt = inForce != null ? inForce.getOffsetDateTime("effective_at").toInstant() : null;
-                    return new Status(period, coins, effectiveAt, inForce == null && coins != null,
-                            pending == null ? null : pending.getLong("coins"), pending != null && pending.getLong("coins") == null,
-                            pending == null ? null : pending.getOffsetDateTime("effective_at").toInstant(), spent,
-                            coins == null ? null : Math.max(0, coins - spent), periods.resetsAt(period));
+                    Row r = rows.iterator().next();
+                    Long coins = r.getLong("coins");
+                    boolean pending = Boolean.TRUE.equals(r.getBoolean("pending"));
+                    OffsetDateTime effectiveAt = r.getOffsetDateTime("effective_at");
+                    OffsetDateTime pendingAt = r.getOffsetDateTime("pending_at");
+                    return new Status(period, coins, effectiveAt == null ? null : effectiveAt.toInstant(), !r.getBoolean("own") && coins != null,
+                            pending ? r.getLong("pending_coins") : null, pending && r.getLong("pending_coins") == null,
+                            pendingAt == null ? null : pendingAt.toInstant(), spent, coins == null ? null : Math.max(0, coins - spent),
+                            periods.resetsAt(period));
                 }));
     }
 
@@ -117,7 +111,7 @@ public class SpendingLimits {
      * Coins gifted since the period began. Days after today count too: they exist only when the viewer's time zone
      * moved west since, and a viewer must not escape a cap by changing zones.
      */
-    private Uni<Long> spent(String userId, java.time.LocalDate from) {
+    private Uni<Long> spent(String userId, LocalDate from) {
         return pool.preparedQuery("select coalesce(sum(coins), 0) from spend_day where user_id = $1 and day >= $2")
                 .execute(Tuple.of(userId, from)).map(rows -> rows.iterator().next().getLong(0));
     }

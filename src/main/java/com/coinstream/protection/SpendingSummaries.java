@@ -1,6 +1,6 @@
 package com.coinstream.protection;
 
-import static com.coinstream.api.Times.utc;
+import static com.coinstream.domain.Times.utc;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +15,7 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.Money;
+import com.coinstream.domain.Money;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.PublicProfile;
 

@@ -6,11 +6,12 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.Amounts;
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Money;
-import com.coinstream.api.MoneyInput;
-import com.coinstream.api.Refusal;
+import com.coinstream.domain.Amounts;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.MoneyInput;
+import com.coinstream.domain.Refusal;
 
 import io.smallrye.mutiny.Uni;
 
@@ -47,12 +48,7 @@ public class CoinPackageAdmin {
     }
 
     public Uni<CoinPackage> retire(String packageId) {
-        UUID id;
-        try {
-            id = UUID.fromString(packageId);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new Refusal(ErrorCode.NOT_FOUND, "No such coin package", "input", "packageId");
-        }
+        UUID id = Ids.require(packageId, "No such coin package", "input", "packageId");
         return packages.findById(id).map(p -> {
             if (p == null) {
                 throw new Refusal(ErrorCode.NOT_FOUND, "No such coin package", "input", "packageId");

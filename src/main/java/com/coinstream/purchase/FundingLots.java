@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import com.coinstream.ledger.EntryKind;
+
 /**
  * Which coins paid for which gift: the refund attribution rule, replayed over a wallet's history.
  * <ul>
@@ -44,7 +46,7 @@ public final class FundingLots {
             ReversalFacts reversal = reversals.get(e.entryId());
             if (reversal != null) {
                 lots.reversal(reversal.purchase(), reversal.gifts(), reversal.clawed());
-            } else if ("GIFT".equals(e.kind()) && e.amount() < 0) {
+            } else if (EntryKind.GIFT.name().equals(e.kind()) && e.amount() < 0) {
                 lots.gift(e.cause(), -e.amount());
             } else if (e.amount() > 0) {
                 lots.credit(e.cause() != null ? e.cause() : new UUID(0, e.entryId()), e.amount());

@@ -2,6 +2,8 @@ package com.coinstream.purchase;
 
 import java.util.UUID;
 
+import com.coinstream.domain.Money;
+
 import io.smallrye.mutiny.Uni;
 
 /** A card processor. Implementations must be safe to retry with the same purchase id (it is the processor's idempotency key). */

@@ -1,5 +1,7 @@
 package com.coinstream.purchase;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -7,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
@@ -24,13 +25,13 @@ public class PaymentSettings {
     private final PaymentGateway gateway;
     private final byte[] webhookSecret;
 
-    public PaymentSettings(@ConfigProperty(name = "coinstream.payments.provider") Optional<String> provider,
-            @ConfigProperty(name = "coinstream.payments.webhook-secret") Optional<String> webhookSecret,
-            Instance<PaymentGateway> gateways) {
+    public PaymentSettings(PurchaseConfig config, Instance<PaymentGateway> gateways) {
+        Optional<String> provider = config.provider();
+        Optional<String> webhookSecret = config.webhookSecret();
         String chosen = provider.map(String::strip).filter(s -> !s.isEmpty()).orElseThrow(() -> new IllegalStateException(
                 "No payment provider configured: set COINSTREAM_PAYMENT_PROVIDER (available: simulated). "
                         + "Coinstream will not start without one."));
-        Map<String, PaymentGateway> byName = new java.util.HashMap<>();
+        Map<String, PaymentGateway> byName = new HashMap<>();
         gateways.forEach(g -> byName.put(g.name(), g));
         this.gateway = Optional.ofNullable(byName.get(chosen)).orElseThrow(() -> new IllegalStateException(
                 "Unknown payment provider '" + chosen + "' in COINSTREAM_PAYMENT_PROVIDER (available: " + byName.keySet() + ")"));
@@ -39,7 +40,7 @@ public class PaymentSettings {
             throw new IllegalStateException("COINSTREAM_PAYMENT_WEBHOOK_SECRET must be set to at least "
                     + MIN_SECRET_LENGTH + " characters");
         }
-        this.webhookSecret = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.webhookSecret = secret.getBytes(StandardCharsets.UTF_8);
         if (SimulatedPaymentGateway.NAME.equals(chosen)) {
             LOG.warn("Payment provider is the SIMULATED sandbox: test cards succeed without real money. Never use it in a real deployment.");
         }

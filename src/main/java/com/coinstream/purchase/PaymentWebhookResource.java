@@ -18,9 +18,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Refusal;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -68,12 +70,11 @@ public class PaymentWebhookResource {
         if (eventId == null || type == null || purchaseIdText == null || eventId.length() > 200) {
             return reply(Response.Status.BAD_REQUEST.getStatusCode(), "event needs id, type and data.purchaseId");
         }
-        UUID purchaseId;
-        try {
-            purchaseId = UUID.fromString(purchaseIdText);
-        } catch (IllegalArgumentException e) {
+        var parsed = Ids.parse(purchaseIdText);
+        if (parsed.isEmpty()) {
             return reply(Response.Status.BAD_REQUEST.getStatusCode(), "data.purchaseId is not a purchase id");
         }
+        UUID purchaseId = parsed.get();
         var providerEvent = new PurchaseService.ProviderEvent(eventId, type);
         return purchases.findOptional(purchaseId).flatMap(found -> {
             if (found.isEmpty()) {
@@ -95,7 +96,7 @@ public class PaymentWebhookResource {
                         reversals.reverseForProvider("provider:" + settings.gateway().name(), purchaseId,
                                 type.equals("payment.refunded") ? "REFUND" : "CHARGEBACK"))
                         .flatMap(done -> reply(Response.Status.OK.getStatusCode(), done ? "processed" : "duplicate"))
-                        .onFailure(com.coinstream.api.Refusal.class)
+                        .onFailure(Refusal.class)
                         .recoverWithUni(e -> reply(Response.Status.OK.getStatusCode(), "ignored: " + e.getMessage()));
                 default -> reply(Response.Status.OK.getStatusCode(), "ignored event type");
             };

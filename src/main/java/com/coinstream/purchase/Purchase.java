@@ -9,7 +9,7 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.Money;
+import com.coinstream.domain.Money;
 
 @Type("Purchase")
 @Description("A purchase of coins with real money. Coins are credited only when the payment is confirmed (status SUCCEEDED).")

@@ -1,5 +1,6 @@
 package com.coinstream.purchase;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,16 +15,20 @@ import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.Money;
-import com.coinstream.api.Payloads;
-import com.coinstream.api.UserError;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.MoneyInput;
+import com.coinstream.domain.Regions;
+import com.coinstream.domain.UserError;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 import com.coinstream.wallet.Wallet;
 import com.coinstream.wallet.WalletService;
 
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import com.coinstream.api.ApiSecurity;
 import io.smallrye.mutiny.Uni;
 
 @GraphQLApi
@@ -36,8 +41,11 @@ public class PurchaseApi {
     private final CoinPackageAdmin packageAdmin;
     private final PurchaseReversals reversals;
 
+    private final Payloads payloads;
+
     public PurchaseApi(CurrentCaller caller, PurchaseService purchases, CoinPackages packages, WalletService wallets,
-            CoinPackageAdmin packageAdmin, PurchaseReversals reversals) {
+            CoinPackageAdmin packageAdmin, PurchaseReversals reversals, Payloads payloads) {
+        this.payloads = payloads;
         this.reversals = reversals;
         this.caller = caller;
         this.purchases = purchases;
@@ -51,7 +59,7 @@ public class PurchaseApi {
     @RolesAllowed(Role.ADMIN)
     @WithTransaction
     public Uni<@NonNull CoinPackagePayload> createCoinPackage(@NonNull CreateCoinPackageInput input) {
-        return Payloads.orRefusal(Payloads.guarded(() -> packageAdmin.create(input.region, input.coins, input.price))
+        return payloads.orRefusal(Payloads.guarded(() -> packageAdmin.create(input.region, input.coins, input.price))
                 .map(p -> new CoinPackagePayload(CoinPackageView.of(p), List.of())), e -> new CoinPackagePayload(null, List.of(e)));
     }
 
@@ -60,7 +68,7 @@ public class PurchaseApi {
     @RolesAllowed(Role.ADMIN)
     @WithTransaction
     public Uni<@NonNull CoinPackagePayload> retireCoinPackage(@NonNull RetireCoinPackageInput input) {
-        return Payloads.orRefusal(Payloads.guarded(() -> packageAdmin.retire(input.packageId))
+        return payloads.orRefusal(Payloads.guarded(() -> packageAdmin.retire(input.packageId))
                 .map(p -> new CoinPackagePayload(CoinPackageView.of(p), List.of())), e -> new CoinPackagePayload(null, List.of(e)));
     }
 
@@ -68,7 +76,7 @@ public class PurchaseApi {
     @Description("Admin: refund or charge back a purchase. Unspent coins are clawed back; coins already spent become a coin debt; pending gifts they funded are reversed.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull ReversePurchasePayload> reversePurchase(@NonNull ReversePurchaseInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> reversals.reverse(c.userId(), input.purchaseId,
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> reversals.reverse(c.userId(), input.purchaseId,
                 input.kind == null ? null : input.kind.name(), input.idempotencyKey)))
                 .map(r -> new ReversePurchasePayload(r, List.of())), e -> new ReversePurchasePayload(null, List.of(e)));
     }
@@ -97,9 +105,9 @@ public class PurchaseApi {
         @NonNull
         public String region;
         @NonNull
-        public java.math.BigInteger coins;
+        public BigInteger coins;
         @NonNull
-        public com.coinstream.api.MoneyInput price;
+        public MoneyInput price;
     }
 
     @Input("RetireCoinPackageInput")
@@ -116,20 +124,18 @@ public class PurchaseApi {
     @Query("coinPackages")
     @Description("Coin packages on sale in a region (ISO 3166-1 alpha-2), cheapest first. Public.")
     public Uni<@NonNull List<@NonNull CoinPackageView>> coinPackages(@NonNull String region) {
-        return packages.activeIn(com.coinstream.api.Regions.require(region)).map(list -> list.stream().map(CoinPackageView::of).toList());
+        return packages.activeIn(Regions.require(region)).map(list -> list.stream().map(CoinPackageView::of).toList());
     }
 
     @Query("purchase")
     @Description("One of the caller's purchases (for example to poll a PENDING one). Null if it is not the caller's.")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
     public Uni<Purchase> purchase(@NonNull @Id String id) {
-        UUID purchaseId;
-        try {
-            purchaseId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        var purchaseId = Ids.parse(id);
+        if (purchaseId.isEmpty()) {
             return Uni.createFrom().nullItem();
         }
-        return caller.get().flatMap(c -> purchases.findOptional(purchaseId)
+        return caller.get().flatMap(c -> purchases.findOptional(purchaseId.get())
                 .map(p -> p.filter(x -> x.userId().equals(c.userId()) || c.hasRole(Role.ADMIN)).orElse(null)));
     }
 
@@ -137,7 +143,7 @@ public class PurchaseApi {
     @Description("Buy coins with real money: a package (packageId) or a custom amount (coins) at the region's base price, rounded up to the next minor unit.")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR })
     public Uni<@NonNull PurchaseCoinsPayload> purchaseCoins(@NonNull PurchaseCoinsInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> purchases.purchase(c,
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> purchases.purchase(c,
                 new PurchaseService.PurchaseRequest(parseId(input.packageId), input.coins, input.paymentMethodToken,
                         input.idempotencyKey)))
                 .flatMap(p -> wallets.walletOf(c.userId(), c.region()).map(w -> PurchaseCoinsPayload.of(p, w)))),
@@ -145,15 +151,7 @@ public class PurchaseApi {
     }
 
     private static UUID parseId(String id) {
-        if (id == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new com.coinstream.api.Refusal(com.coinstream.api.ErrorCode.NOT_FOUND, "No such coin package", "input",
-                    "packageId");
-        }
+        return id == null ? null : Ids.require(id, "No such coin package", "input", "packageId");
     }
 
     @Input("PurchaseCoinsInput")
@@ -162,7 +160,7 @@ public class PurchaseApi {
         @Description("A package from coinPackages. Give this or `coins`.")
         public String packageId;
         @Description("A custom number of coins, priced at the region's base price. Give this or `packageId`.")
-        public java.math.BigInteger coins;
+        public BigInteger coins;
         @NonNull
         @Description("The payment provider's token for the card (simulated provider: pm_card_ok, pm_card_declined, pm_async).")
         public String paymentMethodToken;
@@ -175,7 +173,7 @@ public class PurchaseApi {
     public record PurchaseCoinsPayload(Purchase purchase, Wallet wallet, @NonNull List<@NonNull UserError> userErrors) {
         static PurchaseCoinsPayload of(Purchase p, Wallet w) {
             List<UserError> errors = Purchase.FAILED.equals(p.status())
-                    ? List.of(UserError.of(com.coinstream.api.ErrorCode.PAYMENT_DECLINED,
+                    ? List.of(UserError.of(ErrorCode.PAYMENT_DECLINED,
                             "The payment was declined (" + p.failureReason() + "); no coins were added", "input",
                             "paymentMethodToken"))
                     : List.of();

@@ -13,15 +13,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Refusal;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.Transactions;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Refusal;
 import com.coinstream.earnings.DiamondMaturity;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.EntryDraft;
+import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.ledger.Ledger;
 import com.coinstream.wallet.WalletFeed;
@@ -48,7 +50,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 @ApplicationScoped
 public class PurchaseReversals {
     private static final Logger LOG = Logger.getLogger(PurchaseReversals.class);
-    public static final String KIND = "REVERSAL";
     private final Pool pool;
     private final Ledger ledger;
     private final Idempotency idempotency;
@@ -97,12 +98,7 @@ public class PurchaseReversals {
         if (!"REFUND".equals(kind) && !"CHARGEBACK".equals(kind)) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "kind must be REFUND or CHARGEBACK", "input", "kind");
         }
-        UUID purchaseId;
-        try {
-            purchaseId = UUID.fromString(purchaseIdText);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new Refusal(ErrorCode.NOT_FOUND, "No such purchase", "input", "purchaseId");
-        }
+        UUID purchaseId = Ids.require(purchaseIdText, "No such purchase", "input", "purchaseId");
         String hash = Idempotency.fingerprint("reversePurchase", purchaseId, kind);
         return store.buyer(pool, purchaseId).flatMap(buyer -> {
             String[] b = buyer.orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such purchase", "input", "purchaseId"));
@@ -162,7 +158,7 @@ public class PurchaseReversals {
     private Uni<Reversal> post(SqlConnection tx, String actor, Subject s, ReversalStore.LockedPurchase p, long balance,
             List<ReversalStore.FundedGift> reversed, Map<String, Long> pendingIds) {
         Map<AccountKey, Long> ids = new HashMap<>(s.ids());
-        EntryDraft draft = EntryDraft.of(KIND, s.reversalId(), s.at())
+        EntryDraft draft = EntryDraft.of(EntryKind.REVERSAL, s.reversalId(), s.at())
                 .memo(s.kind().equals("REFUND") ? "Refund of purchase " + s.purchaseId() : "Chargeback of purchase " + s.purchaseId())
                 .move(AccountKey.user(s.userId(), AccountPurpose.FUNDING, Asset.cash(s.currency())),
                         AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(s.currency())), p.priceMinor());

@@ -1,5 +1,6 @@
 package com.coinstream.purchase;
 
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -8,28 +9,33 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import com.coinstream.api.Amounts;
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Money;
-import com.coinstream.api.Refusal;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.Transactions;
+import com.coinstream.domain.Amounts;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.PolicyConfig;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
 import com.coinstream.identity.Caller;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.EntryDraft;
+import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.ledger.Ledger;
+import com.coinstream.metrics.BusinessMetrics;
+import com.coinstream.protection.AccountHolds;
 import com.coinstream.rates.RateBook;
 import com.coinstream.wallet.WalletFeed;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Buying coins. A purchase is recorded PENDING first (with its idempotency key), then charged, then
@@ -39,7 +45,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 @ApplicationScoped
 public class PurchaseService {
     private static final Logger LOG = Logger.getLogger(PurchaseService.class);
-    public static final String KIND = "PURCHASE";
     private static final int MAX_TOKEN_LENGTH = 200;
 
     private final Pool pool;
@@ -49,17 +54,17 @@ public class PurchaseService {
     private final CoinPackages packages;
     private final RateBook rates;
     private final PaymentSettings payments;
-    private final com.coinstream.protection.AccountHolds holds;
+    private final AccountHolds holds;
+    private final BusinessMetrics metrics;
     private final Clock clock;
     private final long maxCoins;
     private final int adultAge;
     private final WalletFeed walletFeed;
 
     public PurchaseService(Pool pool, Ledger ledger, Idempotency idempotency, PurchaseStore store, CoinPackages packages,
-            RateBook rates, PaymentSettings payments, Clock clock,
-            @ConfigProperty(name = "coinstream.purchase.max-coins") long maxCoins,
-            @ConfigProperty(name = "coinstream.adult-age") int adultAge, com.coinstream.protection.AccountHolds holds,
-            WalletFeed walletFeed) {
+            RateBook rates, PaymentSettings payments, Clock clock, PurchaseConfig config, PolicyConfig policy, AccountHolds holds,
+            WalletFeed walletFeed, BusinessMetrics metrics) {
+        this.metrics = metrics;
         this.walletFeed = walletFeed;
         this.holds = holds;
         this.pool = pool;
@@ -70,18 +75,15 @@ public class PurchaseService {
         this.rates = rates;
         this.payments = payments;
         this.clock = clock;
-        this.maxCoins = maxCoins;
-        this.adultAge = adultAge;
+        this.maxCoins = config.maxCoins();
+        this.adultAge = policy.adultAge();
     }
 
-    public record PurchaseRequest(UUID packageId, java.math.BigInteger coins, String paymentMethodToken, String idempotencyKey) {
+    public record PurchaseRequest(UUID packageId, BigInteger coins, String paymentMethodToken, String idempotencyKey) {
     }
 
     private record Quote(UUID packageId, long coins, Money price) {
     }
-
-    @jakarta.inject.Inject
-    com.coinstream.metrics.BusinessMetrics metrics;
 
     public Uni<Purchase> purchase(Caller caller, PurchaseRequest request) {
         String key = Idempotency.validKey(request.idempotencyKey());
@@ -92,7 +94,7 @@ public class PurchaseService {
                 : Amounts.within(request.coins(), 1, maxCoins, ErrorCode.INVALID_AMOUNT, "coins", "input", "coins");
         String token = request.paymentMethodToken();
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH
-                || token.chars().anyMatch(Character::isISOControl)) {
+                || !Text.printable(token, false)) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "paymentMethodToken must be 1-" + MAX_TOKEN_LENGTH + " printable characters",
                     "input", "paymentMethodToken");
         }
@@ -163,7 +165,7 @@ public class PurchaseService {
         return find(purchaseId).flatMap(purchase -> {
             Instant now = clock.instant();
             String currency = purchase.price().getCurrency();
-            EntryDraft draft = EntryDraft.of(KIND, purchaseId, now)
+            EntryDraft draft = EntryDraft.of(EntryKind.PURCHASE, purchaseId, now)
                     .move(AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN), AccountKey.wallet(purchase.userId()),
                             purchase.coins())
                     .move(AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(currency)),
@@ -199,7 +201,7 @@ public class PurchaseService {
         return ledger.balance(tx, debt).flatMap(owed -> owed <= 0 ? Uni.createFrom().voidItem()
                 : ledger.balance(tx, wallet).flatMap(coins -> {
             long settled = Math.min(owed, coins);
-            EntryDraft draft = EntryDraft.of("DEBT_SETTLEMENT", purchaseId, now).memo("Coins owed from a refunded purchase, repaid")
+            EntryDraft draft = EntryDraft.of(EntryKind.DEBT_SETTLEMENT, purchaseId, now).memo("Coins owed from a refunded purchase, repaid")
                     .move(wallet, issuance, settled).move(debt, issuance, settled);
             // The accounts exist (the debt was booked): no second connection while this one holds the owner lock.
             return ledger.accounts().existing(tx, List.of(debt, wallet, issuance))
@@ -230,7 +232,7 @@ public class PurchaseService {
     /** Run {@code work} unless this provider event was processed before; true when it ran. */
     public <T> Uni<Boolean> onceForEvent(ProviderEvent event, UUID purchaseId, Uni<T> work) {
         return pool.preparedQuery("select 1 from payment_event where provider = $1 and event_id = $2")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(payments.gateway().name(), event.eventId()))
+                .execute(Tuple.of(payments.gateway().name(), event.eventId()))
                 .flatMap(rows -> rows.iterator().hasNext() ? Uni.createFrom().item(false)
                         : work.flatMap(done -> store.recordEvent(pool, payments.gateway().name(), event.eventId(), event.type(),
                                 purchaseId, clock.instant())).replaceWith(true));

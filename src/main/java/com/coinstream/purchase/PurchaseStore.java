@@ -1,6 +1,6 @@
 package com.coinstream.purchase;
 
-import static com.coinstream.api.Times.utc;
+import static com.coinstream.domain.Times.utc;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.Money;
+import com.coinstream.domain.Money;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,6 +1,6 @@
 package com.coinstream.purchase;
 
-import static com.coinstream.api.Times.utc;
+import static com.coinstream.domain.Times.utc;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 
 /**
- * A sandbox card processor, selected only by configuration (coinstream.payments.provider=simulated).
+ * A sandbox card processor, selected only by configuration (COINSTREAM_PAYMENT_PROVIDER=simulated).
  * Test cards: {@code pm_card_ok} succeeds at once, {@code pm_card_declined} is declined, {@code pm_async}
  * stays pending until a signed webhook reports the outcome. Any other token is declined as invalid.
  */

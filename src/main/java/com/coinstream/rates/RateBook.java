@@ -10,6 +10,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.coinstream.domain.PolicyConfig;
 import com.coinstream.events.ClusterEvents;
 
 import io.quarkus.runtime.StartupEvent;
@@ -28,9 +29,12 @@ public class RateBook {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RateBook.class);
     private final Pool pool;
     private volatile List<RateCard> cards = List.of();
+    /** The currency of a region without a published coin price. */
+    private final String defaultCurrency;
 
-    public RateBook(Pool pool, ClusterEvents events) {
+    public RateBook(Pool pool, ClusterEvents events, PolicyConfig policy) {
         this.pool = pool;
+        this.defaultCurrency = policy.defaultCurrency();
         events.on(ClusterEvents.RATES, payload -> reload().subscribe().with(v -> { },
                 e -> LOG.warnf("Reloading the rates after a change on another instance failed: %s", e.getMessage())));
     }
@@ -100,7 +104,7 @@ public class RateBook {
                                         valuesSoFar.putAll(values.getOrDefault(version, Map.of()));
                                         pricesSoFar.putAll(prices.getOrDefault(version, Map.of()));
                                         loaded.add(new RateCard(version, shareNum, shareDen, r.getOffsetDateTime("effective_from").toInstant(),
-                                                Map.copyOf(valuesSoFar), Map.copyOf(pricesSoFar)));
+                                                Map.copyOf(valuesSoFar), Map.copyOf(pricesSoFar), defaultCurrency));
                                     }
                                     cards = List.copyOf(loaded);
                                     return null;

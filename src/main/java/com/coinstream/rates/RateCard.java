@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-import com.coinstream.api.Money;
+import com.coinstream.domain.Money;
 
 /** One version of the published rates. Versions are never edited; a change is a new version. */
 public record RateCard(int version, long creatorShareNum, long creatorShareDen, Instant effectiveFrom,
-        Map<String, Fraction> diamondValueMinor, Map<String, CoinPrice> coinPrices) {
+        Map<String, Fraction> diamondValueMinor, Map<String, CoinPrice> coinPrices, String defaultCurrency) {
 
     /** An exact non-negative fraction. */
     public record Fraction(long numerator, long denominator) {
@@ -67,6 +67,6 @@ public record RateCard(int version, long creatorShareNum, long creatorShareDen, 
 
     public String currencyOf(String region) {
         CoinPrice price = coinPrices.get(region);
-        return price == null ? "USD" : price.currency();
+        return price == null ? defaultCurrency : price.currency();
     }
 }

@@ -1,6 +1,6 @@
 package com.coinstream.rates;
 
-import static com.coinstream.api.Times.utc;
+import static com.coinstream.domain.Times.utc;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -15,11 +15,11 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.Amounts;
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Money;
-import com.coinstream.api.MoneyInput;
-import com.coinstream.api.Refusal;
+import com.coinstream.domain.Amounts;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.MoneyInput;
+import com.coinstream.domain.Refusal;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
 

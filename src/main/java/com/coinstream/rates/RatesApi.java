@@ -18,11 +18,11 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.ApiSecurity;
-import com.coinstream.api.Money;
-import com.coinstream.api.MoneyInput;
-import com.coinstream.api.Payloads;
-import com.coinstream.api.UserError;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.MoneyInput;
+import com.coinstream.graphql.Payloads;
+import com.coinstream.domain.UserError;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 
@@ -36,7 +36,10 @@ public class RatesApi {
     private final CurrentCaller caller;
     private final Clock clock;
 
-    public RatesApi(RateBook book, RatesAdmin admin, CurrentCaller caller, Clock clock) {
+    private final Payloads payloads;
+
+    public RatesApi(RateBook book, RatesAdmin admin, CurrentCaller caller, Clock clock, Payloads payloads) {
+        this.payloads = payloads;
         this.book = book;
         this.admin = admin;
         this.caller = caller;
@@ -81,7 +84,7 @@ public class RatesApi {
     @Description("Admin: publish a new rate version. Parts left out are carried over from the rates in force.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull SetRatesPayload> setRates(@NonNull SetRatesInput input) {
-        return Payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> admin.publish(c, new RatesAdmin.NewRates(
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> admin.publish(c, new RatesAdmin.NewRates(
                 input.creatorShare == null ? null : input.creatorShare.numerator,
                 input.creatorShare == null ? null : input.creatorShare.denominator,
                 input.diamondValues == null ? null

@@ -1,11 +1,15 @@
 package com.coinstream.rates;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.domain.Money;
 
 @Type("Rates")
 @Description("The published rates: how a gift's coins split between creator and platform, what a diamond is worth, and what coins cost. Versioned; every gift records the version applied.")
@@ -25,15 +29,15 @@ public record RatesView(@Ignore RateCard card, int version, @NonNull Ratio creat
     @Description("An exact fraction, for example 1/2 (50%).")
     public record Ratio(long numerator, long denominator, @NonNull @Description("The ratio as a percentage, exact to 4 decimals.") String percent) {
         static Ratio of(long numerator, long denominator) {
-            var pct = java.math.BigDecimal.valueOf(numerator).multiply(java.math.BigDecimal.valueOf(100))
-                    .divide(java.math.BigDecimal.valueOf(denominator), 4, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+            var pct = BigDecimal.valueOf(numerator).multiply(BigDecimal.valueOf(100))
+                    .divide(BigDecimal.valueOf(denominator), 4, RoundingMode.HALF_UP).stripTrailingZeros();
             return new Ratio(numerator, denominator, pct.toPlainString());
         }
     }
 
     @Type("CoinBasePrice")
     @Description("In `region`, `price` buys `coins` coins. Custom amounts are priced pro rata, rounded up to the next minor unit.")
-    public record CoinBasePriceView(@NonNull String region, long coins, @NonNull com.coinstream.api.Money price) {
+    public record CoinBasePriceView(@NonNull String region, long coins, @NonNull Money price) {
         static CoinBasePriceView of(RateCard.CoinPrice p) {
             return new CoinBasePriceView(p.region(), p.unitCoins(), p.price());
         }

@@ -1,6 +1,7 @@
 package com.coinstream.time;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -16,6 +17,6 @@ public class Clocks {
     @ApplicationScoped
     Clock systemClock() {
         // PostgreSQL keeps microseconds: tick in microseconds so a returned time equals the stored one.
-        return Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1000));
+        return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
     }
 }

@@ -1,24 +1,25 @@
 package com.coinstream.wallet;
 
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import com.coinstream.api.Amounts;
-import com.coinstream.api.ErrorCode;
-import com.coinstream.api.Refusal;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.Transactions;
+import com.coinstream.domain.Amounts;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.UserDirectory;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.EntryDraft;
+import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.ledger.Ledger;
 import com.coinstream.ledger.LedgerEntryRef;
@@ -26,12 +27,12 @@ import com.coinstream.ledger.LedgerEntryRef;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Admin grants of free coins (promotions, compensation), booked against the promotions account. */
 @ApplicationScoped
 public class GrantService {
-    public static final String KIND = "GRANT";
     private static final int MAX_REASON = 500;
 
     private final Pool pool;
@@ -43,14 +44,14 @@ public class GrantService {
     private final WalletFeed walletFeed;
 
     public GrantService(Pool pool, Ledger ledger, Idempotency idempotency, UserDirectory users, Clock clock,
-            @ConfigProperty(name = "coinstream.grant.max-coins") long maxCoins, WalletFeed walletFeed) {
+            GrantConfig config, WalletFeed walletFeed) {
         this.walletFeed = walletFeed;
         this.pool = pool;
         this.ledger = ledger;
         this.idempotency = idempotency;
         this.users = users;
         this.clock = clock;
-        this.maxCoins = maxCoins;
+        this.maxCoins = config.maxCoins();
     }
 
     public record Granted(String userId, LedgerEntryRef entry) {
@@ -60,21 +61,17 @@ public class GrantService {
     private record Posted(LedgerEntryRef entry, boolean now) {
     }
 
-    public Uni<Granted> grant(Caller admin, String userId, java.math.BigInteger requestedCoins, String reason, String idempotencyKey) {
+    public Uni<Granted> grant(Caller admin, String userId, BigInteger requestedCoins, String reason, String idempotencyKey) {
         String key = Idempotency.validKey(idempotencyKey);
         if (userId == null || userId.isBlank() || userId.length() > 128) {
             throw new Refusal(ErrorCode.NOT_FOUND, "No such user", "input", "userId");
         }
         long coins = Amounts.within(requestedCoins, 1, maxCoins, ErrorCode.INVALID_AMOUNT, "coins", "input", "coins");
-        if (reason == null || reason.isBlank() || reason.length() > MAX_REASON
-                || reason.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
-            throw new Refusal(ErrorCode.INVALID_INPUT, "reason must be 1-" + MAX_REASON + " printable characters", "input",
-                    "reason");
-        }
+        Text.require(reason, MAX_REASON, true, "reason", "input", "reason");
         String hash = Idempotency.fingerprint("grantCoins", userId, coins, reason);
         UUID grantId = UUID.randomUUID();
         Instant now = clock.instant();
-        EntryDraft draft = EntryDraft.of(KIND, grantId, now).memo(reason)
+        EntryDraft draft = EntryDraft.of(EntryKind.GRANT, grantId, now).memo(reason)
                 .move(AccountKey.platform(AccountPurpose.PROMOTIONS, Asset.COIN), AccountKey.wallet(userId), coins);
         return users.find(userId)
                 .invoke(found -> {
@@ -86,7 +83,7 @@ public class GrantService {
                 .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
                         .flatMap(locked -> idempotency.claim(tx, admin.userId(), key, "grantCoins", hash, grantId, now))
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
-                                ? ledger.post(tx, ready).replaceWith(new Posted(new LedgerEntryRef(grantId.toString(), KIND, reason, now), true))
+                                ? ledger.post(tx, ready).replaceWith(new Posted(new LedgerEntryRef(grantId.toString(), EntryKind.GRANT.name(), reason, now), true))
                                 : original(tx, claim.resultId()).map(entry -> new Posted(entry, false)))))
                 .invoke(posted -> {
                     if (posted.now()) {
@@ -96,7 +93,7 @@ public class GrantService {
                 .map(posted -> new Granted(userId, posted.entry()));
     }
 
-    private Uni<LedgerEntryRef> original(io.vertx.mutiny.sqlclient.SqlClient tx, UUID grantId) {
+    private Uni<LedgerEntryRef> original(SqlClient tx, UUID grantId) {
         return tx.preparedQuery("select kind, memo, created_at from journal_entry where cause_id = $1")
                 .execute(Tuple.of(grantId))
                 .map(rows -> {

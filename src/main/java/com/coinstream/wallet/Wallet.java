@@ -4,6 +4,8 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.Type;
 
+import com.coinstream.domain.Money;
+
 /** A user's coins. Money paid in is resolved on demand (WalletApi), so the gift hot path does not read it. */
 @Type("Wallet")
 @Description("A user's coins and the real money they have paid in.")

@@ -1,6 +1,9 @@
 package com.coinstream.wallet;
 
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 
@@ -13,20 +16,22 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.api.Money;
-import com.coinstream.ledger.AccountKey;
-import com.coinstream.ledger.AccountPurpose;
-import com.coinstream.ledger.Asset;
-import com.coinstream.api.Payloads;
-import com.coinstream.api.UserError;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.UserError;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 import com.coinstream.identity.UserDirectory;
+import com.coinstream.ledger.AccountKey;
+import com.coinstream.ledger.AccountPurpose;
+import com.coinstream.ledger.Asset;
+import com.coinstream.ledger.Ledger;
 import com.coinstream.ledger.LedgerEntryRef;
 import com.coinstream.ledger.LedgerHistory;
 import com.coinstream.ledger.LedgerLineConnection;
+import com.coinstream.protection.CoinValuation;
 
-import com.coinstream.api.ApiSecurity;
 import io.smallrye.graphql.api.Subscription;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -39,15 +44,17 @@ public class WalletApi {
     private final LedgerHistory history;
     private final GrantService grants;
     private final UserDirectory users;
-    @jakarta.inject.Inject
-    com.coinstream.ledger.Ledger ledger;
-    @jakarta.inject.Inject
-    com.coinstream.protection.CoinValuation valuation;
-
+    private final Ledger ledger;
+    private final CoinValuation valuation;
     private final WalletFeed walletFeed;
 
+    private final Payloads payloads;
+
     public WalletApi(CurrentCaller caller, WalletService wallets, LedgerHistory history, GrantService grants,
-            UserDirectory users, WalletFeed walletFeed) {
+            UserDirectory users, WalletFeed walletFeed, Ledger ledger, CoinValuation valuation, Payloads payloads) {
+        this.payloads = payloads;
+        this.ledger = ledger;
+        this.valuation = valuation;
         this.walletFeed = walletFeed;
         this.caller = caller;
         this.wallets = wallets;
@@ -96,7 +103,7 @@ public class WalletApi {
     @Description("coins minus coinDebt: negative while a debt is outstanding.")
     public Uni<@NonNull List<@NonNull Long>> coinPosition(@Source List<Wallet> wallets) {
         return coinDebt(wallets).map(debts -> {
-            List<Long> positions = new java.util.ArrayList<>();
+            List<Long> positions = new ArrayList<>();
             for (int i = 0; i < wallets.size(); i++) {
                 positions.add(wallets.get(i).coins() - debts.get(i));
             }
@@ -123,7 +130,7 @@ public class WalletApi {
     @Description("Admin: give a user free coins (promotion or compensation), booked against the promotions account.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull GrantCoinsPayload> grantCoins(@NonNull GrantCoinsInput input) {
-        return Payloads.orRefusal(caller.get()
+        return payloads.orRefusal(caller.get()
                 .flatMap(admin -> Payloads.guarded(
                         () -> grants.grant(admin, input.userId, input.coins, input.reason, input.idempotencyKey)))
                 .flatMap(granted -> users.find(granted.userId())
@@ -137,7 +144,7 @@ public class WalletApi {
         @NonNull
         public String userId;
         @NonNull
-        public java.math.BigInteger coins;
+        public BigInteger coins;
         @NonNull
         public String reason;
         @NonNull

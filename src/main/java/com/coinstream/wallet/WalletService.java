@@ -1,12 +1,15 @@
 package com.coinstream.wallet;
 
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.api.Money;
+import com.coinstream.domain.Money;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Ledger;
@@ -19,9 +22,9 @@ import io.smallrye.mutiny.Uni;
 public class WalletService {
     private final Ledger ledger;
     private final RateBook rates;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    public WalletService(Ledger ledger, RateBook rates, java.time.Clock clock) {
+    public WalletService(Ledger ledger, RateBook rates, Clock clock) {
         this.ledger = ledger;
         this.rates = rates;
         this.clock = clock;
@@ -35,10 +38,10 @@ public class WalletService {
     /** Real money each wallet's owner has paid in, per currency, in one statement. */
     public Uni<Map<String, List<Money>>> moneyPaid(List<String> userIds) {
         return ledger.balancesOf(userIds, AccountPurpose.FUNDING).map(byUser -> {
-            Map<String, List<Money>> paid = new java.util.HashMap<>();
+            Map<String, List<Money>> paid = new HashMap<>();
             byUser.forEach((key, minor) -> paid.computeIfAbsent(key.ownerId(), k -> new ArrayList<>())
                     .add(Money.ofMinor(minor, key.asset())));
-            paid.values().forEach(list -> list.sort(java.util.Comparator.comparing(Money::getCurrency)));
+            paid.values().forEach(list -> list.sort(Comparator.comparing(Money::getCurrency)));
             return paid;
         });
     }

@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 import com.coinstream.support.Db;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -32,9 +35,9 @@ class RecordsAuditTest {
 
     @Test
     void aGiftWhoseSplitDisagreesWithItsEntryIsReported() {
-        String[] creator = Gifting.liveCreator("auditgift");
-        String[] fan = Gifting.fundedViewer("auditgiftfan", 100);
-        UUID gift = UUID.fromString(Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key()).getString("data.sendGift.receipt.id"));
+        LiveCreator creator = Gifting.liveCreator("auditgift");
+        Viewer fan = Gifting.fundedViewer("auditgiftfan", 100);
+        UUID gift = UUID.fromString(Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key()).getString("data.sendGift.receipt.id"));
         assertReported("update gift_event set diamonds = 3, commission = 2 where id = ?",
                 "update gift_event set diamonds = 2, commission = 3 where id = ?", gift, "GIFT_ENTRY", "CREATOR_BALANCE");
     }
@@ -49,23 +52,23 @@ class RecordsAuditTest {
 
     @Test
     void spendThatDisagreesWithTheDaysGiftsIsReported() {
-        String[] creator = Gifting.liveCreator("auditspend");
-        String[] fan = Gifting.fundedViewer("auditspendfan", 100);
-        Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key());
-        String sender = fan[0];
+        LiveCreator creator = Gifting.liveCreator("auditspend");
+        Viewer fan = Gifting.fundedViewer("auditspendfan", 100);
+        Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key());
+        String sender = fan.id();
         assertReported("update spend_day set coins = coins - 1 where user_id = ?", "update spend_day set coins = coins + 1 where user_id = ?",
                 sender, "SPEND_DAY");
     }
 
     @Test
     void aReversalThatClaimsMoreGiftsThanItReversedIsReported() {
-        String[] creator = Gifting.liveCreator("auditrev");
+        LiveCreator creator = Gifting.liveCreator("auditrev");
         String id = Tokens.unique("auditrevfan");
         String token = Tokens.viewer(id);
         String purchase = Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
-        Gifting.send(token, creator[2], Gifting.FINGER_HEART, 1, Flows.key());
-        com.coinstream.support.Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }",
-                com.coinstream.support.Gql.input("purchaseId", purchase, "kind", "REFUND", "idempotencyKey", Flows.key()));
+        Gifting.send(token, creator.stream(), Gifting.FINGER_HEART, 1, Flows.key());
+        Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }",
+                Gql.input("purchaseId", purchase, "kind", "REFUND", "idempotencyKey", Flows.key()));
         assertReported("update purchase_reversal set gifts_reversed = gifts_reversed + 1 where purchase_id = ?",
                 "update purchase_reversal set gifts_reversed = gifts_reversed - 1 where purchase_id = ?", UUID.fromString(purchase),
                 "REVERSAL_RECORD");

@@ -15,7 +15,9 @@ import com.coinstream.support.Db;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.TestClock;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -36,12 +38,12 @@ class MaturitySweepTest {
 
     @Test
     void theSweepPagesThroughEveryCreatorWithDiamondsDue() {
-        String[] fan = Gifting.fundedViewer("sweepfan", 1000);
+        Viewer fan = Gifting.fundedViewer("sweepfan", 1000);
         List<String> creators = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            String[] creator = Gifting.liveCreator("sweep");
-            Gifting.send(fan[1], creator[2], Gifting.HAND_HEARTS, 1, Flows.key());
-            creators.add(creator[0]);
+            LiveCreator creator = Gifting.liveCreator("sweep");
+            Gifting.send(fan.token(), creator.stream(), Gifting.HAND_HEARTS, 1, Flows.key());
+            creators.add(creator.id());
         }
         clock.advance(Duration.ofDays(7).plusMinutes(1));
         maturity.sweepAfter("", 2).await().indefinitely(); // pages of two creators: three statements

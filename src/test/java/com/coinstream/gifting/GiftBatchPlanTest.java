@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -49,11 +52,12 @@ class GiftBatchPlanTest {
             setup.append("create table plan_probe.").append(table).append(" (like ").append(schema).append('.').append(table)
                     .append(" including all); analyze plan_probe.").append(table).append("; ");
         }
-        setup.append("set search_path = plan_probe;");
+        // The tables of the probe schema first; functions (spending_limit_in_force) from the real one.
+        setup.append("set search_path = plan_probe, ").append(schema).append(";");
         try {
             assertIndexProbesOnly(plan(setup.toString()));
         } finally {
-            Pool pool = pools.pool("plan-cleanup", 1, java.util.Map.of());
+            Pool pool = pools.pool("plan-cleanup", 1, Map.of());
             pool.query("drop schema if exists plan_probe cascade").execute().await().indefinitely();
             pool.closeAndAwait();
         }
@@ -62,9 +66,9 @@ class GiftBatchPlanTest {
     private List<String> plan(String setup) {
         Pool lane = pools.pool("plan-test", 1, GiftBatchStore.SESSION);
         try {
-            int parameters = java.util.regex.Pattern.compile("\\$(\\d+)").matcher(GiftBatchStore.SQL).results()
+            int parameters = Pattern.compile("\\$(\\d+)").matcher(GiftBatchStore.SQL).results()
                     .mapToInt(m -> Integer.parseInt(m.group(1))).max().orElseThrow();
-            String nulls = String.join(", ", java.util.Collections.nCopies(parameters, "null"));
+            String nulls = String.join(", ", Collections.nCopies(parameters, "null"));
             // EXPLAIN EXECUTE of a named statement shows the plan the lane reuses (the generic one, as forced).
             return lane.withConnection(c -> (setup.isEmpty() ? io.smallrye.mutiny.Uni.createFrom().voidItem()
                     : c.query(setup).execute().replaceWithVoid())

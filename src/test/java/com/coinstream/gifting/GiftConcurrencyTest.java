@@ -21,7 +21,9 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Race;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -41,55 +43,55 @@ class GiftConcurrencyTest {
 
     @Test
     void concurrentGiftsNeverOverdrawAWallet() {
-        String[] creator = Gifting.liveCreator("hot");
-        String[] viewer = Gifting.fundedViewer("racer", 500); // exactly 100 Finger Hearts
+        LiveCreator creator = Gifting.liveCreator("hot");
+        Viewer viewer = Gifting.fundedViewer("racer", 500); // exactly 100 Finger Hearts
         List<String> outcomes = Race.run(200, i -> {
-            var r = Gifting.send(viewer[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key());
+            var r = Gifting.send(viewer.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key());
             String code = Gifting.code(r);
             return code == null ? "SENT" : code;
         });
         Map<String, Long> counts = outcomes.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertEquals(Map.of("SENT", 100L, "INSUFFICIENT_COINS", 100L), counts);
-        assertEquals(0, Flows.coins(viewer[1]));
-        assertEquals(100 * 2, pending(creator[0]));
-        assertEquals(100, Gql.ok(viewer[1], "{ giftReceipts(first: 100) { nodes { id } pageInfo { hasNextPage } } }")
+        assertEquals(0, Flows.coins(viewer.token()));
+        assertEquals(100 * 2, pending(creator.id()));
+        assertEquals(100, Gql.ok(viewer.token(), "{ giftReceipts(first: 100) { nodes { id } pageInfo { hasNextPage } } }")
                 .getList("data.giftReceipts.nodes").size());
     }
 
     @Test
     void fiveHundredGiftsFromManyViewersAllReachOneCreator() {
-        String[] creator = Gifting.liveCreator("star");
+        LiveCreator creator = Gifting.liveCreator("star");
         int viewers = 100;
-        String[][] fans = new String[viewers][];
+        Viewer[] fans = new Viewer[viewers];
         for (int i = 0; i < viewers; i++) {
             fans[i] = Gifting.fundedViewer("fan" + i, 100);
         }
         List<Long> diamonds = Race.run(500, i -> {
-            var r = Gifting.send(fans[i % viewers][1], creator[2], Gifting.PERFUME, 1, Flows.key());
+            var r = Gifting.send(fans[i % viewers].token(), creator.stream(), Gifting.PERFUME, 1, Flows.key());
             if (Gifting.code(r) != null) {
                 throw new AssertionError("gift refused: " + r.prettify());
             }
             return r.getLong("data.sendGift.receipt.creatorDiamonds");
         });
         assertEquals(500 * 10, diamonds.stream().mapToLong(Long::longValue).sum());
-        assertEquals(500 * 10, pending(creator[0]));
-        var stream = Gql.ok(null, "query($id: ID!) { liveStream(id: $id) { totals { gifts coins diamonds } } }", Gql.vars("id", creator[2]));
+        assertEquals(500 * 10, pending(creator.id()));
+        var stream = Gql.ok(null, "query($id: ID!) { liveStream(id: $id) { totals { gifts coins diamonds } } }", Gql.vars("id", creator.stream()));
         assertEquals(500, stream.getLong("data.liveStream.totals.gifts"));
         assertEquals(500 * 20, stream.getLong("data.liveStream.totals.coins"));
-        for (String[] fan : fans) {
-            assertEquals(0, Flows.coins(fan[1]));
+        for (Viewer fan : fans) {
+            assertEquals(0, Flows.coins(fan.token()));
         }
     }
 
     @Test
     void racingRequestsWithOneKeyHaveOneEffect() {
-        String[] creator = Gifting.liveCreator("idemrace");
-        String[] viewer = Gifting.fundedViewer("idemrace", 1000);
+        LiveCreator creator = Gifting.liveCreator("idemrace");
+        Viewer viewer = Gifting.fundedViewer("idemrace", 1000);
         String key = Flows.key();
-        List<String> receipts = Race.run(100, i -> Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 2, key)
+        List<String> receipts = Race.run(100, i -> Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 2, key)
                 .getString("data.sendGift.receipt.id"));
         assertEquals(1, Set.copyOf(receipts).size(), receipts.toString());
-        assertEquals(960, Flows.coins(viewer[1]));
-        assertEquals(20, pending(creator[0]));
+        assertEquals(960, Flows.coins(viewer.token()));
+        assertEquals(20, pending(creator.id()));
     }
 }

@@ -14,9 +14,11 @@ import com.coinstream.support.FeedClient;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.coinstream.support.Viewer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -35,15 +37,15 @@ class GiftFeedTest {
 
     @Test
     void theRoomSeesCommittedGiftsAndTheCreatorsThanks() throws Exception {
-        String[] creator = Gifting.liveCreator("feed");
-        String[] viewer = Gifting.fundedViewer("feedfan", 100);
+        LiveCreator creator = Gifting.liveCreator("feed");
+        Viewer viewer = Gifting.fundedViewer("feedfan", 100);
         int before = feed.subscriberCount();
         try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("watcher")))) {
             assertEquals("connection_ack", client.nextOf(5, "connection_ack").path("type").asText());
-            client.subscribeGifts("1", creator[2]);
+            client.subscribeGifts("1", creator.stream());
             awaitSubscribers(before + 1);
 
-            String eventId = Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 2, Flows.key()).getString("data.sendGift.receipt.id");
+            String eventId = Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 2, Flows.key()).getString("data.sendGift.receipt.id");
             JsonNode next = client.nextOf(10, "next");
             assertNotNull(next, "no gift event arrived");
             JsonNode event = next.path("payload").path("data").path("giftEvents");
@@ -53,16 +55,16 @@ class GiftFeedTest {
             assertEquals("Perfume", event.path("gift").path("name").asText());
 
             // refused gifts are never published
-            Gifting.send(viewer[1], creator[2], Gifting.GALAXY, 1, Flows.key());
+            Gifting.send(viewer.token(), creator.stream(), Gifting.GALAXY, 1, Flows.key());
             // the creator's thanks is published as the same event, acknowledged
-            var ack = Gql.ok(creator[1], "mutation($input: AcknowledgeGiftInput!) { acknowledgeGift(input: $input) { giftEvent { id acknowledgedAt } userErrors { code } } }",
+            var ack = Gql.ok(creator.token(), "mutation($input: AcknowledgeGiftInput!) { acknowledgeGift(input: $input) { giftEvent { id acknowledgedAt } userErrors { code } } }",
                     Gql.input("giftEventId", eventId));
             assertNotNull(ack.getString("data.acknowledgeGift.giftEvent.acknowledgedAt"));
             JsonNode thanked = client.nextOf(10, "next").path("payload").path("data").path("giftEvents");
             assertEquals(eventId, thanked.path("id").asText());
             assertNotEquals("null", thanked.path("acknowledgedAt").asText());
             String receipts = "{ giftReceipts(first: 1) { nodes { id acknowledgedAt } } }";
-            assertNotNull(Gql.ok(viewer[1], receipts).getString("data.giftReceipts.nodes[0].acknowledgedAt"));
+            assertNotNull(Gql.ok(viewer.token(), receipts).getString("data.giftReceipts.nodes[0].acknowledgedAt"));
         }
         // a client that disconnects leaves nothing behind
         for (int i = 0; i < 100 && feed.subscriberCount() > before; i++) {
@@ -73,22 +75,22 @@ class GiftFeedTest {
 
     @Test
     void onlyTheStreamsCreatorCanAcknowledge() {
-        String[] creator = Gifting.liveCreator("ackown");
-        String[] other = Gifting.liveCreator("ackother");
-        String[] viewer = Gifting.fundedViewer("ackfan", 100);
-        String eventId = Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 1, Flows.key()).getString("data.sendGift.receipt.id");
+        LiveCreator creator = Gifting.liveCreator("ackown");
+        LiveCreator other = Gifting.liveCreator("ackother");
+        Viewer viewer = Gifting.fundedViewer("ackfan", 100);
+        String eventId = Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 1, Flows.key()).getString("data.sendGift.receipt.id");
         String ack = "mutation($input: AcknowledgeGiftInput!) { acknowledgeGift(input: $input) { giftEvent { id } userErrors { code } } }";
-        assertEquals("NOT_FOUND", Gql.ok(other[1], ack, Gql.input("giftEventId", eventId)).getString("data.acknowledgeGift.userErrors[0].code"));
-        assertEquals("NOT_FOUND", Gql.ok(creator[1], ack, Gql.input("giftEventId", "nope")).getString("data.acknowledgeGift.userErrors[0].code"));
-        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(viewer[1], ack, Gql.input("giftEventId", eventId))));
+        assertEquals("NOT_FOUND", Gql.ok(other.token(), ack, Gql.input("giftEventId", eventId)).getString("data.acknowledgeGift.userErrors[0].code"));
+        assertEquals("NOT_FOUND", Gql.ok(creator.token(), ack, Gql.input("giftEventId", "nope")).getString("data.acknowledgeGift.userErrors[0].code"));
+        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(viewer.token(), ack, Gql.input("giftEventId", eventId))));
     }
 
     @Test
     void subscriptionsNeedAToken() throws Exception {
-        String[] creator = Gifting.liveCreator("anonfeed");
+        LiveCreator creator = Gifting.liveCreator("anonfeed");
         try (FeedClient client = FeedClient.connect(port, null)) {
             client.nextOf(5, "connection_ack");
-            client.subscribeGifts("1", creator[2]);
+            client.subscribeGifts("1", creator.stream());
             JsonNode reply = client.nextOf(10, "error", "next", "closed", "complete");
             assertNotNull(reply, "anonymous subscription got no answer");
             assertTrue(reply.toString().contains("UNAUTHENTICATED") || "closed".equals(reply.path("type").asText()), reply.toString());

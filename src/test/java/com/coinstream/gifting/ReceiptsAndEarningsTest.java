@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.StatementCounter;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -22,22 +25,22 @@ class ReceiptsAndEarningsTest {
 
     @Test
     void aHundredReceiptsWithTheirRelationsCostABoundedNumberOfStatements() {
-        String[] creator = Gifting.liveCreator("nplus1");
-        String[][] fans = new String[20][];
+        LiveCreator creator = Gifting.liveCreator("nplus1");
+        Viewer[] fans = new Viewer[20];
         for (int i = 0; i < fans.length; i++) {
             fans[i] = Gifting.fundedViewer("n1fan" + i, 100);
         }
         for (int i = 0; i < 100; i++) {
-            Gifting.send(fans[i % fans.length][1], creator[2], i % 2 == 0 ? Gifting.ROSE : Gifting.FINGER_HEART, 1, Flows.key());
+            Gifting.send(fans[i % fans.length].token(), creator.stream(), i % 2 == 0 ? Gifting.ROSE : Gifting.FINGER_HEART, 1, Flows.key());
         }
         String query = """
                 { giftsReceived(first: 100) { nodes { id coins
                     sender { displayName } creator { displayName } gift { name tier }
                     stream { title status totals { coins gifts } creator { displayName } } } } }
                 """;
-        Gql.ok(creator[1], query); // warm the caller registration
+        Gql.ok(creator.token(), query); // warm the caller registration
         long before = StatementCounter.count();
-        var r = Gql.ok(creator[1], query);
+        var r = Gql.ok(creator.token(), query);
         long statements = StatementCounter.count() - before;
         List<Map<String, Object>> nodes = r.getList("data.giftsReceived.nodes");
         assertEquals(100, nodes.size());
@@ -49,13 +52,13 @@ class ReceiptsAndEarningsTest {
     @Test
     void creatorsSeeBalancesBreakdownsAndTopSupporters() {
         String creatorId = Tokens.unique("earner");
-        String creator = Tokens.token(creatorId, java.util.Set.of("viewer", "creator"), Tokens.ADULT, "US");
+        String creator = Tokens.token(creatorId, Set.of("viewer", "creator"), Tokens.ADULT, "US");
         String stream = Gql.ok(creator, "mutation { startLiveStream(input: {title: \"earn\"}) { liveStream { id } } }")
                 .getString("data.startLiveStream.liveStream.id");
-        String[] big = Gifting.fundedViewer("bigfan", 5000);
-        String[] small = Gifting.fundedViewer("smallfan", 100);
-        Gifting.send(big[1], stream, Gifting.GALAXY, 2, Flows.key());      // 2000 coins -> 1000 diamonds
-        Gifting.send(small[1], stream, Gifting.PERFUME, 1, Flows.key());   // 20 coins -> 10 diamonds
+        Viewer big = Gifting.fundedViewer("bigfan", 5000);
+        Viewer small = Gifting.fundedViewer("smallfan", 100);
+        Gifting.send(big.token(), stream, Gifting.GALAXY, 2, Flows.key());      // 2000 coins -> 1000 diamonds
+        Gifting.send(small.token(), stream, Gifting.PERFUME, 1, Flows.key());   // 20 coins -> 10 diamonds
 
         var e = Gql.ok(creator, """
                 { earnings { diamonds { pending available inPayout } cashValue { amount currency }
@@ -73,7 +76,7 @@ class ReceiptsAndEarningsTest {
         assertEquals(stream, e.getString("data.earnings.byStream[0].stream.id"));
         assertEquals("Galaxy", e.getString("data.earnings.byGift[0].gift.name"));
         assertEquals(2, e.getLong("data.earnings.byGift[0].quantity"));
-        assertEquals(big[0], e.getString("data.earnings.topSupporters[0].supporter.id"));
+        assertEquals(big.id(), e.getString("data.earnings.topSupporters[0].supporter.id"));
         assertEquals(24, e.getList("data.earnings.hourOfDay").size());
         assertEquals(2L, e.<Map<String, Object>> getList("data.earnings.hourOfDay").stream()
                 .mapToLong(h -> ((Number) h.get("gifts")).longValue()).sum());
@@ -86,7 +89,7 @@ class ReceiptsAndEarningsTest {
         var received = Gql.ok(creator, "{ giftsReceived(first: 5) { nodes { coins creatorDiamonds platformCommission value { amount } } } }");
         assertEquals(2, received.getList("data.giftsReceived.nodes").size());
         assertNotNull(received.getString("data.giftsReceived.nodes[0].value.amount"));
-        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(big[1], "{ earnings { diamonds { pending } } }", null)));
+        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(big.token(), "{ earnings { diamonds { pending } } }", null)));
     }
 
     @Test

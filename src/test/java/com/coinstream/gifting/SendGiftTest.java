@@ -22,7 +22,9 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -42,9 +44,9 @@ class SendGiftTest {
 
     @Test
     void aGiftMovesCoinsToTheCreatorAndCommissionInOneEntry() {
-        String[] creator = Gifting.liveCreator("carol");
-        String[] viewer = Gifting.fundedViewer("alice", 1000);
-        var r = Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 3, Flows.key());
+        LiveCreator creator = Gifting.liveCreator("carol");
+        Viewer viewer = Gifting.fundedViewer("alice", 1000);
+        var r = Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 3, Flows.key());
         assertEquals(List.of(), r.getList("data.sendGift.userErrors"));
         assertEquals(60, r.getLong("data.sendGift.receipt.coins"));
         assertEquals(20, r.getLong("data.sendGift.receipt.unitCoins"));
@@ -53,117 +55,117 @@ class SendGiftTest {
         assertEquals(1, r.getInt("data.sendGift.receipt.rateVersion"));
         assertEquals("Perfume", r.getString("data.sendGift.receipt.gift.name"));
         assertEquals(940, r.getLong("data.sendGift.wallet.coins"));
-        assertEquals(940, Flows.coins(viewer[1]));
-        assertEquals(30, pendingDiamonds(creator[0]));
+        assertEquals(940, Flows.coins(viewer.token()));
+        assertEquals(30, pendingDiamonds(creator.id()));
     }
 
     @Test
     void oddCoinsRoundTheCreatorDownAndTheRemainderIsRecordedAsCommission() {
-        String[] creator = Gifting.liveCreator("round");
-        String[] viewer = Gifting.fundedViewer("rose", 10);
-        var r = Gifting.send(viewer[1], creator[2], Gifting.ROSE, 1, Flows.key());
+        LiveCreator creator = Gifting.liveCreator("round");
+        Viewer viewer = Gifting.fundedViewer("rose", 10);
+        var r = Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
         assertEquals(0, r.getLong("data.sendGift.receipt.creatorDiamonds"));
         assertEquals(1, r.getLong("data.sendGift.receipt.platformCommission"));
-        var combo = Gifting.send(viewer[1], creator[2], Gifting.ROSE, 3, Flows.key());
+        var combo = Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 3, Flows.key());
         assertEquals(1, combo.getLong("data.sendGift.receipt.creatorDiamonds"));
         assertEquals(2, combo.getLong("data.sendGift.receipt.platformCommission"));
-        assertEquals(1, pendingDiamonds(creator[0]));
+        assertEquals(1, pendingDiamonds(creator.id()));
     }
 
     @Test
     void receiptValueUsesWhatTheViewerPaid() {
-        String[] creator = Gifting.liveCreator("val");
+        LiveCreator creator = Gifting.liveCreator("val");
         String viewer = Tokens.unique("payer");
         String token = Tokens.viewer(viewer);
         Flows.buyPackage(token, Flows.PKG_350, "pm_card_ok", Flows.key()); // 350 coins for 4.99
-        var r = Gifting.send(token, creator[2], Gifting.HAND_HEARTS, 1, Flows.key());
+        var r = Gifting.send(token, creator.stream(), Gifting.HAND_HEARTS, 1, Flows.key());
         // 100 coins x 499/350 = 142.57 cents -> 1.43
         assertEquals(Map.of("amount", "1.43", "currency", "USD"), r.get("data.sendGift.receipt.value"));
         // a viewer who never paid: the region's base price, 100 x 99/70 = 141.43 -> 1.41
-        String[] granted = Gifting.fundedViewer("free", 200);
-        assertEquals("1.41", Gifting.send(granted[1], creator[2], Gifting.HAND_HEARTS, 1, Flows.key())
+        Viewer granted = Gifting.fundedViewer("free", 200);
+        assertEquals("1.41", Gifting.send(granted.token(), creator.stream(), Gifting.HAND_HEARTS, 1, Flows.key())
                 .getString("data.sendGift.receipt.value.amount"));
     }
 
     @Test
     void sameKeyReplaysTheOriginalReceiptAndDifferentInputIsRefused() {
-        String[] creator = Gifting.liveCreator("idem");
-        String[] viewer = Gifting.fundedViewer("idem", 100);
+        LiveCreator creator = Gifting.liveCreator("idem");
+        Viewer viewer = Gifting.fundedViewer("idem", 100);
         String key = Flows.key();
-        var first = Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 1, key);
-        var again = Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 1, key);
+        var first = Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 1, key);
+        var again = Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 1, key);
         assertEquals(first.getString("data.sendGift.receipt.id"), again.getString("data.sendGift.receipt.id"));
         assertEquals(first.getString("data.sendGift.receipt.createdAt"), again.getString("data.sendGift.receipt.createdAt"));
-        assertEquals(80, Flows.coins(viewer[1]));
-        assertEquals("IDEMPOTENCY_KEY_REUSED", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 2, key)));
+        assertEquals(80, Flows.coins(viewer.token()));
+        assertEquals("IDEMPOTENCY_KEY_REUSED", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 2, key)));
         // the replay still works after the stream has ended
-        Gql.ok(creator[1], "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } } }",
-                Gql.input("streamId", creator[2]));
+        Gql.ok(creator.token(), "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } } }",
+                Gql.input("streamId", creator.stream()));
         assertEquals(first.getString("data.sendGift.receipt.id"),
-                Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 1, key).getString("data.sendGift.receipt.id"));
-        assertEquals(80, Flows.coins(viewer[1]));
+                Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 1, key).getString("data.sendGift.receipt.id"));
+        assertEquals(80, Flows.coins(viewer.token()));
     }
 
     @Test
     void everyRefusalCodeWritesNothing() {
-        String[] creator = Gifting.liveCreator("refuse");
-        String[] viewer = Gifting.fundedViewer("refuse", 50);
-        assertEquals("INSUFFICIENT_COINS", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.HAND_HEARTS, 1, Flows.key())));
+        LiveCreator creator = Gifting.liveCreator("refuse");
+        Viewer viewer = Gifting.fundedViewer("refuse", 50);
+        assertEquals("INSUFFICIENT_COINS", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.HAND_HEARTS, 1, Flows.key())));
         // a viewer who never bought coins has no wallet row yet: nothing to spend, nothing written
         String newcomer = Tokens.viewer(Tokens.unique("newcomer"));
-        assertEquals("INSUFFICIENT_COINS", Gifting.code(Gifting.send(newcomer, creator[2], Gifting.ROSE, 1, Flows.key())));
+        assertEquals("INSUFFICIENT_COINS", Gifting.code(Gifting.send(newcomer, creator.stream(), Gifting.ROSE, 1, Flows.key())));
         assertEquals(0, Flows.coins(newcomer));
         assertTrue(Gql.ok(newcomer, "{ giftReceipts { nodes { id } } }").getList("data.giftReceipts.nodes").isEmpty());
         for (int q : new int[] { 0, -1, 100 }) {
-            assertEquals("INVALID_QUANTITY", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.ROSE, q, Flows.key())), "q=" + q);
+            assertEquals("INVALID_QUANTITY", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, q, Flows.key())), "q=" + q);
         }
         for (Object q : new Object[] { 2147483648L, 4294967301L, new java.math.BigInteger("18446744073709551621") }) {
-            assertEquals("INVALID_QUANTITY", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.ROSE, q, Flows.key())), "q=" + q);
+            assertEquals("INVALID_QUANTITY", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, q, Flows.key())), "q=" + q);
         }
-        var fractional = Gql.post(viewer[1], Gifting.SEND, Gql.input("streamId", creator[2], "giftId", Gifting.ROSE, "quantity", 5.5,
+        var fractional = Gql.post(viewer.token(), Gifting.SEND, Gql.input("streamId", creator.stream(), "giftId", Gifting.ROSE, "quantity", 5.5,
                 "idempotencyKey", Flows.key()));
         assertNotNull(fractional.jsonPath().getList("errors"));
-        assertEquals("SELF_GIFT", Gifting.code(Gifting.send(creator[1], creator[2], Gifting.ROSE, 1, Flows.key())));
-        assertEquals("NOT_FOUND", Gifting.code(Gifting.send(viewer[1], "00000000-0000-4000-8000-00000000abcd", Gifting.ROSE, 1, Flows.key())));
-        assertEquals("NOT_FOUND", Gifting.code(Gifting.send(viewer[1], creator[2], "00000000-0000-4000-8000-00000000abcd", 1, Flows.key())));
-        assertEquals("NOT_FOUND", Gifting.code(Gifting.send(viewer[1], "'; drop table gift_event; --", Gifting.ROSE, 1, Flows.key())));
+        assertEquals("SELF_GIFT", Gifting.code(Gifting.send(creator.token(), creator.stream(), Gifting.ROSE, 1, Flows.key())));
+        assertEquals("NOT_FOUND", Gifting.code(Gifting.send(viewer.token(), "00000000-0000-4000-8000-00000000abcd", Gifting.ROSE, 1, Flows.key())));
+        assertEquals("NOT_FOUND", Gifting.code(Gifting.send(viewer.token(), creator.stream(), "00000000-0000-4000-8000-00000000abcd", 1, Flows.key())));
+        assertEquals("NOT_FOUND", Gifting.code(Gifting.send(viewer.token(), "'; drop table gift_event; --", Gifting.ROSE, 1, Flows.key())));
 
         String minor = Tokens.token(Tokens.unique("kid"), Set.of("viewer"), "2012-01-01", "US");
-        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(minor, creator[2], Gifting.ROSE, 1, Flows.key())));
+        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(minor, creator.stream(), Gifting.ROSE, 1, Flows.key())));
         String minorCreatorId = Tokens.unique("teen");
         String minorCreator = Tokens.token(minorCreatorId, Set.of("viewer", "creator"), "2011-01-01", "US");
         String teenStream = Gql.ok(minorCreator, "mutation { startLiveStream(input: {title: \"teen\"}) { liveStream { id } } }")
                 .getString("data.startLiveStream.liveStream.id");
-        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(viewer[1], teenStream, Gifting.ROSE, 1, Flows.key())));
+        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(viewer.token(), teenStream, Gifting.ROSE, 1, Flows.key())));
 
         // a gift on sale only in Japan, and one retired yesterday
         String admin = Tokens.admin();
         String jpOnly = Gql.ok(admin, "mutation { createGift(input: {name: \"Sakura\", coins: 3, tier: 1, animationKey: \"gifts/sakura\", regions: [\"JP\"]}) { gift { id } userErrors { code } } }")
                 .getString("data.createGift.gift.id");
-        assertEquals("GIFT_UNAVAILABLE", Gifting.code(Gifting.send(viewer[1], creator[2], jpOnly, 1, Flows.key())));
+        assertEquals("GIFT_UNAVAILABLE", Gifting.code(Gifting.send(viewer.token(), creator.stream(), jpOnly, 1, Flows.key())));
         String retired = Gql.ok(admin, "mutation { createGift(input: {name: \"Old\", coins: 3, tier: 1, animationKey: \"gifts/old\", activeFrom: \"2026-01-01T00:00:00Z\", activeUntil: \"2026-02-01T00:00:00Z\"}) { gift { id } } }")
                 .getString("data.createGift.gift.id");
-        assertEquals("GIFT_UNAVAILABLE", Gifting.code(Gifting.send(viewer[1], creator[2], retired, 1, Flows.key())));
+        assertEquals("GIFT_UNAVAILABLE", Gifting.code(Gifting.send(viewer.token(), creator.stream(), retired, 1, Flows.key())));
 
-        Gql.ok(creator[1], "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } } }",
-                Gql.input("streamId", creator[2]));
-        assertEquals("STREAM_NOT_LIVE", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.ROSE, 1, Flows.key())));
+        Gql.ok(creator.token(), "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } } }",
+                Gql.input("streamId", creator.stream()));
+        assertEquals("STREAM_NOT_LIVE", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key())));
 
-        assertEquals(50, Flows.coins(viewer[1]));
-        assertEquals(0, pendingDiamonds(creator[0]));
-        assertTrue(Gql.ok(viewer[1], "{ giftReceipts { nodes { id } } }").getList("data.giftReceipts.nodes").isEmpty());
+        assertEquals(50, Flows.coins(viewer.token()));
+        assertEquals(0, pendingDiamonds(creator.id()));
+        assertTrue(Gql.ok(viewer.token(), "{ giftReceipts { nodes { id } } }").getList("data.giftReceipts.nodes").isEmpty());
     }
 
     @Test
     void onlyTheCreatorEndsTheirStream() {
-        String[] creator = Gifting.liveCreator("owner");
-        String[] other = Gifting.liveCreator("other");
+        LiveCreator creator = Gifting.liveCreator("owner");
+        LiveCreator other = Gifting.liveCreator("other");
         String end = "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } userErrors { code } } }";
-        assertEquals("FORBIDDEN", Gql.ok(other[1], end, Gql.input("streamId", creator[2])).getString("data.endLiveStream.userErrors[0].code"));
-        assertEquals("ENDED", Gql.ok(creator[1], end, Gql.input("streamId", creator[2])).getString("data.endLiveStream.liveStream.status"));
-        assertEquals("INVALID_STATE", Gql.ok(creator[1], end, Gql.input("streamId", creator[2])).getString("data.endLiveStream.userErrors[0].code"));
+        assertEquals("FORBIDDEN", Gql.ok(other.token(), end, Gql.input("streamId", creator.stream())).getString("data.endLiveStream.userErrors[0].code"));
+        assertEquals("ENDED", Gql.ok(creator.token(), end, Gql.input("streamId", creator.stream())).getString("data.endLiveStream.liveStream.status"));
+        assertEquals("INVALID_STATE", Gql.ok(creator.token(), end, Gql.input("streamId", creator.stream())).getString("data.endLiveStream.userErrors[0].code"));
         assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(Tokens.viewer("v"), "mutation { startLiveStream(input: {title: \"x\"}) { liveStream { id } } }", null)));
-        var twice = Gql.ok(other[1], "mutation { startLiveStream(input: {title: \"again\"}) { liveStream { id } userErrors { code } } }");
+        var twice = Gql.ok(other.token(), "mutation { startLiveStream(input: {title: \"again\"}) { liveStream { id } userErrors { code } } }");
         assertEquals("INVALID_STATE", twice.getString("data.startLiveStream.userErrors[0].code"));
         assertNull(twice.get("data.startLiveStream.liveStream"));
     }

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +47,7 @@ class WalletPrivacyTest {
             var r = Gql.post(null, q, null);
             assertEquals("UNAUTHENTICATED", Gql.errorCode(r), q);
             Map<String, Object> data = r.jsonPath().get("data");
-            assertTrue(data == null || data.values().stream().allMatch(java.util.Objects::isNull), q);
+            assertTrue(data == null || data.values().stream().allMatch(Objects::isNull), q);
         }
         var buy = Gql.post(null, Flows.PURCHASE, Gql.input("packageId", Flows.PKG_70, "paymentMethodToken", "pm_card_ok",
                 "idempotencyKey", Flows.key()));
@@ -74,11 +78,11 @@ class WalletPrivacyTest {
         String token = Tokens.viewer(Tokens.unique("opaque"));
         Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", Flows.key());
         var page = Gql.ok(token, "{ transactions(first: 5) { edges { cursor node { id } } } }");
-        List<String> opaque = new java.util.ArrayList<>(page.getList("data.transactions.edges.cursor"));
+        List<String> opaque = new ArrayList<>(page.getList("data.transactions.edges.cursor"));
         opaque.addAll(page.getList("data.transactions.edges.node.id"));
         for (String value : opaque) {
-            byte[] raw = java.util.Base64.getUrlDecoder().decode(value);
-            String text = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] raw = Base64.getUrlDecoder().decode(value);
+            String text = new String(raw, StandardCharsets.ISO_8859_1);
             assertTrue(raw.length == 16 && !text.startsWith("cs"), "not opaque: " + value + " = " + text);
         }
         // What cursors used to be (base64 of "cs1:<position>") and random blocks are not cursors any more.

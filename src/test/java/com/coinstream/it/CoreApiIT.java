@@ -13,10 +13,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.domain.Money;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
 import com.coinstream.support.Webhooks;
 
@@ -56,8 +58,8 @@ class CoreApiIT {
 
         String viewer = Tokens.viewer(Tokens.unique("itlaunch"));
         assertEquals("SUCCEEDED", Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.status"));
-        String[] creator = Gifting.liveCreator("itlaunchcreator");
-        var sent = Gifting.send(viewer, creator[2], Gifting.PERFUME, 2, Flows.key());
+        LiveCreator creator = Gifting.liveCreator("itlaunchcreator");
+        var sent = Gifting.send(viewer, creator.stream(), Gifting.PERFUME, 2, Flows.key());
         assertEquals(List.of(), sent.getList("data.sendGift.userErrors"));
         assertEquals(30, Flows.coins(viewer));
         LedgerChecks.assertClean();
@@ -81,16 +83,16 @@ class CoreApiIT {
         Webhooks.send(Webhooks.succeeded("evt_it_" + pending, pending, 499, "USD")).then().statusCode(200);
         assertEquals(800, Flows.coins(viewer));
 
-        String[] creator = Gifting.liveCreator("itcreator");
+        LiveCreator creator = Gifting.liveCreator("itcreator");
         String key = Flows.key();
-        var sent = Gifting.send(viewer, creator[2], gift, 3, key);
+        var sent = Gifting.send(viewer, creator.stream(), gift, 3, key);
         assertEquals(List.of(), sent.getList("data.sendGift.userErrors"));
         assertEquals(30, sent.getLong("data.sendGift.receipt.creatorDiamonds"));
-        assertEquals(sent.getString("data.sendGift.receipt.id"), Gifting.send(viewer, creator[2], gift, 3, key).getString("data.sendGift.receipt.id"));
+        assertEquals(sent.getString("data.sendGift.receipt.id"), Gifting.send(viewer, creator.stream(), gift, 3, key).getString("data.sendGift.receipt.id"));
         assertEquals(740, Flows.coins(viewer));
-        var earnings = Gql.ok(creator[1], "{ earnings { diamonds { pending } } }");
+        var earnings = Gql.ok(creator.token(), "{ earnings { diamonds { pending } } }");
         assertEquals(30, earnings.getLong("data.earnings.diamonds.pending"));
-        assertEquals("INSUFFICIENT_COINS", Gifting.code(Gifting.send(viewer, creator[2], gift, 99, Flows.key())));
+        assertEquals("INSUFFICIENT_COINS", Gifting.code(Gifting.send(viewer, creator.stream(), gift, 99, Flows.key())));
         LedgerChecks.assertClean();
         Map<String, Object> audit = LedgerChecks.audit().getMap("data.ledgerAudit");
         assertNotNull(audit.get("entries"));

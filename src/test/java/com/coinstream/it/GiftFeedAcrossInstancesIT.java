@@ -12,9 +12,11 @@ import com.coinstream.support.FeedClient;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.coinstream.support.Viewer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
@@ -31,18 +33,18 @@ class GiftFeedAcrossInstancesIT {
         String admin = Tokens.admin();
         String gift = Gql.ok(admin, "mutation { createGift(input: {name: \"Rose\", coins: 1, tier: 1, animationKey: \"gifts/rose\"}) { gift { id } } }")
                 .getString("data.createGift.gift.id");
-        String[] creator = Gifting.liveCreator("multi");
-        String[] viewer = Gifting.fundedViewer("multifan", 100);
+        LiveCreator creator = Gifting.liveCreator("multi");
+        Viewer viewer = Gifting.fundedViewer("multifan", 100);
 
         try (SecondInstance b = SecondInstance.start(8093);
                 FeedClient client = FeedClient.connect(b.port, Tokens.viewer(Tokens.unique("watcher")))) {
             assertNotNull(client.nextOf(10, "connection_ack"), "instance B did not accept the subscription connection");
-            client.subscribeGifts("1", creator[2]);
+            client.subscribeGifts("1", creator.stream());
             Set<String> sent = new HashSet<>();
             JsonNode received = null;
             // The subscription goes live asynchronously on B: keep sending on A until B relays one.
             for (int attempt = 0; attempt < 10 && received == null; attempt++) {
-                sent.add(Gifting.send(viewer[1], creator[2], gift, 1, Flows.key()).getString("data.sendGift.receipt.id"));
+                sent.add(Gifting.send(viewer.token(), creator.stream(), gift, 1, Flows.key()).getString("data.sendGift.receipt.id"));
                 received = client.nextOf(2, "next");
             }
             assertNotNull(received, "instance B never relayed a gift accepted by instance A");

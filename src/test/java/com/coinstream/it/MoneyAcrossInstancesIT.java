@@ -4,19 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.domain.Money;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.MoneyModel;
 import com.coinstream.support.Race;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -45,18 +49,18 @@ class MoneyAcrossInstancesIT {
     /** 50 races (ten viewers at a time): each viewer, capped at 10 coins a day, sends 30 one-coin gifts over both instances at once. */
     @Test
     void aDailyCapHoldsAgainstGiftsRacingThroughBothInstances() {
-        String[] creator = Gifting.liveCreator("capx");
+        LiveCreator creator = Gifting.liveCreator("capx");
         int perWave = 10;
         for (int wave = 0; wave < 5; wave++) {
-            List<String[]> viewers = new java.util.ArrayList<>();
+            List<Viewer> viewers = new ArrayList<>();
             for (int v = 0; v < perWave; v++) {
-                String[] viewer = Gifting.fundedViewer("capxfan", 100);
-                var limit = Gql.ok(viewer[1], "mutation { setSpendingLimit(input: {period: DAY, coins: 10}) { spendingLimit { coins } } }");
+                Viewer viewer = Gifting.fundedViewer("capxfan", 100);
+                var limit = Gql.ok(viewer.token(), "mutation { setSpendingLimit(input: {period: DAY, coins: 10}) { spendingLimit { coins } } }");
                 assertEquals(10, limit.getLong("data.setSpendingLimit.spendingLimit.coins"));
                 viewers.add(viewer);
             }
-            List<Response> answers = Race.run(30 * perWave, i -> Gql.postTo(i % 2 == 0 ? null : SECOND, viewers.get(i % perWave)[1],
-                    Gifting.SEND, Gql.input("streamId", creator[2], "giftId", Gifting.ROSE, "quantity", 1, "idempotencyKey", Flows.key())));
+            List<Response> answers = Race.run(30 * perWave, i -> Gql.postTo(i % 2 == 0 ? null : SECOND, viewers.get(i % perWave).token(),
+                    Gifting.SEND, Gql.input("streamId", creator.stream(), "giftId", Gifting.ROSE, "quantity", 1, "idempotencyKey", Flows.key())));
             long[] accepted = new long[perWave];
             for (int i = 0; i < answers.size(); i++) {
                 Response r = answers.get(i);
@@ -69,7 +73,7 @@ class MoneyAcrossInstancesIT {
             }
             for (int v = 0; v < perWave; v++) {
                 assertEquals(10, accepted[v], "wave " + wave + ": gifts accepted under a cap of 10");
-                assertEquals(90, Flows.coins(viewers.get(v)[1]));
+                assertEquals(90, Flows.coins(viewers.get(v).token()));
             }
         }
         LedgerChecks.assertClean();

@@ -1,6 +1,7 @@
 package com.coinstream.it;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +40,7 @@ public final class SecondInstance implements AutoCloseable {
                 if (r.statusCode() == 200) {
                     return instance;
                 }
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 // still starting
             }
             if (!instance.process.isAlive()) {

@@ -41,7 +41,7 @@ class LedgerInvariantsTest {
         String user = Tokens.unique("overdraft");
         Flows.fund(user, Tokens.viewer(user), 10);
         long entriesBefore = count("journal_entry");
-        EntryDraft draft = EntryDraft.of("TEST", UUID.randomUUID(), Instant.now())
+        EntryDraft draft = EntryDraft.of(EntryKind.GRANT, UUID.randomUUID(), Instant.now())
                 .move(AccountKey.platform(AccountPurpose.PROMOTIONS, Asset.COIN), AccountKey.wallet(user), 5)
                 .move(AccountKey.wallet(user), AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN), 16);
         var ready = ledger.prepare(draft).await().indefinitely();
@@ -53,11 +53,11 @@ class LedgerInvariantsTest {
 
     @Test
     void transfersMustMoveOneAssetBetweenTwoAccounts() {
-        assertThrows(IllegalArgumentException.class, () -> EntryDraft.of("TEST", null, Instant.now())
+        assertThrows(IllegalArgumentException.class, () -> EntryDraft.of(EntryKind.GRANT, null, Instant.now())
                 .move(AccountKey.wallet("a"), AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, "USD"), 1));
-        assertThrows(IllegalArgumentException.class, () -> EntryDraft.of("TEST", null, Instant.now())
+        assertThrows(IllegalArgumentException.class, () -> EntryDraft.of(EntryKind.GRANT, null, Instant.now())
                 .move(AccountKey.wallet("a"), AccountKey.wallet("a"), 1));
-        assertThrows(IllegalArgumentException.class, () -> EntryDraft.of("TEST", null, Instant.now())
+        assertThrows(IllegalArgumentException.class, () -> EntryDraft.of(EntryKind.GRANT, null, Instant.now())
                 .move(AccountKey.wallet("a"), AccountKey.wallet("b"), 0));
     }
 

@@ -21,10 +21,13 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Payouts;
 import com.coinstream.support.Race;
 import com.coinstream.support.TestClock;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
+import com.coinstream.support.Webhooks;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -42,11 +45,11 @@ class PayoutTest {
     }
 
     /** A creator with `universes` x 22499 diamonds, past the hold. */
-    String[] creatorWithAvailable(String prefix, int universes) {
-        String[] creator = Gifting.liveCreator(prefix);
-        String[] fan = Gifting.fundedViewer(prefix + "fan", 44999L * universes);
+    LiveCreator creatorWithAvailable(String prefix, int universes) {
+        LiveCreator creator = Gifting.liveCreator(prefix);
+        Viewer fan = Gifting.fundedViewer(prefix + "fan", 44999L * universes);
         for (int i = 0; i < universes; i++) {
-            assertNull(Gifting.code(Gifting.send(fan[1], creator[2], Payouts.UNIVERSE, 1, Flows.key())));
+            assertNull(Gifting.code(Gifting.send(fan.token(), creator.stream(), Payouts.UNIVERSE, 1, Flows.key())));
         }
         clock.advance(PAST_HOLD);
         return creator;
@@ -54,18 +57,18 @@ class PayoutTest {
 
     @Test
     void diamondsStayPendingThroughTheHoldThenMatureByTheClock() {
-        String[] creator = Gifting.liveCreator("hold");
-        String[] fan = Gifting.fundedViewer("holdfan", 1000);
-        Gifting.send(fan[1], creator[2], Gifting.GALAXY, 1, Flows.key());
-        var before = Payouts.earnings(creator[1]);
+        LiveCreator creator = Gifting.liveCreator("hold");
+        Viewer fan = Gifting.fundedViewer("holdfan", 1000);
+        Gifting.send(fan.token(), creator.stream(), Gifting.GALAXY, 1, Flows.key());
+        var before = Payouts.earnings(creator.token());
         assertEquals(500, before.getLong("data.earnings.diamonds.pending"));
         assertEquals(0, before.getLong("data.earnings.diamonds.available"));
         assertNotNull(before.getString("data.earnings.diamonds.maturesAt"));
 
         clock.advance(Duration.ofDays(6));
-        assertEquals(500, Payouts.earnings(creator[1]).getLong("data.earnings.diamonds.pending"));
+        assertEquals(500, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.pending"));
         clock.advance(Duration.ofDays(1).plusMinutes(1));
-        var after = Payouts.earnings(creator[1]);
+        var after = Payouts.earnings(creator.token());
         assertEquals(0, after.getLong("data.earnings.diamonds.pending"));
         assertEquals(500, after.getLong("data.earnings.diamonds.available"));
         assertNull(after.getString("data.earnings.diamonds.maturesAt"));
@@ -73,119 +76,119 @@ class PayoutTest {
 
     @Test
     void payoutRulesAreEachEnforced() {
-        String[] creator = creatorWithAvailable("rules", 2); // 44998 diamonds
-        String account = Payouts.verifiedAccount(creator[1]);
-        assertEquals("BELOW_PAYOUT_THRESHOLD", Payouts.code(Payouts.request(creator[1], 1999, account, Flows.key())));
+        LiveCreator creator = creatorWithAvailable("rules", 2); // 44998 diamonds
+        String account = Payouts.verifiedAccount(creator.token());
+        assertEquals("BELOW_PAYOUT_THRESHOLD", Payouts.code(Payouts.request(creator.token(), 1999, account, Flows.key())));
         for (Object bad : List.of(0, -5, new java.math.BigInteger("18446744073709551621"))) {
-            var r = Gql.ok(creator[1], Payouts.REQUEST, Gql.input("diamonds", bad, "payoutAccountId", account, "idempotencyKey", Flows.key()));
+            var r = Gql.ok(creator.token(), Payouts.REQUEST, Gql.input("diamonds", bad, "payoutAccountId", account, "idempotencyKey", Flows.key()));
             assertEquals("INVALID_AMOUNT", Payouts.code(r), "diamonds " + bad);
         }
-        assertEquals("INSUFFICIENT_DIAMONDS", Payouts.code(Payouts.request(creator[1], 50000, account, Flows.key())));
+        assertEquals("INSUFFICIENT_DIAMONDS", Payouts.code(Payouts.request(creator.token(), 50000, account, Flows.key())));
 
-        String unverified = Gql.ok(creator[1], "mutation { registerPayoutAccount(input: {kind: BANK, externalToken: \"ba_tok_99887766\", label: \"Bank\"}) { payoutAccount { id maskedToken verified } } }")
+        String unverified = Gql.ok(creator.token(), "mutation { registerPayoutAccount(input: {kind: BANK, externalToken: \"ba_tok_99887766\", label: \"Bank\"}) { payoutAccount { id maskedToken verified } } }")
                 .getString("data.registerPayoutAccount.payoutAccount.id");
-        assertEquals("PAYOUT_ACCOUNT_UNVERIFIED", Payouts.code(Payouts.request(creator[1], 2000, unverified, Flows.key())));
-        String[] other = Gifting.liveCreator("othercreator");
-        String othersAccount = Payouts.verifiedAccount(other[1]);
-        assertEquals("NOT_FOUND", Payouts.code(Payouts.request(creator[1], 2000, othersAccount, Flows.key())));
+        assertEquals("PAYOUT_ACCOUNT_UNVERIFIED", Payouts.code(Payouts.request(creator.token(), 2000, unverified, Flows.key())));
+        LiveCreator other = Gifting.liveCreator("othercreator");
+        String othersAccount = Payouts.verifiedAccount(other.token());
+        assertEquals("NOT_FOUND", Payouts.code(Payouts.request(creator.token(), 2000, othersAccount, Flows.key())));
 
-        var raw = Gql.ok(creator[1], "mutation { registerPayoutAccount(input: {kind: BANK, externalToken: \"DE89370400440532013000\", label: \"IBAN\"}) { payoutAccount { id } userErrors { code } } }");
+        var raw = Gql.ok(creator.token(), "mutation { registerPayoutAccount(input: {kind: BANK, externalToken: \"DE89370400440532013000\", label: \"IBAN\"}) { payoutAccount { id } userErrors { code } } }");
         assertEquals("INVALID_INPUT", raw.getString("data.registerPayoutAccount.userErrors[0].code"));
-        var accounts = Gql.ok(creator[1], "{ payoutAccounts { id maskedToken verified } }");
+        var accounts = Gql.ok(creator.token(), "{ payoutAccounts { id maskedToken verified } }");
         assertTrue(accounts.<String> getList("data.payoutAccounts.maskedToken").stream().allMatch(t -> t.startsWith("••••") && t.length() == 8));
 
         String minorId = Tokens.unique("minorcreator");
         String minor = Tokens.token(minorId, Set.of("viewer", "creator"), "2012-03-03", "US");
         assertEquals("AGE_RESTRICTED", Payouts.code(Payouts.request(minor, 2000, account, Flows.key())));
 
-        Gql.ok(Tokens.admin(), "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { onHold } }", Gql.input("userId", creator[0], "reason", "fraud review"));
-        assertEquals("ACCOUNT_ON_HOLD", Payouts.code(Payouts.request(creator[1], 2000, account, Flows.key())));
-        Gql.ok(Tokens.admin(), "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { onHold } }", Gql.input("userId", creator[0]));
+        Gql.ok(Tokens.admin(), "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { onHold } }", Gql.input("userId", creator.id(), "reason", "fraud review"));
+        assertEquals("ACCOUNT_ON_HOLD", Payouts.code(Payouts.request(creator.token(), 2000, account, Flows.key())));
+        Gql.ok(Tokens.admin(), "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { onHold } }", Gql.input("userId", creator.id()));
 
-        var ok = Payouts.request(creator[1], 20000, account, Flows.key());
+        var ok = Payouts.request(creator.token(), 20000, account, Flows.key());
         assertEquals("REQUESTED", ok.getString("data.requestPayout.payout.status"));
         assertEquals("100.00", ok.getString("data.requestPayout.payout.amount.amount")); // 20000 x 0.005
-        var e = Payouts.earnings(creator[1]);
+        var e = Payouts.earnings(creator.token());
         assertEquals(24998, e.getLong("data.earnings.diamonds.available"));
         assertEquals(20000, e.getLong("data.earnings.diamonds.inPayout"));
     }
 
     @Test
     void fiftyConcurrentRequestsNeverExceedTheDailyMaximum() {
-        String[] creator = creatorWithAvailable("daily", 10); // 224990 diamonds; USD 1000/day = 200000 diamonds
-        String account = Payouts.verifiedAccount(creator[1]);
+        LiveCreator creator = creatorWithAvailable("daily", 10); // 224990 diamonds; USD 1000/day = 200000 diamonds
+        String account = Payouts.verifiedAccount(creator.token());
         List<String> outcomes = Race.run(50, i -> {
-            var r = Payouts.request(creator[1], 10000, account, Flows.key());
+            var r = Payouts.request(creator.token(), 10000, account, Flows.key());
             String code = Payouts.code(r);
             return code == null ? "REQUESTED" : code;
         });
         Map<String, Long> counts = outcomes.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertEquals(20L, counts.get("REQUESTED"), counts.toString());
         assertEquals(30L, counts.get("PAYOUT_LIMIT_EXCEEDED"), counts.toString());
-        var e = Payouts.earnings(creator[1]);
+        var e = Payouts.earnings(creator.token());
         assertEquals(200000, e.getLong("data.earnings.diamonds.inPayout"));
         assertEquals(24990, e.getLong("data.earnings.diamonds.available"));
         // the limit is per UTC day
         clock.advance(Duration.ofDays(1));
-        assertEquals("REQUESTED", Payouts.request(creator[1], 10000, account, Flows.key()).getString("data.requestPayout.payout.status"));
+        assertEquals("REQUESTED", Payouts.request(creator.token(), 10000, account, Flows.key()).getString("data.requestPayout.payout.status"));
     }
 
     @Test
     void fiftyConcurrentRequestsNeverOverdraw() {
-        String[] creator = creatorWithAvailable("overdraw", 1); // 22499 diamonds
-        String account = Payouts.verifiedAccount(creator[1]);
+        LiveCreator creator = creatorWithAvailable("overdraw", 1); // 22499 diamonds
+        String account = Payouts.verifiedAccount(creator.token());
         List<String> outcomes = Race.run(50, i -> {
-            String code = Payouts.code(Payouts.request(creator[1], 2000, account, Flows.key()));
+            String code = Payouts.code(Payouts.request(creator.token(), 2000, account, Flows.key()));
             return code == null ? "REQUESTED" : code;
         });
         assertEquals(11, outcomes.stream().filter("REQUESTED"::equals).count());
         assertTrue(outcomes.stream().allMatch(o -> o.equals("REQUESTED") || o.equals("INSUFFICIENT_DIAMONDS")), outcomes.toString());
-        assertEquals(499, Payouts.earnings(creator[1]).getLong("data.earnings.diamonds.available"));
+        assertEquals(499, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.available"));
     }
 
     @Test
     void theLifecycleIsDrivenByAdminsAndRejectOrFailReturnsDiamondsExactly() {
-        String[] creator = creatorWithAvailable("cycle", 1);
-        String account = Payouts.verifiedAccount(creator[1]);
+        LiveCreator creator = creatorWithAvailable("cycle", 1);
+        String account = Payouts.verifiedAccount(creator.token());
         String admin = Tokens.admin("ops-" + Flows.key());
         String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status reason } userErrors { code } } }";
         String paid = "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status externalReference } userErrors { code } } }";
 
-        String p1 = Payouts.request(creator[1], 5000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String p1 = Payouts.request(creator.token(), 5000, account, Flows.key()).getString("data.requestPayout.payout.id");
         assertEquals("INVALID_STATE", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_1")).getString("data.markPayoutPaid.userErrors[0].code"));
         assertEquals("APPROVED", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.payout.status"));
         assertEquals("PAID", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_1")).getString("data.markPayoutPaid.payout.status"));
         assertEquals("INVALID_STATE", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.userErrors[0].code"));
 
-        String p2 = Payouts.request(creator[1], 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String p2 = Payouts.request(creator.token(), 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
         assertEquals("REJECTED", Gql.ok(admin, act.formatted("rejectPayout"), Gql.input("payoutId", p2, "reason", "KYC mismatch")).getString("data.rejectPayout.payout.status"));
         assertEquals("INVALID_STATE", Gql.ok(admin, paid, Gql.input("payoutId", p2, "externalReference", "x")).getString("data.markPayoutPaid.userErrors[0].code"));
 
-        String p3 = Payouts.request(creator[1], 4000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String p3 = Payouts.request(creator.token(), 4000, account, Flows.key()).getString("data.requestPayout.payout.id");
         Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p3));
         assertEquals("FAILED", Gql.ok(admin, act.formatted("markPayoutFailed"), Gql.input("payoutId", p3, "reason", "bank bounced")).getString("data.markPayoutFailed.payout.status"));
 
-        var e = Payouts.earnings(creator[1]);
+        var e = Payouts.earnings(creator.token());
         assertEquals(22499 - 5000, e.getLong("data.earnings.diamonds.available"));
         assertEquals(0, e.getLong("data.earnings.diamonds.inPayout"));
-        var mine = Gql.ok(creator[1], "{ payouts(first: 10) { nodes { id status expectedBy transitions { from to actor at } payoutAccount { maskedToken } } } }");
+        var mine = Gql.ok(creator.token(), "{ payouts(first: 10) { nodes { id status expectedBy transitions { from to actor at } payoutAccount { maskedToken } } } }");
         assertEquals(List.of("FAILED", "REJECTED", "PAID"), mine.getList("data.payouts.nodes.status"));
         assertEquals(3, mine.getList("data.payouts.nodes[2].transitions").size());
-        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(creator[1], act.formatted("approvePayout"), Gql.input("payoutId", p1))));
+        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(creator.token(), act.formatted("approvePayout"), Gql.input("payoutId", p1))));
         var queue = Gql.ok(admin, "{ payoutQueue(status: PAID) { nodes { id } } }");
         assertTrue(queue.<String> getList("data.payoutQueue.nodes.id").contains(p1));
     }
 
     @Test
     void aRefundAfterGiftingReversesPendingGiftsAndLeavesAVisibleDebt() {
-        String[] creator = Gifting.liveCreator("refund");
+        LiveCreator creator = Gifting.liveCreator("refund");
         String viewerId = Tokens.unique("refunder");
         String viewer = Tokens.viewer(viewerId);
         String purchase = Flows.buyPackage(viewer, Flows.PKG_350, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
-        Gifting.send(viewer, creator[2], Gifting.HAND_HEARTS, 1, Flows.key());       // 100 coins, matures below
+        Gifting.send(viewer, creator.stream(), Gifting.HAND_HEARTS, 1, Flows.key());       // 100 coins, matures below
         clock.advance(PAST_HOLD);
-        assertEquals(50, Payouts.earnings(creator[1]).getLong("data.earnings.diamonds.available"));
-        Gifting.send(viewer, creator[2], Gifting.HAND_HEARTS, 2, Flows.key());       // 200 coins, still pending
+        assertEquals(50, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.available"));
+        Gifting.send(viewer, creator.stream(), Gifting.HAND_HEARTS, 2, Flows.key());       // 200 coins, still pending
         assertEquals(50, Flows.coins(viewer));
 
         var r = Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { reversal { kind coinsClawedBack coinDebt giftsReversed diamondsReversed } userErrors { code } } }",
@@ -200,18 +203,18 @@ class PayoutTest {
         assertEquals(100, wallet.getLong("data.wallet.coinDebt"));
         assertEquals(-100, wallet.getLong("data.wallet.coinPosition"));
         assertEquals("0.00", wallet.getString("data.wallet.moneyPaid.amount"));
-        var e = Payouts.earnings(creator[1]);
+        var e = Payouts.earnings(creator.token());
         assertEquals(0, e.getLong("data.earnings.diamonds.pending"));
         assertEquals(50, e.getLong("data.earnings.diamonds.available"));
 
         // the debt blocks gifting until a purchase repays it
         Flows.fund(viewerId, viewer, 500);
-        assertEquals("COIN_DEBT_OUTSTANDING", Gifting.code(Gifting.send(viewer, creator[2], Gifting.ROSE, 1, Flows.key())));
+        assertEquals("COIN_DEBT_OUTSTANDING", Gifting.code(Gifting.send(viewer, creator.stream(), Gifting.ROSE, 1, Flows.key())));
         Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key());
         var settled = Gql.ok(viewer, "{ wallet { coins coinDebt } }");
         assertEquals(0, settled.getLong("data.wallet.coinDebt"));
         assertEquals(500 + 70 - 100, settled.getLong("data.wallet.coins"));
-        assertNull(Gifting.code(Gifting.send(viewer, creator[2], Gifting.ROSE, 1, Flows.key())));
+        assertNull(Gifting.code(Gifting.send(viewer, creator.stream(), Gifting.ROSE, 1, Flows.key())));
 
         var again = Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }",
                 Gql.input("purchaseId", purchase, "kind", "CHARGEBACK", "idempotencyKey", Flows.key()));
@@ -226,10 +229,10 @@ class PayoutTest {
         String viewer = Tokens.viewer(viewerId);
         String purchase = Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
         String body = "{\"id\":\"evt_refund_" + purchase + "\",\"type\":\"payment.refunded\",\"data\":{\"purchaseId\":\"" + purchase + "\"}}";
-        com.coinstream.support.Webhooks.send(body).then().statusCode(200);
-        com.coinstream.support.Webhooks.send(body).then().statusCode(200);
+        Webhooks.send(body).then().statusCode(200);
+        Webhooks.send(body).then().statusCode(200);
         String dispute = "{\"id\":\"evt_dispute_" + purchase + "\",\"type\":\"payment.disputed\",\"data\":{\"purchaseId\":\"" + purchase + "\"}}";
-        com.coinstream.support.Webhooks.send(dispute).then().statusCode(200);
+        Webhooks.send(dispute).then().statusCode(200);
         assertEquals(0, Flows.coins(viewer));
         assertEquals(0, Gql.ok(viewer, "{ wallet { coinDebt } }").getLong("data.wallet.coinDebt"));
     }
@@ -248,25 +251,25 @@ class PayoutTest {
 
     @Test
     void aPayoutReplayedAfterItsAccountLostVerificationReturnsTheOriginalPayout() {
-        String[] creator = creatorWithAvailable("payoutreplay", 1); // 22499 diamonds
-        String account = Payouts.verifiedAccount(creator[1]);
+        LiveCreator creator = creatorWithAvailable("payoutreplay", 1); // 22499 diamonds
+        String account = Payouts.verifiedAccount(creator.token());
         String key = Flows.key();
-        var first = Payouts.request(creator[1], 2000, account, key);
+        var first = Payouts.request(creator.token(), 2000, account, key);
         assertNull(Payouts.code(first));
         Gql.ok(Tokens.admin(), "mutation($input: VerifyPayoutAccountInput!) { verifyPayoutAccount(input: $input) { payoutAccount { verified } } }",
                 Gql.input("payoutAccountId", account, "verified", false));
-        var replay = Payouts.request(creator[1], 2000, account, key);
+        var replay = Payouts.request(creator.token(), 2000, account, key);
         assertNull(Payouts.code(replay), replay.prettify());
         assertEquals(first.getString("data.requestPayout.payout.id"), replay.getString("data.requestPayout.payout.id"));
-        assertEquals("PAYOUT_ACCOUNT_UNVERIFIED", Payouts.code(Payouts.request(creator[1], 2000, account, Flows.key())));
+        assertEquals("PAYOUT_ACCOUNT_UNVERIFIED", Payouts.code(Payouts.request(creator.token(), 2000, account, Flows.key())));
     }
 
     @Test
     void anotherRegionsCurrencyDoesNotOpenANewDailyAllowance() {
-        String[] creator = creatorWithAvailable("twocurrencies", 12); // 269988 diamonds
-        String account = Payouts.verifiedAccount(creator[1]);
-        assertNull(Payouts.code(Payouts.request(creator[1], 200000, account, Flows.key()))); // USD 1000.00: the day's maximum
-        String british = Tokens.token(creator[0], Set.of("viewer", "creator"), Tokens.ADULT, "GB");
+        LiveCreator creator = creatorWithAvailable("twocurrencies", 12); // 269988 diamonds
+        String account = Payouts.verifiedAccount(creator.token());
+        assertNull(Payouts.code(Payouts.request(creator.token(), 200000, account, Flows.key()))); // USD 1000.00: the day's maximum
+        String british = Tokens.token(creator.id(), Set.of("viewer", "creator"), Tokens.ADULT, "GB");
         // 200000 diamonds already count as GBP 800.00 today; 60000 more (GBP 240.00) would pass GBP 1000
         assertEquals("PAYOUT_LIMIT_EXCEEDED", Payouts.code(Payouts.request(british, 60000, account, Flows.key())));
         assertNull(Payouts.code(Payouts.request(british, 40000, account, Flows.key())));

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
+import com.coinstream.support.LiveCreator;
+import com.coinstream.support.Payouts;
+import com.coinstream.support.Race;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -32,51 +36,51 @@ class AbuseLimitsTest {
 
     @Test
     void aViewerSendingTooFastIsRateLimited() {
-        String[] creator = Gifting.liveCreator("ratelim");
-        String[] viewer = Gifting.fundedViewer("spammer", 1000);
-        List<String> codes = com.coinstream.support.Race.run(30,
-                i -> String.valueOf(Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.ROSE, 1, Flows.key()))));
+        LiveCreator creator = Gifting.liveCreator("ratelim");
+        Viewer viewer = Gifting.fundedViewer("spammer", 1000);
+        List<String> codes = Race.run(30,
+                i -> String.valueOf(Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key()))));
         long limited = codes.stream().filter("RATE_LIMITED"::equals).count();
         long sent = codes.stream().filter("null"::equals).count();
         assertTrue(limited >= 15, "rate limited " + limited + " of 30");
-        assertEquals(1000 - sent, Flows.coins(viewer[1]));
+        assertEquals(1000 - sent, Flows.coins(viewer.token()));
     }
 
     @Test
     void holdsStopPurchasesGiftsAndPayouts() {
-        String[] creator = Gifting.liveCreator("holdc");
-        String[] viewer = Gifting.fundedViewer("heldviewer", 100);
+        LiveCreator creator = Gifting.liveCreator("holdc");
+        Viewer viewer = Gifting.fundedViewer("heldviewer", 100);
         String admin = Tokens.admin();
-        Gql.ok(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { onHold } }", Gql.input("userId", viewer[0], "reason", "chargeback pattern"));
-        assertEquals("ACCOUNT_ON_HOLD", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.ROSE, 1, Flows.key())));
-        assertEquals("ACCOUNT_ON_HOLD", Flows.buyPackage(viewer[1], Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.userErrors[0].code"));
-        Gql.ok(admin, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { onHold } }", Gql.input("userId", viewer[0]));
-        assertNull(Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.ROSE, 1, Flows.key())));
+        Gql.ok(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { onHold } }", Gql.input("userId", viewer.id(), "reason", "chargeback pattern"));
+        assertEquals("ACCOUNT_ON_HOLD", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key())));
+        assertEquals("ACCOUNT_ON_HOLD", Flows.buyPackage(viewer.token(), Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.userErrors[0].code"));
+        Gql.ok(admin, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { onHold } }", Gql.input("userId", viewer.id()));
+        assertNull(Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key())));
         var unknown = Gql.ok(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { userErrors { code } } }", Gql.input("userId", "nobody-" + Flows.key(), "reason", "x"));
         assertEquals("NOT_FOUND", unknown.getString("data.placeHold.userErrors[0].code"));
     }
 
     @Test
     void theConcentrationSignalFindsAPlantedRingAndIgnoresOrganicGifting() throws Exception {
-        String[] ringCreator = Gifting.liveCreator("ringc");
-        String[] organicCreator = Gifting.liveCreator("organicc");
-        String[] otherCreator = Gifting.liveCreator("otherc");
+        LiveCreator ringCreator = Gifting.liveCreator("ringc");
+        LiveCreator organicCreator = Gifting.liveCreator("organicc");
+        LiveCreator otherCreator = Gifting.liveCreator("otherc");
         for (int i = 0; i < 6; i++) {
-            String[] sock = Gifting.fundedViewer("sock" + i, 100);
-            Gifting.send(sock[1], ringCreator[2], Gifting.PERFUME, 1, Flows.key());
+            Viewer sock = Gifting.fundedViewer("sock" + i, 100);
+            Gifting.send(sock.token(), ringCreator.stream(), Gifting.PERFUME, 1, Flows.key());
             Thread.sleep(210); // stay under the 5 gifts/s of this profile
         }
         for (int i = 0; i < 6; i++) {
-            String[] fan = Gifting.fundedViewer("fan" + i, 100);
-            Gifting.send(fan[1], organicCreator[2], Gifting.PERFUME, 1, Flows.key());
-            Gifting.send(fan[1], otherCreator[2], Gifting.ROSE, 1, Flows.key());
+            Viewer fan = Gifting.fundedViewer("fan" + i, 100);
+            Gifting.send(fan.token(), organicCreator.stream(), Gifting.PERFUME, 1, Flows.key());
+            Gifting.send(fan.token(), otherCreator.stream(), Gifting.ROSE, 1, Flows.key());
             Thread.sleep(210);
         }
         var r = Gql.ok(Tokens.admin(), "{ suspiciousCreators { creatorId exclusiveNewSenders totalSenders sharePercent coinsFromExclusiveNewSenders sampleSenders } }");
         List<String> flagged = r.getList("data.suspiciousCreators.creatorId");
-        assertTrue(flagged.contains(ringCreator[0]), flagged.toString());
-        assertTrue(!flagged.contains(organicCreator[0]) && !flagged.contains(otherCreator[0]), flagged.toString());
-        Map<String, Object> ring = r.getMap("data.suspiciousCreators.find { it.creatorId == '" + ringCreator[0] + "' }");
+        assertTrue(flagged.contains(ringCreator.id()), flagged.toString());
+        assertTrue(!flagged.contains(organicCreator.id()) && !flagged.contains(otherCreator.id()), flagged.toString());
+        Map<String, Object> ring = r.getMap("data.suspiciousCreators.find { it.creatorId == '" + ringCreator.id() + "' }");
         assertEquals(6, ((Number) ring.get("exclusiveNewSenders")).intValue());
         assertEquals(100, ((Number) ring.get("sharePercent")).intValue());
         assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(Tokens.viewer("v"), "{ suspiciousCreators { creatorId } }", null)));
@@ -84,7 +88,7 @@ class AbuseLimitsTest {
 
     @Test
     void everyAgeRuleIsEnforced() {
-        String[] creator = Gifting.liveCreator("agec");
+        LiveCreator creator = Gifting.liveCreator("agec");
         String minorId = Tokens.unique("minor");
         String minor = Tokens.token(minorId, Set.of("viewer", "creator"), "2010-06-01", "US");
         String noBirthdate = Tokens.token(Tokens.unique("nobd"), Set.of("viewer", "creator"), null, "US");
@@ -93,13 +97,13 @@ class AbuseLimitsTest {
         assertEquals("AGE_RESTRICTED", Flows.buyPackage(minor, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.userErrors[0].code"));
         assertEquals("AGE_RESTRICTED", Flows.buyPackage(noBirthdate, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.userErrors[0].code"));
         // send
-        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(minor, creator[2], Gifting.ROSE, 1, Flows.key())));
+        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(minor, creator.stream(), Gifting.ROSE, 1, Flows.key())));
         // receive
         String minorStream = Gql.ok(minor, "mutation { startLiveStream(input: {title: \"kid\"}) { liveStream { id } } }").getString("data.startLiveStream.liveStream.id");
-        String[] adult = Gifting.fundedViewer("adultfan", 100);
-        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(adult[1], minorStream, Gifting.ROSE, 1, Flows.key())));
+        Viewer adult = Gifting.fundedViewer("adultfan", 100);
+        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(adult.token(), minorStream, Gifting.ROSE, 1, Flows.key())));
         // cash out
-        var payout = Gql.ok(minor, com.coinstream.support.Payouts.REQUEST, Gql.input("diamonds", 5000, "payoutAccountId",
+        var payout = Gql.ok(minor, Payouts.REQUEST, Gql.input("diamonds", 5000, "payoutAccountId",
                 "00000000-0000-4000-8000-000000000000", "idempotencyKey", Flows.key()));
         assertEquals("AGE_RESTRICTED", payout.getString("data.requestPayout.userErrors[0].code"));
         assertEquals(100, Flows.coins(minor));

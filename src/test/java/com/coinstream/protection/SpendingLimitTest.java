@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.inject.Inject;
 
@@ -16,8 +17,11 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Race;
 import com.coinstream.support.TestClock;
+import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -40,88 +44,88 @@ class SpendingLimitTest {
 
     @Test
     void theDailyCapHoldsUnderAHundredRacingGifts() {
-        String[] creator = Gifting.liveCreator("capped");
-        String[] viewer = Gifting.fundedViewer("capper", 10_000);
-        Gql.ok(viewer[1], SET, Gql.input("period", "DAY", "coins", 100));
+        LiveCreator creator = Gifting.liveCreator("capped");
+        Viewer viewer = Gifting.fundedViewer("capper", 10_000);
+        Gql.ok(viewer.token(), SET, Gql.input("period", "DAY", "coins", 100));
         List<String> outcomes = Race.run(100, i -> {
-            String code = Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key()));
+            String code = Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key()));
             return code == null ? "SENT" : code;
         });
         assertEquals(20, outcomes.stream().filter("SENT"::equals).count(), outcomes.toString());
         assertEquals(80, outcomes.stream().filter("SPENDING_LIMIT_REACHED"::equals).count());
-        assertEquals(10_000 - 100, Flows.coins(viewer[1]));
-        var refused = Gql.ok(viewer[1], "mutation($input: SendGiftInput!) { sendGift(input: $input) { spendingLimit { period coins remaining resetsAt } userErrors { code message } } }",
-                Gql.input("streamId", creator[2], "giftId", Gifting.ROSE, "quantity", 1, "idempotencyKey", Flows.key()));
+        assertEquals(10_000 - 100, Flows.coins(viewer.token()));
+        var refused = Gql.ok(viewer.token(), "mutation($input: SendGiftInput!) { sendGift(input: $input) { spendingLimit { period coins remaining resetsAt } userErrors { code message } } }",
+                Gql.input("streamId", creator.stream(), "giftId", Gifting.ROSE, "quantity", 1, "idempotencyKey", Flows.key()));
         assertEquals("SPENDING_LIMIT_REACHED", refused.getString("data.sendGift.userErrors[0].code"));
         assertEquals(0, refused.getLong("data.sendGift.spendingLimit.remaining"));
         assertNotNull(refused.getString("data.sendGift.spendingLimit.resetsAt"));
         // a new day in the viewer's time zone resets the cap
         clock.advance(Duration.ofDays(1));
-        assertNull(Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key())));
+        assertNull(Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key())));
     }
 
     @Test
     void loweringIsImmediateAndRaisingWaitsForTheCoolDown() {
-        String[] creator = Gifting.liveCreator("cool");
-        String[] viewer = Gifting.fundedViewer("cooler", 10_000);
-        var set = Gql.ok(viewer[1], SET, Gql.input("period", "WEEK", "coins", 50));
+        LiveCreator creator = Gifting.liveCreator("cool");
+        Viewer viewer = Gifting.fundedViewer("cooler", 10_000);
+        var set = Gql.ok(viewer.token(), SET, Gql.input("period", "WEEK", "coins", 50));
         assertEquals(50, set.getLong("data.setSpendingLimit.spendingLimit.coins"));
-        assertNull(Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 2, Flows.key())));   // 40
-        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 1, Flows.key())));
+        assertNull(Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 2, Flows.key())));   // 40
+        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 1, Flows.key())));
 
-        var raise = Gql.ok(viewer[1], SET, Gql.input("period", "WEEK", "coins", 500));
+        var raise = Gql.ok(viewer.token(), SET, Gql.input("period", "WEEK", "coins", 500));
         assertEquals(50, raise.getLong("data.setSpendingLimit.spendingLimit.coins"));
         assertEquals(500, raise.getLong("data.setSpendingLimit.spendingLimit.pendingCoins"));
         assertNotNull(raise.getString("data.setSpendingLimit.spendingLimit.pendingEffectiveAt"));
-        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 1, Flows.key())));
+        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 1, Flows.key())));
         clock.advance(Duration.ofHours(23));
-        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 1, Flows.key())));
+        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 1, Flows.key())));
         clock.advance(Duration.ofHours(1).plusMinutes(1));
-        assertNull(Gifting.code(Gifting.send(viewer[1], creator[2], Gifting.PERFUME, 1, Flows.key())));
+        assertNull(Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 1, Flows.key())));
 
         // removing also waits; lowering in the meantime cancels the pending removal
-        var remove = Gql.ok(viewer[1], SET, Gql.input("period", "WEEK", "coins", null));
+        var remove = Gql.ok(viewer.token(), SET, Gql.input("period", "WEEK", "coins", null));
         assertEquals(true, remove.getBoolean("data.setSpendingLimit.spendingLimit.pendingRemoval"));
-        var lower = Gql.ok(viewer[1], SET, Gql.input("period", "WEEK", "coins", 60));
+        var lower = Gql.ok(viewer.token(), SET, Gql.input("period", "WEEK", "coins", 60));
         assertEquals(60, lower.getLong("data.setSpendingLimit.spendingLimit.coins"));
         assertNull(lower.get("data.setSpendingLimit.spendingLimit.pendingEffectiveAt"));
         clock.advance(Duration.ofHours(25));
-        var limits = Gql.ok(viewer[1], "{ spendingLimits { period coins spent remaining } }");
+        var limits = Gql.ok(viewer.token(), "{ spendingLimits { period coins spent remaining } }");
         assertEquals(60, limits.getLong("data.spendingLimits.find { it.period == 'WEEK' }.coins"));
-        assertEquals("INVALID_AMOUNT", Gql.ok(viewer[1], SET, Gql.input("period", "DAY", "coins", -1)).getString("data.setSpendingLimit.userErrors[0].code"));
+        assertEquals("INVALID_AMOUNT", Gql.ok(viewer.token(), SET, Gql.input("period", "DAY", "coins", -1)).getString("data.setSpendingLimit.userErrors[0].code"));
     }
 
     @Test
     void theSummaryShowsMoneyCoinsPerCreatorAndRemainingBudget() {
-        String[] creatorA = Gifting.liveCreator("suma");
-        String[] creatorB = Gifting.liveCreator("sumb");
-        String viewerId = com.coinstream.support.Tokens.unique("summer");
-        String viewer = com.coinstream.support.Tokens.viewer(viewerId);
+        LiveCreator creatorA = Gifting.liveCreator("suma");
+        LiveCreator creatorB = Gifting.liveCreator("sumb");
+        String viewerId = Tokens.unique("summer");
+        String viewer = Tokens.viewer(viewerId);
         Flows.buyPackage(viewer, Flows.PKG_350, "pm_card_ok", Flows.key());
         Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key());
         Gql.ok(viewer, SET, Gql.input("period", "MONTH", "coins", 300));
-        Gifting.send(viewer, creatorA[2], Gifting.HAND_HEARTS, 1, Flows.key());
-        Gifting.send(viewer, creatorB[2], Gifting.PERFUME, 2, Flows.key());
+        Gifting.send(viewer, creatorA.stream(), Gifting.HAND_HEARTS, 1, Flows.key());
+        Gifting.send(viewer, creatorB.stream(), Gifting.PERFUME, 2, Flows.key());
         var s = Gql.ok(viewer, "{ spendingSummary(period: MONTH) { period moneySpent { amount currency } coinsBought coinsGifted giftsSent perCreator { creator { id } coins } limit { coins remaining } } }");
         assertEquals("5.98", s.getString("data.spendingSummary.moneySpent[0].amount"));
         assertEquals(420, s.getLong("data.spendingSummary.coinsBought"));
         assertEquals(140, s.getLong("data.spendingSummary.coinsGifted"));
-        assertEquals(creatorA[0], s.getString("data.spendingSummary.perCreator[0].creator.id"));
+        assertEquals(creatorA.id(), s.getString("data.spendingSummary.perCreator[0].creator.id"));
         assertEquals(160, s.getLong("data.spendingSummary.limit.remaining"));
     }
 
     @Test
     void movingTheTimeZoneWestDoesNotReopenTheDailyCap() {
-        String[] creator = Gifting.liveCreator("zonecap");
-        String id = com.coinstream.support.Tokens.unique("zonehopper");
-        String east = com.coinstream.support.Tokens.builder(id, java.util.Set.of("viewer"), com.coinstream.support.Tokens.ADULT, "US")
-                .claim("zoneinfo", "Pacific/Kiritimati").sign(com.coinstream.support.Tokens.key()); // UTC+14
-        String west = com.coinstream.support.Tokens.builder(id, java.util.Set.of("viewer"), com.coinstream.support.Tokens.ADULT, "US")
-                .claim("zoneinfo", "Etc/GMT+12").sign(com.coinstream.support.Tokens.key()); // UTC-12: one or two calendar days earlier
+        LiveCreator creator = Gifting.liveCreator("zonecap");
+        String id = Tokens.unique("zonehopper");
+        String east = Tokens.builder(id, Set.of("viewer"), Tokens.ADULT, "US")
+                .claim("zoneinfo", "Pacific/Kiritimati").sign(Tokens.key()); // UTC+14
+        String west = Tokens.builder(id, Set.of("viewer"), Tokens.ADULT, "US")
+                .claim("zoneinfo", "Etc/GMT+12").sign(Tokens.key()); // UTC-12: one or two calendar days earlier
         Flows.fund(id, east, 100);
         Gql.ok(east, SET, Gql.input("period", "DAY", "coins", 10));
-        assertNull(Gifting.code(Gifting.send(east, creator[2], Gifting.FINGER_HEART, 2, Flows.key())));
-        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(west, creator[2], Gifting.FINGER_HEART, 1, Flows.key())));
+        assertNull(Gifting.code(Gifting.send(east, creator.stream(), Gifting.FINGER_HEART, 2, Flows.key())));
+        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(west, creator.stream(), Gifting.FINGER_HEART, 1, Flows.key())));
         assertEquals(90, Flows.coins(west));
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,8 +34,8 @@ class TransparencyTest {
         var gifts = Gql.ok(viewer, "{ giftCatalogue(region: \"US\") { name moneyValue { amount } } }");
         // 100 coins x 1098 / 770 = 142.597 -> 1.43
         assertEquals("1.43", gifts.getString("data.giftCatalogue.find { it.name == 'Hand Hearts' }.moneyValue.amount"));
-        String[] creator = Gifting.liveCreator("transp");
-        var receipt = Gifting.send(viewer, creator[2], Gifting.HAND_HEARTS, 1, Flows.key());
+        LiveCreator creator = Gifting.liveCreator("transp");
+        var receipt = Gifting.send(viewer, creator.stream(), Gifting.HAND_HEARTS, 1, Flows.key());
         assertEquals("1.43", receipt.getString("data.sendGift.receipt.value.amount"));
         assertEquals(50, receipt.getLong("data.sendGift.receipt.creatorDiamonds"));
         assertEquals(50, receipt.getLong("data.sendGift.receipt.platformCommission"));

@@ -3,12 +3,14 @@ package com.coinstream.purchase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
 /** The refund attribution rule, as plain logic. */
+@org.junit.jupiter.api.Tag("fast")
 class FundingLotsTest {
     final UUID p1 = UUID.randomUUID();
     final UUID p2 = UUID.randomUUID();
@@ -90,7 +92,7 @@ class FundingLotsTest {
                 new FundingLots.WalletEntry(3, "REVERSAL", reversal, 100 - 350),
                 new FundingLots.WalletEntry(4, "PURCHASE", p2, 350),
                 new FundingLots.WalletEntry(5, "GIFT", g2, -100)),
-                java.util.Map.of(3L, new FundingLots.ReversalFacts(p1, Set.of(g1), 350)));
+                Map.of(3L, new FundingLots.ReversalFacts(p1, Set.of(g1), 350)));
         assertEquals(250, lots.balance());
         assertEquals(List.of(g2), lots.giftsFundedBy(p2));
         assertEquals(List.of(), lots.giftsFundedBy(p1));

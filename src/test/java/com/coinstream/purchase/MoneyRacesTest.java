@@ -14,13 +14,16 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.domain.Money;
 import com.coinstream.support.Db;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Race;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -41,7 +44,7 @@ class MoneyRacesTest {
 
     @Test
     void aRefundRacingGiftsAndAPurchaseOfTheSameWalletNeverDeadlocks() {
-        String[] creator = Gifting.liveCreator("deadlock");
+        LiveCreator creator = Gifting.liveCreator("deadlock");
         for (int round = 0; round < 50; round++) {
             String id = Tokens.unique("deadlockfan");
             String token = Tokens.viewer(id);
@@ -51,7 +54,7 @@ class MoneyRacesTest {
                     ? Gql.post(admin, REVERSE, Gql.input("purchaseId", refunded, "kind", "CHARGEBACK", "idempotencyKey", Flows.key()))
                     : i == 1 ? Gql.post(token, Flows.PURCHASE, Gql.input("packageId", Flows.PKG_70, "paymentMethodToken", "pm_card_ok",
                             "idempotencyKey", Flows.key()))
-                    : Gql.post(token, Gifting.SEND, Gql.input("streamId", creator[2], "giftId", Gifting.FINGER_HEART, "quantity", 1,
+                    : Gql.post(token, Gifting.SEND, Gql.input("streamId", creator.stream(), "giftId", Gifting.FINGER_HEART, "quantity", 1,
                             "idempotencyKey", Flows.key())));
             for (Response r : answers) {
                 assertEquals(200, r.statusCode(), r.asString());
@@ -64,33 +67,33 @@ class MoneyRacesTest {
 
     @Test
     void aHoldWaitsForAGiftWhoseBatchIsAlreadyRunning() throws Exception {
-        String[] creator = Gifting.liveCreator("inflight");
-        String[] fan = Gifting.fundedViewer("inflightfan", 100);
+        LiveCreator creator = Gifting.liveCreator("inflight");
+        Viewer fan = Gifting.fundedViewer("inflightfan", 100);
         String admin = Tokens.admin();
-        assertInFlightGiftCommitsBeforeTheChangeReturns(fan[0], () -> Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key()),
+        assertInFlightGiftCommitsBeforeTheChangeReturns(fan.id(), () -> Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key()),
                 () -> Gql.ok(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { userErrors { code } } }",
-                        Gql.input("userId", fan[0], "reason", "fraud review")));
-        JsonPath after = Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key());
+                        Gql.input("userId", fan.id(), "reason", "fraud review")));
+        JsonPath after = Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key());
         assertEquals("ACCOUNT_ON_HOLD", Gifting.code(after));
     }
 
     @Test
     void anEndedStreamWaitsForAGiftWhoseBatchIsAlreadyRunning() throws Exception {
-        String[] creator = Gifting.liveCreator("inflightend");
-        String[] fan = Gifting.fundedViewer("inflightendfan", 100);
-        assertInFlightGiftCommitsBeforeTheChangeReturns(fan[0], () -> Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key()),
-                () -> Gql.ok(creator[1], "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } userErrors { code } } }",
-                        Gql.input("streamId", creator[2])));
-        JsonPath after = Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, Flows.key());
+        LiveCreator creator = Gifting.liveCreator("inflightend");
+        Viewer fan = Gifting.fundedViewer("inflightendfan", 100);
+        assertInFlightGiftCommitsBeforeTheChangeReturns(fan.id(), () -> Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key()),
+                () -> Gql.ok(creator.token(), "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } userErrors { code } } }",
+                        Gql.input("streamId", creator.stream())));
+        JsonPath after = Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key());
         assertEquals("STREAM_NOT_LIVE", Gifting.code(after));
     }
 
     @Test
     void ofTwoSimultaneousEndsOnlyOneSucceeds() {
-        String[] creator = Gifting.liveCreator("twoends");
-        List<JsonPath> answers = Race.run(10, i -> Gql.ok(creator[1],
+        LiveCreator creator = Gifting.liveCreator("twoends");
+        List<JsonPath> answers = Race.run(10, i -> Gql.ok(creator.token(),
                 "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } userErrors { code } } }",
-                Gql.input("streamId", creator[2])));
+                Gql.input("streamId", creator.stream())));
         long ended = answers.stream().filter(a -> a.getList("data.endLiveStream.userErrors").isEmpty()).count();
         assertEquals(1, ended);
         assertTrue(answers.stream().filter(a -> !a.getList("data.endLiveStream.userErrors").isEmpty())

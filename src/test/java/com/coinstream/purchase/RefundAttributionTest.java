@@ -14,9 +14,11 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Payouts;
 import com.coinstream.support.TestClock;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 import com.coinstream.support.Webhooks;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,16 +71,16 @@ class RefundAttributionTest {
 
     @Test
     void aSecondRefundAfterARepurchaseReversesTheGiftTheNewPurchaseFunded() {
-        String[] creator = Gifting.liveCreator("fifo");
+        LiveCreator creator = Gifting.liveCreator("fifo");
         Viewer v = viewer("fifofan");
         String p1 = buy350(v);
-        gift(v, creator[2], Gifting.HAND_HEARTS);
+        gift(v, creator.stream(), Gifting.HAND_HEARTS);
         JsonPath first = refund(p1);
         assertEquals(1, first.getInt("data.reversePurchase.reversal.giftsReversed"));
         assertEquals(0, first.getLong("data.reversePurchase.reversal.coinDebt"));
 
         String p2 = buy350(v);
-        gift(v, creator[2], Gifting.HAND_HEARTS);
+        gift(v, creator.stream(), Gifting.HAND_HEARTS);
         JsonPath second = refund(p2);
         assertEquals(1, second.getInt("data.reversePurchase.reversal.giftsReversed"));
         assertEquals(50, second.getLong("data.reversePurchase.reversal.diamondsReversed"));
@@ -86,35 +88,35 @@ class RefundAttributionTest {
         assertEquals(0, second.getLong("data.reversePurchase.reversal.coinDebt"));
         assertEquals(0, Gql.ok(v.token(), WALLET).getLong("data.wallet.coins"));
         assertEquals(0, Gql.ok(v.token(), WALLET).getLong("data.wallet.coinDebt"));
-        assertEquals(0, Payouts.earnings(creator[1]).getLong("data.earnings.diamonds.pending"));
+        assertEquals(0, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.pending"));
     }
 
     @Test
     void giftsAfterARefundAreFundedByThePurchaseStillStanding() {
-        String[] creator = Gifting.liveCreator("fifo2");
+        LiveCreator creator = Gifting.liveCreator("fifo2");
         Viewer v = viewer("fifo2fan");
         String p1 = buy350(v);
         String p2 = buy350(v);
-        gift(v, creator[2], Gifting.HAND_HEARTS);
+        gift(v, creator.stream(), Gifting.HAND_HEARTS);
         JsonPath first = refund(p1);
         assertEquals(1, first.getInt("data.reversePurchase.reversal.giftsReversed"));
         assertEquals(350, first.getLong("data.reversePurchase.reversal.coinsClawedBack"));
-        gift(v, creator[2], Gifting.HAND_HEARTS);
+        gift(v, creator.stream(), Gifting.HAND_HEARTS);
         JsonPath second = refund(p2);
         assertEquals(1, second.getInt("data.reversePurchase.reversal.giftsReversed"));
         assertEquals(0, second.getLong("data.reversePurchase.reversal.coinDebt"));
         assertEquals(0, Gql.ok(v.token(), WALLET).getLong("data.wallet.coins"));
-        assertEquals(0, Payouts.earnings(creator[1]).getLong("data.earnings.diamonds.pending"));
+        assertEquals(0, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.pending"));
     }
 
     @Test
     void coinsSpentOnMaturedGiftsBecomeDebtThatTheNextPurchaseRepays() {
-        String[] creator = Gifting.liveCreator("matured");
+        LiveCreator creator = Gifting.liveCreator("matured");
         Viewer v = viewer("maturedfan");
         String p1 = buy350(v);
-        gift(v, creator[2], Gifting.HAND_HEARTS);
+        gift(v, creator.stream(), Gifting.HAND_HEARTS);
         clock.advance(Duration.ofDays(7).plusMinutes(1));
-        assertEquals(50, Payouts.earnings(creator[1]).getLong("data.earnings.diamonds.available"));
+        assertEquals(50, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.available"));
         JsonPath r = refund(p1);
         assertEquals(0, r.getInt("data.reversePurchase.reversal.giftsReversed"));
         assertEquals(250, r.getLong("data.reversePurchase.reversal.coinsClawedBack"));
@@ -127,15 +129,15 @@ class RefundAttributionTest {
 
     @Test
     void aGiftThatCreditedNoDiamondsIsFinalOnceItsHoldIsOver() {
-        String[] creator = Gifting.liveCreator("rose");
+        LiveCreator creator = Gifting.liveCreator("rose");
         Viewer v = viewer("rosefan");
         String p1 = buy350(v);
-        gift(v, creator[2], Gifting.ROSE); // 1 coin: 0 diamonds at a 1/2 share
+        gift(v, creator.stream(), Gifting.ROSE); // 1 coin: 0 diamonds at a 1/2 share
         JsonPath within = refund(p1);
         assertEquals(1, within.getInt("data.reversePurchase.reversal.giftsReversed"));
 
         String p2 = buy350(v);
-        gift(v, creator[2], Gifting.ROSE);
+        gift(v, creator.stream(), Gifting.ROSE);
         clock.advance(Duration.ofDays(7).plusMinutes(1));
         JsonPath after = refund(p2);
         assertEquals(0, after.getInt("data.reversePurchase.reversal.giftsReversed"));

@@ -12,7 +12,9 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -74,21 +76,21 @@ class ReplayTest {
 
     @Test
     void aGiftReplayReturnsTheWalletAsItWasRightAfterTheGift() {
-        String[] creator = Gifting.liveCreator("replaywallet");
-        String[] fan = Gifting.fundedViewer("replaywalletfan", 100);
+        LiveCreator creator = Gifting.liveCreator("replaywallet");
+        Viewer fan = Gifting.fundedViewer("replaywalletfan", 100);
         String key = Flows.key();
-        JsonPath first = Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, key);
+        JsonPath first = Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, key);
         assertEquals(95, first.getLong("data.sendGift.wallet.coins"));
-        Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 2, Flows.key());
-        hold(fan[0], true);
+        Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 2, Flows.key());
+        hold(fan.id(), true);
         try {
-            JsonPath replay = Gifting.send(fan[1], creator[2], Gifting.FINGER_HEART, 1, key);
+            JsonPath replay = Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, key);
             assertEquals(null, Gifting.code(replay), replay.prettify());
             assertEquals(first.getString("data.sendGift.receipt.id"), replay.getString("data.sendGift.receipt.id"));
             assertEquals(95, replay.getLong("data.sendGift.wallet.coins"));
         } finally {
-            hold(fan[0], false);
+            hold(fan.id(), false);
         }
-        assertEquals(85, Flows.coins(fan[1]));
+        assertEquals(85, Flows.coins(fan.token()));
     }
 }

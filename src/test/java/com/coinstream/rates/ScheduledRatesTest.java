@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -41,10 +43,10 @@ class ScheduledRatesTest {
         Instant base = Instant.now().plus(Duration.ofDays(1000)).truncatedTo(ChronoUnit.SECONDS);
         String admin = Tokens.admin();
         publish(admin, Gql.input("creatorShare", Gql.vars("numerator", 6, "denominator", 10), "effectiveFrom", base.plusSeconds(3).toString()));
-        publish(admin, Gql.input("diamondValues", java.util.List.of(Gql.vars("amount", "0.006", "currency", "USD")),
+        publish(admin, Gql.input("diamondValues", List.of(Gql.vars("amount", "0.006", "currency", "USD")),
                 "effectiveFrom", base.plusSeconds(5).toString()));
         // and one published last that takes effect first: it keeps both later ones intact
-        publish(admin, Gql.input("coinBasePrices", java.util.List.of(Gql.vars("region", "US", "coins", 70, "price",
+        publish(admin, Gql.input("coinBasePrices", List.of(Gql.vars("region", "US", "coins", 70, "price",
                 Gql.vars("amount", "0.99", "currency", "USD"))), "effectiveFrom", base.plusSeconds(1).toString()));
         try {
             clock.advance(Duration.between(Instant.now(), base.plusSeconds(6)));
@@ -55,7 +57,7 @@ class ScheduledRatesTest {
         } finally {
             // back to today's rates from then on, so nothing later in the run meets them
             publish(admin, Gql.input("creatorShare", Gql.vars("numerator", 1, "denominator", 2), "diamondValues",
-                    java.util.List.of(Gql.vars("amount", "0.005", "currency", "USD")), "effectiveFrom", base.plusSeconds(7).toString()));
+                    List.of(Gql.vars("amount", "0.005", "currency", "USD")), "effectiveFrom", base.plusSeconds(7).toString()));
         }
     }
 
@@ -66,7 +68,7 @@ class ScheduledRatesTest {
         assertEquals("INVALID_INPUT", r.getString("data.setRates.userErrors[0].code"));
     }
 
-    private static void publish(String admin, java.util.Map<String, Object> input) {
+    private static void publish(String admin, Map<String, Object> input) {
         JsonPath r = Gql.ok(admin, SET, input);
         assertTrue(r.getList("data.setRates.userErrors").isEmpty(), r.prettify());
     }

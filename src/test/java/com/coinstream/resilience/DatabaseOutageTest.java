@@ -4,12 +4,18 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,8 +40,8 @@ class DatabaseOutageTest {
         }
 
         @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return java.util.List.of(new TestResourceEntry(ProxyResource.class));
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(ProxyResource.class));
         }
     }
 
@@ -49,7 +55,7 @@ class DatabaseOutageTest {
             proxy = new FaultyProxy(PORT, "127.0.0.1", 5432);
             try {
                 proxy.restore();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
             return Map.of();
@@ -64,7 +70,7 @@ class DatabaseOutageTest {
         public void stop() {
             try {
                 proxy.close();
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // closing
             }
         }
@@ -74,8 +80,8 @@ class DatabaseOutageTest {
     void requestsFailFastReadinessTurnsDownAndTheServiceRecoversByItself() throws Exception {
         String token = Tokens.viewer("outage-viewer");
         Gql.ok(token, "{ wallet { coins } }");
-        String[] creator = com.coinstream.support.Gifting.liveCreator("outage-creator");
-        String[] fan = com.coinstream.support.Gifting.fundedViewer("outage-fan", 100);
+        LiveCreator creator = Gifting.liveCreator("outage-creator");
+        Viewer fan = Gifting.fundedViewer("outage-fan", 100);
         var ready = given().get("/q/health/ready");
         assertEquals(200, ready.statusCode(), ready.asString());
 
@@ -102,8 +108,8 @@ class DatabaseOutageTest {
         boolean giftSent = false;
         for (int i = 0; i < 20 && !giftSent; i++) {
             try {
-                giftSent = com.coinstream.support.Gifting.send(fan[1], creator[2], com.coinstream.support.Gifting.ROSE, 1,
-                        com.coinstream.support.Flows.key()).getString("data.sendGift.receipt.id") != null;
+                giftSent = Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1,
+                        Flows.key()).getString("data.sendGift.receipt.id") != null;
             } catch (AssertionError stillDown) {
                 giftSent = false;
             }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -23,10 +24,11 @@ import com.coinstream.support.FeedClient;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Payouts;
 import com.coinstream.support.Tokens;
-import com.fasterxml.jackson.databind.JsonNode;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -139,7 +141,7 @@ class AuthorizationMatrixTest {
         assertEquals(expected, outcome, operation + " as " + caller + ": " + r.asString());
         if (!"ok".equals(expected)) {
             Map<String, Object> data = r.jsonPath().get("data");
-            assertTrue(data == null || data.values().stream().allMatch(java.util.Objects::isNull), "no data leaks on refusal: " + r.asString());
+            assertTrue(data == null || data.values().stream().allMatch(Objects::isNull), "no data leaks on refusal: " + r.asString());
             assertNotNull(r.jsonPath().getString("errors[0].message"));
         }
     }
@@ -150,12 +152,12 @@ class AuthorizationMatrixTest {
     @ParameterizedTest
     @ValueSource(strings = { "giftEvents", "walletChanged" })
     void subscriptionsNeedASignedInCaller(String subscription) throws Exception {
-        String[] creator = Gifting.liveCreator("authzfeed");
+        LiveCreator creator = Gifting.liveCreator("authzfeed");
         for (String caller : CALLERS) {
             try (FeedClient client = FeedClient.connect(port, TOKENS.get(caller))) {
                 client.nextOf(5, "connection_ack");
                 if ("giftEvents".equals(subscription)) {
-                    client.subscribeGifts("1", creator[2]);
+                    client.subscribeGifts("1", creator.stream());
                 } else {
                     client.subscribe("1", "subscription { walletChanged { coins } }");
                 }
@@ -174,28 +176,28 @@ class AuthorizationMatrixTest {
     void privateDataIsVisibleOnlyToItsOwnerAndAdmins() {
         String a = Tokens.viewer(Tokens.unique("owner-a"));
         String b = Tokens.viewer(Tokens.unique("owner-b"));
-        String[] creator = Gifting.liveCreator("owner-c");
-        String[] otherCreator = Gifting.liveCreator("owner-d");
+        LiveCreator creator = Gifting.liveCreator("owner-c");
+        LiveCreator otherCreator = Gifting.liveCreator("owner-d");
         String purchase = Flows.buyPackage(a, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
         String q = "query($id: ID!) { purchase(id: $id) { id } }";
         assertEquals(purchase, Gql.ok(a, q, Gql.vars("id", purchase)).getString("data.purchase.id"));
         assertNull(Gql.ok(b, q, Gql.vars("id", purchase)).get("data.purchase"));
-        assertNull(Gql.ok(creator[1], q, Gql.vars("id", purchase)).get("data.purchase"));
+        assertNull(Gql.ok(creator.token(), q, Gql.vars("id", purchase)).get("data.purchase"));
         assertEquals(purchase, Gql.ok(Tokens.admin(), q, Gql.vars("id", purchase)).getString("data.purchase.id"));
 
-        String gift = Gifting.send(a, creator[2], Gifting.ROSE, 1, Flows.key()).getString("data.sendGift.receipt.id");
+        String gift = Gifting.send(a, creator.stream(), Gifting.ROSE, 1, Flows.key()).getString("data.sendGift.receipt.id");
         assertEquals(List.of(gift), Gql.ok(a, "{ giftReceipts { nodes { id } } }").getList("data.giftReceipts.nodes.id"));
         assertEquals(List.of(), Gql.ok(b, "{ giftReceipts { nodes { id } } }").getList("data.giftReceipts.nodes.id"));
-        assertEquals(List.of(gift), Gql.ok(creator[1], "{ giftsReceived { nodes { id } } }").getList("data.giftsReceived.nodes.id"));
-        assertEquals(List.of(), Gql.ok(otherCreator[1], "{ giftsReceived { nodes { id } } }").getList("data.giftsReceived.nodes.id"));
+        assertEquals(List.of(gift), Gql.ok(creator.token(), "{ giftsReceived { nodes { id } } }").getList("data.giftsReceived.nodes.id"));
+        assertEquals(List.of(), Gql.ok(otherCreator.token(), "{ giftsReceived { nodes { id } } }").getList("data.giftsReceived.nodes.id"));
         assertEquals(70 - 1, Flows.coins(a));
         assertEquals(0, Flows.coins(b));
         assertTrue(Gql.ok(b, "{ transactions { nodes { causeId } } }").<String> getList("data.transactions.nodes.causeId").isEmpty());
 
-        String account = Payouts.verifiedAccount(otherCreator[1]);
-        assertTrue(Gql.ok(creator[1], "{ payoutAccounts { id } }").<String> getList("data.payoutAccounts.id").stream().noneMatch(account::equals));
+        String account = Payouts.verifiedAccount(otherCreator.token());
+        assertTrue(Gql.ok(creator.token(), "{ payoutAccounts { id } }").<String> getList("data.payoutAccounts.id").stream().noneMatch(account::equals));
         String ack = "mutation($input: AcknowledgeGiftInput!) { acknowledgeGift(input: $input) { userErrors { code } } }";
-        assertEquals("NOT_FOUND", Gql.ok(otherCreator[1], ack, Gql.input("giftEventId", gift)).getString("data.acknowledgeGift.userErrors[0].code"));
+        assertEquals("NOT_FOUND", Gql.ok(otherCreator.token(), ack, Gql.input("giftEventId", gift)).getString("data.acknowledgeGift.userErrors[0].code"));
         String admin = Tokens.token("self-admin", Set.of("admin", "creator"), Tokens.ADULT, "US");
         assertNotNull(admin);
     }

@@ -20,8 +20,10 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Payouts;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -62,15 +64,15 @@ class HostileInputTest {
             return;
         }
         ready = true;
-        String[] v = Gifting.fundedViewer("hostile", 1000);
-        viewerId = v[0];
-        viewer = v[1];
-        String[] c = Gifting.liveCreator("hostilec");
-        creator = c[1];
-        stream = c[2];
-        String[] o = Gifting.liveCreator("hostileo");
-        otherCreator = o[1];
-        otherStream = o[2];
+        Viewer v = Gifting.fundedViewer("hostile", 1000);
+        viewerId = v.id();
+        viewer = v.token();
+        LiveCreator c = Gifting.liveCreator("hostilec");
+        creator = c.token();
+        stream = c.stream();
+        LiveCreator o = Gifting.liveCreator("hostileo");
+        otherCreator = o.token();
+        otherStream = o.stream();
         admin = Tokens.admin("hostile-admin");
         Gql.ok(admin, "{ me { id } }");
         othersGiftEvent = Gifting.send(viewer, otherStream, Gifting.ROSE, 1, Flows.key()).getString("data.sendGift.receipt.id");

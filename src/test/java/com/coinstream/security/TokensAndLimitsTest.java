@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import javax.crypto.Mac;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.coinstream.graphql.GraphQLOverHttpTest;
 import com.coinstream.support.Gql;
 import com.coinstream.support.Tokens;
 
@@ -99,12 +101,12 @@ class TokensAndLimitsTest {
         String query = "query($deep: Boolean!) { rates { version } __schema { types { name fields @include(if: $deep) { type "
                 + "{ ofType ".repeat(10) + "{ name }" + " }".repeat(10) + " } } } }";
         for (int i = 0; i < 2; i++) { // the second request runs on the document SmallRye kept from the first
-            Response shallow = Gql.post(null, query, java.util.Map.of("deep", false));
+            Response shallow = Gql.post(null, query, Map.of("deep", false));
             assertNull(Gql.errorCode(shallow), shallow.asString());
         }
-        Response deep = Gql.post(null, query, java.util.Map.of("deep", true));
+        Response deep = Gql.post(null, query, Map.of("deep", true));
         assertEquals("QUERY_TOO_COMPLEX", Gql.errorCode(deep), deep.asString());
-        Response again = Gql.post(null, query, java.util.Map.of("deep", false));
+        Response again = Gql.post(null, query, Map.of("deep", false));
         assertNull(Gql.errorCode(again), again.asString());
     }
 

@@ -21,8 +21,8 @@ public final class Gifting {
     private Gifting() {
     }
 
-    /** A creator (adult, with a live stream). Returns [creatorId, token, streamId]. */
-    public static String[] liveCreator(String prefix) {
+    /** A creator (adult, with a live stream). */
+    public static LiveCreator liveCreator(String prefix) {
         String id = Tokens.unique(prefix);
         String token = Tokens.creator(id);
         String stream = Gql.ok(token, "mutation { startLiveStream(input: {title: \"Live now\"}) { liveStream { id status } userErrors { code } } }")
@@ -30,15 +30,15 @@ public final class Gifting {
         if (stream == null) {
             throw new AssertionError("could not go live");
         }
-        return new String[] { id, token, stream };
+        return new LiveCreator(id, token, stream);
     }
 
-    /** A funded viewer. Returns [viewerId, token]. */
-    public static String[] fundedViewer(String prefix, long coins) {
+    /** A funded viewer. */
+    public static Viewer fundedViewer(String prefix, long coins) {
         String id = Tokens.unique(prefix);
         String token = Tokens.viewer(id);
         Flows.fund(id, token, coins);
-        return new String[] { id, token };
+        return new Viewer(id, token);
     }
 
     public static JsonPath send(String token, String streamId, String giftId, Object quantity, String key) {

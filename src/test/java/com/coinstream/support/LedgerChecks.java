@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
+import com.coinstream.ledger.Ledger;
+
 import io.restassured.path.json.JsonPath;
 
 /** Ledger invariants, checked through the admin ledgerAudit query as an operator would. */

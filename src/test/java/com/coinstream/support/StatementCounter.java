@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.PreparedQuery;
 import io.vertx.mutiny.sqlclient.Query;
 import io.vertx.mutiny.sqlclient.Row;
@@ -28,7 +29,7 @@ public class StatementCounter {
     @Alternative
     @Priority(1)
     @ApplicationScoped
-    io.vertx.mutiny.sqlclient.Pool countingPool(io.vertx.sqlclient.Pool real) {
+    Pool countingPool(io.vertx.sqlclient.Pool real) {
         return new io.vertx.mutiny.sqlclient.Pool(real) {
             @Override
             public PreparedQuery<RowSet<Row>> preparedQuery(String sql) {

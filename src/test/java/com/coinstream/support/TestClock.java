@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,7 @@ public class TestClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset.get()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return Instant.now().plus(offset.get()).truncatedTo(ChronoUnit.MICROS);
     }
 
     @Override

@@ -13,9 +13,10 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
-import com.fasterxml.jackson.databind.JsonNode;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -30,7 +31,7 @@ class WalletChangedTest {
         String viewerId = Tokens.unique("watchful");
         String viewer = Tokens.viewer(viewerId);
         String other = Tokens.viewer(Tokens.unique("neighbour"));
-        String[] creator = Gifting.liveCreator("walletfeed");
+        LiveCreator creator = Gifting.liveCreator("walletfeed");
         String admin = Tokens.admin();
         Gql.ok(viewer, "{ me { id } }");
         try (FeedClient client = FeedClient.connect(port, viewer)) {
@@ -49,7 +50,7 @@ class WalletChangedTest {
             long coins = Flows.coins(viewer);
             assertEquals(0, coins % 70);
 
-            Gifting.send(viewer, creator[2], Gifting.PERFUME, 1, Flows.key());
+            Gifting.send(viewer, creator.stream(), Gifting.PERFUME, 1, Flows.key());
             assertEquals(coins - 20, wallet(client.nextOf(5, "next")).path("coins").asLong());
 
             Gql.ok(admin, Flows.GRANT, Gql.input("userId", viewerId, "coins", 5, "reason", "thanks", "idempotencyKey", "grant-walletfeed"));
@@ -58,7 +59,7 @@ class WalletChangedTest {
             // A replayed grant changes nothing, and someone else's purchase is not this caller's business.
             Gql.ok(admin, Flows.GRANT, Gql.input("userId", viewerId, "coins", 5, "reason", "thanks", "idempotencyKey", "grant-walletfeed"));
             Flows.buyPackage(other, Flows.PKG_70, "pm_card_ok", Flows.key());
-            Gifting.send(viewer, creator[2], Gifting.GALAXY, 99, Flows.key()); // refused: nothing changes
+            Gifting.send(viewer, creator.stream(), Gifting.GALAXY, 99, Flows.key()); // refused: nothing changes
             assertNull(client.nextOf(2, "next"));
 
             String purchase = Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");

@@ -1,0 +1,83 @@
+package com.coinstream.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Cursor paging over a list ordered by a numeric key (newest first). Cursors are opaque (see
+ * {@link CursorCipher}); callers never build them. Fetch {@code limit + 1} rows to learn hasNextPage.
+ */
+public final class Page<N> {
+    public static final int MAX_PAGE_SIZE = 100;
+    public static final int DEFAULT_PAGE_SIZE = 20;
+
+    private final List<N> nodes;
+    private final List<String> cursors;
+    private final PageInfo pageInfo;
+
+    private Page(List<N> nodes, List<String> cursors, PageInfo pageInfo) {
+        this.nodes = nodes;
+        this.cursors = cursors;
+        this.pageInfo = pageInfo;
+    }
+
+    /** Clamp the requested page size; null means the default. Refuses negatives. */
+    public static int size(Integer first) {
+        if (first == null) {
+            return DEFAULT_PAGE_SIZE;
+        }
+        if (first < 0) {
+            throw new BadInput("`first` must be between 0 and " + MAX_PAGE_SIZE);
+        }
+        return Math.min(first, MAX_PAGE_SIZE);
+    }
+
+    /** The position after which to continue, or Long.MAX_VALUE for the first page. */
+    public static long after(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        long position = CursorCipher.decode(cursor);
+        if (position < 0) {
+            throw new BadInput("`after` is not a cursor from this API");
+        }
+        return position;
+    }
+
+    public static String cursor(long position) {
+        return CursorCipher.encode(position);
+    }
+
+    /** Build a page from up to {@code limit + 1} rows fetched in order. */
+    public static <N> Page<N> of(List<N> fetched, int limit, boolean hasPrevious, ToLongFunction<N> position) {
+        boolean hasNext = fetched.size() > limit;
+        List<N> nodes = hasNext ? fetched.subList(0, limit) : fetched;
+        List<String> cursors = nodes.stream().map(n -> cursor(position.applyAsLong(n))).toList();
+        PageInfo info = new PageInfo(hasNext, cursors.isEmpty() ? null : cursors.get(cursors.size() - 1),
+                hasPrevious, cursors.isEmpty() ? null : cursors.get(0));
+        return new Page<>(List.copyOf(nodes), cursors, info);
+    }
+
+    /** The page's edges, built by {@code edge(cursor, node)}. */
+    public <E> List<E> edges(BiFunction<String, N, E> edge) {
+        List<E> edges = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            edges.add(edge.apply(cursors.get(i), nodes.get(i)));
+        }
+        return edges;
+    }
+
+    public List<N> nodes() {
+        return nodes;
+    }
+
+    public List<String> cursors() {
+        return cursors;
+    }
+
+    public PageInfo pageInfo() {
+        return pageInfo;
+    }
+}

@@ -1,0 +1,22 @@
+package com.coinstream.domain;
+
+/**
+ * Thrown inside a service to refuse an operation with a business reason. The transaction it
+ * escapes from rolls back, and the API layer turns it into a payload's userErrors.
+ */
+public class Refusal extends RuntimeException {
+    private final transient UserError error;
+
+    public Refusal(ErrorCode code, String message, String... fieldPath) {
+        super(message, null, false, false);
+        this.error = UserError.of(code, message, fieldPath);
+    }
+
+    public UserError error() {
+        return error;
+    }
+
+    public ErrorCode code() {
+        return error.code();
+    }
+}

@@ -1,0 +1,204 @@
+package com.coinstream.graphql;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
+
+import com.coinstream.domain.ApiException;
+import com.coinstream.domain.ErrorCode;
+
+import graphql.ErrorClassification;
+import graphql.ErrorType;
+import graphql.ExecutionResult;
+import graphql.ExecutionResultImpl;
+import graphql.GraphQL;
+import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
+import graphql.execution.instrumentation.ChainedInstrumentation;
+import graphql.execution.instrumentation.Instrumentation;
+import graphql.execution.instrumentation.InstrumentationState;
+import graphql.execution.instrumentation.SimplePerformantInstrumentation;
+import graphql.execution.instrumentation.parameters.InstrumentationExecutionParameters;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.graphql.spi.EventingService;
+
+/**
+ * The last word on every GraphQL error a client sees: each gets a stable {@code extensions.code}, and no
+ * message carries a Java class name (graphql-java and SmallRye describe some coercion failures with the
+ * Java type they were binding to).
+ * <p>
+ * Hooked in as a SmallRye GraphQL {@link EventingService} (META-INF/services), which is called once when
+ * the GraphQL engine is built. The CDI-event route ({@code quarkus.smallrye-graphql.events.enabled})
+ * would also fire five CDI events per request and per field, which showed up as 15% of the CPU profile.
+ */
+@RegisterForReflection(targets = GraphQL.Builder.class, fields = true, methods = false)
+public class ErrorPolicy implements EventingService {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ErrorPolicy.class);
+    private static final Pattern JAVA_TYPE = Pattern.compile("(?:Unknown Scalar Type \\[)?\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][\\w$]*\\]?");
+    private static final Pattern RAW_VALUE = Pattern.compile("with value '.*?' is not", Pattern.DOTALL);
+    private static final Pattern INVALID_VARIABLE = Pattern.compile("^(Variable '[^']*') has an invalid value");
+    private static final Pattern NULL_FIELD = Pattern.compile("(Field '[^']*'|Variable '[^']*') has coerced Null value");
+
+    @Override
+    public String getConfigKey() {
+        return null; // always on
+    }
+
+    /** Adds this policy after SmallRye's own instrumentation (depth and complexity limits), keeping it. */
+    @Override
+    public GraphQL.Builder beforeGraphQLBuild(GraphQL.Builder builder) {
+        Instrumentation existing = existingInstrumentation(builder);
+        List<Instrumentation> chain = new ArrayList<>();
+        if (existing instanceof ChainedInstrumentation chained) {
+            // SmallRye's chain: the depth and complexity limits, then its document cache. The limits are
+            // kept, in the same place, but checked once per parsed operation (RememberedQueryLimits).
+            List<Instrumentation> limits = new ArrayList<>();
+            List<Instrumentation> others = new ArrayList<>();
+            for (Instrumentation i : chained.getInstrumentations()) {
+                (i instanceof graphql.analysis.MaxQueryDepthInstrumentation || i instanceof graphql.analysis.MaxQueryComplexityInstrumentation
+                        ? limits : others).add(i);
+            }
+            if (!limits.isEmpty()) {
+                chain.add(new RememberedQueryLimits(new ChainedInstrumentation(limits)));
+            }
+            chain.addAll(others);
+        } else if (existing != null) {
+            chain.add(existing);
+        }
+        chain.add(new Policy());
+        return builder.instrumentation(new ChainedInstrumentation(chain));
+    }
+
+    private static Instrumentation existingInstrumentation(GraphQL.Builder builder) {
+        try {
+            Field field = GraphQL.Builder.class.getDeclaredField("instrumentation");
+            field.setAccessible(true);
+            return (Instrumentation) field.get(builder);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the GraphQL instrumentation to keep the query limits", e);
+        }
+    }
+
+    static final class Policy extends SimplePerformantInstrumentation {
+        @Override
+        public CompletableFuture<ExecutionResult> instrumentExecutionResult(ExecutionResult result,
+                InstrumentationExecutionParameters parameters, InstrumentationState state) {
+            if (result.getErrors() == null || result.getErrors().isEmpty()) {
+                return CompletableFuture.completedFuture(result);
+            }
+            if (!result.isDataPresent()) {
+                GraphQLOverHttp.requestError();
+            }
+            List<GraphQLError> errors = new ArrayList<>();
+            boolean hasOther = result.getErrors().stream().anyMatch(e -> e.getErrorType() != ErrorType.NullValueInNonNullableField);
+            for (GraphQLError error : result.getErrors()) {
+                if (hasOther && error.getErrorType() == ErrorType.NullValueInNonNullableField) {
+                    continue; // a consequence of the real error, which is reported
+                }
+                errors.add(clean(error));
+            }
+            return CompletableFuture.completedFuture(ExecutionResultImpl.newExecutionResult().from(result).errors(errors).build());
+        }
+    }
+
+    static GraphQLError clean(GraphQLError error) {
+        if (error instanceof graphql.ExceptionWhileDataFetching failure) {
+            return fromException(failure);
+        }
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        if (error.getExtensions() != null) {
+            extensions.putAll(error.getExtensions());
+        }
+        extensions.remove("classification");
+        extensions.putIfAbsent("code", code(error));
+        if ("coercing-parse-literal".equals(extensions.get("code")) || "coercing-parse-value".equals(extensions.get("code"))) {
+            extensions.put("code", "BAD_USER_INPUT");
+        }
+        String message = error.getMessage() == null ? "Invalid request" : error.getMessage();
+        message = RAW_VALUE.matcher(message).replaceAll("is not");
+        var variable = INVALID_VARIABLE.matcher(message);
+        if (variable.find()) {
+            message = variable.group(1) + " has an invalid value for its declared type" + nullHint(message);
+        }
+        message = JAVA_TYPE.matcher(message).replaceAll("the expected input type");
+        if ("BAD_USER_INPUT".equals(extensions.get("code")) && "Internal error".equals(message)) {
+            message = "An argument has the wrong type or is out of range";
+        }
+        return GraphqlErrorBuilder.newError().message(message).locations(error.getLocations())
+                .path(error.getPath()).extensions(extensions)
+                .errorType(ErrorClassification.errorClassification(String.valueOf(extensions.get("code")))).build();
+    }
+
+    /** Connection-level failures (refused, reset, closed, pool acquisition timed out) rather than a bug. */
+    static boolean databaseUnreachable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String name = c.getClass().getName();
+            String text = String.valueOf(c.getMessage());
+            if (c instanceof java.net.ConnectException || c instanceof IOException
+                    || name.startsWith("io.vertx.sqlclient.ClosedConnectionException") || name.startsWith("io.vertx.core.net.ConnectException")
+                    || name.contains("NoStackTraceThrowable") || name.contains("ConnectTimeoutException")
+                    || text.contains("Connection refused") || text.contains("Timeout") || text.contains("connection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String nullHint(String message) {
+        var field = NULL_FIELD.matcher(message);
+        return field.find() ? " (" + field.group(1) + " must not be null)" : "";
+    }
+
+    /** Errors thrown by resolvers: our own carry a safe message and an @ErrorCode; anything else is masked. */
+    private static GraphQLError fromException(graphql.ExceptionWhileDataFetching failure) {
+        Throwable t = failure.getException();
+        while ((t instanceof CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String code = "INTERNAL";
+        for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+            io.smallrye.graphql.api.ErrorCode annotation = c.getAnnotation(io.smallrye.graphql.api.ErrorCode.class);
+            if (annotation != null) {
+                code = annotation.value();
+                break;
+            }
+        }
+        String message = t instanceof ApiException ? t.getMessage() : "Internal error";
+        if ("INTERNAL".equals(code) && databaseUnreachable(t)) {
+            code = "UNAVAILABLE";
+            message = "The service is temporarily unavailable (its database cannot be reached); try again shortly";
+        }
+        if ("INTERNAL".equals(code) || "UNAVAILABLE".equals(code)) {
+            // The client sees a masked message; the operator gets the cause (no request data is logged).
+            LOG.errorf(t, "%s while resolving %s", code, failure.getPath());
+        }
+        return GraphqlErrorBuilder.newError().message(message).locations(failure.getLocations()).path(failure.getPath())
+                .extensions(Map.of("code", code)).errorType(ErrorClassification.errorClassification(code)).build();
+    }
+
+    private static String code(GraphQLError error) {
+        ErrorClassification type = error.getErrorType();
+        if (type == ErrorType.InvalidSyntax) {
+            return "GRAPHQL_PARSE_FAILED";
+        }
+        if (type == ErrorType.ValidationError) {
+            return "GRAPHQL_VALIDATION_FAILED";
+        }
+        if (type == ErrorType.ExecutionAborted || error instanceof graphql.introspection.GoodFaithIntrospection.BadFaithIntrospectionError) {
+            return "QUERY_TOO_COMPLEX";
+        }
+        String message = String.valueOf(error.getMessage());
+        if (message.contains("is not a valid") || message.contains("Can not parse") || message.contains("coerc")) {
+            return "BAD_USER_INPUT";
+        }
+        return "INTERNAL";
+    }
+}

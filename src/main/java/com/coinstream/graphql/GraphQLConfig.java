@@ -1,0 +1,19 @@
+package com.coinstream.graphql;
+
+import io.smallrye.config.ConfigMapping;
+
+/**
+ * The GraphQL endpoint and the parser limits the service checks itself before SmallRye (the same values
+ * configure SmallRye, see application.properties, so both always agree).
+ */
+@ConfigMapping(prefix = "coinstream.graphql")
+public interface GraphQLConfig {
+    /** The endpoint's path. */
+    String path();
+
+    /** Most tokens in a document (COINSTREAM_GRAPHQL_MAX_TOKENS). */
+    int maxTokens();
+
+    /** Most whitespace tokens in a document (COINSTREAM_GRAPHQL_MAX_WHITESPACE_TOKENS). */
+    int maxWhitespaceTokens();
+}

@@ -1,0 +1,132 @@
+package com.coinstream.graphql;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import graphql.parser.InvalidSyntaxException;
+import graphql.parser.Parser;
+import graphql.parser.ParserEnvironment;
+import graphql.parser.ParserOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Checks a GraphQL POST before SmallRye sees it: the body must be a JSON object with a string "query",
+ * and "variables" / "operationName" / "extensions" of the right JSON types; the document must parse
+ * within the token limits. Anything else is a 400 with a GraphQL-shaped error and a stable code, instead
+ * of a library message (or, for "variables": "text", a 500). Documents that parsed once are remembered.
+ */
+@ApplicationScoped
+public class RequestShape {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final int REMEMBERED_DOCUMENTS = 2_000;
+    private final Map<String, Boolean> parsed = new ConcurrentHashMap<>();
+    private final String path;
+    private final int maxTokens;
+    private final int maxWhitespaceTokens;
+
+    public RequestShape(GraphQLConfig config) {
+        this.path = config.path();
+        this.maxTokens = config.maxTokens();
+        this.maxWhitespaceTokens = config.maxWhitespaceTokens();
+    }
+
+    void install(@Observes Router router) {
+        router.post(path).order(-100).handler(BodyHandler.create(false));
+        router.post(path).order(-99).handler(this::check);
+    }
+
+    void check(RoutingContext rc) {
+        String contentType = rc.request().getHeader("Content-Type");
+        if (contentType != null && !contentType.startsWith("application/json")) {
+            rc.next(); // application/graphql and form posts: SmallRye's own handling
+            return;
+        }
+        String problem;
+        String query = null;
+        try (JsonParser p = JSON.createParser(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes())) {
+            problem = p.nextToken() != JsonToken.START_OBJECT ? "The request body must be a JSON object" : null;
+            while (problem == null && p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "query" -> {
+                        if (value != JsonToken.VALUE_STRING) {
+                            problem = "\"query\" must be a string holding a GraphQL document";
+                        } else {
+                            query = p.getText();
+                        }
+                    }
+                    case "variables", "extensions" -> {
+                        if (value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL) {
+                            problem = "\"" + field + "\" must be a JSON object";
+                        }
+                    }
+                    case "operationName" -> {
+                        if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
+                            problem = "\"operationName\" must be a string";
+                        }
+                    }
+                    default -> {
+                    }
+                }
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                }
+            }
+            if (problem == null && query == null) {
+                problem = "The request has no \"query\"";
+            }
+        } catch (IOException e) {
+            problem = "The request body is not valid JSON";
+        }
+        if (problem != null) {
+            refuse(rc, 400, "BAD_REQUEST", problem);
+            return;
+        }
+        String documentProblem = parses(query);
+        if (documentProblem != null) {
+            refuse(rc, GraphQLOverHttp.requestErrorStatus(rc), documentProblem.startsWith("More than") ? "QUERY_TOO_COMPLEX"
+                    : "GRAPHQL_PARSE_FAILED", documentProblem);
+            return;
+        }
+        rc.next();
+    }
+
+    private String parses(String query) {
+        if (parsed.containsKey(query)) {
+            return null;
+        }
+        try {
+            ParserOptions options = ParserOptions.getDefaultOperationParserOptions().transform(o -> o.maxTokens(maxTokens)
+                    .maxWhitespaceTokens(maxWhitespaceTokens).captureSourceLocation(false).captureLineComments(false));
+            new Parser().parseDocument(ParserEnvironment.newParserEnvironment().document(query).parserOptions(options).build());
+        } catch (graphql.parser.exceptions.ParseCancelledException e) {
+            return "More than the allowed number of tokens: the document is too large";
+        } catch (InvalidSyntaxException e) {
+            return "The GraphQL document does not parse: " + e.getMessage();
+        } catch (RuntimeException e) {
+            return "The GraphQL document does not parse";
+        }
+        if (parsed.size() > REMEMBERED_DOCUMENTS) {
+            parsed.clear();
+        }
+        parsed.put(query, Boolean.TRUE);
+        return null;
+    }
+
+    static void refuse(RoutingContext rc, int status, String code, String message) {
+        JsonObject error = new JsonObject().put("message", message).put("extensions", new JsonObject().put("code", code));
+        rc.response().setStatusCode(status).putHeader("Content-Type", GraphQLOverHttp.media(rc) + "; charset=utf-8")
+                .end(new JsonObject().put("errors", new io.vertx.core.json.JsonArray().add(error)).encode());
+    }
+}

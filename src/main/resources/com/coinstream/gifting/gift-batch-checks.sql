@@ -1,0 +1,61 @@
+-- The gift rules of the batch statement, ending in "eligible" for the ledger's spend (see GiftBatchStore).
+req as (
+    -- the sender's wallet is found here (none yet: nothing to spend, the debit finds no row)
+    select r.*, w.id as wallet_id
+    from unnest($1::int[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::uuid[],
+                $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[],
+                $13::int[], $14::text[], $15::text[], $16::text[], $17::bigint[], $18::bigint[],
+                $19::timestamptz[], $20::date[], $21::date[], $22::date[])
+        as r(ord, cause_id, sender_id, creator_id, earnings_id, stream_id, gift_id, quantity,
+             unit_coins, coins, diamonds, commission, rate_version, idem_key, request_hash, value_currency,
+             base_coins, base_price, at, local_day, week_start, month_start)
+    left join lateral (select a.id from ledger_account a
+                       where a.owner_id = r.sender_id and a.purpose = 'WALLET' and a.asset = 'COIN' limit 1) w on true
+),
+-- Every lookup below is a lateral subquery with a limit: PostgreSQL never turns one into a join, so
+-- each is a primary-key probe per gift, whatever the row estimates (see GiftBatchStore).
+fresh as (
+    select r.* from req r
+    left join lateral (select 1 as taken from idempotency_key k
+                       where k.owner_id = r.sender_id and k.key = r.idem_key limit 1) k on true
+    where k.taken is null
+),
+live as (
+    select f.* from fresh f
+    -- (status tested outside: inside, a partial index of live streams would look cheaper than the key)
+    cross join lateral (select s.status from live_stream s where s.id = f.stream_id limit 1) s
+    where s.status = 'LIVE'
+),
+unheld as (
+    select l.* from live l
+    left join lateral (select u.hold_reason from app_user u where u.id = l.sender_id limit 1) u on true
+    where u.hold_reason is null
+),
+allowed as (
+    select h.* from unheld h
+    left join lateral (select 1 as owes from ledger_account a
+                       cross join lateral (select 1 from account_balance b
+                                           where b.account_id = a.id and b.balance > 0 limit 1) b
+                       where a.owner_id = h.sender_id and a.purpose = 'COIN_DEBT' limit 1) d on true
+    where d.owes is null
+),
+-- Spending limits in force: the one rule (spending_limit_in_force, migration V9), which SpendingLimits also reads.
+limits as (
+    select a.*, ld.coins as cap_day, lw.coins as cap_week, lm.coins as cap_month
+    from allowed a
+    cross join lateral spending_limit_in_force(a.sender_id, 'DAY', a.at, $27) ld
+    cross join lateral spending_limit_in_force(a.sender_id, 'WEEK', a.at, $28) lw
+    cross join lateral spending_limit_in_force(a.sender_id, 'MONTH', a.at, $29) lm
+),
+-- Spend since each period began. Days after today count too: they exist only when the viewer's zone moved
+-- west, and changing zones must not reopen a cap. (The owner locks taken before this statement make sure
+-- every gift of the sender committed elsewhere is seen here.)
+eligible as (
+    select m.* from limits m
+    where (m.cap_day is null or coalesce((select sum(s.coins) from spend_day s
+               where s.user_id = m.sender_id and s.day >= m.local_day), 0) + m.coins <= m.cap_day)
+      and (m.cap_week is null or coalesce((select sum(s.coins) from spend_day s
+               where s.user_id = m.sender_id and s.day >= m.week_start), 0) + m.coins <= m.cap_week)
+      and (m.cap_month is null or coalesce((select sum(s.coins) from spend_day s
+               where s.user_id = m.sender_id and s.day >= m.month_start), 0) + m.coins <= m.cap_month)
+)

@@ -1,0 +1,65 @@
+-- The gift records of the batch statement, after the ledger's spend (see GiftBatchStore): the day's spend, the
+-- idempotency keys, the gift events (with their money value) and the stream totals, then one outcome per gift.
+spent as (
+    insert into spend_day (user_id, day, coins)
+    select d.sender_id, d.local_day, d.coins from debited d
+    on conflict (user_id, day) do update set coins = spend_day.coins + excluded.coins
+),
+keys as (
+    insert into idempotency_key (owner_id, key, operation, request_hash, result_id, created_at)
+    select d.sender_id, d.idem_key, 'sendGift', d.request_hash, d.cause_id, d.at from debited d
+),
+valued as (
+    select m.*,
+           case when ps.coins_bought > 0
+                then round(m.coins * ps.money_paid_minor::numeric / ps.coins_bought)::bigint
+                else ((2 * m.coins * m.base_price + m.base_coins) / (2 * m.base_coins))::bigint end as value_minor
+    from moved m
+    left join lateral (select p.coins_bought, p.money_paid_minor from purchase_stats p
+                       where p.user_id = m.sender_id and p.currency = m.value_currency limit 1) ps on true
+),
+events as (
+    insert into gift_event (id, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds,
+                            commission, rate_version, value_minor, value_currency, entry_id, created_at, slot,
+                            wallet_after, local_day)
+    select v.cause_id, v.stream_id, v.gift_id, v.sender_id, v.creator_id, v.quantity, v.unit_coins, v.coins,
+           v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, v.at, $23,
+           v.wallet_after, v.local_day
+    from valued v order by v.ord
+    returning id, seq
+),
+before as (
+    select t.stream_id, sum(t.coins) as coins from stream_total t
+    where t.stream_id = any (array(select distinct stream_id from debited)) group by t.stream_id
+),
+totals as (
+    insert into stream_total (stream_id, slot, gifts, coins, diamonds)
+    select d.stream_id, $23, count(*), sum(d.coins), sum(d.diamonds) from debited d
+    group by d.stream_id order by d.stream_id
+    on conflict (stream_id, slot) do update set gifts = stream_total.gifts + excluded.gifts,
+        coins = stream_total.coins + excluded.coins, diamonds = stream_total.diamonds + excluded.diamonds
+),
+running as (
+    select v.ord, v.value_minor,
+           (coalesce(b.coins, 0) + sum(v.coins) over (partition by v.stream_id order by v.ord))::bigint as stream_total
+    from valued v left join before b on b.stream_id = v.stream_id
+)
+select r.ord,
+       case when m.cause_id is not null then 'SENT'
+            when f.ord is null then 'KEY_SEEN'
+            when l.ord is null then 'NOT_LIVE'
+            when h.ord is null then 'ON_HOLD'
+            when a.ord is null then 'IN_DEBT'
+            when c.ord is null then 'LIMIT_REACHED'
+            else 'INSUFFICIENT_COINS' end as outcome,
+       m.entry_id, m.wallet_after, e.seq, rn.value_minor, rn.stream_total
+from req r
+left join fresh f on f.ord = r.ord
+left join live l on l.ord = r.ord
+left join unheld h on h.ord = r.ord
+left join allowed a on a.ord = r.ord
+left join eligible c on c.ord = r.ord
+left join moved m on m.ord = r.ord
+left join events e on e.id = m.cause_id
+left join running rn on rn.ord = r.ord
+order by r.ord

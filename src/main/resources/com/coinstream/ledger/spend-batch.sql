@@ -1,0 +1,47 @@
+-- The ledger's part of a spend batch statement (see SpendBatch): coins spent become diamond-units.
+-- Input, from the statement's part before this one: the CTE "eligible", one row per spend that passed its rules, with
+--   ord, cause_id (the entry's cause), wallet_id, coins, earnings_id (the recipient's DIAMONDS_PENDING account),
+--   diamonds, commission (diamonds + commission = coins), rate_version, at.
+-- Output, for the part after: "debited" (the eligible rows whose wallet covered them, with wallet_after) and
+--   "moved" (debited with entry_id). A row whose wallet cannot cover it writes nothing.
+-- Every balance it credits is on the lane's own slot row (:slot), so concurrent lanes never queue on a row.
+debited as (
+    -- conditional debit: concurrent batches can never overdraw a wallet
+    update account_balance b set balance = b.balance - c.coins
+    from eligible c
+    where b.account_id = c.wallet_id and b.slot = 0 and b.balance >= c.coins
+      and b.account_id = any (array(select wallet_id from eligible))
+    returning c.*, b.balance as wallet_after
+),
+entries as (
+    insert into journal_entry (kind, cause_id, rate_version, created_at)
+    select 'GIFT', d.cause_id, d.rate_version, d.at from debited d
+    returning id, cause_id
+),
+moved as (
+    select d.*, e.id as entry_id from debited d join entries e on e.cause_id = d.cause_id
+),
+postings as (
+    -- five postings per entry: the wallet's coins go back to issuance; as many diamond-units are issued,
+    -- whole diamonds to the recipient and the rest to the platform's commission
+    insert into posting (entry_id, account_id, slot, amount)
+    select m.entry_id, x.account_id, x.slot, x.amount
+    from moved m cross join lateral (values
+        (m.wallet_id, 0::smallint, -m.coins),
+        (:coin_issuance::bigint, :slot::smallint, m.coins),
+        (:diamond_issuance::bigint, :slot::smallint, -m.coins),
+        (m.earnings_id, :slot::smallint, m.diamonds),
+        (:commission::bigint, :slot::smallint, m.commission)) as x(account_id, slot, amount)
+    where x.amount <> 0
+),
+credited as (
+    insert into account_balance (account_id, slot, balance, allow_negative)
+    select c.account_id, :slot, sum(c.amount), bool_or(c.allow_negative)
+    from (select :coin_issuance::bigint as account_id, d.coins as amount, true as allow_negative from debited d
+          union all select :diamond_issuance::bigint, -d.coins, true from debited d
+          union all select d.earnings_id, d.diamonds, false from debited d where d.diamonds > 0
+          union all select :commission::bigint, d.commission, false from debited d where d.commission > 0) c
+    group by c.account_id
+    order by c.account_id
+    on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance
+)

@@ -1,0 +1,124 @@
+package com.coinstream.graphql;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * GraphQL over HTTP, as the specification's reference implementation audits a server (graphql-http's auditServer,
+ * run with the machine's Node.js from src/test/graphql-http), and the same rules as plain cases.
+ */
+@QuarkusTest
+public class GraphQLOverHttpTest {
+    static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
+
+    static RequestSpecification post(String accept, String body) {
+        RequestSpecification spec = given().contentType("application/json").body(body);
+        return accept == null ? spec : spec.header("Accept", accept);
+    }
+
+    @Test
+    void everyMustAndShouldOfTheReferenceAuditPasses() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int audited = 0;
+        for (JsonNode result : audit(RestAssured.baseURI + ":" + RestAssured.port + "/graphql")) {
+            String name = result.path("name").asText();
+            audited++;
+            if ((name.startsWith("MUST") || name.startsWith("SHOULD")) && !"ok".equals(result.path("status").asText())) {
+                failures.add(result.path("id").asText() + " " + name + ": " + result.path("reason").asText());
+            }
+        }
+        assertTrue(audited > 50, "the audit did not run its cases");
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void anyMediaTypeOrNoAcceptIsAnsweredAsApplicationJson() {
+        for (String accept : new String[] { "*/*", null, "application/json" }) {
+            Response r = post(accept, "{\"query\":\"{ __typename }\"}").post("/graphql");
+            assertEquals(200, r.statusCode());
+            assertTrue(r.contentType().startsWith("application/json"), accept + " -> " + r.contentType());
+        }
+        Response preferred = post(GRAPHQL_RESPONSE + ", application/json;q=0.9", "{\"query\":\"{ __typename }\"}").post("/graphql");
+        assertTrue(preferred.contentType().startsWith(GRAPHQL_RESPONSE), preferred.contentType());
+    }
+
+    @Test
+    void aPostWithoutAJsonContentTypeIsRefused() {
+        assertEquals(415, given().body("{\"query\":\"{ __typename }\"}").contentType("text/plain").post("/graphql").statusCode());
+        assertEquals(415, given().body("query=%7B__typename%7D").contentType("application/x-www-form-urlencoded").post("/graphql").statusCode());
+    }
+
+    @Test
+    void requestErrorsAre200ForApplicationJsonAnd400ForGraphqlResponseJson() {
+        Map<String, String> failures = Map.of(
+                "parse", "{\"query\":\"{ wallet { coins \"}",
+                "validation", "{\"query\":\"{ noSuchField }\"}",
+                "coercion", "{\"query\":\"query($r: String!) { coinPackages(region: $r) { id } }\",\"variables\":{\"r\":5}}",
+                "token limit", "{\"query\":\"{ " + "__typename ".repeat(3000) + "}\"}",
+                "depth limit", "{\"query\":\"{ coinPackages(region: \\\"US\\\") { id } __schema { types { " + IntrospectionTest.nested("ofType", 20) + " } } }\"}");
+        failures.forEach((kind, body) -> {
+            Response json = post("application/json", body).post("/graphql");
+            assertEquals(200, json.statusCode(), kind + ": " + json.asString());
+            assertFalse(json.jsonPath().getList("errors").isEmpty(), kind);
+            Response strict = post(GRAPHQL_RESPONSE, body).post("/graphql");
+            assertEquals(400, strict.statusCode(), kind + ": " + strict.asString());
+            assertTrue(strict.contentType().startsWith(GRAPHQL_RESPONSE), kind + ": " + strict.contentType());
+            assertNull(strict.jsonPath().get("data"), kind);
+        });
+        // A malformed body is 400 either way, and a field error with data stays 200.
+        assertEquals(400, post("application/json", "{\"query\":").post("/graphql").statusCode());
+        assertEquals(200, post(GRAPHQL_RESPONSE, "{\"query\":\"{ wallet { coins } }\"}").post("/graphql").statusCode());
+    }
+
+    @Test
+    void mutationsOverGetStayRefused() {
+        Response r = given().queryParam("query", "mutation { startLiveStream(input: {title: \"x\"}) { liveStream { id } } }").get("/graphql");
+        assertEquals(405, r.statusCode(), r.asString());
+        assertFalse(r.asString().contains("liveStream"), r.asString());
+    }
+
+    /** Installs the audit's npm packages (once, into target/) and runs it against {@code url}. */
+    static JsonNode audit(String url) throws IOException, InterruptedException {
+        Path dir = Path.of("target", "graphql-http");
+        Files.createDirectories(dir);
+        for (String file : List.of("package.json", "package-lock.json", "audit.mjs")) {
+            Files.copy(Path.of("src/test/graphql-http", file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.isDirectory(dir.resolve("node_modules/graphql-http"))) {
+            run(dir, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
+        }
+        return new ObjectMapper().readTree(run(dir, "node", "audit.mjs", url));
+    }
+
+    private static String run(Path dir, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(false).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(300, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
+        assertEquals(0, process.exitValue(), String.join(" ", command) + " failed: " + err);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,55 @@
+package com.coinstream.rates;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The published rates as arithmetic: exact integers, rounding in the stated direction, nothing lost. */
+@Tag("fast")
+class RateCardTest {
+    static RateCard card(long num, long den) {
+        return new RateCard(1, num, den, Instant.EPOCH, Map.of("USD", new RateCard.Fraction(1, 2), "GBP", new RateCard.Fraction(2, 5)),
+                Map.of("US", new RateCard.CoinPrice("US", "USD", 70, 99)), "USD");
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "1,1,2,0,1", "5,1,2,2,3", "100,1,2,50,50", "44999,1,2,22499,22500", "7,3,10,2,5", "1,0,1,0,1", "9,1,1,9,0" })
+    void aGiftSplitsIntoWholeCreatorDiamondsRoundedDownAndTheRestIsCommission(long coins, long num, long den, long diamonds,
+            long commission) {
+        RateCard.GiftSplit split = card(num, den).split(coins);
+        assertEquals(diamonds, split.creatorDiamonds());
+        assertEquals(commission, split.platformCommission());
+        assertEquals(coins, split.creatorDiamonds() + split.platformCommission());
+    }
+
+    @Test
+    void customCoinAmountsArePricedRoundedUpToTheNextMinorUnit() {
+        RateCard.CoinPrice us = card(1, 2).coinPrice("US").orElseThrow();
+        assertEquals(99, us.priceMinorFor(70));
+        assertEquals(142, us.priceMinorFor(100)); // 141.43 cents -> 142
+        assertEquals(2, us.priceMinorFor(1));     // 1.41 cents -> 2
+    }
+
+    @Test
+    void aCoinsMoneyValueIsRoundedHalfUp() {
+        RateCard.CoinPrice us = card(1, 2).coinPrice("US").orElseThrow();
+        assertEquals(141, us.valueMinorOf(100)); // 141.43
+        assertEquals(1, us.valueMinorOf(1));     // 1.414
+        assertEquals(99, us.valueMinorOf(70));
+    }
+
+    @Test
+    void diamondsCashOutRoundedDownPerCurrency() {
+        RateCard card = card(1, 2);
+        assertEquals(100, card.cashValue(200, "USD").orElseThrow().minorUnits());
+        assertEquals(0, card.cashValue(1, "USD").orElseThrow().minorUnits()); // half a cent -> 0
+        assertEquals(80, card.cashValue(200, "GBP").orElseThrow().minorUnits());
+        assertEquals(true, card.cashValue(1, "JPY").isEmpty());
+    }
+}
