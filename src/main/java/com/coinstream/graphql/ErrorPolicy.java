@@ -2,6 +2,7 @@ package com.coinstream.graphql;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 
 import com.coinstream.domain.ApiException;
-import com.coinstream.domain.ErrorCode;
 
 import graphql.ErrorClassification;
 import graphql.ErrorType;
@@ -27,6 +27,7 @@ import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecutionParameters;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.graphql.api.ErrorCode;
 import io.smallrye.graphql.spi.EventingService;
 
 /**
@@ -141,7 +142,7 @@ public class ErrorPolicy implements EventingService {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String name = c.getClass().getName();
             String text = String.valueOf(c.getMessage());
-            if (c instanceof java.net.ConnectException || c instanceof IOException
+            if (c instanceof ConnectException || c instanceof IOException
                     || name.startsWith("io.vertx.sqlclient.ClosedConnectionException") || name.startsWith("io.vertx.core.net.ConnectException")
                     || name.contains("NoStackTraceThrowable") || name.contains("ConnectTimeoutException")
                     || text.contains("Connection refused") || text.contains("Timeout") || text.contains("connection")) {
@@ -165,7 +166,7 @@ public class ErrorPolicy implements EventingService {
         }
         String code = "INTERNAL";
         for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
-            io.smallrye.graphql.api.ErrorCode annotation = c.getAnnotation(io.smallrye.graphql.api.ErrorCode.class);
+            ErrorCode annotation = c.getAnnotation(ErrorCode.class);
             if (annotation != null) {
                 code = annotation.value();
                 break;

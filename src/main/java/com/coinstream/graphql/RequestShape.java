@@ -14,6 +14,7 @@ import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import graphql.parser.ParserEnvironment;
 import graphql.parser.ParserOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -127,6 +128,6 @@ public class RequestShape {
     static void refuse(RoutingContext rc, int status, String code, String message) {
         JsonObject error = new JsonObject().put("message", message).put("extensions", new JsonObject().put("code", code));
         rc.response().setStatusCode(status).putHeader("Content-Type", GraphQLOverHttp.media(rc) + "; charset=utf-8")
-                .end(new JsonObject().put("errors", new io.vertx.core.json.JsonArray().add(error)).encode());
+                .end(new JsonObject().put("errors", new JsonArray().add(error)).encode());
     }
 }

@@ -124,7 +124,7 @@ class MoneyRacesTest {
 
     private static void waitForLockWaiters(int n) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
-            if (Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%with req as%'") >= n) {
+            if (Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%gift rules of the batch statement%'") >= n) {
                 return;
             }
             Thread.sleep(50);
