@@ -1,5 +1,6 @@
 package com.coinstream.earnings;
 
+import org.eclipse.microprofile.graphql.Id;
 import java.time.Instant;
 import java.time.ZoneId;
 
@@ -9,12 +10,20 @@ import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
 import com.coinstream.domain.Money;
+import com.coinstream.domain.StableIds;
 
 /** A creator's earnings. Breakdowns are resolved on demand (EarningsApi), each in one statement. */
 @Type("Earnings")
 @Description("What a creator has earned: diamond balances, their cash value, and breakdowns.")
 public record Earnings(@Ignore String creatorId, @Ignore ZoneId zone, @NonNull DiamondBalances diamonds,
         @NonNull @Description("Cash value of pending + available diamonds at the current diamond rate, rounded down.") Money cashValue) {
+
+    /** Stable per creator, for clients' normalized caches. */
+    @Id
+    @NonNull
+    public String getId() {
+        return StableIds.of("earnings", creatorId);
+    }
 
     @Type("DiamondBalances")
     public record DiamondBalances(

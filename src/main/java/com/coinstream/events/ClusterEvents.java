@@ -35,6 +35,7 @@ public class ClusterEvents {
     public static final String CATALOGUE = "coinstream_catalogue";
     public static final String STREAMS = "coinstream_streams";
     public static final String WALLETS = "coinstream_wallets";
+    public static final String OVERLAY_KEYS = "coinstream_overlay_keys";
 
     private final Map<String, CopyOnWriteArrayList<Consumer<String>>> handlers = new ConcurrentHashMap<>();
     private final Vertx vertx;
@@ -88,7 +89,7 @@ public class ClusterEvents {
         publisher = pools.pool("cluster-events", 2, Map.of("synchronous_commit", "off"));
         subscriber = PgSubscriber.subscriber(vertx, pools.options(Map.of()))
                 .reconnectPolicy(retries -> retries < 10_000 ? 500L : -1L);
-        for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS }) {
+        for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS, OVERLAY_KEYS }) {
             subscriber.channel(channel).handler(payload -> dispatch(channel, payload));
         }
         connect();

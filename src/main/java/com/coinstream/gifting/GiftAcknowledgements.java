@@ -4,19 +4,18 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Refusal;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
-import com.coinstream.identity.UserDirectory;
-import com.coinstream.live.LiveStreams;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 
@@ -24,19 +23,12 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class GiftAcknowledgements {
     private final GiftEvents events;
-    private final GiftCatalogue catalogue;
-    private final UserDirectory users;
-    private final LiveStreams streams;
     private final ClusterEvents cluster;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public GiftAcknowledgements(GiftEvents events, GiftCatalogue catalogue, UserDirectory users, LiveStreams streams, ClusterEvents cluster,
-            ObjectMapper json, Clock clock) {
+    public GiftAcknowledgements(GiftEvents events, ClusterEvents cluster, ObjectMapper json, Clock clock) {
         this.events = events;
-        this.catalogue = catalogue;
-        this.users = users;
-        this.streams = streams;
         this.cluster = cluster;
         this.json = json;
         this.clock = clock;
@@ -46,15 +38,7 @@ public class GiftAcknowledgements {
         UUID id = Ids.parse(giftEventId).orElseThrow(GiftAcknowledgements::notFound);
         return events.acknowledge(creator.userId(), id, clock.instant())
                 .map(found -> found.orElseThrow(GiftAcknowledgements::notFound))
-                .flatMap(receipt -> users.profiles(List.of(receipt.senderId()))
-                        .flatMap(profiles -> streams.totals(List.of(receipt.streamId())).map(totals -> {
-                            var gift = catalogue.find(receipt.giftId());
-                            return new GiftEvent(receipt.streamId(), receipt.giftId(), gift.map(g -> g.name()).orElse(""),
-                                    receipt.unitCoins(), receipt.id(), receipt.streamId().toString(), receipt.quantity(),
-                                    receipt.coins(), profiles.get(receipt.senderId()).displayName(),
-                                    totals.containsKey(receipt.streamId()) ? totals.get(receipt.streamId()).coins() : 0,
-                                    receipt.createdAt(), receipt.acknowledgedAt());
-                        })))
+                .flatMap(receipt -> events.feedEvent(id)).map(Optional::orElseThrow)
                 .call(this::publish);
     }
 
@@ -62,6 +46,7 @@ public class GiftAcknowledgements {
         Map<String, Object> payload = new HashMap<>();
         payload.put("id", e.id());
         payload.put("streamId", e.streamId());
+        payload.put("sequence", e.sequence());
         payload.put("giftId", e.giftId().toString());
         payload.put("giftName", e.giftName());
         payload.put("unitCoins", e.unitCoins());
@@ -73,7 +58,7 @@ public class GiftAcknowledgements {
         payload.put("acknowledgedAt", e.acknowledgedAt().toString());
         try {
             return cluster.publish(ClusterEvents.GIFTS, json.writeValueAsString(List.of(payload)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+        } catch (JsonProcessingException ex) {
             return Uni.createFrom().failure(ex);
         }
     }

@@ -140,7 +140,7 @@ public class GiftBatchStore implements GiftBatches {
                         GiftOutcome.Kind kind = GiftOutcome.Kind.valueOf(r.getString("outcome"));
                         GiftCommand c = batch.get(r.getInteger("ord"));
                         outcomes.add(kind != GiftOutcome.Kind.SENT ? GiftOutcome.of(kind)
-                                : new GiftOutcome(kind, r.getLong("entry_id"), r.getLong("wallet_after"), r.getLong("seq"),
+                                : new GiftOutcome(kind, r.getLong("entry_id"), r.getLong("wallet_after"), r.getLong("seq"), r.getLong("stream_seq"),
                                         r.getLong("value_minor"), r.getLong("stream_total"), c.at()));
                     }
                     return outcomes;

@@ -20,6 +20,8 @@ public record GiftEvent(
         @Ignore long unitCoins,
         @Id @NonNull String id,
         @Id @NonNull String streamId,
+        @Description("This gift's number in its stream: 1, 2, 3 ... in commit order. A jump means events were missed (a reconnect, or a "
+                + "subscriber too slow to keep up): read them with streamEvents(after:).") long sequence,
         int quantity,
         @Description("Coins spent on this gift event.") long coins,
         @NonNull String senderName,

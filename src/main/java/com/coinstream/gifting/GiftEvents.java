@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.Page;
 
@@ -26,10 +27,43 @@ public class GiftEvents {
     private static final String COLUMNS = """
             id, seq, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds, commission,
             rate_version, value_minor, value_currency, created_at, acknowledged_at""";
+    private static final String FEED_COLUMNS = """
+            g.id, g.stream_id, g.stream_seq, g.gift_id, g.unit_coins, g.quantity, g.coins, g.stream_total, g.created_at,
+            g.acknowledged_at, u.display_name""";
     private final Pool pool;
+    private final GiftCatalogue catalogue;
 
-    public GiftEvents(Pool pool) {
+    public GiftEvents(Pool pool, GiftCatalogue catalogue) {
         this.pool = pool;
+        this.catalogue = catalogue;
+    }
+
+    /** A stream's gift events after sequence number {@code after}, in order, as the live feed showed them. */
+    public Uni<List<GiftEvent>> inStream(UUID streamId, long after, int limit) {
+        return pool.preparedQuery("select " + FEED_COLUMNS + """
+                 from gift_event g join app_user u on u.id = g.sender_id
+                where g.stream_id = $1 and g.stream_seq > $2 order by g.stream_seq limit $3
+                """).execute(Tuple.of(streamId, after, limit)).map(rows -> {
+            List<GiftEvent> list = new ArrayList<>();
+            rows.forEach(r -> list.add(feedEvent(r)));
+            return list;
+        });
+    }
+
+    /** One gift event as the live feed shows it. */
+    public Uni<Optional<GiftEvent>> feedEvent(UUID id) {
+        return pool.preparedQuery("select " + FEED_COLUMNS + " from gift_event g join app_user u on u.id = g.sender_id where g.id = $1")
+                .execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext() ? Optional.of(feedEvent(rows.iterator().next())) : Optional.empty());
+    }
+
+    private GiftEvent feedEvent(Row r) {
+        UUID giftId = r.getUUID("gift_id");
+        OffsetDateTime ack = r.getOffsetDateTime("acknowledged_at");
+        UUID streamId = r.getUUID("stream_id");
+        return new GiftEvent(streamId, giftId, catalogue.find(giftId).map(g -> g.name()).orElse(""), r.getLong("unit_coins"),
+                r.getUUID("id").toString(), streamId.toString(), r.getLong("stream_seq"), r.getInteger("quantity"), r.getLong("coins"),
+                r.getString("display_name"), r.getLong("stream_total"), r.getOffsetDateTime("created_at").toInstant(),
+                ack == null ? null : ack.toInstant());
     }
 
     public Uni<Optional<GiftReceipt>> byId(SqlClient client, UUID id) {

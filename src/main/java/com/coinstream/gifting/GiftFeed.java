@@ -63,7 +63,8 @@ public class GiftFeed {
             GiftCommand c = commands.get(i);
             senders.add(c.senderId());
             ObjectNode n = chunk.addObject();
-            n.put("id", c.eventId().toString()).put("streamId", c.streamId().toString()).put("giftId", c.gift().uuid().toString())
+            n.put("id", c.eventId().toString()).put("streamId", c.streamId().toString()).put("sequence", o.streamSeq())
+                    .put("giftId", c.gift().uuid().toString())
                     .put("giftName", c.gift().name()).put("unitCoins", c.gift().coins()).put("quantity", c.quantity())
                     .put("coins", c.split().coins()).put("senderName", c.senderName()).put("streamTotal", o.streamTotalCoins())
                     .put("createdAt", o.createdAt().toString());
@@ -111,7 +112,7 @@ public class GiftFeed {
         UUID streamId = UUID.fromString(n.get("streamId").asText());
         JsonNode ack = n.get("acknowledgedAt");
         return new GiftEvent(streamId, UUID.fromString(n.get("giftId").asText()), n.get("giftName").asText(),
-                n.get("unitCoins").asLong(), n.get("id").asText(), streamId.toString(), n.get("quantity").asInt(),
+                n.get("unitCoins").asLong(), n.get("id").asText(), streamId.toString(), n.get("sequence").asLong(), n.get("quantity").asInt(),
                 n.get("coins").asLong(), n.get("senderName").asText(), n.get("streamTotal").asLong(),
                 Instant.parse(normalise(n.get("createdAt").asText())),
                 ack == null || ack.isNull() ? null : Instant.parse(normalise(ack.asText())));

@@ -3,7 +3,7 @@ package com.coinstream.gifting;
 import java.time.Instant;
 
 /** What the batch statement decided for one gift. */
-public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, Long valueMinor, long streamTotalCoins,
+public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, long streamSeq, Long valueMinor, long streamTotalCoins,
         Instant createdAt) {
 
     public enum Kind {
@@ -24,6 +24,6 @@ public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, L
     }
 
     public static GiftOutcome of(Kind kind) {
-        return new GiftOutcome(kind, 0, 0, 0, null, 0, null);
+        return new GiftOutcome(kind, 0, 0, 0, 0, null, 0, null);
     }
 }

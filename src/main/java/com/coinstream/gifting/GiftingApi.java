@@ -1,9 +1,7 @@
 package com.coinstream.gifting;
 
 import java.math.BigInteger;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,12 +56,14 @@ public class GiftingApi {
     private final LiveStreams streams;
     private final UserDirectory users;
     private final BusinessMetrics metrics;
+    private final StreamAccess access;
 
     private final Payloads payloads;
 
     public GiftingApi(CurrentCaller caller, GiftingService gifting, GiftEvents events, GiftFeed feed,
             GiftAcknowledgements acknowledgements, GiftCatalogue catalogue, LiveStreams streams, UserDirectory users,
-            BusinessMetrics metrics, Payloads payloads) {
+            BusinessMetrics metrics, Payloads payloads, StreamAccess access) {
+        this.access = access;
         this.payloads = payloads;
         this.metrics = metrics;
         this.caller = caller;
@@ -100,14 +100,25 @@ public class GiftingApi {
     }
 
     @Subscription("giftEvents")
-    @Description("Gifts in a live stream as they are committed, from any service instance. Authenticate in connection_init: {\"Authorization\": \"Bearer <token>\"}.")
-    @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
-    public Multi<GiftEvent> giftEvents(@NonNull @Id String streamId) {
+    @Description("Gifts in a live stream as they are committed, from any service instance, numbered per stream (`sequence`). Signed in: authenticate in connection_init: {\"Authorization\": \"Bearer <token>\"}. A stream overlay passes its creator's `overlayKey` instead.")
+    public Multi<GiftEvent> giftEvents(@NonNull @Id String streamId, @Description("A read-only overlay key of the stream's creator, instead of a sign-in.") String overlayKey) {
         var id = Ids.parse(streamId);
         if (id.isEmpty()) {
             return Multi.createFrom().failure(new BadInput("No such live stream"));
         }
-        return caller.get().onItem().transformToMulti(c -> feed.stream(id.get()));
+        return access.check(id.get(), overlayKey).onItem().transformToMulti(reader -> access.follow(reader, feed.stream(id.get())));
+    }
+
+    @Query("streamEvents")
+    @Description("A stream's gift events after sequence number `after` (default 0), oldest first, at most `first` (default 20, at most 100): what a client missed while reconnecting, or when its feed showed a gap. Signed in, or with the creator's `overlayKey`.")
+    public Uni<@NonNull List<@NonNull GiftEvent>> streamEvents(@NonNull @Id String streamId, Long after, Integer first,
+            @Description("A read-only overlay key of the stream's creator, instead of a sign-in.") String overlayKey) {
+        var id = Ids.parse(streamId);
+        if (id.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return access.check(id.get(), overlayKey)
+                .flatMap(reader -> events.inStream(id.get(), after == null ? 0 : Math.max(0, after), Page.size(first)));
     }
 
     @Query("giftReceipts")

@@ -1,6 +1,5 @@
 package com.coinstream.ledger;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.eclipse.microprofile.graphql.NonNull;

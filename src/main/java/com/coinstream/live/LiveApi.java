@@ -1,6 +1,5 @@
 package com.coinstream.live;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;

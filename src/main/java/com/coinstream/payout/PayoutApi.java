@@ -1,7 +1,6 @@
 package com.coinstream.payout;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 

@@ -2,13 +2,17 @@ package com.coinstream.protection;
 
 import static com.coinstream.domain.Times.utc;
 
+import org.eclipse.microprofile.graphql.Type;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Ignore;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.NonNull;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,7 @@ import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.domain.Amounts;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Refusal;
+import com.coinstream.domain.StableIds;
 import com.coinstream.identity.Caller;
 
 import io.smallrye.mutiny.Uni;
@@ -53,10 +58,17 @@ public class SpendingLimits {
     }
 
     /** A limit as the viewer sees it: in force now, spent so far this period, and any pending change. */
-    @org.eclipse.microprofile.graphql.Type("SpendingLimit")
-    @org.eclipse.microprofile.graphql.Description("A spending cap in coins for a calendar period in your time zone. `coins` null means no cap.")
-    public record Status(String period, Long coins, Instant effectiveAt, boolean platformDefault, Long pendingCoins,
+    @Type("SpendingLimit")
+    @Description("A spending cap in coins for a calendar period in your time zone. `coins` null means no cap.")
+    public record Status(@Ignore String userId, String period, Long coins, Instant effectiveAt, boolean platformDefault, Long pendingCoins,
             boolean pendingRemoval, Instant pendingEffectiveAt, long spent, Long remaining, Instant resetsAt) {
+
+        /** Stable per viewer and period, for clients' normalized caches. */
+        @Id
+        @NonNull
+        public String getId() {
+            return StableIds.of("limit", userId, period);
+        }
     }
 
     public Uni<Status> set(Caller viewer, String period, BigInteger requested) {
@@ -100,7 +112,7 @@ public class SpendingLimits {
                     boolean pending = Boolean.TRUE.equals(r.getBoolean("pending"));
                     OffsetDateTime effectiveAt = r.getOffsetDateTime("effective_at");
                     OffsetDateTime pendingAt = r.getOffsetDateTime("pending_at");
-                    return new Status(period, coins, effectiveAt == null ? null : effectiveAt.toInstant(), !r.getBoolean("own") && coins != null,
+                    return new Status(viewer.userId(), period, coins, effectiveAt == null ? null : effectiveAt.toInstant(), !r.getBoolean("own") && coins != null,
                             pending ? r.getLong("pending_coins") : null, pending && r.getLong("pending_coins") == null,
                             pendingAt == null ? null : pendingAt.toInstant(), spent, coins == null ? null : Math.max(0, coins - spent),
                             periods.resetsAt(period));

@@ -3,8 +3,6 @@ package com.coinstream.purchase;
 import static com.coinstream.domain.Times.utc;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 

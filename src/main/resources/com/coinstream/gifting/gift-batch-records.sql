@@ -1,5 +1,6 @@
 -- The gift records of the batch statement, after the ledger's spend (see GiftBatchStore): the day's spend, the
--- idempotency keys, the gift events (with their money value) and the stream totals, then one outcome per gift.
+-- idempotency keys, the gift events (with their money value and their number in the stream) and the stream
+-- totals, then one outcome per gift.
 spent as (
     insert into spend_day (user_id, day, coins)
     select d.sender_id, d.local_day, d.coins from debited d
@@ -18,19 +19,32 @@ valued as (
     left join lateral (select p.coins_bought, p.money_paid_minor from purchase_stats p
                        where p.user_id = m.sender_id and p.currency = m.value_currency limit 1) ps on true
 ),
+-- Each stream's gifts are numbered 1, 2, 3 ... in commit order, with the stream's running total of coins: this
+-- batch advances each of its streams' counter row (locked until the batch commits, so numbers are gapless and
+-- totals exact per stream, whichever lane commits).
+numbered as (
+    insert into stream_gift_seq (stream_id, last, coins)
+    select d.stream_id, count(*), sum(d.coins) from debited d group by d.stream_id order by d.stream_id
+    on conflict (stream_id) do update set last = stream_gift_seq.last + excluded.last, coins = stream_gift_seq.coins + excluded.coins
+    returning stream_id, last, coins
+),
+sequenced as (
+    select v.*,
+           (n.last - count(*) over (partition by v.stream_id)
+            + row_number() over (partition by v.stream_id order by v.ord))::bigint as stream_seq,
+           (n.coins - sum(v.coins) over (partition by v.stream_id)
+            + sum(v.coins) over (partition by v.stream_id order by v.ord))::bigint as stream_total
+    from valued v join numbered n on n.stream_id = v.stream_id
+),
 events as (
     insert into gift_event (id, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds,
                             commission, rate_version, value_minor, value_currency, entry_id, created_at, slot,
-                            wallet_after, local_day)
+                            wallet_after, local_day, stream_seq, stream_total)
     select v.cause_id, v.stream_id, v.gift_id, v.sender_id, v.creator_id, v.quantity, v.unit_coins, v.coins,
            v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, v.at, $23,
-           v.wallet_after, v.local_day
-    from valued v order by v.ord
-    returning id, seq
-),
-before as (
-    select t.stream_id, sum(t.coins) as coins from stream_total t
-    where t.stream_id = any (array(select distinct stream_id from debited)) group by t.stream_id
+           v.wallet_after, v.local_day, v.stream_seq, v.stream_total
+    from sequenced v order by v.ord
+    returning id, seq, stream_seq
 ),
 totals as (
     insert into stream_total (stream_id, slot, gifts, coins, diamonds)
@@ -38,11 +52,6 @@ totals as (
     group by d.stream_id order by d.stream_id
     on conflict (stream_id, slot) do update set gifts = stream_total.gifts + excluded.gifts,
         coins = stream_total.coins + excluded.coins, diamonds = stream_total.diamonds + excluded.diamonds
-),
-running as (
-    select v.ord, v.value_minor,
-           (coalesce(b.coins, 0) + sum(v.coins) over (partition by v.stream_id order by v.ord))::bigint as stream_total
-    from valued v left join before b on b.stream_id = v.stream_id
 )
 select r.ord,
        case when m.cause_id is not null then 'SENT'
@@ -52,7 +61,7 @@ select r.ord,
             when a.ord is null then 'IN_DEBT'
             when c.ord is null then 'LIMIT_REACHED'
             else 'INSUFFICIENT_COINS' end as outcome,
-       m.entry_id, m.wallet_after, e.seq, rn.value_minor, rn.stream_total
+       m.entry_id, m.wallet_after, e.seq, e.stream_seq, q.value_minor, q.stream_total
 from req r
 left join fresh f on f.ord = r.ord
 left join live l on l.ord = r.ord
@@ -61,5 +70,5 @@ left join allowed a on a.ord = r.ord
 left join eligible c on c.ord = r.ord
 left join moved m on m.ord = r.ord
 left join events e on e.id = m.cause_id
-left join running rn on rn.ord = r.ord
+left join sequenced q on q.ord = r.ord
 order by r.ord

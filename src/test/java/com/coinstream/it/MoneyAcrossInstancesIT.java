@@ -19,7 +19,6 @@ import com.coinstream.support.LedgerChecks;
 import com.coinstream.support.LiveCreator;
 import com.coinstream.support.MoneyModel;
 import com.coinstream.support.Race;
-import com.coinstream.support.Tokens;
 import com.coinstream.support.Viewer;
 
 import io.quarkus.test.common.WithTestResource;

@@ -108,6 +108,10 @@ class AuthorizationMatrixTest {
         op("mutation placeHold", Policy.ADMINS, "mutation { placeHold(input: {userId: \"nobody-authz\", reason: \"r\"}) { userErrors { code } } }");
         op("mutation releaseHold", Policy.ADMINS, "mutation { releaseHold(input: {userId: \"nobody-authz\"}) { userErrors { code } } }");
         op("mutation setSpendingLimit", Policy.VIEWERS, "mutation { setSpendingLimit(input: {period: DAY, coins: -1}) { userErrors { code } } }");
+        op("query streamEvents", Policy.SIGNED_IN, "{ streamEvents(streamId: \"" + UNKNOWN + "\") { id } }");
+        op("query overlayKeys", Policy.CREATORS, "{ overlayKeys { id } }");
+        op("mutation createOverlayKey", Policy.CREATORS, "mutation { createOverlayKey(input: {label: \"\"}) { userErrors { code } } }");
+        op("mutation revokeOverlayKey", Policy.CREATORS, "mutation { revokeOverlayKey(input: {overlayKeyId: \"" + UNKNOWN + "\"}) { userErrors { code } } }");
     }
 
     static void op(String name, Policy policy, String query) {

@@ -1,0 +1,62 @@
+package com.coinstream.gifting;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.Role;
+import com.coinstream.live.OverlayKeys;
+import com.coinstream.live.StreamDirectory;
+
+import io.quarkus.security.ForbiddenException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Who may read a stream's gift events: anyone signed in (viewer, creator or admin), or an overlay with a read-only
+ * key of the stream's creator. An overlay's subscription ends as soon as its key is revoked.
+ */
+@ApplicationScoped
+public class StreamAccess {
+    private final CurrentCaller caller;
+    private final StreamDirectory streams;
+    private final OverlayKeys keys;
+
+    /** The reader of a stream: a signed-in caller (no key), or an overlay key. */
+    public record Reader(UUID overlayKeyId) {
+    }
+
+    public StreamAccess(CurrentCaller caller, StreamDirectory streams, OverlayKeys keys) {
+        this.caller = caller;
+        this.streams = streams;
+        this.keys = keys;
+    }
+
+    public Uni<Reader> check(UUID streamId, String overlayKey) {
+        if (overlayKey == null) {
+            return caller.get().map(c -> {
+                if (!c.hasRole(Role.VIEWER) && !c.hasRole(Role.CREATOR) && !c.hasRole(Role.ADMIN)) {
+                    throw new ForbiddenException();
+                }
+                return new Reader(null);
+            });
+        }
+        return streams.find(streamId).flatMap(stream -> stream.isEmpty() ? Uni.createFrom().failure(new ForbiddenException())
+                : keys.authorize(overlayKey, stream.get().creatorId()).onFailure().transform(e -> new ForbiddenException())
+                        .map(Reader::new));
+    }
+
+    /** {@code events} as this reader may see them: an overlay's stop when its key is revoked. */
+    public Multi<GiftEvent> follow(Reader reader, Multi<GiftEvent> events) {
+        if (reader.overlayKeyId() == null) {
+            return events;
+        }
+        return events.onItem().transform(e -> {
+            if (keys.revokedSince(reader.overlayKeyId())) {
+                throw new ForbiddenException();
+            }
+            return e;
+        });
+    }
+}

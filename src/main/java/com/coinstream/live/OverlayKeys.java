@@ -1,0 +1,144 @@
+package com.coinstream.live;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
+import com.coinstream.domain.Times;
+import com.coinstream.domain.Times;
+import com.coinstream.events.ClusterEvents;
+import com.coinstream.identity.Caller;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Read-only keys for a creator's stream overlay. A key is 32 random bytes, shown once; only its SHA-256 is stored.
+ * A key reads the gift events of its creator's streams and nothing else. Revoking one stops its open subscriptions
+ * on every instance (LISTEN/NOTIFY), not just new ones.
+ */
+@ApplicationScoped
+public class OverlayKeys {
+    static final String PREFIX = "ovk_";
+    private static final int MAX_KEYS = 20;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Pool pool;
+    private final Clock clock;
+    private final ClusterEvents cluster;
+    /** Keys revoked since this instance started (a subscription checks it per event; new ones check the database). */
+    private final Set<UUID> revoked = ConcurrentHashMap.newKeySet();
+
+    /** A new key: the record, and the key itself (shown this once). */
+    public record Created(OverlayKey overlayKey, String key) {
+    }
+
+    public OverlayKeys(Pool pool, Clock clock, ClusterEvents cluster) {
+        this.pool = pool;
+        this.clock = clock;
+        this.cluster = cluster;
+        cluster.on(ClusterEvents.OVERLAY_KEYS, payload -> Ids.parse(payload).ifPresent(revoked::add));
+    }
+
+    public Uni<Created> create(Caller creator, String label) {
+        String name = Text.require(label, 64, false, "label", "input", "label").strip();
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        OverlayKey record = new OverlayKey(UUID.randomUUID(), creator.userId(), null, name, key.substring(key.length() - 4),
+                clock.instant(), null);
+        return pool.preparedQuery("select count(*) from overlay_key where creator_id = $1 and revoked_at is null")
+                .execute(Tuple.of(creator.userId())).flatMap(rows -> {
+                    if (rows.iterator().next().getLong(0) >= MAX_KEYS) {
+                        throw new Refusal(ErrorCode.INVALID_STATE, "You have " + MAX_KEYS + " overlay keys; revoke one first", "input");
+                    }
+                    return pool.preparedQuery("insert into overlay_key (id, creator_id, label, key_hash, key_hint, created_at) "
+                            + "values ($1, $2, $3, $4, $5, $6)").execute(Tuple.tuple().addUUID(record.uuid()).addString(creator.userId())
+                                    .addString(name).addValue(Buffer.buffer(hash(key))).addString(record.hint())
+                                    .addOffsetDateTime(Times.utc(record.createdAt())));
+                }).map(done -> new Created(view(record), key));
+    }
+
+    public Uni<OverlayKey> revoke(Caller creator, String overlayKeyId) {
+        UUID id = Ids.require(overlayKeyId, "No such overlay key", "input", "overlayKeyId");
+        return pool.preparedQuery("update overlay_key set revoked_at = coalesce(revoked_at, $3) where id = $1 and creator_id = $2 "
+                + "returning id, creator_id, label, key_hint, created_at, revoked_at")
+                .execute(Tuple.of(id, creator.userId(), Times.utc(clock.instant())))
+                .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw new Refusal(ErrorCode.NOT_FOUND, "No such overlay key", "input", "overlayKeyId");
+                    }
+                    return row(rows.iterator().next());
+                })
+                .call(key -> {
+                    revoked.add(key.uuid());
+                    return cluster.publish(ClusterEvents.OVERLAY_KEYS, key.uuid().toString());
+                });
+    }
+
+    public Uni<List<OverlayKey>> of(Caller creator) {
+        return pool.preparedQuery("select id, creator_id, label, key_hint, created_at, revoked_at from overlay_key "
+                + "where creator_id = $1 order by created_at desc").execute(Tuple.of(creator.userId())).map(rows -> {
+                    List<OverlayKey> keys = new ArrayList<>();
+                    rows.forEach(r -> keys.add(row(r)));
+                    return keys;
+                });
+    }
+
+    /** The id of {@code key} if it is an unrevoked overlay key of {@code creatorId}; else the refusal FORBIDDEN. */
+    public Uni<UUID> authorize(String key, String creatorId) {
+        if (key == null || !key.startsWith(PREFIX) || key.length() > 100) {
+            return Uni.createFrom().failure(forbidden());
+        }
+        return pool.preparedQuery("select id from overlay_key where key_hash = $1 and creator_id = $2 and revoked_at is null")
+                .execute(Tuple.tuple().addValue(Buffer.buffer(hash(key))).addString(creatorId)).map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw forbidden();
+                    }
+                    return rows.iterator().next().getUUID(0);
+                });
+    }
+
+    /** Whether a key was revoked while a subscription was reading with it. */
+    public boolean revokedSince(UUID keyId) {
+        return revoked.contains(keyId);
+    }
+
+    static Refusal forbidden() {
+        return new Refusal(ErrorCode.FORBIDDEN, "This overlay key is not valid for this stream (revoked, or another creator's)");
+    }
+
+    private static OverlayKey row(Row r) {
+        var revokedAt = r.getOffsetDateTime("revoked_at");
+        return view(new OverlayKey(r.getUUID("id"), r.getString("creator_id"), null, r.getString("label"), r.getString("key_hint"),
+                r.getOffsetDateTime("created_at").toInstant(), revokedAt == null ? null : revokedAt.toInstant()));
+    }
+
+    private static OverlayKey view(OverlayKey k) {
+        return new OverlayKey(k.uuid(), k.creatorId(), k.uuid().toString(), k.label(), k.hint(), k.createdAt(), k.revokedAt());
+    }
+
+    private static byte[] hash(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
