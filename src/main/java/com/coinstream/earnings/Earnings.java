@@ -41,4 +41,8 @@ public record Earnings(@Ignore String creatorId, @Ignore ZoneId zone, @NonNull D
     @Description("Earnings by hour of day, in the creator's time zone (token claim zoneinfo, default UTC).")
     public record Hour(int hour, long gifts, long diamonds) {
     }
+
+    @Type("DayEarnings")
+    public record Day(@NonNull @Description("The calendar day in your time zone (YYYY-MM-DD).") String day, long gifts, long diamonds) {
+    }
 }

@@ -2,6 +2,7 @@ package com.coinstream.earnings;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,11 +17,11 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.graphql.ApiSecurity;
-import com.coinstream.domain.Money;
-import com.coinstream.domain.Page;
 import com.coinstream.catalogue.CatalogueGift;
 import com.coinstream.catalogue.GiftCatalogue;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.Page;
+import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.PublicProfile;
 import com.coinstream.identity.Role;
@@ -105,6 +106,12 @@ public class EarningsApi {
         return reports.bySender(e.creatorId(), Page.size(first)).flatMap(groups -> users
                 .profiles(groups.stream().map(EarningsReports.Group::key).toList())
                 .map(found -> groups.stream().map(g -> new TopSupporter(found.get(g.key()), g.gifts(), g.coins(), g.diamonds())).toList()));
+    }
+
+    @Description("What your streams earned per calendar day in your time zone: the last `days` days (default 30, at most 366), today included.")
+    public Uni<@NonNull List<Earnings.@NonNull Day>> byDay(@Source Earnings e, @DefaultValue("30") Integer days) {
+        int span = days == null ? 30 : Math.max(1, Math.min(366, days));
+        return reports.byDay(e.creatorId(), e.zone(), LocalDate.now(clock.withZone(e.zone())), span);
     }
 
     @Description("When your streams earn: 24 buckets by hour of day in your time zone.")

@@ -3,9 +3,12 @@ package com.coinstream.earnings;
 import static com.coinstream.domain.Times.utc;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -61,6 +64,26 @@ public class EarningsReports {
                     }
                     return groups;
                 });
+    }
+
+    /** One bucket per calendar day in {@code zone}, the last {@code days} days up to today, days without gifts included. */
+    public Uni<List<Earnings.Day>> byDay(String creatorId, ZoneId zone, LocalDate today, int days) {
+        LocalDate first = today.minusDays(days - 1L);
+        return pool.preparedQuery("""
+                select (created_at at time zone $2)::date as day, count(*) as gifts, sum(diamonds) as diamonds
+                from gift_event where creator_id = $1 and created_at >= $3 group by 1
+                """).execute(Tuple.of(creatorId, zone.getId(), utc(first.atStartOfDay(zone).toInstant()))).map(rows -> {
+            Map<LocalDate, long[]> found = new HashMap<>();
+            for (Row r : rows) {
+                found.put(r.getLocalDate("day"), new long[] { r.getLong("gifts"), r.getLong("diamonds") });
+            }
+            List<Earnings.Day> list = new ArrayList<>();
+            for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
+                long[] v = found.getOrDefault(d, new long[2]);
+                list.add(new Earnings.Day(d.toString(), v[0], v[1]));
+            }
+            return list;
+        });
     }
 
     /** 24 buckets, hour 0-23 in {@code zone}. */

@@ -59,9 +59,9 @@ public class LiveApi {
     }
 
     @Query("liveStreams")
-    @Description("Streams, newest first (public). `liveOnly` (default true) hides ended streams.")
-    public Uni<@NonNull LiveStreamConnection> liveStreams(Integer first, String after, Boolean liveOnly) {
-        return Payloads.guarded(() -> streams.page(first, after, liveOnly == null || liveOnly)).map(LiveStreamConnection::of);
+    @Description("Streams, newest first (public). `liveOnly` (default true) hides ended streams; `creatorId` shows one creator's.")
+    public Uni<@NonNull LiveStreamConnection> liveStreams(Integer first, String after, Boolean liveOnly, @Id String creatorId) {
+        return Payloads.guarded(() -> streams.page(first, after, liveOnly == null || liveOnly, creatorId)).map(LiveStreamConnection::of);
     }
 
     @Query("liveStream")

@@ -95,12 +95,14 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     }
 
     /** Streams newest first; live ones only when {@code liveOnly}. */
-    public Uni<Page<StreamView>> page(Integer first, String after, boolean liveOnly) {
+    public Uni<Page<StreamView>> page(Integer first, String after, boolean liveOnly, String creatorId) {
         int limit = Page.size(first);
         long before = Page.after(after);
-        String where = liveOnly ? "seq < ?1 and status = 'LIVE'" : "seq < ?1";
-        return sessions.read(s -> s.createSelectionQuery("from LiveStream where " + where + " order by seq desc", LiveStream.class)
-                .setParameter(1, before).setMaxResults(limit + 1).getResultList())
+        String where = (liveOnly ? "seq < ?1 and status = 'LIVE'" : "seq < ?1") + (creatorId == null ? "" : " and creatorId = ?2");
+        return sessions.read(s -> {
+            var q = s.createSelectionQuery("from LiveStream where " + where + " order by seq desc", LiveStream.class).setParameter(1, before);
+            return (creatorId == null ? q : q.setParameter(2, creatorId)).setMaxResults(limit + 1).getResultList();
+        })
                 .map(list -> Page.of(list.stream().map(StreamView::of).toList(), limit, before != Long.MAX_VALUE, StreamView::position));
     }
 

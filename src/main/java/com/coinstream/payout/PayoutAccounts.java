@@ -62,6 +62,12 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
                 .setParameter(1, ownerId).getResultList());
     }
 
+    /** Accounts no admin has reviewed yet, oldest first. */
+    public Uni<List<PayoutAccount>> awaitingVerification(int first) {
+        return sessions.read(s -> s.createSelectionQuery("from PayoutAccount where verifiedAt is null order by createdAt, id", PayoutAccount.class)
+                .setMaxResults(Math.max(1, Math.min(first, 100))).getResultList());
+    }
+
     public Uni<List<PayoutAccount>> byIds(List<UUID> ids) {
         return sessions.read(s -> s.createSelectionQuery("from PayoutAccount where id in ?1", PayoutAccount.class)
                 .setParameter(1, ids).getResultList());

@@ -1,6 +1,7 @@
 package com.coinstream.payout;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,11 +18,12 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.domain.Page;
 import com.coinstream.domain.PageInfo;
-import com.coinstream.graphql.Payloads;
 import com.coinstream.domain.UserError;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Payloads;
+import com.coinstream.identity.Caller;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 
@@ -36,8 +38,11 @@ public class PayoutApi {
     private final PayoutStore store;
 
     private final Payloads payloads;
+    private final PayoutPolicy.Policies policy;
 
-    public PayoutApi(CurrentCaller caller, PayoutAccounts accounts, PayoutService payouts, PayoutStore store, Payloads payloads) {
+    public PayoutApi(CurrentCaller caller, PayoutAccounts accounts, PayoutService payouts, PayoutStore store, Payloads payloads,
+            PayoutPolicy.Policies policy) {
+        this.policy = policy;
         this.payloads = payloads;
         this.caller = caller;
         this.accounts = accounts;
@@ -61,6 +66,13 @@ public class PayoutApi {
         return caller.get().flatMap(c -> accounts.of(c.userId())).map(list -> list.stream().map(PayoutAccountView::of).toList());
     }
 
+    @Query("payoutAccountsToVerify")
+    @Description("Admin: payout accounts that nobody has verified or refused yet, oldest first (at most 100).")
+    @RolesAllowed(Role.ADMIN)
+    public Uni<@NonNull List<@NonNull PayoutAccountView>> payoutAccountsToVerify(@DefaultValue("50") int first) {
+        return accounts.awaitingVerification(first).map(list -> list.stream().map(PayoutAccountView::of).toList());
+    }
+
     @Mutation("verifyPayoutAccount")
     @Description("Admin: record the KYC outcome for a payout account.")
     @RolesAllowed(Role.ADMIN)
@@ -78,6 +90,12 @@ public class PayoutApi {
                 input.idempotencyKey))).map(p -> new PayoutPayload(p, List.of())), e -> new PayoutPayload(null, List.of(e)));
     }
 
+    @Query("payoutPolicy")
+    @Description("Public: the payout rules: the smallest payout, the daily maximum in your currency, and the diamond hold.")
+    public @NonNull PayoutPolicy payoutPolicy() {
+        return policy.current(caller.optional().map(Caller::region).orElse(null));
+    }
+
     @Query("payouts")
     @Description("Creators: your payouts, newest first, with their expected payment dates.")
     @RolesAllowed(Role.CREATOR)
@@ -86,10 +104,12 @@ public class PayoutApi {
     }
 
     @Query("payoutQueue")
-    @Description("Admin: payouts in a status (default REQUESTED), oldest first.")
+    @Description("Admin: payouts in a status (default REQUESTED), oldest first; only one creator's with creatorId.")
     @RolesAllowed(Role.ADMIN)
-    public Uni<@NonNull PayoutConnection> payoutQueue(@DefaultValue("REQUESTED") PayoutStatus status, Integer first, String after) {
-        return Payloads.guarded(() -> store.queue(status, first, after)).map(PayoutConnection::of);
+    public Uni<@NonNull PayoutConnection> payoutQueue(@DefaultValue("REQUESTED") PayoutStatus status, String creatorId, Integer first,
+            String after) {
+        String creator = creatorId == null || creatorId.isBlank() ? null : creatorId.strip();
+        return Payloads.guarded(() -> store.queue(status, creator, first, after)).map(PayoutConnection::of);
     }
 
     @Mutation("approvePayout")
@@ -193,9 +213,9 @@ public class PayoutApi {
 
     @Type("PayoutAccount")
     public record PayoutAccountView(@Id @NonNull String id, @NonNull String kind, @NonNull String maskedToken, @NonNull String label,
-            boolean verified) {
+            boolean verified, @Description("The creator who registered it.") @NonNull String ownerId, @NonNull Instant createdAt) {
         static PayoutAccountView of(PayoutAccount a) {
-            return new PayoutAccountView(a.id.toString(), a.kind, a.maskedToken(), a.label, a.verified);
+            return new PayoutAccountView(a.id.toString(), a.kind, a.maskedToken(), a.label, a.verified, a.ownerId, a.createdAt);
         }
     }
 

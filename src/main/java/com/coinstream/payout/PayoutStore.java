@@ -88,11 +88,13 @@ public class PayoutStore {
     }
 
     /** Oldest first: the order an operator works through them. */
-    public Uni<Page<Payout>> queue(PayoutStatus status, Integer first, String after) {
+    /** Payouts in {@code status}, oldest first; only {@code creatorId}'s when it is not null. */
+    public Uni<Page<Payout>> queue(PayoutStatus status, String creatorId, Integer first, String after) {
         int limit = Page.size(first);
         long afterSeq = after == null || after.isEmpty() ? 0 : Page.after(after);
-        return pool.preparedQuery("select " + COLUMNS + " from payout where status = $1 and seq > $2 order by seq limit $3")
-                .execute(Tuple.of(status.name(), afterSeq, limit + 1))
+        return pool.preparedQuery("select " + COLUMNS + " from payout where status = $1 and seq > $2 "
+                + "and ($4::text is null or creator_id = $4) order by seq limit $3")
+                .execute(Tuple.of(status.name(), afterSeq, limit + 1, creatorId))
                 .map(rows -> Page.of(payouts(rows), limit, afterSeq != 0, Payout::position));
     }
 

@@ -15,10 +15,12 @@ import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Type;
 
+import com.coinstream.domain.BadInput;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.MoneyInput;
+import com.coinstream.domain.Refusal;
 import com.coinstream.domain.Regions;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.ApiSecurity;
@@ -125,6 +127,16 @@ public class PurchaseApi {
     @Description("Coin packages on sale in a region (ISO 3166-1 alpha-2), cheapest first. Public.")
     public Uni<@NonNull List<@NonNull CoinPackageView>> coinPackages(@NonNull String region) {
         return packages.activeIn(Regions.require(region)).map(list -> list.stream().map(CoinPackageView::of).toList());
+    }
+
+    @Query("coinQuote")
+    @Description("Public: what a custom amount of coins costs in a region now (the base price, rounded up to the next minor unit), as purchaseCoins would charge it.")
+    public Money coinQuote(@NonNull String region, @NonNull BigInteger coins) {
+        try {
+            return purchases.customPrice(Regions.require(region), coins);
+        } catch (Refusal e) {
+            throw new BadInput(e.getMessage());
+        }
     }
 
     @Query("purchase")

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.Transactions;
 import com.coinstream.domain.Amounts;
+import com.coinstream.domain.BadInput;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.PolicyConfig;
@@ -125,6 +126,14 @@ public class PurchaseService {
                             ? Uni.createFrom().item(replayed.get())
                             : charge(pending, token).invoke(p -> metrics.purchase(p.status())));
         });
+    }
+
+    /** The price of {@code coins} bought as a custom amount in {@code region}: what purchaseCoins would charge now. */
+    public Money customPrice(String region, BigInteger coins) {
+        long amount = Amounts.within(coins, 1, maxCoins, ErrorCode.INVALID_AMOUNT, "coins", "coins");
+        var price = rates.current(clock.instant()).coinPrice(region)
+                .orElseThrow(() -> new BadInput("Coins are not on sale in region " + region));
+        return Money.ofMinor(price.priceMinorFor(amount), price.currency());
     }
 
     private Uni<Quote> quote(String region, UUID packageId, Long customCoins) {

@@ -1,5 +1,7 @@
 package com.coinstream.purchase;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
@@ -12,6 +14,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class SimulatedPaymentGateway implements PaymentGateway {
     public static final String NAME = "simulated";
+    /** The sandbox's card tokens: succeeds at once, declined, succeeds later (by webhook). */
+    public static final List<String> CARDS = List.of("pm_card_ok", "pm_card_declined", "pm_async");
 
     @Override
     public String name() {

@@ -177,6 +177,28 @@ class PayoutTest {
         assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(creator.token(), act.formatted("approvePayout"), Gql.input("payoutId", p1))));
         var queue = Gql.ok(admin, "{ payoutQueue(status: PAID) { nodes { id } } }");
         assertTrue(queue.<String> getList("data.payoutQueue.nodes.id").contains(p1));
+        var ofCreator = Gql.ok(admin, "query($c: String) { payoutQueue(status: PAID, creatorId: $c) { nodes { id payoutAccount { ownerId } } } }",
+                Gql.vars("c", creator.id()));
+        assertEquals(List.of(p1), ofCreator.getList("data.payoutQueue.nodes.id"));
+        assertEquals(creator.id(), ofCreator.getString("data.payoutQueue.nodes[0].payoutAccount.ownerId"));
+    }
+
+    @Test
+    void accountsWaitForAnAdminsDecisionInTheVerificationList() {
+        LiveCreator creator = Gifting.liveCreator("kyc");
+        String account = Gql.ok(creator.token(), "mutation { registerPayoutAccount(input: {kind: BANK, externalToken: \"bank_tok_KYC12345\", label: \"Bank\"}) { payoutAccount { id } } }")
+                .getString("data.registerPayoutAccount.payoutAccount.id");
+        String admin = Tokens.admin();
+        String list = "{ payoutAccountsToVerify(first: 100) { id ownerId maskedToken verified } }";
+        var waiting = Gql.ok(admin, list);
+        int at = waiting.<String> getList("data.payoutAccountsToVerify.id").indexOf(account);
+        assertTrue(at >= 0, waiting.prettify());
+        assertEquals(creator.id(), waiting.getString("data.payoutAccountsToVerify[" + at + "].ownerId"));
+        assertEquals("••••2345", waiting.getString("data.payoutAccountsToVerify[" + at + "].maskedToken"));
+        Gql.ok(admin, "mutation($input: VerifyPayoutAccountInput!) { verifyPayoutAccount(input: $input) { payoutAccount { verified } } }",
+                Gql.input("payoutAccountId", account, "verified", false));
+        assertTrue(!Gql.ok(admin, list).<String> getList("data.payoutAccountsToVerify.id").contains(account), "a refused account has had its decision");
+        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(creator.token(), list, null)));
     }
 
     @Test

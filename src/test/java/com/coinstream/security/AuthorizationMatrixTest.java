@@ -111,6 +111,10 @@ class AuthorizationMatrixTest {
         op("query streamEvents", Policy.SIGNED_IN, "{ streamEvents(streamId: \"" + UNKNOWN + "\") { id } }");
         op("query overlayKeys", Policy.CREATORS, "{ overlayKeys { id } }");
         op("mutation createOverlayKey", Policy.CREATORS, "mutation { createOverlayKey(input: {label: \"\"}) { userErrors { code } } }");
+        op("query payoutAccountsToVerify", Policy.ADMINS, "{ payoutAccountsToVerify { id ownerId } }");
+        op("query payoutPolicy", Policy.PUBLIC, "{ payoutPolicy { minimumDiamonds holdDays dailyMaximum { amount } } }");
+        op("query coinQuote", Policy.PUBLIC, "{ coinQuote(region: \"US\", coins: 1000) { amount currency } }");
+        op("query clientConfig", Policy.PUBLIC, "{ clientConfig { devSignIn } }");
         op("mutation revokeOverlayKey", Policy.CREATORS, "mutation { revokeOverlayKey(input: {overlayKeyId: \"" + UNKNOWN + "\"}) { userErrors { code } } }");
     }
 

@@ -1,0 +1,83 @@
+// Who is signed in. The bearer token lives in memory only (never localStorage): in dev and test the "sign in as"
+// picker mints one at /dev/token for a demo user (remembered per tab by name, so a reload signs in again); in
+// prod the operator's identity provider signs people in with the OIDC authorization code flow and PKCE.
+const listeners = new Set();
+export const session = { token: null, user: null, config: null, oidc: null };
+
+export const DEMO_USERS = [
+  { sub: 'alice', label: 'Alice (viewer)', groups: 'viewer', birthdate: '1990-01-01', region: 'US' },
+  { sub: 'bob', label: 'Bob (viewer)', groups: 'viewer', birthdate: '1992-05-17', region: 'US' },
+  { sub: 'carol', label: 'Carol (creator)', groups: 'viewer,creator', birthdate: '1990-01-01', region: 'US' },
+  { sub: 'dave', label: 'Dave (creator, GB)', groups: 'viewer,creator', birthdate: '1988-03-02', region: 'GB' },
+  { sub: 'mia', label: 'Mia (viewer, 14)', groups: 'viewer', birthdate: '2012-06-01', region: 'US' },
+  { sub: 'admin', label: 'Ada (admin)', groups: 'admin', birthdate: '1980-01-01', region: 'US' },
+];
+
+export function onSessionChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function changed() {
+  listeners.forEach((l) => l(session));
+}
+
+/** Dev and test: a token for a demo user (or any user: tests pass their own). */
+export async function devSignIn(user) {
+  const params = new URLSearchParams({ sub: user.sub, groups: user.groups, region: user.region || 'US', ttlSeconds: '86400' });
+  if (user.birthdate) params.set('birthdate', user.birthdate);
+  if (user.name) params.set('name', user.name);
+  const response = await fetch(`/dev/token?${params}`);
+  if (!response.ok) throw new Error('The dev sign-in is not available');
+  session.token = (await response.text()).trim();
+  session.user = user;
+  sessionStorage.setItem('coinstream.devUser', JSON.stringify(user));
+  changed();
+}
+
+export async function restore(config) {
+  session.config = config;
+  if (config.devSignIn) {
+    const remembered = sessionStorage.getItem('coinstream.devUser');
+    if (remembered) await devSignIn(JSON.parse(remembered));
+    return;
+  }
+  if (config.oidcAuthority && config.oidcClientId) {
+    const { UserManager, WebStorageStateStore, InMemoryWebStorage } = await import('oidc-client-ts');
+    session.oidc = new UserManager({
+      authority: config.oidcAuthority,
+      client_id: config.oidcClientId,
+      redirect_uri: `${location.origin}/signed-in`,
+      post_logout_redirect_uri: location.origin,
+      response_type: 'code',
+      scope: config.oidcScope,
+      // Tokens in memory for this tab; only the short-lived sign-in state (PKCE verifier) in sessionStorage.
+      userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
+      stateStore: new WebStorageStateStore({ store: sessionStorage }),
+    });
+    if (location.pathname === '/signed-in') {
+      const user = await session.oidc.signinRedirectCallback();
+      accept(user);
+      history.replaceState(null, '', sessionStorage.getItem('coinstream.returnTo') || '/');
+    }
+  }
+}
+
+function accept(user) {
+  // The API verifies the access token (a JWT from the same issuer).
+  session.token = user.access_token;
+  session.user = { sub: user.profile.sub, label: user.profile.name || user.profile.preferred_username || user.profile.sub };
+  changed();
+}
+
+export async function signInWithProvider() {
+  sessionStorage.setItem('coinstream.returnTo', location.pathname + location.search);
+  await session.oidc.signinRedirect();
+}
+
+export function signOut() {
+  session.token = null;
+  session.user = null;
+  sessionStorage.removeItem('coinstream.devUser');
+  changed();
+}

@@ -1,0 +1,62 @@
+// A stream's live feed that misses nothing: events come over graphql-ws, numbered per stream; a jump in the
+// numbers (a subscriber too slow, events dropped by the service) or a reconnect reads the missing ones with
+// streamEvents(after:), so every gift is shown once, in order.
+import { query, subscribe, onReconnect } from './api.js';
+import GiftEvents from './graphql/GiftEvents.graphql?raw';
+import StreamEvents from './graphql/StreamEvents.graphql?raw';
+
+export class StreamFeed {
+  constructor(streamId, onEvent, { overlayKey = null, onError = () => {} } = {}) {
+    this.streamId = streamId;
+    this.onEvent = onEvent;
+    this.onError = onError;
+    this.overlayKey = overlayKey;
+    this.last = null;
+    this.seen = new Set();
+  }
+
+  /** Start after the stream's current last event ({@code startAfter}), or from the live edge. */
+  start(startAfter = null) {
+    this.last = startAfter;
+    this.stopSubscription = subscribe(GiftEvents, { streamId: this.streamId, overlayKey: this.overlayKey }, (r) => {
+      if (r.error) return this.onError(r.error);
+      if (r.data && r.data.giftEvents) this.receive(r.data.giftEvents);
+    });
+    this.stopReconnect = onReconnect(() => this.backfill());
+    return this;
+  }
+
+  stop() {
+    if (this.stopSubscription) this.stopSubscription();
+    if (this.stopReconnect) this.stopReconnect();
+  }
+
+  async receive(event) {
+    const seq = Number(event.sequence);
+    if (this.last !== null && seq > this.last + 1) await this.backfill(seq);
+    this.deliver(event);
+  }
+
+  deliver(event) {
+    const seq = Number(event.sequence);
+    const again = this.seen.has(event.id);
+    this.seen.add(event.id);
+    if (this.last === null || seq > this.last) this.last = seq;
+    this.onEvent(event, again);
+  }
+
+  async backfill(before = Infinity) {
+    if (this.last === null) return;
+    let after = this.last;
+    for (let page = 0; page < 20; page++) {
+      const r = await query(StreamEvents, { streamId: this.streamId, after, overlayKey: this.overlayKey });
+      const events = r.data ? r.data.streamEvents : [];
+      for (const e of events) {
+        if (Number(e.sequence) >= before) return;
+        if (!this.seen.has(e.id)) this.deliver(e);
+      }
+      if (events.length < 100) return;
+      after = Number(events[events.length - 1].sequence);
+    }
+  }
+}

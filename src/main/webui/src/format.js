@@ -1,0 +1,33 @@
+// Every amount and time is formatted by Intl, in the viewer's locale and time zone.
+const moneyFormats = new Map();
+
+/** A Money { amount: "4.99", currency: "USD" } as the viewer reads money. */
+export function money(m) {
+  if (!m) return '';
+  let f = moneyFormats.get(m.currency);
+  if (!f) {
+    f = new Intl.NumberFormat(undefined, { style: 'currency', currency: m.currency });
+    moneyFormats.set(m.currency, f);
+  }
+  return f.format(Number(m.amount));
+}
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** A whole number of coins or diamonds (the API sends them as exact integers). */
+export function count(n) {
+  return n === null || n === undefined ? '' : integer.format(Number(n));
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+export function when(iso) {
+  return iso ? dateTime.format(new Date(iso)) : '';
+}
+
+export function clock(iso) {
+  return iso ? time.format(new Date(iso)) : '';
+}
+
+export const percent = (p) => `${p}%`;

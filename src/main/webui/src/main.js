@@ -1,0 +1,155 @@
+import './styles.css';
+import { LitElement, html } from 'lit';
+import { query, watch, subscribe, onConnectionStatus } from './api.js';
+import { session, restore, devSignIn, signOut, signInWithProvider, onSessionChange, DEMO_USERS } from './auth.js';
+import { money, count } from './format.js';
+import ClientConfig from './graphql/ClientConfig.graphql?raw';
+import Me from './graphql/Me.graphql?raw';
+import Wallet from './graphql/Wallet.graphql?raw';
+import WalletChanged from './graphql/WalletChanged.graphql?raw';
+
+/** Light-DOM Lit element: the page's one stylesheet (Pico + ours) applies inside. */
+export class View extends LitElement {
+  createRenderRoot() {
+    return this;
+  }
+}
+
+const ROUTES = [
+  [/^\/$/, 'cs-live', () => import('./views/live.js')],
+  [/^\/stream\/([\w-]+)$/, 'cs-room', () => import('./views/room.js')],
+  [/^\/store$/, 'cs-store', () => import('./views/store.js')],
+  [/^\/wallet$/, 'cs-wallet', () => import('./views/wallet.js')],
+  [/^\/spending$/, 'cs-spending', () => import('./views/spending.js')],
+  [/^\/studio$/, 'cs-studio', () => import('./views/studio.js')],
+  [/^\/admin$/, 'cs-admin', () => import('./views/admin.js')],
+  [/^\/overlay\/([\w-]+)$/, 'cs-overlay', () => import('./views/overlay.js')],
+];
+
+export function navigate(path) {
+  history.pushState(null, '', path);
+  window.dispatchEvent(new Event('cs-navigate'));
+}
+
+class App extends View {
+  static properties = { route: { state: true }, me: { state: true }, wallet: { state: true }, status: { state: true }, ready: { state: true } };
+
+  constructor() {
+    super();
+    this.status = 'connecting';
+    this.ready = false;
+    window.addEventListener('popstate', () => this.resolve());
+    window.addEventListener('cs-navigate', () => this.resolve());
+    document.addEventListener('click', (e) => {
+      const a = e.target.closest && e.target.closest('a[href^="/"]');
+      if (a && !a.target && !e.ctrlKey && !e.metaKey && !a.hasAttribute('download')) {
+        e.preventDefault();
+        navigate(a.getAttribute('href'));
+      }
+    });
+  }
+
+  async connectedCallback() {
+    super.connectedCallback();
+    onConnectionStatus((s) => (this.status = s));
+    onSessionChange(() => this.loadCaller());
+    const config = await query(ClientConfig);
+    session.config = config.data ? config.data.clientConfig : { devSignIn: false, sandboxCards: [] };
+    await restore(session.config);
+    await this.loadCaller();
+    this.ready = true;
+    this.resolve();
+  }
+
+  async loadCaller() {
+    if (this.stopWallet) this.stopWallet();
+    if (this.stopWalletFeed) this.stopWalletFeed();
+    this.me = null;
+    this.wallet = null;
+    if (!session.token) return this.requestUpdate();
+    const me = await query(Me);
+    this.me = me.data ? me.data.me : null;
+    session.me = this.me;
+    if (this.me && !this.me.roles.includes('admin')) {
+      this.stopWallet = watch(Wallet, {}, (r) => { if (r.data) this.wallet = r.data.wallet; });
+      // walletChanged only signals; the normalized cache takes the new wallet, and every view of it follows.
+      this.stopWalletFeed = subscribe(WalletChanged, {}, () => {});
+    }
+    this.resolve();
+  }
+
+  async resolve() {
+    const path = location.pathname;
+    for (const [pattern, tag, load] of ROUTES) {
+      const m = path.match(pattern);
+      if (m) {
+        await load();
+        this.route = { tag, param: m[1] || null, overlay: tag === 'cs-overlay' };
+        document.body.classList.toggle('overlay', tag === 'cs-overlay');
+        return;
+      }
+    }
+    this.route = { tag: 'not-found' };
+  }
+
+  roles() {
+    return this.me ? this.me.roles : [];
+  }
+
+  renderSignIn() {
+    const config = session.config || {};
+    if (session.token) {
+      return html`<li><span class="muted">${session.user ? session.user.label : ''}</span></li>
+        <li><button class="secondary outline" @click=${() => signOut()}>Sign out</button></li>`;
+    }
+    if (config.devSignIn) {
+      return html`<li><label for="sign-in-as" class="muted">Sign in as</label></li>
+        <li><select id="sign-in-as" aria-label="Sign in as" @change=${(e) => { const u = DEMO_USERS.find((d) => d.sub === e.target.value); if (u) devSignIn(u); }}>
+          <option value="">Choose a demo user…</option>
+          ${DEMO_USERS.map((u) => html`<option value=${u.sub}>${u.label}</option>`)}
+        </select></li>`;
+    }
+    if (config.oidcAuthority) {
+      return html`<li><button @click=${() => signInWithProvider()}>Sign in</button></li>`;
+    }
+    return html`<li class="muted">Sign-in is not configured</li>`;
+  }
+
+  renderHeader() {
+    const roles = this.roles();
+    const w = this.wallet;
+    return html`<header class="cs-top"><nav aria-label="Main">
+      <ul><li><a class="brand" href="/">Coinstream</a></li>
+        <li><a href="/">Live now</a></li>
+        ${roles.includes('viewer') ? html`<li><a href="/store">Coins</a></li><li><a href="/wallet">Wallet</a></li><li><a href="/spending">My spending</a></li>` : ''}
+        ${roles.includes('creator') ? html`<li><a href="/studio">Studio</a></li>` : ''}
+        ${roles.includes('admin') ? html`<li><a href="/admin">Admin</a></li>` : ''}
+      </ul>
+      <ul>
+        ${w ? html`<li class="balance" aria-live="polite"><span aria-label="Your coins">🪙 <strong data-testid="balance">${count(w.coins)}</strong></span>
+          <small class="muted">${money(w.moneyValue)}</small>${Number(w.coinDebt) > 0 ? html`<small class="muted">owes ${count(w.coinDebt)}</small>` : ''}
+          <a href="/store" role="button" class="outline">Top up</a></li>` : ''}
+        ${this.renderSignIn()}
+        ${this.status === 'reconnecting' ? html`<li class="status muted" role="status">Reconnecting…</li>` : ''}
+      </ul></nav></header>`;
+  }
+
+  render() {
+    if (!this.ready || !this.route) return html`<main class="container" aria-busy="true">Loading…</main>`;
+    const r = this.route;
+    if (r.overlay) return html`<cs-overlay stream-id=${r.param}></cs-overlay>`;
+    let page;
+    switch (r.tag) {
+      case 'cs-live': page = html`<cs-live></cs-live>`; break;
+      case 'cs-room': page = html`<cs-room stream-id=${r.param} .me=${this.me} .wallet=${this.wallet}></cs-room>`; break;
+      case 'cs-store': page = html`<cs-store .me=${this.me}></cs-store>`; break;
+      case 'cs-wallet': page = html`<cs-wallet .me=${this.me} .wallet=${this.wallet}></cs-wallet>`; break;
+      case 'cs-spending': page = html`<cs-spending .me=${this.me}></cs-spending>`; break;
+      case 'cs-studio': page = html`<cs-studio .me=${this.me}></cs-studio>`; break;
+      case 'cs-admin': page = html`<cs-admin .me=${this.me}></cs-admin>`; break;
+      default: page = html`<h1>Not found</h1><p>There is no page here. <a href="/">See who is live</a>.</p>`;
+    }
+    return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content">${page}</main>`;
+  }
+}
+customElements.define('cs-app', App);

@@ -1,0 +1,253 @@
+import { html } from 'lit';
+import { View } from '../main.js';
+import { query, mutate, userError, newKey } from '../api.js';
+import { explain, failure } from '../messages.js';
+import { money, count, when } from '../format.js';
+import PayoutQueue from '../graphql/PayoutQueue.graphql?raw';
+import ApprovePayout from '../graphql/ApprovePayout.graphql?raw';
+import RejectPayout from '../graphql/RejectPayout.graphql?raw';
+import MarkPayoutPaid from '../graphql/MarkPayoutPaid.graphql?raw';
+import MarkPayoutFailed from '../graphql/MarkPayoutFailed.graphql?raw';
+import PayoutAccountsToVerify from '../graphql/PayoutAccountsToVerify.graphql?raw';
+import VerifyPayoutAccount from '../graphql/VerifyPayoutAccount.graphql?raw';
+import PlaceHold from '../graphql/PlaceHold.graphql?raw';
+import ReleaseHold from '../graphql/ReleaseHold.graphql?raw';
+import GrantCoins from '../graphql/GrantCoins.graphql?raw';
+import ReversePurchase from '../graphql/ReversePurchase.graphql?raw';
+import LedgerAudit from '../graphql/LedgerAudit.graphql?raw';
+import SuspiciousCreators from '../graphql/SuspiciousCreators.graphql?raw';
+import Rates from '../graphql/Rates.graphql?raw';
+import SetRates from '../graphql/SetRates.graphql?raw';
+import Catalogue from '../graphql/Catalogue.graphql?raw';
+import CreateGift from '../graphql/CreateGift.graphql?raw';
+import UpdateGift from '../graphql/UpdateGift.graphql?raw';
+
+const TABS = [['payouts', 'Payouts'], ['accounts', 'Accounts'], ['ledger', 'Ledger'], ['risk', 'Risk'], ['rates', 'Rates'], ['catalogue', 'Catalogue']];
+const STATUSES = ['REQUESTED', 'APPROVED', 'PAID', 'REJECTED', 'FAILED'];
+
+/** Turns an <input type="datetime-local"> value (the admin's zone) into an ISO instant, or null when empty. */
+function instant(local) {
+  return local ? new Date(local).toISOString() : null;
+}
+
+/** The admin console: the payout queue, account verification, holds, grants and reversals, the audit, risk, rates and gifts. */
+class Admin extends View {
+  static properties = { me: { attribute: false }, tab: { state: true }, status: { state: true }, queue: { state: true }, accounts: { state: true },
+    audit: { state: true }, queueNext: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
+
+  constructor() {
+    super();
+    this.tab = 'payouts';
+    this.status = 'REQUESTED';
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load();
+  }
+
+  show(tab) {
+    this.tab = tab;
+    this.message = null;
+    this.load();
+  }
+
+  async load() {
+    if (!this.admin()) return;
+    const loaders = {
+      payouts: () => this.loadQueue(),
+      accounts: async () => { const r = await query(PayoutAccountsToVerify); this.error = failure(r); if (r.data) this.accounts = r.data.payoutAccountsToVerify; },
+      ledger: async () => { const r = await query(LedgerAudit); this.error = failure(r); if (r.data) this.audit = r.data.ledgerAudit; },
+      risk: async () => { const r = await query(SuspiciousCreators); this.error = failure(r); if (r.data) this.suspicious = r.data.suspiciousCreators; },
+      rates: async () => { const r = await query(Rates); this.error = failure(r); if (r.data) this.rates = r.data; },
+      catalogue: async () => { const r = await query(Catalogue, { region: (this.me && this.me.region) || 'US' }); this.error = failure(r); if (r.data) this.catalogue = r.data.giftCatalogue; },
+    };
+    await loaders[this.tab]();
+  }
+
+  async loadQueue(after = null) {
+    const r = await query(PayoutQueue, { status: this.status, creatorId: this.creatorFilter || null, after });
+    this.error = failure(r);
+    if (!r.data) return;
+    this.queue = [...(after ? this.queue : []), ...r.data.payoutQueue.nodes];
+    this.queueNext = r.data.payoutQueue.pageInfo.hasNextPage ? r.data.payoutQueue.pageInfo.endCursor : null;
+  }
+
+  admin() {
+    return this.me && this.me.roles.includes('admin');
+  }
+
+  /** Runs a mutation, says its outcome in plain words, and reloads the tab. */
+  async act(document, field, input, done) {
+    const r = await mutate(document, { input });
+    const problem = userError(r, field) || (r.error ? { message: failure(r) } : null);
+    this.message = problem ? explain(problem).text : typeof done === 'function' ? done(r.data[field]) : done;
+    await this.load();
+    return !problem;
+  }
+
+  /** A payout decision; the row's note field holds the reason (reject, failed) or the provider's reference (paid). */
+  payoutAction(p, kind, row) {
+    const noteField = row.querySelector('input[name="note"]');
+    const note = noteField.value.trim();
+    if (kind !== 'approve' && !note) {
+      noteField.setAttribute('aria-invalid', 'true');
+      noteField.focus();
+      this.message = kind === 'paid' ? 'Enter the payment provider\'s reference first.' : 'Enter the reason first; the creator sees it.';
+      return null;
+    }
+    if (kind === 'approve') return this.act(ApprovePayout, 'approvePayout', { payoutId: p.id }, `Payout of ${money(p.amount)} approved.`);
+    if (kind === 'paid') return this.act(MarkPayoutPaid, 'markPayoutPaid', { payoutId: p.id, externalReference: note }, `Payout of ${money(p.amount)} marked paid.`);
+    return kind === 'reject'
+      ? this.act(RejectPayout, 'rejectPayout', { payoutId: p.id, reason: note }, 'Payout rejected; its diamonds are available to the creator again.')
+      : this.act(MarkPayoutFailed, 'markPayoutFailed', { payoutId: p.id, reason: note }, 'Payout marked failed; its diamonds are available to the creator again.');
+  }
+
+  renderPayouts() {
+    const q = this.queue;
+    return html`<div role="group" class="row">${STATUSES.map((s) => html`<button class=${s === this.status ? '' : 'secondary outline'} aria-pressed=${s === this.status ? 'true' : 'false'}
+        @click=${() => { this.status = s; this.load(); }}>${s.toLowerCase()}</button>`)}</div>
+      <form class="row" role="search" @submit=${(e) => { e.preventDefault(); this.creatorFilter = e.target.elements.creator.value.trim(); this.load(); }}>
+        <label>Creator id <input name="creator" autocomplete="off" placeholder="all creators" .value=${this.creatorFilter || ''} style="margin:0"></label>
+        <button type="submit" class="secondary">Filter</button></form>
+      ${!q ? html`<p aria-busy="true">Loading…</p>` : q.length === 0 ? html`<p class="muted">No ${this.status.toLowerCase()} payouts.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payout queue"><table>
+        <thead><tr><th>Requested</th><th>Amount</th><th>Diamonds</th><th>Account</th><th>Expected by</th><th>Actions</th></tr></thead><tbody>
+        ${q.map((p) => html`<tr data-testid="queue-row"><td>${when(p.requestedAt)}</td><td><strong>${money(p.amount)}</strong></td><td>💎 ${count(p.diamonds)}</td>
+          <td>${p.payoutAccount ? html`${p.payoutAccount.label} ${p.payoutAccount.maskedToken} <small class="muted">${p.payoutAccount.ownerId}</small>` : ''}</td><td>${when(p.expectedBy)}</td>
+          <td>${p.status === 'REQUESTED' || p.status === 'APPROVED' ? html`<div class="row">
+              <input name="note" aria-label=${p.status === 'REQUESTED' ? 'Reason, to reject' : 'Provider reference, or reason it failed'}
+                placeholder=${p.status === 'REQUESTED' ? 'Reason, to reject' : 'Reference or failure reason'} style="margin:0;min-width:10rem">
+              ${p.status === 'REQUESTED' ? html`<button @click=${(e) => this.payoutAction(p, 'approve', e.target.closest('tr'))}>Approve</button>
+                <button class="secondary" @click=${(e) => this.payoutAction(p, 'reject', e.target.closest('tr'))}>Reject</button>`
+              : html`<button @click=${(e) => this.payoutAction(p, 'paid', e.target.closest('tr'))}>Mark paid</button>
+                <button class="secondary" @click=${(e) => this.payoutAction(p, 'failed', e.target.closest('tr'))}>Mark failed</button>`}</div>` : p.status.toLowerCase()}</td></tr>`)}</tbody></table></div>
+        ${this.queueNext ? html`<button class="secondary" @click=${() => this.loadQueue(this.queueNext)}>More</button>` : ''}`}`;
+  }
+
+  renderAccounts() {
+    const a = this.accounts;
+    const grant = (e) => {
+      e.preventDefault();
+      const f = e.target.elements;
+      this.act(GrantCoins, 'grantCoins', { userId: f.user.value.trim(), coins: Number(f.coins.value), reason: f.reason.value, idempotencyKey: newKey() },
+        (p) => `Granted; their wallet now holds ${count(p.wallet.coins)} coins.`).then((ok) => ok && e.target.reset());
+    };
+    const hold = (e, place) => {
+      e.preventDefault();
+      const f = e.target.form.elements;
+      const userId = f.holdUser.value.trim();
+      if (place) this.act(PlaceHold, 'placeHold', { userId, reason: f.holdReason.value }, `${userId} is on hold: no purchases, gifts or payouts until released.`);
+      else this.act(ReleaseHold, 'releaseHold', { userId }, `${userId} is no longer on hold.`);
+    };
+    const reverse = (e) => {
+      e.preventDefault();
+      const f = e.target.elements;
+      this.act(ReversePurchase, 'reversePurchase', { purchaseId: f.purchase.value.trim(), kind: f.kind.value, idempotencyKey: newKey() },
+        (p) => `Reversed: ${count(p.reversal.coinsClawedBack)} coins clawed back, ${count(p.reversal.giftsReversed)} gifts and 💎 ${count(p.reversal.diamondsReversed)} reversed, ${count(p.reversal.coinDebt)} coins owed.`);
+    };
+    return html`<h2>Payout accounts to verify</h2>
+      ${!a ? html`<p aria-busy="true">Loading…</p>` : a.length === 0 ? html`<p class="muted">Every payout account has been reviewed.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payout accounts to verify"><table>
+        <thead><tr><th>Creator</th><th>Account</th><th>Registered</th><th>Decision</th></tr></thead><tbody>${a.map((x) => html`<tr>
+          <td>${x.ownerId}</td><td>${x.label} (${x.kind.toLowerCase()} ${x.maskedToken})</td><td>${when(x.createdAt)}</td>
+          <td class="row"><button @click=${() => this.act(VerifyPayoutAccount, 'verifyPayoutAccount', { payoutAccountId: x.id, verified: true }, `${x.label} verified.`)}>Verify</button>
+            <button class="secondary" @click=${() => this.act(VerifyPayoutAccount, 'verifyPayoutAccount', { payoutAccountId: x.id, verified: false }, `${x.label} refused.`)}>Refuse</button></td></tr>`)}
+        </tbody></table></div>`}
+      <div class="cards">
+        <article><header><strong>Hold an account</strong></header><form>
+          <label>User id<input name="holdUser" required autocomplete="off"></label><label>Reason (for placing)<input name="holdReason" maxlength="500"></label>
+          <div class="row"><button @click=${(e) => hold(e, true)}>Place hold</button><button class="secondary" @click=${(e) => hold(e, false)}>Release hold</button></div></form></article>
+        <article><header><strong>Grant coins</strong></header><form @submit=${grant}>
+          <label>User id<input name="user" required autocomplete="off"></label><label>Coins<input name="coins" type="number" min="1" step="1" required></label>
+          <label>Reason<input name="reason" required maxlength="500"></label><button type="submit">Grant</button></form></article>
+        <article><header><strong>Reverse a purchase</strong></header><form @submit=${reverse}>
+          <label>Purchase id<input name="purchase" required autocomplete="off"></label>
+          <label>Kind<select name="kind"><option value="REFUND">Refund</option><option value="CHARGEBACK">Chargeback</option></select></label>
+          <button type="submit">Reverse</button></form></article></div>`;
+  }
+
+  renderLedger() {
+    const a = this.audit;
+    if (!a) return html`<p aria-busy="true">Loading…</p>`;
+    return html`<p data-testid="audit" class=${a.balanced && a.reconciled ? '' : 'refusal'}>
+        ${a.balanced && a.reconciled ? '✅ The ledger balances and reconciles with every record.' : '⚠️ The ledger has mismatches.'}
+        ${count(a.entries)} entries, ${count(a.postings)} postings checked.</p>
+      <button class="secondary outline" @click=${() => this.load()}>Run the audit again</button>
+      <div class="table-wrap" role="region" tabindex="0" aria-label="Ledger totals per asset"><table><thead><tr><th>Asset</th><th>Postings sum</th><th>Balances sum</th></tr></thead><tbody>${a.assets.map((x) => html`<tr>
+        <td>${x.asset}</td><td>${count(x.postingsSum)}</td><td>${count(x.balancesSum)}</td></tr>`)}</tbody></table></div>
+      ${a.mismatches.length ? html`<h3>Mismatches</h3><div class="table-wrap" role="region" tabindex="0" aria-label="Ledger mismatches"><table><thead><tr><th>Kind</th><th>Subject</th><th>Detail</th><th>Expected</th><th>Actual</th></tr></thead><tbody>
+        ${a.mismatches.map((m) => html`<tr><td>${m.kind}</td><td>${m.subject}</td><td>${m.detail}</td><td>${m.expected}</td><td>${m.actual}</td></tr>`)}</tbody></table></div>` : ''}`;
+  }
+
+  renderRisk() {
+    const s = this.suspicious;
+    if (!s) return html`<p aria-busy="true">Loading…</p>`;
+    if (s.length === 0) return html`<p class="muted">No creator gets most of their gifts from new accounts that gift nobody else.</p>`;
+    return html`<p class="muted">Creators whose senders are mostly new accounts that gifted nobody else: a sign of self-funding or laundering.</p>
+      ${s.map((c) => html`<article><header><strong>${c.displayName}</strong> <small class="muted">${c.creatorId}</small></header>
+        <p>${c.sharePercent}% of ${count(c.totalSenders)} senders are exclusive new accounts (${count(c.exclusiveNewSenders)}),
+          giving 🪙 ${count(c.coinsFromExclusiveNewSenders)} of 🪙 ${count(c.totalCoins)}.</p>
+        <p class="muted">For example: ${c.sampleSenders.join(', ')}</p>
+        <button class="secondary" @click=${() => this.act(PlaceHold, 'placeHold', { userId: c.creatorId, reason: `Suspicious senders: ${c.sharePercent}% exclusive new accounts` },
+          `${c.displayName} is on hold while you review.`)}>Hold this creator</button></article>`)}`;
+  }
+
+  renderRates() {
+    const r = this.rates;
+    if (!r) return html`<p aria-busy="true">Loading…</p>`;
+    const publish = (e) => {
+      e.preventDefault();
+      const f = e.target.elements;
+      const input = { effectiveFrom: instant(f.from.value) };
+      if (f.num.value && f.den.value) input.creatorShare = { numerator: Number(f.num.value), denominator: Number(f.den.value) };
+      if (f.diamond.value) input.diamondValues = [{ amount: f.diamond.value, currency: f.currency.value.trim().toUpperCase() }];
+      this.act(SetRates, 'setRates', input, (p) => `Rates version ${p.rates.version} published, in force from ${when(p.rates.effectiveFrom)}.`);
+    };
+    const now = r.rates;
+    return html`<p>In force: version ${now.version} since ${when(now.effectiveFrom)}; creators receive ${now.creatorShare.percent}% of a gift's coins as diamonds;
+        a diamond is worth ${now.diamondValues.map((d) => `${d.amount} ${d.currency}`).join(', ')}.</p>
+      <form @submit=${publish}><fieldset class="row"><legend>Publish a new version (empty fields keep their value)</legend>
+        <label>Creator share numerator<input name="num" type="number" min="0" step="1"></label>
+        <label>denominator<input name="den" type="number" min="1" step="1"></label>
+        <label>Diamond value<input name="diamond" inputmode="decimal" placeholder="0.005"></label>
+        <label>Currency<input name="currency" value="USD" maxlength="3"></label>
+        <label>In force from (empty: now)<input name="from" type="datetime-local"></label></fieldset>
+        <button type="submit">Publish</button></form>
+      <h3>History</h3><div class="table-wrap" role="region" tabindex="0" aria-label="Rate history"><table><thead><tr><th>Version</th><th>From</th><th>Creator share</th></tr></thead><tbody>
+        ${r.rateHistory.map((h) => html`<tr><td>${h.version}</td><td>${when(h.effectiveFrom)}</td><td>${h.creatorShare.percent}%</td></tr>`)}</tbody></table></div>`;
+  }
+
+  renderCatalogue() {
+    const c = this.catalogue;
+    if (!c) return html`<p aria-busy="true">Loading…</p>`;
+    const create = (e) => {
+      e.preventDefault();
+      const f = e.target.elements;
+      this.act(CreateGift, 'createGift', { name: f.name.value, coins: Number(f.coins.value), tier: Number(f.tier.value), animationKey: f.animation.value,
+        activeFrom: instant(f.from.value), activeUntil: instant(f.until.value) }, (p) => `${p.gift.name} is in the catalogue.`).then((ok) => ok && e.target.reset());
+    };
+    const retire = (g) => this.act(UpdateGift, 'updateGift', { giftId: g.id, activeUntil: new Date().toISOString() }, `${g.name} is retired; past gifts keep it.`);
+    return html`<div class="table-wrap" role="region" tabindex="0" aria-label="Gift catalogue"><table><thead><tr><th>Gift</th><th>Coins</th><th>Tier</th><th>Regions</th><th>Available</th><th></th></tr></thead><tbody>
+        ${c.map((g) => html`<tr><td>${g.name}</td><td>${count(g.coins)}</td><td>${g.tier}</td><td>${g.regions.length ? g.regions.join(', ') : 'everywhere'}</td>
+          <td>${g.activeFrom ? when(g.activeFrom) : ''}${g.activeUntil ? ` – ${when(g.activeUntil)}` : ''}</td>
+          <td><button class="secondary outline" @click=${() => retire(g)} aria-label=${`Retire ${g.name}`}>Retire</button></td></tr>`)}</tbody></table></div>
+      <form @submit=${create}><fieldset class="row"><legend>Add a gift</legend>
+        <label>Name<input name="name" required maxlength="64"></label><label>Coins<input name="coins" type="number" min="1" step="1" required></label>
+        <label>Tier<input name="tier" type="number" min="1" max="10" step="1" value="1" required></label>
+        <label>Animation<input name="animation" required value="gifts/rose"></label>
+        <label>From (empty: now)<input name="from" type="datetime-local"></label><label>Until (empty: no end)<input name="until" type="datetime-local"></label></fieldset>
+        <button type="submit">Add</button></form>`;
+  }
+
+  render() {
+    if (!this.admin()) return html`<h1>Admin</h1><p>Sign in with an admin account to open the console.</p>`;
+    const body = { payouts: () => this.renderPayouts(), accounts: () => this.renderAccounts(), ledger: () => this.renderLedger(), risk: () => this.renderRisk(),
+      rates: () => this.renderRates(), catalogue: () => this.renderCatalogue() }[this.tab];
+    return html`<h1>Admin</h1>
+      <nav class="tabs" aria-label="Admin"><ul>${TABS.map(([t, label]) => html`<li><a href="#" aria-current=${this.tab === t ? 'page' : 'false'}
+        @click=${(e) => { e.preventDefault(); this.show(t); }}>${label}</a></li>`)}</ul></nav>
+      ${this.error ? html`<p class="refusal" role="alert">${this.error}</p>` : ''}
+      ${this.message ? html`<p role="status" data-testid="admin-message">${this.message}</p>` : ''}
+      ${body()}`;
+  }
+}
+customElements.define('cs-admin', Admin);

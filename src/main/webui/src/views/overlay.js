@@ -1,0 +1,96 @@
+import { html } from 'lit';
+import { View } from '../main.js';
+import { query } from '../api.js';
+import { count } from '../format.js';
+import { icon, tierClass } from '../gifts.js';
+import { StreamFeed } from '../feed.js';
+import StreamEvents from '../graphql/StreamEvents.graphql?raw';
+import TopGifters from '../graphql/TopGifters.graphql?raw';
+
+const MAX_ON_SCREEN = 3;
+
+/**
+ * The stream overlay: a transparent page for streaming software (a browser source). It reads the stream's gifts
+ * with the read-only overlay key from its address, queues their alerts (bigger tiers stay longer), and keeps the
+ * stream's top gifter (public) in a corner.
+ */
+class Overlay extends View {
+  static properties = { streamId: { attribute: 'stream-id' }, alerts: { state: true }, top: { state: true }, problem: { state: true } };
+
+  constructor() {
+    super();
+    this.alerts = [];
+    this.queue = [];
+  }
+
+  async connectedCallback() {
+    super.connectedCallback();
+    this.key = new URLSearchParams(location.search).get('key');
+    if (!this.key) {
+      this.problem = 'This overlay address has no key. Copy the address from your studio’s Overlay tab.';
+      return;
+    }
+    // The top gifter is public; the key is checked by reading the events after the stream's last one (none, if valid).
+    const top = await query(TopGifters, { id: this.streamId });
+    if (top.error) return this.refused(top.error);
+    this.showTop(top.data);
+    const last = top.data.liveStream ? Number(top.data.liveStream.totals.gifts) : 0;
+    const check = await query(StreamEvents, { streamId: this.streamId, after: last, overlayKey: this.key });
+    if (check.error) return this.refused(check.error);
+    this.feed = new StreamFeed(this.streamId, (e, again) => this.arrived(e, again), { overlayKey: this.key, onError: (e) => this.refused(e) })
+      .start(last);
+    this.feed.backfill(); // a gift that arrived while the subscription was being set up
+
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    if (this.feed) this.feed.stop();
+  }
+
+  refused(error) {
+    const code = error.graphQLErrors && error.graphQLErrors[0] && error.graphQLErrors[0].extensions ? error.graphQLErrors[0].extensions.code : null;
+    this.problem = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_FOUND'
+      ? 'This overlay key is not valid for this stream (revoked or mistyped). Create a new one in your studio.'
+      : 'The overlay cannot reach Coinstream right now; it keeps trying.';
+    if (this.feed && this.problem.startsWith('This overlay key')) this.feed.stop();
+  }
+
+  showTop(data) {
+    const t = data && data.topGifters && data.topGifters[0];
+    this.top = t ? { who: t.supporter.displayName, coins: t.coins } : null;
+  }
+
+  async refreshTop() {
+    const r = await query(TopGifters, { id: this.streamId });
+    if (r.data) this.showTop(r.data);
+  }
+
+  arrived(event, again) {
+    if (again) return;
+    this.problem = null;
+    clearTimeout(this.topTimer);
+    this.topTimer = setTimeout(() => this.refreshTop(), 500);
+    this.queue.push(event);
+    this.pump();
+  }
+
+  /** Shows queued alerts a few at a time; each leaves when its animation ends. */
+  pump() {
+    while (this.alerts.length < MAX_ON_SCREEN && this.queue.length) {
+      const e = this.queue.shift();
+      this.alerts = [...this.alerts, e];
+      const tier = e.gift ? e.gift.tier : 1;
+      setTimeout(() => { this.alerts = this.alerts.filter((a) => a !== e); this.pump(); }, tier >= 5 ? 8000 : tier >= 3 ? 5000 : 3000);
+    }
+  }
+
+  render() {
+    return html`<div class="overlay-stage">
+      ${this.problem ? html`<p class="overlay-problem" role="alert">${this.problem}</p>` : ''}
+      <div class="alerts" aria-live="polite" data-testid="overlay-alerts">${this.alerts.map((e) => html`<div class=${`alert ${tierClass(e.gift && e.gift.tier)}`}>
+        <span aria-hidden="true">${icon(e.gift)}</span> ${e.senderName} sent ${e.gift ? e.gift.name : 'a gift'}${e.quantity > 1 ? ` × ${e.quantity}` : ''}</div>`)}</div>
+      ${this.top ? html`<div class="overlay-top" data-testid="overlay-top">👑 ${this.top.who} · 🪙 ${count(this.top.coins)}</div>` : ''}</div>`;
+  }
+}
+customElements.define('cs-overlay', Overlay);

@@ -1,0 +1,185 @@
+import { html } from 'lit';
+import { View, navigate } from '../main.js';
+import { query, mutate, userError, newKey } from '../api.js';
+import { explain, failure } from '../messages.js';
+import { money, count, clock } from '../format.js';
+import { icon, tierClass } from '../gifts.js';
+import { StreamFeed } from '../feed.js';
+import { session } from '../auth.js';
+import StreamRoom from '../graphql/StreamRoom.graphql?raw';
+import TopGifters from '../graphql/TopGifters.graphql?raw';
+import SendGift from '../graphql/SendGift.graphql?raw';
+import CoinQuote from '../graphql/CoinQuote.graphql?raw';
+import PurchaseCoins from '../graphql/PurchaseCoins.graphql?raw';
+import StreamEvents from '../graphql/StreamEvents.graphql?raw';
+
+/** The stream room: the stage with gift alerts, the gift bar, the feed, top gifters and the stream total. */
+class Room extends View {
+  static properties = {
+    streamId: { attribute: 'stream-id' }, me: { attribute: false }, wallet: { attribute: false },
+    stream: { state: true }, gifts: { state: true }, top: { state: true }, feed: { state: true }, alerts: { state: true },
+    selected: { state: true }, quantity: { state: true }, sending: { state: true }, refusal: { state: true }, topUp: { state: true },
+    error: { state: true }, notice: { state: true },
+  };
+
+  constructor() {
+    super();
+    this.feed = [];
+    this.alerts = [];
+    this.quantity = 1;
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    if (this.live) this.live.stop();
+  }
+
+  region() {
+    return (this.me && this.me.region) || 'US';
+  }
+
+  async load() {
+    const r = await query(StreamRoom, { id: this.streamId, region: this.region() });
+    this.error = failure(r);
+    if (!r.data) return;
+    this.stream = r.data.liveStream;
+    this.gifts = r.data.giftCatalogue;
+    this.top = r.data.topGifters;
+    if (!this.stream || !session.token) return;
+    // The feed starts at the stream's latest event: the room shows the last few, then everything new.
+    const recent = await query(StreamEvents, { streamId: this.streamId, after: Math.max(0, Number(this.stream.totals.gifts) - 10) });
+    const events = recent.data ? recent.data.streamEvents : [];
+    this.feed = [...events].reverse();
+    const last = events.length ? Number(events[events.length - 1].sequence) : Number(this.stream.totals.gifts);
+    this.live = new StreamFeed(this.streamId, (e, again) => this.arrived(e, again), { onError: () => (this.notice = 'The live feed was interrupted; reconnecting…') })
+      .start(last);
+  }
+
+  arrived(event, again) {
+    if (again) {
+      this.feed = this.feed.map((f) => (f.id === event.id ? event : f));
+      return;
+    }
+    this.notice = null;
+    this.feed = [event, ...this.feed].slice(0, 50);
+    const alert = { key: `${event.id}`, event };
+    this.alerts = [...this.alerts, alert];
+    const tier = event.gift ? event.gift.tier : 1;
+    setTimeout(() => (this.alerts = this.alerts.filter((a) => a !== alert)), tier >= 5 ? 8000 : tier >= 3 ? 5000 : 3000);
+    this.stream = { ...this.stream, totals: { ...this.stream.totals, coins: event.streamTotal } };
+    clearTimeout(this.topTimer);
+    this.topTimer = setTimeout(() => this.refreshTop(), 400);
+  }
+
+  async refreshTop() {
+    const r = await query(TopGifters, { id: this.streamId });
+    if (r.data) {
+      this.top = r.data.topGifters;
+      if (r.data.liveStream) this.stream = { ...this.stream, ...r.data.liveStream };
+    }
+  }
+
+  async send(key = newKey()) {
+    const gift = this.selected;
+    if (!gift || this.sending) return;
+    this.sending = true;
+    this.refusal = null;
+    this.topUp = null;
+    const quantity = Number(this.quantity) || 1;
+    const r = await mutate(SendGift, { input: { streamId: this.streamId, giftId: gift.id, quantity, idempotencyKey: key } });
+    this.sending = false;
+    const problem = userError(r, 'sendGift');
+    if (failure(r)) {
+      this.refusal = { text: failure(r) };
+      return;
+    }
+    if (!problem) {
+      this.lastSent = { gift, quantity, at: Date.now() };
+      return;
+    }
+    if (problem.code === 'INSUFFICIENT_COINS') {
+      const shortfall = Number(gift.coins) * quantity - Number(this.wallet ? this.wallet.coins : 0);
+      const quote = await query(CoinQuote, { region: this.region(), coins: Math.max(1, shortfall) });
+      this.topUp = { shortfall: Math.max(1, shortfall), price: quote.data ? quote.data.coinQuote : null, key };
+      this.refusal = explain(problem, { shortfall: Math.max(1, shortfall) });
+      return;
+    }
+    this.refusal = explain(problem, { limit: r.data.sendGift.spendingLimit });
+  }
+
+  /** Buy exactly the shortfall, then send the same gift again (same key: it can only ever be sent once). */
+  async buyShortfallAndSend() {
+    const cards = (session.config && session.config.sandboxCards) || [];
+    if (!cards.length) {
+      navigate(`/store?coins=${this.topUp.shortfall}&back=${encodeURIComponent(location.pathname)}`);
+      return;
+    }
+    const top = this.topUp;
+    const r = await mutate(PurchaseCoins, { input: { coins: top.shortfall, paymentMethodToken: cards[0], idempotencyKey: newKey() } });
+    const problem = userError(r, 'purchaseCoins');
+    if (problem) {
+      this.refusal = explain(problem);
+      return;
+    }
+    this.topUp = null;
+    await this.send(top.key);
+  }
+
+  renderGiftBar() {
+    if (!this.gifts) return '';
+    const tiers = [...new Set(this.gifts.map((g) => g.tier))].sort((a, b) => a - b);
+    const canSend = this.me && this.me.roles.includes('viewer') && this.stream && this.stream.status === 'LIVE';
+    return html`<section aria-labelledby="gifts-heading">
+      <h2 id="gifts-heading">Send a gift</h2>
+      ${this.me && !this.me.adult ? html`<p class="refusal" role="note">Buying coins and sending gifts are only for people aged 18 and over. You can still watch.</p>` : ''}
+      ${tiers.map((t) => html`<h3 class="muted" style="font-size:1rem">Tier ${t}</h3><div class="grid-auto" role="group" aria-label=${`Tier ${t} gifts`}>
+        ${this.gifts.filter((g) => g.tier === t).map((g) => html`<button class="gift-tile secondary outline" aria-pressed=${this.selected && this.selected.id === g.id ? 'true' : 'false'}
+          data-gift=${g.name} @click=${() => { this.selected = g; this.refusal = null; this.topUp = null; }}>
+          <span class="icon" aria-hidden="true">${icon(g)}</span><span>${g.name}</span>
+          <small>🪙 ${count(g.coins)} · ${money(g.moneyValue)}</small></button>`)}
+      </div>`)}
+      ${this.selected ? html`<div class="row" style="margin-top:1rem">
+        <label>Quantity <input type="number" min="1" max="99" .value=${String(this.quantity)} @input=${(e) => (this.quantity = e.target.value)} style="width:6rem"></label>
+        <button ?disabled=${!canSend || this.sending} aria-busy=${this.sending ? 'true' : 'false'} @click=${() => this.send()}>
+          Send ${this.selected.name} × ${this.quantity} (🪙 ${count(Number(this.selected.coins) * (Number(this.quantity) || 1))})</button>
+        ${!session.token ? html`<span class="muted">Sign in to send gifts.</span>` : ''}
+      </div>` : html`<p class="muted">Choose a gift to send it.</p>`}
+      ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}
+        ${this.topUp ? html`<button @click=${() => this.buyShortfallAndSend()}>Buy ${count(this.topUp.shortfall)} coins${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
+      </div>` : ''}
+    </section>`;
+  }
+
+  render() {
+    if (this.error) return html`<p class="refusal" role="alert">${this.error} <button @click=${() => this.load()}>Try again</button></p>`;
+    if (!this.gifts) return html`<p aria-busy="true">Opening the stream…</p>`;
+    if (!this.stream) return html`<h1>No such stream</h1><p><a href="/">See who is live</a>.</p>`;
+    const s = this.stream;
+    return html`<h1>${s.title}</h1>
+      <p class="muted">${s.creator.displayName} · ${s.status === 'LIVE' ? 'live now' : 'this stream has ended'} ·
+        <strong data-testid="stream-total">🪙 ${count(s.totals.coins)}</strong> received</p>
+      <div class="stage" role="img" aria-label=${`${s.creator.displayName}'s stream`}>
+        <div class="alerts" aria-live="polite">${this.alerts.map((a) => html`<div class=${`alert ${tierClass(a.event.gift && a.event.gift.tier)}`}>
+          ${icon(a.event.gift)} ${a.event.senderName} sent ${a.event.gift ? a.event.gift.name : 'a gift'} × ${a.event.quantity}</div>`)}</div>
+        <span class="title">${s.creator.displayName}</span>
+      </div>
+      ${this.notice ? html`<p class="muted" role="status">${this.notice}</p>` : ''}
+      <div class="cards" style="margin-top:1rem">
+        <section aria-labelledby="feed-heading"><h2 id="feed-heading">Gifts</h2>
+          ${!session.token ? html`<p class="muted">Sign in to follow the gifts live.</p>` : this.feed.length === 0 ? html`<p class="muted">No gifts yet. Be the first!</p>` : ''}
+          <ul class="feed" data-testid="feed">${this.feed.map((e) => html`<li><span aria-hidden="true">${icon(e.gift)}</span>
+            <strong>${e.senderName}</strong> sent ${e.gift ? e.gift.name : 'a gift'} × ${e.quantity} <small class="muted">${clock(e.createdAt)}${e.acknowledgedAt ? ' · thanked ♥' : ''}</small></li>`)}</ul>
+        </section>
+        <section aria-labelledby="top-heading"><h2 id="top-heading">Top gifters</h2>
+          ${this.top && this.top.length ? html`<ol data-testid="top-gifters">${this.top.map((t) => html`<li>${t.supporter.displayName} — 🪙 ${count(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}
+        </section>
+      </div>
+      ${this.renderGiftBar()}`;
+  }
+}
+customElements.define('cs-room', Room);

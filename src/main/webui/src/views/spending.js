@@ -1,0 +1,80 @@
+import { html } from 'lit';
+import { View } from '../main.js';
+import { query, mutate, userError } from '../api.js';
+import { explain, failure } from '../messages.js';
+import { money, count, when } from '../format.js';
+import SpendingLimits from '../graphql/SpendingLimits.graphql?raw';
+import SetSpendingLimit from '../graphql/SetSpendingLimit.graphql?raw';
+import SpendingSummary from '../graphql/SpendingSummary.graphql?raw';
+import GiftReceipts from '../graphql/GiftReceipts.graphql?raw';
+
+const PERIODS = [['DAY', 'Daily'], ['WEEK', 'Weekly'], ['MONTH', 'Monthly']];
+
+/** My spending: limits (lowering at once, raising after the cool-down), what was spent, and the receipts. */
+class Spending extends View {
+  static properties = { me: { attribute: false }, limits: { state: true }, summary: { state: true }, period: { state: true },
+    receipts: { state: true }, message: { state: true }, error: { state: true } };
+
+  constructor() {
+    super();
+    this.period = 'MONTH';
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load();
+  }
+
+  async load() {
+    const [limits, summary, receipts] = await Promise.all([query(SpendingLimits), query(SpendingSummary, { period: this.period }), query(GiftReceipts, {})]);
+    this.error = failure(limits);
+    if (limits.data) this.limits = limits.data.spendingLimits;
+    if (summary.data) this.summary = summary.data.spendingSummary;
+    if (receipts.data) this.receipts = receipts.data.giftReceipts.nodes;
+  }
+
+  async setLimit(period, value) {
+    const coins = value === '' ? null : Number(value);
+    const r = await mutate(SetSpendingLimit, { input: { period, coins } });
+    const problem = userError(r, 'setSpendingLimit');
+    const l = r.data && r.data.setSpendingLimit.spendingLimit;
+    const name = PERIODS.find((p) => p[0] === period)[1].toLowerCase();
+    this.message = problem ? explain(problem).text : l.pendingEffectiveAt
+      ? `Raising or removing a limit waits 24 hours: your new ${name} limit applies from ${when(l.pendingEffectiveAt)}.`
+      : `Your ${name} limit is now ${l.coins === null ? 'none' : `${count(l.coins)} coins`}, in force at once.`;
+    this.load();
+  }
+
+  renderLimit(l) {
+    const label = PERIODS.find((p) => p[0] === l.period)[1];
+    return html`<article><header><strong>${label} limit</strong></header>
+      <p data-testid=${`limit-${l.period}`}>${l.coins === null ? 'No limit' : html`${count(l.coins)} coins${l.platformDefault ? ' (platform default)' : ''}`}</p>
+      <p>Spent ${count(l.spent)}${l.remaining !== null ? html` · <strong>${count(l.remaining)} left</strong>` : ''} · resets ${when(l.resetsAt)}</p>
+      ${l.pendingEffectiveAt ? html`<p class="muted">Changing to ${l.pendingRemoval ? 'no limit' : `${count(l.pendingCoins)} coins`} on ${when(l.pendingEffectiveAt)} (the cool-down).</p>` : ''}
+      <form @submit=${(e) => { e.preventDefault(); this.setLimit(l.period, e.target.elements.coins.value); }} class="row">
+        <label>New ${label.toLowerCase()} limit (coins; empty for none)<input name="coins" type="number" min="0" step="1"></label>
+        <button type="submit">Set</button></form></article>`;
+  }
+
+  render() {
+    if (this.error) return html`<h1>My spending</h1><p class="refusal" role="alert">${this.error}</p>`;
+    if (!this.limits) return html`<h1>My spending</h1><p aria-busy="true">Loading…</p>`;
+    const s = this.summary;
+    return html`<h1>My spending</h1>
+      <p class="muted">Limits count coins gifted per calendar day, week (from Monday) and month in your time zone. Lowering one takes effect at once; raising or removing one only after 24 hours.</p>
+      ${this.message ? html`<p role="status">${this.message}</p>` : ''}
+      <div class="cards">${this.limits.map((l) => this.renderLimit(l))}</div>
+      <h2>What you spent</h2>
+      <div role="group" class="row">${PERIODS.map(([p, label]) => html`<button class=${p === this.period ? '' : 'secondary outline'} aria-pressed=${p === this.period ? 'true' : 'false'}
+        @click=${() => { this.period = p; this.load(); }}>${label}</button>`)}</div>
+      ${s ? html`<p>${when(s.from)} – ${when(s.until)}: paid <strong>${s.moneySpent.length ? s.moneySpent.map((m) => money(m)).join(' + ') : money({ amount: '0', currency: 'USD' })}</strong>,
+        bought ${count(s.coinsBought)} coins, gifted ${count(s.coinsGifted)} coins in ${count(s.giftsSent)} gifts.</p>
+        ${s.perCreator.length ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="Spending per creator"><table><thead><tr><th>Creator</th><th>Coins</th><th>Gifts</th></tr></thead><tbody>
+          ${s.perCreator.map((c) => html`<tr><td>${c.creator.displayName}</td><td>${count(c.coins)}</td><td>${count(c.gifts)}</td></tr>`)}</tbody></table></div>` : html`<p class="muted">No gifts in this period.</p>`}` : ''}
+      <h2>Receipts</h2>
+      ${!this.receipts || this.receipts.length === 0 ? html`<p class="muted">No gifts sent yet.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Receipts"><table><thead><tr><th>When</th><th>Gift</th><th>Stream</th><th>Coins</th><th>Worth</th></tr></thead><tbody>
+        ${this.receipts.map((r) => html`<tr><td>${when(r.createdAt)}</td><td>${r.gift.name} × ${r.quantity}${r.acknowledgedAt ? ' ♥' : ''}</td>
+          <td>${r.stream ? r.stream.title : ''}</td><td>${count(r.coins)}</td><td>${money(r.value)}</td></tr>`)}</tbody></table></div>`}`;
+  }
+}
+customElements.define('cs-spending', Spending);

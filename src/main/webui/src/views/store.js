@@ -1,0 +1,98 @@
+import { html } from 'lit';
+import { View, navigate } from '../main.js';
+import { query, mutate, userError, newKey } from '../api.js';
+import { explain, failure } from '../messages.js';
+import { money, count } from '../format.js';
+import { session } from '../auth.js';
+import CoinStore from '../graphql/CoinStore.graphql?raw';
+import CoinQuote from '../graphql/CoinQuote.graphql?raw';
+import PurchaseCoins from '../graphql/PurchaseCoins.graphql?raw';
+import Purchase from '../graphql/Purchase.graphql?raw';
+
+/** The coin store: packages at the region's real prices, a custom amount at its exact price, and the payment. */
+class Store extends View {
+  static properties = { me: { attribute: false }, packages: { state: true }, custom: { state: true }, quote: { state: true },
+    card: { state: true }, busy: { state: true }, result: { state: true }, refusal: { state: true }, error: { state: true } };
+
+  connectedCallback() {
+    super.connectedCallback();
+    const params = new URLSearchParams(location.search);
+    this.custom = params.get('coins') || '';
+    this.back = params.get('back');
+    const cards = (session.config && session.config.sandboxCards) || [];
+    this.card = cards[0] || '';
+    this.load();
+  }
+
+  region() {
+    return (this.me && this.me.region) || 'US';
+  }
+
+  async load() {
+    const r = await query(CoinStore, { region: this.region() });
+    this.error = failure(r);
+    if (r.data) this.packages = r.data.coinPackages;
+    if (this.custom) this.requote();
+  }
+
+  async requote() {
+    const coins = Number(this.custom);
+    if (!Number.isInteger(coins) || coins < 1) {
+      this.quote = null;
+      return;
+    }
+    const r = await query(CoinQuote, { region: this.region(), coins });
+    this.quote = r.data ? r.data.coinQuote : null;
+  }
+
+  async buy(input) {
+    this.busy = true;
+    this.refusal = null;
+    this.result = null;
+    const r = await mutate(PurchaseCoins, { input: { ...input, paymentMethodToken: this.card, idempotencyKey: newKey() } });
+    this.busy = false;
+    const problem = userError(r, 'purchaseCoins');
+    if (failure(r)) return (this.refusal = { text: failure(r) });
+    if (problem) return (this.refusal = explain(problem));
+    this.result = r.data.purchaseCoins.purchase;
+    if (this.result.status === 'PENDING') this.poll(this.result.id);
+    else if (this.back) navigate(this.back);
+  }
+
+  /** A pending purchase completes when the provider confirms it: follow it until then. */
+  async poll(id) {
+    for (let i = 0; i < 60 && this.isConnected; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const r = await query(Purchase, { id });
+      if (r.data && r.data.purchase && r.data.purchase.status !== 'PENDING') {
+        this.result = r.data.purchase;
+        return;
+      }
+    }
+  }
+
+  render() {
+    const cards = (session.config && session.config.sandboxCards) || [];
+    if (this.error) return html`<h1>Coins</h1><p class="refusal" role="alert">${this.error}</p>`;
+    if (!this.packages) return html`<h1>Coins</h1><p aria-busy="true">Loading prices…</p>`;
+    return html`<h1>Coins</h1>
+      ${this.me && !this.me.adult ? html`<p class="refusal" role="note">Buying coins is only for people aged 18 and over, and ${this.me.ageVerified ? 'your verified age is under 18' : 'your account has no verified age'}.</p>` : ''}
+      ${cards.length ? html`<label>Payment card (sandbox) <select .value=${this.card} @change=${(e) => (this.card = e.target.value)}>
+          ${cards.map((c) => html`<option value=${c}>${c}</option>`)}</select>
+        <small class="muted">The sandbox provider is configured: these test cards move no real money.</small></label>` : ''}
+      <div class="grid-auto" role="list" aria-label="Coin packages">${this.packages.map((p) => html`<article role="listitem" style="margin:0">
+        <p><strong>🪙 ${count(p.coins)}</strong></p><p>${money(p.price)}</p>
+        <button ?disabled=${this.busy} @click=${() => this.buy({ packageId: p.id })} aria-label=${`Buy ${count(p.coins)} coins for ${money(p.price)}`}>Buy</button></article>`)}</div>
+      <h2>A custom amount</h2>
+      <div class="row"><label>Coins <input type="number" min="1" step="1" name="custom-coins" .value=${this.custom} style="width:10rem"
+          @input=${(e) => { this.custom = e.target.value; clearTimeout(this.t); this.t = setTimeout(() => this.requote(), 250); }}></label>
+        <span data-testid="quote">${this.quote ? html`costs <strong>${money(this.quote)}</strong>` : html`<span class="muted">Enter a whole number of coins</span>`}</span>
+        <button ?disabled=${this.busy || !this.quote} @click=${() => this.buy({ coins: Number(this.custom) })}>Buy ${this.custom ? count(this.custom) : ''} coins</button></div>
+      ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}</div>` : ''}
+      ${this.result ? html`<p role="status" data-testid="purchase-status">${this.result.status === 'SUCCEEDED'
+        ? html`✅ ${count(this.result.coins)} coins added for ${money(this.result.price)}.`
+        : this.result.status === 'PENDING' ? html`⏳ Waiting for your bank to confirm the payment… the coins arrive as soon as it does.`
+        : html`The payment did not go through (${this.result.status.toLowerCase()}); no coins were added.`}</p>` : ''}`;
+  }
+}
+customElements.define('cs-store', Store);

@@ -1,0 +1,232 @@
+import { html } from 'lit';
+import { View } from '../main.js';
+import { query, mutate, userError, newKey } from '../api.js';
+import { explain, failure } from '../messages.js';
+import { money, count, when, clock } from '../format.js';
+import { icon } from '../gifts.js';
+import { StreamFeed } from '../feed.js';
+import MyStream from '../graphql/MyStream.graphql?raw';
+import StartLiveStream from '../graphql/StartLiveStream.graphql?raw';
+import EndLiveStream from '../graphql/EndLiveStream.graphql?raw';
+import StreamEvents from '../graphql/StreamEvents.graphql?raw';
+import AcknowledgeGift from '../graphql/AcknowledgeGift.graphql?raw';
+import TopGifters from '../graphql/TopGifters.graphql?raw';
+import Earnings from '../graphql/Earnings.graphql?raw';
+import Payouts from '../graphql/Payouts.graphql?raw';
+import RegisterPayoutAccount from '../graphql/RegisterPayoutAccount.graphql?raw';
+import RequestPayout from '../graphql/RequestPayout.graphql?raw';
+import OverlayKeys from '../graphql/OverlayKeys.graphql?raw';
+import CreateOverlayKey from '../graphql/CreateOverlayKey.graphql?raw';
+import RevokeOverlayKey from '../graphql/RevokeOverlayKey.graphql?raw';
+
+const TABS = [['live', 'Live'], ['earnings', 'Earnings'], ['payouts', 'Payouts'], ['overlay', 'Overlay']];
+
+/** The creator studio: go live, the live dashboard, earnings with charts, payouts and the overlay's keys. */
+class Studio extends View {
+  static properties = { me: { attribute: false }, tab: { state: true }, stream: { state: true }, feed: { state: true }, top: { state: true },
+    earnings: { state: true }, payouts: { state: true }, keys: { state: true }, newKey: { state: true }, message: { state: true }, error: { state: true } };
+
+  constructor() {
+    super();
+    this.tab = 'live';
+    this.feed = [];
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.loadStream();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    if (this.live) this.live.stop();
+  }
+
+  show(tab) {
+    this.tab = tab;
+    this.message = null;
+    if (tab === 'earnings') this.loadEarnings();
+    if (tab === 'payouts') this.loadPayouts();
+    if (tab === 'overlay') this.loadKeys();
+  }
+
+  async loadStream() {
+    if (!this.me) return;
+    const r = await query(MyStream, { creatorId: this.me.id });
+    this.error = failure(r);
+    this.stream = r.data && r.data.liveStreams.nodes.length ? r.data.liveStreams.nodes[0] : null;
+    if (this.live) this.live.stop();
+    this.feed = [];
+    if (!this.stream) return;
+    const recent = await query(StreamEvents, { streamId: this.stream.id, after: Math.max(0, Number(this.stream.totals.gifts) - 20) });
+    const events = recent.data ? recent.data.streamEvents : [];
+    this.feed = [...events].reverse();
+    this.live = new StreamFeed(this.stream.id, (e, again) => this.arrived(e, again)).start(events.length ? Number(events[events.length - 1].sequence) : Number(this.stream.totals.gifts));
+    this.refreshTop();
+  }
+
+  arrived(event, again) {
+    this.feed = again ? this.feed.map((f) => (f.id === event.id ? event : f)) : [event, ...this.feed].slice(0, 100);
+    this.stream = { ...this.stream, totals: { ...this.stream.totals, coins: event.streamTotal } };
+    clearTimeout(this.t);
+    this.t = setTimeout(() => this.refreshTop(), 400);
+  }
+
+  async refreshTop() {
+    const r = await query(TopGifters, { id: this.stream.id });
+    if (r.data) this.top = r.data.topGifters;
+  }
+
+  async goLive(e) {
+    e.preventDefault();
+    const r = await mutate(StartLiveStream, { input: { title: e.target.elements.title.value } });
+    const problem = userError(r, 'startLiveStream');
+    this.message = problem ? explain(problem).text : null;
+    await this.loadStream();
+  }
+
+  async end() {
+    const r = await mutate(EndLiveStream, { input: { streamId: this.stream.id } });
+    const problem = userError(r, 'endLiveStream');
+    this.message = problem ? explain(problem).text : 'Your stream has ended. Gifts are no longer accepted.';
+    await this.loadStream();
+  }
+
+  async thank(event) {
+    const r = await mutate(AcknowledgeGift, { input: { giftEventId: event.id } });
+    const problem = userError(r, 'acknowledgeGift');
+    if (problem) this.message = explain(problem).text;
+    else this.feed = this.feed.map((f) => (f.id === event.id ? { ...f, acknowledgedAt: r.data.acknowledgeGift.giftEvent.acknowledgedAt } : f));
+  }
+
+  async loadEarnings() {
+    const r = await query(Earnings);
+    this.error = failure(r);
+    if (!r.data) return;
+    this.earnings = r.data.earnings;
+    await this.updateComplete;
+    const { bars } = await import('../charts.js');
+    const e = this.earnings;
+    bars(this.querySelector('#chart-day'), e.byDay.map((d) => d.day.slice(5)), e.byDay.map((d) => Number(d.diamonds)), 'Diamonds per day');
+    bars(this.querySelector('#chart-stream'), e.byStream.map((s) => (s.stream ? s.stream.title : '')), e.byStream.map((s) => Number(s.diamonds)), 'Diamonds per stream');
+    bars(this.querySelector('#chart-gift'), e.byGift.map((g) => (g.gift ? g.gift.name : '')), e.byGift.map((g) => Number(g.diamonds)), 'Diamonds per gift');
+    bars(this.querySelector('#chart-hour'), e.hourOfDay.map((h) => String(h.hour)), e.hourOfDay.map((h) => Number(h.diamonds)), 'Diamonds per hour of day');
+  }
+
+  async loadPayouts() {
+    const r = await query(Payouts);
+    this.error = failure(r);
+    if (r.data) this.payouts = r.data;
+  }
+
+  async register(e) {
+    e.preventDefault();
+    const f = e.target.elements;
+    const r = await mutate(RegisterPayoutAccount, { input: { kind: f.kind.value, externalToken: f.token.value, label: f.label.value } });
+    const problem = userError(r, 'registerPayoutAccount');
+    this.message = problem ? explain(problem).text : 'Account registered. It can be used once our team has verified it.';
+    this.loadPayouts();
+  }
+
+  async request(e) {
+    e.preventDefault();
+    const f = e.target.elements;
+    const r = await mutate(RequestPayout, { input: { diamonds: Number(f.diamonds.value), payoutAccountId: f.account.value, idempotencyKey: newKey() } });
+    const problem = userError(r, 'requestPayout');
+    this.message = problem ? explain(problem).text : `Payout of ${money(r.data.requestPayout.payout.amount)} requested; expected by ${when(r.data.requestPayout.payout.expectedBy)}.`;
+    this.loadPayouts();
+  }
+
+  async loadKeys() {
+    const r = await query(OverlayKeys);
+    if (r.data) this.keys = r.data.overlayKeys;
+  }
+
+  async createKey(e) {
+    e.preventDefault();
+    const r = await mutate(CreateOverlayKey, { input: { label: e.target.elements.label.value } });
+    const problem = userError(r, 'createOverlayKey');
+    this.newKey = problem ? null : r.data.createOverlayKey.key;
+    this.message = problem ? explain(problem).text : null;
+    this.loadKeys();
+  }
+
+  async revoke(key) {
+    await mutate(RevokeOverlayKey, { input: { overlayKeyId: key.id } });
+    this.newKey = null;
+    this.loadKeys();
+  }
+
+  renderLive() {
+    if (!this.stream) {
+      return html`<form @submit=${(e) => this.goLive(e)}><label>Stream title<input name="title" required maxlength="140" placeholder="Friday night live"></label>
+        <button type="submit">Go live</button></form>`;
+    }
+    return html`<p><strong>${this.stream.title}</strong> · live since ${when(this.stream.startedAt)} ·
+        <strong data-testid="studio-total">🪙 ${count(this.stream.totals.coins)}</strong> received · <a href=${`/stream/${this.stream.id}`}>open the room</a></p>
+      <button class="secondary" @click=${() => this.end()}>End stream</button>
+      <div class="cards" style="margin-top:1rem"><section><h2>Gifts arriving</h2>
+        ${this.feed.length === 0 ? html`<p class="muted">No gifts yet.</p>` : ''}
+        <ul class="feed" data-testid="studio-feed">${this.feed.map((e) => html`<li class="row"><span><span aria-hidden="true">${icon(e.gift)}</span>
+          <strong>${e.senderName}</strong> · ${e.gift ? e.gift.name : 'gift'} × ${e.quantity} <small class="muted">${clock(e.createdAt)}</small></span>
+          ${e.acknowledgedAt ? html`<small>thanked ♥</small>` : html`<button class="outline" style="padding:.2rem .6rem" @click=${() => this.thank(e)}
+            aria-label=${`Thank ${e.senderName} for ${e.gift ? e.gift.name : 'the gift'}`}>Thank</button>`}</li>`)}</ul></section>
+        <section><h2>Top gifters</h2>${this.top && this.top.length ? html`<ol>${this.top.map((t) => html`<li>${t.supporter.displayName} — 🪙 ${count(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}</section></div>`;
+  }
+
+  renderEarnings() {
+    const e = this.earnings;
+    if (!e) return html`<p aria-busy="true">Loading…</p>`;
+    const d = e.diamonds;
+    return html`<div class="cards">
+        <article><header>Pending</header><p style="font-size:1.6rem">💎 ${count(d.pending)}</p><p class="muted">${d.maturesAt ? html`the oldest become available ${when(d.maturesAt)}` : 'none waiting'}</p></article>
+        <article><header>Available</header><p style="font-size:1.6rem" data-testid="available">💎 ${count(d.available)}</p><p class="muted">can be cashed out</p></article>
+        <article><header>In payout</header><p style="font-size:1.6rem">💎 ${count(d.inPayout)}</p></article>
+        <article><header>Worth</header><p style="font-size:1.6rem">${money(e.cashValue)}</p><p class="muted">pending + available</p></article></div>
+      <div class="cards">${[['chart-day', 'By day (last 30)'], ['chart-stream', 'By stream'], ['chart-gift', 'By gift'], ['chart-hour', 'By hour of day']].map(([id, title]) => html`
+        <figure><figcaption>${title}</figcaption><div style="height:12rem"><canvas id=${id} role="img" aria-label=${`Diamonds ${title.toLowerCase()}`}></canvas></div></figure>`)}</div>
+      <h3>Top supporters</h3>${e.topSupporters.length ? html`<ol>${e.topSupporters.map((t) => html`<li>${t.supporter.displayName} — 🪙 ${count(t.coins)}</li>`)}</ol>` : html`<p class="muted">No supporters yet.</p>`}`;
+  }
+
+  renderPayouts() {
+    const p = this.payouts;
+    if (!p) return html`<p aria-busy="true">Loading…</p>`;
+    const verified = p.payoutAccounts.filter((a) => a.verified);
+    return html`<p>The smallest payout is 💎 ${count(p.payoutPolicy.minimumDiamonds)}; at most ${money(p.payoutPolicy.dailyMaximum)} a day (UTC);
+        gift diamonds stay pending ${count(p.payoutPolicy.holdDays)} days. Available now: <strong>💎 ${count(p.earnings.diamonds.available)}</strong>.</p>
+      <h3>Accounts</h3>${p.payoutAccounts.length ? html`<ul>${p.payoutAccounts.map((a) => html`<li>${a.label} (${a.kind.toLowerCase()} ${a.maskedToken}) — ${a.verified ? 'verified' : 'waiting for verification'}</li>`)}</ul>` : html`<p class="muted">No payout account yet.</p>`}
+      <details><summary>Add an account</summary><form @submit=${(e) => this.register(e)}>
+        <label>Kind<select name="kind"><option value="PAYPAL">PayPal</option><option value="BANK">Bank</option></select></label>
+        <label>Your provider's account token<input name="token" required minlength="8"></label><label>Label<input name="label" required maxlength="64"></label>
+        <button type="submit">Register</button></form></details>
+      <h3>Request a payout</h3>${verified.length ? html`<form class="row" @submit=${(e) => this.request(e)}>
+          <label>Diamonds<input name="diamonds" type="number" min=${p.payoutPolicy.minimumDiamonds} step="1" required></label>
+          <label>To<select name="account">${verified.map((a) => html`<option value=${a.id}>${a.label} ${a.maskedToken}</option>`)}</select></label>
+          <button type="submit">Request payout</button></form>` : html`<p class="muted">A verified account is needed first.</p>`}
+      <h3>Payouts</h3>${p.payouts.nodes.length === 0 ? html`<p class="muted">No payouts yet.</p>` : p.payouts.nodes.map((o) => html`<article data-testid="payout">
+        <header><strong>${money(o.amount)}</strong> for 💎 ${count(o.diamonds)} — <span data-testid="payout-status">${o.status}</span></header>
+        <ol class="timeline">${o.transitions.map((t) => html`<li><strong>${t.to.toLowerCase()}</strong> ${when(t.at)}${t.reason ? html` — ${t.reason}` : ''}</li>`)}</ol>
+        <footer class="muted">expected by ${when(o.expectedBy)}${o.externalReference ? ` · reference ${o.externalReference}` : ''}</footer></article>`)}`;
+  }
+
+  renderOverlay() {
+    const url = (key) => `${location.origin}/overlay/${this.stream ? this.stream.id : '<your live stream id>'}?key=${key}`;
+    return html`<p>Add the overlay to your streaming software as a browser source (1920×1080). It shows gift alerts and your top gifter, and needs no sign-in: its key can read your stream's gifts and nothing else.</p>
+      <form class="row" @submit=${(e) => this.createKey(e)}><label>Name<input name="label" required maxlength="64" value="OBS"></label><button type="submit">Create a key</button></form>
+      ${this.newKey ? html`<p class="refusal" role="status">Copy this address now; the key is not shown again:<br><code data-testid="overlay-url">${url(this.newKey)}</code></p>` : ''}
+      ${this.keys && this.keys.length ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="Overlay keys"><table><thead><tr><th>Name</th><th>Key</th><th>Created</th><th></th></tr></thead><tbody>${this.keys.map((k) => html`<tr>
+        <td>${k.label}</td><td>…${k.hint}</td><td>${when(k.createdAt)}</td>
+        <td>${k.revokedAt ? html`revoked ${when(k.revokedAt)}` : html`<button class="secondary outline" @click=${() => this.revoke(k)}>Revoke</button>`}</td></tr>`)}</tbody></table></div>` : ''}`;
+  }
+
+  render() {
+    if (!this.me || !this.me.roles.includes('creator')) return html`<h1>Studio</h1><p>Sign in with a creator account to go live.</p>`;
+    return html`<h1>Studio</h1>
+      <nav class="tabs" aria-label="Studio"><ul>${TABS.map(([t, label]) => html`<li><a href="#" aria-current=${this.tab === t ? 'page' : 'false'}
+        @click=${(e) => { e.preventDefault(); this.show(t); }}>${label}</a></li>`)}</ul></nav>
+      ${this.error ? html`<p class="refusal" role="alert">${this.error}</p>` : ''}
+      ${this.message ? html`<p role="status" data-testid="studio-message">${this.message}</p>` : ''}
+      ${this.tab === 'live' ? this.renderLive() : this.tab === 'earnings' ? this.renderEarnings() : this.tab === 'payouts' ? this.renderPayouts() : this.renderOverlay()}`;
+  }
+}
+customElements.define('cs-studio', Studio);

@@ -1,0 +1,124 @@
+package com.coinstream.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
+import com.coinstream.support.Tokens;
+import com.coinstream.web.Browser.Tab;
+import com.coinstream.web.Browser.User;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Every main page at phone width (390 px) and on a desktop: it loads with data, axe-core finds no WCAG 2.1 A/AA
+ * violation, nothing is written to the console as an error, and a screenshot goes to target/screenshots.
+ */
+@QuarkusTest
+@TestProfile(BrowserProfile.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PagesTest {
+    @TestHTTPResource("/")
+    String root;
+
+    static final User VIEWER = User.viewer(Tokens.unique("pages-viewer"));
+    static final User CREATOR = User.creator(Tokens.unique("pages-creator"));
+    static final User ADMIN = User.admin(Tokens.unique("pages-admin"));
+    String stream;
+
+    /** Some activity to show, once (after the app under test is up, so not in a @BeforeAll). */
+    synchronized void someActivity() {
+        if (stream != null) {
+            return;
+        }
+        String creator = Tokens.token(CREATOR.sub(), Set.of("viewer", "creator"), CREATOR.birthdate(), "US");
+        stream = Gql.ok(creator, "mutation { startLiveStream(input: {title: \"Sunday sketching\"}) { liveStream { id } } }")
+                .getString("data.startLiveStream.liveStream.id");
+        String viewer = Tokens.viewer(VIEWER.sub());
+        Flows.buyPackage(viewer, Flows.PKG_350, "pm_card_ok", Flows.key());
+        for (String gift : List.of(Gifting.ROSE, Gifting.FINGER_HEART, Gifting.PERFUME, Gifting.HAND_HEARTS)) {
+            Gifting.send(viewer, stream, gift, 1, Flows.key());
+        }
+        Gql.ok(viewer, "mutation { setSpendingLimit(input: {period: WEEK, coins: 300}) { userErrors { code } } }");
+    }
+
+    static Stream<Arguments> pages() {
+        List<Arguments> all = new ArrayList<>();
+        for (int width : List.of(Browser.PHONE, Browser.DESKTOP)) {
+            all.add(Arguments.of("live", null, "/", null, width));
+            all.add(Arguments.of("room", VIEWER, "/stream/{stream}", null, width));
+            all.add(Arguments.of("store", VIEWER, "/store", null, width));
+            all.add(Arguments.of("wallet", VIEWER, "/wallet", null, width));
+            all.add(Arguments.of("spending", VIEWER, "/spending", null, width));
+            all.add(Arguments.of("studio", CREATOR, "/studio", null, width));
+            all.add(Arguments.of("studio-earnings", CREATOR, "/studio", "Earnings", width));
+            all.add(Arguments.of("studio-payouts", CREATOR, "/studio", "Payouts", width));
+            all.add(Arguments.of("admin", ADMIN, "/admin", null, width));
+            all.add(Arguments.of("admin-ledger", ADMIN, "/admin", "Ledger", width));
+            all.add(Arguments.of("admin-rates", ADMIN, "/admin", "Rates", width));
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} at {4} px")
+    @MethodSource("pages")
+    void loadsAccessiblyWithoutConsoleErrors(String name, User user, String path, String tab, int width) {
+        someActivity();
+        try (Tab t = Browser.open(root, user, width)) {
+            t.go(path.replace("{stream}", stream));
+            if (tab != null) {
+                t.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(tab).setExact(true)).click();
+            }
+            assertThat(t.page.locator("[aria-busy=true]")).hasCount(0);
+            if (name.equals("studio-earnings")) {
+                assertThat(t.page.locator("canvas#chart-gift")).isVisible();
+                t.page.waitForTimeout(600); // the charts' entry animation
+            }
+            if (user != null && !user.groups().equals("admin")) {
+                assertThat(t.page.getByTestId("balance").or(t.page.getByText("Studio"))).not().hasCount(0);
+            }
+            List<String> violations = t.accessibilityViolations();
+            t.screenshot(name + "-" + width);
+            assertEquals(List.of(), violations, name + " at " + width + " px");
+            int overflow = ((Number) t.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")).intValue();
+            assertTrue(overflow <= 0, name + " scrolls sideways at " + width + " px by " + overflow);
+            t.assertNoConsoleErrors();
+        }
+    }
+
+    @Test
+    void pagesAreSentWithAContentSecurityPolicyAndTheApiIsNotAPage() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/", "/stream/anything", "/studio")) {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(root).resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode(), path);
+            assertTrue(page.body().contains("<cs-app"), path + " serves the app shell");
+            String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(csp.contains("script-src 'self'") && csp.contains("object-src 'none'"), csp);
+        }
+        HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(root).resolve("/graphql")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(api.statusCode() >= 400 && !api.body().contains("<cs-app"), "GET /graphql without a query is the API's answer, not the app");
+    }
+}
