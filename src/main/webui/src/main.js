@@ -85,7 +85,7 @@ class App extends View {
       if (m) {
         await load();
         this.route = { tag, param: m[1] || null, overlay: tag === 'cs-overlay' };
-        document.body.classList.toggle('overlay', tag === 'cs-overlay');
+        document.documentElement.classList.toggle('overlay', tag === 'cs-overlay');
         return;
       }
     }

@@ -130,7 +130,7 @@ public final class Browser {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true).setOmitBackground(true));
         }
 
         public void assertNoConsoleErrors() {
