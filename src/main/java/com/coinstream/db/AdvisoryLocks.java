@@ -36,4 +36,10 @@ public final class AdvisoryLocks {
         return tx.preparedQuery("select pg_advisory_xact_lock($1, hashtext($2))").execute(Tuple.of(namespace.id, subject))
                 .replaceWithVoid();
     }
+
+    /** Shared: many holders at once, none while an exclusive holder has it. */
+    public static Uni<Void> shared(SqlClient tx, Namespace namespace, String subject) {
+        return tx.preparedQuery("select pg_advisory_xact_lock_shared($1, hashtext($2))").execute(Tuple.of(namespace.id, subject))
+                .replaceWithVoid();
+    }
 }

@@ -80,9 +80,9 @@ public class EarningsApi {
         })));
     }
 
-    @Description("Totals for a period [from, to); defaults to all time.")
+    @Description("Totals for a period [from, to) in whole UTC hours (both are rounded down to the hour); defaults to all time.")
     public Uni<Earnings.@NonNull Totals> totals(@Source Earnings e, Instant from, Instant to) {
-        return reports.totals(e.creatorId(), from == null ? Instant.EPOCH : from, to == null ? clock.instant().plusSeconds(1) : to);
+        return reports.totals(e.creatorId(), from == null ? Instant.EPOCH : from, to == null ? clock.instant().plusSeconds(3600) : to);
     }
 
     @Description("Earnings per stream, best first.")
@@ -101,11 +101,12 @@ public class EarningsApi {
                 .toList());
     }
 
-    @Description("Your biggest supporters across all streams.")
+    @Description("Your biggest supporters across all streams (anonymous gifts as \"Anonymous\"; people who stay off leaderboards are left out).")
     public Uni<@NonNull List<@NonNull TopSupporter>> topSupporters(@Source Earnings e, @DefaultValue("10") Integer first) {
         return reports.bySender(e.creatorId(), Page.size(first)).flatMap(groups -> users
                 .profiles(groups.stream().map(EarningsReports.Group::key).toList())
-                .map(found -> groups.stream().map(g -> new TopSupporter(found.get(g.key()), g.gifts(), g.coins(), g.diamonds())).toList()));
+                .map(found -> groups.stream().map(g -> new TopSupporter(g.anonymous() ? PublicProfile.ANONYMOUS : found.get(g.key()),
+                        g.gifts(), g.coins(), g.diamonds())).toList()));
     }
 
     @Description("What your streams earned per calendar day in your time zone: the last `days` days (default 30, at most 366), today included.")

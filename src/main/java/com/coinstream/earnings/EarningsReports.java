@@ -17,7 +17,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Aggregates over a creator's gift events. Each report is one statement. */
+/**
+ * A creator's earnings breakdowns, read from the rollups that the gift batches keep (migration V11): their cost
+ * grows with the number of streams, gifts in the catalogue, supporters and active hours, never with the number of
+ * gifts. Reversed gifts are taken out of the rollups by their reversal. Each report is one statement.
+ */
 @ApplicationScoped
 public class EarningsReports {
     private final Pool pool;
@@ -26,13 +30,16 @@ public class EarningsReports {
         this.pool = pool;
     }
 
-    public record Group(String key, long gifts, long quantity, long coins, long diamonds) {
+    /** {@code anonymous}: a supporter's anonymous gifts, shown as "Anonymous". */
+    public record Group(String key, long gifts, long quantity, long coins, long diamonds, boolean anonymous) {
     }
 
+    /** Totals over whole UTC hours: {@code from} and {@code to} are rounded down to the hour. */
     public Uni<Earnings.Totals> totals(String creatorId, Instant from, Instant to) {
         return pool.preparedQuery("""
-                select count(*) as gifts, coalesce(sum(coins), 0) as coins, coalesce(sum(diamonds), 0) as diamonds
-                from gift_event where creator_id = $1 and created_at >= $2 and created_at < $3
+                select coalesce(sum(gifts), 0)::bigint as gifts, coalesce(sum(coins), 0)::bigint as coins, coalesce(sum(diamonds), 0)::bigint as diamonds
+                from creator_hour_total where creator_id = $1 and hour >= date_trunc('hour', $2::timestamptz)
+                  and hour < date_trunc('hour', $3::timestamptz)
                 """).execute(Tuple.of(creatorId, utc(from), utc(to)))
                 .map(rows -> {
                     Row r = rows.iterator().next();
@@ -41,37 +48,45 @@ public class EarningsReports {
     }
 
     public Uni<List<Group>> byStream(String creatorId, int limit) {
-        return grouped("stream_id::text", creatorId, limit);
+        return grouped("select stream_id::text as key, sum(gifts)::bigint as gifts, sum(quantity)::bigint as quantity, sum(coins)::bigint as coins, "
+                + "sum(diamonds)::bigint as diamonds, false as anonymous from creator_stream_total where creator_id = $1 group by 1 "
+                + "having sum(gifts)::bigint > 0 order by diamonds desc, coins desc, key limit $2", creatorId, limit);
     }
 
     public Uni<List<Group>> byGift(String creatorId, int limit) {
-        return grouped("gift_id::text", creatorId, limit);
+        return grouped("select gift_id::text as key, sum(gifts)::bigint as gifts, sum(quantity)::bigint as quantity, sum(coins)::bigint as coins, "
+                + "sum(diamonds)::bigint as diamonds, false as anonymous from creator_gift_total where creator_id = $1 group by 1 "
+                + "having sum(gifts)::bigint > 0 order by diamonds desc, coins desc, key limit $2", creatorId, limit);
     }
 
+    /** All-time supporters, biggest first; people who stay off leaderboards are left out. */
     public Uni<List<Group>> bySender(String creatorId, int limit) {
-        return grouped("sender_id", creatorId, limit);
+        return grouped("select t.sender_id as key, t.gifts, 0::bigint as quantity, t.coins, t.diamonds, t.anonymous "
+                + "from creator_supporter_total t join app_user u on u.id = t.sender_id "
+                + "where t.creator_id = $1 and t.period = 'A' and t.period_start = date '1970-01-01' and t.coins > 0 "
+                + "and not u.hide_from_leaderboards order by t.coins desc, t.sender_id, t.anonymous limit $2", creatorId, limit);
     }
 
-    private Uni<List<Group>> grouped(String keyExpression, String creatorId, int limit) {
-        return pool.preparedQuery("select " + keyExpression + " as key, count(*) as gifts, sum(quantity) as quantity, "
-                + "sum(coins) as coins, sum(diamonds) as diamonds from gift_event where creator_id = $1 "
-                + "group by 1 order by diamonds desc, coins desc, key limit $2")
-                .execute(Tuple.of(creatorId, limit)).map(rows -> {
-                    List<Group> groups = new ArrayList<>();
-                    for (Row r : rows) {
-                        groups.add(new Group(r.getString("key"), r.getLong("gifts"), r.getLong("quantity"), r.getLong("coins"),
-                                r.getLong("diamonds")));
-                    }
-                    return groups;
-                });
+    private Uni<List<Group>> grouped(String sql, String creatorId, int limit) {
+        return pool.preparedQuery(sql).execute(Tuple.of(creatorId, limit)).map(rows -> {
+            List<Group> groups = new ArrayList<>();
+            for (Row r : rows) {
+                groups.add(new Group(r.getString("key"), r.getLong("gifts"), r.getLong("quantity"), r.getLong("coins"),
+                        r.getLong("diamonds"), r.getBoolean("anonymous")));
+            }
+            return groups;
+        });
     }
 
-    /** One bucket per calendar day in {@code zone}, the last {@code days} days up to today, days without gifts included. */
+    /**
+     * One bucket per calendar day in {@code zone}, the last {@code days} days up to today, days without gifts included.
+     * From UTC hour buckets: in a zone with a half-hour offset, an hour counts on the day its UTC hour starts in.
+     */
     public Uni<List<Earnings.Day>> byDay(String creatorId, ZoneId zone, LocalDate today, int days) {
         LocalDate first = today.minusDays(days - 1L);
         return pool.preparedQuery("""
-                select (created_at at time zone $2)::date as day, count(*) as gifts, sum(diamonds) as diamonds
-                from gift_event where creator_id = $1 and created_at >= $3 group by 1
+                select (hour at time zone $2)::date as day, sum(gifts)::bigint as gifts, sum(diamonds)::bigint as diamonds
+                from creator_hour_total where creator_id = $1 and hour >= date_trunc('hour', $3::timestamptz) group by 1
                 """).execute(Tuple.of(creatorId, zone.getId(), utc(first.atStartOfDay(zone).toInstant()))).map(rows -> {
             Map<LocalDate, long[]> found = new HashMap<>();
             for (Row r : rows) {
@@ -86,11 +101,11 @@ public class EarningsReports {
         });
     }
 
-    /** 24 buckets, hour 0-23 in {@code zone}. */
+    /** 24 buckets, hour 0-23 in {@code zone} (from UTC hour buckets, as byDay). */
     public Uni<List<Earnings.Hour>> byHour(String creatorId, ZoneId zone) {
         return pool.preparedQuery("""
-                select extract(hour from created_at at time zone $2)::int as hour, count(*) as gifts, sum(diamonds) as diamonds
-                from gift_event where creator_id = $1 group by 1
+                select extract(hour from hour at time zone $2)::int as hour, sum(gifts)::bigint as gifts, sum(diamonds)::bigint as diamonds
+                from creator_hour_total where creator_id = $1 group by 1
                 """).execute(Tuple.of(creatorId, zone.getId())).map(rows -> {
             long[][] buckets = new long[24][2];
             for (Row r : rows) {
@@ -104,5 +119,4 @@ public class EarningsReports {
             return hours;
         });
     }
-
 }

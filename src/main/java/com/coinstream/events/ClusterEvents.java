@@ -36,6 +36,8 @@ public class ClusterEvents {
     public static final String STREAMS = "coinstream_streams";
     public static final String WALLETS = "coinstream_wallets";
     public static final String OVERLAY_KEYS = "coinstream_overlay_keys";
+    /** A stream's goals or match changed (the payload is the stream id): streamActivity re-reads them. */
+    public static final String ACTIVITY = "coinstream_activity";
 
     private final Map<String, CopyOnWriteArrayList<Consumer<String>>> handlers = new ConcurrentHashMap<>();
     private final Vertx vertx;
@@ -89,7 +91,7 @@ public class ClusterEvents {
         publisher = pools.pool("cluster-events", 2, Map.of("synchronous_commit", "off"));
         subscriber = PgSubscriber.subscriber(vertx, pools.options(Map.of()))
                 .reconnectPolicy(retries -> retries < 10_000 ? 500L : -1L);
-        for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS, OVERLAY_KEYS }) {
+        for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS, OVERLAY_KEYS, ACTIVITY }) {
             subscriber.channel(channel).handler(payload -> dispatch(channel, payload));
         }
         connect();

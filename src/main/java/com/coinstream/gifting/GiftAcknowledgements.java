@@ -53,6 +53,8 @@ public class GiftAcknowledgements {
         payload.put("quantity", e.quantity());
         payload.put("coins", e.coins());
         payload.put("senderName", e.senderName());
+        payload.put("senderId", e.senderId());
+        payload.put("anonymous", e.anonymous());
         payload.put("streamTotal", e.streamTotal());
         payload.put("createdAt", e.createdAt().toString());
         payload.put("acknowledgedAt", e.acknowledgedAt().toString());

@@ -33,7 +33,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class GiftBatchStore implements GiftBatches {
-    /** Positional parameters: $1-$22 the gifts' arrays, $23 the lane's slot, $24-$26 the platform accounts, $27-$29 default caps. */
+    /**
+     * Positional parameters: $1-$22 the gifts' arrays, $23 the lane's slot, $24-$26 the platform accounts, $27-$29 default caps,
+     * $30 the gifts' anonymous flags, $31 their confirmed flags (the session reminder). (The rollups behind leaderboards, topGifters and earnings are kept by the statement-level
+     * triggers on gift_event, migration V11, in this same statement.)
+     */
     static final String SQL = SpendBatch.statement(SqlResources.load(GiftBatchStore.class, "gift-batch-checks.sql"),
             new SpendBatch.Parameters(23, 24, 25, 26), SqlResources.load(GiftBatchStore.class, "gift-batch-records.sql"));
 
@@ -96,6 +100,8 @@ public class GiftBatchStore implements GiftBatches {
         LocalDate[] days = new LocalDate[n];
         LocalDate[] weeks = new LocalDate[n];
         LocalDate[] months = new LocalDate[n];
+        Boolean[] anonymous = new Boolean[n];
+        Boolean[] confirmed = new Boolean[n];
         for (int i = 0; i < n; i++) {
             GiftCommand c = batch.get(i);
             ord[i] = i;
@@ -120,6 +126,8 @@ public class GiftBatchStore implements GiftBatches {
             days[i] = c.periods().day();
             weeks[i] = c.periods().weekStart();
             months[i] = c.periods().monthStart();
+            anonymous[i] = c.anonymous();
+            confirmed[i] = c.confirmed();
         }
         Tuple args = Tuple.tuple().addArrayOfInteger(ord).addArrayOfUUID(eventIds).addArrayOfString(senders)
                 .addArrayOfString(creators).addArrayOfLong(earnings).addArrayOfUUID(streams)
@@ -128,7 +136,8 @@ public class GiftBatchStore implements GiftBatches {
                 .addArrayOfString(hashes).addArrayOfString(currencies).addArrayOfLong(baseCoins).addArrayOfLong(basePrices)
                 .addArrayOfOffsetDateTime(times).addArrayOfLocalDate(days).addArrayOfLocalDate(weeks).addArrayOfLocalDate(months)
                 .addShort(slot).addLong(platform.coinIssuance()).addLong(platform.diamondIssuance()).addLong(platform.commission())
-                .addLong(defaults.day()).addLong(defaults.week()).addLong(defaults.month());
+                .addLong(defaults.day()).addLong(defaults.week()).addLong(defaults.month()).addArrayOfBoolean(anonymous)
+                .addArrayOfBoolean(confirmed);
         Tuple locks = Tuple.of(senders, streams);
         // Both statements are sent at once (pipelined): the locks cost no extra round trip, and the batch statement
         // only starts, with its snapshot, once they are held.

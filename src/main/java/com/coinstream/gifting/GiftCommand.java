@@ -14,7 +14,12 @@ import com.coinstream.rates.RateCard;
 public record GiftCommand(
         UUID eventId,
         String senderId,
+        /** The name the room sees: "Anonymous" for an anonymous gift. */
         String senderName,
+        /** Sent anonymously: the feed, goals, matches and leaderboards show "Anonymous". */
+        boolean anonymous,
+        /** Sent past the sender's session reminder on purpose (sendGift's confirmed). */
+        boolean confirmed,
         String creatorId,
         long earningsAccountId,
         UUID streamId,

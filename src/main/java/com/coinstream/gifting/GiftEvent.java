@@ -18,6 +18,9 @@ public record GiftEvent(
         @Ignore UUID giftId,
         @Ignore String giftName,
         @Ignore long unitCoins,
+        /** The sender (never shown: the room sees senderName, "Anonymous" for an anonymous gift); keys combos. */
+        @Ignore String senderId,
+        @Ignore boolean anonymous,
         @Id @NonNull String id,
         @Id @NonNull String streamId,
         @Description("This gift's number in its stream: 1, 2, 3 ... in commit order. A jump means events were missed (a reconnect, or a "

@@ -26,10 +26,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class GiftEvents {
     private static final String COLUMNS = """
             id, seq, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds, commission,
-            rate_version, value_minor, value_currency, created_at, acknowledged_at""";
+            rate_version, value_minor, value_currency, created_at, acknowledged_at, anonymous""";
     private static final String FEED_COLUMNS = """
             g.id, g.stream_id, g.stream_seq, g.gift_id, g.unit_coins, g.quantity, g.coins, g.stream_total, g.created_at,
-            g.acknowledged_at, u.display_name""";
+            g.acknowledged_at, g.sender_id, g.anonymous, case when g.anonymous then 'Anonymous' else u.display_name end as display_name""";
     private final Pool pool;
     private final GiftCatalogue catalogue;
 
@@ -50,6 +50,18 @@ public class GiftEvents {
         });
     }
 
+    /** A stream's latest {@code limit} gift events, oldest first. */
+    public Uni<List<GiftEvent>> latest(UUID streamId, int limit) {
+        return pool.preparedQuery("select * from (select " + FEED_COLUMNS + """
+                 from gift_event g join app_user u on u.id = g.sender_id
+                where g.stream_id = $1 order by g.stream_seq desc limit $2) e order by stream_seq
+                """).execute(Tuple.of(streamId, limit)).map(rows -> {
+            List<GiftEvent> list = new ArrayList<>();
+            rows.forEach(r -> list.add(feedEvent(r)));
+            return list;
+        });
+    }
+
     /** One gift event as the live feed shows it. */
     public Uni<Optional<GiftEvent>> feedEvent(UUID id) {
         return pool.preparedQuery("select " + FEED_COLUMNS + " from gift_event g join app_user u on u.id = g.sender_id where g.id = $1")
@@ -61,6 +73,7 @@ public class GiftEvents {
         OffsetDateTime ack = r.getOffsetDateTime("acknowledged_at");
         UUID streamId = r.getUUID("stream_id");
         return new GiftEvent(streamId, giftId, catalogue.find(giftId).map(g -> g.name()).orElse(""), r.getLong("unit_coins"),
+                r.getString("sender_id"), r.getBoolean("anonymous"),
                 r.getUUID("id").toString(), streamId.toString(), r.getLong("stream_seq"), r.getInteger("quantity"), r.getLong("coins"),
                 r.getString("display_name"), r.getLong("stream_total"), r.getOffsetDateTime("created_at").toInstant(),
                 ack == null ? null : ack.toInstant());
@@ -105,19 +118,22 @@ public class GiftEvents {
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(receipt(rows.iterator().next())) : Optional.empty());
     }
 
-    public record Supporter(String userId, String displayName, long coins, long gifts) {
+    /** {@code anonymous}: the supporter's anonymous gifts, shown as "Anonymous". */
+    public record Supporter(String userId, String displayName, long coins, long gifts, boolean anonymous) {
     }
 
+    /** A stream's biggest supporters, from its rollup (V11): one index range read, whatever the stream's history. */
     public Uni<List<Supporter>> topGifters(UUID streamId, int limit) {
         return pool.preparedQuery("""
-                select g.sender_id, u.display_name, sum(g.coins) as coins, count(*) as gifts
-                from gift_event g join app_user u on u.id = g.sender_id
-                where g.stream_id = $1 group by g.sender_id, u.display_name
-                order by coins desc, g.sender_id limit $2
+                select t.sender_id, u.display_name, t.coins, t.gifts, t.anonymous
+                from stream_supporter_total t join app_user u on u.id = t.sender_id
+                where t.stream_id = $1 and t.coins > 0 and not u.hide_from_leaderboards
+                order by t.coins desc, t.sender_id, t.anonymous limit $2
                 """).execute(Tuple.of(streamId, limit)).map(rows -> {
             List<Supporter> top = new ArrayList<>();
             for (Row r : rows) {
-                top.add(new Supporter(r.getString("sender_id"), r.getString("display_name"), r.getLong("coins"), r.getLong("gifts")));
+                top.add(new Supporter(r.getString("sender_id"), r.getString("display_name"), r.getLong("coins"), r.getLong("gifts"),
+                        r.getBoolean("anonymous")));
             }
             return top;
         });
@@ -140,6 +156,6 @@ public class GiftEvents {
                 r.getString("creator_id"), id.toString(), r.getInteger("quantity"), r.getLong("unit_coins"), r.getLong("coins"),
                 r.getLong("diamonds"), r.getLong("commission"),
                 valueMinor == null || currency == null ? null : Money.ofMinor(valueMinor, currency), r.getInteger("rate_version"),
-                r.getOffsetDateTime("created_at").toInstant(), ack == null ? null : ack.toInstant());
+                r.getOffsetDateTime("created_at").toInstant(), ack == null ? null : ack.toInstant(), r.getBoolean("anonymous"));
     }
 }

@@ -35,7 +35,7 @@ public class GiftFeed {
     private static final int SUBSCRIBER_BUFFER = 512;
     private final LocalSubscribers<UUID, GiftEvent> subscribers = new LocalSubscribers<>();
     /** Events per NOTIFY payload (PostgreSQL caps a payload at 8000 bytes). */
-    private static final int EVENTS_PER_NOTIFY = 20;
+    private static final int EVENTS_PER_NOTIFY = 16;
     private final ObjectMapper json;
     private final ClusterEvents events;
     private final WalletFeed wallets;
@@ -66,7 +66,8 @@ public class GiftFeed {
             n.put("id", c.eventId().toString()).put("streamId", c.streamId().toString()).put("sequence", o.streamSeq())
                     .put("giftId", c.gift().uuid().toString())
                     .put("giftName", c.gift().name()).put("unitCoins", c.gift().coins()).put("quantity", c.quantity())
-                    .put("coins", c.split().coins()).put("senderName", c.senderName()).put("streamTotal", o.streamTotalCoins())
+                    .put("coins", c.split().coins()).put("senderName", c.senderName()).put("senderId", c.senderId())
+                    .put("anonymous", c.anonymous()).put("streamTotal", o.streamTotalCoins())
                     .put("createdAt", o.createdAt().toString());
             if (chunk.size() == EVENTS_PER_NOTIFY) {
                 payloads.add(chunk.toString());
@@ -112,7 +113,7 @@ public class GiftFeed {
         UUID streamId = UUID.fromString(n.get("streamId").asText());
         JsonNode ack = n.get("acknowledgedAt");
         return new GiftEvent(streamId, UUID.fromString(n.get("giftId").asText()), n.get("giftName").asText(),
-                n.get("unitCoins").asLong(), n.get("id").asText(), streamId.toString(), n.get("sequence").asLong(), n.get("quantity").asInt(),
+                n.get("unitCoins").asLong(), n.path("senderId").asText(""), n.path("anonymous").asBoolean(false), n.get("id").asText(), streamId.toString(), n.get("sequence").asLong(), n.get("quantity").asInt(),
                 n.get("coins").asLong(), n.get("senderName").asText(), n.get("streamTotal").asLong(),
                 Instant.parse(normalise(n.get("createdAt").asText())),
                 ack == null || ack.isNull() ? null : Instant.parse(normalise(ack.asText())));

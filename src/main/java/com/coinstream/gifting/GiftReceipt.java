@@ -30,5 +30,6 @@ public record GiftReceipt(
         @Description("Real-money value of the coins spent, at the weighted-average price this viewer paid for their coins (or the region's base price before any purchase).") Money value,
         @Description("The rate version applied.") int rateVersion,
         @NonNull Instant createdAt,
-        @Description("When the creator thanked the sender, if they did.") Instant acknowledgedAt) {
+        @Description("When the creator thanked the sender, if they did.") Instant acknowledgedAt,
+        @Description("Sent anonymously: everyone but the sender sees \"Anonymous\" as its sender.") boolean anonymous) {
 }

@@ -83,7 +83,8 @@ public class GiftingApi {
         long started = System.nanoTime();
         return payloads.orRefusal(caller.get()
                 .flatMap(c -> Payloads.guarded(() -> gifting.send(c,
-                        new GiftingService.SendGift(input.streamId, input.giftId, input.quantity, input.idempotencyKey))))
+                        new GiftingService.SendGift(input.streamId, input.giftId, input.quantity, input.idempotencyKey,
+                                Boolean.TRUE.equals(input.anonymous), Boolean.TRUE.equals(input.confirmed)))))
                 .map(sent -> new SendGiftPayload(sent.receipt(), sent.wallet(), null, List.of()))
                 .onFailure(GiftingService.LimitReached.class).recoverWithItem(e -> new SendGiftPayload(null, null,
                         ((GiftingService.LimitReached) e).status(), List.of(((GiftingService.LimitReached) e).error()))),
@@ -138,14 +139,15 @@ public class GiftingApi {
     }
 
     @Query("topGifters")
-    @Description("A stream's biggest supporters by coins sent (public).")
+    @Description("A stream's biggest supporters by coins sent (public; anonymous gifts as \"Anonymous\", people who stay off leaderboards left out).")
     public Uni<@NonNull List<@NonNull Supporter>> topGifters(@NonNull @Id String streamId, @DefaultValue("10") Integer first) {
         var id = Ids.parse(streamId);
         if (id.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         return Payloads.guarded(() -> events.topGifters(id.get(), Page.size(first)))
-                .map(list -> list.stream().map(s -> new Supporter(new PublicProfile(s.userId(), s.displayName()), s.coins(), s.gifts())).toList());
+                .map(list -> list.stream().map(s -> new Supporter(s.anonymous() ? PublicProfile.ANONYMOUS : new PublicProfile(s.userId(), s.displayName()),
+                        s.coins(), s.gifts())).toList());
     }
 
     // ---- batched field resolvers: a page of 100 receipts costs one statement per related type ----
@@ -164,8 +166,10 @@ public class GiftingApi {
 
     @Description("Who sent it.")
     public Uni<@NonNull List<PublicProfile>> sender(@Source List<GiftReceipt> receipts) {
+        String me = caller.optional().map(c -> c.userId()).orElse(null);
         return users.profiles(receipts.stream().map(GiftReceipt::senderId).distinct().toList())
-                .map(found -> receipts.stream().map(r -> found.get(r.senderId())).toList());
+                .map(found -> receipts.stream().map(r -> r.anonymous() && !r.senderId().equals(me) ? PublicProfile.ANONYMOUS
+                        : found.get(r.senderId())).toList());
     }
 
     @Description("Who received it.")
@@ -195,6 +199,11 @@ public class GiftingApi {
         @NonNull
         @Description("Client-chosen unique key (a UUID). Same key and input replays the original receipt.")
         public String idempotencyKey;
+        @Description("Send anonymously: the feed, goals, matches, leaderboards and the creator see \"Anonymous\" (default false).")
+        public Boolean anonymous;
+        @Description("Send past your session reminder (setSessionReminder): the answer to CONFIRMATION_REQUIRED. Not part of the "
+                + "request's identity: a retry with the same key and this flag is the same gift.")
+        public Boolean confirmed;
     }
 
     @Input("AcknowledgeGiftInput")

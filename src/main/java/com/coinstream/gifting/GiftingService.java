@@ -79,7 +79,10 @@ public class GiftingService {
         this.defaultCurrency = policy.defaultCurrency();
     }
 
-    public record SendGift(String streamId, String giftId, BigInteger quantity, String idempotencyKey) {
+    public static final String ANONYMOUS = "Anonymous";
+
+    /** {@code confirmed}: sent past the sender's session reminder on purpose (not part of the request's identity). */
+    public record SendGift(String streamId, String giftId, BigInteger quantity, String idempotencyKey, boolean anonymous, boolean confirmed) {
     }
 
     public record Sent(GiftReceipt receipt, Wallet wallet, boolean replayed) {
@@ -89,7 +92,9 @@ public class GiftingService {
         String key = Idempotency.validKey(request.idempotencyKey());
         int quantity = request.quantity() == null ? 1
                 : (int) Amounts.within(request.quantity(), 1, MAX_QUANTITY, ErrorCode.INVALID_QUANTITY, "quantity", "input", "quantity");
-        String hash = Idempotency.fingerprint(OPERATION, request.streamId(), request.giftId(), quantity);
+        // (anonymous is part of the request's identity; hashed only when set, so earlier keys keep their fingerprints)
+        String hash = request.anonymous() ? Idempotency.fingerprint(OPERATION, request.streamId(), request.giftId(), quantity, "anonymous")
+                : Idempotency.fingerprint(OPERATION, request.streamId(), request.giftId(), quantity);
         Instant now = clock.instant();
         RateCard card = rates.current(now);
         return Uni.createFrom().deferred(() -> {
@@ -122,7 +127,8 @@ public class GiftingService {
                 RateCard.CoinPrice base = card.coinPrice(sender.region())
                         .orElse(new RateCard.CoinPrice(sender.region(), currency, 1, 1));
                 return accounts.id(AccountKey.user(stream.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND))
-                        .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(), sender.displayName(),
+                        .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(),
+                                request.anonymous() ? ANONYMOUS : sender.displayName(), request.anonymous(), request.confirmed(),
                                 stream.creatorId(), earnings, streamId, gift, quantity, split, card.version(), key, hash,
                                 currency, base.unitCoins(), base.unitPriceMinor(), Periods.at(now, sender.zone()), now));
             });
@@ -142,6 +148,9 @@ public class GiftingService {
             case NOT_LIVE -> throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
             case ON_HOLD -> throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold");
             case LIMIT_REACHED -> throw new IllegalStateException("handled above");
+            case CONFIRMATION_REQUIRED -> throw new Refusal(ErrorCode.CONFIRMATION_REQUIRED, "You asked to be reminded after "
+                    + "your session reminder's coins in one stream, and you have sent them here. This gift is " + command.split().coins()
+                    + " coins; send it again with confirmed: true to go on", "input", "confirmed");
             case IN_DEBT -> throw new Refusal(ErrorCode.COIN_DEBT_OUTSTANDING,
                     "You owe coins from a refunded purchase; buy coins to settle the debt first");
             case INSUFFICIENT_COINS -> throw new Refusal(ErrorCode.INSUFFICIENT_COINS,
@@ -200,6 +209,6 @@ public class GiftingService {
         return new GiftReceipt(c.eventId(), o.seq(), c.gift().uuid(), c.streamId(), c.senderId(), c.creatorId(),
                 c.eventId().toString(), c.quantity(), c.gift().coins(), c.split().coins(), c.split().creatorDiamonds(),
                 c.split().platformCommission(), o.valueMinor() == null ? null : Money.ofMinor(o.valueMinor(), c.valueCurrency()),
-                c.rateVersion(), o.createdAt(), null);
+                c.rateVersion(), o.createdAt(), null, c.anonymous());
     }
 }

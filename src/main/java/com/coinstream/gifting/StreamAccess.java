@@ -48,7 +48,7 @@ public class StreamAccess {
     }
 
     /** {@code events} as this reader may see them: an overlay's stop when its key is revoked. */
-    public Multi<GiftEvent> follow(Reader reader, Multi<GiftEvent> events) {
+    public <T> Multi<T> follow(Reader reader, Multi<T> events) {
         if (reader.overlayKeyId() == null) {
             return events;
         }

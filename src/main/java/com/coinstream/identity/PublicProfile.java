@@ -8,4 +8,7 @@ import org.eclipse.microprofile.graphql.Type;
 @Type("PublicProfile")
 @Description("What anyone may see of a user.")
 public record PublicProfile(@Id @NonNull String id, @NonNull String displayName) {
+    /** Who sent an anonymous gift, as everyone but its sender sees it. */
+    public static final PublicProfile ANONYMOUS = new PublicProfile("anonymous", "Anonymous");
+
 }

@@ -111,6 +111,32 @@ legacy_spenders as (select distinct sender_id from gift_event where local_day is
 spent as (
     select sender_id as user_id, local_day as day, sum(coins) as coins from gift_event
     where sender_id not in (select sender_id from legacy_spenders) group by sender_id, local_day
+),
+-- the rollups behind leaderboards, topGifters and earnings (V11) against the ledger: the coins of each gift's wallet
+-- debit, for the gifts no reversal took back, in the UTC periods of the gift
+rolled as (
+    select ge.creator_id, ge.sender_id, ge.anonymous, ge.stream_id, ge.created_at, -g.wallet as coins, ge.diamonds
+    from gifts g join gift_event ge on ge.id = g.id where ge.reversed_entry_id is null
+),
+rolled_periods as (
+    select r.*, x.period, x.period_start from rolled r
+    cross join lateral (values ('D', (r.created_at at time zone 'UTC')::date), ('W', date_trunc('week', r.created_at at time zone 'UTC')::date),
+                               ('M', date_trunc('month', r.created_at at time zone 'UTC')::date), ('A', date '1970-01-01')) x(period, period_start)
+),
+expected_supporters as (
+    select creator_id, period, period_start, sender_id, anonymous, sum(coins) as coins from rolled_periods group by 1, 2, 3, 4, 5
+),
+expected_gifters as (
+    select period, period_start, sender_id, anonymous, sum(coins) as coins from rolled_periods group by 1, 2, 3, 4
+),
+expected_creators as (
+    select period, period_start, creator_id, sum(coins) as coins from rolled_periods group by 1, 2, 3
+),
+expected_streams as (
+    select stream_id, sender_id, anonymous, sum(coins) as coins from rolled group by 1, 2, 3
+),
+expected_hours as (
+    select creator_id, date_trunc('hour', created_at) as hour, sum(coins) as coins, sum(diamonds) as diamonds from rolled group by 1, 2
 )
 -- gifts and their entries
 select 'GIFT_ENTRY' as kind, id::text as subject, entry_id, '-' as asset, 0::bigint as expected, 0::bigint as actual,
@@ -221,4 +247,51 @@ union all select 'SPEND_DAY', s.user_id, null, 'COIN', coalesce(g.coins, 0), s.c
     from (select user_id, sum(coins) as coins from spend_day where user_id in (select sender_id from legacy_spenders) group by user_id) s
     left join (select sender_id, sum(coins) as coins from gift_event group by sender_id) g on g.sender_id = s.user_id
     where coalesce(g.coins, 0) <> s.coins
+-- leaderboards and earnings rollups against the ledger
+union all select 'ROLLUP', 'supporters ' || coalesce(e.creator_id, t.creator_id) || ' ' || coalesce(e.period, t.period) || ' '
+       || coalesce(e.period_start, t.period_start)::text || ' ' || coalesce(e.sender_id, t.sender_id), null, 'COIN',
+       coalesce(e.coins, 0), coalesce(t.coins, 0), 'creator_supporter_total'
+    from expected_supporters e full join creator_supporter_total t on t.creator_id = e.creator_id and t.period = e.period
+        and t.period_start = e.period_start and t.sender_id = e.sender_id and t.anonymous = e.anonymous
+    where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
+union all select 'ROLLUP', 'gifters ' || coalesce(e.period, t.period) || ' ' || coalesce(e.period_start, t.period_start)::text || ' '
+       || coalesce(e.sender_id, t.sender_id), null, 'COIN', coalesce(e.coins, 0), coalesce(t.coins, 0), 'gifter_total'
+    from expected_gifters e full join gifter_total t on t.period = e.period and t.period_start = e.period_start
+        and t.sender_id = e.sender_id and t.anonymous = e.anonymous
+    where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
+union all select 'ROLLUP', 'creators ' || coalesce(e.period, t.period) || ' ' || coalesce(e.period_start, t.period_start)::text || ' '
+       || coalesce(e.creator_id, t.creator_id), null, 'COIN', coalesce(e.coins, 0), coalesce(t.coins, 0), 'creator_total'
+    from expected_creators e full join (select period, period_start, creator_id, sum(coins) as coins from creator_total group by 1, 2, 3) t
+        on t.period = e.period and t.period_start = e.period_start and t.creator_id = e.creator_id
+    where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
+union all select 'ROLLUP', 'stream ' || coalesce(e.stream_id, t.stream_id)::text || ' ' || coalesce(e.sender_id, t.sender_id), null, 'COIN',
+       coalesce(e.coins, 0), coalesce(t.coins, 0), 'stream_supporter_total'
+    from expected_streams e full join stream_supporter_total t on t.stream_id = e.stream_id and t.sender_id = e.sender_id
+        and t.anonymous = e.anonymous
+    where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
+union all select 'ROLLUP', 'hour ' || coalesce(e.creator_id, t.creator_id) || ' ' || coalesce(e.hour, t.hour)::text, null, 'COIN',
+       coalesce(e.coins, 0), coalesce(t.coins, 0), 'creator_hour_total'
+    from expected_hours e full join (select creator_id, hour, sum(coins) as coins from creator_hour_total group by 1, 2) t
+        on t.creator_id = e.creator_id and t.hour = e.hour
+    where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
+-- each stream goal against the gifts committed while it was active (each gift is checked against its entry above)
+union all select 'GOAL', 'goal ' || g.id::text, null, 'COIN', coalesce(x.progress, 0), g.progress,
+       'progress ' || g.progress || ', coins ' || g.coins || ', reached ' || (g.reached_at is not null)::text
+    from stream_goal g
+    left join lateral (select sum(case when g.kind = 'COINS' then e.coins else e.quantity end) as progress, sum(e.coins) as coins
+                       from gift_event e
+                       where e.stream_id = g.stream_id and e.stream_seq > g.start_seq and (g.end_seq is null or e.stream_seq <= g.end_seq)
+                         and (g.kind = 'COINS' or e.gift_id = g.gift_id)) x on true
+    where coalesce(x.progress, 0) <> g.progress or coalesce(x.coins, 0) <> g.coins or (g.reached_at is not null) <> (g.progress >= g.target)
+-- each match's scores against the gifts that scored: gifts of that side's stream, with their coins, scored inside the window
+union all select 'MATCH', 'match ' || m.id::text, null, 'COIN', coalesce(x.inviter, 0) + coalesce(x.invitee, 0),
+       m.inviter_score + m.invitee_score, 'scores ' || m.inviter_score || ':' || m.invitee_score || ', gifts ' || coalesce(x.inviter, 0)
+       || ':' || coalesce(x.invitee, 0) || ', misplaced ' || coalesce(x.bad, 0)
+    from live_match m
+    left join lateral (select sum(g.coins) filter (where s.side = 'R') as inviter, sum(g.coins) filter (where s.side = 'E') as invitee,
+                              count(*) filter (where g.id is null or g.coins <> s.coins
+                                  or g.stream_id <> case when s.side = 'R' then m.inviter_stream else m.invitee_stream end
+                                  or s.scored_at < m.started_at or s.scored_at >= m.ends_at) as bad
+                       from match_gift s left join gift_event g on g.id = s.event_id where s.match_id = m.id) x on true
+    where coalesce(x.inviter, 0) <> m.inviter_score or coalesce(x.invitee, 0) <> m.invitee_score or coalesce(x.bad, 0) > 0
 limit 100

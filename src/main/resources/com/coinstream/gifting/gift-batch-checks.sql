@@ -5,10 +5,10 @@ req as (
     from unnest($1::int[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::uuid[],
                 $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[],
                 $13::int[], $14::text[], $15::text[], $16::text[], $17::bigint[], $18::bigint[],
-                $19::timestamptz[], $20::date[], $21::date[], $22::date[])
+                $19::timestamptz[], $20::date[], $21::date[], $22::date[], $30::boolean[], $31::boolean[])
         as r(ord, cause_id, sender_id, creator_id, earnings_id, stream_id, gift_id, quantity,
              unit_coins, coins, diamonds, commission, rate_version, idem_key, request_hash, value_currency,
-             base_coins, base_price, at, local_day, week_start, month_start)
+             base_coins, base_price, at, local_day, week_start, month_start, anonymous, confirmed)
     left join lateral (select a.id from ledger_account a
                        where a.owner_id = r.sender_id and a.purpose = 'WALLET' and a.asset = 'COIN' limit 1) w on true
 ),
@@ -27,8 +27,8 @@ live as (
     where s.status = 'LIVE'
 ),
 unheld as (
-    select l.* from live l
-    left join lateral (select u.hold_reason from app_user u where u.id = l.sender_id limit 1) u on true
+    select l.*, u.session_reminder_coins as reminder from live l
+    left join lateral (select u.hold_reason, u.session_reminder_coins from app_user u where u.id = l.sender_id limit 1) u on true
     where u.hold_reason is null
 ),
 allowed as (
@@ -50,7 +50,7 @@ limits as (
 -- Spend since each period began. Days after today count too: they exist only when the viewer's zone moved
 -- west, and changing zones must not reopen a cap. (The owner locks taken before this statement make sure
 -- every gift of the sender committed elsewhere is seen here.)
-eligible as (
+capped as (
     select m.* from limits m
     where (m.cap_day is null or coalesce((select sum(s.coins) from spend_day s
                where s.user_id = m.sender_id and s.day >= m.local_day), 0) + m.coins <= m.cap_day)
@@ -58,4 +58,12 @@ eligible as (
                where s.user_id = m.sender_id and s.day >= m.week_start), 0) + m.coins <= m.cap_week)
       and (m.cap_month is null or coalesce((select sum(s.coins) from spend_day s
                where s.user_id = m.sender_id and s.day >= m.month_start), 0) + m.coins <= m.cap_month)
+),
+-- The session reminder: once the sender has sent the coins they chose in this stream, each further gift to it needs
+-- confirmed. (One gift per sender in a batch, under the sender's owner lock: the sum is exact.)
+eligible as (
+    select c.* from capped c
+    where c.confirmed or c.reminder is null
+       or coalesce((select sum(t.coins) from stream_supporter_total t
+                    where t.stream_id = c.stream_id and t.sender_id = c.sender_id), 0) < c.reminder
 )

@@ -39,10 +39,10 @@ sequenced as (
 events as (
     insert into gift_event (id, stream_id, gift_id, sender_id, creator_id, quantity, unit_coins, coins, diamonds,
                             commission, rate_version, value_minor, value_currency, entry_id, created_at, slot,
-                            wallet_after, local_day, stream_seq, stream_total)
+                            wallet_after, local_day, stream_seq, stream_total, anonymous)
     select v.cause_id, v.stream_id, v.gift_id, v.sender_id, v.creator_id, v.quantity, v.unit_coins, v.coins,
            v.diamonds, v.commission, v.rate_version, v.value_minor, v.value_currency, v.entry_id, v.at, $23,
-           v.wallet_after, v.local_day, v.stream_seq, v.stream_total
+           v.wallet_after, v.local_day, v.stream_seq, v.stream_total, v.anonymous
     from sequenced v order by v.ord
     returning id, seq, stream_seq
 ),
@@ -59,7 +59,8 @@ select r.ord,
             when l.ord is null then 'NOT_LIVE'
             when h.ord is null then 'ON_HOLD'
             when a.ord is null then 'IN_DEBT'
-            when c.ord is null then 'LIMIT_REACHED'
+            when p.ord is null then 'LIMIT_REACHED'
+            when c.ord is null then 'CONFIRMATION_REQUIRED'
             else 'INSUFFICIENT_COINS' end as outcome,
        m.entry_id, m.wallet_after, e.seq, e.stream_seq, q.value_minor, q.stream_total
 from req r
@@ -67,6 +68,7 @@ left join fresh f on f.ord = r.ord
 left join live l on l.ord = r.ord
 left join unheld h on h.ord = r.ord
 left join allowed a on a.ord = r.ord
+left join capped p on p.ord = r.ord
 left join eligible c on c.ord = r.ord
 left join moved m on m.ord = r.ord
 left join events e on e.id = m.cause_id

@@ -115,6 +115,19 @@ class AuthorizationMatrixTest {
         op("query payoutPolicy", Policy.PUBLIC, "{ payoutPolicy { minimumDiamonds holdDays dailyMaximum { amount } } }");
         op("query coinQuote", Policy.PUBLIC, "{ coinQuote(region: \"US\", coins: 1000) { amount currency } }");
         op("query clientConfig", Policy.PUBLIC, "{ clientConfig { devSignIn } }");
+        op("query leaderboard", Policy.PUBLIC, "{ leaderboard(input: {scope: TOP_GIFTERS, period: DAY}) { nodes { rank coins } } }");
+        op("query streamGoals", Policy.PUBLIC, "{ streamGoals(streamId: \"" + UNKNOWN + "\") { id progress } }");
+        op("mutation setStreamGoal", Policy.CREATORS, "mutation { setStreamGoal(input: {streamId: \"" + UNKNOWN
+                + "\", title: \"Goal\", kind: COINS, target: 10}) { goal { id } userErrors { code } } }");
+        op("mutation endStreamGoal", Policy.CREATORS, "mutation { endStreamGoal(input: {goalId: \"" + UNKNOWN + "\"}) { goal { id } userErrors { code } } }");
+        op("query match", Policy.PUBLIC, "{ match(id: \"" + UNKNOWN + "\") { id status } }");
+        op("query matches", Policy.CREATORS, "{ matches(first: 1) { nodes { id } } }");
+        op("mutation inviteToMatch", Policy.CREATORS, "mutation { inviteToMatch(input: {streamId: \"" + UNKNOWN + "\", opponentStreamId: \""
+                + UNKNOWN + "\"}) { match { id } userErrors { code } } }");
+        op("mutation respondToMatchInvite", Policy.CREATORS, "mutation { respondToMatchInvite(input: {matchId: \"" + UNKNOWN
+                + "\", accept: false}) { match { id } userErrors { code } } }");
+        op("mutation setSessionReminder", Policy.VIEWERS, "mutation { setSessionReminder(input: {coins: null}) { sessionReminder { coins } userErrors { code } } }");
+        op("mutation setPrivacy", Policy.VIEWERS, "mutation { setPrivacy(input: {hideFromLeaderboards: false}) { privacy { hideFromLeaderboards } userErrors { code } } }");
         op("mutation revokeOverlayKey", Policy.CREATORS, "mutation { revokeOverlayKey(input: {overlayKeyId: \"" + UNKNOWN + "\"}) { userErrors { code } } }");
     }
 
@@ -158,7 +171,7 @@ class AuthorizationMatrixTest {
     int port;
 
     @ParameterizedTest
-    @ValueSource(strings = { "giftEvents", "walletChanged" })
+    @ValueSource(strings = { "giftEvents", "walletChanged", "streamActivity" })
     void subscriptionsNeedASignedInCaller(String subscription) throws Exception {
         LiveCreator creator = Gifting.liveCreator("authzfeed");
         for (String caller : CALLERS) {
@@ -166,6 +179,8 @@ class AuthorizationMatrixTest {
                 client.nextOf(5, "connection_ack");
                 if ("giftEvents".equals(subscription)) {
                     client.subscribeGifts("1", creator.stream());
+                } else if ("streamActivity".equals(subscription)) {
+                    client.subscribe("1", "subscription($s: ID!) { streamActivity(streamId: $s) { kind } }", Map.of("s", creator.stream()));
                 } else {
                     client.subscribe("1", "subscription { walletChanged { coins } }");
                 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.coinstream.support.Db;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
@@ -57,7 +58,10 @@ class HostileInputTest {
     static String othersGiftEvent;
     static String othersPayoutAccount;
 
+    static String reminded;
+    static String expiredMatch;
     static boolean ready;
+    static final String GOAL = "mutation($i: SetStreamGoalInput!) { setStreamGoal(input: $i) { goal { id } userErrors { code } } }";
 
     void setUp() {
         if (ready) {
@@ -77,6 +81,18 @@ class HostileInputTest {
         Gql.ok(admin, "{ me { id } }");
         othersGiftEvent = Gifting.send(viewer, otherStream, Gifting.ROSE, 1, Flows.key()).getString("data.sendGift.receipt.id");
         othersPayoutAccount = Payouts.verifiedAccount(otherCreator);
+        // three active goals on the creator's stream (a fourth is GOAL_LIMIT_REACHED), and a viewer past their session reminder
+        for (int i = 0; i < 3; i++) {
+            Gql.ok(creator, GOAL, Gql.vars("i", java.util.Map.of("streamId", stream, "title", "Goal " + i, "kind", "COINS", "target", 100)));
+        }
+        Viewer r = Gifting.fundedViewer("hostiler", 100);
+        reminded = r.token();
+        Gql.ok(reminded, "mutation { setSessionReminder(input: {coins: 1}) { userErrors { code } } }");
+        Gifting.send(reminded, stream, Gifting.ROSE, 1, Flows.key());
+        // an invitation that has already expired (answering it records EXPIRED: state that a refusal is allowed to write)
+        expiredMatch = Gql.ok(creator, "mutation($i: InviteToMatchInput!) { inviteToMatch(input: $i) { match { id } } }",
+                Gql.vars("i", java.util.Map.of("streamId", stream, "opponentStreamId", otherStream))).getString("data.inviteToMatch.match.id");
+        Db.rows(Db.TEST_SCHEMA, "update live_match set status = 'EXPIRED', expires_at = clock_timestamp() where id = ?::uuid returning id", expiredMatch);
     }
 
     static String json(String query, String variablesJson) {
@@ -144,6 +160,17 @@ class HostileInputTest {
             c.add(Arguments.of("grant coins " + n, "admin", json(GRANT, "{\"i\":{\"userId\":" + s("{VIEWER_ID}") + ",\"coins\":" + n + ",\"reason\":\"r\",\"idempotencyKey\":" + s(Flows.key()) + "}}")));
             c.add(Arguments.of("payout diamonds " + n, "creator", json(PAYOUT, "{\"i\":{\"diamonds\":" + n + ",\"payoutAccountId\":" + s("{PAYOUT_ACCOUNT}") + ",\"idempotencyKey\":" + s(Flows.key()) + "}}")));
         }
+        // --- leaderboards and privacy
+        String board = "query($i: LeaderboardInput!) { leaderboard(input: $i) { nodes { rank coins } } }";
+        c.add(Arguments.of("leaderboard scope", null, json(board, "{\"i\":{\"scope\":\"EVERYONE\",\"period\":\"DAY\"}}")));
+        c.add(Arguments.of("leaderboard period", null, json(board, "{\"i\":{\"scope\":\"TOP_GIFTERS\",\"period\":\"YEAR\"}}")));
+        c.add(Arguments.of("leaderboard no creator", null, json(board, "{\"i\":{\"scope\":\"CREATOR_SUPPORTERS\",\"period\":\"DAY\"}}")));
+        c.add(Arguments.of("leaderboard first -1", null, json(board, "{\"i\":{\"scope\":\"TOP_GIFTERS\",\"period\":\"DAY\",\"first\":-1}}")));
+        c.add(Arguments.of("leaderboard forged cursor", null, json(board, "{\"i\":{\"scope\":\"TOP_GIFTERS\",\"period\":\"DAY\",\"after\":\"AAAA\"}}")));
+        c.add(Arguments.of("leaderboard at text", null, json(board, "{\"i\":{\"scope\":\"TOP_GIFTERS\",\"period\":\"DAY\",\"at\":\"yesterday\"}}")));
+        c.add(Arguments.of("leaderboard sql creator", null, json(board, "{\"i\":{\"scope\":\"CREATOR_SUPPORTERS\",\"period\":\"DAY\",\"creatorId\":\"' OR 1=1 --\"}}")));
+        c.add(Arguments.of("privacy null", "viewer", json("mutation { setPrivacy(input: {hideFromLeaderboards: null}) { userErrors { code } } }", null)));
+        c.add(Arguments.of("anonymous text", "viewer", json("mutation { sendGift(input: {streamId: \"x\", giftId: \"y\", idempotencyKey: \"k\", anonymous: \"yes\"}) { userErrors { code } } }", null)));
         c.add(Arguments.of("first 2^31", "viewer", json("{ transactions(first: 2147483648) { nodes { id } } }", null)));
         c.add(Arguments.of("first -5", "viewer", json("{ transactions(first: -5) { nodes { id } } }", null)));
         c.add(Arguments.of("limit coins 2^63", "viewer", json(LIMIT, "{\"i\":{\"period\":\"DAY\",\"coins\":9223372036854775808}}")));
@@ -188,6 +215,43 @@ class HostileInputTest {
         c.add(Arguments.of("unknown hold user", "admin", json("mutation { placeHold(input: {userId: \"ghost\", reason: \"r\"}) { userErrors { code } } }", null)));
         c.add(Arguments.of("unknown gift update", "admin", json("mutation { updateGift(input: {giftId: \"00000000-0000-4000-8000-0000000000ff\", coins: 5}) { gift { id } userErrors { code } } }", null)));
         c.add(Arguments.of("verify unknown account", "admin", json("mutation { verifyPayoutAccount(input: {payoutAccountId: \"nope\"}) { payoutAccount { id } userErrors { code } } }", null)));
+        // --- goals and the session reminder
+        String goalOf = "{\"i\":{\"streamId\":%S,\"title\":%T,\"kind\":%K,\"target\":%N%G}}";
+        java.util.function.Function<String[], String> goal = v -> json(GOAL, goalOf.replace("%S", v[0]).replace("%T", v[1]).replace("%K", v[2])
+                .replace("%N", v[3]).replace("%G", v.length > 4 ? ",\"giftId\":" + v[4] : ""));
+        c.add(Arguments.of("goal fourth active", "creator", goal.apply(new String[] { s("{STREAM}"), s("One more"), s("COINS"), "10" })));
+        c.add(Arguments.of("goal title long", "creator", goal.apply(new String[] { s("{STREAM}"), s("x".repeat(81)), s("COINS"), "10" })));
+        c.add(Arguments.of("goal title control", "creator", goal.apply(new String[] { s("{STREAM}"), s("a\u0000b"), s("COINS"), "10" })));
+        c.add(Arguments.of("goal title blank", "creator", goal.apply(new String[] { s("{STREAM}"), s("   "), s("COINS"), "10" })));
+        c.add(Arguments.of("goal target negative", "creator", goal.apply(new String[] { s("{STREAM}"), s("t"), s("COINS"), "-5" })));
+        c.add(Arguments.of("goal target huge", "creator", goal.apply(new String[] { s("{STREAM}"), s("t"), s("COINS"), "99999999999999999999" })));
+        c.add(Arguments.of("goal target fraction", "creator", goal.apply(new String[] { s("{STREAM}"), s("t"), s("COINS"), "1.5" })));
+        c.add(Arguments.of("goal kind bogus", "creator", goal.apply(new String[] { s("{STREAM}"), s("t"), s("EVERYTHING"), "10" })));
+        c.add(Arguments.of("goal unknown gift", "otherCreator", goal.apply(new String[] { s("{OTHER_STREAM}"), s("t"), s("GIFT"), "10", s("nope") })));
+        c.add(Arguments.of("goal coins with gift", "otherCreator", goal.apply(new String[] { s("{OTHER_STREAM}"), s("t"), s("COINS"), "10", rose })));
+        c.add(Arguments.of("goal others' stream", "otherCreator", goal.apply(new String[] { s("{STREAM}"), s("t"), s("COINS"), "10" })));
+        c.add(Arguments.of("goal stream sql", "creator", goal.apply(new String[] { s("' OR 1=1 --"), s("t"), s("COINS"), "10" })));
+        c.add(Arguments.of("end goal unknown", "creator", json("mutation { endStreamGoal(input: {goalId: \"00000000-0000-4000-8000-0000000000aa\"}) { goal { id } userErrors { code } } }", null)));
+        c.add(Arguments.of("end goal malformed", "creator", json("mutation { endStreamGoal(input: {goalId: \"../x\"}) { goal { id } userErrors { code } } }", null)));
+        c.add(Arguments.of("reminder zero", "viewer", json("mutation { setSessionReminder(input: {coins: 0}) { userErrors { code } } }", null)));
+        c.add(Arguments.of("reminder negative", "viewer", json("mutation { setSessionReminder(input: {coins: -3}) { userErrors { code } } }", null)));
+        c.add(Arguments.of("reminder huge", "viewer", json("mutation { setSessionReminder(input: {coins: 1000000000000}) { userErrors { code } } }", null)));
+        c.add(Arguments.of("reminder text", "viewer", json("mutation { setSessionReminder(input: {coins: \"ten\"}) { userErrors { code } } }", null)));
+        c.add(Arguments.of("reminder unconfirmed", "reminded", gift(s("{STREAM}"), rose, "1", s(Flows.key()))));
+        c.add(Arguments.of("confirmed text", "viewer", json("mutation { sendGift(input: {streamId: \"x\", giftId: \"y\", idempotencyKey: \"k\", confirmed: \"yes\"}) { userErrors { code } } }", null)));
+        // --- matches
+        String inv = "mutation($i: InviteToMatchInput!) { inviteToMatch(input: $i) { match { id } userErrors { code } } }";
+        c.add(Arguments.of("match self", "creator", json(inv, "{\"i\":{\"streamId\":" + s("{STREAM}") + ",\"opponentStreamId\":" + s("{STREAM}") + "}}")));
+        c.add(Arguments.of("match from others' stream", "creator", json(inv, "{\"i\":{\"streamId\":" + s("{OTHER_STREAM}") + ",\"opponentStreamId\":" + s("{OTHER_STREAM}") + "}}")));
+        c.add(Arguments.of("match duration short", "creator", json(inv, "{\"i\":{\"streamId\":" + s("{STREAM}") + ",\"opponentStreamId\":" + s("{OTHER_STREAM}") + ",\"durationSeconds\":59}}")));
+        c.add(Arguments.of("match duration long", "creator", json(inv, "{\"i\":{\"streamId\":" + s("{STREAM}") + ",\"opponentStreamId\":" + s("{OTHER_STREAM}") + ",\"durationSeconds\":601}}")));
+        c.add(Arguments.of("match duration text", "creator", json(inv, "{\"i\":{\"streamId\":" + s("{STREAM}") + ",\"opponentStreamId\":" + s("{OTHER_STREAM}") + ",\"durationSeconds\":\"5m\"}}")));
+        c.add(Arguments.of("match no gifts", "creator", json(inv, "{\"i\":{\"streamId\":" + s("{STREAM}") + ",\"opponentStreamId\":" + s("{OTHER_STREAM}") + ",\"giftIds\":[]}}")));
+        c.add(Arguments.of("match unknown gift", "creator", json(inv, "{\"i\":{\"streamId\":" + s("{STREAM}") + ",\"opponentStreamId\":" + s("{OTHER_STREAM}") + ",\"giftIds\":[\"x\"]}}")));
+        c.add(Arguments.of("match unknown opponent", "creator", json(inv, "{\"i\":{\"streamId\":" + s("{STREAM}") + ",\"opponentStreamId\":\"00000000-0000-4000-8000-0000000000ab\"}}")));
+        c.add(Arguments.of("match respond unknown", "creator", json("mutation { respondToMatchInvite(input: {matchId: \"00000000-0000-4000-8000-0000000000ac\", accept: true}) { match { id } userErrors { code } } }", null)));
+        c.add(Arguments.of("match respond null", "creator", json("mutation { respondToMatchInvite(input: {matchId: \"x\", accept: null}) { match { id } userErrors { code } } }", null)));
+        c.add(Arguments.of("match respond expired", "otherCreator", json("mutation { respondToMatchInvite(input: {matchId: \"{EXPIRED_MATCH}\", accept: true}) { match { id } userErrors { code } } }", null)));
         // --- duplicate fields
         c.add(Arguments.of("duplicate JSON keys", "viewer", "{\"query\":\"{ wallet { coins } }\",\"query\":\"" + SEND.replace("\"", "\\\"") + "\"}"));
         c.add(Arguments.of("duplicate input fields", "viewer", json("mutation { sendGift(input: {streamId: \"{STREAM}\", streamId: \"x\", giftId: \"" + Gifting.ROSE + "\", idempotencyKey: \"k1\"}) { receipt { id } } }", null)));
@@ -201,7 +265,7 @@ class HostileInputTest {
 
     String fill(String body) {
         return body.replace("%s", othersGiftEvent).replace("{STREAM}", stream).replace("{OTHER_STREAM}", otherStream)
-                .replace("{VIEWER_ID}", viewerId).replace("{PAYOUT_ACCOUNT}", othersPayoutAccount);
+                .replace("{VIEWER_ID}", viewerId).replace("{EXPIRED_MATCH}", expiredMatch).replace("{PAYOUT_ACCOUNT}", othersPayoutAccount);
     }
 
     String token(String role) {
@@ -210,6 +274,7 @@ class HostileInputTest {
             case "creator" -> creator;
             case "otherCreator" -> otherCreator;
             case "admin" -> admin;
+            case "reminded" -> reminded;
             default -> throw new IllegalArgumentException(role);
         };
     }
@@ -251,7 +316,9 @@ class HostileInputTest {
                        (select count(*) from live_stream), (select count(*) from coin_package), (select count(*) from gift),
                        (select count(*) from spending_limit), (select count(*) from payout_account), (select count(*) from app_user),
                        (select count(*) from rate_card), (select coalesce(sum(balance), 0) from account_balance),
-                       (select count(*) from app_user where hold_reason is not null)
+                       (select count(*) from app_user where hold_reason is not null), (select count(*) from stream_goal),
+                       (select count(*) from app_user where session_reminder_coins is not null),
+                       (select count(*) from live_match), (select string_agg(status, ',' order by seq) from live_match)
                 """).execute().await().indefinitely().iterator().next();
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < row.size(); i++) {

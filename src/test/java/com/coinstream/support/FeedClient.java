@@ -85,6 +85,28 @@ public final class FeedClient implements AutoCloseable {
                 "variables", Map.of("s", streamId))));
     }
 
+    public void subscribe(String id, String query, Map<String, Object> variables) throws Exception {
+        send(Map.of("id", id, "type", "subscribe", "payload", Map.of("query", query, "variables", variables)));
+    }
+
+    /** The payload data of the next "next" message of subscription {@code id} (skipping others), or null after {@code seconds}. */
+    public JsonNode nextData(String id, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            JsonNode m = nextOf(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())), "next", "error", "complete");
+            if (m == null) {
+                return null;
+            }
+            if (id.equals(m.path("id").asText())) {
+                if (!"next".equals(m.path("type").asText())) {
+                    throw new AssertionError("subscription " + id + " ended: " + m);
+                }
+                return m.path("payload").path("data");
+            }
+        }
+        return null;
+    }
+
     public void send(Object message) throws Exception {
         socket.sendText(JSON.writeValueAsString(message), true).get(5, TimeUnit.SECONDS);
     }

@@ -1,0 +1,112 @@
+package com.coinstream.engagement;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.graphql.Enum;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Leaderboards, read from the rollups the gift batches keep (migration V11): a page is one index range read (top
+ * creators: one aggregate over the period's creators), so its cost does not grow with the number of gifts.
+ * Periods are UTC: the day, the ISO week from Monday, the month, and all time.
+ */
+@ApplicationScoped
+public class Leaderboards {
+    @Enum("LeaderboardScope")
+    public enum Scope {
+        CREATOR_SUPPORTERS, TOP_CREATORS, TOP_GIFTERS
+    }
+
+    @Enum("LeaderboardPeriod")
+    public enum Period {
+        DAY("D"), WEEK("W"), MONTH("M"), ALL_TIME("A");
+
+        final String code;
+
+        Period(String code) {
+            this.code = code;
+        }
+
+        /** The first day of the period containing {@code at} (UTC). */
+        public LocalDate start(Instant at) {
+            LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+            return switch (this) {
+                case DAY -> day;
+                case WEEK -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+                case MONTH -> day.withDayOfMonth(1);
+                case ALL_TIME -> LocalDate.EPOCH;
+            };
+        }
+
+        /** The first day after the period, or null for all time. */
+        public LocalDate end(LocalDate start) {
+            return switch (this) {
+                case DAY -> start.plusDays(1);
+                case WEEK -> start.plusWeeks(1);
+                case MONTH -> start.plusMonths(1);
+                case ALL_TIME -> null;
+            };
+        }
+    }
+
+    /** One place on a leaderboard: {@code userId} is the supporter or creator; anonymous entries show as "Anonymous". */
+    public record Entry(long rank, String userId, String displayName, boolean anonymous, long coins, long gifts) {
+    }
+
+    private static final String SUPPORTERS = """
+            select t.sender_id as id, u.display_name, t.anonymous, t.coins, t.gifts
+            from creator_supporter_total t join app_user u on u.id = t.sender_id
+            where t.creator_id = $1 and t.period = $2 and t.period_start = $3 and t.coins > 0 and not u.hide_from_leaderboards
+            order by t.coins desc, t.sender_id, t.anonymous offset $4 limit $5""";
+    private static final String GIFTERS = """
+            select t.sender_id as id, u.display_name, t.anonymous, t.coins, t.gifts
+            from gifter_total t join app_user u on u.id = t.sender_id
+            where t.period = $1 and t.period_start = $2 and t.coins > 0 and not u.hide_from_leaderboards
+            order by t.coins desc, t.sender_id, t.anonymous offset $3 limit $4""";
+    private static final String CREATORS = """
+            select t.creator_id as id, u.display_name, false as anonymous, sum(t.coins)::bigint as coins, sum(t.gifts)::bigint as gifts
+            from creator_total t join app_user u on u.id = t.creator_id
+            where t.period = $1 and t.period_start = $2
+            group by t.creator_id, u.display_name having sum(t.coins) > 0
+            order by coins desc, t.creator_id offset $3 limit $4""";
+
+    private final Pool pool;
+
+    public Leaderboards(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Up to {@code limit} entries after the first {@code offset}, for the period starting {@code start}. */
+    public Uni<List<Entry>> read(Scope scope, Period period, LocalDate start, String creatorId, long offset, int limit) {
+        Tuple args = switch (scope) {
+            case CREATOR_SUPPORTERS -> Tuple.of(creatorId, period.code, start, offset, limit);
+            case TOP_GIFTERS, TOP_CREATORS -> Tuple.of(period.code, start, offset, limit);
+        };
+        String sql = switch (scope) {
+            case CREATOR_SUPPORTERS -> SUPPORTERS;
+            case TOP_GIFTERS -> GIFTERS;
+            case TOP_CREATORS -> CREATORS;
+        };
+        return pool.preparedQuery(sql).execute(args).map(rows -> {
+            List<Entry> entries = new ArrayList<>();
+            long rank = offset;
+            for (Row r : rows) {
+                entries.add(new Entry(++rank, r.getString("id"), r.getString("display_name"), r.getBoolean("anonymous"),
+                        r.getLong("coins"), r.getLong("gifts")));
+            }
+            return entries;
+        });
+    }
+}

@@ -1,0 +1,276 @@
+package com.coinstream.engagement;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.graphql.Enum;
+
+import com.coinstream.catalogue.GiftCatalogue;
+import com.coinstream.db.AdvisoryLocks;
+import com.coinstream.domain.Amounts;
+import com.coinstream.domain.BadInput;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Page;
+import com.coinstream.domain.Refusal;
+import com.coinstream.events.ClusterEvents;
+import com.coinstream.identity.Caller;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * LIVE Match: invitations between two live streams, the match window by the database's clock, and its close. The score
+ * itself is kept by the gift batch's trigger (migration V13), which says exactly which gifts count.
+ */
+@ApplicationScoped
+public class Matches {
+    public static final int MIN_SECONDS = 60;
+    public static final int MAX_SECONDS = 600;
+    public static final int MAX_GIFTS = 10;
+    private static final String COLUMNS = """
+            id, seq, inviter_stream, invitee_stream, inviter_id, invitee_id, duration_seconds, gift_ids, status, invited_at, expires_at,
+            started_at, ends_at, finished_at, inviter_score, invitee_score, winner, forfeited_stream""";
+
+    private final Pool pool;
+    private final GiftCatalogue catalogue;
+    private final ClusterEvents cluster;
+    private final EngagementConfig config;
+
+    public Matches(Pool pool, GiftCatalogue catalogue, ClusterEvents cluster, EngagementConfig config) {
+        this.pool = pool;
+        this.catalogue = catalogue;
+        this.cluster = cluster;
+        this.config = config;
+    }
+
+    @Enum("MatchStatus")
+    public enum Status {
+        INVITED, DECLINED, EXPIRED, CANCELLED, RUNNING, FINISHED
+    }
+
+    @Enum("MatchWinner")
+    public enum Winner {
+        INVITER, INVITEE, TIE
+    }
+
+    public record Match(UUID id, long seq, UUID inviterStream, UUID inviteeStream, String inviterId, String inviteeId, int durationSeconds,
+            List<UUID> giftIds, Status status, Instant invitedAt, Instant expiresAt, Instant startedAt, Instant endsAt, Instant finishedAt,
+            long inviterScore, long inviteeScore, Winner winner, UUID forfeitedStream) {
+
+        public boolean involves(String userId) {
+            return inviterId.equals(userId) || inviteeId.equals(userId);
+        }
+    }
+
+    /** A supporter of one side: coins of their gifts that scored. */
+    public record Supporter(String senderId, boolean anonymous, long coins, long gifts) {
+    }
+
+    public Uni<Match> invite(Caller inviter, String streamId, String opponentStreamId, BigInteger seconds, List<String> giftIds) {
+        UUID mine = Ids.require(streamId, "No such live stream", "input", "streamId");
+        UUID theirs = Ids.require(opponentStreamId, "No such live stream", "input", "opponentStreamId");
+        int duration = seconds == null ? (int) config.matchDuration().toSeconds()
+                : (int) Amounts.within(seconds, MIN_SECONDS, MAX_SECONDS, ErrorCode.INVALID_INPUT, "durationSeconds", "input", "durationSeconds");
+        UUID[] gifts = giftIds == null ? null : gifts(giftIds);
+        if (mine.equals(theirs)) {
+            throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "A stream cannot play a match against itself", "input", "opponentStreamId");
+        }
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(tx -> lockStreams(tx, mine, theirs)
+                .flatMap(v -> tx.preparedQuery("select id, creator_id, status from live_stream where id = any($1)")
+                        .execute(Tuple.of(new UUID[] { mine, theirs })))
+                .flatMap(rows -> {
+                    Map<UUID, Row> streams = new HashMap<>();
+                    rows.forEach(r -> streams.put(r.getUUID("id"), r));
+                    Row own = streams.get(mine);
+                    if (own == null || !own.getString("creator_id").equals(inviter.userId())) {
+                        throw new Refusal(ErrorCode.FORBIDDEN, "Invite from your own live stream", "input", "streamId");
+                    }
+                    if (!"LIVE".equals(own.getString("status"))) {
+                        throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "Your stream is not live", "input", "streamId");
+                    }
+                    Row other = streams.get(theirs);
+                    if (other == null) {
+                        throw new Refusal(ErrorCode.NOT_FOUND, "No such live stream", "input", "opponentStreamId");
+                    }
+                    if (!"LIVE".equals(other.getString("status")) || other.getString("creator_id").equals(inviter.userId())) {
+                        throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "That stream is not live, or is yours", "input", "opponentStreamId");
+                    }
+                    return busy(tx, mine, theirs).flatMap(b -> {
+                        if (b) {
+                            throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "One of the streams is already in a match", "input", "opponentStreamId");
+                        }
+                        return tx.preparedQuery("insert into live_match (id, inviter_stream, invitee_stream, inviter_id, invitee_id, "
+                                + "duration_seconds, gift_ids, status, invited_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7, 'INVITED', "
+                                + "clock_timestamp(), clock_timestamp() + $8 * interval '1 millisecond') returning " + COLUMNS)
+                                .execute(Tuple.tuple().addUUID(id).addUUID(mine).addUUID(theirs).addString(inviter.userId())
+                                        .addString(other.getString("creator_id")).addInteger(duration).addArrayOfUUID(gifts)
+                                        .addLong(config.matchInviteTimeout().toMillis()));
+                    });
+                }))
+                .map(rows -> read(rows.iterator().next()))
+                .call(this::announce);
+    }
+
+    public Uni<Match> respond(Caller invitee, String matchId, boolean accept) {
+        UUID id = Ids.require(matchId, "No such match", "input", "matchId");
+        return pool.withTransaction(tx -> tx.preparedQuery("select " + COLUMNS + " from live_match where id = $1").execute(Tuple.of(id))
+                .flatMap(rows -> {
+                    Match m = rows.iterator().hasNext() ? read(rows.iterator().next()) : null;
+                    if (m == null || !m.involves(invitee.userId())) {
+                        throw new Refusal(ErrorCode.NOT_FOUND, "No such match invitation", "input", "matchId");
+                    }
+                    if (!m.inviteeId().equals(invitee.userId())) {
+                        throw new Refusal(ErrorCode.FORBIDDEN, "Only the invited creator answers an invitation", "input", "matchId");
+                    }
+                    return lockStreams(tx, m.inviterStream(), m.inviteeStream())
+                            .flatMap(v -> tx.preparedQuery("select " + COLUMNS + ", expires_at <= clock_timestamp() as expired from live_match "
+                                    + "where id = $1 for update").execute(Tuple.of(id)))
+                            .flatMap(locked -> decide(tx, locked.iterator().next(), accept));
+                }))
+                .map(rows -> read(rows.iterator().next()))
+                .call(this::announce)
+                .flatMap(m -> m.status() == Status.EXPIRED
+                        ? Uni.createFrom().failure(new Refusal(ErrorCode.INVITE_EXPIRED, "The invitation has expired", "input", "matchId"))
+                        : Uni.createFrom().item(m));
+    }
+
+    private Uni<RowSet<Row>> decide(SqlConnection tx, Row row, boolean accept) {
+        Match m = read(row);
+        if (m.status() != Status.INVITED) {
+            throw new Refusal(m.status() == Status.EXPIRED ? ErrorCode.INVITE_EXPIRED : ErrorCode.INVALID_STATE,
+                    "The invitation is " + m.status().name().toLowerCase(), "input", "matchId");
+        }
+        if (row.getBoolean("expired")) {
+            // (recorded, and answered INVITE_EXPIRED after the commit)
+            return setStatus(tx, m.id(), "status = 'EXPIRED', finished_at = clock_timestamp()");
+        }
+        if (!accept) {
+            return setStatus(tx, m.id(), "status = 'DECLINED', finished_at = clock_timestamp()");
+        }
+        return tx.preparedQuery("select count(*) filter (where status = 'LIVE') from live_stream where id = any($1)")
+                .execute(Tuple.of(new UUID[] { m.inviterStream(), m.inviteeStream() }))
+                .flatMap(live -> busy(tx, m.inviterStream(), m.inviteeStream()).flatMap(b -> {
+                    if (live.iterator().next().getLong(0) < 2 || b) {
+                        throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "A stream has ended or is already in a match", "input", "matchId");
+                    }
+                    // the window starts now, by the database's clock (no gift batch of either stream is in flight: their locks are ours)
+                    return setStatus(tx, m.id(), "status = 'RUNNING', started_at = clock_timestamp(), "
+                            + "ends_at = clock_timestamp() + duration_seconds * interval '1 second'");
+                }));
+    }
+
+    private static Uni<RowSet<Row>> setStatus(SqlConnection tx, UUID id, String set) {
+        return tx.preparedQuery("update live_match set " + set + " where id = $1 returning " + COLUMNS).execute(Tuple.of(id));
+    }
+
+    /** Closes matches whose window has passed and expires unanswered invitations; on every instance, each close happens once. */
+    public Uni<List<Match>> closeDue() {
+        return pool.preparedQuery("""
+                update live_match set status = case when status = 'RUNNING' then 'FINISHED' else 'EXPIRED' end,
+                    finished_at = clock_timestamp(),
+                    winner = case when status <> 'RUNNING' then null when inviter_score > invitee_score then 'INVITER'
+                                  when invitee_score > inviter_score then 'INVITEE' else 'TIE' end
+                where (status = 'RUNNING' and ends_at <= clock_timestamp()) or (status = 'INVITED' and expires_at <= clock_timestamp())
+                returning\s""" + COLUMNS).execute().map(rows -> {
+            List<Match> closed = new ArrayList<>();
+            rows.forEach(r -> closed.add(read(r)));
+            return closed;
+        }).call(closed -> closed.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(closed.stream().map(this::announce).toList()).andCollectFailures().replaceWithVoid());
+    }
+
+    public Uni<Optional<Match>> byId(UUID id) {
+        return pool.preparedQuery("select " + COLUMNS + " from live_match where id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(read(rows.iterator().next())) : Optional.empty());
+    }
+
+    /** The stream's current match: running, or an open invitation, newest first. */
+    public Uni<Optional<Match>> current(UUID streamId) {
+        return pool.preparedQuery("select " + COLUMNS + " from live_match where (inviter_stream = $1 or invitee_stream = $1) "
+                + "and status in ('RUNNING', 'INVITED') order by status = 'RUNNING' desc, seq desc limit 1").execute(Tuple.of(streamId))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(read(rows.iterator().next())) : Optional.empty());
+    }
+
+    /** A creator's matches, newest first. */
+    public Uni<Page<Match>> of(String creatorId, Integer first, String after) {
+        int limit = Page.size(first);
+        long before = Page.after(after);
+        return pool.preparedQuery("select " + COLUMNS + " from live_match where (inviter_id = $1 or invitee_id = $1) and seq < $2 "
+                + "order by seq desc limit $3").execute(Tuple.of(creatorId, before, limit + 1)).map(rows -> {
+                    List<Match> list = new ArrayList<>();
+                    rows.forEach(r -> list.add(read(r)));
+                    return Page.of(list, limit, before != Long.MAX_VALUE, Match::seq);
+                });
+    }
+
+    /** Top supporters of one side (true: the inviter's) by coins that scored. */
+    public Uni<List<Supporter>> supporters(UUID matchId, boolean inviterSide, int limit) {
+        return pool.preparedQuery("""
+                select s.sender_id, s.anonymous, sum(s.coins) as coins, count(*) as gifts from match_gift s
+                where s.match_id = $1 and s.side = $2 and (s.anonymous or not exists
+                      (select 1 from app_user u where u.id = s.sender_id and u.hide_from_leaderboards))
+                group by 1, 2 order by 3 desc, 1 limit $3
+                """).execute(Tuple.of(matchId, inviterSide ? "R" : "E", limit)).map(rows -> {
+            List<Supporter> list = new ArrayList<>();
+            rows.forEach(r -> list.add(new Supporter(r.getString("sender_id"), r.getBoolean("anonymous"), r.getLong("coins"), r.getLong("gifts"))));
+            return list;
+        });
+    }
+
+    private Uni<Boolean> busy(SqlConnection tx, UUID a, UUID b) {
+        return tx.preparedQuery("select exists (select 1 from live_match where status = 'RUNNING' and "
+                + "(inviter_stream = any($1) or invitee_stream = any($1)))").execute(Tuple.of(new UUID[] { a, b }))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /** Both streams' locks, exclusively, in key order: no gift batch of either is in flight while a match starts. */
+    private static Uni<Void> lockStreams(SqlConnection tx, UUID a, UUID b) {
+        return tx.preparedQuery("select count(pg_advisory_xact_lock($1, k)) from (select distinct hashtext(v::text) as k "
+                + "from unnest($2::uuid[]) v order by 1) s").execute(Tuple.of(AdvisoryLocks.Namespace.STREAM.id, new UUID[] { a, b }))
+                .replaceWithVoid();
+    }
+
+    private UUID[] gifts(List<String> giftIds) {
+        if (giftIds.isEmpty() || giftIds.size() > MAX_GIFTS) {
+            throw new BadInput("giftIds: 1 to " + MAX_GIFTS + " gifts, or leave it out to count every gift");
+        }
+        return giftIds.stream().map(g -> Ids.parse(g).filter(id -> catalogue.find(id).isPresent())
+                .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftIds"))).distinct().toArray(UUID[]::new);
+    }
+
+    private Uni<Void> announce(Match m) {
+        return cluster.publish(ClusterEvents.ACTIVITY, List.of(m.inviterStream().toString(), m.inviteeStream().toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    static Match read(Row r) {
+        UUID[] gifts = r.getArrayOfUUIDs("gift_ids");
+        String winner = r.getString("winner");
+        return new Match(r.getUUID("id"), r.getLong("seq"), r.getUUID("inviter_stream"), r.getUUID("invitee_stream"), r.getString("inviter_id"),
+                r.getString("invitee_id"), r.getInteger("duration_seconds"), gifts == null ? null : Arrays.asList(gifts),
+                Status.valueOf(r.getString("status")), instant(r.getOffsetDateTime("invited_at")), instant(r.getOffsetDateTime("expires_at")),
+                instant(r.getOffsetDateTime("started_at")), instant(r.getOffsetDateTime("ends_at")), instant(r.getOffsetDateTime("finished_at")),
+                r.getLong("inviter_score"), r.getLong("invitee_score"), winner == null ? null : Winner.valueOf(winner),
+                r.getUUID("forfeited_stream"));
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,164 @@
+package com.coinstream.engagement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Db;
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
+import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
+import com.coinstream.support.Race;
+import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
+
+import io.restassured.path.json.JsonPath;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Leaderboards, topGifters and earnings are read from rollups kept in the gift batch's transaction: they equal
+ * the ledger per period (ledgerAudit's ROLLUP checks, and here through the API), anonymous gifts show as
+ * "Anonymous" everywhere but to their sender, and a viewer can stay off every leaderboard.
+ */
+@QuarkusTest
+class LeaderboardTest {
+    static final String BOARD = """
+            query($i: LeaderboardInput!) { leaderboard(input: $i) {
+              nodes { rank coins gifts profile { id displayName } value { amount currency } } pageInfo { hasNextPage endCursor } periodStart periodEnd } }
+            """;
+
+    static JsonPath board(String token, String scope, String period, String creatorId, Integer first, String after) {
+        Map<String, Object> input = new HashMap<>(Map.of("scope", scope, "period", period));
+        if (creatorId != null) {
+            input.put("creatorId", creatorId);
+        }
+        if (first != null) {
+            input.put("first", first);
+        }
+        if (after != null) {
+            input.put("after", after);
+        }
+        return Gql.ok(token, BOARD, Gql.vars("i", input));
+    }
+
+    /** Coins per supporter of a creator from the ledger: each gift's wallet debit, for gifts no reversal took back. */
+    static Map<String, Long> ledgerSupporters(String creatorId) {
+        Map<String, Long> coins = new HashMap<>();
+        for (Map<String, Object> r : Db.rows(Db.TEST_SCHEMA, """
+                select case when g.anonymous then 'anonymous' else g.sender_id end as who, -sum(p.amount) as coins
+                from gift_event g join posting p on p.entry_id = g.entry_id
+                join ledger_account a on a.id = p.account_id and a.owner_id = g.sender_id and a.purpose = 'WALLET'
+                where g.creator_id = ? and g.reversed_entry_id is null group by 1
+                """, creatorId)) {
+            coins.put((String) r.get("who"), ((Number) r.get("coins")).longValue());
+        }
+        return coins;
+    }
+
+    @Test
+    void aHundredAndTwentyRacingGiftsLandOnEveryLeaderboardExactlyAsInTheLedger() {
+        LiveCreator creator = Gifting.liveCreator("board");
+        Viewer[] fans = new Viewer[12];
+        for (int i = 0; i < fans.length; i++) {
+            fans[i] = Gifting.fundedViewer("boardfan" + i, 1000);
+        }
+        String gift = "mutation($input: SendGiftInput!) { sendGift(input: $input) { receipt { id } userErrors { code } } }";
+        List<JsonPath> sent = Race.run(120, i -> Gql.ok(fans[i % fans.length].token(), gift, Gql.input("streamId", creator.stream(),
+                "giftId", i % 3 == 0 ? Gifting.FINGER_HEART : Gifting.ROSE, "quantity", 1 + i % 4, "idempotencyKey", Flows.key(),
+                "anonymous", i % 12 == 11)));
+        assertTrue(sent.stream().allMatch(r -> r.getList("data.sendGift.userErrors").isEmpty()), "every gift accepted");
+
+        Map<String, Long> ledger = ledgerSupporters(creator.id());
+        for (String period : List.of("DAY", "WEEK", "MONTH", "ALL_TIME")) {
+            Map<String, Long> shown = new HashMap<>();
+            String after = null;
+            long lastCoins = Long.MAX_VALUE;
+            int rank = 0;
+            do {
+                JsonPath page = board(null, "CREATOR_SUPPORTERS", period, creator.id(), 5, after);
+                for (Map<String, Object> e : page.<Map<String, Object>> getList("data.leaderboard.nodes")) {
+                    @SuppressWarnings("unchecked")
+                    String who = ((Map<String, Object>) e.get("profile")).get("id").toString();
+                    long coins = ((Number) e.get("coins")).longValue();
+                    assertEquals(++rank, ((Number) e.get("rank")).intValue());
+                    assertTrue(coins <= lastCoins, "ordered by coins");
+                    lastCoins = coins;
+                    shown.merge(who, coins, Long::sum);
+                }
+                after = page.getBoolean("data.leaderboard.pageInfo.hasNextPage") ? page.getString("data.leaderboard.pageInfo.endCursor") : null;
+            } while (after != null);
+            assertEquals(ledger, shown, period);
+        }
+        JsonPath top = Gql.ok(null, "query($s: ID!) { topGifters(streamId: $s, first: 20) { supporter { id } coins } }", Gql.vars("s", creator.stream()));
+        Map<String, Long> room = new HashMap<>();
+        for (Map<String, Object> t : top.<Map<String, Object>> getList("data.topGifters")) {
+            @SuppressWarnings("unchecked")
+            String who = ((Map<String, Object>) t.get("supporter")).get("id").toString();
+            room.merge(who, ((Number) t.get("coins")).longValue(), Long::sum);
+        }
+        assertEquals(ledger, room, "topGifters");
+        long total = ledger.values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(total, Gql.ok(creator.token(), "{ earnings { totals { coins } } }").getLong("data.earnings.totals.coins"));
+        LedgerChecks.assertClean(); // includes every rollup against the ledger, per period (ROLLUP)
+    }
+
+    @Test
+    void anAnonymousGiftIsAnonymousEverywhereButToItsSender() {
+        LiveCreator creator = Gifting.liveCreator("anoncreator");
+        Viewer fan = Gifting.fundedViewer("shyfan", 100);
+        String receipt = Gql.ok(fan.token(), "mutation($input: SendGiftInput!) { sendGift(input: $input) { receipt { id anonymous sender { id displayName } } userErrors { code } } }",
+                Gql.input("streamId", creator.stream(), "giftId", Gifting.PERFUME, "quantity", 1, "idempotencyKey", Flows.key(), "anonymous", true))
+                .getString("data.sendGift.receipt.sender.id");
+        assertEquals(fan.id(), receipt, "the sender sees themselves");
+        String everyone = Gql.ok(creator.token(), "query($s: ID!) { streamEvents(streamId: $s) { senderName } topGifters(streamId: $s) { supporter { id displayName } } "
+                + "giftsReceived { nodes { anonymous sender { id displayName } } } earnings { topSupporters { supporter { displayName } } } }",
+                Gql.vars("s", creator.stream())).prettify();
+        assertFalse(everyone.contains(fan.id()), everyone);
+        assertTrue(everyone.contains("\"senderName\": \"Anonymous\""), everyone);
+        String board = board(null, "CREATOR_SUPPORTERS", "DAY", creator.id(), null, null).prettify();
+        assertFalse(board.contains(fan.id()), board);
+        assertTrue(board.contains("\"displayName\": \"Anonymous\""), board);
+        String gifters = board(null, "TOP_GIFTERS", "ALL_TIME", null, 100, null).prettify();
+        assertFalse(gifters.contains(fan.id()), "an anonymous-only gifter is not on the platform's board by name");
+        assertTrue(Gql.ok(fan.token(), "{ giftReceipts { nodes { anonymous } } }").getBoolean("data.giftReceipts.nodes[0].anonymous"));
+    }
+
+    @Test
+    void aViewerCanStayOffEveryLeaderboard() {
+        LiveCreator creator = Gifting.liveCreator("privcreator");
+        Viewer fan = Gifting.fundedViewer("privfan", 100);
+        Gifting.send(fan.token(), creator.stream(), Gifting.PERFUME, 1, Flows.key());
+        assertTrue(board(null, "CREATOR_SUPPORTERS", "DAY", creator.id(), null, null).prettify().contains(fan.id()));
+        String set = "mutation($h: Boolean!) { setPrivacy(input: {hideFromLeaderboards: $h}) { privacy { hideFromLeaderboards } userErrors { code } } }";
+        assertTrue(Gql.ok(fan.token(), set, Gql.vars("h", true)).getBoolean("data.setPrivacy.privacy.hideFromLeaderboards"));
+        assertTrue(Gql.ok(fan.token(), "{ me { hideFromLeaderboards } }").getBoolean("data.me.hideFromLeaderboards"));
+        String seen = Gql.ok(null, "query($s: ID!, $i: LeaderboardInput!) { topGifters(streamId: $s) { supporter { id } } leaderboard(input: $i) { nodes { profile { id } } } }",
+                Gql.vars("s", creator.stream(), "i", Map.of("scope", "CREATOR_SUPPORTERS", "period", "ALL_TIME", "creatorId", creator.id()))).prettify();
+        assertFalse(seen.contains(fan.id()), seen);
+        Gql.ok(fan.token(), set, Gql.vars("h", false));
+        assertTrue(board(null, "CREATOR_SUPPORTERS", "ALL_TIME", creator.id(), null, null).prettify().contains(fan.id()));
+    }
+
+    @Test
+    void aRefundTakesItsGiftsOffTheLeaderboards() {
+        LiveCreator creator = Gifting.liveCreator("refundboard");
+        String fanId = Tokens.unique("refundfan");
+        String fan = Tokens.viewer(fanId);
+        String purchase = Flows.buyPackage(fan, Flows.PKG_350, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        Gifting.send(fan, creator.stream(), Gifting.HAND_HEARTS, 1, Flows.key());
+        assertEquals(100, board(null, "CREATOR_SUPPORTERS", "DAY", creator.id(), null, null).getLong("data.leaderboard.nodes[0].coins"));
+        Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { reversal { id } userErrors { code } } }",
+                Gql.input("purchaseId", purchase, "kind", "REFUND", "idempotencyKey", Flows.key()));
+        assertEquals(List.of(), board(null, "CREATOR_SUPPORTERS", "DAY", creator.id(), null, null).getList("data.leaderboard.nodes"));
+        assertEquals(Map.of(), ledgerSupporters(creator.id()));
+        LedgerChecks.assertClean();
+    }
+}
