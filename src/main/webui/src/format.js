@@ -31,3 +31,11 @@ export function clock(iso) {
 }
 
 export const percent = (p) => `${p}%`;
+
+/** A Money times a whole number, exactly (decimal strings, no floating point). */
+export function times(m, n) {
+  if (!m) return null;
+  const [whole, frac = ''] = String(m.amount).split('.');
+  const minor = (BigInt(whole + frac) * BigInt(n)).toString().padStart(frac.length + 1, '0');
+  return { amount: frac.length ? `${minor.slice(0, -frac.length)}.${minor.slice(-frac.length)}` : minor, currency: m.currency };
+}

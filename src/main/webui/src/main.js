@@ -24,6 +24,7 @@ const ROUTES = [
   [/^\/studio$/, 'cs-studio', () => import('./views/studio.js')],
   [/^\/admin$/, 'cs-admin', () => import('./views/admin.js')],
   [/^\/overlay\/([\w-]+)$/, 'cs-overlay', () => import('./views/overlay.js')],
+  [/^\/leaderboards$/, 'cs-leaderboards', () => import('./views/leaderboards.js')],
 ];
 
 export function navigate(path) {
@@ -121,6 +122,7 @@ class App extends View {
     return html`<header class="cs-top"><nav aria-label="Main">
       <ul><li><a class="brand" href="/">Coinstream</a></li>
         <li><a href="/">Live now</a></li>
+        <li><a href="/leaderboards">Leaderboards</a></li>
         ${roles.includes('viewer') ? html`<li><a href="/store">Coins</a></li><li><a href="/wallet">Wallet</a></li><li><a href="/spending">My spending</a></li>` : ''}
         ${roles.includes('creator') ? html`<li><a href="/studio">Studio</a></li>` : ''}
         ${roles.includes('admin') ? html`<li><a href="/admin">Admin</a></li>` : ''}
@@ -147,6 +149,7 @@ class App extends View {
       case 'cs-spending': page = html`<cs-spending .me=${this.me}></cs-spending>`; break;
       case 'cs-studio': page = html`<cs-studio .me=${this.me}></cs-studio>`; break;
       case 'cs-admin': page = html`<cs-admin .me=${this.me}></cs-admin>`; break;
+      case 'cs-leaderboards': page = html`<cs-leaderboards></cs-leaderboards>`; break;
       default: page = html`<h1>Not found</h1><p>There is no page here. <a href="/">See who is live</a>.</p>`;
     }
     return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content">${page}</main>`;

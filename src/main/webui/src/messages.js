@@ -24,6 +24,15 @@ export function explain(error, context = {}) {
       return { text: 'You owe coins from a refunded purchase.', next: 'Your next coin purchase settles the debt first.' };
     case 'RATE_LIMITED':
       return { text: 'That was a lot of gifts very fast.', next: 'Wait a moment and send again.' };
+    case 'CONFIRMATION_REQUIRED':
+      return { text: 'You asked to be reminded once you had sent your chosen amount in one stream, and you have.',
+        next: 'Take a breath. Send this gift anyway, or change the reminder under My spending.' };
+    case 'GOAL_LIMIT_REACHED':
+      return { text: 'A stream can have three goals at a time.', next: 'End one of them first.' };
+    case 'MATCH_UNAVAILABLE':
+      return { text: error.message, next: 'Pick another live stream, or wait until its match is over.' };
+    case 'INVITE_EXPIRED':
+      return { text: 'That invitation has expired.', next: 'Ask for a new one.' };
     case 'SELF_GIFT':
       return { text: 'You cannot send gifts to your own stream.', next: null };
     case 'PAYMENT_DECLINED':

@@ -6,6 +6,7 @@ import { icon, tierClass } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import StreamEvents from '../graphql/StreamEvents.graphql?raw';
 import TopGifters from '../graphql/TopGifters.graphql?raw';
+import { Activity, renderBattle, renderGoals, renderCombos } from '../engagement.js';
 
 const MAX_ON_SCREEN = 3;
 
@@ -40,12 +41,15 @@ class Overlay extends View {
     this.feed = new StreamFeed(this.streamId, (e, again) => this.arrived(e, again), { overlayKey: this.key, onError: (e) => this.refused(e) })
       .start(last);
     this.feed.backfill(); // a gift that arrived while the subscription was being set up
+    this.activity = new Activity(this.streamId, () => this.requestUpdate(), { overlayKey: this.key });
+    this.activity.start(top.data.liveStream && top.data.liveStream.currentMatch ? top.data.liveStream.currentMatch.id : null);
 
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     if (this.feed) this.feed.stop();
+    if (this.activity) this.activity.stop();
   }
 
   refused(error) {
@@ -54,6 +58,7 @@ class Overlay extends View {
       ? 'This overlay key is not valid for this stream (revoked or mistyped). Create a new one in your studio.'
       : 'The overlay cannot reach Coinstream right now; it keeps trying.';
     if (this.feed && this.problem.startsWith('This overlay key')) this.feed.stop();
+    if (this.activity && this.problem.startsWith('This overlay key')) this.activity.stop();
   }
 
   showTop(data) {
@@ -90,6 +95,7 @@ class Overlay extends View {
       ${this.problem ? html`<p class="overlay-problem" role="alert">${this.problem}</p>` : ''}
       <div class="alerts" aria-live="polite" data-testid="overlay-alerts">${this.alerts.map((e) => html`<div class=${`alert ${tierClass(e.gift && e.gift.tier)}`}>
         <span aria-hidden="true">${icon(e.gift)}</span> ${e.senderName} sent ${e.gift ? e.gift.name : 'a gift'}${e.quantity > 1 ? ` × ${e.quantity}` : ''}</div>`)}</div>
+      ${this.activity && !this.problem ? html`<div class="overlay-mechanics">${renderBattle(this.activity)}${renderGoals(this.activity)}${renderCombos(this.activity)}</div>` : ''}
       ${this.top ? html`<div class="overlay-top" data-testid="overlay-top">👑 ${this.top.who} · 🪙 ${count(this.top.coins)}</div>` : ''}</div>`;
   }
 }

@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View, navigate } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count, clock } from '../format.js';
+import { money, count, clock, times } from '../format.js';
 import { icon, tierClass } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import { session } from '../auth.js';
@@ -12,6 +12,7 @@ import SendGift from '../graphql/SendGift.graphql?raw';
 import CoinQuote from '../graphql/CoinQuote.graphql?raw';
 import PurchaseCoins from '../graphql/PurchaseCoins.graphql?raw';
 import StreamEvents from '../graphql/StreamEvents.graphql?raw';
+import { Activity, renderBattle, renderGoals, renderCombos } from '../engagement.js';
 
 /** The stream room: the stage with gift alerts, the gift bar, the feed, top gifters and the stream total. */
 class Room extends View {
@@ -19,7 +20,7 @@ class Room extends View {
     streamId: { attribute: 'stream-id' }, me: { attribute: false }, wallet: { attribute: false },
     stream: { state: true }, gifts: { state: true }, top: { state: true }, feed: { state: true }, alerts: { state: true },
     selected: { state: true }, quantity: { state: true }, sending: { state: true }, refusal: { state: true }, topUp: { state: true },
-    error: { state: true }, notice: { state: true },
+    error: { state: true }, notice: { state: true }, anonymous: { state: true },
   };
 
   constructor() {
@@ -37,6 +38,7 @@ class Room extends View {
   disconnectedCallback() {
     super.disconnectedCallback();
     if (this.live) this.live.stop();
+    if (this.activity) this.activity.stop();
   }
 
   region() {
@@ -50,7 +52,11 @@ class Room extends View {
     this.stream = r.data.liveStream;
     this.gifts = r.data.giftCatalogue;
     this.top = r.data.topGifters;
+    if (this.activity) this.activity.stop();
+    this.activity = new Activity(this.streamId, () => this.requestUpdate());
+    r.data.streamGoals.filter((g) => g.active).forEach((g) => this.activity.goals.set(g.id, g));
     if (!this.stream || !session.token) return;
+    this.activity.start(this.stream.currentMatch ? this.stream.currentMatch.id : null);
     // The feed starts at the stream's latest event: the room shows the last few, then everything new.
     const recent = await query(StreamEvents, { streamId: this.streamId, after: Math.max(0, Number(this.stream.totals.gifts) - 10) });
     const events = recent.data ? recent.data.streamEvents : [];
@@ -84,14 +90,15 @@ class Room extends View {
     }
   }
 
-  async send(key = newKey()) {
+  async send(key = newKey(), confirmed = false) {
     const gift = this.selected;
     if (!gift || this.sending) return;
     this.sending = true;
     this.refusal = null;
     this.topUp = null;
     const quantity = Number(this.quantity) || 1;
-    const r = await mutate(SendGift, { input: { streamId: this.streamId, giftId: gift.id, quantity, idempotencyKey: key } });
+    const r = await mutate(SendGift, { input: { streamId: this.streamId, giftId: gift.id, quantity, idempotencyKey: key,
+      anonymous: !!this.anonymous, confirmed } });
     this.sending = false;
     const problem = userError(r, 'sendGift');
     if (failure(r)) {
@@ -107,6 +114,11 @@ class Room extends View {
       const quote = await query(CoinQuote, { region: this.region(), coins: Math.max(1, shortfall) });
       this.topUp = { shortfall: Math.max(1, shortfall), price: quote.data ? quote.data.coinQuote : null, key };
       this.refusal = explain(problem, { shortfall: Math.max(1, shortfall) });
+      return;
+    }
+    if (problem.code === 'CONFIRMATION_REQUIRED') {
+      // the viewer's own pause: say what this gift costs in money, and send it only on a second, explicit click
+      this.refusal = { ...explain(problem), confirm: { key, coins: Number(gift.coins) * quantity, value: times(gift.moneyValue, quantity) } };
       return;
     }
     this.refusal = explain(problem, { limit: r.data.sendGift.spendingLimit });
@@ -147,9 +159,11 @@ class Room extends View {
         <label>Quantity <input type="number" min="1" max="99" .value=${String(this.quantity)} @input=${(e) => (this.quantity = e.target.value)} style="width:6rem"></label>
         <button ?disabled=${!canSend || this.sending} aria-busy=${this.sending ? 'true' : 'false'} @click=${() => this.send()}>
           Send ${this.selected.name} × ${this.quantity} (🪙 ${count(Number(this.selected.coins) * (Number(this.quantity) || 1))})</button>
+        <label><input type="checkbox" .checked=${!!this.anonymous} @change=${(e) => (this.anonymous = e.target.checked)}> Send anonymously</label>
         ${!session.token ? html`<span class="muted">Sign in to send gifts.</span>` : ''}
       </div>` : html`<p class="muted">Choose a gift to send it.</p>`}
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}
+        ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(this.refusal.confirm.key, true)}>Send it anyway: 🪙 ${count(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
         ${this.topUp ? html`<button @click=${() => this.buyShortfallAndSend()}>Buy ${count(this.topUp.shortfall)} coins${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
       </div>` : ''}
     </section>`;
@@ -168,6 +182,7 @@ class Room extends View {
           ${icon(a.event.gift)} ${a.event.senderName} sent ${a.event.gift ? a.event.gift.name : 'a gift'} × ${a.event.quantity}</div>`)}</div>
         <span class="title">${s.creator.displayName}</span>
       </div>
+      ${this.activity ? html`${renderBattle(this.activity)}${renderCombos(this.activity)}${renderGoals(this.activity)}` : ''}
       ${this.notice ? html`<p class="muted" role="status">${this.notice}</p>` : ''}
       <div class="cards" style="margin-top:1rem">
         <section aria-labelledby="feed-heading"><h2 id="feed-heading">Gifts</h2>
@@ -176,6 +191,7 @@ class Room extends View {
             <strong>${e.senderName}</strong> sent ${e.gift ? e.gift.name : 'a gift'} × ${e.quantity} <small class="muted">${clock(e.createdAt)}${e.acknowledgedAt ? ' · thanked ♥' : ''}</small></li>`)}</ul>
         </section>
         <section aria-labelledby="top-heading"><h2 id="top-heading">Top gifters</h2>
+          <p><a href=${`/leaderboards?creator=${encodeURIComponent(s.creator.id)}`}>${s.creator.displayName}'s leaderboard</a></p>
           ${this.top && this.top.length ? html`<ol data-testid="top-gifters">${this.top.map((t) => html`<li>${t.supporter.displayName} — 🪙 ${count(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}
         </section>
       </div>

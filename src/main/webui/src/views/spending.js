@@ -7,13 +7,16 @@ import SpendingLimits from '../graphql/SpendingLimits.graphql?raw';
 import SetSpendingLimit from '../graphql/SetSpendingLimit.graphql?raw';
 import SpendingSummary from '../graphql/SpendingSummary.graphql?raw';
 import GiftReceipts from '../graphql/GiftReceipts.graphql?raw';
+import Protection from '../graphql/Protection.graphql?raw';
+import SetPrivacy from '../graphql/SetPrivacy.graphql?raw';
+import SetSessionReminder from '../graphql/SetSessionReminder.graphql?raw';
 
 const PERIODS = [['DAY', 'Daily'], ['WEEK', 'Weekly'], ['MONTH', 'Monthly']];
 
 /** My spending: limits (lowering at once, raising after the cool-down), what was spent, and the receipts. */
 class Spending extends View {
   static properties = { me: { attribute: false }, limits: { state: true }, summary: { state: true }, period: { state: true },
-    receipts: { state: true }, message: { state: true }, error: { state: true } };
+    receipts: { state: true }, message: { state: true }, error: { state: true }, protection: { state: true } };
 
   constructor() {
     super();
@@ -26,7 +29,9 @@ class Spending extends View {
   }
 
   async load() {
-    const [limits, summary, receipts] = await Promise.all([query(SpendingLimits), query(SpendingSummary, { period: this.period }), query(GiftReceipts, {})]);
+    const [limits, summary, receipts, protection] = await Promise.all([query(SpendingLimits), query(SpendingSummary, { period: this.period }),
+      query(GiftReceipts, {}), query(Protection)]);
+    if (protection.data) this.protection = protection.data.me;
     this.error = failure(limits);
     if (limits.data) this.limits = limits.data.spendingLimits;
     if (summary.data) this.summary = summary.data.spendingSummary;
@@ -43,6 +48,35 @@ class Spending extends View {
       ? `Raising or removing a limit waits 24 hours: your new ${name} limit applies from ${when(l.pendingEffectiveAt)}.`
       : `Your ${name} limit is now ${l.coins === null ? 'none' : `${count(l.coins)} coins`}, in force at once.`;
     this.load();
+  }
+
+  async setReminder(value) {
+    const r = await mutate(SetSessionReminder, { input: { coins: value === '' ? null : Number(value) } });
+    const problem = userError(r, 'setSessionReminder');
+    const reminder = r.data && r.data.setSessionReminder.sessionReminder;
+    this.message = problem ? explain(problem).text : reminder
+      ? `We will ask before each gift once you have sent ${count(reminder.coins)} coins (${money(reminder.value)}) in one stream.` : 'Session reminder removed.';
+    this.load();
+  }
+
+  async setHidden(hidden) {
+    const r = await mutate(SetPrivacy, { input: { hideFromLeaderboards: hidden } });
+    const problem = userError(r, 'setPrivacy');
+    this.message = problem ? explain(problem).text : hidden ? 'You are off every leaderboard now.' : 'You appear on leaderboards again.';
+    this.load();
+  }
+
+  renderProtection() {
+    const p = this.protection;
+    if (!p) return '';
+    return html`<div class="cards"><article><header><strong>Session reminder</strong></header>
+        <p data-testid="session-reminder">${p.sessionReminder ? html`After ${count(p.sessionReminder.coins)} coins (${money(p.sessionReminder.value)}) in one stream, we ask before each gift.` : 'No reminder.'}</p>
+        <form class="row" @submit=${(e) => { e.preventDefault(); this.setReminder(e.target.elements.coins.value); }}>
+          <label>Remind me after (coins in one stream; empty for none)<input name="coins" type="number" min="1" step="1"></label><button type="submit">Set</button></form></article>
+      <article><header><strong>Leaderboards</strong></header>
+        <label><input type="checkbox" role="switch" data-testid="hide-from-leaderboards" .checked=${p.hideFromLeaderboards}
+          @change=${(e) => this.setHidden(e.target.checked)}> Keep me off leaderboards and top-gifter lists</label>
+        <p class="muted">To stay anonymous for one gift only, tick “Send anonymously” when you send it.</p></article></div>`;
   }
 
   renderLimit(l) {
@@ -64,6 +98,7 @@ class Spending extends View {
       <p class="muted">Limits count coins gifted per calendar day, week (from Monday) and month in your time zone. Lowering one takes effect at once; raising or removing one only after 24 hours.</p>
       ${this.message ? html`<p role="status">${this.message}</p>` : ''}
       <div class="cards">${this.limits.map((l) => this.renderLimit(l))}</div>
+      ${this.renderProtection()}
       <h2>What you spent</h2>
       <div role="group" class="row">${PERIODS.map(([p, label]) => html`<button class=${p === this.period ? '' : 'secondary outline'} aria-pressed=${p === this.period ? 'true' : 'false'}
         @click=${() => { this.period = p; this.load(); }}>${label}</button>`)}</div>

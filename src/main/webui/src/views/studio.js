@@ -18,18 +18,28 @@ import RequestPayout from '../graphql/RequestPayout.graphql?raw';
 import OverlayKeys from '../graphql/OverlayKeys.graphql?raw';
 import CreateOverlayKey from '../graphql/CreateOverlayKey.graphql?raw';
 import RevokeOverlayKey from '../graphql/RevokeOverlayKey.graphql?raw';
+import Catalogue from '../graphql/Catalogue.graphql?raw';
+import LiveStreams from '../graphql/LiveStreams.graphql?raw';
+import SetStreamGoal from '../graphql/SetStreamGoal.graphql?raw';
+import EndStreamGoal from '../graphql/EndStreamGoal.graphql?raw';
+import Matches from '../graphql/Matches.graphql?raw';
+import InviteToMatch from '../graphql/InviteToMatch.graphql?raw';
+import RespondToMatchInvite from '../graphql/RespondToMatchInvite.graphql?raw';
+import { Activity, renderBattle, renderGoals, renderCombos } from '../engagement.js';
 
 const TABS = [['live', 'Live'], ['earnings', 'Earnings'], ['payouts', 'Payouts'], ['overlay', 'Overlay']];
 
 /** The creator studio: go live, the live dashboard, earnings with charts, payouts and the overlay's keys. */
 class Studio extends View {
   static properties = { me: { attribute: false }, tab: { state: true }, stream: { state: true }, feed: { state: true }, top: { state: true },
-    earnings: { state: true }, payouts: { state: true }, keys: { state: true }, newKey: { state: true }, message: { state: true }, error: { state: true } };
+    earnings: { state: true }, payouts: { state: true }, keys: { state: true }, newKey: { state: true }, message: { state: true }, error: { state: true },
+    gifts: { state: true }, others: { state: true }, invitations: { state: true }, goalKind: { state: true } };
 
   constructor() {
     super();
     this.tab = 'live';
     this.feed = [];
+    this.goalKind = 'COINS';
   }
 
   connectedCallback() {
@@ -40,6 +50,7 @@ class Studio extends View {
   disconnectedCallback() {
     super.disconnectedCallback();
     if (this.live) this.live.stop();
+    if (this.activity) this.activity.stop();
   }
 
   show(tab) {
@@ -63,6 +74,91 @@ class Studio extends View {
     this.feed = [...events].reverse();
     this.live = new StreamFeed(this.stream.id, (e, again) => this.arrived(e, again)).start(events.length ? Number(events[events.length - 1].sequence) : Number(this.stream.totals.gifts));
     this.refreshTop();
+    if (this.activity) this.activity.stop();
+    this.activity = new Activity(this.stream.id, () => this.activityChanged());
+    this.activity.start(this.stream.currentMatch ? this.stream.currentMatch.id : null);
+    this.loadMechanics();
+  }
+
+  activityChanged() {
+    const m = this.activity.match;
+    if (m && m.status === 'INVITED' && !(this.invitations || []).some((i) => i.id === m.id)) this.loadMechanics();
+    this.requestUpdate();
+  }
+
+  /** What goals and matches need: the gifts a goal can count, the other live streams, invitations waiting for me. */
+  async loadMechanics() {
+    const [gifts, streams, matches] = await Promise.all([query(Catalogue, { region: this.me.region || 'US' }), query(LiveStreams, {}), query(Matches)]);
+    if (gifts.data) this.gifts = gifts.data.giftCatalogue;
+    if (streams.data) this.others = streams.data.liveStreams.nodes.filter((s) => s.creator.id !== this.me.id);
+    if (matches.data) this.invitations = matches.data.matches.nodes.filter((m) => m.status === 'INVITED' && m.invitee.creator.id === this.me.id);
+  }
+
+  async setGoal(e) {
+    e.preventDefault();
+    const f = e.target.elements;
+    const input = { streamId: this.stream.id, title: f.title.value, kind: f.kind.value, target: Number(f.target.value) };
+    if (f.kind.value === 'GIFT') input.giftId = f.gift.value;
+    const r = await mutate(SetStreamGoal, { input });
+    const problem = userError(r, 'setStreamGoal');
+    this.message = problem ? explain(problem).text : `Goal set: ${r.data.setStreamGoal.goal.title}.`;
+    if (!problem) {
+      const g = r.data.setStreamGoal.goal;
+      this.activity.goals.set(g.id, { ...g, gift: input.giftId ? this.gifts.find((x) => x.id === input.giftId) : null });
+      e.target.reset();
+      this.goalKind = 'COINS';
+    }
+  }
+
+  async endGoal(goal) {
+    const r = await mutate(EndStreamGoal, { input: { goalId: goal.id } });
+    const problem = userError(r, 'endStreamGoal');
+    this.message = problem ? explain(problem).text : `Goal ended at ${count(r.data.endStreamGoal.goal.progress)} of ${count(goal.target)}.`;
+    if (!problem) this.activity.goals.delete(goal.id);
+    this.requestUpdate();
+  }
+
+  async invite(e) {
+    e.preventDefault();
+    const f = e.target.elements;
+    const r = await mutate(InviteToMatch, { input: { streamId: this.stream.id, opponentStreamId: f.opponent.value, durationSeconds: Number(f.duration.value) } });
+    const problem = userError(r, 'inviteToMatch');
+    this.message = problem ? explain(problem).text : `Invitation sent; it expires ${when(r.data.inviteToMatch.match.expiresAt)}.`;
+  }
+
+  async answer(match, accept) {
+    const r = await mutate(RespondToMatchInvite, { input: { matchId: match.id, accept } });
+    const problem = userError(r, 'respondToMatchInvite');
+    this.message = problem ? explain(problem).text : accept ? 'The match has started!' : 'Invitation declined.';
+    if (!problem && accept) await this.activity.loadMatch(match.id);
+    this.loadMechanics();
+  }
+
+  renderMechanics() {
+    const a = this.activity;
+    const activeGoals = a ? [...a.goals.values()] : [];
+    return html`${a ? html`${renderBattle(a)}${renderCombos(a)}${renderGoals(a)}` : ''}
+      <div class="cards" style="margin-top:1rem">
+        <section aria-labelledby="goals-heading"><h2 id="goals-heading">Goals</h2>
+          ${activeGoals.length ? html`<ul>${activeGoals.map((g) => html`<li class="row">${g.title}
+            <button class="secondary outline" style="padding:.2rem .6rem" @click=${() => this.endGoal(g)}>End goal</button></li>`)}</ul>` : ''}
+          <form @submit=${(e) => this.setGoal(e)}>
+            <label>Goal<input name="title" required maxlength="80" placeholder="Help me reach 1,000 Roses"></label>
+            <div class="row"><label>Counts<select name="kind" @change=${(e) => (this.goalKind = e.target.value)}>
+              <option value="COINS">all coins</option><option value="GIFT">one gift</option></select></label>
+            ${this.goalKind === 'GIFT' ? html`<label>Gift<select name="gift">${(this.gifts || []).map((g) => html`<option value=${g.id}>${g.name}</option>`)}</select></label>` : ''}
+            <label>Target<input name="target" type="number" min="1" step="1" required style="width:8rem"></label></div>
+            <button type="submit">Set goal</button></form>
+          <p class="muted">At most three goals at a time. They count the gifts from now until you end them or the stream ends.</p></section>
+        <section aria-labelledby="match-heading"><h2 id="match-heading">LIVE Match</h2>
+          ${(this.invitations || []).map((m) => html`<article data-testid="invitation"><p><strong>${m.inviter.creator.displayName}</strong> challenges you
+            (expires ${clock(m.expiresAt)}).</p><div class="row"><button @click=${() => this.answer(m, true)}>Accept</button>
+            <button class="secondary outline" @click=${() => this.answer(m, false)}>Decline</button></div></article>`)}
+          ${this.others && this.others.length ? html`<form @submit=${(e) => this.invite(e)}>
+            <label>Challenge<select name="opponent">${this.others.map((s) => html`<option value=${s.id}>${s.creator.displayName}: ${s.title}</option>`)}</select></label>
+            <label>Length<select name="duration"><option value="60">1 minute</option><option value="180">3 minutes</option><option value="300" selected>5 minutes</option><option value="600">10 minutes</option></select></label>
+            <button type="submit">Invite to a match</button></form>` : html`<p class="muted">Nobody else is live right now.</p>`}
+          <p class="muted">The score is the coins each stream receives during the match. Ending your stream mid-match forfeits it.</p></section></div>`;
   }
 
   arrived(event, again) {
@@ -165,6 +261,7 @@ class Studio extends View {
     return html`<p><strong>${this.stream.title}</strong> · live since ${when(this.stream.startedAt)} ·
         <strong data-testid="studio-total">🪙 ${count(this.stream.totals.coins)}</strong> received · <a href=${`/stream/${this.stream.id}`}>open the room</a></p>
       <button class="secondary" @click=${() => this.end()}>End stream</button>
+      ${this.renderMechanics()}
       <div class="cards" style="margin-top:1rem"><section><h2>Gifts arriving</h2>
         ${this.feed.length === 0 ? html`<p class="muted">No gifts yet.</p>` : ''}
         <ul class="feed" data-testid="studio-feed">${this.feed.map((e) => html`<li class="row"><span><span aria-hidden="true">${icon(e.gift)}</span>

@@ -62,6 +62,8 @@ class PagesTest {
             Gifting.send(viewer, stream, gift, 1, Flows.key());
         }
         Gql.ok(viewer, "mutation { setSpendingLimit(input: {period: WEEK, coins: 300}) { userErrors { code } } }");
+        Gql.ok(creator, "mutation($i: SetStreamGoalInput!) { setStreamGoal(input: $i) { userErrors { code } } }", Gql.vars("i", java.util.Map.of(
+                "streamId", stream, "title", "100 Roses for a new sketchbook", "kind", "GIFT", "giftId", Gifting.ROSE, "target", 100)));
     }
 
     static Stream<Arguments> pages() {
@@ -72,6 +74,7 @@ class PagesTest {
             all.add(Arguments.of("store", VIEWER, "/store", null, width));
             all.add(Arguments.of("wallet", VIEWER, "/wallet", null, width));
             all.add(Arguments.of("spending", VIEWER, "/spending", null, width));
+            all.add(Arguments.of("leaderboards", VIEWER, "/leaderboards", null, width));
             all.add(Arguments.of("studio", CREATOR, "/studio", null, width));
             all.add(Arguments.of("studio-earnings", CREATOR, "/studio", "Earnings", width));
             all.add(Arguments.of("studio-payouts", CREATOR, "/studio", "Payouts", width));

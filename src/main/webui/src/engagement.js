@@ -1,0 +1,131 @@
+// The live mechanics of a stream, from streamActivity: combos (one growing counter per streak), goal bars and the
+// battle bar. Shared by the stream room, the creator's live dashboard and the overlay. Money is always shown next to
+// coins: each value comes from the API, in the reader's currency.
+import { html } from 'lit';
+import { query, subscribe } from './api.js';
+import { money, count } from './format.js';
+import { icon } from './gifts.js';
+import StreamActivity from './graphql/StreamActivity.graphql?raw';
+import StreamGoals from './graphql/StreamGoals.graphql?raw';
+import Match from './graphql/Match.graphql?raw';
+
+export class Activity {
+  /** onChange is called after every change; overlayKey for the overlay (no sign-in). */
+  constructor(streamId, onChange, { overlayKey = null } = {}) {
+    this.streamId = streamId;
+    this.onChange = onChange;
+    this.overlayKey = overlayKey;
+    this.combos = new Map();
+    this.goals = new Map();
+    this.match = null;
+  }
+
+  async start(currentMatchId = null) {
+    this.stopSubscription = subscribe(StreamActivity, { streamId: this.streamId, overlayKey: this.overlayKey }, (r) => {
+      if (r.data && r.data.streamActivity) this.receive(r.data.streamActivity);
+    });
+    const goals = await query(StreamGoals, { streamId: this.streamId });
+    if (goals.data) goals.data.streamGoals.filter((g) => g.active).forEach((g) => { if (!this.goals.has(g.id)) this.goals.set(g.id, g); });
+    if (currentMatchId) await this.loadMatch(currentMatchId);
+    this.onChange();
+    return this;
+  }
+
+  stop() {
+    if (this.stopSubscription) this.stopSubscription();
+    clearInterval(this.ticker);
+  }
+
+  async loadMatch(id) {
+    const r = await query(Match, { id });
+    if (r.data && r.data.match) {
+      this.match = { ...r.data.match, inviterSide: r.data.match.inviter.streamId === this.streamId };
+      this.tick();
+    }
+  }
+
+  receive(a) {
+    if (a.combo) {
+      if (a.combo.ended) {
+        const shown = this.combos.get(a.combo.id);
+        if (shown) {
+          this.combos.set(a.combo.id, { ...a.combo });
+          setTimeout(() => { this.combos.delete(a.combo.id); this.onChange(); }, 2500);
+        }
+      } else {
+        this.combos.set(a.combo.id, a.combo);
+      }
+    }
+    if (a.goal) {
+      if (a.goal.active) this.goals.set(a.goal.id, { ...a.goal, justReached: a.kind === 'GOAL_REACHED' });
+      else this.goals.delete(a.goal.id);
+    }
+    if (a.match) {
+      const m = a.match;
+      if (a.kind === 'MATCH_STARTED' || a.kind === 'MATCH_INVITED' || !this.match || this.match.id !== m.matchId) {
+        this.loadMatch(m.matchId);
+      } else {
+        this.match = { ...this.match, status: m.status, winner: m.winner, endsAt: m.endsAt,
+          inviter: { ...this.match.inviter, score: m.inviterScore, scoreValue: m.inviterValue },
+          invitee: { ...this.match.invitee, score: m.inviteeScore, scoreValue: m.inviteeValue } };
+        if (a.kind === 'MATCH_ENDED') this.loadMatch(m.matchId);
+      }
+    }
+    this.onChange();
+  }
+
+  /** The battle bar's countdown. */
+  tick() {
+    clearInterval(this.ticker);
+    this.ticker = setInterval(() => {
+      if (!this.match || this.match.status !== 'RUNNING') return clearInterval(this.ticker);
+      this.onChange();
+    }, 1000);
+  }
+}
+
+export function renderCombos(activity) {
+  const combos = [...activity.combos.values()];
+  if (!combos.length) return '';
+  return html`<div class="combos" aria-live="polite" data-testid="combos">${combos.map((c) => html`<div class=${`combo${c.ended ? ' ended' : ''}`}>
+    <span aria-hidden="true">${icon(c.gift)}</span> <strong>${c.senderName}</strong> ${c.gift ? c.gift.name : 'gift'}
+    <span class="combo-count">×${count(c.count)}</span> <small>🪙 ${count(c.coins)} · ${money(c.value)}${c.ended ? ' · combo over' : ''}</small></div>`)}</div>`;
+}
+
+export function renderGoals(activity) {
+  const goals = [...activity.goals.values()];
+  if (!goals.length) return '';
+  return html`<div class="goals" data-testid="goals">${goals.map((g) => {
+    const pct = Math.min(100, Math.floor((Number(g.progress) * 100) / Math.max(1, Number(g.target))));
+    const unit = g.kind === 'GIFT' ? ` ${g.gift ? g.gift.name : 'gifts'}` : ' coins';
+    return html`<div class="goal">
+      <div class="row" style="justify-content:space-between"><strong>${g.title}</strong>
+        <span>${count(g.progress)} / ${count(g.target)}${unit} · ${money(g.value)} of ${money(g.targetValue)}${g.reached ? ' · reached 🎉' : ''}</span></div>
+      <progress value=${Math.min(Number(g.progress), Number(g.target))} max=${g.target} aria-label=${`${g.title}: ${pct}%`}></progress></div>`;
+  })}</div>`;
+}
+
+function remaining(endsAt) {
+  const s = Math.max(0, Math.round((new Date(endsAt).getTime() - Date.now()) / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export function renderBattle(activity) {
+  const m = activity.match;
+  if (!m || (m.status !== 'RUNNING' && m.status !== 'FINISHED')) return '';
+  const a = Number(m.inviter.score);
+  const b = Number(m.invitee.score);
+  const share = a + b === 0 ? 50 : Math.round((a * 100) / (a + b));
+  const result = m.status === 'FINISHED' ? (m.winner === 'TIE' ? 'A tie!' : `${(m.winner === 'INVITER' ? m.inviter : m.invitee).creator.displayName} wins`
+    + `${(m.inviter.forfeited || m.invitee.forfeited) ? ' (the other stream ended)' : ''}`) : `${remaining(m.endsAt)} left`;
+  return html`<section class="battle" aria-label="LIVE Match" data-testid="battle">
+    <div class="row" style="justify-content:space-between">
+      <span><strong>${m.inviter.creator.displayName}</strong> 🪙 ${count(a)} · ${money(m.inviter.scoreValue)}</span>
+      <span class="muted" data-testid="battle-result">${result}</span>
+      <span>${money(m.invitee.scoreValue)} · 🪙 ${count(b)} <strong>${m.invitee.creator.displayName}</strong></span></div>
+    <div class="battle-bar" role="img" aria-label=${`${m.inviter.creator.displayName} ${a} coins, ${m.invitee.creator.displayName} ${b} coins`}>
+      <span style=${`width:${share}%`}></span></div>
+    ${m.status === 'FINISHED' ? html`<div class="row" style="justify-content:space-between">${[m.inviter, m.invitee].map((s) => html`<small>Top: ${s.topSupporters.length
+      ? s.topSupporters.map((t) => `${t.supporter.displayName} 🪙 ${count(t.coins)}`).join(', ') : 'nobody'}</small>`)}</div>` : ''}
+  </section>`;
+}
