@@ -102,16 +102,35 @@ for MODE in uniform hot; do
   wrk -t2 -c64 -d${WARMUP}s -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- "$OUT/tokens.txt" "$OUT/streams.txt" $MODE >/dev/null
 done
 
+# "engaged": the hot creator's stream with two active goals, in a running LIVE Match against the second stream.
+engage() {
+  java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" bc 2 "$OUT/creator-tokens.txt" creator
+  local c1 c2 s1 s2 match
+  c1=$(sed -n 1p "$OUT/creator-tokens.txt"); c2=$(sed -n 2p "$OUT/creator-tokens.txt")
+  s1=$($PG -c "select id from $SCHEMA.live_stream where creator_id = 'bc1' and status = 'LIVE'")
+  s2=$($PG -c "select id from $SCHEMA.live_stream where creator_id = 'bc2' and status = 'LIVE'")
+  [ "$s1" = "$(head -1 "$OUT/streams.txt")" ] || { echo "the hot stream is not bc1's"; exit 1; }
+  q() { curl -sf "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' -H "Authorization: Bearer $1" -d "$2"; }
+  q "$c1" "{\"query\":\"mutation { setStreamGoal(input: {streamId: \\\"$s1\\\", title: \\\"A billion coins\\\", kind: COINS, target: 1000000000}) { userErrors { code } } }\"}" | grep -q '"userErrors":\[\]'
+  q "$c1" "{\"query\":\"mutation { setStreamGoal(input: {streamId: \\\"$s1\\\", title: \\\"A million roses\\\", kind: GIFT, giftId: \\\"00000000-0000-4000-9000-000000000001\\\", target: 1000000}) { userErrors { code } } }\"}" | grep -q '"userErrors":\[\]'
+  match=$(q "$c1" "{\"query\":\"mutation { inviteToMatch(input: {streamId: \\\"$s1\\\", opponentStreamId: \\\"$s2\\\", durationSeconds: 600}) { match { id } userErrors { code } } }\"}" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+  q "$c2" "{\"query\":\"mutation { respondToMatchInvite(input: {matchId: \\\"$match\\\", accept: true}) { match { status } } }\"}" | grep -q RUNNING
+  echo "   hot stream $s1: 2 goals, match $match running against $s2"
+}
+
 ROWS=()
-for MODE in uniform hot; do
+for MODE in uniform hot ${ENGAGED_MODE:-engaged}; do
+  [ "$MODE" = "none" ] && continue
+  LUA_MODE=${MODE/engaged/hot}
+  [ "$MODE" = "engaged" ] && engage
   for C in $CONNECTIONS; do
     echo "== $MODE, $C connections"
     NAIVE=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$C" -j 2 -T "$DURATION" \
-      -D viewers=$VIEWERS -D creators=$CREATORS -f "bench/naive-$MODE.pgbench" postgres 2>/dev/null \
+      -D viewers=$VIEWERS -D creators=$CREATORS -f "bench/naive-$LUA_MODE.pgbench" postgres 2>/dev/null \
       | awk -F'= ' '/^tps/ {print int($2); exit}')
     BEFORE=$(gifts); S0=$(service_ticks); P0=$(postgres_ticks)
     RESULT=$(wrk -t2 -c"$C" -d"${DURATION}s" --latency -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- \
-      "$OUT/tokens.txt" "$OUT/streams.txt" "$MODE" | tee "$OUT/wrk-$MODE-$C.txt" | grep '^RESULT')
+      "$OUT/tokens.txt" "$OUT/streams.txt" "$LUA_MODE" | tee "$OUT/wrk-$MODE-$C.txt" | grep '^RESULT')
     S1=$(service_ticks); P1=$(postgres_ticks); AFTER=$(gifts)
     eval "$(echo "$RESULT" | sed 's/^RESULT //')"
     SECONDS_RUN=$(awk "BEGIN {print $duration_us / 1000000}")
@@ -157,7 +176,8 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "packaged app in the prod profile with RS256 JWT verification, every sendGift check and the feed NOTIFY,"
   echo "after a warm-up of ${WARMUP} s per workload (discarded)."
   echo "*naive SQL* is pgbench running the three-statement transaction (debit wallet if covered, credit creator row, insert event)"
-  echo "on the same server with the same row counts; *hot* sends every gift to one creator."
+  echo "on the same server with the same row counts; *hot* sends every gift to one creator; *engaged* is *hot* with that"
+  echo "creator's stream holding two active goals and in a running LIVE Match against another stream (compared with the naive hot SQL)."
   echo
   echo "| workload | connections | service gifts/s | p50 ms | p99 ms | errors | naive SQL tps | ratio | ledgerAudit | accepted = ok responses | CPU per gift |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"

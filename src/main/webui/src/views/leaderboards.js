@@ -2,8 +2,11 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query } from '../api.js';
 import { failure } from '../messages.js';
-import { money, count, when } from '../format.js';
+import { money, count } from '../format.js';
 import Leaderboard from '../graphql/Leaderboard.graphql?raw';
+
+const utc = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+const inUtc = (iso) => `${utc.format(new Date(iso))} UTC`;
 
 const PERIODS = [['DAY', 'Today'], ['WEEK', 'This week'], ['MONTH', 'This month'], ['ALL_TIME', 'All time']];
 
@@ -51,7 +54,7 @@ class Leaderboards extends View {
         aria-pressed=${p === this.period ? 'true' : 'false'} @click=${() => this.choose(this.scope, p)}>${label}</button>`)}</div>
       ${this.error ? html`<p class="refusal" role="alert">${this.error}</p>` : ''}
       ${!this.rows ? html`<p aria-busy="true">Loading…</p>` : this.rows.length === 0 ? html`<p class="muted">Nobody yet in this period.</p>`
-        : html`<p class="muted">${when(this.board.periodStart)}${this.board.periodEnd ? html` – ${when(this.board.periodEnd)}` : ' onwards'}</p>
+        : html`<p class="muted">${inUtc(this.board.periodStart)}${this.board.periodEnd ? html` – ${inUtc(this.board.periodEnd)}` : ' onwards'}</p>
         <div class="table-wrap" role="region" tabindex="0" aria-label="Leaderboard"><table data-testid="leaderboard"><thead><tr><th>#</th><th>Who</th><th>Coins</th><th>Worth</th><th>Gifts</th></tr></thead><tbody>
         ${this.rows.map((e) => html`<tr><td>${e.rank}</td><td>${e.profile.displayName}</td><td>🪙 ${count(e.coins)}</td><td>${money(e.value)}</td><td>${count(e.gifts)}</td></tr>`)}
         </tbody></table></div>

@@ -33,13 +33,12 @@ const TABS = [['live', 'Live'], ['earnings', 'Earnings'], ['payouts', 'Payouts']
 class Studio extends View {
   static properties = { me: { attribute: false }, tab: { state: true }, stream: { state: true }, feed: { state: true }, top: { state: true },
     earnings: { state: true }, payouts: { state: true }, keys: { state: true }, newKey: { state: true }, message: { state: true }, error: { state: true },
-    gifts: { state: true }, others: { state: true }, invitations: { state: true }, goalKind: { state: true } };
+    gifts: { state: true }, others: { state: true }, invitations: { state: true } };
 
   constructor() {
     super();
     this.tab = 'live';
     this.feed = [];
-    this.goalKind = 'COINS';
   }
 
   connectedCallback() {
@@ -106,7 +105,6 @@ class Studio extends View {
       const g = r.data.setStreamGoal.goal;
       this.activity.goals.set(g.id, { ...g, gift: input.giftId ? this.gifts.find((x) => x.id === input.giftId) : null });
       e.target.reset();
-      this.goalKind = 'COINS';
     }
   }
 
@@ -144,9 +142,9 @@ class Studio extends View {
             <button class="secondary outline" style="padding:.2rem .6rem" @click=${() => this.endGoal(g)}>End goal</button></li>`)}</ul>` : ''}
           <form @submit=${(e) => this.setGoal(e)}>
             <label>Goal<input name="title" required maxlength="80" placeholder="Help me reach 1,000 Roses"></label>
-            <div class="row"><label>Counts<select name="kind" @change=${(e) => (this.goalKind = e.target.value)}>
+            <div class="row"><label>Counts<select name="kind">
               <option value="COINS">all coins</option><option value="GIFT">one gift</option></select></label>
-            ${this.goalKind === 'GIFT' ? html`<label>Gift<select name="gift">${(this.gifts || []).map((g) => html`<option value=${g.id}>${g.name}</option>`)}</select></label>` : ''}
+            <label>Gift to count (one-gift goals)<select name="gift">${(this.gifts || []).map((g) => html`<option value=${g.id}>${g.name}</option>`)}</select></label>
             <label>Target<input name="target" type="number" min="1" step="1" required style="width:8rem"></label></div>
             <button type="submit">Set goal</button></form>
           <p class="muted">At most three goals at a time. They count the gifts from now until you end them or the stream ends.</p></section>

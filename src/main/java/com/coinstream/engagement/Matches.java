@@ -30,6 +30,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -179,9 +180,12 @@ public class Matches {
         return tx.preparedQuery("update live_match set " + set + " where id = $1 returning " + COLUMNS).execute(Tuple.of(id));
     }
 
-    /** Closes matches whose window has passed and expires unanswered invitations; on every instance, each close happens once. */
-    public Uni<List<Match>> closeDue() {
-        return pool.preparedQuery("""
+    /**
+     * Closes matches whose window has passed and expires unanswered invitations; on every instance, each close happens once.
+     * {@code client}: the clock's own connection.
+     */
+    public Uni<List<Match>> closeDue(SqlClient client) {
+        return client.preparedQuery("""
                 update live_match set status = case when status = 'RUNNING' then 'FINISHED' else 'EXPIRED' end,
                     finished_at = clock_timestamp(),
                     winner = case when status <> 'RUNNING' then null when inviter_score > invitee_score then 'INVITER'

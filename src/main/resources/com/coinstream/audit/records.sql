@@ -114,9 +114,22 @@ spent as (
 ),
 -- the rollups behind leaderboards, topGifters and earnings (V11) against the ledger: the coins of each gift's wallet
 -- debit, for the gifts no reversal took back, in the UTC periods of the gift
-rolled as (
+-- (the stream supporters are kept by the batch itself; the other rollups by the applier, V14: a gift still in the queue
+-- counts as not yet added, a reversal still in the queue as not yet taken back)
+rolled_now as (
     select ge.creator_id, ge.sender_id, ge.anonymous, ge.stream_id, ge.created_at, -g.wallet as coins, ge.diamonds
     from gifts g join gift_event ge on ge.id = g.id where ge.reversed_entry_id is null
+),
+queued as (
+    select x.id, sum(case when q.sign = 1 then 1 else 0 end) as added, sum(case when q.sign = -1 then 1 else 0 end) as reversed
+    from rollup_queue q cross join lateral unnest(q.event_ids) as x(id) group by x.id
+),
+rolled as (
+    select r.creator_id, r.sender_id, r.anonymous, r.stream_id, r.created_at, r.coins * r.weight as coins, r.diamonds * r.weight as diamonds
+    from (select ge.creator_id, ge.sender_id, ge.anonymous, ge.stream_id, ge.created_at, -g.wallet as coins, ge.diamonds,
+                 1 - coalesce(q.added, 0) - case when ge.reversed_entry_id is null then 0 else 1 - coalesce(q.reversed, 0) end as weight
+          from gifts g join gift_event ge on ge.id = g.id left join queued q on q.id = ge.id) r
+    where r.weight <> 0
 ),
 rolled_periods as (
     select r.*, x.period, x.period_start from rolled r
@@ -133,7 +146,7 @@ expected_creators as (
     select period, period_start, creator_id, sum(coins) as coins from rolled_periods group by 1, 2, 3
 ),
 expected_streams as (
-    select stream_id, sender_id, anonymous, sum(coins) as coins from rolled group by 1, 2, 3
+    select stream_id, sender_id, anonymous, sum(coins) as coins from rolled_now group by 1, 2, 3
 ),
 expected_hours as (
     select creator_id, date_trunc('hour', created_at) as hour, sum(coins) as coins, sum(diamonds) as diamonds from rolled group by 1, 2

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
+import com.coinstream.support.Rollups;
 import com.coinstream.support.LiveCreator;
 import com.coinstream.support.StatementCounter;
 import com.coinstream.support.Tokens;
@@ -59,6 +60,7 @@ class ReceiptsAndEarningsTest {
         Viewer small = Gifting.fundedViewer("smallfan", 100);
         Gifting.send(big.token(), stream, Gifting.GALAXY, 2, Flows.key());      // 2000 coins -> 1000 diamonds
         Gifting.send(small.token(), stream, Gifting.PERFUME, 1, Flows.key());   // 20 coins -> 10 diamonds
+        Rollups.drain(); // (the breakdowns are rollups, applied shortly after the batch commits)
 
         var e = Gql.ok(creator, """
                 { earnings { diamonds { pending available inPayout } cashValue { amount currency }

@@ -66,7 +66,7 @@ class EngagementJourneysTest {
             studio.go("/studio");
             studio.page.getByLabel("Goal", new Page.GetByLabelOptions().setExact(true)).fill("Ten roses");
             studio.page.getByLabel("Counts").selectOption("GIFT");
-            studio.page.getByLabel("Gift", new Page.GetByLabelOptions().setExact(true)).selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Rose"));
+            studio.page.getByLabel("Gift to count").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Rose"));
             studio.page.getByLabel("Target").fill("10");
             button(studio.page, "Set goal").click();
             assertThat(studio.page.getByTestId("studio-message")).containsText("Goal set: Ten roses.");
