@@ -1,6 +1,7 @@
 package com.coinstream.engagement;
 
 import java.time.Instant;
+import java.util.UUID;
 import java.util.function.LongFunction;
 
 import org.eclipse.microprofile.graphql.Description;
@@ -38,8 +39,9 @@ public class ActivityApi {
 
     @Subscription("streamActivity")
     @Description("A stream's combos (COMBO as one grows, COMBO_ENDED with its total), its goals (GOAL_SET, GOAL_PROGRESS, GOAL_REACHED, "
-            + "GOAL_ENDED) and its match (MATCH_INVITED, MATCH_STARTED, MATCH_SCORE, MATCH_ENDED), from committed gifts only, with coins in real money for you. Signed in (connection_init), or with the "
-            + "creator's overlayKey. Single gifts stay on giftEvents.")
+            + "GOAL_ENDED) and its match (MATCH_INVITED, MATCH_STARTED, MATCH_SCORE, MATCH_ENDED), from committed gifts only, "
+            + "with coins in real money for you. Signed in (connection_init), or with the creator's overlayKey. Single gifts stay "
+            + "on giftEvents.")
     public Multi<StreamActivity> streamActivity(@NonNull @Id String streamId,
             @Description("A read-only overlay key of the stream's creator, instead of a sign-in.") String overlayKey) {
         var id = Ids.parse(streamId);
@@ -69,7 +71,7 @@ public class ActivityApi {
             long inviterScore, long inviteeScore, @Description("In real money, for you.") Money inviterValue, Money inviteeValue,
             Instant endsAt, Matches.Winner winner) {
 
-        static MatchScore of(Matches.Match m, java.util.UUID streamId, LongFunction<Money> value) {
+        static MatchScore of(Matches.Match m, UUID streamId, LongFunction<Money> value) {
             return new MatchScore(m.id().toString(), m.status(), m.inviterStream().equals(streamId), m.inviterScore(), m.inviteeScore(),
                     value.apply(m.inviterScore()), value.apply(m.inviteeScore()), m.endsAt(), m.winner());
         }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.LongFunction;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -153,7 +154,7 @@ public class MatchesApi {
     }
 
     @Type("MatchSide")
-    public record MatchSide(@Ignore java.util.UUID matchUuid, @Ignore boolean inviterSide, @Id @NonNull String streamId,
+    public record MatchSide(@Ignore UUID matchUuid, @Ignore boolean inviterSide, @Id @NonNull String streamId,
             @NonNull PublicProfile creator, @Description("Coins the stream received in the match window (only the match's gifts when "
                     + "it names some).") long score, @Description("The score in real money, for you.") Money scoreValue,
             @Description("This side forfeited by ending its stream.") boolean forfeited) {

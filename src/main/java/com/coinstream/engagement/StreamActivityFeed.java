@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -262,7 +263,7 @@ public class StreamActivityFeed {
             });
         }
 
-        private synchronized void matchRead(java.util.Optional<Matches.Match> found) {
+        private synchronized void matchRead(Optional<Matches.Match> found) {
             matchReading = false;
             boolean announce = matchLoaded;
             matchLoaded = true;

@@ -113,7 +113,8 @@ public class GiftFeed {
         UUID streamId = UUID.fromString(n.get("streamId").asText());
         JsonNode ack = n.get("acknowledgedAt");
         return new GiftEvent(streamId, UUID.fromString(n.get("giftId").asText()), n.get("giftName").asText(),
-                n.get("unitCoins").asLong(), n.path("senderId").asText(""), n.path("anonymous").asBoolean(false), n.get("id").asText(), streamId.toString(), n.get("sequence").asLong(), n.get("quantity").asInt(),
+                n.get("unitCoins").asLong(), n.path("senderId").asText(""), n.path("anonymous").asBoolean(false), n.get("id").asText(),
+                streamId.toString(), n.get("sequence").asLong(), n.get("quantity").asInt(),
                 n.get("coins").asLong(), n.get("senderName").asText(), n.get("streamTotal").asLong(),
                 Instant.parse(normalise(n.get("createdAt").asText())),
                 ack == null || ack.isNull() ? null : Instant.parse(normalise(ack.asText())));
