@@ -43,6 +43,9 @@ $PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
 export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=$SCHEMA
 export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=$ISSUER
 export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=bench-webhook-secret-0123456789
+# The "hooked" workloads send webhooks to a receiver on this machine (bench only: production refuses loopback).
+export COINSTREAM_WEBHOOK_ALLOW_LOOPBACK=true
+SINK_PORT=${SINK_PORT:-8189}
 # Heap capped so the process stays near the 300 MB RSS target; serial GC suits two shared cores; two
 # malloc arenas instead of one per thread; the AppCDS archive must be used from the directory it was built in.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
@@ -118,11 +121,49 @@ engage() {
   echo "   hot stream $s1: 2 goals, match $match running against $s2"
 }
 
+# "hooked-uniform" / "hooked-hot": the same workloads with one creator (bc1, the hot stream's) subscribed to gift.sent,
+# delivered to a local receiver; the outbox rows are written by the gift batch statement for that creator's gifts only.
+hook() {
+  java bench/WebhookSink.java "$SINK_PORT" > "$OUT/sink.log" 2>&1 &
+  SINK=$!
+  until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+  local c1
+  c1=$(sed -n 1p "$OUT/creator-tokens.txt" 2>/dev/null || true)
+  [ -n "$c1" ] || { java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" bc 2 "$OUT/creator-tokens.txt" creator; c1=$(sed -n 1p "$OUT/creator-tokens.txt"); }
+  curl -sf "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' -H "Authorization: Bearer $c1" \
+    -d "{\"query\":\"mutation { createWebhookSubscription(input: {url: \\\"http://127.0.0.1:$SINK_PORT/hook\\\", eventTypes: [\\\"gift.sent\\\"]}) { subscription { id } userErrors { code } } }\"}" \
+    | grep -q '"userErrors":\[\]' || { echo "could not subscribe bc1"; exit 1; }
+  HOOKED_FROM=$($PG -c "select coalesce(max(seq), 0) from $SCHEMA.gift_event")
+  echo "   bc1 subscribed to gift.sent -> http://127.0.0.1:$SINK_PORT/hook"
+}
+trap 'kill $PID 2>/dev/null || true; kill ${SINK:-0} 2>/dev/null || true' EXIT
+
 ROWS=()
-for MODE in uniform hot ${ENGAGED_MODE:-engaged}; do
+# hook_report: after the hooked workloads, wait for the outbox to drain and count what the receiver got.
+hook_report() {
+  local expected t0 delivered counts
+  expected=$($PG -c "select count(*) from $SCHEMA.gift_event where creator_id = 'bc1' and seq > $HOOKED_FROM")
+  t0=$(date +%s)
+  while :; do
+    delivered=$($PG -c "select count(*) from $SCHEMA.webhook_delivery where status = 'DELIVERED'")
+    [ "$delivered" -ge "$expected" ] || [ $(( $(date +%s) - t0 )) -ge 600 ] && break
+    sleep 1
+  done
+  counts=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
+  WEBHOOK_NOTE="bc1's gifts during the hooked workloads: $expected; delivered $delivered, $(( $(date +%s) - t0 )) s after the last workload ended; the receiver got ${counts% *} requests for ${counts#* } distinct messages"
+  echo "   $WEBHOOK_NOTE"
+  kill $SINK 2>/dev/null || true
+  SINK=""
+  $PG -c "update $SCHEMA.webhook_subscription set status = 'DELETED'" >/dev/null
+}
+
+for MODE in uniform hot ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE:-engaged}; do
+  [ "$MODE" = "engaged" ] && [ -n "${SINK:-}" ] && hook_report
   [ "$MODE" = "none" ] && continue
   LUA_MODE=${MODE/engaged/hot}
+  LUA_MODE=${LUA_MODE#hooked-}
   [ "$MODE" = "engaged" ] && engage
+  [ "${MODE%%-*}" = "hooked" ] && [ -z "${SINK:-}" ] && hook
   for C in $CONNECTIONS; do
     echo "== $MODE, $C connections"
     NAIVE=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$C" -j 2 -T "$DURATION" \
@@ -151,6 +192,7 @@ for MODE in uniform hot ${ENGAGED_MODE:-engaged}; do
     ROWS+=("| $MODE | $C | $RATE | $(awk "BEGIN {printf \"%.1f\", $p50_us/1000}") | $(awk "BEGIN {printf \"%.1f\", $p99_us/1000}") | $ERRORS | $NAIVE | ${RATIO}x | $CLEAN | $MATCH | $CPU_NOTE |")
   done
 done
+[ -n "${SINK:-}" ] && hook_report
 echo "== read queries (10 s, 32 connections)"
 WALLET_RPS=$(wrk -t2 -c32 -d10s -s bench/query.lua "http://127.0.0.1:$PORT" -- "$OUT/tokens.txt" '{"query":"{ wallet { coins } }"}' \
   | awk '/Requests\/sec/ {printf "%d", $2}')
@@ -177,7 +219,11 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "after a warm-up of ${WARMUP} s per workload (discarded)."
   echo "*naive SQL* is pgbench running the three-statement transaction (debit wallet if covered, credit creator row, insert event)"
   echo "on the same server with the same row counts; *hot* sends every gift to one creator; *engaged* is *hot* with that"
-  echo "creator's stream holding two active goals and in a running LIVE Match against another stream (compared with the naive hot SQL)."
+  echo "creator's stream holding two active goals and in a running LIVE Match against another stream (compared with the naive hot SQL);"
+  echo "*hooked-uniform* and *hooked-hot* are *uniform* and *hot* with one creator (the hot one) subscribed to \`gift.sent\`, each of its"
+  echo "gifts written to the webhook outbox by the batch statement and sent, signed, to a receiver on this machine."
+  echo
+  echo "Webhooks: ${WEBHOOK_NOTE:-not measured}."
   echo
   echo "| workload | connections | service gifts/s | p50 ms | p99 ms | errors | naive SQL tps | ratio | ledgerAudit | accepted = ok responses | CPU per gift |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"

@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
 import com.coinstream.domain.Amounts;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
@@ -24,8 +26,10 @@ public class CatalogueAdmin {
     private final GiftCatalogue catalogue;
     private final ClusterEvents cluster;
     private final Clock clock;
+    private final AdminAuditLog adminLog;
 
-    public CatalogueAdmin(GiftCatalogue catalogue, ClusterEvents cluster, Clock clock) {
+    public CatalogueAdmin(GiftCatalogue catalogue, ClusterEvents cluster, Clock clock, AdminAuditLog adminLog) {
+        this.adminLog = adminLog;
         this.catalogue = catalogue;
         this.cluster = cluster;
         this.clock = clock;
@@ -36,7 +40,7 @@ public class CatalogueAdmin {
     }
 
     /** Must run inside a Panache transaction. */
-    public Uni<Gift> create(GiftChange change) {
+    public Uni<Gift> create(GiftChange change, AuditDraft audit) {
         Gift g = new Gift();
         g.id = UUID.randomUUID();
         g.createdAt = clock.instant();
@@ -45,11 +49,11 @@ public class CatalogueAdmin {
             throw new Refusal(ErrorCode.INVALID_INPUT, "name, coins, tier and animationKey are required", "input");
         }
         apply(g, change);
-        return catalogue.persist(g);
+        return catalogue.persist(g).call(saved -> adminLog.appendInSession(audit == null ? null : audit.target("gift", g.id)));
     }
 
     /** Must run inside a Panache transaction. */
-    public Uni<Gift> update(String giftId, GiftChange change) {
+    public Uni<Gift> update(String giftId, GiftChange change, AuditDraft audit) {
         UUID id = parse(giftId);
         return catalogue.findById(id).map(g -> {
             if (g == null) {
@@ -57,7 +61,7 @@ public class CatalogueAdmin {
             }
             apply(g, change);
             return g;
-        });
+        }).call(g -> adminLog.appendInSession(audit));
     }
 
     /** After the transaction commits: every instance reloads its catalogue. */

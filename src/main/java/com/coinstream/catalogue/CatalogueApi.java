@@ -22,6 +22,8 @@ import com.coinstream.domain.Money;
 import com.coinstream.domain.PolicyConfig;
 import com.coinstream.domain.Regions;
 import com.coinstream.domain.UserError;
+import com.coinstream.graphql.AdminAction;
+import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.Caller;
@@ -43,9 +45,11 @@ public class CatalogueApi {
     private final String defaultRegion;
 
     private final Payloads payloads;
+    private final AdminActions actions;
 
     public CatalogueApi(GiftCatalogue catalogue, CatalogueAdmin admin, Clock clock, CurrentCaller caller, CoinValuation valuation,
-            PolicyConfig policy, Payloads payloads) {
+            PolicyConfig policy, Payloads payloads, AdminActions actions) {
+        this.actions = actions;
         this.payloads = payloads;
         this.caller = caller;
         this.valuation = valuation;
@@ -69,17 +73,19 @@ public class CatalogueApi {
     }
 
     @Mutation("createGift")
+    @AdminAction("createGift")
     @Description("Admin: add a gift to the catalogue.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull GiftPayload> createGift(@NonNull GiftInput input) {
-        return change(() -> admin.create(input.toChange()));
+        return change(() -> admin.create(input.toChange(), actions.draft()));
     }
 
     @Mutation("updateGift")
+    @AdminAction("updateGift")
     @Description("Admin: change a gift (price, window, regions...). Gifts already sent keep the price they were sent at. Retire a gift by setting activeUntil.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull GiftPayload> updateGift(@NonNull UpdateGiftInput input) {
-        return change(() -> admin.update(input.giftId, input.toChange()));
+        return change(() -> admin.update(input.giftId, input.toChange(), actions.draft()));
     }
 
     private Uni<GiftPayload> change(Supplier<Uni<Gift>> work) {

@@ -3,6 +3,7 @@ package com.coinstream.domain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
@@ -58,6 +59,11 @@ public final class Page<N> {
         PageInfo info = new PageInfo(hasNext, cursors.isEmpty() ? null : cursors.get(cursors.size() - 1),
                 hasPrevious, cursors.isEmpty() ? null : cursors.get(0));
         return new Page<>(List.copyOf(nodes), cursors, info);
+    }
+
+    /** The same page with each node mapped (cursors and page info unchanged). */
+    public <M> Page<M> map(Function<N, M> mapper) {
+        return new Page<>(nodes.stream().map(mapper).toList(), cursors, pageInfo);
     }
 
     /** The page's edges, built by {@code edge(cursor, node)}. */

@@ -9,21 +9,27 @@ import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
 import com.coinstream.metrics.BusinessMetrics;
 
+import io.quarkus.arc.Arc;
 import io.smallrye.mutiny.Uni;
 
 /** Turns a service's business refusal into a payload carrying userErrors (and counts it); real faults stay faults. */
 @ApplicationScoped
 public class Payloads {
     private final BusinessMetrics metrics;
+    private final AdminActions actions;
 
-    public Payloads(BusinessMetrics metrics) {
+    public Payloads(BusinessMetrics metrics, AdminActions actions) {
         this.metrics = metrics;
+        this.actions = actions;
     }
 
     public <P> Uni<P> orRefusal(Uni<P> work, Function<UserError, P> refused) {
         return work.onFailure(Refusal.class).recoverWithItem(e -> {
             UserError error = ((Refusal) e).error();
             metrics.refusal(error.code().name());
+            if (Arc.container().requestContext().isActive()) {
+                actions.refused(error);
+            }
             return refused.apply(error);
         });
     }

@@ -14,15 +14,17 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.domain.Page;
 import com.coinstream.domain.PageInfo;
-import com.coinstream.graphql.Payloads;
 import com.coinstream.domain.UserError;
+import com.coinstream.graphql.AdminAction;
+import com.coinstream.graphql.AdminActions;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.PublicProfile;
-import com.coinstream.identity.UserDirectory;
 import com.coinstream.identity.Role;
+import com.coinstream.identity.UserDirectory;
 
 import io.smallrye.mutiny.Uni;
 
@@ -34,8 +36,10 @@ public class LiveApi {
     private final UserDirectory users;
 
     private final Payloads payloads;
+    private final AdminActions actions;
 
-    public LiveApi(CurrentCaller caller, LiveStreams streams, UserDirectory users, Payloads payloads) {
+    public LiveApi(CurrentCaller caller, LiveStreams streams, UserDirectory users, Payloads payloads, AdminActions actions) {
+        this.actions = actions;
         this.payloads = payloads;
         this.caller = caller;
         this.streams = streams;
@@ -51,10 +55,11 @@ public class LiveApi {
     }
 
     @Mutation("endLiveStream")
+    @AdminAction(value = "endLiveStream", adminCallersOnly = true)
     @Description("End your live stream. Gifts are refused from then on.")
     @RolesAllowed({ Role.CREATOR, Role.ADMIN })
     public Uni<@NonNull LiveStreamPayload> endLiveStream(@NonNull EndLiveStreamInput input) {
-        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> streams.end(c, input.streamId)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> streams.end(c, input.streamId, actions.draft())))
                 .map(s -> new LiveStreamPayload(StreamView.of(s), List.of())), e -> new LiveStreamPayload(null, List.of(e)));
     }
 

@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.ReadSessions;
 import com.coinstream.domain.ErrorCode;
@@ -37,8 +39,10 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     private final ClusterEvents cluster;
     private final Clock clock;
     private final ReadSessions sessions;
+    private final AdminAuditLog adminLog;
 
-    public LiveStreams(Pool pool, StreamDirectory directory, ClusterEvents cluster, Clock clock, ReadSessions sessions) {
+    public LiveStreams(Pool pool, StreamDirectory directory, ClusterEvents cluster, Clock clock, ReadSessions sessions, AdminAuditLog adminLog) {
+        this.adminLog = adminLog;
         this.pool = pool;
         this.sessions = sessions;
         this.cluster = cluster;
@@ -64,7 +68,7 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
      * End a live stream. Under the stream's lock, which every gift batch for the stream holds (shared) until it
      * commits: once this returns, no gift can still be accepted for the stream, on any instance.
      */
-    public Uni<LiveStream> end(Caller caller, String streamId) {
+    public Uni<LiveStream> end(Caller caller, String streamId, AuditDraft audit) {
         UUID id = parse(streamId, "streamId");
         return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.STREAM, id.toString())
                 .flatMap(locked -> tx.preparedQuery("select creator_id, status from live_stream where id = $1 for update")
@@ -82,7 +86,8 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
                     }
                     return tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where id = $1")
                             .execute(Tuple.of(id, Times.utc(clock.instant())));
-                }))
+                })
+                .call(ended -> adminLog.append(tx, audit)))
                 .call(v -> {
                     directory.evict(id);
                     return cluster.publish(ClusterEvents.STREAMS, id.toString());

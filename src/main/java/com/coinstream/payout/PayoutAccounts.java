@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
 import com.coinstream.db.ReadSessions;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
@@ -26,8 +28,10 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
     private static final Pattern RAW_NUMBER = Pattern.compile("\\d{8,}|[A-Z]{2}\\d{2}[A-Z0-9]{10,30}");
     private final Clock clock;
     private final ReadSessions sessions;
+    private final AdminAuditLog adminLog;
 
-    public PayoutAccounts(Clock clock, ReadSessions sessions) {
+    public PayoutAccounts(Clock clock, ReadSessions sessions, AdminAuditLog adminLog) {
+        this.adminLog = adminLog;
         this.clock = clock;
         this.sessions = sessions;
     }
@@ -73,7 +77,7 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
                 .setParameter(1, ids).getResultList());
     }
 
-    public Uni<PayoutAccount> verify(Caller admin, String accountId, boolean verified) {
+    public Uni<PayoutAccount> verify(Caller admin, String accountId, boolean verified, AuditDraft audit) {
         UUID id = parse(accountId);
         return Panache.withTransaction(() -> findById(id).map(a -> {
             if (a == null) {
@@ -86,7 +90,7 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
             a.verifiedAt = clock.instant();
             a.verifiedBy = admin.userId();
             return a;
-        }));
+        }).call(a -> adminLog.appendInSession(audit)));
     }
 
     static UUID parse(String id) {

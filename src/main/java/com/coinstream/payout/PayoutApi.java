@@ -21,6 +21,8 @@ import org.eclipse.microprofile.graphql.Type;
 import com.coinstream.domain.Page;
 import com.coinstream.domain.PageInfo;
 import com.coinstream.domain.UserError;
+import com.coinstream.graphql.AdminAction;
+import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.Caller;
@@ -39,9 +41,11 @@ public class PayoutApi {
 
     private final Payloads payloads;
     private final PayoutPolicy.Policies policy;
+    private final AdminActions actions;
 
     public PayoutApi(CurrentCaller caller, PayoutAccounts accounts, PayoutService payouts, PayoutStore store, Payloads payloads,
-            PayoutPolicy.Policies policy) {
+            PayoutPolicy.Policies policy, AdminActions actions) {
+        this.actions = actions;
         this.policy = policy;
         this.payloads = payloads;
         this.caller = caller;
@@ -74,11 +78,12 @@ public class PayoutApi {
     }
 
     @Mutation("verifyPayoutAccount")
+    @AdminAction("verifyPayoutAccount")
     @Description("Admin: record the KYC outcome for a payout account.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull PayoutAccountPayload> verifyPayoutAccount(@NonNull VerifyPayoutAccountInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> accounts.verify(c, input.payoutAccountId,
-                input.verified == null || input.verified)))
+                input.verified == null || input.verified, actions.draft())))
                 .map(a -> new PayoutAccountPayload(PayoutAccountView.of(a), List.of())), e -> new PayoutAccountPayload(null, List.of(e)));
     }
 
@@ -113,12 +118,14 @@ public class PayoutApi {
     }
 
     @Mutation("approvePayout")
+    @AdminAction("approvePayout")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull PayoutPayload> approvePayout(@NonNull PayoutActionInput input) {
         return act(input.payoutId, PayoutService.Action.APPROVE, input.reason);
     }
 
     @Mutation("rejectPayout")
+    @AdminAction("rejectPayout")
     @Description("Admin: refuse a payout; its diamonds return to available in a reversing entry.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull PayoutPayload> rejectPayout(@NonNull PayoutActionInput input) {
@@ -126,6 +133,7 @@ public class PayoutApi {
     }
 
     @Mutation("markPayoutPaid")
+    @AdminAction("markPayoutPaid")
     @Description("Admin: the money has left; record the provider's reference.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull PayoutPayload> markPayoutPaid(@NonNull MarkPayoutPaidInput input) {
@@ -133,6 +141,7 @@ public class PayoutApi {
     }
 
     @Mutation("markPayoutFailed")
+    @AdminAction("markPayoutFailed")
     @Description("Admin: the transfer failed; the diamonds return to available in a reversing entry.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull PayoutPayload> markPayoutFailed(@NonNull PayoutActionInput input) {
@@ -140,7 +149,7 @@ public class PayoutApi {
     }
 
     private Uni<PayoutPayload> act(String payoutId, PayoutService.Action action, String note) {
-        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> payouts.transition(c, payoutId, action, note)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> payouts.transition(c, payoutId, action, note, actions.draft())))
                 .map(p -> new PayoutPayload(p, List.of())), e -> new PayoutPayload(null, List.of(e)));
     }
 

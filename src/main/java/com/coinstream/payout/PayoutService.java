@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
 import com.coinstream.db.Transactions;
 import com.coinstream.domain.Amounts;
 import com.coinstream.domain.ErrorCode;
@@ -32,8 +34,10 @@ import com.coinstream.metrics.BusinessMetrics;
 import com.coinstream.protection.AccountHolds;
 import com.coinstream.rates.RateBook;
 import com.coinstream.rates.RateCard;
+import com.coinstream.webhooks.WebhookOutbox;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -60,10 +64,14 @@ public class PayoutService {
     private final long dailyMaximum;
     private final Duration paymentWindow;
     private final int adultAge;
+    private final AdminAuditLog adminLog;
+    private final WebhookOutbox outbox;
 
     public PayoutService(Pool pool, Ledger ledger, Idempotency idempotency, PayoutStore store, PayoutAccounts accounts,
             DiamondMaturity maturity, AccountHolds holds, RateBook rates, Clock clock, PayoutsConfig config, PolicyConfig policy,
-            BusinessMetrics metrics) {
+            BusinessMetrics metrics, AdminAuditLog adminLog, WebhookOutbox outbox) {
+        this.outbox = outbox;
+        this.adminLog = adminLog;
         this.metrics = metrics;
         this.defaultCurrency = policy.defaultCurrency();
         this.pool = pool;
@@ -138,6 +146,7 @@ public class PayoutService {
                                         .call(entryId -> store.insert(tx, payout, day, entryId))
                                         .call(entryId -> store.transition(tx, payoutId, null, PayoutStatus.REQUESTED, creator.userId(), null, now))
                                         .flatMap(entryId -> store.find(tx, payoutId, false).map(p -> p.orElseThrow()))
+                                        .call(p -> outbox.emit(tx, payoutEvent(WebhookOutbox.PAYOUT_REQUESTED, p)))
                                         .invoke(p -> metrics.payout(PayoutStatus.REQUESTED.name())))));
     }
 
@@ -192,7 +201,7 @@ public class PayoutService {
     }
 
     /** An admin moves a payout along its lifecycle; illegal transitions are refused with INVALID_STATE. */
-    public Uni<Payout> transition(Caller admin, String payoutId, Action action, String note) {
+    public Uni<Payout> transition(Caller admin, String payoutId, Action action, String note, AuditDraft audit) {
         UUID id = Ids.require(payoutId, "No such payout", "input", "payoutId");
         if (note != null) {
             Text.require(note, 500, true, "reason or reference", "input");
@@ -221,9 +230,20 @@ public class PayoutService {
                                 action == Action.MARK_PAID ? null : note, entryId))
                                 .call(entryId -> store.transition(tx, id, locked.state(), action.to, admin.userId(), note, now))
                                 .flatMap(entryId -> store.find(tx, id, false).map(x -> x.orElseThrow()))
+                                .call(x -> action == Action.MARK_PAID ? outbox.emit(tx, payoutEvent(WebhookOutbox.PAYOUT_PAID, x))
+                                        : action == Action.MARK_FAILED ? outbox.emit(tx, payoutEvent(WebhookOutbox.PAYOUT_FAILED, x))
+                                        : Uni.createFrom().voidItem())
+                                .call(x -> adminLog.append(tx, audit))
                                 .invoke(x -> metrics.payout(action.to.name()));
                     })));
         });
+    }
+
+    private WebhookOutbox.Event payoutEvent(String type, Payout p) {
+        return new WebhookOutbox.Event(type, UUID.randomUUID(), clock.instant(), p.creatorId(), null, null, new JsonObject()
+                .put("payoutId", p.id()).put("creatorId", p.creatorId()).put("status", p.getStatus()).put("diamonds", p.diamonds())
+                .put("amount", WebhookOutbox.money(p.amount())).put("requestedAt", p.requestedAt().toString())
+                .put("externalReference", p.externalReference()).put("reason", p.reason()));
     }
 
     /** Paid: the diamonds are retired and the cash recorded; rejected or failed: the diamonds go back to available. */

@@ -1,17 +1,23 @@
 package com.coinstream.protection;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
+import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Refusal;
-import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.identity.Caller;
+import com.coinstream.webhooks.WebhookOutbox;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -21,8 +27,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class AccountHolds {
     private final Pool pool;
     private final Clock clock;
+    private final AdminAuditLog adminLog;
+    private final WebhookOutbox outbox;
 
-    public AccountHolds(Pool pool, Clock clock) {
+    public AccountHolds(Pool pool, Clock clock, AdminAuditLog adminLog, WebhookOutbox outbox) {
+        this.outbox = outbox;
+        this.adminLog = adminLog;
         this.pool = pool;
         this.clock = clock;
     }
@@ -41,7 +51,7 @@ public class AccountHolds {
         return requireNotOnHold(pool, userId);
     }
 
-    public Uni<Boolean> place(Caller admin, String userId, String reason) {
+    public Uni<Boolean> place(Caller admin, String userId, String reason, AuditDraft audit) {
         if (reason == null || reason.isBlank() || reason.length() > 500) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "reason must be 1-500 characters", "input", "reason");
         }
@@ -50,13 +60,27 @@ public class AccountHolds {
         return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
                 .flatMap(locked -> tx.preparedQuery("update app_user set hold_reason = $2, hold_placed_at = $3, hold_placed_by = $4 where id = $1")
                         .execute(Tuple.of(userId, reason.strip(), OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
-                                admin.userId()))))
-                .map(rows -> found(rows.rowCount()));
+                                admin.userId())))
+                .map(rows -> found(rows.rowCount()))
+                .call(found -> outbox.emit(tx, holdEvent(WebhookOutbox.HOLD_PLACED, userId, reason.strip())))
+                .call(found -> adminLog.append(tx, audit)));
     }
 
-    public Uni<Boolean> release(String userId) {
-        return pool.preparedQuery("update app_user set hold_reason = null, hold_placed_at = null, hold_placed_by = null where id = $1")
-                .execute(Tuple.of(userId)).map(rows -> found(rows.rowCount()));
+    public Uni<Boolean> release(String userId, AuditDraft audit) {
+        // Only a held account changes (a concurrent second release finds it released and sends no second event).
+        return pool.withTransaction(tx -> tx.preparedQuery("update app_user set hold_reason = null, hold_placed_at = null, hold_placed_by = null "
+                + "where id = $1 and hold_reason is not null").execute(Tuple.of(userId))
+                .flatMap(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(true)
+                        : tx.preparedQuery("select 1 from app_user where id = $1").execute(Tuple.of(userId)).map(r -> !found(r.size())))
+                .call(wasHeld -> wasHeld ? outbox.emit(tx, holdEvent(WebhookOutbox.HOLD_RELEASED, userId, null)) : Uni.createFrom().voidItem())
+                .call(wasHeld -> adminLog.append(tx, audit))
+                .replaceWith(true));
+    }
+
+    private WebhookOutbox.Event holdEvent(String type, String userId, String reason) {
+        Instant at = clock.instant();
+        return new WebhookOutbox.Event(type, UUID.randomUUID(), at, null, null, null,
+                new JsonObject().put("userId", userId).put("reason", reason));
     }
 
     private static boolean found(int rows) {

@@ -16,6 +16,8 @@ import org.eclipse.microprofile.graphql.Type;
 
 import com.coinstream.domain.Page;
 import com.coinstream.domain.UserError;
+import com.coinstream.graphql.AdminAction;
+import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
@@ -33,9 +35,11 @@ public class ProtectionApi {
     private final ConcentrationSignal rings;
 
     private final Payloads payloads;
+    private final AdminActions actions;
 
     public ProtectionApi(CurrentCaller caller, AccountHolds holds, SpendingLimits limits, SpendingSummaries summaries,
-            ConcentrationSignal rings, Payloads payloads) {
+            ConcentrationSignal rings, Payloads payloads, AdminActions actions) {
+        this.actions = actions;
         this.payloads = payloads;
         this.caller = caller;
         this.holds = holds;
@@ -90,18 +94,20 @@ public class ProtectionApi {
     }
 
     @Mutation("placeHold")
+    @AdminAction("placeHold")
     @Description("Admin: put an account on hold. It cannot purchase, send gifts or cash out until released.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull HoldPayload> placeHold(@NonNull PlaceHoldInput input) {
-        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.place(c, input.userId, input.reason)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.place(c, input.userId, input.reason, actions.draft())))
                 .map(ok -> new HoldPayload(input.userId, true, List.of())), e -> new HoldPayload(input.userId, null, List.of(e)));
     }
 
     @Mutation("releaseHold")
+    @AdminAction("releaseHold")
     @Description("Admin: lift a hold.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull HoldPayload> releaseHold(@NonNull ReleaseHoldInput input) {
-        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.release(input.userId)))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.release(input.userId, actions.draft())))
                 .map(ok -> new HoldPayload(input.userId, false, List.of())), e -> new HoldPayload(input.userId, null, List.of(e)));
     }
 

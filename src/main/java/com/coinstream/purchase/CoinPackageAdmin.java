@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
 import com.coinstream.domain.Amounts;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
@@ -21,13 +23,15 @@ public class CoinPackageAdmin {
     static final long MAX_PACKAGE_COINS = 10_000_000;
     private final CoinPackages packages;
     private final Clock clock;
+    private final AdminAuditLog adminLog;
 
-    public CoinPackageAdmin(CoinPackages packages, Clock clock) {
+    public CoinPackageAdmin(CoinPackages packages, Clock clock, AdminAuditLog adminLog) {
+        this.adminLog = adminLog;
         this.packages = packages;
         this.clock = clock;
     }
 
-    public Uni<CoinPackage> create(String region, BigInteger coins, MoneyInput price) {
+    public Uni<CoinPackage> create(String region, BigInteger coins, MoneyInput price, AuditDraft audit) {
         if (region == null || !region.matches("[A-Z]{2}")) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "region must be an ISO 3166-1 alpha-2 code", "input", "region");
         }
@@ -44,10 +48,10 @@ public class CoinPackageAdmin {
         p.currency = money.getCurrency();
         p.active = true;
         p.createdAt = clock.instant();
-        return packages.persist(p);
+        return packages.persist(p).call(saved -> adminLog.appendInSession(audit == null ? null : audit.target("coinPackage", p.id)));
     }
 
-    public Uni<CoinPackage> retire(String packageId) {
+    public Uni<CoinPackage> retire(String packageId, AuditDraft audit) {
         UUID id = Ids.require(packageId, "No such coin package", "input", "packageId");
         return packages.findById(id).map(p -> {
             if (p == null) {
@@ -55,6 +59,6 @@ public class CoinPackageAdmin {
             }
             p.active = false;
             return p;
-        });
+        }).call(p -> adminLog.appendInSession(audit));
     }
 }

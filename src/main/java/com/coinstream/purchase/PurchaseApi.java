@@ -23,6 +23,8 @@ import com.coinstream.domain.MoneyInput;
 import com.coinstream.domain.Refusal;
 import com.coinstream.domain.Regions;
 import com.coinstream.domain.UserError;
+import com.coinstream.graphql.AdminAction;
+import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
@@ -44,9 +46,11 @@ public class PurchaseApi {
     private final PurchaseReversals reversals;
 
     private final Payloads payloads;
+    private final AdminActions actions;
 
     public PurchaseApi(CurrentCaller caller, PurchaseService purchases, CoinPackages packages, WalletService wallets,
-            CoinPackageAdmin packageAdmin, PurchaseReversals reversals, Payloads payloads) {
+            CoinPackageAdmin packageAdmin, PurchaseReversals reversals, Payloads payloads, AdminActions actions) {
+        this.actions = actions;
         this.payloads = payloads;
         this.reversals = reversals;
         this.caller = caller;
@@ -57,29 +61,32 @@ public class PurchaseApi {
     }
 
     @Mutation("createCoinPackage")
+    @AdminAction("createCoinPackage")
     @Description("Admin: put a new coin package on sale in a region.")
     @RolesAllowed(Role.ADMIN)
     @WithTransaction
     public Uni<@NonNull CoinPackagePayload> createCoinPackage(@NonNull CreateCoinPackageInput input) {
-        return payloads.orRefusal(Payloads.guarded(() -> packageAdmin.create(input.region, input.coins, input.price))
+        return payloads.orRefusal(Payloads.guarded(() -> packageAdmin.create(input.region, input.coins, input.price, actions.draft()))
                 .map(p -> new CoinPackagePayload(CoinPackageView.of(p), List.of())), e -> new CoinPackagePayload(null, List.of(e)));
     }
 
     @Mutation("retireCoinPackage")
+    @AdminAction("retireCoinPackage")
     @Description("Admin: take a coin package off sale. Past purchases keep referring to it.")
     @RolesAllowed(Role.ADMIN)
     @WithTransaction
     public Uni<@NonNull CoinPackagePayload> retireCoinPackage(@NonNull RetireCoinPackageInput input) {
-        return payloads.orRefusal(Payloads.guarded(() -> packageAdmin.retire(input.packageId))
+        return payloads.orRefusal(Payloads.guarded(() -> packageAdmin.retire(input.packageId, actions.draft()))
                 .map(p -> new CoinPackagePayload(CoinPackageView.of(p), List.of())), e -> new CoinPackagePayload(null, List.of(e)));
     }
 
     @Mutation("reversePurchase")
+    @AdminAction("reversePurchase")
     @Description("Admin: refund or charge back a purchase. Unspent coins are clawed back; coins already spent become a coin debt; pending gifts they funded are reversed.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull ReversePurchasePayload> reversePurchase(@NonNull ReversePurchaseInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> reversals.reverse(c.userId(), input.purchaseId,
-                input.kind == null ? null : input.kind.name(), input.idempotencyKey)))
+                input.kind == null ? null : input.kind.name(), input.idempotencyKey, actions.draft())))
                 .map(r -> new ReversePurchasePayload(r, List.of())), e -> new ReversePurchasePayload(null, List.of(e)));
     }
 

@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.Transactions;
 import com.coinstream.domain.ErrorCode;
@@ -26,8 +28,10 @@ import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.ledger.Ledger;
 import com.coinstream.wallet.WalletFeed;
+import com.coinstream.webhooks.WebhookOutbox;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -56,9 +60,13 @@ public class PurchaseReversals {
     private final Clock clock;
     private final Duration hold;
     private final WalletFeed walletFeed;
+    private final AdminAuditLog adminLog;
+    private final WebhookOutbox outbox;
 
     public PurchaseReversals(Pool pool, Ledger ledger, Idempotency idempotency, ReversalStore store, Clock clock,
-            DiamondMaturity maturity, WalletFeed walletFeed) {
+            DiamondMaturity maturity, WalletFeed walletFeed, AdminAuditLog adminLog, WebhookOutbox outbox) {
+        this.outbox = outbox;
+        this.adminLog = adminLog;
         this.pool = pool;
         this.ledger = ledger;
         this.idempotency = idempotency;
@@ -81,8 +89,8 @@ public class PurchaseReversals {
     }
 
     /** An admin's refund or chargeback of a completed purchase. */
-    public Uni<Reversal> reverse(String actor, String purchaseIdText, String kind, String idempotencyKey) {
-        return reverse(actor, purchaseIdText, kind, Idempotency.validKey(idempotencyKey), false);
+    public Uni<Reversal> reverse(String actor, String purchaseIdText, String kind, String idempotencyKey, AuditDraft audit) {
+        return reverse(actor, purchaseIdText, kind, Idempotency.validKey(idempotencyKey), false, audit);
     }
 
     /**
@@ -90,10 +98,10 @@ public class PurchaseReversals {
      * closed uncredited: providers may report the refund before the success.
      */
     public Uni<Reversal> reverseForProvider(String actor, UUID purchaseId, String kind) {
-        return reverse(actor, purchaseId.toString(), kind, null, true);
+        return reverse(actor, purchaseId.toString(), kind, null, true, null);
     }
 
-    private Uni<Reversal> reverse(String actor, String purchaseIdText, String kind, String key, boolean fromProvider) {
+    private Uni<Reversal> reverse(String actor, String purchaseIdText, String kind, String key, boolean fromProvider, AuditDraft audit) {
         if (!"REFUND".equals(kind) && !"CHARGEBACK".equals(kind)) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "kind must be REFUND or CHARGEBACK", "input", "kind");
         }
@@ -116,7 +124,13 @@ public class PurchaseReversals {
                                 : idempotency.claim(tx, actor, key, "reversePurchase", hash, s.reversalId(), s.at()))
                         .flatMap(c -> c.outcome() == Idempotency.Outcome.REPLAY
                                 ? store.find(tx, c.resultId()).map(found -> new Applied(found, false))
-                                : apply(tx, actor, s, fromProvider).map(done -> new Applied(done, true)));
+                                : apply(tx, actor, s, fromProvider).map(done -> new Applied(done, true)))
+                        .call(a -> a.now() ? outbox.emit(tx, new WebhookOutbox.Event(WebhookOutbox.PURCHASE_REVERSED, UUID.randomUUID(), s.at(),
+                                null, null, null, new JsonObject().put("reversalId", a.reversal().id()).put("purchaseId", purchaseId.toString())
+                                        .put("userId", userId).put("kind", kind).put("coinsClawedBack", a.reversal().coinsClawedBack())
+                                        .put("coinDebt", a.reversal().coinDebt()).put("giftsReversed", a.reversal().giftsReversed())
+                                        .put("diamondsReversed", a.reversal().diamondsReversed()))) : Uni.createFrom().voidItem())
+                        .call(a -> adminLog.append(tx, audit));
             })).invoke(applied -> {
                 if (applied.now()) {
                     walletFeed.changed(userId);

@@ -32,8 +32,10 @@ import com.coinstream.metrics.BusinessMetrics;
 import com.coinstream.protection.AccountHolds;
 import com.coinstream.rates.RateBook;
 import com.coinstream.wallet.WalletFeed;
+import com.coinstream.webhooks.WebhookOutbox;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -61,10 +63,12 @@ public class PurchaseService {
     private final long maxCoins;
     private final int adultAge;
     private final WalletFeed walletFeed;
+    private final WebhookOutbox outbox;
 
     public PurchaseService(Pool pool, Ledger ledger, Idempotency idempotency, PurchaseStore store, CoinPackages packages,
             RateBook rates, PaymentSettings payments, Clock clock, PurchaseConfig config, PolicyConfig policy, AccountHolds holds,
-            WalletFeed walletFeed, BusinessMetrics metrics) {
+            WalletFeed walletFeed, BusinessMetrics metrics, WebhookOutbox outbox) {
+        this.outbox = outbox;
         this.metrics = metrics;
         this.walletFeed = walletFeed;
         this.holds = holds;
@@ -189,6 +193,10 @@ public class PurchaseService {
                                     : ledger.post(tx, ready).flatMap(entryId -> store.recordEntry(tx, purchaseId, entryId))
                                             .call(() -> store.addToStats(tx, settled.get()))
                                             .call(() -> settleDebt(tx, purchase.userId(), purchaseId, now))
+                                            .call(() -> outbox.emit(tx, new WebhookOutbox.Event(WebhookOutbox.PURCHASE_SUCCEEDED,
+                                                    UUID.randomUUID(), now, null, null, null, new JsonObject().put("purchaseId", purchaseId.toString())
+                                                            .put("userId", purchase.userId()).put("coins", purchase.coins())
+                                                            .put("price", WebhookOutbox.money(purchase.price())).put("providerReference", providerRef))))
                                             .replaceWith(true)))))
                     .invoke(credited -> {
                         if (credited) {

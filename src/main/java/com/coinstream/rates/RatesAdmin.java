@@ -13,6 +13,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
 import com.coinstream.domain.Amounts;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Money;
@@ -33,8 +35,10 @@ public class RatesAdmin {
     private final RateBook book;
     private final ClusterEvents cluster;
     private final Clock clock;
+    private final AdminAuditLog adminLog;
 
-    public RatesAdmin(Pool pool, RateBook book, ClusterEvents cluster, Clock clock) {
+    public RatesAdmin(Pool pool, RateBook book, ClusterEvents cluster, Clock clock, AdminAuditLog adminLog) {
+        this.adminLog = adminLog;
         this.cluster = cluster;
         this.pool = pool;
         this.book = book;
@@ -55,7 +59,7 @@ public class RatesAdmin {
      * A new version records only what the input names; everything else follows the versions before it in effect
      * order (see {@link RateBook}). So two changes scheduled one after the other both hold, whichever was published first.
      */
-    public Uni<RateCard> publish(Caller admin, NewRates change) {
+    public Uni<RateCard> publish(Caller admin, NewRates change, AuditDraft audit) {
         Instant now = clock.instant();
         Instant effective = change.effectiveFrom() == null ? now : change.effectiveFrom();
         if (effective.isBefore(now)) {
@@ -96,7 +100,8 @@ public class RatesAdmin {
                         + "effective_from, created_at, created_by) values ($1, $2, $3, $4, $5, $6)")
                         .execute(Tuple.of(version, num, den, utc(effective), utc(now), admin.userId())))
                 .call(version -> insertValues(tx, version, values))
-                .call(version -> insertPrices(tx, version, prices)))
+                .call(version -> insertPrices(tx, version, prices))
+                .call(version -> audit == null ? Uni.createFrom().voidItem() : adminLog.append(tx, audit.target("rateCard", version))))
                 .call(book::reload)
                 .call(version -> cluster.publish(ClusterEvents.RATES, "" + version))
                 .map(version -> book.all().stream().filter(c -> c.version() == version).findFirst().orElseThrow());

@@ -18,11 +18,13 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.MoneyInput;
-import com.coinstream.graphql.Payloads;
 import com.coinstream.domain.UserError;
+import com.coinstream.graphql.AdminAction;
+import com.coinstream.graphql.AdminActions;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 
@@ -37,8 +39,10 @@ public class RatesApi {
     private final Clock clock;
 
     private final Payloads payloads;
+    private final AdminActions actions;
 
-    public RatesApi(RateBook book, RatesAdmin admin, CurrentCaller caller, Clock clock, Payloads payloads) {
+    public RatesApi(RateBook book, RatesAdmin admin, CurrentCaller caller, Clock clock, Payloads payloads, AdminActions actions) {
+        this.actions = actions;
         this.payloads = payloads;
         this.book = book;
         this.admin = admin;
@@ -81,6 +85,7 @@ public class RatesApi {
     }
 
     @Mutation("setRates")
+    @AdminAction("setRates")
     @Description("Admin: publish a new rate version. Parts left out are carried over from the rates in force.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull SetRatesPayload> setRates(@NonNull SetRatesInput input) {
@@ -91,7 +96,7 @@ public class RatesApi {
                         : input.diamondValues.stream().map(v -> new RatesAdmin.DecimalMoney(v.amount, v.currency)).toList(),
                 input.coinBasePrices == null ? null
                         : input.coinBasePrices.stream().map(p -> new RatesAdmin.CoinPriceChange(p.region, p.coins, p.price)).toList(),
-                input.effectiveFrom))))
+                input.effectiveFrom), actions.draft())))
                 .map(card -> new SetRatesPayload(RatesView.of(card), List.of())),
                 e -> new SetRatesPayload(null, List.of(e)));
     }

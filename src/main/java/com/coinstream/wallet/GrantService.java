@@ -7,6 +7,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.Transactions;
 import com.coinstream.domain.Amounts;
@@ -42,9 +44,11 @@ public class GrantService {
     private final Clock clock;
     private final long maxCoins;
     private final WalletFeed walletFeed;
+    private final AdminAuditLog adminLog;
 
     public GrantService(Pool pool, Ledger ledger, Idempotency idempotency, UserDirectory users, Clock clock,
-            GrantConfig config, WalletFeed walletFeed) {
+            GrantConfig config, WalletFeed walletFeed, AdminAuditLog adminLog) {
+        this.adminLog = adminLog;
         this.walletFeed = walletFeed;
         this.pool = pool;
         this.ledger = ledger;
@@ -61,7 +65,8 @@ public class GrantService {
     private record Posted(LedgerEntryRef entry, boolean now) {
     }
 
-    public Uni<Granted> grant(Caller admin, String userId, BigInteger requestedCoins, String reason, String idempotencyKey) {
+    public Uni<Granted> grant(Caller admin, String userId, BigInteger requestedCoins, String reason, String idempotencyKey,
+            AuditDraft audit) {
         String key = Idempotency.validKey(idempotencyKey);
         if (userId == null || userId.isBlank() || userId.length() > 128) {
             throw new Refusal(ErrorCode.NOT_FOUND, "No such user", "input", "userId");
@@ -84,7 +89,8 @@ public class GrantService {
                         .flatMap(locked -> idempotency.claim(tx, admin.userId(), key, "grantCoins", hash, grantId, now))
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
                                 ? ledger.post(tx, ready).replaceWith(new Posted(new LedgerEntryRef(grantId.toString(), EntryKind.GRANT.name(), reason, now), true))
-                                : original(tx, claim.resultId()).map(entry -> new Posted(entry, false)))))
+                                : original(tx, claim.resultId()).map(entry -> new Posted(entry, false)))
+                        .call(posted -> adminLog.append(tx, audit))))
                 .invoke(posted -> {
                     if (posted.now()) {
                         walletFeed.changed(userId);

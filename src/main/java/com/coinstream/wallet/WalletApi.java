@@ -18,6 +18,8 @@ import org.eclipse.microprofile.graphql.Type;
 
 import com.coinstream.domain.Money;
 import com.coinstream.domain.UserError;
+import com.coinstream.graphql.AdminAction;
+import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
@@ -49,9 +51,11 @@ public class WalletApi {
     private final WalletFeed walletFeed;
 
     private final Payloads payloads;
+    private final AdminActions actions;
 
     public WalletApi(CurrentCaller caller, WalletService wallets, LedgerHistory history, GrantService grants,
-            UserDirectory users, WalletFeed walletFeed, Ledger ledger, CoinValuation valuation, Payloads payloads) {
+            UserDirectory users, WalletFeed walletFeed, Ledger ledger, CoinValuation valuation, Payloads payloads, AdminActions actions) {
+        this.actions = actions;
         this.payloads = payloads;
         this.ledger = ledger;
         this.valuation = valuation;
@@ -127,12 +131,14 @@ public class WalletApi {
     }
 
     @Mutation("grantCoins")
+    @AdminAction("grantCoins")
     @Description("Admin: give a user free coins (promotion or compensation), booked against the promotions account.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull GrantCoinsPayload> grantCoins(@NonNull GrantCoinsInput input) {
         return payloads.orRefusal(caller.get()
                 .flatMap(admin -> Payloads.guarded(
-                        () -> grants.grant(admin, input.userId, input.coins, input.reason, input.idempotencyKey)))
+                        () -> grants.grant(admin, input.userId, input.coins, input.reason, input.idempotencyKey,
+                                actions.draft())))
                 .flatMap(granted -> users.find(granted.userId())
                         .flatMap(u -> wallets.walletOf(granted.userId(), u.orElseThrow().region()))
                         .map(w -> new GrantCoinsPayload(w, granted.entry(), List.of()))),

@@ -46,6 +46,27 @@ events as (
     from sequenced v order by v.ord
     returning id, seq, stream_seq
 ),
+-- Outbound webhooks (V15): a gift.sent event per subscription that wants this creator's gifts, in the outbox, in this
+-- transaction. A stream nobody subscribed to costs two probes of an empty partial index per gift. Lookups are lateral
+-- subqueries with limits, as everywhere in this statement (see GiftBatchStore).
+hooks as (
+    insert into webhook_delivery (subscription_id, event_id, event_type, order_key, order_seq, occurred_at, data)
+    select s.id, v.cause_id, 'gift.sent', v.stream_id, v.stream_seq * 2, v.at,
+           jsonb_build_object('giftEventId', v.cause_id, 'streamId', v.stream_id, 'creatorId', v.creator_id,
+                              'streamSequence', v.stream_seq, 'giftId', v.gift_id,
+                              'giftName', (select g.name from gift g where g.id = v.gift_id limit 1),
+                              'quantity', v.quantity, 'coins', v.coins, 'diamonds', v.diamonds,
+                              'senderName', case when v.anonymous then 'Anonymous'
+                                                 else (select u.display_name from app_user u where u.id = v.sender_id limit 1) end,
+                              'senderId', case when s.creator_id is null and not v.anonymous then v.sender_id end)
+    from sequenced v
+    cross join lateral (select w.id, w.creator_id from webhook_subscription w
+                        where w.creator_id = v.creator_id and w.status = 'ACTIVE' and 'gift.sent' = any (w.event_types)
+                        union all
+                        select w.id, w.creator_id from webhook_subscription w
+                        where w.creator_id is null and w.status = 'ACTIVE' and 'gift.sent' = any (w.event_types)) s
+    order by v.ord
+),
 totals as (
     insert into stream_total (stream_id, slot, gifts, coins, diamonds)
     select d.stream_id, $23, count(*), sum(d.coins), sum(d.diamonds) from debited d

@@ -31,7 +31,7 @@ import io.vertx.mutiny.sqlclient.Row;
 class GiftBatchPlanTest {
     private static final List<String> TABLES = List.of("idempotency_key", "live_stream", "app_user", "ledger_account",
             "account_balance", "spending_limit", "spend_day", "journal_entry", "posting", "purchase_stats", "gift_event",
-            "stream_total");
+            "stream_total", "webhook_subscription");
 
     @Inject
     DedicatedPools pools;

@@ -73,6 +73,11 @@ public final class SecondInstance implements AutoCloseable {
         return builder;
     }
 
+    /** As a crash would: no shutdown, nothing flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -260,6 +260,33 @@ class HostileInputTest {
         c.add(Arguments.of("duplicate variables", "viewer", json("query($a: Int, $a: Int) { transactions(first: $a) { nodes { id } } }", null)));
         c.add(Arguments.of("two operations no name", "viewer", json("query A { me { id } } mutation B { startLiveStream(input: {title: \"x\"}) { liveStream { id } } }", null)));
         c.add(Arguments.of("conflicting aliases", "viewer", json("{ a: wallet { coins } a: me { id } }", null)));
+        // --- webhooks
+        String hook = "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret userErrors { code } } }";
+        java.util.function.BiFunction<String, String, String> sub = (url, types) -> json(hook, "{\"i\":{\"url\":" + url + ",\"eventTypes\":" + types + "}}");
+        String gifts = "[\"gift.sent\"]";
+        for (String url : List.of("https://10.0.0.1/x", "https://169.254.169.254/latest", "https://[fd00::9]:9/x",
+                "http://example.com/x", "file:///etc/passwd", "javascript:alert(1)", "https://user:pw@127.0.0.1/x", "", "   ",
+                "https://" + "a".repeat(3000) + ".com/", "https://127.0.0.1/x\u0000y", "https://metadata.google.internal/")) {
+            c.add(Arguments.of("webhook url " + (url.length() > 40 ? url.substring(0, 40) : url), "creator", sub.apply(s(url), gifts)));
+        }
+        c.add(Arguments.of("webhook url null", "creator", sub.apply("null", gifts)));
+        c.add(Arguments.of("webhook url number", "creator", sub.apply("42", gifts)));
+        c.add(Arguments.of("webhook no types", "creator", sub.apply(s("http://127.0.0.1:9/x"), "[]")));
+        c.add(Arguments.of("webhook unknown type", "creator", sub.apply(s("http://127.0.0.1:9/x"), "[\"gift.*\"]")));
+        c.add(Arguments.of("webhook admin type as creator", "creator", sub.apply(s("http://127.0.0.1:9/x"), "[\"purchase.succeeded\"]")));
+        c.add(Arguments.of("webhook description long", "creator", json(hook, "{\"i\":{\"url\":\"http://127.0.0.1:9/x\",\"eventTypes\":"
+                + gifts + ",\"description\":" + s("d".repeat(201)) + "}}")));
+        c.add(Arguments.of("webhook as viewer", "viewer", sub.apply(s("http://127.0.0.1:9/x"), gifts)));
+        c.add(Arguments.of("rotate malformed id", "creator", json("mutation { rotateWebhookSecret(input: {subscriptionId: \"' OR 1=1 --\"}) { secret userErrors { code } } }", null)));
+        c.add(Arguments.of("delete unknown", "creator", json("mutation { deleteWebhookSubscription(input: {subscriptionId: \"00000000-0000-4000-8000-0000000000ad\"}) { userErrors { code } } }", null)));
+        c.add(Arguments.of("replay nothing named", "creator", json("mutation { replayWebhookDeliveries(input: {subscriptionId: \"00000000-0000-4000-8000-0000000000ad\"}) { replayed userErrors { code } } }", null)));
+        c.add(Arguments.of("replay backwards range", "admin", json("mutation { replayWebhookDeliveries(input: {subscriptionId: \"00000000-0000-4000-8000-0000000000ad\", from: \"2026-02-01T00:00:00Z\", to: \"2026-01-01T00:00:00Z\"}) { replayed userErrors { code } } }", null)));
+        c.add(Arguments.of("replay delivery text", "admin", json("mutation { replayWebhookDeliveries(input: {subscriptionId: \"00000000-0000-4000-8000-0000000000ad\", deliveryId: \"1; drop table x\"}) { replayed userErrors { code } } }", null)));
+        c.add(Arguments.of("deliveries malformed", "creator", json("{ webhookDeliveries(subscriptionId: \"../../etc\") { nodes { id } } }", null)));
+        c.add(Arguments.of("deliveries first negative", "admin", json("{ webhookDeliveries(subscriptionId: \"00000000-0000-4000-8000-0000000000ad\", first: -1) { nodes { id } } }", null)));
+        c.add(Arguments.of("audit log bad cursor", "admin", json("{ auditLog(after: \"forged\") { nodes { id } } }", null)));
+        c.add(Arguments.of("audit log bad outcome", "admin", json("{ auditLog(filter: {outcome: MAYBE}) { nodes { id } } }", null)));
+        c.add(Arguments.of("audit log as viewer", "viewer", json("{ auditLog { nodes { id } } }", null)));
         return c.stream();
     }
 
@@ -318,7 +345,8 @@ class HostileInputTest {
                        (select count(*) from rate_card), (select coalesce(sum(balance), 0) from account_balance),
                        (select count(*) from app_user where hold_reason is not null), (select count(*) from stream_goal),
                        (select count(*) from app_user where session_reminder_coins is not null),
-                       (select count(*) from live_match), (select string_agg(status, ',' order by seq) from live_match)
+                       (select count(*) from live_match), (select string_agg(status, ',' order by seq) from live_match),
+                       (select count(*) from webhook_subscription), (select count(*) from webhook_delivery)
                 """).execute().await().indefinitely().iterator().next();
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < row.size(); i++) {

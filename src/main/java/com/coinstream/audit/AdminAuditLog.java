@@ -1,0 +1,116 @@
+package com.coinstream.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.domain.Page;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** The append-only admin audit log (table admin_audit; a trigger refuses UPDATE, DELETE and TRUNCATE). */
+@ApplicationScoped
+public class AdminAuditLog {
+    public static final String DONE = "DONE";
+    public static final String REFUSED = "REFUSED";
+    public static final String FAILED = "FAILED";
+
+    private static final String INSERT = "insert into admin_audit (id, at, actor_id, actor_roles, action, target_type, target_id, "
+            + "reason, input, outcome, error_code) values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11)";
+    private static final String COLUMNS = "seq, id, at, actor_id, actor_roles, action, target_type, target_id, reason, input::text, "
+            + "outcome, error_code";
+
+    private final Pool pool;
+    private final Clock clock;
+
+    public AdminAuditLog(Pool pool, Clock clock) {
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    /** The action is done: write its record in the action's own transaction {@code tx}. */
+    public Uni<Void> append(SqlClient tx, AuditDraft draft) {
+        if (draft == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery(INSERT).execute(values(draft.id(), draft, DONE, null)).invoke(draft::markRecorded).replaceWithVoid();
+    }
+
+    /** The same, inside the current Hibernate Reactive (Panache) transaction. */
+    public Uni<Void> appendInSession(AuditDraft draft) {
+        if (draft == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into admin_audit (id, at, actor_id, actor_roles, action, "
+                + "target_type, target_id, reason, input, outcome, error_code) values (?1, ?2, ?3, string_to_array(?4, ','), ?5, ?6, ?7, ?8, "
+                + "cast(cast(?9 as text) as jsonb), 'DONE', null)")
+                .setParameter(1, draft.id()).setParameter(2, now()).setParameter(3, draft.actorId())
+                .setParameter(4, String.join(",", draft.actorRoles())).setParameter(5, draft.action())
+                .setParameter(6, draft.targetType()).setParameter(7, draft.targetId()).setParameter(8, draft.reason())
+                .setParameter(9, draft.input()).executeUpdate())
+                .invoke(draft::markRecorded).replaceWithVoid();
+    }
+
+    /** The action was refused (or failed) and its transaction rolled back: record the attempt in a transaction of its own. */
+    public Uni<Void> attempt(AuditDraft draft, String outcome, String errorCode) {
+        return pool.preparedQuery(INSERT).execute(values(UUID.randomUUID(), draft, outcome, errorCode)).replaceWithVoid();
+    }
+
+    public record Filter(String actorId, String action, String targetId, String outcome, Instant from, Instant to) {
+    }
+
+    public record Entry(long position, String id, Instant at, String actorId, List<String> actorRoles, String action,
+            String targetType, String targetId, String reason, String input, String outcome, String errorCode) {
+    }
+
+    /** Newest first, filtered. */
+    public Uni<Page<Entry>> page(Integer first, String after, Filter filter) {
+        int limit = Page.size(first);
+        long before = Page.after(after);
+        Filter f = filter == null ? new Filter(null, null, null, null, null, null) : filter;
+        return pool.preparedQuery("select " + COLUMNS + " from admin_audit where seq < $1 and ($2::text is null or actor_id = $2) "
+                + "and ($3::text is null or action = $3) and ($4::text is null or target_id = $4) and ($5::text is null or outcome = $5) "
+                + "and ($6::timestamptz is null or at >= $6) and ($7::timestamptz is null or at < $7) order by seq desc limit $8")
+                .execute(Tuple.from(Arrays.asList(before, f.actorId(), f.action(), f.targetId(), f.outcome(), utc(f.from()), utc(f.to()),
+                        limit + 1)))
+                .map(rows -> {
+                    List<Entry> entries = new ArrayList<>();
+                    for (Row r : rows) {
+                        entries.add(new Entry(r.getLong(0), r.getUUID(1).toString(), r.getOffsetDateTime(2).toInstant(), r.getString(3),
+                                List.of(r.getArrayOfStrings(4)), r.getString(5), r.getString(6), r.getString(7), r.getString(8),
+                                r.getString(9), r.getString(10), r.getString(11)));
+                    }
+                    return Page.of(entries, limit, before != Long.MAX_VALUE, Entry::position);
+                });
+    }
+
+    private Tuple values(UUID id, AuditDraft d, String outcome, String errorCode) {
+        return Tuple.from(Arrays.asList(id, now(), d.actorId(), roles(d.actorRoles()), d.action(), d.targetType(), d.targetId(),
+                d.reason(), d.input(), outcome, errorCode));
+    }
+
+    private static String[] roles(Set<String> roles) {
+        return roles.stream().sorted().toArray(String[]::new);
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at == null ? null : at.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,80 @@
+package com.coinstream.audit;
+
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One admin action about to happen: who, what, on what, why and the (redacted) input. Built before the action runs;
+ * the service that carries it out writes it inside its own transaction ({@link AdminAuditLog#append}), so the record
+ * exists exactly when the change does.
+ */
+public final class AuditDraft {
+    private final UUID id = UUID.randomUUID();
+    private final String actorId;
+    private final Set<String> actorRoles;
+    private final String action;
+    private final String reason;
+    private final String input;
+    private volatile String targetType;
+    private volatile String targetId;
+    private volatile boolean recorded;
+
+    public AuditDraft(String actorId, Set<String> actorRoles, String action, String targetType, String targetId, String reason,
+            String input) {
+        this.actorId = actorId;
+        this.actorRoles = Set.copyOf(actorRoles);
+        this.action = action;
+        this.targetType = targetType;
+        this.targetId = targetId;
+        this.reason = reason;
+        this.input = input;
+    }
+
+    /** Name the target once the action knows it (an id it created, a version it published). */
+    public AuditDraft target(String type, Object id) {
+        this.targetType = type;
+        this.targetId = id == null ? null : id.toString();
+        return this;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String actorId() {
+        return actorId;
+    }
+
+    public Set<String> actorRoles() {
+        return actorRoles;
+    }
+
+    public String action() {
+        return action;
+    }
+
+    public String targetType() {
+        return targetType;
+    }
+
+    public String targetId() {
+        return targetId;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public String input() {
+        return input;
+    }
+
+    /** True once the action's transaction wrote the record (it commits or rolls back with the action). */
+    public boolean recorded() {
+        return recorded;
+    }
+
+    void markRecorded() {
+        recorded = true;
+    }
+}

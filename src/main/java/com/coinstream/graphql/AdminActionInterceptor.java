@@ -1,0 +1,152 @@
+package com.coinstream.graphql;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+
+import org.jboss.logging.Logger;
+
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
+import com.coinstream.domain.Refusal;
+import com.coinstream.identity.Caller;
+import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.Role;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Records every attempt at an admin mutation. Runs outside the security check (so a FORBIDDEN attempt is recorded
+ * too). A done action was recorded by its service in the action's transaction; a refusal (userErrors or an error)
+ * is recorded here after its transaction rolled back.
+ */
+@AdminAction
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_BEFORE + 50)
+public class AdminActionInterceptor {
+    private static final Logger LOG = Logger.getLogger(AdminActionInterceptor.class);
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|token|password|authorization|credential).*");
+    private static final Map<String, String> TARGETS = Map.of("userId", "user", "purchaseId", "purchase", "payoutId", "payout",
+            "payoutAccountId", "payoutAccount", "giftId", "gift", "packageId", "coinPackage", "streamId", "stream",
+            "subscriptionId", "webhookSubscription");
+    static final String REDACTED = "[redacted]";
+
+    private final CurrentCaller caller;
+    private final AdminActions actions;
+    private final AdminAuditLog log;
+    private final ObjectMapper json;
+
+    public AdminActionInterceptor(CurrentCaller caller, AdminActions actions, AdminAuditLog log, ObjectMapper json) {
+        this.caller = caller;
+        this.actions = actions;
+        this.log = log;
+        this.json = json;
+    }
+
+    @AroundInvoke
+    Object record(InvocationContext ctx) throws Exception {
+        AdminAction action = ctx.getMethod().getAnnotation(AdminAction.class);
+        Optional<Caller> who = whoIsCalling();
+        if (action.adminCallersOnly() && !who.map(c -> c.hasRole(Role.ADMIN)).orElse(false)) {
+            return ctx.proceed();
+        }
+        AuditDraft draft = draft(action.value().isEmpty() ? ctx.getMethod().getName() : action.value(), who,
+                ctx.getParameters().length == 0 ? null : ctx.getParameters()[0]);
+        actions.begin(draft);
+        Object result;
+        try {
+            result = ctx.proceed();
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e).onFailure().call(f -> failed(draft, f));
+        }
+        return ((Uni<?>) result).onItemOrFailure().call((item, failure) -> {
+            if (failure != null) {
+                return failed(draft, failure);
+            }
+            if (actions.refusal() != null) {
+                return log.attempt(draft, AdminAuditLog.REFUSED, actions.refusal().code().name());
+            }
+            if (!draft.recorded()) {
+                LOG.errorf("admin action %s was not written to the audit log in its transaction; recording it now", draft.action());
+                return log.attempt(draft, AdminAuditLog.DONE, null);
+            }
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private Uni<Void> failed(AuditDraft draft, Throwable failure) {
+        Throwable t = ApiSecurityInterceptor.translate(failure);
+        if (t instanceof Refusal r) {
+            return log.attempt(draft, AdminAuditLog.REFUSED, r.code().name());
+        }
+        io.smallrye.graphql.api.ErrorCode code = t.getClass().getAnnotation(io.smallrye.graphql.api.ErrorCode.class);
+        return code != null ? log.attempt(draft, AdminAuditLog.REFUSED, code.value()) : log.attempt(draft, AdminAuditLog.FAILED, "INTERNAL");
+    }
+
+    private Optional<Caller> whoIsCalling() {
+        try {
+            return caller.optional();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    AuditDraft draft(String action, Optional<Caller> who, Object input) {
+        JsonNode tree = input == null ? json.createObjectNode() : json.valueToTree(input);
+        redact(tree);
+        String targetType = null;
+        String targetId = null;
+        for (Map.Entry<String, String> t : TARGETS.entrySet()) {
+            JsonNode id = tree.get(t.getKey());
+            if (id != null && id.isTextual()) {
+                targetType = t.getValue();
+                targetId = id.asText();
+                break;
+            }
+        }
+        JsonNode reason = tree.get("reason");
+        return new AuditDraft(who.map(Caller::userId).orElse(null), who.map(Caller::roles).orElse(Set.of()), action, targetType,
+                targetId, reason != null && reason.isTextual() ? reason.asText() : null, tree.toString());
+    }
+
+    /** Secrets and tokens never reach the log; a URL keeps its scheme, host and path (no user info, no query). */
+    static void redact(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (SECRET_KEY.matcher(field.getKey()).matches() && !field.getValue().isNull()) {
+                    field.setValue(TextNode.valueOf(REDACTED));
+                } else if (field.getKey().equalsIgnoreCase("url") && field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(withoutSecrets(field.getValue().asText())));
+                } else {
+                    redact(field.getValue());
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            node.forEach(AdminActionInterceptor::redact);
+        }
+    }
+
+    static String withoutSecrets(String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (u.getHost() == null) {
+                return REDACTED;
+            }
+            return new java.net.URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null).toString();
+        } catch (java.net.URISyntaxException e) {
+            return REDACTED;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package com.coinstream.graphql;
+
+import jakarta.enterprise.context.RequestScoped;
+
+import com.coinstream.audit.AuditDraft;
+import com.coinstream.domain.UserError;
+
+/** The admin action of the current request, if any, and the business refusal it met. */
+@RequestScoped
+public class AdminActions {
+    private AuditDraft draft;
+    private UserError refusal;
+
+    void begin(AuditDraft draft) {
+        this.draft = draft;
+        this.refusal = null;
+    }
+
+    /** The record the service writes in its transaction; null when this request is not an audited admin action. */
+    public AuditDraft draft() {
+        return draft;
+    }
+
+    void refused(UserError error) {
+        if (draft != null && refusal == null) {
+            refusal = error;
+        }
+    }
+
+    UserError refusal() {
+        return refusal;
+    }
+}

@@ -1,0 +1,194 @@
+package com.coinstream.webhooks;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Type;
+
+import com.coinstream.domain.Page;
+import com.coinstream.domain.PageInfo;
+import com.coinstream.domain.UserError;
+import com.coinstream.graphql.AdminAction;
+import com.coinstream.graphql.AdminActions;
+import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Payloads;
+import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.Role;
+
+import io.smallrye.mutiny.Uni;
+
+/** Outbound webhooks: subscriptions, their secrets, their delivery logs and replays (README "Webhooks"). */
+@GraphQLApi
+@ApiSecurity
+public class WebhooksApi {
+    private final CurrentCaller caller;
+    private final WebhookSubscriptions subscriptions;
+    private final Payloads payloads;
+    private final AdminActions actions;
+
+    public WebhooksApi(CurrentCaller caller, WebhookSubscriptions subscriptions, Payloads payloads, AdminActions actions) {
+        this.caller = caller;
+        this.subscriptions = subscriptions;
+        this.payloads = payloads;
+        this.actions = actions;
+    }
+
+    @Mutation("createWebhookSubscription")
+    @Description("Admins (any events, platform-wide or one creator's) and creators (gift.sent, goal.reached, match.ended and payout.* of their own): send events to an https endpoint. The signing secret is in this answer only.")
+    @RolesAllowed({ Role.ADMIN, Role.CREATOR })
+    @AdminAction("createWebhookSubscription")
+    public Uni<@NonNull WebhookSecretPayload> createWebhookSubscription(@NonNull CreateWebhookSubscriptionInput input) {
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> subscriptions.create(c, input.url, input.eventTypes,
+                input.description, input.creatorId, actions.draft())))
+                .map(w -> new WebhookSecretPayload(WebhookSubscriptionView.of(w.subscription()), w.secret(), List.of())),
+                e -> new WebhookSecretPayload(null, null, List.of(e)));
+    }
+
+    @Mutation("rotateWebhookSecret")
+    @Description("A new signing secret, shown in this answer only. The old one keeps signing beside it (a second v1 signature) for the overlap period, so receivers can switch without losing a message.")
+    @RolesAllowed({ Role.ADMIN, Role.CREATOR })
+    @AdminAction("rotateWebhookSecret")
+    public Uni<@NonNull WebhookSecretPayload> rotateWebhookSecret(@NonNull RotateWebhookSecretInput input) {
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> subscriptions.rotate(c, input.subscriptionId,
+                actions.draft())))
+                .map(w -> new WebhookSecretPayload(WebhookSubscriptionView.of(w.subscription()), w.secret(), List.of())),
+                e -> new WebhookSecretPayload(null, null, List.of(e)));
+    }
+
+    @Mutation("deleteWebhookSubscription")
+    @Description("Stop a subscription. Its undelivered events are not sent.")
+    @RolesAllowed({ Role.ADMIN, Role.CREATOR })
+    @AdminAction("deleteWebhookSubscription")
+    public Uni<@NonNull DeleteWebhookSubscriptionPayload> deleteWebhookSubscription(@NonNull DeleteWebhookSubscriptionInput input) {
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> subscriptions.delete(c, input.subscriptionId,
+                actions.draft())))
+                .map(id -> new DeleteWebhookSubscriptionPayload(id.toString(), List.of())),
+                e -> new DeleteWebhookSubscriptionPayload(null, List.of(e)));
+    }
+
+    @Query("webhookSubscriptions")
+    @Description("Your webhook subscriptions (an admin's: everyone's), newest first, with their status and why one was disabled.")
+    @RolesAllowed({ Role.ADMIN, Role.CREATOR })
+    public Uni<@NonNull List<@NonNull WebhookSubscriptionView>> webhookSubscriptions() {
+        return caller.get().flatMap(subscriptions::list).map(list -> list.stream().map(WebhookSubscriptionView::of).toList());
+    }
+
+    @Query("webhookDeliveries")
+    @Description("One of your subscriptions' deliveries, newest first: status, attempts, last response code and error.")
+    @RolesAllowed({ Role.ADMIN, Role.CREATOR })
+    public Uni<@NonNull WebhookDeliveryConnection> webhookDeliveries(@NonNull @Id String subscriptionId, Integer first, String after) {
+        return caller.get().flatMap(c -> Payloads.guarded(() -> subscriptions.deliveries(c, subscriptionId, first, after)))
+                .map(WebhookDeliveryConnection::of);
+    }
+
+    @Mutation("replayWebhookDeliveries")
+    @Description("Send again one delivery (deliveryId), or every delivery of events that occurred in [from, to) (at most 10,000 per call). Replaying into a disabled subscription enables it again.")
+    @RolesAllowed({ Role.ADMIN, Role.CREATOR })
+    @AdminAction("replayWebhookDeliveries")
+    public Uni<@NonNull ReplayWebhookDeliveriesPayload> replayWebhookDeliveries(@NonNull ReplayWebhookDeliveriesInput input) {
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> subscriptions.replay(c, input.subscriptionId,
+                input.deliveryId, input.from, input.to, actions.draft())))
+                .map(r -> new ReplayWebhookDeliveriesPayload(WebhookSubscriptionView.of(r.subscription()), r.count(), List.of())),
+                e -> new ReplayWebhookDeliveriesPayload(null, null, List.of(e)));
+    }
+
+    @Input("CreateWebhookSubscriptionInput")
+    public static class CreateWebhookSubscriptionInput {
+        @NonNull
+        @Description("https URL (plain http to loopback only where loopback is allowed: dev and test).")
+        public String url;
+        @NonNull
+        @Description("Event types: gift.sent, goal.reached, match.ended, purchase.succeeded, purchase.reversed, payout.requested, payout.paid, payout.failed, account.hold_placed, account.hold_released.")
+        public List<@NonNull String> eventTypes;
+        public String description;
+        @Id
+        @Description("Admins: only this creator's events. Creators: leave out (always your own).")
+        public String creatorId;
+    }
+
+    @Input("RotateWebhookSecretInput")
+    public static class RotateWebhookSecretInput {
+        @NonNull
+        @Id
+        public String subscriptionId;
+    }
+
+    @Input("DeleteWebhookSubscriptionInput")
+    public static class DeleteWebhookSubscriptionInput {
+        @NonNull
+        @Id
+        public String subscriptionId;
+    }
+
+    @Input("ReplayWebhookDeliveriesInput")
+    public static class ReplayWebhookDeliveriesInput {
+        @NonNull
+        @Id
+        public String subscriptionId;
+        @Id
+        public String deliveryId;
+        public Instant from;
+        public Instant to;
+    }
+
+    @Type("WebhookSubscription")
+    public record WebhookSubscriptionView(@NonNull @Id String id, @NonNull String url, @NonNull List<@NonNull String> eventTypes,
+            String description, @Id @Description("Only this creator's events; null: platform-wide.") String creatorId,
+            @NonNull @Description("ACTIVE or DISABLED.") String status, @Description("Why it was disabled.") String disabledReason,
+            Instant disabledAt, int consecutiveFailures, @NonNull Instant createdAt,
+            @Description("Until then the previous secret also signs (after a rotation).") Instant previousSecretValidUntil) {
+        static WebhookSubscriptionView of(WebhookSubscriptions.Subscription s) {
+            return new WebhookSubscriptionView(s.id().toString(), s.url(), s.eventTypes(), s.description(), s.creatorId(), s.status(),
+                    s.disabledReason(), s.disabledAt(), s.consecutiveFailures(), s.createdAt(), s.previousSecretUntil());
+        }
+    }
+
+    @Type("WebhookSecretPayload")
+    public record WebhookSecretPayload(WebhookSubscriptionView subscription,
+            @Description("The signing secret (whsec_...), shown only in this answer.") String secret,
+            @NonNull List<@NonNull UserError> userErrors) {
+    }
+
+    @Type("DeleteWebhookSubscriptionPayload")
+    public record DeleteWebhookSubscriptionPayload(@Id String deletedSubscriptionId, @NonNull List<@NonNull UserError> userErrors) {
+    }
+
+    @Type("ReplayWebhookDeliveriesPayload")
+    public record ReplayWebhookDeliveriesPayload(WebhookSubscriptionView subscription,
+            @Description("Deliveries queued again.") Integer replayed, @NonNull List<@NonNull UserError> userErrors) {
+    }
+
+    @Type("WebhookDelivery")
+    public record WebhookDeliveryView(@NonNull @Id String id, @NonNull @Id String eventId, @NonNull String eventType,
+            @NonNull Instant occurredAt, @NonNull @Description("PENDING, DELIVERED or FAILED (given up).") String status, int attempts,
+            Integer lastStatusCode, String lastError, Instant lastAttemptAt, Instant nextAttemptAt, Instant deliveredAt,
+            @NonNull @Description("The event's data, as JSON text.") String data) {
+        static WebhookDeliveryView of(WebhookSubscriptions.Delivery d) {
+            return new WebhookDeliveryView(Long.toString(d.id()), d.eventId().toString(), d.eventType(), d.occurredAt(), d.status(),
+                    d.attempts(), d.lastStatusCode(), d.lastError(), d.lastAttemptAt(),
+                    "PENDING".equals(d.status()) ? d.nextAttemptAt() : null, d.deliveredAt(), d.data());
+        }
+    }
+
+    @Type("WebhookDeliveryConnection")
+    public record WebhookDeliveryConnection(@NonNull List<@NonNull Edge> edges, @NonNull List<@NonNull WebhookDeliveryView> nodes,
+            @NonNull PageInfo pageInfo) {
+        static WebhookDeliveryConnection of(Page<WebhookSubscriptions.Delivery> page) {
+            Page<WebhookDeliveryView> views = page.map(WebhookDeliveryView::of);
+            return new WebhookDeliveryConnection(views.edges(Edge::new), views.nodes(), views.pageInfo());
+        }
+    }
+
+    @Type("WebhookDeliveryEdge")
+    public record Edge(@NonNull String cursor, @NonNull WebhookDeliveryView node) {
+    }
+}

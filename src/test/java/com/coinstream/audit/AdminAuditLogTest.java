@@ -1,0 +1,229 @@
+package com.coinstream.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Db;
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
+import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
+import com.coinstream.support.Payouts;
+import com.coinstream.support.TestClock;
+import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** Every admin mutation leaves an audit record, done or refused, and the log cannot be changed. */
+@QuarkusTest
+class AdminAuditLogTest {
+    static final String LOG = """
+            query($f: AuditLogFilter, $first: Int, $after: String) { auditLog(filter: $f, first: $first, after: $after) {
+              nodes { id at actorId actorRoles action targetType targetId reason input outcome errorCode } pageInfo { hasNextPage endCursor } } }
+            """;
+
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    static List<Map<String, Object>> records(Map<String, Object> filter) {
+        return Gql.ok(Tokens.admin(), LOG, Gql.vars("f", filter, "first", 100)).getList("data.auditLog.nodes");
+    }
+
+    static Map<String, Object> last(String actorId, String action) {
+        List<Map<String, Object>> found = records(Map.of("actorId", actorId, "action", action));
+        assertFalse(found.isEmpty(), "no audit record of " + action + " by " + actorId);
+        return found.get(0);
+    }
+
+    static Map<String, Object> done(String actorId, String action, String targetType, String targetId) {
+        Map<String, Object> r = last(actorId, action);
+        assertEquals("DONE", r.get("outcome"), r.toString());
+        assertEquals(targetType, r.get("targetType"), r.toString());
+        if (targetId != null) {
+            assertEquals(targetId, r.get("targetId"), r.toString());
+        }
+        assertEquals(List.of("admin"), r.get("actorRoles"));
+        assertNotNull(r.get("at"));
+        return r;
+    }
+
+    static JsonPath run(String token, String mutation, Object... input) {
+        JsonPath r = Gql.ok(token, mutation, Gql.input(input));
+        assertNull(r.get("errors"), r.prettify());
+        return r;
+    }
+
+    @Test
+    void everyAdminMutationWritesItsRecordWithWhoWhatTargetAndWhy() {
+        String adminId = Tokens.unique("auditor");
+        String admin = Tokens.admin(adminId);
+        Viewer viewer = Gifting.fundedViewer("auditee", 10);
+        LiveCreator creator = Gifting.liveCreator("auditcreator");
+
+        run(admin, "mutation($input: GrantCoinsInput!) { grantCoins(input: $input) { userErrors { code } } }", "userId", viewer.id(), "coins", 5,
+                "reason", "compensation for outage", "idempotencyKey", Flows.key());
+        assertEquals("compensation for outage", done(adminId, "grantCoins", "user", viewer.id()).get("reason"));
+
+        run(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { userErrors { code } } }", "userId", viewer.id(), "reason", "fraud review");
+        assertEquals("fraud review", done(adminId, "placeHold", "user", viewer.id()).get("reason"));
+        run(admin, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { userErrors { code } } }", "userId", viewer.id());
+        done(adminId, "releaseHold", "user", viewer.id());
+
+        String pkg = run(admin, "mutation($input: CreateCoinPackageInput!) { createCoinPackage(input: $input) { coinPackage { id } userErrors { code } } }",
+                "region", "DE", "coins", 12, "price", Map.of("amount", "0.49", "currency", "EUR")).getString("data.createCoinPackage.coinPackage.id");
+        String created = ((String) done(adminId, "createCoinPackage", "coinPackage", pkg).get("input")).replace(" ", "");
+        assertTrue(created.contains("\"region\":\"DE\"") && created.contains("\"coins\":12"), created);
+        run(admin, "mutation($input: RetireCoinPackageInput!) { retireCoinPackage(input: $input) { coinPackage { active } } }", "packageId", pkg);
+        done(adminId, "retireCoinPackage", "coinPackage", pkg);
+
+        String buyer = Tokens.viewer(Tokens.unique("auditbuyer"));
+        String purchase = Flows.buyPackage(buyer, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        run(admin, "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }", "purchaseId", purchase,
+                "kind", "REFUND", "idempotencyKey", Flows.key());
+        String reversal = (String) done(adminId, "reversePurchase", "purchase", purchase).get("input");
+        assertTrue(reversal.contains("REFUND"), reversal);
+
+        String gift = run(admin, "mutation($input: GiftInput!) { createGift(input: $input) { gift { id } userErrors { code } } }", "name", "Audit Bell",
+                "coins", 7, "tier", 1, "animationKey", "gifts/audit-bell", "regions", List.of("NZ")).getString("data.createGift.gift.id");
+        done(adminId, "createGift", "gift", gift);
+        run(admin, "mutation($input: UpdateGiftInput!) { updateGift(input: $input) { gift { id } userErrors { code } } }", "giftId", gift, "coins", 8);
+        done(adminId, "updateGift", "gift", gift);
+
+        String version = run(admin, "mutation($input: SetRatesInput!) { setRates(input: $input) { rates { version } userErrors { code } } }",
+                "creatorShare", Map.of("numerator", 3, "denominator", 5), "effectiveFrom", "2099-01-01T00:00:00Z",
+                "diamondValues", List.of(Map.of("amount", "0.0045", "currency", "USD"))).getString("data.setRates.rates.version");
+        done(adminId, "setRates", "rateCard", version);
+
+        // payouts: one paid, one rejected, one failed
+        Viewer rich = Gifting.fundedViewer("auditrich", 44999);
+        Gifting.send(rich.token(), creator.stream(), Payouts.UNIVERSE, 1, Flows.key());
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        String account = Gql.ok(creator.token(), "mutation { registerPayoutAccount(input: {kind: PAYPAL, externalToken: \"pp_payer_AUDIT1234\", label: \"PayPal\"}) { payoutAccount { id } } }")
+                .getString("data.registerPayoutAccount.payoutAccount.id");
+        run(admin, "mutation($input: VerifyPayoutAccountInput!) { verifyPayoutAccount(input: $input) { payoutAccount { verified } } }",
+                "payoutAccountId", account, "verified", true);
+        done(adminId, "verifyPayoutAccount", "payoutAccount", account);
+        String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status } userErrors { code } } }";
+        String paid = Payouts.request(creator.token(), 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String rejected = Payouts.request(creator.token(), 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String failed = Payouts.request(creator.token(), 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        run(admin, act.formatted("approvePayout"), "payoutId", paid);
+        done(adminId, "approvePayout", "payout", paid);
+        run(admin, "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status } } }", "payoutId", paid,
+                "externalReference", "pp_ref_audit");
+        done(adminId, "markPayoutPaid", "payout", paid);
+        run(admin, act.formatted("rejectPayout"), "payoutId", rejected, "reason", "account mismatch");
+        assertEquals("account mismatch", done(adminId, "rejectPayout", "payout", rejected).get("reason"));
+        run(admin, act.formatted("approvePayout"), "payoutId", failed);
+        run(admin, act.formatted("markPayoutFailed"), "payoutId", failed, "reason", "bank returned it");
+        assertEquals("bank returned it", done(adminId, "markPayoutFailed", "payout", failed).get("reason"));
+
+        // webhook subscriptions (the URL's query, where tokens hide, is not logged)
+        String sub = run(admin, "mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { subscription { id } secret } }",
+                "url", "http://127.0.0.1:9/hooks?token=s3cr3t", "eventTypes", List.of("payout.paid"))
+                .getString("data.createWebhookSubscription.subscription.id");
+        String input = ((String) done(adminId, "createWebhookSubscription", "webhookSubscription", sub).get("input")).replace(" ", "");
+        assertTrue(input.contains("http://127.0.0.1:9/hooks\"") && !input.contains("s3cr3t"), input);
+        run(admin, "mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret } }", "subscriptionId", sub);
+        Map<String, Object> rotated = done(adminId, "rotateWebhookSecret", "webhookSubscription", sub);
+        assertFalse(rotated.toString().contains("whsec_"), "the secret is never logged");
+        run(admin, "mutation($input: ReplayWebhookDeliveriesInput!) { replayWebhookDeliveries(input: $input) { replayed } }", "subscriptionId", sub,
+                "from", "2026-01-01T00:00:00Z", "to", "2026-01-02T00:00:00Z");
+        done(adminId, "replayWebhookDeliveries", "webhookSubscription", sub);
+        run(admin, "mutation($input: DeleteWebhookSubscriptionInput!) { deleteWebhookSubscription(input: $input) { deletedSubscriptionId } }",
+                "subscriptionId", sub);
+        done(adminId, "deleteWebhookSubscription", "webhookSubscription", sub);
+
+        // a creator ending their own stream is not an admin action; an admin ending it is
+        LiveCreator other = Gifting.liveCreator("auditown");
+        run(other.token(), "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } } }", "streamId", other.stream());
+        assertTrue(records(Map.of("actorId", other.id())).isEmpty());
+        run(admin, "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } } }", "streamId", creator.stream());
+        done(adminId, "endLiveStream", "stream", creator.stream());
+
+        Set<String> actions = new TreeSet<>(records(Map.of("actorId", adminId)).stream().map(r -> (String) r.get("action")).toList());
+        assertEquals(new TreeSet<>(List.of("grantCoins", "placeHold", "releaseHold", "createCoinPackage", "retireCoinPackage", "reversePurchase",
+                "createGift", "updateGift", "setRates", "verifyPayoutAccount", "approvePayout", "markPayoutPaid", "rejectPayout", "markPayoutFailed",
+                "createWebhookSubscription", "rotateWebhookSecret", "replayWebhookDeliveries", "deleteWebhookSubscription", "endLiveStream")), actions);
+        assertEquals(20, records(Map.of("actorId", adminId, "outcome", "DONE")).size(), "one record per action (approvePayout twice)");
+        LedgerChecks.assertClean();
+    }
+
+    @Test
+    void refusedAttemptsAreRecordedWithTheirCodeAndChangeNothing() {
+        String adminId = Tokens.unique("auditrefuse");
+        String admin = Tokens.admin(adminId);
+        String viewerId = Tokens.unique("auditsneak");
+        String viewer = Tokens.viewer(viewerId);
+        Gql.ok(viewer, "{ me { id } }");
+        long entries = Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry");
+
+        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(viewer, "mutation { grantCoins(input: {userId: \"" + viewerId
+                + "\", coins: 1000, reason: \"for me\", idempotencyKey: \"k-audit-1\"}) { userErrors { code } } }", null)));
+        Map<String, Object> forbidden = last(viewerId, "grantCoins");
+        assertEquals("REFUSED", forbidden.get("outcome"));
+        assertEquals("FORBIDDEN", forbidden.get("errorCode"));
+        assertEquals(viewerId, forbidden.get("targetId"));
+        assertEquals("for me", forbidden.get("reason"));
+        assertEquals(List.of("viewer"), forbidden.get("actorRoles"));
+
+        assertEquals("UNAUTHENTICATED", Gql.errorCode(Gql.post(null, "mutation { placeHold(input: {userId: \"" + viewerId
+                + "\", reason: \"anon\"}) { userErrors { code } } }", null)));
+        Map<String, Object> anonymous = records(Map.of("action", "placeHold", "targetId", viewerId)).get(0);
+        assertNull(anonymous.get("actorId"));
+        assertEquals("UNAUTHENTICATED", anonymous.get("errorCode"));
+
+        Gql.ok(admin, "mutation { grantCoins(input: {userId: \"" + viewerId + "\", coins: -5, reason: \"r\", idempotencyKey: \"k-audit-2\"}) { userErrors { code } } }");
+        Map<String, Object> invalid = last(adminId, "grantCoins");
+        assertEquals("REFUSED", invalid.get("outcome"));
+        assertEquals("INVALID_AMOUNT", invalid.get("errorCode"));
+        Gql.ok(admin, "mutation { approvePayout(input: {payoutId: \"00000000-0000-4000-8000-00000000a0d1\"}) { userErrors { code } } }");
+        assertEquals("NOT_FOUND", last(adminId, "approvePayout").get("errorCode"));
+        assertEquals(entries, Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry"), "refusals moved no money");
+
+        // filtered and paged, newest first
+        List<Map<String, Object>> refused = records(Map.of("actorId", adminId, "outcome", "REFUSED"));
+        assertEquals(List.of("approvePayout", "grantCoins"), refused.stream().map(r -> r.get("action")).toList());
+        JsonPath page1 = Gql.ok(admin, LOG, Gql.vars("f", Map.of("actorId", adminId), "first", 1));
+        assertTrue(page1.getBoolean("data.auditLog.pageInfo.hasNextPage"));
+        JsonPath page2 = Gql.ok(admin, LOG, Gql.vars("f", Map.of("actorId", adminId), "first", 1, "after",
+                page1.getString("data.auditLog.pageInfo.endCursor")));
+        assertEquals("grantCoins", page2.getString("data.auditLog.nodes[0].action"));
+        assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(viewer, LOG, null)));
+    }
+
+    @Test
+    void theLogIsAppendOnly() {
+        Gql.ok(Tokens.admin(), "mutation { placeHold(input: {userId: \"nobody-appendonly\", reason: \"x\"}) { userErrors { code } } }");
+        for (String change : List.of("update admin_audit set reason = 'edited'", "delete from admin_audit", "truncate admin_audit")) {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> Db.rows(Db.TEST_SCHEMA, change), change);
+            Throwable cause = e.getCause() instanceof SQLException ? e.getCause() : e;
+            assertTrue(cause.getMessage().contains("append-only"), change + ": " + cause.getMessage());
+        }
+        assertTrue(Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit") > 0);
+    }
+}
