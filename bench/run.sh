@@ -165,6 +165,8 @@ for MODE in uniform hot ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MOD
   [ "$MODE" = "engaged" ] && engage
   [ "${MODE%%-*}" = "hooked" ] && [ -z "${SINK:-}" ] && hook
   for C in $CONNECTIONS; do
+    # Each point starts with the rollup queue empty: the previous point's backlog (a hot run leaves one) is not this one's.
+    for _ in $(seq 120); do [ "$($PG -c "select count(*) from $SCHEMA.rollup_queue")" = 0 ] && break; sleep 1; done
     echo "== $MODE, $C connections"
     NAIVE=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$C" -j 2 -T "$DURATION" \
       -D viewers=$VIEWERS -D creators=$CREATORS -f "bench/naive-$LUA_MODE.pgbench" postgres 2>/dev/null \

@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -206,12 +208,12 @@ public class WebhookDispatcher {
                 .compose(request -> request.send(body))
                 .compose(response -> response.body().map(ignored -> response.statusCode()))
                 .toCompletionStage())
-                .ifNoItem().after(config.responseTimeout()).failWith(() -> new java.util.concurrent.TimeoutException())
+                .ifNoItem().after(config.responseTimeout()).failWith(() -> new TimeoutException())
                 .map(status -> status >= 200 && status < 300 ? new Outcome(status, null) : new Outcome(status, "HTTP " + status));
     }
 
     private static String describe(Throwable e) {
-        if (e instanceof java.util.concurrent.TimeoutException) {
+        if (e instanceof TimeoutException) {
             return "timed out";
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -248,7 +250,7 @@ public class WebhookDispatcher {
                 + "disabled_reason = case when $5 or s.consecutive_failures + 1 >= $7 then $8 else s.disabled_reason end, "
                 + "disabled_at = case when $5 or s.consecutive_failures + 1 >= $7 then now() else s.disabled_at end "
                 + "from d where s.id = d.subscription_id and s.status = 'ACTIVE'")
-                .execute(Tuple.from(java.util.Arrays.asList(c.id(), outcome.status() == 0 ? null : outcome.status(), outcome.error(),
+                .execute(Tuple.from(Arrays.asList(c.id(), outcome.status() == 0 ? null : outcome.status(), outcome.error(),
                         delay.toMillis(), giveUp, c.lease(), config.maxConsecutiveFailures(), reason)))
                 .replaceWith((Claimed) null);
     }
