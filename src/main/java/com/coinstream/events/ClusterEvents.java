@@ -38,6 +38,8 @@ public class ClusterEvents {
     public static final String OVERLAY_KEYS = "coinstream_overlay_keys";
     /** A stream's goals or match changed (the payload is the stream id): streamActivity re-reads them. */
     public static final String ACTIVITY = "coinstream_activity";
+    /** A user was erased (the payload is the user id): every instance forgets what it remembered of them. */
+    public static final String USERS = "coinstream_users";
 
     private final Map<String, CopyOnWriteArrayList<Consumer<String>>> handlers = new ConcurrentHashMap<>();
     private final Vertx vertx;
@@ -91,7 +93,7 @@ public class ClusterEvents {
         publisher = pools.pool("cluster-events", 2, Map.of("synchronous_commit", "off"));
         subscriber = PgSubscriber.subscriber(vertx, pools.options(Map.of()))
                 .reconnectPolicy(retries -> retries < 10_000 ? 500L : -1L);
-        for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS, OVERLAY_KEYS, ACTIVITY }) {
+        for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS, OVERLAY_KEYS, ACTIVITY, USERS }) {
             subscriber.channel(channel).handler(payload -> dispatch(channel, payload));
         }
         connect();

@@ -1,5 +1,7 @@
 package com.coinstream.graphql;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +41,7 @@ public class AdminActionInterceptor {
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|token|password|authorization|credential).*");
     private static final Map<String, String> TARGETS = Map.of("userId", "user", "purchaseId", "purchase", "payoutId", "payout",
             "payoutAccountId", "payoutAccount", "giftId", "gift", "packageId", "coinPackage", "streamId", "stream",
-            "subscriptionId", "webhookSubscription");
+            "subscriptionId", "webhookSubscription", "requestId", "erasureRequest");
     static final String REDACTED = "[redacted]";
 
     private final CurrentCaller caller;
@@ -140,12 +142,12 @@ public class AdminActionInterceptor {
 
     static String withoutSecrets(String url) {
         try {
-            java.net.URI u = new java.net.URI(url);
+            URI u = new URI(url);
             if (u.getHost() == null) {
                 return REDACTED;
             }
-            return new java.net.URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null).toString();
-        } catch (java.net.URISyntaxException e) {
+            return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null).toString();
+        } catch (URISyntaxException e) {
             return REDACTED;
         }
     }

@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.events.ClusterEvents;
+
+import io.quarkus.security.UnauthorizedException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -27,9 +30,15 @@ public class UserDirectory {
     private final Pool pool;
     private final Clock clock;
 
-    public UserDirectory(Pool pool, Clock clock) {
+    public UserDirectory(Pool pool, Clock clock, ClusterEvents cluster) {
         this.pool = pool;
         this.clock = clock;
+        // an erased user is forgotten on every instance: their next request reads the row, and is refused
+        cluster.on(ClusterEvents.USERS, this::forget);
+    }
+
+    void forget(String userId) {
+        known.removeIf(memo -> memo.startsWith(userId + '\u0000'));
     }
 
     public Uni<Void> register(Caller caller) {
@@ -39,12 +48,16 @@ public class UserDirectory {
             return Uni.createFrom().voidItem();
         }
         // Read first: a read-only statement needs no commit flush, and the row is usually there and current.
-        return pool.preparedQuery("select display_name, region, birthdate from app_user where id = $1")
+        return pool.preparedQuery("select display_name, region, birthdate, erased_at from app_user where id = $1")
                 .execute(Tuple.of(caller.userId()))
                 .flatMap(rows -> {
                     var it = rows.iterator();
                     if (it.hasNext()) {
                         var row = it.next();
+                        if (row.getValue("erased_at") != null) {
+                            // the account was erased: its tokens (old or new) are refused, and nothing of it is written back
+                            throw new UnauthorizedException("This account has been erased");
+                        }
                         if (caller.displayName().equals(row.getString("display_name")) && caller.region().equals(row.getString("region"))
                                 && Objects.equals(caller.birthdate().orElse(null), row.getLocalDate("birthdate"))) {
                             return Uni.createFrom().voidItem();

@@ -32,7 +32,11 @@ public enum AccountPurpose {
     /** The platform's share of gifts, in diamond-units (the remainder after the creator's whole diamonds). */
     COMMISSION(true, false, true),
     /** Cash paid out to creators, negated, per currency. */
-    PAYOUT_CLEARING(true, true, false);
+    PAYOUT_CLEARING(true, true, false),
+    /** Fees the payment provider kept, negated, per currency (booked from its settlement reports). */
+    PROVIDER_FEES(true, true, false),
+    /** Coins of erased accounts, forfeited to the platform (the stated rule of erasure). */
+    FORFEITED_COINS(true, false, false);
 
     private final boolean platform;
     private final boolean allowNegative;

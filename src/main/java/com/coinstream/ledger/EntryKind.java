@@ -19,5 +19,9 @@ public enum EntryKind {
     /** A payout paid: diamonds retired, cash recorded. */
     PAYOUT_PAID,
     /** A payout rejected or failed: diamonds back to available. */
-    PAYOUT_REVERSAL
+    PAYOUT_REVERSAL,
+    /** Fees of a settlement report, per currency: its provider_fee rows. */
+    PROVIDER_FEE,
+    /** An erased account's remaining coins, forfeited: its erasure request. */
+    ERASURE_FORFEIT
 }

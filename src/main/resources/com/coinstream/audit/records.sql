@@ -98,6 +98,7 @@ wallet_moves as (
         union all select pu.user_id, -r.coins_clawed_back from purchase_reversal r join purchase pu on pu.id = r.purchase_id
         union all select eb.owner_id, eb.amount from eb join journal_entry e on e.id = eb.entry_id
             where eb.purpose = 'WALLET' and e.kind in ('GRANT', 'DEBT_SETTLEMENT')
+        union all select user_id, -forfeited_coins from erasure_request where forfeit_entry_id is not null
     ) m group by owner_id
 ),
 debts as (
@@ -227,7 +228,24 @@ union all select 'ORPHAN_ENTRY', e.cause_id::text, e.id, '-', 0, 0, e.kind || ' 
     or (e.kind = 'MATURITY' and not exists (select 1 from gift_event g where g.matured_entry_id = e.id))
     or (e.kind = 'DEBT_SETTLEMENT' and not exists (select 1 from purchase p where p.id = e.cause_id))
     or (e.kind = 'GRANT' and not exists (select 1 from idempotency_key k where k.result_id = e.cause_id and k.operation = 'grantCoins'))
-    or e.kind not in ('GIFT', 'PURCHASE', 'REVERSAL', 'PAYOUT', 'PAYOUT_PAID', 'PAYOUT_REVERSAL', 'MATURITY', 'DEBT_SETTLEMENT', 'GRANT')
+    or (e.kind = 'PROVIDER_FEE' and not exists (select 1 from provider_fee f where f.entry_id = e.id))
+    or (e.kind = 'ERASURE_FORFEIT' and not exists (select 1 from erasure_request x where x.forfeit_entry_id = e.id))
+    or e.kind not in ('GIFT', 'PURCHASE', 'REVERSAL', 'PAYOUT', 'PAYOUT_PAID', 'PAYOUT_REVERSAL', 'MATURITY', 'DEBT_SETTLEMENT', 'GRANT',
+                      'PROVIDER_FEE', 'ERASURE_FORFEIT')
+-- erasures: the forfeit entry took exactly the recorded coins from the person's wallet
+union all select 'ERASURE_FORFEIT', x.id::text, x.forfeit_entry_id, 'COIN', -x.forfeited_coins, coalesce(w.amount, 0), 'coins forfeited at erasure'
+    from erasure_request x
+    left join (select eb.entry_id, eb.owner_id, sum(eb.amount) as amount from eb where eb.purpose = 'WALLET'
+               and eb.entry_id in (select forfeit_entry_id from erasure_request) group by eb.entry_id, eb.owner_id) w
+        on w.entry_id = x.forfeit_entry_id and w.owner_id = x.user_id
+    where x.forfeit_entry_id is not null and coalesce(w.amount, 0) <> -x.forfeited_coins
+-- provider fees: each PROVIDER_FEE entry moved exactly its fee rows' total into clearing, from the fees account
+union all select 'PROVIDER_FEE', f.entry_id::text, f.entry_id, f.currency, f.minor, coalesce(c.amount, 0), 'provider fees booked'
+    from (select entry_id, currency, sum(fee_minor) as minor from provider_fee group by entry_id, currency) f
+    left join (select eb.entry_id, sum(eb.amount) filter (where eb.purpose = 'PAYMENT_CLEARING') as amount,
+                      sum(eb.amount) filter (where eb.purpose = 'PROVIDER_FEES') as fees
+               from eb where eb.entry_id in (select entry_id from provider_fee) group by eb.entry_id) c on c.entry_id = f.entry_id
+    where coalesce(c.amount, 0) <> f.minor or coalesce(c.fees, 0) <> -f.minor
 -- balances against the records
 union all select 'WALLET_BALANCE', coalesce(m.owner_id, b.owner_id), null, 'COIN', coalesce(m.coins, 0), coalesce(b.balance, 0),
        'purchases + grants - gifts + reversed gifts - clawbacks - debt repaid'

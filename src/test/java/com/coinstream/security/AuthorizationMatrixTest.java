@@ -140,6 +140,14 @@ class AuthorizationMatrixTest {
         op("mutation replayWebhookDeliveries", Policy.CREATORS_AND_ADMINS, "mutation { replayWebhookDeliveries(input: {subscriptionId: \""
                 + UNKNOWN + "\", deliveryId: \"1\"}) { replayed userErrors { code } } }");
         op("query auditLog", Policy.ADMINS, "{ auditLog(first: 1) { nodes { id action outcome } } }");
+        op("mutation importSettlementReport", Policy.ADMINS, "mutation { importSettlementReport(input: {csv: \"not,a,report\"}) { run { id } userErrors { code } } }");
+        op("query reconciliationRuns", Policy.ADMINS, "{ reconciliationRuns(first: 1) { nodes { id differenceCount } } }");
+        op("query reconciliationRun", Policy.ADMINS, "{ reconciliationRun(id: \"" + UNKNOWN + "\") { id } }");
+        op("query creatorStatement", Policy.CREATORS, "{ creatorStatement(month: \"2026-01\") { earned closing { available } } }");
+        op("query exportMyData", Policy.SIGNED_IN, "{ exportMyData { exportedAt } }");
+        op("mutation requestErasure", Policy.SIGNED_IN, "mutation { requestErasure(input: {reason: \"" + "x".repeat(501) + "\"}) { erasureRequest { id } userErrors { code } } }");
+        op("query erasureRequests", Policy.ADMINS, "{ erasureRequests(first: 1) { nodes { id } } }");
+        op("mutation completeErasure", Policy.ADMINS, "mutation { completeErasure(input: {requestId: \"" + UNKNOWN + "\"}) { erasureRequest { id } userErrors { code } } }");
     }
 
     static void op(String name, Policy policy, String query) {

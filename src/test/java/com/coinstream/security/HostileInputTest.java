@@ -287,6 +287,27 @@ class HostileInputTest {
         c.add(Arguments.of("audit log bad cursor", "admin", json("{ auditLog(after: \"forged\") { nodes { id } } }", null)));
         c.add(Arguments.of("audit log bad outcome", "admin", json("{ auditLog(filter: {outcome: MAYBE}) { nodes { id } } }", null)));
         c.add(Arguments.of("audit log as viewer", "viewer", json("{ auditLog { nodes { id } } }", null)));
+        // --- money operations
+        String imp = "mutation($i: ImportSettlementReportInput!) { importSettlementReport(input: $i) { run { id } userErrors { code field } } }";
+        String header = "transaction_id,type,amount,currency,fee,date\n";
+        for (String csv : List.of("", header, "id,type\nx,charge\n", header + "x,charge,1e3,USD,0,2026-11-30\n", header + "x,charge,NaN,USD,0,2026-11-30\n",
+                header + "x,charge,1.00,USD,0,2026-02-30\n", header + "x,charge,1.00,US$,0,2026-11-30\n", header + "\"x,charge,1.00,USD,0,2026-11-30\n",
+                header + "x,charge,99999999999999999999,USD,0,2026-11-30\n", header + "x\u0000y,charge,1.00,USD,0,2026-11-30\n",
+                header + "=cmd|' /C calc'!A0,charge,1.00,USD,0,2026-11-30\n")) {
+            c.add(Arguments.of("settlement " + csv.replace("\n", "|").substring(0, Math.min(40, csv.length())), "admin",
+                    json(imp, "{\"i\":{\"csv\":" + s(csv) + "}}")));
+        }
+        c.add(Arguments.of("settlement csv null", "admin", json(imp, "{\"i\":{\"csv\":null}}")));
+        c.add(Arguments.of("settlement as viewer", "viewer", json(imp, "{\"i\":{\"csv\":" + s(header + "x,charge,1.00,USD,0,2026-11-30\n") + "}}")));
+        for (String month : List.of("2026-13", "26-01", "2026-1", "", "2026-01-01", "' OR 1=1")) {
+            c.add(Arguments.of("statement month " + month, "creator", json("{ creatorStatement(month: " + s(month) + ") { earned } }", null)));
+        }
+        c.add(Arguments.of("statement as viewer", "viewer", json("{ creatorStatement(month: \"2026-01\") { earned } }", null)));
+        c.add(Arguments.of("erasure reason long", "viewer", json("mutation { requestErasure(input: {reason: " + s("r".repeat(501)) + "}) { erasureRequest { id } userErrors { code } } }", null)));
+        c.add(Arguments.of("erasure reason control", "viewer", json("mutation { requestErasure(input: {reason: \"a\\u0007b\"}) { erasureRequest { id } userErrors { code } } }", null)));
+        c.add(Arguments.of("complete erasure malformed", "admin", json("mutation { completeErasure(input: {requestId: \"../x\"}) { erasureRequest { id } userErrors { code } } }", null)));
+        c.add(Arguments.of("complete erasure unknown", "admin", json("mutation { completeErasure(input: {requestId: \"00000000-0000-4000-8000-0000000000ae\"}) { erasureRequest { id } userErrors { code } } }", null)));
+        c.add(Arguments.of("complete erasure as viewer", "viewer", json("mutation { completeErasure(input: {requestId: \"00000000-0000-4000-8000-0000000000ae\"}) { erasureRequest { id } userErrors { code } } }", null)));
         return c.stream();
     }
 
@@ -346,7 +367,9 @@ class HostileInputTest {
                        (select count(*) from app_user where hold_reason is not null), (select count(*) from stream_goal),
                        (select count(*) from app_user where session_reminder_coins is not null),
                        (select count(*) from live_match), (select string_agg(status, ',' order by seq) from live_match),
-                       (select count(*) from webhook_subscription), (select count(*) from webhook_delivery)
+                       (select count(*) from webhook_subscription), (select count(*) from webhook_delivery),
+                       (select count(*) from settlement_report), (select count(*) from settlement_line), (select count(*) from provider_fee),
+                       (select count(*) from erasure_request)
                 """).execute().await().indefinitely().iterator().next();
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < row.size(); i++) {

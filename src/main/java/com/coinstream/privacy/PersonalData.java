@@ -1,0 +1,257 @@
+package com.coinstream.privacy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
+import com.coinstream.db.AdvisoryLocks;
+import com.coinstream.db.Transactions;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Ids;
+import com.coinstream.domain.Page;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
+import com.coinstream.events.ClusterEvents;
+import com.coinstream.identity.Caller;
+import com.coinstream.ledger.AccountKey;
+import com.coinstream.ledger.AccountPurpose;
+import com.coinstream.ledger.Asset;
+import com.coinstream.ledger.EntryDraft;
+import com.coinstream.ledger.EntryKind;
+import com.coinstream.ledger.Ledger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A person's data: everything the service holds about them as one JSON document, and erasure. Erasure is requested by
+ * the person and completed by an admin after the waiting period: the books keep every amount and entry (postings are
+ * never deleted), the person's name becomes a pseudonym, their personal settings and credentials are removed, their
+ * remaining coins are forfeited to the platform's FORFEITED_COINS account in an ERASURE_FORFEIT entry, and their
+ * tokens are refused from then on. Payouts in flight, a pending purchase or diamonds still held block it.
+ */
+@ApplicationScoped
+public class PersonalData {
+    private static final String EXPORT = """
+            select json_build_object(
+              'exportedAt', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+              'profile', (select json_build_object('id', u.id, 'displayName', u.display_name, 'region', u.region, 'birthdate', u.birthdate,
+                                 'createdAt', u.created_at, 'hideFromLeaderboards', u.hide_from_leaderboards,
+                                 'sessionReminderCoins', u.session_reminder_coins, 'holdReason', u.hold_reason, 'holdPlacedAt', u.hold_placed_at)
+                          from app_user u where u.id = $1),
+              'purchases', coalesce((select json_agg(json_build_object('id', p.id, 'status', p.status, 'coins', p.coins, 'amountMinor', p.price_minor,
+                                 'currency', p.currency, 'provider', p.provider, 'providerReference', p.provider_ref, 'createdAt', p.created_at)
+                                 order by p.created_at) from purchase p where p.user_id = $1), '[]'),
+              'reversals', coalesce((select json_agg(json_build_object('purchaseId', r.purchase_id, 'kind', r.kind, 'coinsClawedBack', r.coins_clawed_back,
+                                 'coinDebt', r.coin_debt, 'at', r.created_at) order by r.created_at)
+                                 from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1), '[]'),
+              'giftsSent', coalesce((select json_agg(json_build_object('id', g.id, 'streamId', g.stream_id, 'creatorId', g.creator_id, 'giftId', g.gift_id,
+                                 'quantity', g.quantity, 'coins', g.coins, 'anonymous', g.anonymous, 'reversed', g.reversed_entry_id is not null,
+                                 'at', g.created_at) order by g.seq) from gift_event g where g.sender_id = $1), '[]'),
+              'giftsReceivedByStream', coalesce((select json_agg(json_build_object('streamId', s.stream_id, 'gifts', s.gifts, 'diamonds', s.diamonds)
+                                 order by s.stream_id) from (select stream_id, count(*) as gifts, sum(diamonds) as diamonds from gift_event
+                                 where creator_id = $1 group by stream_id) s), '[]'),
+              'liveStreams', coalesce((select json_agg(json_build_object('id', s.id, 'title', s.title, 'status', s.status, 'startedAt', s.started_at,
+                                 'endedAt', s.ended_at) order by s.seq) from live_stream s where s.creator_id = $1), '[]'),
+              'spendingLimits', coalesce((select json_agg(row_to_json(l)) from spending_limit l where l.user_id = $1), '[]'),
+              'payoutAccounts', coalesce((select json_agg(json_build_object('id', a.id, 'kind', a.kind, 'label', a.label,
+                                 'maskedToken', '****' || right(a.external_token, 4), 'verified', a.verified, 'createdAt', a.created_at))
+                                 from payout_account a where a.owner_id = $1), '[]'),
+              'payouts', coalesce((select json_agg(json_build_object('id', p.id, 'status', p.status, 'diamonds', p.diamonds, 'amountMinor', p.amount_minor,
+                                 'currency', p.currency, 'requestedAt', p.requested_at, 'externalReference', p.external_reference) order by p.seq)
+                                 from payout p where p.creator_id = $1), '[]'),
+              'webhookSubscriptions', coalesce((select json_agg(json_build_object('id', w.id, 'url', w.url, 'eventTypes', w.event_types,
+                                 'status', w.status, 'createdAt', w.created_at)) from webhook_subscription w where w.owner_id = $1), '[]'),
+              'overlayKeys', coalesce((select json_agg(json_build_object('id', k.id, 'label', k.label, 'hint', k.key_hint, 'createdAt', k.created_at,
+                                 'revokedAt', k.revoked_at)) from overlay_key k where k.creator_id = $1), '[]'),
+              'auditRecords', coalesce((select json_agg(json_build_object('at', a.at, 'action', a.action, 'actorId', a.actor_id, 'outcome', a.outcome,
+                                 'reason', a.reason) order by a.seq) from admin_audit a where a.target_id = $1 or a.actor_id = $1), '[]'),
+              'erasureRequests', coalesce((select json_agg(json_build_object('id', x.id, 'status', x.status, 'requestedAt', x.requested_at,
+                                 'eligibleAt', x.eligible_at)) from erasure_request x where x.user_id = $1), '[]')
+            )::text
+            """;
+
+    private final Pool pool;
+    private final Clock clock;
+    private final Ledger ledger;
+    private final ErasureConfig config;
+    private final AdminAuditLog adminLog;
+    private final ClusterEvents cluster;
+
+    public PersonalData(Pool pool, Clock clock, Ledger ledger, ErasureConfig config, AdminAuditLog adminLog, ClusterEvents cluster) {
+        this.pool = pool;
+        this.clock = clock;
+        this.ledger = ledger;
+        this.config = config;
+        this.adminLog = adminLog;
+        this.cluster = cluster;
+    }
+
+    /** Every personal datum held about the user, as one JSON document (text). */
+    public Uni<String> export(String userId) {
+        return pool.preparedQuery(EXPORT).execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getString(0));
+    }
+
+    public record Request(UUID id, long position, String userId, String reason, Instant requestedAt, Instant eligibleAt, String status,
+            Instant completedAt, String completedBy, Long forfeitedCoins) {
+    }
+
+    public Uni<Request> request(Caller person, String reason) {
+        String why = reason == null || reason.isBlank() ? null : Text.require(reason, 500, true, "reason", "input", "reason");
+        Instant now = clock.instant();
+        UUID id = UUID.randomUUID();
+        return pool.preparedQuery("insert into erasure_request (id, user_id, reason, requested_at, eligible_at, status) "
+                + "values ($1, $2, $3, $4, $5, 'REQUESTED') on conflict (user_id) where status = 'REQUESTED' do nothing")
+                .execute(Tuple.from(java.util.Arrays.asList(id, person.userId(), why, utc(now), utc(now.plus(config.waitingPeriod())))))
+                .flatMap(rows -> pool.preparedQuery("select " + COLUMNS + " from erasure_request where user_id = $1 and status = 'REQUESTED'")
+                        .execute(Tuple.of(person.userId())))
+                .map(rows -> request(rows.iterator().next()));
+    }
+
+    private static final String COLUMNS = "id, seq, user_id, reason, requested_at, eligible_at, status, completed_at, completed_by, forfeited_coins";
+
+    /** Oldest first, open ones (or all). */
+    public Uni<Page<Request>> requests(Integer first, String after, boolean openOnly) {
+        int limit = Page.size(first);
+        long afterSeq = after == null || after.isEmpty() ? 0 : Page.after(after);
+        return pool.preparedQuery("select " + COLUMNS + " from erasure_request where seq > $1 and (not $2 or status = 'REQUESTED') "
+                + "order by seq limit $3").execute(Tuple.of(afterSeq, openOnly, limit + 1)).map(rows -> {
+                    List<Request> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(request(r)));
+                    return Page.of(out, limit, afterSeq != 0, Request::position);
+                });
+    }
+
+    public Uni<Request> complete(Caller admin, String requestId, AuditDraft audit) {
+        UUID id = Ids.require(requestId, "No such erasure request", "input", "requestId");
+        Instant now = clock.instant();
+        return pool.preparedQuery("select user_id from erasure_request where id = $1").execute(Tuple.of(id)).flatMap(rows -> {
+            if (!rows.iterator().hasNext()) {
+                throw new Refusal(ErrorCode.NOT_FOUND, "No such erasure request", "input", "requestId");
+            }
+            String userId = rows.iterator().next().getString(0);
+            if (userId.equals(admin.userId())) {
+                throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may complete their own erasure", "input", "requestId");
+            }
+            AccountKey wallet = AccountKey.wallet(userId);
+            AccountKey forfeited = AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN);
+            // the accounts exist before the transaction (the ledger creates them on its own connection)
+            return ledger.prepare(forfeitDraft(id, now, wallet, forfeited, 1))
+                    .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                            .flatMap(locked -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1 for update")
+                                    .execute(Tuple.of(id)))
+                            .map(r -> request(r.iterator().next()))
+                            .call(r -> checks(tx, r, now))
+                            .flatMap(r -> ledger.balance(tx, wallet))
+                            .flatMap(coins -> coins <= 0 ? Uni.createFrom().item((Long) null)
+                                    : ledger.accounts().existing(tx, List.of(wallet, forfeited))
+                                            .flatMap(ids -> ledger.post(tx, ledger.prepared(forfeitDraft(id, now, wallet, forfeited, coins), ids)))
+                                            .call(entry -> tx.preparedQuery("update erasure_request set forfeited_coins = $2, forfeit_entry_id = $3 where id = $1")
+                                                    .execute(Tuple.of(id, coins, entry))))
+                            .call(entry -> pseudonymise(tx, userId, now))
+                            .call(entry -> tx.preparedQuery("update erasure_request set status = 'COMPLETED', completed_at = $2, completed_by = $3, "
+                                    + "forfeited_coins = coalesce(forfeited_coins, 0) where id = $1").execute(Tuple.of(id, utc(now), admin.userId())))
+                            .call(entry -> adminLog.append(tx, audit == null ? null : audit.target("user", userId)))
+                            .flatMap(entry -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1").execute(Tuple.of(id)))
+                            .map(r -> request(r.iterator().next()))))
+                    .call(r -> cluster.publish(ClusterEvents.USERS, userId))
+                    .call(r -> cluster.publish(ClusterEvents.WALLETS, userId));
+        });
+    }
+
+    private Uni<Void> checks(SqlConnection tx, Request r, Instant now) {
+        if (!"REQUESTED".equals(r.status())) {
+            throw new Refusal(ErrorCode.INVALID_STATE, "This erasure was already completed", "input", "requestId");
+        }
+        if (now.isBefore(r.eligibleAt())) {
+            throw new Refusal(ErrorCode.ERASURE_BLOCKED, "The waiting period runs until " + r.eligibleAt(), "input", "requestId");
+        }
+        return tx.preparedQuery("""
+                select (select count(*) from payout where creator_id = $1 and status in ('REQUESTED', 'APPROVED')) as payouts,
+                       (select count(*) from purchase where user_id = $1 and status = 'PENDING') as purchases,
+                       (select coalesce(sum(b.balance), 0) from account_balance b join ledger_account a on a.id = b.account_id
+                        where a.owner_id = $1 and a.purpose in ('DIAMONDS_PENDING', 'DIAMONDS_AVAILABLE', 'DIAMONDS_IN_PAYOUT')) as diamonds
+                """).execute(Tuple.of(r.userId())).map(rows -> {
+                    Row row = rows.iterator().next();
+                    if (row.getLong("payouts") > 0) {
+                        throw new Refusal(ErrorCode.ERASURE_BLOCKED, "A payout is in flight; erasure waits until it is paid, rejected or failed",
+                                "input", "requestId");
+                    }
+                    if (row.getLong("purchases") > 0) {
+                        throw new Refusal(ErrorCode.ERASURE_BLOCKED, "A purchase is still pending at the payment provider", "input", "requestId");
+                    }
+                    if (row.getLong("diamonds") > 0) {
+                        throw new Refusal(ErrorCode.ERASURE_BLOCKED, row.getLong("diamonds") + " diamonds are still held (pending, available or "
+                                + "in payout); they must be paid out or reversed first", "input", "requestId");
+                    }
+                    return null;
+                });
+    }
+
+    /** The person's name becomes a pseudonym; settings, credentials, endpoints and keys go; live streams end. Amounts stay. */
+    private Uni<Void> pseudonymise(SqlConnection tx, String userId, Instant now) {
+        OffsetDateTime at = utc(now);
+        return tx.preparedQuery("update app_user set display_name = $2, birthdate = null, hold_reason = null, hold_placed_at = null, "
+                + "hold_placed_by = null, session_reminder_coins = null, hide_from_leaderboards = true, erased_at = $3 where id = $1")
+                .execute(Tuple.of(userId, pseudonym(userId), at))
+                .flatMap(v -> tx.preparedQuery("update payout_account set external_token = 'erased-' || left(md5(id::text), 8), label = 'Erased' "
+                        + "where owner_id = $1").execute(Tuple.of(userId)))
+                .flatMap(v -> tx.preparedQuery("delete from spending_limit where user_id = $1").execute(Tuple.of(userId)))
+                .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = 'DELETED', url = 'https://erased.invalid/', description = null "
+                        + "where owner_id = $1").execute(Tuple.of(userId)))
+                .flatMap(v -> tx.preparedQuery("update overlay_key set revoked_at = $2 where creator_id = $1 and revoked_at is null")
+                        .execute(Tuple.of(userId, at)))
+                // a live stream ends as endLiveStream ends it: under its lock, so no gift commits after
+                .flatMap(v -> tx.preparedQuery("select id from live_stream where creator_id = $1 and status = 'LIVE'").execute(Tuple.of(userId)))
+                .flatMap(live -> {
+                    Uni<Void> locks = Uni.createFrom().voidItem();
+                    for (Row s : live) {
+                        locks = locks.call(x -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.STREAM, s.getUUID(0).toString()));
+                    }
+                    return locks;
+                })
+                .flatMap(v -> tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where creator_id = $1 and status = 'LIVE'")
+                        .execute(Tuple.of(userId, at)))
+                .replaceWithVoid();
+    }
+
+    /** Stable for a user, and not their id: "Erased user 3f9a1c07". */
+    static String pseudonym(String userId) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(("coinstream-erased:" + userId).getBytes(StandardCharsets.UTF_8));
+            return "Erased user " + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static EntryDraft forfeitDraft(UUID request, Instant now, AccountKey wallet, AccountKey forfeited, long coins) {
+        return EntryDraft.of(EntryKind.ERASURE_FORFEIT, request, now).memo("Coins of an erased account, forfeited").move(wallet, forfeited, coins);
+    }
+
+    private static Request request(Row r) {
+        return new Request(r.getUUID("id"), r.getLong("seq"), r.getString("user_id"), r.getString("reason"),
+                r.getOffsetDateTime("requested_at").toInstant(), r.getOffsetDateTime("eligible_at").toInstant(), r.getString("status"),
+                r.getOffsetDateTime("completed_at") == null ? null : r.getOffsetDateTime("completed_at").toInstant(), r.getString("completed_by"),
+                r.getLong("forfeited_coins"));
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,89 @@
+package com.coinstream.reconciliation;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+
+import com.coinstream.db.Cursors;
+import com.coinstream.domain.Money;
+import com.coinstream.identity.Role;
+import com.coinstream.purchase.PaymentSettings;
+import com.coinstream.purchase.SimulatedPaymentGateway;
+
+import io.smallrye.mutiny.Multi;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The simulated payment provider's settlement report for its own transactions of [from, to) (UTC days), in the format
+ * importSettlementReport takes: a charge per purchase it settled (fee 2.9 % + 0.30), a refund per refund (no fee) and a
+ * dispute per chargeback (fee 15.00). Only when the simulated provider is the configured one; admin token.
+ */
+@Path("/dev/settlement-report")
+public class SimulatedSettlementReport {
+    private final Pool pool;
+    private final PaymentSettings payments;
+
+    public SimulatedSettlementReport(Pool pool, PaymentSettings payments) {
+        this.pool = pool;
+        this.payments = payments;
+    }
+
+    @GET
+    @Produces("text/csv")
+    @RolesAllowed(Role.ADMIN)
+    public Multi<String> report(@QueryParam("from") String from, @QueryParam("to") String to) {
+        if (!SimulatedPaymentGateway.NAME.equals(payments.gateway().name())) {
+            throw new NotFoundException();
+        }
+        LocalDate start;
+        LocalDate end;
+        try {
+            start = LocalDate.parse(from);
+            end = LocalDate.parse(to);
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new BadRequestException("from and to are required, as YYYY-MM-DD (UTC days; to is exclusive)");
+        }
+        String sql = """
+                select p.provider_ref as id, 'charge' as type, p.price_minor as amount, p.currency, p.created_at as at, p.created_at as sort
+                from purchase p where p.provider = $1 and p.provider_ref is not null and p.status in ('SUCCEEDED', 'REFUNDED', 'CHARGED_BACK')
+                    and p.created_at >= $2 and p.created_at < $3
+                union all
+                select p.provider_ref, case when r.kind = 'REFUND' then 'refund' else 'dispute' end, p.price_minor, p.currency, r.created_at,
+                       r.created_at
+                from purchase_reversal r join purchase p on p.id = r.purchase_id
+                where p.provider = $1 and p.provider_ref is not null and r.created_at >= $2 and r.created_at < $3
+                order by sort, id, type
+                """;
+        Multi<String> lines = Cursors.stream(pool, sql, Tuple.of(SimulatedPaymentGateway.NAME, start.atStartOfDay().atOffset(ZoneOffset.UTC),
+                end.atStartOfDay().atOffset(ZoneOffset.UTC))).map(SimulatedSettlementReport::line);
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(String.join(",", SettlementCsv.COLUMNS) + "\n"), lines);
+    }
+
+    static String line(Row r) {
+        String currency = r.getString("currency");
+        long amount = r.getLong("amount");
+        String type = r.getString("type");
+        return String.join(",", SettlementCsv.field(r.getString("id")), type, Money.ofMinor(amount, currency).getAmount(), currency,
+                Money.ofMinor(fee(type, amount, currency), currency).getAmount(), r.getOffsetDateTime("at").toInstant().toString()) + "\n";
+    }
+
+    /** The simulated provider's fees: 2.9 % + 0.30 per charge (in the currency's minor units), 15.00 per dispute, none per refund. */
+    static long fee(String type, long amountMinor, String currency) {
+        long unit = (long) Math.pow(10, Money.fractionDigits(currency));
+        return switch (type) {
+            case "charge" -> (amountMinor * 29 + 500) / 1000 + 30 * unit / 100;
+            case "dispute" -> 15 * unit;
+            default -> 0;
+        };
+    }
+}

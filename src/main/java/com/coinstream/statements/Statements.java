@@ -1,0 +1,152 @@
+package com.coinstream.statements;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.coinstream.db.Cursors;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Refusal;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A creator's monthly statement (UTC calendar month), computed from the ledger's postings on the creator's diamond
+ * accounts: the balances at the month's start and end, and every flow between them by the kind of entry that made it.
+ * By construction closing = opening + flows, per account.
+ */
+@ApplicationScoped
+public class Statements {
+    private static final String FIGURES = """
+            with accounts as (select id, purpose from ledger_account where owner_id = $1
+                              and purpose in ('DIAMONDS_PENDING', 'DIAMONDS_AVAILABLE', 'DIAMONDS_IN_PAYOUT')),
+            moves as (select a.purpose, e.kind, e.created_at, p.amount
+                      from accounts a join posting p on p.account_id = a.id join journal_entry e on e.id = p.entry_id
+                      where e.created_at < $3)
+            select
+              coalesce(sum(amount) filter (where purpose = 'DIAMONDS_PENDING' and created_at < $2), 0) as opening_pending,
+              coalesce(sum(amount) filter (where purpose = 'DIAMONDS_AVAILABLE' and created_at < $2), 0) as opening_available,
+              coalesce(sum(amount) filter (where purpose = 'DIAMONDS_IN_PAYOUT' and created_at < $2), 0) as opening_in_payout,
+              coalesce(sum(amount) filter (where purpose = 'DIAMONDS_PENDING'), 0) as closing_pending,
+              coalesce(sum(amount) filter (where purpose = 'DIAMONDS_AVAILABLE'), 0) as closing_available,
+              coalesce(sum(amount) filter (where purpose = 'DIAMONDS_IN_PAYOUT'), 0) as closing_in_payout,
+              coalesce(sum(amount) filter (where created_at >= $2 and purpose = 'DIAMONDS_PENDING' and kind = 'GIFT'), 0) as earned,
+              coalesce(-sum(amount) filter (where created_at >= $2 and purpose = 'DIAMONDS_PENDING' and kind = 'REVERSAL'), 0) as reversed,
+              coalesce(sum(amount) filter (where created_at >= $2 and purpose = 'DIAMONDS_AVAILABLE' and kind = 'MATURITY'), 0) as matured,
+              coalesce(-sum(amount) filter (where created_at >= $2 and purpose = 'DIAMONDS_AVAILABLE' and kind = 'PAYOUT'), 0) as payouts_requested,
+              coalesce(-sum(amount) filter (where created_at >= $2 and purpose = 'DIAMONDS_IN_PAYOUT' and kind = 'PAYOUT_PAID'), 0) as paid_out,
+              coalesce(sum(amount) filter (where created_at >= $2 and purpose = 'DIAMONDS_AVAILABLE' and kind = 'PAYOUT_REVERSAL'), 0) as payouts_returned
+            from moves
+            """;
+
+    private final Pool pool;
+
+    public Statements(Pool pool) {
+        this.pool = pool;
+    }
+
+    public record Balances(long pending, long available, long inPayout) {
+    }
+
+    public record StreamLine(UUID streamId, String title, Instant startedAt, long gifts, long diamonds) {
+    }
+
+    public record PayoutLine(UUID payoutId, String status, long diamonds, long amountMinor, String currency, String externalReference,
+            Instant closedAt) {
+    }
+
+    public record Statement(String month, Instant from, Instant to, Balances opening, Balances closing, long earned, long reversed,
+            long matured, long payoutsRequested, long paidOut, long payoutsReturned, List<StreamLine> streams, List<PayoutLine> payouts) {
+    }
+
+    /** "YYYY-MM", or INVALID_INPUT. */
+    public static YearMonth month(String text) {
+        try {
+            if (text != null && text.matches("\\d{4}-\\d{2}")) {
+                return YearMonth.parse(text);
+            }
+        } catch (DateTimeParseException e) {
+            // refused below
+        }
+        throw new Refusal(ErrorCode.INVALID_INPUT, "month must be YYYY-MM (a UTC calendar month)", "month");
+    }
+
+    public Uni<Statement> statement(String creatorId, YearMonth month) {
+        OffsetDateTime from = month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        OffsetDateTime to = month.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        Uni<Row> figures = pool.preparedQuery(FIGURES).execute(Tuple.of(creatorId, from, to)).map(rows -> rows.iterator().next());
+        Uni<List<StreamLine>> streams = pool.preparedQuery("""
+                select g.stream_id, s.title, s.started_at, count(*) as gifts, sum(g.diamonds) as diamonds
+                from gift_event g join journal_entry e on e.id = g.entry_id join live_stream s on s.id = g.stream_id
+                where g.creator_id = $1 and e.created_at >= $2 and e.created_at < $3
+                group by g.stream_id, s.title, s.started_at order by s.started_at, g.stream_id
+                """).execute(Tuple.of(creatorId, from, to)).map(rows -> {
+                    List<StreamLine> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new StreamLine(r.getUUID("stream_id"), r.getString("title"),
+                            r.getOffsetDateTime("started_at").toInstant(), r.getLong("gifts"), r.getLong("diamonds"))));
+                    return out;
+                });
+        Uni<List<PayoutLine>> payouts = pool.preparedQuery("""
+                select p.id, p.status, p.diamonds, p.amount_minor, p.currency, p.external_reference, e.created_at
+                from payout p join journal_entry e on e.id = p.closing_entry_id
+                where p.creator_id = $1 and e.created_at >= $2 and e.created_at < $3 order by e.created_at, p.id
+                """).execute(Tuple.of(creatorId, from, to)).map(rows -> {
+                    List<PayoutLine> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new PayoutLine(r.getUUID("id"), r.getString("status"), r.getLong("diamonds"),
+                            r.getLong("amount_minor"), r.getString("currency"), r.getString("external_reference"),
+                            r.getOffsetDateTime("created_at").toInstant())));
+                    return out;
+                });
+        return Uni.combine().all().unis(figures, streams, payouts).asTuple().map(t -> {
+            Row f = t.getItem1();
+            return new Statement(month.toString(), from.toInstant(), to.toInstant(),
+                    new Balances(f.getLong("opening_pending"), f.getLong("opening_available"), f.getLong("opening_in_payout")),
+                    new Balances(f.getLong("closing_pending"), f.getLong("closing_available"), f.getLong("closing_in_payout")),
+                    f.getLong("earned"), f.getLong("reversed"), f.getLong("matured"), f.getLong("payouts_requested"), f.getLong("paid_out"),
+                    f.getLong("payouts_returned"), t.getItem2(), t.getItem3());
+        });
+    }
+
+    /** A person's purchases, gifts sent and refunds, oldest first, streamed (the viewer's history export). */
+    public Multi<Row> history(String userId) {
+        return Cursors.stream(pool, """
+                select * from (
+                    select p.created_at as at, 'purchase' as kind, p.id::text as id, p.coins, p.price_minor as amount_minor, p.currency,
+                           p.status as detail
+                    from purchase p where p.user_id = $1
+                    union all
+                    select g.created_at, 'gift', g.id::text, -g.coins, null, null,
+                           c.name || ' x' || g.quantity || ' to ' || u.display_name || case when g.anonymous then ' (anonymous)' else '' end
+                           || case when g.reversed_entry_id is not null then ' (reversed)' else '' end
+                    from gift_event g join gift c on c.id = g.gift_id join app_user u on u.id = g.creator_id where g.sender_id = $1
+                    union all
+                    select r.created_at, lower(r.kind), r.purchase_id::text, -r.coins_clawed_back, p.price_minor, p.currency,
+                           'coin debt ' || r.coin_debt
+                    from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1
+                ) h order by at, kind, id
+                """, Tuple.of(userId));
+    }
+
+    /** Every gift the creator received in the month, oldest first, streamed from a cursor (constant memory). */
+    public Multi<Row> giftsReceived(String creatorId, YearMonth month) {
+        OffsetDateTime from = month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        OffsetDateTime to = month.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        return Cursors.stream(pool, """
+                select g.created_at, g.id, g.stream_id, c.name as gift, g.quantity, g.coins, g.diamonds,
+                       case when g.anonymous then 'Anonymous' else u.display_name end as sender, g.reversed_entry_id is not null as reversed
+                from gift_event g join gift c on c.id = g.gift_id join app_user u on u.id = g.sender_id
+                where g.creator_id = $1 and g.created_at >= $2 and g.created_at < $3 order by g.created_at, g.seq
+                """, Tuple.of(creatorId, from, to));
+    }
+}

@@ -1,0 +1,141 @@
+package com.coinstream.privacy;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Db;
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
+import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
+import com.coinstream.support.Payouts;
+import com.coinstream.support.TestClock;
+import com.coinstream.support.Tokens;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.json.JsonObject;
+
+/** A person's data: the export holds it all; erasure keeps the books and removes the person. */
+@QuarkusTest
+class PersonalDataTest {
+    static final String EXPORT = "{ exportMyData { exportedAt document } }";
+    static final String REQUEST = "mutation($i: RequestErasureInput!) { requestErasure(input: $i) { erasureRequest { id status requestedAt eligibleAt } userErrors { code message } } }";
+    static final String COMPLETE = "mutation($i: CompleteErasureInput!) { completeErasure(input: $i) { erasureRequest { id status forfeitedCoins completedAt } userErrors { code message } } }";
+
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    @Test
+    void theExportHoldsEveryPersonalDatumAndNoSecret() {
+        LiveCreator creator = Gifting.liveCreator("pdcreator");
+        String id = Tokens.unique("pdviewer");
+        String token = Tokens.viewer(id);
+        String purchase = Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        String gift = Gifting.send(token, creator.stream(), Gifting.ROSE, 3, Flows.key()).getString("data.sendGift.receipt.id");
+        Gql.ok(token, "mutation { setSpendingLimit(input: {period: DAY, coins: 50}) { userErrors { code } } }");
+        Gql.ok(Tokens.admin(), "mutation($i: PlaceHoldInput!) { placeHold(input: $i) { userErrors { code } } }",
+                Gql.vars("i", Map.of("userId", id, "reason", "a check")));
+        JsonObject doc = new JsonObject(Gql.ok(token, EXPORT).getString("data.exportMyData.document"));
+        assertEquals(id, doc.getJsonObject("profile").getString("id"));
+        assertEquals("a check", doc.getJsonObject("profile").getString("holdReason"));
+        assertEquals(purchase, doc.getJsonArray("purchases").getJsonObject(0).getString("id"));
+        assertEquals(gift, doc.getJsonArray("giftsSent").getJsonObject(0).getString("id"));
+        assertEquals(1, doc.getJsonArray("spendingLimits").size());
+        assertTrue(doc.getJsonArray("auditRecords").stream().anyMatch(r -> "placeHold".equals(((JsonObject) r).getString("action"))));
+
+        String account = Payouts.verifiedAccount(creator.token());
+        JsonObject creatorDoc = new JsonObject(given().header("Authorization", "Bearer " + creator.token()).get("/exports/my-data.json")
+                .then().statusCode(200).extract().asString());
+        JsonObject payoutAccount = creatorDoc.getJsonArray("payoutAccounts").getJsonObject(0);
+        assertEquals(account, payoutAccount.getString("id"));
+        assertEquals("****1234", payoutAccount.getString("maskedToken"));
+        assertFalse(creatorDoc.encode().contains("pp_payer_ABCDEF1234"), "the payout token is never exported whole");
+        assertEquals(3L, creatorDoc.getJsonArray("giftsReceivedByStream").getJsonObject(0).getLong("gifts") == 1 ? 3L : 0L, "one gift of 3 roses");
+        assertEquals(1, creatorDoc.getJsonArray("liveStreams").size());
+        given().get("/exports/my-data.json").then().statusCode(401);
+    }
+
+    @Test
+    void erasureWaitsIsBlockedByPayoutsInFlightThenKeepsTheBooksAndRefusesTheOldToken() {
+        LiveCreator creator = Gifting.liveCreator("erasecreator");
+        String id = Tokens.unique("erased");
+        String token = Tokens.viewer(id);
+        Flows.buyPackage(token, Flows.PKG_350, "pm_card_ok", Flows.key());
+        String gift = Gifting.send(token, creator.stream(), Gifting.PERFUME, 2, Flows.key()).getString("data.sendGift.receipt.id");
+        long coinsLeft = Flows.coins(token);
+        assertEquals(350 - 40, coinsLeft);
+        Gql.ok(token, "mutation { setSpendingLimit(input: {period: WEEK, coins: 1000}) { userErrors { code } } }");
+        long lastEntry = Db.number(Db.TEST_SCHEMA, "select max(id) from journal_entry");
+        long entries = Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry");
+        long postings = Db.number(Db.TEST_SCHEMA, "select count(*) from posting where entry_id <= ?", lastEntry);
+
+        JsonPath asked = Gql.ok(token, REQUEST, Gql.vars("i", Map.of("reason", "leaving")));
+        String request = asked.getString("data.requestErasure.erasureRequest.id");
+        assertEquals("REQUESTED", asked.getString("data.requestErasure.erasureRequest.status"));
+        assertEquals(request, Gql.ok(token, REQUEST, Gql.vars("i", Map.of())).getString("data.requestErasure.erasureRequest.id"), "one open request");
+        List<String> open = Gql.ok(Tokens.admin(), "{ erasureRequests(first: 100) { nodes { id userId status } } }").getList("data.erasureRequests.nodes.id");
+        assertTrue(open.contains(request));
+
+        String admin = Tokens.admin("eraser");
+        assertEquals("ERASURE_BLOCKED", Gql.ok(admin, COMPLETE, Gql.vars("i", Map.of("requestId", request)))
+                .getString("data.completeErasure.userErrors[0].code"), "the waiting period");
+        clock.advance(Duration.ofDays(30).plusMinutes(1));
+
+        // a creator with a payout in flight, or diamonds still held, cannot be erased yet
+        String creatorRequest = Gql.ok(creator.token(), REQUEST, Gql.vars("i", Map.of())).getString("data.requestErasure.erasureRequest.id");
+        clock.advance(Duration.ofDays(30).plusMinutes(1));
+        JsonPath blocked = Gql.ok(admin, COMPLETE, Gql.vars("i", Map.of("requestId", creatorRequest)));
+        assertEquals("ERASURE_BLOCKED", blocked.getString("data.completeErasure.userErrors[0].code"));
+        assertTrue(blocked.getString("data.completeErasure.userErrors[0].message").contains("diamonds"), blocked.prettify());
+
+        JsonPath done = Gql.ok(admin, COMPLETE, Gql.vars("i", Map.of("requestId", request, "reason", "user asked")));
+        assertEquals(List.of(), done.getList("data.completeErasure.userErrors"));
+        assertEquals("COMPLETED", done.getString("data.completeErasure.erasureRequest.status"));
+        assertEquals(coinsLeft, done.getLong("data.completeErasure.erasureRequest.forfeitedCoins"));
+        assertEquals("INVALID_STATE", Gql.ok(admin, COMPLETE, Gql.vars("i", Map.of("requestId", request)))
+                .getString("data.completeErasure.userErrors[0].code"), "only once");
+
+        // the books: nothing deleted, one forfeit entry more, amounts kept, audit clean
+        assertEquals(entries, Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry where id <= ?", lastEntry), "no entry deleted");
+        assertEquals(postings, Db.number(Db.TEST_SCHEMA, "select count(*) from posting where entry_id <= ?", lastEntry), "no posting deleted");
+        assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry where kind = 'ERASURE_FORFEIT' and cause_id = ?::uuid", request));
+        assertEquals(40, Db.number(Db.TEST_SCHEMA, "select coins from gift_event where id = ?::uuid", gift));
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select coalesce(sum(b.balance), 0) from account_balance b join ledger_account a on a.id = b.account_id "
+                + "where a.owner_id = ? and a.purpose = 'WALLET'", id));
+        LedgerChecks.assertClean();
+
+        // the person: a pseudonym, no settings; the creator's records show the pseudonym
+        Map<String, Object> user = Db.rows(Db.TEST_SCHEMA, "select display_name, birthdate, erased_at from app_user where id = ?", id).get(0);
+        assertTrue(user.get("display_name").toString().startsWith("Erased user "), user.toString());
+        assertEquals(null, user.get("birthdate"));
+        assertNotNull(user.get("erased_at"));
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from spending_limit where user_id = ?", id));
+        String senders = Gql.ok(creator.token(), "{ giftsReceived(first: 100) { nodes { id sender { displayName } } } }").prettify();
+        assertTrue(senders.contains(user.get("display_name").toString()), senders);
+
+        // the old token is refused, on the API and on the downloads
+        assertEquals("UNAUTHENTICATED", Gql.errorCode(Gql.post(token, "{ wallet { coins } }", null)));
+        given().header("Authorization", "Bearer " + token).get("/exports/history.csv").then().statusCode(401);
+        assertTrue(Gql.ok(Tokens.admin(), "{ auditLog(filter: {action: \"completeErasure\", targetId: \"" + id + "\"}) { nodes { outcome } } }")
+                .getList("data.auditLog.nodes.outcome").contains("DONE"));
+    }
+}

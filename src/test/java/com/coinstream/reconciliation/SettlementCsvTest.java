@@ -1,0 +1,74 @@
+package com.coinstream.reconciliation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The settlement report format, parsed. */
+@Tag("fast")
+class SettlementCsvTest {
+    static final String HEADER = "transaction_id,type,amount,currency,fee,date\n";
+
+    @Test
+    void aWellFormedReportParsesToExactMinorUnits() {
+        SettlementCsv.Parsed p = SettlementCsv.parse("\uFEFF" + HEADER + "sim_pi_1,charge,4.99,USD,0.44,2026-11-30\r\n"
+                + "\"sim_pi_2\",refund,4.99,usd,0,2026-11-30T10:15:00Z\n\nfee_1,fee,0,EUR,12.5,2026-11-30\n" + "jp_1,charge,500,JPY,45,2026-11-30\n");
+        assertTrue(p.ok(), p.errors().toString());
+        assertEquals(List.of(499L, 499L, 0L, 500L), p.lines().stream().map(SettlementCsv.Line::amountMinor).toList());
+        assertEquals(List.of(44L, 0L, 1250L, 45L), p.lines().stream().map(SettlementCsv.Line::feeMinor).toList());
+        assertEquals("USD", p.lines().get(1).currency());
+        assertEquals(Instant.parse("2026-11-30T10:15:00Z"), p.lines().get(1).occurredAt());
+        assertEquals(List.of(2, 3, 5, 6), p.lines().stream().map(SettlementCsv.Line::lineNo).toList(), "physical line numbers");
+    }
+
+    @Test
+    void columnsMayComeInAnyOrderWithMoreBesides() {
+        SettlementCsv.Parsed p = SettlementCsv.parse("date,fee,currency,amount,type,transaction_id,note\n2026-11-30,0.10,GBP,0.89,charge,x1,\"a, b\"\n");
+        assertTrue(p.ok(), p.errors().toString());
+        assertEquals(89L, p.lines().get(0).amountMinor());
+    }
+
+    @Test
+    void everyBadLineIsNamedAndNothingIsKept() {
+        SettlementCsv.Parsed p = SettlementCsv.parse(HEADER + "ok_1,charge,1.00,USD,0,2026-11-30\n"
+                + "bad_1,charge,4.999,USD,0,2026-11-30\n"
+                + "bad_2,payout,1,USD,0,2026-11-30\n"
+                + "bad_3,charge,1,XXQ,0,2026-11-30\n"
+                + "bad_4,charge,-1,USD,0,2026-11-30\n"
+                + "bad_5,charge,1,USD,0,30/11/2026\n"
+                + "bad_6,charge,\"1,USD,0,2026-11-30\n"
+                + "bad_7,charge,1,USD\n"
+                + "ok_1,charge,1.00,USD,0,2026-11-30\n"
+                + "bad_9,fee,1,USD,0,2026-11-30\n"
+                + "bad 10,charge,1,USD,0,2026-11-30\n"
+                + "bad_11,charge,0,USD,0,2026-11-30\n");
+        assertTrue(p.lines().isEmpty());
+        assertEquals(11, p.errors().size(), p.errors().toString());
+        for (int i = 0; i < 11; i++) {
+            assertTrue(p.errors().get(i).startsWith("line " + (i + 3) + ": "), p.errors().get(i));
+        }
+        assertTrue(p.errors().get(0).contains("more than 2 decimals"));
+        assertTrue(p.errors().get(7).contains("a second charge line"));
+    }
+
+    @Test
+    void headerAndEmptyFilesAreRefused() {
+        assertTrue(SettlementCsv.parse("").errors().get(0).startsWith("line 1:"));
+        assertTrue(SettlementCsv.parse("id,type\nx,charge\n").errors().get(0).contains("lacks transaction_id"));
+        assertTrue(SettlementCsv.parse(HEADER).errors().get(0).contains("no lines"));
+    }
+
+    @Test
+    void exportedFieldsAreQuotedAndNeverSpreadsheetFormulas() {
+        assertEquals("plain", SettlementCsv.field("plain"));
+        assertEquals("\"a, \"\"b\"\"\"", SettlementCsv.field("a, \"b\""));
+        assertEquals("'=HYPERLINK(1)", SettlementCsv.field("=HYPERLINK(1)"));
+        assertEquals("-4.99", SettlementCsv.field("-4.99"));
+        assertEquals("", SettlementCsv.field(null));
+    }
+}

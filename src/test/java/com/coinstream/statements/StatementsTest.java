@@ -1,0 +1,167 @@
+package com.coinstream.statements;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Db;
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
+import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
+import com.coinstream.support.Payouts;
+import com.coinstream.support.TestClock;
+import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** Creators' statements equal the ledger; the CSV downloads are streamed and only for their owner. */
+@QuarkusTest
+class StatementsTest {
+    static final String STATEMENT = """
+            query($m: String!) { creatorStatement(month: $m) { month from to opening { pending available inPayout } closing { pending available inPayout }
+              earned reversed matured payoutsRequested paidOut payoutsReturned streams { streamId title gifts diamonds }
+              payouts { payoutId status diamonds amount { amount currency } externalReference } csvPath } }
+            """;
+
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    /** A figure straight from the postings: the creator's account of {@code purpose}, entries of {@code kinds} (any if null), in [from, to). */
+    static long postings(String creator, String purpose, String kind, String from, String to) {
+        return Db.number(Db.TEST_SCHEMA, """
+                select coalesce(sum(p.amount), 0) from posting p join ledger_account a on a.id = p.account_id join journal_entry e on e.id = p.entry_id
+                where a.owner_id = ? and a.purpose = ? and (?::text is null or e.kind = ?) and (?::timestamptz is null or e.created_at >= ?::timestamptz)
+                  and e.created_at < ?::timestamptz
+                """, creator, purpose, kind, kind, from, from, to);
+    }
+
+    static void assertEqualsLedger(String creator, JsonPath s) {
+        String from = s.getString("data.creatorStatement.from");
+        String to = s.getString("data.creatorStatement.to");
+        String p = "data.creatorStatement.";
+        assertEquals(postings(creator, "DIAMONDS_PENDING", null, null, from), s.getLong(p + "opening.pending"));
+        assertEquals(postings(creator, "DIAMONDS_AVAILABLE", null, null, from), s.getLong(p + "opening.available"));
+        assertEquals(postings(creator, "DIAMONDS_IN_PAYOUT", null, null, from), s.getLong(p + "opening.inPayout"));
+        assertEquals(postings(creator, "DIAMONDS_PENDING", null, null, to), s.getLong(p + "closing.pending"));
+        assertEquals(postings(creator, "DIAMONDS_AVAILABLE", null, null, to), s.getLong(p + "closing.available"));
+        assertEquals(postings(creator, "DIAMONDS_IN_PAYOUT", null, null, to), s.getLong(p + "closing.inPayout"));
+        assertEquals(postings(creator, "DIAMONDS_PENDING", "GIFT", from, to), s.getLong(p + "earned"));
+        assertEquals(-postings(creator, "DIAMONDS_PENDING", "REVERSAL", from, to), s.getLong(p + "reversed"));
+        assertEquals(postings(creator, "DIAMONDS_AVAILABLE", "MATURITY", from, to), s.getLong(p + "matured"));
+        assertEquals(-postings(creator, "DIAMONDS_AVAILABLE", "PAYOUT", from, to), s.getLong(p + "payoutsRequested"));
+        assertEquals(-postings(creator, "DIAMONDS_IN_PAYOUT", "PAYOUT_PAID", from, to), s.getLong(p + "paidOut"));
+        assertEquals(postings(creator, "DIAMONDS_AVAILABLE", "PAYOUT_REVERSAL", from, to), s.getLong(p + "payoutsReturned"));
+        // and it adds up: closing = opening + the month's flows, account by account
+        assertEquals(s.getLong(p + "opening.pending") + s.getLong(p + "earned") - s.getLong(p + "reversed") - s.getLong(p + "matured"),
+                s.getLong(p + "closing.pending"));
+        assertEquals(s.getLong(p + "opening.available") + s.getLong(p + "matured") - s.getLong(p + "payoutsRequested")
+                + s.getLong(p + "payoutsReturned"), s.getLong(p + "closing.available"));
+        assertEquals(s.getLong(p + "opening.inPayout") + s.getLong(p + "payoutsRequested") - s.getLong(p + "paidOut") - s.getLong(p + "payoutsReturned"),
+                s.getLong(p + "closing.inPayout"));
+        assertEquals(s.getLong(p + "earned"), s.<Integer> getList(p + "streams.diamonds").stream().mapToLong(Integer::longValue).sum(),
+                "the streams' diamonds are the month's earnings");
+    }
+
+    @Test
+    void theStatementOfEveryMonthEqualsTheLedgerAndTheMonthsChain() {
+        LiveCreator creator = Gifting.liveCreator("stmt");
+        String buyer = Tokens.unique("stmtfan");
+        String buyerToken = Tokens.viewer(buyer);
+        Flows.fund(buyer, buyerToken, 44999 * 2 + 500);
+        String refunded = Tokens.viewer(Tokens.unique("stmtrefund"));
+        String purchase = Flows.buyPackage(refunded, Flows.PKG_350, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        Gifting.send(refunded, creator.stream(), Gifting.PERFUME, 1, Flows.key());
+        for (int i = 0; i < 2; i++) {
+            Gifting.send(buyerToken, creator.stream(), Payouts.UNIVERSE, 1, Flows.key());
+        }
+        Gifting.send(buyerToken, creator.stream(), Gifting.ROSE, 5, Flows.key());
+        Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }",
+                Gql.input("purchaseId", purchase, "kind", "REFUND", "idempotencyKey", Flows.key()));
+        // past the hold: matured; then payouts paid and rejected
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        String account = Payouts.verifiedAccount(creator.token());
+        String admin = Tokens.admin("stmt-ops");
+        String paid = Payouts.request(creator.token(), 5000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String rejected = Payouts.request(creator.token(), 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status } userErrors { code } } }";
+        Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", paid));
+        Gql.ok(admin, "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status } } }",
+                Gql.input("payoutId", paid, "externalReference", "pp_stmt_1"));
+        Gql.ok(admin, act.formatted("rejectPayout"), Gql.input("payoutId", rejected, "reason", "wrong account"));
+
+        List<YearMonth> months = Db.rows(Db.TEST_SCHEMA, """
+                select distinct e.created_at from posting p join ledger_account a on a.id = p.account_id join journal_entry e on e.id = p.entry_id
+                where a.owner_id = ?""", creator.id()).stream()
+                .map(r -> YearMonth.from(((java.sql.Timestamp) r.get("created_at")).toInstant().atOffset(ZoneOffset.UTC))).distinct().sorted().toList();
+        YearMonth first = months.get(0);
+        YearMonth last = months.get(months.size() - 1);
+        long totalEarned = 0;
+        long totalPaid = 0;
+        JsonPath previous = null;
+        for (YearMonth m = first.minusMonths(1); !m.isAfter(last.plusMonths(1)); m = m.plusMonths(1)) {
+            JsonPath s = Gql.ok(creator.token(), STATEMENT, Gql.vars("m", m.toString()));
+            assertNull(s.get("errors"), s.prettify());
+            assertEqualsLedger(creator.id(), s);
+            if (previous != null) {
+                assertEquals(previous.getMap("data.creatorStatement.closing"), s.getMap("data.creatorStatement.opening"), "months chain");
+            }
+            totalEarned += s.getLong("data.creatorStatement.earned");
+            totalPaid += s.getLong("data.creatorStatement.paidOut");
+            if (s.getList("data.creatorStatement.payouts").size() > 0) {
+                List<Map<String, Object>> payouts = s.getList("data.creatorStatement.payouts");
+                assertTrue(payouts.stream().anyMatch(p -> "pp_stmt_1".equals(p.get("externalReference")) && "PAID".equals(p.get("status"))), payouts.toString());
+            }
+            previous = s;
+        }
+        assertEquals(Db.number(Db.TEST_SCHEMA, "select sum(diamonds) from gift_event where creator_id = ?", creator.id()), totalEarned);
+        assertEquals(5000, totalPaid);
+
+        // the CSV: the same figures, for the creator only
+        String csv = given().header("Authorization", "Bearer " + creator.token()).get("/exports/statements/" + last + ".csv").then().statusCode(200)
+                .header("Content-Disposition", org.hamcrest.Matchers.containsString("statement-" + last + ".csv")).extract().asString();
+        assertTrue(csv.startsWith(StatementExports.STATEMENT_HEADER), csv);
+        JsonPath lastStatement = Gql.ok(creator.token(), STATEMENT, Gql.vars("m", last.toString()));
+        assertTrue(csv.contains("closing_available,,available diamonds at " + lastStatement.getString("data.creatorStatement.to") + ",,"
+                + lastStatement.getLong("data.creatorStatement.closing.available") + ","), csv);
+        given().header("Authorization", "Bearer " + Tokens.viewer("stmtpeek")).get("/exports/statements/" + last + ".csv").then().statusCode(403);
+        given().get("/exports/statements/" + last + ".csv").then().statusCode(401);
+        given().header("Authorization", "Bearer " + creator.token()).get("/exports/statements/2026-13.csv").then().statusCode(400);
+        assertTrue(Gql.errorCode(Gql.post(creator.token(), STATEMENT, Gql.vars("m", "last month"))).equals("BAD_USER_INPUT"));
+
+        // every gift received, and a viewer's own history
+        String gifts = given().header("Authorization", "Bearer " + creator.token()).queryParam("month", first.toString())
+                .get("/exports/gifts-received.csv").then().statusCode(200).extract().asString();
+        assertEquals(Db.number(Db.TEST_SCHEMA, "select count(*) from gift_event where creator_id = ? and to_char(created_at at time zone 'UTC', 'YYYY-MM') = ?",
+                creator.id(), first.toString()) + 1, gifts.lines().count());
+        assertTrue(gifts.contains(",Universe,1,44999,"), gifts);
+        String history = given().header("Authorization", "Bearer " + refunded).get("/exports/history.csv").then().statusCode(200).extract().asString();
+        assertTrue(history.startsWith(StatementExports.HISTORY_HEADER));
+        assertTrue(history.contains(",purchase," + purchase + ",350,4.99,USD,"), history);
+        assertTrue(history.contains(",refund," + purchase + ","), history);
+        assertTrue(history.contains(",gift,"), history);
+        given().get("/exports/history.csv").then().statusCode(401);
+        given().header("Authorization", "Bearer " + buyerToken).get("/exports/gifts-received.csv?month=2026-11").then().statusCode(403);
+        LedgerChecks.assertClean();
+    }
+}
