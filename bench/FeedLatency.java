@@ -36,9 +36,10 @@ public class FeedLatency {
         int gifts = Integer.parseInt(args[4]);
         String giftId = args[5];
         HttpClient http = HttpClient.newHttpClient();
-        Map<String, Long> responded = new ConcurrentHashMap<>();
+        // One tracker per gift, shared by the sender (its response) and the subscribers (their events), each side under
+        // the tracker's lock: an event that arrives before, while or after the response is seen is counted exactly once.
+        Map<String, Tracker> tracked = new ConcurrentHashMap<>();
         List<Long> delays = Collections.synchronizedList(new ArrayList<>());
-        Map<String, List<Long>> early = new ConcurrentHashMap<>();
         CountDownLatch acked = new CountDownLatch(subscribers);
         AtomicInteger received = new AtomicInteger();
         List<WebSocket> sockets = new ArrayList<>();
@@ -62,12 +63,7 @@ public class FeedLatency {
                                     Matcher m = ID.matcher(msg);
                                     if (m.find()) {
                                         received.incrementAndGet();
-                                        Long sent = responded.get(m.group(1));
-                                        if (sent != null) {
-                                            delays.add(now - sent);
-                                        } else {
-                                            early.computeIfAbsent(m.group(1), k -> Collections.synchronizedList(new ArrayList<>())).add(now);
-                                        }
+                                        tracked.computeIfAbsent(m.group(1), k -> new Tracker()).arrived(now, delays);
                                     }
                                 }
                             }
@@ -92,11 +88,7 @@ public class FeedLatency {
                 long now = System.nanoTime();
                 Matcher m = Pattern.compile("\"receipt\":\\{\"id\":\"([^\"]+)\"").matcher(r.body());
                 if (m.find()) {
-                    responded.put(m.group(1), now);
-                    List<Long> before = early.remove(m.group(1));
-                    if (before != null) {
-                        before.forEach(t -> delays.add(Math.max(0, t - now)));
-                    }
+                    tracked.computeIfAbsent(m.group(1), k -> new Tracker()).responded(now, delays);
                 }
                 Thread.sleep(20);
                 return null;
@@ -108,9 +100,41 @@ public class FeedLatency {
         sockets.forEach(w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
         List<Long> sorted = new ArrayList<>(delays);
         Collections.sort(sorted);
-        long expected = (long) responded.size() * subscribers;
+        long answered = tracked.values().stream().filter(Tracker::answered).count();
+        long expected = answered * subscribers;
+        long deliveries = tracked.values().stream().filter(Tracker::answered).mapToLong(Tracker::arrivals).sum();
         System.out.printf("FEED subscribers=%d gifts=%d deliveries=%d expected=%d p50_ms=%.1f p99_ms=%.1f%n", subscribers,
-                responded.size(), sorted.size(), expected, pct(sorted, 50), pct(sorted, 99));
+                answered, deliveries, expected, pct(sorted, 50), pct(sorted, 99));
+    }
+
+    /** One gift: when its response came, and its events seen before that. */
+    static final class Tracker {
+        private Long respondedAt;
+        private final List<Long> early = new ArrayList<>();
+        private long arrivals;
+
+        synchronized void arrived(long at, List<Long> delays) {
+            arrivals++;
+            if (respondedAt != null) {
+                delays.add(at - respondedAt);
+            } else {
+                early.add(at);
+            }
+        }
+
+        synchronized void responded(long at, List<Long> delays) {
+            respondedAt = at;
+            early.forEach(t -> delays.add(Math.max(0, t - at)));
+            early.clear();
+        }
+
+        synchronized boolean answered() {
+            return respondedAt != null;
+        }
+
+        synchronized long arrivals() {
+            return arrivals;
+        }
     }
 
     static double pct(List<Long> sorted, int p) {

@@ -21,4 +21,22 @@ public interface IdentityConfig {
     /** Where the public key is, a file or URL (MP_JWT_VERIFY_PUBLICKEY_LOCATION). */
     @WithName("publickey.location")
     Optional<String> publicKeyLocation();
+
+    // The other standard MicroProfile JWT settings, read by SmallRye JWT itself; named here so that setting them is not
+    // refused as an unknown key under this prefix.
+
+    /** MP_JWT_VERIFY_PUBLICKEY_ALGORITHM. */
+    @WithName("publickey.algorithm")
+    Optional<String> publicKeyAlgorithm();
+
+    /** MP_JWT_VERIFY_AUDIENCES. */
+    Optional<String> audiences();
+
+    /** MP_JWT_VERIFY_CLOCK_SKEW (seconds). */
+    @WithName("clock.skew")
+    Optional<Integer> clockSkew();
+
+    /** MP_JWT_VERIFY_TOKEN_AGE (seconds). */
+    @WithName("token.age")
+    Optional<Long> tokenAge();
 }

@@ -1,0 +1,30 @@
+package com.coinstream.identity;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The one verified-token cache of the process. */
+@ApplicationScoped
+public class TokenCaches {
+    private final TokenCache cache;
+
+    public TokenCaches(Settings settings) {
+        // the system clock, as SmallRye JWT's own checks use (not the application's clock, which tests move)
+        this.cache = new TokenCache(settings.tokenCacheSize(), Clock.systemUTC());
+    }
+
+    public TokenCache cache() {
+        return cache;
+    }
+
+    @ConfigMapping(prefix = "coinstream.identity")
+    public interface Settings {
+        /** Verified tokens kept (COINSTREAM_TOKEN_CACHE_SIZE, default 20000; 0 verifies every request). */
+        @WithDefault("20000")
+        int tokenCacheSize();
+    }
+}
