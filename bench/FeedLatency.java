@@ -43,8 +43,10 @@ public class FeedLatency {
         CountDownLatch acked = new CountDownLatch(subscribers);
         AtomicInteger received = new AtomicInteger();
         List<WebSocket> sockets = new ArrayList<>();
+        AtomicInteger[] seen = new AtomicInteger[subscribers];
         for (int i = 0; i < subscribers; i++) {
             String token = tokens.get(tokens.size() - 1 - i);
+            AtomicInteger mine = seen[i] = new AtomicInteger();
             WebSocket ws = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
                     .buildAsync(URI.create("ws://127.0.0.1:" + port + "/graphql"), new WebSocket.Listener() {
                         final StringBuilder buf = new StringBuilder();
@@ -63,6 +65,7 @@ public class FeedLatency {
                                     Matcher m = ID.matcher(msg);
                                     if (m.find()) {
                                         received.incrementAndGet();
+                                        mine.incrementAndGet();
                                         tracked.computeIfAbsent(m.group(1), k -> new Tracker()).arrived(now, delays);
                                     }
                                 }
@@ -75,7 +78,19 @@ public class FeedLatency {
             sockets.add(ws);
         }
         acked.await(30, TimeUnit.SECONDS);
-        Thread.sleep(1500); // let every subscription go live
+        // Warm-up gifts until every subscriber has seen one: from then on each subscription is live, and every gift
+        // measured below must reach all of them (the figure is exact: deliveries = gifts x subscribers).
+        for (int w = 0; w < 60 && java.util.Arrays.stream(seen).anyMatch(s -> s.get() == 0); w++) {
+            String body = "{\"query\":\"mutation($i: SendGiftInput!) { sendGift(input: $i) { receipt { id } } }\",\"variables\":{\"i\":{\"streamId\":\""
+                    + stream + "\",\"giftId\":\"" + giftId + "\",\"quantity\":1,\"idempotencyKey\":\"" + UUID.randomUUID() + "\"}}}";
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql")).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + tokens.get(0)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(500);
+        }
+        Thread.sleep(500);
+        tracked.clear();
+        delays.clear();
         ExecutorService senders = Executors.newFixedThreadPool(4);
         for (int i = 0; i < gifts; i++) {
             String token = tokens.get(i % (tokens.size() - subscribers));

@@ -23,8 +23,8 @@ public class TokenCaches {
 
     @ConfigMapping(prefix = "coinstream.identity")
     public interface Settings {
-        /** Verified tokens kept (COINSTREAM_TOKEN_CACHE_SIZE, default 20000; 0 verifies every request). */
-        @WithDefault("20000")
+        /** Verified tokens kept (COINSTREAM_TOKEN_CACHE_SIZE, default 0: every request is verified). */
+        @WithDefault("0")
         int tokenCacheSize();
     }
 }
