@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -117,7 +118,7 @@ public class PersonalData {
         UUID id = UUID.randomUUID();
         return pool.preparedQuery("insert into erasure_request (id, user_id, reason, requested_at, eligible_at, status) "
                 + "values ($1, $2, $3, $4, $5, 'REQUESTED') on conflict (user_id) where status = 'REQUESTED' do nothing")
-                .execute(Tuple.from(java.util.Arrays.asList(id, person.userId(), why, utc(now), utc(now.plus(config.waitingPeriod())))))
+                .execute(Tuple.from(Arrays.asList(id, person.userId(), why, utc(now), utc(now.plus(config.waitingPeriod())))))
                 .flatMap(rows -> pool.preparedQuery("select " + COLUMNS + " from erasure_request where user_id = $1 and status = 'REQUESTED'")
                         .execute(Tuple.of(person.userId())))
                 .map(rows -> request(rows.iterator().next()));

@@ -2,6 +2,7 @@ package com.coinstream.reconciliation;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 
@@ -86,7 +87,7 @@ public class ReconciliationApi {
     @Description("The differences, in line order (at most 1000 here; the CSV at csvPath has them all).")
     public Uni<@NonNull List<@NonNull ReconciliationDifference>> differences(@Source ReconciliationRun run,
             @DefaultValue("100") int first) {
-        return reconciliations.differences(java.util.UUID.fromString(run.id()), Math.max(0, Math.min(first, Reconciliations.MAX_DIFFERENCES_SHOWN)))
+        return reconciliations.differences(UUID.fromString(run.id()), Math.max(0, Math.min(first, Reconciliations.MAX_DIFFERENCES_SHOWN)))
                 .map(list -> list.stream().map(ReconciliationDifference::of).toList());
     }
 

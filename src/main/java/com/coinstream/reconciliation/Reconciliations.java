@@ -33,6 +33,7 @@ import com.coinstream.ledger.Ledger;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -152,7 +153,7 @@ public class Reconciliations {
                                         .flatMap(v -> bookFees(tx, id, now, ready))
                                         .call(v -> adminLog.append(tx, audit == null ? null : audit.target("reconciliationRun", id)))
                                         .replaceWith(true))))
-                        .flatMap(created -> created ? run(id).map(r -> r) : existing(sha)));
+                        .flatMap(created -> created ? run(id) : existing(sha)));
     }
 
     private Uni<Run> existing(String sha) {
@@ -262,7 +263,7 @@ public class Reconciliations {
 
     private static Run run(Row r, boolean duplicate) {
         List<Fee> fees = new ArrayList<>();
-        io.vertx.core.json.JsonArray array = new io.vertx.core.json.JsonArray(r.getString("fees"));
+        JsonArray array = new JsonArray(r.getString("fees"));
         for (int i = 0; i < array.size(); i++) {
             fees.add(new Fee(array.getJsonObject(i).getString("currency"), array.getJsonObject(i).getLong("minor")));
         }

@@ -17,7 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import com.coinstream.domain.Money;
-import com.coinstream.domain.Refusal;
+import com.coinstream.domain.BadInput;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -119,7 +119,7 @@ public class StatementExports {
     private static YearMonth month(String month) {
         try {
             return Statements.month(month);
-        } catch (Refusal e) {
+        } catch (BadInput e) {
             throw new BadRequestException(e.getMessage());
         }
     }

@@ -12,8 +12,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.db.Cursors;
-import com.coinstream.domain.ErrorCode;
-import com.coinstream.domain.Refusal;
+import com.coinstream.domain.BadInput;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -70,7 +69,7 @@ public class Statements {
             long matured, long payoutsRequested, long paidOut, long payoutsReturned, List<StreamLine> streams, List<PayoutLine> payouts) {
     }
 
-    /** "YYYY-MM", or INVALID_INPUT. */
+    /** "YYYY-MM", or BAD_USER_INPUT. */
     public static YearMonth month(String text) {
         try {
             if (text != null && text.matches("\\d{4}-\\d{2}")) {
@@ -79,7 +78,7 @@ public class Statements {
         } catch (DateTimeParseException e) {
             // refused below
         }
-        throw new Refusal(ErrorCode.INVALID_INPUT, "month must be YYYY-MM (a UTC calendar month)", "month");
+        throw new BadInput("month must be YYYY-MM (a UTC calendar month)");
     }
 
     public Uni<Statement> statement(String creatorId, YearMonth month) {

@@ -13,9 +13,7 @@ import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.domain.BadInput;
 import com.coinstream.domain.Money;
-import com.coinstream.domain.Refusal;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -38,12 +36,7 @@ public class StatementsApi {
     @Description("Creators: your statement for a UTC calendar month (YYYY-MM), from the ledger: diamond balances at its start and end, diamonds earned per stream, reversed, matured, requested, paid out and returned, and the payouts closed in it. The same as CSV at csvPath.")
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull CreatorStatement> creatorStatement(@NonNull String month) {
-        YearMonth m;
-        try {
-            m = Statements.month(month);
-        } catch (Refusal e) {
-            return Uni.createFrom().failure(new BadInput(e.getMessage()));
-        }
+        YearMonth m = Statements.month(month);
         return caller.get().flatMap(c -> statements.statement(c.userId(), m)).map(CreatorStatement::of);
     }
 
