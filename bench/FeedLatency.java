@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -44,9 +45,16 @@ public class FeedLatency {
         AtomicInteger received = new AtomicInteger();
         List<WebSocket> sockets = new ArrayList<>();
         AtomicInteger[] seen = new AtomicInteger[subscribers];
+        String[] lastOther = new String[subscribers];
+        // A WebSocket allows one send in flight: the subscribe goes out only after connection_init's send completed
+        // (the server's ack can be read before that send's completion is signalled, and a second send would be refused).
+        List<CompletableFuture<WebSocket>> initSent = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
             String token = tokens.get(tokens.size() - 1 - i);
             AtomicInteger mine = seen[i] = new AtomicInteger();
+            int index = i;
+            CompletableFuture<WebSocket> sent = new CompletableFuture<>();
+            initSent.add(sent);
             WebSocket ws = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
                     .buildAsync(URI.create("ws://127.0.0.1:" + port + "/graphql"), new WebSocket.Listener() {
                         final StringBuilder buf = new StringBuilder();
@@ -59,11 +67,20 @@ public class FeedLatency {
                                 buf.setLength(0);
                                 long now = System.nanoTime();
                                 if (msg.contains("connection_ack")) {
-                                    w.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription($s: ID!) { giftEvents(streamId: $s) { id } }\",\"variables\":{\"s\":\"" + stream + "\"}}}", true);
+                                    lastOther[index] = "acknowledged, subscribed";
+                                    sent.thenCompose(x -> x.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription($s: ID!) { giftEvents(streamId: $s) { id } }\",\"variables\":{\"s\":\"" + stream + "\"}}}", true)).whenComplete((x, e) -> {
+                                        if (e != null) {
+                                            lastOther[index] = "subscribe not sent: " + e;
+                                        }
+                                    });
                                     acked.countDown();
                                 } else {
                                     Matcher m = ID.matcher(msg);
-                                    if (m.find()) {
+                                    if (!m.find()) {
+                                        if (!msg.contains("\"ping\"")) {
+                                            lastOther[index] = msg;
+                                        }
+                                    } else {
                                         received.incrementAndGet();
                                         mine.incrementAndGet();
                                         tracked.computeIfAbsent(m.group(1), k -> new Tracker()).arrived(now, delays);
@@ -73,8 +90,26 @@ public class FeedLatency {
                             w.request(1);
                             return null;
                         }
+
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                            lastOther[index] = "closed " + code + " " + reason;
+                            return null;
+                        }
+
+                        @Override
+                        public void onError(WebSocket w, Throwable error) {
+                            lastOther[index] = "error " + error;
+                        }
                     }).get(10, TimeUnit.SECONDS);
-            ws.sendText("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + token + "\"}}", true);
+            ws.sendText("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + token + "\"}}", true)
+                    .whenComplete((x, e) -> {
+                        if (e != null) {
+                            sent.completeExceptionally(e);
+                        } else {
+                            sent.complete(x);
+                        }
+                    });
             sockets.add(ws);
         }
         acked.await(30, TimeUnit.SECONDS);
@@ -89,6 +124,11 @@ public class FeedLatency {
             Thread.sleep(500);
         }
         Thread.sleep(500);
+        for (int i = 0; i < subscribers; i++) {
+            if (seen[i].get() == 0) {
+                System.err.println("subscriber " + i + " saw no warm-up gift; last other message: " + lastOther[i]);
+            }
+        }
         tracked.clear();
         delays.clear();
         ExecutorService senders = Executors.newFixedThreadPool(4);

@@ -142,7 +142,7 @@ public class Reconciliations {
                 .plus(1, ChronoUnit.DAYS);
         Map<String, Long> feesByCurrency = new LinkedHashMap<>();
         lines.stream().filter(l -> l.feeMinor() > 0).forEach(l -> feesByCurrency.merge(l.currency(), l.feeMinor(), Long::sum));
-        return existing(sha).flatMap(found -> found != null ? Uni.createFrom().item(found)
+        return existing(sha).flatMap(found -> found != null ? answerDuplicate(found, audit)
                 : prepareFeeEntries(id, now, feesByCurrency).flatMap(ready -> Transactions.retrying(pool, tx -> tx.preparedQuery(
                         "insert into settlement_report (id, file_sha256, file_name, imported_by, imported_at, line_count, period_from, period_to) "
                                 + "values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (file_sha256) do nothing")
@@ -153,7 +153,13 @@ public class Reconciliations {
                                         .flatMap(v -> bookFees(tx, id, now, ready))
                                         .call(v -> adminLog.append(tx, audit == null ? null : audit.target("reconciliationRun", id)))
                                         .replaceWith(true))))
-                        .flatMap(created -> created ? run(id) : existing(sha)));
+                        .flatMap(created -> created ? run(id) : existing(sha).flatMap(earlier -> answerDuplicate(earlier, audit))));
+    }
+
+    /** A file imported before: its run again, the admin's attempt recorded (it changed nothing). */
+    private Uni<Run> answerDuplicate(Run found, AuditDraft audit) {
+        return pool.withTransaction(tx -> adminLog.append(tx, audit == null ? null : audit.target("reconciliationRun", found.id())))
+                .replaceWith(found);
     }
 
     private Uni<Run> existing(String sha) {

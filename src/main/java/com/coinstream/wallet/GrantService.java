@@ -100,7 +100,7 @@ public class GrantService {
     }
 
     private Uni<LedgerEntryRef> original(SqlClient tx, UUID grantId) {
-        return tx.preparedQuery("select kind, memo, created_at from journal_entry where cause_id = $1")
+        return tx.preparedQuery("select kind, memo, created_at from journal_entry where cause_id = $1 and kind = 'GRANT'")
                 .execute(Tuple.of(grantId))
                 .map(rows -> {
                     Row row = rows.iterator().next();

@@ -102,6 +102,9 @@ class ReconciliationTest {
         assertEquals(entriesBefore + first.getList("data.importSettlementReport.run.feesBooked").size(), Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry where kind = 'PROVIDER_FEE'"),
                 "one fee entry per currency, and none for the duplicate");
         assertEquals(-booked, feesBalance("USD") - feesBefore);
+        assertEquals(2, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'importSettlementReport' and outcome = 'DONE' "
+                + "and target_id = '" + first.getString("data.importSettlementReport.run.id") + "'"),
+                "the import and its duplicate are each recorded once, with the run they answered");
 
         // an overlapping report (the same lines and one more day's worth) books no fee twice
         String overlapping = csv + "fee_monthly_" + Flows.key().substring(0, 8) + ",fee,0,USD,25.00,"
