@@ -167,7 +167,7 @@ hook() {
   HOOKED_FROM=$($PG -c "select coalesce(max(seq), 0) from $SCHEMA.gift_event")
   echo "   bc1 subscribed to gift.sent -> http://127.0.0.1:$SINK_PORT/hook"
 }
-trap 'kill $PID 2>/dev/null || true; kill ${SINK:-0} 2>/dev/null || true; reset_pg_settings' EXIT
+trap 'kill $PID 2>/dev/null || true; [ -z "${SINK:-}" ] || kill $SINK 2>/dev/null || true; reset_pg_settings' EXIT
 
 ROWS=()
 declare -A T_RATE T_NAIVE T_LEDGER T_P99
