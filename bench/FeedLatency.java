@@ -46,15 +46,13 @@ public class FeedLatency {
         List<WebSocket> sockets = new ArrayList<>();
         AtomicInteger[] seen = new AtomicInteger[subscribers];
         String[] lastOther = new String[subscribers];
-        // A WebSocket allows one send in flight: the subscribe goes out only after connection_init's send completed
-        // (the server's ack can be read before that send's completion is signalled, and a second send would be refused).
-        List<CompletableFuture<WebSocket>> initSent = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
             String token = tokens.get(tokens.size() - 1 - i);
             AtomicInteger mine = seen[i] = new AtomicInteger();
             int index = i;
+            // A WebSocket allows one send in flight: the subscribe goes out only after connection_init's send completed
+            // (the server's ack can be read before that send's completion is signalled, and a second send is refused).
             CompletableFuture<WebSocket> sent = new CompletableFuture<>();
-            initSent.add(sent);
             WebSocket ws = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
                     .buildAsync(URI.create("ws://127.0.0.1:" + port + "/graphql"), new WebSocket.Listener() {
                         final StringBuilder buf = new StringBuilder();
