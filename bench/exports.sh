@@ -8,19 +8,11 @@
 # size the reads; it is not a balanced ledger (no sender debits), so its ledgerAudit is not meaningful.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=bench/out; mkdir -p "$OUT"
-PORT=${PORT:-8090}; SCHEMA=coinstream_exports; ISSUER=https://bench.coinstream.invalid
-GIFTS=${GIFTS:-1000000}
-PG="psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA"
+. bench/common.sh
+PORT=${PORT:-8090}; SCHEMA=coinstream_exports; GIFTS=${GIFTS:-1000000}
 
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-if [ ! -f "$OUT/jwt-private.pem" ]; then
-  openssl genrsa 2048 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt-private.pem"
-  openssl rsa -in "$OUT/jwt-private.pem" -pubout -out "$OUT/jwt-public.pem" 2>/dev/null
-fi
-export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=$SCHEMA
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=$ISSUER
-export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=exports-webhook-secret-0123456789
+bench_service_env $SCHEMA
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # the same options as bench/run.sh (the container image's defaults)
 JAVA_OPTS=${JAVA_OPTS:-"-Xms64m -Xmx144m -Xmn48m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:+UseSerialGC -Xss512k"}

@@ -4,16 +4,11 @@
 # itself when the database returns. (The automated test, DatabaseOutageTest, cuts a proxy instead.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=bench/out; mkdir -p "$OUT"; PORT=${PORT:-8089}
+. bench/common.sh
+PORT=${PORT:-8089}
 CLUSTER="$(ls /etc/postgresql) main"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-if [ ! -f "$OUT/jwt-private.pem" ]; then
-  openssl genrsa 2048 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt-private.pem"
-  openssl rsa -in "$OUT/jwt-private.pem" -pubout -out "$OUT/jwt-public.pem" 2>/dev/null
-fi
-export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=coinstream_outage
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=https://bench.coinstream.invalid
-export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=outage-webhook-secret-0123456789
+bench_service_env coinstream_outage
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$MP_JWT_VERIFY_ISSUER" outage 1 "$OUT/outage-token.txt"
 TOKEN=$(cat "$OUT/outage-token.txt")
 java -Dquarkus.http.port=$PORT -jar target/quarkus-app/quarkus-run.jar > "$OUT/outage-service.log" 2>&1 &

@@ -11,25 +11,18 @@
 #   SKIP_BUILD=1 bench/reads.sh    (reuse target/quarkus-app)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
+. bench/common.sh
 PORT=${PORT:-8089}
 REQUESTS=${REQUESTS:-200}
 SCHEMA=coinstream_readbench
-ISSUER=https://bench.coinstream.invalid
 BASE=http://127.0.0.1:$PORT
-PG="psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA"
 
 pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
 if [ "${SKIP_BUILD:-0}" != "1" ]; then
   echo "== build (prod package)"
   ./mvnw -B -q package -DskipTests
 fi
-if [ ! -f "$OUT/jwt-private.pem" ]; then
-  openssl genrsa 2048 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt-private.pem"
-  openssl rsa -in "$OUT/jwt-private.pem" -pubout -out "$OUT/jwt-public.pem" 2>/dev/null
-fi
+bench_keys
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" readfan 10 "$OUT/read-viewers.txt"
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" readstar 1 "$OUT/read-creator.txt" creator
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" readops 1 "$OUT/read-admin.txt" admin
@@ -37,9 +30,7 @@ CREATOR=$(cat "$OUT/read-creator.txt"); ADMIN=$(cat "$OUT/read-admin.txt"); VIEW
 
 echo "== start the service (prod profile, fresh schema $SCHEMA)"
 $PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
-export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=$SCHEMA
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=$ISSUER
-export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=bench-webhook-secret-0123456789
+bench_service_env $SCHEMA
 export COINSTREAM_GIFT_RATE_PER_SECOND=100000
 java -Xmx512m -Dquarkus.http.port=$PORT -jar target/quarkus-app/quarkus-run.jar > "$OUT/reads-service.log" 2>&1 &
 PID=$!

@@ -8,9 +8,7 @@
 #   VIEWERS= CREATORS= DURATION= CONNECTIONS="32 64" bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
+. bench/common.sh
 
 if [ "${QUICK:-0}" = "1" ]; then
   VIEWERS=${VIEWERS:-10000}; CREATORS=${CREATORS:-1000}; DURATION=${DURATION:-8}; CONNECTIONS=${CONNECTIONS:-32}
@@ -19,8 +17,6 @@ else
 fi
 PORT=${PORT:-8089}
 SCHEMA=coinstream_bench
-ISSUER=https://bench.coinstream.invalid
-PG="psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need pgbench; then
@@ -57,17 +53,9 @@ reset_pg_settings() {
 echo "== build (prod package, with an AppCDS archive of the classes loaded at start-up)"
 ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
 
-echo "== keys: the bench's own RSA pair, standing in for the operator's identity provider"
-if [ ! -f "$OUT/jwt-private.pem" ]; then
-  openssl genrsa 2048 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt-private.pem"
-  openssl rsa -in "$OUT/jwt-private.pem" -pubout -out "$OUT/jwt-public.pem" 2>/dev/null
-fi
-
 echo "== fresh schema $SCHEMA, start the service"
 $PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
-export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=$SCHEMA
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=$ISSUER
-export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=bench-webhook-secret-0123456789
+bench_service_env $SCHEMA
 # The "hooked" workloads send webhooks to a receiver on this machine (bench only: production refuses loopback).
 export COINSTREAM_WEBHOOK_ALLOW_LOOPBACK=true
 SINK_PORT=${SINK_PORT:-8189}
@@ -225,7 +213,7 @@ for MODE in uniform hot ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MOD
     RATE=$(awk "BEGIN {printf \"%d\", $ok / $SECONDS_RUN}")
     ACCEPTED=$((AFTER - BEFORE))
     AUDIT=$(audit)
-    CLEAN=$(echo "$AUDIT" | grep -q '"balanced":true' && echo clean || echo "NOT CLEAN: $AUDIT")
+    CLEAN=$(echo "$AUDIT" | grep -qF '"balanced":true,"mismatches":[]' && echo clean || echo "NOT CLEAN: $AUDIT")
     # Every accepted gift got an ok response, except those still in flight at the cut-off (answered after wrk stopped).
     if [ "$ACCEPTED" -ge "$ok" ] && [ "$ACCEPTED" -le $((ok + inflight)) ]; then
       MATCH="yes ($ok ok + $((ACCEPTED - ok)) of $inflight in flight at cut-off)"

@@ -14,6 +14,10 @@ select 'bv' || i, 'WALLET', 'COIN', false, now() from generate_series(1, :viewer
 
 insert into journal_entry (kind, cause_id, memo, created_at)
 select 'GRANT', md5('bench-grant-' || i)::uuid, 'benchmark funding', now() from generate_series(1, :viewers) i;
+-- the grant's record, as grantCoins keeps it (the reconciling audit matches every GRANT entry to one)
+insert into idempotency_key (owner_id, key, operation, request_hash, result_id, created_at)
+select 'bench-operator', 'bench-grant-' || i, 'grantCoins', md5('bench-grant-' || i), md5('bench-grant-' || i)::uuid, now()
+from generate_series(1, :viewers) i;
 
 create temp table seed_map on commit drop as
 select i, e.id as entry_id, a.id as wallet_id

@@ -6,15 +6,11 @@
 # Prints the figures and writes bench/out/web.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
+. bench/common.sh
 PORT=${PORT:-8089}
 GIFTS=${GIFTS:-100}
 SCHEMA=coinstream_webbench
-ISSUER=https://bench.coinstream.invalid
 BASE=http://127.0.0.1:$PORT
-PG="psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA"
 
 command -v chromium >/dev/null || apt-get install -y -q chromium fonts-noto-color-emoji >/dev/null
 pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
@@ -23,10 +19,7 @@ echo "== build (prod package with the front end) and the test classpath (Playwri
 ./mvnw -B -q package -DskipTests
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/test-classpath.txt" >/dev/null
 
-if [ ! -f "$OUT/jwt-private.pem" ]; then
-  openssl genrsa 2048 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt-private.pem"
-  openssl rsa -in "$OUT/jwt-private.pem" -pubout -out "$OUT/jwt-public.pem" 2>/dev/null
-fi
+bench_keys
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" webfan 1 "$OUT/web-viewer.txt"
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" webcreator 1 "$OUT/web-creator.txt" creator
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" webops 1 "$OUT/web-admin.txt" admin
@@ -34,9 +27,7 @@ VIEWER=$(cat "$OUT/web-viewer.txt"); CREATOR=$(cat "$OUT/web-creator.txt"); ADMI
 
 echo "== start the service (prod profile, fresh schema $SCHEMA)"
 $PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
-export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=$SCHEMA
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=$ISSUER
-export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=bench-webhook-secret-0123456789
+bench_service_env $SCHEMA
 java -Dquarkus.http.port=$PORT -jar target/quarkus-app/quarkus-run.jar > "$OUT/web-service.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT

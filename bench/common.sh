@@ -1,0 +1,22 @@
+# Sourced by the bench scripts, from the repository's top folder: where they write, how they reach PostgreSQL, the
+# bench's own RSA key pair (standing in for the operator's identity provider) and the service's environment.
+OUT=$PWD/bench/out
+mkdir -p "$OUT"
+ISSUER=https://bench.coinstream.invalid
+PG="psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA"
+
+# bench_keys: the RSA pair in $OUT, made once and kept (tokens minted by one script stay valid for the others).
+bench_keys() {
+  if [ ! -f "$OUT/jwt-private.pem" ]; then
+    openssl genrsa 2048 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt-private.pem"
+    openssl rsa -in "$OUT/jwt-private.pem" -pubout -out "$OUT/jwt-public.pem" 2>/dev/null
+  fi
+}
+
+# bench_service_env SCHEMA: the keys, and the variables the packaged service (prod profile) reads, on schema SCHEMA.
+bench_service_env() {
+  bench_keys
+  export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=$1
+  export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=$ISSUER
+  export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=bench-webhook-secret-0123456789
+}
