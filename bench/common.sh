@@ -19,4 +19,11 @@ bench_service_env() {
   export COINSTREAM_DB_HOST=127.0.0.1 COINSTREAM_DB_NAME=postgres COINSTREAM_DB_USER=postgres COINSTREAM_DB_SCHEMA=$1
   export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$OUT/jwt-public.pem MP_JWT_VERIFY_ISSUER=$ISSUER
   export COINSTREAM_PAYMENT_PROVIDER=simulated COINSTREAM_PAYMENT_WEBHOOK_SECRET=bench-webhook-secret-0123456789
+  # health and metrics are on the management interface, a port of its own
+  export COINSTREAM_MANAGEMENT_PORT=${COINSTREAM_MANAGEMENT_PORT:-9900}
+}
+
+# ready_url: the service's readiness check (on its management port).
+ready_url() {
+  echo "http://127.0.0.1:${COINSTREAM_MANAGEMENT_PORT:-9900}/q/health/ready"
 }

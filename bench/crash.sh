@@ -15,7 +15,7 @@ bench_service_env $SCHEMA
 start() {
   java -Dquarkus.http.port=$PORT -jar target/quarkus-app/quarkus-run.jar >> "$OUT/crash-service.log" 2>&1 &
   PID=$!
-  until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do sleep 0.2; done
+  until curl -sf "$(ready_url)" >/dev/null; do sleep 0.2; done
 }
 
 $PG -c "drop schema if exists $SCHEMA cascade" >/dev/null

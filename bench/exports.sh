@@ -21,7 +21,7 @@ $PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
 (cd target/quarkus-app && exec java $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$OUT/exports-service.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do kill -0 $PID || { tail -20 "$OUT/exports-service.log"; exit 1; }; sleep 0.2; done
+until curl -sf "$(ready_url)" >/dev/null; do kill -0 $PID || { tail -20 "$OUT/exports-service.log"; exit 1; }; sleep 0.2; done
 
 echo "== seed one creator with $GIFTS gifts this month"
 T0=$(date +%s)

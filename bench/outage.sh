@@ -14,10 +14,10 @@ TOKEN=$(cat "$OUT/outage-token.txt")
 java -Dquarkus.http.port=$PORT -jar target/quarkus-app/quarkus-run.jar > "$OUT/outage-service.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; pg_ctlcluster --skip-systemctl-redirect $CLUSTER start 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do sleep 0.2; done
+until curl -sf "$(ready_url)" >/dev/null; do sleep 0.2; done
 q() { curl -s -m 10 -w ' [HTTP %{http_code}, %{time_total}s]' "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' \
         -H "Authorization: Bearer $TOKEN" -d '{"query":"{ wallet { coins } }"}'; echo; }
-ready() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready"; }
+ready() { curl -s -o /dev/null -w '%{http_code}' "$(ready_url)"; }
 echo "before:   $(q)  readiness $(ready)"
 pg_ctlcluster --skip-systemctl-redirect $CLUSTER stop -m fast
 echo "database stopped"

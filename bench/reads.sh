@@ -35,7 +35,7 @@ export COINSTREAM_GIFT_RATE_PER_SECOND=100000
 java -Xmx512m -Dquarkus.http.port=$PORT -jar target/quarkus-app/quarkus-run.jar > "$OUT/reads-service.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
-until curl -sf "$BASE/q/health/ready" >/dev/null; do kill -0 $PID 2>/dev/null || { tail -30 "$OUT/reads-service.log"; exit 1; }; sleep 0.2; done
+until curl -sf "$(ready_url)" >/dev/null; do kill -0 $PID 2>/dev/null || { tail -30 "$OUT/reads-service.log"; exit 1; }; sleep 0.2; done
 
 gql() { curl -sf "$BASE/graphql" -H 'Content-Type: application/json' -H "Authorization: Bearer $1" -d "$2"; }
 gql "$CREATOR" '{"query":"{ me { id } }"}' >/dev/null

@@ -69,7 +69,7 @@ start_service() {
   t0=$(date +%s%N)
   (cd target/quarkus-app && exec java $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$log" 2>&1 &
   PID=$!
-  until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
+  until curl -sf "$(ready_url)" >/dev/null; do
     kill -0 $PID 2>/dev/null || { echo "service died"; tail -30 "$log"; exit 1; }
     sleep 0.1
   done

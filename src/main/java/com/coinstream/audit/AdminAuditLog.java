@@ -41,6 +41,14 @@ public class AdminAuditLog {
         this.clock = clock;
     }
 
+    /** An idempotent replay of an action already recorded: nothing is written (one action, one record). */
+    public Uni<Void> replayed(AuditDraft draft) {
+        if (draft != null) {
+            draft.markReplay();
+        }
+        return Uni.createFrom().voidItem();
+    }
+
     /** The action is done: write its record in the action's own transaction {@code tx}. */
     public Uni<Void> append(SqlClient tx, AuditDraft draft) {
         if (draft == null) {

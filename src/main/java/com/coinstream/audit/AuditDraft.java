@@ -18,6 +18,7 @@ public final class AuditDraft {
     private volatile String targetType;
     private volatile String targetId;
     private volatile boolean recorded;
+    private volatile boolean replay;
 
     public AuditDraft(String actorId, Set<String> actorRoles, String action, String targetType, String targetId, String reason,
             String input) {
@@ -76,5 +77,14 @@ public final class AuditDraft {
 
     void markRecorded() {
         recorded = true;
+    }
+
+    /** This call replayed an action already done (same idempotency key, or the same file): it records nothing again. */
+    public void markReplay() {
+        replay = true;
+    }
+
+    public boolean replay() {
+        return replay;
     }
 }

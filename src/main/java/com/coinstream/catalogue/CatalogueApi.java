@@ -25,6 +25,8 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.MaxItems;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.CurrentCaller;
@@ -95,6 +97,7 @@ public class CatalogueApi {
 
     @Input("GiftInput")
     public static class GiftInput {
+        @PersonText(max = 64)
         @NonNull
         public String name;
         @NonNull
@@ -103,6 +106,7 @@ public class CatalogueApi {
         public Integer tier;
         @NonNull
         public String animationKey;
+        @MaxItems(250)
         @Description("Regions where it can be sent; empty or absent = everywhere.")
         public List<@NonNull String> regions;
         public Instant activeFrom;
@@ -118,10 +122,12 @@ public class CatalogueApi {
         @NonNull
         @Id
         public String giftId;
+        @PersonText(max = 64)
         public String name;
         public BigInteger coins;
         public Integer tier;
         public String animationKey;
+        @MaxItems(250)
         public List<@NonNull String> regions;
         public Instant activeFrom;
         public Instant activeUntil;

@@ -20,7 +20,11 @@ public final class AdvisoryLocks {
          */
         OWNER(1),
         /** A live stream. Shared by gift batches, exclusive by endLiveStream: no gift commits after an end returns. */
-        STREAM(2);
+        STREAM(2),
+        /** Settlement report imports: one at a time, so overlapping reports book each line's fee once. */
+        SETTLEMENT(3),
+        /** A counted limit of one subject ({@link Quotas}): webhook subscriptions of an owner, overlay keys of a creator. */
+        QUOTA(4);
 
         public final int id;
 

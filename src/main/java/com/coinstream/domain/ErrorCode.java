@@ -33,5 +33,7 @@ public enum ErrorCode {
     MATCH_UNAVAILABLE,
     INVITE_EXPIRED,
     ENDPOINT_NOT_ALLOWED,
-    ERASURE_BLOCKED
+    ERASURE_BLOCKED,
+    /** Another change to the same thing won a race; read it again and retry. */
+    CONFLICT
 }

@@ -1,8 +1,107 @@
 package com.coinstream.domain;
 
-/** The one rule for free text a person types (titles, labels, reasons, keys): present, bounded, printable. */
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The rules for text that arrives from outside (README "Input rules"). Every string argument meets the first one, as
+ * part of the String and ID types: valid Unicode (no unpaired surrogate, no noncharacter U+FFFE / U+FFFF) and no
+ * control character but tab, line feed and carriage return. A field that holds text a person types meets the second
+ * one too: one line (or several where the field says so), no bidirectional override, and a length counted as a person
+ * counts characters (grapheme clusters, so an emoji with its modifiers is one).
+ */
 public final class Text {
+    private static final Pattern GRAPHEME = Pattern.compile("\\X");
+    /** Bidirectional embeddings, overrides and isolates: they make text read differently than it is stored. */
+    private static final String BIDI_CONTROLS = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069";
+    /** A cluster may carry combining marks, but not without end: storage is bounded by code points too. */
+    public static final int CODE_POINTS_PER_CHARACTER = 10;
+
     private Text() {
+    }
+
+    /** Null when {@code value} is acceptable text at all; else what is wrong with it. */
+    public static String encodingProblem(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return "contains an unpaired surrogate (U+" + hex(c) + ")";
+            }
+            if (Character.isLowSurrogate(c)) {
+                return "contains an unpaired surrogate (U+" + hex(c) + ")";
+            }
+            if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
+                return "contains the control character U+" + hex(c);
+            }
+            if (c == '\uFFFE' || c == '\uFFFF') {
+                return "contains the noncharacter U+" + hex(c);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Null when {@code value} is text a person may type into a field of at most {@code max} characters; else what is
+     * wrong with it. Assumes {@link #encodingProblem} found nothing.
+     */
+    public static String personTextProblem(String value, int min, int max, boolean multiline) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!multiline && (c == '\n' || c == '\r' || c == '\t')) {
+                return "must be one line without tabs";
+            }
+            if (BIDI_CONTROLS.indexOf(c) >= 0) {
+                return "contains the bidirectional control U+" + hex(c);
+            }
+        }
+        if (min > 0 && value.isBlank()) {
+            return "must not be blank";
+        }
+        if (max == Integer.MAX_VALUE) {
+            return null; // a document: bounded by the request's size alone
+        }
+        int length = length(value, max);
+        if (length < min || length > max || value.codePointCount(0, value.length()) > (long) max * CODE_POINTS_PER_CHARACTER) {
+            return min == max ? "must be " + max + " characters" : "must be " + min + "-" + max + " characters";
+        }
+        return null;
+    }
+
+    /** Characters as a person counts them (extended grapheme clusters), counting no further than {@code limit + 1}. */
+    public static int length(String value, int limit) {
+        Matcher m = GRAPHEME.matcher(value);
+        int n = 0;
+        while (n <= limit && m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * {@code value} as it may be stored in a record of what was sent (the audit log): every character that is not
+     * acceptable text ({@link #encodingProblem}) becomes U+FFFD, so a refused attempt's input is kept, not lost.
+     */
+    public static String forRecord(String value) {
+        if (value == null || encodingProblem(value) == null) {
+            return value;
+        }
+        StringBuilder b = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
+            if (pair) {
+                b.append(c).append(value.charAt(++i));
+            } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF' || (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')) {
+                b.append('\uFFFD');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** True when {@code value} has no control characters ({@code multiline}: newlines allowed). */
@@ -12,9 +111,13 @@ public final class Text {
 
     /** {@code value} if it is 1 to {@code max} printable characters and not blank; else INVALID_INPUT saying so. */
     public static String require(String value, int max, boolean multiline, String what, String... field) {
-        if (value == null || value.isBlank() || value.length() > max || !printable(value, multiline)) {
+        if (value == null || encodingProblem(value) != null || personTextProblem(value, 1, max, multiline) != null) {
             throw new Refusal(ErrorCode.INVALID_INPUT, what + " must be 1-" + max + " printable characters", field);
         }
         return value;
+    }
+
+    private static String hex(char c) {
+        return String.format("%04X", (int) c);
     }
 }

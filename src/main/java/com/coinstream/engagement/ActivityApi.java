@@ -13,6 +13,7 @@ import org.eclipse.microprofile.graphql.Type;
 import com.coinstream.catalogue.CatalogueGift;
 import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.domain.BadInput;
+import com.coinstream.domain.NotFound;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Money;
 import com.coinstream.gifting.StreamAccess;
@@ -46,7 +47,7 @@ public class ActivityApi {
             @Description("A read-only overlay key of the stream's creator, instead of a sign-in.") String overlayKey) {
         var id = Ids.parse(streamId);
         if (id.isEmpty()) {
-            return Multi.createFrom().failure(new BadInput("No such live stream"));
+            return Multi.createFrom().failure(new NotFound("No such live stream"));
         }
         return access.check(id.get(), overlayKey).onItem().transformToMulti(reader -> valuers.forCaller().onItem()
                 .transformToMulti(value -> access.follow(reader, feed.stream(id.get()).map(a -> StreamActivity.of(a, catalogue, value)))));

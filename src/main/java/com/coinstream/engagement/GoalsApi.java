@@ -22,6 +22,7 @@ import com.coinstream.domain.Ids;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -83,6 +84,7 @@ public class GoalsApi {
         @NonNull
         @Id
         public String streamId;
+        @PersonText(max = 80)
         @NonNull
         @Description("What the room sees, 1-80 characters.")
         public String title;

@@ -29,6 +29,7 @@ import com.coinstream.domain.Page;
 import com.coinstream.domain.PageInfo;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.MaxItems;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.PublicProfile;
@@ -130,6 +131,7 @@ public class MatchesApi {
         public String opponentStreamId;
         @Description("60-600 seconds (default COINSTREAM_MATCH_DURATION).")
         public BigInteger durationSeconds;
+        @MaxItems(10)
         @Description("Count only these gifts (1-10); leave out to count every gift.")
         public List<@NonNull String> giftIds;
     }

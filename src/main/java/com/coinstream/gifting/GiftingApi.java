@@ -24,11 +24,13 @@ import com.coinstream.catalogue.CatalogueGift;
 import com.coinstream.catalogue.Gift;
 import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.domain.BadInput;
+import com.coinstream.domain.NotFound;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Page;
 import com.coinstream.domain.PageInfo;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.PublicProfile;
@@ -105,7 +107,7 @@ public class GiftingApi {
     public Multi<GiftEvent> giftEvents(@NonNull @Id String streamId, @Description("A read-only overlay key of the stream's creator, instead of a sign-in.") String overlayKey) {
         var id = Ids.parse(streamId);
         if (id.isEmpty()) {
-            return Multi.createFrom().failure(new BadInput("No such live stream"));
+            return Multi.createFrom().failure(new NotFound("No such live stream"));
         }
         return access.check(id.get(), overlayKey).onItem().transformToMulti(reader -> access.follow(reader, feed.stream(id.get())));
     }
@@ -196,6 +198,7 @@ public class GiftingApi {
         @DefaultValue("1")
         @Description("1-99; more than one is a combo. A whole number (checked exactly, never truncated).")
         public BigInteger quantity;
+        @PersonText(max = 255)
         @NonNull
         @Description("Client-chosen unique key (a UUID). Same key and input replays the original receipt.")
         public String idempotencyKey;

@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.domain.NotFound;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 import com.coinstream.live.OverlayKeys;
@@ -33,18 +34,22 @@ public class StreamAccess {
         this.keys = keys;
     }
 
+    /** Who reads the stream; NOT_FOUND when there is no such stream, FORBIDDEN when the caller or key may not read it. */
     public Uni<Reader> check(UUID streamId, String overlayKey) {
         if (overlayKey == null) {
-            return caller.get().map(c -> {
+            return caller.get().flatMap(c -> {
                 if (!c.hasRole(Role.VIEWER) && !c.hasRole(Role.CREATOR) && !c.hasRole(Role.ADMIN)) {
                     throw new ForbiddenException();
                 }
-                return new Reader(null);
+                return existing(streamId).replaceWith(new Reader(null));
             });
         }
-        return streams.find(streamId).flatMap(stream -> stream.isEmpty() ? Uni.createFrom().failure(new ForbiddenException())
-                : keys.authorize(overlayKey, stream.get().creatorId()).onFailure().transform(e -> new ForbiddenException())
-                        .map(Reader::new));
+        return existing(streamId).flatMap(stream -> keys.authorize(overlayKey, stream.creatorId())
+                .onFailure().transform(e -> new ForbiddenException()).map(Reader::new));
+    }
+
+    private Uni<StreamDirectory.StreamInfo> existing(UUID streamId) {
+        return streams.find(streamId).map(stream -> stream.orElseThrow(() -> new NotFound("No such live stream")));
     }
 
     /** {@code events} as this reader may see them: an overlay's stop when its key is revoked. */

@@ -18,11 +18,13 @@ import org.jboss.logging.Logger;
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
 import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
@@ -63,9 +65,9 @@ public class AdminActionInterceptor {
         if (action.adminCallersOnly() && !who.map(c -> c.hasRole(Role.ADMIN)).orElse(false)) {
             return ctx.proceed();
         }
-        AuditDraft draft = draft(action.value().isEmpty() ? ctx.getMethod().getName() : action.value(), who,
-                ctx.getParameters().length == 0 ? null : ctx.getParameters()[0]);
-        actions.begin(draft);
+        String name = action.value().isEmpty() ? ctx.getMethod().getName() : action.value();
+        AuditDraft draft = draft(name, who, ctx.getParameters().length == 0 ? null : ctx.getParameters()[0]);
+        actions.begin(name, draft);
         Object result;
         try {
             result = ctx.proceed();
@@ -79,7 +81,7 @@ public class AdminActionInterceptor {
             if (actions.refusal() != null) {
                 return log.attempt(draft, AdminAuditLog.REFUSED, actions.refusal().code().name());
             }
-            if (!draft.recorded()) {
+            if (!draft.recorded() && !draft.replay()) {
                 LOG.errorf("admin action %s was not written to the audit log in its transaction; recording it now", draft.action());
                 return log.attempt(draft, AdminAuditLog.DONE, null);
             }
@@ -89,8 +91,9 @@ public class AdminActionInterceptor {
 
     private Uni<Void> failed(AuditDraft draft, Throwable failure) {
         Throwable t = ApiSecurityInterceptor.translate(failure);
-        if (t instanceof Refusal r) {
-            return log.attempt(draft, AdminAuditLog.REFUSED, r.code().name());
+        Optional<Refusal> refusal = Payloads.refusalIn(t);
+        if (refusal.isPresent()) {
+            return log.attempt(draft, AdminAuditLog.REFUSED, refusal.get().code().name());
         }
         io.smallrye.graphql.api.ErrorCode code = t.getClass().getAnnotation(io.smallrye.graphql.api.ErrorCode.class);
         return code != null ? log.attempt(draft, AdminAuditLog.REFUSED, code.value()) : log.attempt(draft, AdminAuditLog.FAILED, "INTERNAL");
@@ -105,7 +108,12 @@ public class AdminActionInterceptor {
     }
 
     AuditDraft draft(String action, Optional<Caller> who, Object input) {
-        JsonNode tree = input == null ? json.createObjectNode() : json.valueToTree(input);
+        return draft(json, action, who, input);
+    }
+
+    /** The record of an attempt at {@code action} with {@code input} (a Java input object or a JSON tree), redacted. */
+    public static AuditDraft draft(ObjectMapper json, String action, Optional<Caller> who, Object input) {
+        JsonNode tree = input == null ? json.createObjectNode() : input instanceof JsonNode node ? node.deepCopy() : json.valueToTree(input);
         redact(tree);
         String targetType = null;
         String targetId = null;
@@ -118,6 +126,7 @@ public class AdminActionInterceptor {
             }
         }
         JsonNode reason = tree.get("reason");
+        // (the tree's text is already fit to store: redact() made it so)
         return new AuditDraft(who.map(Caller::userId).orElse(null), who.map(Caller::roles).orElse(Set.of()), action, targetType,
                 targetId, reason != null && reason.isTextual() ? reason.asText() : null, tree.toString());
     }
@@ -130,13 +139,21 @@ public class AdminActionInterceptor {
                 if (SECRET_KEY.matcher(field.getKey()).matches() && !field.getValue().isNull()) {
                     field.setValue(TextNode.valueOf(REDACTED));
                 } else if (field.getKey().equalsIgnoreCase("url") && field.getValue().isTextual()) {
-                    field.setValue(TextNode.valueOf(withoutSecrets(field.getValue().asText())));
+                    field.setValue(TextNode.valueOf(Text.forRecord(withoutSecrets(field.getValue().asText()))));
+                } else if (field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(Text.forRecord(field.getValue().asText())));
                 } else {
                     redact(field.getValue());
                 }
             }
-        } else if (node != null && node.isArray()) {
-            node.forEach(AdminActionInterceptor::redact);
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, TextNode.valueOf(Text.forRecord(array.get(i).asText())));
+                } else {
+                    redact(array.get(i));
+                }
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 package com.coinstream.graphql;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import jakarta.enterprise.context.RequestScoped;
 
 import com.coinstream.audit.AuditDraft;
@@ -10,10 +13,17 @@ import com.coinstream.domain.UserError;
 public class AdminActions {
     private AuditDraft draft;
     private UserError refusal;
+    private final Set<String> reached = new HashSet<>();
 
-    void begin(AuditDraft draft) {
+    void begin(String mutation, AuditDraft draft) {
         this.draft = draft;
         this.refusal = null;
+        reached.add(mutation);
+    }
+
+    /** The admin mutations of this request whose resolver ran (their attempts are recorded by the interceptor). */
+    Set<String> reached() {
+        return Set.copyOf(reached);
     }
 
     /** The record the service writes in its transaction; null when this request is not an audited admin action. */

@@ -7,12 +7,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 
 import com.coinstream.domain.ApiException;
+import com.coinstream.domain.Refusal;
+import com.coinstream.identity.Caller;
+import com.coinstream.identity.CurrentCaller;
 
 import graphql.ErrorClassification;
 import graphql.ErrorType;
@@ -26,9 +30,12 @@ import graphql.execution.instrumentation.Instrumentation;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecutionParameters;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.graphql.api.ErrorCode;
 import io.smallrye.graphql.spi.EventingService;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The last word on every GraphQL error a client sees: each gets a stable {@code extensions.code}, and no
@@ -55,7 +62,8 @@ public class ErrorPolicy implements EventingService {
     /** Adds this policy after SmallRye's own instrumentation (depth and complexity limits), keeping it. */
     @Override
     public GraphQL.Builder beforeGraphQLBuild(GraphQL.Builder builder) {
-        Instrumentation existing = existingInstrumentation(builder);
+        builder.schema(StrictScalars.apply((graphql.schema.GraphQLSchema) builderField(builder, "graphQLSchema")));
+        Instrumentation existing = (Instrumentation) builderField(builder, "instrumentation");
         List<Instrumentation> chain = new ArrayList<>();
         if (existing instanceof ChainedInstrumentation chained) {
             // SmallRye's chain: the depth and complexity limits, then its document cache. The limits are
@@ -77,13 +85,13 @@ public class ErrorPolicy implements EventingService {
         return builder.instrumentation(new ChainedInstrumentation(chain));
     }
 
-    private static Instrumentation existingInstrumentation(GraphQL.Builder builder) {
+    private static Object builderField(GraphQL.Builder builder, String name) {
         try {
-            Field field = GraphQL.Builder.class.getDeclaredField("instrumentation");
+            Field field = GraphQL.Builder.class.getDeclaredField(name);
             field.setAccessible(true);
-            return (Instrumentation) field.get(builder);
+            return field.get(builder);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the GraphQL instrumentation to keep the query limits", e);
+            throw new IllegalStateException("cannot read the GraphQL builder's " + name + " to keep the input rules and query limits", e);
         }
     }
 
@@ -105,7 +113,35 @@ public class ErrorPolicy implements EventingService {
                 }
                 errors.add(clean(error));
             }
-            return CompletableFuture.completedFuture(ExecutionResultImpl.newExecutionResult().from(result).errors(errors).build());
+            ExecutionResult cleaned = ExecutionResultImpl.newExecutionResult().from(result).errors(errors).build();
+            return auditUnreached(parameters, errors).replaceWith(cleaned).subscribeAsCompletionStage();
+        }
+
+        /** Admin mutations this request named that were refused before their resolver ran: audited with the client's code. */
+        private static Uni<Void> auditUnreached(InstrumentationExecutionParameters parameters, List<GraphQLError> errors) {
+            try {
+                return unreached(parameters, errors).onFailure().invoke(e -> LOG.error("admin attempts not audited", e)).onFailure()
+                        .recoverWithNull();
+            } catch (RuntimeException e) {
+                LOG.error("admin attempts not audited", e);
+                return Uni.createFrom().voidItem();
+            }
+        }
+
+        private static Uni<Void> unreached(InstrumentationExecutionParameters parameters, List<GraphQLError> errors) {
+            ArcContainer arc = Arc.container();
+            if (arc == null || !arc.requestContext().isActive() || parameters.getQuery() == null || !parameters.getQuery().contains("mutation")) {
+                return Uni.createFrom().voidItem();
+            }
+            Optional<Caller> who;
+            try {
+                who = arc.instance(CurrentCaller.class).get().optional();
+            } catch (RuntimeException e) {
+                who = Optional.empty();
+            }
+            String code = String.valueOf(errors.get(0).getExtensions() == null ? "BAD_USER_INPUT" : errors.get(0).getExtensions().get("code"));
+            return arc.instance(AdminAttempts.class).get().refusedBefore(parameters.getQuery(), parameters.getOperation(),
+                    parameters.getVariables(), who, arc.instance(AdminActions.class).get().reached(), code);
         }
     }
 
@@ -126,7 +162,10 @@ public class ErrorPolicy implements EventingService {
         message = RAW_VALUE.matcher(message).replaceAll("is not");
         var variable = INVALID_VARIABLE.matcher(message);
         if (variable.find()) {
-            message = variable.group(1) + " has an invalid value for its declared type" + nullHint(message);
+            // the input rules' own reasons (StrictScalars) are safe to show; a library's may name Java types
+            String reason = message.indexOf(':', variable.end()) >= 0 ? message.substring(message.indexOf(':', variable.end()) + 1).strip() : "";
+            message = variable.group(1) + " has an invalid value" + (ours(error) && !reason.isEmpty() ? ": " + reason
+                    : " for its declared type" + nullHint(message));
         }
         message = JAVA_TYPE.matcher(message).replaceAll("the expected input type");
         if ("BAD_USER_INPUT".equals(extensions.get("code")) && "Internal error".equals(message)) {
@@ -135,6 +174,11 @@ public class ErrorPolicy implements EventingService {
         return GraphqlErrorBuilder.newError().message(message).locations(error.getLocations())
                 .path(error.getPath()).extensions(extensions)
                 .errorType(ErrorClassification.errorClassification(String.valueOf(extensions.get("code")))).build();
+    }
+
+    /** Whether the error is a refusal by the input rules ({@link StrictScalars}), whose message says what is wrong. */
+    private static boolean ours(GraphQLError error) {
+        return error.getExtensions() != null && "BAD_USER_INPUT".equals(error.getExtensions().get("code"));
     }
 
     /** Connection-level failures (refused, reset, closed, pool acquisition timed out) rather than a bug. */
@@ -164,6 +208,10 @@ public class ErrorPolicy implements EventingService {
                 && t.getCause() != null) {
             t = t.getCause();
         }
+        var refusal = Payloads.refusalIn(t);
+        if (refusal.isPresent()) {
+            return refused(failure, refusal.get());
+        }
         String code = "INTERNAL";
         for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
             ErrorCode annotation = c.getAnnotation(ErrorCode.class);
@@ -183,6 +231,26 @@ public class ErrorPolicy implements EventingService {
         }
         return GraphqlErrorBuilder.newError().message(message).locations(failure.getLocations()).path(failure.getPath())
                 .extensions(Map.of("code", code)).errorType(ErrorClassification.errorClassification(code)).build();
+    }
+
+    /**
+     * A business refusal met by a query or subscription (mutations return theirs in userErrors): the same code at the top
+     * level, except that an input refusal is spelled BAD_USER_INPUT there, like every other bad argument.
+     */
+    private static GraphQLError refused(graphql.ExceptionWhileDataFetching failure, Refusal refusal) {
+        String code = topLevelCode(refusal.code());
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        extensions.put("code", code);
+        if (refusal.error().field() != null) {
+            extensions.put("field", refusal.error().field());
+        }
+        return GraphqlErrorBuilder.newError().message(refusal.getMessage()).locations(failure.getLocations()).path(failure.getPath())
+                .extensions(extensions).errorType(ErrorClassification.errorClassification(code)).build();
+    }
+
+    /** The top-level spelling of a userErrors code. */
+    public static String topLevelCode(com.coinstream.domain.ErrorCode code) {
+        return code == com.coinstream.domain.ErrorCode.INVALID_INPUT ? "BAD_USER_INPUT" : code.name();
     }
 
     private static String code(GraphQLError error) {

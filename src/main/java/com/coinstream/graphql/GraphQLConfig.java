@@ -1,5 +1,6 @@
 package com.coinstream.graphql;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 
 /**
@@ -16,4 +17,7 @@ public interface GraphQLConfig {
 
     /** Most whitespace tokens in a document (COINSTREAM_GRAPHQL_MAX_WHITESPACE_TOKENS). */
     int maxWhitespaceTokens();
+
+    /** The largest request body (COINSTREAM_MAX_BODY_SIZE, default 256K, at most {@value RequestShape#MAX_BODY_SIZE_LIMIT} bytes). */
+    MemorySize maxBodySize();
 }

@@ -1,10 +1,14 @@
 package com.coinstream.graphql;
 
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.db.DatabaseErrors;
 import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
 import com.coinstream.metrics.BusinessMetrics;
@@ -24,14 +28,28 @@ public class Payloads {
     }
 
     public <P> Uni<P> orRefusal(Uni<P> work, Function<UserError, P> refused) {
-        return work.onFailure(Refusal.class).recoverWithItem(e -> {
-            UserError error = ((Refusal) e).error();
-            metrics.refusal(error.code().name());
-            if (Arc.container().requestContext().isActive()) {
-                actions.refused(error);
-            }
-            return refused.apply(error);
-        });
+        return work.onFailure(e -> refusalIn(e).isPresent()).recoverWithItem(e -> refused.apply(refused(refusalIn(e).orElseThrow().error())));
+    }
+
+    /** Count a refusal and note it for the admin audit log; returns it. */
+    public UserError refused(UserError error) {
+        metrics.refusal(error.code().name());
+        if (Arc.container().requestContext().isActive()) {
+            actions.refused(error);
+        }
+        return error;
+    }
+
+    /**
+     * The business refusal a failure stands for: a {@link Refusal} a service threw, or a database error that the request
+     * caused ({@link DatabaseErrors}); empty for a real fault.
+     */
+    public static Optional<Refusal> refusalIn(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof Refusal r ? Optional.of(r) : DatabaseErrors.refusal(t);
     }
 
     /** Run {@code work}, turning a Refusal thrown while building it into a failed Uni too. */

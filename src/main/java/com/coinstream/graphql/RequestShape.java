@@ -34,15 +34,25 @@ public class RequestShape {
     private final String path;
     private final int maxTokens;
     private final int maxWhitespaceTokens;
+    private final long maxBodySize;
+
+    /** The largest body COINSTREAM_MAX_BODY_SIZE may allow: a GraphQL request is parsed whole, in memory. */
+    public static final long MAX_BODY_SIZE_LIMIT = 64L * 1024 * 1024;
 
     public RequestShape(GraphQLConfig config) {
         this.path = config.path();
         this.maxTokens = config.maxTokens();
         this.maxWhitespaceTokens = config.maxWhitespaceTokens();
+        this.maxBodySize = config.maxBodySize().asLongValue();
+        if (maxBodySize > MAX_BODY_SIZE_LIMIT || maxBodySize < 1024) {
+            throw new IllegalStateException("COINSTREAM_MAX_BODY_SIZE (" + maxBodySize + " bytes) must be between 1K and 64M; bigger "
+                    + "settlement reports stream to POST /imports/settlement-reports");
+        }
     }
 
     void install(@Observes Router router) {
-        router.post(path).order(-100).handler(BodyHandler.create(false));
+        // Vert.x's own default (10 MiB) would cap the documented setting silently: the limit is the operator's
+        router.post(path).order(-100).handler(BodyHandler.create(false).setBodyLimit(maxBodySize));
         router.post(path).order(-99).handler(this::check);
     }
 

@@ -20,6 +20,7 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.PublicProfile;
@@ -89,6 +90,7 @@ public class LiveApi {
 
     @Input("StartLiveStreamInput")
     public static class StartLiveStreamInput {
+        @PersonText(max = 140)
         @NonNull
         public String title;
     }

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.graphql.Type;
 
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -61,6 +62,7 @@ public class OverlayApi {
 
     @Input("CreateOverlayKeyInput")
     public static class CreateOverlayKeyInput {
+        @PersonText(max = 64)
         @NonNull
         @Description("A name to tell keys apart, e.g. \"OBS desktop\".")
         public String label;

@@ -14,11 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.db.Quotas;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Refusal;
 import com.coinstream.domain.Text;
-import com.coinstream.domain.Times;
 import com.coinstream.domain.Times;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
@@ -63,16 +63,14 @@ public class OverlayKeys {
         String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         OverlayKey record = new OverlayKey(UUID.randomUUID(), creator.userId(), null, name, key.substring(key.length() - 4),
                 clock.instant(), null);
-        return pool.preparedQuery("select count(*) from overlay_key where creator_id = $1 and revoked_at is null")
-                .execute(Tuple.of(creator.userId())).flatMap(rows -> {
-                    if (rows.iterator().next().getLong(0) >= MAX_KEYS) {
-                        throw new Refusal(ErrorCode.INVALID_STATE, "You have " + MAX_KEYS + " overlay keys; revoke one first", "input");
-                    }
-                    return pool.preparedQuery("insert into overlay_key (id, creator_id, label, key_hash, key_hint, created_at) "
-                            + "values ($1, $2, $3, $4, $5, $6)").execute(Tuple.tuple().addUUID(record.uuid()).addString(creator.userId())
-                                    .addString(name).addValue(Buffer.buffer(hash(key))).addString(record.hint())
-                                    .addOffsetDateTime(Times.utc(record.createdAt())));
-                }).map(done -> new Created(view(record), key));
+        return pool.withTransaction(tx -> Quotas.reserve(tx, "overlay-keys", creator.userId(),
+                "select count(*) from overlay_key where creator_id = $1 and revoked_at is null", MAX_KEYS,
+                () -> new Refusal(ErrorCode.INVALID_STATE, "You have " + MAX_KEYS + " overlay keys; revoke one first", "input"))
+                .flatMap(reserved -> tx.preparedQuery("insert into overlay_key (id, creator_id, label, key_hash, key_hint, created_at) "
+                        + "values ($1, $2, $3, $4, $5, $6)").execute(Tuple.tuple().addUUID(record.uuid()).addString(creator.userId())
+                                .addString(name).addValue(Buffer.buffer(hash(key))).addString(record.hint())
+                                .addOffsetDateTime(Times.utc(record.createdAt())))))
+                .map(done -> new Created(view(record), key));
     }
 
     public Uni<OverlayKey> revoke(Caller creator, String overlayKeyId) {

@@ -24,6 +24,7 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.CurrentCaller;
@@ -175,9 +176,11 @@ public class PayoutApi {
     public static class RegisterPayoutAccountInput {
         @NonNull
         public PayoutKind kind;
+        @PersonText(max = 128)
         @NonNull
         @Description("The payment provider's token for the account (for example a PayPal payer id or a bank-account token).")
         public String externalToken;
+        @PersonText(max = 64)
         @NonNull
         public String label;
     }
@@ -198,6 +201,7 @@ public class PayoutApi {
         @NonNull
         @Id
         public String payoutAccountId;
+        @PersonText(max = 255)
         @NonNull
         public String idempotencyKey;
     }
@@ -207,6 +211,7 @@ public class PayoutApi {
         @NonNull
         @Id
         public String payoutId;
+        @PersonText(max = 500, multiline = true)
         @Description("Why (required to reject or mark failed).")
         public String reason;
     }
@@ -216,6 +221,7 @@ public class PayoutApi {
         @NonNull
         @Id
         public String payoutId;
+        @PersonText(max = 500, multiline = true)
         @NonNull
         public String externalReference;
     }

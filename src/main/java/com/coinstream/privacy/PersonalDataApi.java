@@ -21,6 +21,7 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -80,6 +81,7 @@ public class PersonalDataApi {
 
     @Input("RequestErasureInput")
     public static class RequestErasureInput {
+        @PersonText(max = 500, multiline = true)
         @Description("Why, if you want to say (kept with the request).")
         public String reason;
     }
@@ -89,6 +91,7 @@ public class PersonalDataApi {
         @NonNull
         @Id
         public String requestId;
+        @PersonText(max = 500, multiline = true)
         @Description("Why (for the audit log).")
         public String reason;
     }

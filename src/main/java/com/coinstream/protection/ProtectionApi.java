@@ -19,6 +19,7 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -113,14 +114,17 @@ public class ProtectionApi {
 
     @Input("PlaceHoldInput")
     public static class PlaceHoldInput {
+        @PersonText(max = 128)
         @NonNull
         public String userId;
+        @PersonText(max = 500, multiline = true)
         @NonNull
         public String reason;
     }
 
     @Input("ReleaseHoldInput")
     public static class ReleaseHoldInput {
+        @PersonText(max = 128)
         @NonNull
         public String userId;
     }

@@ -26,6 +26,7 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -101,6 +102,7 @@ public class PurchaseApi {
         public String purchaseId;
         @NonNull
         public ReversalKind kind;
+        @PersonText(max = 255)
         @NonNull
         public String idempotencyKey;
     }
@@ -180,9 +182,11 @@ public class PurchaseApi {
         public String packageId;
         @Description("A custom number of coins, priced at the region's base price. Give this or `packageId`.")
         public BigInteger coins;
+        @PersonText(max = 200)
         @NonNull
         @Description("The payment provider's token for the card (simulated provider: pm_card_ok, pm_card_declined, pm_async).")
         public String paymentMethodToken;
+        @PersonText(max = 255)
         @NonNull
         @Description("Client-chosen unique key (a UUID). Same key and input replays the original result.")
         public String idempotencyKey;

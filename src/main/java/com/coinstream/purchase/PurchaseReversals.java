@@ -130,7 +130,7 @@ public class PurchaseReversals {
                                         .put("userId", userId).put("kind", kind).put("coinsClawedBack", a.reversal().coinsClawedBack())
                                         .put("coinDebt", a.reversal().coinDebt()).put("giftsReversed", a.reversal().giftsReversed())
                                         .put("diamondsReversed", a.reversal().diamondsReversed()))) : Uni.createFrom().voidItem())
-                        .call(a -> adminLog.append(tx, audit));
+                        .call(a -> a.now() ? adminLog.append(tx, audit) : adminLog.replayed(audit));
             })).invoke(applied -> {
                 if (applied.now()) {
                     walletFeed.changed(userId);

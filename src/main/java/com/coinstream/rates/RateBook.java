@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,16 +50,18 @@ public class RateBook {
     }
 
     public RateCard current(Instant at) {
+        return inForce(at).orElseThrow(() -> new IllegalStateException("no rate card in force at " + at));
+    }
+
+    /** The card in force at {@code at}; empty before the first one took effect. */
+    public Optional<RateCard> inForce(Instant at) {
         RateCard found = null;
         for (RateCard card : cards) {
             if (!card.effectiveFrom().isAfter(at)) {
                 found = card;
             }
         }
-        if (found == null) {
-            throw new IllegalStateException("no rate card in force at " + at);
-        }
-        return found;
+        return Optional.ofNullable(found);
     }
 
     public List<RateCard> all() {

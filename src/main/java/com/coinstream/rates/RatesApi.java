@@ -18,8 +18,10 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
+import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.MoneyInput;
+import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
@@ -53,7 +55,9 @@ public class RatesApi {
     @Query("rates")
     @Description("The rates in force now (public). Pass `at` to see the rates in force at another instant.")
     public @NonNull RatesView rates(Instant at) {
-        return RatesView.of(book.current(at == null ? clock.instant() : at));
+        Instant when = at == null ? clock.instant() : at;
+        return RatesView.of(book.inForce(when).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No rates were in force at " + when
+                + "; see rateHistory for when the first took effect", "at")));
     }
 
     @Query("rateHistory")

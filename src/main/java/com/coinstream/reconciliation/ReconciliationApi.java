@@ -1,5 +1,7 @@
 package com.coinstream.reconciliation;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -17,19 +19,18 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import com.coinstream.domain.ErrorCode;
+import com.coinstream.audit.AuditDraft;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.Page;
 import com.coinstream.domain.PageInfo;
-import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
-import com.coinstream.purchase.PaymentSettings;
 
 import io.smallrye.mutiny.Uni;
 
@@ -39,15 +40,15 @@ import io.smallrye.mutiny.Uni;
 public class ReconciliationApi {
     private final CurrentCaller caller;
     private final Reconciliations reconciliations;
-    private final PaymentSettings payments;
+    private final SettlementImports imports;
     private final Payloads payloads;
     private final AdminActions actions;
 
-    public ReconciliationApi(CurrentCaller caller, Reconciliations reconciliations, PaymentSettings payments, Payloads payloads,
+    public ReconciliationApi(CurrentCaller caller, Reconciliations reconciliations, SettlementImports imports, Payloads payloads,
             AdminActions actions) {
         this.caller = caller;
         this.reconciliations = reconciliations;
-        this.payments = payments;
+        this.imports = imports;
         this.payloads = payloads;
         this.actions = actions;
     }
@@ -57,17 +58,18 @@ public class ReconciliationApi {
     @RolesAllowed(Role.ADMIN)
     @AdminAction("importSettlementReport")
     public Uni<@NonNull ImportSettlementReportPayload> importSettlementReport(@NonNull ImportSettlementReportInput input) {
-        SettlementCsv.Parsed parsed = SettlementCsv.parse(input.csv);
-        if (!parsed.ok()) {
-            List<UserError> errors = parsed.errors().stream().map(e -> UserError.of(ErrorCode.INVALID_INPUT, e, "input", "csv",
-                    e.substring(0, Math.max(0, e.indexOf(':'))))).toList();
-            return payloads.orRefusal(Uni.createFrom().failure(new Refusal(ErrorCode.INVALID_INPUT, errors.get(0).message(),
-                    "input", "csv")), e -> new ImportSettlementReportPayload(null, null, errors));
-        }
-        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> reconciliations.importReport(c, input.csv, input.fileName,
-                parsed.lines(), payments.gateway().name(), actions.draft())))
-                .map(run -> new ImportSettlementReportPayload(ReconciliationRun.of(run), run.duplicate(), List.of())),
+        AuditDraft audit = actions.draft();
+        return payloads.orRefusal(caller.get().flatMap(c -> imports.importReport(c, input.fileName,
+                new ByteArrayInputStream(input.csv.getBytes(StandardCharsets.UTF_8)), audit)).map(this::payload),
                 e -> new ImportSettlementReportPayload(null, null, List.of(e)));
+    }
+
+    private ImportSettlementReportPayload payload(SettlementImports.Outcome outcome) {
+        if (!outcome.errors().isEmpty()) {
+            outcome.errors().forEach(payloads::refused);
+            return new ImportSettlementReportPayload(null, null, outcome.errors());
+        }
+        return new ImportSettlementReportPayload(ReconciliationRun.of(outcome.run()), outcome.run().duplicate(), List.of());
     }
 
     @Query("reconciliationRuns")
@@ -93,9 +95,11 @@ public class ReconciliationApi {
 
     @Input("ImportSettlementReportInput")
     public static class ImportSettlementReportInput {
+        @PersonText(max = PersonText.UNBOUNDED, multiline = true)
         @NonNull
         @Description("The report: CSV with the header transaction_id,type,amount,currency,fee,date.")
         public String csv;
+        @PersonText(max = 255)
         @Description("The file's name, for the record.")
         public String fileName;
     }

@@ -1,9 +1,16 @@
 package com.coinstream.reconciliation;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,6 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
+import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.Cursors;
 import com.coinstream.db.Transactions;
 import com.coinstream.domain.Ids;
@@ -38,6 +46,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -48,6 +57,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class Reconciliations {
     static final int MAX_DIFFERENCES_SHOWN = 1000;
+    /** Lines inserted per statement while a report streams in. */
+    private static final int BATCH = 1000;
+    private static final Duration AWAIT = Duration.ofMinutes(5);
     private static final String RUN_COLUMNS = "r.id, r.seq, r.file_sha256, r.file_name, r.imported_by, r.imported_at, r.line_count, "
             + "r.period_from, r.period_to, (select count(*) from reconciliation_difference d where d.report_id = r.id) as differences, "
             + "(select coalesce(json_agg(json_build_object('currency', f.currency, 'minor', f.minor) order by f.currency), '[]')::text "
@@ -132,62 +144,113 @@ public class Reconciliations {
             Long expectedMinor, String ledgerCurrency, Long actualMinor, String detail) {
     }
 
-    /** Imports the parsed report (the caller checked it parsed) once per file content; a second import answers the first run. */
-    public Uni<Run> importReport(Caller admin, String csv, String fileName, List<SettlementCsv.Line> lines, String provider, AuditDraft audit) {
-        String sha = sha256(csv);
+    /** What an import did: its run (new, or the earlier one of the same bytes, {@code duplicate}), or why the file was refused. */
+    public record Imported(Run run, List<String> errors) {
+    }
+
+    /**
+     * Imports a report read from {@code body}, in constant memory: lines go to the database in batches as they are read
+     * (the report's own row follows them, V19), in one transaction under the settlement lock (so overlapping reports book each fee once), and are matched there. A
+     * report with a bad line imports nothing; the same bytes imported again change nothing and answer the first run.
+     * Blocking: call it on a worker thread, never on the event loop.
+     */
+    public Imported importReport(Caller admin, String fileName, InputStream body, String provider, AuditDraft audit) {
+        MessageDigest sha = sha256();
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        Instant from = lines.stream().map(SettlementCsv.Line::occurredAt).min(Instant::compareTo).orElseThrow().truncatedTo(ChronoUnit.DAYS);
-        Instant to = lines.stream().map(SettlementCsv.Line::occurredAt).max(Instant::compareTo).orElseThrow().truncatedTo(ChronoUnit.DAYS)
-                .plus(1, ChronoUnit.DAYS);
-        Map<String, Long> feesByCurrency = new LinkedHashMap<>();
-        lines.stream().filter(l -> l.feeMinor() > 0).forEach(l -> feesByCurrency.merge(l.currency(), l.feeMinor(), Long::sum));
-        return existing(sha).flatMap(found -> found != null ? answerDuplicate(found, audit)
-                : prepareFeeEntries(id, now, feesByCurrency).flatMap(ready -> Transactions.retrying(pool, tx -> tx.preparedQuery(
-                        "insert into settlement_report (id, file_sha256, file_name, imported_by, imported_at, line_count, period_from, period_to) "
-                                + "values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (file_sha256) do nothing")
-                        .execute(Tuple.from(List.of(id, sha, fileName == null ? "" : fileName, admin.userId(), utc(now), lines.size(), utc(from), utc(to))))
-                        .flatMap(inserted -> inserted.rowCount() == 0 ? Uni.createFrom().item(false)
-                                : insertLines(tx, id, lines)
-                                        .flatMap(v -> tx.preparedQuery(MATCH).execute(Tuple.of(id, provider, utc(from), utc(to))))
-                                        .flatMap(v -> bookFees(tx, id, now, ready))
-                                        .call(v -> adminLog.append(tx, audit == null ? null : audit.target("reconciliationRun", id)))
-                                        .replaceWith(true))))
-                        .flatMap(created -> created ? run(id) : existing(sha).flatMap(earlier -> answerDuplicate(earlier, audit))));
+        SqlConnection conn = await(pool.getConnection());
+        Transaction tx = null;
+        try (SettlementCsv.Reader reader = new SettlementCsv.Reader(new InputStreamReader(new DigestInputStream(body, sha), StandardCharsets.UTF_8))) {
+            tx = await(conn.begin());
+            await(AdvisoryLocks.exclusive(conn, AdvisoryLocks.Namespace.SETTLEMENT, "reports"));
+            List<Tuple> batch = new ArrayList<>(BATCH);
+            for (SettlementCsv.Line l = reader.next(); l != null; l = reader.next()) {
+                if (reader.bad() == 0) { // once a line is bad nothing is kept: the rest is only read to name its errors
+                    batch.add(Tuple.from(List.of(id, l.lineNo(), l.transactionId(), l.type(), l.amountMinor(), l.currency(), l.feeMinor(),
+                            utc(l.occurredAt()))));
+                    if (batch.size() == BATCH) {
+                        insertLines(conn, batch);
+                    }
+                }
+            }
+            List<String> errors = reader.finish();
+            if (errors.isEmpty()) {
+                insertLines(conn, batch);
+                errors = duplicateLines(conn, id);
+            }
+            if (!errors.isEmpty()) {
+                return new Imported(null, errors);
+            }
+            String fileSha256 = HexFormat.of().formatHex(sha.digest());
+            Run earlier = await(existing(conn, fileSha256));
+            if (earlier != null) {
+                await(adminLog.replayed(audit));
+                return new Imported(earlier, List.of());
+            }
+            errors = settle(conn, id, fileSha256, fileName, admin, now, provider, audit);
+            if (!errors.isEmpty()) {
+                return new Imported(null, errors);
+            }
+            await(tx.commit());
+            tx = null;
+            return new Imported(await(run(id)), List.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (tx != null) {
+                tx.rollback().subscribe().with(ignored -> conn.close().subscribe().with(v -> { }, e -> { }), e -> conn.close().subscribe().with(v -> { }, f -> { }));
+            } else {
+                conn.close().subscribe().with(v -> { }, e -> { });
+            }
+        }
     }
 
-    /** A file imported before: its run again, the admin's attempt recorded (it changed nothing). */
-    private Uni<Run> answerDuplicate(Run found, AuditDraft audit) {
-        return pool.withTransaction(tx -> adminLog.append(tx, audit == null ? null : audit.target("reconciliationRun", found.id())))
-                .replaceWith(found);
+    /** The report's lines are in: its period, the matching, the fees, the audit record. Errors when its fees overflow. */
+    private List<String> settle(SqlConnection conn, UUID id, String sha, String fileName, Caller admin, Instant now, String provider,
+            AuditDraft audit) {
+        Row period = await(conn.preparedQuery("select min(occurred_at) as first, max(occurred_at) as last, count(*) as lines "
+                + "from settlement_line where report_id = $1").execute(Tuple.of(id))).iterator().next();
+        Instant from = period.getOffsetDateTime("first").toInstant().truncatedTo(ChronoUnit.DAYS);
+        Instant to = period.getOffsetDateTime("last").toInstant().truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        await(conn.preparedQuery("insert into settlement_report (id, file_sha256, file_name, imported_by, imported_at, line_count, period_from, "
+                + "period_to) values ($1, $2, $3, $4, $5, $6, $7, $8)").execute(Tuple.from(List.of(id, sha, fileName == null ? "" : fileName,
+                        admin.userId(), utc(now), period.getLong("lines"), utc(from), utc(to)))));
+        await(conn.preparedQuery(MATCH).execute(Tuple.of(id, provider, utc(from), utc(to))));
+        List<String> errors = bookFees(conn, id, now);
+        if (errors.isEmpty()) {
+            await(adminLog.append(conn, audit == null ? null : audit.target("reconciliationRun", id)));
+        }
+        return errors;
     }
 
-    private Uni<Run> existing(String sha) {
-        return pool.preparedQuery("select " + RUN_COLUMNS + " from settlement_report r where r.file_sha256 = $1").execute(Tuple.of(sha))
+    private static void insertLines(SqlConnection conn, List<Tuple> batch) {
+        if (!batch.isEmpty()) {
+            await(conn.preparedQuery("insert into settlement_line (report_id, line_no, transaction_id, type, amount_minor, currency, fee_minor, "
+                    + "occurred_at) values ($1, $2, $3, $4, $5, $6, $7, $8)").executeBatch(batch));
+            batch.clear();
+        }
+    }
+
+    /** A transaction's second line of one type, named by line (found by the database: the file is never held in memory). */
+    private static List<String> duplicateLines(SqlConnection conn, UUID id) {
+        List<String> errors = new ArrayList<>();
+        long[] total = { 0 };
+        await(conn.preparedQuery("select line_no, type, transaction_id, count(*) over () as total from (select line_no, type, transaction_id, "
+                + "row_number() over (partition by type, transaction_id order by line_no) as n from settlement_line where report_id = $1) l "
+                + "where n > 1 order by line_no limit $2").execute(Tuple.of(id, SettlementCsv.MAX_ERRORS))).forEach(r -> {
+                    total[0] = r.getLong("total");
+                    errors.add("line " + r.getInteger("line_no") + ": a second " + r.getString("type") + " line for transaction "
+                            + r.getString("transaction_id"));
+                });
+        if (total[0] > errors.size()) {
+            errors.add(total[0] + " lines are bad in all; the first " + errors.size() + " are listed");
+        }
+        return errors;
+    }
+
+    private static Uni<Run> existing(SqlClient client, String sha) {
+        return client.preparedQuery("select " + RUN_COLUMNS + " from settlement_report r where r.file_sha256 = $1").execute(Tuple.of(sha))
                 .map(rows -> rows.iterator().hasNext() ? run(rows.iterator().next(), true) : null);
-    }
-
-    private static Uni<Void> insertLines(SqlClient tx, UUID report, List<SettlementCsv.Line> lines) {
-        List<Tuple> rows = new ArrayList<>(lines.size());
-        for (SettlementCsv.Line l : lines) {
-            rows.add(Tuple.from(List.of(report, l.lineNo(), l.transactionId(), l.type(), l.amountMinor(), l.currency(), l.feeMinor(),
-                    utc(l.occurredAt()))));
-        }
-        return tx.preparedQuery("insert into settlement_line (report_id, line_no, transaction_id, type, amount_minor, currency, fee_minor, "
-                + "occurred_at) values ($1, $2, $3, $4, $5, $6, $7, $8)").executeBatch(rows).replaceWithVoid();
-    }
-
-    /** Fee entries per currency, prepared for the largest possible amounts (the exact ones are known in the transaction). */
-    private Uni<Map<String, UUID>> prepareFeeEntries(UUID report, Instant now, Map<String, Long> fees) {
-        Map<String, UUID> causes = new LinkedHashMap<>();
-        fees.keySet().forEach(c -> causes.put(c, UUID.randomUUID()));
-        if (fees.isEmpty()) {
-            return Uni.createFrom().item(causes);
-        }
-        // make sure the accounts exist before the transaction (the ledger creates them on its own connection)
-        return Multi.createFrom().iterable(fees.entrySet())
-                .onItem().transformToUniAndConcatenate(e -> ledger.prepare(feeDraft(causes.get(e.getKey()), now, e.getKey(), 1)))
-                .collect().last().replaceWith(causes);
     }
 
     private static EntryDraft feeDraft(UUID cause, Instant now, String currency, long minor) {
@@ -196,31 +259,43 @@ public class Reconciliations {
                         AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(currency)), minor);
     }
 
-    /** Books each line's fee not booked before (by an earlier, overlapping report): one entry per currency. */
-    private Uni<Void> bookFees(SqlConnection tx, UUID report, Instant now, Map<String, UUID> causes) {
-        return tx.preparedQuery("select l.transaction_id, l.type, l.currency, l.fee_minor from settlement_line l where l.report_id = $1 "
-                + "and l.fee_minor > 0 and not exists (select 1 from provider_fee f where f.transaction_id = l.transaction_id and f.line_type = l.type) "
-                + "order by l.line_no").execute(Tuple.of(report))
-                .flatMap(rows -> {
-                    Map<String, List<Row>> byCurrency = new LinkedHashMap<>();
-                    rows.forEach(r -> byCurrency.computeIfAbsent(r.getString("currency"), k -> new ArrayList<>()).add(r));
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Map.Entry<String, List<Row>> e : byCurrency.entrySet()) {
-                        long total = e.getValue().stream().mapToLong(r -> r.getLong("fee_minor")).sum();
-                        UUID cause = causes.get(e.getKey());
-                        chain = chain.flatMap(v -> ledger.accounts().existing(tx, List.of(
-                                AccountKey.platform(AccountPurpose.PROVIDER_FEES, Asset.cash(e.getKey())),
-                                AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(e.getKey()))))
-                                .flatMap(ids -> ledger.post(tx, ledger.prepared(feeDraft(cause, now, e.getKey(), total), ids)))
-                                .flatMap(entryId -> {
-                                    List<Tuple> fees = e.getValue().stream().map(r -> Tuple.from(List.of(UUID.randomUUID(), r.getString("transaction_id"),
-                                            r.getString("type"), r.getString("currency"), r.getLong("fee_minor"), report, entryId, utc(now)))).toList();
-                                    return tx.preparedQuery("insert into provider_fee (id, transaction_id, line_type, currency, fee_minor, report_id, "
-                                            + "entry_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)").executeBatch(fees).replaceWithVoid();
-                                }));
+    /**
+     * Books each line's fee not booked before (by an earlier, overlapping report): one entry per currency, summed by the
+     * database. Errors when a currency's fees add up to more than an entry can hold.
+     */
+    private List<String> bookFees(SqlConnection conn, UUID report, Instant now) {
+        String unbooked = "from settlement_line l where l.report_id = $1 and l.fee_minor > 0 and not exists (select 1 from provider_fee f "
+                + "where f.transaction_id = l.transaction_id and f.line_type = l.type)";
+        List<String> errors = new ArrayList<>();
+        Map<String, Long> totals = new LinkedHashMap<>();
+        await(conn.preparedQuery("select l.currency, sum(l.fee_minor)::numeric as total " + unbooked + " group by l.currency order by l.currency")
+                .execute(Tuple.of(report))).forEach(r -> {
+                    BigDecimal total = r.getBigDecimal("total");
+                    if (total.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                        errors.add("the report's fees in " + r.getString("currency") + " add up to more than " + Long.MAX_VALUE + " minor units");
+                    } else {
+                        totals.put(r.getString("currency"), total.longValueExact());
                     }
-                    return chain;
                 });
+        if (!errors.isEmpty()) {
+            return errors;
+        }
+        for (Map.Entry<String, Long> e : totals.entrySet()) {
+            EntryDraft draft = feeDraft(UUID.randomUUID(), now, e.getKey(), e.getValue());
+            await(ledger.prepare(draft)); // the accounts exist before the entry (the ledger creates them on its own connection)
+            Map<AccountKey, Long> ids = await(ledger.accounts().existing(conn, List.of(
+                    AccountKey.platform(AccountPurpose.PROVIDER_FEES, Asset.cash(e.getKey())),
+                    AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(e.getKey())))));
+            Long entryId = await(ledger.post(conn, ledger.prepared(draft, ids)));
+            await(conn.preparedQuery("insert into provider_fee (id, transaction_id, line_type, currency, fee_minor, report_id, entry_id, created_at) "
+                    + "select gen_random_uuid(), l.transaction_id, l.type, l.currency, l.fee_minor, $1, $3, $4 " + unbooked + " and l.currency = $2")
+                    .execute(Tuple.of(report, e.getKey(), entryId, utc(now))));
+        }
+        return List.of();
+    }
+
+    private static <T> T await(Uni<T> work) {
+        return work.await().atMost(AWAIT);
     }
 
     public Uni<Run> run(UUID id) {
@@ -278,9 +353,9 @@ public class Reconciliations {
                 r.getOffsetDateTime("period_to").toInstant(), r.getLong("differences"), fees, duplicate);
     }
 
-    static String sha256(String text) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

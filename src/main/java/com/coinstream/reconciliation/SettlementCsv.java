@@ -1,5 +1,8 @@
 package com.coinstream.reconciliation;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -8,13 +11,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import com.coinstream.domain.Money;
+import com.coinstream.domain.Times;
 
 /**
  * The settlement report format (README "Reconciliation"): CSV, a header line naming the columns
@@ -26,8 +29,10 @@ import com.coinstream.domain.Money;
 public final class SettlementCsv {
     public static final List<String> COLUMNS = List.of("transaction_id", "type", "amount", "currency", "fee", "date");
     public static final Set<String> TYPES = Set.of("charge", "refund", "dispute", "fee");
-    static final int MAX_LINES = 100_000;
+    static final int MAX_LINES = 1_000_000;
+    /** Bad lines listed by name; the rest are counted (README "Reconciliation"). */
     static final int MAX_ERRORS = 50;
+    static final int MAX_LINE_CHARS = 4096;
 
     private SettlementCsv() {
     }
@@ -42,44 +47,146 @@ public final class SettlementCsv {
         }
     }
 
+    /** The whole report in memory (tests, small files): every line, or the errors. Duplicates are the import's to find. */
     public static Parsed parse(String text) {
-        List<String> errors = new ArrayList<>();
-        if (text == null || text.isBlank()) {
-            return new Parsed(List.of(), List.of("line 1: the file is empty; it needs the header " + String.join(",", COLUMNS)));
-        }
-        String[] physical = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
-        List<String> header = fields(physical[0].replace("\uFEFF", ""));
-        Map<String, Integer> column = new HashMap<>();
-        if (header == null) {
-            return new Parsed(List.of(), List.of("line 1: the header is not valid CSV"));
-        }
-        for (int i = 0; i < header.size(); i++) {
-            column.putIfAbsent(header.get(i).strip().toLowerCase(Locale.ROOT), i);
-        }
-        List<String> missing = COLUMNS.stream().filter(c -> !column.containsKey(c)).toList();
-        if (!missing.isEmpty()) {
-            return new Parsed(List.of(), List.of("line 1: the header lacks " + String.join(", ", missing) + " (expected "
-                    + String.join(",", COLUMNS) + ")"));
-        }
-        List<Line> lines = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int n = 1; n < physical.length && errors.size() < MAX_ERRORS; n++) {
-            int lineNo = n + 1;
-            if (physical[n].isBlank()) {
-                continue;
+        try (Reader reader = new Reader(new java.io.StringReader(text == null ? "" : text))) {
+            List<Line> lines = new ArrayList<>();
+            for (Line l = reader.next(); l != null; l = reader.next()) {
+                lines.add(l);
             }
-            if (lines.size() >= MAX_LINES) {
-                errors.add("line " + lineNo + ": a report has at most " + MAX_LINES + " lines; split it");
-                break;
+            List<String> errors = reader.finish();
+            return errors.isEmpty() ? new Parsed(List.copyOf(lines), List.of()) : new Parsed(List.of(), errors);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads a report line by line in constant memory: {@link #next()} gives each good line, and bad lines are noted (the
+     * first {@value #MAX_ERRORS} with their reasons, all of them counted). A report with any bad line is refused whole.
+     */
+    public static final class Reader implements AutoCloseable {
+        private final BufferedReader in;
+        private final List<String> errors = new ArrayList<>();
+        private Map<String, Integer> column;
+        private int width;
+        private int physical;
+        private int good;
+        private int bad;
+
+        public Reader(java.io.Reader source) {
+            this.in = new BufferedReader(source, 64 * 1024);
+        }
+
+        /** The next good line, or null at the end (bad lines are skipped and noted). */
+        public Line next() throws IOException {
+            if (column == null && !header()) {
+                return null;
             }
-            List<String> f = fields(physical[n]);
+            String text;
+            while ((text = readLine()) != null) {
+                int lineNo = physical;
+                if (text.isBlank()) {
+                    continue;
+                }
+                if (good + bad >= MAX_LINES) {
+                    note("line " + lineNo + ": a report has at most " + MAX_LINES + " lines; split it");
+                    return null;
+                }
+                Line line = line(lineNo, text);
+                if (line != null) {
+                    good++;
+                    return line;
+                }
+            }
+            return null;
+        }
+
+        /** The errors (empty when every line was good and there was at least one), after reading to the end. */
+        public List<String> finish() throws IOException {
+            while (next() != null) {
+                // read through, counting every bad line
+            }
+            if (errors.isEmpty() && good == 0) {
+                note(column == null ? "line 1: the file is empty; it needs the header " + String.join(",", COLUMNS) : "line 2: the report has no lines");
+            }
+            List<String> all = new ArrayList<>(errors);
+            if (bad > errors.size()) {
+                all.add(bad + " lines are bad in all; the first " + errors.size() + " are listed");
+            }
+            return List.copyOf(all);
+        }
+
+        /** Bad lines counted so far. */
+        public int bad() {
+            return bad;
+        }
+
+        private boolean header() throws IOException {
+            String first = readLine();
+            if (first == null) {
+                return false;
+            }
+            List<String> header = fields(first.replace("\uFEFF", ""));
+            if (header == null) {
+                note("line 1: the header is not valid CSV");
+                return false;
+            }
+            Map<String, Integer> found = new HashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                found.putIfAbsent(header.get(i).strip().toLowerCase(Locale.ROOT), i);
+            }
+            List<String> missing = COLUMNS.stream().filter(c -> !found.containsKey(c)).toList();
+            if (!missing.isEmpty()) {
+                note("line 1: the header lacks " + String.join(", ", missing) + " (expected " + String.join(",", COLUMNS) + ")");
+                return false;
+            }
+            column = found;
+            width = header.size();
+            return true;
+        }
+
+        /** One physical line (CR, LF or CRLF ended), at most MAX_LINE_CHARS long (the rest is dropped and the line refused). */
+        private String readLine() throws IOException {
+            StringBuilder b = new StringBuilder();
+            int c;
+            boolean any = false;
+            boolean tooLong = false;
+            while ((c = in.read()) != -1) {
+                any = true;
+                if (c == '\n') {
+                    break;
+                }
+                if (c == '\r') {
+                    in.mark(1);
+                    if (in.read() != '\n') {
+                        in.reset();
+                    }
+                    break;
+                }
+                if (b.length() < MAX_LINE_CHARS) {
+                    b.append((char) c);
+                } else {
+                    tooLong = true;
+                }
+            }
+            if (!any) {
+                return null;
+            }
+            physical++;
+            return tooLong ? "\u0000too long" : b.toString();
+        }
+
+        private Line line(int lineNo, String text) {
+            if (text.startsWith("\u0000")) {
+                return refuse(lineNo, "longer than " + MAX_LINE_CHARS + " characters");
+            }
+            List<String> f = fields(text);
             if (f == null) {
-                errors.add("line " + lineNo + ": unbalanced quotes");
-                continue;
+                return refuse(lineNo, "unbalanced quotes");
             }
-            if (f.size() < header.size()) {
-                errors.add("line " + lineNo + ": " + f.size() + " fields, the header has " + header.size());
-                continue;
+            if (f.size() < width) {
+                return refuse(lineNo, f.size() + " fields, the header has " + width);
             }
             String id = f.get(column.get("transaction_id")).strip();
             String type = f.get(column.get("type")).strip().toLowerCase(Locale.ROOT);
@@ -111,19 +218,28 @@ public final class SettlementCsv {
             if (amount != null && !"fee".equals(type) && amount == 0) {
                 problems.add("amount must be more than 0");
             }
-            if (problems.isEmpty() && !seen.add(type + " " + id)) {
-                problems.add("a second " + type + " line for transaction " + id);
-            }
             if (!problems.isEmpty()) {
-                errors.add("line " + lineNo + ": " + String.join("; ", problems));
-                continue;
+                return refuse(lineNo, String.join("; ", problems));
             }
-            lines.add(new Line(lineNo, id, type, amount, currency, fee, at));
+            return new Line(lineNo, id, type, amount, currency, fee, at);
         }
-        if (errors.isEmpty() && lines.isEmpty()) {
-            errors.add("line 2: the report has no lines");
+
+        private Line refuse(int lineNo, String problem) {
+            bad++;
+            note("line " + lineNo + ": " + problem);
+            return null;
         }
-        return errors.isEmpty() ? new Parsed(List.copyOf(lines), List.of()) : new Parsed(List.of(), List.copyOf(errors));
+
+        private void note(String error) {
+            if (errors.size() < MAX_ERRORS) {
+                errors.add(error);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     private static Long minor(String text, String currency, String name, List<String> problems) {
@@ -143,10 +259,12 @@ public final class SettlementCsv {
 
     private static Instant date(String text, List<String> problems) {
         try {
-            if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant at = text.matches("\\d{4}-\\d{2}-\\d{2}") ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+            if (!Times.inWindow(at)) {
+                problems.add("date " + abbreviate(text) + " is not between " + Times.EARLIEST + " and " + Times.LATEST);
+                return null;
             }
-            return Instant.parse(text);
+            return at;
         } catch (DateTimeException e) {
             problems.add("date \"" + abbreviate(text) + "\" is not YYYY-MM-DD or an ISO-8601 instant");
             return null;

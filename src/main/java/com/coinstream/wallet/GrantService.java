@@ -90,7 +90,7 @@ public class GrantService {
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
                                 ? ledger.post(tx, ready).replaceWith(new Posted(new LedgerEntryRef(grantId.toString(), EntryKind.GRANT.name(), reason, now), true))
                                 : original(tx, claim.resultId()).map(entry -> new Posted(entry, false)))
-                        .call(posted -> adminLog.append(tx, audit))))
+                        .call(posted -> posted.now() ? adminLog.append(tx, audit) : adminLog.replayed(audit))))
                 .invoke(posted -> {
                     if (posted.now()) {
                         walletFeed.changed(userId);

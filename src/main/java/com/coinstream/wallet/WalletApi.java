@@ -21,6 +21,7 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -147,12 +148,15 @@ public class WalletApi {
 
     @Input("GrantCoinsInput")
     public static class GrantCoinsInput {
+        @PersonText(max = 128)
         @NonNull
         public String userId;
         @NonNull
         public BigInteger coins;
+        @PersonText(max = 500, multiline = true)
         @NonNull
         public String reason;
+        @PersonText(max = 255)
         @NonNull
         @Description("Client-chosen unique key (a UUID). Same key and input replays the original result.")
         public String idempotencyKey;

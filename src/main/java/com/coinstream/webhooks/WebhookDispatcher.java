@@ -10,10 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,6 +30,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -39,42 +42,58 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Sends the outbox, on every instance. A delivery is claimed with {@code FOR UPDATE SKIP LOCKED} and a lease (so two
- * instances never send it at once, and a dead instance's claim expires and is taken over), sent after commit, then
- * settled. Events of one stream go one at a time, in their stream order, per subscription: only the first pending one
- * is ever claimed, and after it succeeds the sender goes straight on to the next. Unordered events go out in parallel,
- * at most {@code maxInFlight} at once per subscription on this instance, so a slow endpoint only slows itself.
+ * Sends the outbox, on every instance. Claims are made in a transaction that first locks the subscriptions with due
+ * deliveries ({@code FOR UPDATE SKIP LOCKED}), then leases at most as many of each one's deliveries as its cap leaves room
+ * for, counting the leases every instance holds: so a subscription never has more than {@code maxInFlight} attempts open
+ * at once across all instances, and two instances never send one delivery at once. A dead instance's leases expire and
+ * are taken over. Events of one stream go one at a time, in their stream order, per subscription: only the first pending
+ * one is ever claimed, and after it succeeds the sender goes straight on to the next (under the same cap).
+ * <p>
+ * A receiver is untrusted: its response is read up to {@value #MAX_RESPONSE_BYTES} bytes and the rest is discarded unread
+ * (the connection is reset), an attempt that exceeds the response timeout is reset and its connection freed, and one
+ * instance holds at most {@code maxInFlightTotal} attempts open in all.
  */
 @ApplicationScoped
 public class WebhookDispatcher {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
-    static final int MAX_IN_FLIGHT_TOTAL = 256;
+    /** The most of a receiver's response body that is read; only its status matters. */
+    static final int MAX_RESPONSE_BYTES = 4096;
     static final int CLAIM_ROUND = 64;
     private static final String RETURNING = " returning d.id, d.subscription_id, d.event_id, d.event_type, d.order_key, d.occurred_at, "
             + "d.data, d.attempts, d.lease_until, d.first_due_at, s.url, s.secret, "
             + "case when s.previous_secret_until > now() then s.previous_secret end as previous_secret";
-    private static final String CLAIM = "with due as (select d.id from webhook_delivery d where d.status = 'PENDING' and d.next_attempt_at <= now() "
-            + "and (d.lease_until is null or d.lease_until < now()) and d.subscription_id <> all($2::uuid[]) "
-            + "and exists (select 1 from webhook_subscription s where s.id = d.subscription_id and s.status = 'ACTIVE') "
+    private static final String DUE = "d.status = 'PENDING' and d.next_attempt_at <= now() and (d.lease_until is null or d.lease_until < now())";
+    // The subscriptions with due deliveries, oldest due first, locked for this claim (another instance's claim skips them).
+    private static final String LOCK_DUE = "with due as (select d.subscription_id, min(d.next_attempt_at) as first_due from webhook_delivery d "
+            + "where " + DUE + " group by d.subscription_id order by first_due limit $1) "
+            + "select s.id from webhook_subscription s join due on due.subscription_id = s.id where s.status = 'ACTIVE' "
+            + "order by due.first_due for update of s skip locked";
+    // Up to the cap per subscription, less the leases already open (on any instance), in due order.
+    private static final String CLAIM = "with subs as (select unnest($1::uuid[]) as id), "
+            + "busy as (select d.subscription_id, count(*) as n from webhook_delivery d join subs on subs.id = d.subscription_id "
+            + "where d.status = 'PENDING' and d.lease_until >= now() group by d.subscription_id), "
+            + "due as (select d.id, d.subscription_id, d.next_attempt_at, row_number() over (partition by d.subscription_id "
+            + "order by d.next_attempt_at, d.id) as rn from webhook_delivery d join subs on subs.id = d.subscription_id where " + DUE + " "
             + "and (d.order_key is null or not exists (select 1 from webhook_delivery p where p.subscription_id = d.subscription_id "
-            + "and p.order_key = d.order_key and p.status = 'PENDING' and p.order_key is not null and p.order_seq < d.order_seq)) "
-            + "order by d.next_attempt_at, d.id limit $1 for update of d skip locked) "
+            + "and p.order_key = d.order_key and p.status = 'PENDING' and p.order_seq < d.order_seq))), "
+            + "pick as (select due.id from due left join busy on busy.subscription_id = due.subscription_id "
+            + "where due.rn <= $2 - coalesce(busy.n, 0) order by due.next_attempt_at, due.id limit $3) "
+            + "update webhook_delivery d set lease_until = now() + $4 * interval '1 millisecond', attempts = d.attempts + 1, "
+            + "last_attempt_at = now() from pick, webhook_subscription s where d.id = pick.id and s.id = d.subscription_id and " + DUE
+            + RETURNING;
+    // The stream's first pending event, and only it, if the subscription's cap leaves room (its row is locked first).
+    private static final String NEXT_IN_ORDER = "with busy as (select count(*) as n from webhook_delivery where subscription_id = $1 "
+            + "and status = 'PENDING' and lease_until >= now()), "
+            + "head as (select d.id from webhook_delivery d where d.subscription_id = $1 and d.order_key = $2 and d.status = 'PENDING' "
+            + "order by d.order_seq limit 1) "
             + "update webhook_delivery d set lease_until = now() + $3 * interval '1 millisecond', attempts = d.attempts + 1, "
-            + "last_attempt_at = now() from due, webhook_subscription s where d.id = due.id and s.id = d.subscription_id" + RETURNING;
-    // The stream's first pending event, and only it: if another instance holds it, nothing (skipping it would send the
-    // next one first).
-    private static final String NEXT_IN_ORDER = "with head as (select d.id from webhook_delivery d where d.subscription_id = $1 "
-            + "and d.order_key = $2 and d.status = 'PENDING' order by d.order_seq limit 1), "
-            + "next as (select d.id from webhook_delivery d join head on d.id = head.id for update of d skip locked) "
-            + "update webhook_delivery d set lease_until = now() + $3 * interval '1 millisecond', attempts = d.attempts + 1, "
-            + "last_attempt_at = now() from next, webhook_subscription s where d.id = next.id and s.id = d.subscription_id "
-            + "and s.status = 'ACTIVE' and d.next_attempt_at <= now() and (d.lease_until is null or d.lease_until < now())" + RETURNING;
+            + "last_attempt_at = now() from head, webhook_subscription s where d.id = head.id and s.id = d.subscription_id "
+            + "and s.status = 'ACTIVE' and " + DUE + " and (select n from busy) < $4" + RETURNING;
 
     private final DedicatedPools pools;
     private final Vertx vertx;
     private final WebhooksConfig config;
     private final EndpointPolicy policy;
-    private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private Pool pool;
     private HttpClient http;
@@ -100,7 +119,7 @@ public class WebhookDispatcher {
         pool = pools.pool("webhooks", 2, Map.of());
         http = vertx.getDelegate().createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setKeepAlive(true).setMaxPoolSize(MAX_IN_FLIGHT_TOTAL).setVerifyHost(true).setTrustAll(false));
+                .setKeepAlive(true).setMaxPoolSize(config.maxInFlightTotal()).setVerifyHost(true).setTrustAll(false));
         timer = vertx.setPeriodic(Math.max(10, config.pollInterval().toMillis()), id -> tick());
     }
 
@@ -108,19 +127,26 @@ public class WebhookDispatcher {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        if (http != null) {
+            http.close(); // resets attempts still open: their leases expire and another instance sends them
+        }
     }
 
     private void tick() {
-        int room = Math.min(CLAIM_ROUND, MAX_IN_FLIGHT_TOTAL - total.get());
+        int room = Math.min(CLAIM_ROUND, config.maxInFlightTotal() - total.get());
         if (claiming || room <= 0) {
             return;
         }
         claiming = true;
-        UUID[] saturated = inFlight.entrySet().stream().filter(e -> e.getValue().get() >= config.maxInFlight()).map(Map.Entry::getKey)
-                .toArray(UUID[]::new);
-        pool.preparedQuery(CLAIM).execute(Tuple.of(room, saturated, config.lease().toMillis())).subscribe().with(rows -> {
+        pool.withTransaction(tx -> tx.preparedQuery(LOCK_DUE).execute(Tuple.of(room)).flatMap(locked -> {
+            List<UUID> subscriptions = new ArrayList<>();
+            locked.forEach(r -> subscriptions.add(r.getUUID(0)));
+            return subscriptions.isEmpty() ? Uni.createFrom().item(List.<Claimed>of())
+                    : tx.preparedQuery(CLAIM).execute(Tuple.of(subscriptions.toArray(UUID[]::new), config.maxInFlight(), room,
+                            config.lease().toMillis())).map(this::claimed);
+        })).subscribe().with(claimed -> {
             claiming = false;
-            claimed(rows).forEach(this::send);
+            claimed.forEach(this::send);
         }, e -> {
             claiming = false;
             LOG.debugf("Webhook claim failed (retried next round): %s", e.getMessage());
@@ -153,19 +179,15 @@ public class WebhookDispatcher {
 
     private void send(Claimed c) {
         total.incrementAndGet();
-        AtomicInteger mine = inFlight.computeIfAbsent(c.subscriptionId(), k -> new AtomicInteger());
-        mine.incrementAndGet();
         attempt(c).onItemOrFailure().transformToUni((outcome, failure) -> settle(c,
                 failure != null ? new Outcome(0, "internal: " + failure.getClass().getSimpleName()) : outcome))
                 .subscribe().with(next -> {
                     total.decrementAndGet();
-                    mine.decrementAndGet();
                     if (next != null) {
                         send(next);
                     }
                 }, e -> {
                     total.decrementAndGet();
-                    mine.decrementAndGet();
                     LOG.debugf("Webhook delivery %d not settled (its lease expires and it is retried): %s", c.id(), e.getMessage());
                 });
     }
@@ -204,12 +226,59 @@ public class WebhookDispatcher {
                 .putHeader("content-type", "application/json").putHeader("user-agent", "Coinstream-Webhooks/1")
                 .putHeader("webhook-id", messageId).putHeader("webhook-timestamp", Long.toString(now))
                 .putHeader("webhook-signature", WebhookSignature.header(c.secrets(), messageId, now, body));
-        return Uni.createFrom().completionStage(() -> http.request(options)
-                .compose(request -> request.send(body))
-                .compose(response -> response.body().map(ignored -> response.statusCode()))
-                .toCompletionStage())
-                .ifNoItem().after(config.responseTimeout()).failWith(() -> new TimeoutException())
+        return Uni.createFrom().<Integer>emitter(em -> exchange(options, body, em))
                 .map(status -> status >= 200 && status < 300 ? new Outcome(status, null) : new Outcome(status, "HTTP " + status));
+    }
+
+    /**
+     * One request, bounded: the status once the head arrives, at most {@link #MAX_RESPONSE_BYTES} of the body read (more is
+     * discarded unread by resetting the stream), and the whole exchange reset when it outlasts the response timeout.
+     */
+    private void exchange(RequestOptions options, String body, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> em) {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<HttpClientRequest> open = new AtomicReference<>();
+        io.vertx.core.Vertx core = vertx.getDelegate();
+        long deadline = core.setTimer(config.connectTimeout().plus(config.responseTimeout()).toMillis(), id -> {
+            if (done.compareAndSet(false, true)) {
+                HttpClientRequest request = open.get();
+                if (request != null) {
+                    request.reset();
+                }
+                em.fail(new TimeoutException());
+            }
+        });
+        Consumer<Integer> finish = status -> {
+            if (done.compareAndSet(false, true)) {
+                core.cancelTimer(deadline);
+                em.complete(status);
+            }
+        };
+        Consumer<Throwable> fail = e -> {
+            if (done.compareAndSet(false, true)) {
+                core.cancelTimer(deadline);
+                em.fail(e);
+            }
+        };
+        http.request(options).onFailure(fail::accept).onSuccess(request -> {
+            open.set(request);
+            if (done.get()) {
+                request.reset();
+                return;
+            }
+            request.send(body).onFailure(fail::accept).onSuccess(response -> {
+                int status = response.statusCode();
+                long[] read = { 0 };
+                response.handler(chunk -> {
+                    read[0] += chunk.length();
+                    if (read[0] > MAX_RESPONSE_BYTES) {
+                        request.reset(); // the rest is not read: the connection is closed, not drained
+                        finish.accept(status);
+                    }
+                });
+                response.exceptionHandler(e -> finish.accept(status));
+                response.endHandler(v -> finish.accept(status));
+            });
+        });
     }
 
     private static String describe(Throwable e) {
@@ -230,8 +299,10 @@ public class WebhookDispatcher {
             if (c.orderKey() == null) {
                 return done.replaceWith((Claimed) null);
             }
-            return done.flatMap(ignored -> pool.preparedQuery(NEXT_IN_ORDER)
-                    .execute(Tuple.of(c.subscriptionId(), c.orderKey(), config.lease().toMillis())))
+            return done.flatMap(ignored -> pool.withTransaction(tx -> tx.preparedQuery(
+                    "select id from webhook_subscription where id = $1 and status = 'ACTIVE' for update").execute(Tuple.of(c.subscriptionId()))
+                    .flatMap(locked -> tx.preparedQuery(NEXT_IN_ORDER).execute(Tuple.of(c.subscriptionId(), c.orderKey(),
+                            config.lease().toMillis(), config.maxInFlight())))))
                     .map(rows -> {
                         List<Claimed> next = claimed(rows);
                         return next.isEmpty() ? null : next.get(0);

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
+import com.coinstream.db.Quotas;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.NotFound;
@@ -87,13 +88,11 @@ public class WebhookSubscriptions {
         String secret = WebhookSignature.newSecret();
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         return vertx.executeBlocking(Uni.createFrom().item(() -> policy.resolve(uri)))
-                .flatMap(resolved -> pool.withTransaction(tx -> tx.preparedQuery("select count(*) from webhook_subscription "
-                        + "where owner_id = $1 and status <> 'DELETED'").execute(Tuple.of(caller.userId()))
-                        .flatMap(rows -> {
-                            if (rows.iterator().next().getLong(0) >= config.maxSubscriptions()) {
-                                throw new Refusal(ErrorCode.INVALID_STATE, "You have " + config.maxSubscriptions()
-                                        + " webhook subscriptions, the most allowed; delete one first", "input");
-                            }
+                .flatMap(resolved -> pool.withTransaction(tx -> Quotas.reserve(tx, "webhook-subscriptions", caller.userId(),
+                        "select count(*) from webhook_subscription where owner_id = $1 and status <> 'DELETED'", config.maxSubscriptions(),
+                        () -> new Refusal(ErrorCode.INVALID_STATE, "You have " + config.maxSubscriptions()
+                                + " webhook subscriptions, the most allowed; delete one first", "input"))
+                        .flatMap(reserved -> {
                             return tx.preparedQuery("insert into webhook_subscription (id, owner_id, creator_id, url, event_types, description, "
                                     + "secret, status, created_at) values ($1, $2, $3, $4, $5, $6, $7, 'ACTIVE', $8)")
                                     .execute(Tuple.from(Arrays.asList(id, caller.userId(), scope, uri.toString(), types.toArray(String[]::new),

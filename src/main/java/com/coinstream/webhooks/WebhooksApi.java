@@ -20,6 +20,8 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.MaxItems;
+import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -103,13 +105,18 @@ public class WebhooksApi {
 
     @Input("CreateWebhookSubscriptionInput")
     public static class CreateWebhookSubscriptionInput {
+        @PersonText(max = 2048)
         @NonNull
         @Description("https URL (plain http to loopback only where loopback is allowed: dev and test).")
         public String url;
+        @PersonText(max = 64)
+        @MaxItems(20)
         @NonNull
         @Description("Event types: gift.sent, goal.reached, match.ended, purchase.succeeded, purchase.reversed, payout.requested, payout.paid, payout.failed, account.hold_placed, account.hold_released.")
         public List<@NonNull String> eventTypes;
+        @PersonText(max = 200)
         public String description;
+        @PersonText(max = 128)
         @Id
         @Description("Admins: only this creator's events. Creators: leave out (always your own).")
         public String creatorId;

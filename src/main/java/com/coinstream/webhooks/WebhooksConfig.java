@@ -46,8 +46,11 @@ public interface WebhooksConfig {
      */
     Duration lease();
 
-    /** Unordered deliveries one instance sends at once to one subscription (COINSTREAM_WEBHOOK_MAX_IN_FLIGHT, default 16). */
+    /** Attempts open at once to one subscription, across all instances (COINSTREAM_WEBHOOK_MAX_IN_FLIGHT, default 16). */
     int maxInFlight();
+
+    /** Attempts one instance holds open at once, to all subscriptions (COINSTREAM_WEBHOOK_MAX_IN_FLIGHT_TOTAL, default 64). */
+    int maxInFlightTotal();
 
     /** After a rotation the old secret keeps signing beside the new one for this long (COINSTREAM_WEBHOOK_SECRET_OVERLAP, default PT24H). */
     Duration secretOverlap();

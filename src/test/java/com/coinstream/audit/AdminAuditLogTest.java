@@ -226,4 +226,51 @@ class AdminAuditLogTest {
         }
         assertTrue(Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit") > 0);
     }
+
+    static long attempts(String action, String outcome, String code) {
+        return Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = ? and outcome = ? and error_code is not distinct from ?",
+                action, outcome, code);
+    }
+
+    /** Bad input (a gate rule, a value not of its type as a variable or a literal), an unknown target, a forged token: all recorded. */
+    @Test
+    void everyRefusedAdminAttemptIsRecordedWhateverRefusedIt() {
+        Viewer viewer = Gifting.fundedViewer("auditrefused", 1);
+        String admin = Tokens.admin();
+        String grant = "mutation($i: GrantCoinsInput!) { grantCoins(input: $i) { wallet { coins } userErrors { code } } }";
+        long gate = attempts("grantCoins", "REFUSED", "INVALID_INPUT");
+        long typed = attempts("grantCoins", "REFUSED", "BAD_USER_INPUT");
+        long unknown = attempts("grantCoins", "REFUSED", "NOT_FOUND");
+        long forged = attempts("grantCoins", "REFUSED", "UNAUTHENTICATED");
+
+        assertEquals("INVALID_INPUT", Gql.ok(admin, grant, Gql.vars("i", Map.of("userId", viewer.id(), "coins", 5, "reason", "nul\u0000here",
+                "idempotencyKey", Flows.key()))).getString("data.grantCoins.userErrors[0].code"));
+        assertEquals(gate + 1, attempts("grantCoins", "REFUSED", "INVALID_INPUT"), "a gate refusal, its input kept readable");
+        assertEquals("BAD_USER_INPUT", Gql.errorCode(Gql.post(admin, grant, Gql.vars("i", Map.of("userId", viewer.id(), "coins", 1.5, "reason", "r",
+                "idempotencyKey", Flows.key())))));
+        assertEquals("BAD_USER_INPUT", Gql.errorCode(Gql.post(admin, "mutation { grantCoins(input: {userId: \"" + viewer.id()
+                + "\", coins: 1.5, reason: \"r\", idempotencyKey: \"k\"}) { userErrors { code } } }", null)));
+        assertEquals(typed + 2, attempts("grantCoins", "REFUSED", "BAD_USER_INPUT"), "a variable and a literal not of their type");
+        assertEquals("NOT_FOUND", Gql.ok(admin, grant, Gql.vars("i", Map.of("userId", "nobody-" + Flows.key(), "coins", 5, "reason", "r",
+                "idempotencyKey", Flows.key()))).getString("data.grantCoins.userErrors[0].code"));
+        assertEquals(unknown + 1, attempts("grantCoins", "REFUSED", "NOT_FOUND"));
+        String forgedToken = Tokens.admin().replaceAll("\\.[^.]*$", ".c2lnbmF0dXJl");
+        var r = Gql.post(forgedToken, grant, Gql.vars("i", Map.of("userId", viewer.id(), "coins", 5, "reason", "r", "idempotencyKey", Flows.key())));
+        assertEquals(401, r.statusCode());
+        assertEquals(forged + 1, attempts("grantCoins", "REFUSED", "UNAUTHENTICATED"), "a forged token at an admin operation");
+        LedgerChecks.assertClean();
+    }
+
+    @Test
+    void anIdempotentReplayOfAnAdminActionAddsNoSecondRecord() {
+        Viewer viewer = Gifting.fundedViewer("auditreplay", 1);
+        String adminId = Tokens.unique("replayer");
+        String admin = Tokens.admin(adminId);
+        String grant = "mutation($i: GrantCoinsInput!) { grantCoins(input: $i) { wallet { coins } userErrors { code } } }";
+        Map<String, Object> input = Map.of("userId", viewer.id(), "coins", 5, "reason", "replayed", "idempotencyKey", Flows.key());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(List.of(), Gql.ok(admin, grant, Gql.vars("i", input)).getList("data.grantCoins.userErrors"));
+        }
+        assertEquals(1, records(Map.of("actorId", adminId, "action", "grantCoins")).size());
+    }
 }

@@ -21,6 +21,7 @@ import com.coinstream.support.LedgerChecks;
 import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
 import com.coinstream.support.Webhooks;
+import com.coinstream.support.Management;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -37,9 +38,10 @@ class CoreApiIT {
     void theProdBuildHasNoDevEndpointsAndServesHealthMetricsAndTheSchema() throws Exception {
         given().get("/dev/token?sub=x").then().statusCode(404);
         given().get("/q/graphql-ui/").then().statusCode(404);
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200);
-        assertTrue(given().get("/q/metrics").then().statusCode(200).extract().asString().contains("coinstream_gifts_total"));
+        Management.given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
+        assertTrue(Management.given().get("/q/metrics").then().statusCode(200).extract().asString().contains("coinstream_gifts_total"));
+        given().get("/q/metrics").then().statusCode(404);
         String served = given().get("/graphql/schema.graphql").then().statusCode(200).extract().asString();
         assertEquals(Files.readString(Path.of("src/main/graphql/schema.graphql")), served);
         assertEquals("UNAUTHENTICATED", Gql.errorCode(Gql.post(null, "{ wallet { coins } }", null)));

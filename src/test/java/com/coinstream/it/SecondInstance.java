@@ -35,7 +35,7 @@ public final class SecondInstance implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 120; i++) {
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort(port) + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return instance;
@@ -50,6 +50,11 @@ public final class SecondInstance implements AutoCloseable {
         }
         instance.close();
         throw new IllegalStateException("second instance did not become ready");
+    }
+
+    /** Each instance's management interface (health, metrics) listens on its API port + 1000. */
+    public static int managementPort(int port) {
+        return port + 1000;
     }
 
     /** Starts an instance that must refuse to start; returns what it printed. */
@@ -68,6 +73,7 @@ public final class SecondInstance implements AutoCloseable {
                 "-Dquarkus.http.port=" + port, "-jar", "target/quarkus-app/quarkus-run.jar"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(new File(log));
         builder.environment().putAll(ProdApp.environment());
+        builder.environment().put("COINSTREAM_MANAGEMENT_PORT", Integer.toString(managementPort(port)));
         builder.environment().putAll(set);
         unset.forEach(builder.environment()::remove);
         return builder;

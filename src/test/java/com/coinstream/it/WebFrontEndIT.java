@@ -59,7 +59,7 @@ class WebFrontEndIT {
             assertEquals(404, get(app.port, "/stream/anything").statusCode());
             assertFalse(get(app.port, "/").body().contains("<cs-app>"));
             assertTrue(clientConfig(app.port).contains("\"devSignIn\":false"), "the API is still there");
-            assertEquals(200, get(app.port, "/q/health/ready").statusCode());
+            assertEquals(200, get(SecondInstance.managementPort(app.port), "/q/health/ready").statusCode());
         }
     }
 }

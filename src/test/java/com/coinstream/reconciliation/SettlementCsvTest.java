@@ -43,17 +43,45 @@ class SettlementCsvTest {
                 + "bad_5,charge,1,USD,0,30/11/2026\n"
                 + "bad_6,charge,\"1,USD,0,2026-11-30\n"
                 + "bad_7,charge,1,USD\n"
-                + "ok_1,charge,1.00,USD,0,2026-11-30\n"
+                + "ok_2,charge,1.00,USD,0,2026-11-30\n"
                 + "bad_9,fee,1,USD,0,2026-11-30\n"
                 + "bad 10,charge,1,USD,0,2026-11-30\n"
                 + "bad_11,charge,0,USD,0,2026-11-30\n");
         assertTrue(p.lines().isEmpty());
-        assertEquals(11, p.errors().size(), p.errors().toString());
-        for (int i = 0; i < 11; i++) {
-            assertTrue(p.errors().get(i).startsWith("line " + (i + 3) + ": "), p.errors().get(i));
+        assertEquals(10, p.errors().size(), p.errors().toString());
+        List<Integer> bad = List.of(3, 4, 5, 6, 7, 8, 9, 11, 12, 13);
+        for (int i = 0; i < 10; i++) {
+            assertTrue(p.errors().get(i).startsWith("line " + bad.get(i) + ": "), p.errors().get(i));
         }
         assertTrue(p.errors().get(0).contains("more than 2 decimals"));
-        assertTrue(p.errors().get(7).contains("a second charge line"));
+    }
+
+    @Test
+    void moreBadLinesThanAreListedAreCountedInAll() {
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 0; i < 60; i++) {
+            csv.append("bad_").append(i).append(",charge,-1,USD,0,2026-11-30\n");
+        }
+        SettlementCsv.Parsed p = SettlementCsv.parse(csv.toString());
+        assertEquals(SettlementCsv.MAX_ERRORS + 1, p.errors().size());
+        assertEquals("60 lines are bad in all; the first 50 are listed", p.errors().get(SettlementCsv.MAX_ERRORS));
+    }
+
+    @Test
+    void linesAreReadOneAtATimeWithTheirPhysicalNumbersWhateverTheLineEnds() throws Exception {
+        try (SettlementCsv.Reader r = new SettlementCsv.Reader(new java.io.StringReader(HEADER.replace("\n", "\r")
+                + "a_1,charge,1.00,USD,0,2026-11-30\r\n\r\nb_2,charge,2.00,USD,0,2026-11-30\rc_3,charge," + "9".repeat(5000) + "\n"))) {
+            assertEquals(2, r.next().lineNo());
+            assertEquals(4, r.next().lineNo());
+            assertEquals(null, r.next());
+            assertTrue(r.finish().get(0).startsWith("line 5: longer than"));
+        }
+    }
+
+    @Test
+    void datesOutsideTheWindowAreBadLines() {
+        assertTrue(SettlementCsv.parse(HEADER + "x,charge,1,USD,0,+300000-01-01T00:00:00Z\n").errors().get(0).startsWith("line 2:"));
+        assertTrue(SettlementCsv.parse(HEADER + "x,charge,1,USD,0,1999-12-31\n").errors().get(0).startsWith("line 2:"));
     }
 
     @Test

@@ -16,6 +16,7 @@ import com.coinstream.support.Gql;
 import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
 import com.coinstream.support.Viewer;
+import com.coinstream.support.Management;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -82,7 +83,7 @@ class DatabaseOutageTest {
         Gql.ok(token, "{ wallet { coins } }");
         LiveCreator creator = Gifting.liveCreator("outage-creator");
         Viewer fan = Gifting.fundedViewer("outage-fan", 100);
-        var ready = given().get("/q/health/ready");
+        var ready = Management.given().get("/q/health/ready");
         assertEquals(200, ready.statusCode(), ready.asString());
 
         proxy.cut();
@@ -93,8 +94,8 @@ class DatabaseOutageTest {
         assertEquals(200, r.statusCode());
         assertEquals("UNAVAILABLE", Gql.errorCode(r), r.asString());
         assertTrue(r.jsonPath().getString("errors[0].message").contains("temporarily unavailable"));
-        assertEquals(503, given().get("/q/health/ready").statusCode());
-        assertEquals(200, given().get("/q/health/live").statusCode());
+        assertEquals(503, Management.given().get("/q/health/ready").statusCode());
+        assertEquals(200, Management.given().get("/q/health/live").statusCode());
 
         proxy.restore();
         boolean recovered = false;
@@ -120,11 +121,11 @@ class DatabaseOutageTest {
         assertTrue(giftSent, "gifts did not recover");
         int readiness = 0;
         for (int i = 0; i < 40 && readiness != 200; i++) {
-            readiness = given().get("/q/health/ready").statusCode();
+            readiness = Management.given().get("/q/health/ready").statusCode();
             if (readiness != 200) {
                 Thread.sleep(500);
             }
         }
-        assertEquals(200, readiness, given().get("/q/health/ready").asString());
+        assertEquals(200, readiness, Management.given().get("/q/health/ready").asString());
     }
 }

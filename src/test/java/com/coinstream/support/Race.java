@@ -2,6 +2,7 @@ package com.coinstream.support;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,9 +10,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
+import io.restassured.response.Response;
+
 /** Releases n requests at the same instant and collects their results. */
 public final class Race {
     private Race() {
+    }
+
+    /**
+     * Races {@code n} copies of one GraphQL operation over the instances listening on {@code ports} (request i goes to
+     * {@code ports[i % ports.length]}), all released at the same instant: the helper every limit's concurrency test uses.
+     */
+    public static List<Response> acrossInstances(int n, int[] ports, String token, String query, IntFunction<Map<String, Object>> variables) {
+        return run(n, i -> Gql.postTo(ports[i % ports.length], token, query, variables.apply(i)));
     }
 
     public static <T> List<T> run(int n, IntFunction<T> request) {

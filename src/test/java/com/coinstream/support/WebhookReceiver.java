@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToIntFunction;
 
@@ -36,23 +37,47 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    /** How the receiver answers: as a well-behaved endpoint, or as a hostile one. */
+    public enum Behaviour {
+        /** The chosen status, after the chosen delay, with no body. */
+        NORMAL,
+        /** 200, then a body that never ends (as fast as the connection takes it). */
+        ENDLESS_BODY,
+        /** Reads the request and never answers. */
+        NEVER_ANSWER,
+        /** 200, then one byte of body a second, forever. */
+        DRIP
+    }
+
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile ToIntFunction<Received> status = r -> 204;
     private volatile Duration delay = Duration.ZERO;
+    private volatile Behaviour behaviour = Behaviour.NORMAL;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger mostOpen = new AtomicInteger();
 
     public WebhookReceiver() {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 400);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.setExecutor(Executors.newFixedThreadPool(128));
         server.start();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        try {
+            answer(exchange);
+        } finally {
+            open.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         String body;
         try (InputStream in = exchange.getRequestBody()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -69,8 +94,58 @@ public final class WebhookReceiver implements AutoCloseable {
             }
         }
         received.add(r);
-        exchange.sendResponseHeaders(code, -1);
-        exchange.close();
+        switch (behaviour) {
+            case NORMAL -> {
+                exchange.sendResponseHeaders(code, -1);
+                exchange.close();
+            }
+            case ENDLESS_BODY -> hostile(exchange, 64 * 1024, 0);
+            case DRIP -> hostile(exchange, 1, 1000);
+            case NEVER_ANSWER -> hostile(exchange, 0, 0);
+        }
+    }
+
+    /** Writes {@code chunk} bytes every {@code pauseMillis} until the sender hangs up (or, for 0 bytes, waits for that). */
+    private static void hostile(HttpExchange exchange, int chunk, long pauseMillis) {
+        try {
+            if (chunk > 0) {
+                exchange.sendResponseHeaders(200, 0);
+            }
+            byte[] bytes = new byte[Math.max(1, chunk)];
+            java.util.Arrays.fill(bytes, (byte) 'x');
+            var out = exchange.getResponseBody();
+            long end = System.nanoTime() + (chunk == 0 ? Duration.ofSeconds(30) : Duration.ofMinutes(2)).toNanos();
+            while (System.nanoTime() < end) {
+                if (chunk > 0) {
+                    out.write(bytes);
+                    out.flush();
+                }
+                if (pauseMillis > 0 || chunk == 0) {
+                    Thread.sleep(chunk == 0 ? 200 : pauseMillis);
+                }
+            }
+        } catch (IOException e) {
+            // the sender hung up: what a bounded client does
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exchange.close();
+        }
+    }
+
+    public WebhookReceiver behave(Behaviour behaviour) {
+        this.behaviour = behaviour;
+        return this;
+    }
+
+    /** The most requests this receiver had open at once. */
+    public int mostOpenAtOnce() {
+        return mostOpen.get();
+    }
+
+    /** Requests open now. */
+    public int openNow() {
+        return open.get();
     }
 
     public String url() {

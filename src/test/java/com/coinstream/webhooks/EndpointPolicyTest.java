@@ -85,4 +85,35 @@ class EndpointPolicyTest {
         refused(() -> TEST.check("h", List.of(ip("10.0.0.1"))));
         refused(() -> TEST.check("h", List.of(ip("169.254.169.254"))));
     }
+
+    @Test
+    void everyTextualFormOfAnAddressIsJudgedAsTheAddressItDenotes() {
+        for (String url : List.of("https://0177.0.0.1/x", "https://0x7f.0.0.1/x", "https://0x7f000001/x", "https://2130706433/x",
+                "https://127.1/x", "https://017700000001/x", "https://0/x", "https://10.1/x", "https://0xa9.0xfe.0xa9.0xfe/x",
+                "https://[::ffff:127.0.0.1]/x", "https://[::ffff:7f00:1]/x", "https://[::127.0.0.1]/x", "https://[::ffff:0:10.0.0.1]/x",
+                "https://[64:ff9b::10.0.0.1]/x", "https://[64:ff9b::a9fe:a9fe]/x", "https://[2002:7f00:1::1]/x", "https://[2001:0:4136:e378::1]/x",
+                "https://[64:ff9b:1::a00:1]/x", "https://[fe80::1%25eth0]/x", "https://[2001:db8::1]/x", "https://127.0.0.1./x",
+                "https://192.168.1.1.:8443/x", "https://999.1.1.1/x")) {
+            refused(() -> PROD.parse(url));
+        }
+        assertEquals("127.0.0.1", EndpointPolicy.literal("0177.0.0.1").orElseThrow().getHostAddress());
+        assertEquals("127.0.0.1", EndpointPolicy.literal("2130706433").orElseThrow().getHostAddress());
+        assertEquals("10.0.0.1", EndpointPolicy.literal("10.1").orElseThrow().getHostAddress());
+        assertEquals("93.184.216.34", EndpointPolicy.embeddedV4(ip("64:ff9b::5db8:d822")).getHostAddress());
+        PROD.parse("https://93.184.216.34/x");
+        PROD.parse("https://[2606:2800:220:1:248:1893:25c8:1946]/x");
+        TEST.parse("http://0177.0.0.1:8080/x");
+    }
+
+    @Test
+    void portsAre443OrUnprivileged() {
+        for (String url : List.of("https://hooks.example.com:0/x", "https://hooks.example.com:99999/x", "https://hooks.example.com:22/x",
+                "https://hooks.example.com:80/x", "https://hooks.example.com:6553600/x")) {
+            refused(() -> PROD.parse(url));
+        }
+        PROD.parse("https://hooks.example.com:443/x");
+        PROD.parse("https://hooks.example.com:8443/x");
+        PROD.parse("https://hooks.example.com:65535/x");
+        TEST.parse("http://127.0.0.1:80/x");
+    }
 }

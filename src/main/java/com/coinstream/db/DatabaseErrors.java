@@ -1,0 +1,53 @@
+package com.coinstream.db;
+
+import java.util.Optional;
+
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Refusal;
+
+import io.vertx.pgclient.PgException;
+
+/**
+ * The one translator of database errors that a request, not a fault, can cause. Whatever the input gate lets through
+ * and PostgreSQL still refuses (a value it cannot store, a reference to nothing, a lost race on a unique key) becomes a
+ * coded refusal here, so it never reaches a client as INTERNAL. Anything not listed is a real fault and stays one.
+ */
+public final class DatabaseErrors {
+    private DatabaseErrors() {
+    }
+
+    /** The refusal {@code failure} stands for, or empty when it is a real fault (or not a database error at all). */
+    public static Optional<Refusal> refusal(Throwable failure) {
+        String state = sqlState(failure);
+        if (state == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(switch (state) {
+            // data exceptions: text PostgreSQL cannot store (NUL, 22021/22P05), values out of range (22003), dates it cannot
+            // represent (22008), malformed values (22P02, 22007), too long for a column (22001)
+            case "22001", "22003", "22007", "22008", "22021", "22P02", "22P05", "22023", "2201E", "2201F" ->
+                new Refusal(ErrorCode.INVALID_INPUT, "A value is out of the range this field accepts, or is not valid text", "input");
+            case "23503" -> new Refusal(ErrorCode.NOT_FOUND, "The operation names something that does not exist", "input");
+            case "23505", "23P01", "40001", "40P01", "55P03" ->
+                new Refusal(ErrorCode.CONFLICT, "Another change to the same thing was made at the same time; read it again and retry");
+            case "23514" -> new Refusal(ErrorCode.INVALID_STATE, "The change would break a rule of the data as it is now");
+            default -> state.startsWith("22") ? new Refusal(ErrorCode.INVALID_INPUT, "A value is not valid for this field", "input") : null;
+        });
+    }
+
+    /** The SQLSTATE of the first database error in the cause chain, or null. */
+    public static String sqlState(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg) {
+                return pg.getSqlState();
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+            if (t instanceof org.hibernate.JDBCException jdbc && jdbc.getSQLState() != null) {
+                return jdbc.getSQLState();
+            }
+        }
+        return null;
+    }
+}

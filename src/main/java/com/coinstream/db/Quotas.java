@@ -1,0 +1,34 @@
+package com.coinstream.db;
+
+import java.util.function.Supplier;
+
+import com.coinstream.domain.Refusal;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The one way a counted limit is kept (README "Limits"): in the transaction that adds one more, take the subject's
+ * {@link AdvisoryLocks.Namespace#QUOTA} lock, then count, then add. Two requests racing for the last place are
+ * serialized by the lock, whichever instance they reach, so a check-then-insert can never let both in.
+ */
+public final class Quotas {
+    private Quotas() {
+    }
+
+    /**
+     * Holds {@code limit}'s place for {@code subject} until {@code tx} ends, or fails with {@code full} when
+     * {@code countSql} (one parameter: {@code subject}) already counts {@code max}.
+     */
+    public static Uni<Void> reserve(SqlClient tx, String limit, String subject, String countSql, long max, Supplier<Refusal> full) {
+        return AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.QUOTA, limit + ":" + subject)
+                .flatMap(locked -> tx.preparedQuery(countSql).execute(Tuple.of(subject)))
+                .invoke(rows -> {
+                    if (rows.iterator().next().getLong(0) >= max) {
+                        throw full.get();
+                    }
+                })
+                .replaceWithVoid();
+    }
+}

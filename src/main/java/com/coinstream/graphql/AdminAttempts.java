@@ -1,0 +1,170 @@
+package com.coinstream.graphql;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.jboss.logging.Logger;
+
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.identity.Caller;
+import com.coinstream.identity.Role;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import graphql.language.ArrayValue;
+import graphql.language.BooleanValue;
+import graphql.language.Document;
+import graphql.language.EnumValue;
+import graphql.language.Field;
+import graphql.language.FloatValue;
+import graphql.language.IntValue;
+import graphql.language.ObjectValue;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.StringValue;
+import graphql.language.Value;
+import graphql.language.VariableReference;
+import graphql.parser.Parser;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.Unremovable;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Admin mutations a request named but whose resolver never ran, because the request was refused first: a value that is
+ * not of its type (a variable or a literal), a document that does not validate, a token that fails verification. They
+ * are audited as refused here, with the code the client got, so that every attempt at an admin operation is in the log
+ * whatever stopped it ({@link AdminActionInterceptor} records the ones that reached their resolver).
+ */
+@ApplicationScoped
+@Unremovable // looked up by ErrorPolicy, which is not a bean
+public class AdminAttempts {
+    private static final Logger LOG = Logger.getLogger(AdminAttempts.class);
+    private static final int MAX_DOCUMENT = 200_000;
+
+    private final AdminAuditLog log;
+    private final ObjectMapper json;
+    private volatile Map<String, AdminAction> actions;
+
+    public AdminAttempts(AdminAuditLog log, ObjectMapper json) {
+        this.log = log;
+        this.json = json;
+    }
+
+    /**
+     * Record each admin mutation of {@code query} that did not reach its resolver ({@code reached} names those that did),
+     * as refused with {@code code}, for {@code who} (empty: no valid token).
+     */
+    public Uni<Void> refusedBefore(String query, String operationName, Map<String, Object> variables, Optional<Caller> who,
+            Set<String> reached, String code) {
+        List<Field> named = adminFields(query, operationName);
+        if (named.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> records = new ArrayList<>();
+        for (Field field : named) {
+            AdminAction action = actions().get(field.getName());
+            if (reached.contains(field.getName()) || (action.adminCallersOnly() && !who.map(c -> c.hasRole(Role.ADMIN)).orElse(false))) {
+                continue;
+            }
+            ObjectNode input = JsonNodeFactory.instance.objectNode();
+            field.getArguments().forEach(a -> input.set(a.getName(), tree(a.getValue(), variables)));
+            JsonNode first = input.size() == 1 ? input.elements().next() : input;
+            records.add(log.attempt(AdminActionInterceptor.draft(json, action.value().isEmpty() ? field.getName() : action.value(), who,
+                    first.isObject() ? first : input), AdminAuditLog.REFUSED, code));
+        }
+        return records.isEmpty() ? Uni.createFrom().voidItem()
+                : Multi.createFrom().iterable(records).onItem().transformToUniAndConcatenate(u -> u).collect().last().replaceWithVoid()
+                        .onFailure().invoke(e -> LOG.errorf(e, "a refused admin attempt could not be audited"))
+                        .onFailure().recoverWithNull();
+    }
+
+    /** The admin mutations (fields of the chosen mutation operation) named by {@code query}; empty when it does not parse. */
+    List<Field> adminFields(String query, String operationName) {
+        if (query == null || query.length() > MAX_DOCUMENT || !query.contains("mutation")) {
+            return List.of();
+        }
+        Document document;
+        try {
+            document = Parser.parse(query);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        List<Field> fields = new ArrayList<>();
+        for (OperationDefinition op : document.getDefinitionsOfType(OperationDefinition.class)) {
+            boolean chosen = operationName == null || operationName.isBlank() || operationName.equals(op.getName());
+            if (chosen && op.getOperation() == OperationDefinition.Operation.MUTATION) {
+                for (Selection<?> s : op.getSelectionSet().getSelections()) {
+                    if (s instanceof Field f && actions().containsKey(f.getName())) {
+                        fields.add(f);
+                    }
+                }
+            }
+        }
+        return fields;
+    }
+
+    private Map<String, AdminAction> actions() {
+        if (actions == null) {
+            Map<String, AdminAction> found = new HashMap<>();
+            for (var bean : Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
+                if (bean.getBeanClass().isAnnotationPresent(GraphQLApi.class)) {
+                    for (Method m : bean.getBeanClass().getMethods()) {
+                        if (m.isAnnotationPresent(AdminAction.class) && m.isAnnotationPresent(Mutation.class)) {
+                            String name = m.getAnnotation(Mutation.class).value();
+                            found.put(name.isEmpty() ? m.getName() : name, m.getAnnotation(AdminAction.class));
+                        }
+                    }
+                }
+            }
+            actions = Map.copyOf(found);
+        }
+        return actions;
+    }
+
+    private JsonNode tree(Value<?> value, Map<String, Object> variables) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (value instanceof VariableReference v) {
+            return variables == null ? f.nullNode() : json.valueToTree(variables.get(v.getName()));
+        }
+        if (value instanceof StringValue s) {
+            return f.textNode(s.getValue());
+        }
+        if (value instanceof IntValue i) {
+            return f.numberNode(i.getValue());
+        }
+        if (value instanceof FloatValue d) {
+            return f.numberNode(d.getValue());
+        }
+        if (value instanceof BooleanValue b) {
+            return f.booleanNode(b.isValue());
+        }
+        if (value instanceof EnumValue e) {
+            return f.textNode(e.getName());
+        }
+        if (value instanceof ArrayValue a) {
+            ArrayNode array = f.arrayNode();
+            a.getValues().forEach(item -> array.add(tree(item, variables)));
+            return array;
+        }
+        if (value instanceof ObjectValue o) {
+            ObjectNode object = f.objectNode();
+            o.getObjectFields().forEach(field -> object.set(field.getName(), tree(field.getValue(), variables)));
+            return object;
+        }
+        return f.nullNode();
+    }
+}

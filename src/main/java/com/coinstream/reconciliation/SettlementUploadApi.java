@@ -1,0 +1,191 @@
+package com.coinstream.reconciliation;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import com.coinstream.audit.AdminAuditLog;
+import com.coinstream.audit.AuditDraft;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.UserError;
+import com.coinstream.graphql.AdminActionInterceptor;
+import com.coinstream.graphql.InputGate;
+import com.coinstream.graphql.PersonText;
+import com.coinstream.identity.Caller;
+import com.coinstream.identity.CallerDefaults;
+import com.coinstream.identity.Role;
+import com.coinstream.identity.UserDirectory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.vertx.http.runtime.VertxInputStream;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /imports/settlement-reports?fileName=...}: a settlement report streamed as the request body (README
+ * "Reconciliation"), for files too big for a GraphQL request. It has its own size limit
+ * (COINSTREAM_SETTLEMENT_UPLOAD_MAX_SIZE), read on a worker thread in constant memory as importSettlementReport does,
+ * with the same answer (the run, or one userError per bad line) and the same admin audit record.
+ * <p>
+ * A route of its own, ahead of the HTTP server's body limit (which is the GraphQL request's, far smaller): the body is
+ * never buffered, so that limit does not apply, and this one is counted as the bytes arrive.
+ */
+@ApplicationScoped
+public class SettlementUploadApi {
+    static final String PATH = "/imports/settlement-reports";
+    private static final Logger LOG = Logger.getLogger(SettlementUploadApi.class);
+    private static final long READ_TIMEOUT_MS = 60_000;
+
+    private final SettlementImports imports;
+    private final UserDirectory users;
+    private final AdminAuditLog log;
+    private final ObjectMapper json;
+    private final String defaultRegion;
+    private final long maxBytes;
+
+    public SettlementUploadApi(SettlementImports imports, UserDirectory users, AdminAuditLog log, ObjectMapper json,
+            CallerDefaults defaults, ReconciliationConfig config) {
+        this.imports = imports;
+        this.users = users;
+        this.log = log;
+        this.json = json;
+        this.defaultRegion = defaults.region();
+        this.maxBytes = config.uploadMaxSize().asLongValue();
+    }
+
+    /** What the upload says besides its body; recorded in the admin audit log as the action's input. */
+    public static class Upload {
+        @PersonText(min = 0, max = 255)
+        public String fileName;
+
+        Upload(String fileName) {
+            this.fileName = fileName;
+        }
+    }
+
+    void install(@Observes Router router) {
+        router.post(PATH).order(-150).handler(this::upload);
+    }
+
+    void upload(RoutingContext rc) {
+        rc.request().pause();
+        QuarkusHttpUser.getSecurityIdentity(rc, null).subscribe().with(identity -> {
+            Optional<Caller> who = identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)
+                    || token.getSubject() == null ? Optional.empty() : Optional.of(Caller.from(token, defaultRegion));
+            Upload upload = new Upload(rc.request().getParam("fileName"));
+            AuditDraft draft = AdminActionInterceptor.draft(json, "importSettlementReport", who, upload);
+            if (who.isEmpty()) {
+                refuse(rc, draft, 401, "UNAUTHENTICATED", "Authentication required: send a valid bearer token in the Authorization header");
+            } else if (!who.get().hasRole(Role.ADMIN)) {
+                refuse(rc, draft, 403, "FORBIDDEN", "Your roles do not allow this operation");
+            } else {
+                importReport(rc, who.get(), upload, draft);
+            }
+        }, e -> refuse(rc, AdminActionInterceptor.draft(json, "importSettlementReport", Optional.empty(),
+                new Upload(rc.request().getParam("fileName"))), 401, "UNAUTHENTICATED", "Authentication required: send a valid bearer token"));
+    }
+
+    private void importReport(RoutingContext rc, Caller admin, Upload upload, AuditDraft draft) {
+        String length = rc.request().getHeader("Content-Length");
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
+            refuse(rc, draft, 413, "BAD_REQUEST", "A settlement report upload is at most " + maxBytes + " bytes");
+            return;
+        }
+        Refusal refused = InputGate.check(upload);
+        if (refused != null) {
+            answer(rc, draft, 422, null, List.of(refused.error()));
+            return;
+        }
+        String fileName = upload.fileName == null || upload.fileName.isBlank() ? null : upload.fileName.strip();
+        InputStream body = new Bounded(new VertxInputStream(rc, READ_TIMEOUT_MS), maxBytes);
+        users.register(admin).flatMap(registered -> imports.importReport(admin, fileName, body, draft)).subscribe().with(outcome -> {
+            if (outcome.errors().isEmpty()) {
+                answer(rc, null, 200, outcome.run(), List.of());
+            } else {
+                answer(rc, draft, 422, null, outcome.errors());
+            }
+        }, e -> {
+            if (e instanceof Bounded.TooLarge || e.getCause() instanceof Bounded.TooLarge) {
+                refuse(rc, draft, 413, "BAD_REQUEST", "A settlement report upload is at most " + maxBytes + " bytes");
+            } else {
+                LOG.error("settlement report upload failed", e);
+                log.attempt(draft, AdminAuditLog.FAILED, "INTERNAL").subscribe().with(v -> { }, f -> { });
+                send(rc, 500, new JsonObject().put("errors", List.of(Map.of("message", "Internal error", "extensions", Map.of("code", "INTERNAL")))));
+            }
+        });
+    }
+
+    /** A refused upload: audited (when it named itself as an admin's attempt), answered with a coded error. */
+    private void refuse(RoutingContext rc, AuditDraft draft, int status, String code, String message) {
+        Uni<Void> audited = draft == null ? Uni.createFrom().voidItem() : log.attempt(draft, AdminAuditLog.REFUSED, code);
+        audited.subscribe().with(v -> send(rc, status, new JsonObject().put("errors", List.of(Map.of("message", message, "extensions",
+                Map.of("code", code))))), e -> send(rc, status, new JsonObject().put("errors", List.of(Map.of("message", message)))));
+    }
+
+    private void answer(RoutingContext rc, AuditDraft refusedDraft, int status, Reconciliations.Run run, List<UserError> errors) {
+        JsonObject body = new JsonObject().put("run", run == null ? null : JsonObject.mapFrom(ReconciliationApi.ReconciliationRun.of(run)))
+                .put("duplicate", run == null ? null : run.duplicate())
+                .put("userErrors", errors.stream().map(e -> new JsonObject().put("field", e.field()).put("message", e.message())
+                        .put("code", e.code().name())).toList());
+        Uni<Void> audited = refusedDraft == null ? Uni.createFrom().voidItem()
+                : log.attempt(refusedDraft, AdminAuditLog.REFUSED, ErrorCode.INVALID_INPUT.name());
+        audited.subscribe().with(v -> send(rc, status, body), e -> send(rc, status, body));
+    }
+
+    private static void send(RoutingContext rc, int status, JsonObject body) {
+        if (!rc.response().ended()) {
+            rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        }
+    }
+
+    /** The body, counted as it is read: more than the limit fails the read (and the import) instead of being kept. */
+    static final class Bounded extends FilterInputStream {
+        private final long max;
+        private long read;
+
+        Bounded(InputStream in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(Math.max(0, n));
+            return n;
+        }
+
+        private void count(int n) throws IOException {
+            read += n;
+            if (read > max) {
+                throw new TooLarge();
+            }
+        }
+
+        static final class TooLarge extends IOException {
+            TooLarge() {
+                super("upload too large", null);
+            }
+        }
+    }
+}

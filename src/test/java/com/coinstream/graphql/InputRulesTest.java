@@ -1,0 +1,137 @@
+package com.coinstream.graphql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+
+import org.eclipse.microprofile.graphql.Input;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
+
+/** The input rules, one by one (README "Input rules"): what every argument of every operation is held to. */
+@Tag("fast")
+class InputRulesTest {
+
+    @Test
+    void textIsValidUnicodeWithoutControlCharacters() {
+        assertNull(Text.encodingProblem("Rose \uD83C\uDF39 for you\ttoo\nand more"));
+        assertNotNull(Text.encodingProblem("a\u0000b"));
+        assertNotNull(Text.encodingProblem("bell\u0007"));
+        assertNotNull(Text.encodingProblem("del\u007F"));
+        assertNotNull(Text.encodingProblem("c1\u0085"));
+        assertNotNull(Text.encodingProblem("lone \uD800 high"));
+        assertNotNull(Text.encodingProblem("lone \uDC00 low"));
+        assertNotNull(Text.encodingProblem("ends high \uD83C"));
+        assertNotNull(Text.encodingProblem("nonchar \uFFFF"));
+    }
+
+    @Test
+    void aPersonsTextIsCountedAsAPersonCountsCharacters() {
+        String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67"; // one emoji of five code points
+        assertEquals(1, Text.length(family, 10));
+        assertNull(Text.personTextProblem(family.repeat(80), 1, 80, false));
+        assertNotNull(Text.personTextProblem(family.repeat(81), 1, 80, false));
+        assertNull(Text.personTextProblem("é".repeat(80), 1, 80, false));
+        assertNotNull(Text.personTextProblem("e\u0301".repeat(20) + "\u0301".repeat(1000), 1, 80, false), "unbounded combining marks");
+        assertNotNull(Text.personTextProblem("two\nlines", 1, 80, false));
+        assertNull(Text.personTextProblem("two\nlines", 1, 80, true));
+        assertNotNull(Text.personTextProblem("evil \u202Etxt.exe", 1, 80, false));
+        assertNotNull(Text.personTextProblem("   ", 1, 80, false));
+        assertNull(Text.personTextProblem("", 0, 80, false));
+    }
+
+    @Test
+    void wholeNumbersAreWholeAndInRangeWhateverTheirJsonForm() {
+        assertEquals(5, StrictScalars.int32(5L));
+        assertEquals(2147483647, StrictScalars.int32(new BigInteger("2147483647")));
+        for (Object bad : List.of(2147483648L, -2147483649L, new BigDecimal("1.5"), new BigDecimal("1.0"), new BigDecimal("1E+3"), 1.5d, "5", true)) {
+            assertThrows(StrictScalars.InvalidValue.class, () -> StrictScalars.int32(bad), String.valueOf(bad));
+        }
+        assertEquals(new BigInteger("9223372036854775808"), StrictScalars.integer("9223372036854775808"));
+        assertEquals(BigInteger.TEN, StrictScalars.integer(new BigDecimal("10")));
+        for (Object bad : List.of(new BigDecimal("1.5"), new BigDecimal("1E+3"), 2.0d, "1e3", "ten", BigInteger.TEN.pow(40))) {
+            assertThrows(StrictScalars.InvalidValue.class, () -> StrictScalars.integer(bad), String.valueOf(bad));
+        }
+    }
+
+    @Test
+    void datesFallInTheDocumentedWindow() {
+        assertEquals("2026-11-01T00:00:00Z", StrictScalars.instant("2026-11-01T00:00:00Z"));
+        StrictScalars.instant("2000-01-01T00:00:00Z");
+        StrictScalars.instant("2100-01-01T00:00:00Z");
+        for (String bad : List.of("1999-12-31T23:59:59Z", "2100-01-01T00:00:00.001Z", "-290000-01-01T00:00:00Z", "+290000-01-01T00:00:00Z",
+                "0001-01-01T00:00:00Z", "yesterday", "2026-11-01")) {
+            assertThrows(StrictScalars.InvalidValue.class, () -> StrictScalars.instant(bad), bad);
+        }
+    }
+
+    @Test
+    void idsAreBoundedTextOnOneLine() {
+        StrictScalars.id("00000000-0000-4000-8000-000000000001");
+        StrictScalars.id("' OR 1=1 --"); // well formed: it names nothing, which its field answers with NOT_FOUND
+        for (String bad : List.of("", "x".repeat(256), "a\u0000", "a\nb", "\uD800")) {
+            assertThrows(StrictScalars.InvalidValue.class, () -> StrictScalars.id(bad), bad);
+        }
+    }
+
+    @Input("SampleInput")
+    public static class SampleInput {
+        @PersonText(max = 10)
+        public String title;
+        public String key;
+        @Range(min = 1, max = 99)
+        public BigInteger quantity;
+        @MaxItems(3)
+        public List<String> tags;
+    }
+
+    static SampleInput sample() {
+        SampleInput s = new SampleInput();
+        s.title = "Hello";
+        s.key = "k";
+        s.quantity = BigInteger.ONE;
+        s.tags = List.of("a", "b");
+        return s;
+    }
+
+    @Test
+    void theGateHoldsEveryFieldToItsDeclaredRuleOrTheDefault() {
+        assertNull(InputGate.check(sample()));
+        SampleInput s = sample();
+        s.title = "x".repeat(11);
+        assertRefused(InputGate.check(s), "title");
+        s = sample();
+        s.key = "y".repeat(InputGate.DEFAULT_MAX_LENGTH + 1);
+        assertRefused(InputGate.check(s), "key");
+        s = sample();
+        s.key = "a\u0000";
+        assertRefused(InputGate.check(s), "key");
+        s = sample();
+        s.quantity = BigInteger.valueOf(100);
+        assertRefused(InputGate.check(s), "quantity");
+        s = sample();
+        s.tags = List.of("a", "b", "c", "d");
+        assertRefused(InputGate.check(s), "tags");
+        s = sample();
+        s.tags = List.of("a", "a");
+        assertRefused(InputGate.check(s), "tags");
+        s = sample();
+        s.tags = List.of("a", "b\u0007");
+        assertRefused(InputGate.check(s), "tags", "1");
+    }
+
+    static void assertRefused(Refusal r, String... field) {
+        assertNotNull(r);
+        assertEquals(ErrorCode.INVALID_INPUT, r.code());
+        assertEquals(List.of(field), r.error().field());
+    }
+}
