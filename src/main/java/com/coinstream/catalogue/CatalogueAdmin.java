@@ -22,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 /** Admin changes to the gift catalogue. A price change never touches gifts already sent. */
 @ApplicationScoped
 public class CatalogueAdmin {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(CatalogueAdmin.class);
     static final long MAX_GIFT_COINS = 1_000_000;
     private final GiftCatalogue catalogue;
     private final ClusterEvents cluster;
@@ -66,7 +67,8 @@ public class CatalogueAdmin {
 
     /** After the transaction commits: every instance reloads its catalogue. */
     public Uni<Void> published() {
-        return catalogue.reload().call(() -> cluster.publish(ClusterEvents.CATALOGUE, "changed"));
+        return catalogue.reload().onFailure().invoke(e -> LOG.errorf(e, "the catalogue was changed but this instance could not reload it"))
+                .onFailure().recoverWithNull().call(() -> cluster.publish(ClusterEvents.CATALOGUE, "changed"));
     }
 
     private void apply(Gift g, GiftChange c) {

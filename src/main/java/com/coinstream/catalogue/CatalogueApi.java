@@ -91,8 +91,10 @@ public class CatalogueApi {
     }
 
     private Uni<GiftPayload> change(Supplier<Uni<Gift>> work) {
+        // once committed, the change is answered as done (published() never fails it: a failed reload is logged and retried)
         return payloads.orRefusal(Panache.withTransaction(() -> Payloads.guarded(work)).map(CatalogueGift::of)
-                .call(g -> admin.published()).map(g -> new GiftPayload(g, List.of())), e -> new GiftPayload(null, List.of(e)));
+                .call(g -> admin.published()).map(g -> new GiftPayload(g, List.of())),
+                e -> new GiftPayload(null, List.of(e)));
     }
 
     @Input("GiftInput")

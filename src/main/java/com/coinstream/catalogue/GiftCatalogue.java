@@ -53,15 +53,24 @@ public class GiftCatalogue implements PanacheRepositoryBase<Gift, UUID> {
                     Map<UUID, CatalogueGift> loaded = new HashMap<>();
                     for (Row r : rows) {
                         UUID id = r.getUUID("id");
-                        String[] regions = r.getArrayOfStrings("regions");
-                        loaded.put(id, new CatalogueGift(id, id.toString(), r.getString("name"), r.getLong("coins"),
-                                r.getInteger("tier"), r.getString("animation_key"), regions == null ? List.of() : List.of(regions),
-                                r.getOffsetDateTime("active_from").toInstant(),
-                                r.getOffsetDateTime("active_until") == null ? null : r.getOffsetDateTime("active_until").toInstant()));
+                        try {
+                            loaded.put(id, read(r));
+                        } catch (RuntimeException e) {
+                            // one row the catalogue cannot read must not take the whole catalogue (and every later change) with it
+                            LOG.errorf("gift %s cannot be read and is left out of the catalogue: %s", id, e.getMessage());
+                        }
                     }
                     gifts = Map.copyOf(loaded);
                     return null;
                 });
+    }
+
+    private static CatalogueGift read(Row r) {
+        UUID id = r.getUUID("id");
+        String[] regions = r.getArrayOfStrings("regions");
+        return new CatalogueGift(id, id.toString(), r.getString("name"), r.getLong("coins"), r.getInteger("tier"), r.getString("animation_key"),
+                regions == null ? List.of() : List.of(regions), r.getOffsetDateTime("active_from").toInstant(),
+                r.getOffsetDateTime("active_until") == null ? null : r.getOffsetDateTime("active_until").toInstant());
     }
 
     public Optional<CatalogueGift> find(UUID id) {

@@ -58,8 +58,23 @@ final class StrictScalars {
     private StrictScalars() {
     }
 
-    /** {@code schema} with the scalars named above checking their rules before their own coercion. */
-    static GraphQLSchema apply(GraphQLSchema schema) {
+    private static GraphQLSchema transformedFrom;
+    private static GraphQLSchema transformed;
+
+    /**
+     * {@code schema} with the scalars named above checking their rules before their own coercion. Made once per schema:
+     * SmallRye may build its GraphQL engine on two first requests at once, and two transformations of one schema at
+     * once share (and rewire) its unchanged parts, which left types that no longer matched their own variables.
+     */
+    static synchronized GraphQLSchema apply(GraphQLSchema schema) {
+        if (schema != transformedFrom) {
+            transformed = transform(schema);
+            transformedFrom = schema;
+        }
+        return transformed;
+    }
+
+    private static GraphQLSchema transform(GraphQLSchema schema) {
         return SchemaTransformer.transformSchema(schema, new GraphQLTypeVisitorStub() {
             @Override
             public TraversalControl visitGraphQLScalarType(GraphQLScalarType node, TraverserContext<GraphQLSchemaElement> context) {

@@ -41,6 +41,8 @@ public class ProdApp implements QuarkusTestResourceLifecycleManager {
         Map<String, String> properties = new HashMap<>(environment());
         properties.put("mp.jwt.verify.publickey.location", properties.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"));
         properties.put("mp.jwt.verify.issuer", properties.get("MP_JWT_VERIFY_ISSUER"));
+        // the management interface (health, metrics) on the port tests expect it on (Management.port())
+        properties.put("COINSTREAM_MANAGEMENT_PORT", Integer.toString(com.coinstream.support.Management.port()));
         return properties;
     }
 

@@ -65,6 +65,20 @@ class ProdConfigurationIT {
                 .contains("No payment provider configured: set COINSTREAM_PAYMENT_PROVIDER"));
     }
 
+    /** COINSTREAM_MAX_BODY_SIZE is honoured up to its documented maximum (a second, undocumented 10 MiB cap once applied). */
+    @Test
+    void theBodyLimitIsTheOperatorsUpToItsDocumentedMaximum() throws Exception {
+        String big = "{\"query\":\"{ me { id } }\",\"extensions\":{\"padding\":\"" + "x".repeat(15 * 1024 * 1024) + "\"}}";
+        try (SecondInstance app = SecondInstance.start(8095, Map.of("COINSTREAM_MAX_BODY_SIZE", "20M"), Set.of())) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + app.port + "/graphql"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build();
+            HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), "a 15 MiB body under a 20M limit is read");
+            assertEquals("UNAUTHENTICATED", JSON.readTree(answer.body()).path("errors").path(0).path("extensions").path("code").asText());
+        }
+        assertTrue(SecondInstance.refusedStart(Map.of("COINSTREAM_MAX_BODY_SIZE", "65M"), Set.of()).contains("must be between 1K and 64M"));
+    }
+
     private static JsonNode me(int port, String token) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/graphql"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)

@@ -30,7 +30,13 @@ public final class SecondInstance implements AutoCloseable {
 
     /** Another instance with the operator's environment changed: {@code set} added or replaced, {@code unset} removed. */
     public static SecondInstance start(int port, Map<String, String> set, Set<String> unset) throws Exception {
+        return start(port, set, unset, List.of());
+    }
+
+    /** Another instance started with {@code jvmOptions} too (the container image's, say). */
+    public static SecondInstance start(int port, Map<String, String> set, Set<String> unset, List<String> jvmOptions) throws Exception {
         ProcessBuilder builder = process(port, set, unset, "target/second-instance-" + port + ".log");
+        builder.command().addAll(1, jvmOptions);
         SecondInstance instance = new SecondInstance(builder.start(), port);
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 120; i++) {
@@ -77,6 +83,34 @@ public final class SecondInstance implements AutoCloseable {
         builder.environment().putAll(set);
         unset.forEach(builder.environment()::remove);
         return builder;
+    }
+
+    /** SIGTERM, as an orchestrator stops a container: true when the process ended within {@code grace}. */
+    public boolean terminate(java.time.Duration grace) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The process's resident set size in KiB (Linux), or -1. */
+    public long residentKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
     }
 
     /** As a crash would: no shutdown, nothing flushed. */

@@ -107,6 +107,11 @@ public final class FeedClient implements AutoCloseable {
         return null;
     }
 
+    /** A message as raw JSON text, sent as it is (so escapes such as a lone surrogate's reach the server unchanged). */
+    public void sendRaw(String json) throws Exception {
+        socket.sendText(json, true).get(5, TimeUnit.SECONDS);
+    }
+
     public void send(Object message) throws Exception {
         socket.sendText(JSON.writeValueAsString(message), true).get(5, TimeUnit.SECONDS);
     }

@@ -1,0 +1,182 @@
+package com.coinstream.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Db;
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
+import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
+import com.coinstream.support.Race;
+import com.coinstream.support.Tokens;
+import com.coinstream.support.WebhookReceiver;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+
+/**
+ * Every documented limit raced 25 ways over two instances of the packaged app on one database: each holds exactly,
+ * the losers get a coded refusal (never INTERNAL), and what each limit counts is what the database holds after.
+ */
+@QuarkusIntegrationTest
+@WithTestResource(WebhookInstances.class)
+class LimitsAcrossInstancesIT {
+    static final int SECOND = 8091;
+    static final int THIRD = 8092;
+    static final int N = 25;
+    static SecondInstance second;
+
+    @BeforeAll
+    static void startSecond() throws Exception {
+        second = WebhookInstances.sender(SECOND);
+    }
+
+    @AfterAll
+    static void stopSecond() {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    static int[] ports() {
+        return new int[] { RestAssured.port, SECOND };
+    }
+
+    /** The codes the racers got: each answer is a success (null) or a coded refusal, never INTERNAL or a 5xx. */
+    static List<String> codes(List<Response> answers, String field) {
+        List<String> codes = new ArrayList<>();
+        for (Response r : answers) {
+            assertTrue(r.statusCode() < 500, r.asString());
+            assertTrue(!r.asString().contains("INTERNAL"), r.asString());
+            String top = r.jsonPath().getString("errors[0].extensions.code");
+            codes.add(top != null ? top : r.jsonPath().getString("data." + field + ".userErrors[0].code"));
+        }
+        return codes;
+    }
+
+    static long successes(List<String> codes) {
+        return codes.stream().filter(c -> c == null).count();
+    }
+
+    @Test
+    void webhookSubscriptionsPerOwner() {
+        String creatorId = Tokens.unique("quota");
+        String creator = Tokens.creator(creatorId);
+        List<String> codes = codes(Race.acrossInstances(N, ports(), creator, "mutation($i: CreateWebhookSubscriptionInput!) { "
+                + "createWebhookSubscription(input: $i) { subscription { id } userErrors { code } } }",
+                i -> Gql.vars("i", Map.of("url", "http://127.0.0.1:9/race-" + i, "eventTypes", List.of("gift.sent")))), "createWebhookSubscription");
+        assertEquals(10, successes(codes), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("INVALID_STATE")), codes.toString());
+        assertEquals(10, Db.number(ProdApp.SCHEMA, "select count(*) from webhook_subscription where owner_id = ?", creatorId));
+    }
+
+    @Test
+    void overlayKeysPerCreator() {
+        String creatorId = Tokens.unique("keys");
+        String creator = Tokens.creator(creatorId);
+        List<String> codes = codes(Race.acrossInstances(N, ports(), creator, "mutation($i: CreateOverlayKeyInput!) { createOverlayKey(input: $i) "
+                + "{ key userErrors { code } } }", i -> Gql.vars("i", Map.of("label", "key " + i))), "createOverlayKey");
+        assertEquals(20, successes(codes), codes.toString());
+        assertEquals(20, Db.number(ProdApp.SCHEMA, "select count(*) from overlay_key where creator_id = ? and revoked_at is null", creatorId));
+    }
+
+    @Test
+    void activeGoalsPerStream() {
+        LiveCreator creator = Gifting.liveCreator("goals");
+        List<String> codes = codes(Race.acrossInstances(N, ports(), creator.token(), "mutation($i: SetStreamGoalInput!) { setStreamGoal(input: $i) "
+                + "{ goal { id } userErrors { code } } }", i -> Gql.vars("i", Map.of("streamId", creator.stream(), "title", "Goal " + i, "kind", "COINS",
+                        "target", 100))), "setStreamGoal");
+        assertEquals(3, successes(codes), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("GOAL_LIMIT_REACHED")), codes.toString());
+        assertEquals(3, Db.number(ProdApp.SCHEMA, "select count(*) from stream_goal where stream_id = ?::uuid and ended_at is null", creator.stream()));
+    }
+
+    @Test
+    void oneRunningMatchPerStream() {
+        LiveCreator invitee = Gifting.liveCreator("matched");
+        List<String> matches = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            LiveCreator inviter = Gifting.liveCreator("challenger");
+            matches.add(Gql.ok(inviter.token(), "mutation($i: InviteToMatchInput!) { inviteToMatch(input: $i) { match { id } userErrors { code } } }",
+                    Gql.vars("i", Map.of("streamId", inviter.stream(), "opponentStreamId", invitee.stream()))).getString("data.inviteToMatch.match.id"));
+        }
+        List<String> codes = codes(Race.acrossInstances(N, ports(), invitee.token(), "mutation($i: RespondToMatchInviteInput!) { "
+                + "respondToMatchInvite(input: $i) { match { status } userErrors { code } } }",
+                i -> Gql.vars("i", Map.of("matchId", matches.get(i), "accept", true))), "respondToMatchInvite");
+        assertEquals(1, successes(codes), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("MATCH_UNAVAILABLE")), codes.toString());
+        assertEquals(1, Db.number(ProdApp.SCHEMA, "select count(*) from live_match where invitee_stream = ?::uuid and status = 'RUNNING'",
+                invitee.stream()));
+    }
+
+    @Test
+    void oneLiveStreamPerCreator() {
+        String creatorId = Tokens.unique("golive");
+        String creator = Tokens.creator(creatorId);
+        List<String> codes = codes(Race.acrossInstances(N, ports(), creator, "mutation($i: StartLiveStreamInput!) { startLiveStream(input: $i) "
+                + "{ liveStream { id } userErrors { code } } }", i -> Gql.vars("i", Map.of("title", "Live " + i))), "startLiveStream");
+        assertEquals(1, successes(codes), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("INVALID_STATE")), codes.toString());
+        assertEquals(1, Db.number(ProdApp.SCHEMA, "select count(*) from live_stream where creator_id = ? and status = 'LIVE'", creatorId));
+    }
+
+    @Test
+    void oneOpenErasureRequestPerPerson() {
+        String id = Tokens.unique("leaving");
+        String viewer = Tokens.viewer(id);
+        List<String> codes = codes(Race.acrossInstances(N, ports(), viewer, "mutation($i: RequestErasureInput!) { requestErasure(input: $i) "
+                + "{ erasureRequest { id } userErrors { code } } }", i -> Gql.vars("i", Map.of("reason", "race " + i))), "requestErasure");
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("CONFLICT")), codes.toString());
+        assertEquals(1, Db.number(ProdApp.SCHEMA, "select count(*) from erasure_request where user_id = ? and status = 'REQUESTED'", id));
+    }
+
+    /** 25 different reports that share lines: each line's fee is booked once, and the ledger balances. */
+    @Test
+    void overlappingSettlementImports() {
+        String admin = Tokens.admin();
+        String shared = Tokens.unique("shared");
+        List<Response> answers = Race.acrossInstances(N, ports(), admin, "mutation($i: ImportSettlementReportInput!) { "
+                + "importSettlementReport(input: $i) { run { id } duplicate userErrors { code message } } }",
+                i -> Gql.vars("i", Map.of("fileName", "race-" + i + ".csv", "csv", "transaction_id,type,amount,currency,fee,date\n"
+                        + "fee_" + shared + ",fee,0,USD,1.00,2026-11-30\n" + "own_" + shared + "_" + i + ",charge,0.99,USD,0.10,2026-11-30\n")));
+        List<String> codes = codes(answers, "importSettlementReport");
+        assertEquals(N, successes(codes), codes.toString());
+        assertEquals(1, Db.number(ProdApp.SCHEMA, "select count(*) from provider_fee where transaction_id = ?", "fee_" + shared),
+                "the shared fee line is booked once");
+        assertEquals(N + 1L, Db.number(ProdApp.SCHEMA, "select count(*) from provider_fee where transaction_id like ?", "%" + shared + "%"));
+        LedgerChecks.assertClean();
+    }
+
+    /** Purchases' events to one slow receiver, sent by two instances: never more than 16 attempts open at once. */
+    @Test
+    void deliveriesInFlightPerSubscriptionAcrossInstances() throws Exception {
+        try (WebhookReceiver slow = new WebhookReceiver().delay(Duration.ofMillis(600));
+                SecondInstance third = WebhookInstances.sender(THIRD)) {
+            String admin = Tokens.admin();
+            String subscription = Gql.ok(admin, "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) "
+                    + "{ subscription { id } } }", Gql.vars("i", Map.of("url", slow.url(), "eventTypes", List.of("purchase.succeeded"))))
+                    .getString("data.createWebhookSubscription.subscription.id");
+            Race.run(60, i -> Flows.buyPackage(Tokens.viewer(Tokens.unique("inflight")), Flows.PKG_70, "pm_card_ok", Flows.key()));
+            WebhookReceiver.await(Duration.ofSeconds(60), () -> slow.received().size() >= 60, "60 deliveries");
+            assertTrue(slow.mostOpenAtOnce() <= 16, "at most 16 open at once, saw " + slow.mostOpenAtOnce());
+            assertTrue(slow.mostOpenAtOnce() > 1, "sent in parallel");
+            assertEquals(60, Db.number(ProdApp.SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid and status = 'DELIVERED'",
+                    subscription));
+            assertEquals(60, slow.received().stream().map(WebhookReceiver.Received::id).collect(Collectors.toSet()).size());
+        }
+    }
+}
