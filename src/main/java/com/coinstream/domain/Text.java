@@ -22,6 +22,9 @@ public final class Text {
 
     /** Null when {@code value} is acceptable text at all; else what is wrong with it. */
     public static String encodingProblem(String value) {
+        if (ascii(value)) {
+            return null;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isHighSurrogate(c)) {
@@ -73,6 +76,9 @@ public final class Text {
 
     /** Characters as a person counts them (extended grapheme clusters), counting no further than {@code limit + 1}. */
     public static int length(String value, int limit) {
+        if (ascii(value)) {
+            return value.length(); // the common case (ids, keys, most titles): one character per char, no regex
+        }
         Matcher m = GRAPHEME.matcher(value);
         int n = 0;
         while (n <= limit && m.find()) {
@@ -115,6 +121,17 @@ public final class Text {
             throw new Refusal(ErrorCode.INVALID_INPUT, what + " must be 1-" + max + " printable characters", field);
         }
         return value;
+    }
+
+    /** Printable ASCII only (space to tilde): nothing to find in it but its length. */
+    private static boolean ascii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String hex(char c) {

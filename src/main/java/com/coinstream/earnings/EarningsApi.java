@@ -22,6 +22,7 @@ import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.Page;
 import com.coinstream.graphql.ApiSecurity;
+import com.coinstream.graphql.Range;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.PublicProfile;
 import com.coinstream.identity.Role;
@@ -109,10 +110,9 @@ public class EarningsApi {
                         g.gifts(), g.coins(), g.diamonds())).toList()));
     }
 
-    @Description("What your streams earned per calendar day in your time zone: the last `days` days (default 30, at most 366), today included.")
-    public Uni<@NonNull List<Earnings.@NonNull Day>> byDay(@Source Earnings e, @DefaultValue("30") Integer days) {
-        int span = days == null ? 30 : Math.max(1, Math.min(366, days));
-        return reports.byDay(e.creatorId(), e.zone(), LocalDate.now(clock.withZone(e.zone())), span);
+    @Description("What your streams earned per calendar day in your time zone: the last `days` days (default 30, 1-366), today included.")
+    public Uni<@NonNull List<Earnings.@NonNull Day>> byDay(@Source Earnings e, @DefaultValue("30") @Range(min = 1, max = 366) Integer days) {
+        return reports.byDay(e.creatorId(), e.zone(), LocalDate.now(clock.withZone(e.zone())), days == null ? 30 : days);
     }
 
     @Description("When your streams earn: 24 buckets by hour of day in your time zone.")

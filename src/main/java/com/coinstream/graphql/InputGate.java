@@ -59,7 +59,6 @@ public class InputGate {
     private static final Map<Method, Operation> OPERATIONS = new ConcurrentHashMap<>();
     private static final Map<Class<?>, Optional<Rule>> INPUTS = new ConcurrentHashMap<>();
     private static final TextRule DEFAULT_TEXT = new TextRule(0, DEFAULT_MAX_LENGTH, false);
-    private static final TextRule ID_TEXT = new TextRule(0, StrictScalars.MAX_ID_LENGTH, false);
 
     private final Payloads payloads;
 
@@ -227,7 +226,7 @@ public class InputGate {
         Class<?> raw = type instanceof Class<?> c ? c : type instanceof ParameterizedType pt ? (Class<?>) pt.getRawType() : Object.class;
         if (raw == String.class) {
             if (on.isAnnotationPresent(Id.class) && !on.isAnnotationPresent(PersonText.class)) {
-                return ID_TEXT;
+                return null; // an ID: its scalar's own rule (StrictScalars) has checked it
             }
             PersonText t = on.getAnnotation(PersonText.class);
             return t == null ? DEFAULT_TEXT : new TextRule(t.min(), t.max(), t.multiline());

@@ -27,8 +27,9 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
-import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
+import com.coinstream.graphql.PersonText;
+import com.coinstream.graphql.Range;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 
@@ -86,10 +87,10 @@ public class ReconciliationApi {
         return reconciliations.run(id).map(r -> r == null ? null : ReconciliationRun.of(r));
     }
 
-    @Description("The differences, in line order (at most 1000 here; the CSV at csvPath has them all).")
+    @Description("The differences, in line order (`first`: 0-1000 here; the CSV at csvPath has them all).")
     public Uni<@NonNull List<@NonNull ReconciliationDifference>> differences(@Source ReconciliationRun run,
-            @DefaultValue("100") int first) {
-        return reconciliations.differences(UUID.fromString(run.id()), Math.max(0, Math.min(first, Reconciliations.MAX_DIFFERENCES_SHOWN)))
+            @DefaultValue("100") @Range(min = 0, max = Reconciliations.MAX_DIFFERENCES_SHOWN) int first) {
+        return reconciliations.differences(UUID.fromString(run.id()), first)
                 .map(list -> list.stream().map(ReconciliationDifference::of).toList());
     }
 

@@ -47,7 +47,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * for, counting the leases every instance holds: so a subscription never has more than {@code maxInFlight} attempts open
  * at once across all instances, and two instances never send one delivery at once. A dead instance's leases expire and
  * are taken over. Events of one stream go one at a time, in their stream order, per subscription: only the first pending
- * one is ever claimed, and after it succeeds the sender goes straight on to the next (under the same cap).
+ * one is ever claimed, and the statement that settles it leases the next (one lease for another: the cap holds).
  * <p>
  * A receiver is untrusted: its response is read up to {@value #MAX_RESPONSE_BYTES} bytes and the rest is discarded unread
  * (the connection is reset), an attempt that exceeds the response timeout is reset and its connection freed, and one
@@ -81,14 +81,21 @@ public class WebhookDispatcher {
             + "update webhook_delivery d set lease_until = now() + $4 * interval '1 millisecond', attempts = d.attempts + 1, "
             + "last_attempt_at = now() from pick, webhook_subscription s where d.id = pick.id and s.id = d.subscription_id and " + DUE
             + RETURNING;
-    // The stream's first pending event, and only it, if the subscription's cap leaves room (its row is locked first).
-    private static final String NEXT_IN_ORDER = "with busy as (select count(*) as n from webhook_delivery where subscription_id = $1 "
-            + "and status = 'PENDING' and lease_until >= now()), "
-            + "head as (select d.id from webhook_delivery d where d.subscription_id = $1 and d.order_key = $2 and d.status = 'PENDING' "
-            + "order by d.order_seq limit 1) "
-            + "update webhook_delivery d set lease_until = now() + $3 * interval '1 millisecond', attempts = d.attempts + 1, "
+    // Settles a delivered event of a stream and, in the same statement, leases the stream's next pending one (and only it):
+    // one lease is released and one taken, so the subscription's count of open attempts never grows here. (The snapshot
+    // still sees the settled row as pending: it is left out by id.)
+    private static final String DELIVERED_THEN_NEXT = "with settled as (update webhook_delivery set status = 'DELIVERED', delivered_at = now(), "
+            + "lease_until = null, last_status_code = $2, last_error = null where id = $1 and lease_until = $3 returning subscription_id), "
+            + "reset as (update webhook_subscription s set consecutive_failures = 0 from settled where s.id = settled.subscription_id "
+            + "and s.consecutive_failures <> 0), "
+            + "head as (select x.id from webhook_delivery x where x.subscription_id = $4 and x.order_key = $5 and x.status = 'PENDING' "
+            + "and x.id <> $1 order by x.order_seq limit 1) "
+            + "update webhook_delivery d set lease_until = now() + $6 * interval '1 millisecond', attempts = d.attempts + 1, "
             + "last_attempt_at = now() from head, webhook_subscription s where d.id = head.id and s.id = d.subscription_id "
-            + "and s.status = 'ACTIVE' and " + DUE + " and (select n from busy) < $4" + RETURNING;
+            + "and s.status = 'ACTIVE' and " + DUE + " and exists (select 1 from settled)" + RETURNING;
+    private static final String DELIVERED = "with d as (update webhook_delivery set status = 'DELIVERED', delivered_at = now(), "
+            + "lease_until = null, last_status_code = $2, last_error = null where id = $1 and lease_until = $3 returning subscription_id) "
+            + "update webhook_subscription s set consecutive_failures = 0 from d where s.id = d.subscription_id and s.consecutive_failures <> 0";
 
     private final DedicatedPools pools;
     private final Vertx vertx;
@@ -292,18 +299,11 @@ public class WebhookDispatcher {
     /** Record the outcome; on success of an ordered event, claim the next one of its stream (null when there is none). */
     private Uni<Claimed> settle(Claimed c, Outcome outcome) {
         if (outcome.ok()) {
-            Uni<RowSet<Row>> done = pool.preparedQuery("with d as (update webhook_delivery set status = 'DELIVERED', delivered_at = now(), "
-                    + "lease_until = null, last_status_code = $2, last_error = null where id = $1 and lease_until = $3 returning subscription_id) "
-                    + "update webhook_subscription s set consecutive_failures = 0 from d where s.id = d.subscription_id and s.consecutive_failures <> 0")
-                    .execute(Tuple.of(c.id(), outcome.status(), c.lease()));
             if (c.orderKey() == null) {
-                return done.replaceWith((Claimed) null);
+                return pool.preparedQuery(DELIVERED).execute(Tuple.of(c.id(), outcome.status(), c.lease())).replaceWith((Claimed) null);
             }
-            return done.flatMap(ignored -> pool.withTransaction(tx -> tx.preparedQuery(
-                    "select id from webhook_subscription where id = $1 and status = 'ACTIVE' for update").execute(Tuple.of(c.subscriptionId()))
-                    .flatMap(locked -> tx.preparedQuery(NEXT_IN_ORDER).execute(Tuple.of(c.subscriptionId(), c.orderKey(),
-                            config.lease().toMillis(), config.maxInFlight())))))
-                    .map(rows -> {
+            return pool.preparedQuery(DELIVERED_THEN_NEXT).execute(Tuple.of(c.id(), outcome.status(), c.lease(), c.subscriptionId(),
+                    c.orderKey(), config.lease().toMillis())).map(rows -> {
                         List<Claimed> next = claimed(rows);
                         return next.isEmpty() ? null : next.get(0);
                     });
