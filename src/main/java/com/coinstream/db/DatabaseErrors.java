@@ -31,6 +31,8 @@ public final class DatabaseErrors {
             case "23505", "23P01", "40001", "40P01", "55P03" ->
                 new Refusal(ErrorCode.CONFLICT, "Another change to the same thing was made at the same time; read it again and retry");
             case "23514" -> new Refusal(ErrorCode.INVALID_STATE, "The change would break a rule of the data as it is now");
+            // V21: an erased person's row is final
+            case "CS001" -> new Refusal(ErrorCode.INVALID_STATE, "This account has been erased");
             default -> state.startsWith("22") ? new Refusal(ErrorCode.INVALID_INPUT, "A value is not valid for this field", "input") : null;
         });
     }

@@ -78,8 +78,9 @@ public class UserDirectory {
                 insert into app_user (id, display_name, region, birthdate, created_at) values ($1, $2, $3, $4, $5)
                 on conflict (id) do update set display_name = excluded.display_name, region = excluded.region,
                     birthdate = excluded.birthdate
-                where (app_user.display_name, app_user.region, app_user.birthdate)
-                    is distinct from (excluded.display_name, excluded.region, excluded.birthdate)
+                where app_user.erased_at is null
+                    and (app_user.display_name, app_user.region, app_user.birthdate)
+                        is distinct from (excluded.display_name, excluded.region, excluded.birthdate)
                 """)
                 .execute(Tuple.of(caller.userId(), caller.displayName(), caller.region(), caller.birthdate().orElse(null),
                         OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)))

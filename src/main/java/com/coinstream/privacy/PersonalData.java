@@ -26,6 +26,7 @@ import com.coinstream.domain.Refusal;
 import com.coinstream.domain.Text;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
+import com.coinstream.identity.ErasedAccounts;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
 import com.coinstream.ledger.Asset;
@@ -94,7 +95,11 @@ public class PersonalData {
     private final AdminAuditLog adminLog;
     private final ClusterEvents cluster;
 
-    public PersonalData(Pool pool, Clock clock, Ledger ledger, ErasureConfig config, AdminAuditLog adminLog, ClusterEvents cluster) {
+    private final ErasedAccounts erased;
+
+    public PersonalData(Pool pool, Clock clock, Ledger ledger, ErasureConfig config, AdminAuditLog adminLog, ClusterEvents cluster,
+            ErasedAccounts erased) {
+        this.erased = erased;
         this.pool = pool;
         this.clock = clock;
         this.ledger = ledger;
@@ -170,6 +175,7 @@ public class PersonalData {
                             .call(entry -> adminLog.append(tx, audit == null ? null : audit.target("user", userId)))
                             .flatMap(entry -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1").execute(Tuple.of(id)))
                             .map(r -> request(r.iterator().next()))))
+                    .invoke(r -> erased.markErased(userId)) // this instance refuses the tokens from the answer on; the others on the event
                     .call(r -> cluster.publish(ClusterEvents.USERS, userId))
                     .call(r -> cluster.publish(ClusterEvents.WALLETS, userId));
         });

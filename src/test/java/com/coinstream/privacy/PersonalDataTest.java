@@ -138,4 +138,37 @@ class PersonalDataTest {
         assertTrue(Gql.ok(Tokens.admin(), "{ auditLog(filter: {action: \"completeErasure\", targetId: \"" + id + "\"}) { nodes { outcome } } }")
                 .getList("data.auditLog.nodes.outcome").contains("DONE"));
     }
+
+    /** Erasure is final: requests of the person in flight while it completes never write their name or birthdate back. */
+    @Test
+    void requestsInFlightDuringAnErasureNeverBringThePersonBack() {
+        String admin = Tokens.admin("finaleraser");
+        for (int round = 0; round < 5; round++) {
+            String id = Tokens.unique("inflight");
+            String plain = Tokens.viewer(id);
+            String request = Gql.ok(plain, REQUEST, Gql.vars("i", Map.of())).getString("data.requestErasure.erasureRequest.id");
+            clock.advance(Duration.ofDays(30).plusMinutes(1));
+            // every racing request signs in with a name and a birthdate the erasure must not see come back
+            String named = Tokens.builder(id, java.util.Set.of("viewer"), "1985-05-05", "US").claim("name", "Real Name " + round).sign(Tokens.key());
+            List<Object> answers = com.coinstream.support.Race.<Object>run(25, i -> i == 0
+                    ? Gql.ok(admin, COMPLETE, Gql.vars("i", Map.of("requestId", request))).getString("data.completeErasure.erasureRequest.status")
+                    : Gql.post(named, "{ me { id displayName } }", null).statusCode());
+            assertEquals("COMPLETED", answers.get(0));
+            Map<String, Object> user = Db.rows(Db.TEST_SCHEMA, "select display_name, birthdate from app_user where id = ?", id).get(0);
+            assertTrue(user.get("display_name").toString().startsWith("Erased user "), "round " + round + ": " + user);
+            assertEquals(null, user.get("birthdate"), "round " + round);
+            assertEquals("UNAUTHENTICATED", Gql.errorCode(Gql.post(named, "{ me { id } }", null)));
+            // public queries too: an erased person's token is refused before anything runs
+            var publicQuery = Gql.post(plain, "{ rates { version } giftCatalogue(region: \"US\") { id } }", null);
+            assertEquals(401, publicQuery.statusCode());
+            assertEquals("UNAUTHENTICATED", Gql.errorCode(publicQuery));
+            // the database itself keeps the row as the erasure left it, and a setting an admin tries is refused
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> Db.rows(Db.TEST_SCHEMA, "update app_user set display_name = 'Back again' where id = ?", id));
+            assertTrue(String.valueOf(refused.getCause()).contains("has been erased"), String.valueOf(refused.getCause()));
+            assertEquals("INVALID_STATE", Gql.ok(admin, "mutation($i: PlaceHoldInput!) { placeHold(input: $i) { userErrors { code } } }",
+                    Gql.vars("i", Map.of("userId", id, "reason", "after erasure"))).getString("data.placeHold.userErrors[0].code"));
+        }
+        LedgerChecks.assertClean();
+    }
 }
