@@ -153,6 +153,10 @@ public class Matches {
 
     private Uni<RowSet<Row>> decide(SqlConnection tx, Row row, boolean accept) {
         Match m = read(row);
+        if (m.status() == Status.CANCELLED) {
+            // a stream of the match ended while the invitation waited (the stream's end cancels it): as documented
+            throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "A stream of this match has ended; the invitation was cancelled", "input", "matchId");
+        }
         if (m.status() != Status.INVITED) {
             throw new Refusal(m.status() == Status.EXPIRED ? ErrorCode.INVITE_EXPIRED : ErrorCode.INVALID_STATE,
                     "The invitation is " + m.status().name().toLowerCase(), "input", "matchId");

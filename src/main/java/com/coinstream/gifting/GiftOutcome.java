@@ -15,6 +15,8 @@ public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, l
         NOT_LIVE,
         /** The sender's account is on hold. */
         ON_HOLD,
+        /** The sender was erased while the gift was in flight (the erasure took the owner lock first). */
+        ERASED,
         /** The sender owes coins (a refunded purchase they had spent). */
         IN_DEBT,
         /** The gift would pass one of the sender's spending limits. */

@@ -147,6 +147,7 @@ public class GiftingService {
             case KEY_SEEN -> null;
             case NOT_LIVE -> throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
             case ON_HOLD -> throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold");
+            case ERASED -> throw new Refusal(ErrorCode.FORBIDDEN, "This account has been erased");
             case LIMIT_REACHED -> throw new IllegalStateException("handled above");
             case CONFIRMATION_REQUIRED -> throw new Refusal(ErrorCode.CONFIRMATION_REQUIRED, "You asked to be reminded after "
                     + "your session reminder's coins in one stream, and you have sent them here. This gift is " + command.split().coins()

@@ -58,7 +58,19 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
         s.title = title.strip();
         s.status = LiveStream.LIVE;
         s.startedAt = clock.instant();
-        return Panache.withTransaction(() -> persist(s)).replaceWith(s)
+        // under the creator's owner lock, which the erasure takes too: a stream starts before an erasure (which ends it) or not at all
+        // (two statements: a statement's snapshot is taken before it waits for the lock, so the check must be the next one)
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "select count(*) from (select pg_advisory_xact_lock(?1, hashtext(?2))) locked", Long.class)
+                .setParameter(1, AdvisoryLocks.Namespace.OWNER.id).setParameter(2, creator.userId()).getSingleResult()
+                .flatMap(locked -> session.createNativeQuery("select count(*) from app_user where id = ?1 and erased_at is not null", Long.class)
+                        .setParameter(1, creator.userId()).getSingleResult()))
+                .flatMap(erased -> {
+                    if (erased > 0) {
+                        throw new Refusal(ErrorCode.FORBIDDEN, "This account has been erased");
+                    }
+                    return persist(s);
+                })).replaceWith(s)
                 .onFailure(LiveStreams::alreadyLive).transform(e -> new Refusal(ErrorCode.INVALID_STATE,
                         "You already have a live stream; end it first", "input"))
                 .flatMap(saved -> sessions.read(session -> session.find(LiveStream.class, saved.id)));

@@ -89,14 +89,16 @@ public class Reconciliations {
                 from charges where purchase_id is not null and status not in ('PENDING', 'FAILED') and currency = ledger_currency
                     and amount_minor <> price_minor
                 union all
-                select 'MISSING_IN_LEDGER', transaction_id, null, line_no, currency, amount_minor, null, null,
-                       'a ' || type || ' of a payment the ledger has no purchase for'
-                from returns where purchase_id is null
+                select 'MISSING_IN_LEDGER', transaction_id, purchase_id, line_no, currency, amount_minor, ledger_currency, null,
+                       case when purchase_id is null then 'a ' || type || ' of a payment the ledger has no purchase for'
+                            else 'a ' || type || ' of a purchase the ledger has as ' || status || ' (it never took the money)' end
+                from returns where purchase_id is null or status in ('PENDING', 'FAILED')
                 union all
+                -- (a purchase the provider refunded before it succeeded is closed REFUNDED / CHARGED_BACK with no reversal: nothing to reverse)
                 select 'REFUND_NOT_REVERSED', transaction_id, purchase_id, line_no, currency, amount_minor, ledger_currency, null,
                        case when type = 'refund' then 'the provider refunded this payment; the ledger never reversed the purchase'
                             else 'the provider lost a dispute on this payment; the ledger never reversed the purchase' end
-                from returns where purchase_id is not null and reversal_kind is null
+                from returns where purchase_id is not null and status = 'SUCCEEDED' and reversal_kind is null
                 union all
                 select case when currency <> ledger_currency then 'CURRENCY_MISMATCH' else 'AMOUNT_MISMATCH' end, transaction_id, purchase_id,
                        line_no, currency, amount_minor, ledger_currency, price_minor, 'the ' || type || ' differs from the purchase it reverses'

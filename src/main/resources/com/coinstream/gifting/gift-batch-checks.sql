@@ -26,10 +26,11 @@ live as (
     cross join lateral (select s.status from live_stream s where s.id = f.stream_id limit 1) s
     where s.status = 'LIVE'
 ),
+-- not on hold, and not erased (under the owner lock the erasure takes too: a gift lands before it, or is refused)
 unheld as (
     select l.*, u.session_reminder_coins as reminder from live l
-    left join lateral (select u.hold_reason, u.session_reminder_coins from app_user u where u.id = l.sender_id limit 1) u on true
-    where u.hold_reason is null
+    left join lateral (select u.hold_reason, u.session_reminder_coins, u.erased_at from app_user u where u.id = l.sender_id limit 1) u on true
+    where u.hold_reason is null and u.erased_at is null
 ),
 allowed as (
     select h.* from unheld h

@@ -78,7 +78,8 @@ select r.ord,
        case when m.cause_id is not null then 'SENT'
             when f.ord is null then 'KEY_SEEN'
             when l.ord is null then 'NOT_LIVE'
-            when h.ord is null then 'ON_HOLD'
+            when h.ord is null then case when (select u.erased_at is not null from app_user u where u.id = r.sender_id) then 'ERASED'
+                                         else 'ON_HOLD' end
             when a.ord is null then 'IN_DEBT'
             when p.ord is null then 'LIMIT_REACHED'
             when c.ord is null then 'CONFIRMATION_REQUIRED'

@@ -117,6 +117,17 @@ class MatchesTest {
     }
 
     @Test
+    void answeringAnInvitationWhoseInviterEndedTheirStreamIsMatchUnavailable() {
+        LiveCreator inviter = Gifting.liveCreator("leaver");
+        LiveCreator invitee = Gifting.liveCreator("stayer");
+        String id = invite(inviter, invitee.stream(), Map.of()).getString("data.inviteToMatch.match.id");
+        Gql.ok(inviter.token(), "mutation($i: EndLiveStreamInput!) { endLiveStream(input: $i) { liveStream { status } } }",
+                Gql.vars("i", Map.of("streamId", inviter.stream())));
+        assertEquals("MATCH_UNAVAILABLE", respond(invitee, id, true).getString("data.respondToMatchInvite.userErrors[0].code"));
+        assertEquals("MATCH_UNAVAILABLE", respond(invitee, id, false).getString("data.respondToMatchInvite.userErrors[0].code"));
+    }
+
+    @Test
     void giftsRacingTheEndCountExactlyWhenTheyScoredInsideTheWindow() throws Exception {
         LiveCreator a = Gifting.liveCreator("racea");
         LiveCreator b = Gifting.liveCreator("raceb");

@@ -171,4 +171,46 @@ class PersonalDataTest {
         }
         LedgerChecks.assertClean();
     }
+
+    /**
+     * Erasure is a fence: gifts of the person in flight either land before the forfeit entry (and their coins are not
+     * forfeited twice) or are refused; a stream they start while it completes is never left live.
+     */
+    @Test
+    void anErasureFencesOffTheGiftsAndStreamsOfThePersonStillInFlight() {
+        String admin = Tokens.admin("fenceeraser");
+        LiveCreator creator = Gifting.liveCreator("fencecreator");
+        for (int round = 0; round < 3; round++) {
+            String id = Tokens.unique("fenced");
+            String token = Tokens.viewer(id);
+            Flows.buyPackage(token, Flows.PKG_350, "pm_card_ok", Flows.key());
+            String request = Gql.ok(token, REQUEST, Gql.vars("i", Map.of())).getString("data.requestErasure.erasureRequest.id");
+            clock.advance(Duration.ofDays(30).plusMinutes(1));
+            List<Object> answers = com.coinstream.support.Race.<Object>run(31, i -> i == 0
+                    ? Gql.ok(admin, COMPLETE, Gql.vars("i", Map.of("requestId", request))).getString("data.completeErasure.erasureRequest.status")
+                    : Gql.post(token, Gifting.SEND, Gql.input("streamId", creator.stream(), "giftId", Gifting.ROSE, "quantity", 1,
+                            "idempotencyKey", Flows.key())).asString());
+            assertEquals("COMPLETED", answers.get(0));
+            long sent = Db.number(Db.TEST_SCHEMA, "select count(*) from gift_event where sender_id = ?", id);
+            long forfeited = Db.number(Db.TEST_SCHEMA, "select forfeited_coins from erasure_request where id = ?::uuid", request);
+            assertEquals(350, sent + forfeited, "round " + round + ": every coin was either gifted before the erasure or forfeited by it");
+            assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from gift_event g join erasure_request r on r.user_id = g.sender_id "
+                    + "where r.id = ?::uuid and g.entry_id > r.forfeit_entry_id", request), "no gift booked after the forfeit entry");
+            for (Object answer : answers.subList(1, answers.size())) {
+                String text = answer.toString();
+                assertTrue(text.contains("\"userErrors\":[]") || text.contains("FORBIDDEN") || text.contains("UNAUTHENTICATED"), text);
+            }
+        }
+        // a creator's stream started while their erasure completes is ended by it, or never starts
+        String creatorId = Tokens.unique("fencedcreator");
+        String creatorToken = Tokens.creator(creatorId);
+        String request = Gql.ok(creatorToken, REQUEST, Gql.vars("i", Map.of())).getString("data.requestErasure.erasureRequest.id");
+        clock.advance(Duration.ofDays(30).plusMinutes(1));
+        com.coinstream.support.Race.<Object>run(11, i -> i == 0
+                ? Gql.ok(admin, COMPLETE, Gql.vars("i", Map.of("requestId", request))).getString("data.completeErasure.erasureRequest.status")
+                : Gql.post(creatorToken, "mutation { startLiveStream(input: {title: \"racing\"}) { liveStream { id } userErrors { code } } }", null)
+                        .statusCode());
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from live_stream where creator_id = ? and status = 'LIVE'", creatorId));
+        LedgerChecks.assertClean();
+    }
 }

@@ -249,4 +249,14 @@ class ReconciliationTest {
                 "each refused attempt is recorded, the anonymous one too");
         assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from settlement_line where transaction_id = 'dup_1'"), "nothing is kept");
     }
+
+    @Test
+    void aRefundOfAPurchaseStillPendingIsMissingInTheLedgerNotAnUnreversedRefund() {
+        String viewer = Tokens.viewer(Tokens.unique("pendingrefund"));
+        String id = Flows.buyPackage(viewer, Flows.PKG_70, "pm_async", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        String ref = (String) Db.rows(Db.TEST_SCHEMA, "select provider_ref from purchase where id = ?::uuid", id).get(0).get("provider_ref");
+        JsonPath run = importReport("transaction_id,type,amount,currency,fee,date\n" + ref + ",refund,0.99,USD,0,2026-11-30\n", "pending-refund.csv");
+        assertEquals(List.of("MISSING_IN_LEDGER"), run.getList("data.importSettlementReport.run.differences.kind"), run.prettify());
+        assertTrue(run.getString("data.importSettlementReport.run.differences[0].detail").contains("PENDING"));
+    }
 }
