@@ -105,7 +105,7 @@ public class EarningsApi {
     @Description("Your biggest supporters across all streams (anonymous gifts as \"Anonymous\"; people who stay off leaderboards are left out).")
     public Uni<@NonNull List<@NonNull TopSupporter>> topSupporters(@Source Earnings e, @DefaultValue("10") Integer first) {
         return reports.bySender(e.creatorId(), Page.size(first)).flatMap(groups -> users
-                .profiles(groups.stream().map(EarningsReports.Group::key).toList())
+                .profiles(groups.stream().filter(g -> !g.anonymous()).map(EarningsReports.Group::key).toList())
                 .map(found -> groups.stream().map(g -> new TopSupporter(g.anonymous() ? PublicProfile.ANONYMOUS : found.get(g.key()),
                         g.gifts(), g.coins(), g.diamonds())).toList()));
     }

@@ -12,6 +12,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.identity.SupporterBoard;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -61,10 +63,9 @@ public class EarningsReports {
 
     /** All-time supporters, biggest first; people who stay off leaderboards are left out. */
     public Uni<List<Group>> bySender(String creatorId, int limit) {
-        return grouped("select t.sender_id as key, t.gifts, 0::bigint as quantity, t.coins, t.diamonds, t.anonymous "
-                + "from creator_supporter_total t join app_user u on u.id = t.sender_id "
-                + "where t.creator_id = $1 and t.period = 'A' and t.period_start = date '1970-01-01' and t.coins > 0 "
-                + "and not u.hide_from_leaderboards order by t.coins desc, t.sender_id, t.anonymous limit $2", creatorId, limit);
+        return grouped("select sender_id as key, gifts, 0::bigint as quantity, coins, diamonds, anonymous from ("
+                + SupporterBoard.ranked("creator_supporter_total", "t.creator_id = $1 and t.period = 'A' and t.period_start = date '1970-01-01'",
+                        "0", "$2") + ") ranked order by coins desc, anonymous, key", creatorId, limit);
     }
 
     private Uni<List<Group>> grouped(String sql, String creatorId, int limit) {

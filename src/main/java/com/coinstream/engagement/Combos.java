@@ -38,6 +38,10 @@ public final class Combos {
                     last.plus(window), false);
         }
 
+        Combo named(String name) {
+            return new Combo(id, name, anonymous, giftId, count, gifts, coins, startedAt, lastAt, endsAt, ended);
+        }
+
         Combo over() {
             return new Combo(id, senderName, anonymous, giftId, count, gifts, coins, startedAt, lastAt, endsAt, true);
         }
@@ -81,6 +85,14 @@ public final class Combos {
             }
         }
         return ended;
+    }
+
+    /**
+     * Their sender was erased while these combos were open: the updates and ends still to come carry the pseudonym
+     * (an anonymous combo stays "Anonymous").
+     */
+    public void rename(String senderId, String name) {
+        open.replaceAll((key, combo) -> key.senderId().equals(senderId) && !key.anonymous() ? combo.named(name) : combo);
     }
 
     public boolean isEmpty() {

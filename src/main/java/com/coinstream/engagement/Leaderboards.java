@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.graphql.Enum;
 
+import com.coinstream.identity.SupporterBoard;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -65,18 +67,13 @@ public class Leaderboards {
     public record Entry(long rank, String userId, String displayName, boolean anonymous, long coins, long gifts) {
     }
 
-    private static final String SUPPORTERS = """
-            select t.sender_id as id, u.display_name, t.anonymous, t.coins, t.gifts
-            from creator_supporter_total t join app_user u on u.id = t.sender_id
-            where t.creator_id = $1 and t.period = $2 and t.period_start = $3 and t.coins > 0 and not u.hide_from_leaderboards
-            order by t.coins desc, t.sender_id, t.anonymous offset $4 limit $5""";
-    private static final String GIFTERS = """
-            select t.sender_id as id, u.display_name, t.anonymous, t.coins, t.gifts
-            from gifter_total t join app_user u on u.id = t.sender_id
-            where t.period = $1 and t.period_start = $2 and t.coins > 0 and not u.hide_from_leaderboards
-            order by t.coins desc, t.sender_id, t.anonymous offset $3 limit $4""";
+    private static final String SUPPORTERS = SupporterBoard.ranked("creator_supporter_total",
+            "t.creator_id = $1 and t.period = $2 and t.period_start = $3", "$4", "$5");
+    private static final String GIFTERS = SupporterBoard.ranked(
+            "(select period, period_start, sender_id, anonymous, coins, gifts, 0::bigint as diamonds from gifter_total)",
+            "t.period = $1 and t.period_start = $2", "$3", "$4");
     private static final String CREATORS = """
-            select t.creator_id as id, u.display_name, false as anonymous, sum(t.coins)::bigint as coins, sum(t.gifts)::bigint as gifts
+            select t.creator_id as sender_id, u.display_name, false as anonymous, sum(t.coins)::bigint as coins, sum(t.gifts)::bigint as gifts
             from creator_total t join app_user u on u.id = t.creator_id
             where t.period = $1 and t.period_start = $2
             group by t.creator_id, u.display_name having sum(t.coins) > 0
@@ -103,7 +100,7 @@ public class Leaderboards {
             List<Entry> entries = new ArrayList<>();
             long rank = offset;
             for (Row r : rows) {
-                entries.add(new Entry(++rank, r.getString("id"), r.getString("display_name"), r.getBoolean("anonymous"),
+                entries.add(new Entry(++rank, r.getString("sender_id"), r.getString("display_name"), r.getBoolean("anonymous"),
                         r.getLong("coins"), r.getLong("gifts")));
             }
             return entries;

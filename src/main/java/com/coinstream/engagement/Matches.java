@@ -26,6 +26,8 @@ import com.coinstream.domain.Refusal;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
 
+import com.coinstream.identity.SupporterBoard;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -229,12 +231,9 @@ public class Matches {
 
     /** Top supporters of one side (true: the inviter's) by coins that scored. */
     public Uni<List<Supporter>> supporters(UUID matchId, boolean inviterSide, int limit) {
-        return pool.preparedQuery("""
-                select s.sender_id, s.anonymous, sum(s.coins) as coins, count(*) as gifts from match_gift s
-                where s.match_id = $1 and s.side = $2 and (s.anonymous or not exists
-                      (select 1 from app_user u where u.id = s.sender_id and u.hide_from_leaderboards))
-                group by 1, 2 order by 3 desc, 1 limit $3
-                """).execute(Tuple.of(matchId, inviterSide ? "R" : "E", limit)).map(rows -> {
+        return pool.preparedQuery(SupporterBoard.ranked("(select match_id, side, sender_id, anonymous, sum(coins)::bigint as coins, "
+                        + "count(*) as gifts, 0::bigint as diamonds from match_gift group by 1, 2, 3, 4)", "t.match_id = $1 and t.side = $2",
+                "0", "$3")).execute(Tuple.of(matchId, inviterSide ? "R" : "E", limit)).map(rows -> {
             List<Supporter> list = new ArrayList<>();
             rows.forEach(r -> list.add(new Supporter(r.getString("sender_id"), r.getBoolean("anonymous"), r.getLong("coins"), r.getLong("gifts"))));
             return list;

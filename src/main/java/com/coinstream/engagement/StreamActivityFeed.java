@@ -14,17 +14,20 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.graphql.Enum;
 import org.jboss.logging.Logger;
 
 import com.coinstream.domain.Ids;
 import com.coinstream.events.ClusterEvents;
+import com.coinstream.identity.ErasedAccounts;
 import com.coinstream.gifting.GiftEvent;
 import com.coinstream.gifting.GiftEvents;
 import com.coinstream.gifting.GiftFeed;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.mutiny.core.Vertx;
@@ -72,6 +75,11 @@ public class StreamActivityFeed {
         // a goal or match changed, or the stream ended (which ends its goals and forfeits its match), on any instance
         cluster.on(ClusterEvents.ACTIVITY, payload -> Ids.parse(payload).map(rooms::get).ifPresent(Room::refreshSoon));
         cluster.on(ClusterEvents.STREAMS, payload -> Ids.parse(payload).map(rooms::get).ifPresent(Room::refreshSoon));
+    }
+
+    /** A person erased (on any instance): their open combos carry the pseudonym from now on. */
+    void onErased(@Observes ErasedAccounts.AccountErased erased) {
+        rooms.values().forEach(room -> room.rename(erased.userId(), erased.pseudonym()));
     }
 
     @Enum("StreamActivityKind")
@@ -169,6 +177,10 @@ public class StreamActivityFeed {
             loadMatch();
         }
 
+        synchronized void rename(String senderId, String name) {
+            combos.rename(senderId, name);
+        }
+
         synchronized void close() {
             closed = true;
             if (feed != null) {
@@ -254,7 +266,18 @@ public class StreamActivityFeed {
             matchReading = true;
             matchReadAt = System.nanoTime();
             Matches.Match known = match;
-            var read = known != null ? matches.byId(known.id()) : matches.current(streamId);
+            // A running match is followed to its end. An open invitation is followed too, but a match of the stream that
+            // started meanwhile (with someone else) takes its place: the audience sees the match being played.
+            Uni<Optional<Matches.Match>> read;
+            if (known == null) {
+                read = matches.current(streamId);
+            } else if (known.status() == Matches.Status.RUNNING) {
+                read = matches.byId(known.id());
+            } else {
+                read = matches.byId(known.id()).flatMap(k -> k.isPresent() && k.get().status() == Matches.Status.INVITED
+                        ? matches.current(streamId).map(c -> c.isPresent() && c.get().status() == Matches.Status.RUNNING ? c : k)
+                        : Uni.createFrom().item(k));
+            }
             read.subscribe().with(this::matchRead, e -> {
                 synchronized (this) {
                     matchReading = false;

@@ -14,6 +14,8 @@ import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.Page;
 
+import com.coinstream.identity.SupporterBoard;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -124,12 +126,9 @@ public class GiftEvents {
 
     /** A stream's biggest supporters, from its rollup (V11): one index range read, whatever the stream's history. */
     public Uni<List<Supporter>> topGifters(UUID streamId, int limit) {
-        return pool.preparedQuery("""
-                select t.sender_id, u.display_name, t.coins, t.gifts, t.anonymous
-                from stream_supporter_total t join app_user u on u.id = t.sender_id
-                where t.stream_id = $1 and t.coins > 0 and not u.hide_from_leaderboards
-                order by t.coins desc, t.sender_id, t.anonymous limit $2
-                """).execute(Tuple.of(streamId, limit)).map(rows -> {
+        return pool.preparedQuery(SupporterBoard.ranked(
+                "(select stream_id, sender_id, anonymous, coins, gifts, 0::bigint as diamonds from stream_supporter_total)",
+                "t.stream_id = $1", "0", "$2")).execute(Tuple.of(streamId, limit)).map(rows -> {
             List<Supporter> top = new ArrayList<>();
             for (Row r : rows) {
                 top.add(new Supporter(r.getString("sender_id"), r.getString("display_name"), r.getLong("coins"), r.getLong("gifts"),

@@ -26,6 +26,7 @@ import com.coinstream.ledger.Accounts;
 import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.live.StreamDirectory;
+import com.coinstream.protection.AccountHolds;
 import com.coinstream.protection.GiftRateLimiter;
 import com.coinstream.protection.Periods;
 import com.coinstream.protection.SpendingLimits;
@@ -147,7 +148,7 @@ public class GiftingService {
             case KEY_SEEN -> null;
             case NOT_LIVE -> throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
             case ON_HOLD -> throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold");
-            case ERASED -> throw new Refusal(ErrorCode.FORBIDDEN, "This account has been erased");
+            case ERASED -> throw AccountHolds.ERASED_SELF.get();
             case LIMIT_REACHED -> throw new IllegalStateException("handled above");
             case CONFIRMATION_REQUIRED -> throw new Refusal(ErrorCode.CONFIRMATION_REQUIRED, "You asked to be reminded after "
                     + "your session reminder's coins in one stream, and you have sent them here. This gift is " + command.split().coins()

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.domain.NotFound;
 import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.ErasedAccounts;
 import com.coinstream.identity.Role;
 import com.coinstream.live.OverlayKeys;
 import com.coinstream.live.StreamDirectory;
@@ -16,7 +17,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Who may read a stream's gift events: anyone signed in (viewer, creator or admin), or an overlay with a read-only
- * key of the stream's creator. An overlay's subscription ends as soon as its key is revoked.
+ * key of the stream's creator. An overlay's subscription ends as soon as its key is revoked; a person's, when they are erased.
  */
 @ApplicationScoped
 public class StreamAccess {
@@ -24,11 +25,14 @@ public class StreamAccess {
     private final StreamDirectory streams;
     private final OverlayKeys keys;
 
-    /** The reader of a stream: a signed-in caller (no key), or an overlay key. */
-    public record Reader(UUID overlayKeyId) {
+    /** The reader of a stream: a signed-in caller (their id, no key), or an overlay key (no id). */
+    public record Reader(String userId, UUID overlayKeyId) {
     }
 
-    public StreamAccess(CurrentCaller caller, StreamDirectory streams, OverlayKeys keys) {
+    private final ErasedAccounts erased;
+
+    public StreamAccess(CurrentCaller caller, StreamDirectory streams, OverlayKeys keys, ErasedAccounts erased) {
+        this.erased = erased;
         this.caller = caller;
         this.streams = streams;
         this.keys = keys;
@@ -41,21 +45,21 @@ public class StreamAccess {
                 if (!c.hasRole(Role.VIEWER) && !c.hasRole(Role.CREATOR) && !c.hasRole(Role.ADMIN)) {
                     throw new ForbiddenException();
                 }
-                return existing(streamId).replaceWith(new Reader(null));
+                return existing(streamId).replaceWith(new Reader(c.userId(), null));
             });
         }
         return existing(streamId).flatMap(stream -> keys.authorize(overlayKey, stream.creatorId())
-                .onFailure().transform(e -> new ForbiddenException()).map(Reader::new));
+                .onFailure().transform(e -> new ForbiddenException()).map(key -> new Reader(null, key)));
     }
 
     private Uni<StreamDirectory.StreamInfo> existing(UUID streamId) {
         return streams.find(streamId).map(stream -> stream.orElseThrow(() -> new NotFound("No such live stream")));
     }
 
-    /** {@code events} as this reader may see them: an overlay's stop when its key is revoked. */
+    /** {@code events} as this reader may see them: an overlay's stop when its key is revoked, a person's when they are erased. */
     public <T> Multi<T> follow(Reader reader, Multi<T> events) {
         if (reader.overlayKeyId() == null) {
-            return events;
+            return erased.endWhenErased(reader.userId(), events);
         }
         return events.onItem().transform(e -> {
             if (keys.revokedSince(reader.overlayKeyId())) {

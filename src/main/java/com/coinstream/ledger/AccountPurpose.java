@@ -36,7 +36,12 @@ public enum AccountPurpose {
     /** Fees the payment provider kept, negated, per currency (booked from its settlement reports). */
     PROVIDER_FEES(true, true, false),
     /** Coins of erased accounts, forfeited to the platform (the stated rule of erasure). */
-    FORFEITED_COINS(true, false, false);
+    FORFEITED_COINS(true, false, false),
+    /**
+     * Coins owed by erased accounts that nobody can repay, written off: the platform's loss. Each amount comes from an
+     * ERASURE_FORFEIT entry (a debt the person had) or a REVERSAL entry (a chargeback that arrived after the erasure).
+     */
+    DEBT_WRITTEN_OFF(true, false, false);
 
     private final boolean platform;
     private final boolean allowNegative;

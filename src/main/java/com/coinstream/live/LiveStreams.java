@@ -21,6 +21,7 @@ import com.coinstream.domain.Times;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.Role;
+import com.coinstream.protection.AccountHolds;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -67,7 +68,7 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
                         .setParameter(1, creator.userId()).getSingleResult()))
                 .flatMap(erased -> {
                     if (erased > 0) {
-                        throw new Refusal(ErrorCode.FORBIDDEN, "This account has been erased");
+                        throw AccountHolds.ERASED_SELF.get();
                     }
                     return persist(s);
                 })).replaceWith(s)

@@ -1,15 +1,11 @@
 package com.coinstream.privacy;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -44,7 +40,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * A person's data: everything the service holds about them as one JSON document, and erasure. Erasure is requested by
  * the person and completed by an admin after the waiting period: the books keep every amount and entry (postings are
  * never deleted), the person's name becomes a pseudonym, their personal settings and credentials are removed, their
- * remaining coins are forfeited to the platform's FORFEITED_COINS account in an ERASURE_FORFEIT entry, and their
+ * remaining coins repay a coin debt first, the rest are forfeited to FORFEITED_COINS and a debt left is written off to
+ * DEBT_WRITTEN_OFF, in one ERASURE_FORFEIT entry, and their
  * tokens are refused from then on. Payouts in flight, a pending purchase or diamonds still held block it.
  */
 @ApplicationScoped
@@ -114,7 +111,7 @@ public class PersonalData {
     }
 
     public record Request(UUID id, long position, String userId, String reason, Instant requestedAt, Instant eligibleAt, String status,
-            Instant completedAt, String completedBy, Long forfeitedCoins) {
+            Instant completedAt, String completedBy, Long forfeitedCoins, long debtSettled, long debtWrittenOff) {
     }
 
     public Uni<Request> request(Caller person, String reason) {
@@ -129,7 +126,7 @@ public class PersonalData {
                 .map(rows -> request(rows.iterator().next()));
     }
 
-    private static final String COLUMNS = "id, seq, user_id, reason, requested_at, eligible_at, status, completed_at, completed_by, forfeited_coins";
+    private static final String COLUMNS = "id, seq, user_id, reason, requested_at, eligible_at, status, completed_at, completed_by, forfeited_coins, debt_settled, debt_written_off";
 
     /** Oldest first, open ones (or all). */
     public Uni<Page<Request>> requests(Integer first, String after, boolean openOnly) {
@@ -154,21 +151,16 @@ public class PersonalData {
             if (userId.equals(admin.userId())) {
                 throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may complete their own erasure", "input", "requestId");
             }
-            AccountKey wallet = AccountKey.wallet(userId);
-            AccountKey forfeited = AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN);
+            Settlement books = new Settlement(id, now, userId);
             // the accounts exist before the transaction (the ledger creates them on its own connection)
-            return ledger.prepare(forfeitDraft(id, now, wallet, forfeited, 1))
+            return ledger.accounts().ids(books.keys())
                     .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
                             .flatMap(locked -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1 for update")
                                     .execute(Tuple.of(id)))
                             .map(r -> request(r.iterator().next()))
                             .call(r -> checks(tx, r, now))
-                            .flatMap(r -> ledger.balance(tx, wallet))
-                            .flatMap(coins -> coins <= 0 ? Uni.createFrom().item((Long) null)
-                                    : ledger.accounts().existing(tx, List.of(wallet, forfeited))
-                                            .flatMap(ids -> ledger.post(tx, ledger.prepared(forfeitDraft(id, now, wallet, forfeited, coins), ids)))
-                                            .call(entry -> tx.preparedQuery("update erasure_request set forfeited_coins = $2, forfeit_entry_id = $3 where id = $1")
-                                                    .execute(Tuple.of(id, coins, entry))))
+                            .flatMap(r -> ledger.balance(tx, books.wallet()))
+                            .flatMap(coins -> ledger.balance(tx, books.debt()).flatMap(owed -> books.post(tx, coins, owed)))
                             .call(entry -> pseudonymise(tx, userId, now))
                             .call(entry -> tx.preparedQuery("update erasure_request set status = 'COMPLETED', completed_at = $2, completed_by = $3, "
                                     + "forfeited_coins = coalesce(forfeited_coins, 0) where id = $1").execute(Tuple.of(id, utc(now), admin.userId())))
@@ -214,11 +206,17 @@ public class PersonalData {
     private Uni<Void> pseudonymise(SqlConnection tx, String userId, Instant now) {
         OffsetDateTime at = utc(now);
         return tx.preparedQuery("update app_user set display_name = $2, birthdate = null, hold_reason = null, hold_placed_at = null, "
-                + "hold_placed_by = null, session_reminder_coins = null, hide_from_leaderboards = true, erased_at = $3 where id = $1")
-                .execute(Tuple.of(userId, pseudonym(userId), at))
+                + "hold_placed_by = null, session_reminder_coins = null, erased_at = $3 where id = $1")
+                .execute(Tuple.of(userId, ErasedAccounts.pseudonym(userId), at))
                 .flatMap(v -> tx.preparedQuery("update payout_account set external_token = 'erased-' || left(md5(id::text), 8), label = 'Erased' "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("delete from spending_limit where user_id = $1").execute(Tuple.of(userId)))
+                // webhook payloads of their named gifts, queued or delivered, carry the pseudonym from now on: when sent,
+                // in the delivery log and in replays (an erasure is rare; this reads the outbox once)
+                .flatMap(v -> tx.preparedQuery("update webhook_delivery d set data = jsonb_set(d.data, '{senderName}', to_jsonb($2::text)) "
+                        + "where d.event_type = 'gift.sent' and d.data ? 'senderName' and d.event_id in "
+                        + "(select g.id from gift_event g where g.sender_id = $1 and not g.anonymous)")
+                        .execute(Tuple.of(userId, ErasedAccounts.pseudonym(userId))))
                 .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = 'DELETED', url = 'https://erased.invalid/', description = null "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("update overlay_key set revoked_at = $2 where creator_id = $1 and revoked_at is null")
@@ -237,25 +235,67 @@ public class PersonalData {
                 .replaceWithVoid();
     }
 
-    /** Stable for a user, and not their id: "Erased user 3f9a1c07". */
-    static String pseudonym(String userId) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(("coinstream-erased:" + userId).getBytes(StandardCharsets.UTF_8));
-            return "Erased user " + HexFormat.of().formatHex(hash, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /**
+     * What erasure does with the person's money, in one ERASURE_FORFEIT entry: their coins first repay what they owe (as a
+     * purchase would), the rest is forfeited to FORFEITED_COINS, and a debt left over is written off to DEBT_WRITTEN_OFF.
+     * Diamonds and payouts in flight block erasure (see checks), so there are none to book.
+     */
+    private final class Settlement {
+        private final UUID request;
+        private final Instant at;
+        private final String userId;
 
-    private static EntryDraft forfeitDraft(UUID request, Instant now, AccountKey wallet, AccountKey forfeited, long coins) {
-        return EntryDraft.of(EntryKind.ERASURE_FORFEIT, request, now).memo("Coins of an erased account, forfeited").move(wallet, forfeited, coins);
+        Settlement(UUID request, Instant at, String userId) {
+            this.request = request;
+            this.at = at;
+            this.userId = userId;
+        }
+
+        AccountKey wallet() {
+            return AccountKey.wallet(userId);
+        }
+
+        AccountKey debt() {
+            return AccountKey.user(userId, AccountPurpose.COIN_DEBT, Asset.COIN);
+        }
+
+        List<AccountKey> keys() {
+            return List.of(wallet(), debt(), AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN),
+                    AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN), AccountKey.platform(AccountPurpose.DEBT_WRITTEN_OFF, Asset.COIN));
+        }
+
+        /** The entry's id, or null when the person had neither coins nor a debt. */
+        Uni<Long> post(SqlConnection tx, long coins, long owed) {
+            long settled = Math.min(Math.max(coins, 0), Math.max(owed, 0));
+            long forfeited = Math.max(coins, 0) - settled;
+            long writtenOff = Math.max(owed, 0) - settled;
+            if (settled + forfeited + writtenOff == 0) {
+                return Uni.createFrom().item((Long) null);
+            }
+            AccountKey issuance = AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN);
+            EntryDraft draft = EntryDraft.of(EntryKind.ERASURE_FORFEIT, request, at)
+                    .memo("An erased account: its coins repay its debt, the rest are forfeited, a debt left is written off");
+            if (settled > 0) {
+                draft.move(wallet(), issuance, settled).move(debt(), issuance, settled);
+            }
+            if (forfeited > 0) {
+                draft.move(wallet(), AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN), forfeited);
+            }
+            if (writtenOff > 0) {
+                draft.move(debt(), AccountKey.platform(AccountPurpose.DEBT_WRITTEN_OFF, Asset.COIN), writtenOff);
+            }
+            return ledger.accounts().existing(tx, keys())
+                    .flatMap(ids -> ledger.post(tx, ledger.prepared(draft, ids)))
+                    .call(entry -> tx.preparedQuery("update erasure_request set forfeited_coins = $2, debt_settled = $3, debt_written_off = $4, "
+                            + "forfeit_entry_id = $5 where id = $1").execute(Tuple.of(request, forfeited, settled, writtenOff, entry)));
+        }
     }
 
     private static Request request(Row r) {
         return new Request(r.getUUID("id"), r.getLong("seq"), r.getString("user_id"), r.getString("reason"),
                 r.getOffsetDateTime("requested_at").toInstant(), r.getOffsetDateTime("eligible_at").toInstant(), r.getString("status"),
                 r.getOffsetDateTime("completed_at") == null ? null : r.getOffsetDateTime("completed_at").toInstant(), r.getString("completed_by"),
-                r.getLong("forfeited_coins"));
+                r.getLong("forfeited_coins"), r.getLong("debt_settled"), r.getLong("debt_written_off"));
     }
 
     private static OffsetDateTime utc(Instant at) {

@@ -19,6 +19,7 @@ import com.coinstream.webhooks.WebhookOutbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -38,10 +39,33 @@ public class AccountHolds {
     }
 
     /** Fails with ACCOUNT_ON_HOLD when the user is on hold. */
+    /**
+     * A person's own money request (a purchase, a payout): refused once they are erased (FORBIDDEN) or while on hold.
+     * Called under the person's owner lock, which erasure takes too, so it is a fence: the request commits before the
+     * erasure or is refused.
+     */
     public Uni<Void> requireNotOnHold(SqlClient client, String userId) {
-        return client.preparedQuery("select hold_reason from app_user where id = $1").execute(Tuple.of(userId)).map(rows -> {
-            if (rows.iterator().hasNext() && rows.iterator().next().getString(0) != null) {
-                throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold; contact support");
+        return client.preparedQuery("select hold_reason, erased_at is not null as erased from app_user where id = $1").execute(Tuple.of(userId))
+                .map(rows -> {
+                    Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
+                    if (row != null && row.getBoolean("erased")) {
+                        throw ERASED_SELF.get();
+                    }
+                    if (row != null && row.getString("hold_reason") != null) {
+                        throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold; contact support");
+                    }
+                    return null;
+                });
+    }
+
+    /** The refusal of an erased person's own request (a gift, a stream, a purchase), wherever the fence catches it. */
+    public static final java.util.function.Supplier<Refusal> ERASED_SELF = () -> new Refusal(ErrorCode.FORBIDDEN, "This account has been erased");
+
+    /** An admin's action on a person (a grant): refused with INVALID_STATE once they are erased. Under their owner lock. */
+    public Uni<Void> requireNotErased(SqlClient client, String userId) {
+        return client.preparedQuery("select erased_at is not null from app_user where id = $1").execute(Tuple.of(userId)).map(rows -> {
+            if (rows.iterator().hasNext() && rows.iterator().next().getBoolean(0)) {
+                throw new Refusal(ErrorCode.INVALID_STATE, "This account has been erased", "input", "userId");
             }
             return null;
         });

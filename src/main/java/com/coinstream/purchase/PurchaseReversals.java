@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,7 +46,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * exact slot rows they credited. A gift is reversible until its diamonds mature (a gift that credited no
  * diamonds: until its hold period ends);</li>
  * <li>the purchase's coins are clawed back from the wallet, as far as it goes;</li>
- * <li>the shortfall becomes COIN_DEBT, which blocks gifting and payouts until a later purchase settles it.</li>
+ * <li>the shortfall becomes COIN_DEBT, which blocks gifting and payouts until a later purchase settles it. For a buyer
+ * erased before the reversal nobody can repay it: the coins they forfeited at erasure are retired first
+ * (FORFEITED_COINS to issuance), and the rest is written off to DEBT_WRITTEN_OFF.</li>
  * </ol>
  * A refund the provider reports before the payment succeeded closes the purchase uncredited: no coins
  * are ever credited for it, and no entry is written.
@@ -112,6 +115,7 @@ public class PurchaseReversals {
             String userId = b[0];
             String currency = b[1];
             List<AccountKey> keys = List.of(AccountKey.wallet(userId), AccountKey.user(userId, AccountPurpose.COIN_DEBT, Asset.COIN),
+                    AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN), AccountKey.platform(AccountPurpose.DEBT_WRITTEN_OFF, Asset.COIN),
                     AccountKey.user(userId, AccountPurpose.FUNDING, Asset.cash(currency)),
                     AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(currency)),
                     AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN),
@@ -145,7 +149,7 @@ public class PurchaseReversals {
                 return reverseCredited(tx, actor, s, p);
             }
             if (Purchase.PENDING.equals(p.status()) && fromProvider) {
-                Reversal closed = new Reversal(s.reversalId().toString(), s.purchaseId().toString(), s.kind(), 0, 0, 0, 0, s.at());
+                Reversal closed = new Reversal(s.reversalId().toString(), s.purchaseId().toString(), s.kind(), 0, 0, 0, 0, s.at(), 0, 0);
                 return store.close(tx, s.purchaseId(), closedStatus(s.kind()), s.userId(), s.currency(), false, 0, 0, s.at())
                         .call(() -> store.insert(tx, closed, actor, null)).replaceWith(closed);
             }
@@ -164,12 +168,13 @@ public class PurchaseReversals {
                     }
                     List<ReversalStore.FundedGift> reversed = funded.stream().filter(g -> reversible(g, s.at())).toList();
                     List<String> creators = reversed.stream().map(ReversalStore.FundedGift::creatorId).distinct().toList();
-                    return store.pendingAccounts(tx, creators).flatMap(pending -> post(tx, actor, s, p, balance, reversed, pending));
+                    return store.pendingAccounts(tx, creators).flatMap(pending -> store.forfeitLeftIfErased(tx, s.userId())
+                            .flatMap(erased -> post(tx, actor, s, p, balance, reversed, pending, erased)));
                 })));
     }
 
     private Uni<Reversal> post(SqlConnection tx, String actor, Subject s, ReversalStore.LockedPurchase p, long balance,
-            List<ReversalStore.FundedGift> reversed, Map<String, Long> pendingIds) {
+            List<ReversalStore.FundedGift> reversed, Map<String, Long> pendingIds, OptionalLong erasedForfeitLeft) {
         Map<AccountKey, Long> ids = new HashMap<>(s.ids());
         EntryDraft draft = EntryDraft.of(EntryKind.REVERSAL, s.reversalId(), s.at())
                 .memo(s.kind().equals("REFUND") ? "Refund of purchase " + s.purchaseId() : "Chargeback of purchase " + s.purchaseId())
@@ -197,11 +202,25 @@ public class PurchaseReversals {
         if (clawed > 0) {
             draft.move(s.wallet(), issuance, clawed);
         }
+        long retired = 0;
+        long writtenOff = 0;
+        if (debt > 0 && erasedForfeitLeft.isPresent()) {
+            // nobody can repay a debt of an erased person: the coins they forfeited are retired first, the rest written off
+            retired = Math.min(debt, erasedForfeitLeft.getAsLong());
+            writtenOff = debt - retired;
+            debt = 0;
+            if (retired > 0) {
+                draft.move(AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN), issuance, retired);
+            }
+            if (writtenOff > 0) {
+                draft.move(issuance, AccountKey.platform(AccountPurpose.DEBT_WRITTEN_OFF, Asset.COIN), writtenOff);
+            }
+        }
         if (debt > 0) {
             draft.move(issuance, AccountKey.user(s.userId(), AccountPurpose.COIN_DEBT, Asset.COIN), debt);
         }
         Reversal reversal = new Reversal(s.reversalId().toString(), s.purchaseId().toString(), s.kind(), clawed, debt, reversed.size(),
-                diamonds, s.at());
+                diamonds, s.at(), retired, writtenOff);
         List<UUID> giftIds = reversed.stream().map(ReversalStore.FundedGift::id).toList();
         return ledger.post(tx, ledger.prepared(draft, ids))
                 .call(entryId -> store.markGiftsReversed(tx, entryId, giftIds))

@@ -120,7 +120,10 @@ public class PurchaseService {
             Purchase pending = new Purchase(UUID.randomUUID(), caller.userId(), quote.packageId(), Purchase.PENDING,
                     quote.coins(), quote.price(), null, now);
             // The key is claimed first: a twin that raced us past the lookup above replays instead of being refused.
-            return pool.withTransaction(tx -> idempotency.claim(tx, caller.userId(), key, "purchaseCoins", hash, pending.id(), now)
+            // Under the owner lock, which erasure takes too: the purchase is recorded before an erasure (which then waits for
+            // it, as for any pending purchase) or is refused.
+            return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, caller.userId())
+                    .flatMap(locked -> idempotency.claim(tx, caller.userId(), key, "purchaseCoins", hash, pending.id(), now))
                     .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
                             ? holds.requireNotOnHold(tx, caller.userId())
                                     .flatMap(v -> store.insertPending(tx, pending, payments.gateway().name()))

@@ -17,5 +17,7 @@ public record Reversal(
         @Description("Coins the buyer had already spent and now owes (blocks gifting and payouts until a later purchase settles it).") long coinDebt,
         @Description("Gifts funded by the purchase (FIFO) whose diamonds were still pending, now reversed.") int giftsReversed,
         @Description("Pending creator diamonds those gifts had credited, now removed.") long diamondsReversed,
-        @NonNull Instant createdAt) {
+        @NonNull Instant createdAt,
+        @Description("When the buyer was erased before this reversal: coins of theirs forfeited at erasure, now retired instead of a debt.") long forfeitRetired,
+        @Description("When the buyer was erased before this reversal: the coins nobody can owe any more, written off to DEBT_WRITTEN_OFF.") long coinsWrittenOff) {
 }

@@ -111,20 +111,39 @@ public class ReversalStore {
 
     Uni<Void> insert(SqlClient tx, Reversal r, String actor, Long entryId) {
         return tx.preparedQuery("insert into purchase_reversal (id, purchase_id, kind, coins_clawed_back, coin_debt, gifts_reversed, "
-                + "diamonds_reversed, actor, entry_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                + "diamonds_reversed, actor, entry_id, created_at, forfeit_retired, coins_written_off) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
                 .execute(Tuple.tuple().addUUID(UUID.fromString(r.id())).addUUID(UUID.fromString(r.purchaseId())).addString(r.kind())
                         .addLong(r.coinsClawedBack()).addLong(r.coinDebt()).addInteger(r.giftsReversed()).addLong(r.diamondsReversed())
-                        .addString(actor).addLong(entryId).addOffsetDateTime(utc(r.createdAt())))
+                        .addString(actor).addLong(entryId).addOffsetDateTime(utc(r.createdAt())).addLong(r.forfeitRetired())
+                        .addLong(r.coinsWrittenOff()))
                 .replaceWithVoid();
     }
 
     Uni<Reversal> find(SqlClient tx, UUID id) {
-        return tx.preparedQuery("select id, purchase_id, kind, coins_clawed_back, coin_debt, gifts_reversed, diamonds_reversed, created_at "
-                + "from purchase_reversal where id = $1").execute(Tuple.of(id)).map(rows -> {
+        return tx.preparedQuery("select id, purchase_id, kind, coins_clawed_back, coin_debt, gifts_reversed, diamonds_reversed, created_at, "
+                + "forfeit_retired, coins_written_off from purchase_reversal where id = $1").execute(Tuple.of(id)).map(rows -> {
                     Row r = rows.iterator().next();
                     return new Reversal(r.getUUID("id").toString(), r.getUUID("purchase_id").toString(), r.getString("kind"),
                             r.getLong("coins_clawed_back"), r.getLong("coin_debt"), r.getInteger("gifts_reversed"),
-                            r.getLong("diamonds_reversed"), r.getOffsetDateTime("created_at").toInstant());
+                            r.getLong("diamonds_reversed"), r.getOffsetDateTime("created_at").toInstant(), r.getLong("forfeit_retired"),
+                            r.getLong("coins_written_off"));
+                });
+    }
+
+    /**
+     * For a buyer erased before this reversal: the coins they forfeited at erasure that no earlier reversal retired yet;
+     * empty when the buyer is not erased. (Under the buyer's owner lock, so reversals of theirs never race.)
+     */
+    Uni<java.util.OptionalLong> forfeitLeftIfErased(SqlClient tx, String userId) {
+        return tx.preparedQuery("""
+                select u.erased_at is not null as erased,
+                       coalesce((select sum(x.forfeited_coins) from erasure_request x where x.user_id = u.id and x.status = 'COMPLETED'), 0)
+                     - coalesce((select sum(r.forfeit_retired) from purchase_reversal r join purchase p on p.id = r.purchase_id
+                                 where p.user_id = u.id), 0) as forfeit_left
+                from app_user u where u.id = $1""").execute(Tuple.of(userId)).map(rows -> {
+                    Row r = rows.iterator().hasNext() ? rows.iterator().next() : null;
+                    return r == null || !r.getBoolean("erased") ? java.util.OptionalLong.empty()
+                            : java.util.OptionalLong.of(Math.max(0, r.getLong("forfeit_left")));
                 });
     }
 

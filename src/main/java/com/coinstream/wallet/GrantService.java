@@ -25,6 +25,7 @@ import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Idempotency;
 import com.coinstream.ledger.Ledger;
 import com.coinstream.ledger.LedgerEntryRef;
+import com.coinstream.protection.AccountHolds;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,9 +46,11 @@ public class GrantService {
     private final long maxCoins;
     private final WalletFeed walletFeed;
     private final AdminAuditLog adminLog;
+    private final AccountHolds holds;
 
     public GrantService(Pool pool, Ledger ledger, Idempotency idempotency, UserDirectory users, Clock clock,
-            GrantConfig config, WalletFeed walletFeed, AdminAuditLog adminLog) {
+            GrantConfig config, WalletFeed walletFeed, AdminAuditLog adminLog, AccountHolds holds) {
+        this.holds = holds;
         this.adminLog = adminLog;
         this.walletFeed = walletFeed;
         this.pool = pool;
@@ -88,7 +91,7 @@ public class GrantService {
                 .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
                         .flatMap(locked -> idempotency.claim(tx, admin.userId(), key, "grantCoins", hash, grantId, now))
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
-                                ? ledger.post(tx, ready).replaceWith(new Posted(new LedgerEntryRef(grantId.toString(), EntryKind.GRANT.name(), reason, now), true))
+                                ? holds.requireNotErased(tx, userId).flatMap(v -> ledger.post(tx, ready)).replaceWith(new Posted(new LedgerEntryRef(grantId.toString(), EntryKind.GRANT.name(), reason, now), true))
                                 : original(tx, claim.resultId()).map(entry -> new Posted(entry, false)))
                         .call(posted -> posted.now() ? adminLog.append(tx, audit) : adminLog.replayed(audit))))
                 .invoke(posted -> {

@@ -24,6 +24,7 @@ import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.ErasedAccounts;
 import com.coinstream.identity.Role;
 import com.coinstream.identity.UserDirectory;
 import com.coinstream.ledger.AccountKey;
@@ -53,9 +54,12 @@ public class WalletApi {
 
     private final Payloads payloads;
     private final AdminActions actions;
+    private final ErasedAccounts erased;
 
     public WalletApi(CurrentCaller caller, WalletService wallets, LedgerHistory history, GrantService grants,
-            UserDirectory users, WalletFeed walletFeed, Ledger ledger, CoinValuation valuation, Payloads payloads, AdminActions actions) {
+            UserDirectory users, WalletFeed walletFeed, Ledger ledger, CoinValuation valuation, Payloads payloads, AdminActions actions,
+            ErasedAccounts erased) {
+        this.erased = erased;
         this.actions = actions;
         this.payloads = payloads;
         this.ledger = ledger;
@@ -82,8 +86,8 @@ public class WalletApi {
     public Multi<Wallet> walletChanged() {
         // Each signal reads the wallet afresh, so every item is a committed balance; signals that arrive
         // while a read is running collapse into one.
-        return caller.get().onItem().transformToMulti(c -> walletFeed.changes(c.userId())
-                .onItem().transformToUniAndConcatenate(changed -> wallets.walletOf(c.userId(), c.region())));
+        return caller.get().onItem().transformToMulti(c -> erased.endWhenErased(c.userId(), walletFeed.changes(c.userId())
+                .onItem().transformToUniAndConcatenate(changed -> wallets.walletOf(c.userId(), c.region()))));
     }
 
     @Description("Real money paid in for coins, in the owner's regional currency.")

@@ -36,7 +36,8 @@ reversals as (
            coalesce(rg.commission, 0) as rg_commission,
            coalesce(w.amount, 0) as wallet, coalesce(db.amount, 0) as debt, coalesce(f.amount, 0) as funding,
            coalesce(pe.amount, 0) as pending,
-           coalesce(c.amount, 0) as commission
+           coalesce(c.amount, 0) as commission,
+           r.forfeit_retired, r.coins_written_off, coalesce(ff.amount, 0) as forfeit_posted, coalesce(wo.amount, 0) as written_off_posted
     from purchase_reversal r
     join purchase pu on pu.id = r.purchase_id
     left join journal_entry e on e.id = r.entry_id
@@ -45,6 +46,8 @@ reversals as (
     left join eb db on db.entry_id = r.entry_id and db.owner_id = pu.user_id and db.purpose = 'COIN_DEBT'
     left join eb f on f.entry_id = r.entry_id and f.owner_id = pu.user_id and f.purpose = 'FUNDING' and f.asset = pu.currency
     left join eb c on c.entry_id = r.entry_id and c.owner_id is null and c.purpose = 'COMMISSION'
+    left join eb ff on ff.entry_id = r.entry_id and ff.owner_id is null and ff.purpose = 'FORFEITED_COINS'
+    left join eb wo on wo.entry_id = r.entry_id and wo.owner_id is null and wo.purpose = 'DEBT_WRITTEN_OFF'
     left join (select entry_id, sum(amount) as amount from eb where purpose = 'DIAMONDS_PENDING' group by entry_id) pe
         on pe.entry_id = r.entry_id
 ),
@@ -98,7 +101,7 @@ wallet_moves as (
         union all select pu.user_id, -r.coins_clawed_back from purchase_reversal r join purchase pu on pu.id = r.purchase_id
         union all select eb.owner_id, eb.amount from eb join journal_entry e on e.id = eb.entry_id
             where eb.purpose = 'WALLET' and e.kind in ('GRANT', 'DEBT_SETTLEMENT')
-        union all select user_id, -forfeited_coins from erasure_request where forfeit_entry_id is not null
+        union all select user_id, -(forfeited_coins + debt_settled) from erasure_request where forfeit_entry_id is not null
     ) m group by owner_id
 ),
 debts as (
@@ -106,6 +109,7 @@ debts as (
         select pu.user_id as owner_id, r.coin_debt as coins from purchase_reversal r join purchase pu on pu.id = r.purchase_id
         union all select eb.owner_id, eb.amount from eb join journal_entry e on e.id = eb.entry_id
             where eb.purpose = 'COIN_DEBT' and e.kind = 'DEBT_SETTLEMENT'
+        union all select user_id, -(debt_settled + debt_written_off) from erasure_request where forfeit_entry_id is not null
     ) d group by owner_id
 ),
 legacy_spenders as (select distinct sender_id from gift_event where local_day is null),
@@ -182,6 +186,10 @@ union all select 'REVERSAL_ENTRY', id::text, entry_id, 'DIAMOND', -rg_diamonds, 
     from reversals where entry_id is not null and pending <> -rg_diamonds
 union all select 'REVERSAL_ENTRY', id::text, entry_id, 'DIAMOND', -rg_commission, commission, 'commission reversed'
     from reversals where entry_id is not null and commission <> -rg_commission
+union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', -forfeit_retired, forfeit_posted, 'forfeited coins retired (buyer erased)'
+    from reversals where entry_id is not null and forfeit_posted <> -forfeit_retired
+union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', coins_written_off, written_off_posted, 'coins written off (buyer erased)'
+    from reversals where entry_id is not null and written_off_posted <> coins_written_off
 union all select 'REVERSAL_RECORD', id::text, entry_id, 'DIAMOND', rg_diamonds, diamonds_reversed, 'diamondsReversed'
     from reversals where diamonds_reversed <> rg_diamonds
 union all select 'REVERSAL_RECORD', id::text, entry_id, '-', rg_gifts, gifts_reversed, 'giftsReversed'
@@ -232,13 +240,34 @@ union all select 'ORPHAN_ENTRY', e.cause_id::text, e.id, '-', 0, 0, e.kind || ' 
     or (e.kind = 'ERASURE_FORFEIT' and not exists (select 1 from erasure_request x where x.forfeit_entry_id = e.id))
     or e.kind not in ('GIFT', 'PURCHASE', 'REVERSAL', 'PAYOUT', 'PAYOUT_PAID', 'PAYOUT_REVERSAL', 'MATURITY', 'DEBT_SETTLEMENT', 'GRANT',
                       'PROVIDER_FEE', 'ERASURE_FORFEIT')
--- erasures: the forfeit entry took exactly the recorded coins from the person's wallet
-union all select 'ERASURE_FORFEIT', x.id::text, x.forfeit_entry_id, 'COIN', -x.forfeited_coins, coalesce(w.amount, 0), 'coins forfeited at erasure'
+-- erasures: the forfeit entry took exactly the recorded coins from the person's wallet and debt from their debt account,
+-- and put them where the request says (repaid to issuance, forfeited, written off)
+union all select 'ERASURE_FORFEIT', x.id::text, x.forfeit_entry_id, 'COIN', m.expected, m.actual, m.what
     from erasure_request x
-    left join (select eb.entry_id, eb.owner_id, sum(eb.amount) as amount from eb where eb.purpose = 'WALLET'
-               and eb.entry_id in (select forfeit_entry_id from erasure_request) group by eb.entry_id, eb.owner_id) w
-        on w.entry_id = x.forfeit_entry_id and w.owner_id = x.user_id
-    where x.forfeit_entry_id is not null and coalesce(w.amount, 0) <> -x.forfeited_coins
+    left join (select eb.entry_id,
+                      sum(eb.amount) filter (where eb.purpose = 'WALLET') as wallet,
+                      sum(eb.amount) filter (where eb.purpose = 'COIN_DEBT') as debt,
+                      sum(eb.amount) filter (where eb.purpose = 'FORFEITED_COINS') as forfeited,
+                      sum(eb.amount) filter (where eb.purpose = 'DEBT_WRITTEN_OFF') as written_off
+               from eb where eb.entry_id in (select forfeit_entry_id from erasure_request) group by eb.entry_id) e
+        on e.entry_id = x.forfeit_entry_id
+    cross join lateral (values
+        (-(x.forfeited_coins + x.debt_settled), coalesce(e.wallet, 0), 'coins taken from the wallet at erasure'),
+        (-(x.debt_settled + x.debt_written_off), coalesce(e.debt, 0), 'coin debt closed at erasure'),
+        (x.forfeited_coins, coalesce(e.forfeited, 0), 'coins forfeited at erasure'),
+        (x.debt_written_off, coalesce(e.written_off, 0), 'coin debt written off at erasure')) m(expected, actual, what)
+    where x.forfeit_entry_id is not null and m.expected <> m.actual
+-- the platform's accounts of erasure against their records: what was forfeited and not retired since, what was written off
+union all select 'ERASURE_BALANCE', p.purpose, null, 'COIN', p.expected, coalesce(b.balance, 0), p.what
+    from (values
+        ('FORFEITED_COINS', (select coalesce(sum(forfeited_coins), 0) from erasure_request where forfeit_entry_id is not null)
+                          - (select coalesce(sum(forfeit_retired), 0) from purchase_reversal), 'forfeited at erasure - retired by later reversals'),
+        ('DEBT_WRITTEN_OFF', (select coalesce(sum(debt_written_off), 0) from erasure_request where forfeit_entry_id is not null)
+                           + (select coalesce(sum(coins_written_off), 0) from purchase_reversal), 'written off at erasure + by later reversals')
+    ) p(purpose, expected, what)
+    left join (select a.purpose, sum(b.balance) as balance from account_balance b join ledger_account a on a.id = b.account_id
+               where a.owner_id is null and a.asset = 'COIN' group by a.purpose) b on b.purpose = p.purpose
+    where p.expected <> coalesce(b.balance, 0)
 -- provider fees: each PROVIDER_FEE entry moved exactly its fee rows' total into clearing, from the fees account
 union all select 'PROVIDER_FEE', f.entry_id::text, f.entry_id, f.currency, f.minor, coalesce(c.amount, 0), 'provider fees booked'
     from (select entry_id, currency, sum(fee_minor) as minor from provider_fee group by entry_id, currency) f

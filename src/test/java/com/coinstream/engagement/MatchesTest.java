@@ -219,6 +219,40 @@ class MatchesTest {
     }
 
     @Test
+    void theAudienceFollowsTheRunningMatchNotAnEarlierInvitationStillPending() throws Exception {
+        LiveCreator x = Gifting.liveCreator("followx");
+        LiveCreator pendingWith = Gifting.liveCreator("followa");
+        LiveCreator playingWith = Gifting.liveCreator("followb");
+        Viewer fan = Gifting.fundedViewer("followfan", 1000);
+        String pending = invite(x, pendingWith.stream(), Map.of()).getString("data.inviteToMatch.match.id");
+        try (FeedClient client = FeedClient.connect(port, fan.token())) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.subscribe("a", StreamActivityTest.ACTIVITY.replace("goal { id", "match { matchId status } goal { id"), Map.of("s", x.stream()));
+            String warm = StreamActivityTest.warmUp(client, fan, x); // the room now knows the pending invitation
+            String playing = running(playingWith, x, Map.of("durationSeconds", 60));
+            assertEquals("INVITED", Gql.ok(null, MATCH, Gql.vars("id", pending)).getString("data.match.status"), "still pending");
+            List<String> seen = new ArrayList<>();
+            boolean started = false;
+            for (int i = 0; i < 20 && !started; i++) {
+                JsonNode act = StreamActivityTest.next(client, warm, 5);
+                assertNotNull(act, "activity after " + seen);
+                seen.add(act.path("kind").asText() + " " + act.path("match").path("matchId").asText());
+                started = "MATCH_STARTED".equals(act.path("kind").asText()) && playing.equals(act.path("match").path("matchId").asText());
+            }
+            assertTrue(started, seen.toString());
+            Gifting.send(fan.token(), playingWith.stream(), Gifting.PERFUME, 1, Flows.key());
+            boolean scored = false;
+            for (int i = 0; i < 20 && !scored; i++) {
+                JsonNode act = StreamActivityTest.next(client, warm, 5);
+                assertNotNull(act, "activity after " + seen);
+                seen.add(act.path("kind").asText() + " " + act.path("match").path("matchId").asText());
+                scored = "MATCH_SCORE".equals(act.path("kind").asText()) && playing.equals(act.path("match").path("matchId").asText());
+            }
+            assertTrue(scored, seen.toString());
+        }
+    }
+
+    @Test
     void bothAudiencesSeeTheLiveScore() throws Exception {
         LiveCreator a = Gifting.liveCreator("scorea");
         LiveCreator b = Gifting.liveCreator("scoreb");

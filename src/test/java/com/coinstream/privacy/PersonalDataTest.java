@@ -213,4 +213,41 @@ class PersonalDataTest {
         assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from live_stream where creator_id = ? and status = 'LIVE'", creatorId));
         LedgerChecks.assertClean();
     }
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    /** The person's open subscriptions end with UNAUTHENTICATED when their erasure completes: their wallet, and a room's feeds. */
+    @Test
+    void anErasureEndsThePersonsOpenSubscriptions() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("subscreator");
+        String id = Tokens.unique("subsgone");
+        String token = Tokens.viewer(id);
+        com.coinstream.support.Flows.fund(id, token, 10);
+        try (com.coinstream.support.FeedClient client = com.coinstream.support.FeedClient.connect(port, token)) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.subscribe("w", "subscription { walletChanged { coins } }");
+            client.subscribe("a", "subscription($s: ID!) { streamActivity(streamId: $s) { kind } }", Map.of("s", creator.stream()));
+            client.subscribeGifts("g", creator.stream());
+            // the subscriptions are live once a change of the wallet shows
+            com.coinstream.support.Flows.fund(id, token, 5);
+            assertNotNull(client.nextOf(10, "next"), "walletChanged is live");
+            com.coinstream.support.Erasures.erase(token);
+            java.util.Set<String> ended = new java.util.HashSet<>();
+            List<String> seen = new java.util.ArrayList<>();
+            for (int i = 0; i < 40 && ended.size() < 3; i++) {
+                com.fasterxml.jackson.databind.JsonNode m = client.nextOf(5, "next", "error", "complete", "closed");
+                assertNotNull(m, "every subscription ends: " + ended + " after " + seen);
+                seen.add(m.toString());
+                if ("closed".equals(m.path("type").asText())) {
+                    break;
+                }
+                // an error of the subscription (graphql-transport-ws sends it as "error", or as "next" with errors)
+                if (m.toString().contains("UNAUTHENTICATED")) {
+                    ended.add(m.path("id").asText());
+                }
+            }
+            assertEquals(java.util.Set.of("w", "a", "g"), ended);
+        }
+    }
 }
