@@ -13,5 +13,12 @@ create index gifter_anonymous_idx on gifter_total (period, period_start) include
 --    forfeited first (FORFEITED_COINS to issuance) and writes off the rest, instead of booking a debt nobody can repay.
 alter table erasure_request add column debt_settled bigint not null default 0 check (debt_settled >= 0),
                             add column debt_written_off bigint not null default 0 check (debt_written_off >= 0);
+--    A reversal that returns more coins to an erased person's wallet than it claws back (a gift funded partly by this
+--    purchase, partly by coins from before it) forfeits the rest at once, in the same entry: nothing is left in a
+--    wallet nobody can use.
 alter table purchase_reversal add column forfeit_retired bigint not null default 0 check (forfeit_retired >= 0),
-                              add column coins_written_off bigint not null default 0 check (coins_written_off >= 0);
+                              add column coins_written_off bigint not null default 0 check (coins_written_off >= 0),
+                              add column coins_forfeited bigint not null default 0 check (coins_forfeited >= 0);
+
+-- 3. Every instance reads the erased accounts (to refuse their tokens) at start, on each erasure and every 30 s.
+create index app_user_erased_idx on app_user (id) include (display_name) where erased_at is not null;

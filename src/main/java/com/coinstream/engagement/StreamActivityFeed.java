@@ -60,10 +60,12 @@ public class StreamActivityFeed {
     private final Duration window;
     private final Duration grace;
     private final Map<UUID, Room> rooms = new ConcurrentHashMap<>();
+    private final ErasedAccounts erased;
     private Long ticker;
 
     public StreamActivityFeed(GiftFeed gifts, GiftEvents events, StreamGoals goals, Matches matches, ClusterEvents cluster, Vertx vertx,
-            Clock clock, EngagementConfig config) {
+            Clock clock, EngagementConfig config, ErasedAccounts erased) {
+        this.erased = erased;
         this.matches = matches;
         this.gifts = gifts;
         this.events = events;
@@ -351,8 +353,10 @@ public class StreamActivityFeed {
             subscribers.forEach(s -> s.emit(a));
         }
 
-        private static Combos.Gift gift(GiftEvent e) {
-            return new Combos.Gift(e.id(), e.senderId(), e.senderName(), e.anonymous(), e.giftId(), e.coins(), e.quantity(), e.createdAt());
+        /** A gift as combos take it; a named gift of a person erased since it committed carries their pseudonym. */
+        private Combos.Gift gift(GiftEvent e) {
+            String name = e.anonymous() ? e.senderName() : erased.pseudonymOf(e.senderId()).orElse(e.senderName());
+            return new Combos.Gift(e.id(), e.senderId(), name, e.anonymous(), e.giftId(), e.coins(), e.quantity(), e.createdAt());
         }
     }
 }

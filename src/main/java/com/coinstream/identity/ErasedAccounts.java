@@ -1,12 +1,11 @@
 package com.coinstream.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HashSet;
+import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Flow.Processor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -27,6 +26,7 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -41,11 +41,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class ErasedAccounts implements SecurityIdentityAugmentor {
     private static final Logger LOG = Logger.getLogger(ErasedAccounts.class);
-    private volatile Set<String> erased = Set.of();
+    /** Erased user id to their pseudonym (their display name since the erasure). */
+    private volatile Map<String, String> erased = Map.of();
     private boolean loaded;
     private final Pool pool;
     /** Each person newly known to be erased, once per instance: open subscriptions end, live feeds rename them. */
-    private final BroadcastProcessor<String> newlyErased = BroadcastProcessor.create();
+    private final Processor<String, String> newlyErased = BroadcastProcessor.<String> create().serialized();
+    private final Multi<String> erasures = Multi.createFrom().publisher(newlyErased);
     private final Event<AccountErased> announce;
 
     /** A person is now known to be erased on this instance (their pseudonym: what everyone sees of them from now on). */
@@ -57,14 +59,21 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
         this.announce = announce;
     }
 
-    /** Stable for a user, and not their id: "Erased user 3f9a1c07". */
-    public static String pseudonym(String userId) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(("coinstream-erased:" + userId).getBytes(StandardCharsets.UTF_8));
-            return "Erased user " + HexFormat.of().formatHex(hash, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * A new pseudonym for a person being erased: "Erased user 3f9a1c07", random (never derived from their id, so nobody who
+     * knew the id can compute it), stored as their display name, and so the same on every instance and after restarts.
+     */
+    public static String newPseudonym() {
+        byte[] bytes = new byte[4];
+        RANDOM.nextBytes(bytes);
+        return "Erased user " + HexFormat.of().formatHex(bytes);
+    }
+
+    /** The id that stands for an erased person wherever a profile is shown ("erased-3f9a1c07"): not their user id. */
+    public static String pseudonymousId(String pseudonym) {
+        return "erased-" + pseudonym.substring(pseudonym.lastIndexOf(' ') + 1);
     }
 
     void load(@Observes StartupEvent ignored, ClusterEvents events) {
@@ -81,10 +90,10 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
     }
 
     public Uni<Void> reload() {
-        return pool.preparedQuery("select id from app_user where erased_at is not null").execute(Tuple.tuple()).map(rows -> {
-            Set<String> found = new HashSet<>();
+        return pool.preparedQuery("select id, display_name from app_user where erased_at is not null").execute(Tuple.tuple()).map(rows -> {
+            Map<String, String> found = new HashMap<>();
             for (Row r : rows) {
-                found.add(r.getString(0));
+                found.put(r.getString(0), r.getString(1));
             }
             update(found);
             return null;
@@ -92,33 +101,44 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
     }
 
     /** The erasure of {@code userId} has committed: its tokens are refused here at once. */
-    public void markErased(String userId) {
-        Set<String> more = new HashSet<>(erased);
-        more.add(userId);
-        update(more);
+    public void markErased(String userId, String pseudonym) {
+        update(Map.of(userId, pseudonym));
+    }
+
+    /** The pseudonym of an erased person, or empty. */
+    public Optional<String> pseudonymOf(String userId) {
+        return userId == null ? Optional.empty() : Optional.ofNullable(erased.get(userId));
     }
 
     /** Erasure is final: the set only grows. The first load (at start) announces nobody: no feed is open yet. */
-    private void update(Set<String> found) {
-        List<String> added;
-        boolean announced;
+    private void update(Map<String, String> found) {
+        Map<String, String> added = new HashMap<>();
+        boolean announce;
         synchronized (this) {
-            Set<String> before = erased;
-            added = found.stream().filter(id -> !before.contains(id)).toList();
+            Map<String, String> before = erased;
+            found.forEach((id, name) -> {
+                if (!before.containsKey(id)) {
+                    added.put(id, name);
+                }
+            });
             if (added.isEmpty()) {
                 return;
             }
-            Set<String> all = new HashSet<>(before);
-            all.addAll(added);
-            erased = Set.copyOf(all);
-            announced = loaded;
+            Map<String, String> all = new HashMap<>(before);
+            all.putAll(added);
+            erased = Map.copyOf(all);
+            announce = loaded;
             loaded = true;
         }
-        if (announced) {
-            for (String id : added) {
-                newlyErased.onNext(id);
-                announce.fire(new AccountErased(id, pseudonym(id)));
-            }
+        if (announce) {
+            added.forEach((id, name) -> {
+                try {
+                    newlyErased.onNext(id);
+                    this.announce.fire(new AccountErased(id, name));
+                } catch (RuntimeException e) {
+                    LOG.warnf("the erasure of %s was not announced to every feed: %s", id, e.getMessage());
+                }
+            });
         }
     }
 
@@ -130,9 +150,9 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
         if (userId == null) {
             return events;
         }
-        return Multi.createFrom().emitter(out -> {
+        return Multi.createFrom().<T> emitter(out -> {
             Cancellable items = events.subscribe().with(out::emit, out::fail, out::complete);
-            Cancellable gone = newlyErased.filter(userId::equals).subscribe().with(id -> {
+            Cancellable gone = erasures.filter(userId::equals).subscribe().with(id -> {
                 items.cancel();
                 out.fail(new UnauthorizedException("This account has been erased"));
             });
@@ -144,12 +164,18 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
                 items.cancel();
                 out.fail(new UnauthorizedException("This account has been erased"));
             }
-        });
+        }, BackPressureStrategy.DROP)
+                // the feeds' own bound (a subscriber too slow to keep up loses events, never the service's memory): the
+                // emitter takes everything the feed sends, so the bound is here
+                .onOverflow().buffer(SLOW_SUBSCRIBER_BUFFER).onOverflow().drop();
     }
 
     public boolean isErased(String userId) {
-        return userId != null && erased.contains(userId);
+        return userId != null && erased.containsKey(userId);
     }
+
+    /** Items a subscriber may fall behind by before the newest are dropped (as the gift feed's own buffer). */
+    static final int SLOW_SUBSCRIBER_BUFFER = 512;
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {

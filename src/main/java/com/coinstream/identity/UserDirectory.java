@@ -103,11 +103,13 @@ public class UserDirectory {
 
     /** Public profiles of many users in one statement. */
     public Uni<Map<String, PublicProfile>> profiles(List<String> ids) {
-        return pool.preparedQuery("select id, display_name from app_user where id = any($1)")
+        // (an erased person shows under their pseudonym and a pseudonymous id, never their user id)
+        return pool.preparedQuery("select id, display_name, erased_at is not null as erased from app_user where id = any($1)")
                 .execute(Tuple.of(ids.toArray(String[]::new))).map(rows -> {
                     Map<String, PublicProfile> found = new HashMap<>();
                     for (var r : rows) {
-                        found.put(r.getString("id"), new PublicProfile(r.getString("id"), r.getString("display_name")));
+                        String name = r.getString("display_name");
+                        found.put(r.getString("id"), new PublicProfile(r.getBoolean("erased") ? ErasedAccounts.pseudonymousId(name) : r.getString("id"), name));
                     }
                     return found;
                 });

@@ -29,6 +29,8 @@ import com.coinstream.ledger.Asset;
 import com.coinstream.ledger.EntryDraft;
 import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Ledger;
+import com.coinstream.live.StreamDirectory;
+import com.coinstream.protection.AccountHolds;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -93,9 +95,11 @@ public class PersonalData {
     private final ClusterEvents cluster;
 
     private final ErasedAccounts erased;
+    private final StreamDirectory streams;
 
     public PersonalData(Pool pool, Clock clock, Ledger ledger, ErasureConfig config, AdminAuditLog adminLog, ClusterEvents cluster,
-            ErasedAccounts erased) {
+            ErasedAccounts erased, StreamDirectory streams) {
+        this.streams = streams;
         this.erased = erased;
         this.pool = pool;
         this.clock = clock;
@@ -118,12 +122,20 @@ public class PersonalData {
         String why = reason == null || reason.isBlank() ? null : Text.require(reason, 500, true, "reason", "input", "reason");
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
+        // (never for a person already erased: a token still in flight when the erasure completed cannot open a request
+        // that nobody could ever complete)
         return pool.preparedQuery("insert into erasure_request (id, user_id, reason, requested_at, eligible_at, status) "
-                + "values ($1, $2, $3, $4, $5, 'REQUESTED') on conflict (user_id) where status = 'REQUESTED' do nothing")
+                + "select $1, $2, $3, $4, $5, 'REQUESTED' where not exists (select 1 from app_user where id = $2 and erased_at is not null) "
+                + "on conflict (user_id) where status = 'REQUESTED' do nothing")
                 .execute(Tuple.from(Arrays.asList(id, person.userId(), why, utc(now), utc(now.plus(config.waitingPeriod())))))
                 .flatMap(rows -> pool.preparedQuery("select " + COLUMNS + " from erasure_request where user_id = $1 and status = 'REQUESTED'")
                         .execute(Tuple.of(person.userId())))
-                .map(rows -> request(rows.iterator().next()));
+                .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw AccountHolds.ERASED_SELF.get();
+                    }
+                    return request(rows.iterator().next());
+                });
     }
 
     private static final String COLUMNS = "id, seq, user_id, reason, requested_at, eligible_at, status, completed_at, completed_by, forfeited_coins, debt_settled, debt_written_off";
@@ -152,6 +164,8 @@ public class PersonalData {
                 throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may complete their own erasure", "input", "requestId");
             }
             Settlement books = new Settlement(id, now, userId);
+            String pseudonym = ErasedAccounts.newPseudonym();
+            List<UUID> ended = new ArrayList<>();
             // the accounts exist before the transaction (the ledger creates them on its own connection)
             return ledger.accounts().ids(books.keys())
                     .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
@@ -161,13 +175,14 @@ public class PersonalData {
                             .call(r -> checks(tx, r, now))
                             .flatMap(r -> ledger.balance(tx, books.wallet()))
                             .flatMap(coins -> ledger.balance(tx, books.debt()).flatMap(owed -> books.post(tx, coins, owed)))
-                            .call(entry -> pseudonymise(tx, userId, now))
+                            .call(entry -> pseudonymise(tx, userId, pseudonym, now).invoke(list -> { ended.clear(); ended.addAll(list); }))
                             .call(entry -> tx.preparedQuery("update erasure_request set status = 'COMPLETED', completed_at = $2, completed_by = $3, "
                                     + "forfeited_coins = coalesce(forfeited_coins, 0) where id = $1").execute(Tuple.of(id, utc(now), admin.userId())))
                             .call(entry -> adminLog.append(tx, audit == null ? null : audit.target("user", userId)))
                             .flatMap(entry -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1").execute(Tuple.of(id)))
                             .map(r -> request(r.iterator().next()))))
-                    .invoke(r -> erased.markErased(userId)) // this instance refuses the tokens from the answer on; the others on the event
+                    .invoke(r -> erased.markErased(userId, pseudonym)) // this instance refuses the tokens from the answer on; the others on the event
+                    .call(r -> endedEverywhere(ended))
                     .call(r -> cluster.publish(ClusterEvents.USERS, userId))
                     .call(r -> cluster.publish(ClusterEvents.WALLETS, userId));
         });
@@ -202,12 +217,26 @@ public class PersonalData {
                 });
     }
 
-    /** The person's name becomes a pseudonym; settings, credentials, endpoints and keys go; live streams end. Amounts stay. */
-    private Uni<Void> pseudonymise(SqlConnection tx, String userId, Instant now) {
+    /** Streams the erasure ended: forgotten by every instance's directory, and their rooms told (as endLiveStream does). */
+    private Uni<Void> endedEverywhere(List<UUID> ended) {
+        Uni<Void> told = Uni.createFrom().voidItem();
+        for (UUID stream : ended) {
+            streams.evict(stream);
+            told = told.call(v -> cluster.publish(ClusterEvents.STREAMS, stream.toString()));
+        }
+        return told;
+    }
+
+    /**
+     * The person's name becomes a pseudonym and they leave every board by name (their anonymous gifts stay in the one
+     * "Anonymous" entry); settings, credentials, endpoints and keys go; live streams end (returned). Amounts stay.
+     */
+    private Uni<List<UUID>> pseudonymise(SqlConnection tx, String userId, String pseudonym, Instant now) {
         OffsetDateTime at = utc(now);
+        List<UUID> ended = new ArrayList<>();
         return tx.preparedQuery("update app_user set display_name = $2, birthdate = null, hold_reason = null, hold_placed_at = null, "
-                + "hold_placed_by = null, session_reminder_coins = null, erased_at = $3 where id = $1")
-                .execute(Tuple.of(userId, ErasedAccounts.pseudonym(userId), at))
+                + "hold_placed_by = null, session_reminder_coins = null, hide_from_leaderboards = true, erased_at = $3 where id = $1")
+                .execute(Tuple.of(userId, pseudonym, at))
                 .flatMap(v -> tx.preparedQuery("update payout_account set external_token = 'erased-' || left(md5(id::text), 8), label = 'Erased' "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("delete from spending_limit where user_id = $1").execute(Tuple.of(userId)))
@@ -216,7 +245,7 @@ public class PersonalData {
                 .flatMap(v -> tx.preparedQuery("update webhook_delivery d set data = jsonb_set(d.data, '{senderName}', to_jsonb($2::text)) "
                         + "where d.event_type = 'gift.sent' and d.data ? 'senderName' and d.event_id in "
                         + "(select g.id from gift_event g where g.sender_id = $1 and not g.anonymous)")
-                        .execute(Tuple.of(userId, ErasedAccounts.pseudonym(userId))))
+                        .execute(Tuple.of(userId, pseudonym)))
                 .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = 'DELETED', url = 'https://erased.invalid/', description = null "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("update overlay_key set revoked_at = $2 where creator_id = $1 and revoked_at is null")
@@ -226,13 +255,14 @@ public class PersonalData {
                 .flatMap(live -> {
                     Uni<Void> locks = Uni.createFrom().voidItem();
                     for (Row s : live) {
+                        ended.add(s.getUUID(0));
                         locks = locks.call(x -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.STREAM, s.getUUID(0).toString()));
                     }
                     return locks;
                 })
                 .flatMap(v -> tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where creator_id = $1 and status = 'LIVE'")
                         .execute(Tuple.of(userId, at)))
-                .replaceWithVoid();
+                .replaceWith(ended);
     }
 
     /**

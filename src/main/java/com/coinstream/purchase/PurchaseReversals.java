@@ -149,7 +149,7 @@ public class PurchaseReversals {
                 return reverseCredited(tx, actor, s, p);
             }
             if (Purchase.PENDING.equals(p.status()) && fromProvider) {
-                Reversal closed = new Reversal(s.reversalId().toString(), s.purchaseId().toString(), s.kind(), 0, 0, 0, 0, s.at(), 0, 0);
+                Reversal closed = new Reversal(s.reversalId().toString(), s.purchaseId().toString(), s.kind(), 0, 0, 0, 0, s.at(), 0, 0, 0);
                 return store.close(tx, s.purchaseId(), closedStatus(s.kind()), s.userId(), s.currency(), false, 0, 0, s.at())
                         .call(() -> store.insert(tx, closed, actor, null)).replaceWith(closed);
             }
@@ -216,11 +216,18 @@ public class PurchaseReversals {
                 draft.move(issuance, AccountKey.platform(AccountPurpose.DEBT_WRITTEN_OFF, Asset.COIN), writtenOff);
             }
         }
+        long forfeited = 0;
+        if (erasedForfeitLeft.isPresent() && balance + returned - clawed > 0) {
+            // gifts funded partly by this purchase return all their coins: what the clawback leaves would sit in a wallet
+            // nobody can use, so it is forfeited with the rest of the person's coins
+            forfeited = balance + returned - clawed;
+            draft.move(s.wallet(), AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN), forfeited);
+        }
         if (debt > 0) {
             draft.move(issuance, AccountKey.user(s.userId(), AccountPurpose.COIN_DEBT, Asset.COIN), debt);
         }
         Reversal reversal = new Reversal(s.reversalId().toString(), s.purchaseId().toString(), s.kind(), clawed, debt, reversed.size(),
-                diamonds, s.at(), retired, writtenOff);
+                diamonds, s.at(), retired, writtenOff, forfeited);
         List<UUID> giftIds = reversed.stream().map(ReversalStore.FundedGift::id).toList();
         return ledger.post(tx, ledger.prepared(draft, ids))
                 .call(entryId -> store.markGiftsReversed(tx, entryId, giftIds))

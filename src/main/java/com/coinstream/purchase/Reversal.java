@@ -19,5 +19,6 @@ public record Reversal(
         @Description("Pending creator diamonds those gifts had credited, now removed.") long diamondsReversed,
         @NonNull Instant createdAt,
         @Description("When the buyer was erased before this reversal: coins of theirs forfeited at erasure, now retired instead of a debt.") long forfeitRetired,
-        @Description("When the buyer was erased before this reversal: the coins nobody can owe any more, written off to DEBT_WRITTEN_OFF.") long coinsWrittenOff) {
+        @Description("When the buyer was erased before this reversal: the coins nobody can owe any more, written off to DEBT_WRITTEN_OFF.") long coinsWrittenOff,
+        @Description("When the buyer was erased before this reversal: coins the reversed gifts returned beyond what it clawed back, forfeited at once.") long coinsForfeited) {
 }

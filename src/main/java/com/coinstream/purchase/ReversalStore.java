@@ -111,22 +111,23 @@ public class ReversalStore {
 
     Uni<Void> insert(SqlClient tx, Reversal r, String actor, Long entryId) {
         return tx.preparedQuery("insert into purchase_reversal (id, purchase_id, kind, coins_clawed_back, coin_debt, gifts_reversed, "
-                + "diamonds_reversed, actor, entry_id, created_at, forfeit_retired, coins_written_off) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+                + "diamonds_reversed, actor, entry_id, created_at, forfeit_retired, coins_written_off, coins_forfeited) "
+                + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
                 .execute(Tuple.tuple().addUUID(UUID.fromString(r.id())).addUUID(UUID.fromString(r.purchaseId())).addString(r.kind())
                         .addLong(r.coinsClawedBack()).addLong(r.coinDebt()).addInteger(r.giftsReversed()).addLong(r.diamondsReversed())
                         .addString(actor).addLong(entryId).addOffsetDateTime(utc(r.createdAt())).addLong(r.forfeitRetired())
-                        .addLong(r.coinsWrittenOff()))
+                        .addLong(r.coinsWrittenOff()).addLong(r.coinsForfeited()))
                 .replaceWithVoid();
     }
 
     Uni<Reversal> find(SqlClient tx, UUID id) {
         return tx.preparedQuery("select id, purchase_id, kind, coins_clawed_back, coin_debt, gifts_reversed, diamonds_reversed, created_at, "
-                + "forfeit_retired, coins_written_off from purchase_reversal where id = $1").execute(Tuple.of(id)).map(rows -> {
+                + "forfeit_retired, coins_written_off, coins_forfeited from purchase_reversal where id = $1").execute(Tuple.of(id)).map(rows -> {
                     Row r = rows.iterator().next();
                     return new Reversal(r.getUUID("id").toString(), r.getUUID("purchase_id").toString(), r.getString("kind"),
                             r.getLong("coins_clawed_back"), r.getLong("coin_debt"), r.getInteger("gifts_reversed"),
                             r.getLong("diamonds_reversed"), r.getOffsetDateTime("created_at").toInstant(), r.getLong("forfeit_retired"),
-                            r.getLong("coins_written_off"));
+                            r.getLong("coins_written_off"), r.getLong("coins_forfeited"));
                 });
     }
 
@@ -138,7 +139,7 @@ public class ReversalStore {
         return tx.preparedQuery("""
                 select u.erased_at is not null as erased,
                        coalesce((select sum(x.forfeited_coins) from erasure_request x where x.user_id = u.id and x.status = 'COMPLETED'), 0)
-                     - coalesce((select sum(r.forfeit_retired) from purchase_reversal r join purchase p on p.id = r.purchase_id
+                     - coalesce((select sum(r.forfeit_retired - r.coins_forfeited) from purchase_reversal r join purchase p on p.id = r.purchase_id
                                  where p.user_id = u.id), 0) as forfeit_left
                 from app_user u where u.id = $1""").execute(Tuple.of(userId)).map(rows -> {
                     Row r = rows.iterator().hasNext() ? rows.iterator().next() : null;

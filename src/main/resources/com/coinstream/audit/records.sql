@@ -37,7 +37,7 @@ reversals as (
            coalesce(w.amount, 0) as wallet, coalesce(db.amount, 0) as debt, coalesce(f.amount, 0) as funding,
            coalesce(pe.amount, 0) as pending,
            coalesce(c.amount, 0) as commission,
-           r.forfeit_retired, r.coins_written_off, coalesce(ff.amount, 0) as forfeit_posted, coalesce(wo.amount, 0) as written_off_posted
+           r.forfeit_retired, r.coins_written_off, r.coins_forfeited, coalesce(ff.amount, 0) as forfeit_posted, coalesce(wo.amount, 0) as written_off_posted
     from purchase_reversal r
     join purchase pu on pu.id = r.purchase_id
     left join journal_entry e on e.id = r.entry_id
@@ -98,7 +98,7 @@ wallet_moves as (
         select user_id as owner_id, coins from purchase where entry_id is not null
         union all select sender_id, -coins from gift_event
         union all select sender_id, coins from gift_event where reversed_entry_id is not null
-        union all select pu.user_id, -r.coins_clawed_back from purchase_reversal r join purchase pu on pu.id = r.purchase_id
+        union all select pu.user_id, -(r.coins_clawed_back + r.coins_forfeited) from purchase_reversal r join purchase pu on pu.id = r.purchase_id
         union all select eb.owner_id, eb.amount from eb join journal_entry e on e.id = eb.entry_id
             where eb.purpose = 'WALLET' and e.kind in ('GRANT', 'DEBT_SETTLEMENT')
         union all select user_id, -(forfeited_coins + debt_settled) from erasure_request where forfeit_entry_id is not null
@@ -176,8 +176,9 @@ union all select 'MATURITY_ENTRY', m.creator_id, m.entry_id, 'DIAMOND', m.diamon
 -- reversals and their entries
 union all select 'REVERSAL_ENTRY', id::text, entry_id, '-', 0, 0, 'the entry is not this reversal''s REVERSAL entry'
     from reversals where entry_id is not null and (kind is distinct from 'REVERSAL' or cause_id is distinct from id)
-union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', rg_coins - coins_clawed_back, wallet, 'gifts returned minus coins clawed back'
-    from reversals where entry_id is not null and wallet <> rg_coins - coins_clawed_back
+union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', rg_coins - coins_clawed_back - coins_forfeited, wallet,
+       'gifts returned minus coins clawed back (and forfeited, buyer erased)'
+    from reversals where entry_id is not null and wallet <> rg_coins - coins_clawed_back - coins_forfeited
 union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', coin_debt, debt, 'coin debt' from reversals
     where entry_id is not null and debt <> coin_debt
 union all select 'REVERSAL_ENTRY', id::text, entry_id, currency, -price_minor, funding, 'money returned' from reversals
@@ -186,8 +187,9 @@ union all select 'REVERSAL_ENTRY', id::text, entry_id, 'DIAMOND', -rg_diamonds, 
     from reversals where entry_id is not null and pending <> -rg_diamonds
 union all select 'REVERSAL_ENTRY', id::text, entry_id, 'DIAMOND', -rg_commission, commission, 'commission reversed'
     from reversals where entry_id is not null and commission <> -rg_commission
-union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', -forfeit_retired, forfeit_posted, 'forfeited coins retired (buyer erased)'
-    from reversals where entry_id is not null and forfeit_posted <> -forfeit_retired
+union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', coins_forfeited - forfeit_retired, forfeit_posted,
+       'coins forfeited minus forfeited coins retired (buyer erased)'
+    from reversals where entry_id is not null and forfeit_posted <> coins_forfeited - forfeit_retired
 union all select 'REVERSAL_ENTRY', id::text, entry_id, 'COIN', coins_written_off, written_off_posted, 'coins written off (buyer erased)'
     from reversals where entry_id is not null and written_off_posted <> coins_written_off
 union all select 'REVERSAL_RECORD', id::text, entry_id, 'DIAMOND', rg_diamonds, diamonds_reversed, 'diamondsReversed'
@@ -196,7 +198,8 @@ union all select 'REVERSAL_RECORD', id::text, entry_id, '-', rg_gifts, gifts_rev
     from reversals where gifts_reversed <> rg_gifts
 union all select 'REVERSAL_RECORD', id::text, entry_id, '-', 0, 0, 'a credited purchase reversed without an entry, or the reverse'
     from reversals where (entry_id is null) <> (purchase_entry is null)
-    or (entry_id is null and coins_clawed_back + coin_debt + gifts_reversed + diamonds_reversed <> 0)
+    or (entry_id is null and coins_clawed_back + coin_debt + gifts_reversed + diamonds_reversed + forfeit_retired + coins_written_off
+        + coins_forfeited <> 0)
 -- purchases and their entries
 union all select 'PURCHASE_ENTRY', id::text, entry_id, '-', 0, 0, status || ' purchase without its PURCHASE entry'
     from purchases where status = 'SUCCEEDED' and entry_id is null
@@ -245,11 +248,11 @@ union all select 'ORPHAN_ENTRY', e.cause_id::text, e.id, '-', 0, 0, e.kind || ' 
 union all select 'ERASURE_FORFEIT', x.id::text, x.forfeit_entry_id, 'COIN', m.expected, m.actual, m.what
     from erasure_request x
     left join (select eb.entry_id,
-                      sum(eb.amount) filter (where eb.purpose = 'WALLET') as wallet,
-                      sum(eb.amount) filter (where eb.purpose = 'COIN_DEBT') as debt,
-                      sum(eb.amount) filter (where eb.purpose = 'FORFEITED_COINS') as forfeited,
-                      sum(eb.amount) filter (where eb.purpose = 'DEBT_WRITTEN_OFF') as written_off
-               from eb where eb.entry_id in (select forfeit_entry_id from erasure_request) group by eb.entry_id) e
+                      sum(eb.amount) filter (where eb.purpose = 'WALLET' and eb.owner_id = r.user_id) as wallet,
+                      sum(eb.amount) filter (where eb.purpose = 'COIN_DEBT' and eb.owner_id = r.user_id) as debt,
+                      sum(eb.amount) filter (where eb.purpose = 'FORFEITED_COINS' and eb.owner_id is null) as forfeited,
+                      sum(eb.amount) filter (where eb.purpose = 'DEBT_WRITTEN_OFF' and eb.owner_id is null) as written_off
+               from eb join erasure_request r on r.forfeit_entry_id = eb.entry_id group by eb.entry_id) e
         on e.entry_id = x.forfeit_entry_id
     cross join lateral (values
         (-(x.forfeited_coins + x.debt_settled), coalesce(e.wallet, 0), 'coins taken from the wallet at erasure'),
@@ -261,7 +264,8 @@ union all select 'ERASURE_FORFEIT', x.id::text, x.forfeit_entry_id, 'COIN', m.ex
 union all select 'ERASURE_BALANCE', p.purpose, null, 'COIN', p.expected, coalesce(b.balance, 0), p.what
     from (values
         ('FORFEITED_COINS', (select coalesce(sum(forfeited_coins), 0) from erasure_request where forfeit_entry_id is not null)
-                          - (select coalesce(sum(forfeit_retired), 0) from purchase_reversal), 'forfeited at erasure - retired by later reversals'),
+                          + (select coalesce(sum(coins_forfeited - forfeit_retired), 0) from purchase_reversal),
+         'forfeited at erasure + by later reversals - retired by later reversals'),
         ('DEBT_WRITTEN_OFF', (select coalesce(sum(debt_written_off), 0) from erasure_request where forfeit_entry_id is not null)
                            + (select coalesce(sum(coins_written_off), 0) from purchase_reversal), 'written off at erasure + by later reversals')
     ) p(purpose, expected, what)

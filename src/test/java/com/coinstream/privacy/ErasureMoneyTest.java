@@ -34,7 +34,7 @@ import io.restassured.path.json.JsonPath;
 class ErasureMoneyTest {
     static final String REVERSE = """
             mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) {
-              reversal { coinsClawedBack coinDebt forfeitRetired coinsWrittenOff } userErrors { code message } } }
+              reversal { coinsClawedBack coinDebt forfeitRetired coinsWrittenOff coinsForfeited giftsReversed } userErrors { code message } } }
             """;
 
     @Inject
@@ -162,5 +162,28 @@ class ErasureMoneyTest {
         JsonPath done = Erasures.complete(request);
         assertEquals("COMPLETED", done.getString("data.completeErasure.erasureRequest.status"), done.prettify());
         assertEquals(0, done.getLong("data.completeErasure.erasureRequest.debtWrittenOff"));
+    }
+
+    /** A reversed gift funded partly by older coins returns more than the purchase's clawback takes: the rest is forfeited. */
+    @Test
+    void coinsAReversalReturnsToAnErasedWalletAreForfeitedNotStranded() {
+        LiveCreator creator = Gifting.liveCreator("strandcreator");
+        String id = Tokens.unique("stranded");
+        String token = Tokens.viewer(id);
+        Flows.fund(id, token, 30);
+        JsonPath bought = Flows.buyCoins(token, 50, "pm_card_ok", Flows.key());
+        String purchase = bought.getString("data.purchaseCoins.purchase.id");
+        assertEquals(null, Gifting.code(Gifting.send(token, creator.stream(), Gifting.PERFUME, 3, Flows.key()))); // 60: 30 granted, 30 bought
+        long forfeitedBefore = Erasures.platformCoins("FORFEITED_COINS");
+        assertEquals(20, Erasures.erase(token).getLong("data.completeErasure.erasureRequest.forfeitedCoins"));
+
+        JsonPath r = reverse(purchase, "CHARGEBACK");
+        assertEquals(1, r.getInt("data.reversePurchase.reversal.giftsReversed"), "the gift was still pending: reversed");
+        assertEquals(50, r.getLong("data.reversePurchase.reversal.coinsClawedBack"));
+        assertEquals(10, r.getLong("data.reversePurchase.reversal.coinsForfeited"), "the granted half of the gift comes back, and is forfeited");
+        assertEquals(0, r.getLong("data.reversePurchase.reversal.coinDebt"));
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select coalesce(sum(b.balance), 0) from account_balance b join ledger_account a "
+                + "on a.id = b.account_id where a.owner_id = ? and a.purpose in ('WALLET', 'COIN_DEBT')", id), "nothing stranded on the account");
+        assertEquals(30, Erasures.platformCoins("FORFEITED_COINS") - forfeitedBefore, "20 at erasure and 10 now");
     }
 }
