@@ -39,3 +39,10 @@ export function times(m, n) {
   const minor = (BigInt(whole + frac) * BigInt(n)).toString().padStart(frac.length + 1, '0');
   return { amount: frac.length ? `${minor.slice(0, -frac.length)}.${minor.slice(-frac.length)}` : minor, currency: m.currency };
 }
+
+const plurals = new Intl.PluralRules();
+
+/** "1 gift", "3 gifts": the count formatted, and the word the locale's plural rules choose. */
+export function counted(n, one, other) {
+  return `${count(n)} ${plurals.select(Number(n)) === 'one' ? one : other}`;
+}

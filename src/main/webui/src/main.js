@@ -25,6 +25,7 @@ const ROUTES = [
   [/^\/admin$/, 'cs-admin', () => import('./views/admin.js')],
   [/^\/overlay\/([\w-]+)$/, 'cs-overlay', () => import('./views/overlay.js')],
   [/^\/leaderboards$/, 'cs-leaderboards', () => import('./views/leaderboards.js')],
+  [/^\/account$/, 'cs-account', () => import('./views/account.js')],
 ];
 
 export function navigate(path) {
@@ -97,15 +98,17 @@ class App extends View {
     return this.me ? this.me.roles : [];
   }
 
-  renderSignIn() {
+  /** Sign-in or sign-out controls; {@code where} keeps ids unique between the wide header and the phone menu. */
+  renderSignIn(where) {
     const config = session.config || {};
     if (session.token) {
       return html`<li><span class="muted">${session.user ? session.user.label : ''}</span></li>
         <li><button class="secondary outline" @click=${() => signOut()}>Sign out</button></li>`;
     }
     if (config.devSignIn) {
-      return html`<li><label for="sign-in-as" class="muted">Sign in as</label></li>
-        <li><select id="sign-in-as" aria-label="Sign in as" @change=${(e) => { const u = DEMO_USERS.find((d) => d.sub === e.target.value); if (u) devSignIn(u); }}>
+      const id = `sign-in-as-${where}`;
+      return html`<li><label for=${id} class="muted">Sign in as</label></li>
+        <li><select id=${id} aria-label="Sign in as" @change=${(e) => { const u = DEMO_USERS.find((d) => d.sub === e.target.value); if (u) devSignIn(u); }}>
           <option value="">Choose a demo user…</option>
           ${DEMO_USERS.map((u) => html`<option value=${u.sub}>${u.label}</option>`)}
         </select></li>`;
@@ -116,24 +119,36 @@ class App extends View {
     return html`<li class="muted">Sign-in is not configured</li>`;
   }
 
-  renderHeader() {
+  /** The pages this person may open, as list items. */
+  links() {
     const roles = this.roles();
+    return html`<li><a href="/">Live now</a></li>
+      <li><a href="/leaderboards">Leaderboards</a></li>
+      ${roles.includes('viewer') ? html`<li><a href="/store">Coins</a></li><li><a href="/wallet">Wallet</a></li><li><a href="/spending">My spending</a></li>` : ''}
+      ${roles.includes('creator') ? html`<li><a href="/studio">Studio</a></li>` : ''}
+      ${roles.includes('admin') ? html`<li><a href="/admin">Admin</a></li>` : ''}
+      ${session.token && !roles.includes('admin') ? html`<li><a href="/account">My data</a></li>` : ''}`;
+  }
+
+  /**
+   * One line on a desktop; on a phone, the brand, the balance and a menu holding the pages and the sign-in
+   * (the wide items are display:none there, so they leave the accessibility tree, and the other way round).
+   */
+  renderHeader() {
     const w = this.wallet;
     return html`<header class="cs-top"><nav aria-label="Main">
-      <ul><li><a class="brand" href="/">Coinstream</a></li>
-        <li><a href="/">Live now</a></li>
-        <li><a href="/leaderboards">Leaderboards</a></li>
-        ${roles.includes('viewer') ? html`<li><a href="/store">Coins</a></li><li><a href="/wallet">Wallet</a></li><li><a href="/spending">My spending</a></li>` : ''}
-        ${roles.includes('creator') ? html`<li><a href="/studio">Studio</a></li>` : ''}
-        ${roles.includes('admin') ? html`<li><a href="/admin">Admin</a></li>` : ''}
-      </ul>
+      <ul><li><a class="brand" href="/">Coinstream</a></li></ul>
+      <ul class="wide">${this.links()}</ul>
       <ul>
         ${w ? html`<li class="balance" aria-live="polite"><span aria-label="Your coins">🪙 <strong data-testid="balance">${count(w.coins)}</strong></span>
-          <small class="muted">${money(w.moneyValue)}</small>${Number(w.coinDebt) > 0 ? html`<small class="muted">owes ${count(w.coinDebt)}</small>` : ''}
+          <small class="muted money">${money(w.moneyValue)}</small>${Number(w.coinDebt) > 0 ? html`<small class="muted">owes ${count(w.coinDebt)}</small>` : ''}
           <a href="/store" role="button" class="outline">Top up</a></li>` : ''}
-        ${this.renderSignIn()}
         ${this.status === 'reconnecting' ? html`<li class="status muted" role="status">Reconnecting…</li>` : ''}
-      </ul></nav></header>`;
+      </ul>
+      <ul class="wide">${this.renderSignIn('header')}</ul>
+      <ul class="narrow"><li><details class="dropdown nav-menu" @click=${(e) => { if (e.target.closest('a')) e.currentTarget.open = false; }}>
+        <summary>Menu</summary><ul dir="rtl">${this.links()}${this.renderSignIn('menu')}</ul></details></li></ul>
+      </nav></header>`;
   }
 
   render() {
@@ -150,6 +165,7 @@ class App extends View {
       case 'cs-studio': page = html`<cs-studio .me=${this.me}></cs-studio>`; break;
       case 'cs-admin': page = html`<cs-admin .me=${this.me}></cs-admin>`; break;
       case 'cs-leaderboards': page = html`<cs-leaderboards></cs-leaderboards>`; break;
+      case 'cs-account': page = html`<cs-account .me=${this.me} .wallet=${this.wallet}></cs-account>`; break;
       default: page = html`<h1>Not found</h1><p>There is no page here. <a href="/">See who is live</a>.</p>`;
     }
     return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content">${page}</main>`;

@@ -1,5 +1,5 @@
 // Refusals in plain words, each with what the person can do next. Never a bare error code.
-import { count, when } from './format.js';
+import { count, counted, when } from './format.js';
 
 export function explain(error, context = {}) {
   if (!error) return null;
@@ -9,7 +9,7 @@ export function explain(error, context = {}) {
     case 'SPENDING_LIMIT_REACHED': {
       const l = context.limit;
       return l
-        ? { text: `This gift would pass your ${{ DAY: 'daily', WEEK: 'weekly', MONTH: 'monthly' }[l.period]} limit of ${count(l.coins)} coins: ${count(l.remaining)} left until ${when(l.resetsAt)}.`,
+        ? { text: `This gift would pass your ${{ DAY: 'daily', WEEK: 'weekly', MONTH: 'monthly' }[l.period]} limit of ${counted(l.coins, 'coin', 'coins')}: ${count(l.remaining)} left until ${when(l.resetsAt)}.`,
             next: 'Send a smaller gift, or change your limit under My spending (raising it takes 24 hours).' }
         : { text: 'This gift would pass one of your spending limits.', next: 'See My spending for what remains.' };
     }

@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count, when } from '../format.js';
+import { money, count, counted, when } from '../format.js';
 import PayoutQueue from '../graphql/PayoutQueue.graphql?raw';
 import ApprovePayout from '../graphql/ApprovePayout.graphql?raw';
 import RejectPayout from '../graphql/RejectPayout.graphql?raw';
@@ -21,8 +21,16 @@ import SetRates from '../graphql/SetRates.graphql?raw';
 import Catalogue from '../graphql/Catalogue.graphql?raw';
 import CreateGift from '../graphql/CreateGift.graphql?raw';
 import UpdateGift from '../graphql/UpdateGift.graphql?raw';
+import AuditLog from '../graphql/AuditLog.graphql?raw';
+import ErasureRequests from '../graphql/ErasureRequests.graphql?raw';
+import CompleteErasure from '../graphql/CompleteErasure.graphql?raw';
+import { saveText, csvField } from '../download.js';
 
-const TABS = [['payouts', 'Payouts'], ['accounts', 'Accounts'], ['ledger', 'Ledger'], ['risk', 'Risk'], ['rates', 'Rates'], ['catalogue', 'Catalogue']];
+const TABS = [['payouts', 'Payouts'], ['accounts', 'Accounts'], ['ledger', 'Ledger'], ['audit', 'Audit log'], ['data', 'Data requests'], ['risk', 'Risk'],
+  ['rates', 'Rates'], ['catalogue', 'Catalogue']];
+const AUDIT_COLUMNS = ['at', 'action', 'outcome', 'errorCode', 'actorId', 'actorRoles', 'targetType', 'targetId', 'reason', 'input'];
+/** An erasure still waiting this long after its date is stuck: someone must look at why it is blocked. */
+const STUCK_AFTER_MS = 24 * 3600 * 1000;
 const STATUSES = ['REQUESTED', 'APPROVED', 'PAID', 'REJECTED', 'FAILED'];
 
 /** Turns an <input type="datetime-local"> value (the admin's zone) into an ISO instant, or null when empty. */
@@ -33,7 +41,8 @@ function instant(local) {
 /** The admin console: the payout queue, account verification, holds, grants and reversals, the audit, risk, rates and gifts. */
 class Admin extends View {
   static properties = { me: { attribute: false }, tab: { state: true }, status: { state: true }, queue: { state: true }, accounts: { state: true },
-    audit: { state: true }, queueNext: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
+    audit: { state: true }, queueNext: { state: true }, auditLog: { state: true }, auditNext: { state: true }, auditFilter: { state: true },
+    erasures: { state: true }, erasuresAll: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
 
   constructor() {
     super();
@@ -58,6 +67,8 @@ class Admin extends View {
       payouts: () => this.loadQueue(),
       accounts: async () => { const r = await query(PayoutAccountsToVerify); this.error = failure(r); if (r.data) this.accounts = r.data.payoutAccountsToVerify; },
       ledger: async () => { const r = await query(LedgerAudit); this.error = failure(r); if (r.data) this.audit = r.data.ledgerAudit; },
+      audit: () => this.loadAudit(),
+      data: async () => { const r = await query(ErasureRequests, { all: !!this.erasuresAll }); this.error = failure(r); if (r.data) this.erasures = r.data.erasureRequests.nodes; },
       risk: async () => { const r = await query(SuspiciousCreators); this.error = failure(r); if (r.data) this.suspicious = r.data.suspiciousCreators; },
       rates: async () => { const r = await query(Rates); this.error = failure(r); if (r.data) this.rates = r.data; },
       catalogue: async () => { const r = await query(Catalogue, { region: (this.me && this.me.region) || 'US' }); this.error = failure(r); if (r.data) this.catalogue = r.data.giftCatalogue; },
@@ -75,6 +86,96 @@ class Admin extends View {
 
   admin() {
     return this.me && this.me.roles.includes('admin');
+  }
+
+  async loadAudit(after = null) {
+    const r = await query(AuditLog, { filter: this.auditFilter || null, after });
+    this.error = failure(r);
+    if (!r.data) return;
+    this.auditLog = [...(after ? this.auditLog : []), ...r.data.auditLog.nodes];
+    this.auditNext = r.data.auditLog.pageInfo.hasNextPage ? r.data.auditLog.pageInfo.endCursor : null;
+  }
+
+  filterAudit(e) {
+    e.preventDefault();
+    const f = e.target.elements;
+    const filter = {};
+    for (const name of ['actorId', 'action', 'targetId']) {
+      if (f[name].value.trim()) filter[name] = f[name].value.trim();
+    }
+    if (f.outcome.value) filter.outcome = f.outcome.value;
+    if (f.from.value) filter.from = instant(f.from.value);
+    if (f.to.value) filter.to = instant(f.to.value);
+    this.auditFilter = filter;
+    this.loadAudit();
+  }
+
+  /** The filtered view as CSV: every page of it, not only the rows on screen. */
+  async exportAudit() {
+    let rows = [];
+    let after = null;
+    do {
+      const r = await query(AuditLog, { filter: this.auditFilter || null, after });
+      if (!r.data) { this.error = failure(r); return; }
+      rows = rows.concat(r.data.auditLog.nodes);
+      after = r.data.auditLog.pageInfo.hasNextPage ? r.data.auditLog.pageInfo.endCursor : null;
+    } while (after && rows.length < 10_000);
+    const lines = [AUDIT_COLUMNS.join(','), ...rows.map((x) => AUDIT_COLUMNS.map((c) => csvField(Array.isArray(x[c]) ? x[c].join(' ') : x[c])).join(','))];
+    saveText('audit-log.csv', lines.join('\r\n') + '\r\n', 'text/csv');
+    this.message = `${rows.length} audit records exported.`;
+  }
+
+  /** A record's input, as "field: value" lines (it is stored as JSON text). */
+  static readable(input) {
+    try {
+      const o = JSON.parse(input);
+      return Object.entries(o).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join('\n');
+    } catch {
+      return input;
+    }
+  }
+
+  renderAudit() {
+    const log = this.auditLog;
+    const f = this.auditFilter || {};
+    return html`<form class="row" role="search" aria-label="Filter the audit log" @submit=${(e) => this.filterAudit(e)}>
+        <label>Actor id<input name="actorId" autocomplete="off" .value=${f.actorId || ''}></label>
+        <label>Action<input name="action" autocomplete="off" placeholder="approvePayout" .value=${f.action || ''}></label>
+        <label>Target id<input name="targetId" autocomplete="off" .value=${f.targetId || ''}></label>
+        <label>Outcome<select name="outcome"><option value="">any</option>${['DONE', 'REFUSED', 'FAILED'].map((o) => html`<option ?selected=${f.outcome === o}>${o}</option>`)}</select></label>
+        <label>From<input name="from" type="datetime-local"></label><label>To<input name="to" type="datetime-local"></label>
+        <button type="submit">Filter</button>
+        <button type="button" class="secondary" @click=${() => this.exportAudit()}>Export CSV</button></form>
+      ${!log ? html`<p aria-busy="true">Loading…</p>` : log.length === 0 ? html`<p class="muted">No audit records match.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Audit log"><table>
+        <thead><tr><th>When</th><th>Action</th><th>Outcome</th><th>Who</th><th>Target</th><th>Input</th></tr></thead><tbody>
+        ${log.map((x) => html`<tr data-testid="audit-row"><td>${when(x.at)}</td><td>${x.action}</td>
+          <td>${x.outcome.toLowerCase()}${x.errorCode ? html` <small class="muted">${x.errorCode}</small>` : ''}</td>
+          <td>${x.actorId || 'unknown'} <small class="muted">${x.actorRoles.join(', ')}</small></td>
+          <td>${x.targetType ? html`${x.targetType} <small>${x.targetId}</small>` : ''}</td>
+          <td><pre class="record">${Admin.readable(x.input)}${x.reason ? `\nreason: ${x.reason}` : ''}</pre></td></tr>`)}</tbody></table></div>
+        ${this.auditNext ? html`<button class="secondary" @click=${() => this.loadAudit(this.auditNext)}>More</button>` : ''}`}`;
+  }
+
+  renderData() {
+    const list = this.erasures;
+    const now = Date.now();
+    return html`<p class="muted">People who asked to be erased. Complete one once its date has passed; a payout in flight, a pending purchase or
+        diamonds still held block it, and the refusal says which.</p>
+      <label><input type="checkbox" role="switch" .checked=${!!this.erasuresAll} @change=${(e) => { this.erasuresAll = e.target.checked; this.load(); }}>
+        Show completed requests too</label>
+      ${!list ? html`<p aria-busy="true">Loading…</p>` : list.length === 0 ? html`<p class="muted">No erasure requests are waiting.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Erasure requests"><table>
+        <thead><tr><th>Person</th><th>Asked</th><th>From</th><th>Status</th><th>Money</th><th></th></tr></thead><tbody>
+        ${list.map((x) => {
+          const due = new Date(x.eligibleAt).getTime();
+          const stuck = x.status === 'REQUESTED' && now - due > STUCK_AFTER_MS;
+          return html`<tr data-testid="erasure-row"><td>${x.userId}${x.reason ? html`<br><small class="muted">${x.reason}</small>` : ''}</td><td>${when(x.requestedAt)}</td>
+            <td>${when(x.eligibleAt)}</td>
+            <td>${x.status === 'COMPLETED' ? html`completed ${when(x.completedAt)}` : stuck ? html`<strong class="refusal">⚠️ stuck: due ${when(x.eligibleAt)}</strong>`
+              : due > now ? 'waiting' : 'due'}</td>
+            <td>${x.status === 'COMPLETED' ? html`🪙 ${count(x.forfeitedCoins)} forfeited${Number(x.debtSettled) ? html`, ${count(x.debtSettled)} repaid a debt` : ''}${Number(x.debtWrittenOff) ? html`, ${count(x.debtWrittenOff)} written off` : ''}` : ''}</td>
+            <td>${x.status === 'REQUESTED' ? html`<button ?disabled=${due > now} aria-label=${`Complete the erasure of ${x.userId}`}
+              @click=${() => this.act(CompleteErasure, 'completeErasure', { requestId: x.id }, (p) => `${x.userId} is erased: ${counted(p.erasureRequest.forfeitedCoins, 'coin', 'coins')} forfeited.`)}>Complete</button>` : ''}</td></tr>`;
+        })}</tbody></table></div>`}`;
   }
 
   /** Runs a mutation, says its outcome in plain words, and reloads the tab. */
@@ -130,7 +231,7 @@ class Admin extends View {
       e.preventDefault();
       const f = e.target.elements;
       this.act(GrantCoins, 'grantCoins', { userId: f.user.value.trim(), coins: Number(f.coins.value), reason: f.reason.value, idempotencyKey: newKey() },
-        (p) => `Granted; their wallet now holds ${count(p.wallet.coins)} coins.`).then((ok) => ok && e.target.reset());
+        (p) => `Granted; their wallet now holds ${counted(p.wallet.coins, 'coin', 'coins')}.`).then((ok) => ok && e.target.reset());
     };
     const hold = (e, place) => {
       e.preventDefault();
@@ -143,7 +244,7 @@ class Admin extends View {
       e.preventDefault();
       const f = e.target.elements;
       this.act(ReversePurchase, 'reversePurchase', { purchaseId: f.purchase.value.trim(), kind: f.kind.value, idempotencyKey: newKey() },
-        (p) => `Reversed: ${count(p.reversal.coinsClawedBack)} coins clawed back, ${count(p.reversal.giftsReversed)} gifts and 💎 ${count(p.reversal.diamondsReversed)} reversed, ${count(p.reversal.coinDebt)} coins owed.`);
+        (p) => `Reversed: ${counted(p.reversal.coinsClawedBack, 'coin', 'coins')} clawed back, ${counted(p.reversal.giftsReversed, 'gift', 'gifts')} and 💎 ${count(p.reversal.diamondsReversed)} reversed, ${counted(p.reversal.coinDebt, 'coin', 'coins')} owed.`);
     };
     return html`<h2>Payout accounts to verify</h2>
       ${!a ? html`<p aria-busy="true">Loading…</p>` : a.length === 0 ? html`<p class="muted">Every payout account has been reviewed.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payout accounts to verify"><table>
@@ -241,6 +342,7 @@ class Admin extends View {
   render() {
     if (!this.admin()) return html`<h1>Admin</h1><p>Sign in with an admin account to open the console.</p>`;
     const body = { payouts: () => this.renderPayouts(), accounts: () => this.renderAccounts(), ledger: () => this.renderLedger(), risk: () => this.renderRisk(),
+      audit: () => this.renderAudit(), data: () => this.renderData(),
       rates: () => this.renderRates(), catalogue: () => this.renderCatalogue() }[this.tab];
     return html`<h1>Admin</h1>
       <nav class="tabs" aria-label="Admin"><ul>${TABS.map(([t, label]) => html`<li><a href="#" aria-current=${this.tab === t ? 'page' : 'false'}

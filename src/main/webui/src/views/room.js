@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View, navigate } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count, clock, times } from '../format.js';
+import { money, count, counted, clock, times } from '../format.js';
 import { icon, tierClass } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import { session } from '../auth.js';
@@ -164,7 +164,7 @@ class Room extends View {
       </div>` : html`<p class="muted">Choose a gift to send it.</p>`}
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}
         ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(this.refusal.confirm.key, true)}>Send it anyway: 🪙 ${count(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
-        ${this.topUp ? html`<button @click=${() => this.buyShortfallAndSend()}>Buy ${count(this.topUp.shortfall)} coins${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
+        ${this.topUp ? html`<button @click=${() => this.buyShortfallAndSend()}>Buy ${counted(this.topUp.shortfall, 'coin', 'coins')}${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
       </div>` : ''}
     </section>`;
   }

@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query, mutate, userError } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count, when } from '../format.js';
+import { money, count, counted, when } from '../format.js';
 import SpendingLimits from '../graphql/SpendingLimits.graphql?raw';
 import SetSpendingLimit from '../graphql/SetSpendingLimit.graphql?raw';
 import SpendingSummary from '../graphql/SpendingSummary.graphql?raw';
@@ -46,7 +46,7 @@ class Spending extends View {
     const name = PERIODS.find((p) => p[0] === period)[1].toLowerCase();
     this.message = problem ? explain(problem).text : l.pendingEffectiveAt
       ? `Raising or removing a limit waits 24 hours: your new ${name} limit applies from ${when(l.pendingEffectiveAt)}.`
-      : `Your ${name} limit is now ${l.coins === null ? 'none' : `${count(l.coins)} coins`}, in force at once.`;
+      : `Your ${name} limit is now ${l.coins === null ? 'none' : `${counted(l.coins, 'coin', 'coins')}`}, in force at once.`;
     this.load();
   }
 
@@ -55,7 +55,7 @@ class Spending extends View {
     const problem = userError(r, 'setSessionReminder');
     const reminder = r.data && r.data.setSessionReminder.sessionReminder;
     this.message = problem ? explain(problem).text : reminder
-      ? `We will ask before each gift once you have sent ${count(reminder.coins)} coins (${money(reminder.value)}) in one stream.` : 'Session reminder removed.';
+      ? `We will ask before each gift once you have sent ${counted(reminder.coins, 'coin', 'coins')} (${money(reminder.value)}) in one stream.` : 'Session reminder removed.';
     this.load();
   }
 
@@ -70,7 +70,7 @@ class Spending extends View {
     const p = this.protection;
     if (!p) return '';
     return html`<div class="cards"><article><header><strong>Session reminder</strong></header>
-        <p data-testid="session-reminder">${p.sessionReminder ? html`After ${count(p.sessionReminder.coins)} coins (${money(p.sessionReminder.value)}) in one stream, we ask before each gift.` : 'No reminder.'}</p>
+        <p data-testid="session-reminder">${p.sessionReminder ? html`After ${counted(p.sessionReminder.coins, 'coin', 'coins')} (${money(p.sessionReminder.value)}) in one stream, we ask before each gift.` : 'No reminder.'}</p>
         <form class="row" @submit=${(e) => { e.preventDefault(); this.setReminder(e.target.elements.coins.value); }}>
           <label>Remind me after (coins in one stream; empty for none)<input name="coins" type="number" min="1" step="1"></label><button type="submit">Set</button></form></article>
       <article><header><strong>Leaderboards</strong></header>
@@ -82,9 +82,9 @@ class Spending extends View {
   renderLimit(l) {
     const label = PERIODS.find((p) => p[0] === l.period)[1];
     return html`<article><header><strong>${label} limit</strong></header>
-      <p data-testid=${`limit-${l.period}`}>${l.coins === null ? 'No limit' : html`${count(l.coins)} coins${l.platformDefault ? ' (platform default)' : ''}`}</p>
+      <p data-testid=${`limit-${l.period}`}>${l.coins === null ? 'No limit' : html`${counted(l.coins, 'coin', 'coins')}${l.platformDefault ? ' (platform default)' : ''}`}</p>
       <p>Spent ${count(l.spent)}${l.remaining !== null ? html` · <strong>${count(l.remaining)} left</strong>` : ''} · resets ${when(l.resetsAt)}</p>
-      ${l.pendingEffectiveAt ? html`<p class="muted">Changing to ${l.pendingRemoval ? 'no limit' : `${count(l.pendingCoins)} coins`} on ${when(l.pendingEffectiveAt)} (the cool-down).</p>` : ''}
+      ${l.pendingEffectiveAt ? html`<p class="muted">Changing to ${l.pendingRemoval ? 'no limit' : `${counted(l.pendingCoins, 'coin', 'coins')}`} on ${when(l.pendingEffectiveAt)} (the cool-down).</p>` : ''}
       <form @submit=${(e) => { e.preventDefault(); this.setLimit(l.period, e.target.elements.coins.value); }} class="row">
         <label>New ${label.toLowerCase()} limit (coins; empty for none)<input name="coins" type="number" min="0" step="1"></label>
         <button type="submit">Set</button></form></article>`;
@@ -103,7 +103,7 @@ class Spending extends View {
       <div role="group" class="row">${PERIODS.map(([p, label]) => html`<button class=${p === this.period ? '' : 'secondary outline'} aria-pressed=${p === this.period ? 'true' : 'false'}
         @click=${() => { this.period = p; this.load(); }}>${label}</button>`)}</div>
       ${s ? html`<p>${when(s.from)} – ${when(s.until)}: paid <strong>${s.moneySpent.length ? s.moneySpent.map((m) => money(m)).join(' + ') : money({ amount: '0', currency: 'USD' })}</strong>,
-        bought ${count(s.coinsBought)} coins, gifted ${count(s.coinsGifted)} coins in ${count(s.giftsSent)} gifts.</p>
+        bought ${counted(s.coinsBought, 'coin', 'coins')}, gifted ${counted(s.coinsGifted, 'coin', 'coins')} in ${counted(s.giftsSent, 'gift', 'gifts')}.</p>
         ${s.perCreator.length ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="Spending per creator"><table><thead><tr><th>Creator</th><th>Coins</th><th>Gifts</th></tr></thead><tbody>
           ${s.perCreator.map((c) => html`<tr><td>${c.creator.displayName}</td><td>${count(c.coins)}</td><td>${count(c.gifts)}</td></tr>`)}</tbody></table></div>` : html`<p class="muted">No gifts in this period.</p>`}` : ''}
       <h2>Receipts</h2>

@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View, navigate } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count } from '../format.js';
+import { money, count, counted } from '../format.js';
 import { session } from '../auth.js';
 import CoinStore from '../graphql/CoinStore.graphql?raw';
 import CoinQuote from '../graphql/CoinQuote.graphql?raw';
@@ -82,7 +82,7 @@ class Store extends View {
         <small class="muted">The sandbox provider is configured: these test cards move no real money.</small></label>` : ''}
       <div class="grid-auto" role="list" aria-label="Coin packages">${this.packages.map((p) => html`<article role="listitem" style="margin:0">
         <p><strong>🪙 ${count(p.coins)}</strong></p><p>${money(p.price)}</p>
-        <button ?disabled=${this.busy} @click=${() => this.buy({ packageId: p.id })} aria-label=${`Buy ${count(p.coins)} coins for ${money(p.price)}`}>Buy</button></article>`)}</div>
+        <button ?disabled=${this.busy} @click=${() => this.buy({ packageId: p.id })} aria-label=${`Buy ${counted(p.coins, 'coin', 'coins')} for ${money(p.price)}`}>Buy</button></article>`)}</div>
       <h2>A custom amount</h2>
       <div class="row"><label>Coins <input type="number" min="1" step="1" name="custom-coins" .value=${this.custom} style="width:10rem"
           @input=${(e) => { this.custom = e.target.value; clearTimeout(this.t); this.t = setTimeout(() => this.requote(), 250); }}></label>
@@ -90,7 +90,7 @@ class Store extends View {
         <button ?disabled=${this.busy || !this.quote} @click=${() => this.buy({ coins: Number(this.custom) })}>Buy ${this.custom ? count(this.custom) : ''} coins</button></div>
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}</div>` : ''}
       ${this.result ? html`<p role="status" data-testid="purchase-status">${this.result.status === 'SUCCEEDED'
-        ? html`✅ ${count(this.result.coins)} coins added for ${money(this.result.price)}.`
+        ? html`✅ ${counted(this.result.coins, 'coin', 'coins')} added for ${money(this.result.price)}.`
         : this.result.status === 'PENDING' ? html`⏳ Waiting for your bank to confirm the payment… the coins arrive as soon as it does.`
         : html`The payment did not go through (${this.result.status.toLowerCase()}); no coins were added.`}</p>` : ''}`;
   }

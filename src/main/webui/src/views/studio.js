@@ -25,15 +25,23 @@ import EndStreamGoal from '../graphql/EndStreamGoal.graphql?raw';
 import Matches from '../graphql/Matches.graphql?raw';
 import InviteToMatch from '../graphql/InviteToMatch.graphql?raw';
 import RespondToMatchInvite from '../graphql/RespondToMatchInvite.graphql?raw';
+import CreatorStatement from '../graphql/CreatorStatement.graphql?raw';
+import { saveDownload } from '../download.js';
 import { Activity, renderBattle, renderGoals, renderCombos } from '../engagement.js';
 
-const TABS = [['live', 'Live'], ['earnings', 'Earnings'], ['payouts', 'Payouts'], ['overlay', 'Overlay']];
+const TABS = [['live', 'Live'], ['earnings', 'Earnings'], ['payouts', 'Payouts'], ['statements', 'Statements'], ['overlay', 'Overlay']];
+
+/** This UTC month and the eleven before it, as YYYY-MM. */
+function recentMonths() {
+  const now = new Date();
+  return Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7));
+}
 
 /** The creator studio: go live, the live dashboard, earnings with charts, payouts and the overlay's keys. */
 class Studio extends View {
   static properties = { me: { attribute: false }, tab: { state: true }, stream: { state: true }, feed: { state: true }, top: { state: true },
     earnings: { state: true }, payouts: { state: true }, keys: { state: true }, newKey: { state: true }, message: { state: true }, error: { state: true },
-    gifts: { state: true }, others: { state: true }, invitations: { state: true } };
+    gifts: { state: true }, others: { state: true }, invitations: { state: true }, statement: { state: true }, month: { state: true } };
 
   constructor() {
     super();
@@ -58,6 +66,42 @@ class Studio extends View {
     if (tab === 'earnings') this.loadEarnings();
     if (tab === 'payouts') this.loadPayouts();
     if (tab === 'overlay') this.loadKeys();
+    if (tab === 'statements') this.loadStatement();
+  }
+
+  async loadStatement(month = this.month || recentMonths()[0]) {
+    this.month = month;
+    this.statement = null;
+    const r = await query(CreatorStatement, { month });
+    this.error = failure(r);
+    if (r.data) this.statement = r.data.creatorStatement;
+  }
+
+  async downloadStatement() {
+    this.message = (await saveDownload(this.statement.csvPath, `statement-${this.statement.month}.csv`)) || `Statement for ${this.statement.month} downloaded.`;
+  }
+
+  renderStatements() {
+    const s = this.statement;
+    const line = (label, value, testid) => html`<tr><th scope="row">${label}</th><td data-testid=${testid}>💎 ${count(value)}</td></tr>`;
+    return html`<form class="row" @submit=${(e) => e.preventDefault()}><label>Month (UTC)<select @change=${(e) => this.loadStatement(e.target.value)}>
+        ${recentMonths().map((m) => html`<option value=${m} ?selected=${m === this.month}>${m}</option>`)}</select></label></form>
+      ${!s ? html`<p aria-busy="true">Loading…</p>` : html`<p class="muted">Diamonds from the ledger, ${when(s.from)} – ${when(s.to)}.</p>
+        <div class="cards"><article><header><strong>Balances</strong></header><div class="table-wrap" role="region" tabindex="0" aria-label="Balances"><table>
+          <thead><tr><th></th><th>Opening</th><th>Closing</th></tr></thead><tbody>
+          ${[['Pending', 'pending'], ['Available', 'available'], ['In payout', 'inPayout']].map(([label, k]) => html`<tr><th scope="row">${label}</th>
+            <td>💎 ${count(s.opening[k])}</td><td data-testid=${`closing-${k}`}>💎 ${count(s.closing[k])}</td></tr>`)}</tbody></table></div></article>
+        <article><header><strong>Movements</strong></header><div class="table-wrap" role="region" tabindex="0" aria-label="Movements"><table><tbody>
+          ${line('Earned from gifts', s.earned, 'earned')}${line('Reversed by refunds', s.reversed, 'reversed')}${line('Matured (past the hold)', s.matured, 'matured')}
+          ${line('Set aside for payouts', s.payoutsRequested, 'payouts-requested')}${line('Paid out', s.paidOut, 'paid-out')}${line('Returned (rejected or failed)', s.payoutsReturned, 'payouts-returned')}
+          </tbody></table></div></article></div>
+        <h3>Streams</h3>${s.streams.length === 0 ? html`<p class="muted">No gifts this month.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Streams this month"><table>
+          <thead><tr><th>Stream</th><th>Started</th><th>Gifts</th><th>Diamonds</th></tr></thead><tbody>
+          ${s.streams.map((x) => html`<tr><td>${x.title}</td><td>${when(x.startedAt)}</td><td>${count(x.gifts)}</td><td>💎 ${count(x.diamonds)}</td></tr>`)}</tbody></table></div>`}
+        <h3>Payouts closed</h3>${s.payouts.length === 0 ? html`<p class="muted">None this month.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payouts closed this month"><table>
+          <thead><tr><th>Closed</th><th>Status</th><th>Diamonds</th><th>Amount</th></tr></thead><tbody>
+          ${s.payouts.map((p) => html`<tr><td>${when(p.closedAt)}</td><td>${p.status.toLowerCase()}</td><td>💎 ${count(p.diamonds)}</td><td>${money(p.amount)}</td></tr>`)}</tbody></table></div>`}
+        <button @click=${() => this.downloadStatement()}>Download CSV</button>`}`;
   }
 
   async loadStream() {
@@ -321,7 +365,8 @@ class Studio extends View {
         @click=${(e) => { e.preventDefault(); this.show(t); }}>${label}</a></li>`)}</ul></nav>
       ${this.error ? html`<p class="refusal" role="alert">${this.error}</p>` : ''}
       ${this.message ? html`<p role="status" data-testid="studio-message">${this.message}</p>` : ''}
-      ${this.tab === 'live' ? this.renderLive() : this.tab === 'earnings' ? this.renderEarnings() : this.tab === 'payouts' ? this.renderPayouts() : this.renderOverlay()}`;
+      ${this.tab === 'live' ? this.renderLive() : this.tab === 'earnings' ? this.renderEarnings() : this.tab === 'payouts' ? this.renderPayouts()
+        : this.tab === 'statements' ? this.renderStatements() : this.renderOverlay()}`;
   }
 }
 customElements.define('cs-studio', Studio);

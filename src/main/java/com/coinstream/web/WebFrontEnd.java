@@ -44,8 +44,30 @@ public class WebFrontEnd {
         }
         rc.response().putHeader("Content-Security-Policy", policy).putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("Referrer-Policy", "no-referrer");
+        // Set last, over the static handler's one-day default: the hashed build output never changes under its name, so
+        // a year; the page itself (index.html, whatever route it answers) is revalidated every time, so a deploy shows
+        // at once and never points at hashed files that are gone.
+        rc.addHeadersEndHandler(v -> {
+            String cache = cachePolicy(path, rc.response().getStatusCode(), rc.response().headers().get("Content-Type"));
+            if (cache != null) {
+                rc.response().putHeader("Cache-Control", cache);
+            }
+        });
         rc.next();
     }
+
+    /** The Cache-Control of a front-end response, or null to leave it as it is (downloads, errors). */
+    static String cachePolicy(String path, int status, String contentType) {
+        if (status != 200 && status != 304) {
+            return null;
+        }
+        if (path.startsWith("/assets/")) {
+            return IMMUTABLE;
+        }
+        return contentType != null && contentType.startsWith("text/html") ? "no-cache" : null;
+    }
+
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
     private static String origin(String url) {
         try {

@@ -75,12 +75,16 @@ class PagesTest {
             all.add(Arguments.of("wallet", VIEWER, "/wallet", null, width));
             all.add(Arguments.of("spending", VIEWER, "/spending", null, width));
             all.add(Arguments.of("leaderboards", VIEWER, "/leaderboards", null, width));
+            all.add(Arguments.of("account", VIEWER, "/account", null, width));
             all.add(Arguments.of("studio", CREATOR, "/studio", null, width));
             all.add(Arguments.of("studio-earnings", CREATOR, "/studio", "Earnings", width));
             all.add(Arguments.of("studio-payouts", CREATOR, "/studio", "Payouts", width));
+            all.add(Arguments.of("studio-statements", CREATOR, "/studio", "Statements", width));
             all.add(Arguments.of("admin", ADMIN, "/admin", null, width));
             all.add(Arguments.of("admin-ledger", ADMIN, "/admin", "Ledger", width));
             all.add(Arguments.of("admin-rates", ADMIN, "/admin", "Rates", width));
+            all.add(Arguments.of("admin-audit", ADMIN, "/admin", "Audit log", width));
+            all.add(Arguments.of("admin-data", ADMIN, "/admin", "Data requests", width));
         }
         return all.stream();
     }
@@ -105,6 +109,9 @@ class PagesTest {
             List<String> violations = t.accessibilityViolations();
             t.screenshot(name + "-" + width);
             assertEquals(List.of(), violations, name + " at " + width + " px");
+            // one compact header row: on a phone the pages are in a menu; on a desktop they fit on one line
+            double header = ((Number) t.page.evaluate("document.querySelector('header.cs-top').getBoundingClientRect().height")).doubleValue();
+            assertTrue(header <= 64, name + ": the header is " + header + " px high at " + width + " px");
             int overflow = ((Number) t.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")).intValue();
             assertTrue(overflow <= 0, name + " scrolls sideways at " + width + " px by " + overflow);
             t.assertNoConsoleErrors();
@@ -120,6 +127,21 @@ class PagesTest {
             assertTrue(page.body().contains("<cs-app"), path + " serves the app shell");
             String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
             assertTrue(csp.contains("script-src 'self'") && csp.contains("object-src 'none'"), csp);
+        }
+        // compressed when the browser accepts it; the page is revalidated every time, the hashed files are kept a year
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(root).resolve("/")).build(), HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"(/assets/[^\"]+\\.js)\"").matcher(plain.body());
+        assertTrue(script.find(), plain.body());
+        for (String path : List.of("/", "/stream/anything", script.group(1))) {
+            HttpResponse<byte[]> gz = http.send(HttpRequest.newBuilder(URI.create(root).resolve(path)).header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, gz.statusCode(), path);
+            assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElse(""), path + " is sent compressed");
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))) {
+                assertTrue(in.readAllBytes().length > gz.body().length, path + " is smaller compressed");
+            }
+            String cache = gz.headers().firstValue("Cache-Control").orElse("");
+            assertEquals(path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache", cache, path);
         }
         HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(root).resolve("/graphql")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(api.statusCode() >= 400 && !api.body().contains("<cs-app"), "GET /graphql without a query is the API's answer, not the app");

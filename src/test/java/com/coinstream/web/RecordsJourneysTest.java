@@ -1,0 +1,175 @@
+package com.coinstream.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.Db;
+import com.coinstream.support.Flows;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
+import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.LiveCreator;
+import com.coinstream.support.Payouts;
+import com.coinstream.support.Tokens;
+import com.coinstream.web.Browser.Tab;
+import com.coinstream.web.Browser.User;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The records people keep and the data they own, in headless Chromium: an admin reads the audit log, a viewer takes
+ * their data and leaves, a creator downloads a statement. Each journey asserts on the page, then on the API.
+ */
+@QuarkusTest
+@TestProfile(BrowserProfile.class)
+class RecordsJourneysTest {
+    @TestHTTPResource("/")
+    String root;
+
+    static Locator button(Page page, String name) {
+        return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+    }
+
+    static void tab(Page page, String name) {
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name).setExact(true)).click();
+    }
+
+    @Test
+    void anAdminFiltersTheAuditLogToOnePayoutAndSeesTheApprovalJustMade() throws Exception {
+        User creator = User.creator(Tokens.unique("j6-creator"));
+        String creatorToken = Tokens.token(creator.sub(), Set.of("viewer", "creator"), creator.birthdate(), creator.region());
+        String stream = Gql.ok(creatorToken, "mutation { startLiveStream(input: {title: \"Audit day\"}) { liveStream { id } } }")
+                .getString("data.startLiveStream.liveStream.id");
+        Gifting.send(Gifting.fundedViewer("j6-fan", 44999).token(), stream, Payouts.UNIVERSE, 1, Flows.key());
+        String account = Payouts.verifiedAccount(creatorToken);
+        Thread.sleep(2500); // the profile's diamond hold is 2 s
+        Payouts.earnings(creatorToken);
+        String payout = Payouts.request(creatorToken, 2000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        User admin = User.admin(Tokens.unique("j6-admin"));
+        try (Tab tab = Browser.open(root, admin, Browser.DESKTOP)) {
+            tab.go("/admin");
+            tab.page.getByLabel("Creator id").fill(creator.sub());
+            button(tab.page, "Filter").click();
+            tab.page.getByTestId("queue-row").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Approve")).click();
+            assertThat(tab.page.getByTestId("admin-message")).containsText("approved");
+
+            tab(tab.page, "Audit log");
+            tab.page.getByLabel("Target id").fill(payout);
+            button(tab.page, "Filter").click();
+            Locator rows = tab.page.getByTestId("audit-row");
+            assertThat(rows).hasCount(1);
+            assertThat(rows.first()).containsText("approvePayout");
+            assertThat(rows.first()).containsText("done");
+            assertThat(rows.first()).containsText(admin.sub());
+            assertThat(rows.first()).containsText("payoutId: " + payout);
+            Download csv = tab.page.waitForDownload(() -> button(tab.page, "Export CSV").click());
+            String exported = Files.readString(csv.path());
+            assertTrue(exported.startsWith("at,action,outcome"), exported);
+            assertEquals(2, exported.lines().count(), "the header and the one record of the filtered view: " + exported);
+            assertTrue(exported.contains("approvePayout") && exported.contains(payout), exported);
+            tab.assertNoConsoleErrors();
+        }
+        JsonPath log = Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action outcome actorId } } }", Gql.vars("t", payout));
+        assertEquals(List.of("approvePayout"), log.getList("data.auditLog.nodes.action"));
+        assertEquals(List.of(admin.sub()), log.getList("data.auditLog.nodes.actorId"));
+    }
+
+    @Test
+    void aViewerTakesTheirDataThenDeletesTheirAccountAndNoRoomShowsTheirNameAgain() throws Exception {
+        User viewer = User.viewer(Tokens.unique("j7-viewer"));
+        String viewerToken = Tokens.token(viewer.sub(), Set.of("viewer"), viewer.birthdate(), viewer.region());
+        LiveCreator creator = Gifting.liveCreator("j7-creator");
+        Flows.buyPackage(viewerToken, Flows.PKG_350, "pm_card_ok", Flows.key());
+        Gifting.send(viewerToken, creator.stream(), Gifting.PERFUME, 1, Flows.key());
+        try (Tab tab = Browser.open(root, viewer, Browser.PHONE)) {
+            tab.go("/account");
+            assertThat(tab.page.getByTestId("export-contents")).containsText("1 gift sent");
+            assertThat(tab.page.getByTestId("export-contents")).containsText("1 coin purchase");
+            Download file = tab.page.waitForDownload(() -> button(tab.page, "Download my data").click());
+            JsonObject downloaded = new JsonObject(Files.readString(file.path()));
+            JsonObject api = new JsonObject(Gql.ok(viewerToken, "{ exportMyData { document } }").getString("data.exportMyData.document"));
+            downloaded.remove("exportedAt");
+            api.remove("exportedAt");
+            assertEquals(api, downloaded, "the download is the API's export");
+
+            Locator consequences = tab.page.getByTestId("erasure-consequences");
+            assertThat(consequences).containsText("330 coins");
+            assertThat(consequences).containsText("$");
+            assertThat(button(tab.page, "Delete my account")).isDisabled();
+            tab.page.getByLabel("I understand that my coins are forfeited and that this cannot be undone").check();
+            button(tab.page, "Delete my account").click();
+            assertThat(tab.page.getByTestId("erasure-status")).containsText("It will be deleted after");
+            tab.assertNoConsoleErrors();
+        }
+        // the waiting period is over (the request's own date), and an admin completes it in the console
+        Db.rows(Db.TEST_SCHEMA, "update erasure_request set eligible_at = requested_at where user_id = ? returning id", viewer.sub());
+        try (Tab admin = Browser.open(root, User.admin(Tokens.unique("j7-admin")), Browser.DESKTOP)) {
+            admin.go("/admin");
+            tab(admin.page, "Data requests");
+            admin.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Complete the erasure of " + viewer.sub())).click();
+            assertThat(admin.page.getByTestId("admin-message")).containsText(viewer.sub() + " is erased: 330 coins forfeited.");
+            admin.assertNoConsoleErrors();
+        }
+        assertEquals("UNAUTHENTICATED", Gql.errorCode(Gql.post(viewerToken, "{ wallet { coins } }", null)), "their token is refused");
+        User other = User.viewer(Tokens.unique("j7-other"));
+        try (Tab room = Browser.open(root, other, Browser.DESKTOP)) {
+            room.go("/stream/" + creator.stream());
+            Locator feed = room.page.getByTestId("feed");
+            String pseudonym = String.valueOf(Db.rows(Db.TEST_SCHEMA, "select display_name from app_user where id = ?", viewer.sub()).get(0).get("display_name"));
+            assertTrue(pseudonym.startsWith("Erased user "), pseudonym);
+            assertThat(feed).containsText(pseudonym);
+            assertFalse(room.page.content().contains(viewer.sub()), "no trace of their name in another viewer's room");
+            room.assertNoConsoleErrors();
+        }
+        LedgerChecks.assertClean();
+    }
+
+    @Test
+    void aCreatorDownloadsAMonthlyStatementWhoseTotalsAreTheStatements() throws Exception {
+        User creator = User.creator(Tokens.unique("j8-creator"));
+        String creatorToken = Tokens.token(creator.sub(), Set.of("viewer", "creator"), creator.birthdate(), creator.region());
+        String stream = Gql.ok(creatorToken, "mutation { startLiveStream(input: {title: \"Statement day\"}) { liveStream { id } } }")
+                .getString("data.startLiveStream.liveStream.id");
+        var fan = Gifting.fundedViewer("j8-fan", 1000);
+        Gifting.send(fan.token(), stream, Gifting.PERFUME, 3, Flows.key());
+        Gifting.send(fan.token(), stream, Gifting.HAND_HEARTS, 1, Flows.key());
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        JsonPath statement = Gql.ok(creatorToken, "query($m: String!) { creatorStatement(month: $m) { earned matured closing { pending available inPayout } } }",
+                Gql.vars("m", month));
+        Map<String, Long> csv = new HashMap<>();
+        try (Tab tab = Browser.open(root, creator, Browser.PHONE)) {
+            tab.go("/studio");
+            tab(tab.page, "Statements");
+            assertThat(tab.page.getByTestId("earned")).containsText(String.valueOf(statement.getLong("data.creatorStatement.earned")));
+            Download file = tab.page.waitForDownload(() -> button(tab.page, "Download CSV").click());
+            for (String line : Files.readString(file.path()).lines().skip(1).toList()) {
+                String[] f = line.split(",", -1);
+                csv.merge(f[0], Long.parseLong(f[4]), Long::sum);
+            }
+            tab.assertNoConsoleErrors();
+        }
+        assertEquals(statement.getLong("data.creatorStatement.earned"), csv.get("earned"));
+        assertEquals(statement.getLong("data.creatorStatement.matured"), csv.get("matured"));
+        assertEquals(statement.getLong("data.creatorStatement.closing.pending"), csv.get("closing_pending"));
+        assertEquals(statement.getLong("data.creatorStatement.closing.available"), csv.get("closing_available"));
+        assertEquals(statement.getLong("data.creatorStatement.earned"), csv.get("stream"), "the streams' lines add up to what was earned");
+    }
+}
