@@ -18,7 +18,8 @@ import com.microsoft.playwright.Playwright;
 
 /**
  * Coinstream Web measurements (run by bench/web.sh with the test classpath, for Playwright):
- * 1. what the stream room loads: every script and stylesheet the page fetches, raw and gzip -9 compressed;
+ * 1. what the stream room loads: every script and stylesheet the page fetches, raw, gzip -9 compressed, and as the
+ * service sends it to a browser that accepts compression ("sent");
  * 2. the time from a sendGift request to its alert on the stream overlay in a browser, p50/p95 over N gifts.
  *
  * Args: baseUrl streamId overlayKey viewerToken gifts
@@ -49,9 +50,13 @@ public class WebBench {
         page.waitForSelector("h1");
         page.waitForTimeout(500);
         HttpClient http = HttpClient.newHttpClient();
-        long raw = 0, gz = 0, js = 0, css = 0;
+        long raw = 0, gz = 0, js = 0, css = 0, sent = 0;
         for (String url : new ArrayList<>(assets)) {
             byte[] body = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+            // what the service itself sends a browser that accepts gzip (the bytes on the wire, before TLS)
+            long onWire = http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", "gzip, deflate, br").build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body().length;
+            sent += onWire;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (GZIPOutputStream z = new GZIPOutputStream(out) { { def.setLevel(9); } }) {
                 z.write(body);
@@ -63,9 +68,9 @@ public class WebBench {
             } else {
                 js += out.size();
             }
-            System.out.printf("asset %s raw=%d gzip=%d%n", url.replace(base, ""), body.length, out.size());
+            System.out.printf("asset %s raw=%d gzip=%d sent=%d%n", url.replace(base, ""), body.length, out.size(), onWire);
         }
-        System.out.printf("ROOM files=%d raw=%d gzip=%d gzip_js=%d gzip_css=%d%n", assets.size(), raw, gz, js, css);
+        System.out.printf("ROOM files=%d raw=%d gzip=%d gzip_js=%d gzip_css=%d sent=%d%n", assets.size(), raw, gz, js, css, sent);
         page.close();
     }
 

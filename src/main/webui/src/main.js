@@ -102,7 +102,7 @@ class App extends View {
   renderSignIn(where) {
     const config = session.config || {};
     if (session.token) {
-      return html`<li><span class="muted">${session.user ? session.user.label : ''}</span></li>
+      return html`<li class="who"><span class="muted">${session.user ? session.user.label : ''}</span></li>
         <li><button class="secondary outline" @click=${() => signOut()}>Sign out</button></li>`;
     }
     if (config.devSignIn) {

@@ -160,8 +160,11 @@ class RecordsJourneysTest {
             tab(tab.page, "Statements");
             assertThat(tab.page.getByTestId("earned")).containsText(String.valueOf(statement.getLong("data.creatorStatement.earned")));
             Download file = tab.page.waitForDownload(() -> button(tab.page, "Download CSV").click());
-            for (String line : Files.readString(file.path()).lines().skip(1).toList()) {
-                String[] f = line.split(",", -1);
+            String content = Files.readString(file.path());
+            assertTrue(content.startsWith("line,reference,description,gifts,diamonds"), content);
+            for (String line : content.lines().skip(1).toList()) {
+                String[] f = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1); // (commas outside quotes)
+                assertTrue(f.length == 8 && f[4].matches("-?\\d+"), "a statement line: " + line + " in\n" + content);
                 csv.merge(f[0], Long.parseLong(f[4]), Long::sum);
             }
             tab.assertNoConsoleErrors();
