@@ -24,11 +24,22 @@ import UpdateGift from '../graphql/UpdateGift.graphql?raw';
 import AuditLog from '../graphql/AuditLog.graphql?raw';
 import ErasureRequests from '../graphql/ErasureRequests.graphql?raw';
 import CompleteErasure from '../graphql/CompleteErasure.graphql?raw';
-import { saveText, csvField } from '../download.js';
+import ReconciliationRuns from '../graphql/ReconciliationRuns.graphql?raw';
+import ReconciliationRun from '../graphql/ReconciliationRun.graphql?raw';
+import { saveText, csvField, saveDownload } from '../download.js';
+import { session } from '../auth.js';
 
-const TABS = [['payouts', 'Payouts'], ['accounts', 'Accounts'], ['ledger', 'Ledger'], ['audit', 'Audit log'], ['data', 'Data requests'], ['risk', 'Risk'],
+const TABS = [['payouts', 'Payouts'], ['accounts', 'Accounts'], ['ledger', 'Ledger'], ['audit', 'Audit log'], ['reconciliation', 'Reconciliation'], ['data', 'Data requests'], ['risk', 'Risk'],
   ['rates', 'Rates'], ['catalogue', 'Catalogue']];
 const AUDIT_COLUMNS = ['at', 'action', 'outcome', 'errorCode', 'actorId', 'actorRoles', 'targetType', 'targetId', 'reason', 'input'];
+/** Each kind of reconciliation difference: what it means, and what resolves it. */
+const DIFFERENCES = {
+  MISSING_IN_LEDGER: ['The provider moved money the ledger has no settled purchase for.', 'Find the payment at the provider; if it is real, settle the purchase (its webhook) or refund it there.'],
+  MISSING_AT_PROVIDER: ['The ledger settled or reversed a purchase the provider does not report.', 'Ask the provider for the transaction; if it never happened, reverse the purchase.'],
+  AMOUNT_MISMATCH: ['The provider and the ledger disagree on the amount.', 'Check the charge at the provider; refund the difference or correct it with the provider.'],
+  CURRENCY_MISMATCH: ['The provider charged in another currency than the purchase.', 'Check the charge at the provider; a wrong currency is refunded and charged again.'],
+  REFUND_NOT_REVERSED: ['The provider refunded or lost a dispute the ledger never reversed.', 'Reverse the purchase under Accounts (refund or chargeback): its coins are clawed back.'],
+};
 /** An erasure still waiting this long after its date is stuck: someone must look at why it is blocked. */
 const STUCK_AFTER_MS = 24 * 3600 * 1000;
 const STATUSES = ['REQUESTED', 'APPROVED', 'PAID', 'REJECTED', 'FAILED'];
@@ -42,7 +53,7 @@ function instant(local) {
 class Admin extends View {
   static properties = { me: { attribute: false }, tab: { state: true }, status: { state: true }, queue: { state: true }, accounts: { state: true },
     audit: { state: true }, queueNext: { state: true }, auditLog: { state: true }, auditNext: { state: true }, auditFilter: { state: true },
-    erasures: { state: true }, erasuresAll: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
+    erasures: { state: true }, erasuresAll: { state: true }, runs: { state: true }, run: { state: true }, upload: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
 
   constructor() {
     super();
@@ -68,6 +79,7 @@ class Admin extends View {
       accounts: async () => { const r = await query(PayoutAccountsToVerify); this.error = failure(r); if (r.data) this.accounts = r.data.payoutAccountsToVerify; },
       ledger: async () => { const r = await query(LedgerAudit); this.error = failure(r); if (r.data) this.audit = r.data.ledgerAudit; },
       audit: () => this.loadAudit(),
+      reconciliation: async () => { const r = await query(ReconciliationRuns, {}); this.error = failure(r); if (r.data) this.runs = r.data.reconciliationRuns.nodes; },
       data: async () => { const r = await query(ErasureRequests, { all: !!this.erasuresAll }); this.error = failure(r); if (r.data) this.erasures = r.data.erasureRequests.nodes; },
       risk: async () => { const r = await query(SuspiciousCreators); this.error = failure(r); if (r.data) this.suspicious = r.data.suspiciousCreators; },
       rates: async () => { const r = await query(Rates); this.error = failure(r); if (r.data) this.rates = r.data; },
@@ -154,6 +166,69 @@ class Admin extends View {
           <td>${x.targetType ? html`${x.targetType} <small>${x.targetId}</small>` : ''}</td>
           <td><pre class="record">${Admin.readable(x.input)}${x.reason ? `\nreason: ${x.reason}` : ''}</pre></td></tr>`)}</tbody></table></div>
         ${this.auditNext ? html`<button class="secondary" @click=${() => this.loadAudit(this.auditNext)}>More</button>` : ''}`}`;
+  }
+
+  async openRun(id) {
+    const r = await query(ReconciliationRun, { id });
+    this.error = failure(r);
+    if (r.data) this.run = r.data.reconciliationRun;
+  }
+
+  /** Streams the file to the upload endpoint (any size up to its limit), showing how much has gone. */
+  uploadReport(e) {
+    e.preventDefault();
+    const file = e.target.elements.report.files[0];
+    if (!file) { this.message = 'Choose the provider\'s settlement report (CSV) first.'; return; }
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/imports/settlement-reports?fileName=${encodeURIComponent(file.name)}`);
+    if (session.token) xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
+    xhr.setRequestHeader('Content-Type', 'text/csv');
+    this.upload = { sent: 0, total: file.size };
+    xhr.upload.onprogress = (p) => { this.upload = { sent: p.loaded, total: p.total || file.size }; };
+    xhr.onload = async () => {
+      this.upload = null;
+      let body = {};
+      try { body = JSON.parse(xhr.responseText); } catch { body = {}; }
+      if (xhr.status === 201 || xhr.status === 200) {
+        const run = body.run || body;
+        this.message = `${file.name}: ${counted(run.lines, 'line', 'lines')} read, ${counted(run.differenceCount, 'difference', 'differences')}.`
+          + (body.duplicate ? ' This exact file was imported before: its run is shown again.' : '');
+        await this.load();
+        if (run.id) await this.openRun(run.id);
+      } else {
+        const problems = body.userErrors || body.errors || [];
+        this.message = problems.length ? problems.slice(0, 5).map((p) => p.message).join(' · ') + (problems.length > 5 ? ` · and ${problems.length - 5} more` : '')
+          : `The upload was refused (${xhr.status}).`;
+      }
+    };
+    xhr.onerror = () => { this.upload = null; this.message = 'The upload failed: the connection dropped.'; };
+    xhr.send(file);
+  }
+
+  renderReconciliation() {
+    const runs = this.runs;
+    const run = this.run;
+    const byKind = run ? Object.entries(run.differences.reduce((groups, d) => { (groups[d.kind] = groups[d.kind] || []).push(d); return groups; }, {})) : [];
+    return html`<form class="row" @submit=${(e) => this.uploadReport(e)}>
+        <label>Provider settlement report (CSV)<input name="report" type="file" accept=".csv,text/csv"></label>
+        <button type="submit" ?disabled=${!!this.upload}>Upload and reconcile</button>
+        ${this.upload ? html`<progress data-testid="upload-progress" value=${this.upload.sent} max=${this.upload.total}
+          aria-label="Upload progress">${Math.round((100 * this.upload.sent) / Math.max(1, this.upload.total))}%</progress>` : ''}</form>
+      ${!runs ? html`<p aria-busy="true">Loading…</p>` : runs.length === 0 ? html`<p class="muted">No report imported yet.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Reconciliation runs"><table>
+        <thead><tr><th>Imported</th><th>File</th><th>Days</th><th>Lines</th><th>Differences</th><th>Fees booked</th><th></th></tr></thead><tbody>
+        ${runs.map((r) => html`<tr><td>${when(r.importedAt)}</td><td>${r.fileName || ''}</td><td>${when(r.periodFrom)} – ${when(r.periodTo)}</td><td>${count(r.lines)}</td>
+          <td>${Number(r.differenceCount) ? html`<strong>${count(r.differenceCount)}</strong>` : '0'}</td><td>${r.feesBooked.map((m) => money(m)).join(', ') || 'none'}</td>
+          <td><button class="secondary outline" aria-label=${`Open the run of ${r.fileName || when(r.importedAt)}`} @click=${() => this.openRun(r.id)}>Open</button></td></tr>`)}</tbody></table></div>`}
+      ${run ? html`<h3>${run.fileName || 'Run'}: ${counted(run.differenceCount, 'difference', 'differences')}</h3>
+        <p class="muted">${counted(run.lines, 'line', 'lines')} · SHA-256 ${run.fileSha256.slice(0, 16)}… · fees booked ${run.feesBooked.map((m) => money(m)).join(', ') || 'none'}
+          (a PROVIDER_FEE entry per currency)</p>
+        <button class="secondary" @click=${async () => { this.message = (await saveDownload(run.csvPath, `reconciliation-${run.id}.csv`)) || 'Differences downloaded.'; }}>Download the differences (CSV)</button>
+        ${byKind.length === 0 ? html`<p>✅ The report and the ledger agree.</p>` : byKind.map(([kind, list]) => html`<article data-testid=${`differences-${kind}`}>
+          <header><strong>${kind}</strong> · ${counted(list.length, 'difference', 'differences')}</header>
+          <p>${(DIFFERENCES[kind] || ['', ''])[0]} <em>To resolve: ${(DIFFERENCES[kind] || ['', ''])[1]}</em></p>
+          <div class="table-wrap" role="region" tabindex="0" aria-label=${`${kind} differences`}><table><thead><tr><th>Line</th><th>Transaction</th><th>Purchase</th><th>Provider</th><th>Ledger</th><th>Evidence</th></tr></thead><tbody>
+          ${list.map((d) => html`<tr><td>${d.line ?? ''}</td><td>${d.transactionId || ''}</td><td>${d.purchaseId || ''}</td><td>${d.provider ? money(d.provider) : ''}</td>
+            <td>${d.ledger ? money(d.ledger) : ''}</td><td>${d.detail}</td></tr>`)}</tbody></table></div></article>`)}` : ''}`;
   }
 
   renderData() {
@@ -342,7 +417,7 @@ class Admin extends View {
   render() {
     if (!this.admin()) return html`<h1>Admin</h1><p>Sign in with an admin account to open the console.</p>`;
     const body = { payouts: () => this.renderPayouts(), accounts: () => this.renderAccounts(), ledger: () => this.renderLedger(), risk: () => this.renderRisk(),
-      audit: () => this.renderAudit(), data: () => this.renderData(),
+      audit: () => this.renderAudit(), data: () => this.renderData(), reconciliation: () => this.renderReconciliation(),
       rates: () => this.renderRates(), catalogue: () => this.renderCatalogue() }[this.tab];
     return html`<h1>Admin</h1>
       <nav class="tabs" aria-label="Admin"><ul>${TABS.map(([t, label]) => html`<li><a href="#" aria-current=${this.tab === t ? 'page' : 'false'}

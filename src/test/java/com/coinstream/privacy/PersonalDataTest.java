@@ -250,4 +250,24 @@ class PersonalDataTest {
             assertEquals(java.util.Set.of("w", "a", "g"), ended);
         }
     }
+
+    @Inject
+    com.coinstream.identity.ErasedAccounts erasedAccounts;
+
+    /**
+     * The durable fallback: an erasure committed elsewhere whose notification this instance never got (it restarted, the
+     * connection dropped) is found in the database by the periodic re-read (every 30 s, and at every start).
+     */
+    @Test
+    void anErasureThisInstanceWasNeverToldOfIsFoundInTheDatabase() {
+        String id = Tokens.unique("untold");
+        String token = Tokens.viewer(id);
+        Gql.ok(token, "{ me { id } }");
+        // as another instance's erasure commits it, with no notification reaching this one
+        Db.rows(Db.TEST_SCHEMA, "update app_user set display_name = 'Erased user 0000abcd', erased_at = now() where id = ? returning id", id);
+        erasedAccounts.reload().await().indefinitely(); // what the 30 s schedule runs
+        var refused = Gql.post(token, "{ rates { version } }", null);
+        assertEquals(401, refused.statusCode());
+        assertEquals("UNAUTHENTICATED", Gql.errorCode(refused));
+    }
 }

@@ -65,6 +65,18 @@ class PrivacyModelTest {
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
+    /** The rooms a cell opened: their streams end after it (forfeiting the match), so no match of theirs runs into later tests. */
+    static final List<LiveCreator> OPENED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void endTheRooms() {
+        for (LiveCreator c : OPENED) {
+            Gql.post(c.token(), "mutation($i: EndLiveStreamInput!) { endLiveStream(input: $i) { liveStream { status } } }",
+                    Gql.vars("i", Map.of("streamId", c.stream())));
+        }
+        OPENED.clear();
+    }
+
     /** The room of one cell. */
     record Room(LiveCreator creator, LiveCreator rival, String match, Viewer a, Viewer b, String subjectId, String subjectToken,
             String realName, Viewer other) {
@@ -90,6 +102,8 @@ class PrivacyModelTest {
     static Room room(String tag, Runnable beforeGifts) {
         LiveCreator creator = Gifting.liveCreator(tag + "c");
         LiveCreator rival = Gifting.liveCreator(tag + "r");
+        OPENED.add(creator);
+        OPENED.add(rival);
         JsonPath invited = Gql.ok(rival.token(), "mutation($i: InviteToMatchInput!) { inviteToMatch(input: $i) { match { id } userErrors { code } } }",
                 Gql.vars("i", Map.of("streamId", rival.stream(), "opponentStreamId", creator.stream(), "durationSeconds", 600)));
         String match = invited.getString("data.inviteToMatch.match.id");

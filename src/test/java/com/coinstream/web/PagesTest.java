@@ -85,6 +85,7 @@ class PagesTest {
             all.add(Arguments.of("admin-rates", ADMIN, "/admin", "Rates", width));
             all.add(Arguments.of("admin-audit", ADMIN, "/admin", "Audit log", width));
             all.add(Arguments.of("admin-data", ADMIN, "/admin", "Data requests", width));
+            all.add(Arguments.of("admin-reconciliation", ADMIN, "/admin", "Reconciliation", width));
         }
         return all.stream();
     }

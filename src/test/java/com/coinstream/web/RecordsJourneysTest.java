@@ -175,4 +175,43 @@ class RecordsJourneysTest {
         assertEquals(statement.getLong("data.creatorStatement.closing.available"), csv.get("closing_available"));
         assertEquals(statement.getLong("data.creatorStatement.earned"), csv.get("stream"), "the streams' lines add up to what was earned");
     }
+
+    @Test
+    void anAdminUploadsADoctoredSettlementReportAndSeesEachPlantedDifferenceClassified() throws Exception {
+        String buyer = Tokens.viewer(Tokens.unique("j9-buyer"));
+        String[] refs = new String[4];
+        String[] ids = new String[4];
+        for (int i = 0; i < 4; i++) {
+            ids[i] = Flows.buyPackage(buyer, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+            refs[i] = (String) Db.rows(Db.TEST_SCHEMA, "select provider_ref from purchase where id = ?::uuid", ids[i]).get(0).get("provider_ref");
+        }
+        String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String report = io.restassured.RestAssured.given().header("Authorization", "Bearer " + Tokens.admin()).queryParam("from", day)
+                .queryParam("to", java.time.LocalDate.parse(day).plusDays(1).toString()).get("/dev/settlement-report").then().statusCode(200).extract().asString();
+        List<String> lines = new java.util.ArrayList<>(report.lines().toList());
+        String date = lines.stream().filter(l -> l.startsWith(refs[0] + ",charge")).findFirst().orElseThrow().split(",")[5];
+        lines.removeIf(l -> l.startsWith(refs[0] + ",charge"));                                                   // dropped: MISSING_AT_PROVIDER
+        lines.replaceAll(l -> l.startsWith(refs[1] + ",charge") ? l.replace(",0.99,USD,", ",1.09,USD,") : l);      // AMOUNT_MISMATCH
+        lines.add(refs[2] + ",refund,0.99,USD,0.00," + date);                                                       // REFUND_NOT_REVERSED
+        lines.add("sim_pi_phantom_" + Flows.key().substring(0, 8) + ",charge,4.99,USD,0.44," + date);              // MISSING_IN_LEDGER
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("doctored-", ".csv");
+        java.nio.file.Files.writeString(file, String.join("\n", lines) + "\n");
+        try (Tab tab = Browser.open(root, User.admin(Tokens.unique("j9-admin")), Browser.DESKTOP)) {
+            tab.go("/admin");
+            tab(tab.page, "Reconciliation");
+            tab.page.getByLabel("Provider settlement report (CSV)").setInputFiles(file);
+            button(tab.page, "Upload and reconcile").click();
+            assertThat(tab.page.getByTestId("admin-message")).containsText("4 differences");
+            assertThat(tab.page.getByTestId("differences-MISSING_AT_PROVIDER")).containsText(ids[0]);
+            assertThat(tab.page.getByTestId("differences-AMOUNT_MISMATCH")).containsText(refs[1]);
+            assertThat(tab.page.getByTestId("differences-REFUND_NOT_REVERSED")).containsText(refs[2]);
+            assertThat(tab.page.getByTestId("differences-MISSING_IN_LEDGER")).containsText("sim_pi_phantom_");
+            assertThat(tab.page.getByTestId("differences-REFUND_NOT_REVERSED")).containsText("Reverse the purchase");
+            tab.assertNoConsoleErrors();
+        }
+        JsonPath runs = Gql.ok(Tokens.admin(), "{ reconciliationRuns(first: 1) { nodes { differences { kind } } } }");
+        assertEquals(java.util.Set.of("MISSING_AT_PROVIDER", "AMOUNT_MISMATCH", "REFUND_NOT_REVERSED", "MISSING_IN_LEDGER"),
+                java.util.Set.copyOf(runs.getList("data.reconciliationRuns.nodes[0].differences.kind")));
+        LedgerChecks.assertClean();
+    }
 }
