@@ -144,6 +144,9 @@ class PagesTest {
             String cache = gz.headers().firstValue("Cache-Control").orElse("");
             assertEquals(path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache", cache, path);
         }
+        HttpResponse<byte[]> br = http.send(HttpRequest.newBuilder(URI.create(root).resolve(script.group(1))).header("Accept-Encoding", "br").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("br", br.headers().firstValue("Content-Encoding").orElse(""), "Brotli for a browser that offers it");
         HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(root).resolve("/graphql")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(api.statusCode() >= 400 && !api.body().contains("<cs-app"), "GET /graphql without a query is the API's answer, not the app");
     }
