@@ -145,6 +145,9 @@ class SchemaSweepTest {
                 Gql.vars("i", Map.of("streamId", creator.stream(), "title", "Sweep goal", "kind", "COINS", "target", 100))).getString("data.setStreamGoal.goal.id"));
         ids.put("matchId", Gql.ok(creator.token(), "mutation($i: InviteToMatchInput!) { inviteToMatch(input: $i) { match { id } } }",
                 Gql.vars("i", Map.of("streamId", creator.stream(), "opponentStreamId", other.stream()))).getString("data.inviteToMatch.match.id"));
+        // the sweep runs longer than an invitation's timeout: this one must not expire between a case's two snapshots
+        Db.rows(Db.TEST_SCHEMA, "update live_match set expires_at = clock_timestamp() + interval '1 hour' where id = ?::uuid returning id",
+                ids.get("matchId"));
         ids.put("subscriptionId", Gql.ok(creator.token(), "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) "
                 + "{ subscription { id } } }", Gql.vars("i", Map.of("url", "http://127.0.0.1:9/sweep", "eventTypes", List.of("payout.failed"))))
                 .getString("data.createWebhookSubscription.subscription.id"));
