@@ -573,9 +573,7 @@ class SchemaSweepTest {
                 .append("(select md5(string_agg(concat_ws('|', id, revoked_at, label), ',' order by id)) from overlay_key), ")
                 .append("(select md5(string_agg(concat_ws('|', id, status), ',' order by id)) from erasure_request), ")
                 .append("(select md5(string_agg(concat_ws('|', user_id, period, coins), ',' order by user_id, period)) from spending_limit), ")
-                // a match ends on its own clock whatever the sweep does: compare what it is due to be
-                .append("(select string_agg(case when status = 'RUNNING' and ends_at <= clock_timestamp() then 'FINISHED' "
-                        + "when status = 'INVITED' and expires_at <= clock_timestamp() then 'EXPIRED' else status end, ',' order by seq) from live_match)");
+                .append(Db.MATCHES_AS_COMPARED);
         var row = pool.query(sql.toString()).execute().await().indefinitely().iterator().next();
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < row.size(); i++) {

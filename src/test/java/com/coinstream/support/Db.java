@@ -14,6 +14,16 @@ import java.util.Map;
 public final class Db {
     public static final String TEST_SCHEMA = "coinstream_test";
 
+    /**
+     * Every match as a comparable word, for tests that assert a request changed nothing: a match that closes on its own
+     * clock (RUNNING to FINISHED at ends_at, INVITED to EXPIRED at expires_at) reads the same before and after, even when
+     * its moment falls between the two reads. A forfeit, a decline, a cancel or an acceptance still shows.
+     */
+    public static final String MATCHES_AS_COMPARED = "(select string_agg(case "
+            + "when status = 'RUNNING' or (status = 'FINISHED' and forfeited_stream is null) then 'RUNNING until ' || ends_at "
+            + "when status in ('INVITED', 'EXPIRED') then 'INVITED until ' || expires_at "
+            + "else status end, ',' order by seq) from live_match)";
+
     private Db() {
     }
 
