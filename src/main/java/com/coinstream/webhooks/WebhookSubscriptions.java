@@ -27,6 +27,7 @@ import com.coinstream.identity.Caller;
 import com.coinstream.identity.Role;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -40,6 +41,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class WebhookSubscriptions {
     static final int MAX_REPLAY = 10_000;
+    /** A subscription's health is read from its latest deliveries, so it costs the same however old the subscription. */
+    static final int HEALTH_WINDOW = 1_000;
+    /** Its deliveries per day are counted over this many latest deliveries. */
+    static final int DAYS_WINDOW = 10_000;
+    /** The event type of a test delivery: sent to one subscription on request, never by a change. */
+    public static final String TEST_EVENT = "webhook.test";
     private static final String COLUMNS = "id, seq, owner_id, creator_id, url, event_types, description, status, disabled_reason, "
             + "disabled_at, consecutive_failures, created_at, previous_secret_until";
     private static final String DELIVERY_COLUMNS = "id, event_id, event_type, occurred_at, data::text, status, attempts, next_attempt_at, "
@@ -135,18 +142,100 @@ public class WebhookSubscriptions {
                 });
     }
 
-    /** One subscription's deliveries, newest first. */
-    public Uni<Page<Delivery>> deliveries(Caller caller, String subscriptionId, Integer first, String after) {
+    /** One subscription's deliveries, newest first; {@code status} (PENDING, DELIVERED, FAILED) or null for all. */
+    public Uni<Page<Delivery>> deliveries(Caller caller, String subscriptionId, String status, Integer first, String after) {
         UUID id = Ids.parse(subscriptionId).orElseThrow(() -> new NotFound("No such webhook subscription"));
         int limit = Page.size(first);
         long before = Page.after(after);
+        // the unsettled (a few) are read through their own partial index, which the planner picks only for a literal predicate
+        String only = status == null ? "and $4::text is null" : "DELIVERED".equals(status) ? "and status = $4" : "and status <> 'DELIVERED' and status = $4";
         return owned(pool, caller, id).onFailure(Refusal.class).transform(e -> new NotFound(e.getMessage())).flatMap(s -> pool.preparedQuery("select " + DELIVERY_COLUMNS + " from webhook_delivery "
-                + "where subscription_id = $1 and id < $2 order by id desc limit $3").execute(Tuple.of(id, before, limit + 1)))
+                + "where subscription_id = $1 and id < $2 " + only + " order by id desc limit $3")
+                .execute(Tuple.of(id, before, limit + 1, status)))
                 .map(rows -> {
                     List<Delivery> out = new ArrayList<>();
                     rows.forEach(r -> out.add(delivery(r)));
                     return Page.of(out, limit, before != Long.MAX_VALUE, Delivery::id);
                 });
+    }
+
+    /** How a subscription fares, over its latest {@value #HEALTH_WINDOW} deliveries. */
+    public record Health(int window, int delivered, int failed, int pending, Instant lastDeliveredAt, Instant lastFailureAt,
+            Integer lastFailureStatusCode, String lastFailureError) {
+    }
+
+    /** The health of each subscription, in the order given (one statement for them all). */
+    public Uni<List<Health>> health(List<UUID> ids) {
+        return pool.preparedQuery("""
+                select s.ord, h.seen, h.delivered, h.failed, h.pending, h.last_delivered, f.last_attempt_at, f.last_status_code, f.last_error
+                from unnest($1::uuid[]) with ordinality as s (id, ord)
+                cross join lateral (select count(*) as seen, count(*) filter (where w.status = 'DELIVERED') as delivered,
+                                           count(*) filter (where w.status = 'FAILED') as failed,
+                                           count(*) filter (where w.status = 'PENDING') as pending, max(w.delivered_at) as last_delivered
+                                    from (select status, delivered_at from webhook_delivery where subscription_id = s.id
+                                          order by id desc limit $2) w) h
+                left join lateral (select w.last_attempt_at, w.last_status_code, w.last_error
+                                   from (select id, last_attempt_at, last_status_code, last_error from webhook_delivery
+                                         where subscription_id = s.id order by id desc limit $2) w
+                                   where w.last_error is not null order by w.last_attempt_at desc nulls last limit 1) f on true
+                order by s.ord""").execute(Tuple.of(ids.toArray(UUID[]::new), HEALTH_WINDOW)).map(rows -> {
+            List<Health> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new Health(r.getInteger("seen"), r.getInteger("delivered"), r.getInteger("failed"),
+                    r.getInteger("pending"), instant(r.getOffsetDateTime("last_delivered")), instant(r.getOffsetDateTime("last_attempt_at")),
+                    r.getInteger("last_status_code"), r.getString("last_error"))));
+            return out;
+        });
+    }
+
+    /** One UTC day of a subscription's deliveries, by the day its events occurred. */
+    public record Day(String day, int delivered, int failed, int pending) {
+    }
+
+    /** The subscription's deliveries per day over the last {@code days} days (UTC), oldest first; days with none left out. */
+    public Uni<List<Day>> days(UUID id, int days) {
+        return pool.preparedQuery("""
+                select to_char((w.occurred_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day,
+                       count(*) filter (where w.status = 'DELIVERED') as delivered, count(*) filter (where w.status = 'FAILED') as failed,
+                       count(*) filter (where w.status = 'PENDING') as pending
+                from (select occurred_at, status from webhook_delivery where subscription_id = $1 order by id desc limit $3) w
+                where w.occurred_at >= (now() at time zone 'UTC')::date - ($2 - 1)
+                group by 1 order by 1""").execute(Tuple.of(id, days, DAYS_WINDOW)).map(rows -> {
+            List<Day> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new Day(r.getString("day"), r.getInteger("delivered"), r.getInteger("failed"), r.getInteger("pending"))));
+            return out;
+        });
+    }
+
+    /** A test delivery queued for one subscription: what it sends, and its log entry. */
+    public record Tested(Subscription subscription, Delivery delivery) {
+    }
+
+    /**
+     * Queues a {@value #TEST_EVENT} event for one active subscription, signed and retried like any other, so its owner can
+     * check their endpoint and its signature check. One at a time: a second while one is still pending is refused.
+     */
+    public Uni<Tested> test(Caller caller, String subscriptionId, AuditDraft audit) {
+        UUID id = id(subscriptionId);
+        UUID event = UUID.randomUUID();
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        return pool.withTransaction(tx -> owned(tx, caller, id)
+                .call(s -> {
+                    if (!"ACTIVE".equals(s.status())) {
+                        throw new Refusal(ErrorCode.INVALID_STATE, "This subscription is disabled; replay a delivery to enable it again",
+                                "input", "subscriptionId");
+                    }
+                    return Quotas.reserve(tx, "webhook-test", id.toString(), "select count(*) from webhook_delivery where subscription_id = $1::uuid "
+                            + "and event_type = '" + TEST_EVENT + "' and status = 'PENDING'", 1,
+                            () -> new Refusal(ErrorCode.INVALID_STATE, "A test event for this subscription is still being delivered; "
+                                    + "wait for it, or see its delivery log", "input", "subscriptionId"));
+                })
+                .flatMap(s -> tx.preparedQuery("insert into webhook_delivery (subscription_id, event_id, event_type, occurred_at, data) "
+                        + "values ($1, $2, $3, $4, $5) returning " + DELIVERY_COLUMNS)
+                        .execute(Tuple.of(id, event, TEST_EVENT, now, new JsonObject().put("subscriptionId", id.toString())
+                                .put("message", "A test event from Coinstream: your endpoint is reachable and can check the signature.")
+                                .put("sentAt", now.toInstant().toString())))
+                        .map(rows -> new Tested(s, delivery(rows.iterator().next()))))
+                .call(t -> adminLog.append(tx, audit.target("webhookSubscription", id))));
     }
 
     public record Replayed(Subscription subscription, int count) {

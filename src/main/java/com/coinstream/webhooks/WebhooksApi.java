@@ -2,16 +2,20 @@ package com.coinstream.webhooks;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 
+import org.eclipse.microprofile.graphql.DefaultValue;
 import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Enum;
 import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Id;
 import org.eclipse.microprofile.graphql.Input;
 import org.eclipse.microprofile.graphql.Mutation;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
 import com.coinstream.domain.Page;
@@ -21,8 +25,9 @@ import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.MaxItems;
-import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
+import com.coinstream.graphql.PersonText;
+import com.coinstream.graphql.Range;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
 
@@ -87,9 +92,72 @@ public class WebhooksApi {
     @Query("webhookDeliveries")
     @Description("One of your subscriptions' deliveries, newest first: status, attempts, last response code and error.")
     @RolesAllowed({ Role.ADMIN, Role.CREATOR })
-    public Uni<@NonNull WebhookDeliveryConnection> webhookDeliveries(@NonNull @Id String subscriptionId, Integer first, String after) {
-        return caller.get().flatMap(c -> Payloads.guarded(() -> subscriptions.deliveries(c, subscriptionId, first, after)))
+    public Uni<@NonNull WebhookDeliveryConnection> webhookDeliveries(@NonNull @Id String subscriptionId,
+            @Description("Only deliveries in this state.") DeliveryStatus status, Integer first, String after) {
+        return caller.get().flatMap(c -> Payloads.guarded(() -> subscriptions.deliveries(c, subscriptionId,
+                status == null ? null : status.name(), first, after)))
                 .map(WebhookDeliveryConnection::of);
+    }
+
+    @Description("How a subscription fares, read from its latest 1,000 deliveries.")
+    public Uni<@NonNull List<@NonNull Health>> health(@Source List<WebhookSubscriptionView> subscriptions) {
+        return this.subscriptions.health(subscriptions.stream().map(s -> UUID.fromString(s.id())).toList())
+                .map(list -> list.stream().map(Health::of).toList());
+    }
+
+    @Description("Its deliveries per UTC day (by when their events occurred) over the last `days` days, oldest first; days without deliveries are left out. Counted over its latest 10,000 deliveries.")
+    public Uni<@NonNull List<@NonNull DeliveryDay>> deliveryDays(@Source WebhookSubscriptionView subscription,
+            @DefaultValue("14") @Range(min = 1, max = 90) Integer days) {
+        return subscriptions.days(UUID.fromString(subscription.id()), days)
+                .map(list -> list.stream().map(d -> new DeliveryDay(d.day(), d.delivered(), d.failed(), d.pending())).toList());
+    }
+
+    @Mutation("sendTestWebhookEvent")
+    @Description("Queue a webhook.test event for one of your active subscriptions: signed and retried like any event, and in its delivery log. One at a time per subscription.")
+    @RolesAllowed({ Role.ADMIN, Role.CREATOR })
+    @AdminAction("sendTestWebhookEvent")
+    public Uni<@NonNull SendTestWebhookEventPayload> sendTestWebhookEvent(@NonNull SendTestWebhookEventInput input) {
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> subscriptions.test(c, input.subscriptionId,
+                actions.draft())))
+                .map(t -> new SendTestWebhookEventPayload(WebhookSubscriptionView.of(t.subscription()), WebhookDeliveryView.of(t.delivery()),
+                        List.of())),
+                e -> new SendTestWebhookEventPayload(null, null, List.of(e)));
+    }
+
+    @Input("SendTestWebhookEventInput")
+    public static class SendTestWebhookEventInput {
+        @NonNull
+        @Id
+        public String subscriptionId;
+    }
+
+    @Type("SendTestWebhookEventPayload")
+    public record SendTestWebhookEventPayload(WebhookSubscriptionView subscription,
+            @Description("The test event's delivery: follow it in webhookDeliveries.") WebhookDeliveryView delivery,
+            @NonNull List<@NonNull UserError> userErrors) {
+    }
+
+    @Enum("WebhookDeliveryStatus")
+    public enum DeliveryStatus {
+        PENDING, DELIVERED, FAILED
+    }
+
+    @Type("WebhookHealth")
+    @Description("A subscription's latest deliveries (at most 1,000): how many were delivered, given up on or are still pending, and the last failure among them.")
+    public record Health(@Description("How many deliveries these figures cover.") int window, int delivered,
+            @Description("Given up on after every retry.") int failed, int pending,
+            @Description("delivered / (delivered + failed); null while none has settled.") Double successRate,
+            Instant lastDeliveredAt, @Description("The last attempt that failed (a retry may since have succeeded).") Instant lastFailureAt,
+            Integer lastFailureStatusCode, String lastFailureError) {
+        static Health of(WebhookSubscriptions.Health h) {
+            int settled = h.delivered() + h.failed();
+            return new Health(h.window(), h.delivered(), h.failed(), h.pending(), settled == 0 ? null : (double) h.delivered() / settled,
+                    h.lastDeliveredAt(), h.lastFailureAt(), h.lastFailureStatusCode(), h.lastFailureError());
+        }
+    }
+
+    @Type("WebhookDeliveryDay")
+    public record DeliveryDay(@NonNull @Description("YYYY-MM-DD, UTC.") String day, int delivered, int failed, int pending) {
     }
 
     @Mutation("replayWebhookDeliveries")

@@ -85,6 +85,20 @@ class LimitsAcrossInstancesIT {
     }
 
     @Test
+    void onePendingTestEventPerWebhookSubscription() {
+        String creator = Tokens.creator(Tokens.unique("pinger"));
+        String sub = Gql.ok(creator, "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }",
+                Gql.vars("i", Map.of("url", "http://127.0.0.1:9/ping", "eventTypes", List.of("gift.sent"))))
+                .getString("data.createWebhookSubscription.subscription.id");
+        List<String> codes = codes(Race.acrossInstances(N, ports(), creator, "mutation($i: SendTestWebhookEventInput!) { "
+                + "sendTestWebhookEvent(input: $i) { delivery { id } userErrors { code } } }",
+                i -> Gql.vars("i", Map.of("subscriptionId", sub))), "sendTestWebhookEvent");
+        assertEquals(1, successes(codes), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("INVALID_STATE")), codes.toString());
+        assertEquals(1, Db.number(ProdApp.SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid", sub));
+    }
+
+    @Test
     void overlayKeysPerCreator() {
         String creatorId = Tokens.unique("keys");
         String creator = Tokens.creator(creatorId);

@@ -139,6 +139,8 @@ class AuthorizationMatrixTest {
         op("query webhookDeliveries", Policy.CREATORS_AND_ADMINS, "{ webhookDeliveries(subscriptionId: \"" + UNKNOWN + "\") { nodes { id } } }");
         op("mutation replayWebhookDeliveries", Policy.CREATORS_AND_ADMINS, "mutation { replayWebhookDeliveries(input: {subscriptionId: \""
                 + UNKNOWN + "\", deliveryId: \"1\"}) { replayed userErrors { code } } }");
+        op("mutation sendTestWebhookEvent", Policy.CREATORS_AND_ADMINS, "mutation { sendTestWebhookEvent(input: {subscriptionId: \""
+                + UNKNOWN + "\"}) { delivery { id } userErrors { code } } }");
         op("query auditLog", Policy.ADMINS, "{ auditLog(first: 1) { nodes { id action outcome } } }");
         op("mutation importSettlementReport", Policy.ADMINS, "mutation { importSettlementReport(input: {csv: \"not,a,report\"}) { run { id } userErrors { code } } }");
         op("query reconciliationRuns", Policy.ADMINS, "{ reconciliationRuns(first: 1) { nodes { id differenceCount } } }");

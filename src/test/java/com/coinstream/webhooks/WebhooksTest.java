@@ -202,6 +202,79 @@ class WebhooksTest {
         return (String) subscription(token, sub).get("status");
     }
 
+    static final String TEST_EVENT = "mutation($i: SendTestWebhookEventInput!) { sendTestWebhookEvent(input: $i) { "
+            + "delivery { id eventType status } userErrors { code message } } }";
+    static final String HEALTH = "{ webhookSubscriptions { id health { window delivered failed pending successRate lastDeliveredAt "
+            + "lastFailureAt lastFailureStatusCode lastFailureError } deliveryDays(days: 7) { day delivered failed pending } } }";
+    static final String BY_STATUS = "query($s: ID!, $status: WebhookDeliveryStatus) { webhookDeliveries(subscriptionId: $s, status: $status, first: 50) "
+            + "{ nodes { id status eventType } } }";
+
+    @Test
+    void aTestEventIsSignedAndLoggedOneAtATimeAndHealthAndDaysCountTheDeliveries() {
+        LiveCreator creator = Gifting.liveCreator("hooktest");
+        String stranger = Gifting.liveCreator("hookstranger").token();
+        try (WebhookReceiver receiver = new WebhookReceiver().respond(r -> 500)) {
+            Sub sub = subscribe(creator.token(), receiver.url(), List.of("gift.sent"));
+            // 25 at once, across the limit of one pending test event: exactly one is queued
+            List<JsonPath> raced = Race.run(25, i -> Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id()))));
+            assertEquals(1, raced.stream().filter(r -> r.getList("data.sendTestWebhookEvent.userErrors").isEmpty()).count());
+            assertTrue(raced.stream().filter(r -> !r.getList("data.sendTestWebhookEvent.userErrors").isEmpty())
+                    .allMatch(r -> "INVALID_STATE".equals(r.getString("data.sendTestWebhookEvent.userErrors[0].code"))));
+            JsonPath first = raced.stream().filter(r -> r.getList("data.sendTestWebhookEvent.userErrors").isEmpty()).findFirst().orElseThrow();
+            assertEquals("webhook.test", first.getString("data.sendTestWebhookEvent.delivery.eventType"));
+            assertEquals("PENDING", first.getString("data.sendTestWebhookEvent.delivery.status"));
+            // someone else's subscription is unknown to them
+            assertEquals("NOT_FOUND", Gql.ok(stranger, TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id())))
+                    .getString("data.sendTestWebhookEvent.userErrors[0].code"));
+
+            WebhookReceiver.await(WAIT, () -> receiver.received().size() >= 2, "the test event retried after HTTP 500");
+            receiver.respond(r -> 204);
+            WebhookReceiver.await(WAIT, () -> "DELIVERED".equals(Gql.ok(creator.token(), BY_STATUS, Gql.vars("s", sub.id(), "status", null))
+                    .getString("data.webhookDeliveries.nodes[0].status")), "the test event delivered");
+            Received test = receiver.ofType("webhook.test").get(0);
+            assertSigned(test, sub.secret());
+            assertEquals(sub.id(), test.data().getString("subscriptionId"));
+
+            // a failed one and a pending one beside it, so every state is counted
+            Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id())));
+            WebhookReceiver.await(WAIT, () -> Gql.ok(creator.token(), BY_STATUS, Gql.vars("s", sub.id(), "status", "PENDING"))
+                    .getList("data.webhookDeliveries.nodes").isEmpty(), "the second test event delivered");
+            Db.rows(Db.TEST_SCHEMA, "update webhook_delivery set status = 'FAILED', last_error = 'HTTP 503', last_status_code = 503, "
+                    + "last_attempt_at = now() where id = (select min(id) from webhook_delivery where subscription_id = ?::uuid) returning id", sub.id());
+            Db.rows(Db.TEST_SCHEMA, "insert into webhook_delivery (subscription_id, event_id, event_type, occurred_at, data, next_attempt_at) "
+                    + "values (?::uuid, gen_random_uuid(), 'webhook.test', now(), '{}', now() + interval '1 day') returning id", sub.id());
+
+            List<Map<String, Object>> all = Gql.ok(creator.token(), HEALTH).getList("data.webhookSubscriptions");
+            Map<String, Object> mine = all.stream().filter(x -> sub.id().equals(x.get("id"))).findFirst().orElseThrow();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> health = (Map<String, Object>) mine.get("health");
+            assertEquals(3, ((Number) health.get("window")).intValue(), health.toString());
+            assertEquals(1, ((Number) health.get("delivered")).intValue(), health.toString());
+            assertEquals(1, ((Number) health.get("failed")).intValue(), health.toString());
+            assertEquals(1, ((Number) health.get("pending")).intValue(), health.toString());
+            assertEquals(0.5, ((Number) health.get("successRate")).doubleValue(), 1e-9);
+            assertEquals(503, ((Number) health.get("lastFailureStatusCode")).intValue());
+            assertEquals("HTTP 503", health.get("lastFailureError"));
+            assertNotNull(health.get("lastDeliveredAt"));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> days = (List<Map<String, Object>>) mine.get("deliveryDays");
+            assertEquals(1, days.size(), days.toString());
+            assertEquals(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), days.get(0).get("day"));
+            assertEquals(List.of(1, 1, 1), List.of(days.get(0).get("delivered"), days.get(0).get("failed"), days.get(0).get("pending")));
+            for (String status : List.of("PENDING", "DELIVERED", "FAILED")) {
+                List<Map<String, Object>> only = Gql.ok(creator.token(), BY_STATUS, Gql.vars("s", sub.id(), "status", status))
+                        .getList("data.webhookDeliveries.nodes");
+                assertEquals(1, only.size(), status + ": " + only);
+                assertEquals(status, only.get(0).get("status"));
+            }
+            // a disabled subscription takes no test event (a replay is the way back)
+            Db.rows(Db.TEST_SCHEMA, "update webhook_subscription set status = 'DISABLED' where id = ?::uuid returning id", sub.id());
+            assertEquals("INVALID_STATE", Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id())))
+                    .getString("data.sendTestWebhookEvent.userErrors[0].code"));
+            delete(creator.token(), sub);
+        }
+    }
+
     @Test
     void anEventOfAChangeThatRolledBackIsNeverWrittenNorSent() {
         String admin = Tokens.admin("hookrb-" + Flows.key());
