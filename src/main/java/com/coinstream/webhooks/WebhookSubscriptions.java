@@ -142,16 +142,21 @@ public class WebhookSubscriptions {
                 });
     }
 
+    /** One of the caller's subscriptions (an admin's: anyone's). */
+    public Uni<Subscription> one(Caller caller, String subscriptionId) {
+        UUID id = Ids.parse(subscriptionId).orElseThrow(() -> new NotFound("No such webhook subscription"));
+        return owned(pool, caller, id).onFailure(Refusal.class).transform(e -> new NotFound(e.getMessage()));
+    }
+
     /** One subscription's deliveries, newest first; {@code status} (PENDING, DELIVERED, FAILED) or null for all. */
     public Uni<Page<Delivery>> deliveries(Caller caller, String subscriptionId, String status, Integer first, String after) {
-        UUID id = Ids.parse(subscriptionId).orElseThrow(() -> new NotFound("No such webhook subscription"));
         int limit = Page.size(first);
         long before = Page.after(after);
         // the unsettled (a few) are read through their own partial index, which the planner picks only for a literal predicate
         String only = status == null ? "and $4::text is null" : "DELIVERED".equals(status) ? "and status = $4" : "and status <> 'DELIVERED' and status = $4";
-        return owned(pool, caller, id).onFailure(Refusal.class).transform(e -> new NotFound(e.getMessage())).flatMap(s -> pool.preparedQuery("select " + DELIVERY_COLUMNS + " from webhook_delivery "
+        return one(caller, subscriptionId).flatMap(s -> pool.preparedQuery("select " + DELIVERY_COLUMNS + " from webhook_delivery "
                 + "where subscription_id = $1 and id < $2 " + only + " order by id desc limit $3")
-                .execute(Tuple.of(id, before, limit + 1, status)))
+                .execute(Tuple.of(s.id(), before, limit + 1, status)))
                 .map(rows -> {
                     List<Delivery> out = new ArrayList<>();
                     rows.forEach(r -> out.add(delivery(r)));
@@ -243,8 +248,9 @@ public class WebhookSubscriptions {
 
     /**
      * Send again one delivery, or every delivery of events that occurred in [from, to) (at most 10,000 per call, oldest
-     * first). Replaying into a disabled subscription enables it again, its failure count reset: the way back after fixing an
-     * endpoint.
+     * first). Replaying into a disabled subscription enables it again, its failure count reset, and sends its pending
+     * deliveries now: the way back after fixing an endpoint. A pending delivery of an active subscription is already on its
+     * way, and is not replayed.
      */
     public Uni<Replayed> replay(Caller caller, String subscriptionId, String deliveryId, Instant from, Instant to, AuditDraft audit) {
         UUID id = id(subscriptionId);
@@ -255,10 +261,11 @@ public class WebhookSubscriptions {
         return pool.withTransaction(tx -> owned(tx, caller, id)
                 .flatMap(s -> tx.preparedQuery("with picked as (select id from webhook_delivery where subscription_id = $1 "
                         + "and ($2::bigint is null or id = $2) and ($3::timestamptz is null or occurred_at >= $3) "
-                        + "and ($4::timestamptz is null or occurred_at < $4) and status <> 'PENDING' order by id limit $5 for update) "
+                        + "and ($4::timestamptz is null or occurred_at < $4) and (status <> 'PENDING' or $6) order by id limit $5 for update) "
                         + "update webhook_delivery d set status = 'PENDING', next_attempt_at = now(), first_due_at = now(), lease_until = null "
                         + "from picked where d.id = picked.id")
-                        .execute(Tuple.from(Arrays.asList(id, one, utc(from), utc(to), MAX_REPLAY))))
+                        // a disabled subscription's pending deliveries wait for it: replaying them sends them now
+                        .execute(Tuple.from(Arrays.asList(id, one, utc(from), utc(to), MAX_REPLAY, "DISABLED".equals(s.status())))))
                 .flatMap(rows -> {
                     int count = rows.rowCount();
                     if (one != null && count == 0) {

@@ -89,6 +89,13 @@ public class WebhooksApi {
         return caller.get().flatMap(subscriptions::list).map(list -> list.stream().map(WebhookSubscriptionView::of).toList());
     }
 
+    @Query("webhookSubscription")
+    @Description("One of your webhook subscriptions (an admin: anyone's); NOT_FOUND for an unknown one or someone else's.")
+    @RolesAllowed({ Role.ADMIN, Role.CREATOR })
+    public Uni<@NonNull WebhookSubscriptionView> webhookSubscription(@NonNull @Id String id) {
+        return caller.get().flatMap(c -> Payloads.guarded(() -> subscriptions.one(c, id))).map(WebhookSubscriptionView::of);
+    }
+
     @Query("webhookDeliveries")
     @Description("One of your subscriptions' deliveries, newest first: status, attempts, last response code and error.")
     @RolesAllowed({ Role.ADMIN, Role.CREATOR })
@@ -161,7 +168,7 @@ public class WebhooksApi {
     }
 
     @Mutation("replayWebhookDeliveries")
-    @Description("Send again one delivery (deliveryId), or every delivery of events that occurred in [from, to) (at most 10,000 per call). Replaying into a disabled subscription enables it again.")
+    @Description("Send again one delivery (deliveryId), or every delivery of events that occurred in [from, to) (at most 10,000 per call). Replaying into a disabled subscription enables it again and sends its pending deliveries now; a pending delivery of an active subscription is already on its way and is not replayed.")
     @RolesAllowed({ Role.ADMIN, Role.CREATOR })
     @AdminAction("replayWebhookDeliveries")
     public Uni<@NonNull ReplayWebhookDeliveriesPayload> replayWebhookDeliveries(@NonNull ReplayWebhookDeliveriesInput input) {

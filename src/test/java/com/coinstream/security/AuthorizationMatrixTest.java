@@ -136,6 +136,7 @@ class AuthorizationMatrixTest {
         op("mutation deleteWebhookSubscription", Policy.CREATORS_AND_ADMINS, "mutation { deleteWebhookSubscription(input: {subscriptionId: \""
                 + UNKNOWN + "\"}) { userErrors { code } } }");
         op("query webhookSubscriptions", Policy.CREATORS_AND_ADMINS, "{ webhookSubscriptions { id url } }");
+        op("query webhookSubscription", Policy.CREATORS_AND_ADMINS, "{ webhookSubscription(id: \"" + UNKNOWN + "\") { id } }");
         op("query webhookDeliveries", Policy.CREATORS_AND_ADMINS, "{ webhookDeliveries(subscriptionId: \"" + UNKNOWN + "\") { nodes { id } } }");
         op("mutation replayWebhookDeliveries", Policy.CREATORS_AND_ADMINS, "mutation { replayWebhookDeliveries(input: {subscriptionId: \""
                 + UNKNOWN + "\", deliveryId: \"1\"}) { replayed userErrors { code } } }");
