@@ -1,6 +1,7 @@
 // Who is signed in. The bearer token lives in memory only (never localStorage): in dev and test the "sign in as"
 // picker mints one at /dev/token for a demo user (remembered per tab by name, so a reload signs in again); in
-// prod the operator's identity provider signs people in with the OIDC authorization code flow and PKCE.
+// prod the operator's identity provider signs people in with the OIDC authorization code flow and PKCE, and a
+// reload signs in again silently (prompt=none in a hidden frame) while the provider's session is alive.
 const listeners = new Set();
 export const session = { token: null, user: null, config: null, oidc: null };
 
@@ -54,17 +55,37 @@ export async function restore(config) {
       // Tokens in memory for this tab; only the short-lived sign-in state (PKCE verifier) in sessionStorage.
       userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
       stateStore: new WebStorageStateStore({ store: sessionStorage }),
+      silent_redirect_uri: `${location.origin}/silent-signed-in`,
+      silentRequestTimeoutInSeconds: 5,
     });
+    // a silent renewal before the access token expires hands over a new one
+    session.oidc.events.addUserLoaded(accept);
+    if (location.pathname === '/silent-signed-in') {
+      // this page is the hidden frame of a silent sign-in: hand the provider's answer to the page that asked
+      await session.oidc.signinSilentCallback();
+      return;
+    }
     if (location.pathname === '/signed-in') {
       const user = await session.oidc.signinRedirectCallback();
       accept(user);
       history.replaceState(null, '', sessionStorage.getItem('coinstream.returnTo') || '/');
+    } else if (sessionStorage.getItem(SIGNED_IN)) {
+      // signed in before this reload: ask the provider without showing it; its session decides
+      try {
+        accept(await session.oidc.signinSilent());
+      } catch {
+        sessionStorage.removeItem(SIGNED_IN);
+      }
     }
   }
 }
 
+/** Set in this tab while someone is signed in at the provider (a flag, never a token): a reload tries a silent sign-in. */
+const SIGNED_IN = 'coinstream.signedIn';
+
 function accept(user) {
   // The API verifies the access token (a JWT from the same issuer).
+  sessionStorage.setItem(SIGNED_IN, '1');
   session.token = user.access_token;
   session.user = { sub: user.profile.sub, label: user.profile.name || user.profile.preferred_username || user.profile.sub };
   changed();
@@ -79,5 +100,7 @@ export function signOut() {
   session.token = null;
   session.user = null;
   sessionStorage.removeItem('coinstream.devUser');
+  sessionStorage.removeItem(SIGNED_IN);
+  if (session.oidc) session.oidc.removeUser();
   changed();
 }

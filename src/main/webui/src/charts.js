@@ -1,4 +1,5 @@
-// The studio's charts (Chart.js, loaded only there): bars with accessible labels; the numbers are also in tables.
+// Bar charts (Chart.js), imported dynamically by the views that draw one (the studio's earnings, the admin's
+// reconciliation), so no other page's bundle carries Chart.js. Each canvas has an aria-label; the numbers are also in a table.
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip } from 'chart.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);

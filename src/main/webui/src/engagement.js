@@ -3,8 +3,8 @@
 // coins: each value comes from the API, in the reader's currency.
 import { html } from 'lit';
 import { query, subscribe } from './api.js';
-import { money, count } from './format.js';
-import { icon } from './gifts.js';
+import { money, count, counted } from './format.js';
+import { icon, coins } from './gifts.js';
 import StreamActivity from './graphql/StreamActivity.graphql?raw';
 import StreamGoals from './graphql/StreamGoals.graphql?raw';
 import Match from './graphql/Match.graphql?raw';
@@ -89,7 +89,7 @@ export function renderCombos(activity) {
   if (!combos.length) return '';
   return html`<div class="combos" aria-live="polite" data-testid="combos">${combos.map((c) => html`<div class=${`combo${c.ended ? ' ended' : ''}`}>
     <span aria-hidden="true">${icon(c.gift)}</span> <strong>${c.senderName}</strong> ${c.gift ? c.gift.name : 'gift'}
-    <span class="combo-count">×${count(c.count)}</span> <small>🪙 ${count(c.coins)} · ${money(c.value)}${c.ended ? ' · combo over' : ''}</small></div>`)}</div>`;
+    <span class="combo-count">×${count(c.count)}</span> <small>${coins(c.coins)} · ${money(c.value)}${c.ended ? ' · combo over' : ''}</small></div>`)}</div>`;
 }
 
 export function renderGoals(activity) {
@@ -100,7 +100,7 @@ export function renderGoals(activity) {
     const unit = g.kind === 'GIFT' ? ` ${g.gift ? g.gift.name : 'gifts'}` : ' coins';
     return html`<div class="goal">
       <div class="row" style="justify-content:space-between"><strong>${g.title}</strong>
-        <span>${count(g.progress)} / ${count(g.target)}${unit} · ${money(g.value)} of ${money(g.targetValue)}${g.reached ? ' · reached 🎉' : ''}</span></div>
+        <span>${count(g.progress)} / ${count(g.target)}${unit} · ${money(g.value)} of ${money(g.targetValue)}${g.reached ? ' · reached!' : ''}</span></div>
       <progress value=${Math.min(Number(g.progress), Number(g.target))} max=${g.target} aria-label=${`${g.title}: ${pct}%`}></progress></div>`;
   })}</div>`;
 }
@@ -120,12 +120,12 @@ export function renderBattle(activity) {
     + `${(m.inviter.forfeited || m.invitee.forfeited) ? ' (the other stream ended)' : ''}`) : `${remaining(m.endsAt)} left`;
   return html`<section class="battle" aria-label="LIVE Match" data-testid="battle">
     <div class="row" style="justify-content:space-between">
-      <span><strong>${m.inviter.creator.displayName}</strong> 🪙 ${count(a)} · ${money(m.inviter.scoreValue)}</span>
+      <span><strong>${m.inviter.creator.displayName}</strong> ${coins(a)} · ${money(m.inviter.scoreValue)}</span>
       <span class="muted" data-testid="battle-result">${result}</span>
-      <span>${money(m.invitee.scoreValue)} · 🪙 ${count(b)} <strong>${m.invitee.creator.displayName}</strong></span></div>
+      <span>${money(m.invitee.scoreValue)} · ${coins(b)} <strong>${m.invitee.creator.displayName}</strong></span></div>
     <div class="battle-bar" role="img" aria-label=${`${m.inviter.creator.displayName} ${a} coins, ${m.invitee.creator.displayName} ${b} coins`}>
       <span style=${`width:${share}%`}></span></div>
     ${m.status === 'FINISHED' ? html`<div class="row" style="justify-content:space-between">${[m.inviter, m.invitee].map((s) => html`<small>Top: ${s.topSupporters.length
-      ? s.topSupporters.map((t) => `${t.supporter.displayName} 🪙 ${count(t.coins)}`).join(', ') : 'nobody'}</small>`)}</div>` : ''}
+      ? s.topSupporters.map((t) => `${t.supporter.displayName} ${counted(t.coins, 'coin', 'coins')}`).join(', ') : 'nobody'}</small>`)}</div>` : ''}
   </section>`;
 }

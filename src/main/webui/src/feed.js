@@ -1,6 +1,7 @@
-// A stream's live feed that misses nothing: events come over graphql-ws, numbered per stream; a jump in the
-// numbers (a subscriber too slow, events dropped by the service) or a reconnect reads the missing ones with
-// streamEvents(after:), so every gift is shown once, in order.
+// A stream's live feed that misses nothing: events come over graphql-ws, numbered per stream. The subscription
+// starts after the last event the page read (giftEvents(after:)), so the service sends first what was committed while
+// it was being set up; a jump in the numbers (a subscriber too slow, events dropped by the service) or a reconnect
+// reads the missing ones with streamEvents(after:). Every gift is shown once, in order.
 import { query, subscribe, onReconnect } from './api.js';
 import GiftEvents from './graphql/GiftEvents.graphql?raw';
 import StreamEvents from './graphql/StreamEvents.graphql?raw';
@@ -18,7 +19,7 @@ export class StreamFeed {
   /** Start after the stream's current last event ({@code startAfter}), or from the live edge. */
   start(startAfter = null) {
     this.last = startAfter;
-    this.stopSubscription = subscribe(GiftEvents, { streamId: this.streamId, overlayKey: this.overlayKey }, (r) => {
+    this.stopSubscription = subscribe(GiftEvents, { streamId: this.streamId, overlayKey: this.overlayKey, after: startAfter }, (r) => {
       if (r.error) return this.onError(r.error);
       if (r.data && r.data.giftEvents) this.receive(r.data.giftEvents);
     });

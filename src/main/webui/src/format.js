@@ -30,6 +30,14 @@ export function clock(iso) {
   return iso ? time.format(new Date(iso)) : '';
 }
 
+const utcDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** UTC calendar days from `from` up to (not including) `until`, as "Mar 3 – 9" (a report's days are UTC days). */
+export function days(from, until) {
+  const last = new Date(Date.parse(until) - 86400000);
+  return utcDay.formatRange(new Date(from), last < new Date(from) ? new Date(from) : last);
+}
+
 export const percent = (p) => `${p}%`;
 
 /** A Money times a whole number, exactly (decimal strings, no floating point). */
@@ -45,4 +53,16 @@ const plurals = new Intl.PluralRules();
 /** "1 gift", "3 gifts": the count formatted, and the word the locale's plural rules choose. */
 export function counted(n, one, other) {
   return `${count(n)} ${plurals.select(Number(n)) === 'one' ? one : other}`;
+}
+
+/** A time zone Intl accepts: the API's zone id ("Europe/Paris", or an offset such as "Z" or "+02:00"), else undefined (the browser's). */
+export function timeZone(id) {
+  if (!id) return undefined;
+  const zone = id === 'Z' ? 'UTC' : id;
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@ import { LitElement, html } from 'lit';
 import { query, watch, subscribe, onConnectionStatus } from './api.js';
 import { session, restore, devSignIn, signOut, signInWithProvider, onSessionChange, DEMO_USERS } from './auth.js';
 import { money, count } from './format.js';
+import { coin } from './gifts.js';
 import ClientConfig from './graphql/ClientConfig.graphql?raw';
 import Me from './graphql/Me.graphql?raw';
 import Wallet from './graphql/Wallet.graphql?raw';
@@ -140,7 +141,7 @@ class App extends View {
       <ul><li><a class="brand" href="/">Coinstream</a></li></ul>
       <ul class="wide">${this.links()}</ul>
       <ul>
-        ${w ? html`<li class="balance" aria-live="polite"><span aria-label="Your coins">🪙 <strong data-testid="balance">${count(w.coins)}</strong></span>
+        ${w ? html`<li class="balance" aria-live="polite"><span aria-label="Your coins">${coin()} <strong data-testid="balance">${count(w.coins)}</strong></span>
           <small class="muted money">${money(w.moneyValue)}</small>${Number(w.coinDebt) > 0 ? html`<small class="muted">owes ${count(w.coinDebt)}</small>` : ''}
           <a href="/store" role="button" class="outline">Top up</a></li>` : ''}
         ${this.status === 'reconnecting' ? html`<li class="status muted" role="status">Reconnecting…</li>` : ''}

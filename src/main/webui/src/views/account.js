@@ -57,6 +57,14 @@ class Account extends View {
     this.load();
   }
 
+  async setAnonymousByDefault(on) {
+    const r = await mutate(SetPrivacy, { input: { anonymousByDefault: on } });
+    const problem = userError(r, 'setPrivacy');
+    this.message = problem ? explain(problem).text
+      : on ? 'Your gifts now start out anonymous: “Send anonymously” is ticked in every room.' : 'Your gifts now start out with your name.';
+    this.load();
+  }
+
   async erase(e) {
     e.preventDefault();
     this.busy = true;
@@ -90,6 +98,10 @@ class Account extends View {
     return html`<article><header><strong>What others see of you</strong></header>
       <label><input type="checkbox" role="switch" data-testid="account-hide" .checked=${p.hideFromLeaderboards}
         @change=${(e) => this.setHidden(e.target.checked)}> Keep me off leaderboards and top-gifter lists</label>
+      <label><input type="checkbox" role="switch" data-testid="account-anonymous-default" .checked=${p.anonymousByDefault}
+        aria-describedby="anonymous-default-effect" @change=${(e) => this.setAnonymousByDefault(e.target.checked)}> Send my gifts anonymously by default</label>
+      <p class="muted" id="anonymous-default-effect">When this is on, your gifts show as “Anonymous” in rooms, feeds, leaderboards and creators' webhooks;
+        the creator's earnings still count them. The room starts with “Send anonymously” ticked, and you can untick it for one gift.</p>
       <ul class="muted">
         <li>${p.hideFromLeaderboards ? 'Leaderboards, top gifters and match supporters leave your name out.' : 'Leaderboards, top gifters and match supporters show your name next to what you gave.'}
           The room's feed still shows your named gifts as they arrive.</li>

@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count, counted, when } from '../format.js';
+import { money, count, counted, when, days } from '../format.js';
 import PayoutQueue from '../graphql/PayoutQueue.graphql?raw';
 import ApprovePayout from '../graphql/ApprovePayout.graphql?raw';
 import RejectPayout from '../graphql/RejectPayout.graphql?raw';
@@ -28,8 +28,10 @@ import ReconciliationRuns from '../graphql/ReconciliationRuns.graphql?raw';
 import ReconciliationRun from '../graphql/ReconciliationRun.graphql?raw';
 import { saveText, csvField, saveDownload } from '../download.js';
 import { session } from '../auth.js';
+import { coins, diamonds } from '../gifts.js';
+import './webhooks.js';
 
-const TABS = [['payouts', 'Payouts'], ['accounts', 'Accounts'], ['ledger', 'Ledger'], ['audit', 'Audit log'], ['reconciliation', 'Reconciliation'], ['data', 'Data requests'], ['risk', 'Risk'],
+const TABS = [['payouts', 'Payouts'], ['accounts', 'Accounts'], ['ledger', 'Ledger'], ['audit', 'Audit log'], ['reconciliation', 'Reconciliation'], ['webhooks', 'Webhooks'], ['data', 'Data requests'], ['risk', 'Risk'],
   ['rates', 'Rates'], ['catalogue', 'Catalogue']];
 const AUDIT_COLUMNS = ['at', 'action', 'outcome', 'errorCode', 'actorId', 'actorRoles', 'targetType', 'targetId', 'reason', 'input'];
 /** Each kind of reconciliation difference: what it means, and what resolves it. */
@@ -79,7 +81,8 @@ class Admin extends View {
       accounts: async () => { const r = await query(PayoutAccountsToVerify); this.error = failure(r); if (r.data) this.accounts = r.data.payoutAccountsToVerify; },
       ledger: async () => { const r = await query(LedgerAudit); this.error = failure(r); if (r.data) this.audit = r.data.ledgerAudit; },
       audit: () => this.loadAudit(),
-      reconciliation: async () => { const r = await query(ReconciliationRuns, {}); this.error = failure(r); if (r.data) this.runs = r.data.reconciliationRuns.nodes; },
+      reconciliation: async () => { const r = await query(ReconciliationRuns, {}); this.error = failure(r); if (r.data) { this.runs = r.data.reconciliationRuns.nodes; await this.drawRunsChart(); } },
+      webhooks: async () => {}, // <cs-webhooks> loads its own
       data: async () => { const r = await query(ErasureRequests, { all: !!this.erasuresAll }); this.error = failure(r); if (r.data) this.erasures = r.data.erasureRequests.nodes; },
       risk: async () => { const r = await query(SuspiciousCreators); this.error = failure(r); if (r.data) this.suspicious = r.data.suspiciousCreators; },
       rates: async () => { const r = await query(Rates); this.error = failure(r); if (r.data) this.rates = r.data; },
@@ -205,6 +208,34 @@ class Admin extends View {
     xhr.send(file);
   }
 
+  /** The listed runs' differences as bars, oldest first; Chart.js is fetched only once this tab has a run to show. */
+  async drawRunsChart() {
+    await this.updateComplete;
+    const canvas = this.querySelector('#chart-reconciliation');
+    if (!canvas) return;
+    const { bars } = await import('../charts.js');
+    const runs = [...this.runs].reverse();
+    bars(canvas, runs.map((r) => days(r.periodFrom, r.periodTo)), runs.map((r) => Number(r.differenceCount)), 'Differences');
+  }
+
+  /** The chart and, for those who read rather than look, the same numbers in a table. `runs` come newest first. */
+  renderRunsChart(runs) {
+    const oldestFirst = [...runs].reverse();
+    const name = (r) => `${r.fileName || 'the report'} (${days(r.periodFrom, r.periodTo)})`;
+    const total = runs.reduce((sum, r) => sum + Number(r.differenceCount), 0);
+    const most = runs.reduce((m, r) => (Number(r.differenceCount) > Number(m.differenceCount) ? r : m));
+    const found = (r) => `${name(r)} found ${counted(r.differenceCount, 'difference', 'differences')}`;
+    const summary = runs.length === 1 ? `Bar chart of the differences found by the one report imported: ${found(runs[0])}.`
+      : `Bar chart of the differences found by each of the last ${count(runs.length)} reports, oldest first: ${total === 0 ? 'none found any.'
+        : `${counted(total, 'difference', 'differences')} in all; the most, ${count(most.differenceCount)}, in ${name(most)}; the latest, ${found(runs[0])}.`}`;
+    return html`<figure data-testid="reconciliation-chart"><figcaption>Differences per report, oldest first</figcaption>
+        <div style="height:12rem"><canvas id="chart-reconciliation" role="img" aria-label=${summary}></canvas></div>
+        <details><summary>The numbers</summary><div class="table-wrap" role="region" tabindex="0" aria-label="Differences per report"><table>
+          <thead><tr><th>Days</th><th>File</th><th>Differences</th></tr></thead><tbody>
+          ${oldestFirst.map((r) => html`<tr data-testid="reconciliation-chart-row"><td>${days(r.periodFrom, r.periodTo)}</td><td>${r.fileName || ''}</td>
+            <td>${count(r.differenceCount)}</td></tr>`)}</tbody></table></div></details></figure>`;
+  }
+
   renderReconciliation() {
     const runs = this.runs;
     const run = this.run;
@@ -214,7 +245,8 @@ class Admin extends View {
         <button type="submit" ?disabled=${!!this.upload}>Upload and reconcile</button>
         ${this.upload ? html`<progress data-testid="upload-progress" value=${this.upload.sent} max=${this.upload.total}
           aria-label="Upload progress">${Math.round((100 * this.upload.sent) / Math.max(1, this.upload.total))}%</progress>` : ''}</form>
-      ${!runs ? html`<p aria-busy="true">Loading…</p>` : runs.length === 0 ? html`<p class="muted">No report imported yet.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Reconciliation runs"><table>
+      ${!runs ? html`<p aria-busy="true">Loading…</p>` : runs.length === 0 ? html`<p class="muted">No report imported yet.</p>` : html`${this.renderRunsChart(runs)}
+        <div class="table-wrap" role="region" tabindex="0" aria-label="Reconciliation runs"><table>
         <thead><tr><th>Imported</th><th>File</th><th>Days</th><th>Lines</th><th>Differences</th><th>Fees booked</th><th></th></tr></thead><tbody>
         ${runs.map((r) => html`<tr><td>${when(r.importedAt)}</td><td>${r.fileName || ''}</td><td>${when(r.periodFrom)} – ${when(r.periodTo)}</td><td>${count(r.lines)}</td>
           <td>${Number(r.differenceCount) ? html`<strong>${count(r.differenceCount)}</strong>` : '0'}</td><td>${r.feesBooked.map((m) => money(m)).join(', ') || 'none'}</td>
@@ -223,7 +255,7 @@ class Admin extends View {
         <p class="muted">${counted(run.lines, 'line', 'lines')} · SHA-256 ${run.fileSha256.slice(0, 16)}… · fees booked ${run.feesBooked.map((m) => money(m)).join(', ') || 'none'}
           (a PROVIDER_FEE entry per currency)</p>
         <button class="secondary" @click=${async () => { this.message = (await saveDownload(run.csvPath, `reconciliation-${run.id}.csv`)) || 'Differences downloaded.'; }}>Download the differences (CSV)</button>
-        ${byKind.length === 0 ? html`<p>✅ The report and the ledger agree.</p>` : byKind.map(([kind, list]) => html`<article data-testid=${`differences-${kind}`}>
+        ${byKind.length === 0 ? html`<p>The report and the ledger agree.</p>` : byKind.map(([kind, list]) => html`<article data-testid=${`differences-${kind}`}>
           <header><strong>${kind}</strong> · ${counted(list.length, 'difference', 'differences')}</header>
           <p>${(DIFFERENCES[kind] || ['', ''])[0]} <em>To resolve: ${(DIFFERENCES[kind] || ['', ''])[1]}</em></p>
           <div class="table-wrap" role="region" tabindex="0" aria-label=${`${kind} differences`}><table><thead><tr><th>Line</th><th>Transaction</th><th>Purchase</th><th>Provider</th><th>Ledger</th><th>Evidence</th></tr></thead><tbody>
@@ -245,9 +277,9 @@ class Admin extends View {
           const stuck = x.status === 'REQUESTED' && now - due > STUCK_AFTER_MS;
           return html`<tr data-testid="erasure-row"><td>${x.userId}${x.reason ? html`<br><small class="muted">${x.reason}</small>` : ''}</td><td>${when(x.requestedAt)}</td>
             <td>${when(x.eligibleAt)}</td>
-            <td>${x.status === 'COMPLETED' ? html`completed ${when(x.completedAt)}` : stuck ? html`<strong class="refusal">⚠️ stuck: due ${when(x.eligibleAt)}</strong>`
+            <td>${x.status === 'COMPLETED' ? html`completed ${when(x.completedAt)}` : stuck ? html`<strong class="refusal">stuck: due ${when(x.eligibleAt)}</strong>`
               : due > now ? 'waiting' : 'due'}</td>
-            <td>${x.status === 'COMPLETED' ? html`🪙 ${count(x.forfeitedCoins)} forfeited${Number(x.debtSettled) ? html`, ${count(x.debtSettled)} repaid a debt` : ''}${Number(x.debtWrittenOff) ? html`, ${count(x.debtWrittenOff)} written off` : ''}` : ''}</td>
+            <td>${x.status === 'COMPLETED' ? html`${coins(x.forfeitedCoins)} forfeited${Number(x.debtSettled) ? html`, ${count(x.debtSettled)} repaid a debt` : ''}${Number(x.debtWrittenOff) ? html`, ${count(x.debtWrittenOff)} written off` : ''}` : ''}</td>
             <td>${x.status === 'REQUESTED' ? html`<button ?disabled=${due > now} aria-label=${`Complete the erasure of ${x.userId}`}
               @click=${() => this.act(CompleteErasure, 'completeErasure', { requestId: x.id }, (p) => `${x.userId} is erased: ${counted(p.erasureRequest.forfeitedCoins, 'coin', 'coins')} forfeited.`)}>Complete</button>` : ''}</td></tr>`;
         })}</tbody></table></div>`}`;
@@ -288,7 +320,7 @@ class Admin extends View {
         <button type="submit" class="secondary">Filter</button></form>
       ${!q ? html`<p aria-busy="true">Loading…</p>` : q.length === 0 ? html`<p class="muted">No ${this.status.toLowerCase()} payouts.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payout queue"><table>
         <thead><tr><th>Requested</th><th>Amount</th><th>Diamonds</th><th>Account</th><th>Expected by</th><th>Actions</th></tr></thead><tbody>
-        ${q.map((p) => html`<tr data-testid="queue-row"><td>${when(p.requestedAt)}</td><td><strong>${money(p.amount)}</strong></td><td>💎 ${count(p.diamonds)}</td>
+        ${q.map((p) => html`<tr data-testid="queue-row"><td>${when(p.requestedAt)}</td><td><strong>${money(p.amount)}</strong></td><td>${diamonds(p.diamonds)}</td>
           <td>${p.payoutAccount ? html`${p.payoutAccount.label} ${p.payoutAccount.maskedToken} <small class="muted">${p.payoutAccount.ownerId}</small>` : ''}</td><td>${when(p.expectedBy)}</td>
           <td>${p.status === 'REQUESTED' || p.status === 'APPROVED' ? html`<div class="row">
               <input name="note" aria-label=${p.status === 'REQUESTED' ? 'Reason, to reject' : 'Provider reference, or reason it failed'}
@@ -319,7 +351,7 @@ class Admin extends View {
       e.preventDefault();
       const f = e.target.elements;
       this.act(ReversePurchase, 'reversePurchase', { purchaseId: f.purchase.value.trim(), kind: f.kind.value, idempotencyKey: newKey() },
-        (p) => `Reversed: ${counted(p.reversal.coinsClawedBack, 'coin', 'coins')} clawed back, ${counted(p.reversal.giftsReversed, 'gift', 'gifts')} and 💎 ${count(p.reversal.diamondsReversed)} reversed, ${counted(p.reversal.coinDebt, 'coin', 'coins')} owed.`);
+        (p) => `Reversed: ${counted(p.reversal.coinsClawedBack, 'coin', 'coins')} clawed back, ${counted(p.reversal.giftsReversed, 'gift', 'gifts')} and ${counted(p.reversal.diamondsReversed, 'diamond', 'diamonds')} reversed, ${counted(p.reversal.coinDebt, 'coin', 'coins')} owed.`);
     };
     return html`<h2>Payout accounts to verify</h2>
       ${!a ? html`<p aria-busy="true">Loading…</p>` : a.length === 0 ? html`<p class="muted">Every payout account has been reviewed.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payout accounts to verify"><table>
@@ -345,7 +377,7 @@ class Admin extends View {
     const a = this.audit;
     if (!a) return html`<p aria-busy="true">Loading…</p>`;
     return html`<p data-testid="audit" class=${a.balanced && a.reconciled ? '' : 'refusal'}>
-        ${a.balanced && a.reconciled ? '✅ The ledger balances and reconciles with every record.' : '⚠️ The ledger has mismatches.'}
+        ${a.balanced && a.reconciled ? 'The ledger balances and reconciles with every record.' : 'The ledger has mismatches.'}
         ${count(a.entries)} entries, ${count(a.postings)} postings checked.</p>
       <button class="secondary outline" @click=${() => this.load()}>Run the audit again</button>
       <div class="table-wrap" role="region" tabindex="0" aria-label="Ledger totals per asset"><table><thead><tr><th>Asset</th><th>Postings sum</th><th>Balances sum</th></tr></thead><tbody>${a.assets.map((x) => html`<tr>
@@ -361,7 +393,7 @@ class Admin extends View {
     return html`<p class="muted">Creators whose senders are mostly new accounts that gifted nobody else: a sign of self-funding or laundering.</p>
       ${s.map((c) => html`<article><header><strong>${c.displayName}</strong> <small class="muted">${c.creatorId}</small></header>
         <p>${c.sharePercent}% of ${count(c.totalSenders)} senders are exclusive new accounts (${count(c.exclusiveNewSenders)}),
-          giving 🪙 ${count(c.coinsFromExclusiveNewSenders)} of 🪙 ${count(c.totalCoins)}.</p>
+          giving ${coins(c.coinsFromExclusiveNewSenders)} of ${coins(c.totalCoins)}.</p>
         <p class="muted">For example: ${c.sampleSenders.join(', ')}</p>
         <button class="secondary" @click=${() => this.act(PlaceHold, 'placeHold', { userId: c.creatorId, reason: `Suspicious senders: ${c.sharePercent}% exclusive new accounts` },
           `${c.displayName} is on hold while you review.`)}>Hold this creator</button></article>`)}`;
@@ -417,7 +449,7 @@ class Admin extends View {
   render() {
     if (!this.admin()) return html`<h1>Admin</h1><p>Sign in with an admin account to open the console.</p>`;
     const body = { payouts: () => this.renderPayouts(), accounts: () => this.renderAccounts(), ledger: () => this.renderLedger(), risk: () => this.renderRisk(),
-      audit: () => this.renderAudit(), data: () => this.renderData(), reconciliation: () => this.renderReconciliation(),
+      audit: () => this.renderAudit(), data: () => this.renderData(), webhooks: () => html`<cs-webhooks admin></cs-webhooks>`, reconciliation: () => this.renderReconciliation(),
       rates: () => this.renderRates(), catalogue: () => this.renderCatalogue() }[this.tab];
     return html`<h1>Admin</h1>
       <nav class="tabs" aria-label="Admin"><ul>${TABS.map(([t, label]) => html`<li><a href="#" aria-current=${this.tab === t ? 'page' : 'false'}

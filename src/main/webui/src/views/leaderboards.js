@@ -3,6 +3,7 @@ import { View } from '../main.js';
 import { query } from '../api.js';
 import { failure } from '../messages.js';
 import { money, count } from '../format.js';
+import { coins } from '../gifts.js';
 import Leaderboard from '../graphql/Leaderboard.graphql?raw';
 
 const utc = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -56,7 +57,7 @@ class Leaderboards extends View {
       ${!this.rows ? html`<p aria-busy="true">Loading…</p>` : this.rows.length === 0 ? html`<p class="muted">Nobody yet in this period.</p>`
         : html`<p class="muted">${inUtc(this.board.periodStart)}${this.board.periodEnd ? html` – ${inUtc(this.board.periodEnd)}` : ' onwards'}</p>
         <div class="table-wrap" role="region" tabindex="0" aria-label="Leaderboard"><table data-testid="leaderboard"><thead><tr><th>#</th><th>Who</th><th>Coins</th><th>Worth</th><th>Gifts</th></tr></thead><tbody>
-        ${this.rows.map((e) => html`<tr><td>${e.rank}</td><td>${e.profile.displayName}</td><td>🪙 ${count(e.coins)}</td><td>${money(e.value)}</td><td>${count(e.gifts)}</td></tr>`)}
+        ${this.rows.map((e) => html`<tr><td>${e.rank}</td><td>${e.profile.displayName}</td><td>${coins(e.coins)}</td><td>${money(e.value)}</td><td>${count(e.gifts)}</td></tr>`)}
         </tbody></table></div>
         ${this.board.pageInfo.hasNextPage ? html`<button class="secondary" @click=${() => this.load(this.board.pageInfo.endCursor)}>More</button>` : ''}`}`;
   }

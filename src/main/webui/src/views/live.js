@@ -3,6 +3,7 @@ import { View } from '../main.js';
 import { query } from '../api.js';
 import { failure } from '../messages.js';
 import { count, counted, when } from '../format.js';
+import { icon, coin } from '../gifts.js';
 import LiveStreams from '../graphql/LiveStreams.graphql?raw';
 
 class Live extends View {
@@ -30,7 +31,7 @@ class Live extends View {
       <div class="cards">${this.streams.map((s) => html`<article>
         <header><a href=${`/stream/${s.id}`}><strong>${s.title}</strong></a></header>
         <p>${s.creator.displayName}</p>
-        <footer class="muted">🎁 ${counted(s.totals.gifts, 'gift', 'gifts')} · 🪙 ${counted(s.totals.coins, 'coin', 'coins')} · since ${when(s.startedAt)}</footer>
+        <footer class="muted">${icon()} ${counted(s.totals.gifts, 'gift', 'gifts')} · ${coin()} ${counted(s.totals.coins, 'coin', 'coins')} · since ${when(s.startedAt)}</footer>
       </article>`)}</div>
       ${this.next ? html`<button class="secondary" @click=${() => this.load(this.next)}>More streams</button>` : ''}`;
   }

@@ -1,8 +1,7 @@
 import { html } from 'lit';
 import { View } from '../main.js';
 import { query } from '../api.js';
-import { count } from '../format.js';
-import { icon, tierClass } from '../gifts.js';
+import { icon, tierClass, coins, crown } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import StreamEvents from '../graphql/StreamEvents.graphql?raw';
 import TopGifters from '../graphql/TopGifters.graphql?raw';
@@ -39,8 +38,7 @@ class Overlay extends View {
     const check = await query(StreamEvents, { streamId: this.streamId, after: last, overlayKey: this.key });
     if (check.error) return this.refused(check.error);
     this.feed = new StreamFeed(this.streamId, (e, again) => this.arrived(e, again), { overlayKey: this.key, onError: (e) => this.refused(e) })
-      .start(last);
-    this.feed.backfill(); // a gift that arrived while the subscription was being set up
+      .start(last); // the service sends first what was committed while the subscription was being set up
     this.activity = new Activity(this.streamId, () => this.requestUpdate(), { overlayKey: this.key });
     this.activity.start(top.data.liveStream && top.data.liveStream.currentMatch ? top.data.liveStream.currentMatch.id : null);
 
@@ -96,7 +94,7 @@ class Overlay extends View {
       <div class="alerts" aria-live="polite" data-testid="overlay-alerts">${this.alerts.map((e) => html`<div class=${`alert ${tierClass(e.gift && e.gift.tier)}`}>
         <span aria-hidden="true">${icon(e.gift)}</span> ${e.senderName} sent ${e.gift ? e.gift.name : 'a gift'}${e.quantity > 1 ? ` × ${e.quantity}` : ''}</div>`)}</div>
       ${this.activity && !this.problem ? html`<div class="overlay-mechanics">${renderBattle(this.activity)}${renderGoals(this.activity)}${renderCombos(this.activity)}</div>` : ''}
-      ${this.top ? html`<div class="overlay-top" data-testid="overlay-top">👑 ${this.top.who} · 🪙 ${count(this.top.coins)}</div>` : ''}</div>`;
+      ${this.top ? html`<div class="overlay-top" data-testid="overlay-top">${crown()} ${this.top.who} · ${coins(this.top.coins)}</div>` : ''}</div>`;
   }
 }
 customElements.define('cs-overlay', Overlay);

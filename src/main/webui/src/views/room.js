@@ -2,8 +2,8 @@ import { html } from 'lit';
 import { View, navigate } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count, counted, clock, times } from '../format.js';
-import { icon, tierClass } from '../gifts.js';
+import { money, counted, clock, times } from '../format.js';
+import { icon, tierClass, coins } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import { session } from '../auth.js';
 import StreamRoom from '../graphql/StreamRoom.graphql?raw';
@@ -12,6 +12,7 @@ import SendGift from '../graphql/SendGift.graphql?raw';
 import CoinQuote from '../graphql/CoinQuote.graphql?raw';
 import PurchaseCoins from '../graphql/PurchaseCoins.graphql?raw';
 import StreamEvents from '../graphql/StreamEvents.graphql?raw';
+import Protection from '../graphql/Protection.graphql?raw';
 import { Activity, renderBattle, renderGoals, renderCombos } from '../engagement.js';
 
 /** The stream room: the stage with gift alerts, the gift bar, the feed, top gifters and the stream total. */
@@ -20,7 +21,7 @@ class Room extends View {
     streamId: { attribute: 'stream-id' }, me: { attribute: false }, wallet: { attribute: false },
     stream: { state: true }, gifts: { state: true }, top: { state: true }, feed: { state: true }, alerts: { state: true },
     selected: { state: true }, quantity: { state: true }, sending: { state: true }, refusal: { state: true }, topUp: { state: true },
-    error: { state: true }, notice: { state: true }, anonymous: { state: true },
+    error: { state: true }, notice: { state: true }, anonymous: { state: true }, sheetOpen: { state: true },
   };
 
   constructor() {
@@ -28,6 +29,7 @@ class Room extends View {
     this.feed = [];
     this.alerts = [];
     this.quantity = 1;
+    this.sheetOpen = true; // on a phone the gift sheet starts open: gifting stays one tap away
   }
 
   connectedCallback() {
@@ -39,10 +41,35 @@ class Room extends View {
     super.disconnectedCallback();
     if (this.live) this.live.stop();
     if (this.activity) this.activity.stop();
+    if (this.sheetObserver) this.sheetObserver.disconnect();
+  }
+
+  /** On a phone the gift panel is fixed to the bottom; the room keeps that much space below it (see styles.css). */
+  updated() {
+    const panel = this.querySelector('.gift-panel');
+    if (panel === this.sheetPanel) return;
+    if (this.sheetObserver) this.sheetObserver.disconnect();
+    this.sheetPanel = panel;
+    if (!panel) {
+      this.style.removeProperty('--gift-sheet');
+      return;
+    }
+    this.sheetObserver = new ResizeObserver(() => this.style.setProperty('--gift-sheet', `${panel.offsetHeight}px`));
+    this.sheetObserver.observe(panel);
   }
 
   region() {
     return (this.me && this.me.region) || 'US';
+  }
+
+  willUpdate(changed) {
+    if (changed.has('me') && this.me && this.me.roles.includes('viewer') && this.anonymous === undefined) this.loadAnonymousDefault();
+  }
+
+  /** "Send anonymously" starts as the viewer chose in My data (anonymousByDefault); untouched by a choice already made here. */
+  async loadAnonymousDefault() {
+    const r = await query(Protection);
+    if (r.data && r.data.me && this.anonymous === undefined) this.anonymous = r.data.me.anonymousByDefault;
   }
 
   async load() {
@@ -142,31 +169,42 @@ class Room extends View {
     await this.send(top.key);
   }
 
+  /** The gift panel: tiers as small labelled groups of tiles in one flowing grid; a bottom sheet on a phone. */
   renderGiftBar() {
     if (!this.gifts) return '';
     const tiers = [...new Set(this.gifts.map((g) => g.tier))].sort((a, b) => a - b);
+    return html`<section class=${`gift-panel${this.sheetOpen ? ' open' : ''}`} aria-labelledby="gifts-heading">
+      <div class="gift-panel-bar"><h2 id="gifts-heading">Send a gift</h2>
+        <button class="gift-toggle secondary" aria-expanded=${this.sheetOpen ? 'true' : 'false'} aria-controls="gift-body"
+          @click=${() => (this.sheetOpen = !this.sheetOpen)}>Gifts</button></div>
+      <div class="gift-body" id="gift-body">
+        ${this.me && !this.me.adult ? html`<p class="refusal" role="note">Buying coins and sending gifts are only for people aged 18 and over. You can still watch.</p>` : ''}
+        <div class="gift-grid">${tiers.map((t) => html`<fieldset class="gift-tier"><legend>Tier ${t}</legend><div class="gift-tiles">
+          ${this.gifts.filter((g) => g.tier === t).map((g) => html`<button class="gift-tile secondary outline" data-gift=${g.name}
+            aria-pressed=${this.selected && this.selected.id === g.id ? 'true' : 'false'} @click=${() => { this.selected = g; this.refusal = null; this.topUp = null; }}>
+            ${icon(g)}<span class="gift-name">${g.name}</span>${coins(g.coins)}<small>${money(g.moneyValue)}</small></button>`)}
+        </div></fieldset>`)}</div>
+        ${this.renderSendRow()}
+      </div>
+    </section>`;
+  }
+
+  /** Once a gift is chosen: quantity, Send (with its coins), anonymity; then any refusal with what to do next. */
+  renderSendRow() {
     const canSend = this.me && this.me.roles.includes('viewer') && this.stream && this.stream.status === 'LIVE';
-    return html`<section aria-labelledby="gifts-heading">
-      <h2 id="gifts-heading">Send a gift</h2>
-      ${this.me && !this.me.adult ? html`<p class="refusal" role="note">Buying coins and sending gifts are only for people aged 18 and over. You can still watch.</p>` : ''}
-      ${tiers.map((t) => html`<h3 class="muted" style="font-size:1rem">Tier ${t}</h3><div class="grid-auto" role="group" aria-label=${`Tier ${t} gifts`}>
-        ${this.gifts.filter((g) => g.tier === t).map((g) => html`<button class="gift-tile secondary outline" aria-pressed=${this.selected && this.selected.id === g.id ? 'true' : 'false'}
-          data-gift=${g.name} @click=${() => { this.selected = g; this.refusal = null; this.topUp = null; }}>
-          <span class="icon" aria-hidden="true">${icon(g)}</span><span>${g.name}</span>
-          <small>🪙 ${count(g.coins)} · ${money(g.moneyValue)}</small></button>`)}
-      </div>`)}
-      ${this.selected ? html`<div class="row" style="margin-top:1rem">
-        <label>Quantity <input type="number" min="1" max="99" .value=${String(this.quantity)} @input=${(e) => (this.quantity = e.target.value)} style="width:6rem"></label>
-        <button ?disabled=${!canSend || this.sending} aria-busy=${this.sending ? 'true' : 'false'} @click=${() => this.send()}>
-          Send ${this.selected.name} × ${this.quantity} (🪙 ${count(Number(this.selected.coins) * (Number(this.quantity) || 1))})</button>
+    const total = this.selected ? Number(this.selected.coins) * (Number(this.quantity) || 1) : 0;
+    // The name is spelled out: a browser adds stray spaces around the hidden word when it reads the content.
+    return html`${this.selected ? html`<div class="row send-row">
+        <label>Quantity <input type="number" min="1" max="99" .value=${String(this.quantity)} @input=${(e) => (this.quantity = e.target.value)}></label>
+        <button ?disabled=${!canSend || this.sending} aria-busy=${this.sending ? 'true' : 'false'} @click=${() => this.send()}
+          aria-label=${`Send ${this.selected.name} × ${this.quantity} (${counted(total, 'coin', 'coins')})`}>Send ${this.selected.name} × ${this.quantity} (${coins(total)})</button>
         <label><input type="checkbox" .checked=${!!this.anonymous} @change=${(e) => (this.anonymous = e.target.checked)}> Send anonymously</label>
         ${!session.token ? html`<span class="muted">Sign in to send gifts.</span>` : ''}
       </div>` : html`<p class="muted">Choose a gift to send it.</p>`}
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}
-        ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(this.refusal.confirm.key, true)}>Send it anyway: 🪙 ${count(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
+        ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(this.refusal.confirm.key, true)}>Send it anyway: ${coins(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
         ${this.topUp ? html`<button @click=${() => this.buyShortfallAndSend()}>Buy ${counted(this.topUp.shortfall, 'coin', 'coins')}${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
-      </div>` : ''}
-    </section>`;
+      </div>` : ''}`;
   }
 
   render() {
@@ -176,7 +214,7 @@ class Room extends View {
     const s = this.stream;
     return html`<h1>${s.title}</h1>
       <p class="muted">${s.creator.displayName} · ${s.status === 'LIVE' ? 'live now' : 'this stream has ended'} ·
-        <strong data-testid="stream-total">🪙 ${count(s.totals.coins)}</strong> received</p>
+        <strong data-testid="stream-total">${coins(s.totals.coins)}</strong> received</p>
       <div class="stage" role="img" aria-label=${`${s.creator.displayName}'s stream`}>
         <div class="alerts" aria-live="polite">${this.alerts.map((a) => html`<div class=${`alert ${tierClass(a.event.gift && a.event.gift.tier)}`}>
           ${icon(a.event.gift)} ${a.event.senderName} sent ${a.event.gift ? a.event.gift.name : 'a gift'} × ${a.event.quantity}</div>`)}</div>
@@ -184,6 +222,7 @@ class Room extends View {
       </div>
       ${this.activity ? html`${renderBattle(this.activity)}${renderCombos(this.activity)}${renderGoals(this.activity)}` : ''}
       ${this.notice ? html`<p class="muted" role="status">${this.notice}</p>` : ''}
+      ${this.renderGiftBar()}
       <div class="cards" style="margin-top:1rem">
         <section aria-labelledby="feed-heading"><h2 id="feed-heading">Gifts</h2>
           ${!session.token ? html`<p class="muted">Sign in to follow the gifts live.</p>` : this.feed.length === 0 ? html`<p class="muted">No gifts yet. Be the first!</p>` : ''}
@@ -192,10 +231,9 @@ class Room extends View {
         </section>
         <section aria-labelledby="top-heading"><h2 id="top-heading">Top gifters</h2>
           <p><a href=${`/leaderboards?creator=${encodeURIComponent(s.creator.id)}`}>${s.creator.displayName}'s leaderboard</a></p>
-          ${this.top && this.top.length ? html`<ol data-testid="top-gifters">${this.top.map((t) => html`<li>${t.supporter.displayName} — 🪙 ${count(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}
+          ${this.top && this.top.length ? html`<ol data-testid="top-gifters">${this.top.map((t) => html`<li>${t.supporter.displayName} — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}
         </section>
-      </div>
-      ${this.renderGiftBar()}`;
+      </div>`;
   }
 }
 customElements.define('cs-room', Room);

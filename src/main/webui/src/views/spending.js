@@ -2,21 +2,40 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query, mutate, userError } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count, counted, when } from '../format.js';
+import { money, count, counted, when, timeZone } from '../format.js';
 import SpendingLimits from '../graphql/SpendingLimits.graphql?raw';
 import SetSpendingLimit from '../graphql/SetSpendingLimit.graphql?raw';
 import SpendingSummary from '../graphql/SpendingSummary.graphql?raw';
+import SpendingHistory from '../graphql/SpendingHistory.graphql?raw';
 import GiftReceipts from '../graphql/GiftReceipts.graphql?raw';
 import Protection from '../graphql/Protection.graphql?raw';
 import SetPrivacy from '../graphql/SetPrivacy.graphql?raw';
 import SetSessionReminder from '../graphql/SetSessionReminder.graphql?raw';
 
 const PERIODS = [['DAY', 'Daily'], ['WEEK', 'Weekly'], ['MONTH', 'Monthly']];
+const WEEKS = 12;
+
+/** A decimal amount as a whole number of hundredths, thousandths ... (`scale` digits), exactly: no floating point. */
+const units = (amount, scale) => { const [whole, frac = ''] = String(amount).split('.'); return BigInt(whole + frac.padEnd(scale, '0')); };
+const scaleOf = (amounts) => Math.max(0, ...amounts.map((a) => (String(a).split('.')[1] || '').length));
+
+/** The exact sum of amounts of one currency. */
+function total(amounts, currency) {
+  const scale = scaleOf(amounts);
+  const digits = amounts.reduce((t, a) => t + units(a, scale), 0n).toString().padStart(scale + 1, '0');
+  return { amount: scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits, currency };
+}
+
+/** A week as "Mar 3 – 9", in the time zone its calendar weeks are counted in (the viewer's, as the API counts them). */
+function week(w, timeZone) {
+  return new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone }).formatRange(new Date(w.from), new Date(Date.parse(w.until) - 1));
+}
 
 /** My spending: limits (lowering at once, raising after the cool-down), what was spent, and the receipts. */
 class Spending extends View {
   static properties = { me: { attribute: false }, limits: { state: true }, summary: { state: true }, period: { state: true },
-    receipts: { state: true }, message: { state: true }, error: { state: true }, protection: { state: true } };
+    receipts: { state: true }, message: { state: true }, error: { state: true }, protection: { state: true }, weeks: { state: true },
+    currency: { state: true } };
 
   constructor() {
     super();
@@ -29,13 +48,62 @@ class Spending extends View {
   }
 
   async load() {
-    const [limits, summary, receipts, protection] = await Promise.all([query(SpendingLimits), query(SpendingSummary, { period: this.period }),
-      query(GiftReceipts, {}), query(Protection)]);
+    const [limits, summary, receipts, protection, history] = await Promise.all([query(SpendingLimits), query(SpendingSummary, { period: this.period }),
+      query(GiftReceipts, {}), query(Protection), query(SpendingHistory, { last: WEEKS })]);
     if (protection.data) this.protection = protection.data.me;
     this.error = failure(limits);
     if (limits.data) this.limits = limits.data.spendingLimits;
     if (summary.data) this.summary = summary.data.spendingSummary;
     if (receipts.data) this.receipts = receipts.data.giftReceipts.nodes;
+    if (history.data) {
+      this.weeks = [...history.data.spendingHistory].reverse(); // oldest first, as the chart reads left to right
+      this.currency = this.mainCurrency(history.data.wallet);
+      await this.drawWeeksChart();
+    }
+  }
+
+  /** The chart's currency: the viewer's own (their wallet's), else the one most weeks were paid in. Others go to the table. */
+  mainCurrency(wallet) {
+    if (wallet && wallet.moneyValue) return wallet.moneyValue.currency;
+    const weeksPaidIn = new Map();
+    this.weeks.forEach((w) => w.moneySpent.forEach((m) => weeksPaidIn.set(m.currency, (weeksPaidIn.get(m.currency) || 0) + 1)));
+    return [...weeksPaidIn].sort((a, b) => b[1] - a[1]).map(([c]) => c)[0] || 'USD';
+  }
+
+  spentIn(w) {
+    return w.moneySpent.find((m) => m.currency === this.currency) || { amount: '0', currency: this.currency };
+  }
+
+  /** Chart.js is fetched only once there are weeks to draw. Bar heights are the only place an amount becomes a float. */
+  async drawWeeksChart() {
+    await this.updateComplete;
+    const canvas = this.querySelector('#chart-spending-weeks');
+    if (!canvas) return;
+    const { bars } = await import('../charts.js');
+    const zone = timeZone(this.me && this.me.timeZone);
+    bars(canvas, this.weeks.map((w) => week(w, zone)), this.weeks.map((w) => Number(this.spentIn(w).amount)), `Spent (${this.currency})`);
+  }
+
+  /** The chart and, for those who read rather than look, the same numbers in a table, with any other currencies. */
+  renderWeeks() {
+    const weeks = this.weeks;
+    if (!weeks || !weeks.length) return '';
+    const zone = timeZone(this.me && this.me.timeZone);
+    const spent = weeks.map((w) => this.spentIn(w));
+    const scale = scaleOf(spent.map((m) => m.amount));
+    const most = weeks.reduce((m, w, i) => (units(spent[i].amount, scale) > units(spent[m].amount, scale) ? i : m), 0);
+    const others = weeks.some((w) => w.moneySpent.some((m) => m.currency !== this.currency));
+    const all = total(spent.map((m) => m.amount), this.currency);
+    const summary = `Bar chart of the money you spent on coins each week, the last ${count(weeks.length)} weeks, oldest first, in ${this.currency}: `
+      + (units(all.amount, scale) === 0n ? 'nothing in any week.' : `${money(all)} in all; the most, ${money(spent[most])}, in the week of ${week(weeks[most], zone)}; `
+        + `this week, ${money(spent[spent.length - 1])}.`) + (others ? ' Payments in other currencies are listed in the table.' : '');
+    return html`<figure data-testid="spending-by-week-chart"><figcaption>Spent per week (${this.currency}), oldest first</figcaption>
+        <div style="height:12rem"><canvas id="chart-spending-weeks" role="img" aria-label=${summary}></canvas></div>
+        <details><summary>The numbers</summary><div class="table-wrap" role="region" tabindex="0" aria-label="Spent per week"><table>
+          <thead><tr><th>Week</th><th>Spent (${this.currency})</th><th>Other currencies</th><th>Coins bought</th><th>Coins gifted</th><th>Gifts</th></tr></thead><tbody>
+          ${weeks.map((w, i) => html`<tr data-testid="spending-week-row"><td>${week(w, zone)}</td><td>${money(spent[i])}</td>
+            <td>${w.moneySpent.filter((m) => m.currency !== this.currency).map((m) => money(m)).join(' + ')}</td>
+            <td>${count(w.coinsBought)}</td><td>${count(w.coinsGifted)}</td><td>${count(w.giftsSent)}</td></tr>`)}</tbody></table></div></details></figure>`;
   }
 
   async setLimit(period, value) {
@@ -106,6 +174,7 @@ class Spending extends View {
         bought ${counted(s.coinsBought, 'coin', 'coins')}, gifted ${counted(s.coinsGifted, 'coin', 'coins')} in ${counted(s.giftsSent, 'gift', 'gifts')}.</p>
         ${s.perCreator.length ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="Spending per creator"><table><thead><tr><th>Creator</th><th>Coins</th><th>Gifts</th></tr></thead><tbody>
           ${s.perCreator.map((c) => html`<tr><td>${c.creator.displayName}</td><td>${count(c.coins)}</td><td>${count(c.gifts)}</td></tr>`)}</tbody></table></div>` : html`<p class="muted">No gifts in this period.</p>`}` : ''}
+      ${this.renderWeeks()}
       <h2>Receipts</h2>
       ${!this.receipts || this.receipts.length === 0 ? html`<p class="muted">No gifts sent yet.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Receipts"><table><thead><tr><th>When</th><th>Gift</th><th>Stream</th><th>Coins</th><th>Worth</th></tr></thead><tbody>
         ${this.receipts.map((r) => html`<tr><td>${when(r.createdAt)}</td><td>${r.gift.name} × ${r.quantity}${r.acknowledgedAt ? ' ♥' : ''}</td>

@@ -4,6 +4,7 @@ import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
 import { money, count, counted } from '../format.js';
 import { session } from '../auth.js';
+import { coins } from '../gifts.js';
 import CoinStore from '../graphql/CoinStore.graphql?raw';
 import CoinQuote from '../graphql/CoinQuote.graphql?raw';
 import PurchaseCoins from '../graphql/PurchaseCoins.graphql?raw';
@@ -81,7 +82,7 @@ class Store extends View {
           ${cards.map((c) => html`<option value=${c}>${c}</option>`)}</select>
         <small class="muted">The sandbox provider is configured: these test cards move no real money.</small></label>` : ''}
       <div class="grid-auto" role="list" aria-label="Coin packages">${this.packages.map((p) => html`<article role="listitem" style="margin:0">
-        <p><strong>🪙 ${count(p.coins)}</strong></p><p>${money(p.price)}</p>
+        <p><strong>${coins(p.coins)}</strong></p><p>${money(p.price)}</p>
         <button ?disabled=${this.busy} @click=${() => this.buy({ packageId: p.id })} aria-label=${`Buy ${counted(p.coins, 'coin', 'coins')} for ${money(p.price)}`}>Buy</button></article>`)}</div>
       <h2>A custom amount</h2>
       <div class="row"><label>Coins <input type="number" min="1" step="1" name="custom-coins" .value=${this.custom} style="width:10rem"
@@ -90,8 +91,8 @@ class Store extends View {
         <button ?disabled=${this.busy || !this.quote} @click=${() => this.buy({ coins: Number(this.custom) })}>Buy ${this.custom ? count(this.custom) : ''} coins</button></div>
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}</div>` : ''}
       ${this.result ? html`<p role="status" data-testid="purchase-status">${this.result.status === 'SUCCEEDED'
-        ? html`✅ ${counted(this.result.coins, 'coin', 'coins')} added for ${money(this.result.price)}.`
-        : this.result.status === 'PENDING' ? html`⏳ Waiting for your bank to confirm the payment… the coins arrive as soon as it does.`
+        ? html`${counted(this.result.coins, 'coin', 'coins')} added for ${money(this.result.price)}.`
+        : this.result.status === 'PENDING' ? html`Waiting for your bank to confirm the payment… the coins arrive as soon as it does.`
         : html`The payment did not go through (${this.result.status.toLowerCase()}); no coins were added.`}</p>` : ''}`;
   }
 }

@@ -3,7 +3,7 @@ import { View } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
 import { money, count, when, clock } from '../format.js';
-import { icon } from '../gifts.js';
+import { icon, coins, diamonds } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import MyStream from '../graphql/MyStream.graphql?raw';
 import StartLiveStream from '../graphql/StartLiveStream.graphql?raw';
@@ -28,8 +28,9 @@ import RespondToMatchInvite from '../graphql/RespondToMatchInvite.graphql?raw';
 import CreatorStatement from '../graphql/CreatorStatement.graphql?raw';
 import { saveDownload } from '../download.js';
 import { Activity, renderBattle, renderGoals, renderCombos } from '../engagement.js';
+import './webhooks.js';
 
-const TABS = [['live', 'Live'], ['earnings', 'Earnings'], ['payouts', 'Payouts'], ['statements', 'Statements'], ['overlay', 'Overlay']];
+const TABS = [['live', 'Live'], ['earnings', 'Earnings'], ['payouts', 'Payouts'], ['statements', 'Statements'], ['webhooks', 'Webhooks'], ['overlay', 'Overlay']];
 
 /** This UTC month and the eleven before it, as YYYY-MM. */
 function recentMonths() {
@@ -83,24 +84,24 @@ class Studio extends View {
 
   renderStatements() {
     const s = this.statement;
-    const line = (label, value, testid) => html`<tr><th scope="row">${label}</th><td data-testid=${testid}>💎 ${count(value)}</td></tr>`;
+    const line = (label, value, testid) => html`<tr><th scope="row">${label}</th><td data-testid=${testid}>${diamonds(value)}</td></tr>`;
     return html`<form class="row" @submit=${(e) => e.preventDefault()}><label>Month (UTC)<select @change=${(e) => this.loadStatement(e.target.value)}>
         ${recentMonths().map((m) => html`<option value=${m} ?selected=${m === this.month}>${m}</option>`)}</select></label></form>
       ${!s ? html`<p aria-busy="true">Loading…</p>` : html`<p class="muted">Diamonds from the ledger, ${when(s.from)} – ${when(s.to)}.</p>
         <div class="cards"><article><header><strong>Balances</strong></header><div class="table-wrap" role="region" tabindex="0" aria-label="Balances"><table>
           <thead><tr><th></th><th>Opening</th><th>Closing</th></tr></thead><tbody>
           ${[['Pending', 'pending'], ['Available', 'available'], ['In payout', 'inPayout']].map(([label, k]) => html`<tr><th scope="row">${label}</th>
-            <td>💎 ${count(s.opening[k])}</td><td data-testid=${`closing-${k}`}>💎 ${count(s.closing[k])}</td></tr>`)}</tbody></table></div></article>
+            <td>${diamonds(s.opening[k])}</td><td data-testid=${`closing-${k}`}>${diamonds(s.closing[k])}</td></tr>`)}</tbody></table></div></article>
         <article><header><strong>Movements</strong></header><div class="table-wrap" role="region" tabindex="0" aria-label="Movements"><table><tbody>
           ${line('Earned from gifts', s.earned, 'earned')}${line('Reversed by refunds', s.reversed, 'reversed')}${line('Matured (past the hold)', s.matured, 'matured')}
           ${line('Set aside for payouts', s.payoutsRequested, 'payouts-requested')}${line('Paid out', s.paidOut, 'paid-out')}${line('Returned (rejected or failed)', s.payoutsReturned, 'payouts-returned')}
           </tbody></table></div></article></div>
         <h3>Streams</h3>${s.streams.length === 0 ? html`<p class="muted">No gifts this month.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Streams this month"><table>
           <thead><tr><th>Stream</th><th>Started</th><th>Gifts</th><th>Diamonds</th></tr></thead><tbody>
-          ${s.streams.map((x) => html`<tr><td>${x.title}</td><td>${when(x.startedAt)}</td><td>${count(x.gifts)}</td><td>💎 ${count(x.diamonds)}</td></tr>`)}</tbody></table></div>`}
+          ${s.streams.map((x) => html`<tr><td>${x.title}</td><td>${when(x.startedAt)}</td><td>${count(x.gifts)}</td><td>${diamonds(x.diamonds)}</td></tr>`)}</tbody></table></div>`}
         <h3>Payouts closed</h3>${s.payouts.length === 0 ? html`<p class="muted">None this month.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payouts closed this month"><table>
           <thead><tr><th>Closed</th><th>Status</th><th>Diamonds</th><th>Amount</th></tr></thead><tbody>
-          ${s.payouts.map((p) => html`<tr><td>${when(p.closedAt)}</td><td>${p.status.toLowerCase()}</td><td>💎 ${count(p.diamonds)}</td><td>${money(p.amount)}</td></tr>`)}</tbody></table></div>`}
+          ${s.payouts.map((p) => html`<tr><td>${when(p.closedAt)}</td><td>${p.status.toLowerCase()}</td><td>${diamonds(p.diamonds)}</td><td>${money(p.amount)}</td></tr>`)}</tbody></table></div>`}
         <button @click=${() => this.downloadStatement()}>Download CSV</button>`}`;
   }
 
@@ -300,17 +301,18 @@ class Studio extends View {
       return html`<form @submit=${(e) => this.goLive(e)}><label>Stream title<input name="title" required maxlength="140" placeholder="Friday night live"></label>
         <button type="submit">Go live</button></form>`;
     }
+    // What arrives comes first, above the fold: the gifts to thank, the total, top gifters; goals and matches, set up less often, after.
     return html`<p><strong>${this.stream.title}</strong> · live since ${when(this.stream.startedAt)} ·
-        <strong data-testid="studio-total">🪙 ${count(this.stream.totals.coins)}</strong> received · <a href=${`/stream/${this.stream.id}`}>open the room</a></p>
+        <strong data-testid="studio-total">${coins(this.stream.totals.coins)}</strong> received · <a href=${`/stream/${this.stream.id}`}>open the room</a></p>
       <button class="secondary" @click=${() => this.end()}>End stream</button>
-      ${this.renderMechanics()}
       <div class="cards" style="margin-top:1rem"><section><h2>Gifts arriving</h2>
         ${this.feed.length === 0 ? html`<p class="muted">No gifts yet.</p>` : ''}
         <ul class="feed" data-testid="studio-feed">${this.feed.map((e) => html`<li class="row"><span><span aria-hidden="true">${icon(e.gift)}</span>
           <strong>${e.senderName}</strong> · ${e.gift ? e.gift.name : 'gift'} × ${e.quantity} <small class="muted">${clock(e.createdAt)}</small></span>
           ${e.acknowledgedAt ? html`<small>thanked ♥</small>` : html`<button class="outline" style="padding:.2rem .6rem" @click=${() => this.thank(e)}
             aria-label=${`Thank ${e.senderName} for ${e.gift ? e.gift.name : 'the gift'}`}>Thank</button>`}</li>`)}</ul></section>
-        <section><h2>Top gifters</h2>${this.top && this.top.length ? html`<ol>${this.top.map((t) => html`<li>${t.supporter.displayName} — 🪙 ${count(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}</section></div>`;
+        <section><h2>Top gifters</h2>${this.top && this.top.length ? html`<ol>${this.top.map((t) => html`<li>${t.supporter.displayName} — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}</section></div>
+      ${this.renderMechanics()}`;
   }
 
   renderEarnings() {
@@ -318,21 +320,21 @@ class Studio extends View {
     if (!e) return html`<p aria-busy="true">Loading…</p>`;
     const d = e.diamonds;
     return html`<div class="cards">
-        <article><header>Pending</header><p style="font-size:1.6rem">💎 ${count(d.pending)}</p><p class="muted">${d.maturesAt ? html`the oldest become available ${when(d.maturesAt)}` : 'none waiting'}</p></article>
-        <article><header>Available</header><p style="font-size:1.6rem" data-testid="available">💎 ${count(d.available)}</p><p class="muted">can be cashed out</p></article>
-        <article><header>In payout</header><p style="font-size:1.6rem">💎 ${count(d.inPayout)}</p></article>
+        <article><header>Pending</header><p style="font-size:1.6rem">${diamonds(d.pending)}</p><p class="muted">${d.maturesAt ? html`the oldest become available ${when(d.maturesAt)}` : 'none waiting'}</p></article>
+        <article><header>Available</header><p style="font-size:1.6rem" data-testid="available">${diamonds(d.available)}</p><p class="muted">can be cashed out</p></article>
+        <article><header>In payout</header><p style="font-size:1.6rem">${diamonds(d.inPayout)}</p></article>
         <article><header>Worth</header><p style="font-size:1.6rem">${money(e.cashValue)}</p><p class="muted">pending + available</p></article></div>
       <div class="cards">${[['chart-day', 'By day (last 30)'], ['chart-stream', 'By stream'], ['chart-gift', 'By gift'], ['chart-hour', 'By hour of day']].map(([id, title]) => html`
         <figure><figcaption>${title}</figcaption><div style="height:12rem"><canvas id=${id} role="img" aria-label=${`Diamonds ${title.toLowerCase()}`}></canvas></div></figure>`)}</div>
-      <h3>Top supporters</h3>${e.topSupporters.length ? html`<ol>${e.topSupporters.map((t) => html`<li>${t.supporter.displayName} — 🪙 ${count(t.coins)}</li>`)}</ol>` : html`<p class="muted">No supporters yet.</p>`}`;
+      <h3>Top supporters</h3>${e.topSupporters.length ? html`<ol>${e.topSupporters.map((t) => html`<li>${t.supporter.displayName} — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">No supporters yet.</p>`}`;
   }
 
   renderPayouts() {
     const p = this.payouts;
     if (!p) return html`<p aria-busy="true">Loading…</p>`;
     const verified = p.payoutAccounts.filter((a) => a.verified);
-    return html`<p>The smallest payout is 💎 ${count(p.payoutPolicy.minimumDiamonds)}; at most ${money(p.payoutPolicy.dailyMaximum)} a day (UTC);
-        gift diamonds stay pending ${count(p.payoutPolicy.holdDays)} days. Available now: <strong>💎 ${count(p.earnings.diamonds.available)}</strong>.</p>
+    return html`<p>The smallest payout is ${diamonds(p.payoutPolicy.minimumDiamonds)}; at most ${money(p.payoutPolicy.dailyMaximum)} a day (UTC);
+        gift diamonds stay pending ${count(p.payoutPolicy.holdDays)} days. Available now: <strong>${diamonds(p.earnings.diamonds.available)}</strong>.</p>
       <h3>Accounts</h3>${p.payoutAccounts.length ? html`<ul>${p.payoutAccounts.map((a) => html`<li>${a.label} (${a.kind.toLowerCase()} ${a.maskedToken}) — ${a.verified ? 'verified' : 'waiting for verification'}</li>`)}</ul>` : html`<p class="muted">No payout account yet.</p>`}
       <details><summary>Add an account</summary><form @submit=${(e) => this.register(e)}>
         <label>Kind<select name="kind"><option value="PAYPAL">PayPal</option><option value="BANK">Bank</option></select></label>
@@ -343,7 +345,7 @@ class Studio extends View {
           <label>To<select name="account">${verified.map((a) => html`<option value=${a.id}>${a.label} ${a.maskedToken}</option>`)}</select></label>
           <button type="submit">Request payout</button></form>` : html`<p class="muted">A verified account is needed first.</p>`}
       <h3>Payouts</h3>${p.payouts.nodes.length === 0 ? html`<p class="muted">No payouts yet.</p>` : p.payouts.nodes.map((o) => html`<article data-testid="payout">
-        <header><strong>${money(o.amount)}</strong> for 💎 ${count(o.diamonds)} — <span data-testid="payout-status">${o.status}</span></header>
+        <header><strong>${money(o.amount)}</strong> for ${diamonds(o.diamonds)} — <span data-testid="payout-status">${o.status}</span></header>
         <ol class="timeline">${o.transitions.map((t) => html`<li><strong>${t.to.toLowerCase()}</strong> ${when(t.at)}${t.reason ? html` — ${t.reason}` : ''}</li>`)}</ol>
         <footer class="muted">expected by ${when(o.expectedBy)}${o.externalReference ? ` · reference ${o.externalReference}` : ''}</footer></article>`)}`;
   }
@@ -366,7 +368,7 @@ class Studio extends View {
       ${this.error ? html`<p class="refusal" role="alert">${this.error}</p>` : ''}
       ${this.message ? html`<p role="status" data-testid="studio-message">${this.message}</p>` : ''}
       ${this.tab === 'live' ? this.renderLive() : this.tab === 'earnings' ? this.renderEarnings() : this.tab === 'payouts' ? this.renderPayouts()
-        : this.tab === 'statements' ? this.renderStatements() : this.renderOverlay()}`;
+        : this.tab === 'statements' ? this.renderStatements() : this.tab === 'webhooks' ? html`<cs-webhooks></cs-webhooks>` : this.renderOverlay()}`;
   }
 }
 customElements.define('cs-studio', Studio);

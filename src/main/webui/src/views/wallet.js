@@ -3,6 +3,7 @@ import { View } from '../main.js';
 import { query } from '../api.js';
 import { failure } from '../messages.js';
 import { money, count, when } from '../format.js';
+import { coins } from '../gifts.js';
 import Transactions from '../graphql/Transactions.graphql?raw';
 
 /** The wallet: coins, their real-money value, any coin debt (live), and the paged history of every movement. */
@@ -27,7 +28,7 @@ class WalletView extends View {
     if (this.error) return html`<h1>Wallet</h1><p class="refusal" role="alert">${this.error}</p>`;
     const w = this.wallet;
     return html`<h1>Wallet</h1>
-      ${w ? html`<div class="cards"><article><header>Coins</header><p style="font-size:2rem" data-testid="wallet-coins">🪙 ${count(w.coins)}</p>
+      ${w ? html`<div class="cards"><article><header>Coins</header><p style="font-size:2rem" data-testid="wallet-coins">${coins(w.coins)}</p>
           <p class="muted">worth ${money(w.moneyValue)} at what you paid</p></article>
         <article><header>Paid in</header><p style="font-size:2rem">${money(w.moneyPaid)}</p></article>
         ${Number(w.coinDebt) > 0 ? html`<article><header>Coins owed</header><p style="font-size:2rem">${count(w.coinDebt)}</p>

@@ -88,16 +88,27 @@ public class EngagementApi {
     }
 
     @Mutation("setPrivacy")
-    @Description("Viewers: stay off leaderboards altogether (stream top gifters, creators' supporters, top gifters), or come back.")
+    @Description("Viewers: stay off leaderboards altogether (stream top gifters, creators' supporters, top gifters), or come back; "
+            + "and whether your gifts start out anonymous. A setting left out stays as it is; at least one is needed (else INVALID_INPUT).")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR })
     public Uni<@NonNull PrivacyPayload> setPrivacy(@NonNull SetPrivacyInput input) {
-        return payloads.orRefusal(caller.get().flatMap(c -> privacy.setHiddenFromLeaderboards(c.userId(), Boolean.TRUE.equals(input.hideFromLeaderboards)))
-                .map(hidden -> new PrivacyPayload(new PrivacySettings(hidden), List.of())), e -> new PrivacyPayload(null, List.of(e)));
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> {
+            if (input.hideFromLeaderboards == null && input.anonymousByDefault == null) {
+                throw new Refusal(ErrorCode.INVALID_INPUT, "Name at least one setting to change", "input");
+            }
+            return privacy.set(c.userId(), input.hideFromLeaderboards, input.anonymousByDefault);
+        })).map(now -> new PrivacyPayload(new PrivacySettings(now.hideFromLeaderboards(), now.anonymousByDefault()), List.of())),
+                e -> new PrivacyPayload(null, List.of(e)));
     }
 
     @Description("Whether you stay off leaderboards (setPrivacy).")
     public Uni<@NonNull Boolean> hideFromLeaderboards(@Source MeApi.Me me) {
         return privacy.hiddenFromLeaderboards(me.id());
+    }
+
+    @Description("Whether your gifts start out anonymous (setPrivacy): the web app's \"Send anonymously\" starts ticked. Each gift's own `anonymous` still decides.")
+    public Uni<@NonNull Boolean> anonymousByDefault(@Source MeApi.Me me) {
+        return privacy.anonymousByDefault(me.id());
     }
 
     @Input("LeaderboardInput")
@@ -116,12 +127,14 @@ public class EngagementApi {
 
     @Input("SetPrivacyInput")
     public static class SetPrivacyInput {
-        @NonNull
+        @Description("Stay off leaderboards; left out: unchanged.")
         public Boolean hideFromLeaderboards;
+        @Description("Start every gift as anonymous (a client still lets you untick it for one gift); left out: unchanged.")
+        public Boolean anonymousByDefault;
     }
 
     @Type("PrivacySettings")
-    public record PrivacySettings(boolean hideFromLeaderboards) {
+    public record PrivacySettings(boolean hideFromLeaderboards, boolean anonymousByDefault) {
     }
 
     @Type("PrivacyPayload")

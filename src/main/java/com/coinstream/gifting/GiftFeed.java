@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,6 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * Fans committed gifts out to subscribers of each stream. Gifts arrive through PostgreSQL NOTIFY
@@ -85,6 +88,47 @@ public class GiftFeed {
 
     public Multi<GiftEvent> stream(UUID streamId) {
         return subscribers.subscribe(streamId).onOverflow().buffer(SUBSCRIBER_BUFFER).onOverflow().drop();
+    }
+
+    /**
+     * The stream's events after sequence {@code after}: first those already committed ({@code missed}, read once this
+     * subscription is live, so a gift committed while it was being set up is in one or the other), then live ones; each
+     * once, in sequence order. Live events that arrive during the read wait for it (at most the subscriber's buffer).
+     */
+    public Multi<GiftEvent> streamAfter(UUID streamId, long after, Uni<List<GiftEvent>> missed) {
+        return Multi.createFrom().<GiftEvent>emitter(out -> {
+            Object lock = new Object();
+            List<GiftEvent> early = new ArrayList<>();
+            long[] last = { after };
+            boolean[] caughtUp = { false };
+            Consumer<GiftEvent> next = e -> {
+                if (e.sequence() > last[0]) {
+                    last[0] = e.sequence();
+                    out.emit(e);
+                }
+            };
+            Cancellable live = stream(streamId).subscribe().with(e -> {
+                synchronized (lock) {
+                    if (caughtUp[0]) {
+                        next.accept(e);
+                    } else if (early.size() < SUBSCRIBER_BUFFER) {
+                        early.add(e); // beyond: dropped, as a slow subscriber's are (the client sees the gap)
+                    }
+                }
+            }, out::fail, out::complete);
+            Cancellable read = missed.subscribe().with(list -> {
+                synchronized (lock) {
+                    list.forEach(next);
+                    early.forEach(next);
+                    early.clear();
+                    caughtUp[0] = true;
+                }
+            }, out::fail);
+            out.onTermination(() -> {
+                read.cancel();
+                live.cancel();
+            });
+        }).onOverflow().buffer(SUBSCRIBER_BUFFER).onOverflow().drop();
     }
 
     /** Number of live subscriptions (for tests and metrics). */

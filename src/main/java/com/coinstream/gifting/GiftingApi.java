@@ -31,6 +31,7 @@ import com.coinstream.domain.PageInfo;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.PersonText;
+import com.coinstream.graphql.Range;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.PublicProfile;
@@ -104,12 +105,15 @@ public class GiftingApi {
 
     @Subscription("giftEvents")
     @Description("Gifts in a live stream as they are committed, from any service instance, numbered per stream (`sequence`). Signed in: authenticate in connection_init: {\"Authorization\": \"Bearer <token>\"}. A stream overlay passes its creator's `overlayKey` instead.")
-    public Multi<GiftEvent> giftEvents(@NonNull @Id String streamId, @Description("A read-only overlay key of the stream's creator, instead of a sign-in.") String overlayKey) {
+    public Multi<GiftEvent> giftEvents(@NonNull @Id String streamId, @Description("A read-only overlay key of the stream's creator, instead of a sign-in.") String overlayKey,
+            @Description("The last sequence number you have: the events committed after it (at most 100) come first, then live ones, so nothing committed while you subscribed is missed. Leave out to start at the live edge.")
+            @Range(min = 0, max = Long.MAX_VALUE) Long after) {
         var id = Ids.parse(streamId);
         if (id.isEmpty()) {
             return Multi.createFrom().failure(new NotFound("No such live stream"));
         }
-        return access.check(id.get(), overlayKey).onItem().transformToMulti(reader -> access.follow(reader, feed.stream(id.get())));
+        return access.check(id.get(), overlayKey).onItem().transformToMulti(reader -> access.follow(reader, after == null ? feed.stream(id.get())
+                : feed.streamAfter(id.get(), after, events.inStream(id.get(), after, Page.MAX_PAGE_SIZE))));
     }
 
     @Query("streamEvents")

@@ -52,7 +52,7 @@ public class PersonalData {
             select json_build_object(
               'exportedAt', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
               'profile', (select json_build_object('id', u.id, 'displayName', u.display_name, 'region', u.region, 'birthdate', u.birthdate,
-                                 'createdAt', u.created_at, 'hideFromLeaderboards', u.hide_from_leaderboards,
+                                 'createdAt', u.created_at, 'hideFromLeaderboards', u.hide_from_leaderboards, 'anonymousByDefault', u.anonymous_by_default,
                                  'sessionReminderCoins', u.session_reminder_coins, 'holdReason', u.hold_reason, 'holdPlacedAt', u.hold_placed_at)
                           from app_user u where u.id = $1),
               'purchases', coalesce((select json_agg(json_build_object('id', p.id, 'status', p.status, 'coins', p.coins, 'amountMinor', p.price_minor,
@@ -235,7 +235,7 @@ public class PersonalData {
         OffsetDateTime at = utc(now);
         List<UUID> ended = new ArrayList<>();
         return tx.preparedQuery("update app_user set display_name = $2, birthdate = null, hold_reason = null, hold_placed_at = null, "
-                + "hold_placed_by = null, session_reminder_coins = null, hide_from_leaderboards = true, erased_at = $3 where id = $1")
+                + "hold_placed_by = null, session_reminder_coins = null, hide_from_leaderboards = true, anonymous_by_default = false, erased_at = $3 where id = $1")
                 .execute(Tuple.of(userId, pseudonym, at))
                 .flatMap(v -> tx.preparedQuery("update payout_account set external_token = 'erased-' || left(md5(id::text), 8), label = 'Erased' "
                         + "where owner_id = $1").execute(Tuple.of(userId)))

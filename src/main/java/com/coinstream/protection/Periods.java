@@ -40,4 +40,15 @@ public record Periods(LocalDate day, LocalDate weekStart, LocalDate monthStart, 
     public Instant startInstant(String period) {
         return start(period).atStartOfDay(zone).toInstant();
     }
+
+    /** When the period {@code back} periods before the current one starts (0: the current one, -1: the next one). */
+    public Instant startInstant(String period, int back) {
+        LocalDate start = switch (period) {
+            case "DAY" -> day.minusDays(back);
+            case "WEEK" -> weekStart.minusWeeks(back);
+            case "MONTH" -> monthStart.minusMonths(back);
+            default -> throw new IllegalArgumentException(period);
+        };
+        return start.atStartOfDay(zone).toInstant();
+    }
 }

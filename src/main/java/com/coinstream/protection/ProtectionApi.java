@@ -6,6 +6,7 @@ import java.util.Set;
 
 import jakarta.annotation.security.RolesAllowed;
 
+import org.eclipse.microprofile.graphql.DefaultValue;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Input;
@@ -20,6 +21,7 @@ import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.PersonText;
+import com.coinstream.graphql.Range;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -73,6 +75,15 @@ public class ProtectionApi {
     @RolesAllowed({ Role.VIEWER, Role.CREATOR })
     public Uni<SpendingSummaries.@NonNull Summary> spendingSummary(@NonNull Period period) {
         return caller.get().flatMap(c -> summaries.summary(c, period.name()));
+    }
+
+    @Query("spendingHistory")
+    @Description("What you spent per calendar period in your time zone, newest first: the current period and the `last - 1` before it "
+            + "(default 12 weeks; 1-53), each with the figures of spendingSummary for that period.")
+    @RolesAllowed({ Role.VIEWER, Role.CREATOR })
+    public Uni<@NonNull List<SpendingSummaries.@NonNull Spent>> spendingHistory(@DefaultValue("WEEK") Period period,
+            @DefaultValue("12") @Range(min = 1, max = SpendingSummaries.MAX_PERIODS) Integer last) {
+        return caller.get().flatMap(c -> summaries.history(c, (period == null ? Period.WEEK : period).name(), last == null ? 12 : last));
     }
 
     @Query("suspiciousCreators")

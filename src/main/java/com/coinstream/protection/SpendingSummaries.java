@@ -4,8 +4,10 @@ import static com.coinstream.domain.Times.utc;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,9 +24,27 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** What a viewer spent in the current calendar period (their time zone): money, coins bought, coins gifted. */
+/**
+ * What a viewer spent per calendar period (their time zone): money, coins bought, coins gifted. The current period
+ * (summary) and the ones before it (history) are read by the same two queries, so they can never disagree.
+ */
 @ApplicationScoped
 public class SpendingSummaries {
+    /** The most periods one history answers for: a year of weeks. */
+    public static final int MAX_PERIODS = 53;
+    private static final String PAID = """
+            select w.n, p.currency, sum(p.price_minor) as paid, sum(p.coins) as coins
+            from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as w(from_at, until_at, n)
+            join purchase p on p.user_id = $1 and p.status = 'SUCCEEDED' and p.created_at >= w.from_at and p.created_at < w.until_at
+            group by w.n, p.currency order by w.n, p.currency
+            """;
+    private static final String GIFTED = """
+            select w.n, g.creator_id, u.display_name, sum(g.coins) as coins, count(*) as gifts
+            from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as w(from_at, until_at, n)
+            join gift_event g on g.sender_id = $1 and g.created_at >= w.from_at and g.created_at < w.until_at and g.reversed_entry_id is null
+            join app_user u on u.id = g.creator_id
+            group by w.n, g.creator_id, u.display_name order by w.n, coins desc, g.creator_id
+            """;
     private final Pool pool;
     private final SpendingLimits limits;
     private final Clock clock;
@@ -47,37 +67,79 @@ public class SpendingSummaries {
     public record CreatorSpend(@NonNull PublicProfile creator, long coins, long gifts) {
     }
 
-    public Uni<Summary> summary(Caller viewer, String period) {
-        Periods periods = Periods.at(clock.instant(), viewer.zone());
-        Instant from = periods.startInstant(period);
-        Instant until = periods.resetsAt(period);
-        return pool.preparedQuery("""
-                select currency, sum(price_minor) as paid, sum(coins) as coins from purchase
-                where user_id = $1 and status = 'SUCCEEDED' and created_at >= $2 and created_at < $3 group by currency order by currency
-                """).execute(Tuple.of(viewer.userId(), utc(from), utc(until))).flatMap(purchases -> pool.preparedQuery("""
-                select g.creator_id, u.display_name, sum(g.coins) as coins, count(*) as gifts
-                from gift_event g join app_user u on u.id = g.creator_id
-                where g.sender_id = $1 and g.created_at >= $2 and g.created_at < $3 and g.reversed_entry_id is null
-                group by g.creator_id, u.display_name order by coins desc, g.creator_id
-                """).execute(Tuple.of(viewer.userId(), utc(from), utc(until)))
-                .flatMap(gifts -> limits.status(viewer, period).map(limit -> {
-                    List<Money> money = new ArrayList<>();
-                    long bought = 0;
-                    for (Row r : purchases) {
-                        money.add(Money.ofMinor(r.getLong("paid"), r.getString("currency")));
-                        bought += r.getLong("coins");
-                    }
-                    List<CreatorSpend> perCreator = new ArrayList<>();
-                    long gifted = 0;
-                    long count = 0;
-                    for (Row r : gifts) {
-                        perCreator.add(new CreatorSpend(new PublicProfile(r.getString("creator_id"), r.getString("display_name")),
-                                r.getLong("coins"), r.getLong("gifts")));
-                        gifted += r.getLong("coins");
-                        count += r.getLong("gifts");
-                    }
-                    return new Summary(period, from, until, money, bought, gifted, count, perCreator, limit);
-                })));
+    @Type("SpendingPeriod")
+    @Description("What you spent in one calendar period in your time zone: the figures of spendingSummary, without the cap.")
+    public record Spent(@NonNull String period, @NonNull Instant from, @NonNull Instant until,
+            @NonNull @Description("Real money paid for coins in the period (refunded purchases excluded), per currency.") List<@NonNull Money> moneySpent,
+            long coinsBought, long coinsGifted, long giftsSent,
+            @NonNull @Description("Coins gifted per creator, most first.") List<@NonNull CreatorSpend> perCreator) {
     }
 
+    /** A period as the instants [from, until). */
+    private record Window(Instant from, Instant until) {
+        static Window of(Periods periods, String period, int back) {
+            return new Window(periods.startInstant(period, back), periods.startInstant(period, back - 1));
+        }
+    }
+
+    /** One window's figures while its rows are read. */
+    private static final class Tally {
+        final List<Money> money = new ArrayList<>();
+        final List<CreatorSpend> perCreator = new ArrayList<>();
+        long bought;
+        long gifted;
+        long gifts;
+    }
+
+    public Uni<Summary> summary(Caller viewer, String period) {
+        Window current = Window.of(Periods.at(clock.instant(), viewer.zone()), period, 0);
+        return spentIn(viewer.userId(), period, List.of(current)).flatMap(spent -> limits.status(viewer, period).map(limit -> {
+            Spent s = spent.get(0);
+            return new Summary(period, s.from(), s.until(), s.moneySpent(), s.coinsBought(), s.coinsGifted(), s.giftsSent(), s.perCreator(), limit);
+        }));
+    }
+
+    /** The current period and the {@code count - 1} before it, newest first, each with the figures {@link #summary} gives. */
+    public Uni<List<Spent>> history(Caller viewer, String period, int count) {
+        if (count < 1 || count > MAX_PERIODS) {
+            throw new IllegalArgumentException("count " + count + " outside 1-" + MAX_PERIODS + ": the input gate keeps it in range");
+        }
+        Periods periods = Periods.at(clock.instant(), viewer.zone());
+        List<Window> windows = new ArrayList<>();
+        for (int back = 0; back < count; back++) {
+            windows.add(Window.of(periods, period, back));
+        }
+        return spentIn(viewer.userId(), period, windows);
+    }
+
+    /** What the viewer spent in each window, in the windows' order: the one home of the spending figures. */
+    private Uni<List<Spent>> spentIn(String userId, String period, List<Window> windows) {
+        return pool.preparedQuery(PAID).execute(bounds(userId, windows))
+                .flatMap(purchases -> pool.preparedQuery(GIFTED).execute(bounds(userId, windows)).map(gifts -> {
+                    List<Tally> tallies = Stream.generate(Tally::new).limit(windows.size()).toList();
+                    for (Row r : purchases) {
+                        Tally t = tallies.get((int) (r.getLong("n") - 1));
+                        t.money.add(Money.ofMinor(r.getLong("paid"), r.getString("currency")));
+                        t.bought += r.getLong("coins");
+                    }
+                    for (Row r : gifts) {
+                        Tally t = tallies.get((int) (r.getLong("n") - 1));
+                        t.perCreator.add(new CreatorSpend(new PublicProfile(r.getString("creator_id"), r.getString("display_name")),
+                                r.getLong("coins"), r.getLong("gifts")));
+                        t.gifted += r.getLong("coins");
+                        t.gifts += r.getLong("gifts");
+                    }
+                    List<Spent> spent = new ArrayList<>();
+                    for (int i = 0; i < windows.size(); i++) {
+                        Tally t = tallies.get(i);
+                        spent.add(new Spent(period, windows.get(i).from(), windows.get(i).until(), t.money, t.bought, t.gifted, t.gifts, t.perCreator));
+                    }
+                    return spent;
+                }));
+    }
+
+    private static Tuple bounds(String userId, List<Window> windows) {
+        return Tuple.of(userId, windows.stream().map(w -> utc(w.from())).toArray(OffsetDateTime[]::new),
+                windows.stream().map(w -> utc(w.until())).toArray(OffsetDateTime[]::new));
+    }
 }

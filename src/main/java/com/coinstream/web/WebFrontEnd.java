@@ -23,8 +23,9 @@ public class WebFrontEnd {
     public WebFrontEnd(WebConfig config) {
         this.config = config;
         String issuer = config.oidc().authority().map(WebFrontEnd::origin).orElse("");
+        // frames: only the silent sign-in's, which opens at the provider and comes back to this app's /silent-signed-in
         this.policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                + "font-src 'self' data:; connect-src 'self' ws: wss: " + issuer + "; frame-src " + (issuer.isEmpty() ? "'none'" : issuer)
+                + "font-src 'self' data:; connect-src 'self' ws: wss: " + issuer + "; frame-src " + (issuer.isEmpty() ? "'none'" : "'self' " + issuer)
                 + "; object-src 'none'; base-uri 'self'; form-action 'self' " + issuer + "; frame-ancestors 'self'";
     }
 

@@ -165,19 +165,20 @@ public class WebhookSubscriptions {
     }
 
     /** How a subscription fares, over its latest {@value #HEALTH_WINDOW} deliveries. */
-    public record Health(int window, int delivered, int failed, int pending, Instant lastDeliveredAt, Instant lastFailureAt,
+    public record Health(int window, int delivered, int failed, int failing, int pending, Instant lastDeliveredAt, Instant lastFailureAt,
             Integer lastFailureStatusCode, String lastFailureError) {
     }
 
     /** The health of each subscription, in the order given (one statement for them all). */
     public Uni<List<Health>> health(List<UUID> ids) {
         return pool.preparedQuery("""
-                select s.ord, h.seen, h.delivered, h.failed, h.pending, h.last_delivered, f.last_attempt_at, f.last_status_code, f.last_error
+                select s.ord, h.seen, h.delivered, h.failed, h.failing, h.pending, h.last_delivered, f.last_attempt_at, f.last_status_code, f.last_error
                 from unnest($1::uuid[]) with ordinality as s (id, ord)
                 cross join lateral (select count(*) as seen, count(*) filter (where w.status = 'DELIVERED') as delivered,
                                            count(*) filter (where w.status = 'FAILED') as failed,
+                                           count(*) filter (where w.status = 'PENDING' and w.last_error is not null) as failing,
                                            count(*) filter (where w.status = 'PENDING') as pending, max(w.delivered_at) as last_delivered
-                                    from (select status, delivered_at from webhook_delivery where subscription_id = s.id
+                                    from (select status, delivered_at, last_error from webhook_delivery where subscription_id = s.id
                                           order by id desc limit $2) w) h
                 left join lateral (select w.last_attempt_at, w.last_status_code, w.last_error
                                    from (select id, last_attempt_at, last_status_code, last_error from webhook_delivery
@@ -186,14 +187,14 @@ public class WebhookSubscriptions {
                 order by s.ord""").execute(Tuple.of(ids.toArray(UUID[]::new), HEALTH_WINDOW)).map(rows -> {
             List<Health> out = new ArrayList<>();
             rows.forEach(r -> out.add(new Health(r.getInteger("seen"), r.getInteger("delivered"), r.getInteger("failed"),
-                    r.getInteger("pending"), instant(r.getOffsetDateTime("last_delivered")), instant(r.getOffsetDateTime("last_attempt_at")),
+                    r.getInteger("failing"), r.getInteger("pending"), instant(r.getOffsetDateTime("last_delivered")), instant(r.getOffsetDateTime("last_attempt_at")),
                     r.getInteger("last_status_code"), r.getString("last_error"))));
             return out;
         });
     }
 
     /** One UTC day of a subscription's deliveries, by the day its events occurred. */
-    public record Day(String day, int delivered, int failed, int pending) {
+    public record Day(String day, int delivered, int failed, int failing, int pending) {
     }
 
     /** The subscription's deliveries per day over the last {@code days} days (UTC), oldest first; days with none left out. */
@@ -201,12 +202,14 @@ public class WebhookSubscriptions {
         return pool.preparedQuery("""
                 select to_char((w.occurred_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day,
                        count(*) filter (where w.status = 'DELIVERED') as delivered, count(*) filter (where w.status = 'FAILED') as failed,
+                       count(*) filter (where w.status = 'PENDING' and w.last_error is not null) as failing,
                        count(*) filter (where w.status = 'PENDING') as pending
-                from (select occurred_at, status from webhook_delivery where subscription_id = $1 order by id desc limit $3) w
+                from (select occurred_at, status, last_error from webhook_delivery where subscription_id = $1 order by id desc limit $3) w
                 where w.occurred_at >= (now() at time zone 'UTC')::date - ($2 - 1)
                 group by 1 order by 1""").execute(Tuple.of(id, days, DAYS_WINDOW)).map(rows -> {
             List<Day> out = new ArrayList<>();
-            rows.forEach(r -> out.add(new Day(r.getString("day"), r.getInteger("delivered"), r.getInteger("failed"), r.getInteger("pending"))));
+            rows.forEach(r -> out.add(new Day(r.getString("day"), r.getInteger("delivered"), r.getInteger("failed"), r.getInteger("failing"),
+                    r.getInteger("pending"))));
             return out;
         });
     }

@@ -116,7 +116,7 @@ public class WebhooksApi {
     public Uni<@NonNull List<@NonNull DeliveryDay>> deliveryDays(@Source WebhookSubscriptionView subscription,
             @DefaultValue("14") @Range(min = 1, max = 90) Integer days) {
         return subscriptions.days(UUID.fromString(subscription.id()), days)
-                .map(list -> list.stream().map(d -> new DeliveryDay(d.day(), d.delivered(), d.failed(), d.pending())).toList());
+                .map(list -> list.stream().map(d -> new DeliveryDay(d.day(), d.delivered(), d.failed(), d.failing(), d.pending())).toList());
     }
 
     @Mutation("sendTestWebhookEvent")
@@ -150,21 +150,24 @@ public class WebhooksApi {
     }
 
     @Type("WebhookHealth")
-    @Description("A subscription's latest deliveries (at most 1,000): how many were delivered, given up on or are still pending, and the last failure among them.")
+    @Description("A subscription's latest deliveries (at most 1,000): how many were delivered, given up on, failing or still pending, and the last failure among them.")
     public record Health(@Description("How many deliveries these figures cover.") int window, int delivered,
-            @Description("Given up on after every retry.") int failed, int pending,
-            @Description("delivered / (delivered + failed); null while none has settled.") Double successRate,
+            @Description("Given up on after every retry.") int failed,
+            @Description("Pending after a failed attempt: retrying, or waiting for a disabled subscription to be replayed.") int failing,
+            @Description("Not delivered yet (failing ones included).") int pending,
+            @Description("delivered / (delivered + failed + failing); null while none has been attempted.") Double successRate,
             Instant lastDeliveredAt, @Description("The last attempt that failed (a retry may since have succeeded).") Instant lastFailureAt,
             Integer lastFailureStatusCode, String lastFailureError) {
         static Health of(WebhookSubscriptions.Health h) {
-            int settled = h.delivered() + h.failed();
-            return new Health(h.window(), h.delivered(), h.failed(), h.pending(), settled == 0 ? null : (double) h.delivered() / settled,
+            int tried = h.delivered() + h.failed() + h.failing();
+            return new Health(h.window(), h.delivered(), h.failed(), h.failing(), h.pending(), tried == 0 ? null : (double) h.delivered() / tried,
                     h.lastDeliveredAt(), h.lastFailureAt(), h.lastFailureStatusCode(), h.lastFailureError());
         }
     }
 
     @Type("WebhookDeliveryDay")
-    public record DeliveryDay(@NonNull @Description("YYYY-MM-DD, UTC.") String day, int delivered, int failed, int pending) {
+    public record DeliveryDay(@NonNull @Description("YYYY-MM-DD, UTC.") String day, int delivered, int failed,
+            @Description("Pending after a failed attempt.") int failing, @Description("Not delivered yet (failing ones included).") int pending) {
     }
 
     @Mutation("replayWebhookDeliveries")

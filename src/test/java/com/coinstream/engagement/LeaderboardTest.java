@@ -153,6 +153,37 @@ class LeaderboardTest {
     }
 
     @Test
+    void anonymousByDefaultRoundTripsAndASettingLeftOutStaysAsItIs() {
+        String fan = Tokens.viewer(Tokens.unique("anondefault"));
+        String me = "{ me { hideFromLeaderboards anonymousByDefault } }";
+        String set = "mutation($i: SetPrivacyInput!) { setPrivacy(input: $i) { privacy { hideFromLeaderboards anonymousByDefault } userErrors { code field } } }";
+        assertFalse(Gql.ok(fan, me).getBoolean("data.me.anonymousByDefault"), "named until the person chooses otherwise");
+
+        JsonPath on = Gql.ok(fan, set, Gql.vars("i", Map.of("anonymousByDefault", true)));
+        assertTrue(on.getBoolean("data.setPrivacy.privacy.anonymousByDefault"));
+        assertFalse(on.getBoolean("data.setPrivacy.privacy.hideFromLeaderboards"), "left out, so unchanged");
+        assertTrue(Gql.ok(fan, me).getBoolean("data.me.anonymousByDefault"));
+
+        JsonPath hidden = Gql.ok(fan, set, Gql.vars("i", Map.of("hideFromLeaderboards", true)));
+        assertTrue(hidden.getBoolean("data.setPrivacy.privacy.hideFromLeaderboards"));
+        assertTrue(hidden.getBoolean("data.setPrivacy.privacy.anonymousByDefault"), "left out, so unchanged");
+
+        Gql.ok(fan, set, Gql.vars("i", Map.of("anonymousByDefault", false)));
+        JsonPath now = Gql.ok(fan, me);
+        assertFalse(now.getBoolean("data.me.anonymousByDefault"));
+        assertTrue(now.getBoolean("data.me.hideFromLeaderboards"), "left out, so unchanged");
+
+        JsonPath nothing = Gql.ok(fan, set, Gql.vars("i", Map.of()));
+        assertEquals("INVALID_INPUT", nothing.getString("data.setPrivacy.userErrors[0].code"));
+        assertEquals(List.of("input"), nothing.getList("data.setPrivacy.userErrors[0].field"));
+        assertEquals(now.getMap("data.me"), Gql.ok(fan, me).getMap("data.me"), "a refused call changes nothing");
+
+        Gql.ok(fan, set, Gql.vars("i", Map.of("anonymousByDefault", true)));
+        String export = Gql.ok(fan, "{ exportMyData { document } }").getString("data.exportMyData.document");
+        assertTrue(JsonPath.from(export).getBoolean("profile.anonymousByDefault"), "the export lists it with the other privacy choices");
+    }
+
+    @Test
     void aRefundTakesItsGiftsOffTheLeaderboards() {
         LiveCreator creator = Gifting.liveCreator("refundboard");
         String fanId = Tokens.unique("refundfan");

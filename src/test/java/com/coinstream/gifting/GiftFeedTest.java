@@ -74,6 +74,32 @@ class GiftFeedTest {
     }
 
     @Test
+    void aSubscriptionFromASequenceNumberGetsWhatWasCommittedSinceThenLiveOnesEachOnceInOrder() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("feedafter");
+        Viewer viewer = Gifting.fundedViewer("feedafterfan", 100);
+        for (int i = 0; i < 3; i++) {
+            Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+        }
+        int before = feed.subscriberCount();
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("latecomer")))) {
+            client.nextOf(5, "connection_ack");
+            // the page read up to sequence 1; gifts 2 and 3 were committed before the subscription went live
+            client.subscribe("1", "subscription($s: ID!, $a: BigInteger) { giftEvents(streamId: $s, after: $a) { sequence } }",
+                    java.util.Map.of("s", creator.stream(), "a", 1));
+            assertEquals(2, client.nextData("1", 10).path("giftEvents").path("sequence").asLong());
+            assertEquals(3, client.nextData("1", 10).path("giftEvents").path("sequence").asLong());
+            awaitSubscribers(before + 1);
+            Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+            assertEquals(4, client.nextData("1", 10).path("giftEvents").path("sequence").asLong());
+            // a negative position is refused with a code, not INTERNAL
+            client.subscribe("2", "subscription($s: ID!, $a: BigInteger) { giftEvents(streamId: $s, after: $a) { sequence } }",
+                    java.util.Map.of("s", creator.stream(), "a", -1));
+            JsonNode refused = client.nextOf(10, "error", "next");
+            assertEquals("BAD_USER_INPUT", refused.path("payload").path("errors").path(0).path("extensions").path("code").asText(), refused.toString());
+        }
+    }
+
+    @Test
     void onlyTheStreamsCreatorCanAcknowledge() {
         LiveCreator creator = Gifting.liveCreator("ackown");
         LiveCreator other = Gifting.liveCreator("ackother");

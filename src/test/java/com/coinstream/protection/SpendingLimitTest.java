@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.inject.Inject;
@@ -13,6 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.support.Db;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
@@ -112,6 +117,60 @@ class SpendingLimitTest {
         assertEquals(140, s.getLong("data.spendingSummary.coinsGifted"));
         assertEquals(creatorA.id(), s.getString("data.spendingSummary.perCreator[0].creator.id"));
         assertEquals(160, s.getLong("data.spendingSummary.limit.remaining"));
+    }
+
+    static final String FIGURES = "period from until moneySpent { amount currency } coinsBought coinsGifted giftsSent perCreator { creator { id } coins gifts }";
+    static final String HISTORY = "query($last: Int) { spendingHistory(period: WEEK, last: $last) { " + FIGURES + " } }";
+
+    @Test
+    void theWeeklyHistoryStartsWithThisWeeksSummaryAndPutsEarlierSpendingInItsOwnWeek() {
+        LiveCreator creator = Gifting.liveCreator("histc");
+        String viewerId = Tokens.unique("historian");
+        String viewer = Tokens.viewer(viewerId);
+        Flows.buyPackage(viewer, Flows.PKG_350, "pm_card_ok", Flows.key());
+        // the same purchase, a week earlier: the only row of this viewer so far
+        Db.rows(Db.TEST_SCHEMA, "update purchase set created_at = created_at - interval '7 days' where user_id = ? returning id", viewerId);
+        Flows.buyPackage(viewer, Flows.PKG_70, "pm_card_ok", Flows.key());
+        Gifting.send(viewer, creator.stream(), Gifting.PERFUME, 2, Flows.key());
+        String neighbour = Tokens.viewer(Tokens.unique("neighbour"));
+        Flows.buyPackage(neighbour, Flows.PKG_700, "pm_card_ok", Flows.key());
+
+        List<Map<String, Object>> weeks = Gql.ok(viewer, HISTORY, Gql.vars("last", 3)).getList("data.spendingHistory");
+        assertEquals(3, weeks.size());
+        var summary = Gql.ok(viewer, "{ spendingSummary(period: WEEK) { " + FIGURES + " } }");
+        assertEquals(summary.getMap("data.spendingSummary"), weeks.get(0), "this week is spendingSummary(WEEK), figure for figure");
+        assertEquals(List.of(Map.of("amount", "0.99", "currency", "USD")), weeks.get(0).get("moneySpent"));
+        assertEquals(70, ((Number) weeks.get(0).get("coinsBought")).longValue(), "the neighbour's 700 coins are not the viewer's");
+        assertEquals(40, ((Number) weeks.get(0).get("coinsGifted")).longValue());
+        assertEquals(List.of(Map.of("amount", "4.99", "currency", "USD")), weeks.get(1).get("moneySpent"));
+        assertEquals(350, ((Number) weeks.get(1).get("coinsBought")).longValue());
+        assertEquals(0, ((Number) weeks.get(1).get("coinsGifted")).longValue());
+        assertEquals(List.of(), weeks.get(2).get("moneySpent"));
+        for (int i = 0; i < weeks.size(); i++) {
+            Instant from = Instant.parse((String) weeks.get(i).get("from"));
+            assertEquals(DayOfWeek.MONDAY, from.atZone(ZoneOffset.UTC).getDayOfWeek(), "weeks start on Monday in the viewer's zone (UTC here)");
+            if (i > 0) {
+                assertEquals(weeks.get(i).get("until"), weeks.get(i - 1).get("from"), "the weeks follow each other without a gap");
+            }
+        }
+        assertEquals(12, Gql.ok(viewer, "{ spendingHistory { from } }").getList("data.spendingHistory").size(), "12 weeks by default");
+
+        List<Map<String, Object>> theirs = Gql.ok(neighbour, HISTORY, Gql.vars("last", 2)).getList("data.spendingHistory");
+        assertEquals(700, ((Number) theirs.get(0).get("coinsBought")).longValue());
+        assertEquals(List.of(), theirs.get(0).get("perCreator"));
+        assertEquals(0, ((Number) theirs.get(1).get("coinsBought")).longValue(), "the viewer's backdated purchase is not the neighbour's");
+    }
+
+    @Test
+    void theHistoryCoversOneToFiftyThreePeriods() {
+        String viewer = Tokens.viewer(Tokens.unique("histrange"));
+        for (int last : new int[] { 0, 54, -1 }) {
+            var refused = Gql.post(viewer, HISTORY, Gql.vars("last", last));
+            assertEquals("BAD_USER_INPUT", Gql.errorCode(refused), refused.asString());
+            assertEquals(List.of("last"), refused.jsonPath().getList("errors[0].extensions.field"));
+        }
+        assertEquals(53, Gql.ok(viewer, HISTORY, Gql.vars("last", 53)).getList("data.spendingHistory").size());
+        assertEquals(1, Gql.ok(viewer, "{ spendingHistory(period: MONTH, last: 1) { period } }").getList("data.spendingHistory").size());
     }
 
     @Test

@@ -85,6 +85,7 @@ class AuthorizationMatrixTest {
         op("query ledgerAudit", Policy.ADMINS, "{ ledgerAudit { balanced } }");
         op("query spendingLimits", Policy.VIEWERS, "{ spendingLimits { period } }");
         op("query spendingSummary", Policy.VIEWERS, "{ spendingSummary(period: DAY) { coinsGifted } }");
+        op("query spendingHistory", Policy.VIEWERS, "{ spendingHistory(last: 1) { coinsGifted } }");
         op("query suspiciousCreators", Policy.ADMINS, "{ suspiciousCreators { creatorId } }");
         op("mutation purchaseCoins", Policy.VIEWERS, "mutation { purchaseCoins(input: {coins: 0, paymentMethodToken: \"pm_card_ok\", idempotencyKey: \"authz\"}) { userErrors { code } } }");
         op("mutation grantCoins", Policy.ADMINS, "mutation { grantCoins(input: {userId: \"nobody-authz\", coins: 1, reason: \"r\", idempotencyKey: \"authz\"}) { userErrors { code } } }");

@@ -2,6 +2,7 @@ package com.coinstream.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -77,9 +78,9 @@ class EngagementJourneysTest {
             assertThat(room.page.getByTestId("goals")).containsText("0 / 10 Rose");
             room.page.locator("[data-gift='Rose']").click();
             room.page.getByLabel("Quantity").fill("3");
-            button(room.page, "Send Rose × 3 (🪙 3)").click();
+            button(room.page, "Send Rose × 3 (3 coins)").click();
             assertThat(room.page.getByTestId("feed")).containsText("Rose × 3", LIVE);
-            button(room.page, "Send Rose × 3 (🪙 3)").click();
+            button(room.page, "Send Rose × 3 (3 coins)").click();
             assertThat(room.page.getByTestId("combos")).containsText("×6", LIVE);
             assertThat(room.page.getByTestId("combos")).containsText(MONEY);
             assertThat(room.page.getByTestId("goals")).containsText("6 / 10 Rose", LIVE);
@@ -114,12 +115,12 @@ class EngagementJourneysTest {
 
             tab.go("/stream/" + creator.stream());
             tab.page.locator("[data-gift='Finger Heart']").click();
-            button(tab.page, "Send Finger Heart × 1 (🪙 5)").click();
+            button(tab.page, "Send Finger Heart × 1 (5 coins)").click();
             assertThat(tab.page.getByTestId("feed")).containsText("Finger Heart", LIVE);
-            button(tab.page, "Send Finger Heart × 1 (🪙 5)").click();
+            button(tab.page, "Send Finger Heart × 1 (5 coins)").click();
             assertThat(tab.page.getByRole(AriaRole.ALERT)).containsText("You asked to be reminded");
             Locator confirm = tab.page.getByTestId("confirm-gift");
-            assertThat(confirm).containsText("Send it anyway: 🪙 5");
+            assertThat(confirm).containsText("Send it anyway: 5 coins");
             assertThat(confirm).containsText(MONEY);
             assertThat(tab.page.getByTestId("balance")).hasText("95");
             confirm.click();
@@ -151,10 +152,10 @@ class EngagementJourneysTest {
             room.go("/stream/" + streamA);
             assertThat(room.page.getByTestId("battle")).containsText(b.sub(), LIVE);
             room.page.locator("[data-gift='Finger Heart']").click();
-            button(room.page, "Send Finger Heart × 1 (🪙 5)").click();
-            assertThat(room.page.getByTestId("battle")).containsText("🪙 5", LIVE);
+            button(room.page, "Send Finger Heart × 1 (5 coins)").click();
+            assertThat(room.page.getByTestId("battle")).containsText("5 coins", LIVE);
             assertThat(room.page.getByTestId("battle")).containsText(MONEY);
-            assertThat(studio.page.getByTestId("battle")).containsText("🪙 5", LIVE);
+            assertThat(studio.page.getByTestId("battle")).containsText("5 coins", LIVE);
             room.screenshot("engagement-battle-390");
             studio.screenshot("engagement-battle-studio");
             room.assertNoConsoleErrors();
@@ -177,7 +178,7 @@ class EngagementJourneysTest {
             tab.go("/leaderboards?creator=" + creator.id());
             Locator board = tab.page.getByTestId("leaderboard");
             assertThat(board).containsText(viewer.sub(), LIVE);
-            assertThat(board).containsText("🪙 20");
+            assertThat(board).containsText("20 coins");
             assertThat(board).containsText(MONEY);
             tab.screenshot("engagement-leaderboard");
             assertEquals(List.of(), tab.accessibilityViolations());
@@ -187,8 +188,17 @@ class EngagementJourneysTest {
             assertThat(tab.page.getByRole(AriaRole.STATUS)).containsText("You are off every leaderboard now.");
             tab.go("/leaderboards?creator=" + creator.id());
             assertThat(tab.page.getByText("Nobody yet in this period.")).isVisible();
+
+            // anonymous by default: the room's "Send anonymously" starts ticked
+            tab.go("/account");
+            tab.page.getByTestId("account-anonymous-default").check();
+            assertThat(tab.page.getByTestId("account-message")).containsText("Your gifts now start out anonymous");
+            tab.go("/stream/" + creator.stream());
+            tab.page.locator("[data-gift='Rose']").click();
+            assertThat(tab.page.getByLabel("Send anonymously", new Page.GetByLabelOptions().setExact(true))).isChecked();
             tab.assertNoConsoleErrors();
         }
+        assertTrue(Gql.ok(token(viewer), "{ me { anonymousByDefault } }").getBoolean("data.me.anonymousByDefault"));
         assertEquals(List.of(), Gql.ok(null, "query($c: String) { leaderboard(input: {scope: CREATOR_SUPPORTERS, creatorId: $c, period: DAY}) { nodes { rank } } }",
                 Gql.vars("c", creator.id())).getList("data.leaderboard.nodes"));
         LedgerChecks.assertClean();

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -76,10 +81,25 @@ class OidcSignInTest {
                 .willReturn(WireMock.aResponse().withHeader("Content-Type", "application/json").withBody("{\"access_token\": \""
                         + OidcWiremockTestResource.getAccessToken("alice", Set.of("viewer")) + "\", \"token_type\": \"Bearer\", \"expires_in\": 300, "
                         + "\"id_token\": \"" + OidcWiremockTestResource.getIdToken("alice", Set.of("viewer")) + "\"}")));
+        AtomicInteger silent = new AtomicInteger();
         try (Tab tab = Browser.open(root, null, Browser.DESKTOP)) {
             // The WireMock provider sends no CORS headers (a real provider does, for its registered web origins):
             // add them to its answers to the page's cross-origin calls (discovery, token).
             tab.context.route(idp + "/**", route -> {
+                String url = route.request().url();
+                if (route.request().isNavigationRequest() && url.contains("prompt=none")) {
+                    // a silent sign-in in the page's hidden frame: the provider's session is alive, so it answers at
+                    // once with a code for the same state, as a real provider does (the stub shows a form instead)
+                    Map<String, String> q = new HashMap<>();
+                    for (String pair : URI.create(url).getRawQuery().split("&")) {
+                        String[] kv = pair.split("=", 2);
+                        q.put(kv[0], URLDecoder.decode(kv.length > 1 ? kv[1] : "", StandardCharsets.UTF_8));
+                    }
+                    silent.incrementAndGet();
+                    route.fulfill(new Route.FulfillOptions().setStatus(302).setHeaders(Map.of("Location", q.get("redirect_uri")
+                            + "?code=silent-" + silent.get() + "&state=" + URLEncoder.encode(q.get("state"), StandardCharsets.UTF_8))));
+                    return;
+                }
                 if (route.request().isNavigationRequest()) {
                     route.resume();
                     return;
@@ -109,6 +129,19 @@ class OidcSignInTest {
             assertEquals(0, ((Number) tab.page.evaluate("localStorage.length")).intValue(), "nothing in localStorage");
             String stored = (String) tab.page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))");
             assertFalse(stored.contains("eyJ"), "no token in sessionStorage: " + stored);
+
+            // a reload keeps them signed in, silently: no provider page, the same person, a fresh token
+            tab.page.reload();
+            assertThat(tab.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out"))).isVisible();
+            assertThat(tab.page.getByTestId("wallet-coins")).containsText("0");
+            assertEquals(root + "wallet", tab.page.url());
+            assertEquals(1, silent.get(), "one silent sign-in");
+            assertFalse(((String) tab.page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")).contains("eyJ"));
+            // signing out ends it: the next reload stays signed out
+            tab.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+            tab.page.reload();
+            assertThat(tab.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+            assertEquals(1, silent.get(), "no silent sign-in after signing out");
             tab.assertNoConsoleErrors();
         }
     }

@@ -56,6 +56,9 @@ class PagesTest {
         String creator = Tokens.token(CREATOR.sub(), Set.of("viewer", "creator"), CREATOR.birthdate(), "US");
         stream = Gql.ok(creator, "mutation { startLiveStream(input: {title: \"Sunday sketching\"}) { liveStream { id } } }")
                 .getString("data.startLiveStream.liveStream.id");
+        // a webhook whose endpoint refuses every connection: its gifts' deliveries fail, so the webhooks pages show a failure
+        Gql.ok(creator, "mutation { createWebhookSubscription(input: {url: \"http://127.0.0.1:9/pages-bot\", eventTypes: [\"gift.sent\"], "
+                + "description: \"Alert bot\"}) { userErrors { code } } }");
         String viewer = Tokens.viewer(VIEWER.sub());
         Flows.buyPackage(viewer, Flows.PKG_350, "pm_card_ok", Flows.key());
         for (String gift : List.of(Gifting.ROSE, Gifting.FINGER_HEART, Gifting.PERFUME, Gifting.HAND_HEARTS)) {
@@ -80,12 +83,14 @@ class PagesTest {
             all.add(Arguments.of("studio-earnings", CREATOR, "/studio", "Earnings", width));
             all.add(Arguments.of("studio-payouts", CREATOR, "/studio", "Payouts", width));
             all.add(Arguments.of("studio-statements", CREATOR, "/studio", "Statements", width));
+            all.add(Arguments.of("studio-webhooks", CREATOR, "/studio", "Webhooks", width));
             all.add(Arguments.of("admin", ADMIN, "/admin", null, width));
             all.add(Arguments.of("admin-ledger", ADMIN, "/admin", "Ledger", width));
             all.add(Arguments.of("admin-rates", ADMIN, "/admin", "Rates", width));
             all.add(Arguments.of("admin-audit", ADMIN, "/admin", "Audit log", width));
             all.add(Arguments.of("admin-data", ADMIN, "/admin", "Data requests", width));
             all.add(Arguments.of("admin-reconciliation", ADMIN, "/admin", "Reconciliation", width));
+            all.add(Arguments.of("admin-webhooks", ADMIN, "/admin", "Webhooks", width));
         }
         return all.stream();
     }

@@ -21,6 +21,8 @@ import com.coinstream.support.LedgerChecks;
 import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Payouts;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.WebhookReceiver;
+import com.coinstream.webhooks.WebhookSignature;
 import com.coinstream.web.Browser.Tab;
 import com.coinstream.web.Browser.User;
 import com.microsoft.playwright.Download;
@@ -90,6 +92,78 @@ class RecordsJourneysTest {
         JsonPath log = Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action outcome actorId } } }", Gql.vars("t", payout));
         assertEquals(List.of("approvePayout"), log.getList("data.auditLog.nodes.action"));
         assertEquals(List.of(admin.sub()), log.getList("data.auditLog.nodes.actorId"));
+    }
+
+    @Test
+    void aCreatorWiresAWebhookCopiesItsSecretSeesItsDeliveriesAndReplaysWhatFailed() throws Exception {
+        User creator = User.creator(Tokens.unique("j8-creator"));
+        String creatorToken = Tokens.token(creator.sub(), Set.of("viewer", "creator"), creator.birthdate(), creator.region());
+        String stream = Gql.ok(creatorToken, "mutation { startLiveStream(input: {title: \"Hooked\"}) { liveStream { id } } }")
+                .getString("data.startLiveStream.liveStream.id");
+        String fan = Gifting.fundedViewer("j8-fan", 100).token();
+        try (WebhookReceiver receiver = new WebhookReceiver(); Tab tab = Browser.open(root, creator, Browser.DESKTOP)) {
+            tab.context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
+            tab.go("/studio");
+            tab(tab.page, "Webhooks");
+            tab.page.getByLabel("Endpoint URL (https)").fill(receiver.url());
+            tab.page.getByLabel("Description (optional)").fill("alert bot");
+            button(tab.page, "Create subscription").click();
+            String shown = tab.page.getByTestId("webhook-secret").textContent().strip();
+            assertTrue(shown.startsWith("whsec_"), shown);
+            button(tab.page, "Copy secret").click();
+            assertThat(tab.page.getByTestId("webhooks-message")).containsText("clipboard");
+            String copied = (String) tab.page.evaluate("navigator.clipboard.readText()");
+            assertEquals(shown, copied);
+
+            // a gift from another context arrives signed with the copied secret, and shows as delivered
+            Gifting.send(fan, stream, Gifting.ROSE, 1, Flows.key());
+            WebhookReceiver.await(java.time.Duration.ofSeconds(20), () -> !receiver.ofType("gift.sent").isEmpty(), "the gift delivered");
+            WebhookReceiver.Received got = receiver.ofType("gift.sent").get(0);
+            assertTrue(WebhookSignature.verify(copied, got.id(), got.timestamp(), got.signature(), got.body(),
+                    java.time.Instant.now().getEpochSecond(), 300), "the receiver verifies the signature with the copied secret");
+            tab.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Deliveries to " + receiver.url())).click();
+            Locator delivered = tab.page.locator("[data-testid=webhook-delivery][data-status=DELIVERED]");
+            assertThat(delivered).hasCount(1);
+            assertThat(delivered).containsText("gift.sent");
+            assertThat(delivered).containsText("HTTP 204");
+
+            // the receiver breaks: the next gift's delivery fails until the subscription is disabled, and the page says so
+            receiver.respond(r -> 500);
+            Gifting.send(fan, stream, Gifting.ROSE, 1, Flows.key());
+            String sub = Gql.ok(creatorToken, "{ webhookSubscriptions { id } }").getString("data.webhookSubscriptions[0].id");
+            WebhookReceiver.await(java.time.Duration.ofSeconds(20), () -> "DISABLED".equals(Gql.ok(creatorToken,
+                    "query($s: ID!) { webhookSubscription(id: $s) { status } }", Gql.vars("s", sub)).getString("data.webhookSubscription.status")),
+                    "the subscription disabled after repeated failures");
+            button(tab.page, "Refresh").click();
+            Locator failing = tab.page.locator("[data-testid=webhook-delivery][data-status=PENDING]");
+            assertThat(failing).hasCount(1);
+            assertThat(failing).containsText("Failed: HTTP 500");
+            assertThat(tab.page.getByTestId("webhook-subscription")).containsText("Disabled");
+            assertThat(tab.page.getByTestId("webhook-subscription")).containsText("Last failure");
+            assertThat(tab.page.getByTestId("webhook-subscription")).containsText("1 failing");
+            tab.page.evaluate("window.scrollTo(0, 0)");
+            tab.screenshot("studio-webhooks-failing-1280");
+
+            // fixed: replaying the failed delivery enables the subscription and delivers it
+            receiver.respond(r -> 204);
+            failing.getByRole(AriaRole.BUTTON).click();
+            assertThat(tab.page.getByTestId("webhooks-message")).containsText("queued again");
+            WebhookReceiver.await(java.time.Duration.ofSeconds(20), () -> "DELIVERED".equals(Gql.ok(creatorToken,
+                    "query($s: ID!) { webhookDeliveries(subscriptionId: $s, first: 1) { nodes { status } } }", Gql.vars("s", sub))
+                    .getString("data.webhookDeliveries.nodes[0].status")), "the replayed delivery delivered");
+            button(tab.page, "Refresh").click();
+            assertThat(tab.page.locator("[data-testid=webhook-delivery][data-status=DELIVERED]")).hasCount(2);
+            assertThat(tab.page.getByTestId("webhook-subscription")).containsText("Active");
+            assertThat(tab.page.getByTestId("webhook-days-chart")).isVisible();
+            assertEquals(List.of(), tab.accessibilityViolations());
+            tab.assertNoConsoleErrors();
+        }
+        JsonPath api = Gql.ok(creatorToken, "{ webhookSubscriptions { status health { delivered failed failing pending } } }");
+        assertEquals("ACTIVE", api.getString("data.webhookSubscriptions[0].status"));
+        assertEquals(2, api.getInt("data.webhookSubscriptions[0].health.delivered"));
+        assertEquals(0, api.getInt("data.webhookSubscriptions[0].health.pending"));
+        assertEquals(0, api.getInt("data.webhookSubscriptions[0].health.failing"));
+        LedgerChecks.assertClean();
     }
 
     @Test
@@ -207,6 +281,18 @@ class RecordsJourneysTest {
             assertThat(tab.page.getByTestId("differences-REFUND_NOT_REVERSED")).containsText(refs[2]);
             assertThat(tab.page.getByTestId("differences-MISSING_IN_LEDGER")).containsText("sim_pi_phantom_");
             assertThat(tab.page.getByTestId("differences-REFUND_NOT_REVERSED")).containsText("Reverse the purchase");
+            // the chart of differences per run, and its table: the runs the API lists (newest first), oldest first
+            Locator chart = tab.page.getByTestId("reconciliation-chart");
+            assertThat(chart.getByRole(AriaRole.IMG)).hasAttribute("aria-label", java.util.regex.Pattern.compile("\\S"));
+            List<Object> counts = Gql.ok(Tokens.admin(), "{ reconciliationRuns(first: 20) { nodes { differenceCount } } }")
+                    .getList("data.reconciliationRuns.nodes.differenceCount");
+            Locator chartRows = chart.getByTestId("reconciliation-chart-row");
+            assertThat(chartRows).hasCount(counts.size());
+            for (int i = 0; i < counts.size(); i++) {
+                assertThat(chartRows.nth(i).locator("td").last()).hasText(java.text.NumberFormat.getIntegerInstance(java.util.Locale.US)
+                        .format(((Number) counts.get(counts.size() - 1 - i)).longValue()));
+            }
+            assertThat(chartRows.last().locator("td").last()).hasText("4");
             tab.assertNoConsoleErrors();
         }
         JsonPath runs = Gql.ok(Tokens.admin(), "{ reconciliationRuns(first: 1) { nodes { differences { kind } } } }");

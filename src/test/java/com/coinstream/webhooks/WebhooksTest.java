@@ -204,8 +204,8 @@ class WebhooksTest {
 
     static final String TEST_EVENT = "mutation($i: SendTestWebhookEventInput!) { sendTestWebhookEvent(input: $i) { "
             + "delivery { id eventType status } userErrors { code message } } }";
-    static final String HEALTH = "{ webhookSubscriptions { id health { window delivered failed pending successRate lastDeliveredAt "
-            + "lastFailureAt lastFailureStatusCode lastFailureError } deliveryDays(days: 7) { day delivered failed pending } } }";
+    static final String HEALTH = "{ webhookSubscriptions { id health { window delivered failed failing pending successRate lastDeliveredAt "
+            + "lastFailureAt lastFailureStatusCode lastFailureError } deliveryDays(days: 7) { day delivered failed failing pending } } }";
     static final String BY_STATUS = "query($s: ID!, $status: WebhookDeliveryStatus) { webhookDeliveries(subscriptionId: $s, status: $status, first: 50) "
             + "{ nodes { id status eventType } } }";
 
@@ -252,6 +252,7 @@ class WebhooksTest {
             assertEquals(1, ((Number) health.get("delivered")).intValue(), health.toString());
             assertEquals(1, ((Number) health.get("failed")).intValue(), health.toString());
             assertEquals(1, ((Number) health.get("pending")).intValue(), health.toString());
+            assertEquals(0, ((Number) health.get("failing")).intValue(), "the pending one has not been attempted: " + health);
             assertEquals(0.5, ((Number) health.get("successRate")).doubleValue(), 1e-9);
             assertEquals(503, ((Number) health.get("lastFailureStatusCode")).intValue());
             assertEquals("HTTP 503", health.get("lastFailureError"));
