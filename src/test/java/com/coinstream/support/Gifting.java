@@ -25,12 +25,17 @@ public final class Gifting {
     public static LiveCreator liveCreator(String prefix) {
         String id = Tokens.unique(prefix);
         String token = Tokens.creator(id);
-        String stream = Gql.ok(token, "mutation { startLiveStream(input: {title: \"Live now\"}) { liveStream { id status } userErrors { code } } }")
-                .getString("data.startLiveStream.liveStream.id");
+        return new LiveCreator(id, token, startStream(token, "Live now"));
+    }
+
+    /** The creator of {@code token} goes live; the stream's id. */
+    public static String startStream(String token, String title) {
+        String stream = Gql.ok(token, "mutation($i: StartLiveStreamInput!) { startLiveStream(input: $i) { liveStream { id } userErrors { code } } }",
+                Gql.vars("i", java.util.Map.of("title", title))).getString("data.startLiveStream.liveStream.id");
         if (stream == null) {
             throw new AssertionError("could not go live");
         }
-        return new LiveCreator(id, token, stream);
+        return stream;
     }
 
     /** A funded viewer. */

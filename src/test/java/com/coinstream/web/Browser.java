@@ -80,6 +80,11 @@ public final class Browser {
             return new User(sub, "viewer", "2012-06-01", "US");
         }
 
+        /** A token for this user, as the API would get from the provider. */
+        public String token() {
+            return com.coinstream.support.Tokens.token(sub, java.util.Set.of(groups.split(",")), birthdate, region);
+        }
+
         String json() {
             try {
                 return JSON.writeValueAsString(Map.of("sub", sub, "label", sub, "groups", groups, "birthdate", birthdate, "region", region));

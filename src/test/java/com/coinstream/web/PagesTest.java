@@ -54,8 +54,7 @@ class PagesTest {
             return;
         }
         String creator = Tokens.token(CREATOR.sub(), Set.of("viewer", "creator"), CREATOR.birthdate(), "US");
-        stream = Gql.ok(creator, "mutation { startLiveStream(input: {title: \"Sunday sketching\"}) { liveStream { id } } }")
-                .getString("data.startLiveStream.liveStream.id");
+        stream = Gifting.startStream(creator, "Sunday sketching");
         // a webhook whose endpoint refuses every connection: its gifts' deliveries fail, so the webhooks pages show a failure
         Gql.ok(creator, "mutation { createWebhookSubscription(input: {url: \"http://127.0.0.1:9/pages-bot\", eventTypes: [\"gift.sent\"], "
                 + "description: \"Alert bot\"}) { userErrors { code } } }");

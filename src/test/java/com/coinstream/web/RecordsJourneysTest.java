@@ -57,9 +57,8 @@ class RecordsJourneysTest {
     @Test
     void anAdminFiltersTheAuditLogToOnePayoutAndSeesTheApprovalJustMade() throws Exception {
         User creator = User.creator(Tokens.unique("j6-creator"));
-        String creatorToken = Tokens.token(creator.sub(), Set.of("viewer", "creator"), creator.birthdate(), creator.region());
-        String stream = Gql.ok(creatorToken, "mutation { startLiveStream(input: {title: \"Audit day\"}) { liveStream { id } } }")
-                .getString("data.startLiveStream.liveStream.id");
+        String creatorToken = creator.token();
+        String stream = Gifting.startStream(creatorToken, "Audit day");
         Gifting.send(Gifting.fundedViewer("j6-fan", 44999).token(), stream, Payouts.UNIVERSE, 1, Flows.key());
         String account = Payouts.verifiedAccount(creatorToken);
         Thread.sleep(2500); // the profile's diamond hold is 2 s
@@ -97,9 +96,8 @@ class RecordsJourneysTest {
     @Test
     void aCreatorWiresAWebhookCopiesItsSecretSeesItsDeliveriesAndReplaysWhatFailed() throws Exception {
         User creator = User.creator(Tokens.unique("j8-creator"));
-        String creatorToken = Tokens.token(creator.sub(), Set.of("viewer", "creator"), creator.birthdate(), creator.region());
-        String stream = Gql.ok(creatorToken, "mutation { startLiveStream(input: {title: \"Hooked\"}) { liveStream { id } } }")
-                .getString("data.startLiveStream.liveStream.id");
+        String creatorToken = creator.token();
+        String stream = Gifting.startStream(creatorToken, "Hooked");
         String fan = Gifting.fundedViewer("j8-fan", 100).token();
         try (WebhookReceiver receiver = new WebhookReceiver(); Tab tab = Browser.open(root, creator, Browser.DESKTOP)) {
             tab.context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
@@ -219,9 +217,8 @@ class RecordsJourneysTest {
     @Test
     void aCreatorDownloadsAMonthlyStatementWhoseTotalsAreTheStatements() throws Exception {
         User creator = User.creator(Tokens.unique("j8-creator"));
-        String creatorToken = Tokens.token(creator.sub(), Set.of("viewer", "creator"), creator.birthdate(), creator.region());
-        String stream = Gql.ok(creatorToken, "mutation { startLiveStream(input: {title: \"Statement day\"}) { liveStream { id } } }")
-                .getString("data.startLiveStream.liveStream.id");
+        String creatorToken = creator.token();
+        String stream = Gifting.startStream(creatorToken, "Statement day");
         var fan = Gifting.fundedViewer("j8-fan", 1000);
         Gifting.send(fan.token(), stream, Gifting.PERFUME, 3, Flows.key());
         Gifting.send(fan.token(), stream, Gifting.HAND_HEARTS, 1, Flows.key());
