@@ -21,6 +21,9 @@ import SetRates from '../graphql/SetRates.graphql?raw';
 import Catalogue from '../graphql/Catalogue.graphql?raw';
 import CreateGift from '../graphql/CreateGift.graphql?raw';
 import UpdateGift from '../graphql/UpdateGift.graphql?raw';
+import CoinStore from '../graphql/CoinStore.graphql?raw';
+import CreateCoinPackage from '../graphql/CreateCoinPackage.graphql?raw';
+import RetireCoinPackage from '../graphql/RetireCoinPackage.graphql?raw';
 import AuditLog from '../graphql/AuditLog.graphql?raw';
 import ErasureRequests from '../graphql/ErasureRequests.graphql?raw';
 import CompleteErasure from '../graphql/CompleteErasure.graphql?raw';
@@ -55,7 +58,7 @@ function instant(local) {
 class Admin extends View {
   static properties = { me: { attribute: false }, tab: { state: true }, status: { state: true }, queue: { state: true }, accounts: { state: true },
     audit: { state: true }, queueNext: { state: true }, auditLog: { state: true }, auditNext: { state: true }, auditFilter: { state: true },
-    erasures: { state: true }, erasuresAll: { state: true }, runs: { state: true }, run: { state: true }, upload: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
+    erasures: { state: true }, erasuresAll: { state: true }, packages: { state: true }, packagesRegion: { state: true }, runs: { state: true }, run: { state: true }, upload: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
 
   constructor() {
     super();
@@ -86,7 +89,12 @@ class Admin extends View {
       data: async () => { const r = await query(ErasureRequests, { all: !!this.erasuresAll }); this.error = failure(r); if (r.data) this.erasures = r.data.erasureRequests.nodes; },
       risk: async () => { const r = await query(SuspiciousCreators); this.error = failure(r); if (r.data) this.suspicious = r.data.suspiciousCreators; },
       rates: async () => { const r = await query(Rates); this.error = failure(r); if (r.data) this.rates = r.data; },
-      catalogue: async () => { const r = await query(Catalogue, { region: (this.me && this.me.region) || 'US' }); this.error = failure(r); if (r.data) this.catalogue = r.data.giftCatalogue; },
+      catalogue: async () => {
+        const [r, packages] = await Promise.all([query(Catalogue, { region: (this.me && this.me.region) || 'US' }), query(CoinStore, { region: this.packageRegion() })]);
+        this.error = failure(r) || failure(packages);
+        if (r.data) this.catalogue = r.data.giftCatalogue;
+        if (packages.data) this.packages = packages.data.coinPackages;
+      },
     };
     await loaders[this.tab]();
   }
@@ -424,6 +432,39 @@ class Admin extends View {
         ${r.rateHistory.map((h) => html`<tr><td>${h.version}</td><td>${when(h.effectiveFrom)}</td><td>${h.creatorShare.percent}%</td></tr>`)}</tbody></table></div>`;
   }
 
+  /** The region whose coin packages the catalogue tab shows (the admin's own until they pick another). */
+  packageRegion() {
+    return this.packagesRegion || (this.me && this.me.region) || 'US';
+  }
+
+  /** Coin packages on sale in one region: retire one, or put a new one on sale (coins for a price in that region's currency). */
+  renderPackages() {
+    const list = this.packages;
+    const region = this.packageRegion();
+    const create = (e) => {
+      e.preventDefault();
+      const f = e.target.elements;
+      this.act(CreateCoinPackage, 'createCoinPackage', { region, coins: f.coins.value, price: { amount: f.amount.value, currency: f.currency.value.toUpperCase() } },
+        (p) => `${count(p.coinPackage.coins)} coins for ${money(p.coinPackage.price)} are on sale in ${region}.`).then((ok) => ok && e.target.reset());
+    };
+    const retire = (p) => this.act(RetireCoinPackage, 'retireCoinPackage', { packageId: p.id },
+      `The package of ${count(p.coins)} coins is off sale in ${region}; purchases already made keep it.`);
+    return html`<h2 id="packages-heading">Coin packages</h2>
+      <form class="row" @submit=${(e) => { e.preventDefault(); this.packagesRegion = e.target.elements.region.value.trim().toUpperCase(); this.load(); }}>
+        <label>Region (ISO 3166-1)<input name="region" .value=${region} required minlength="2" maxlength="2" pattern="[A-Za-z]{2}"></label>
+        <button type="submit" class="secondary">Show</button></form>
+      ${!list ? html`<p aria-busy="true">Loading…</p>` : list.length === 0 ? html`<p class="muted">No packages on sale in ${region}.</p>` : html`
+      <div class="table-wrap" role="region" tabindex="0" aria-labelledby="packages-heading"><table><thead><tr><th>Coins</th><th>Price</th><th></th></tr></thead><tbody>
+        ${list.map((p) => html`<tr data-testid="coin-package"><td>${count(p.coins)}</td><td>${money(p.price)}</td>
+          <td><button class="secondary outline" aria-label=${`Retire the package of ${p.coins} coins`} @click=${() => retire(p)}>Retire</button></td></tr>`)}
+      </tbody></table></div>`}
+      <form @submit=${create}><fieldset class="row"><legend>Put a package on sale in ${region}</legend>
+        <label>Coins in the package<input name="coins" type="number" min="1" step="1" required></label>
+        <label>Price<input name="amount" required inputmode="decimal" pattern="[0-9]+([.][0-9]{1,4})?" placeholder="4.99"></label>
+        <label>Currency<input name="currency" required minlength="3" maxlength="3" pattern="[A-Za-z]{3}" value=${list && list[0] ? list[0].price.currency : 'USD'}></label></fieldset>
+        <button type="submit">Put on sale</button></form>`;
+  }
+
   renderCatalogue() {
     const c = this.catalogue;
     if (!c) return html`<p aria-busy="true">Loading…</p>`;
@@ -443,7 +484,8 @@ class Admin extends View {
         <label>Tier<input name="tier" type="number" min="1" max="10" step="1" value="1" required></label>
         <label>Animation<input name="animation" required value="gifts/rose"></label>
         <label>From (empty: now)<input name="from" type="datetime-local"></label><label>Until (empty: no end)<input name="until" type="datetime-local"></label></fieldset>
-        <button type="submit">Add</button></form>`;
+        <button type="submit">Add</button></form>
+      ${this.renderPackages()}`;
   }
 
   render() {

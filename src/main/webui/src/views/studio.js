@@ -12,6 +12,7 @@ import StreamEvents from '../graphql/StreamEvents.graphql?raw';
 import AcknowledgeGift from '../graphql/AcknowledgeGift.graphql?raw';
 import TopGifters from '../graphql/TopGifters.graphql?raw';
 import Earnings from '../graphql/Earnings.graphql?raw';
+import GiftsReceived from '../graphql/GiftsReceived.graphql?raw';
 import Payouts from '../graphql/Payouts.graphql?raw';
 import RegisterPayoutAccount from '../graphql/RegisterPayoutAccount.graphql?raw';
 import RequestPayout from '../graphql/RequestPayout.graphql?raw';
@@ -42,7 +43,8 @@ function recentMonths() {
 class Studio extends View {
   static properties = { me: { attribute: false }, tab: { state: true }, stream: { state: true }, feed: { state: true }, top: { state: true },
     earnings: { state: true }, payouts: { state: true }, keys: { state: true }, newKey: { state: true }, message: { state: true }, error: { state: true },
-    gifts: { state: true }, others: { state: true }, invitations: { state: true }, statement: { state: true }, month: { state: true } };
+    gifts: { state: true }, others: { state: true }, invitations: { state: true }, statement: { state: true }, month: { state: true },
+    received: { state: true }, receivedNext: { state: true } };
 
   constructor() {
     super();
@@ -239,7 +241,7 @@ class Studio extends View {
   }
 
   async loadEarnings() {
-    const r = await query(Earnings);
+    const [r] = await Promise.all([query(Earnings), this.loadReceived()]);
     this.error = failure(r);
     if (!r.data) return;
     this.earnings = r.data.earnings;
@@ -250,6 +252,14 @@ class Studio extends View {
     bars(this.querySelector('#chart-stream'), e.byStream.map((s) => (s.stream ? s.stream.title : '')), e.byStream.map((s) => Number(s.diamonds)), 'Diamonds per stream');
     bars(this.querySelector('#chart-gift'), e.byGift.map((g) => (g.gift ? g.gift.name : '')), e.byGift.map((g) => Number(g.diamonds)), 'Diamonds per gift');
     bars(this.querySelector('#chart-hour'), e.hourOfDay.map((h) => String(h.hour)), e.hourOfDay.map((h) => Number(h.diamonds)), 'Diamonds per hour of day');
+  }
+
+  /** Gifts received in every stream, newest first, each with the diamonds it credited (the same receipts their senders see). */
+  async loadReceived(after = null) {
+    const r = await query(GiftsReceived, { after });
+    if (!r.data) return;
+    this.received = [...(after ? this.received : []), ...r.data.giftsReceived.nodes];
+    this.receivedNext = r.data.giftsReceived.pageInfo.hasNextPage ? r.data.giftsReceived.pageInfo.endCursor : null;
   }
 
   async loadPayouts() {
@@ -326,7 +336,13 @@ class Studio extends View {
         <article><header>Worth</header><p style="font-size:1.6rem">${money(e.cashValue)}</p><p class="muted">pending + available</p></article></div>
       <div class="cards">${[['chart-day', 'By day (last 30)'], ['chart-stream', 'By stream'], ['chart-gift', 'By gift'], ['chart-hour', 'By hour of day']].map(([id, title]) => html`
         <figure><figcaption>${title}</figcaption><div style="height:12rem"><canvas id=${id} role="img" aria-label=${`Diamonds ${title.toLowerCase()}`}></canvas></div></figure>`)}</div>
-      <h3>Top supporters</h3>${e.topSupporters.length ? html`<ol>${e.topSupporters.map((t) => html`<li>${t.supporter.displayName} — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">No supporters yet.</p>`}`;
+      <h3>Top supporters</h3>${e.topSupporters.length ? html`<ol>${e.topSupporters.map((t) => html`<li>${t.supporter.displayName} — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">No supporters yet.</p>`}
+      <h3 id="received-heading">Gifts received</h3>${!this.received || this.received.length === 0 ? html`<p class="muted">No gifts received yet.</p>` : html`
+        <div class="table-wrap" role="region" tabindex="0" aria-labelledby="received-heading"><table><thead><tr><th>When</th><th>From</th><th>Gift</th><th>Stream</th><th>Coins</th><th>Diamonds</th></tr></thead><tbody>
+          ${this.received.map((g) => html`<tr data-testid="gift-received"><td>${when(g.createdAt)}</td><td>${g.sender.displayName}</td>
+            <td>${g.gift.name} × ${g.quantity}${g.acknowledgedAt ? ' · thanked' : ''}</td><td>${g.stream.title}</td><td>${count(g.coins)}</td><td>${count(g.creatorDiamonds)}</td></tr>`)}
+        </tbody></table></div>
+        ${this.receivedNext ? html`<button class="secondary outline" @click=${() => this.loadReceived(this.receivedNext)}>Older gifts</button>` : ''}`}`;
   }
 
   renderPayouts() {

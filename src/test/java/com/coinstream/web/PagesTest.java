@@ -90,6 +90,7 @@ class PagesTest {
             all.add(Arguments.of("admin-data", ADMIN, "/admin", "Data requests", width));
             all.add(Arguments.of("admin-reconciliation", ADMIN, "/admin", "Reconciliation", width));
             all.add(Arguments.of("admin-webhooks", ADMIN, "/admin", "Webhooks", width));
+            all.add(Arguments.of("admin-catalogue", ADMIN, "/admin", "Catalogue", width));
         }
         return all.stream();
     }

@@ -165,6 +165,34 @@ class RecordsJourneysTest {
     }
 
     @Test
+    void anAdminPutsACoinPackageOnSaleAndRetiresIt() {
+        User admin = User.admin(Tokens.unique("j9-admin"));
+        String packages = "{ coinPackages(region: \"US\") { id coins price { amount currency } } }";
+        try (Tab tab = Browser.open(root, admin, Browser.PHONE)) {
+            tab.go("/admin");
+            tab(tab.page, "Catalogue");
+            tab.page.getByLabel("Coins in the package").fill("777");
+            tab.page.getByLabel("Price").fill("7.77");
+            tab.page.getByLabel("Currency").fill("USD");
+            button(tab.page, "Put on sale").click();
+            assertThat(tab.page.getByTestId("admin-message")).containsText("777 coins for $7.77 are on sale in US");
+            Locator row = tab.page.getByTestId("coin-package").filter(new Locator.FilterOptions().setHasText("777"));
+            assertThat(row).hasCount(1);
+            List<Map<String, Object>> onSale = Gql.ok(Tokens.viewer(Tokens.unique("j9-shopper")), packages).getList("data.coinPackages");
+            assertTrue(onSale.stream().anyMatch(p -> "777".equals(String.valueOf(p.get("coins")))
+                    && "7.77".equals(((Map<?, ?>) p.get("price")).get("amount"))), onSale.toString());
+
+            row.getByRole(AriaRole.BUTTON).click();
+            assertThat(tab.page.getByTestId("admin-message")).containsText("off sale in US");
+            assertThat(tab.page.getByTestId("coin-package").filter(new Locator.FilterOptions().setHasText("777"))).hasCount(0);
+            assertEquals(List.of(), tab.accessibilityViolations());
+            tab.assertNoConsoleErrors();
+        }
+        List<Map<String, Object>> after = Gql.ok(Tokens.viewer(Tokens.unique("j9-shopper")), packages).getList("data.coinPackages");
+        assertFalse(after.stream().anyMatch(p -> "777".equals(String.valueOf(p.get("coins")))), after.toString());
+    }
+
+    @Test
     void aViewerTakesTheirDataThenDeletesTheirAccountAndNoRoomShowsTheirNameAgain() throws Exception {
         User viewer = User.viewer(Tokens.unique("j7-viewer"));
         String viewerToken = Tokens.token(viewer.sub(), Set.of("viewer"), viewer.birthdate(), viewer.region());
