@@ -58,8 +58,9 @@ export async function restore(config) {
       silent_redirect_uri: `${location.origin}/silent-signed-in`,
       silentRequestTimeoutInSeconds: 5,
     });
-    // a silent renewal before the access token expires hands over a new one
-    session.oidc.events.addUserLoaded(accept);
+    // a silent renewal before the access token expires hands over a new one (only while someone is signed in: a renewal
+    // that finishes after Sign out must not sign them back in)
+    session.oidc.events.addUserLoaded((user) => { if (session.token) accept(user); });
     if (location.pathname === '/silent-signed-in') {
       // this page is the hidden frame of a silent sign-in: hand the provider's answer to the page that asked
       await session.oidc.signinSilentCallback();
@@ -86,6 +87,10 @@ const SIGNED_IN = 'coinstream.signedIn';
 function accept(user) {
   // The API verifies the access token (a JWT from the same issuer).
   sessionStorage.setItem(SIGNED_IN, '1');
+  if (session.user && session.user.sub === user.profile.sub) {
+    session.token = user.access_token; // the same person, a renewed token: every request reads it from here
+    return;
+  }
   session.token = user.access_token;
   session.user = { sub: user.profile.sub, label: user.profile.name || user.profile.preferred_username || user.profile.sub };
   changed();
@@ -101,6 +106,9 @@ export function signOut() {
   session.user = null;
   sessionStorage.removeItem('coinstream.devUser');
   sessionStorage.removeItem(SIGNED_IN);
-  if (session.oidc) session.oidc.removeUser();
+  if (session.oidc) {
+    session.oidc.removeUser();
+    session.oidc.clearStaleState();
+  }
   changed();
 }

@@ -125,7 +125,8 @@ class Room extends View {
     this.topUp = null;
     const quantity = Number(this.quantity) || 1;
     const r = await mutate(SendGift, { input: { streamId: this.streamId, giftId: gift.id, quantity, idempotencyKey: key,
-      anonymous: !!this.anonymous, confirmed } });
+      // left out until the person's setting is known: the service then follows it
+      anonymous: this.anonymous === undefined ? null : !!this.anonymous, confirmed } });
     this.sending = false;
     const problem = userError(r, 'sendGift');
     if (failure(r)) {

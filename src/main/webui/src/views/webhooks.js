@@ -27,6 +27,16 @@ function state(d, subscription) {
   return subscription && subscription.status === 'DISABLED' ? `Failed: ${d.lastError}; the subscription is disabled` : `Failing (${d.lastError}), retrying ${when(d.nextAttemptAt)}`;
 }
 
+/** An endpoint as an admin sees someone's: without a query or credentials, which may carry the owner's tokens. */
+function shown(url) {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}${u.search || u.username ? ' (query and credentials hidden)' : ''}`;
+  } catch {
+    return url;
+  }
+}
+
 function instant(local) {
   return local ? new Date(local).toISOString() : null;
 }
@@ -77,6 +87,11 @@ class Webhooks extends View {
     bars(canvas, this.days.map((d) => d.day), this.days.map((d) => Math.round(1000 * this.success(d)) / 10), 'Delivered, % of attempted');
   }
 
+  /** How this page names an endpoint: its owner sees it whole, an admin without its query or credentials. */
+  url(s) {
+    return this.admin ? shown(s.url) : s.url;
+  }
+
   success(d) {
     const tried = d.delivered + d.failed + d.failing;
     return tried === 0 ? 1 : d.delivered / tried;
@@ -124,13 +139,13 @@ class Webhooks extends View {
 
   async test(s) {
     await this.act(SendTestWebhookEvent, 'sendTestWebhookEvent', { subscriptionId: s.id },
-      () => `A test event is on its way to ${s.url}; follow it under its deliveries.`);
+      () => `A test event is on its way to ${this.url(s)}; follow it under its deliveries.`);
     if (!this.selected || this.selected.id !== s.id) await this.open(s);
   }
 
   async remove(s) {
     this.deleting = null;
-    await this.act(DeleteWebhookSubscription, 'deleteWebhookSubscription', { subscriptionId: s.id }, () => `The subscription to ${s.url} was deleted.`);
+    await this.act(DeleteWebhookSubscription, 'deleteWebhookSubscription', { subscriptionId: s.id }, () => `The subscription to ${this.url(s)} was deleted.`);
     if (this.selected && this.selected.id === s.id) this.selected = null;
   }
 
@@ -187,8 +202,8 @@ class Webhooks extends View {
 
   renderSecret() {
     const s = this.secret;
-    return html`<article class="secret" role="status" aria-label="The signing secret">
-      <p>The signing secret for ${s.url}. Copy it now: it is not shown again. Your receiver checks each request's
+    return html`<article class="secret" aria-label="The signing secret">
+      <p>The signing secret for ${this.url(s)}. Copy it now: it is not shown again. Your receiver checks each request's
         <code>webhook-signature</code> with it (Standard Webhooks).</p>
       <p><code data-testid="webhook-secret">${s.value}</code></p>
       <div class="row"><button @click=${() => this.copy()}>Copy secret</button>
@@ -202,17 +217,17 @@ class Webhooks extends View {
     return html`<div class="table-wrap" role="region" tabindex="0" aria-label="Webhook subscriptions"><table>
       <thead><tr><th>Endpoint</th><th>Events</th><th>State</th><th>Health</th><th></th></tr></thead><tbody>
       ${list.map((s) => html`<tr data-testid="webhook-subscription" data-id=${s.id}>
-        <td><span class="wrap">${s.url}</span>${s.description ? html`<br><small class="muted">${s.description}</small>` : ''}
+        <td><span class="wrap">${this.url(s)}</span>${s.description ? html`<br><small class="muted">${s.description}</small>` : ''}
           ${this.admin ? html`<br><small class="muted">${s.creatorId ? `creator ${s.creatorId}` : 'platform-wide'}</small>` : ''}</td>
         <td><small>${s.eventTypes.join(', ')}</small></td>
         <td>${s.status === 'ACTIVE' ? 'Active' : html`<strong>Disabled</strong> ${when(s.disabledAt)}<br><small>${s.disabledReason}</small>`}</td>
         <td>${this.renderHealth(s)}</td>
         <td><div class="actions">
-          <button class="secondary outline" aria-label=${`Deliveries to ${s.url}`} @click=${() => this.open(s)}>Deliveries</button>
-          <button class="secondary outline" aria-label=${`Send test to ${s.url}`} ?disabled=${s.status !== 'ACTIVE'} @click=${() => this.test(s)}>Send test</button>
-          <button class="secondary outline" aria-label=${`Rotate secret of ${s.url}`} @click=${() => this.rotate(s)}>Rotate secret</button>
+          <button class="secondary outline" aria-label=${`Deliveries to ${this.url(s)}`} @click=${() => this.open(s)}>Deliveries</button>
+          <button class="secondary outline" aria-label=${`Send test to ${this.url(s)}`} ?disabled=${s.status !== 'ACTIVE'} @click=${() => this.test(s)}>Send test</button>
+          <button class="secondary outline" aria-label=${`Rotate secret of ${this.url(s)}`} @click=${() => this.rotate(s)}>Rotate secret</button>
           ${this.deleting === s.id ? html`<button class="secondary" @click=${() => this.remove(s)}>Delete for good</button>`
-            : html`<button class="secondary outline" aria-label=${`Delete the subscription to ${s.url}`} @click=${() => (this.deleting = s.id)}>Delete</button>`}
+            : html`<button class="secondary outline" aria-label=${`Delete the subscription to ${this.url(s)}`} @click=${() => (this.deleting = s.id)}>Delete</button>`}
         </div></td></tr>`)}</tbody></table></div>`;
   }
 
@@ -233,7 +248,7 @@ class Webhooks extends View {
   renderDeliveries() {
     const s = this.selected;
     const list = this.deliveries;
-    return html`<section aria-labelledby="deliveries-heading"><h3 id="deliveries-heading">Deliveries to ${s.url}</h3>
+    return html`<section aria-labelledby="deliveries-heading"><h3 id="deliveries-heading">Deliveries to ${this.url(s)}</h3>
       ${this.renderDays()}
       <div class="row">
         <label>Show <select data-testid="delivery-filter" @change=${(e) => { this.status = e.target.value; this.loadDeliveries(); }}>

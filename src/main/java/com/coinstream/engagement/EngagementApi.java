@@ -106,7 +106,7 @@ public class EngagementApi {
         return privacy.hiddenFromLeaderboards(me.id());
     }
 
-    @Description("Whether your gifts start out anonymous (setPrivacy): the web app's \"Send anonymously\" starts ticked. Each gift's own `anonymous` still decides.")
+    @Description("Whether your gifts are anonymous unless a gift says otherwise (setPrivacy): sendGift without `anonymous` follows it, and the web app's \"Send anonymously\" starts ticked.")
     public Uni<@NonNull Boolean> anonymousByDefault(@Source MeApi.Me me) {
         return privacy.anonymousByDefault(me.id());
     }

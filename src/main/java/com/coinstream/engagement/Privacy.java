@@ -2,20 +2,27 @@ package com.coinstream.engagement;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.events.ClusterEvents;
+import com.coinstream.identity.AnonymousSenders;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * A viewer's privacy choices: staying off leaderboards (top gifters, supporters, platform gifters), and whether their
- * gifts start out anonymous (a client's "Send anonymously" ticked; each gift's own flag still decides).
+ * gifts are anonymous unless a gift says otherwise (sendGift without `anonymous`; see {@link AnonymousSenders}).
  */
 @ApplicationScoped
 public class Privacy {
     private final Pool pool;
+    private final AnonymousSenders anonymousSenders;
+    private final ClusterEvents cluster;
 
-    public Privacy(Pool pool) {
+    public Privacy(Pool pool, AnonymousSenders anonymousSenders, ClusterEvents cluster) {
         this.pool = pool;
+        this.anonymousSenders = anonymousSenders;
+        this.cluster = cluster;
     }
 
     public Uni<Boolean> hiddenFromLeaderboards(String userId) {
@@ -43,6 +50,13 @@ public class Privacy {
             }
             var row = rows.iterator().next();
             return new Choices(row.getBoolean("hide_from_leaderboards"), row.getBoolean("anonymous_by_default"));
+        }).call(now -> {
+            if (anonymousByDefault == null) {
+                return Uni.createFrom().voidItem();
+            }
+            // gifts that do not say follow the choice: here at once, on every other instance when the event arrives
+            anonymousSenders.changed(userId, now.anonymousByDefault());
+            return cluster.publish(ClusterEvents.USERS, userId);
         });
     }
 }

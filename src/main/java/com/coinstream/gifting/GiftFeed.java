@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -92,43 +91,68 @@ public class GiftFeed {
 
     /**
      * The stream's events after sequence {@code after}: first those already committed ({@code missed}, read once this
-     * subscription is live, so a gift committed while it was being set up is in one or the other), then live ones; each
-     * once, in sequence order. Live events that arrive during the read wait for it (at most the subscriber's buffer).
+     * subscription is live, so a gift committed while it was being set up is in one or the other), then the live feed
+     * exactly as {@link #stream} gives it (a thanked gift comes again, with its {@code acknowledgedAt}). A live event that
+     * arrives during the read waits for it (at most the subscriber's buffer) and is left out if the read already gave it.
      */
     public Multi<GiftEvent> streamAfter(UUID streamId, long after, Uni<List<GiftEvent>> missed) {
         return Multi.createFrom().<GiftEvent>emitter(out -> {
             Object lock = new Object();
             List<GiftEvent> early = new ArrayList<>();
-            long[] last = { after };
+            Set<String> read = new HashSet<>();
             boolean[] caughtUp = { false };
-            Consumer<GiftEvent> next = e -> {
-                if (e.sequence() > last[0]) {
-                    last[0] = e.sequence();
-                    out.emit(e);
+            boolean[] ended = { false };
+            Cancellable[] running = new Cancellable[2];
+            out.onTermination(() -> {
+                for (Cancellable c : running) {
+                    if (c != null) {
+                        c.cancel();
+                    }
                 }
-            };
-            Cancellable live = stream(streamId).subscribe().with(e -> {
+            });
+            running[0] = stream(streamId).subscribe().with(e -> {
                 synchronized (lock) {
                     if (caughtUp[0]) {
-                        next.accept(e);
+                        out.emit(e);
                     } else if (early.size() < SUBSCRIBER_BUFFER) {
                         early.add(e); // beyond: dropped, as a slow subscriber's are (the client sees the gap)
                     }
                 }
-            }, out::fail, out::complete);
-            Cancellable read = missed.subscribe().with(list -> {
+            }, out::fail, () -> {
                 synchronized (lock) {
-                    list.forEach(next);
-                    early.forEach(next);
+                    if (caughtUp[0]) {
+                        out.complete();
+                    } else {
+                        ended[0] = true; // the read still comes first
+                    }
+                }
+            });
+            running[1] = missed.subscribe().with(list -> {
+                synchronized (lock) {
+                    for (GiftEvent e : list) {
+                        if (e.sequence() > after) {
+                            read.add(version(e));
+                            out.emit(e);
+                        }
+                    }
+                    for (GiftEvent e : early) {
+                        if (!read.contains(version(e))) {
+                            out.emit(e);
+                        }
+                    }
                     early.clear();
                     caughtUp[0] = true;
+                    if (ended[0]) {
+                        out.complete();
+                    }
                 }
             }, out::fail);
-            out.onTermination(() -> {
-                read.cancel();
-                live.cancel();
-            });
         }).onOverflow().buffer(SUBSCRIBER_BUFFER).onOverflow().drop();
+    }
+
+    /** One publication of an event: the same gift thanked later is another. */
+    private static String version(GiftEvent e) {
+        return e.id() + "@" + e.acknowledgedAt();
     }
 
     /** Number of live subscriptions (for tests and metrics). */

@@ -87,7 +87,7 @@ public class GiftingApi {
         return payloads.orRefusal(caller.get()
                 .flatMap(c -> Payloads.guarded(() -> gifting.send(c,
                         new GiftingService.SendGift(input.streamId, input.giftId, input.quantity, input.idempotencyKey,
-                                Boolean.TRUE.equals(input.anonymous), Boolean.TRUE.equals(input.confirmed)))))
+                                input.anonymous, Boolean.TRUE.equals(input.confirmed)))))
                 .map(sent -> new SendGiftPayload(sent.receipt(), sent.wallet(), null, List.of()))
                 .onFailure(GiftingService.LimitReached.class).recoverWithItem(e -> new SendGiftPayload(null, null,
                         ((GiftingService.LimitReached) e).status(), List.of(((GiftingService.LimitReached) e).error()))),
@@ -206,7 +206,7 @@ public class GiftingApi {
         @NonNull
         @Description("Client-chosen unique key (a UUID). Same key and input replays the original receipt.")
         public String idempotencyKey;
-        @Description("Send anonymously: the feed, goals, matches, leaderboards and the creator see \"Anonymous\" (default false).")
+        @Description("Send anonymously: the feed, goals, matches, leaderboards and the creator see \"Anonymous\". Left out: your choice (Me.anonymousByDefault, off unless you set it).")
         public Boolean anonymous;
         @Description("Send past your session reminder (setSessionReminder): the answer to CONFIRMATION_REQUIRED. Not part of the "
                 + "request's identity: a retry with the same key and this flag is the same gift.")

@@ -19,6 +19,7 @@ import com.coinstream.domain.Ids;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.PolicyConfig;
 import com.coinstream.domain.Refusal;
+import com.coinstream.identity.AnonymousSenders;
 import com.coinstream.identity.Caller;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
@@ -48,6 +49,7 @@ public class GiftingService {
     public static final int MAX_QUANTITY = 99;
     public static final String OPERATION = "sendGift";
 
+    private final AnonymousSenders anonymousSenders;
     private final GiftLanes lanes;
     private final GiftRateLimiter rateLimiter;
     private final SpendingLimits limits;
@@ -64,7 +66,8 @@ public class GiftingService {
 
     public GiftingService(GiftLanes lanes, GiftRateLimiter rateLimiter, SpendingLimits limits, GiftCatalogue catalogue,
             StreamDirectory streams, RateBook rates, Accounts accounts, Idempotency idempotency, GiftEvents events, Pool pool,
-            Clock clock, PolicyConfig policy) {
+            Clock clock, PolicyConfig policy, AnonymousSenders anonymousSenders) {
+        this.anonymousSenders = anonymousSenders;
         this.lanes = lanes;
         this.rateLimiter = rateLimiter;
         this.limits = limits;
@@ -82,8 +85,11 @@ public class GiftingService {
 
     public static final String ANONYMOUS = "Anonymous";
 
-    /** {@code confirmed}: sent past the sender's session reminder on purpose (not part of the request's identity). */
-    public record SendGift(String streamId, String giftId, BigInteger quantity, String idempotencyKey, boolean anonymous, boolean confirmed) {
+    /**
+     * {@code anonymous}: null follows the sender's choice (anonymousByDefault). {@code confirmed}: sent past the sender's
+     * session reminder on purpose (not part of the request's identity).
+     */
+    public record SendGift(String streamId, String giftId, BigInteger quantity, String idempotencyKey, Boolean anonymous, boolean confirmed) {
     }
 
     public record Sent(GiftReceipt receipt, Wallet wallet, boolean replayed) {
@@ -93,8 +99,10 @@ public class GiftingService {
         String key = Idempotency.validKey(request.idempotencyKey());
         int quantity = request.quantity() == null ? 1
                 : (int) Amounts.within(request.quantity(), 1, MAX_QUANTITY, ErrorCode.INVALID_QUANTITY, "quantity", "input", "quantity");
-        // (anonymous is part of the request's identity; hashed only when set, so earlier keys keep their fingerprints)
-        String hash = request.anonymous() ? Idempotency.fingerprint(OPERATION, request.streamId(), request.giftId(), quantity, "anonymous")
+        // (anonymous as asked is part of the request's identity; hashed only when true, so earlier keys keep their fingerprints;
+        // left out, it follows the sender's choice when the gift is made, and a retry replays what was made)
+        boolean anonymous = request.anonymous() != null ? request.anonymous() : anonymousSenders.byDefault(sender.userId());
+        String hash = Boolean.TRUE.equals(request.anonymous()) ? Idempotency.fingerprint(OPERATION, request.streamId(), request.giftId(), quantity, "anonymous")
                 : Idempotency.fingerprint(OPERATION, request.streamId(), request.giftId(), quantity);
         Instant now = clock.instant();
         RateCard card = rates.current(now);
@@ -129,7 +137,7 @@ public class GiftingService {
                         .orElse(new RateCard.CoinPrice(sender.region(), currency, 1, 1));
                 return accounts.id(AccountKey.user(stream.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND))
                         .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(),
-                                request.anonymous() ? ANONYMOUS : sender.displayName(), request.anonymous(), request.confirmed(),
+                                anonymous ? ANONYMOUS : sender.displayName(), anonymous, request.confirmed(),
                                 stream.creatorId(), earnings, streamId, gift, quantity, split, card.version(), key, hash,
                                 currency, base.unitCoins(), base.unitPriceMinor(), Periods.at(now, sender.zone()), now));
             });

@@ -47,6 +47,8 @@ public class WebhookSubscriptions {
     static final int DAYS_WINDOW = 10_000;
     /** The event type of a test delivery: sent to one subscription on request, never by a change. */
     public static final String TEST_EVENT = "webhook.test";
+    /** Test events a subscription may be sent in an hour. */
+    static final int TEST_EVENTS_PER_HOUR = 10;
     private static final String COLUMNS = "id, seq, owner_id, creator_id, url, event_types, description, status, disabled_reason, "
             + "disabled_at, consecutive_failures, created_at, previous_secret_until";
     private static final String DELIVERY_COLUMNS = "id, event_id, event_type, occurred_at, data::text, status, attempts, next_attempt_at, "
@@ -205,7 +207,7 @@ public class WebhookSubscriptions {
                        count(*) filter (where w.status = 'PENDING' and w.last_error is not null) as failing,
                        count(*) filter (where w.status = 'PENDING') as pending
                 from (select occurred_at, status, last_error from webhook_delivery where subscription_id = $1 order by id desc limit $3) w
-                where w.occurred_at >= (now() at time zone 'UTC')::date - ($2 - 1)
+                where (w.occurred_at at time zone 'UTC')::date >= (now() at time zone 'UTC')::date - ($2 - 1)
                 group by 1 order by 1""").execute(Tuple.of(id, days, DAYS_WINDOW)).map(rows -> {
             List<Day> out = new ArrayList<>();
             rows.forEach(r -> out.add(new Day(r.getString("day"), r.getInteger("delivered"), r.getInteger("failed"), r.getInteger("failing"),
@@ -232,10 +234,16 @@ public class WebhookSubscriptions {
                         throw new Refusal(ErrorCode.INVALID_STATE, "This subscription is disabled; replay a delivery to enable it again",
                                 "input", "subscriptionId");
                     }
+                    // one on its way at a time (a failing one does not block the next: the endpoint may be fixed), and at most
+                    // TEST_EVENTS_PER_HOUR an hour, so a test is a check, not a way to send requests on demand
                     return Quotas.reserve(tx, "webhook-test", id.toString(), "select count(*) from webhook_delivery where subscription_id = $1::uuid "
-                            + "and event_type = '" + TEST_EVENT + "' and status = 'PENDING'", 1,
+                            + "and event_type = '" + TEST_EVENT + "' and status = 'PENDING' and last_error is null", 1,
                             () -> new Refusal(ErrorCode.INVALID_STATE, "A test event for this subscription is still being delivered; "
-                                    + "wait for it, or see its delivery log", "input", "subscriptionId"));
+                                    + "wait for it, or see its delivery log", "input", "subscriptionId"))
+                            .call(() -> Quotas.reserve(tx, "webhook-tests-an-hour", id.toString(), "select count(*) from webhook_delivery "
+                                    + "where subscription_id = $1::uuid and event_type = '" + TEST_EVENT + "' and occurred_at > now() - interval '1 hour'",
+                                    TEST_EVENTS_PER_HOUR, () -> new Refusal(ErrorCode.RATE_LIMITED, "At most " + TEST_EVENTS_PER_HOUR
+                                            + " test events an hour per subscription; try again later", "input", "subscriptionId")));
                 })
                 .flatMap(s -> tx.preparedQuery("insert into webhook_delivery (subscription_id, event_id, event_type, occurred_at, data) "
                         + "values ($1, $2, $3, $4, $5) returning " + DELIVERY_COLUMNS)
@@ -264,10 +272,11 @@ public class WebhookSubscriptions {
         return pool.withTransaction(tx -> owned(tx, caller, id)
                 .flatMap(s -> tx.preparedQuery("with picked as (select id from webhook_delivery where subscription_id = $1 "
                         + "and ($2::bigint is null or id = $2) and ($3::timestamptz is null or occurred_at >= $3) "
-                        + "and ($4::timestamptz is null or occurred_at < $4) and (status <> 'PENDING' or $6) order by id limit $5 for update) "
+                        + "and ($4::timestamptz is null or occurred_at < $4) and (status <> 'PENDING' or ($6 and (lease_until is null or lease_until < now()))) order by id limit $5 for update) "
                         + "update webhook_delivery d set status = 'PENDING', next_attempt_at = now(), first_due_at = now(), lease_until = null "
                         + "from picked where d.id = picked.id")
-                        // a disabled subscription's pending deliveries wait for it: replaying them sends them now
+                        // a disabled subscription's pending deliveries wait for it: replaying them sends them now (not one
+                        // whose attempt is still open: its lease stands, so it is never sent twice at once)
                         .execute(Tuple.from(Arrays.asList(id, one, utc(from), utc(to), MAX_REPLAY, "DISABLED".equals(s.status())))))
                 .flatMap(rows -> {
                     int count = rows.rowCount();

@@ -115,12 +115,12 @@ public class WebhooksApi {
     @Description("Its deliveries per UTC day (by when their events occurred) over the last `days` days, oldest first; days without deliveries are left out. Counted over its latest 10,000 deliveries.")
     public Uni<@NonNull List<@NonNull DeliveryDay>> deliveryDays(@Source WebhookSubscriptionView subscription,
             @DefaultValue("14") @Range(min = 1, max = 90) Integer days) {
-        return subscriptions.days(UUID.fromString(subscription.id()), days)
+        return subscriptions.days(UUID.fromString(subscription.id()), days == null ? 14 : days)
                 .map(list -> list.stream().map(d -> new DeliveryDay(d.day(), d.delivered(), d.failed(), d.failing(), d.pending())).toList());
     }
 
     @Mutation("sendTestWebhookEvent")
-    @Description("Queue a webhook.test event for one of your active subscriptions: signed and retried like any event, and in its delivery log. One at a time per subscription.")
+    @Description("Queue a webhook.test event for one of your active subscriptions: signed and retried like any event, and in its delivery log. One on its way at a time per subscription (INVALID_STATE; a failing one does not count), at most 10 an hour (RATE_LIMITED).")
     @RolesAllowed({ Role.ADMIN, Role.CREATOR })
     @AdminAction("sendTestWebhookEvent")
     public Uni<@NonNull SendTestWebhookEventPayload> sendTestWebhookEvent(@NonNull SendTestWebhookEventInput input) {
@@ -156,7 +156,7 @@ public class WebhooksApi {
             @Description("Pending after a failed attempt: retrying, or waiting for a disabled subscription to be replayed.") int failing,
             @Description("Not delivered yet (failing ones included).") int pending,
             @Description("delivered / (delivered + failed + failing); null while none has been attempted.") Double successRate,
-            Instant lastDeliveredAt, @Description("The last attempt that failed (a retry may since have succeeded).") Instant lastFailureAt,
+            Instant lastDeliveredAt, @Description("The last failed attempt among those deliveries whose latest attempt failed (failing or given up).") Instant lastFailureAt,
             Integer lastFailureStatusCode, String lastFailureError) {
         static Health of(WebhookSubscriptions.Health h) {
             int tried = h.delivered() + h.failed() + h.failing();

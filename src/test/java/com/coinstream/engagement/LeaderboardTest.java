@@ -184,6 +184,35 @@ class LeaderboardTest {
     }
 
     @Test
+    void aGiftThatDoesNotSayFollowsTheSendersAnonymousByDefaultAndOneThatSaysDecidesForItself() {
+        LiveCreator creator = Gifting.liveCreator("anonfollow");
+        var fan = Gifting.fundedViewer("anonfollowfan", 100);
+        String set = "mutation($i: SetPrivacyInput!) { setPrivacy(input: $i) { userErrors { code } } }";
+        String send = "mutation($i: SendGiftInput!) { sendGift(input: $i) { receipt { id anonymous } userErrors { code } } }";
+        java.util.function.BiFunction<Boolean, String, Boolean> gift = (anonymous, key) -> {
+            Map<String, Object> input = new java.util.HashMap<>(Map.of("streamId", creator.stream(), "giftId", Gifting.ROSE, "quantity", 1,
+                    "idempotencyKey", key));
+            if (anonymous != null) {
+                input.put("anonymous", anonymous);
+            }
+            return Gql.ok(fan.token(), send, Gql.vars("i", input)).getBoolean("data.sendGift.receipt.anonymous");
+        };
+        assertFalse(gift.apply(null, Flows.key()), "named until the person chooses otherwise");
+        Gql.ok(fan.token(), set, Gql.vars("i", Map.of("anonymousByDefault", true)));
+        String key = Flows.key();
+        assertTrue(gift.apply(null, key), "left out: the person's choice");
+        assertFalse(gift.apply(false, Flows.key()), "said: this gift named");
+        Gql.ok(fan.token(), set, Gql.vars("i", Map.of("anonymousByDefault", false)));
+        assertTrue(gift.apply(null, key), "a retry replays what the first attempt made");
+        assertFalse(gift.apply(null, Flows.key()));
+        // the room, the feed and the creator's receipts saw "Anonymous" for the one that followed the choice
+        List<String> names = Db.rows(Db.TEST_SCHEMA, "select anonymous::text as a from gift_event where stream_id = ?::uuid order by stream_seq",
+                creator.stream()).stream().map(r -> String.valueOf(r.get("a"))).toList();
+        assertEquals(List.of("false", "true", "false", "false"), names);
+        LedgerChecks.assertClean();
+    }
+
+    @Test
     void aRefundTakesItsGiftsOffTheLeaderboards() {
         LiveCreator creator = Gifting.liveCreator("refundboard");
         String fanId = Tokens.unique("refundfan");

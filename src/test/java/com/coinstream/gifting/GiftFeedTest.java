@@ -89,8 +89,12 @@ class GiftFeedTest {
             assertEquals(2, client.nextData("1", 10).path("giftEvents").path("sequence").asLong());
             assertEquals(3, client.nextData("1", 10).path("giftEvents").path("sequence").asLong());
             awaitSubscribers(before + 1);
-            Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+            String fourth = Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key()).getString("data.sendGift.receipt.id");
             assertEquals(4, client.nextData("1", 10).path("giftEvents").path("sequence").asLong());
+            // the creator's thanks comes again on it, as on a subscription without `after`
+            Gql.ok(creator.token(), "mutation($input: AcknowledgeGiftInput!) { acknowledgeGift(input: $input) { userErrors { code } } }",
+                    Gql.input("giftEventId", fourth));
+            assertEquals(4, client.nextData("1", 10).path("giftEvents").path("sequence").asLong(), "the thanked gift again");
             // a negative position is refused with a code, not INTERNAL
             client.subscribe("2", "subscription($s: ID!, $a: BigInteger) { giftEvents(streamId: $s, after: $a) { sequence } }",
                     java.util.Map.of("s", creator.stream(), "a", -1));

@@ -213,7 +213,8 @@ class WebhooksTest {
     void aTestEventIsSignedAndLoggedOneAtATimeAndHealthAndDaysCountTheDeliveries() {
         LiveCreator creator = Gifting.liveCreator("hooktest");
         String stranger = Gifting.liveCreator("hookstranger").token();
-        try (WebhookReceiver receiver = new WebhookReceiver().respond(r -> 500)) {
+        // slow to answer at first: the first test event's attempt stays open (not yet failed) through the race
+        try (WebhookReceiver receiver = new WebhookReceiver().respond(r -> 500).delay(Duration.ofSeconds(3))) {
             Sub sub = subscribe(creator.token(), receiver.url(), List.of("gift.sent"));
             // 25 at once, across the limit of one pending test event: exactly one is queued
             List<JsonPath> raced = Race.run(25, i -> Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id()))));
@@ -228,7 +229,7 @@ class WebhooksTest {
                     .getString("data.sendTestWebhookEvent.userErrors[0].code"));
 
             WebhookReceiver.await(WAIT, () -> receiver.received().size() >= 2, "the test event retried after HTTP 500");
-            receiver.respond(r -> 204);
+            receiver.delay(Duration.ZERO).respond(r -> 204);
             WebhookReceiver.await(WAIT, () -> "DELIVERED".equals(Gql.ok(creator.token(), BY_STATUS, Gql.vars("s", sub.id(), "status", null))
                     .getString("data.webhookDeliveries.nodes[0].status")), "the test event delivered");
             Received test = receiver.ofType("webhook.test").get(0);
@@ -268,6 +269,12 @@ class WebhooksTest {
                 assertEquals(1, only.size(), status + ": " + only);
                 assertEquals(status, only.get(0).get("status"));
             }
+            // at most 10 test events an hour per subscription (three so far, and eight more)
+            Db.rows(Db.TEST_SCHEMA, "update webhook_delivery set status = 'FAILED' where subscription_id = ?::uuid and status = 'PENDING' returning id", sub.id());
+            Db.rows(Db.TEST_SCHEMA, "insert into webhook_delivery (subscription_id, event_id, event_type, occurred_at, data, status) "
+                    + "select ?::uuid, gen_random_uuid(), 'webhook.test', now(), '{}', 'DELIVERED' from generate_series(1, 8) returning id", sub.id());
+            assertEquals("RATE_LIMITED", Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id())))
+                    .getString("data.sendTestWebhookEvent.userErrors[0].code"));
             // a disabled subscription takes no test event (a replay is the way back)
             Db.rows(Db.TEST_SCHEMA, "update webhook_subscription set status = 'DISABLED' where id = ?::uuid returning id", sub.id());
             assertEquals("INVALID_STATE", Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id())))
