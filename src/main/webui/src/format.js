@@ -66,3 +66,8 @@ export function timeZone(id) {
     return undefined;
   }
 }
+
+/** An <input type="datetime-local"> value (the person's zone) as an ISO instant, or null when empty. */
+export function instant(local) {
+  return local ? new Date(local).toISOString() : null;
+}

@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count, counted, when, days } from '../format.js';
+import { money, count, counted, when, days, instant } from '../format.js';
 import PayoutQueue from '../graphql/PayoutQueue.graphql?raw';
 import ApprovePayout from '../graphql/ApprovePayout.graphql?raw';
 import RejectPayout from '../graphql/RejectPayout.graphql?raw';
@@ -48,11 +48,6 @@ const DIFFERENCES = {
 /** An erasure still waiting this long after its date is stuck: someone must look at why it is blocked. */
 const STUCK_AFTER_MS = 24 * 3600 * 1000;
 const STATUSES = ['REQUESTED', 'APPROVED', 'PAID', 'REJECTED', 'FAILED'];
-
-/** Turns an <input type="datetime-local"> value (the admin's zone) into an ISO instant, or null when empty. */
-function instant(local) {
-  return local ? new Date(local).toISOString() : null;
-}
 
 /** The admin console: the payout queue, account verification, holds, grants and reversals, the audit, risk, rates and gifts. */
 class Admin extends View {

@@ -5,7 +5,7 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query, mutate, userError } from '../api.js';
 import { failure } from '../messages.js';
-import { count, counted, when } from '../format.js';
+import { count, counted, when, instant } from '../format.js';
 import WebhookSubscriptions from '../graphql/WebhookSubscriptions.graphql?raw';
 import WebhookDeliveries from '../graphql/WebhookDeliveries.graphql?raw';
 import CreateWebhookSubscription from '../graphql/CreateWebhookSubscription.graphql?raw';
@@ -35,10 +35,6 @@ function shown(url) {
   } catch {
     return url;
   }
-}
-
-function instant(local) {
-  return local ? new Date(local).toISOString() : null;
 }
 
 class Webhooks extends View {

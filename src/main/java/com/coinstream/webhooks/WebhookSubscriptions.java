@@ -174,18 +174,22 @@ public class WebhookSubscriptions {
     /** The health of each subscription, in the order given (one statement for them all). */
     public Uni<List<Health>> health(List<UUID> ids) {
         return pool.preparedQuery("""
-                select s.ord, h.seen, h.delivered, h.failed, h.failing, h.pending, h.last_delivered, f.last_attempt_at, f.last_status_code, f.last_error
+                select s.ord, h.seen, h.delivered, h.failed, h.failing, h.pending, h.last_delivered,
+                       h.failures[1] as last_attempt_at, h.codes[1] as last_status_code, h.errors[1] as last_error
                 from unnest($1::uuid[]) with ordinality as s (id, ord)
+                -- one pass over the latest deliveries: the counts, and the latest failed attempt among them
                 cross join lateral (select count(*) as seen, count(*) filter (where w.status = 'DELIVERED') as delivered,
                                            count(*) filter (where w.status = 'FAILED') as failed,
                                            count(*) filter (where w.status = 'PENDING' and w.last_error is not null) as failing,
-                                           count(*) filter (where w.status = 'PENDING') as pending, max(w.delivered_at) as last_delivered
-                                    from (select status, delivered_at, last_error from webhook_delivery where subscription_id = s.id
-                                          order by id desc limit $2) w) h
-                left join lateral (select w.last_attempt_at, w.last_status_code, w.last_error
-                                   from (select id, last_attempt_at, last_status_code, last_error from webhook_delivery
-                                         where subscription_id = s.id order by id desc limit $2) w
-                                   where w.last_error is not null order by w.last_attempt_at desc nulls last limit 1) f on true
+                                           count(*) filter (where w.status = 'PENDING') as pending, max(w.delivered_at) as last_delivered,
+                                           array_agg(w.last_attempt_at order by w.last_attempt_at desc nulls last, w.id desc)
+                                               filter (where w.last_error is not null) as failures,
+                                           array_agg(w.last_status_code order by w.last_attempt_at desc nulls last, w.id desc)
+                                               filter (where w.last_error is not null) as codes,
+                                           array_agg(w.last_error order by w.last_attempt_at desc nulls last, w.id desc)
+                                               filter (where w.last_error is not null) as errors
+                                    from (select id, status, delivered_at, last_attempt_at, last_status_code, last_error from webhook_delivery
+                                          where subscription_id = s.id order by id desc limit $2) w) h
                 order by s.ord""").execute(Tuple.of(ids.toArray(UUID[]::new), HEALTH_WINDOW)).map(rows -> {
             List<Health> out = new ArrayList<>();
             rows.forEach(r -> out.add(new Health(r.getInteger("seen"), r.getInteger("delivered"), r.getInteger("failed"),
