@@ -27,7 +27,13 @@ public class WebhookInstances extends ProdApp {
 
     /** A sending instance. */
     static SecondInstance sender(int port) throws Exception {
+        return sender(port, Map.of());
+    }
+
+    /** A sending instance with some settings of its own. */
+    static SecondInstance sender(int port, Map<String, String> overrides) throws Exception {
         Map<String, String> settings = new HashMap<>(SETTINGS);
+        settings.putAll(overrides);
         settings.put("COINSTREAM_GIFTS_SLOT_OFFSET", "" + (port % 10) * 100);
         return SecondInstance.start(port, settings, Set.of());
     }

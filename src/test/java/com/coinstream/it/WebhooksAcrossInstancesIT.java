@@ -49,6 +49,13 @@ class WebhooksAcrossInstancesIT {
         return new String[] { r.getString("data.createWebhookSubscription.subscription.id"), r.getString("data.createWebhookSubscription.secret") };
     }
 
+    /**
+     * Delivery is at least once: an attempt that times out is sent again, although the receiver may have had it. On a busy
+     * 2-core CI machine three JVMs can stall past the shared 1 s response timeout (one gift arrived twice in CI),
+     * so the senders here wait long enough that any second sending would be a double claim, not a retry.
+     */
+    static final Map<String, String> PATIENT = Map.of("COINSTREAM_WEBHOOK_RESPONSE_TIMEOUT", "PT10S", "COINSTREAM_WEBHOOK_LEASE", "PT20S");
+
     @Test
     void twoSendingInstancesDeliverEveryGiftExactlyOnceInStreamOrder() throws Exception {
         LiveCreator[] creators = new LiveCreator[6];
@@ -60,8 +67,8 @@ class WebhooksAcrossInstancesIT {
             fans[i] = Gifting.fundedViewer("itwhfan" + i, 1000);
         }
         try (WebhookReceiver receiver = new WebhookReceiver().delay(Duration.ofMillis(3));
-                SecondInstance b = WebhookInstances.sender(8091);
-                SecondInstance c = WebhookInstances.sender(8092)) {
+                SecondInstance b = WebhookInstances.sender(8091, PATIENT);
+                SecondInstance c = WebhookInstances.sender(8092, PATIENT)) {
             Map<String, String> secrets = new HashMap<>();
             List<String> subscriptions = new ArrayList<>();
             for (LiveCreator creator : creators) {

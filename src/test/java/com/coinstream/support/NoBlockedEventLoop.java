@@ -84,7 +84,25 @@ public class NoBlockedEventLoop implements BeforeAllCallback, AfterAllCallback {
     static boolean blocking(String warningWithStack) {
         java.util.regex.Matcher ms = java.util.regex.Pattern.compile("blocked for (\\d+) ms").matcher(warningWithStack);
         long blockedMs = ms.find() ? Long.parseLong(ms.group(1)) : Long.MAX_VALUE;
-        return blockedMs >= CPU_STALL_LIMIT_MS || WAITING.matcher(warningWithStack).find();
+        java.util.regex.Matcher waiting = WAITING.matcher(warningWithStack);
+        return blockedMs >= CPU_STALL_LIMIT_MS || waiting.find() && !inClassLoading(warningWithStack, waiting.start());
+    }
+
+    /** Class loading: the first use of a class reads its bytes from the application's jar; that read is part of loading it. */
+    static final java.util.regex.Pattern CLASS_LOADING = java.util.regex.Pattern.compile("ClassLoader\\W+(method\\W+)?loadClass");
+
+    /**
+     * Whether the waiting frame at {@code at} is inside class loading: a class loader's loadClass frame comes below it (the
+     * stack lists the innermost frame first) with no frame of the application between the two. First-time class loading
+     * on a starved machine is the CPU stall above, not a blocking call of ours.
+     */
+    static boolean inClassLoading(String stack, int at) {
+        java.util.regex.Matcher loading = CLASS_LOADING.matcher(stack);
+        if (!loading.find(at)) {
+            return false;
+        }
+        String between = stack.substring(at, loading.start());
+        return !between.contains("com.coinstream") && !between.contains("com/coinstream");
     }
 
     private static List<Path> logs() {

@@ -26,4 +26,19 @@ class NoBlockedEventLoopTest {
         assertTrue(NoBlockedEventLoop.blocking("2026-12-04 WARN [io.vertx.core.impl.BlockedThreadChecker] Thread Thread[vert.x-eventloop-thread-0,5,main] "
                 + "has been blocked for 2500 ms\n\tat java.lang.Thread.sleep(Native Method)\n\tat com.coinstream.X.y(X.java:1)"));
     }
+
+    @Test
+    void readingAClassFromTheJarIsPartOfLoadingItButAWaitInOurOwnClassInitIsNot() {
+        // seen in CI: a just-started second instance, its first request loading graphql-java's validation rules
+        String jarRead = "{\"class\":\"java.io.RandomAccessFile\",\"method\":\"readBytes\"},{\"class\":\"java.util.zip.ZipFile$Source\",\"method\":\"readAt\"},"
+                + "{\"class\":\"io.quarkus.bootstrap.runner.RunnerClassLoader\",\"method\":\"loadClass\",\"line\":127},"
+                + "{\"class\":\"graphql.validation.Validator\",\"method\":\"createRules\"}";
+        String ownInit = "{\"class\":\"java.lang.Thread\",\"method\":\"sleep\"},{\"class\":\"com.coinstream.X\",\"method\":\"<clinit>\"},"
+                + "{\"class\":\"io.quarkus.bootstrap.runner.RunnerClassLoader\",\"method\":\"loadClass\"}";
+        assertFalse(NoBlockedEventLoop.blocking(warning(2949, jarRead)));
+        assertTrue(NoBlockedEventLoop.blocking(warning(5100, jarRead)), "past the stall limit it counts, whatever it is");
+        assertTrue(NoBlockedEventLoop.blocking(warning(2100, ownInit)));
+        assertTrue(NoBlockedEventLoop.blocking("x has been blocked for 2100 ms\n\tat java.net.SocketInputStream.socketRead0(Native Method)\n"
+                + "\tat com.coinstream.Y.z(Y.java:3)\n\tat java.lang.ClassLoader.loadClass(ClassLoader.java:1)"));
+    }
 }
