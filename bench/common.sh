@@ -27,3 +27,13 @@ bench_service_env() {
 ready_url() {
   echo "http://127.0.0.1:${COINSTREAM_MANAGEMENT_PORT:-9900}/q/health/ready"
 }
+# is_ready: the readiness check answers UP, on the management port or (builds from before it had one, bench/compare.sh)
+# on the service's own port $PORT.
+is_ready() {
+  curl -sf "$(ready_url)" >/dev/null || curl -sf "http://127.0.0.1:${PORT}/q/health/ready" >/dev/null
+}
+# queue_length SCHEMA: gifts' batches waiting for the rollup applier (0 for builds from before the queue, V14).
+queue_length() {
+  $PG -c "select case when to_regclass('$1.rollup_queue') is null then 0 else 1 end" | grep -q 1 \
+    && $PG -c "select count(*) from $1.rollup_queue" || echo 0
+}

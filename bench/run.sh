@@ -6,6 +6,9 @@
 #   bench/run.sh                      full run: 100k viewers, 1k streams, 32 and 64 connections, 20 s/point
 #   QUICK=1 bench/run.sh              quick look: 10k viewers, 32 connections, 8 s/point
 #   VIEWERS= CREATORS= DURATION= CONNECTIONS="32 64" bench/run.sh
+#   WORKLOADS="uniform" RESTART_COUNT=0 REFERENCES=0 READS=0 bench/run.sh
+#                                     leaner: only those workloads, no restarts, no pgbench references, no read
+#                                     queries nor feed latency (bench/guard.sh runs it so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -69,7 +72,7 @@ start_service() {
   t0=$(date +%s%N)
   (cd target/quarkus-app && exec java $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$log" 2>&1 &
   PID=$!
-  until curl -sf "$(ready_url)" >/dev/null; do
+  until is_ready; do
     kill -0 $PID 2>/dev/null || { echo "service died"; tail -30 "$log"; exit 1; }
     sleep 0.1
   done
@@ -91,16 +94,20 @@ java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" bv "$VIEWERS" "$OUT/t
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" ops 1 "$OUT/admin-token.txt" admin
 ADMIN_TOKEN=$(cat "$OUT/admin-token.txt")
 
-echo "== restart the service against the seeded schema, three times (start-up as an operator usually sees it)"
+WORKLOADS=${WORKLOADS:-uniform hot}
+RESTART_COUNT=${RESTART_COUNT:-3}
+echo "== restart the service against the seeded schema, $RESTART_COUNT times (start-up as an operator usually sees it)"
 # The load then runs on the last process started against the seeded schema, as in production after a deploy.
 RESTARTS=()
-for i in 1 2 3; do
+READIES=(0)
+for i in $(seq "$RESTART_COUNT"); do
   kill $PID; wait $PID 2>/dev/null || true
   start_service "$OUT/service-restart.log"
   RESTARTS+=("$READY ms ($QUARKUS s)")
   READIES[$i]=$READY
 done
-RESTART_MS=$(printf '%s\n' "${READIES[@]}" | sort -n | sed -n 2p)
+RESTART_MS=$(printf '%s\n' "${READIES[@]}" | sort -n | sed -n "$(( RESTART_COUNT / 2 + 2 ))p")
+RESTART_MS=${RESTART_MS:-0}
 echo "== naive raw-SQL tables (same row counts)"
 $PG -v viewers=$VIEWERS -v creators=$CREATORS -f bench/naive.sql >/dev/null
 $PG -v viewers=$VIEWERS -v creators=$CREATORS -f bench/ledger.sql >/dev/null
@@ -109,6 +116,32 @@ gifts() { $PG -c "select count(*) from $SCHEMA.gift_event"; }
 audit() {
   curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' -H "Authorization: Bearer $ADMIN_TOKEN" \
     -d '{"query":"{ ledgerAudit { balanced mismatches { kind } } }"}'
+}
+# WAL records the whole cluster wrote (pg_stat_wal), and rows the service's schema had written (inserted, updated or
+# deleted: pg_stat_user_tables), all of them and those of the rollups behind leaderboards and breakdowns.
+cluster_wal() { $PG -c "select wal_records from pg_stat_wal"; }
+rows_written() {
+  $PG -F' ' -c "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0),
+      coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) filter (where relname in ('rollup_queue', 'creator_supporter_total', 'gifter_total',
+      'creator_total', 'creator_gift_total', 'creator_stream_total', 'creator_hour_total')), 0)
+    from pg_stat_user_tables where schemaname = '$SCHEMA'"
+}
+# wait_sampler FILE: every 50 ms, what each running gift batch statement waits on (pg_stat_activity), one line per
+# statement sampled, until killed. (pg_stat_activity keeps a statement's first 1 KB: the batch statement is known by
+# its opening comment, "The gift rules ...".) "Lock:object" at commit is PostgreSQL's one notification lock (a transaction that
+# issued NOTIFY takes it to queue its notifications, one commit at a time); CPU means it was not waiting.
+wait_sampler() {
+  printf '%s\n' "select coalesce(wait_event_type || ':' || wait_event, 'CPU') from pg_stat_activity
+    where state = 'active' and (query like '%gift rules%' or query like '%insert into gift_event%') and pid <> pg_backend_pid()
+    \\watch 0.05" > "$1.sql"
+  # exec: the background job is psql itself, so killing it ends the sampling; line-buffered, as it is killed, not ended
+  exec stdbuf -oL psql -h 127.0.0.1 -U postgres -d postgres -qtA -f "$1.sql" > "$1" 2>/dev/null
+}
+# wait_summary FILE: the share of samples per wait, largest first.
+wait_summary() {
+  { grep -v '^$' "$1" || true; } | sort | uniq -c | sort -rn | awk '{n[NR] = $2; c[NR] = $1; t += $1} END {
+    if (t == 0) { print "no samples"; exit }
+    for (i = 1; i <= NR && i <= 4; i++) printf "%s%s %.0f%%", (i > 1 ? ", " : ""), n[i], 100 * c[i] / t }'
 }
 rss_mb() { awk '/VmHWM/ {printf "%d", $2/1024}' /proc/$PID/status; }
 # CPU time (clock ticks) of the service and of all PostgreSQL processes, to say where the time goes.
@@ -119,8 +152,8 @@ TICK_US=$((1000000 / $(getconf CLK_TCK)))
 # On two shared cores the C2 compiler keeps a core half busy for about a minute of load; measure the
 # steady state, as a long-running service sees it, not the JIT.
 WARMUP=${WARMUP:-30}
-echo "== warm-up ($WARMUP s uniform + $WARMUP s hot, 64 connections, discarded: JIT and caches)"
-for MODE in uniform hot; do
+echo "== warm-up ($WARMUP s of each of: $WORKLOADS; 64 connections, discarded: JIT and caches)"
+for MODE in $WORKLOADS; do
   wrk -t2 -c64 -d${WARMUP}s -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- "$OUT/tokens.txt" "$OUT/streams.txt" $MODE >/dev/null
 done
 
@@ -158,6 +191,8 @@ hook() {
 trap 'kill $PID 2>/dev/null || true; [ -z "${SINK:-}" ] || kill $SINK 2>/dev/null || true; reset_pg_settings' EXIT
 
 ROWS=()
+HISTOGRAMS=()
+WAITS=()
 declare -A T_RATE T_NAIVE T_LEDGER T_P99
 POINTS_OK=yes
 # hook_report: after the hooked workloads, wait for the outbox to drain and count what the receiver got.
@@ -178,7 +213,7 @@ hook_report() {
   $PG -c "update $SCHEMA.webhook_subscription set status = 'DELETED'" >/dev/null
 }
 
-for MODE in uniform hot ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE:-engaged}; do
+for MODE in $WORKLOADS ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE:-engaged}; do
   [ "$MODE" = "engaged" ] && [ -n "${SINK:-}" ] && hook_report
   [ "$MODE" = "none" ] && continue
   LUA_MODE=${MODE/engaged/hot}
@@ -187,19 +222,33 @@ for MODE in uniform hot ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MOD
   [ "${MODE%%-*}" = "hooked" ] && [ -z "${SINK:-}" ] && hook
   for C in $CONNECTIONS; do
     # Each point starts with the rollup queue empty: the previous point's backlog (a hot run leaves one) is not this one's.
-    for _ in $(seq 120); do [ "$($PG -c "select count(*) from $SCHEMA.rollup_queue")" = 0 ] && break; sleep 1; done
+    for _ in $(seq 120); do [ "$(queue_length $SCHEMA)" = 0 ] && break; sleep 1; done
     echo "== $MODE, $C connections"
-    NAIVE=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$C" -j 2 -T "$DURATION" \
+    NAIVE=0 LEDGER=0
+    [ "${REFERENCES:-1}" = 0 ] || NAIVE=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$C" -j 2 -T "$DURATION" \
       -D viewers=$VIEWERS -D creators=$CREATORS -f "bench/naive-$LUA_MODE.pgbench" postgres 2>/dev/null \
       | awk -F'= ' '/^tps/ {print int($2); exit}')
-    LEDGER=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$C" -j 2 -T "$DURATION" \
+    [ "${REFERENCES:-1}" = 0 ] || LEDGER=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$C" -j 2 -T "$DURATION" \
       -D viewers=$VIEWERS -D creators=$CREATORS -f "bench/ledger-$LUA_MODE.pgbench" postgres 2>/dev/null \
       | awk -F'= ' '/^tps/ {print int($2); exit}')
     $PG -c "select pg_stat_statements_reset()" >/dev/null
-    BEFORE=$(gifts); S0=$(service_ticks); P0=$(postgres_ticks)
+    BEFORE=$(gifts); S0=$(service_ticks); P0=$(postgres_ticks); W0=$(cluster_wal); read -r R0 RR0 <<< "$(rows_written)"
+    wait_sampler "$OUT/waits-$MODE-$C.txt" & SAMPLER=$!
     RESULT=$(wrk -t2 -c"$C" -d"${DURATION}s" --latency -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- \
       "$OUT/tokens.txt" "$OUT/streams.txt" "$LUA_MODE" | tee "$OUT/wrk-$MODE-$C.txt" | grep '^RESULT')
     S1=$(service_ticks); P1=$(postgres_ticks); AFTER=$(gifts)
+    kill $SAMPLER 2>/dev/null; wait $SAMPLER 2>/dev/null || true
+    WAITS+=("| $MODE | $C | $(wait_summary "$OUT/waits-$MODE-$C.txt") |")
+    # Counted from outside after the service drained: the rollup queue empty, then the backends' table statistics
+    # flushed (PostgreSQL 15 sends an idle backend's at most 10 s late).
+    for _ in $(seq 120); do [ "$(queue_length $SCHEMA)" = 0 ] && break; sleep 1; done
+    sleep 11
+    W1=$(cluster_wal); read -r R1 RR1 <<< "$(rows_written)"
+    PER=$(( AFTER - BEFORE > 0 ? AFTER - BEFORE : 1 ))
+    CLUSTER_WAL=$(awk "BEGIN {printf \"%.1f\", ($W1 - $W0) / $PER}")
+    ROWS_PER_GIFT=$(awk "BEGIN {printf \"%.1f\", ($R1 - $R0) / $PER}")
+    ROLLUP_ROWS=$(awk "BEGIN {printf \"%.1f\", ($RR1 - $RR0) / $PER}")
+    HISTOGRAMS+=("| $MODE | $C | $(grep '^HISTOGRAM' "$OUT/wrk-$MODE-$C.txt" | sed 's/^HISTOGRAM //') |")
     # Per accepted gift, over every statement the service ran during the point (the batch, the rollup applier, the
     # feed, lookups): WAL records (one per row and index entry written, plus commits) and the gift batch statement's time.
     PGSS=$($PG -F' ' -c "select round(sum(wal_records)::numeric / greatest($AFTER - $BEFORE, 1), 1),
@@ -228,10 +277,12 @@ for MODE in uniform hot ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MOD
     RATIO=$(awk "BEGIN {printf \"%.2f\", $RATE / ($NAIVE > 0 ? $NAIVE : 1)}")
     LEDGER_RATIO=$(awk "BEGIN {printf \"%.2f\", $RATE / ($LEDGER > 0 ? $LEDGER : 1)}")
     echo "   service $RATE gifts/s (p50 $((p50_us/1000)) ms, p99 $((p99_us/1000)) ms, errors $ERRORS) vs naive SQL $NAIVE tps: ${RATIO}x, vs double-entry SQL $LEDGER tps: ${LEDGER_RATIO}x; ledger $CLEAN; accepted=responses: $MATCH; CPU per gift: $CPU_NOTE"
-    ROWS+=("| $MODE | $C | $RATE | $(awk "BEGIN {printf \"%.1f\", $p50_us/1000}") | $(awk "BEGIN {printf \"%.1f\", $p99_us/1000}") | $ERRORS | $NAIVE | ${RATIO}x | $LEDGER | ${LEDGER_RATIO}x | $CLEAN | $MATCH | $CPU_NOTE | $BATCH_WAL / $WAL_PER_GIFT | $BATCH_US |")
+    ROWS+=("| $MODE | $C | $RATE | $(awk "BEGIN {printf \"%.1f\", $p50_us/1000}") | $(awk "BEGIN {printf \"%.1f\", $p99_us/1000}") | $ERRORS | $NAIVE | ${RATIO}x | $LEDGER | ${LEDGER_RATIO}x | $CLEAN | $MATCH | $CPU_NOTE | $BATCH_WAL / $WAL_PER_GIFT | $CLUSTER_WAL | $ROWS_PER_GIFT ($ROLLUP_ROWS) | $BATCH_US |")
   done
 done
 [ -n "${SINK:-}" ] && hook_report
+WALLET_RPS="not measured" CATALOGUE_RPS="not measured" FEED="FEED not measured"
+if [ "${READS:-1}" = 1 ]; then
 echo "== read queries (10 s, 32 connections)"
 WALLET_RPS=$(wrk -t2 -c32 -d10s -s bench/query.lua "http://127.0.0.1:$PORT" -- "$OUT/tokens.txt" '{"query":"{ wallet { coins } }"}' \
   | awk '/Requests\/sec/ {printf "%d", $2}')
@@ -241,6 +292,7 @@ echo "   wallet $WALLET_RPS req/s, giftCatalogue $CATALOGUE_RPS req/s"
 echo "== gift feed latency: 100 subscribers on the hot stream"
 FEED=$(java bench/FeedLatency.java "$PORT" "$OUT/tokens.txt" "$(head -1 "$OUT/streams.txt")" 100 500 00000000-0000-4000-9000-000000000001 | grep '^FEED')
 echo "   $FEED"
+fi
 PEAK_RSS=$(rss_mb)
 
 
@@ -293,9 +345,26 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo
   echo "Webhooks: ${WEBHOOK_NOTE:-not measured}."
   echo
-  echo "| workload | connections | service gifts/s | p50 ms | p99 ms | errors | naive SQL tps | ratio | double-entry SQL tps | ratio | ledgerAudit | accepted = ok responses | CPU per gift | WAL records per gift: batch statement / all | batch statement µs per gift |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| workload | connections | service gifts/s | p50 ms | p99 ms | errors | naive SQL tps | ratio | double-entry SQL tps | ratio | ledgerAudit | accepted = ok responses | CPU per gift | WAL records per gift: batch statement / all statements | WAL records per gift, whole cluster | rows written per gift (of them rollups) | batch statement µs per gift |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "*WAL records per gift, whole cluster* is pg_stat_wal's count over the point, read after the service drained (its rollup"
+  echo "queue empty), divided by the gifts accepted: every writer included (batch, rollups, outbox, notify, checkpoints' full-page"
+  echo "images). *Rows written* is pg_stat_user_tables' inserted + updated + deleted rows of the service's schema over the same span."
+  echo
+  echo "Latency histogram of each point (wrk, ms):"
+  echo
+  echo "| workload | connections | percentiles |"
+  echo "|---|---|---|"
+  printf '%s\n' "${HISTOGRAMS[@]}"
+  echo
+  echo "What the gift batch statement waited on (pg_stat_activity every 50 ms during the point; *Lock:object* is the"
+  echo "commit's wait for PostgreSQL's one notification lock, *CPU* not waiting):"
+  echo
+  echo "| workload | connections | share of samples |"
+  echo "|---|---|---|"
+  printf '%s\n' "${WAITS[@]}"
   echo
   echo "Read queries (10 s, 32 connections): \`wallet\` ${WALLET_RPS} req/s (authenticated, random viewer), \`giftCatalogue\` ${CATALOGUE_RPS} req/s (anonymous)."
   echo

@@ -60,4 +60,11 @@ function done(summary, latency, requests)
   local inflight = total_sent - total_ok - total_refused - total_failed
   io.write(string.format("RESULT ok=%d refused=%d failed=%d socket_errors=%d inflight=%d duration_us=%d p50_us=%d p99_us=%d\n",
     total_ok, total_refused, total_failed, errors, inflight, summary.duration, latency:percentile(50), latency:percentile(99)))
+  -- the latency histogram of the point: its percentiles and its slowest request, in ms
+  local h = {}
+  for _, p in ipairs({10, 25, 50, 75, 90, 95, 99, 99.9}) do
+    h[#h + 1] = string.format("p%s %.1f", p, latency:percentile(p) / 1000)
+  end
+  h[#h + 1] = string.format("max %.1f", latency.max / 1000)
+  io.write("HISTOGRAM " .. table.concat(h, ", ") .. "\n")
 end

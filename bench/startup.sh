@@ -21,7 +21,7 @@ once() {
   t0=$(date +%s%N)
   (cd "$APP" && exec $JAVA $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$OUT/startup.log" 2>&1 &
   pid=$!
-  until curl -sf "$(ready_url)" >/dev/null; do
+  until is_ready; do
     kill -0 $pid 2>/dev/null || { echo "service died" >&2; tail -30 "$OUT/startup.log" >&2; exit 1; }
     sleep 0.02
   done

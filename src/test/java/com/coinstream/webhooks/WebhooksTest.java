@@ -103,6 +103,71 @@ class WebhooksTest {
         assertNotNull(Instant.parse(r.json().getString("createdAt")));
     }
 
+    /**
+     * The outbox gets a row only where someone listens: no row for a creator nobody subscribed to, and a subscription made
+     * while gifts pour in gets every gift sent after it was created, each once, in order, and nothing twice.
+     */
+    @Test
+    void aSubscriptionMadeMidLoadGetsEveryLaterGiftOnceAndAnUnsubscribedCreatorWritesNoOutboxRow() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("hookmid");
+        LiveCreator quiet = Gifting.liveCreator("hookquiet");
+        Viewer[] fans = new Viewer[8];
+        for (int i = 0; i < fans.length; i++) {
+            fans[i] = Gifting.fundedViewer("hookmidfan" + i, 3000);
+        }
+        String send = "mutation($input: SendGiftInput!) { sendGift(input: $input) { receipt { id } userErrors { code } } }";
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            java.util.concurrent.atomic.AtomicReference<Sub> sub = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.ConcurrentLinkedQueue<String> afterSubscribing = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.CompletableFuture<Void> subscribing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                sleep(150); // while the race below is under way
+                sub.set(subscribe(creator.token(), receiver.url(), List.of("gift.sent")));
+            });
+            // 24 senders at once, each sending 10 gifts one after another: the subscription lands in the middle
+            List<JsonPath> sent = Race.run(24, i -> {
+                List<JsonPath> mine = new java.util.ArrayList<>();
+                for (int k = 0; k < 10; k++) {
+                    boolean quietOne = (i + k) % 4 == 3;
+                    boolean subscribed = sub.get() != null; // read before the gift is sent: the gift comes after the subscription
+                    JsonPath r = Gql.ok(fans[i % fans.length].token(), send, Gql.input("streamId", quietOne ? quiet.stream() : creator.stream(),
+                            "giftId", Gifting.ROSE, "quantity", 1, "idempotencyKey", Flows.key()));
+                    if (subscribed && !quietOne) {
+                        afterSubscribing.add(r.getString("data.sendGift.receipt.id"));
+                    }
+                    mine.add(r);
+                    sleep(10);
+                }
+                return mine;
+            }).stream().flatMap(List::stream).toList();
+            subscribing.get();
+            assertTrue(sent.stream().allMatch(r -> r.getList("data.sendGift.userErrors").isEmpty()), "every gift accepted");
+            // nobody listens to the quiet creator's gifts: no outbox row for them (platform-wide subscriptions aside)
+            assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id "
+                    + "join gift_event g on g.id = d.event_id where g.stream_id = ?::uuid and s.creator_id is not null", quiet.stream()));
+            List<Map<String, Object>> rows = Db.rows(Db.TEST_SCHEMA, "select g.id::text as id, g.stream_seq from webhook_delivery d "
+                    + "join gift_event g on g.id = d.event_id where d.subscription_id = ?::uuid order by g.stream_seq", sub.get().id());
+            java.util.Set<String> outboxed = rows.stream().map(r -> (String) r.get("id")).collect(Collectors.toSet());
+            assertEquals(rows.size(), outboxed.size(), "one row per gift");
+            for (String receipt : afterSubscribing) {
+                assertTrue(outboxed.contains(receipt), "a gift sent after the subscription was made is in the outbox: " + receipt);
+            }
+            WebhookReceiver.await(WAIT, () -> receiver.received().size() >= rows.size(), rows.size() + " deliveries");
+            List<Received> got = receiver.received();
+            assertEquals(rows.size(), got.size(), "each once");
+            List<Long> order = got.stream().map(r -> r.data().getLong("streamSequence")).toList();
+            assertEquals(rows.stream().map(r -> ((Number) r.get("stream_seq")).longValue()).toList(), order, "in stream order");
+            assertTrue(!afterSubscribing.isEmpty(), "the race had gifts after the subscription");
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aCreatorReceivesEverySignedGiftOfTheirStreamOnceAndInStreamOrder() {
         LiveCreator creator = Gifting.liveCreator("hookgifts");
