@@ -6,6 +6,7 @@
 #   bench/run.sh                      full run: 100k viewers, 1k streams, 32 and 64 connections, 20 s/point
 #   QUICK=1 bench/run.sh              quick look: 10k viewers, 32 connections, 8 s/point
 #   VIEWERS= CREATORS= DURATION= CONNECTIONS="32 64" bench/run.sh
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS="..." bench/run.sh    the service on another JVM, other options
 #   WORKLOADS="uniform" RESTART_COUNT=0 REFERENCES=0 READS=0 bench/run.sh
 #                                     leaner: only those workloads, no restarts, no pgbench references, no read
 #                                     queries nor feed latency (bench/guard.sh runs it so)
@@ -70,7 +71,7 @@ JAVA_OPTS=${JAVA_OPTS:-"-Xms64m -Xmx144m -Xmn48m -XX:MaxMetaspaceSize=96m -XX:Re
 start_service() {
   local log=$1 t0
   t0=$(date +%s%N)
-  (cd target/quarkus-app && exec java $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$log" 2>&1 &
+  (cd target/quarkus-app && exec ${JAVA:-java} $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$log" 2>&1 &
   PID=$!
   until is_ready; do
     kill -0 $PID 2>/dev/null || { echo "service died"; tail -30 "$log"; exit 1; }
@@ -126,20 +127,21 @@ rows_written() {
       'creator_total', 'creator_gift_total', 'creator_stream_total', 'creator_hour_total')), 0)
     from pg_stat_user_tables where schemaname = '$SCHEMA'"
 }
-# wait_sampler FILE: every 50 ms, what each running gift batch statement waits on (pg_stat_activity), one line per
-# statement sampled, until killed. (pg_stat_activity keeps a statement's first 1 KB: the batch statement is known by
+# wait_sampler FILE: every 50 ms, what each running gift batch statement, and each COMMIT (nearly all of them the
+# batches' during a point), waits on (pg_stat_activity), one line per statement sampled, until killed. (pg_stat_activity keeps a statement's first 1 KB: the batch statement is known by
 # its opening comment, "The gift rules ...".) "Lock:object" at commit is PostgreSQL's one notification lock (a transaction that
 # issued NOTIFY takes it to queue its notifications, one commit at a time); CPU means it was not waiting.
 wait_sampler() {
-  printf '%s\n' "select coalesce(wait_event_type || ':' || wait_event, 'CPU') from pg_stat_activity
-    where state = 'active' and (query like '%gift rules%' or query like '%insert into gift_event%') and pid <> pg_backend_pid()
+  printf '%s\n' "select case when query = 'COMMIT' then 'commit ' else '' end || coalesce(wait_event_type || ':' || wait_event, 'CPU')
+    from pg_stat_activity where state = 'active' and pid <> pg_backend_pid()
+    and (query like '%gift rules%' or query like '%insert into gift_event%' or query = 'COMMIT')
     \\watch 0.05" > "$1.sql"
   # exec: the background job is psql itself, so killing it ends the sampling; line-buffered, as it is killed, not ended
   exec stdbuf -oL psql -h 127.0.0.1 -U postgres -d postgres -qtA -f "$1.sql" > "$1" 2>/dev/null
 }
 # wait_summary FILE: the share of samples per wait, largest first.
 wait_summary() {
-  { grep -v '^$' "$1" || true; } | sort | uniq -c | sort -rn | awk '{n[NR] = $2; c[NR] = $1; t += $1} END {
+  { grep -v '^$' "$1" || true; } | sort | uniq -c | sort -rn | awk '{c[NR] = $1; t += $1; sub(/^ *[0-9]+ /, ""); n[NR] = $0} END {
     if (t == 0) { print "no samples"; exit }
     for (i = 1; i <= NR && i <= 4; i++) printf "%s%s %.0f%%", (i > 1 ? ", " : ""), n[i], 100 * c[i] / t }'
 }
@@ -359,8 +361,8 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "|---|---|---|"
   printf '%s\n' "${HISTOGRAMS[@]}"
   echo
-  echo "What the gift batch statement waited on (pg_stat_activity every 50 ms during the point; *Lock:object* is the"
-  echo "commit's wait for PostgreSQL's one notification lock, *CPU* not waiting):"
+  echo "What the gift batch statement and the commits waited on (pg_stat_activity every 50 ms during the point; *commit"
+  echo "Lock:object* is a commit's wait for PostgreSQL's one notification lock, *CPU* not waiting):"
   echo
   echo "| workload | connections | share of samples |"
   echo "|---|---|---|"
