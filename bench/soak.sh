@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Memory under a soak: the packaged service with the README's JVM options, steady gifting (wrk, uniform, 8 connections)
+# and SUBSCRIBERS gift-feed subscribers coming and going (bench/Soak.java: each stays 5-30 s, then opens again) for
+# SECONDS; peak RSS (VmHWM) and RSS every 10 s, then ledgerAudit. About 3 minutes plus SOAK_SECONDS.
+#
+#   bench/soak.sh                 SOAK_SECONDS=300 SUBSCRIBERS=400 VIEWERS=10000 CREATORS=200 SKIP_BUILD=1
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS="..." bench/soak.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/common.sh
+SOAK_SECONDS=${SOAK_SECONDS:-300}
+SUBSCRIBERS=${SUBSCRIBERS:-400}
+VIEWERS=${VIEWERS:-10000}
+CREATORS=${CREATORS:-200}
+PORT=${PORT:-8089}
+SCHEMA=coinstream_soak
+JAVA=${JAVA:-java}
+JAVA_OPTS=${JAVA_OPTS:-"-Xms64m -Xmx144m -Xmn48m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:+UseSerialGC -Xss512k -XX:SharedArchiveFile=app-cds.jsa"}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+[ "${SKIP_BUILD:-0}" = 1 ] || ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
+$PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
+bench_service_env $SCHEMA
+(cd target/quarkus-app && exec $JAVA $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$OUT/soak-service.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+until is_ready; do kill -0 $PID 2>/dev/null || { tail -30 "$OUT/soak-service.log"; exit 1; }; sleep 0.2; done
+PGOPTIONS="-c search_path=$SCHEMA" $PG -v viewers=$VIEWERS -v creators=$CREATORS -v coins=1000000 -f bench/seed.sql >/dev/null
+$PG -c "select id from $SCHEMA.live_stream where creator_id like 'bc%' order by seq" > "$OUT/soak-streams.txt"
+$PG -c "select pg_notify('coinstream_catalogue', 'seeded')" >/dev/null
+java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" bv "$VIEWERS" "$OUT/soak-tokens.txt"
+java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" ops 1 "$OUT/soak-admin.txt" admin
+echo "== soak: $SOAK_SECONDS s, $SUBSCRIBERS subscribers coming and going, steady gifting"
+wrk -t1 -c8 -d${SOAK_SECONDS}s -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- "$OUT/soak-tokens.txt" "$OUT/soak-streams.txt" uniform \
+  > "$OUT/soak-wrk.txt" &
+WRK=$!
+java bench/Soak.java "$PORT" "$OUT/soak-tokens.txt" "$OUT/soak-streams.txt" "$SUBSCRIBERS" "$SOAK_SECONDS" > "$OUT/soak-subscribers.txt" &
+SUBS=$!
+SAMPLES=()
+for _ in $(seq $((SOAK_SECONDS / 10))); do
+  sleep 10
+  SAMPLES+=("$(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$PID/status)")
+done
+wait $WRK $SUBS || true
+PEAK=$(awk '/VmHWM/ {printf "%d", $2/1024}' /proc/$PID/status)
+AUDIT=$(curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' -H "Authorization: Bearer $(cat "$OUT/soak-admin.txt")" \
+  -d '{"query":"{ ledgerAudit { balanced reconciled } }"}')
+echo "SOAK $(grep '^SOAK' "$OUT/soak-subscribers.txt" | sed 's/^SOAK //'); gifts $(grep '^RESULT' "$OUT/soak-wrk.txt" | grep -o 'ok=[0-9]*') failed $(grep '^RESULT' "$OUT/soak-wrk.txt" | grep -o 'failed=[0-9]*')"
+echo "RSS every 10 s (MB): ${SAMPLES[*]}"
+echo "peak RSS (VmHWM): $PEAK MB; $JAVA $JAVA_OPTS"
+echo "ledgerAudit: $AUDIT"
