@@ -17,6 +17,9 @@ SCHEMA=coinstream_soak
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms64m -Xmx144m -Xmn48m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:+UseSerialGC -Xss512k -XX:SharedArchiveFile=app-cds.jsa"}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+# NMT=1: native memory tracking (summary), printed at the end beside /proc's split of the resident set
+[ "${NMT:-0}" = 1 ] && JAVA_OPTS="$JAVA_OPTS -XX:NativeMemoryTracking=summary"
+command -v wrk >/dev/null || apt-get install -y wrk >/dev/null || (apt-get update >/dev/null && apt-get install -y wrk >/dev/null)
 [ "${SKIP_BUILD:-0}" = 1 ] || ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
 $PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
 bench_service_env $SCHEMA
@@ -30,8 +33,13 @@ $PG -c "select pg_notify('coinstream_catalogue', 'seeded')" >/dev/null
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" bv "$VIEWERS" "$OUT/soak-tokens.txt"
 java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" ops 1 "$OUT/soak-admin.txt" admin
 echo "== soak: $SOAK_SECONDS s, $SUBSCRIBERS subscribers coming and going, steady gifting"
-wrk -t1 -c8 -d${SOAK_SECONDS}s -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- "$OUT/soak-tokens.txt" "$OUT/soak-streams.txt" uniform \
-  > "$OUT/soak-wrk.txt" &
+# GIFTING=0: quiet streams (subscribers come and go while no event flows)
+if [ "${GIFTING:-1}" = 1 ]; then
+  wrk -t1 -c8 -d${SOAK_SECONDS}s -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- "$OUT/soak-tokens.txt" "$OUT/soak-streams.txt" uniform \
+    > "$OUT/soak-wrk.txt" &
+else
+  echo "RESULT ok=0 failed=0" > "$OUT/soak-wrk.txt" & 
+fi
 WRK=$!
 java bench/Soak.java "$PORT" "$OUT/soak-tokens.txt" "$OUT/soak-streams.txt" "$SUBSCRIBERS" "$SOAK_SECONDS" > "$OUT/soak-subscribers.txt" &
 SUBS=$!
@@ -41,6 +49,13 @@ for _ in $(seq $((SOAK_SECONDS / 10))); do
   SAMPLES+=("$(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$PID/status)")
 done
 wait $WRK $SUBS || true
+if [ "${NMT:-0}" = 1 ]; then
+  "$(dirname "$(readlink -f "$(command -v $JAVA)")")/jcmd" $PID VM.native_memory summary > "$OUT/soak-nmt.txt" || true
+  grep -E '^(Rss|Anonymous|Pss_File|Pss_Anon)' /proc/$PID/smaps_rollup >> "$OUT/soak-nmt.txt" || true
+  # what the heap still holds once every subscriber has gone (a full GC first)
+  "$(dirname "$(readlink -f "$(command -v $JAVA)")")/jcmd" $PID GC.class_histogram > "$OUT/soak-histogram.txt" || true
+  head -40 "$OUT/soak-histogram.txt" >> "$OUT/soak-nmt.txt"
+fi
 PEAK=$(awk '/VmHWM/ {printf "%d", $2/1024}' /proc/$PID/status)
 AUDIT=$(curl -s "http://127.0.0.1:$PORT/graphql" -H 'Content-Type: application/json' -H "Authorization: Bearer $(cat "$OUT/soak-admin.txt")" \
   -d '{"query":"{ ledgerAudit { balanced reconciled } }"}')

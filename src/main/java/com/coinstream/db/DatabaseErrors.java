@@ -27,6 +27,8 @@ public final class DatabaseErrors {
             // represent (22008), malformed values (22P02, 22007), too long for a column (22001)
             case "22001", "22003", "22007", "22008", "22021", "22P02", "22P05", "22023", "2201E", "2201F" ->
                 new Refusal(ErrorCode.INVALID_INPUT, "A value is out of the range this field accepts, or is not valid text", "input");
+            // program limits a value can reach: a text too long for an index entry, a row too big (54000)
+            case "54000" -> new Refusal(ErrorCode.INVALID_INPUT, "A value is too long", "input");
             case "23503" -> new Refusal(ErrorCode.NOT_FOUND, "The operation names something that does not exist", "input");
             case "23505", "23P01", "40001", "40P01", "55P03" ->
                 new Refusal(ErrorCode.CONFLICT, "Another change to the same thing was made at the same time; read it again and retry");

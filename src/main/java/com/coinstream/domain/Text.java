@@ -87,14 +87,34 @@ public final class Text {
         return n;
     }
 
+    /** The most characters of one sent value that a record of it keeps ({@link #forRecord}). */
+    public static final int MAX_RECORDED = 1000;
+
     /**
      * {@code value} as it may be stored in a record of what was sent (the audit log): every character that is not
-     * acceptable text ({@link #encodingProblem}) becomes U+FFFD, so a refused attempt's input is kept, not lost.
+     * acceptable text ({@link #encodingProblem}) becomes U+FFFD, so a refused attempt's input is kept, not lost; and
+     * a value longer than {@value #MAX_RECORDED} UTF-16 units keeps its start and says how much was left out, so no
+     * input, however long, can make the record fail.
      */
     public static String forRecord(String value) {
-        if (value == null || encodingProblem(value) == null) {
-            return value;
+        return forRecord(value, MAX_RECORDED);
+    }
+
+    /** {@link #forRecord(String)} keeping at most {@code max} UTF-16 units of {@code value} (never half a pair). */
+    public static String forRecord(String value, int max) {
+        if (value == null) {
+            return null;
         }
+        String cut = value;
+        if (value.length() > max) {
+            int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+            cut = value.substring(0, end);
+        }
+        String clean = encodingProblem(cut) == null ? cut : replaceUnacceptable(cut);
+        return cut == value ? clean : clean + "\u2026 (" + (value.length() - cut.length()) + " more)";
+    }
+
+    private static String replaceUnacceptable(String value) {
         StringBuilder b = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.graphql.Type;
 import com.coinstream.catalogue.CatalogueGift;
 import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.domain.Ids;
+import com.coinstream.domain.NotFound;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.ApiSecurity;
@@ -73,7 +74,7 @@ public class GoalsApi {
     public Uni<@NonNull List<@NonNull StreamGoal>> streamGoals(@NonNull @Id String streamId) {
         var id = Ids.parse(streamId);
         if (id.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().failure(new NotFound("No such live stream"));
         }
         return goals.ofStream(id.get()).flatMap(list -> valuers.forCaller()
                 .map(value -> list.stream().map(g -> StreamGoal.of(g, catalogue, value)).toList()));

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.graphql.Enum;
 
+import com.coinstream.identity.ErasedAccounts;
 import com.coinstream.identity.SupporterBoard;
 
 import io.smallrye.mutiny.Uni;
@@ -73,10 +74,11 @@ public class Leaderboards {
             "(select period, period_start, sender_id, anonymous, coins, gifts, 0::bigint as diamonds from gifter_total)",
             "t.period = $1 and t.period_start = $2", "$3", "$4");
     private static final String CREATORS = """
-            select t.creator_id as sender_id, u.display_name, false as anonymous, sum(t.coins)::bigint as coins, sum(t.gifts)::bigint as gifts
+            select t.creator_id as sender_id, u.display_name, false as anonymous, u.erased_at is not null as erased,
+                   sum(t.coins)::bigint as coins, sum(t.gifts)::bigint as gifts
             from creator_total t join app_user u on u.id = t.creator_id
             where t.period = $1 and t.period_start = $2
-            group by t.creator_id, u.display_name having sum(t.coins) > 0
+            group by t.creator_id, u.display_name, u.erased_at having sum(t.coins) > 0
             order by coins desc, t.creator_id offset $3 limit $4""";
 
     private final Pool pool;
@@ -100,8 +102,10 @@ public class Leaderboards {
             List<Entry> entries = new ArrayList<>();
             long rank = offset;
             for (Row r : rows) {
-                entries.add(new Entry(++rank, r.getString("sender_id"), r.getString("display_name"), r.getBoolean("anonymous"),
-                        r.getLong("coins"), r.getLong("gifts")));
+                // (an erased creator stays on the creators' board under their pseudonym and its id, never their user id)
+                boolean erased = r.getColumnIndex("erased") >= 0 && r.getBoolean("erased");
+                String id = erased ? ErasedAccounts.pseudonymousId(r.getString("display_name")) : r.getString("sender_id");
+                entries.add(new Entry(++rank, id, r.getString("display_name"), r.getBoolean("anonymous"), r.getLong("coins"), r.getLong("gifts")));
             }
             return entries;
         });

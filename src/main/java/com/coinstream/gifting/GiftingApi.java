@@ -107,25 +107,26 @@ public class GiftingApi {
     @Description("Gifts in a live stream as they are committed, from any service instance, numbered per stream (`sequence`). Signed in: authenticate in connection_init: {\"Authorization\": \"Bearer <token>\"}. A stream overlay passes its creator's `overlayKey` instead.")
     public Multi<GiftEvent> giftEvents(@NonNull @Id String streamId, @Description("A read-only overlay key of the stream's creator, instead of a sign-in.") String overlayKey,
             @Description("The last sequence number you have: the events committed after it (at most 100) come first, then live ones, so nothing committed while you subscribed is missed. Leave out to start at the live edge.")
-            @Range(min = 0, max = Long.MAX_VALUE) Long after) {
+            @Range(min = 0, max = Long.MAX_VALUE) BigInteger after) {
         var id = Ids.parse(streamId);
         if (id.isEmpty()) {
             return Multi.createFrom().failure(new NotFound("No such live stream"));
         }
         return access.check(id.get(), overlayKey).onItem().transformToMulti(reader -> access.follow(reader, after == null ? feed.stream(id.get())
-                : feed.streamAfter(id.get(), after, events.inStream(id.get(), after, Page.MAX_PAGE_SIZE))));
+                : feed.streamAfter(id.get(), after.longValueExact(), events.inStream(id.get(), after.longValueExact(), Page.MAX_PAGE_SIZE))));
     }
 
     @Query("streamEvents")
     @Description("A stream's gift events after sequence number `after` (default 0), oldest first, at most `first` (default 20, at most 100): what a client missed while reconnecting, or when its feed showed a gap. Signed in, or with the creator's `overlayKey`.")
-    public Uni<@NonNull List<@NonNull GiftEvent>> streamEvents(@NonNull @Id String streamId, Long after, Integer first,
+    public Uni<@NonNull List<@NonNull GiftEvent>> streamEvents(@NonNull @Id String streamId,
+            @Range(min = 0, max = Long.MAX_VALUE) BigInteger after, Integer first,
             @Description("A read-only overlay key of the stream's creator, instead of a sign-in.") String overlayKey) {
         var id = Ids.parse(streamId);
         if (id.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().failure(new NotFound("No such live stream"));
         }
         return access.check(id.get(), overlayKey)
-                .flatMap(reader -> events.inStream(id.get(), after == null ? 0 : Math.max(0, after), Page.size(first)));
+                .flatMap(reader -> events.inStream(id.get(), after == null ? 0 : after.longValueExact(), Page.size(first)));
     }
 
     @Query("giftReceipts")
@@ -149,7 +150,7 @@ public class GiftingApi {
     public Uni<@NonNull List<@NonNull Supporter>> topGifters(@NonNull @Id String streamId, @DefaultValue("10") Integer first) {
         var id = Ids.parse(streamId);
         if (id.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().failure(new NotFound("No such live stream"));
         }
         return Payloads.guarded(() -> events.topGifters(id.get(), Page.size(first)))
                 .map(list -> list.stream().map(s -> new Supporter(s.anonymous() ? PublicProfile.ANONYMOUS : new PublicProfile(s.userId(), s.displayName()),

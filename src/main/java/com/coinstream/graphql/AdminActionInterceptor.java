@@ -2,7 +2,9 @@ package com.coinstream.graphql;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +59,10 @@ public class AdminActionInterceptor {
         this.log = log;
         this.json = json;
     }
+
+    /** The most UTF-16 units of a target id, and of an input's key, that the log keeps. */
+    static final int MAX_TARGET = 255;
+    static final int MAX_KEY = 100;
 
     @AroundInvoke
     Object record(InvocationContext ctx) throws Exception {
@@ -121,7 +127,7 @@ public class AdminActionInterceptor {
             JsonNode id = tree.get(t.getKey());
             if (id != null && id.isTextual()) {
                 targetType = t.getValue();
-                targetId = id.asText();
+                targetId = Text.forRecord(id.asText(), MAX_TARGET); // indexed: one btree entry holds about 2,700 bytes
                 break;
             }
         }
@@ -134,6 +140,15 @@ public class AdminActionInterceptor {
     /** Secrets and tokens never reach the log; a URL keeps its scheme, host and path (no user info, no query). */
     static void redact(JsonNode node) {
         if (node instanceof ObjectNode object) {
+            List<String> unfit = new ArrayList<>();
+            object.fieldNames().forEachRemaining(k -> {
+                if (!k.equals(Text.forRecord(k, MAX_KEY))) {
+                    unfit.add(k);
+                }
+            });
+            for (String k : unfit) { // a key the client made up is kept too, as text fit to store
+                object.set(Text.forRecord(k, MAX_KEY), object.remove(k));
+            }
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
                 if (SECRET_KEY.matcher(field.getKey()).matches() && !field.getValue().isNull()) {

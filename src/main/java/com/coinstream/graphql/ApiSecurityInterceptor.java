@@ -7,9 +7,14 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import com.coinstream.identity.ErasedAccounts;
+
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.graphql.api.ErrorCode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -22,10 +27,22 @@ import io.smallrye.mutiny.Uni;
 @Interceptor
 @Priority(Interceptor.Priority.PLATFORM_BEFORE + 100)
 public class ApiSecurityInterceptor {
+    private final SecurityIdentity identity;
+    private final ErasedAccounts erased;
+
+    public ApiSecurityInterceptor(SecurityIdentity identity, ErasedAccounts erased) {
+        this.identity = identity;
+        this.erased = erased;
+    }
 
     @AroundInvoke
     Object explain(InvocationContext ctx) throws Exception {
         try {
+            // A token is checked against erasure when it is verified, and that happens once per WebSocket connection: so
+            // every operation checks again, wherever it came from (an erased person's open connection can do nothing).
+            if (!identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token && erased.isErased(token.getSubject())) {
+                throw new Unauthenticated("This account has been erased; its tokens are no longer accepted");
+            }
             Object result = ctx.proceed();
             if (result instanceof Uni<?> uni) {
                 return uni.onFailure().transform(ApiSecurityInterceptor::translate);
@@ -53,6 +70,10 @@ public class ApiSecurityInterceptor {
     public static class Unauthenticated extends ApiException {
         public Unauthenticated() {
             super("Authentication required: send a valid bearer token in the Authorization header");
+        }
+
+        public Unauthenticated(String message) {
+            super(message);
         }
     }
 

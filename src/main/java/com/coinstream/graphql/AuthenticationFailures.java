@@ -23,8 +23,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 @ApplicationScoped
 public class AuthenticationFailures {
-    static final String BODY = "{\"errors\":[{\"message\":\"The bearer token is not valid (signature, issuer or expiry); "
-            + "send a valid token or none\",\"extensions\":{\"code\":\"UNAUTHENTICATED\"}}]}";
+    static final String BODY = "{\"errors\":[{\"message\":\"The bearer token is not valid (signature, issuer or expiry), or its account "
+            + "has been erased; send a valid token or none\",\"extensions\":{\"code\":\"UNAUTHENTICATED\"}}]}";
 
     private final AdminAttempts attempts;
     private final String path;

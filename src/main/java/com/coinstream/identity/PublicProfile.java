@@ -11,4 +11,8 @@ public record PublicProfile(@Id @NonNull String id, @NonNull String displayName)
     /** Who sent an anonymous gift, as everyone but its sender sees it. */
     public static final PublicProfile ANONYMOUS = new PublicProfile("anonymous", "Anonymous");
 
+    /** The profile of user {@code id} named {@code displayName}: an erased person's shows their pseudonymous id, never their id. */
+    public static PublicProfile of(String id, String displayName, boolean erased) {
+        return new PublicProfile(erased ? ErasedAccounts.pseudonymousId(displayName) : id, displayName);
+    }
 }

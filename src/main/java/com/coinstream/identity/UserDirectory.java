@@ -109,7 +109,7 @@ public class UserDirectory {
                     Map<String, PublicProfile> found = new HashMap<>();
                     for (var r : rows) {
                         String name = r.getString("display_name");
-                        found.put(r.getString("id"), new PublicProfile(r.getBoolean("erased") ? ErasedAccounts.pseudonymousId(name) : r.getString("id"), name));
+                        found.put(r.getString("id"), PublicProfile.of(r.getString("id"), name, r.getBoolean("erased")));
                     }
                     return found;
                 });

@@ -42,7 +42,7 @@ public class Idempotency {
 
     /** Refuses keys that are empty, too long or contain control characters. */
     public static String validKey(String key) {
-        if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH || !Text.printable(key, false)) {
+        if (key == null || key.isBlank() || key.codePointCount(0, key.length()) > MAX_KEY_LENGTH || !Text.printable(key, false)) {
             throw new Refusal(ErrorCode.INVALID_INPUT,
                     "idempotencyKey must be 1-" + MAX_KEY_LENGTH + " printable characters (a UUID is recommended)",
                     "input", "idempotencyKey");

@@ -166,16 +166,20 @@ public class PersonalData {
             Settlement books = new Settlement(id, now, userId);
             String pseudonym = ErasedAccounts.newPseudonym();
             List<UUID> ended = new ArrayList<>();
+            List<UUID> revokedKeys = new ArrayList<>();
             // the accounts exist before the transaction (the ledger creates them on its own connection)
             return ledger.accounts().ids(books.keys())
                     .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
                             .flatMap(locked -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1 for update")
                                     .execute(Tuple.of(id)))
                             .map(r -> request(r.iterator().next()))
+                            // the person's live streams locked before the checks read their diamonds: a gift to them that
+                            // has not committed by now waits, then finds the stream ended (so none lands on an erased account)
+                            .call(r -> liveStreamsLocked(tx, userId).invoke(list -> { ended.clear(); ended.addAll(list); }))
                             .call(r -> checks(tx, r, now))
                             .flatMap(r -> ledger.balance(tx, books.wallet()))
                             .flatMap(coins -> ledger.balance(tx, books.debt()).flatMap(owed -> books.post(tx, coins, owed)))
-                            .call(entry -> pseudonymise(tx, userId, pseudonym, now).invoke(list -> { ended.clear(); ended.addAll(list); }))
+                            .call(entry -> pseudonymise(tx, userId, pseudonym, now, revokedKeys))
                             .call(entry -> tx.preparedQuery("update erasure_request set status = 'COMPLETED', completed_at = $2, completed_by = $3, "
                                     + "forfeited_coins = coalesce(forfeited_coins, 0) where id = $1").execute(Tuple.of(id, utc(now), admin.userId())))
                             .call(entry -> adminLog.append(tx, audit == null ? null : audit.target("user", userId)))
@@ -183,6 +187,9 @@ public class PersonalData {
                             .map(r -> request(r.iterator().next()))))
                     .invoke(r -> erased.markErased(userId, pseudonym)) // this instance refuses the tokens from the answer on; the others on the event
                     .call(r -> endedEverywhere(ended))
+                    // open overlay feeds on the revoked keys stop, on every instance, as when the creator revokes one
+                    .call(r -> revokedKeys.isEmpty() ? Uni.createFrom().voidItem()
+                            : cluster.publish(ClusterEvents.OVERLAY_KEYS, revokedKeys.stream().map(UUID::toString).toList()))
                     .call(r -> cluster.publish(ClusterEvents.USERS, userId))
                     .call(r -> cluster.publish(ClusterEvents.WALLETS, userId));
         });
@@ -229,11 +236,10 @@ public class PersonalData {
 
     /**
      * The person's name becomes a pseudonym and they leave every board by name (their anonymous gifts stay in the one
-     * "Anonymous" entry); settings, credentials, endpoints and keys go; live streams end (returned). Amounts stay.
+     * "Anonymous" entry); settings, credentials, endpoints and keys go; live streams end. Amounts stay.
      */
-    private Uni<List<UUID>> pseudonymise(SqlConnection tx, String userId, String pseudonym, Instant now) {
+    private Uni<Void> pseudonymise(SqlConnection tx, String userId, String pseudonym, Instant now, List<UUID> revokedKeys) {
         OffsetDateTime at = utc(now);
-        List<UUID> ended = new ArrayList<>();
         return tx.preparedQuery("update app_user set display_name = $2, birthdate = null, hold_reason = null, hold_placed_at = null, "
                 + "hold_placed_by = null, session_reminder_coins = null, hide_from_leaderboards = true, anonymous_by_default = false, erased_at = $3 where id = $1")
                 .execute(Tuple.of(userId, pseudonym, at))
@@ -248,21 +254,30 @@ public class PersonalData {
                         .execute(Tuple.of(userId, pseudonym)))
                 .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = 'DELETED', url = 'https://erased.invalid/', description = null "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
-                .flatMap(v -> tx.preparedQuery("update overlay_key set revoked_at = $2 where creator_id = $1 and revoked_at is null")
+                .flatMap(v -> tx.preparedQuery("update overlay_key set revoked_at = $2 where creator_id = $1 and revoked_at is null returning id")
                         .execute(Tuple.of(userId, at)))
-                // a live stream ends as endLiveStream ends it: under its lock, so no gift commits after
-                .flatMap(v -> tx.preparedQuery("select id from live_stream where creator_id = $1 and status = 'LIVE'").execute(Tuple.of(userId)))
-                .flatMap(live -> {
-                    Uni<Void> locks = Uni.createFrom().voidItem();
-                    for (Row s : live) {
-                        ended.add(s.getUUID(0));
-                        locks = locks.call(x -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.STREAM, s.getUUID(0).toString()));
-                    }
-                    return locks;
-                })
+                .invoke(keys -> { revokedKeys.clear(); keys.forEach(k -> revokedKeys.add(k.getUUID(0))); })
+                // a live stream ends as endLiveStream ends it: under its lock (taken at the start, liveStreamsLocked)
                 .flatMap(v -> tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where creator_id = $1 and status = 'LIVE'")
                         .execute(Tuple.of(userId, at)))
-                .replaceWith(ended);
+                .replaceWithVoid();
+    }
+
+    /**
+     * The person's live streams, each locked (exclusive) as endLiveStream locks it. Under the owner lock no stream of
+     * theirs can start meanwhile; and a gift batch holds a stream's lock shared from before its snapshot to its commit.
+     */
+    private static Uni<List<UUID>> liveStreamsLocked(SqlConnection tx, String userId) {
+        return tx.preparedQuery("select id from live_stream where creator_id = $1 and status = 'LIVE' order by id").execute(Tuple.of(userId))
+                .flatMap(live -> {
+                    List<UUID> ids = new ArrayList<>();
+                    Uni<Void> locks = Uni.createFrom().voidItem();
+                    for (Row s : live) {
+                        ids.add(s.getUUID(0));
+                        locks = locks.call(x -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.STREAM, s.getUUID(0).toString()));
+                    }
+                    return locks.replaceWith(ids);
+                });
     }
 
     /**

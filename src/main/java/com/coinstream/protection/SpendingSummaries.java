@@ -39,11 +39,11 @@ public class SpendingSummaries {
             group by w.n, p.currency order by w.n, p.currency
             """;
     private static final String GIFTED = """
-            select w.n, g.creator_id, u.display_name, sum(g.coins) as coins, count(*) as gifts
+            select w.n, g.creator_id, u.display_name, u.erased_at is not null as erased, sum(g.coins) as coins, count(*) as gifts
             from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as w(from_at, until_at, n)
             join gift_event g on g.sender_id = $1 and g.created_at >= w.from_at and g.created_at < w.until_at and g.reversed_entry_id is null
             join app_user u on u.id = g.creator_id
-            group by w.n, g.creator_id, u.display_name order by w.n, coins desc, g.creator_id
+            group by w.n, g.creator_id, u.display_name, u.erased_at order by w.n, coins desc, g.creator_id
             """;
     private final Pool pool;
     private final SpendingLimits limits;
@@ -124,7 +124,7 @@ public class SpendingSummaries {
                     }
                     for (Row r : gifts) {
                         Tally t = tallies.get((int) (r.getLong("n") - 1));
-                        t.perCreator.add(new CreatorSpend(new PublicProfile(r.getString("creator_id"), r.getString("display_name")),
+                        t.perCreator.add(new CreatorSpend(PublicProfile.of(r.getString("creator_id"), r.getString("display_name"), r.getBoolean("erased")),
                                 r.getLong("coins"), r.getLong("gifts")));
                         t.gifted += r.getLong("coins");
                         t.gifts += r.getLong("gifts");

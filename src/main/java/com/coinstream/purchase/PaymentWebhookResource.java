@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import javax.crypto.Mac;
@@ -18,8 +19,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.coinstream.db.DatabaseErrors;
+import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Refusal;
+import com.coinstream.graphql.InputGate;
+import com.coinstream.graphql.PersonText;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,8 +72,13 @@ public class PaymentWebhookResource {
         String type = text(event, "type");
         JsonNode data = event == null ? null : event.get("data");
         String purchaseIdText = text(data, "purchaseId");
-        if (eventId == null || type == null || purchaseIdText == null || eventId.length() > 200) {
+        if (eventId == null || type == null || purchaseIdText == null) {
             return reply(Response.Status.BAD_REQUEST.getStatusCode(), "event needs id, type and data.purchaseId");
+        }
+        // The same text rules as every other input (README "Input rules"), even though the provider signed it.
+        Refusal bad = InputGate.check(new ProviderFields(eventId, type, text(data, "paymentRef"), text(data, "reason")));
+        if (bad != null) {
+            return reply(Response.Status.BAD_REQUEST.getStatusCode(), bad.getMessage());
         }
         var parsed = Ids.parse(purchaseIdText);
         if (parsed.isEmpty()) {
@@ -100,7 +110,32 @@ public class PaymentWebhookResource {
                         .recoverWithUni(e -> reply(Response.Status.OK.getStatusCode(), "ignored: " + e.getMessage()));
                 default -> reply(Response.Status.OK.getStatusCode(), "ignored event type");
             };
+        }).onFailure().recoverWithUni(f -> {
+            // What the database refuses (a payment reference another purchase already has, say) is the event's fault:
+            // a coded 4xx, which the provider does not retry forever. Anything else stays a fault (500: retried).
+            Optional<Refusal> refusal = f instanceof Refusal r ? Optional.of(r) : DatabaseErrors.refusal(f);
+            return refusal.isPresent() ? reply(refusal.get().code() == ErrorCode.CONFLICT ? 409 : 422, refusal.get().getMessage())
+                    : Uni.createFrom().failure(f);
         });
+    }
+
+    /** The event's text fields, checked by the input gate. */
+    public static final class ProviderFields {
+        @PersonText(max = 200)
+        public final String id;
+        @PersonText(max = 64)
+        public final String type;
+        @PersonText(min = 0, max = 200)
+        public final String paymentRef;
+        @PersonText(min = 0, max = 500)
+        public final String reason;
+
+        ProviderFields(String id, String type, String paymentRef, String reason) {
+            this.id = id;
+            this.type = type;
+            this.paymentRef = paymentRef;
+            this.reason = reason;
+        }
     }
 
     private boolean validSignature(String header, byte[] body) {

@@ -232,8 +232,8 @@ public class PurchaseService {
     /** PENDING -> FAILED. Nothing was credited, so nothing is reversed. */
     public Uni<Purchase> settleFailed(UUID purchaseId, String reason, ProviderEvent event) {
         Instant now = clock.instant();
-        String safeReason = reason == null || reason.isBlank() ? "payment_failed"
-                : reason.replaceAll("[^A-Za-z0-9_.-]", "_").substring(0, Math.min(reason.length(), 64));
+        String token = reason == null ? "" : reason.replaceAll("[^A-Za-z0-9_.-]", "_");
+        String safeReason = reason == null || reason.isBlank() ? "payment_failed" : token.substring(0, Math.min(token.length(), 64));
         return pool.withTransaction(tx -> firstTime(tx, event, purchaseId, now)
                 .flatMap(first -> first ? store.markFailed(tx, purchaseId, safeReason, now) : Uni.createFrom().item(false)))
                 .invoke(changed -> {

@@ -152,7 +152,7 @@ public class Reconciliations {
 
     /**
      * Imports a report read from {@code body}, in constant memory: lines go to the database in batches as they are read
-     * (the report's own row follows them, V19), in one transaction under the settlement lock (so overlapping reports book each fee once), and are matched there. A
+     * (the report's own row follows them, V19), in one transaction, matched and booked under the settlement lock taken once the body is read (so overlapping reports book each fee once), and are matched there. A
      * report with a bad line imports nothing; the same bytes imported again change nothing and answer the first run.
      * Blocking: call it on a worker thread, never on the event loop.
      */
@@ -164,7 +164,6 @@ public class Reconciliations {
         Transaction tx = null;
         try (SettlementCsv.Reader reader = new SettlementCsv.Reader(new InputStreamReader(new DigestInputStream(body, sha), StandardCharsets.UTF_8))) {
             tx = await(conn.begin());
-            await(AdvisoryLocks.exclusive(conn, AdvisoryLocks.Namespace.SETTLEMENT, "reports"));
             List<Tuple> batch = new ArrayList<>(BATCH);
             for (SettlementCsv.Line l = reader.next(); l != null; l = reader.next()) {
                 if (reader.bad() == 0) { // once a line is bad nothing is kept: the rest is only read to name its errors
@@ -183,6 +182,9 @@ public class Reconciliations {
             if (!errors.isEmpty()) {
                 return new Imported(null, errors);
             }
+            // The settlement lock only now that the whole body is read and staged (under this run's own id): a slow
+            // upload holds no lock, and an overlapping import waits for the matching and booking only.
+            await(AdvisoryLocks.exclusive(conn, AdvisoryLocks.Namespace.SETTLEMENT, "reports"));
             String fileSha256 = HexFormat.of().formatHex(sha.digest());
             Run earlier = await(existing(conn, fileSha256));
             if (earlier != null) {

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
+import com.coinstream.db.DatabaseErrors;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
@@ -81,11 +82,20 @@ public class SettlementUploadApi {
     }
 
     void upload(RoutingContext rc) {
+        // Read the query before anything else: a malformed escape (?fileName=%zz) throws here, and thrown inside a
+        // callback it would leave the request unanswered.
+        String fileName;
+        try {
+            fileName = rc.request().getParam("fileName");
+        } catch (IllegalArgumentException e) {
+            send(rc, 400, errors("The query string is not valid URL encoding", "BAD_REQUEST"));
+            return;
+        }
         rc.request().pause();
         QuarkusHttpUser.getSecurityIdentity(rc, null).subscribe().with(identity -> {
             Optional<Caller> who = identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)
                     || token.getSubject() == null ? Optional.empty() : Optional.of(Caller.from(token, defaultRegion));
-            Upload upload = new Upload(rc.request().getParam("fileName"));
+            Upload upload = new Upload(fileName);
             AuditDraft draft = AdminActionInterceptor.draft(json, "importSettlementReport", who, upload);
             if (who.isEmpty()) {
                 refuse(rc, draft, 401, "UNAUTHENTICATED", "Authentication required: send a valid bearer token in the Authorization header");
@@ -94,8 +104,21 @@ public class SettlementUploadApi {
             } else {
                 importReport(rc, who.get(), upload, draft);
             }
-        }, e -> refuse(rc, AdminActionInterceptor.draft(json, "importSettlementReport", Optional.empty(),
-                new Upload(rc.request().getParam("fileName"))), 401, "UNAUTHENTICATED", "Authentication required: send a valid bearer token"));
+        }, e -> refuse(rc, AdminActionInterceptor.draft(json, "importSettlementReport", Optional.empty(), new Upload(fileName)), 401,
+                "UNAUTHENTICATED", "Authentication required: send a valid bearer token"));
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.smallrye.mutiny.TimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static JsonObject errors(String message, String code) {
+        return new JsonObject().put("errors", List.of(Map.of("message", message, "extensions", Map.of("code", code))));
     }
 
     private void importReport(RoutingContext rc, Caller admin, Upload upload, AuditDraft draft) {
@@ -118,8 +141,13 @@ public class SettlementUploadApi {
                 answer(rc, draft, 422, null, outcome.errors());
             }
         }, e -> {
+            Optional<Refusal> refusal = e instanceof Refusal r ? Optional.of(r) : DatabaseErrors.refusal(e);
             if (e instanceof Bounded.TooLarge || e.getCause() instanceof Bounded.TooLarge) {
                 refuse(rc, draft, 413, "BAD_REQUEST", "A settlement report upload is at most " + maxBytes + " bytes");
+            } else if (refusal.isPresent()) {
+                refuse(rc, draft, refusal.get().code() == ErrorCode.CONFLICT ? 409 : 422, refusal.get().code().name(), refusal.get().getMessage());
+            } else if (timedOut(e)) {
+                refuse(rc, draft, 408, "BAD_REQUEST", "The report's body stopped arriving, or another import held the settlement lock too long; send it again");
             } else {
                 LOG.error("settlement report upload failed", e);
                 log.attempt(draft, AdminAuditLog.FAILED, "INTERNAL").subscribe().with(v -> { }, f -> { });
@@ -131,8 +159,7 @@ public class SettlementUploadApi {
     /** A refused upload: audited (when it named itself as an admin's attempt), answered with a coded error. */
     private void refuse(RoutingContext rc, AuditDraft draft, int status, String code, String message) {
         Uni<Void> audited = draft == null ? Uni.createFrom().voidItem() : log.attempt(draft, AdminAuditLog.REFUSED, code);
-        audited.subscribe().with(v -> send(rc, status, new JsonObject().put("errors", List.of(Map.of("message", message, "extensions",
-                Map.of("code", code))))), e -> send(rc, status, new JsonObject().put("errors", List.of(Map.of("message", message)))));
+        audited.subscribe().with(v -> send(rc, status, errors(message, code)), e -> send(rc, status, errors(message, code)));
     }
 
     private void answer(RoutingContext rc, AuditDraft refusedDraft, int status, Reconciliations.Run run, List<UserError> errors) {

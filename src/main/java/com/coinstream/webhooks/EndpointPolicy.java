@@ -186,16 +186,23 @@ public final class EndpointPolicy {
         } else if (a instanceof Inet4Address && (b[0] & 0xff) == 198 && (b[1] & 0xfe) == 18) {
             kind = "a benchmarking address";
         } else if (a instanceof Inet4Address && ((b[0] & 0xff) == 192 && (b[1] & 0xff) == 0 && ((b[2] & 0xff) == 0 || (b[2] & 0xff) == 2)
+                || (b[0] & 0xff) == 192 && (b[1] & 0xff) == 88 && (b[2] & 0xff) == 99
                 || (b[0] & 0xff) == 198 && (b[1] & 0xff) == 51 && (b[2] & 0xff) == 100 || (b[0] & 0xff) == 203 && (b[1] & 0xff) == 0
                         && (b[2] & 0xff) == 113)) {
             kind = "a reserved or documentation address";
         } else if (a instanceof Inet6Address && ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8
-                || (b[0] & 0xff) == 0x01 && b[1] == 0 && b[2] == 0 && b[3] == 0)) {
+                || (b[0] & 0xff) == 0x01 && b[1] == 0 && b[2] == 0 && b[3] == 0
+                // IANA's special-purpose blocks: 2001::/23 (IETF protocol assignments: benchmarking 2001:2::/48, ORCHID),
+                // 3fff::/20 (documentation, RFC 9637), 5f00::/16 (SRv6 SIDs)
+                || (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xfe) == 0
+                || (b[0] & 0xff) == 0x3f && (b[1] & 0xf0) == 0xf0 || (b[0] & 0xff) == 0x5f && b[1] == 0)) {
             kind = "a reserved or documentation address";
         } else if (a.isMulticastAddress() || (a instanceof Inet4Address && (b[0] & 0xff) >= 240)) {
             kind = "a multicast or reserved address";
         }
-        return kind == null || allowPrivate && !kind.startsWith("a multicast") && !kind.startsWith("a reserved") ? null : kind;
+        // (0.0.0.0 and :: reach this host itself: never allowed, private addresses allowed or not)
+        return kind == null || allowPrivate && !kind.startsWith("a multicast") && !kind.startsWith("a reserved") && !kind.startsWith("an unspecified")
+                ? null : kind;
     }
 
     /** IPv6 transition addresses whose IPv4 end cannot be judged from the address alone (6to4, Teredo, local NAT64). */

@@ -213,7 +213,10 @@ public class WebhookDispatcher {
         } catch (Refusal r) {
             return Uni.createFrom().item(new Outcome(0, "endpoint not allowed: " + r.getMessage()));
         }
-        return vertx.executeBlocking(Uni.createFrom().item(() -> policy.resolve(uri)))
+        // The name is resolved on a worker, unordered (one receiver's slow name server holds up no other lookup), and
+        // within the connect timeout: a lookup that never answers fails this attempt instead of outliving its lease.
+        return vertx.executeBlocking(Uni.createFrom().item(() -> policy.resolve(uri)), false)
+                .ifNoItem().after(config.connectTimeout()).failWith(() -> new TimeoutException("name resolution timed out"))
                 .flatMap(addresses -> post(c, uri, addresses.get(0)))
                 .onFailure(Refusal.class).recoverWithItem(r -> new Outcome(0, "endpoint not allowed: " + r.getMessage()))
                 .onFailure().recoverWithItem(e -> new Outcome(0, describe(e)));

@@ -32,4 +32,20 @@ class AuditRedactionTest {
         assertEquals("{\"url\":\"https://hooks.example.com:8443/in\"}", redacted("{\"url\":\"https://bob:pw@hooks.example.com:8443/in?sig=abc#frag\"}"));
         assertEquals("{\"url\":\"[redacted]\"}", redacted("{\"url\":\"not a url with spaces\"}"));
     }
+
+    @Test
+    void anyInputCanBeRecordedHoweverLongAndWhateverItsKeys() throws Exception {
+        String huge = "x".repeat(100_000);
+        JsonNode tree = JSON.readTree(redacted("{\"userId\":\"" + huge + "\",\"a\\u0000b\":1,\"" + "k".repeat(500) + "\":2}"));
+        String userId = tree.get("userId").asText();
+        assertEquals(true, userId.length() < 1100 && userId.endsWith("(99000 more)"), userId.substring(userId.length() - 20));
+        assertEquals(1, tree.get("a\uFFFDb").asInt(), tree.toString());
+        assertEquals(3, tree.size());
+        var draft = AdminActionInterceptor.draft(JSON, "placeHold", java.util.Optional.empty(), JSON.readTree("{\"userId\":\"" + huge + "\"}"));
+        assertEquals(true, draft.targetId().length() <= AdminActionInterceptor.MAX_TARGET + 20, draft.targetId());
+        // a pair is never split by the cut
+        String emoji = "\uD83C\uDF39".repeat(600);
+        String kept = com.coinstream.domain.Text.forRecord(emoji);
+        assertEquals(null, com.coinstream.domain.Text.encodingProblem(kept));
+    }
 }

@@ -134,4 +134,48 @@ class InputRulesTest {
         assertEquals(ErrorCode.INVALID_INPUT, r.code());
         assertEquals(List.of(field), r.error().field());
     }
+
+    /**
+     * A Java {@code Long} argument is the schema's BigInteger, and SmallRye narrows it with {@code longValue()} before any
+     * check can see it (18446744073709551621 became 5). So arguments and input fields that take a whole number beyond
+     * 32 bits are declared {@code BigInteger} with a {@link Range}, which the gate checks exactly.
+     */
+    @Test
+    void noArgumentOrInputFieldIsALong() throws Exception {
+        java.nio.file.Path classes = java.nio.file.Path.of("target/classes");
+        List<String> longs = new java.util.ArrayList<>();
+        int apis = 0;
+        try (var files = java.nio.file.Files.walk(classes.resolve("com/coinstream"))) {
+            for (java.nio.file.Path f : files.filter(x -> x.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> c = Class.forName(name, false, getClass().getClassLoader());
+                if (!c.isAnnotationPresent(org.eclipse.microprofile.graphql.GraphQLApi.class)) {
+                    continue;
+                }
+                apis++;
+                for (var m : c.getDeclaredMethods()) {
+                    if (!java.lang.reflect.Modifier.isPublic(m.getModifiers())) {
+                        continue;
+                    }
+                    for (var p : m.getParameters()) {
+                        check(p.getType(), c.getSimpleName() + "." + m.getName() + "(" + p.getName() + ")", longs, new java.util.HashSet<>());
+                    }
+                }
+            }
+        }
+        assertEquals(true, apis > 10, "found the GraphQL APIs");
+        assertEquals(List.of(), longs);
+    }
+
+    private static void check(Class<?> type, String where, List<String> longs, java.util.Set<Class<?>> seen) {
+        if (type == Long.class || type == long.class) {
+            longs.add(where);
+        } else if (type.getName().startsWith("com.coinstream.") && !type.isEnum() && seen.add(type)) {
+            for (var f : type.getFields()) {
+                if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    check(f.getType(), where + "." + f.getName(), longs, seen);
+                }
+            }
+        }
+    }
 }

@@ -93,7 +93,8 @@ class EndpointPolicyTest {
                 "https://[::ffff:127.0.0.1]/x", "https://[::ffff:7f00:1]/x", "https://[::127.0.0.1]/x", "https://[::ffff:0:10.0.0.1]/x",
                 "https://[64:ff9b::10.0.0.1]/x", "https://[64:ff9b::a9fe:a9fe]/x", "https://[2002:7f00:1::1]/x", "https://[2001:0:4136:e378::1]/x",
                 "https://[64:ff9b:1::a00:1]/x", "https://[fe80::1%25eth0]/x", "https://[2001:db8::1]/x", "https://127.0.0.1./x",
-                "https://192.168.1.1.:8443/x", "https://999.1.1.1/x")) {
+                "https://192.168.1.1.:8443/x", "https://999.1.1.1/x", "https://[2001:2::1]/x", "https://[3fff::1]/x", "https://[2001:10::1]/x",
+                "https://[2001:20::1]/x", "https://192.88.99.1/x", "https://[5f00::1]/x", "https://[::]/x", "https://[100::1]/x")) {
             refused(() -> PROD.parse(url));
         }
         assertEquals("127.0.0.1", EndpointPolicy.literal("0177.0.0.1").orElseThrow().getHostAddress());
@@ -103,6 +104,8 @@ class EndpointPolicyTest {
         PROD.parse("https://93.184.216.34/x");
         PROD.parse("https://[2606:2800:220:1:248:1893:25c8:1946]/x");
         TEST.parse("http://0177.0.0.1:8080/x");
+        refused(() -> TEST.parse("http://0.0.0.0:8080/x")); // this host itself, even where private addresses are allowed
+        refused(() -> TEST.parse("http://[::]:8080/x"));
     }
 
     @Test
