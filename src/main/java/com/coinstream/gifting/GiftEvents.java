@@ -101,7 +101,7 @@ public class GiftEvents {
     }
 
     public Uni<Page<GiftReceipt>> receivedBy(String creatorId, Integer first, String after) {
-        return page("creator_id", creatorId, first, after);
+        return page("creator_id", creatorId, first, after).map(p -> p.map(GiftReceipt::asReceived));
     }
 
     private Uni<Page<GiftReceipt>> page(String ownerColumn, String owner, Integer first, String after) {

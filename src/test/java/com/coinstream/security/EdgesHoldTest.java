@@ -132,4 +132,19 @@ class EdgesHoldTest {
             assertEquals("UNAUTHENTICATED", answer.toString().contains("UNAUTHENTICATED") ? "UNAUTHENTICATED" : answer.toString());
         }
     }
+
+    @Test
+    void aCreatorCannotTellAnAnonymousSenderByTheValueOfTheirGift() {
+        LiveCreator creator = Gifting.liveCreator("anonvalue");
+        var viewer = Gifting.fundedViewer("anonvalue", 100);
+        String gift = Gql.ok(viewer.token(), Gifting.SEND, Gql.input("streamId", creator.stream(), "giftId", Gifting.ROSE, "quantity", 1,
+                "idempotencyKey", Flows.key(), "anonymous", true)).getString("data.sendGift.receipt.id");
+        String query = "{ %s(first: 5) { nodes { id anonymous value { amount currency } } } }";
+        List<Map<String, Object>> received = Gql.ok(creator.token(), query.formatted("giftsReceived")).getList("data.giftsReceived.nodes");
+        Map<String, Object> seen = received.stream().filter(n -> gift.equals(n.get("id"))).findFirst().orElseThrow();
+        assertEquals(true, seen.get("anonymous"));
+        assertEquals(null, seen.get("value"), "priced in the sender's currency at the sender's own price, it would name them");
+        List<Map<String, Object>> sent = Gql.ok(viewer.token(), query.formatted("giftReceipts")).getList("data.giftReceipts.nodes");
+        assertNotNull(sent.stream().filter(n -> gift.equals(n.get("id"))).findFirst().orElseThrow().get("value"), "the sender sees their own");
+    }
 }
