@@ -20,6 +20,7 @@ import com.coinstream.domain.Text;
 import com.coinstream.domain.Times;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
+import com.coinstream.identity.ErasedAccounts;
 import com.coinstream.identity.Role;
 import com.coinstream.protection.AccountHolds;
 
@@ -42,7 +43,10 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     private final ReadSessions sessions;
     private final AdminAuditLog adminLog;
 
-    public LiveStreams(Pool pool, StreamDirectory directory, ClusterEvents cluster, Clock clock, ReadSessions sessions, AdminAuditLog adminLog) {
+    private final ErasedAccounts erased;
+    public LiveStreams(Pool pool, StreamDirectory directory, ClusterEvents cluster, Clock clock, ReadSessions sessions, AdminAuditLog adminLog,
+            ErasedAccounts erased) {
+        this.erased = erased;
         this.adminLog = adminLog;
         this.pool = pool;
         this.sessions = sessions;
@@ -116,6 +120,11 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     public Uni<Page<StreamView>> page(Integer first, String after, boolean liveOnly, String creatorId) {
         int limit = Page.size(first);
         long before = Page.after(after);
+        if (erased.isErased(creatorId)) {
+            // an erased creator's streams are shown under their pseudonym; asked for by their user id, there are none,
+            // or the answer would tie the two together
+            return Uni.createFrom().item(Page.of(List.<StreamView> of(), limit, before != Long.MAX_VALUE, StreamView::position));
+        }
         String where = (liveOnly ? "seq < ?1 and status = 'LIVE'" : "seq < ?1") + (creatorId == null ? "" : " and creatorId = ?2");
         return sessions.read(s -> {
             var q = s.createSelectionQuery("from LiveStream where " + where + " order by seq desc", LiveStream.class).setParameter(1, before);

@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
 import com.coinstream.db.AdvisoryLocks;
@@ -48,6 +50,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class PersonalData {
+    private static final Logger LOG = Logger.getLogger(PersonalData.class);
     private static final String EXPORT = """
             select json_build_object(
               'exportedAt', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -186,12 +189,15 @@ public class PersonalData {
                             .flatMap(entry -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1").execute(Tuple.of(id)))
                             .map(r -> request(r.iterator().next()))))
                     .invoke(r -> erased.markErased(userId, pseudonym)) // this instance refuses the tokens from the answer on; the others on the event
-                    .call(r -> endedEverywhere(ended))
+                    // After the commit, only notices: the erasure is done whatever they meet, so a failed one is logged, not
+                    // answered (an error here would tell the admin that a committed erasure failed); the other instances
+                    // also re-read erased accounts every 30 s and at every start.
+                    .call(r -> noticed("the streams it ended", endedEverywhere(ended)))
                     // open overlay feeds on the revoked keys stop, on every instance, as when the creator revokes one
                     .call(r -> revokedKeys.isEmpty() ? Uni.createFrom().voidItem()
-                            : cluster.publish(ClusterEvents.OVERLAY_KEYS, revokedKeys.stream().map(UUID::toString).toList()))
-                    .call(r -> cluster.publish(ClusterEvents.USERS, userId))
-                    .call(r -> cluster.publish(ClusterEvents.WALLETS, userId));
+                            : noticed("its revoked overlay keys", cluster.publish(ClusterEvents.OVERLAY_KEYS, revokedKeys.stream().map(UUID::toString).toList())))
+                    .call(r -> noticed("the erased account", cluster.publish(ClusterEvents.USERS, userId)))
+                    .call(r -> noticed("the wallet", cluster.publish(ClusterEvents.WALLETS, userId)));
         });
     }
 
@@ -222,6 +228,11 @@ public class PersonalData {
                     }
                     return null;
                 });
+    }
+
+    private static Uni<Void> noticed(String what, Uni<Void> notice) {
+        return notice.onFailure().invoke(e -> LOG.warnf("an erasure committed, but the notice of %s was not sent: %s", what, e.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /** Streams the erasure ended: forgotten by every instance's directory, and their rooms told (as endLiveStream does). */

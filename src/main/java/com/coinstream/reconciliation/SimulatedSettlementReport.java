@@ -14,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 
 import com.coinstream.db.Cursors;
 import com.coinstream.domain.Money;
+import com.coinstream.domain.Times;
 import com.coinstream.identity.Role;
 import com.coinstream.purchase.PaymentSettings;
 import com.coinstream.purchase.SimulatedPaymentGateway;
@@ -52,6 +53,10 @@ public class SimulatedSettlementReport {
             end = LocalDate.parse(to);
         } catch (DateTimeParseException | NullPointerException e) {
             throw new BadRequestException("from and to are required, as YYYY-MM-DD (UTC days; to is exclusive)");
+        }
+        if (!Times.inWindow(start.atStartOfDay().toInstant(java.time.ZoneOffset.UTC)) || !Times.inWindow(end.atStartOfDay().toInstant(java.time.ZoneOffset.UTC))) {
+            // (checked before the first line is sent: a date PostgreSQL cannot hold would break the stream half-way)
+            throw new BadRequestException("from and to must be days from " + Times.EARLIEST + " to " + Times.LATEST);
         }
         String sql = """
                 select p.provider_ref as id, 'charge' as type, p.price_minor as amount, p.currency, p.created_at as at, p.created_at as sort

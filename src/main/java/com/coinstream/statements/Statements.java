@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.db.Cursors;
 import com.coinstream.domain.BadInput;
+import com.coinstream.domain.Times;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -73,7 +74,14 @@ public class Statements {
     public static YearMonth month(String text) {
         try {
             if (text != null && text.matches("\\d{4}-\\d{2}")) {
-                return YearMonth.parse(text);
+                YearMonth month = YearMonth.parse(text);
+                // the DateTime window (README "Input rules"): its first and last instants inside it
+                if (Times.inWindow(month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC))
+                        && Times.inWindow(month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC))) {
+                    return month;
+                }
+                throw new BadInput("month must be from " + YearMonth.from(Times.EARLIEST.atOffset(ZoneOffset.UTC)) + " to "
+                        + YearMonth.from(Times.LATEST.atOffset(ZoneOffset.UTC)).minusMonths(1));
             }
         } catch (DateTimeParseException e) {
             // refused below

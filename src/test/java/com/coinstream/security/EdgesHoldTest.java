@@ -147,4 +147,27 @@ class EdgesHoldTest {
         List<Map<String, Object>> sent = Gql.ok(viewer.token(), query.formatted("giftReceipts")).getList("data.giftReceipts.nodes");
         assertNotNull(sent.stream().filter(n -> gift.equals(n.get("id"))).findFirst().orElseThrow().get("value"), "the sender sees their own");
     }
+
+    @Test
+    void monthsAndDaysOutsideTheWindowAreRefusedBeforeAnythingIsRead() {
+        LiveCreator creator = Gifting.liveCreator("farmonth");
+        var far = Gql.post(creator.token(), "query($m: String!) { creatorStatement(month: $m) { earned } }", Gql.vars("m", "0001-01"));
+        assertEquals("BAD_USER_INPUT", Gql.errorCode(far), far.asString());
+        assertEquals(0, Gql.ok(creator.token(), "query($m: String!) { creatorStatement(month: $m) { earned } }", Gql.vars("m", "2026-11"))
+                .getLong("data.creatorStatement.earned"));
+        // the simulated provider's report: a status, not a stream broken half-way by a date PostgreSQL cannot hold
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + Tokens.admin())
+                .get("/dev/settlement-report?from=-5000-01-01&to=2026-01-01").then().statusCode(400);
+    }
+
+    @Test
+    void anErasedCreatorsStreamsAreNotFoundByTheirUserId() {
+        String id = Tokens.unique("goneCreator");
+        String token = Tokens.creator(id);
+        Gifting.startStream(token, "Before I go");
+        Erasures.erase(token);
+        List<Object> streams = Gql.ok(null, "query($c: ID) { liveStreams(creatorId: $c, liveOnly: false) { nodes { id } } }", Gql.vars("c", id))
+                .getList("data.liveStreams.nodes");
+        assertEquals(List.of(), streams, "asked for by the user id, the pseudonym's streams would name them");
+    }
 }
