@@ -147,10 +147,7 @@ public class Matches {
                             .flatMap(locked -> decide(tx, locked.iterator().next(), accept));
                 }))
                 .map(rows -> read(rows.iterator().next()))
-                .call(this::announce)
-                .flatMap(m -> m.status() == Status.EXPIRED
-                        ? Uni.createFrom().failure(new Refusal(ErrorCode.INVITE_EXPIRED, "The invitation has expired", "input", "matchId"))
-                        : Uni.createFrom().item(m));
+                .call(this::announce);
     }
 
     private Uni<RowSet<Row>> decide(SqlConnection tx, Row row, boolean accept) {
@@ -164,8 +161,9 @@ public class Matches {
                     "The invitation is " + m.status().name().toLowerCase(), "input", "matchId");
         }
         if (row.getBoolean("expired")) {
-            // (recorded, and answered INVITE_EXPIRED after the commit)
-            return setStatus(tx, m.id(), "status = 'EXPIRED', finished_at = clock_timestamp()");
+            // refused, and nothing written: a refusal never commits (the match clock marks it EXPIRED within a second,
+            // and announces it, as for an invitation nobody answered)
+            throw new Refusal(ErrorCode.INVITE_EXPIRED, "The invitation has expired", "input", "matchId");
         }
         if (!accept) {
             return setStatus(tx, m.id(), "status = 'DECLINED', finished_at = clock_timestamp()");
