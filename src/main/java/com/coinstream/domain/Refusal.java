@@ -19,4 +19,9 @@ public class Refusal extends RuntimeException {
     public ErrorCode code() {
         return error.code();
     }
+
+    /** The HTTP status of this refusal where a REST edge answers it: 409 for a lost race, else 422. */
+    public int httpStatus() {
+        return code() == ErrorCode.CONFLICT ? 409 : 422;
+    }
 }

@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.graphql.Enum;
 
-import com.coinstream.identity.ErasedAccounts;
+import com.coinstream.identity.PublicProfile;
 import com.coinstream.identity.SupporterBoard;
 
 import io.smallrye.mutiny.Uni;
@@ -104,7 +104,7 @@ public class Leaderboards {
             for (Row r : rows) {
                 // (an erased creator stays on the creators' board under their pseudonym and its id, never their user id)
                 boolean erased = r.getColumnIndex("erased") >= 0 && r.getBoolean("erased");
-                String id = erased ? ErasedAccounts.pseudonymousId(r.getString("display_name")) : r.getString("sender_id");
+                String id = PublicProfile.of(r.getString("sender_id"), r.getString("display_name"), erased).id();
                 entries.add(new Entry(++rank, id, r.getString("display_name"), r.getBoolean("anonymous"), r.getLong("coins"), r.getLong("gifts")));
             }
             return entries;

@@ -19,11 +19,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.coinstream.db.DatabaseErrors;
-import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Refusal;
 import com.coinstream.graphql.InputGate;
+import com.coinstream.graphql.Payloads;
 import com.coinstream.graphql.PersonText;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,9 +112,8 @@ public class PaymentWebhookResource {
         }).onFailure().recoverWithUni(f -> {
             // What the database refuses (a payment reference another purchase already has, say) is the event's fault:
             // a coded 4xx, which the provider does not retry forever. Anything else stays a fault (500: retried).
-            Optional<Refusal> refusal = f instanceof Refusal r ? Optional.of(r) : DatabaseErrors.refusal(f);
-            return refusal.isPresent() ? reply(refusal.get().code() == ErrorCode.CONFLICT ? 409 : 422, refusal.get().getMessage())
-                    : Uni.createFrom().failure(f);
+            Optional<Refusal> refusal = Payloads.refusalIn(f);
+            return refusal.isPresent() ? reply(refusal.get().httpStatus(), refusal.get().getMessage()) : Uni.createFrom().failure(f);
         });
     }
 

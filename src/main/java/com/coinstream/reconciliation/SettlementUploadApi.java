@@ -15,12 +15,12 @@ import org.jboss.logging.Logger;
 
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
-import com.coinstream.db.DatabaseErrors;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminActionInterceptor;
 import com.coinstream.graphql.InputGate;
+import com.coinstream.graphql.Payloads;
 import com.coinstream.graphql.PersonText;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.CallerDefaults;
@@ -141,11 +141,11 @@ public class SettlementUploadApi {
                 answer(rc, draft, 422, null, outcome.errors());
             }
         }, e -> {
-            Optional<Refusal> refusal = e instanceof Refusal r ? Optional.of(r) : DatabaseErrors.refusal(e);
+            Optional<Refusal> refusal = Payloads.refusalIn(e);
             if (e instanceof Bounded.TooLarge || e.getCause() instanceof Bounded.TooLarge) {
                 refuse(rc, draft, 413, "BAD_REQUEST", "A settlement report upload is at most " + maxBytes + " bytes");
             } else if (refusal.isPresent()) {
-                refuse(rc, draft, refusal.get().code() == ErrorCode.CONFLICT ? 409 : 422, refusal.get().code().name(), refusal.get().getMessage());
+                refuse(rc, draft, refusal.get().httpStatus(), refusal.get().code().name(), refusal.get().getMessage());
             } else if (timedOut(e)) {
                 refuse(rc, draft, 408, "BAD_REQUEST", "The report's body stopped arriving, or another import held the settlement lock too long; send it again");
             } else {
