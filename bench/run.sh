@@ -127,6 +127,10 @@ rows_written() {
       'creator_total', 'creator_gift_total', 'creator_stream_total', 'creator_hour_total')), 0)
     from pg_stat_user_tables where schemaname = '$SCHEMA'"
 }
+# rows_by_table: the same count per table, one "table rows" line each (the per-writer breakdown of a point).
+rows_by_table() {
+  $PG -F' ' -c "select relname, n_tup_ins + n_tup_upd + n_tup_del from pg_stat_user_tables where schemaname = '$SCHEMA' order by relname collate \"C\""
+}
 # wait_sampler FILE: every 50 ms, what each running gift batch statement, and each COMMIT (nearly all of them the
 # batches' during a point), waits on (pg_stat_activity), one line per statement sampled, until killed. (pg_stat_activity keeps a statement's first 1 KB: the batch statement is known by
 # its opening comment, "The gift rules ...".) "Lock:object" at commit is PostgreSQL's one notification lock (a transaction that
@@ -194,6 +198,7 @@ trap 'kill $PID 2>/dev/null || true; [ -z "${SINK:-}" ] || kill $SINK 2>/dev/nul
 
 ROWS=()
 HISTOGRAMS=()
+BY_TABLES=()
 WAITS=()
 declare -A T_RATE T_NAIVE T_LEDGER T_P99
 POINTS_OK=yes
@@ -234,7 +239,7 @@ for MODE in $WORKLOADS ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE
       -D viewers=$VIEWERS -D creators=$CREATORS -f "bench/ledger-$LUA_MODE.pgbench" postgres 2>/dev/null \
       | awk -F'= ' '/^tps/ {print int($2); exit}')
     $PG -c "select pg_stat_statements_reset()" >/dev/null
-    BEFORE=$(gifts); S0=$(service_ticks); P0=$(postgres_ticks); W0=$(cluster_wal); read -r R0 RR0 <<< "$(rows_written)"
+    BEFORE=$(gifts); S0=$(service_ticks); P0=$(postgres_ticks); W0=$(cluster_wal); read -r R0 RR0 <<< "$(rows_written)"; rows_by_table > "$OUT/rows0-$MODE-$C.txt"
     wait_sampler "$OUT/waits-$MODE-$C.txt" & SAMPLER=$!
     RESULT=$(wrk -t2 -c"$C" -d"${DURATION}s" --latency -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- \
       "$OUT/tokens.txt" "$OUT/streams.txt" "$LUA_MODE" | tee "$OUT/wrk-$MODE-$C.txt" | grep '^RESULT')
@@ -245,11 +250,15 @@ for MODE in $WORKLOADS ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE
     # flushed (PostgreSQL 15 sends an idle backend's at most 10 s late).
     for _ in $(seq 120); do [ "$(queue_length $SCHEMA)" = 0 ] && break; sleep 1; done
     sleep 11
-    W1=$(cluster_wal); read -r R1 RR1 <<< "$(rows_written)"
+    W1=$(cluster_wal); read -r R1 RR1 <<< "$(rows_written)"; rows_by_table > "$OUT/rows1-$MODE-$C.txt"
     PER=$(( AFTER - BEFORE > 0 ? AFTER - BEFORE : 1 ))
     CLUSTER_WAL=$(awk "BEGIN {printf \"%.1f\", ($W1 - $W0) / $PER}")
     ROWS_PER_GIFT=$(awk "BEGIN {printf \"%.1f\", ($R1 - $R0) / $PER}")
     ROLLUP_ROWS=$(awk "BEGIN {printf \"%.1f\", ($RR1 - $RR0) / $PER}")
+    # rows per gift by table, largest first: "table n.n" for each table that wrote at least 0.05 per gift
+    BY_TABLE=$(LC_ALL=C join "$OUT/rows0-$MODE-$C.txt" "$OUT/rows1-$MODE-$C.txt" \
+      | awk -v per="$PER" '{d = ($3 - $2) / per; if (d >= 0.05) printf "%s %.1f\n", $1, d}' | sort -k2 -rn | paste -sd, - | sed 's/,/, /g')
+    BY_TABLES+=("| $MODE | $C | $BY_TABLE |")
     HISTOGRAMS+=("| $MODE | $C | $(grep '^HISTOGRAM' "$OUT/wrk-$MODE-$C.txt" | sed 's/^HISTOGRAM //') |")
     # Per accepted gift, over every statement the service ran during the point (the batch, the rollup applier, the
     # feed, lookups): WAL records (one per row and index entry written, plus commits) and the gift batch statement's time.
@@ -354,6 +363,13 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "*WAL records per gift, whole cluster* is pg_stat_wal's count over the point, read after the service drained (its rollup"
   echo "queue empty), divided by the gifts accepted: every writer included (batch, rollups, outbox, notify, checkpoints' full-page"
   echo "images). *Rows written* is pg_stat_user_tables' inserted + updated + deleted rows of the service's schema over the same span."
+  echo
+  echo "Rows written per gift by table (the writers: the batch statement's tables, the rollup applier's and its queue, the"
+  echo "outbox; pg_stat_user_tables over the point, largest first):"
+  echo
+  echo "| workload | connections | rows per gift |"
+  echo "|---|---|---|"
+  printf '%s\n' "${BY_TABLES[@]}"
   echo
   echo "Latency histogram of each point (wrk, ms):"
   echo

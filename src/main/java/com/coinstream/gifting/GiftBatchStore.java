@@ -27,7 +27,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * postings and the credits on this lane's slot rows), then the gift records (gift-batch-records.sql).
  * For every gift, in order: skip if its idempotency key is taken; skip if the stream is not LIVE, the sender's
  * account is on hold, the sender owes coins, or the gift would pass one of the sender's spending limits; debit the
- * wallet only if it covers the gift; then the entry, the key, the gift event and the stream total. A gift that
+ * wallet only if it covers the gift; then the entry, the key, the gift event and the stream's sequence row (its number
+ * and the stream's totals). A gift that
  * fails a condition writes nothing; the others in the batch go ahead. The feed is published after the commit
  * ({@link GiftFeed}), so only committed gifts are ever announced.
  */

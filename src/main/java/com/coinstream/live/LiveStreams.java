@@ -133,11 +133,10 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
                 .map(list -> Page.of(list.stream().map(StreamView::of).toList(), limit, before != Long.MAX_VALUE, StreamView::position));
     }
 
-    /** Totals of many streams in one statement. */
+    /** Totals of many streams in one statement: the streams' sequence rows, which the gift batches advance (V27). */
     public Uni<Map<UUID, StreamView.Totals>> totals(List<UUID> ids) {
         return pool.preparedQuery("""
-                select stream_id, sum(gifts) as gifts, sum(coins) as coins, sum(diamonds) as diamonds
-                from stream_total where stream_id = any($1) group by stream_id
+                select stream_id, last as gifts, coins, diamonds from stream_gift_seq where stream_id = any($1)
                 """).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
             Map<UUID, StreamView.Totals> totals = new HashMap<>();
             for (Row r : rows) {

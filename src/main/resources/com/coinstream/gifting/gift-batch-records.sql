@@ -1,6 +1,6 @@
 -- The gift records of the batch statement, after the ledger's spend (see GiftBatchStore): the day's spend, the
--- idempotency keys, the gift events (with their money value and their number in the stream) and the stream
--- totals, then one outcome per gift.
+-- idempotency keys, the gift events (with their money value and their number in the stream, which the stream's
+-- sequence row, holding its totals, hands out) and the outbox, then one outcome per gift.
 spent as (
     insert into spend_day (user_id, day, coins)
     select d.sender_id, d.local_day, d.coins from debited d
@@ -20,12 +20,13 @@ valued as (
                        where p.user_id = m.sender_id and p.currency = m.value_currency limit 1) ps on true
 ),
 -- Each stream's gifts are numbered 1, 2, 3 ... in commit order, with the stream's running total of coins: this
--- batch advances each of its streams' counter row (locked until the batch commits, so numbers are gapless and
+-- batch advances each of its streams' counter row (which also keeps the stream's gifts, coins and diamonds, V27) (locked until the batch commits, so numbers are gapless and
 -- totals exact per stream, whichever lane commits).
 numbered as (
-    insert into stream_gift_seq (stream_id, last, coins)
-    select d.stream_id, count(*), sum(d.coins) from debited d group by d.stream_id order by d.stream_id
-    on conflict (stream_id) do update set last = stream_gift_seq.last + excluded.last, coins = stream_gift_seq.coins + excluded.coins
+    insert into stream_gift_seq (stream_id, last, coins, diamonds)
+    select d.stream_id, count(*), sum(d.coins), sum(d.diamonds) from debited d group by d.stream_id order by d.stream_id
+    on conflict (stream_id) do update set last = stream_gift_seq.last + excluded.last, coins = stream_gift_seq.coins + excluded.coins,
+        diamonds = stream_gift_seq.diamonds + excluded.diamonds
     returning stream_id, last, coins
 ),
 sequenced as (
@@ -66,13 +67,6 @@ hooks as (
                         select w.id, w.creator_id from webhook_subscription w
                         where w.creator_id is null and w.status = 'ACTIVE' and 'gift.sent' = any (w.event_types)) s
     order by v.ord
-),
-totals as (
-    insert into stream_total (stream_id, slot, gifts, coins, diamonds)
-    select d.stream_id, $23, count(*), sum(d.coins), sum(d.diamonds) from debited d
-    group by d.stream_id order by d.stream_id
-    on conflict (stream_id, slot) do update set gifts = stream_total.gifts + excluded.gifts,
-        coins = stream_total.coins + excluded.coins, diamonds = stream_total.diamonds + excluded.diamonds
 )
 select r.ord,
        case when m.cause_id is not null then 'SENT'

@@ -31,7 +31,7 @@ import io.vertx.mutiny.sqlclient.Row;
 class GiftBatchPlanTest {
     private static final List<String> TABLES = List.of("idempotency_key", "live_stream", "app_user", "ledger_account",
             "account_balance", "spending_limit", "spend_day", "journal_entry", "posting", "purchase_stats", "gift_event",
-            "stream_total", "webhook_subscription");
+            "stream_gift_seq", "webhook_subscription");
 
     @Inject
     DedicatedPools pools;
@@ -98,7 +98,7 @@ class GiftBatchPlanTest {
             }
         }
         for (String index : List.of("idempotency_key_pkey", "live_stream_pkey", "app_user_pkey", "purchase_stats_pkey",
-                "account_balance_pkey", "stream_total_pkey")) {
+                "account_balance_pkey", "stream_gift_seq_pkey")) {
             assertTrue(text.contains(index), index + " not used:\n" + text);
         }
         // Generic: not planned for one set of values (null parameters would have folded these lookups away).

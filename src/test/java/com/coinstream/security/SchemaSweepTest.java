@@ -65,7 +65,7 @@ class SchemaSweepTest {
             // that a money transaction never waits to create one: balances are compared instead (their sum, and the rows not zero)
             "ledger_account", "account_balance",
             "creator_hour_total", "creator_stream_total", "creator_supporter_total", "creator_total", "gifter_total", "stream_supporter_total",
-            "stream_total", "purchase_stats", "cursor_key");
+            "purchase_stats", "cursor_key");
 
     @Inject
     Pool pool;
