@@ -1,6 +1,6 @@
 // The one way this front end talks to Coinstream: GraphQL over HTTP at /graphql (urql, with a normalized cache)
 // and subscriptions over graphql-transport-ws (the reference graphql-ws client, reconnecting with backoff).
-import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
+import { Client, createRequest, fetchExchange, subscriptionExchange } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { createClient as createWsClient } from 'graphql-ws';
 import { session, onSessionChange } from './auth.js';
@@ -63,6 +63,20 @@ function build() {
 build();
 onSessionChange(build);
 
+/**
+ * For a view that reads the same thing again (after its own mutation): `const read = newest(); ... const r = await read(query(...));`
+ * gives null for an answer that arrived after a later read's, so an older answer never overwrites a newer one.
+ */
+export function newest() {
+  let last = 0;
+  return async (pending) => {
+    last += 1;
+    const mine = last;
+    const answer = await pending;
+    return mine === last ? answer : null;
+  };
+}
+
 /** Called after the feed's connection came back (a restart of the service or the database): backfill then. */
 export function onReconnect(listener) {
   reconnectListeners.add(listener);
@@ -74,9 +88,19 @@ export function onConnectionStatus(listener) {
   return () => statusListeners.delete(listener);
 }
 
-/** One answer from the network: { data, error }. */
+let reads = 0;
+
+/**
+ * One answer from the network: { data, error }, read after this call. Each call is its own operation: urql shares one
+ * operation among identical requests in flight, so a view's re-read right after a mutation would otherwise be answered
+ * by a read it started before the mutation (a list without the key just created). Its key is above every request
+ * hash (those are 32-bit), so it is never shared.
+ */
 export async function query(document, variables = {}) {
-  return client.query(document, variables, { requestPolicy: 'network-only' }).toPromise();
+  const request = createRequest(document, variables);
+  reads += 1;
+  return client.executeRequestOperation(client.createRequestOperation('query', { ...request, key: 2 ** 32 + reads },
+    { requestPolicy: 'network-only' })).toPromise();
 }
 
 /** Follow a query: the callback runs again whenever the cache changes what it reads. Returns the stop function. */
