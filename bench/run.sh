@@ -40,6 +40,8 @@ if ! $PG -c "show shared_preload_libraries" | grep -q pg_stat_statements; then
   pg_restart
 fi
 $PG -c "create extension if not exists pg_stat_statements" >/dev/null
+# pg_walinspect (contrib, PostgreSQL 15) says which table or index each WAL record of a point was for.
+$PG -c "create extension if not exists pg_walinspect" >/dev/null
 # PG_SETTINGS="name=value ...": PostgreSQL settings a deployment may choose, applied (ALTER SYSTEM, restart) for this run
 # only and reset at the end. The naive and double-entry SQL run under the same settings, so the ratios stay fair.
 PG_SETTINGS=${PG_SETTINGS:-}
@@ -126,6 +128,15 @@ rows_written() {
       coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) filter (where relname in ('rollup_queue', 'creator_supporter_total', 'gifter_total',
       'creator_total', 'creator_gift_total', 'creator_stream_total', 'creator_hour_total')), 0)
     from pg_stat_user_tables where schemaname = '$SCHEMA'"
+}
+# wal_by_relation FROM TO GIFTS: WAL records per gift by the relation of their first block (a table, an index), or by
+# their kind when they have none (commits), largest first: "name n.n" for each at least 0.1 per gift.
+wal_by_relation() {
+  $PG -F' ' -c "select coalesce(c.relname, w.resource_manager || ':' || split_part(w.record_type, ' ', 1)), round(count(*)::numeric / $3, 1)
+    from pg_get_wal_records_info('$1', '$2') w
+    left join lateral (select (regexp_match(w.block_ref, 'rel (\d+)/\d+/(\d+)'))::oid[] as m) b on true
+    left join pg_class c on c.oid = pg_filenode_relation(case when b.m[1] = 1663 then 0 else b.m[1] end, b.m[2])
+    group by 1 having count(*) >= $3 * 0.1 order by 2 desc" | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}'
 }
 # rows_by_table: the same count per table, one "table rows" line each (the per-writer breakdown of a point).
 rows_by_table() {
@@ -239,7 +250,7 @@ for MODE in $WORKLOADS ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE
       -D viewers=$VIEWERS -D creators=$CREATORS -f "bench/ledger-$LUA_MODE.pgbench" postgres 2>/dev/null \
       | awk -F'= ' '/^tps/ {print int($2); exit}')
     $PG -c "select pg_stat_statements_reset()" >/dev/null
-    BEFORE=$(gifts); S0=$(service_ticks); P0=$(postgres_ticks); W0=$(cluster_wal); read -r R0 RR0 <<< "$(rows_written)"; rows_by_table > "$OUT/rows0-$MODE-$C.txt"
+    BEFORE=$(gifts); S0=$(service_ticks); P0=$(postgres_ticks); W0=$(cluster_wal); L0=$($PG -c "select pg_current_wal_insert_lsn()"); read -r R0 RR0 <<< "$(rows_written)"; rows_by_table > "$OUT/rows0-$MODE-$C.txt"
     wait_sampler "$OUT/waits-$MODE-$C.txt" & SAMPLER=$!
     RESULT=$(wrk -t2 -c"$C" -d"${DURATION}s" --latency -s bench/sendgift.lua "http://127.0.0.1:$PORT" -- \
       "$OUT/tokens.txt" "$OUT/streams.txt" "$LUA_MODE" | tee "$OUT/wrk-$MODE-$C.txt" | grep '^RESULT')
@@ -251,6 +262,7 @@ for MODE in $WORKLOADS ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE
     for _ in $(seq 120); do [ "$(queue_length $SCHEMA)" = 0 ] && break; sleep 1; done
     sleep 11
     W1=$(cluster_wal); read -r R1 RR1 <<< "$(rows_written)"; rows_by_table > "$OUT/rows1-$MODE-$C.txt"
+    L1=$($PG -c "select pg_current_wal_insert_lsn()")
     PER=$(( AFTER - BEFORE > 0 ? AFTER - BEFORE : 1 ))
     CLUSTER_WAL=$(awk "BEGIN {printf \"%.1f\", ($W1 - $W0) / $PER}")
     ROWS_PER_GIFT=$(awk "BEGIN {printf \"%.1f\", ($R1 - $R0) / $PER}")
@@ -258,7 +270,7 @@ for MODE in $WORKLOADS ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE
     # rows per gift by table, largest first: "table n.n" for each table that wrote at least 0.05 per gift
     BY_TABLE=$(LC_ALL=C join "$OUT/rows0-$MODE-$C.txt" "$OUT/rows1-$MODE-$C.txt" \
       | awk -v per="$PER" '{d = ($3 - $2) / per; if (d >= 0.05) printf "%s %.1f\n", $1, d}' | sort -k2 -rn | paste -sd, - | sed 's/,/, /g')
-    BY_TABLES+=("| $MODE | $C | $BY_TABLE |")
+    BY_TABLES+=("| $MODE | $C | $BY_TABLE | $(wal_by_relation "$L0" "$L1" "$PER") |")
     HISTOGRAMS+=("| $MODE | $C | $(grep '^HISTOGRAM' "$OUT/wrk-$MODE-$C.txt" | sed 's/^HISTOGRAM //') |")
     # Per accepted gift, over every statement the service ran during the point (the batch, the rollup applier, the
     # feed, lookups): WAL records (one per row and index entry written, plus commits) and the gift batch statement's time.
@@ -364,11 +376,12 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "queue empty), divided by the gifts accepted: every writer included (batch, rollups, outbox, notify, checkpoints' full-page"
   echo "images). *Rows written* is pg_stat_user_tables' inserted + updated + deleted rows of the service's schema over the same span."
   echo
-  echo "Rows written per gift by table (the writers: the batch statement's tables, the rollup applier's and its queue, the"
-  echo "outbox; pg_stat_user_tables over the point, largest first):"
+  echo "Rows and WAL records written per gift, by table or index (the writers: the batch statement's tables, the rollup"
+  echo "applier's and its queue, the outbox; pg_stat_user_tables and pg_walinspect over the point, largest first; WAL of a"
+  echo "record with no block, a commit, by its kind):"
   echo
-  echo "| workload | connections | rows per gift |"
-  echo "|---|---|---|"
+  echo "| workload | connections | rows per gift | WAL records per gift |"
+  echo "|---|---|---|---|"
   printf '%s\n' "${BY_TABLES[@]}"
   echo
   echo "Latency histogram of each point (wrk, ms):"

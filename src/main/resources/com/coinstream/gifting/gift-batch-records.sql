@@ -1,9 +1,18 @@
 -- The gift records of the batch statement, after the ledger's spend (see GiftBatchStore): the day's spend, the
 -- idempotency keys, the gift events (with their money value and their number in the stream, which the stream's
 -- sequence row, holding its totals, hands out) and the outbox, then one outcome per gift.
+-- (a batch holds one gift per sender, and its senders' owner locks: the day's row is raised by a plain UPDATE, one WAL
+-- record where an upsert that finds the row writes two, V28; only a day not found yet goes through the upsert)
+spent_before as (
+    update spend_day s set coins = s.coins + d.coins from debited d
+    where s.user_id = d.sender_id and s.day = d.local_day
+      and s.user_id = any (array(select sender_id from debited)) -- index probes, whatever the statistics (as the debit)
+    returning s.user_id
+),
 spent as (
     insert into spend_day (user_id, day, coins)
     select d.sender_id, d.local_day, d.coins from debited d
+    where not exists (select 1 from spent_before b where b.user_id = d.sender_id)
     on conflict (user_id, day) do update set coins = spend_day.coins + excluded.coins
 ),
 keys as (
