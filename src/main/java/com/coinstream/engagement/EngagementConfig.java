@@ -21,4 +21,11 @@ public interface EngagementConfig {
 
     /** How long a match invitation waits for its answer (COINSTREAM_MATCH_INVITE_TIMEOUT). */
     Duration matchInviteTimeout();
+
+    /**
+     * How often the rollup applier folds committed gifts into leaderboards and earnings breakdowns (COINSTREAM_ROLLUP_INTERVAL,
+     * 0.05-60 s): how far those trail a gift, against how many rollup rows each gift costs (a round adds up its gifts per
+     * creator and period first).
+     */
+    Duration rollupInterval();
 }
