@@ -100,7 +100,10 @@ SQL
 done
 echo "   waiting for the rollup applier to fold them in"
 until [ "$($PG -c "select count(*) from $SCHEMA.rollup_queue")" = "0" ]; do sleep 1; done
-$PG -c "update $SCHEMA.stream_gift_seq set last = (select max(stream_seq) from $SCHEMA.gift_event where stream_id = '$STREAM') where stream_id = '$STREAM'" >/dev/null
+# the stream's sequence row holds its totals too (V27): the bulk gifts' count, coins and diamonds
+$PG -c "update $SCHEMA.stream_gift_seq q set last = g.last, coins = g.coins, diamonds = g.diamonds
+  from (select max(stream_seq) as last, sum(coins) as coins, sum(diamonds) as diamonds from $SCHEMA.gift_event where stream_id = '$STREAM') g
+  where q.stream_id = '$STREAM'" >/dev/null
 $PG -c "vacuum analyze" >/dev/null 2>&1 || true
 COUNT=$($PG -c "select count(*) from $SCHEMA.gift_event where creator_id = 'readstar1'")
 echo "gifts to the creator: $COUNT"

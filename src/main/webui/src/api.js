@@ -63,20 +63,6 @@ function build() {
 build();
 onSessionChange(build);
 
-/**
- * For a view that reads the same thing again (after its own mutation): `const read = newest(); ... const r = await read(query(...));`
- * gives null for an answer that arrived after a later read's, so an older answer never overwrites a newer one.
- */
-export function newest() {
-  let last = 0;
-  return async (pending) => {
-    last += 1;
-    const mine = last;
-    const answer = await pending;
-    return mine === last ? answer : null;
-  };
-}
-
 /** Called after the feed's connection came back (a restart of the service or the database): backfill then. */
 export function onReconnect(listener) {
   reconnectListeners.add(listener);
@@ -88,19 +74,23 @@ export function onConnectionStatus(listener) {
   return () => statusListeners.delete(listener);
 }
 
-let reads = 0;
+// Reads in flight, by request (document and variables): an identical read waits for the one before it to answer.
+const reading = new Map();
 
 /**
- * One answer from the network: { data, error }, read after this call. Each call is its own operation: urql shares one
- * operation among identical requests in flight, so a view's re-read right after a mutation would otherwise be answered
- * by a read it started before the mutation (a list without the key just created). Its key is above every request
- * hash (those are 32-bit), so it is never shared.
+ * One answer from the network: { data, error }, read after this call. urql answers identical requests in flight with
+ * one operation, so a view's re-read right after a mutation would be answered by a read it started before the
+ * mutation (a list without the key just created). Such a re-read is sent when the earlier one has answered instead:
+ * it reads the database as it is after the mutation, and identical reads answer in the order they were made.
  */
 export async function query(document, variables = {}) {
-  const request = createRequest(document, variables);
-  reads += 1;
-  return client.executeRequestOperation(client.createRequestOperation('query', { ...request, key: 2 ** 32 + reads },
-    { requestPolicy: 'network-only' })).toPromise();
+  const { key } = createRequest(document, variables);
+  const before = reading.get(key) || Promise.resolve();
+  const answer = before.then(() => client.query(document, variables, { requestPolicy: 'network-only' }).toPromise());
+  const settled = answer.catch(() => undefined);
+  reading.set(key, settled);
+  settled.then(() => { if (reading.get(key) === settled) reading.delete(key); });
+  return answer;
 }
 
 /** Follow a query: the callback runs again whenever the cache changes what it reads. Returns the stop function. */

@@ -6,7 +6,7 @@
 -- when gifts spread over many streams). The sequence row now keeps the diamonds too, and stream_total goes.
 alter table stream_gift_seq add column diamonds bigint not null default 0 check (diamonds >= 0);
 
--- Both locked first: a batch of the previous build that is still running commits before the totals are carried over, so
+-- Both locked (the ALTER above already holds the sequence rows' table): a batch of the previous build that is still running commits before the totals are carried over, so
 -- its gifts count once. (A previous build's instance still running after this fails its gift batches, which change
 -- nothing; its clients retry with the same key. Upgrade by stopping the old instances before starting the new.)
 lock table stream_gift_seq, stream_total in exclusive mode;

@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import { View } from '../main.js';
-import { query, mutate, userError, newKey, newest } from '../api.js';
+import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
 import { money, count, when, clock } from '../format.js';
 import { icon, coins, diamonds } from '../gifts.js';
@@ -50,7 +50,6 @@ class Studio extends View {
     super();
     this.tab = 'live';
     this.feed = [];
-    this.keysRead = newest(); // the overlay keys are read again after each create and revoke
   }
 
   connectedCallback() {
@@ -288,8 +287,8 @@ class Studio extends View {
   }
 
   async loadKeys() {
-    const r = await this.keysRead(query(OverlayKeys));
-    if (r && r.data) this.keys = r.data.overlayKeys;
+    const r = await query(OverlayKeys);
+    if (r.data) this.keys = r.data.overlayKeys;
   }
 
   async createKey(e) {

@@ -6,13 +6,14 @@
 spent_before as (
     update spend_day s set coins = s.coins + d.coins from debited d
     where s.user_id = d.sender_id and s.day = d.local_day
-      and s.user_id = any (array(select sender_id from debited)) -- index probes, whatever the statistics (as the debit)
-    returning s.user_id
+      -- index probes on both key columns, whatever the statistics (as the debit): never a sender's earlier days
+      and s.user_id = any (array(select sender_id from debited)) and s.day >= (select min(local_day) from debited)
+    returning s.user_id, s.day
 ),
 spent as (
     insert into spend_day (user_id, day, coins)
     select d.sender_id, d.local_day, d.coins from debited d
-    where not exists (select 1 from spent_before b where b.user_id = d.sender_id)
+    where not exists (select 1 from spent_before b where b.user_id = d.sender_id and b.day = d.local_day)
     on conflict (user_id, day) do update set coins = spend_day.coins + excluded.coins
 ),
 keys as (

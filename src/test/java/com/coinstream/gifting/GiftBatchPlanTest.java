@@ -96,6 +96,10 @@ class GiftBatchPlanTest {
                 // An index scan without a condition reads the whole index.
                 assertTrue(i + 1 < plan.size() && plan.get(i + 1).contains("Index Cond"), "unbounded index scan: " + line + "\n" + text);
             }
+            if (line.contains("using spend_day_pkey")) {
+                // the day's spend and the caps read a sender's days in range, never every day they ever spent
+                assertTrue(plan.get(i + 1).contains("day"), "a sender's every day read: " + line + "\n" + plan.get(i + 1) + "\n" + text);
+            }
         }
         for (String index : List.of("idempotency_key_pkey", "live_stream_pkey", "app_user_pkey", "purchase_stats_pkey",
                 "account_balance_pkey", "stream_gift_seq_pkey")) {
