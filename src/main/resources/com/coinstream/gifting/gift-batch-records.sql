@@ -30,8 +30,8 @@ valued as (
                        where p.user_id = m.sender_id and p.currency = m.value_currency limit 1) ps on true
 ),
 -- Each stream's gifts are numbered 1, 2, 3 ... in commit order, with the stream's running total of coins: this
--- batch advances each of its streams' counter row (which also keeps the stream's gifts, coins and diamonds, V27) (locked until the batch commits, so numbers are gapless and
--- totals exact per stream, whichever lane commits).
+-- batch advances each of its streams' counter row (locked until the batch commits, so numbers are gapless and
+-- totals exact per stream, whichever lane commits). That row is also the stream's totals: gifts, coins, diamonds (V27).
 numbered as (
     insert into stream_gift_seq (stream_id, last, coins, diamonds)
     select d.stream_id, count(*), sum(d.coins), sum(d.diamonds) from debited d group by d.stream_id order by d.stream_id
