@@ -17,7 +17,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Folds the gift batches' queued gifts into the leaderboard and earnings rollups (migration V14), every
- * COINSTREAM_ROLLUP_INTERVAL (1 s) on every instance; the database lets one applier at a time through (an advisory lock),
+ * COINSTREAM_ROLLUP_INTERVAL (200 ms) on every instance; the database lets one applier at a time through (an advisory lock),
  * and each queue row is applied and deleted in one transaction, so each gift counts exactly once. A busy queue is drained
  * in rounds of 1,000 batches (about a second of gifts at full load). A round adds its gifts up per creator (and sender)
  * and period before it writes, so a longer interval writes fewer rollup rows per gift: with gifts spread over 200

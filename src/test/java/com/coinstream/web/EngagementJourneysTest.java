@@ -16,6 +16,7 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
+import com.coinstream.support.Rollups;
 import com.coinstream.support.Tokens;
 import com.coinstream.web.Browser.Tab;
 import com.coinstream.web.Browser.User;
@@ -174,6 +175,7 @@ class EngagementJourneysTest {
         Flows.fund(viewer.sub(), token(viewer), 100);
         var creator = Gifting.liveCreator("e4-creator");
         Gifting.send(token(viewer), creator.stream(), Gifting.PERFUME, 1, Flows.key());
+        Rollups.drain(); // the board reads the rollups, which trail a gift (COINSTREAM_ROLLUP_INTERVAL)
         try (Tab tab = Browser.open(root, viewer, Browser.DESKTOP)) {
             tab.go("/leaderboards?creator=" + creator.id());
             Locator board = tab.page.getByTestId("leaderboard");
