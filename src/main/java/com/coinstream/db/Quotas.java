@@ -23,7 +23,15 @@ public final class Quotas {
      */
     public static Uni<Void> reserve(SqlClient tx, String limit, String subject, String countSql, long max, Supplier<Refusal> full) {
         return AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.QUOTA, limit + ":" + subject)
-                .flatMap(locked -> tx.preparedQuery(countSql).execute(Tuple.of(subject)))
+                .flatMap(locked -> check(tx, subject, countSql, max, full));
+    }
+
+    /**
+     * Fails with {@code full} when the limit is already reached, without holding a place: a cheap refusal before costly
+     * work (a name lookup), never instead of {@link #reserve} in the transaction that adds.
+     */
+    public static Uni<Void> check(SqlClient client, String subject, String countSql, long max, Supplier<Refusal> full) {
+        return client.preparedQuery(countSql).execute(Tuple.of(subject))
                 .invoke(rows -> {
                     if (rows.iterator().next().getLong(0) >= max) {
                         throw full.get();

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongFunction;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -29,6 +30,7 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.ErasedAccounts;
 import com.coinstream.identity.MeApi;
 import com.coinstream.identity.PublicProfile;
 import com.coinstream.identity.Role;
@@ -47,10 +49,12 @@ public class EngagementApi {
     private final Payloads payloads;
     private final Clock clock;
     private final UserDirectory users;
+    private final ErasedAccounts erased;
 
     public EngagementApi(CurrentCaller caller, Leaderboards leaderboards, Privacy privacy, Valuers valuers, Payloads payloads,
-            Clock clock, UserDirectory users) {
+            Clock clock, UserDirectory users, ErasedAccounts erased) {
         this.users = users;
+        this.erased = erased;
         this.caller = caller;
         this.leaderboards = leaderboards;
         this.privacy = privacy;
@@ -75,16 +79,30 @@ public class EngagementApi {
         Instant at = input.at == null ? clock.instant() : input.at;
         LocalDate start = input.period.start(at);
         LocalDate end = input.period.end(start);
-        Uni<Void> creatorKnown = input.scope != Leaderboards.Scope.CREATOR_SUPPORTERS ? Uni.createFrom().voidItem()
-                : users.find(input.creatorId).map(found -> {
-                    if (found.isEmpty()) {
-                        throw new Refusal(ErrorCode.NOT_FOUND, "No such creator", "creatorId");
-                    }
-                    return null;
-                });
-        return Payloads.guarded(() -> creatorKnown.flatMap(known -> leaderboards.read(input.scope, input.period, start, input.creatorId, offset, limit + 1)))
+        Uni<String> creator = input.scope != Leaderboards.Scope.CREATOR_SUPPORTERS ? Uni.createFrom().<String> nullItem() : boardOwner(input.creatorId);
+        return Payloads.guarded(() -> creator.flatMap(owner -> leaderboards.read(input.scope, input.period, start, owner, offset, limit + 1)))
                 .flatMap(entries -> valuers.forCaller().map(value -> LeaderboardConnection.of(entries, limit, offset > 0, value,
                                 start.atStartOfDay().toInstant(ZoneOffset.UTC), end == null ? null : end.atStartOfDay().toInstant(ZoneOffset.UTC))));
+    }
+
+    /**
+     * The user whose supporters a CREATOR_SUPPORTERS board shows. An erased creator is asked for by the pseudonymous id
+     * their profile shows (as on TOP_CREATORS); by their user id there is no such creator, as for liveStreams(creatorId:),
+     * or the answer would tie the two together.
+     */
+    private Uni<String> boardOwner(String creatorId) {
+        Optional<String> erasedCreator = erased.userIdOf(creatorId);
+        if (erasedCreator.isPresent()) {
+            return Uni.createFrom().item(erasedCreator.get());
+        }
+        if (erased.isErased(creatorId)) {
+            return Uni.createFrom().failure(noSuchCreator());
+        }
+        return users.find(creatorId).map(found -> found.map(UserDirectory.UserProfile::id).orElseThrow(EngagementApi::noSuchCreator));
+    }
+
+    private static Refusal noSuchCreator() {
+        return new Refusal(ErrorCode.NOT_FOUND, "No such creator", "creatorId");
     }
 
     @Mutation("setPrivacy")

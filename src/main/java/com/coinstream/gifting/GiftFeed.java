@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import com.coinstream.catalogue.Gift;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.events.LocalSubscribers;
+import com.coinstream.identity.ErasedAccounts;
 import com.coinstream.wallet.WalletFeed;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,11 +42,13 @@ public class GiftFeed {
     private final ObjectMapper json;
     private final ClusterEvents events;
     private final WalletFeed wallets;
+    private final ErasedAccounts erased;
 
-    public GiftFeed(ClusterEvents events, ObjectMapper json, WalletFeed wallets) {
+    public GiftFeed(ClusterEvents events, ObjectMapper json, WalletFeed wallets, ErasedAccounts erased) {
         this.json = json;
         this.events = events;
         this.wallets = wallets;
+        this.erased = erased;
         events.on(ClusterEvents.GIFTS, this::publish);
     }
 
@@ -177,13 +180,20 @@ public class GiftFeed {
         }
     }
 
-    private static GiftEvent parse(JsonNode n) {
+    /**
+     * The event as the room sees it. The notification goes out after the gift's commit, so an erasure waiting on the
+     * sender's lock can commit first: a named gift of a person erased by now carries their pseudonym, as combos do.
+     */
+    private GiftEvent parse(JsonNode n) {
         UUID streamId = UUID.fromString(n.get("streamId").asText());
         JsonNode ack = n.get("acknowledgedAt");
+        String senderId = n.path("senderId").asText("");
+        boolean anonymous = n.path("anonymous").asBoolean(false);
+        String senderName = anonymous ? n.get("senderName").asText() : erased.pseudonymOf(senderId).orElse(n.get("senderName").asText());
         return new GiftEvent(streamId, UUID.fromString(n.get("giftId").asText()), n.get("giftName").asText(),
-                n.get("unitCoins").asLong(), n.path("senderId").asText(""), n.path("anonymous").asBoolean(false), n.get("id").asText(),
+                n.get("unitCoins").asLong(), senderId, anonymous, n.get("id").asText(),
                 streamId.toString(), n.get("sequence").asLong(), n.get("quantity").asInt(),
-                n.get("coins").asLong(), n.get("senderName").asText(), n.get("streamTotal").asLong(),
+                n.get("coins").asLong(), senderName, n.get("streamTotal").asLong(),
                 Instant.parse(normalise(n.get("createdAt").asText())),
                 ack == null || ack.isNull() ? null : Instant.parse(normalise(ack.asText())));
     }

@@ -43,6 +43,9 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
     private static final Logger LOG = Logger.getLogger(ErasedAccounts.class);
     /** Erased user id to their pseudonym (their display name since the erasure). */
     private volatile Map<String, String> erased = Map.of();
+    /** Pseudonymous id ("erased-3f9a1c07") to the user id behind it; {@link #AMBIGUOUS} when two people drew the same pseudonym. */
+    private volatile Map<String, String> byPseudonymousId = Map.of();
+    private static final String AMBIGUOUS = "";
     private boolean loaded;
     private final Pool pool;
     /** Each person newly known to be erased, once per instance: open subscriptions end, live feeds rename them. */
@@ -110,6 +113,15 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
         return userId == null ? Optional.empty() : Optional.ofNullable(erased.get(userId));
     }
 
+    /**
+     * The erased person a pseudonymous id stands for (the id their profile shows, as on the top-creators board), or empty:
+     * also when two people drew the same pseudonym, since the id then names neither of them alone.
+     */
+    public Optional<String> userIdOf(String pseudonymousId) {
+        String userId = pseudonymousId == null ? null : byPseudonymousId.get(pseudonymousId);
+        return userId == null || userId.equals(AMBIGUOUS) ? Optional.empty() : Optional.of(userId);
+    }
+
     /** Erasure is final: the set only grows. The first load (at start) announces nobody: no feed is open yet. */
     private void update(Map<String, String> found) {
         Map<String, String> added = new HashMap<>();
@@ -127,6 +139,9 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
             Map<String, String> all = new HashMap<>(before);
             all.putAll(added);
             erased = Map.copyOf(all);
+            Map<String, String> ids = new HashMap<>(byPseudonymousId);
+            added.forEach((id, name) -> ids.merge(pseudonymousId(name), id, (one, other) -> AMBIGUOUS));
+            byPseudonymousId = Map.copyOf(ids);
             announce = loaded;
             loaded = true;
         }

@@ -32,7 +32,6 @@ import com.coinstream.ledger.EntryDraft;
 import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Ledger;
 import com.coinstream.live.StreamDirectory;
-import com.coinstream.protection.AccountHolds;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -125,17 +124,18 @@ public class PersonalData {
         String why = reason == null || reason.isBlank() ? null : Text.require(reason, 500, true, "reason", "input", "reason");
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
-        // (never for a person already erased: a token still in flight when the erasure completed cannot open a request
-        // that nobody could ever complete)
-        return pool.preparedQuery("insert into erasure_request (id, user_id, reason, requested_at, eligible_at, status) "
-                + "select $1, $2, $3, $4, $5, 'REQUESTED' where not exists (select 1 from app_user where id = $2 and erased_at is not null) "
-                + "on conflict (user_id) where status = 'REQUESTED' do nothing")
-                .execute(Tuple.from(Arrays.asList(id, person.userId(), why, utc(now), utc(now.plus(config.waitingPeriod())))))
-                .flatMap(rows -> pool.preparedQuery("select " + COLUMNS + " from erasure_request where user_id = $1 and status = 'REQUESTED'")
-                        .execute(Tuple.of(person.userId())))
+        // Under the owner lock, which erasure takes first: the request commits before an erasure (which then completes it)
+        // or reads the erasure's outcome after it. Never for a person already erased: the database refuses the row (V29, the
+        // V26 fence), answered as INVALID_STATE like the person's other rows; a request nobody could ever complete stays out.
+        return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, person.userId())
+                .flatMap(locked -> tx.preparedQuery("insert into erasure_request (id, user_id, reason, requested_at, eligible_at, status) "
+                        + "values ($1, $2, $3, $4, $5, 'REQUESTED') on conflict (user_id) where status = 'REQUESTED' do nothing")
+                        .execute(Tuple.from(Arrays.asList(id, person.userId(), why, utc(now), utc(now.plus(config.waitingPeriod()))))))
+                .flatMap(inserted -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where user_id = $1 and status = 'REQUESTED'")
+                        .execute(Tuple.of(person.userId()))))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
-                        throw AccountHolds.ERASED_SELF.get();
+                        throw new Refusal(ErrorCode.INVALID_STATE, "This account has been erased");
                     }
                     return request(rows.iterator().next());
                 });

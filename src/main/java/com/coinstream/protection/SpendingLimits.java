@@ -30,6 +30,7 @@ import com.coinstream.identity.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -77,18 +78,32 @@ public class SpendingLimits {
         }
         Long coins = requested == null ? null
                 : Amounts.within(requested, 0, MAX_CAP, ErrorCode.INVALID_AMOUNT, "coins", "input", "coins");
+        // Under the owner lock: a gift batch in flight finishes with the old limit before this one is in force, and
+        // changes of the same viewer, on any instance, are judged one after another against what the last one left.
+        return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, viewer.userId())
+                .flatMap(locked -> replace(tx, viewer.userId(), period, coins)))
+                .flatMap(v -> status(viewer, period));
+    }
+
+    /**
+     * Lowering or raise, judged against the limit in force (the one rule, spending_limit_in_force) at one clock reading
+     * taken under the lock, which also dates the pending changes it replaces and the new row: a decision made on an
+     * earlier read, or an earlier time, could undo a lowering that committed in between.
+     */
+    private Uni<Void> replace(SqlConnection tx, String userId, String period, Long coins) {
         Instant now = clock.instant();
-        return status(viewer, period).flatMap(current -> {
-            boolean lowering = coins != null && (current.coins() == null || coins <= current.coins());
-            Instant effective = lowering ? now : now.plus(cooldown);
-            // Under the owner lock: a gift batch in flight finishes with the old limit before this one is in force.
-            return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, viewer.userId())
-                    .flatMap(locked -> tx.preparedQuery("delete from spending_limit where user_id = $1 and period = $2 and effective_at > $3")
-                            .execute(Tuple.of(viewer.userId(), period, utc(now))))
-                    .flatMap(d -> tx.preparedQuery("insert into spending_limit (user_id, period, coins, effective_at, created_at) "
-                            + "values ($1, $2, $3, $4, $5)").execute(Tuple.of(viewer.userId(), period, coins, utc(effective), utc(now)))))
-                    .flatMap(v -> status(viewer, period));
-        });
+        return tx.preparedQuery("select coins from spending_limit_in_force($1, $2, $3, $4)")
+                .execute(Tuple.of(userId, period, utc(now), platformDefault(period)))
+                .flatMap(rows -> {
+                    Long current = rows.iterator().next().getLong("coins");
+                    boolean lowering = coins != null && (current == null || coins <= current);
+                    Instant effective = lowering ? now : now.plus(cooldown);
+                    return tx.preparedQuery("delete from spending_limit where user_id = $1 and period = $2 and effective_at > $3")
+                            .execute(Tuple.of(userId, period, utc(now)))
+                            .flatMap(d -> tx.preparedQuery("insert into spending_limit (user_id, period, coins, effective_at, created_at) "
+                                    + "values ($1, $2, $3, $4, $5)").execute(Tuple.of(userId, period, coins, utc(effective), utc(now))));
+                })
+                .replaceWithVoid();
     }
 
     public Uni<List<Status>> all(Caller viewer) {

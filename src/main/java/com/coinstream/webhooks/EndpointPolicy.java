@@ -85,18 +85,18 @@ public final class EndpointPolicy {
         return port == 443 || (port >= 1024 && port <= 65535);
     }
 
-    /** Every address the host resolves to must be allowed (a name that resolves to one private address is refused). */
+    /**
+     * Every address the host resolves to must be allowed (a name that resolves to one private address is refused). The
+     * refusal is the same whether the name does not resolve or resolves to an address that is not allowed, and names no
+     * address: the resolver answers inside our network, and its answers are not the caller's to map.
+     */
     public void check(String host, List<InetAddress> addresses) {
-        if (addresses.isEmpty()) {
-            throw refused("the endpoint's host " + host + " does not resolve");
-        }
-        for (InetAddress a : addresses) {
-            String why = refusal(a);
-            if (why != null) {
-                throw refused("the endpoint's host " + host + " resolves to " + why + " (" + a.getHostAddress() + "), which is not allowed");
-            }
+        if (addresses.isEmpty() || addresses.stream().anyMatch(a -> refusal(a) != null)) {
+            throw refused(UNREACHABLE);
         }
     }
+
+    static final String UNREACHABLE = "the endpoint's host does not resolve to a public address";
 
     /** Resolve (blocking) and check: an address literal in any of its forms is the address it denotes, never a name. */
     public List<InetAddress> resolve(URI uri) {
@@ -195,7 +195,7 @@ public final class EndpointPolicy {
                 // IANA's special-purpose blocks: 2001::/23 (IETF protocol assignments: benchmarking 2001:2::/48, ORCHID),
                 // 3fff::/20 (documentation, RFC 9637), 5f00::/16 (SRv6 SIDs)
                 || (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xfe) == 0
-                || (b[0] & 0xff) == 0x3f && (b[1] & 0xf0) == 0xf0 || (b[0] & 0xff) == 0x5f && b[1] == 0)) {
+                || (b[0] & 0xff) == 0x3f && (b[1] & 0xff) == 0xff && (b[2] & 0xf0) == 0 || (b[0] & 0xff) == 0x5f && b[1] == 0)) {
             kind = "a reserved or documentation address";
         } else if (a.isMulticastAddress() || (a instanceof Inet4Address && (b[0] & 0xff) >= 240)) {
             kind = "a multicast or reserved address";
@@ -222,8 +222,8 @@ public final class EndpointPolicy {
 
     private static boolean isMetadata(InetAddress a) {
         String text = a.getHostAddress();
-        return text.equals("169.254.169.254") || text.equals("169.254.170.2") || text.equals("100.100.100.200")
-                || text.startsWith("fd00:ec2:0:0:0:0:0:254");
+        return text.equals("169.254.169.254") || text.equals("169.254.170.2") || text.equals("169.254.170.23")
+                || text.equals("100.100.100.200") || text.equals("fd00:ec2:0:0:0:0:0:254") || text.equals("fd00:ec2:0:0:0:0:0:23");
     }
 
     /**

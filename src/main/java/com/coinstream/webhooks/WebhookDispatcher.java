@@ -59,6 +59,8 @@ public class WebhookDispatcher {
     /** The most of a receiver's response body that is read; only its status matters. */
     static final int MAX_RESPONSE_BYTES = 4096;
     static final int CLAIM_ROUND = 64;
+    /** How long an attempt that could not start (no lookup thread for its host) waits before it is due again. */
+    static final long POSTPONED_MS = 1000;
     private static final String RETURNING = " returning d.id, d.subscription_id, d.event_id, d.event_type, d.order_key, d.occurred_at, "
             + "d.data, d.attempts, d.lease_until, d.first_due_at, s.url, s.secret, "
             + "case when s.previous_secret_until > now() then s.previous_secret end as previous_secret";
@@ -101,16 +103,18 @@ public class WebhookDispatcher {
     private final Vertx vertx;
     private final WebhooksConfig config;
     private final EndpointPolicy policy;
+    private final EndpointLookups lookups;
     private final AtomicInteger total = new AtomicInteger();
     private Pool pool;
     private HttpClient http;
     private long timer = -1;
     private volatile boolean claiming;
 
-    public WebhookDispatcher(DedicatedPools pools, Vertx vertx, WebhooksConfig config) {
+    public WebhookDispatcher(DedicatedPools pools, Vertx vertx, WebhooksConfig config, EndpointLookups lookups) {
         this.pools = pools;
         this.vertx = vertx;
         this.config = config;
+        this.lookups = lookups;
         this.policy = new EndpointPolicy(config.allowLoopback(), config.allowPrivateAddresses());
     }
 
@@ -126,6 +130,8 @@ public class WebhookDispatcher {
         pool = pools.pool("webhooks", 2, Map.of());
         http = vertx.getDelegate().createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
+                // a receiver that stalls its TLS handshake holds the connection no longer than a connect may take
+                .setSslHandshakeTimeout(config.connectTimeout().toMillis()).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
                 .setKeepAlive(true).setMaxPoolSize(config.maxInFlightTotal()).setVerifyHost(true).setTrustAll(false));
         timer = vertx.setPeriodic(Math.max(10, config.pollInterval().toMillis()), id -> tick());
     }
@@ -187,7 +193,7 @@ public class WebhookDispatcher {
     private void send(Claimed c) {
         total.incrementAndGet();
         attempt(c).onItemOrFailure().transformToUni((outcome, failure) -> settle(c,
-                failure != null ? new Outcome(0, "internal: " + failure.getClass().getSimpleName()) : outcome))
+                failure != null ? Outcome.failed(0, "internal: " + failure.getClass().getSimpleName()) : outcome))
                 .subscribe().with(next -> {
                     total.decrementAndGet();
                     if (next != null) {
@@ -199,10 +205,21 @@ public class WebhookDispatcher {
                 });
     }
 
-    /** An attempt's result: the HTTP status (0 when none came) and the error, null on success. */
-    record Outcome(int status, String error) {
+    /**
+     * An attempt's result: the HTTP status (0 when none came) and the error, null on success; or postponed: it could not
+     * start (no lookup thread for its host now), which is not the endpoint's failure and counts as no attempt.
+     */
+    record Outcome(int status, String error, boolean postponed) {
+        static Outcome delivered(int status) {
+            return new Outcome(status, null, false);
+        }
+
+        static Outcome failed(int status, String error) {
+            return new Outcome(status, error, false);
+        }
+
         boolean ok() {
-            return error == null;
+            return error == null && !postponed;
         }
     }
 
@@ -211,18 +228,21 @@ public class WebhookDispatcher {
         try {
             uri = policy.parse(c.url());
         } catch (Refusal r) {
-            return Uni.createFrom().item(new Outcome(0, "endpoint not allowed: " + r.getMessage()));
+            return Uni.createFrom().item(Outcome.failed(0, "endpoint not allowed: " + r.getMessage()));
         }
-        // The name is resolved on a worker, unordered (one receiver's slow name server holds up no other lookup), and
-        // within the connect timeout: a lookup that never answers fails this attempt instead of outliving its lease.
-        return vertx.executeBlocking(Uni.createFrom().item(() -> policy.resolve(uri)), false)
-                .ifNoItem().after(config.connectTimeout()).failWith(() -> new TimeoutException("name resolution timed out"))
-                .flatMap(addresses -> post(c, uri, addresses.get(0)))
-                .onFailure(Refusal.class).recoverWithItem(r -> new Outcome(0, "endpoint not allowed: " + r.getMessage()))
-                .onFailure().recoverWithItem(e -> new Outcome(0, describe(e)));
+        // The name is resolved off the event loop, on threads of their own, one lookup per host at a time, within the
+        // connect timeout (EndpointLookups); the whole attempt, lookup included, ends within the connect and response
+        // timeouts together, so it never outlives its lease.
+        long started = System.nanoTime();
+        Duration budget = config.connectTimeout().plus(config.responseTimeout());
+        return lookups.resolve(uri, config.connectTimeout())
+                .flatMap(addresses -> post(c, uri, addresses.get(0), budget.minusNanos(System.nanoTime() - started)))
+                .onFailure(EndpointLookups.Busy.class).recoverWithItem(b -> new Outcome(0, null, true))
+                .onFailure(Refusal.class).recoverWithItem(r -> Outcome.failed(0, "endpoint not allowed: " + r.getMessage()))
+                .onFailure().recoverWithItem(e -> Outcome.failed(0, describe(e)));
     }
 
-    private Uni<Outcome> post(Claimed c, URI uri, InetAddress address) {
+    private Uni<Outcome> post(Claimed c, URI uri, InetAddress address, Duration budget) {
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
@@ -236,19 +256,20 @@ public class WebhookDispatcher {
                 .putHeader("content-type", "application/json").putHeader("user-agent", "Coinstream-Webhooks/1")
                 .putHeader("webhook-id", messageId).putHeader("webhook-timestamp", Long.toString(now))
                 .putHeader("webhook-signature", WebhookSignature.header(c.secrets(), messageId, now, body));
-        return Uni.createFrom().<Integer>emitter(em -> exchange(options, body, em))
-                .map(status -> status >= 200 && status < 300 ? new Outcome(status, null) : new Outcome(status, "HTTP " + status));
+        return Uni.createFrom().<Integer>emitter(em -> exchange(options, body, Math.max(1, budget.toMillis()), em))
+                .map(status -> status >= 200 && status < 300 ? Outcome.delivered(status) : Outcome.failed(status, "HTTP " + status));
     }
 
     /**
      * One request, bounded: the status once the head arrives, at most {@link #MAX_RESPONSE_BYTES} of the body read (more is
-     * discarded unread by resetting the stream), and the whole exchange reset when it outlasts the response timeout.
+     * discarded unread by resetting the stream), and the whole exchange reset when it outlasts {@code budgetMs} (what is
+     * left of the attempt's connect and response timeouts).
      */
-    private void exchange(RequestOptions options, String body, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> em) {
+    private void exchange(RequestOptions options, String body, long budgetMs, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> em) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<HttpClientRequest> open = new AtomicReference<>();
         io.vertx.core.Vertx core = vertx.getDelegate();
-        long deadline = core.setTimer(config.connectTimeout().plus(config.responseTimeout()).toMillis(), id -> {
+        long deadline = core.setTimer(budgetMs, id -> {
             if (done.compareAndSet(false, true)) {
                 HttpClientRequest request = open.get();
                 if (request != null) {
@@ -301,6 +322,12 @@ public class WebhookDispatcher {
 
     /** Record the outcome; on success of an ordered event, claim the next one of its stream (null when there is none). */
     private Uni<Claimed> settle(Claimed c, Outcome outcome) {
+        if (outcome.postponed()) {
+            // not an attempt: the lease goes back, the attempt is not counted, and no failure is held against the endpoint
+            return pool.preparedQuery("update webhook_delivery set lease_until = null, attempts = greatest(attempts - 1, 0), "
+                    + "next_attempt_at = now() + $3 * interval '1 millisecond' where id = $1 and lease_until = $2")
+                    .execute(Tuple.of(c.id(), c.lease(), POSTPONED_MS)).replaceWith((Claimed) null);
+        }
         if (outcome.ok()) {
             if (c.orderKey() == null) {
                 return pool.preparedQuery(DELIVERED).execute(Tuple.of(c.id(), outcome.status(), c.lease())).replaceWith((Claimed) null);

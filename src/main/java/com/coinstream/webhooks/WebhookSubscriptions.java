@@ -11,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,7 +30,6 @@ import com.coinstream.identity.Role;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -49,6 +50,8 @@ public class WebhookSubscriptions {
     public static final String TEST_EVENT = "webhook.test";
     /** Test events a subscription may be sent in an hour. */
     static final int TEST_EVENTS_PER_HOUR = 10;
+    /** Replays a subscription may be given in an hour (each up to {@value #MAX_REPLAY} deliveries). */
+    static final int REPLAYS_PER_HOUR = 20;
     private static final String COLUMNS = "id, seq, owner_id, creator_id, url, event_types, description, status, disabled_reason, "
             + "disabled_at, consecutive_failures, created_at, previous_secret_until";
     private static final String DELIVERY_COLUMNS = "id, event_id, event_type, occurred_at, data::text, status, attempts, next_attempt_at, "
@@ -56,17 +59,17 @@ public class WebhookSubscriptions {
 
     private final Pool pool;
     private final Clock clock;
-    private final Vertx vertx;
     private final WebhooksConfig config;
     private final AdminAuditLog adminLog;
     private final EndpointPolicy policy;
+    private final EndpointLookups lookups;
 
-    public WebhookSubscriptions(Pool pool, Clock clock, Vertx vertx, WebhooksConfig config, AdminAuditLog adminLog) {
+    public WebhookSubscriptions(Pool pool, Clock clock, WebhooksConfig config, AdminAuditLog adminLog, EndpointLookups lookups) {
         this.pool = pool;
         this.clock = clock;
-        this.vertx = vertx;
         this.config = config;
         this.adminLog = adminLog;
+        this.lookups = lookups;
         this.policy = new EndpointPolicy(config.allowLoopback(), config.allowPrivateAddresses());
     }
 
@@ -96,11 +99,18 @@ public class WebhookSubscriptions {
         UUID id = UUID.randomUUID();
         String secret = WebhookSignature.newSecret();
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        return vertx.executeBlocking(Uni.createFrom().item(() -> policy.resolve(uri)))
-                .flatMap(resolved -> pool.withTransaction(tx -> Quotas.reserve(tx, "webhook-subscriptions", caller.userId(),
-                        "select count(*) from webhook_subscription where owner_id = $1 and status <> 'DELETED'", config.maxSubscriptions(),
-                        () -> new Refusal(ErrorCode.INVALID_STATE, "You have " + config.maxSubscriptions()
-                                + " webhook subscriptions, the most allowed; delete one first", "input"))
+        String count = "select count(*) from webhook_subscription where owner_id = $1 and status <> 'DELETED'";
+        Supplier<Refusal> full = () -> new Refusal(ErrorCode.INVALID_STATE, "You have " + config.maxSubscriptions()
+                + " webhook subscriptions, the most allowed; delete one first", "input");
+        // the quota first (an owner at the limit costs no lookup), then the name, then the quota again under its lock
+        return Quotas.check(pool, caller.userId(), count, config.maxSubscriptions(), full)
+                .flatMap(ignored -> lookups.resolve(uri, config.connectTimeout()))
+                .onFailure(EndpointLookups.Busy.class).transform(b -> new Refusal(ErrorCode.RATE_LIMITED,
+                        "Too many endpoint lookups are under way; try again in a few seconds", "input", "url"))
+                .onFailure(TimeoutException.class).transform(t -> new Refusal(ErrorCode.ENDPOINT_NOT_ALLOWED,
+                        "the endpoint's host did not resolve within " + config.connectTimeout().toMillis() + " ms", "input", "url"))
+                .flatMap(resolved -> pool.withTransaction(tx -> Quotas.reserve(tx, "webhook-subscriptions", caller.userId(), count,
+                        config.maxSubscriptions(), full)
                         .flatMap(reserved -> {
                             return tx.preparedQuery("insert into webhook_subscription (id, owner_id, creator_id, url, event_types, description, "
                                     + "secret, status, created_at) values ($1, $2, $3, $4, $5, $6, $7, 'ACTIVE', $8)")
@@ -273,8 +283,16 @@ public class WebhookSubscriptions {
         if (one == null && (from == null || to == null || !from.isBefore(to))) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "Give a deliveryId, or from and to with from before to", "input");
         }
+        // at most REPLAYS_PER_HOUR an hour per subscription, counted from the audit log, which records each replay done in
+        // its own transaction (so a replay is not a way to send requests on demand); test events are never replayed (a
+        // new test is sent instead, under the test's own limits)
         return pool.withTransaction(tx -> owned(tx, caller, id)
+                .call(s -> Quotas.reserve(tx, "webhook-replays-an-hour", id.toString(), "select count(*) from admin_audit where target_id = $1 "
+                        + "and action = 'replayWebhookDeliveries' and outcome = 'DONE' and at > now() - interval '1 hour'", REPLAYS_PER_HOUR,
+                        () -> new Refusal(ErrorCode.RATE_LIMITED, "At most " + REPLAYS_PER_HOUR + " replays an hour per subscription; "
+                                + "try again later", "input", "subscriptionId")))
                 .flatMap(s -> tx.preparedQuery("with picked as (select id from webhook_delivery where subscription_id = $1 "
+                        + "and event_type <> '" + TEST_EVENT + "' "
                         + "and ($2::bigint is null or id = $2) and ($3::timestamptz is null or occurred_at >= $3) "
                         + "and ($4::timestamptz is null or occurred_at < $4) and (status <> 'PENDING' or ($6 and (lease_until is null or lease_until < now()))) order by id limit $5 for update) "
                         + "update webhook_delivery d set status = 'PENDING', next_attempt_at = now(), first_due_at = now(), lease_until = null "
@@ -285,14 +303,14 @@ public class WebhookSubscriptions {
                 .flatMap(rows -> {
                     int count = rows.rowCount();
                     if (one != null && count == 0) {
-                        throw new Refusal(ErrorCode.NOT_FOUND, "No such delivery of this subscription, or it is still pending", "input",
-                                "deliveryId");
+                        throw new Refusal(ErrorCode.NOT_FOUND, "No such delivery of this subscription, or it is still pending, or it is "
+                                + "a test event (send a new one)", "input", "deliveryId");
                     }
                     return tx.preparedQuery("update webhook_subscription set status = 'ACTIVE', consecutive_failures = 0, disabled_reason = null, "
                             + "disabled_at = null where id = $1 and status = 'DISABLED'").execute(Tuple.of(id))
                             .flatMap(ignored -> find(tx, id)).map(s -> new Replayed(s, count));
                 })
-                .call(r -> adminLog.append(tx, audit)));
+                .call(r -> adminLog.append(tx, audit.target("webhookSubscription", id))));
     }
 
     private Uni<Subscription> owned(SqlClient client, Caller caller, UUID id) {

@@ -5,11 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.events.ClusterEvents;
+import com.coinstream.support.Db;
+import com.coinstream.support.Erasures;
 import com.coinstream.support.FeedClient;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
@@ -20,11 +28,15 @@ import com.coinstream.support.Viewer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 @QuarkusTest
 class GiftFeedTest {
     @Inject
     GiftFeed feed;
+    @Inject
+    ClusterEvents cluster;
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
@@ -100,6 +112,47 @@ class GiftFeedTest {
                     java.util.Map.of("s", creator.stream(), "a", -1));
             JsonNode refused = client.nextOf(10, "error", "next");
             assertEquals("BAD_USER_INPUT", refused.path("payload").path("errors").path(0).path("extensions").path("code").asText(), refused.toString());
+        }
+    }
+
+    /**
+     * A gift is announced after its batch commits, from the notify pool: an erasure waiting on the sender's lock can commit
+     * in between. The room then sees the pseudonym, never the name the gift was sent under (README "Privacy model", live
+     * feed, erased). The late notification is sent here as the pool sends it, after the erasure, so the order is certain.
+     */
+    @Test
+    void aGiftAnnouncedAfterItsSendersErasureCarriesThePseudonym() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("feederased");
+        String senderId = Tokens.unique("feederasedfan");
+        String realName = "Realname " + senderId.substring(senderId.length() - 8);
+        String senderToken = Tokens.builder(senderId, Set.of("viewer"), Tokens.ADULT, "US").claim("name", realName).sign(Tokens.key());
+        Flows.fund(senderId, senderToken, 100);
+        int before = feed.subscriberCount();
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("feederasedwatcher")))) {
+            assertNotNull(client.nextOf(5, "connection_ack"));
+            client.subscribe("1", "subscription($s: ID!) { giftEvents(streamId: $s) { id sequence senderName streamTotal createdAt } }",
+                    Map.of("s", creator.stream()));
+            awaitSubscribers(before + 1);
+            Gifting.send(senderToken, creator.stream(), Gifting.PERFUME, 1, Flows.key());
+            JsonNode sent = client.nextData("1", 10).path("giftEvents");
+            assertEquals(realName, sent.path("senderName").asText(), "named, before the erasure");
+
+            Erasures.erase(senderToken);
+            String pseudonym = String.valueOf(Db.rows(Db.TEST_SCHEMA, "select display_name from app_user where id = ?", senderId).get(0).get("display_name"));
+            assertTrue(pseudonym.startsWith("Erased user "), pseudonym);
+            // the gift's notification as GiftFeed.announce writes it, and an anonymous gift of the same sender
+            JsonObject named = new JsonObject().put("id", sent.path("id").asText()).put("streamId", creator.stream())
+                    .put("sequence", sent.path("sequence").asLong()).put("giftId", Gifting.PERFUME).put("giftName", "Perfume")
+                    .put("unitCoins", 20).put("quantity", 1).put("coins", 20).put("senderName", realName).put("senderId", senderId)
+                    .put("anonymous", false).put("streamTotal", sent.path("streamTotal").asLong()).put("createdAt", sent.path("createdAt").asText());
+            JsonObject anonymous = named.copy().put("id", UUID.randomUUID().toString()).put("sequence", sent.path("sequence").asLong() + 1)
+                    .put("senderName", "Anonymous").put("anonymous", true);
+            cluster.publish(ClusterEvents.GIFTS, new JsonArray().add(named).add(anonymous).encode()).await().atMost(Duration.ofSeconds(10));
+
+            JsonNode late = client.nextData("1", 10).path("giftEvents");
+            assertEquals(sent.path("id").asText(), late.path("id").asText());
+            assertEquals(pseudonym, late.path("senderName").asText(), "the room never sees the erased sender's name again");
+            assertEquals("Anonymous", client.nextData("1", 10).path("giftEvents").path("senderName").asText(), "an anonymous gift stays Anonymous");
         }
     }
 

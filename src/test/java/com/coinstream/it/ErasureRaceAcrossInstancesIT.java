@@ -114,4 +114,35 @@ class ErasureRaceAcrossInstancesIT {
         }
         LedgerChecks.assertClean();
     }
+
+    /**
+     * The person asks for erasure again, 25 times on the second instance, while an admin completes their erasure on this
+     * one: no request opens after the erasure (one nobody could ever complete). Each answer is the request being completed,
+     * INVALID_STATE (the erasure came first), or UNAUTHENTICATED once the instance knows.
+     */
+    @Test
+    void noErasureRequestOpensForThePersonOnceErased() {
+        int rounds = Integer.getInteger("erasure.rounds", 3);
+        String admin = Tokens.admin("requesteraser");
+        for (int round = 0; round < rounds; round++) {
+            String id = Tokens.unique("askagain");
+            String token = Tokens.viewer(id);
+            String request = Erasures.requestDue(ProdApp.SCHEMA, token);
+            List<Response> answers = Race.run(26, i -> i == 0
+                    ? Gql.postTo(io.restassured.RestAssured.port, admin, Erasures.COMPLETE, Gql.vars("i", Map.of("requestId", request)))
+                    : Gql.postTo(SECOND, token, Erasures.REQUEST, Gql.vars("i", Map.of("reason", "again " + i))));
+            assertEquals("COMPLETED", answers.get(0).jsonPath().getString("data.completeErasure.erasureRequest.status"),
+                    "round " + round + ": " + answers.get(0).asString());
+            for (Response r : answers.subList(1, answers.size())) {
+                assertFalse(r.asString().contains("INTERNAL"), "round " + round + ": " + r.asString());
+                String opened = r.jsonPath().getString("data.requestErasure.erasureRequest.id");
+                String refused = r.jsonPath().getString("data.requestErasure.userErrors[0].code");
+                String code = refused != null ? refused : Gql.errorCode(r);
+                assertTrue(request.equals(opened) || "INVALID_STATE".equals(code) || "UNAUTHENTICATED".equals(code),
+                        "round " + round + ": only the request being completed, or a refusal: " + r.asString());
+            }
+            assertEquals(0, Db.number(ProdApp.SCHEMA, "select count(*) from erasure_request where user_id = ? and status = 'REQUESTED'", id),
+                    "round " + round + ": no request left open for an erased person");
+        }
+    }
 }

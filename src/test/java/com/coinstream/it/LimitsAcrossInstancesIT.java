@@ -165,6 +165,31 @@ class LimitsAcrossInstancesIT {
         assertEquals(1, Db.number(ProdApp.SCHEMA, "select count(*) from erasure_request where user_id = ? and status = 'REQUESTED'", id));
     }
 
+    /**
+     * A viewer's cap of 1000 lowered to 100 25 times on this instance while 900 is asked 25 times on the second: each change
+     * is judged against the cap the previous one left, as if sent in turn, so once a 100 is in force every 900 is a raise
+     * that waits out its cool-down, and no 900 judged on an older read undoes a lowering that answered "in force now".
+     */
+    @Test
+    void aRaiseRacingLoweringsWaitsOutItsCoolDown() {
+        String id = Tokens.unique("capper");
+        String viewer = Tokens.viewer(id);
+        String set = "mutation($i: SetSpendingLimitInput!) { setSpendingLimit(input: $i) { spendingLimit { coins pendingCoins } userErrors { code } } }";
+        Gql.ok(viewer, set, Gql.vars("i", Map.of("period", "DAY", "coins", 1000)));
+        List<Response> answers = Race.acrossInstances(2 * N, ports(), viewer, set,
+                i -> Gql.vars("i", Map.of("period", "DAY", "coins", i % 2 == 0 ? 100 : 900)));
+        assertEquals(2 * N, successes(codes(answers, "setSpendingLimit")));
+        for (int i = 0; i < answers.size(); i += 2) {
+            assertEquals(100, answers.get(i).jsonPath().getLong("data.setSpendingLimit.spendingLimit.coins"),
+                    "a lowering is in force when it answers, and stays: " + answers.get(i).asString());
+        }
+        var day = Gql.ok(viewer, "{ spendingLimits { period coins pendingCoins } }").getMap("data.spendingLimits.find { it.period == 'DAY' }");
+        assertEquals(100, ((Number) day.get("coins")).longValue(), day.toString());
+        assertTrue(day.get("pendingCoins") == null || ((Number) day.get("pendingCoins")).longValue() == 900, day.toString());
+        assertEquals(100, Db.number(ProdApp.SCHEMA, "select coins from spending_limit_in_force(?, 'DAY', now(), null)", id),
+                "the gift batch's rule reads the same cap");
+    }
+
     /** 25 different reports that share lines: each line's fee is booked once, and the ledger balances. */
     @Test
     void overlappingSettlementImports() {

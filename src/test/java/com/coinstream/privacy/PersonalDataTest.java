@@ -4,29 +4,44 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.identity.ErasedAccounts;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.graphql.Payloads;
+import com.coinstream.identity.Caller;
 import com.coinstream.support.Db;
+import com.coinstream.support.Erasures;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LedgerChecks;
 import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Payouts;
+import com.coinstream.support.Rollups;
 import com.coinstream.support.TestClock;
 import com.coinstream.support.Tokens;
+import com.coinstream.support.Viewer;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 
 /** A person's data: the export holds it all; erasure keeps the books and removes the person. */
@@ -139,6 +154,73 @@ class PersonalDataTest {
                 .getList("data.auditLog.nodes.outcome").contains("DONE"));
     }
 
+    static final String BOARD = """
+            query($i: LeaderboardInput!) { leaderboard(input: $i) { nodes { rank coins gifts profile { id displayName } } pageInfo { hasNextPage endCursor } } }
+            """;
+
+    static Map<String, Object> board(String scope, String creatorId, String at, String after) {
+        Map<String, Object> input = new java.util.HashMap<>(Map.of("scope", scope, "period", "DAY", "at", at, "first", 100));
+        if (creatorId != null) {
+            input.put("creatorId", creatorId);
+        }
+        if (after != null) {
+            input.put("after", after);
+        }
+        return Gql.vars("i", input);
+    }
+
+    /**
+     * An erased creator stays on the top-creators board under the pseudonymous id, never their user id: their supporters'
+     * board answers to that id, and asked for by the user id there is no such creator (as liveStreams(creatorId:) finds
+     * none), or the two answers would tie the pseudonym to the person.
+     */
+    @Test
+    void anErasedCreatorsSupportersBoardAnswersToThePseudonymousIdNotTheUserId() {
+        LiveCreator creator = Gifting.liveCreator("boardgone");
+        Viewer fan = Gifting.fundedViewer("boardgonefan", 5000);
+        JsonPath sent = Gifting.send(fan.token(), creator.stream(), Gifting.GALAXY, 5, Flows.key());
+        assertEquals(null, Gifting.code(sent), sent.prettify());
+        String at = sent.getString("data.sendGift.receipt.createdAt");
+        Rollups.drain();
+        List<Object> before = Gql.ok(null, BOARD, board("CREATOR_SUPPORTERS", creator.id(), at, null)).getList("data.leaderboard.nodes");
+        assertTrue(before.toString().contains(fan.id()), before.toString());
+
+        // diamonds block erasure: they mature, and are paid out in full
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        long available = Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.available");
+        String payout = Payouts.request(creator.token(), available, Payouts.verifiedAccount(creator.token()), Flows.key())
+                .getString("data.requestPayout.payout.id");
+        String admin = Tokens.admin("boardpayer");
+        assertEquals("APPROVED", Gql.ok(admin, "mutation($input: PayoutActionInput!) { approvePayout(input: $input) { payout { status } } }",
+                Gql.input("payoutId", payout)).getString("data.approvePayout.payout.status"));
+        assertEquals("PAID", Gql.ok(admin, "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status } } }",
+                Gql.input("payoutId", payout, "externalReference", "pp_boardgone")).getString("data.markPayoutPaid.payout.status"));
+        Erasures.erase(creator.token());
+
+        String pseudonym = String.valueOf(Db.rows(Db.TEST_SCHEMA, "select display_name from app_user where id = ?", creator.id()).get(0).get("display_name"));
+        String pseudonymousId = ErasedAccounts.pseudonymousId(pseudonym);
+        // the id a client reads off the top-creators board
+        boolean onTopCreators = false;
+        String after = null;
+        for (int page = 0; page < 50 && !onTopCreators; page++) {
+            JsonPath top = Gql.ok(null, BOARD, board("TOP_CREATORS", null, at, after));
+            List<String> ids = top.getList("data.leaderboard.nodes.profile.id");
+            assertFalse(ids.contains(creator.id()), "never the user id on the creators' board");
+            onTopCreators = ids.contains(pseudonymousId);
+            after = top.getString("data.leaderboard.pageInfo.endCursor");
+            if (!top.getBoolean("data.leaderboard.pageInfo.hasNextPage")) {
+                break;
+            }
+        }
+        assertTrue(onTopCreators, "the erased creator stays on the top-creators board as " + pseudonymousId);
+
+        assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, BOARD, board("CREATOR_SUPPORTERS", creator.id(), at, null))),
+                "asked for by the user id, the erased creator's board would tie the pseudonym to them");
+        assertEquals(before, Gql.ok(null, BOARD, board("CREATOR_SUPPORTERS", pseudonymousId, at, null)).getList("data.leaderboard.nodes"),
+                "the pseudonymous id answers the same board");
+        LedgerChecks.assertClean();
+    }
+
     /** Erasure is final: requests of the person in flight while it completes never write their name or birthdate back. */
     @Test
     void requestsInFlightDuringAnErasureNeverBringThePersonBack() {
@@ -212,6 +294,53 @@ class PersonalDataTest {
                         .statusCode());
         assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from live_stream where creator_id = ? and status = 'LIVE'", creatorId));
         LedgerChecks.assertClean();
+    }
+
+    @Inject
+    PersonalData personalData;
+
+    /**
+     * No erasure request opens for a person already erased, even one sent while their erasure commits: it waits for the
+     * erasure and is refused (INVALID_STATE). It once passed its check on a snapshot from before the erasure, waited on the
+     * open request's index entry, and then opened a request for the erased person that nobody could ever complete.
+     */
+    @Test
+    void aRequestSentWhileTheErasureCommitsOpensNoRequestForTheErasedPerson() throws Exception {
+        String id = Tokens.unique("lastword");
+        String token = Tokens.viewer(id);
+        String request = Erasures.requestDue(token);
+        CompletableFuture<JsonPath> completed;
+        CompletableFuture<Response> asked;
+        try (Connection blocker = Db.connect(Db.TEST_SCHEMA)) {
+            blocker.setAutoCommit(false);
+            // the erasure's last write is its audit record: held there, it has erased the person and completed their request
+            Db.rows(blocker, "lock table admin_audit in share mode");
+            completed = CompletableFuture.supplyAsync(() -> Erasures.complete(request));
+            awaitLockWaiters("query like 'insert into admin_audit%'");
+            asked = CompletableFuture.supplyAsync(() -> Gql.post(token, REQUEST, Gql.vars("i", Map.of("reason", "once more"))));
+            awaitLockWaiters("(query like '%erasure_request%' or query like '%pg_advisory_xact_lock%')");
+            blocker.rollback();
+        }
+        assertEquals("COMPLETED", completed.get(30, TimeUnit.SECONDS).getString("data.completeErasure.erasureRequest.status"));
+        Response answer = asked.get(30, TimeUnit.SECONDS);
+        assertEquals("INVALID_STATE", answer.jsonPath().getString("data.requestErasure.userErrors[0].code"), answer.asString());
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from erasure_request where user_id = ? and status = 'REQUESTED'", id));
+
+        // later still (a token an instance has not yet heard is erased): the same refusal, from the database's fence
+        Caller person = new Caller(id, Set.of("viewer"), Optional.empty(), "US", ZoneOffset.UTC, id);
+        Throwable late = assertThrows(Throwable.class, () -> personalData.request(person, null).await().indefinitely());
+        assertEquals(ErrorCode.INVALID_STATE, Payloads.refusalIn(late).orElseThrow().code(), String.valueOf(late));
+        assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from erasure_request where user_id = ?", id));
+    }
+
+    private static void awaitLockWaiters(String which) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and " + which) > 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nothing came to wait: " + which);
     }
 
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.test-port")

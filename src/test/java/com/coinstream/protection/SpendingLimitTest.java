@@ -3,6 +3,7 @@ package com.coinstream.protection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -98,6 +99,35 @@ class SpendingLimitTest {
         var limits = Gql.ok(viewer.token(), "{ spendingLimits { period coins spent remaining } }");
         assertEquals(60, limits.getLong("data.spendingLimits.find { it.period == 'WEEK' }.coins"));
         assertEquals("INVALID_AMOUNT", Gql.ok(viewer.token(), SET, Gql.input("period", "DAY", "coins", -1)).getString("data.setSpendingLimit.userErrors[0].code"));
+    }
+
+    /**
+     * Lowerings to 100 and raises to 900 of a cap of 1000, sent at once: each is judged against the cap the previous one
+     * left (as if sent in turn), so no 900 judged on an older read undoes a lowering that answered "in force now", and
+     * the raise still pending takes effect only after its cool-down.
+     */
+    @Test
+    void loweringsAndRaisesSentAtOnceAreJudgedInTurn() {
+        String viewer = Tokens.viewer(Tokens.unique("capracer"));
+        Gql.ok(viewer, SET, Gql.input("period", "DAY", "coins", 1000));
+        List<io.restassured.response.Response> answers = Race.run(50,
+                i -> Gql.post(viewer, SET, Gql.input("period", "DAY", "coins", i % 2 == 0 ? 100 : 900)));
+        for (int i = 0; i < answers.size(); i++) {
+            var answer = answers.get(i).jsonPath();
+            assertEquals(List.of(), answer.getList("data.setSpendingLimit.userErrors"), answers.get(i).asString());
+            if (i % 2 == 0) {
+                assertEquals(100, answer.getLong("data.setSpendingLimit.spendingLimit.coins"), "a lowering is in force when it answers, and stays");
+            }
+        }
+        String query = "{ spendingLimits { period coins pendingCoins } }";
+        var day = Gql.ok(viewer, query).getMap("data.spendingLimits.find { it.period == 'DAY' }");
+        assertEquals(100, ((Number) day.get("coins")).longValue(), day.toString());
+        Object pending = day.get("pendingCoins");
+        assertTrue(pending == null || ((Number) pending).longValue() == 900, day.toString());
+        clock.advance(Duration.ofHours(23));
+        assertEquals(100, Gql.ok(viewer, query).getLong("data.spendingLimits.find { it.period == 'DAY' }.coins"), "still cooling down");
+        clock.advance(Duration.ofHours(1).plusMinutes(1));
+        assertEquals(pending == null ? 100 : 900, Gql.ok(viewer, query).getLong("data.spendingLimits.find { it.period == 'DAY' }.coins"));
     }
 
     @Test

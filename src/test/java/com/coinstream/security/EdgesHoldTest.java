@@ -106,7 +106,10 @@ class EdgesHoldTest {
                         + "sha256(random()::text::bytea), 'abcd', now()) returning creator_id",
                 "insert into payout_account (id, owner_id, kind, external_token, label, created_at) values (gen_random_uuid(), ?, 'PAYPAL', 'pp_late_12345', "
                         + "'late', now()) "
-                        + "returning owner_id")) {
+                        + "returning owner_id",
+                // V29: an erasure request nobody could ever complete
+                "insert into erasure_request (id, user_id, requested_at, eligible_at, status) values (gen_random_uuid(), ?, now(), now(), "
+                        + "'REQUESTED') returning user_id")) {
             RuntimeException refused = assertThrows(RuntimeException.class, () -> Db.rows(Db.TEST_SCHEMA, insert, id), insert);
             Throwable cause = refused;
             while (cause != null && !(cause instanceof SQLException)) {

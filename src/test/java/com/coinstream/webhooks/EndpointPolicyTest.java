@@ -1,6 +1,7 @@
 package com.coinstream.webhooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -118,5 +119,26 @@ class EndpointPolicyTest {
         PROD.parse("https://hooks.example.com:8443/x");
         PROD.parse("https://hooks.example.com:65535/x");
         TEST.parse("http://127.0.0.1:80/x");
+    }
+
+    @Test
+    void aNameThatIsRefusedIsNotMappedForTheCaller() {
+        // a private answer and no answer read the same, and neither names the address: our resolver's answers stay ours
+        Refusal privateAnswer = assertThrows(Refusal.class, () -> PROD.check("db.internal", List.of(ip("10.3.0.12"))));
+        Refusal noAnswer = assertThrows(Refusal.class, () -> PROD.check("nothing.internal", List.of()));
+        Refusal metadata = assertThrows(Refusal.class, () -> PROD.check("m.internal", List.of(ip("169.254.170.23"))));
+        assertEquals(noAnswer.getMessage(), privateAnswer.getMessage());
+        assertEquals(noAnswer.getMessage(), metadata.getMessage());
+        assertFalse(privateAnswer.getMessage().matches(".*\\d.*"), privateAnswer.getMessage());
+        PROD.check("hooks.example.com", List.of(ip("93.184.216.34")));
+    }
+
+    @Test
+    void reservedBlocksAreExactlyTheirPrefixes() {
+        assertEquals("a reserved or documentation address", PROD.refusal(ip("3fff:fff::1"))); // 3fff::/20
+        assertNull(PROD.refusal(ip("3ff0::1"))); // outside 3fff::/20: public unicast, as IANA assigns it
+        assertNull(PROD.refusal(ip("3fff:1000::1")));
+        assertEquals("a cloud metadata address", PRIVATE_ALLOWED.refusal(ip("fd00:ec2::23"))); // EKS Pod Identity, never allowed
+        assertEquals("a cloud metadata address", PRIVATE_ALLOWED.refusal(ip("169.254.170.23")));
     }
 }

@@ -478,6 +478,33 @@ class WebhooksTest {
     }
 
     @Test
+    void replaysAreLimitedPerSubscriptionHoweverItsIdIsSpelledAndNeverResendATestEvent() {
+        LiveCreator creator = Gifting.liveCreator("hookreplim");
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            Sub sub = subscribe(creator.token(), receiver.url(), List.of("gift.sent"));
+            String test = Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id())))
+                    .getString("data.sendTestWebhookEvent.delivery.id");
+            WebhookReceiver.await(WAIT, () -> "DELIVERED".equals(Gql.ok(creator.token(), BY_STATUS, Gql.vars("s", sub.id(), "status", null))
+                    .getString("data.webhookDeliveries.nodes[0].status")), "the test event delivered");
+            // a test event is sent again by sending a new one (its own limits), never by a replay, alone or in a range
+            assertEquals("NOT_FOUND", Gql.ok(creator.token(), REPLAY, Gql.vars("i", Map.of("subscriptionId", sub.id(), "deliveryId", test)))
+                    .getString("data.replayWebhookDeliveries.userErrors[0].code"));
+            Map<String, Object> everything = Map.of("subscriptionId", sub.id(), "from", "2001-01-01T00:00:00Z", "to", "2099-01-01T00:00:00Z");
+            assertEquals(0, Gql.ok(creator.token(), REPLAY, Gql.vars("i", everything)).getInt("data.replayWebhookDeliveries.replayed"));
+            sleep(500);
+            assertEquals(1, receiver.received().size(), "the test event went once");
+
+            // 20 replays an hour per subscription (one done above), raced 25 ways, half of them with the id in capitals
+            List<JsonPath> raced = Race.run(25, i -> Gql.ok(creator.token(), REPLAY, Gql.vars("i", Map.of("subscriptionId",
+                    i % 2 == 0 ? sub.id() : sub.id().toUpperCase(java.util.Locale.ROOT), "from", "2001-01-01T00:00:00Z", "to", "2099-01-01T00:00:00Z"))));
+            assertEquals(19, raced.stream().filter(r -> r.getList("data.replayWebhookDeliveries.userErrors").isEmpty()).count());
+            assertTrue(raced.stream().filter(r -> !r.getList("data.replayWebhookDeliveries.userErrors").isEmpty())
+                    .allMatch(r -> "RATE_LIMITED".equals(r.getString("data.replayWebhookDeliveries.userErrors[0].code"))), raced.toString());
+            delete(creator.token(), sub);
+        }
+    }
+
+    @Test
     void creatorsSubscribeToTheirOwnEventsAndSeeOnlyTheirOwnSubscriptions() {
         LiveCreator a = Gifting.liveCreator("hookowna");
         LiveCreator b = Gifting.liveCreator("hookownb");
