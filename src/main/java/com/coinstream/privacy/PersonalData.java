@@ -257,12 +257,6 @@ public class PersonalData {
                 .flatMap(v -> tx.preparedQuery("update payout_account set external_token = 'erased-' || left(md5(id::text), 8), label = 'Erased' "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("delete from spending_limit where user_id = $1").execute(Tuple.of(userId)))
-                // webhook payloads of their named gifts, queued or delivered, carry the pseudonym from now on: when sent,
-                // in the delivery log and in replays (an erasure is rare; this reads the outbox once)
-                .flatMap(v -> tx.preparedQuery("update webhook_delivery d set data = jsonb_set(d.data, '{senderName}', to_jsonb($2::text)) "
-                        + "where d.event_type = 'gift.sent' and d.data ? 'senderName' and d.event_id in "
-                        + "(select g.id from gift_event g where g.sender_id = $1 and not g.anonymous)")
-                        .execute(Tuple.of(userId, pseudonym)))
                 .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = 'DELETED', url = 'https://erased.invalid/', description = null "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("update overlay_key set revoked_at = $2 where creator_id = $1 and revoked_at is null returning id")
@@ -271,8 +265,25 @@ public class PersonalData {
                 // a live stream ends as endLiveStream ends it: under its lock (taken at the start, liveStreamsLocked)
                 .flatMap(v -> tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where creator_id = $1 and status = 'LIVE'")
                         .execute(Tuple.of(userId, at)))
+                // after the streams ended: the match.ended of a match their stream just forfeited is in the outbox by now
+                .flatMap(v -> tx.preparedQuery(WEBHOOK_PAYLOADS).execute(Tuple.of(userId, pseudonym, ErasedAccounts.pseudonymousId(pseudonym))))
                 .replaceWithVoid();
     }
+
+    /**
+     * Webhook payloads that name the person carry the pseudonym from now on, queued or delivered: when sent, in the delivery
+     * log and in replays. Their named gifts (gift.sent's senderName) and their matches (match.ended's inviterId or inviteeId,
+     * which reach the other creator's subscriptions: the pseudonymous id their profile shows). An erasure is rare; this
+     * reads the outbox once. ($1 user id, $2 pseudonym, $3 pseudonymous id)
+     */
+    private static final String WEBHOOK_PAYLOADS = """
+            update webhook_delivery d set data = case when d.event_type = 'gift.sent' then jsonb_set(d.data, '{senderName}', to_jsonb($2::text))
+                else d.data || jsonb_strip_nulls(jsonb_build_object('inviterId', case when d.data->>'inviterId' = $1 then $3::text end,
+                                                                    'inviteeId', case when d.data->>'inviteeId' = $1 then $3::text end)) end
+            where (d.event_type = 'gift.sent' and d.data ? 'senderName'
+                   and d.event_id in (select g.id from gift_event g where g.sender_id = $1 and not g.anonymous))
+               or (d.event_type = 'match.ended' and $1 in (d.data->>'inviterId', d.data->>'inviteeId'))
+            """;
 
     /**
      * The person's live streams, each locked (exclusive) as endLiveStream locks it. Under the owner lock no stream of

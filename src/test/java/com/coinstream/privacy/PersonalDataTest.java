@@ -38,6 +38,7 @@ import com.coinstream.support.Rollups;
 import com.coinstream.support.TestClock;
 import com.coinstream.support.Tokens;
 import com.coinstream.support.Viewer;
+import com.coinstream.support.WebhookReceiver;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -219,6 +220,59 @@ class PersonalDataTest {
         assertEquals(before, Gql.ok(null, BOARD, board("CREATOR_SUPPORTERS", pseudonymousId, at, null)).getList("data.leaderboard.nodes"),
                 "the pseudonymous id answers the same board");
         LedgerChecks.assertClean();
+    }
+
+    static final String SUBSCRIBE = """
+            mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } userErrors { code } } }
+            """;
+    static final String END_STREAM = "mutation($i: EndLiveStreamInput!) { endLiveStream(input: $i) { liveStream { status } } }";
+
+    /** {@code inviter} challenges {@code invitee}, who accepts: the running match's id. */
+    static String runningMatch(LiveCreator inviter, LiveCreator invitee) {
+        JsonPath invited = Gql.ok(inviter.token(), "mutation($i: InviteToMatchInput!) { inviteToMatch(input: $i) { match { id } userErrors { code } } }",
+                Gql.vars("i", Map.of("streamId", inviter.stream(), "opponentStreamId", invitee.stream(), "durationSeconds", 600)));
+        String match = invited.getString("data.inviteToMatch.match.id");
+        assertNotNull(match, invited.prettify());
+        JsonPath accepted = Gql.ok(invitee.token(), "mutation($i: RespondToMatchInviteInput!) { respondToMatchInvite(input: $i) { match { status } userErrors { code } } }",
+                Gql.vars("i", Map.of("matchId", match, "accept", true)));
+        assertEquals("RUNNING", accepted.getString("data.respondToMatchInvite.match.status"), accepted.prettify());
+        return match;
+    }
+
+    /**
+     * An erased creator's matches reach the other creator's webhooks (match.ended) under the pseudonymous id, never their user
+     * id: an earlier one already delivered, and the one the erasure itself queues when ending their stream forfeits a match.
+     */
+    @Test
+    void matchEndedPayloadsNameAnErasedCreatorByThePseudonymousIdNotTheUserId() {
+        LiveCreator creator = Gifting.liveCreator("matchgone"); // never gifted: no diamonds, so erasable
+        LiveCreator rival = Gifting.liveCreator("matchgonerival");
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            JsonPath created = Gql.ok(rival.token(), SUBSCRIBE, Gql.vars("i", Map.of("url", receiver.url(), "eventTypes", List.of("match.ended"))));
+            String subscription = created.getString("data.createWebhookSubscription.subscription.id");
+            assertNotNull(subscription, created.prettify());
+            String earlier = runningMatch(creator, rival);
+            Gql.ok(rival.token(), END_STREAM, Gql.vars("i", Map.of("streamId", rival.stream()))); // the rival forfeits
+            WebhookReceiver.await(Duration.ofSeconds(20), () -> !receiver.ofType("match.ended").isEmpty(), "the earlier match's end, delivered");
+            LiveCreator back = new LiveCreator(rival.id(), rival.token(), Gifting.startStream(rival.token(), "Rematch"));
+            String forfeited = runningMatch(back, creator);
+
+            Erasures.erase(creator.token());
+
+            String pseudonym = String.valueOf(Db.rows(Db.TEST_SCHEMA, "select display_name from app_user where id = ?", creator.id()).get(0).get("display_name"));
+            String pseudonymousId = ErasedAccounts.pseudonymousId(pseudonym);
+            assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery where position(? in data::text) > 0", creator.id()),
+                    "no payload, for any subscription, names the erased creator's user id");
+            assertEquals(List.of(Map.of("matchId", earlier, "inviterId", pseudonymousId, "inviteeId", rival.id()),
+                    Map.of("matchId", forfeited, "inviterId", rival.id(), "inviteeId", pseudonymousId)),
+                    Db.rows(Db.TEST_SCHEMA, "select data->>'matchId' as \"matchId\", data->>'inviterId' as \"inviterId\", data->>'inviteeId' as \"inviteeId\" "
+                            + "from webhook_delivery where subscription_id = ?::uuid order by id", subscription), "the rival's delivery log");
+            WebhookReceiver.await(Duration.ofSeconds(20), () -> receiver.ofType("match.ended").stream()
+                    .anyMatch(r -> forfeited.equals(r.data().getString("matchId"))), "the forfeited match's end, delivered");
+            receiver.ofType("match.ended").stream().filter(r -> forfeited.equals(r.data().getString("matchId")))
+                    .forEach(r -> assertEquals(pseudonymousId, r.data().getString("inviteeId"), "sent as the erasure left it: " + r.body()));
+            Gql.ok(back.token(), END_STREAM, Gql.vars("i", Map.of("streamId", back.stream())));
+        }
     }
 
     /** Erasure is final: requests of the person in flight while it completes never write their name or birthdate back. */
