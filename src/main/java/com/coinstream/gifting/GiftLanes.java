@@ -21,11 +21,13 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 
 /**
- * Group commit for gifts. A viewer's gifts always go to the same lane (hash of the sender), and each lane
+ * Group commit for gifts. A stream's gifts always go to the same lane (hash of the stream), and each lane
  * has at most one batch statement in flight; while it runs, new gifts queue and go in the next batch.
- * So a lane's wallet rows are never locked by another lane, and each lane credits its own slot rows of
- * the creator and platform accounts: neither a hot creator nor the platform account serialises gifts.
- * A batch holds at most one gift per sender, so a wallet is debited once per statement.
+ * So a stream's rows (its counter and totals, its supporters, its creator's earnings slot row) are never locked
+ * by another lane, and each lane credits its own slot rows of the platform accounts: neither a hot creator nor
+ * the platform account serialises gifts of other streams. A batch holds at most one gift per sender, so a
+ * wallet is debited once per statement; a sender in two lanes at once (gifts to two streams) is serialised by the
+ * owner locks every batch takes first, in one sorted order.
  */
 @ApplicationScoped
 public class GiftLanes {
@@ -70,7 +72,7 @@ public class GiftLanes {
     public Uni<GiftOutcome> submit(GiftCommand command) {
         return spends.platformAccounts().flatMap(p -> Uni.createFrom().emitter(emitter -> {
             Context context = Vertx.currentContext();
-            Lane lane = lanes[Math.floorMod(command.senderId().hashCode(), lanes.length)];
+            Lane lane = lanes[Math.floorMod(command.streamId().hashCode(), lanes.length)];
             lane.queue.add(new Pending(command, emitter, context));
             lane.kick(p);
         }));

@@ -94,4 +94,36 @@ class GiftConcurrencyTest {
         assertEquals(960, Flows.coins(viewer.token()));
         assertEquals(20, pending(creator.id()));
     }
+
+    @Test
+    void oneViewerGiftingToManyStreamsAtOnceIsDebitedExactlyAcrossLanes() {
+        // lanes are chosen by stream: eight streams spread over both lanes, and one wallet raced from all of them
+        LiveCreator[] creators = new LiveCreator[8];
+        for (int i = 0; i < creators.length; i++) {
+            creators[i] = Gifting.liveCreator("spread" + i);
+        }
+        Viewer viewer = Gifting.fundedViewer("spreader", 500); // exactly 100 Finger Hearts
+        List<String> outcomes = Race.run(200, i -> {
+            String code = Gifting.code(Gifting.send(viewer.token(), creators[i % creators.length].stream(), Gifting.FINGER_HEART, 1, Flows.key()));
+            return code == null ? "SENT" : code;
+        });
+        Map<String, Long> counts = outcomes.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertEquals(Map.of("SENT", 100L, "INSUFFICIENT_COINS", 100L), counts);
+        assertEquals(0, Flows.coins(viewer.token()));
+        long credited = 0;
+        for (LiveCreator c : creators) {
+            credited += pending(c.id());
+        }
+        assertEquals(100 * 2, credited);
+
+        // one key sent to two streams at once (in two lanes): one gift, and the other request is told the key was reused
+        Viewer twice = Gifting.fundedViewer("spreadkey", 100);
+        String key = Flows.key();
+        List<String> codes = Race.run(20, i -> {
+            String code = Gifting.code(Gifting.send(twice.token(), creators[i % 2].stream(), Gifting.FINGER_HEART, 1, key));
+            return code == null ? "SENT" : code;
+        });
+        assertEquals(Set.of("SENT", "IDEMPOTENCY_KEY_REUSED"), Set.copyOf(codes), codes.toString());
+        assertEquals(95, Flows.coins(twice.token()));
+    }
 }
