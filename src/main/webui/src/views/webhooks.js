@@ -257,13 +257,13 @@ class Webhooks extends View {
         ${list.map((d) => html`<tr data-testid="webhook-delivery" data-status=${d.status}><td>${d.eventType}</td><td>${when(d.occurredAt)}</td>
           <td>${state(d, s)}</td><td>${count(d.attempts)}</td>
           <td>${d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : d.lastError ? 'no answer' : ''}${d.lastAttemptAt ? html`<br><small class="muted">${when(d.lastAttemptAt)}</small>` : ''}</td>
-          <td>${d.status === 'PENDING' && s.status === 'ACTIVE' ? '' : html`<button class="secondary outline" aria-label=${`Replay the ${d.eventType} delivery of ${when(d.occurredAt)}`}
+          <td>${d.eventType === 'webhook.test' || (d.status === 'PENDING' && s.status === 'ACTIVE') ? '' : html`<button class="secondary outline" aria-label=${`Replay the ${d.eventType} delivery of ${when(d.occurredAt)}`}
             @click=${() => this.replayOne(d)}>Replay</button>`}</td></tr>`)}</tbody></table></div>
       ${this.next ? html`<button class="secondary outline" @click=${() => this.loadDeliveries(this.next)}>Older deliveries</button>` : ''}`}
       <form class="row" @submit=${(e) => this.replayRange(e)} aria-label="Replay a time range">
         <label>Events from<input name="from" type="datetime-local" required></label><label>until<input name="to" type="datetime-local" required></label>
         <button type="submit" class="secondary">Replay this range</button></form>
-      <p class="muted"><small>A replay sends the same message id again (receivers deduplicate on it) and enables a disabled subscription.</small></p>
+      <p class="muted"><small>A replay sends the same message id again (receivers deduplicate on it) and enables a disabled subscription; up to 20 replays an hour. Test events are not replayed: send a new one.</small></p>
     </section>`;
   }
 
