@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.domain.Ids;
 import com.coinstream.domain.Page;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -84,15 +85,29 @@ public class AdminAuditLog {
             String targetType, String targetId, String reason, String input, String outcome, String errorCode) {
     }
 
+    /**
+     * A target id in the one spelling records keep: an id that is a UUID inside, in any spelling its parser accepts (in
+     * capitals, say), as the UUID's own, so filters and counts find every record of one target. A user id is the
+     * identity provider's subject, kept as it is.
+     */
+    public static String canonicalTarget(String targetType, String targetId) {
+        if (targetId == null || "user".equals(targetType)) {
+            return targetId;
+        }
+        return Ids.parse(targetId).map(UUID::toString).orElse(targetId);
+    }
+
     /** Newest first, filtered. */
     public Uni<Page<Entry>> page(Integer first, String after, Filter filter) {
         int limit = Page.size(first);
         long before = Page.after(after);
         Filter f = filter == null ? new Filter(null, null, null, null, null, null) : filter;
         return pool.preparedQuery("select " + COLUMNS + " from admin_audit where seq < $1 and ($2::text is null or actor_id = $2) "
-                + "and ($3::text is null or action = $3) and ($4::text is null or target_id = $4) and ($5::text is null or outcome = $5) "
+                + "and ($3::text is null or action = $3) and ($4::text[] is null or target_id = any ($4)) and ($5::text is null or outcome = $5) "
                 + "and ($6::timestamptz is null or at >= $6) and ($7::timestamptz is null or at < $7) order by seq desc limit $8")
-                .execute(Tuple.from(Arrays.asList(before, f.actorId(), f.action(), f.targetId(), f.outcome(), utc(f.from()), utc(f.to()),
+                // a target as typed, and in the one spelling records keep since targets were made canonical
+                .execute(Tuple.from(Arrays.asList(before, f.actorId(), f.action(), f.targetId() == null ? null
+                        : new String[] { f.targetId(), canonicalTarget(null, f.targetId()) }, f.outcome(), utc(f.from()), utc(f.to()),
                         limit + 1)))
                 .map(rows -> {
                     List<Entry> entries = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.Priority;
@@ -20,7 +19,6 @@ import org.jboss.logging.Logger;
 
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
-import com.coinstream.domain.Ids;
 import com.coinstream.domain.Refusal;
 import com.coinstream.domain.Text;
 import com.coinstream.identity.Caller;
@@ -129,9 +127,8 @@ public class AdminActionInterceptor {
             JsonNode id = tree.get(t.getKey());
             if (id != null && id.isTextual()) {
                 targetType = t.getValue();
-                // an id in any spelling its parser accepts (a UUID in capitals) is kept in one: filters and counts find every record
-                targetId = Ids.parse(id.asText()).map(UUID::toString)
-                        .orElseGet(() -> Text.forRecord(id.asText(), MAX_TARGET)); // indexed: one btree entry holds about 2,700 bytes
+                // indexed: one btree entry holds about 2,700 bytes
+                targetId = AdminAuditLog.canonicalTarget(targetType, Text.forRecord(id.asText(), MAX_TARGET));
                 break;
             }
         }

@@ -3,20 +3,22 @@ package com.coinstream.webhooks;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.WorkerExecutor;
 
@@ -24,39 +26,35 @@ import io.vertx.mutiny.core.WorkerExecutor;
  * Resolves webhook endpoints' names, and checks what they resolve to ({@link EndpointPolicy#resolve}), for registration
  * and for every delivery attempt. A name lookup blocks, and a receiver chooses its name server, which may answer slowly
  * or never; so lookups run on {@value #THREADS} threads of their own (never the event loop, never the workers that serve
- * API requests), at most one at a time per host and {@value #THREADS} in all. A lookup that cannot start now fails at
- * once with {@link Busy} (the caller tries again later; nothing waits in a queue), and the caller stops waiting for one
- * after its timeout, while the thread stays counted until the lookup returns. An address literal needs no lookup.
+ * API requests). One lookup per host at a time: callers that want a host already being looked up share its answer. A
+ * lookup that cannot start (every thread busy with other hosts) fails at once with {@link Busy}: nothing waits in a
+ * queue. Each caller stops waiting after its timeout; the thread stays counted until the lookup returns, and a host whose
+ * lookup timed out is answered as timed out, without a thread, for {@link #SLOW_HOST_MEMORY}, so one slow name server
+ * holds one thread now and then, not all of them. An address literal needs no lookup. Answers and failures arrive on the
+ * caller's Vert.x context.
  */
 @ApplicationScoped
 public class EndpointLookups {
     static final int THREADS = 8;
+    /** How long a host whose lookup timed out is answered as timed out without a new lookup. */
+    static final Duration SLOW_HOST_MEMORY = Duration.ofSeconds(60);
 
-    /** No lookup could start now: this host's is still under way, or every lookup thread is busy. */
+    /** No lookup could start now: every lookup thread is busy with other hosts. */
     public static final class Busy extends RuntimeException {
         Busy(String message) {
             super(message, null, false, false);
         }
     }
 
-    private final WorkerExecutor workers;
-    private final Function<URI, List<InetAddress>> lookup;
-    private final int threads;
-    private final Set<String> running = new HashSet<>();
+    private final Lookups lookups;
 
-    @Inject
     public EndpointLookups(Vertx vertx, WebhooksConfig config) {
-        this(vertx, new EndpointPolicy(config.allowLoopback(), config.allowPrivateAddresses())::resolve, THREADS);
-    }
-
-    EndpointLookups(Vertx vertx, Function<URI, List<InetAddress>> lookup, int threads) {
-        this.lookup = lookup;
-        this.threads = threads;
-        this.workers = vertx.createSharedWorkerExecutor("coinstream-webhook-lookups", threads, 60, TimeUnit.SECONDS);
+        this.lookups = new Lookups(vertx, new EndpointPolicy(config.allowLoopback(), config.allowPrivateAddresses())::resolve, THREADS,
+                System::nanoTime);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        workers.closeAndForget();
+        lookups.close();
     }
 
     /**
@@ -64,43 +62,131 @@ public class EndpointLookups {
      * {@link Busy}, or with a {@link TimeoutException} when no answer came within {@code timeout}.
      */
     public Uni<List<InetAddress>> resolve(URI uri, Duration timeout) {
-        String host = EndpointPolicy.bare(uri.getHost());
-        boolean literal;
-        try {
-            literal = EndpointPolicy.literal(host).isPresent();
-        } catch (RuntimeException refused) {
-            return Uni.createFrom().failure(refused);
+        return lookups.resolve(uri, timeout);
+    }
+
+    /** How lookups are shared, bounded and remembered, with the lookup, the size and the clock given (tests give their own). */
+    static final class Lookups {
+        private final WorkerExecutor workers;
+        private final Function<URI, List<InetAddress>> lookup;
+        private final int threads;
+        private final LongSupplier nanos;
+        /** The lookup under way for each host (at most {@code threads}), and when each slow host may be looked up again. */
+        private final Map<String, CompletableFuture<List<InetAddress>>> running = new HashMap<>();
+        private final Map<String, Long> slowUntil = new HashMap<>();
+
+        Lookups(Vertx vertx, Function<URI, List<InetAddress>> lookup, int threads, LongSupplier nanos) {
+            this.lookup = lookup;
+            this.threads = threads;
+            this.nanos = nanos;
+            this.workers = vertx.createSharedWorkerExecutor("coinstream-webhook-lookups", threads, 60, TimeUnit.SECONDS);
         }
-        if (literal) {
-            return Uni.createFrom().item(() -> lookup.apply(uri));
+
+        void close() {
+            workers.closeAndForget();
         }
-        String key = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
-        return Uni.createFrom().deferred(() -> {
+
+        /**
+         * The checked addresses of {@code uri}'s host, the first to connect to; fails with the policy's refusal, with
+         * {@link Busy}, or with a {@link TimeoutException} when no answer came within {@code timeout}.
+         */
+        public Uni<List<InetAddress>> resolve(URI uri, Duration timeout) {
+            String host = EndpointPolicy.bare(uri.getHost());
+            boolean literal;
+            try {
+                literal = EndpointPolicy.literal(host).isPresent();
+            } catch (RuntimeException refused) {
+                return Uni.createFrom().failure(refused);
+            }
+            if (literal) {
+                return Uni.createFrom().item(() -> lookup.apply(uri));
+            }
+            String key = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+            Context context = io.vertx.core.Vertx.currentContext();
+            Uni<List<InetAddress>> answer = Uni.createFrom().deferred(() -> {
+                CompletableFuture<List<InetAddress>> shared;
+                try {
+                    shared = lookupOf(key, uri);
+                } catch (RuntimeException e) {
+                    return Uni.createFrom().failure(e);
+                }
+                if (shared == null) {
+                    return Uni.createFrom().failure(new TimeoutException("name resolution timed out a moment ago"));
+                }
+                // each caller waits on a stage of its own: one that stops waiting (its timeout) cancels nothing the others share
+                CompletableFuture<List<InetAddress>> mine = new CompletableFuture<>();
+                shared.whenComplete((addresses, failure) -> {
+                    if (failure != null) {
+                        mine.completeExceptionally(failure);
+                    } else {
+                        mine.complete(addresses);
+                    }
+                });
+                return Uni.createFrom().completionStage(mine);
+            }).ifNoItem().after(timeout).failWith(() -> {
+                remember(key);
+                return new TimeoutException("name resolution timed out");
+            });
+            // back on the caller's context: the caller goes on with its request, its transaction or its settle there
+            return context == null ? answer : answer.emitOn(run -> context.runOnContext(v -> run.run()));
+        }
+
+        /** The lookup of {@code key} under way, joined, or a new one on a free thread; null for a host remembered as slow. */
+        private CompletableFuture<List<InetAddress>> lookupOf(String key, URI uri) {
+            CompletableFuture<List<InetAddress>> fresh;
             synchronized (running) {
-                if (running.contains(key)) {
-                    return Uni.createFrom().failure(new Busy("a lookup of this host is still under way"));
+                Long until = slowUntil.get(key);
+                if (until != null) {
+                    if (nanos.getAsLong() - until < 0) {
+                        return null;
+                    }
+                    slowUntil.remove(key);
+                }
+                CompletableFuture<List<InetAddress>> underWay = running.get(key);
+                if (underWay != null) {
+                    return underWay;
                 }
                 if (running.size() >= threads) {
-                    return Uni.createFrom().failure(new Busy("every endpoint lookup thread is busy"));
+                    throw new Busy("every endpoint lookup thread is busy");
                 }
-                running.add(key);
+                fresh = new CompletableFuture<>();
+                running.put(key, fresh);
             }
-            return workers.executeBlocking(Uni.createFrom().item(() -> {
-                try {
-                    return lookup.apply(uri);
-                } finally {
+            try {
+                workers.getDelegate().<List<InetAddress>> executeBlocking(() -> lookup.apply(uri), false).onComplete(done -> {
                     synchronized (running) {
                         running.remove(key);
                     }
+                    if (done.succeeded()) {
+                        fresh.complete(done.result());
+                    } else {
+                        fresh.completeExceptionally(done.cause());
+                    }
+                });
+            } catch (RuntimeException e) { // the executor is closed (shutting down): the host is not left marked as under way
+                synchronized (running) {
+                    running.remove(key);
                 }
-            }), false);
-        }).ifNoItem().after(timeout).failWith(() -> new TimeoutException("name resolution timed out"));
-    }
+                fresh.completeExceptionally(e);
+            }
+            return fresh;
+        }
 
-    /** Lookups under way now (for tests). */
-    int running() {
-        synchronized (running) {
-            return running.size();
+        private void remember(String key) {
+            synchronized (running) {
+                slowUntil.put(key, nanos.getAsLong() + SLOW_HOST_MEMORY.toNanos());
+                if (slowUntil.size() > 10_000) {
+                    long now = nanos.getAsLong();
+                    slowUntil.values().removeIf(until -> now - until >= 0);
+                }
+            }
+        }
+
+        /** Lookups under way now (for tests). */
+        int running() {
+            synchronized (running) {
+                return running.size();
+            }
         }
     }
 }

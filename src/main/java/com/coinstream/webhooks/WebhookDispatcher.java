@@ -207,7 +207,7 @@ public class WebhookDispatcher {
 
     /**
      * An attempt's result: the HTTP status (0 when none came) and the error, null on success; or postponed: it could not
-     * start (no lookup thread for its host now), which is not the endpoint's failure and counts as no attempt.
+     * start (every lookup thread busy with other hosts), which is not the endpoint's failure and counts as no attempt.
      */
     record Outcome(int status, String error, boolean postponed) {
         static Outcome delivered(int status) {
@@ -230,8 +230,8 @@ public class WebhookDispatcher {
         } catch (Refusal r) {
             return Uni.createFrom().item(Outcome.failed(0, "endpoint not allowed: " + r.getMessage()));
         }
-        // The name is resolved off the event loop, on threads of their own, one lookup per host at a time, within the
-        // connect timeout (EndpointLookups); the whole attempt, lookup included, ends within the connect and response
+        // The name is resolved off the event loop, on threads of their own, one lookup per host at a time (shared), within
+        // the connect timeout (EndpointLookups); the whole attempt, lookup included, ends within the connect and response
         // timeouts together, so it never outlives its lease.
         long started = System.nanoTime();
         Duration budget = config.connectTimeout().plus(config.responseTimeout());

@@ -116,11 +116,17 @@ class GiftConcurrencyTest {
         }
         assertEquals(100 * 2, credited);
 
-        // one key sent to two streams at once (in two lanes): one gift, and the other request is told the key was reused
+        // one key sent to two streams at once, in two lanes (the default two: a stream's lane is its id's hash, odd or
+        // even): one gift, and the other request is told the key was reused
+        LiveCreator odd = java.util.Arrays.stream(creators).filter(c -> Math.floorMod(java.util.UUID.fromString(c.stream()).hashCode(), 2) == 1)
+                .findFirst().orElseGet(() -> Gifting.liveCreator("spreadodd"));
+        LiveCreator even = java.util.Arrays.stream(creators).filter(c -> Math.floorMod(java.util.UUID.fromString(c.stream()).hashCode(), 2) == 0)
+                .findFirst().orElseGet(() -> Gifting.liveCreator("spreadeven"));
+        LiveCreator[] apart = { odd, even };
         Viewer twice = Gifting.fundedViewer("spreadkey", 100);
         String key = Flows.key();
         List<String> codes = Race.run(20, i -> {
-            String code = Gifting.code(Gifting.send(twice.token(), creators[i % 2].stream(), Gifting.FINGER_HEART, 1, key));
+            String code = Gifting.code(Gifting.send(twice.token(), apart[i % 2].stream(), Gifting.FINGER_HEART, 1, key));
             return code == null ? "SENT" : code;
         });
         assertEquals(Set.of("SENT", "IDEMPOTENCY_KEY_REUSED"), Set.copyOf(codes), codes.toString());

@@ -8,23 +8,27 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
-/** A receiver's name server that never answers holds one lookup thread of its own, and nothing else. */
+/** A receiver's name server that never answers holds one lookup thread of its own, now and then, and nothing else. */
 @Tag("fast")
 class EndpointLookupsTest {
     private final Vertx vertx = Vertx.vertx();
     private final CountDownLatch answer = new CountDownLatch(1);
     private final AtomicInteger started = new AtomicInteger();
+    private final AtomicLong clock = new AtomicLong();
 
     @AfterEach
     void close() {
@@ -33,9 +37,12 @@ class EndpointLookupsTest {
     }
 
     /** Names under "slow." hang until the test lets them answer; any other name answers at once. */
-    private EndpointLookups lookups(int threads) {
-        return new EndpointLookups(vertx, uri -> {
+    private EndpointLookups.Lookups lookups(int threads) {
+        return new EndpointLookups.Lookups(vertx, uri -> {
             started.incrementAndGet();
+            if (uri.getHost().startsWith("private.")) {
+                throw new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.ENDPOINT_NOT_ALLOWED, EndpointPolicy.UNREACHABLE);
+            }
             if (uri.getHost().startsWith("slow.")) {
                 try {
                     answer.await(30, TimeUnit.SECONDS);
@@ -44,25 +51,33 @@ class EndpointLookupsTest {
                 }
             }
             return List.of(InetAddress.getLoopbackAddress());
-        }, threads);
+        }, threads, clock::get);
     }
 
-    /** The failure a lookup ends with (await() wraps it). */
-    private static void assertFails(Class<? extends Throwable> expected, io.smallrye.mutiny.Uni<?> lookup) {
+    /** The failure a lookup ends with (await() wraps a checked one). */
+    private static void assertFails(Class<? extends Throwable> expected, Uni<?> lookup) {
         Throwable e = assertThrows(Throwable.class, () -> lookup.await().atMost(Duration.ofSeconds(5)));
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         assertTrue(expected.isInstance(cause), "expected " + expected.getSimpleName() + ", was " + cause);
     }
 
+    private static void awaitNoneRunning(EndpointLookups.Lookups lookups) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (lookups.running() > 0 && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        assertEquals(0, lookups.running(), "the thread is given back when the lookup returns");
+    }
+
     @Test
-    void aLookupThatNeverAnswersTimesOutAndHoldsOnlyItsHost() {
-        EndpointLookups lookups = lookups(4);
+    void aLookupThatNeverAnswersTimesOutAndIsNotTriedAgainForAWhile() {
+        EndpointLookups.Lookups lookups = lookups(4);
         URI slow = URI.create("https://slow.attacker.example/hook");
         Duration timeout = Duration.ofMillis(200);
         assertFails(TimeoutException.class, lookups.resolve(slow, timeout));
-        // the thread is still in its lookup: the same host is refused at once, without a second thread or a queue
+        // the host is remembered as slow: its next attempts time out at once, without a thread, however it is spelled
         for (int i = 0; i < 20; i++) {
-            assertFails(EndpointLookups.Busy.class, lookups.resolve(URI.create("https://SLOW.attacker.example./x"), timeout));
+            assertFails(TimeoutException.class, lookups.resolve(URI.create("https://SLOW.attacker.example./x"), timeout));
         }
         assertEquals(1, started.get());
         assertEquals(1, lookups.running());
@@ -70,27 +85,58 @@ class EndpointLookupsTest {
         assertEquals(List.of(InetAddress.getLoopbackAddress()),
                 lookups.resolve(URI.create("https://hooks.example.com/x"), timeout).await().atMost(Duration.ofSeconds(5)));
         answer.countDown();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (lookups.running() > 0 && System.nanoTime() < until) {
-            Thread.onSpinWait();
-        }
-        assertEquals(0, lookups.running(), "the thread is given back when the lookup returns");
+        awaitNoneRunning(lookups);
+        // after a minute it is looked up again
+        clock.addAndGet(EndpointLookups.SLOW_HOST_MEMORY.toNanos() + 1);
         assertEquals(List.of(InetAddress.getLoopbackAddress()), lookups.resolve(slow, timeout).await().atMost(Duration.ofSeconds(5)));
     }
 
     @Test
+    void callersOfOneHostShareItsLookup() throws Exception {
+        EndpointLookups.Lookups lookups = lookups(2);
+        URI host = URI.create("https://slow.shared.example/x");
+        List<CompletableFuture<List<InetAddress>>> waiting = List.of(
+                lookups.resolve(host, Duration.ofSeconds(10)).subscribeAsCompletionStage(),
+                lookups.resolve(host, Duration.ofSeconds(10)).subscribeAsCompletionStage(),
+                lookups.resolve(URI.create("https://slow.shared.example./y"), Duration.ofSeconds(10)).subscribeAsCompletionStage());
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (started.get() == 0 && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        answer.countDown();
+        for (CompletableFuture<List<InetAddress>> w : waiting) {
+            assertEquals(List.of(InetAddress.getLoopbackAddress()), w.get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(1, started.get(), "one lookup answered all three");
+        awaitNoneRunning(lookups);
+    }
+
+    @Test
+    void oneCallerGivingUpCancelsNothingTheOthersWaitForAndARefusalArrivesAsItself() throws Exception {
+        EndpointLookups.Lookups lookups = lookups(2);
+        URI host = URI.create("https://slow.patient.example/x");
+        CompletableFuture<List<InetAddress>> patient = lookups.resolve(host, Duration.ofSeconds(10)).subscribeAsCompletionStage();
+        assertFails(TimeoutException.class, lookups.resolve(host, Duration.ofMillis(100)));
+        answer.countDown();
+        assertEquals(List.of(InetAddress.getLoopbackAddress()), patient.get(5, TimeUnit.SECONDS));
+        assertFails(com.coinstream.domain.Refusal.class, lookups.resolve(URI.create("https://private.example/x"), Duration.ofSeconds(1)));
+        awaitNoneRunning(lookups);
+    }
+
+    @Test
     void lookupsAreBoundedInAllAndAnAddressLiteralNeedsNone() {
-        EndpointLookups lookups = lookups(3);
+        EndpointLookups.Lookups lookups = lookups(3);
         Duration timeout = Duration.ofMillis(100);
         for (int i = 0; i < 3; i++) {
-            URI host = URI.create("https://slow." + i + ".example/x");
-            assertFails(TimeoutException.class, lookups.resolve(host, timeout));
+            assertFails(TimeoutException.class, lookups.resolve(URI.create("https://slow." + i + ".example/x"), timeout));
         }
         assertEquals(3, lookups.running());
         assertFails(EndpointLookups.Busy.class, lookups.resolve(URI.create("https://hooks.example.com/x"), timeout));
         assertEquals(3, started.get(), "no lookup was queued behind the stuck ones");
         // a literal is its own address: no thread, no name server
-        assertTrue(lookups.resolve(URI.create("https://93.184.216.34/x"), timeout).await().atMost(Duration.ofSeconds(1)).size() == 1);
+        assertEquals(1, lookups.resolve(URI.create("https://93.184.216.34/x"), timeout).await().atMost(Duration.ofSeconds(1)).size());
         assertEquals(4, started.get());
+        answer.countDown();
+        awaitNoneRunning(lookups);
     }
 }

@@ -500,6 +500,14 @@ class WebhooksTest {
             assertEquals(19, raced.stream().filter(r -> r.getList("data.replayWebhookDeliveries.userErrors").isEmpty()).count());
             assertTrue(raced.stream().filter(r -> !r.getList("data.replayWebhookDeliveries.userErrors").isEmpty())
                     .allMatch(r -> "RATE_LIMITED".equals(r.getString("data.replayWebhookDeliveries.userErrors[0].code"))), raced.toString());
+            // the audit log keeps one spelling of the target, and finds it in either
+            String admin = Tokens.admin("hookreplim-" + Flows.key());
+            for (String spelling : List.of(sub.id(), sub.id().toUpperCase(java.util.Locale.ROOT))) {
+                List<String> outcomes = Gql.ok(admin, "query($f: AuditLogFilter) { auditLog(filter: $f, first: 100) { nodes { targetId outcome } } }",
+                        Gql.vars("f", Map.of("targetId", spelling, "action", "replayWebhookDeliveries"))).getList("data.auditLog.nodes.outcome");
+                assertEquals(20, outcomes.stream().filter("DONE"::equals).count(), spelling + ": " + outcomes);
+                assertEquals(7, outcomes.stream().filter("REFUSED"::equals).count(), spelling + ": " + outcomes); // 6 over the limit, and the test event
+            }
             delete(creator.token(), sub);
         }
     }
