@@ -105,6 +105,23 @@ class LimitsAcrossInstancesIT {
         assertEquals(1, Db.number(ProdApp.SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid", sub));
     }
 
+    /** Replays of one subscription: 20 an hour, however many instances answer them. */
+    @Test
+    void replaysPerSubscriptionAndHour() {
+        String creator = Tokens.creator(Tokens.unique("replays"));
+        String sub = Gql.ok(creator, "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }",
+                Gql.vars("i", Map.of("url", "http://127.0.0.1:9/replays", "eventTypes", List.of("gift.sent"))))
+                .getString("data.createWebhookSubscription.subscription.id");
+        List<String> codes = codes(Race.acrossInstances(N, ports(), creator, "mutation($i: ReplayWebhookDeliveriesInput!) { "
+                + "replayWebhookDeliveries(input: $i) { replayed userErrors { code } } }",
+                i -> Gql.vars("i", Map.of("subscriptionId", sub, "from", "2001-01-01T00:00:00Z", "to", "2099-01-01T00:00:00Z"))),
+                "replayWebhookDeliveries");
+        assertEquals(20, successes(codes), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("RATE_LIMITED")), codes.toString());
+        assertEquals(20, Db.number(ProdApp.SCHEMA, "select count(*) from admin_audit where action = 'replayWebhookDeliveries' "
+                + "and target_id = ? and outcome = 'DONE'", sub));
+    }
+
     @Test
     void overlayKeysPerCreator() {
         String creatorId = Tokens.unique("keys");
