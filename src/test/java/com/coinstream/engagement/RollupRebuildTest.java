@@ -3,8 +3,20 @@ package com.coinstream.engagement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.Timestamp;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
@@ -30,8 +42,11 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 class RollupRebuildTest {
     static final String GIFT = "mutation($input: SendGiftInput!) { sendGift(input: $input) { receipt { id } userErrors { code } } }";
+    /** What the boards and breakdowns read (the first three are V31's views over board_now and board_past). */
     static final List<String> ROLLUPS = List.of("creator_supporter_total", "gifter_total", "creator_total", "creator_gift_total",
             "creator_stream_total", "creator_hour_total");
+    /** The tables behind them. */
+    static final List<String> TABLES = List.of("board_now", "board_past", "creator_gift_total", "creator_stream_total", "creator_hour_total");
 
     static List<JsonPath> gifts(LiveCreator creator, Viewer[] fans, int n) {
         List<JsonPath> sent = Race.run(n, i -> Gql.ok(fans[i % fans.length].token(), GIFT, Gql.input("streamId", creator.stream(),
@@ -60,7 +75,7 @@ class RollupRebuildTest {
 
     @Test
     void theRollupsAndTheirQueueWriteNoWalWhileTheLedgerAndGiftsDo() {
-        for (String table : ROLLUPS) {
+        for (String table : TABLES) {
             assertEquals("u", persistence(table), table);
         }
         assertEquals("u", persistence("rollup_queue"));
@@ -76,7 +91,7 @@ class RollupRebuildTest {
 
     /** What PostgreSQL's crash recovery does to unlogged tables: every one of them emptied, the queue with them. */
     static void crash() {
-        Db.rows(Db.TEST_SCHEMA, "truncate rollup_state, rollup_queue, " + String.join(", ", ROLLUPS));
+        Db.rows(Db.TEST_SCHEMA, "truncate rollup_state, rollup_queue, " + String.join(", ", TABLES));
         // (the service's applier may rebuild them the next moment: that is what it is for)
     }
 
@@ -123,5 +138,118 @@ class RollupRebuildTest {
         assertEquals(80, ((Number) board.get("gifts")).longValue());
         assertEquals(80, Db.number(Db.TEST_SCHEMA, "select coalesce(sum(gifts), 0) from creator_stream_total where stream_id = ?::uuid",
                 creator.stream()));
+    }
+
+    /** One synthetic gift (or its reversal, sign -1) as the applier receives it. */
+    record G(int sign, String creator, String sender, boolean anonymous, long coins, long diamonds, Instant at) {
+    }
+
+    /**
+     * V31 keeps each person's current day, week and month on one row and moves a period to board_past when a newer one
+     * arrives. Gifts over period boundaries (a month's last day, a Sunday and the Monday after, New Year), applied in
+     * rounds of any order (older gifts after newer ones, as a rebuild's parts come), with reversals, read back through
+     * the boards' views exactly as summing every gift per period gives. In one transaction holding the applier's lock,
+     * rolled back: nothing of it stays.
+     */
+    @Test
+    void periodsReadTheSameWhateverOrderTheirRoundsCameIn() throws Exception {
+        String run = Flows.key().substring(0, 8);
+        List<String> creators = List.of("rollc1-" + run, "rollc2-" + run);
+        List<String> senders = List.of("rolls1-" + run, "rolls2-" + run, "rolls3-" + run);
+        List<Instant> times = List.of(Instant.parse("2025-12-31T23:59:59Z"), Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-01-31T12:00:00Z"), Instant.parse("2026-02-01T10:00:00Z"), Instant.parse("2026-02-01T23:00:00Z"),
+                Instant.parse("2026-02-02T00:30:00Z"), Instant.parse("2026-03-01T08:00:00Z"), Instant.parse("2026-03-02T08:00:00Z"));
+        Random random = new Random(31);
+        for (int trial = 0; trial < 5; trial++) {
+            List<G> gifts = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                G g = new G(1, creators.get(random.nextInt(2)), senders.get(random.nextInt(3)), random.nextInt(4) == 0, 1 + random.nextInt(500),
+                        random.nextInt(300), times.get(random.nextInt(times.size())));
+                gifts.add(g);
+                if (random.nextInt(6) == 0) {
+                    gifts.add(new G(-1, g.creator(), g.sender(), g.anonymous(), g.coins(), g.diamonds(), g.at()));
+                }
+            }
+            Collections.shuffle(gifts, random);
+            try (Connection c = Db.connect(Db.TEST_SCHEMA)) {
+                c.setAutoCommit(false);
+                Db.rows(c, "select pg_advisory_xact_lock(3, 0)");
+                for (int from = 0; from < gifts.size();) {
+                    int to = Math.min(gifts.size(), from + 1 + random.nextInt(40));
+                    apply(c, gifts.subList(from, to));
+                    from = to;
+                }
+                assertEquals(expected(gifts, "S", creators, senders), read(c, "select 'S' as b, creator_id as o, sender_id as w, anonymous, period, "
+                        + "period_start, coins, gifts, diamonds from creator_supporter_total where creator_id = any (?)", creators), "supporters, trial " + trial);
+                assertEquals(expected(gifts, "G", creators, senders), read(c, "select 'G' as b, '' as o, sender_id as w, anonymous, period, "
+                        + "period_start, coins, gifts, 0::bigint as diamonds from gifter_total where sender_id = any (?)", senders), "gifters, trial " + trial);
+                assertEquals(expected(gifts, "C", creators, senders), read(c, "select 'C' as b, '' as o, creator_id as w, false as anonymous, period, "
+                        + "period_start, coins, gifts, diamonds from creator_total where creator_id = any (?)", creators), "creators, trial " + trial);
+                c.rollback();
+            }
+        }
+    }
+
+    static void apply(Connection c, List<G> round) throws Exception {
+        int n = round.size();
+        Object[][] a = new Object[11][n];
+        for (int i = 0; i < n; i++) {
+            G g = round.get(i);
+            Object[] v = { g.sign(), g.creator(), g.sender(), g.anonymous(), UUID.randomUUID(), UUID.randomUUID(), 1, g.coins(), g.diamonds(),
+                    Timestamp.from(g.at()), (short) 0 };
+            for (int k = 0; k < 11; k++) {
+                a[k][i] = v[k];
+            }
+        }
+        String[] types = { "int4", "text", "text", "bool", "uuid", "uuid", "int4", "int8", "int8", "timestamptz", "int2" };
+        Object[] arrays = new Object[11];
+        for (int k = 0; k < 11; k++) {
+            arrays[k] = c.createArrayOf(types[k], a[k]);
+        }
+        Db.rows(c, "select apply_gift_rollups(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", arrays);
+    }
+
+    /** Every gift summed per board row and period, as "board owner who anonymous period start" to "coins gifts diamonds". */
+    static Map<String, String> expected(List<G> gifts, String board, List<String> creators, List<String> senders) {
+        Map<String, long[]> sums = new TreeMap<>();
+        for (G g : gifts) {
+            String who = board.equals("C") ? g.creator() : g.anonymous() ? "" : g.sender();
+            String owner = board.equals("S") ? g.creator() : "";
+            boolean anonymous = !board.equals("C") && g.anonymous();
+            if (board.equals("G") && anonymous) {
+                continue; // the platform's one anonymous row is shared with every other test's gifts
+            }
+            LocalDate day = LocalDate.ofInstant(g.at(), ZoneOffset.UTC);
+            Map<String, LocalDate> starts = Map.of("D", day, "W", day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)),
+                    "M", day.withDayOfMonth(1), "A", LocalDate.EPOCH);
+            starts.forEach((period, start) -> {
+                long[] s = sums.computeIfAbsent(String.join(" ", board, owner, who, String.valueOf(anonymous), period, start.toString()), k -> new long[3]);
+                s[0] += g.sign() * g.coins();
+                s[1] += g.sign();
+                s[2] += board.equals("G") ? 0 : g.sign() * g.diamonds();
+            });
+        }
+        Map<String, String> out = new TreeMap<>();
+        sums.forEach((k, s) -> {
+            if (s[0] != 0 || s[1] != 0 || s[2] != 0) {
+                out.put(k, s[0] + " " + s[1] + " " + s[2]);
+            }
+        });
+        return out;
+    }
+
+    static Map<String, String> read(Connection c, String sql, List<String> ids) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        for (Map<String, Object> r : Db.rows(c, sql, c.createArrayOf("text", ids.toArray()))) {
+            long coins = ((Number) r.get("coins")).longValue();
+            long gifts = ((Number) r.get("gifts")).longValue();
+            long diamonds = ((Number) r.get("diamonds")).longValue();
+            if (coins != 0 || gifts != 0 || diamonds != 0) {
+                out.put(String.join(" ", String.valueOf(r.get("b")), String.valueOf(r.get("o")), String.valueOf(r.get("w")),
+                        String.valueOf(r.get("anonymous")), String.valueOf(r.get("period")), String.valueOf(r.get("period_start"))),
+                        coins + " " + gifts + " " + diamonds);
+            }
+        }
+        return out;
     }
 }
