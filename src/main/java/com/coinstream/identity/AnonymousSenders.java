@@ -26,6 +26,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class AnonymousSenders {
     private static final Logger LOG = Logger.getLogger(AnonymousSenders.class);
     private volatile Set<String> anonymous = Set.of();
+    /** Reads started, the newest read applied, and changes taken here (guarded by this). */
+    private long reads;
+    private long applied;
+    private long changes;
     private final Pool pool;
 
     public AnonymousSenders(Pool pool) {
@@ -42,15 +46,34 @@ public class AnonymousSenders {
         return reload();
     }
 
+    /**
+     * Reads everyone's choice again. A read overtaken by a newer one, or by a change this instance took while it ran, is
+     * not applied (it would put back a choice as it was before): the first is dropped, the second read again.
+     */
     Uni<Void> reload() {
+        long ticket;
+        long changesAtStart;
+        synchronized (this) {
+            ticket = ++reads;
+            changesAtStart = changes;
+        }
         return pool.preparedQuery("select id from app_user where anonymous_by_default and erased_at is null").execute(Tuple.tuple()).map(rows -> {
             Set<String> found = new HashSet<>();
             for (Row r : rows) {
                 found.add(r.getString(0));
             }
-            anonymous = Set.copyOf(found);
-            return null;
-        });
+            synchronized (this) {
+                if (ticket < applied) {
+                    return true;
+                }
+                if (changes != changesAtStart) {
+                    return false;
+                }
+                anonymous = Set.copyOf(found);
+                applied = ticket;
+                return true;
+            }
+        }).flatMap(done -> done ? Uni.createFrom().voidItem() : reload());
     }
 
     /** Whether a gift of {@code userId} that does not say is sent anonymously. */
@@ -60,6 +83,7 @@ public class AnonymousSenders {
 
     /** The person's choice committed: this instance follows it at once. */
     public synchronized void changed(String userId, boolean on) {
+        changes++;
         Set<String> next = new HashSet<>(anonymous);
         if (on) {
             next.add(userId);

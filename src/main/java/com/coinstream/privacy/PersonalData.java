@@ -63,9 +63,11 @@ public class PersonalData {
               'reversals', coalesce((select json_agg(json_build_object('purchaseId', r.purchase_id, 'kind', r.kind, 'coinsClawedBack', r.coins_clawed_back,
                                  'coinDebt', r.coin_debt, 'at', r.created_at) order by r.created_at)
                                  from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1), '[]'),
-              'giftsSent', coalesce((select json_agg(json_build_object('id', g.id, 'streamId', g.stream_id, 'creatorId', g.creator_id, 'giftId', g.gift_id,
-                                 'quantity', g.quantity, 'coins', g.coins, 'anonymous', g.anonymous, 'reversed', g.reversed_entry_id is not null,
-                                 'at', g.created_at) order by g.seq) from gift_event g where g.sender_id = $1), '[]'),
+              'giftsSent', coalesce((select json_agg(json_build_object('id', g.id, 'streamId', g.stream_id,
+                                 -- an erased creator by the pseudonymous id their profile shows (ErasedAccounts.pseudonymousId), never their user id
+                                 'creatorId', case when c.erased_at is null then g.creator_id else 'erased-' || regexp_replace(c.display_name, '^.* ', '') end,
+                                 'giftId', g.gift_id, 'quantity', g.quantity, 'coins', g.coins, 'anonymous', g.anonymous, 'reversed', g.reversed_entry_id is not null,
+                                 'at', g.created_at) order by g.seq) from gift_event g join app_user c on c.id = g.creator_id where g.sender_id = $1), '[]'),
               'giftsReceivedByStream', coalesce((select json_agg(json_build_object('streamId', s.stream_id, 'gifts', s.gifts, 'diamonds', s.diamonds)
                                  order by s.stream_id) from (select stream_id, count(*) as gifts, sum(diamonds) as diamonds from gift_event
                                  where creator_id = $1 group by stream_id) s), '[]'),
@@ -272,17 +274,23 @@ public class PersonalData {
 
     /**
      * Webhook payloads that name the person carry the pseudonym from now on, queued or delivered: when sent, in the delivery
-     * log and in replays. Their named gifts (gift.sent's senderName) and their matches (match.ended's inviterId or inviteeId,
-     * which reach the other creator's subscriptions: the pseudonymous id their profile shows). An erasure is rare; this
-     * reads the outbox once. ($1 user id, $2 pseudonym, $3 pseudonymous id)
+     * log and in replays. Every id of the person (userId, senderId, creatorId, inviterId, inviteeId: the platform's
+     * subscriptions and the other creator's see them) becomes the pseudonymous id their profile shows, their named gifts'
+     * senderName the pseudonym, and the reason of a hold placed on them goes (as their user row's does). An erasure is
+     * rare; this reads the outbox once. ($1 user id, $2 pseudonym, $3 pseudonymous id)
      */
     private static final String WEBHOOK_PAYLOADS = """
-            update webhook_delivery d set data = case when d.event_type = 'gift.sent' then jsonb_set(d.data, '{senderName}', to_jsonb($2::text))
-                else d.data || jsonb_strip_nulls(jsonb_build_object('inviterId', case when d.data->>'inviterId' = $1 then $3::text end,
-                                                                    'inviteeId', case when d.data->>'inviteeId' = $1 then $3::text end)) end
-            where (d.event_type = 'gift.sent' and d.data ? 'senderName'
+            update webhook_delivery d set data = (
+                select jsonb_object_agg(e.key, case
+                    when e.key in ('userId', 'senderId', 'creatorId', 'inviterId', 'inviteeId') and e.value = to_jsonb($1::text) then to_jsonb($3::text)
+                    when e.key = 'senderName' and d.event_type = 'gift.sent'
+                         and d.event_id in (select g.id from gift_event g where g.sender_id = $1 and not g.anonymous) then to_jsonb($2::text)
+                    when e.key = 'reason' and d.event_type = 'account.hold_placed' and d.data->>'userId' = $1 then 'null'::jsonb
+                    else e.value end)
+                from jsonb_each(d.data) e)
+            where $1 in (d.data->>'userId', d.data->>'senderId', d.data->>'creatorId', d.data->>'inviterId', d.data->>'inviteeId')
+               or (d.event_type = 'gift.sent' and d.data ? 'senderName'
                    and d.event_id in (select g.id from gift_event g where g.sender_id = $1 and not g.anonymous))
-               or (d.event_type = 'match.ended' and $1 in (d.data->>'inviterId', d.data->>'inviteeId'))
             """;
 
     /**

@@ -8,11 +8,16 @@ import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Type;
 
+import com.coinstream.graphql.ApiSecurity;
 import com.coinstream.purchase.PaymentSettings;
 import com.coinstream.purchase.SimulatedPaymentGateway;
 
-/** What a client needs to know before it can sign anyone in: public, and the only configuration the front end reads. */
+/**
+ * What a client needs to know before it can sign anyone in: public, and the only configuration the front end reads. (Under
+ * the API's security like every other field: an erased person's token is refused here too.)
+ */
 @GraphQLApi
+@ApiSecurity
 public class WebApi {
     private final WebConfig config;
     private final PaymentSettings payments;

@@ -219,7 +219,27 @@ class PersonalDataTest {
                 "asked for by the user id, the erased creator's board would tie the pseudonym to them");
         assertEquals(before, Gql.ok(null, BOARD, board("CREATOR_SUPPORTERS", pseudonymousId, at, null)).getList("data.leaderboard.nodes"),
                 "the pseudonymous id answers the same board");
+        // nor does the fan's own data export tie them: the gift names the creator as their profile does now
+        JsonObject export = new JsonObject(Gql.ok(fan.token(), EXPORT).getString("data.exportMyData.document"));
+        assertEquals(pseudonymousId, export.getJsonArray("giftsSent").getJsonObject(0).getString("creatorId"), export.encode());
+        assertFalse(export.encode().contains(creator.id()), "the fan's export never names the erased creator's user id");
         LedgerChecks.assertClean();
+    }
+
+    /** An admin who verifies an erased creator's payout account is refused, and the scrubbed account stays scrubbed. */
+    @Test
+    void aPayoutAccountOfAnErasedCreatorCannotBeVerifiedBackIntoBeing() {
+        LiveCreator creator = Gifting.liveCreator("verifygone");
+        String account = Gql.ok(creator.token(), "mutation { registerPayoutAccount(input: {kind: PAYPAL, externalToken: \"pp_payer_GONE1234\", "
+                + "label: \"Jane Doe PayPal\"}) { payoutAccount { id } } }").getString("data.registerPayoutAccount.payoutAccount.id");
+        Erasures.erase(creator.token());
+        JsonPath verify = Gql.ok(Tokens.admin(), "mutation($input: VerifyPayoutAccountInput!) { verifyPayoutAccount(input: $input) "
+                + "{ payoutAccount { verified } userErrors { code } } }", Gql.input("payoutAccountId", account, "verified", true));
+        assertEquals("INVALID_STATE", verify.getString("data.verifyPayoutAccount.userErrors[0].code"), verify.prettify());
+        Map<String, Object> row = Db.rows(Db.TEST_SCHEMA, "select label, external_token, verified_at from payout_account where id = ?::uuid", account).get(0);
+        assertEquals("Erased", row.get("label"));
+        assertFalse(String.valueOf(row.get("external_token")).contains("GONE1234"), row.toString());
+        assertEquals(null, row.get("verified_at"));
     }
 
     static final String SUBSCRIBE = """
@@ -256,6 +276,19 @@ class PersonalDataTest {
             WebhookReceiver.await(Duration.ofSeconds(20), () -> !receiver.ofType("match.ended").isEmpty(), "the earlier match's end, delivered");
             LiveCreator back = new LiveCreator(rival.id(), rival.token(), Gifting.startStream(rival.token(), "Rematch"));
             String forfeited = runningMatch(back, creator);
+            // the platform's subscriptions see a named gift's senderId: the creator gifts the rival once, as a viewer
+            String admin = Tokens.admin();
+            String platform = Gql.ok(admin, SUBSCRIBE, Gql.vars("i", Map.of("url", receiver.url(), "eventTypes", List.of("gift.sent"))))
+                    .getString("data.createWebhookSubscription.subscription.id");
+            Flows.buyPackage(creator.token(), Flows.PKG_70, "pm_card_ok", Flows.key());
+            try {
+                Gifting.send(creator.token(), back.stream(), Gifting.ROSE, 1, Flows.key());
+            } finally {
+                // (the sender's own outbox row stays; every later test's gifts would queue for it otherwise)
+                Db.rows(Db.TEST_SCHEMA, "update webhook_subscription set status = 'DISABLED' where id = ?::uuid", platform);
+            }
+            assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid and data->>'senderId' = ?",
+                    platform, creator.id()), "the gift's senderId, before the erasure");
 
             Erasures.erase(creator.token());
 
@@ -263,6 +296,8 @@ class PersonalDataTest {
             String pseudonymousId = ErasedAccounts.pseudonymousId(pseudonym);
             assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery where position(? in data::text) > 0", creator.id()),
                     "no payload, for any subscription, names the erased creator's user id");
+            assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid and data->>'senderId' = ?",
+                    platform, pseudonymousId), "the platform's gift.sent names the sender by the pseudonymous id");
             assertEquals(List.of(Map.of("matchId", earlier, "inviterId", pseudonymousId, "inviteeId", rival.id()),
                     Map.of("matchId", forfeited, "inviterId", rival.id(), "inviteeId", pseudonymousId)),
                     Db.rows(Db.TEST_SCHEMA, "select data->>'matchId' as \"matchId\", data->>'inviterId' as \"inviterId\", data->>'inviteeId' as \"inviteeId\" "
