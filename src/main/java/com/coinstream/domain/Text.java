@@ -130,6 +130,30 @@ public final class Text {
         return b.toString();
     }
 
+    /**
+     * {@code value}, as another system sent it for a person's one-line text (a token's name claim), made into text this
+     * service accepts ({@link #personTextProblem}) rather than refused: every control character, bidirectional control,
+     * unpaired surrogate and noncharacter is left out, the rest stripped and cut to at most {@code max} characters as a
+     * person counts them (never inside a character). Empty when nothing acceptable is left.
+     */
+    public static String cleanedLine(String value, int max) {
+        StringBuilder b = new StringBuilder(value.length());
+        value.codePoints().filter(cp -> !Character.isISOControl(cp) && BIDI_CONTROLS.indexOf(cp) < 0 && (cp < 0xD800 || cp > 0xDFFF)
+                && cp != 0xFFFE && cp != 0xFFFF).forEach(b::appendCodePoint);
+        String clean = b.toString().strip();
+        Matcher m = GRAPHEME.matcher(clean);
+        int n = 0;
+        int end = 0;
+        while (n < max && m.find()) {
+            if (m.end() - m.start() > CODE_POINTS_PER_CHARACTER * 2) {
+                break; // a cluster of endless combining marks ends the text here
+            }
+            n++;
+            end = m.end();
+        }
+        return clean.substring(0, end).strip();
+    }
+
     /** True when {@code value} has no control characters ({@code multiline}: newlines allowed). */
     public static boolean printable(String value, boolean multiline) {
         return value.chars().noneMatch(c -> Character.isISOControl(c) && !(multiline && c == '\n'));

@@ -21,4 +21,22 @@ public final class Times {
     public static boolean inWindow(Instant at) {
         return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
     }
+
+    /**
+     * {@code zone} as PostgreSQL's AT TIME ZONE reads it. A region (Europe/Paris) is passed as it is; a fixed offset
+     * (+05:30, UTC+05:30, GMT-3) in POSIX form, whose sign is the reverse of ISO's: PostgreSQL reads "+05:30" as five and
+     * a half hours WEST of Greenwich, so a creator in India got their days and hours shifted by eleven hours.
+     */
+    public static String sqlZone(java.time.ZoneId zone) {
+        java.time.ZoneId normal = zone.normalized();
+        if (normal instanceof java.time.ZoneOffset offset) {
+            int west = -offset.getTotalSeconds();
+            if (west == 0) {
+                return "UTC";
+            }
+            int abs = Math.abs(west);
+            return String.format(java.util.Locale.ROOT, "%s%02d:%02d:%02d", west < 0 ? "-" : "+", abs / 3600, abs / 60 % 60, abs % 60);
+        }
+        return normal.getId();
+    }
 }

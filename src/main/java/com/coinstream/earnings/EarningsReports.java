@@ -12,6 +12,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.domain.Times;
 import com.coinstream.identity.SupporterBoard;
 
 import io.smallrye.mutiny.Uni;
@@ -88,7 +89,7 @@ public class EarningsReports {
         return pool.preparedQuery("""
                 select (hour at time zone $2)::date as day, sum(gifts)::bigint as gifts, sum(diamonds)::bigint as diamonds
                 from creator_hour_total where creator_id = $1 and hour >= date_trunc('hour', $3::timestamptz) group by 1
-                """).execute(Tuple.of(creatorId, zone.getId(), utc(first.atStartOfDay(zone).toInstant()))).map(rows -> {
+                """).execute(Tuple.of(creatorId, Times.sqlZone(zone), utc(first.atStartOfDay(zone).toInstant()))).map(rows -> {
             Map<LocalDate, long[]> found = new HashMap<>();
             for (Row r : rows) {
                 found.put(r.getLocalDate("day"), new long[] { r.getLong("gifts"), r.getLong("diamonds") });
@@ -107,7 +108,7 @@ public class EarningsReports {
         return pool.preparedQuery("""
                 select extract(hour from hour at time zone $2)::int as hour, sum(gifts)::bigint as gifts, sum(diamonds)::bigint as diamonds
                 from creator_hour_total where creator_id = $1 group by 1
-                """).execute(Tuple.of(creatorId, zone.getId())).map(rows -> {
+                """).execute(Tuple.of(creatorId, Times.sqlZone(zone))).map(rows -> {
             long[][] buckets = new long[24][2];
             for (Row r : rows) {
                 buckets[r.getInteger("hour")][0] = r.getLong("gifts");

@@ -107,14 +107,30 @@ public class AdminAttempts {
         for (OperationDefinition op : document.getDefinitionsOfType(OperationDefinition.class)) {
             boolean chosen = operationName == null || operationName.isBlank() || operationName.equals(op.getName());
             if (chosen && op.getOperation() == OperationDefinition.Operation.MUTATION) {
-                for (Selection<?> s : op.getSelectionSet().getSelections()) {
-                    if (s instanceof Field f && actions().containsKey(f.getName())) {
-                        fields.add(f);
+                collect(op.getSelectionSet(), document, fields, new java.util.HashSet<>());
+            }
+        }
+        return fields;
+    }
+
+    /** The admin mutations of a selection set, those inside its fragments (inline or named) included. */
+    private void collect(graphql.language.SelectionSet set, Document document, List<Field> fields, java.util.Set<String> spread) {
+        if (set == null) {
+            return;
+        }
+        for (Selection<?> s : set.getSelections()) {
+            if (s instanceof Field f && actions().containsKey(f.getName())) {
+                fields.add(f);
+            } else if (s instanceof graphql.language.InlineFragment inline) {
+                collect(inline.getSelectionSet(), document, fields, spread);
+            } else if (s instanceof graphql.language.FragmentSpread named && spread.add(named.getName())) {
+                for (graphql.language.FragmentDefinition d : document.getDefinitionsOfType(graphql.language.FragmentDefinition.class)) {
+                    if (d.getName().equals(named.getName())) {
+                        collect(d.getSelectionSet(), document, fields, spread);
                     }
                 }
             }
         }
-        return fields;
     }
 
     private Map<String, AdminAction> actions() {

@@ -24,6 +24,7 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
+import org.eclipse.microprofile.graphql.DefaultValue;
 import org.eclipse.microprofile.graphql.Id;
 import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.Input;
@@ -74,7 +75,7 @@ public class InputGate {
     }
 
     /** What a value must be: null when it may be anything its type allows. */
-    sealed interface Rule permits TextRule, RangeRule, ListRule, ObjectRule {
+    sealed interface Rule permits TextRule, RangeRule, ListRule, ObjectRule, DefaultedRule {
         /** The refusal of {@code value} at {@code path}, or null. */
         Refusal check(Object value, List<String> path);
     }
@@ -132,6 +133,26 @@ public class InputGate {
         }
     }
 
+    /**
+     * An argument or input field with a default: leaving it out gives the default, and an explicit null is refused (the
+     * services never see a null where the schema promised a value).
+     */
+    record DefaultedRule(String defaultValue, Rule value) implements Rule {
+        @Override
+        public Refusal check(Object v, List<String> path) {
+            if (v == null) {
+                return refusal(path, "must not be null: leave it out for its default (" + defaultValue + ")");
+            }
+            return value == null ? null : value.check(v, path);
+        }
+    }
+
+    /** {@code rule}, and no null when {@code on} declares a default. */
+    static Rule defaulted(AnnotatedElement on, Rule rule) {
+        DefaultValue d = on.getAnnotation(DefaultValue.class);
+        return d == null ? rule : new DefaultedRule(d.value(), rule);
+    }
+
     record Field(String name, java.lang.reflect.Field field, Rule rule) {
     }
 
@@ -167,7 +188,7 @@ public class InputGate {
                 Parameter p = parameters[i];
                 if (!p.isAnnotationPresent(Source.class)) {
                     names[i] = p.isAnnotationPresent(Name.class) ? p.getAnnotation(Name.class).value() : p.getName();
-                    rules[i] = rule(p.getParameterizedType(), p, new HashSet<>());
+                    rules[i] = defaulted(p, rule(p.getParameterizedType(), p, new HashSet<>()));
                 }
             }
             Constructor<?> payload = null;
@@ -247,7 +268,7 @@ public class InputGate {
             List<Field> fields = new ArrayList<>();
             for (java.lang.reflect.Field f : raw.getFields()) {
                 if (!Modifier.isStatic(f.getModifiers()) && !f.isAnnotationPresent(Ignore.class)) {
-                    Rule rule = rule(f.getGenericType(), f, seen);
+                    Rule rule = defaulted(f, rule(f.getGenericType(), f, seen));
                     if (rule != null) {
                         fields.add(new Field(f.isAnnotationPresent(Name.class) ? f.getAnnotation(Name.class).value() : f.getName(), f, rule));
                     }

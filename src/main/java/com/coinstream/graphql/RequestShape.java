@@ -1,6 +1,7 @@
 package com.coinstream.graphql;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,14 +59,19 @@ public class RequestShape {
 
     void check(RoutingContext rc) {
         String contentType = rc.request().getHeader("Content-Type");
-        if (contentType != null && !contentType.startsWith("application/json")) {
+        // (media types are case-insensitive: GraphQLOverHttp accepts "Application/JSON", so this check must see it too)
+        if (contentType != null && !contentType.split(";")[0].strip().toLowerCase(Locale.ROOT).equals("application/json")) {
             rc.next(); // application/graphql and form posts: SmallRye's own handling
             return;
         }
         String problem;
         String query = null;
-        try (JsonParser p = JSON.createParser(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes())) {
-            problem = p.nextToken() != JsonToken.START_OBJECT ? "The request body must be a JSON object" : null;
+        byte[] body = rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
+        try (JsonParser p = JSON.createParser(body)) {
+            // a byte order mark: this parser skips it, SmallRye's does not (it answered "Unparseable request", uncoded)
+            boolean bom = body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf;
+            problem = bom ? "The request body must be JSON without a byte order mark"
+                    : p.nextToken() != JsonToken.START_OBJECT ? "The request body must be a JSON object" : null;
             while (problem == null && p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import com.coinstream.domain.Text;
+
 /**
  * Who is calling, read from the verified token only: subject = user id, groups = roles,
  * birthdate (OIDC, YYYY-MM-DD), region (ISO 3166-1 alpha-2), zoneinfo (IANA time zone).
@@ -74,13 +76,15 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
         for (String claimName : new String[] { "name", "preferred_username" }) {
             Object claim = token.getClaim(claimName);
             if (claim != null) {
-                String value = unquote(claim.toString()).strip();
+                // a name is whatever the identity provider let the person type: made acceptable here, never refused later
+                String value = Text.cleanedLine(unquote(claim.toString()), 64);
                 if (!value.isEmpty()) {
-                    return value.length() > 64 ? value.substring(0, 64) : value;
+                    return value;
                 }
             }
         }
-        return subject;
+        String fromSubject = Text.cleanedLine(subject, 64);
+        return fromSubject.isEmpty() ? "user" : fromSubject;
     }
 
     private static String unquote(String value) {

@@ -68,8 +68,11 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
 
     /** Accounts no admin has reviewed yet, oldest first. */
     public Uni<List<PayoutAccount>> awaitingVerification(int first) {
+        if (first <= 0) {
+            return Uni.createFrom().item(List.of());
+        }
         return sessions.read(s -> s.createSelectionQuery("from PayoutAccount where verifiedAt is null order by createdAt, id", PayoutAccount.class)
-                .setMaxResults(Math.max(1, Math.min(first, 100))).getResultList());
+                .setMaxResults(Math.min(first, 100)).getResultList());
     }
 
     public Uni<List<PayoutAccount>> byIds(List<UUID> ids) {

@@ -24,8 +24,9 @@ import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
 import com.coinstream.graphql.ApiSecurity;
-import com.coinstream.graphql.PersonText;
 import com.coinstream.graphql.Payloads;
+import com.coinstream.graphql.PersonText;
+import com.coinstream.graphql.Range;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -74,7 +75,7 @@ public class PayoutApi {
     @Query("payoutAccountsToVerify")
     @Description("Admin: payout accounts that nobody has verified or refused yet, oldest first (at most 100).")
     @RolesAllowed(Role.ADMIN)
-    public Uni<@NonNull List<@NonNull PayoutAccountView>> payoutAccountsToVerify(@DefaultValue("50") int first) {
+    public Uni<@NonNull List<@NonNull PayoutAccountView>> payoutAccountsToVerify(@DefaultValue("50") @Range(min = 0, max = 100) Integer first) {
         return accounts.awaitingVerification(first).map(list -> list.stream().map(PayoutAccountView::of).toList());
     }
 

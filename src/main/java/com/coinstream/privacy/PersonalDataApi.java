@@ -62,7 +62,7 @@ public class PersonalDataApi {
     @Query("erasureRequests")
     @Description("Admin: erasure requests, oldest first (open ones only unless all: true).")
     @RolesAllowed(Role.ADMIN)
-    public Uni<@NonNull ErasureRequestConnection> erasureRequests(Integer first, String after, @DefaultValue("false") boolean all) {
+    public Uni<@NonNull ErasureRequestConnection> erasureRequests(Integer first, String after, @DefaultValue("false") Boolean all) {
         return Payloads.guarded(() -> data.requests(first, after, !all)).map(ErasureRequestConnection::of);
     }
 

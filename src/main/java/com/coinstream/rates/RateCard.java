@@ -1,6 +1,7 @@
 package com.coinstream.rates;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.time.Instant;
 import java.util.Map;
@@ -24,12 +25,14 @@ public record RateCard(int version, long creatorShareNum, long creatorShareDen, 
 
         /** Price of {@code coins}, rounded UP to the next minor unit: never below the published rate, at most one unit above. */
         public long priceMinorFor(long coins) {
-            return -Math.floorDiv(-Math.multiplyExact(coins, unitPriceMinor), unitCoins);
+            BigInteger[] qr = BigInteger.valueOf(coins).multiply(BigInteger.valueOf(unitPriceMinor)).divideAndRemainder(BigInteger.valueOf(unitCoins));
+            return (qr[1].signum() > 0 ? qr[0].add(BigInteger.ONE) : qr[0]).longValueExact();
         }
 
         /** Value of {@code coins} at this price, rounded half up (an informational equivalent, not a charge). */
         public long valueMinorOf(long coins) {
-            return Math.floorDiv(Math.addExact(Math.multiplyExact(Math.multiplyExact(coins, unitPriceMinor), 2), unitCoins), 2 * unitCoins);
+            BigInteger twice = BigInteger.valueOf(coins).multiply(BigInteger.valueOf(unitPriceMinor)).shiftLeft(1).add(BigInteger.valueOf(unitCoins));
+            return floorDiv(twice, BigInteger.valueOf(2 * unitCoins));
         }
 
         public Money price() {
@@ -56,7 +59,8 @@ public record RateCard(int version, long creatorShareNum, long creatorShareDen, 
         if (f == null) {
             return Optional.empty();
         }
-        return Optional.of(Money.ofMinor(Math.floorDiv(Math.multiplyExact(diamonds, f.numerator()), f.denominator()), currency));
+        return Optional.of(Money.ofMinor(floorDiv(BigInteger.valueOf(diamonds).multiply(BigInteger.valueOf(f.numerator())),
+                BigInteger.valueOf(f.denominator())), currency));
     }
 
     public Optional<Money> diamondValue(String currency) {
@@ -68,5 +72,11 @@ public record RateCard(int version, long creatorShareNum, long creatorShareDen, 
     public String currencyOf(String region) {
         CoinPrice price = coinPrices.get(region);
         return price == null ? defaultCurrency : price.currency();
+    }
+
+    /** a / b rounded down, exactly (the products of a rate and an amount do not always fit 64 bits before the division). */
+    static long floorDiv(BigInteger a, BigInteger b) {
+        BigInteger[] qr = a.divideAndRemainder(b);
+        return (qr[1].signum() != 0 && qr[1].signum() != b.signum() ? qr[0].subtract(BigInteger.ONE) : qr[0]).longValueExact();
     }
 }

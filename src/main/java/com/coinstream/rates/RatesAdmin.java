@@ -31,6 +31,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Publishes a new rate version. What the input leaves out is carried over from the version in force. */
 @ApplicationScoped
 public class RatesAdmin {
+    /**
+     * The most a published rate may value one coin or one diamond, in minor units (100,000 US dollars): far above any
+     * real rate, and low enough that every value the service derives from a rate fits its integers (a rate past it
+     * committed, then broke every read that used it).
+     */
+    static final long MAX_MINOR_PER_UNIT = 10_000_000;
     private final Pool pool;
     private final RateBook book;
     private final ClusterEvents cluster;
@@ -88,6 +94,10 @@ public class RatesAdmin {
                 }
                 long coins = Amounts.within(p.coins(), 1, 1_000_000, ErrorCode.INVALID_AMOUNT, "coins", "input", "coinBasePrices");
                 Money price = p.price().toPositiveMoney("input", "coinBasePrices");
+                if (price.minorUnits() / coins >= MAX_MINOR_PER_UNIT) {
+                    throw new Refusal(ErrorCode.INVALID_AMOUNT, "price per coin must be below " + MAX_MINOR_PER_UNIT + " minor units",
+                            "input", "coinBasePrices");
+                }
                 prices.put(p.region(), new RateCard.CoinPrice(p.region(), price.getCurrency(), coins, price.minorUnits()));
             }
         }
@@ -128,7 +138,8 @@ public class RatesAdmin {
         String currency = currency(value.currency());
         try {
             BigDecimal minor = new BigDecimal(value.amount()).movePointRight(Money.fractionDigits(currency)).stripTrailingZeros();
-            if (minor.signum() < 0 || minor.scale() > 6 || value.amount().length() > 24) {
+            if (minor.signum() < 0 || minor.scale() > 6 || value.amount().length() > 24
+                    || minor.compareTo(BigDecimal.valueOf(MAX_MINOR_PER_UNIT)) >= 0) {
                 throw new NumberFormatException();
             }
             long den = minor.scale() <= 0 ? 1 : BigInteger.TEN.pow(minor.scale()).longValueExact();
@@ -137,7 +148,8 @@ public class RatesAdmin {
             return gcd.signum() == 0 ? new RateCard.Fraction(0, 1)
                     : new RateCard.Fraction(num / gcd.longValue(), den / gcd.longValue());
         } catch (NumberFormatException | ArithmeticException | NullPointerException e) {
-            throw new Refusal(ErrorCode.INVALID_AMOUNT, "diamond value must be a non-negative decimal", "input", "diamondValues");
+            throw new Refusal(ErrorCode.INVALID_AMOUNT, "diamond value must be a non-negative decimal below " + MAX_MINOR_PER_UNIT
+                    + " minor units, with at most 6 decimals of a minor unit", "input", "diamondValues");
         }
     }
 

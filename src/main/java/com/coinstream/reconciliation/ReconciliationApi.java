@@ -89,7 +89,7 @@ public class ReconciliationApi {
 
     @Description("The differences, in line order (`first`: 0-1000 here; the CSV at csvPath has them all).")
     public Uni<@NonNull List<@NonNull ReconciliationDifference>> differences(@Source ReconciliationRun run,
-            @DefaultValue("100") @Range(min = 0, max = Reconciliations.MAX_DIFFERENCES_SHOWN) int first) {
+            @DefaultValue("100") @Range(min = 0, max = Reconciliations.MAX_DIFFERENCES_SHOWN) Integer first) {
         return reconciliations.differences(UUID.fromString(run.id()), first)
                 .map(list -> list.stream().map(ReconciliationDifference::of).toList());
     }

@@ -2,15 +2,16 @@ package com.coinstream.reconciliation;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 
 import org.jboss.resteasy.reactive.RestMulti;
 
+import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Money;
+import com.coinstream.domain.Refusal;
 import com.coinstream.identity.Role;
 
 import io.smallrye.mutiny.Multi;
@@ -30,12 +31,16 @@ public class ReconciliationExport {
     @Produces("text/csv")
     @RolesAllowed(Role.ADMIN)
     public Multi<String> differences(@PathParam("id") String id) {
-        var run = Ids.parse(id).orElseThrow(NotFoundException::new);
-        Multi<String> rows = reconciliations.run(run).onItem().ifNull().failWith(NotFoundException::new).toMulti()
+        var run = Ids.parse(id).orElseThrow(ReconciliationExport::noSuchRun);
+        Multi<String> rows = reconciliations.run(run).onItem().ifNull().failWith(ReconciliationExport::noSuchRun).toMulti()
                 .flatMap(r -> Multi.createBy().concatenating().streams(Multi.createFrom().item(HEADER),
                         reconciliations.allDifferences(run).map(ReconciliationExport::line).group().intoLists().of(256)
                                 .map(lines -> String.join("", lines))));
         return RestMulti.fromMultiData(rows).header("Content-Disposition", "attachment; filename=\"reconciliation-" + run + ".csv\"").build();
+    }
+
+    private static Refusal noSuchRun() {
+        return new Refusal(ErrorCode.NOT_FOUND, "No such reconciliation run", "id");
     }
 
     static String line(Reconciliations.Difference d) {

@@ -108,9 +108,15 @@ public class SettlementUploadApi {
                 "UNAUTHENTICATED", "Authentication required: send a valid bearer token"));
     }
 
+    /**
+     * The body stopped arriving or broke off (a read timeout, a closed connection: IOExceptions of the upload's stream,
+     * the only I/O the import does outside the database client), or the settlement lock was held too long: the client's
+     * to send again, never INTERNAL.
+     */
     private static boolean timedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.smallrye.mutiny.TimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+            if (t instanceof io.smallrye.mutiny.TimeoutException || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof java.io.IOException) {
                 return true;
             }
         }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.function.Function;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,8 +15,10 @@ import jakarta.ws.rs.QueryParam;
 
 import org.jboss.resteasy.reactive.RestMulti;
 
-import com.coinstream.domain.Money;
 import com.coinstream.domain.BadInput;
+import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Money;
+import com.coinstream.domain.Refusal;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.CurrentCaller;
 import com.coinstream.identity.Role;
@@ -120,7 +121,7 @@ public class StatementExports {
         try {
             return Statements.month(month);
         } catch (BadInput e) {
-            throw new BadRequestException(e.getMessage());
+            throw new Refusal(ErrorCode.INVALID_INPUT, e.getMessage(), "month");
         }
     }
 

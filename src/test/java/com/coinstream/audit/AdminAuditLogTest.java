@@ -251,6 +251,12 @@ class AdminAuditLogTest {
         assertEquals("BAD_USER_INPUT", Gql.errorCode(Gql.post(admin, "mutation { grantCoins(input: {userId: \"" + viewer.id()
                 + "\", coins: 1.5, reason: \"r\", idempotencyKey: \"k\"}) { userErrors { code } } }", null)));
         assertEquals(typed + 2, attempts("grantCoins", "REFUSED", "BAD_USER_INPUT"), "a variable and a literal not of their type");
+        // the same, written inside an inline fragment and a named one
+        assertEquals("BAD_USER_INPUT", Gql.errorCode(Gql.post(admin, "mutation($i: GrantCoinsInput!) { ... on Mutation { grantCoins(input: $i) "
+                + "{ userErrors { code } } } }", Gql.vars("i", Map.of("userId", viewer.id(), "coins", 1.5, "reason", "r", "idempotencyKey", Flows.key())))));
+        assertEquals("BAD_USER_INPUT", Gql.errorCode(Gql.post(admin, "mutation($i: GrantCoinsInput!) { ...G } fragment G on Mutation { grantCoins(input: $i) "
+                + "{ userErrors { code } } }", Gql.vars("i", Map.of("userId", viewer.id(), "coins", 1.5, "reason", "r", "idempotencyKey", Flows.key())))));
+        assertEquals(typed + 4, attempts("grantCoins", "REFUSED", "BAD_USER_INPUT"), "refused inside fragments, recorded all the same");
         assertEquals("NOT_FOUND", Gql.ok(admin, grant, Gql.vars("i", Map.of("userId", "nobody-" + Flows.key(), "coins", 5, "reason", "r",
                 "idempotencyKey", Flows.key()))).getString("data.grantCoins.userErrors[0].code"));
         assertEquals(unknown + 1, attempts("grantCoins", "REFUSED", "NOT_FOUND"));

@@ -71,6 +71,20 @@ public class GraphQLOverHttpTest {
         assertEquals(415, given().body("query=%7B__typename%7D").contentType("application/x-www-form-urlencoded").post("/graphql").statusCode());
     }
 
+    /** The body's shape is checked whatever the media type's case, and a byte order mark is refused, each with a code. */
+    @Test
+    void malformedBodiesAreRefusedWithACodeWhateverTheMediaTypesCase() {
+        for (String type : new String[] { "application/json", "Application/JSON", "APPLICATION/JSON; charset=UTF-8" }) {
+            for (String body : new String[] { "{\"query\":5}", "{\"query\":\"{ __typename }\",\"variables\":\"x\"}", "[1]",
+                    "\uFEFF{\"query\":\"{ __typename }\"}" }) {
+                Response r = given().contentType(type).body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/graphql");
+                assertEquals(400, r.statusCode(), type + " " + body + ": " + r.asString());
+                assertEquals("BAD_REQUEST", r.jsonPath().getString("errors[0].extensions.code"), type + " " + body + ": " + r.asString());
+            }
+            assertEquals(200, given().contentType(type).body("{\"query\":\"{ __typename }\"}").post("/graphql").statusCode(), type);
+        }
+    }
+
     @Test
     void requestErrorsAre200ForApplicationJsonAnd400ForGraphqlResponseJson() {
         Map<String, String> failures = Map.of(

@@ -34,6 +34,33 @@ class InputRulesTest {
         assertNotNull(Text.encodingProblem("nonchar \uFFFF"));
     }
 
+    /** A name from a token is made acceptable, never refused later: every text it yields passes the person-text rules. */
+    @Test
+    void aNameFromATokenIsCleanedIntoAcceptableText() {
+        String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+        assertEquals("Ann Lee", Text.cleanedLine("  Ann\u0000 Lee\u202E\n ", 64));
+        assertEquals("ab", Text.cleanedLine("a\uD800b\uFFFF", 64));
+        assertEquals("", Text.cleanedLine("\u0007\u001b\u2066", 64));
+        String long64 = family.repeat(70);
+        String cut = Text.cleanedLine(long64, 64);
+        assertEquals(family.repeat(64), cut, "cut between characters, never inside one");
+        for (String name : List.of("x".repeat(100), "e" + "\u0301".repeat(500), "\uD83C" + "a".repeat(63) + "\uDF39", "tab\there", family + "\u202Dz")) {
+            String clean = Text.cleanedLine(name, 64);
+            assertNull(Text.encodingProblem(clean), name);
+            assertNull(clean.isEmpty() ? null : Text.personTextProblem(clean, 1, 64, false), name);
+        }
+    }
+
+    /** PostgreSQL reads a bare offset with POSIX's sign: a fixed offset is passed to it reversed, a region as it is. */
+    @Test
+    void zonesReachTheDatabaseWithTheSignItReads() {
+        assertEquals("-05:30:00", com.coinstream.domain.Times.sqlZone(java.time.ZoneId.of("+05:30")));
+        assertEquals("-05:30:00", com.coinstream.domain.Times.sqlZone(java.time.ZoneId.of("UTC+05:30")));
+        assertEquals("+03:00:00", com.coinstream.domain.Times.sqlZone(java.time.ZoneId.of("GMT-3")));
+        assertEquals("UTC", com.coinstream.domain.Times.sqlZone(java.time.ZoneId.of("Z")));
+        assertEquals("Asia/Kolkata", com.coinstream.domain.Times.sqlZone(java.time.ZoneId.of("Asia/Kolkata")));
+    }
+
     @Test
     void aPersonsTextIsCountedAsAPersonCountsCharacters() {
         String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67"; // one emoji of five code points

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.support.Db;
 import com.coinstream.support.Gql;
 import com.coinstream.support.TestClock;
 import com.coinstream.support.Tokens;
@@ -59,6 +60,25 @@ class ScheduledRatesTest {
             publish(admin, Gql.input("creatorShare", Gql.vars("numerator", 1, "denominator", 2), "diamondValues",
                     List.of(Gql.vars("amount", "0.005", "currency", "USD")), "effectiveFrom", base.plusSeconds(7).toString()));
         }
+    }
+
+    /** A rate so large that the values derived from it would not fit is refused, and no version is written. */
+    @Test
+    void anAbsurdRateIsRefusedBeforeItIsPublished() {
+        String admin = Tokens.admin();
+        long before = Db.number(Db.TEST_SCHEMA, "select count(*) from rate_card");
+        String far = Instant.now().plus(Duration.ofDays(3000)).truncatedTo(ChronoUnit.SECONDS).toString();
+        for (Object change : List.of(
+                Gql.vars("diamondValues", List.of(Gql.vars("amount", "100000000000000", "currency", "USD"))),
+                Gql.vars("diamondValues", List.of(Gql.vars("amount", "100000.00", "currency", "USD"))),
+                Gql.vars("coinBasePrices", List.of(Gql.vars("region", "US", "coins", 1, "price", Gql.vars("amount", "100000000000", "currency", "USD")))))) {
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> input = new java.util.LinkedHashMap<>((java.util.Map<String, Object>) change);
+            input.put("effectiveFrom", far);
+            JsonPath r = Gql.ok(admin, SET, Gql.vars("input", input));
+            assertEquals("INVALID_AMOUNT", r.getString("data.setRates.userErrors[0].code"), r.prettify());
+        }
+        assertEquals(before, Db.number(Db.TEST_SCHEMA, "select count(*) from rate_card"));
     }
 
     @Test

@@ -161,7 +161,9 @@ class ReconciliationTest {
         given().header("Authorization", "Bearer " + Tokens.viewer("reconpeek")).get(path).then().statusCode(403);
         given().get(path).then().statusCode(401);
         given().header("Authorization", "Bearer " + Tokens.admin()).get("/exports/reconciliation/00000000-0000-4000-8000-000000000bad.csv")
-                .then().statusCode(404);
+                .then().statusCode(404).body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("NOT_FOUND"));
+        given().header("Authorization", "Bearer " + Tokens.admin()).get("/exports/reconciliation/not-a-run.csv")
+                .then().statusCode(404).body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("NOT_FOUND"));
         given().header("Authorization", "Bearer " + Tokens.viewer("reconpeek")).queryParam("from", "2026-01-01").queryParam("to", "2026-01-02")
                 .get("/dev/settlement-report").then().statusCode(403);
         LedgerChecks.assertClean();

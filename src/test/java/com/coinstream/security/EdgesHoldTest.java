@@ -69,6 +69,27 @@ class EdgesHoldTest {
         }
     }
 
+    /** A client that breaks off its upload mid-body: the attempt is a refusal (the client's to resend), never INTERNAL. */
+    @Test
+    void aSettlementUploadCutOffMidBodyIsARefusalNotAFault() throws Exception {
+        String admin = Tokens.unique("cutoff");
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            String request = "POST /imports/settlement-reports?fileName=cut.csv HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + Tokens.admin(admin) + "\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\ntransaction_id,type,amount,currency,fee,date\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            Thread.sleep(500);
+        } // closed with 99,950 bytes of the body still owed
+        List<Map<String, Object>> records = List.of();
+        for (int i = 0; i < 100 && records.isEmpty(); i++) {
+            Thread.sleep(100);
+            records = Gql.ok(Tokens.admin(), AUDIT, Gql.vars("f", Map.of("actorId", admin))).getList("data.auditLog.nodes");
+        }
+        assertEquals(1, records.size(), records.toString());
+        assertEquals("REFUSED", records.get(0).get("outcome"), records.toString());
+        assertEquals("BAD_REQUEST", records.get(0).get("errorCode"), records.toString());
+    }
+
     @Test
     void anAdminAttemptWithAnEndlessTargetIsRefusedAndAudited() {
         String admin = Tokens.unique("longtarget");

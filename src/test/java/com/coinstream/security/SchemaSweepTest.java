@@ -321,6 +321,10 @@ class SchemaSweepTest {
     /** The hostile values for the place a path ends at (its named type, and whether it is a list). */
     List<Hostile> hostile(TypeRef type) {
         List<Hostile> out = new ArrayList<>();
+        if (!type.nonNull()) {
+            // a value the type allows: valid when it means "none", refused with a code where the place has a default
+            out.add(new Hostile("explicit null", null, false));
+        }
         if (type.list()) {
             out.add(new Hostile("5000 duplicates", "DUPLICATES", false));
         }

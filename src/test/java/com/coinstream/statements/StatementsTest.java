@@ -144,9 +144,15 @@ class StatementsTest {
         JsonPath lastStatement = Gql.ok(creator.token(), STATEMENT, Gql.vars("m", last.toString()));
         assertTrue(csv.contains("closing_available,,available diamonds at " + lastStatement.getString("data.creatorStatement.to") + ",,"
                 + lastStatement.getLong("data.creatorStatement.closing.available") + ","), csv);
-        given().header("Authorization", "Bearer " + Tokens.viewer("stmtpeek")).get("/exports/statements/" + last + ".csv").then().statusCode(403);
-        given().get("/exports/statements/" + last + ".csv").then().statusCode(401);
-        given().header("Authorization", "Bearer " + creator.token()).get("/exports/statements/2026-13.csv").then().statusCode(400);
+        // every refusal of an export is coded, as the GraphQL endpoint's are
+        given().header("Authorization", "Bearer " + Tokens.viewer("stmtpeek")).get("/exports/statements/" + last + ".csv").then().statusCode(403)
+                .body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("FORBIDDEN"));
+        given().get("/exports/statements/" + last + ".csv").then().statusCode(401).header("WWW-Authenticate", "Bearer")
+                .body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("UNAUTHENTICATED"));
+        given().header("Authorization", "Bearer " + creator.token()).get("/exports/statements/2026-13.csv").then().statusCode(400)
+                .body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("INVALID_INPUT"));
+        given().header("Authorization", "Bearer " + creator.token()).get("/exports/gifts-received.csv").then().statusCode(400)
+                .body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("INVALID_INPUT"));
         assertTrue(Gql.errorCode(Gql.post(creator.token(), STATEMENT, Gql.vars("m", "last month"))).equals("BAD_USER_INPUT"));
 
         // every gift received, and a viewer's own history
