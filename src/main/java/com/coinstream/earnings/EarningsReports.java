@@ -13,6 +13,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.domain.Times;
+import com.coinstream.engagement.Leaderboards;
 import com.coinstream.identity.SupporterBoard;
 
 import io.smallrye.mutiny.Uni;
@@ -65,8 +66,8 @@ public class EarningsReports {
     /** All-time supporters, biggest first; people who stay off leaderboards are left out. */
     public Uni<List<Group>> bySender(String creatorId, int limit) {
         return grouped("select sender_id as key, gifts, 0::bigint as quantity, coins, diamonds, anonymous from ("
-                + SupporterBoard.ranked("creator_supporter_total", "t.creator_id = $1 and t.period = 'A' and t.period_start = date '1970-01-01'",
-                        "0", "$2") + ") ranked order by coins desc, anonymous, key", creatorId, limit);
+                + SupporterBoard.ranked(Leaderboards.sources('S', "$1", Leaderboards.Period.ALL_TIME, "date '1970-01-01'"), "0", "$2")
+                + ") ranked order by coins desc, anonymous, key", creatorId, limit);
     }
 
     private Uni<List<Group>> grouped(String sql, String creatorId, int limit) {

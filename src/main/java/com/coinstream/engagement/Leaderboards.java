@@ -68,11 +68,35 @@ public class Leaderboards {
     public record Entry(long rank, String userId, String displayName, boolean anonymous, long coins, long gifts) {
     }
 
-    private static final String SUPPORTERS = SupporterBoard.ranked("creator_supporter_total",
-            "t.creator_id = $1 and t.period = $2 and t.period_start = $3", "$4", "$5");
-    private static final String GIFTERS = SupporterBoard.ranked(
-            "(select period, period_start, sender_id, anonymous, coins, gifts, 0::bigint as diamonds from gifter_total)",
-            "t.period = $1 and t.period_start = $2", "$3", "$4");
+    /**
+     * A period's rows of one ranked board (V31): the people whose current row holds that period, and those whose row has
+     * moved on since (board_past). Columns sender_id, anonymous, coins, gifts, diamonds, as {@link SupporterBoard} reads
+     * them; each read in its own index's order (a current period's page stops after its rows).
+     *
+     * @param board 'S' a creator's supporters, 'G' the platform's gifters
+     * @param owner the owner's parameter ('' for the platform's boards)
+     * @param start the period start's parameter
+     */
+    public static List<String> sources(char board, String owner, Period period, String start) {
+        if (period == Period.ALL_TIME) {
+            return List.of(("(select who_id as sender_id, anonymous, a_coins as coins, a_gifts as gifts, a_diamonds as diamonds from board_now "
+                    + "where board = '%s' and owner_id = %s and %s::date = date '1970-01-01')").formatted(board, owner, start));
+        }
+        String p = period.code.toLowerCase(java.util.Locale.ROOT);
+        return List.of(("(select who_id as sender_id, anonymous, %2$s_coins as coins, %2$s_gifts as gifts, %2$s_diamonds as diamonds "
+                + "from board_now where board = '%1$s' and owner_id = %3$s and %2$s_start = %4$s)").formatted(board, p, owner, start),
+                ("(select who_id as sender_id, anonymous, coins, gifts, diamonds from board_past "
+                        + "where board = '%s' and owner_id = %s and period = '%s' and period_start = %s)").formatted(board, owner, period.code, start));
+    }
+
+    private static final java.util.Map<Period, String> SUPPORTERS = new java.util.EnumMap<>(Period.class);
+    private static final java.util.Map<Period, String> GIFTERS = new java.util.EnumMap<>(Period.class);
+    static {
+        for (Period p : Period.values()) {
+            SUPPORTERS.put(p, SupporterBoard.ranked(sources('S', "$1", p, "$2"), "$3", "$4"));
+            GIFTERS.put(p, SupporterBoard.ranked(sources('G', "''", p, "$1"), "$2", "$3"));
+        }
+    }
     private static final String CREATORS = """
             select t.creator_id as sender_id, u.display_name, false as anonymous, u.erased_at is not null as erased,
                    sum(t.coins)::bigint as coins, sum(t.gifts)::bigint as gifts
@@ -90,12 +114,13 @@ public class Leaderboards {
     /** Up to {@code limit} entries after the first {@code offset}, for the period starting {@code start}. */
     public Uni<List<Entry>> read(Scope scope, Period period, LocalDate start, String creatorId, long offset, int limit) {
         Tuple args = switch (scope) {
-            case CREATOR_SUPPORTERS -> Tuple.of(creatorId, period.code, start, offset, limit);
-            case TOP_GIFTERS, TOP_CREATORS -> Tuple.of(period.code, start, offset, limit);
+            case CREATOR_SUPPORTERS -> Tuple.of(creatorId, start, offset, limit);
+            case TOP_GIFTERS -> Tuple.of(start, offset, limit);
+            case TOP_CREATORS -> Tuple.of(period.code, start, offset, limit);
         };
         String sql = switch (scope) {
-            case CREATOR_SUPPORTERS -> SUPPORTERS;
-            case TOP_GIFTERS -> GIFTERS;
+            case CREATOR_SUPPORTERS -> SUPPORTERS.get(period);
+            case TOP_GIFTERS -> GIFTERS.get(period);
             case TOP_CREATORS -> CREATORS;
         };
         return pool.preparedQuery(sql).execute(args).map(rows -> {

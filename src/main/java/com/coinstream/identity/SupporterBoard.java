@@ -26,16 +26,34 @@ public final class SupporterBoard {
      * @param limit the parameter or literal of the rows to return
      */
     public static String ranked(String source, String where, String offset, String limit) {
+        return ranked(java.util.List.of("(select * from " + source + " t where " + where + ")"), offset, limit);
+    }
+
+    /**
+     * {@link #ranked(String, String, String, String)} over several sources that never hold the same person twice (a
+     * board's current rows and its past ones): each source's named rows are ranked and cut on their own, so that each
+     * can be read in its index's order and stop early, then merged; the "Anonymous" row sums the anonymous rows of all.
+     *
+     * @param sources parenthesised subqueries with columns sender_id, anonymous, coins, gifts and diamonds, their key
+     *        conditions inside
+     */
+    public static String ranked(java.util.List<String> sources, String offset, String limit) {
+        StringBuilder named = new StringBuilder();
+        for (String source : sources) {
+            named.append("""
+                      (select t.sender_id, u.display_name, false as anonymous, t.coins, t.gifts, t.diamonds
+                       from %1$s t join app_user u on u.id = t.sender_id
+                       where not t.anonymous and t.coins > 0 and not u.hide_from_leaderboards
+                       order by t.coins desc, t.sender_id limit (%2$s)::bigint + (%3$s)::bigint)
+                      union all
+                    """.formatted(source, offset, limit));
+        }
+        String all = String.join(" union all ", sources.stream().map(src -> "select * from " + src + " s").toList());
         return """
                 select * from (
-                  (select t.sender_id, u.display_name, false as anonymous, t.coins, t.gifts, t.diamonds
-                   from %1$s t join app_user u on u.id = t.sender_id
-                   where %2$s and not t.anonymous and t.coins > 0 and not u.hide_from_leaderboards
-                   order by t.coins desc, t.sender_id limit (%3$s)::bigint + (%4$s)::bigint)
-                  union all
-                  (select null, 'Anonymous', true, sum(t.coins)::bigint, sum(t.gifts)::bigint, sum(t.diamonds)::bigint
-                   from %1$s t where %2$s and t.anonymous having sum(t.coins) > 0)
+                %1$s  (select null, 'Anonymous', true, sum(t.coins)::bigint, sum(t.gifts)::bigint, sum(t.diamonds)::bigint
+                   from (%2$s) t where t.anonymous having sum(t.coins) > 0)
                 ) board
-                order by coins desc, anonymous, sender_id offset %3$s limit %4$s""".formatted(source, where, offset, limit);
+                order by coins desc, anonymous, sender_id offset %3$s limit %4$s""".formatted(named, all, offset, limit);
     }
 }
