@@ -24,4 +24,12 @@ public final class Ids {
     public static UUID require(String value, String message, String... field) {
         return parse(value).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, message, field));
     }
+
+    /**
+     * {@code value} in the one spelling of the id it names (a UUID lower-case, hyphenated), or as it is when it names no
+     * UUID: for what must not depend on how a client spelled an id (an idempotency fingerprint, a limit's key).
+     */
+    public static String canonical(String value) {
+        return parse(value).map(UUID::toString).orElse(value);
+    }
 }

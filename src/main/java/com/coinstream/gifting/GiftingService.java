@@ -102,8 +102,11 @@ public class GiftingService {
         // (anonymous as asked is part of the request's identity; hashed only when true, so earlier keys keep their fingerprints;
         // left out, it follows the sender's choice when the gift is made, and a retry replays what was made)
         boolean anonymous = request.anonymous() != null ? request.anonymous() : anonymousSenders.byDefault(sender.userId());
-        String hash = Boolean.TRUE.equals(request.anonymous()) ? Idempotency.fingerprint(OPERATION, request.streamId(), request.giftId(), quantity, "anonymous")
-                : Idempotency.fingerprint(OPERATION, request.streamId(), request.giftId(), quantity);
+        // (the ids as the ids they name: a retry that spells one in capitals is the same request)
+        String streamKey = Ids.canonical(request.streamId());
+        String giftKey = Ids.canonical(request.giftId());
+        String hash = Boolean.TRUE.equals(request.anonymous()) ? Idempotency.fingerprint(OPERATION, streamKey, giftKey, quantity, "anonymous")
+                : Idempotency.fingerprint(OPERATION, streamKey, giftKey, quantity);
         Instant now = clock.instant();
         RateCard card = rates.current(now);
         return Uni.createFrom().deferred(() -> {

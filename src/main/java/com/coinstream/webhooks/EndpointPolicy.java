@@ -192,6 +192,8 @@ public final class EndpointPolicy {
             kind = "a reserved or documentation address";
         } else if (a instanceof Inet6Address && ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8
                 || (b[0] & 0xff) == 0x01 && b[1] == 0 && b[2] == 0 && b[3] == 0
+                // ::/8, IETF-reserved: what carries an IPv4 address in it was judged as that address before this
+                || b[0] == 0
                 // IANA's special-purpose blocks: 2001::/23 (IETF protocol assignments: benchmarking 2001:2::/48, ORCHID),
                 // 3fff::/20 (documentation, RFC 9637), 5f00::/16 (SRv6 SIDs)
                 || (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xfe) == 0

@@ -1,7 +1,9 @@
 package com.coinstream.webhooks;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +53,7 @@ public class WebhookSubscriptions {
     public static final String TEST_EVENT = "webhook.test";
     /** Test events a subscription may be sent in an hour. */
     static final int TEST_EVENTS_PER_HOUR = 10;
+    static final int TEST_EVENTS_PER_OWNER_HOUR = 30;
     /** Replays a subscription may be given in an hour (each up to {@value #MAX_REPLAY} deliveries). */
     static final int REPLAYS_PER_HOUR = 20;
     private static final String COLUMNS = "id, seq, owner_id, creator_id, url, event_types, description, status, disabled_reason, "
@@ -104,7 +108,7 @@ public class WebhookSubscriptions {
                 + " webhook subscriptions, the most allowed; delete one first", "input");
         // the quota first (an owner at the limit costs no lookup), then the name, then the quota again under its lock
         return Quotas.check(pool, caller.userId(), count, config.maxSubscriptions(), full)
-                .flatMap(ignored -> lookups.resolve(uri, config.connectTimeout()))
+                .flatMap(ignored -> lookupOf(caller.userId(), uri))
                 .onFailure(EndpointLookups.Busy.class).transform(b -> new Refusal(ErrorCode.RATE_LIMITED,
                         "Too many endpoint lookups are under way; try again in a few seconds", "input", "url"))
                 .onFailure(TimeoutException.class).transform(t -> new Refusal(ErrorCode.ENDPOINT_NOT_ALLOWED,
@@ -257,7 +261,13 @@ public class WebhookSubscriptions {
                             .call(() -> Quotas.reserve(tx, "webhook-tests-an-hour", id.toString(), "select count(*) from webhook_delivery "
                                     + "where subscription_id = $1::uuid and event_type = '" + TEST_EVENT + "' and occurred_at > now() - interval '1 hour'",
                                     TEST_EVENTS_PER_HOUR, () -> new Refusal(ErrorCode.RATE_LIMITED, "At most " + TEST_EVENTS_PER_HOUR
-                                            + " test events an hour per subscription; try again later", "input", "subscriptionId")));
+                                            + " test events an hour per subscription; try again later", "input", "subscriptionId")))
+                            // and per owner, deleted subscriptions included: deleting and creating one again starts no new hour
+                            .call(() -> Quotas.reserve(tx, "webhook-tests-an-hour-per-owner", s.ownerId(), "select count(*) from webhook_delivery d "
+                                    + "join webhook_subscription w on w.id = d.subscription_id where w.owner_id = $1 and d.event_type = '" + TEST_EVENT
+                                    + "' and d.occurred_at > now() - interval '1 hour'", TEST_EVENTS_PER_OWNER_HOUR,
+                                    () -> new Refusal(ErrorCode.RATE_LIMITED, "At most " + TEST_EVENTS_PER_OWNER_HOUR
+                                            + " test events an hour for all your subscriptions together; try again later", "input", "subscriptionId")));
                 })
                 .flatMap(s -> tx.preparedQuery("insert into webhook_delivery (subscription_id, event_id, event_type, occurred_at, data) "
                         + "values ($1, $2, $3, $4, $5) returning " + DELIVERY_COLUMNS)
@@ -266,6 +276,42 @@ public class WebhookSubscriptions {
                                 .put("sentAt", now.toInstant().toString())))
                         .map(rows -> new Tested(s, delivery(rows.iterator().next()))))
                 .call(t -> adminLog.append(tx, audit.target("webhookSubscription", id))));
+    }
+
+    /**
+     * Owners with an endpoint being looked up on this instance, and owners whose last lookup timed out (its thread may still
+     * be waiting on the name server, up to {@link #SLOW_LOOKUP_HOLD}): one lookup each at a time, so one owner cannot hold
+     * the lookup threads with names that never answer (a new random name each time would not be remembered as slow).
+     */
+    private final java.util.Set<String> lookingUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> heldUntil = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Duration SLOW_LOOKUP_HOLD = Duration.ofSeconds(30);
+
+    private Uni<List<InetAddress>> lookupOf(String owner, URI uri) {
+        boolean literal;
+        try {
+            literal = EndpointPolicy.literal(EndpointPolicy.bare(uri.getHost())).isPresent();
+        } catch (RuntimeException refused) {
+            return Uni.createFrom().failure(refused);
+        }
+        if (literal) {
+            return lookups.resolve(uri, config.connectTimeout()); // an address: no name server, no thread held
+        }
+        Long until = heldUntil.get(owner);
+        if (until != null && System.nanoTime() - until < 0 || !lookingUp.add(owner)) {
+            return Uni.createFrom().failure(new Refusal(ErrorCode.RATE_LIMITED,
+                    "An endpoint of yours is still being looked up, or did not answer a moment ago; try again shortly", "input", "url"));
+        }
+        heldUntil.remove(owner);
+        return lookups.resolve(uri, config.connectTimeout())
+                .onFailure(TimeoutException.class).invoke(t -> {
+                    if (heldUntil.size() > 10_000) {
+                        long now = System.nanoTime();
+                        heldUntil.values().removeIf(u -> now - u >= 0);
+                    }
+                    heldUntil.put(owner, System.nanoTime() + SLOW_LOOKUP_HOLD.toNanos());
+                })
+                .eventually(() -> lookingUp.remove(owner));
     }
 
     public record Replayed(Subscription subscription, int count) {

@@ -96,6 +96,10 @@ class SendGiftTest {
         var again = Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 1, key);
         assertEquals(first.getString("data.sendGift.receipt.id"), again.getString("data.sendGift.receipt.id"));
         assertEquals(first.getString("data.sendGift.receipt.createdAt"), again.getString("data.sendGift.receipt.createdAt"));
+        // the ids spelled in capitals name the same stream and gift: the same request, replayed
+        var shouted = Gifting.send(viewer.token(), creator.stream().toUpperCase(java.util.Locale.ROOT),
+                Gifting.PERFUME.toUpperCase(java.util.Locale.ROOT), 1, key);
+        assertEquals(first.getString("data.sendGift.receipt.id"), shouted.getString("data.sendGift.receipt.id"), shouted.prettify());
         assertEquals(80, Flows.coins(viewer.token()));
         assertEquals("IDEMPOTENCY_KEY_REUSED", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 2, key)));
         // the replay still works after the stream has ended

@@ -140,5 +140,8 @@ class EndpointPolicyTest {
         assertNull(PROD.refusal(ip("3fff:1000::1")));
         assertEquals("a cloud metadata address", PRIVATE_ALLOWED.refusal(ip("fd00:ec2::23"))); // EKS Pod Identity, never allowed
         assertEquals("a cloud metadata address", PRIVATE_ALLOWED.refusal(ip("169.254.170.23")));
+        // ::/8 is reserved whole, not only the forms that carry an IPv4 address
+        assertEquals("a reserved or documentation address", PROD.refusal(ip("::1:0:0:1")));
+        assertEquals("a reserved or documentation address", PRIVATE_ALLOWED.refusal(ip("0:ff::1")));
     }
 }

@@ -477,6 +477,22 @@ class WebhooksTest {
         }
     }
 
+    /** Test events are limited per owner too: deleting a subscription and creating another starts no new hour. */
+    @Test
+    void testEventsAreLimitedPerOwnerAcrossDeletedSubscriptions() {
+        LiveCreator creator = Gifting.liveCreator("hooktestowner");
+        Sub first = subscribe(creator.token(), "http://127.0.0.1:9/first", List.of("gift.sent"));
+        // thirty test events of the last hour, delivered, on a subscription since deleted
+        Db.rows(Db.TEST_SCHEMA, "insert into webhook_delivery (subscription_id, event_id, event_type, occurred_at, data, status) "
+                + "select ?::uuid, gen_random_uuid(), 'webhook.test', now() - interval '10 minutes', '{}'::jsonb, 'DELIVERED' from generate_series(1, 30)", first.id());
+        delete(creator.token(), first);
+        Sub second = subscribe(creator.token(), "http://127.0.0.1:9/second", List.of("gift.sent"));
+        assertEquals("RATE_LIMITED", Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", second.id())))
+                .getString("data.sendTestWebhookEvent.userErrors[0].code"));
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid", second.id()));
+        delete(creator.token(), second);
+    }
+
     @Test
     void replaysAreLimitedPerSubscriptionHoweverItsIdIsSpelledAndNeverResendATestEvent() {
         LiveCreator creator = Gifting.liveCreator("hookreplim");
