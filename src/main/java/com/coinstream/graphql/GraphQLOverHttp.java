@@ -69,11 +69,17 @@ public class GraphQLOverHttp {
     }
 
     static boolean acceptedBody(String contentType) {
+        String type = mediaType(contentType);
+        return type != null && (type.equals(JSON) || type.equals("application/graphql"));
+    }
+
+    /** The media type of a Content-Type header, lower-case, without parameters ("" for ";"); null for none. */
+    static String mediaType(String contentType) {
         if (contentType == null) {
-            return false;
+            return null;
         }
-        String type = contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
-        return type.equals(JSON) || type.equals("application/graphql");
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
     /** The response type chosen for this request (application/json before negotiation ran). */
@@ -103,7 +109,7 @@ public class GraphQLOverHttp {
         double graphql = 0;
         double json = 0;
         for (String range : accept.split(",")) {
-            String[] parts = range.split(";");
+            String[] parts = range.split(";", -1); // (-1: ";" alone is two empty parts, not none)
             String type = parts[0].strip().toLowerCase(Locale.ROOT);
             double q = 1;
             for (int i = 1; i < parts.length; i++) {

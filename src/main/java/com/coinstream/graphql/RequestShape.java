@@ -1,7 +1,6 @@
 package com.coinstream.graphql;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,7 +59,7 @@ public class RequestShape {
     void check(RoutingContext rc) {
         String contentType = rc.request().getHeader("Content-Type");
         // (media types are case-insensitive: GraphQLOverHttp accepts "Application/JSON", so this check must see it too)
-        if (contentType != null && !contentType.split(";")[0].strip().toLowerCase(Locale.ROOT).equals("application/json")) {
+        if (contentType != null && !"application/json".equals(GraphQLOverHttp.mediaType(contentType))) {
             rc.next(); // application/graphql and form posts: SmallRye's own handling
             return;
         }

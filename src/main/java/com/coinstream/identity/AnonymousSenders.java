@@ -30,6 +30,9 @@ public class AnonymousSenders {
     private long reads;
     private long applied;
     private long changes;
+    /** The latest changes taken here, oldest first (at most {@value #LOG_SIZE}; guarded by this). */
+    private final java.util.ArrayDeque<Change> log = new java.util.ArrayDeque<>();
+    private static final int LOG_SIZE = 10_000;
     private final Pool pool;
 
     public AnonymousSenders(Pool pool) {
@@ -47,8 +50,9 @@ public class AnonymousSenders {
     }
 
     /**
-     * Reads everyone's choice again. A read overtaken by a newer one, or by a change this instance took while it ran, is
-     * not applied (it would put back a choice as it was before): the first is dropped, the second read again.
+     * Reads everyone's choice again. A read overtaken by a newer one is dropped; the changes this instance took while a
+     * read ran are applied again on top of what it found (it may have started before they committed), so a read never
+     * puts back a choice as it was before. Only if more changes came meanwhile than the log keeps is it read again.
      */
     Uni<Void> reload() {
         long ticket;
@@ -66,14 +70,27 @@ public class AnonymousSenders {
                 if (ticket < applied) {
                     return true;
                 }
-                if (changes != changesAtStart) {
-                    return false;
+                if (changes != changesAtStart && (log.isEmpty() || log.peekFirst().seq() > changesAtStart + 1)) {
+                    return false; // the log no longer holds every change since this read started
+                }
+                for (Change c : log) {
+                    if (c.seq() > changesAtStart) {
+                        if (c.on()) {
+                            found.add(c.userId());
+                        } else {
+                            found.remove(c.userId());
+                        }
+                    }
                 }
                 anonymous = Set.copyOf(found);
                 applied = ticket;
                 return true;
             }
         }).flatMap(done -> done ? Uni.createFrom().voidItem() : reload());
+    }
+
+    /** A choice this instance took, in the order taken. */
+    private record Change(long seq, String userId, boolean on) {
     }
 
     /** Whether a gift of {@code userId} that does not say is sent anonymously. */
@@ -84,6 +101,10 @@ public class AnonymousSenders {
     /** The person's choice committed: this instance follows it at once. */
     public synchronized void changed(String userId, boolean on) {
         changes++;
+        log.addLast(new Change(changes, userId, on));
+        if (log.size() > LOG_SIZE) {
+            log.removeFirst();
+        }
         Set<String> next = new HashSet<>(anonymous);
         if (on) {
             next.add(userId);

@@ -109,14 +109,14 @@ public class SettlementUploadApi {
     }
 
     /**
-     * The body stopped arriving or broke off (a read timeout, a closed connection: IOExceptions of the upload's stream,
-     * the only I/O the import does outside the database client), or the settlement lock was held too long: the client's
-     * to send again, never INTERNAL.
+     * The body stopped arriving or broke off (a read timeout, a closed connection: what reading the upload's own stream
+     * failed with, {@link Bounded.BodyBroken}), or the settlement lock was held too long: the client's to send again,
+     * never INTERNAL. (The database client's own I/O failures are faults, answered INTERNAL and logged.)
      */
     private static boolean timedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof io.smallrye.mutiny.TimeoutException || t instanceof java.util.concurrent.TimeoutException
-                    || t instanceof java.io.IOException) {
+                    || t instanceof Bounded.BodyBroken) {
                 return true;
             }
         }
@@ -196,16 +196,33 @@ public class SettlementUploadApi {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
+            int b;
+            try {
+                b = super.read();
+            } catch (IOException e) {
+                throw new BodyBroken(e);
+            }
             count(b < 0 ? 0 : 1);
             return b;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw new BodyBroken(e);
+            }
             count(Math.max(0, n));
             return n;
+        }
+
+        /** Reading the client's body failed: it stopped arriving (the read timeout) or the connection broke off. */
+        static final class BodyBroken extends IOException {
+            BodyBroken(IOException cause) {
+                super("the upload's body stopped arriving or broke off", cause);
+            }
         }
 
         private void count(int n) throws IOException {

@@ -62,7 +62,16 @@ public class EndpointLookups {
      * {@link Busy}, or with a {@link TimeoutException} when no answer came within {@code timeout}.
      */
     public Uni<List<InetAddress>> resolve(URI uri, Duration timeout) {
-        return lookups.resolve(uri, timeout);
+        return lookups.resolve(uri, timeout, null);
+    }
+
+    /**
+     * {@link #resolve(URI, Duration)} for {@code owner}, who may hold one lookup thread at a time: a new lookup while one
+     * of theirs is still running (a name server that never answers keeps it until the system's resolver gives up) fails
+     * with {@link Busy}. Joining a lookup already under way, or a host remembered as slow, costs no thread and is allowed.
+     */
+    public Uni<List<InetAddress>> resolve(URI uri, Duration timeout, String owner) {
+        return lookups.resolve(uri, timeout, owner);
     }
 
     /** How lookups are shared, bounded and remembered, with the lookup, the size and the clock given (tests give their own). */
@@ -74,6 +83,8 @@ public class EndpointLookups {
         /** The lookup under way for each host (at most {@code threads}), and when each slow host may be looked up again. */
         private final Map<String, CompletableFuture<List<InetAddress>>> running = new HashMap<>();
         private final Map<String, Long> slowUntil = new HashMap<>();
+        /** Owners with a lookup of theirs holding a thread (guarded by {@code running}). */
+        private final java.util.Set<String> owners = new java.util.HashSet<>();
 
         Lookups(Vertx vertx, Function<URI, List<InetAddress>> lookup, int threads, LongSupplier nanos) {
             this.lookup = lookup;
@@ -91,6 +102,11 @@ public class EndpointLookups {
          * {@link Busy}, or with a {@link TimeoutException} when no answer came within {@code timeout}.
          */
         public Uni<List<InetAddress>> resolve(URI uri, Duration timeout) {
+            return resolve(uri, timeout, null);
+        }
+
+        /** {@link #resolve(URI, Duration)}, {@code owner} (when not null) holding one lookup thread at a time. */
+        public Uni<List<InetAddress>> resolve(URI uri, Duration timeout, String owner) {
             String host = EndpointPolicy.bare(uri.getHost());
             boolean literal;
             try {
@@ -106,7 +122,7 @@ public class EndpointLookups {
             Uni<List<InetAddress>> answer = Uni.createFrom().deferred(() -> {
                 CompletableFuture<List<InetAddress>> shared;
                 try {
-                    shared = lookupOf(key, uri);
+                    shared = lookupOf(key, uri, owner);
                 } catch (RuntimeException e) {
                     return Uni.createFrom().failure(e);
                 }
@@ -132,7 +148,7 @@ public class EndpointLookups {
         }
 
         /** The lookup of {@code key} under way, joined, or a new one on a free thread; null for a host remembered as slow. */
-        private CompletableFuture<List<InetAddress>> lookupOf(String key, URI uri) {
+        private CompletableFuture<List<InetAddress>> lookupOf(String key, URI uri, String owner) {
             CompletableFuture<List<InetAddress>> fresh;
             synchronized (running) {
                 Long until = slowUntil.get(key);
@@ -149,6 +165,9 @@ public class EndpointLookups {
                 if (running.size() >= threads) {
                     throw new Busy("every endpoint lookup thread is busy");
                 }
+                if (owner != null && !owners.add(owner)) {
+                    throw new Busy("a lookup of this owner's is still under way");
+                }
                 fresh = new CompletableFuture<>();
                 running.put(key, fresh);
             }
@@ -156,6 +175,9 @@ public class EndpointLookups {
                 workers.getDelegate().<List<InetAddress>> executeBlocking(() -> lookup.apply(uri), false).onComplete(done -> {
                     synchronized (running) {
                         running.remove(key);
+                        if (owner != null) {
+                            owners.remove(owner);
+                        }
                     }
                     if (done.succeeded()) {
                         fresh.complete(done.result());
@@ -166,6 +188,9 @@ public class EndpointLookups {
             } catch (RuntimeException e) { // the executor is closed (shutting down): the host is not left marked as under way
                 synchronized (running) {
                     running.remove(key);
+                    if (owner != null) {
+                        owners.remove(owner);
+                    }
                 }
                 fresh.completeExceptionally(e);
             }

@@ -1,9 +1,7 @@
 package com.coinstream.webhooks;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -108,7 +105,8 @@ public class WebhookSubscriptions {
                 + " webhook subscriptions, the most allowed; delete one first", "input");
         // the quota first (an owner at the limit costs no lookup), then the name, then the quota again under its lock
         return Quotas.check(pool, caller.userId(), count, config.maxSubscriptions(), full)
-                .flatMap(ignored -> lookupOf(caller.userId(), uri))
+                // one lookup thread per owner at a time: new random names under a silent name server hold no more
+                .flatMap(ignored -> lookups.resolve(uri, config.connectTimeout(), caller.userId()))
                 .onFailure(EndpointLookups.Busy.class).transform(b -> new Refusal(ErrorCode.RATE_LIMITED,
                         "Too many endpoint lookups are under way; try again in a few seconds", "input", "url"))
                 .onFailure(TimeoutException.class).transform(t -> new Refusal(ErrorCode.ENDPOINT_NOT_ALLOWED,
@@ -276,42 +274,6 @@ public class WebhookSubscriptions {
                                 .put("sentAt", now.toInstant().toString())))
                         .map(rows -> new Tested(s, delivery(rows.iterator().next()))))
                 .call(t -> adminLog.append(tx, audit.target("webhookSubscription", id))));
-    }
-
-    /**
-     * Owners with an endpoint being looked up on this instance, and owners whose last lookup timed out (its thread may still
-     * be waiting on the name server, up to {@link #SLOW_LOOKUP_HOLD}): one lookup each at a time, so one owner cannot hold
-     * the lookup threads with names that never answer (a new random name each time would not be remembered as slow).
-     */
-    private final java.util.Set<String> lookingUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Map<String, Long> heldUntil = new java.util.concurrent.ConcurrentHashMap<>();
-    static final Duration SLOW_LOOKUP_HOLD = Duration.ofSeconds(30);
-
-    private Uni<List<InetAddress>> lookupOf(String owner, URI uri) {
-        boolean literal;
-        try {
-            literal = EndpointPolicy.literal(EndpointPolicy.bare(uri.getHost())).isPresent();
-        } catch (RuntimeException refused) {
-            return Uni.createFrom().failure(refused);
-        }
-        if (literal) {
-            return lookups.resolve(uri, config.connectTimeout()); // an address: no name server, no thread held
-        }
-        Long until = heldUntil.get(owner);
-        if (until != null && System.nanoTime() - until < 0 || !lookingUp.add(owner)) {
-            return Uni.createFrom().failure(new Refusal(ErrorCode.RATE_LIMITED,
-                    "An endpoint of yours is still being looked up, or did not answer a moment ago; try again shortly", "input", "url"));
-        }
-        heldUntil.remove(owner);
-        return lookups.resolve(uri, config.connectTimeout())
-                .onFailure(TimeoutException.class).invoke(t -> {
-                    if (heldUntil.size() > 10_000) {
-                        long now = System.nanoTime();
-                        heldUntil.values().removeIf(u -> now - u >= 0);
-                    }
-                    heldUntil.put(owner, System.nanoTime() + SLOW_LOOKUP_HOLD.toNanos());
-                })
-                .eventually(() -> lookingUp.remove(owner));
     }
 
     public record Replayed(Subscription subscription, int count) {

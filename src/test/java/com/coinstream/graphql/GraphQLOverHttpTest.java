@@ -73,7 +73,7 @@ public class GraphQLOverHttpTest {
 
     /** The body's shape is checked whatever the media type's case, and a byte order mark is refused, each with a code. */
     @Test
-    void malformedBodiesAreRefusedWithACodeWhateverTheMediaTypesCase() {
+    void malformedBodiesAreRefusedWithACodeWhateverTheMediaTypesCase() throws Exception {
         for (String type : new String[] { "application/json", "Application/JSON", "APPLICATION/JSON; charset=UTF-8" }) {
             for (String body : new String[] { "{\"query\":5}", "{\"query\":\"{ __typename }\",\"variables\":\"x\"}", "[1]",
                     "\uFEFF{\"query\":\"{ __typename }\"}" }) {
@@ -82,6 +82,18 @@ public class GraphQLOverHttpTest {
                 assertEquals("BAD_REQUEST", r.jsonPath().getString("errors[0].extensions.code"), type + " " + body + ": " + r.asString());
             }
             assertEquals(200, given().contentType(type).body("{\"query\":\"{ __typename }\"}").post("/graphql").statusCode(), type);
+        }
+        // headers of parameters alone: answered, never a 500
+        // (sent by the JDK's client: a test client would refuse to send such a header)
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/graphql");
+        for (String odd : new String[] { ";", ";;", " ; charset=utf-8" }) {
+            for (String[] headers : new String[][] { { "Content-Type", odd }, { "Content-Type", "application/json", "Accept", odd } }) {
+                var request = java.net.http.HttpRequest.newBuilder(uri).headers(headers)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"query\":\"{ __typename }\"}")).build();
+                int status = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                assertTrue(status < 500, String.join(" ", headers) + ": " + status);
+            }
         }
     }
 

@@ -139,4 +139,28 @@ class EndpointLookupsTest {
         answer.countDown();
         awaitNoneRunning(lookups);
     }
+
+    /**
+     * One owner holds one lookup thread at a time: new names under a silent name server (each a new host, which the memory
+     * of slow hosts cannot catch) are refused while theirs still waits, and only theirs; the thread given back frees them.
+     */
+    @Test
+    void oneOwnerHoldsOneLookupThreadWhateverNamesItTries() {
+        EndpointLookups.Lookups lookups = lookups(8);
+        Duration timeout = Duration.ofMillis(200);
+        assertFails(TimeoutException.class, lookups.resolve(URI.create("https://slow.a1.attacker.example/x"), timeout, "mallory"));
+        for (int i = 2; i < 20; i++) {
+            assertFails(EndpointLookups.Busy.class, lookups.resolve(URI.create("https://slow.a" + i + ".attacker.example/x"), timeout, "mallory"));
+        }
+        assertEquals(1, lookups.running(), "one thread, however many names");
+        assertEquals(1, started.get());
+        // someone else is not held up by it, and an address needs no lookup
+        assertEquals(List.of(InetAddress.getLoopbackAddress()),
+                lookups.resolve(URI.create("https://hooks.example.com/x"), timeout, "alice").await().atMost(Duration.ofSeconds(5)));
+        lookups.resolve(URI.create("https://93.184.216.34/x"), timeout, "mallory").await().atMost(Duration.ofSeconds(5));
+        answer.countDown(); // the name server answers at last: the thread is given back, and with it the owner's turn
+        awaitNoneRunning(lookups);
+        assertEquals(List.of(InetAddress.getLoopbackAddress()),
+                lookups.resolve(URI.create("https://slow.a99.attacker.example/x"), timeout, "mallory").await().atMost(Duration.ofSeconds(5)));
+    }
 }
