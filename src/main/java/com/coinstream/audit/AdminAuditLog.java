@@ -94,7 +94,7 @@ public class AdminAuditLog {
         if (targetId == null || "user".equals(targetType)) {
             return targetId;
         }
-        return Ids.parse(targetId).map(UUID::toString).orElse(targetId);
+        return Ids.canonical(targetId);
     }
 
     /** Newest first, filtered. */
