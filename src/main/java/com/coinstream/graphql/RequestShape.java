@@ -63,9 +63,22 @@ public class RequestShape {
             rc.next(); // application/graphql and form posts: SmallRye's own handling
             return;
         }
+        Problem problem = problem(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
+        if (problem != null) {
+            refuse(rc, "BAD_REQUEST".equals(problem.code()) ? 400 : GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
+            return;
+        }
+        rc.next();
+    }
+
+    /**
+     * What is wrong with a GraphQL request (a POST's body, or a WebSocket subscribe message's payload): not a JSON object
+     * with a string "query", "variables" and "extensions" objects and a string "operationName" (BAD_REQUEST), or a
+     * document that does not parse within the token limits; null when nothing is.
+     */
+    Problem problem(byte[] body) {
         String problem;
         String query = null;
-        byte[] body = rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
         try (JsonParser p = JSON.createParser(body)) {
             // a byte order mark: this parser skips it, SmallRye's does not (it answered "Unparseable request", uncoded)
             boolean bom = body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf;
@@ -106,16 +119,19 @@ public class RequestShape {
             problem = "The request body is not valid JSON";
         }
         if (problem != null) {
-            refuse(rc, 400, "BAD_REQUEST", problem);
-            return;
+            return new Problem("BAD_REQUEST", problem);
         }
-        String documentProblem = parses(query);
-        if (documentProblem != null) {
-            refuse(rc, GraphQLOverHttp.requestErrorStatus(rc), documentProblem.startsWith("More than") ? "QUERY_TOO_COMPLEX"
-                    : "GRAPHQL_PARSE_FAILED", documentProblem);
-            return;
-        }
-        rc.next();
+        return documentProblem(query);
+    }
+
+    /** Why a request is refused before SmallRye sees it: a stable code and a message for the client. */
+    public record Problem(String code, String message) {
+    }
+
+    /** Whether a GraphQL document parses within the token limits; null when it does. */
+    private Problem documentProblem(String query) {
+        String problem = parses(query);
+        return problem == null ? null : new Problem(problem.startsWith("More than") ? "QUERY_TOO_COMPLEX" : "GRAPHQL_PARSE_FAILED", problem);
     }
 
     private String parses(String query) {

@@ -112,6 +112,13 @@ public final class FeedClient implements AutoCloseable {
         socket.sendText(json, true).get(5, TimeUnit.SECONDS);
     }
 
+    /** One message sent as several frames, one per part (a client may fragment a message however it likes). */
+    public void sendFragmented(String... parts) throws Exception {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).get(5, TimeUnit.SECONDS);
+        }
+    }
+
     public void send(Object message) throws Exception {
         socket.sendText(JSON.writeValueAsString(message), true).get(5, TimeUnit.SECONDS);
     }

@@ -1,0 +1,215 @@
+package com.coinstream.graphql;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.smallrye.graphql.runtime.SmallRyeAuthGraphQLTransportWSSubprotocolHandler;
+import io.quarkus.smallrye.graphql.runtime.SmallRyeAuthGraphQLWSSubprotocolHandler;
+import io.quarkus.smallrye.graphql.runtime.SmallRyeGraphQLOverWebSocketHandler;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.smallrye.graphql.websocket.GraphQLWebSocketSession;
+import io.smallrye.graphql.websocket.GraphQLWebsocketHandler;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * GraphQL over WebSocket (graphql-transport-ws, and the legacy graphql-ws), in front of SmallRye's subprotocol handlers,
+ * so that a WebSocket client meets the same edge as an HTTP one:
+ * <ul>
+ * <li>A subscribe message's payload goes through {@link RequestShape}: a document that does not parse or is over the
+ * token limit, or a payload of the wrong shape, is answered with an {@code error} message carrying
+ * {@code GRAPHQL_PARSE_FAILED}, {@code QUERY_TOO_COMPLEX} or {@code BAD_REQUEST}, as over HTTP (SmallRye alone answered
+ * "Unparseable input document" with no code).</li>
+ * <li>A message over the size limit (one frame over {@value #MAX_FRAME} bytes, or several adding up to more than
+ * {@value #MAX_MESSAGE}) closes the connection with 1009 and a reason. Vert.x turns Netty's close-on-violation off
+ * and SmallRye only logs the exception, so the client saw the connection drop (1006).</li>
+ * </ul>
+ * Everything else (authentication in connection_init, the identity's expiry, the protocols themselves) is SmallRye's
+ * and Quarkus' own handlers, created here the way Quarkus' {@link SmallRyeGraphQLOverWebSocketHandler} creates them. This
+ * route comes just before Quarkus' (same path), which then never sees an upgrade.
+ */
+@ApplicationScoped
+public class GraphQLOverWebSocket {
+    private static final Logger LOG = Logger.getLogger(GraphQLOverWebSocket.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Vert.x's defaults, which this service keeps: the largest frame and the largest message a client may send. */
+    static final int MAX_FRAME = HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE;
+    static final int MAX_MESSAGE = HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE;
+    /** RFC 6455: the message is too big to process. */
+    static final short MESSAGE_TOO_BIG = 1009;
+    private final String path;
+    private final RequestShape shape;
+
+    public GraphQLOverWebSocket(GraphQLConfig config, RequestShape shape) {
+        this.path = config.path();
+        this.shape = shape;
+    }
+
+    void install(@Observes Router router, CurrentIdentityAssociation identities, CurrentVertxRequest requests) {
+        // The name of connection_init's token field, as Quarkus' own handler reads it.
+        Optional<String> initPayloadToken = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.smallrye-graphql.authorization-client-init-payload-name", String.class);
+        // -100: before Quarkus' own WebSocket route (-99, right after the authorization filter), which is then left only
+        // requests that are not upgrades (and passes them on); after authentication (-200). The authorization filter
+        // shares this order: it checks quarkus.http.auth.permission policies, of which this service configures none.
+        router.get(path).order(-100).handler(new Upgrade(identities, requests, initPayloadToken));
+    }
+
+    /** Quarkus' handler, with {@link #doHandle} opening the connection through the checks above. */
+    final class Upgrade extends SmallRyeGraphQLOverWebSocketHandler {
+        private final Optional<String> initPayloadToken;
+
+        Upgrade(CurrentIdentityAssociation identities, CurrentVertxRequest requests, Optional<String> initPayloadToken) {
+            super(identities, requests, false, initPayloadToken);
+            this.initPayloadToken = initPayloadToken;
+        }
+
+        @Override
+        protected void doHandle(RoutingContext ctx) {
+            if (!ctx.request().headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true) || ctx.request().isEnded()) {
+                ctx.next();
+                return;
+            }
+            var metaData = getMetaData(ctx);
+            ctx.request().toWebSocket(opened -> {
+                if (opened.failed()) {
+                    LOG.debugf("WebSocket upgrade failed: %s", opened.cause().getMessage());
+                    return;
+                }
+                ServerWebSocket socket = opened.result();
+                Session session = new Session(socket);
+                String protocol = socket.subProtocol();
+                GraphQLWebsocketHandler handler;
+                if ("graphql-transport-ws".equals(protocol)) {
+                    handler = new SmallRyeAuthGraphQLTransportWSSubprotocolHandler(session, metaData, ctx, this, initPayloadToken);
+                } else if ("graphql-ws".equals(protocol)) {
+                    handler = new SmallRyeAuthGraphQLWSSubprotocolHandler(session, metaData, ctx, this, initPayloadToken);
+                } else {
+                    socket.close((short) 4406, "Subprotocol not acceptable: use graphql-transport-ws");
+                    return;
+                }
+                boolean legacy = !"graphql-transport-ws".equals(protocol);
+                socket.closeHandler(v -> handler.onClose());
+                socket.endHandler(v -> handler.onEnd());
+                AtomicBoolean refused = new AtomicBoolean();
+                socket.exceptionHandler(t -> {
+                    if (tooBig(t)) {
+                        // (the rest of a message refused mid-way may still arrive, as if it were a message: it is dropped)
+                        refused.set(true);
+                        session.close(MESSAGE_TOO_BIG, "Message too big: a message may have at most " + MAX_MESSAGE + " bytes, a frame "
+                                + MAX_FRAME);
+                    } else if (t instanceof HttpClosedException) {
+                        LOG.debugf("WebSocket connection closed: %s", session);
+                    } else {
+                        handler.onThrowable(t);
+                    }
+                });
+                socket.textMessageHandler(text -> {
+                    if (refused.get()) {
+                        return;
+                    }
+                    String refusal = refusal(text, legacy);
+                    if (refusal == null) {
+                        handler.onMessage(text);
+                    } else if (!refusal.isEmpty()) {
+                        session.sendMessage(refusal);
+                    } else {
+                        session.close((short) 4400, "A subscribe message needs a string id and an object payload");
+                    }
+                });
+            });
+        }
+    }
+
+    static boolean tooBig(Throwable t) {
+        return t instanceof CorruptedWebSocketFrameException frame && frame.closeStatus() != null
+                && frame.closeStatus().code() == MESSAGE_TOO_BIG
+                || t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("max message size");
+    }
+
+    /**
+     * For a subscribe message whose payload {@link RequestShape} refuses, the error message to answer with; "" for a
+     * subscribe message with no id or payload (the protocol's answer is to close, 4400); null for anything else, which
+     * SmallRye's handler reads as it always did (including text that is not JSON, which it closes with 4400).
+     */
+    String refusal(String text, boolean legacy) {
+        JsonNode message;
+        try {
+            message = JSON.readTree(text);
+        } catch (Exception e) {
+            return null;
+        }
+        if (message == null || !message.isObject() || !(legacy ? "start" : "subscribe").equals(message.path("type").asText())) {
+            return null;
+        }
+        JsonNode id = message.get("id");
+        JsonNode payload = message.get("payload");
+        if (id == null || !id.isTextual() || id.asText().isEmpty() || payload == null || !payload.isObject()) {
+            return "";
+        }
+        RequestShape.Problem problem;
+        try {
+            problem = shape.problem(JSON.writeValueAsBytes(payload));
+        } catch (Exception e) {
+            problem = new RequestShape.Problem("BAD_REQUEST", "The subscribe message's payload is not a GraphQL request");
+        }
+        if (problem == null) {
+            return null;
+        }
+        ObjectNode error = JSON.createObjectNode().put("message", problem.message());
+        error.putObject("extensions").put("code", problem.code());
+        ObjectNode answer = JSON.createObjectNode().put("id", id.asText()).put("type", "error");
+        if (legacy) {
+            answer.set("payload", error);
+        } else {
+            answer.putArray("payload").add(error);
+        }
+        return answer.toString();
+    }
+
+    /** SmallRye's view of the connection (as Quarkus' own, which is private). */
+    static final class Session implements GraphQLWebSocketSession {
+        private final ServerWebSocket socket;
+
+        Session(ServerWebSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public void sendMessage(String message) {
+            socket.writeTextMessage(message);
+        }
+
+        @Override
+        public void close(short statusCode, String reason) {
+            if (!socket.isClosed()) {
+                socket.close(statusCode, reason);
+            }
+        }
+
+        @Override
+        public boolean isClosed() {
+            return socket.isClosed();
+        }
+
+        @Override
+        public String toString() {
+            return "{peer=" + (socket.remoteAddress() == null ? "unknown" : socket.remoteAddress()) + "}";
+        }
+    }
+}

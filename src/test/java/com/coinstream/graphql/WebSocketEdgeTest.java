@@ -1,0 +1,136 @@
+package com.coinstream.graphql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.support.FeedClient;
+import com.coinstream.support.Gifting;
+import com.coinstream.support.LiveCreator;
+import com.coinstream.support.Tokens;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A WebSocket client meets the same edge as an HTTP one (GraphQLOverWebSocket): a subscribe message whose document does
+ * not parse, is over the token limit, or whose payload has the wrong shape gets an error message with the HTTP path's
+ * code, and the connection stays usable; a message over the size limit closes the connection with 1009 and a reason,
+ * whether it came as one frame or as many.
+ */
+@QuarkusTest
+class WebSocketEdgeTest {
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @Test
+    void aSubscriptionThatDoesNotParseIsRefusedWithACodeAndTheConnectionStaysOpen() throws Exception {
+        LiveCreator live = Gifting.liveCreator("wsedge");
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsedge")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            assertEquals("GRAPHQL_PARSE_FAILED", refusal(client, "a", "subscription { giftEvents(streamId: \"x\") { id "));
+            assertEquals("QUERY_TOO_COMPLEX", refusal(client, "b", "subscription { giftEvents(streamId: \"x\") { id " + "__typename ".repeat(3_000) + "} }"));
+            client.sendRaw("{\"id\":\"c\",\"type\":\"subscribe\",\"payload\":{\"query\":7}}");
+            assertEquals("BAD_REQUEST", code(client.nextOf(5, "error", "next")));
+            client.sendRaw("{\"id\":\"d\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { giftEvents(streamId: \\\"x\\\") { id } }\",\"variables\":\"text\"}}");
+            assertEquals("BAD_REQUEST", code(client.nextOf(5, "error", "next")));
+            // the same connection still subscribes
+            client.subscribeGifts("ok", live.stream());
+            client.sendRaw("{\"type\":\"ping\"}");
+            JsonNode after = client.nextOf(5, "pong", "error", "closed");
+            assertEquals("pong", after.path("type").asText(), "the connection is still open: " + after);
+        }
+    }
+
+    @Test
+    void aSubscribeMessageWithoutAnIdIsAProtocolError() throws Exception {
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsedgeid")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.sendRaw("{\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { giftEvents(streamId: \\\"x\\\") { id } }\"}}");
+            JsonNode closed = client.nextOf(5, "closed");
+            assertNotNull(closed);
+            assertEquals(4400, closed.path("code").asInt());
+        }
+    }
+
+    @Test
+    void aMessageOverTheLimitInOneFrameClosesWith1009AndAReason() throws Exception {
+        // (java.net.http's client may fragment a long message: this one writes the frame itself)
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /graphql HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            byte[] payload = ("{\"type\":\"ping\",\"payload\":{\"pad\":\"" + "x".repeat(GraphQLOverWebSocket.MAX_FRAME) + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            out.write(new byte[] { (byte) 0x81, (byte) (0x80 | 127) }); // FIN, text; masked, 64-bit length
+            out.write(ByteBuffer.allocate(8).putLong(payload.length).array());
+            out.write(new byte[4]); // a mask of zeros leaves the payload as it is
+            out.write(payload);
+            out.flush();
+            int opcode = in.readUnsignedByte() & 0x0f;
+            int length = in.readUnsignedByte() & 0x7f;
+            byte[] body = in.readNBytes(length);
+            assertEquals(8, opcode, "a close frame");
+            String reason = new String(body, 2, body.length - 2, StandardCharsets.UTF_8);
+            assertTooBig(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                    .put("code", ((body[0] & 0xff) << 8) | (body[1] & 0xff)).put("reason", reason));
+        }
+    }
+
+    @Test
+    void aMessageOverTheLimitInManyFramesClosesWith1009AndAReason() throws Exception {
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsbigger")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            String[] parts = new String[GraphQLOverWebSocket.MAX_MESSAGE / 32_768 + 2];
+            parts[0] = "{\"type\":\"ping\",\"payload\":{\"pad\":\"";
+            for (int i = 1; i < parts.length - 1; i++) {
+                parts[i] = "x".repeat(32_768);
+            }
+            parts[parts.length - 1] = "\"}}";
+            try {
+                client.sendFragmented(parts);
+            } catch (Exception e) {
+                // the server may close before the last part is sent
+            }
+            assertTooBig(client.nextOf(15, "closed"));
+        }
+    }
+
+    static void assertTooBig(JsonNode closed) {
+        assertNotNull(closed, "the connection was closed");
+        assertEquals(1009, closed.path("code").asInt(), "closed as too big: " + closed);
+        assertTrue(closed.path("reason").asText().contains("too big"), closed.toString());
+    }
+
+    static String refusal(FeedClient client, String id, String query) throws Exception {
+        client.subscribe(id, query, Map.of());
+        JsonNode answer = client.nextOf(5, "error", "next");
+        assertNotNull(answer, "answered");
+        assertEquals(id, answer.path("id").asText());
+        return code(answer);
+    }
+
+    static String code(JsonNode answer) {
+        assertNotNull(answer, "answered");
+        assertEquals("error", answer.path("type").asText(), answer.toString());
+        return answer.path("payload").path(0).path("extensions").path("code").asText(null);
+    }
+}
