@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The gift streaks of one stream, derived from its committed gifts alone: gifts of one gift from one sender (and with the
- * same anonymity) form a combo while each arrives within {@code window} of the previous one, by the gifts' own request
- * times. The combo's id is its first gift's id; its count is the sum of the quantities. Every instance receives the same
+ * The gift streaks of one stream, derived from its committed gifts alone: named gifts of one gift from one sender form a
+ * combo while each arrives within {@code window} of the previous one, by the gifts' own request times. Anonymous gifts of
+ * one gift form one "Anonymous" combo whoever sent them, as anonymous gifts are one "Anonymous" row on the boards: a combo
+ * per anonymous sender would show how many there are and what each gave, and tie each one's gifts together. The combo's id is its first gift's id; its count is the sum of the quantities. Every instance receives the same
  * committed gifts in the same order, so every instance derives the same combos. Not thread-safe: the caller serialises.
  */
 public final class Combos {
@@ -55,7 +56,7 @@ public final class Combos {
      * already closed (when its end was not reported yet).
      */
     public List<Combo> add(Gift g) {
-        Key key = new Key(g.senderId(), g.anonymous(), g.giftId());
+        Key key = new Key(g.anonymous() ? "" : g.senderId(), g.anonymous(), g.giftId());
         Combo current = open.get(key);
         List<Combo> changes = new ArrayList<>(2);
         Combo next;

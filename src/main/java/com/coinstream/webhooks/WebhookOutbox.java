@@ -50,7 +50,9 @@ public class WebhookOutbox {
 
     public Uni<Void> emit(SqlClient tx, Event e) {
         return tx.preparedQuery("insert into webhook_delivery (subscription_id, event_id, event_type, order_key, order_seq, occurred_at, data) "
-                + "select s.id, $1, $2, $4, $5, $6, $7 from webhook_subscription s where s.status = 'ACTIVE' and $2 = any(s.event_types) "
+                // (an id of an erased person in an event after the erasure: their pseudonymous id, V34)
+                + "select s.id, $1, $2, $4, $5, $6, webhook_data_without_erased_ids($7::jsonb) from webhook_subscription s "
+                + "where s.status = 'ACTIVE' and $2 = any(s.event_types) "
                 + "and (s.creator_id is null or s.creator_id = $3)")
                 .execute(Tuple.from(Arrays.asList(e.id(), e.type(), e.creatorId(), e.orderKey(), e.orderSeq(), e.at().atOffset(ZoneOffset.UTC),
                         e.data())))

@@ -56,6 +56,19 @@ class CombosTest {
     }
 
     @Test
+    void anonymousGiftsOfOneGiftAreOneComboWhoeverSentThem() {
+        Combos combos = new Combos(Duration.ofSeconds(3));
+        String first = combos.add(gift("ann", true, ROSE, 1, 0)).get(0).id();
+        Combos.Combo both = combos.add(gift("bob", true, ROSE, 2, 10)).get(0);
+        assertEquals(first, both.id(), "a combo per anonymous sender would count them and tie each one's gifts together");
+        assertEquals(3, both.count());
+        assertEquals("Anonymous", both.senderName());
+        assertNotEquals(first, combos.add(gift("ann", true, HEART, 1, 20)).get(0).id(), "another gift is another combo");
+        combos.rename("ann", "Erased user 00000000");
+        assertEquals("Anonymous", combos.add(gift("cat", true, ROSE, 1, 30)).get(0).senderName(), "erasing one of them renames nothing");
+    }
+
+    @Test
     void aGiftCommittedOutOfOrderStillCountsAndCombosEndOnceTheirWindowHasPassed() {
         Combos combos = new Combos(Duration.ofSeconds(3));
         combos.add(gift("ann", false, ROSE, 1, 1000));

@@ -66,19 +66,24 @@ class ErasureRaceAcrossInstancesIT {
             String token = Tokens.builder(id, Set.of("viewer", "creator"), "1985-05-05", "US").claim("name", realName).sign(Tokens.key());
             Flows.fund(id, token, 300);
             String request = Erasures.requestDue(ProdApp.SCHEMA, token);
+            // the requests in flight carry another name and birthdate, so each sign-in would write the profile anew
+            // (one with the stored name and birthdate changes nothing, and would not show the name coming back)
+            String racing = Tokens.builder(id, Set.of("viewer", "creator"), "1990-10-10", "US").claim("name", "Renamed Person " + round)
+                    .sign(Tokens.key());
             int[] ports = { io.restassured.RestAssured.port, SECOND };
             List<Response> answers = Race.run(IN_FLIGHT + 1, i -> {
                 Integer port = ports[i % 2];
                 if (i == 0) {
                     return Gql.postTo(port, admin, Erasures.COMPLETE, Gql.vars("i", Map.of("requestId", request)));
                 }
+                String t = i % 2 == 0 ? racing : token;
                 return switch (i % 5) {
-                    case 0 -> Gql.postTo(port, token, "{ me { id displayName } wallet { coins } }", null);
-                    case 1, 2 -> Gql.postTo(port, token, Gifting.SEND, Gql.input("streamId", creator.stream(), "giftId", Gifting.ROSE,
+                    case 0 -> Gql.postTo(port, t, "{ me { id displayName } wallet { coins } }", null);
+                    case 1, 2 -> Gql.postTo(port, t, Gifting.SEND, Gql.input("streamId", creator.stream(), "giftId", Gifting.ROSE,
                             "quantity", 1, "idempotencyKey", Flows.key()));
-                    case 3 -> Gql.postTo(port, token, Flows.PURCHASE, Gql.input("packageId", Flows.PKG_70, "paymentMethodToken", "pm_card_ok",
+                    case 3 -> Gql.postTo(port, t, Flows.PURCHASE, Gql.input("packageId", Flows.PKG_70, "paymentMethodToken", "pm_card_ok",
                             "idempotencyKey", Flows.key()));
-                    default -> Gql.postTo(port, token, START, null);
+                    default -> Gql.postTo(port, t, START, null);
                 };
             });
             for (Response r : answers) {

@@ -97,7 +97,22 @@ class ErasureMoneyTest {
         assertEquals(600, Erasures.erase(token).getLong("data.completeErasure.erasureRequest.forfeitedCoins"));
         assertEquals(600, Erasures.platformCoins("FORFEITED_COINS") - forfeitedBefore);
 
-        JsonPath one = reverse(first, "CHARGEBACK");
+        // the platform's subscription to reversals hears of the chargeback under the person's pseudonymous id, not their user id
+        String platformHook = java.util.UUID.randomUUID().toString();
+        Db.rows(Db.TEST_SCHEMA, "insert into webhook_subscription (id, owner_id, url, event_types, secret, status, created_at) "
+                + "select ?::uuid, id, 'https://10.9.9.9/hook', '{purchase.reversed}', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'ACTIVE', now() "
+                + "from app_user where erased_at is null limit 1", platformHook);
+        JsonPath one;
+        try {
+            one = reverse(first, "CHARGEBACK");
+            List<java.util.Map<String, Object>> sent = Db.rows(Db.TEST_SCHEMA, "select data::text as data from webhook_delivery "
+                    + "where subscription_id = ?::uuid", platformHook);
+            assertEquals(1, sent.size(), sent.toString());
+            String data = String.valueOf(sent.get(0).get("data"));
+            assertTrue(!data.contains(id) && data.contains("\"userId\": \"erased-"), data);
+        } finally {
+            Db.rows(Db.TEST_SCHEMA, "update webhook_subscription set status = 'DELETED' where id = ?::uuid returning id", platformHook);
+        }
         assertEquals(0, one.getLong("data.reversePurchase.reversal.coinDebt"), "nobody can owe coins any more");
         assertEquals(350, one.getLong("data.reversePurchase.reversal.forfeitRetired"));
         assertEquals(0, one.getLong("data.reversePurchase.reversal.coinsWrittenOff"));
