@@ -125,7 +125,8 @@ class Account extends View {
           ${w && Number(w.coinDebt) > 0 ? html` They first repay the ${counted(w.coinDebt, 'coin', 'coins')} you owe from a refunded purchase; the rest of that debt is written off.` : ''}</li>
         <li>Your name becomes a pseudonym (“Erased user …”) everywhere, including past gifts; creators keep the amounts they received.</li>
         <li>Your birthdate, limits, reminder, payout accounts, webhooks and overlay keys are removed, and a live stream of yours ends.</li>
-        <li>After a waiting period our team completes the deletion. A payout in flight, a purchase still pending or diamonds you hold must be settled first.</li>
+        <li>After a waiting period our team completes the deletion. A payout in flight or a purchase still pending must be settled first.
+          If you are a creator, cash out first: diamonds still maturing, or enough to cash out, wait for you; fewer diamonds than the cash-out minimum are forfeited.</li>
         <li>From then on, you cannot sign in with this account.</li>
       </ul>
       <form @submit=${(e) => this.erase(e)}>

@@ -282,7 +282,7 @@ class Admin extends View {
             <td>${when(x.eligibleAt)}</td>
             <td>${x.status === 'COMPLETED' ? html`completed ${when(x.completedAt)}` : stuck ? html`<strong class="refusal">stuck: due ${when(x.eligibleAt)}</strong>`
               : due > now ? 'waiting' : 'due'}</td>
-            <td>${x.status === 'COMPLETED' ? html`${coins(x.forfeitedCoins)} forfeited${Number(x.debtSettled) ? html`, ${count(x.debtSettled)} repaid a debt` : ''}${Number(x.debtWrittenOff) ? html`, ${count(x.debtWrittenOff)} written off` : ''}` : ''}</td>
+            <td>${x.status === 'COMPLETED' ? html`${coins(x.forfeitedCoins)} forfeited${Number(x.debtSettled) ? html`, ${count(x.debtSettled)} repaid a debt` : ''}${Number(x.debtWrittenOff) ? html`, ${count(x.debtWrittenOff)} written off` : ''}${Number(x.forfeitedDiamonds) ? html`, ${counted(x.forfeitedDiamonds, 'diamond', 'diamonds')} forfeited` : ''}` : ''}</td>
             <td>${x.status === 'REQUESTED' ? html`<button ?disabled=${due > now} aria-label=${`Complete the erasure of ${x.userId}`}
               @click=${() => this.act(CompleteErasure, 'completeErasure', { requestId: x.id }, (p) => `${x.userId} is erased: ${counted(p.erasureRequest.forfeitedCoins, 'coin', 'coins')} forfeited.`)}>Complete</button>` : ''}</td></tr>`;
         })}</tbody></table></div>`}`;

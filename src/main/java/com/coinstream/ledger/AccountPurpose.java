@@ -41,7 +41,12 @@ public enum AccountPurpose {
      * Coins owed by erased accounts that nobody can repay, written off: the platform's loss. Each amount comes from an
      * ERASURE_FORFEIT entry (a debt the person had) or a REVERSAL entry (a chargeback that arrived after the erasure).
      */
-    DEBT_WRITTEN_OFF(true, false, false);
+    DEBT_WRITTEN_OFF(true, false, false),
+    /**
+     * Diamonds of erased creators, fewer than the cash-out minimum, forfeited to the platform: held diamonds that could
+     * never be cashed out would otherwise keep a person from being erased at all.
+     */
+    FORFEITED_DIAMONDS(true, false, false);
 
     private final boolean platform;
     private final boolean allowNegative;

@@ -32,6 +32,7 @@ import com.coinstream.ledger.EntryDraft;
 import com.coinstream.ledger.EntryKind;
 import com.coinstream.ledger.Ledger;
 import com.coinstream.live.StreamDirectory;
+import com.coinstream.payout.PayoutsConfig;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -100,9 +101,11 @@ public class PersonalData {
 
     private final ErasedAccounts erased;
     private final StreamDirectory streams;
+    private final long minimumPayout;
 
     public PersonalData(Pool pool, Clock clock, Ledger ledger, ErasureConfig config, AdminAuditLog adminLog, ClusterEvents cluster,
-            ErasedAccounts erased, StreamDirectory streams) {
+            ErasedAccounts erased, StreamDirectory streams, PayoutsConfig payouts) {
+        this.minimumPayout = payouts.minimumDiamonds();
         this.streams = streams;
         this.erased = erased;
         this.pool = pool;
@@ -119,7 +122,7 @@ public class PersonalData {
     }
 
     public record Request(UUID id, long position, String userId, String reason, Instant requestedAt, Instant eligibleAt, String status,
-            Instant completedAt, String completedBy, Long forfeitedCoins, long debtSettled, long debtWrittenOff) {
+            Instant completedAt, String completedBy, Long forfeitedCoins, long debtSettled, long debtWrittenOff, long forfeitedDiamonds) {
     }
 
     public Uni<Request> request(Caller person, String reason) {
@@ -143,7 +146,7 @@ public class PersonalData {
                 });
     }
 
-    private static final String COLUMNS = "id, seq, user_id, reason, requested_at, eligible_at, status, completed_at, completed_by, forfeited_coins, debt_settled, debt_written_off";
+    private static final String COLUMNS = "id, seq, user_id, reason, requested_at, eligible_at, status, completed_at, completed_by, forfeited_coins, debt_settled, debt_written_off, forfeited_diamonds";
 
     /** Oldest first, open ones (or all). */
     public Uni<Page<Request>> requests(Integer first, String after, boolean openOnly) {
@@ -181,9 +184,9 @@ public class PersonalData {
                             // the person's live streams locked before the checks read their diamonds: a gift to them that
                             // has not committed by now waits, then finds the stream ended (so none lands on an erased account)
                             .call(r -> liveStreamsLocked(tx, userId).invoke(list -> { ended.clear(); ended.addAll(list); }))
-                            .call(r -> checks(tx, r, now))
-                            .flatMap(r -> ledger.balance(tx, books.wallet()))
-                            .flatMap(coins -> ledger.balance(tx, books.debt()).flatMap(owed -> books.post(tx, coins, owed)))
+                            .flatMap(r -> checks(tx, r, now))
+                            .flatMap(diamonds -> ledger.balance(tx, books.wallet())
+                                    .flatMap(coins -> ledger.balance(tx, books.debt()).flatMap(owed -> books.post(tx, coins, owed, diamonds))))
                             .call(entry -> pseudonymise(tx, userId, pseudonym, now, revokedKeys))
                             .call(entry -> tx.preparedQuery("update erasure_request set status = 'COMPLETED', completed_at = $2, completed_by = $3, "
                                     + "forfeited_coins = coalesce(forfeited_coins, 0) where id = $1").execute(Tuple.of(id, utc(now), admin.userId())))
@@ -203,7 +206,13 @@ public class PersonalData {
         });
     }
 
-    private Uni<Void> checks(SqlConnection tx, Request r, Instant now) {
+    /**
+     * Whether the erasure may go ahead now, and the diamonds it forfeits: the creator's available diamonds when they are
+     * fewer than the cash-out minimum (they could never be paid out, and would keep the person from being erased at
+     * all). Refused (ERASURE_BLOCKED) while a payout is in flight, a purchase is pending, diamonds are still maturing
+     * (they are reversible until then) or the available ones can be cashed out (the creator cashes out first).
+     */
+    private Uni<Long> checks(SqlConnection tx, Request r, Instant now) {
         if (!"REQUESTED".equals(r.status())) {
             throw new Refusal(ErrorCode.INVALID_STATE, "This erasure was already completed", "input", "requestId");
         }
@@ -214,7 +223,9 @@ public class PersonalData {
                 select (select count(*) from payout where creator_id = $1 and status in ('REQUESTED', 'APPROVED')) as payouts,
                        (select count(*) from purchase where user_id = $1 and status = 'PENDING') as purchases,
                        (select coalesce(sum(b.balance), 0) from account_balance b join ledger_account a on a.id = b.account_id
-                        where a.owner_id = $1 and a.purpose in ('DIAMONDS_PENDING', 'DIAMONDS_AVAILABLE', 'DIAMONDS_IN_PAYOUT')) as diamonds
+                        where a.owner_id = $1 and a.purpose in ('DIAMONDS_PENDING', 'DIAMONDS_IN_PAYOUT')) as held,
+                       (select coalesce(sum(b.balance), 0) from account_balance b join ledger_account a on a.id = b.account_id
+                        where a.owner_id = $1 and a.purpose = 'DIAMONDS_AVAILABLE') as available
                 """).execute(Tuple.of(r.userId())).map(rows -> {
                     Row row = rows.iterator().next();
                     if (row.getLong("payouts") > 0) {
@@ -224,11 +235,16 @@ public class PersonalData {
                     if (row.getLong("purchases") > 0) {
                         throw new Refusal(ErrorCode.ERASURE_BLOCKED, "A purchase is still pending at the payment provider", "input", "requestId");
                     }
-                    if (row.getLong("diamonds") > 0) {
-                        throw new Refusal(ErrorCode.ERASURE_BLOCKED, row.getLong("diamonds") + " diamonds are still held (pending, available or "
-                                + "in payout); they must be paid out or reversed first", "input", "requestId");
+                    if (row.getLong("held") > 0) {
+                        throw new Refusal(ErrorCode.ERASURE_BLOCKED, row.getLong("held") + " diamonds are still maturing (or in a payout); "
+                                + "erasure can complete once they are available", "input", "requestId");
                     }
-                    return null;
+                    long available = row.getLong("available");
+                    if (available >= minimumPayout) {
+                        throw new Refusal(ErrorCode.ERASURE_BLOCKED, available + " diamonds can be cashed out (the minimum is " + minimumPayout
+                                + "); they are paid out first", "input", "requestId");
+                    }
+                    return Math.max(available, 0);
                 });
     }
 
@@ -313,7 +329,8 @@ public class PersonalData {
     /**
      * What erasure does with the person's money, in one ERASURE_FORFEIT entry: their coins first repay what they owe (as a
      * purchase would), the rest is forfeited to FORFEITED_COINS, and a debt left over is written off to DEBT_WRITTEN_OFF.
-     * Diamonds and payouts in flight block erasure (see checks), so there are none to book.
+     * Diamonds fewer than the cash-out minimum are forfeited to FORFEITED_DIAMONDS; more, or diamonds still maturing or in a
+     * payout, block erasure (see checks).
      */
     private final class Settlement {
         private final UUID request;
@@ -334,22 +351,29 @@ public class PersonalData {
             return AccountKey.user(userId, AccountPurpose.COIN_DEBT, Asset.COIN);
         }
 
-        List<AccountKey> keys() {
-            return List.of(wallet(), debt(), AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN),
-                    AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN), AccountKey.platform(AccountPurpose.DEBT_WRITTEN_OFF, Asset.COIN));
+        AccountKey diamonds() {
+            return AccountKey.user(userId, AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND);
         }
 
-        /** The entry's id, or null when the person had neither coins nor a debt. */
-        Uni<Long> post(SqlConnection tx, long coins, long owed) {
+        /** The accounts the entry may touch but a creator's diamonds (which exist when they hold any). */
+        List<AccountKey> keys() {
+            return List.of(wallet(), debt(), AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN),
+                    AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN), AccountKey.platform(AccountPurpose.DEBT_WRITTEN_OFF, Asset.COIN),
+                    AccountKey.platform(AccountPurpose.FORFEITED_DIAMONDS, Asset.DIAMOND));
+        }
+
+        /** The entry's id, or null when the person had neither coins, nor a debt, nor diamonds. */
+        Uni<Long> post(SqlConnection tx, long coins, long owed, long forfeitedDiamonds) {
             long settled = Math.min(Math.max(coins, 0), Math.max(owed, 0));
             long forfeited = Math.max(coins, 0) - settled;
             long writtenOff = Math.max(owed, 0) - settled;
-            if (settled + forfeited + writtenOff == 0) {
+            if (settled + forfeited + writtenOff + forfeitedDiamonds == 0) {
                 return Uni.createFrom().item((Long) null);
             }
             AccountKey issuance = AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN);
             EntryDraft draft = EntryDraft.of(EntryKind.ERASURE_FORFEIT, request, at)
-                    .memo("An erased account: its coins repay its debt, the rest are forfeited, a debt left is written off");
+                    .memo("An erased account: its coins repay its debt, the rest are forfeited, a debt left is written off; diamonds below "
+                            + "the cash-out minimum are forfeited");
             if (settled > 0) {
                 draft.move(wallet(), issuance, settled).move(debt(), issuance, settled);
             }
@@ -359,10 +383,16 @@ public class PersonalData {
             if (writtenOff > 0) {
                 draft.move(debt(), AccountKey.platform(AccountPurpose.DEBT_WRITTEN_OFF, Asset.COIN), writtenOff);
             }
-            return ledger.accounts().existing(tx, keys())
+            List<AccountKey> touched = new ArrayList<>(keys());
+            if (forfeitedDiamonds > 0) {
+                draft.move(diamonds(), AccountKey.platform(AccountPurpose.FORFEITED_DIAMONDS, Asset.DIAMOND), forfeitedDiamonds);
+                touched.add(diamonds());
+            }
+            return ledger.accounts().existing(tx, touched)
                     .flatMap(ids -> ledger.post(tx, ledger.prepared(draft, ids)))
                     .call(entry -> tx.preparedQuery("update erasure_request set forfeited_coins = $2, debt_settled = $3, debt_written_off = $4, "
-                            + "forfeit_entry_id = $5 where id = $1").execute(Tuple.of(request, forfeited, settled, writtenOff, entry)));
+                            + "forfeit_entry_id = $5, forfeited_diamonds = $6 where id = $1")
+                            .execute(Tuple.from(List.of(request, forfeited, settled, writtenOff, entry, forfeitedDiamonds))));
         }
     }
 
@@ -370,7 +400,7 @@ public class PersonalData {
         return new Request(r.getUUID("id"), r.getLong("seq"), r.getString("user_id"), r.getString("reason"),
                 r.getOffsetDateTime("requested_at").toInstant(), r.getOffsetDateTime("eligible_at").toInstant(), r.getString("status"),
                 r.getOffsetDateTime("completed_at") == null ? null : r.getOffsetDateTime("completed_at").toInstant(), r.getString("completed_by"),
-                r.getLong("forfeited_coins"), r.getLong("debt_settled"), r.getLong("debt_written_off"));
+                r.getLong("forfeited_coins"), r.getLong("debt_settled"), r.getLong("debt_written_off"), r.getLong("forfeited_diamonds"));
     }
 
     private static OffsetDateTime utc(Instant at) {

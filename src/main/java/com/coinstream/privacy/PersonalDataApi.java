@@ -67,7 +67,7 @@ public class PersonalDataApi {
     }
 
     @Mutation("completeErasure")
-    @Description("Admin: carry out an erasure once its waiting period has passed. Refused with ERASURE_BLOCKED while a payout is in flight, a purchase is pending or diamonds are held. The books keep every amount; the name becomes a pseudonym; remaining coins first repay a coin debt, the rest are forfeited to the platform and a debt left is written off, in one ERASURE_FORFEIT entry; the person's tokens are refused from then on.")
+    @Description("Admin: carry out an erasure once its waiting period has passed. Refused with ERASURE_BLOCKED while a payout is in flight, a purchase is pending, diamonds are maturing, or the available diamonds reach the cash-out minimum (fewer are forfeited to the platform). The books keep every amount; the name becomes a pseudonym; remaining coins first repay a coin debt, the rest are forfeited to the platform and a debt left is written off, in one ERASURE_FORFEIT entry; the person's tokens are refused from then on.")
     @RolesAllowed(Role.ADMIN)
     @AdminAction("completeErasure")
     public Uni<@NonNull ErasurePayload> completeErasure(@NonNull CompleteErasureInput input) {
@@ -101,10 +101,11 @@ public class PersonalDataApi {
             @NonNull @Description("From when an admin may complete it.") Instant eligibleAt, @NonNull @Description("REQUESTED or COMPLETED.") String status,
             Instant completedAt, @Description("Coins forfeited to the platform (after repaying the person's coin debt).") Long forfeitedCoins,
             @Description("Coins of the person's that repaid their coin debt at erasure.") long debtSettled,
-            @Description("Coin debt nobody can repay any more, written off to DEBT_WRITTEN_OFF at erasure.") long debtWrittenOff) {
+            @Description("Coin debt nobody can repay any more, written off to DEBT_WRITTEN_OFF at erasure.") long debtWrittenOff,
+            @Description("A creator's available diamonds, fewer than the cash-out minimum, forfeited to the platform at erasure (more block it: they are cashed out first).") long forfeitedDiamonds) {
         static ErasureRequest of(PersonalData.Request r) {
             return new ErasureRequest(r.id().toString(), r.userId(), r.reason(), r.requestedAt(), r.eligibleAt(), r.status(), r.completedAt(),
-                    r.forfeitedCoins(), r.debtSettled(), r.debtWrittenOff());
+                    r.forfeitedCoins(), r.debtSettled(), r.debtWrittenOff(), r.forfeitedDiamonds());
         }
     }
 

@@ -247,33 +247,39 @@ union all select 'ORPHAN_ENTRY', e.cause_id::text, e.id, '-', 0, 0, e.kind || ' 
     or e.kind not in ('GIFT', 'PURCHASE', 'REVERSAL', 'PAYOUT', 'PAYOUT_PAID', 'PAYOUT_REVERSAL', 'MATURITY', 'DEBT_SETTLEMENT', 'GRANT',
                       'PROVIDER_FEE', 'ERASURE_FORFEIT')
 -- erasures: the forfeit entry took exactly the recorded coins from the person's wallet and debt from their debt account,
--- and put them where the request says (repaid to issuance, forfeited, written off)
-union all select 'ERASURE_FORFEIT', x.id::text, x.forfeit_entry_id, 'COIN', m.expected, m.actual, m.what
+-- and diamonds from their available ones, and put them where the request says (repaid to issuance, forfeited, written off)
+union all select 'ERASURE_FORFEIT', x.id::text, x.forfeit_entry_id, m.asset, m.expected, m.actual, m.what
     from erasure_request x
     left join (select eb.entry_id,
                       sum(eb.amount) filter (where eb.purpose = 'WALLET' and eb.owner_id = r.user_id) as wallet,
                       sum(eb.amount) filter (where eb.purpose = 'COIN_DEBT' and eb.owner_id = r.user_id) as debt,
                       sum(eb.amount) filter (where eb.purpose = 'FORFEITED_COINS' and eb.owner_id is null) as forfeited,
-                      sum(eb.amount) filter (where eb.purpose = 'DEBT_WRITTEN_OFF' and eb.owner_id is null) as written_off
+                      sum(eb.amount) filter (where eb.purpose = 'DEBT_WRITTEN_OFF' and eb.owner_id is null) as written_off,
+                      sum(eb.amount) filter (where eb.purpose = 'DIAMONDS_AVAILABLE' and eb.owner_id = r.user_id) as diamonds,
+                      sum(eb.amount) filter (where eb.purpose = 'FORFEITED_DIAMONDS' and eb.owner_id is null) as forfeited_diamonds
                from eb join erasure_request r on r.forfeit_entry_id = eb.entry_id group by eb.entry_id) e
         on e.entry_id = x.forfeit_entry_id
     cross join lateral (values
-        (-(x.forfeited_coins + x.debt_settled), coalesce(e.wallet, 0), 'coins taken from the wallet at erasure'),
-        (-(x.debt_settled + x.debt_written_off), coalesce(e.debt, 0), 'coin debt closed at erasure'),
-        (x.forfeited_coins, coalesce(e.forfeited, 0), 'coins forfeited at erasure'),
-        (x.debt_written_off, coalesce(e.written_off, 0), 'coin debt written off at erasure')) m(expected, actual, what)
+        ('COIN', -(x.forfeited_coins + x.debt_settled), coalesce(e.wallet, 0), 'coins taken from the wallet at erasure'),
+        ('COIN', -(x.debt_settled + x.debt_written_off), coalesce(e.debt, 0), 'coin debt closed at erasure'),
+        ('COIN', x.forfeited_coins, coalesce(e.forfeited, 0), 'coins forfeited at erasure'),
+        ('COIN', x.debt_written_off, coalesce(e.written_off, 0), 'coin debt written off at erasure'),
+        ('DIAMOND', -x.forfeited_diamonds, coalesce(e.diamonds, 0), 'diamonds taken from the available ones at erasure'),
+        ('DIAMOND', x.forfeited_diamonds, coalesce(e.forfeited_diamonds, 0), 'diamonds forfeited at erasure')) m(asset, expected, actual, what)
     where x.forfeit_entry_id is not null and m.expected <> m.actual
 -- the platform's accounts of erasure against their records: what was forfeited and not retired since, what was written off
-union all select 'ERASURE_BALANCE', p.purpose, null, 'COIN', p.expected, coalesce(b.balance, 0), p.what
+union all select 'ERASURE_BALANCE', p.purpose, null, p.asset, p.expected, coalesce(b.balance, 0), p.what
     from (values
-        ('FORFEITED_COINS', (select coalesce(sum(forfeited_coins), 0) from erasure_request where forfeit_entry_id is not null)
+        ('FORFEITED_COINS', 'COIN', (select coalesce(sum(forfeited_coins), 0) from erasure_request where forfeit_entry_id is not null)
                           + (select coalesce(sum(coins_forfeited - forfeit_retired), 0) from purchase_reversal),
          'forfeited at erasure + by later reversals - retired by later reversals'),
-        ('DEBT_WRITTEN_OFF', (select coalesce(sum(debt_written_off), 0) from erasure_request where forfeit_entry_id is not null)
-                           + (select coalesce(sum(coins_written_off), 0) from purchase_reversal), 'written off at erasure + by later reversals')
-    ) p(purpose, expected, what)
-    left join (select a.purpose, sum(b.balance) as balance from account_balance b join ledger_account a on a.id = b.account_id
-               where a.owner_id is null and a.asset = 'COIN' group by a.purpose) b on b.purpose = p.purpose
+        ('DEBT_WRITTEN_OFF', 'COIN', (select coalesce(sum(debt_written_off), 0) from erasure_request where forfeit_entry_id is not null)
+                           + (select coalesce(sum(coins_written_off), 0) from purchase_reversal), 'written off at erasure + by later reversals'),
+        ('FORFEITED_DIAMONDS', 'DIAMOND', (select coalesce(sum(forfeited_diamonds), 0) from erasure_request where forfeit_entry_id is not null),
+         'diamonds below the cash-out minimum, forfeited at erasure')
+    ) p(purpose, asset, expected, what)
+    left join (select a.purpose, a.asset, sum(b.balance) as balance from account_balance b join ledger_account a on a.id = b.account_id
+               where a.owner_id is null group by a.purpose, a.asset) b on b.purpose = p.purpose and b.asset = p.asset
     where p.expected <> coalesce(b.balance, 0)
 -- provider fees: each PROVIDER_FEE entry moved exactly its fee rows' total into clearing, from the fees account
 union all select 'PROVIDER_FEE', f.entry_id::text, f.entry_id, f.currency, f.minor, coalesce(c.amount, 0), 'provider fees booked'
@@ -295,11 +301,14 @@ union all select 'CREATOR_BALANCE', coalesce(c.owner_id, b.owner_id), null, 'DIA
        'pending: gifts neither matured nor reversed'
     from creators c full join (select owner_id, balance from balances where purpose = 'DIAMONDS_PENDING') b on b.owner_id = c.owner_id
     where coalesce(c.pending, 0) <> coalesce(b.balance, 0)
-union all select 'CREATOR_BALANCE', coalesce(c.owner_id, b.owner_id), null, 'DIAMOND', coalesce(c.matured, 0) - coalesce(t.taken, 0),
-       coalesce(b.balance, 0), 'available: matured gifts - payouts not rejected or failed'
+union all select 'CREATOR_BALANCE', coalesce(c.owner_id, b.owner_id), null, 'DIAMOND',
+       coalesce(c.matured, 0) - coalesce(t.taken, 0) - coalesce(f.forfeited, 0),
+       coalesce(b.balance, 0), 'available: matured gifts - payouts not rejected or failed - forfeited at erasure'
     from creators c full join (select owner_id, balance from balances where purpose = 'DIAMONDS_AVAILABLE') b on b.owner_id = c.owner_id
     left join payout_totals t on t.owner_id = coalesce(c.owner_id, b.owner_id)
-    where coalesce(c.matured, 0) - coalesce(t.taken, 0) <> coalesce(b.balance, 0)
+    left join (select user_id, sum(forfeited_diamonds) as forfeited from erasure_request where forfeited_diamonds > 0 group by user_id) f
+        on f.user_id = coalesce(c.owner_id, b.owner_id)
+    where coalesce(c.matured, 0) - coalesce(t.taken, 0) - coalesce(f.forfeited, 0) <> coalesce(b.balance, 0)
 union all select 'CREATOR_BALANCE', coalesce(t.owner_id, b.owner_id), null, 'DIAMOND', coalesce(t.in_payout, 0), coalesce(b.balance, 0),
        'in payout: payouts requested or approved'
     from payout_totals t full join (select owner_id, balance from balances where purpose = 'DIAMONDS_IN_PAYOUT') b on b.owner_id = t.owner_id

@@ -179,6 +179,46 @@ class ErasureMoneyTest {
         assertEquals(0, done.getLong("data.completeErasure.erasureRequest.debtWrittenOff"));
     }
 
+    /**
+     * A creator holding fewer diamonds than the cash-out minimum can be erased (a payout of so few is refused, so they
+     * blocked erasure for good): the available ones are forfeited to FORFEITED_DIAMONDS. Diamonds still maturing block
+     * (a reversal may still take them back), and so do available ones that reach the minimum (cashed out first).
+     */
+    @Test
+    void aCreatorWithFewerDiamondsThanTheCashOutMinimumIsErasedAndTheyAreForfeited() {
+        LiveCreator creator = Gifting.liveCreator("smallcreator");
+        com.coinstream.support.Viewer fan = Gifting.fundedViewer("smallfan", 100);
+        assertEquals(null, Gifting.code(Gifting.send(fan.token(), creator.stream(), Gifting.HAND_HEARTS, 1, Flows.key())));
+        String request = Erasures.requestDue(creator.token());
+        JsonPath maturing = Erasures.complete(request);
+        assertEquals("ERASURE_BLOCKED", maturing.getString("data.completeErasure.userErrors[0].code"), "diamonds still maturing");
+        assertTrue(maturing.getString("data.completeErasure.userErrors[0].message").contains("maturing"), maturing.prettify());
+
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        assertEquals(50, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.available"));
+        long before = Erasures.forfeitedDiamonds();
+        JsonPath done = Erasures.complete(request);
+        assertEquals("COMPLETED", done.getString("data.completeErasure.erasureRequest.status"), done.prettify());
+        assertEquals(50, done.getLong("data.completeErasure.erasureRequest.forfeitedDiamonds"));
+        assertEquals(50, Erasures.forfeitedDiamonds() - before);
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select coalesce(sum(b.balance), 0) from account_balance b join ledger_account a "
+                + "on a.id = b.account_id where a.owner_id = (select user_id from erasure_request where id = ?::uuid) and a.asset = 'DIAMOND'",
+                request), "nothing left on an account nobody can reach");
+    }
+
+    @Test
+    void aCreatorWhoCanCashOutIsNotErasedUntilTheyHave() {
+        LiveCreator creator = Gifting.liveCreator("bigcreator");
+        com.coinstream.support.Viewer fan = Gifting.fundedViewer("bigfan", 44999);
+        assertEquals(null, Gifting.code(Gifting.send(fan.token(), creator.stream(), com.coinstream.support.Payouts.UNIVERSE, 1, Flows.key())));
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        long available = Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.available");
+        JsonPath blocked = Erasures.complete(Erasures.requestDue(creator.token()));
+        assertEquals("ERASURE_BLOCKED", blocked.getString("data.completeErasure.userErrors[0].code"), blocked.prettify());
+        assertTrue(blocked.getString("data.completeErasure.userErrors[0].message").startsWith(available + " diamonds can be cashed out"),
+                blocked.prettify());
+    }
+
     /** A reversed gift funded partly by older coins returns more than the purchase's clawback takes: the rest is forfeited. */
     @Test
     void coinsAReversalReturnsToAnErasedWalletAreForfeitedNotStranded() {

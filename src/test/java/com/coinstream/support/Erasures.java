@@ -12,7 +12,7 @@ public final class Erasures {
     public static final String REQUEST = "mutation($i: RequestErasureInput!) { requestErasure(input: $i) { erasureRequest { id status } userErrors { code message } } }";
     public static final String COMPLETE = """
             mutation($i: CompleteErasureInput!) { completeErasure(input: $i) {
-              erasureRequest { id status forfeitedCoins debtSettled debtWrittenOff completedAt } userErrors { code message } } }
+              erasureRequest { id status forfeitedCoins debtSettled debtWrittenOff forfeitedDiamonds completedAt } userErrors { code message } } }
             """;
 
     private Erasures() {
@@ -39,6 +39,12 @@ public final class Erasures {
         JsonPath done = complete(requestDue(token));
         assertEquals(List.of(), done.getList("data.completeErasure.userErrors"), done.prettify());
         return done;
+    }
+
+    /** Diamonds in the platform's FORFEITED_DIAMONDS account. */
+    public static long forfeitedDiamonds() {
+        return Db.number(Db.TEST_SCHEMA, "select coalesce(sum(b.balance), 0) from account_balance b join ledger_account a on a.id = b.account_id "
+                + "where a.owner_id is null and a.purpose = 'FORFEITED_DIAMONDS' and a.asset = 'DIAMOND'");
     }
 
     /** Coins in one of the platform's accounts (FORFEITED_COINS, DEBT_WRITTEN_OFF, ...). */
