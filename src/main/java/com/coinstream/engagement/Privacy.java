@@ -2,8 +2,6 @@ package com.coinstream.engagement;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.coinstream.events.ClusterEvents;
-import com.coinstream.identity.AnonymousSenders;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -11,18 +9,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * A viewer's privacy choices: staying off leaderboards (top gifters, supporters, platform gifters), and whether their
- * gifts are anonymous unless a gift says otherwise (sendGift without `anonymous`; see {@link AnonymousSenders}).
+ * gifts are anonymous unless a gift says otherwise (sendGift without `anonymous`: the gift batch reads the setting from
+ * the sender's row, under the owner lock, when it makes the gift; so a change holds from the next gift on, on every instance).
  */
 @ApplicationScoped
 public class Privacy {
     private final Pool pool;
-    private final AnonymousSenders anonymousSenders;
-    private final ClusterEvents cluster;
-
-    public Privacy(Pool pool, AnonymousSenders anonymousSenders, ClusterEvents cluster) {
+    public Privacy(Pool pool) {
         this.pool = pool;
-        this.anonymousSenders = anonymousSenders;
-        this.cluster = cluster;
     }
 
     public Uni<Boolean> hiddenFromLeaderboards(String userId) {
@@ -50,13 +44,6 @@ public class Privacy {
             }
             var row = rows.iterator().next();
             return new Choices(row.getBoolean("hide_from_leaderboards"), row.getBoolean("anonymous_by_default"));
-        }).call(now -> {
-            if (anonymousByDefault == null) {
-                return Uni.createFrom().voidItem();
-            }
-            // gifts that do not say follow the choice: here at once, on every other instance when the event arrives
-            anonymousSenders.changed(userId, now.anonymousByDefault());
-            return cluster.publish(ClusterEvents.USERS, userId);
         });
     }
 }

@@ -127,7 +127,7 @@ public class GiftBatchStore implements GiftBatches {
             days[i] = c.periods().day();
             weeks[i] = c.periods().weekStart();
             months[i] = c.periods().monthStart();
-            anonymous[i] = c.anonymous();
+            anonymous[i] = c.askedAnonymous();
             confirmed[i] = c.confirmed();
         }
         Tuple args = Tuple.tuple().addArrayOfInteger(ord).addArrayOfUUID(eventIds).addArrayOfString(senders)
@@ -151,7 +151,7 @@ public class GiftBatchStore implements GiftBatches {
                         GiftCommand c = batch.get(r.getInteger("ord"));
                         outcomes.add(kind != GiftOutcome.Kind.SENT ? GiftOutcome.of(kind)
                                 : new GiftOutcome(kind, r.getLong("entry_id"), r.getLong("wallet_after"), r.getLong("seq"), r.getLong("stream_seq"),
-                                        r.getLong("value_minor"), r.getLong("stream_total"), c.at()));
+                                        r.getLong("value_minor"), r.getLong("stream_total"), c.at(), r.getBoolean("anonymous")));
                     }
                     return outcomes;
                 });

@@ -14,10 +14,13 @@ import com.coinstream.rates.RateCard;
 public record GiftCommand(
         UUID eventId,
         String senderId,
-        /** The name the room sees: "Anonymous" for an anonymous gift. */
+        /** The sender's name (the room sees "Anonymous" for a gift that goes out anonymous: GiftOutcome.anonymous). */
         String senderName,
-        /** Sent anonymously: the feed, goals, matches and leaderboards show "Anonymous". */
-        boolean anonymous,
+        /**
+         * Anonymous as the request asked (the feed, goals, matches and leaderboards show "Anonymous"); null when it did not
+         * say: the batch follows the sender's setting as the database has it when the gift is made.
+         */
+        Boolean askedAnonymous,
         /** Sent past the sender's session reminder on purpose (sendGift's confirmed). */
         boolean confirmed,
         String creatorId,

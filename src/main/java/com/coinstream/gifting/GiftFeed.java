@@ -71,8 +71,8 @@ public class GiftFeed {
             n.put("id", c.eventId().toString()).put("streamId", c.streamId().toString()).put("sequence", o.streamSeq())
                     .put("giftId", c.gift().uuid().toString())
                     .put("giftName", c.gift().name()).put("unitCoins", c.gift().coins()).put("quantity", c.quantity())
-                    .put("coins", c.split().coins()).put("senderName", c.senderName()).put("senderId", c.senderId())
-                    .put("anonymous", c.anonymous()).put("streamTotal", o.streamTotalCoins())
+                    .put("coins", c.split().coins()).put("senderName", o.anonymous() ? GiftingService.ANONYMOUS : c.senderName())
+                    .put("senderId", c.senderId()).put("anonymous", o.anonymous()).put("streamTotal", o.streamTotalCoins())
                     .put("createdAt", o.createdAt().toString());
             if (chunk.size() == EVENTS_PER_NOTIFY) {
                 payloads.add(chunk.toString());

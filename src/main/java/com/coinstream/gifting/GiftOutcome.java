@@ -2,9 +2,12 @@ package com.coinstream.gifting;
 
 import java.time.Instant;
 
-/** What the batch statement decided for one gift. */
+/**
+ * What the batch statement decided for one gift; {@code anonymous}: whether the gift went out anonymous (as asked, or, when
+ * the request did not say, as the sender's setting was when the gift was made).
+ */
 public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, long streamSeq, Long valueMinor, long streamTotalCoins,
-        Instant createdAt) {
+        Instant createdAt, boolean anonymous) {
 
     public enum Kind {
         /** Coins moved; the gift event exists. */
@@ -28,6 +31,6 @@ public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, l
     }
 
     public static GiftOutcome of(Kind kind) {
-        return new GiftOutcome(kind, 0, 0, 0, 0, null, 0, null);
+        return new GiftOutcome(kind, 0, 0, 0, 0, null, 0, null, false);
     }
 }

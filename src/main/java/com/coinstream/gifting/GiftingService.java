@@ -19,7 +19,6 @@ import com.coinstream.domain.Ids;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.PolicyConfig;
 import com.coinstream.domain.Refusal;
-import com.coinstream.identity.AnonymousSenders;
 import com.coinstream.identity.Caller;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
@@ -49,7 +48,6 @@ public class GiftingService {
     public static final int MAX_QUANTITY = 99;
     public static final String OPERATION = "sendGift";
 
-    private final AnonymousSenders anonymousSenders;
     private final GiftLanes lanes;
     private final GiftRateLimiter rateLimiter;
     private final SpendingLimits limits;
@@ -66,8 +64,7 @@ public class GiftingService {
 
     public GiftingService(GiftLanes lanes, GiftRateLimiter rateLimiter, SpendingLimits limits, GiftCatalogue catalogue,
             StreamDirectory streams, RateBook rates, Accounts accounts, Idempotency idempotency, GiftEvents events, Pool pool,
-            Clock clock, PolicyConfig policy, AnonymousSenders anonymousSenders) {
-        this.anonymousSenders = anonymousSenders;
+            Clock clock, PolicyConfig policy) {
         this.lanes = lanes;
         this.rateLimiter = rateLimiter;
         this.limits = limits;
@@ -100,8 +97,7 @@ public class GiftingService {
         int quantity = request.quantity() == null ? 1
                 : (int) Amounts.within(request.quantity(), 1, MAX_QUANTITY, ErrorCode.INVALID_QUANTITY, "quantity", "input", "quantity");
         // (anonymous as asked is part of the request's identity; hashed only when true, so earlier keys keep their fingerprints;
-        // left out, it follows the sender's choice when the gift is made, and a retry replays what was made)
-        boolean anonymous = request.anonymous() != null ? request.anonymous() : anonymousSenders.byDefault(sender.userId());
+        // left out, it follows the sender's setting as the batch reads it when the gift is made, and a retry replays what was made)
         // (the ids as the ids they name: a retry that spells one in capitals is the same request)
         String streamKey = Ids.canonical(request.streamId());
         String giftKey = Ids.canonical(request.giftId());
@@ -140,7 +136,7 @@ public class GiftingService {
                         .orElse(new RateCard.CoinPrice(sender.region(), currency, 1, 1));
                 return accounts.id(AccountKey.user(stream.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND))
                         .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(),
-                                anonymous ? ANONYMOUS : sender.displayName(), anonymous, request.confirmed(),
+                                sender.displayName(), request.anonymous(), request.confirmed(),
                                 stream.creatorId(), earnings, streamId, gift, quantity, split, card.version(), key, hash,
                                 currency, base.unitCoins(), base.unitPriceMinor(), Periods.at(now, sender.zone()), now));
             });
@@ -222,6 +218,6 @@ public class GiftingService {
         return new GiftReceipt(c.eventId(), o.seq(), c.gift().uuid(), c.streamId(), c.senderId(), c.creatorId(),
                 c.eventId().toString(), c.quantity(), c.gift().coins(), c.split().coins(), c.split().creatorDiamonds(),
                 c.split().platformCommission(), o.valueMinor() == null ? null : Money.ofMinor(o.valueMinor(), c.valueCurrency()),
-                c.rateVersion(), o.createdAt(), null, c.anonymous());
+                c.rateVersion(), o.createdAt(), null, o.anonymous());
     }
 }

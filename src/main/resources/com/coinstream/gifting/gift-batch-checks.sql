@@ -8,7 +8,7 @@ req as (
                 $19::timestamptz[], $20::date[], $21::date[], $22::date[], $30::boolean[], $31::boolean[])
         as r(ord, cause_id, sender_id, creator_id, earnings_id, stream_id, gift_id, quantity,
              unit_coins, coins, diamonds, commission, rate_version, idem_key, request_hash, value_currency,
-             base_coins, base_price, at, local_day, week_start, month_start, anonymous, confirmed)
+             base_coins, base_price, at, local_day, week_start, month_start, asked_anonymous, confirmed)
     left join lateral (select a.id from ledger_account a
                        where a.owner_id = r.sender_id and a.purpose = 'WALLET' and a.asset = 'COIN' limit 1) w on true
 ),
@@ -26,10 +26,13 @@ live as (
     cross join lateral (select s.status from live_stream s where s.id = f.stream_id limit 1) s
     where s.status = 'LIVE'
 ),
--- not on hold, and not erased (under the owner lock the erasure takes too: a gift lands before it, or is refused)
+-- not on hold, and not erased (under the owner lock the erasure takes too: a gift lands before it, or is refused);
+-- a gift that does not say whether it is anonymous follows the sender's setting as this row has it (setPrivacy
+-- anonymousByDefault), never an instance's memory of it
 unheld as (
-    select l.*, u.session_reminder_coins as reminder from live l
-    left join lateral (select u.hold_reason, u.session_reminder_coins, u.erased_at from app_user u where u.id = l.sender_id limit 1) u on true
+    select l.*, u.session_reminder_coins as reminder, coalesce(l.asked_anonymous, u.anonymous_by_default, false) as anonymous from live l
+    left join lateral (select u.hold_reason, u.session_reminder_coins, u.erased_at, u.anonymous_by_default from app_user u
+                       where u.id = l.sender_id limit 1) u on true
     where u.hold_reason is null and u.erased_at is null
 ),
 allowed as (

@@ -88,7 +88,7 @@ select r.ord,
             when p.ord is null then 'LIMIT_REACHED'
             when c.ord is null then 'CONFIRMATION_REQUIRED'
             else 'INSUFFICIENT_COINS' end as outcome,
-       m.entry_id, m.wallet_after, e.seq, e.stream_seq, q.value_minor, q.stream_total
+       m.entry_id, m.wallet_after, e.seq, e.stream_seq, q.value_minor, q.stream_total, q.anonymous
 from req r
 left join fresh f on f.ord = r.ord
 left join live l on l.ord = r.ord
