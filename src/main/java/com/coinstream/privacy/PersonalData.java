@@ -188,8 +188,9 @@ public class PersonalData {
                             .flatMap(diamonds -> ledger.balance(tx, books.wallet())
                                     .flatMap(coins -> ledger.balance(tx, books.debt()).flatMap(owed -> books.post(tx, coins, owed, diamonds))))
                             .call(entry -> pseudonymise(tx, userId, pseudonym, now, revokedKeys))
+                            // (the reason the person gave is their own words: it goes too, the request stays as proof)
                             .call(entry -> tx.preparedQuery("update erasure_request set status = 'COMPLETED', completed_at = $2, completed_by = $3, "
-                                    + "forfeited_coins = coalesce(forfeited_coins, 0) where id = $1").execute(Tuple.of(id, utc(now), admin.userId())))
+                                    + "forfeited_coins = coalesce(forfeited_coins, 0), reason = null where id = $1").execute(Tuple.of(id, utc(now), admin.userId())))
                             .call(entry -> adminLog.append(tx, audit == null ? null : audit.target("user", userId)))
                             .flatMap(entry -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1").execute(Tuple.of(id)))
                             .map(r -> request(r.iterator().next()))))

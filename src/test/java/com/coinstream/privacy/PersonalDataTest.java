@@ -127,6 +127,8 @@ class PersonalDataTest {
         assertEquals(List.of(), done.getList("data.completeErasure.userErrors"));
         assertEquals("COMPLETED", done.getString("data.completeErasure.erasureRequest.status"));
         assertEquals(coinsLeft, done.getLong("data.completeErasure.erasureRequest.forfeitedCoins"));
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from erasure_request where id = ?::uuid and reason is not null", request),
+                "the reason the person gave, in their own words, goes with them");
         assertEquals("INVALID_STATE", Gql.ok(admin, COMPLETE, Gql.vars("i", Map.of("requestId", request)))
                 .getString("data.completeErasure.userErrors[0].code"), "only once");
 
