@@ -36,7 +36,9 @@ import './webhooks.js';
 
 const TABS = [['payouts', 'Payouts'], ['accounts', 'Accounts'], ['ledger', 'Ledger'], ['audit', 'Audit log'], ['reconciliation', 'Reconciliation'], ['webhooks', 'Webhooks'], ['data', 'Data requests'], ['risk', 'Risk'],
   ['rates', 'Rates'], ['catalogue', 'Catalogue']];
-const AUDIT_COLUMNS = ['at', 'action', 'outcome', 'errorCode', 'actorId', 'actorRoles', 'targetType', 'targetId', 'reason', 'input'];
+const AUDIT_COLUMNS = ['at', 'action', 'outcome', 'errorCode', 'actorId', 'actorRoles', 'targetType', 'targetId', 'reason', 'input', 'before', 'after'];
+/** The most records one CSV export holds (a narrower filter exports the rest). */
+const AUDIT_EXPORT_MAX = 10_000;
 /** Each kind of reconciliation difference: what it means, and what resolves it. */
 const DIFFERENCES = {
   MISSING_IN_LEDGER: ['The provider moved money the ledger has no settled purchase for.', 'Find the payment at the provider; if it is real, settle the purchase (its webhook) or refund it there.'],
@@ -137,10 +139,11 @@ class Admin extends View {
       if (!r.data) { this.error = failure(r); return; }
       rows = rows.concat(r.data.auditLog.nodes);
       after = r.data.auditLog.pageInfo.hasNextPage ? r.data.auditLog.pageInfo.endCursor : null;
-    } while (after && rows.length < 10_000);
+    } while (after && rows.length < AUDIT_EXPORT_MAX);
     const lines = [AUDIT_COLUMNS.join(','), ...rows.map((x) => AUDIT_COLUMNS.map((c) => csvField(Array.isArray(x[c]) ? x[c].join(' ') : x[c])).join(','))];
     saveText('audit-log.csv', lines.join('\r\n') + '\r\n', 'text/csv');
-    this.message = `${rows.length} audit records exported.`;
+    this.message = after ? `The first ${count(rows.length)} audit records exported (newest first); more match: narrow the filter (a time range) to export the rest.`
+      : `${count(rows.length)} audit records exported.`;
   }
 
   /** A record's input, as "field: value" lines (it is stored as JSON text). */
@@ -151,6 +154,21 @@ class Admin extends View {
     } catch {
       return input;
     }
+  }
+
+  /**
+   * What an action changed on its target, from the record's before and after (JSON text): "field: before → after" for
+   * each field that differs, every field of something it created, and "nothing changed" for a refused attempt.
+   */
+  static changes(before, after) {
+    const parse = (t) => { try { return t ? JSON.parse(t) : null; } catch { return null; } };
+    const show = (v) => (v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    const b = parse(before);
+    const a = parse(after);
+    if (!a) return b ? 'nothing changed' : '';
+    const lines = Object.keys(a).filter((k) => !b || JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+      .map((k) => `${k}: ${b ? `${show(b[k])} → ` : ''}${show(a[k])}`);
+    return lines.length ? lines.join('\n') : 'no visible change';
   }
 
   renderAudit() {
@@ -165,12 +183,13 @@ class Admin extends View {
         <button type="submit">Filter</button>
         <button type="button" class="secondary" @click=${() => this.exportAudit()}>Export CSV</button></form>
       ${!log ? html`<p aria-busy="true">Loading…</p>` : log.length === 0 ? html`<p class="muted">No audit records match.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Audit log"><table>
-        <thead><tr><th>When</th><th>Action</th><th>Outcome</th><th>Who</th><th>Target</th><th>Input</th></tr></thead><tbody>
+        <thead><tr><th>When</th><th>Action</th><th>Outcome</th><th>Who</th><th>Target</th><th>Input</th><th>Change</th></tr></thead><tbody>
         ${log.map((x) => html`<tr data-testid="audit-row"><td>${when(x.at)}</td><td>${x.action}</td>
           <td>${x.outcome.toLowerCase()}${x.errorCode ? html` <small class="muted">${x.errorCode}</small>` : ''}</td>
           <td>${x.actorId || 'unknown'} <small class="muted">${x.actorRoles.join(', ')}</small></td>
           <td>${x.targetType ? html`${x.targetType} <small>${x.targetId}</small>` : ''}</td>
-          <td><pre class="record">${Admin.readable(x.input)}${x.reason ? `\nreason: ${x.reason}` : ''}</pre></td></tr>`)}</tbody></table></div>
+          <td><pre class="record">${Admin.readable(x.input)}${x.reason ? `\nreason: ${x.reason}` : ''}</pre></td>
+          <td><pre class="record" data-testid="audit-change">${Admin.changes(x.before, x.after)}</pre></td></tr>`)}</tbody></table></div>
         ${this.auditNext ? html`<button class="secondary" @click=${() => this.loadAudit(this.auditNext)}>More</button>` : ''}`}`;
   }
 

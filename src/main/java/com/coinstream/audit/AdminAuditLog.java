@@ -29,10 +29,12 @@ public class AdminAuditLog {
     public static final String REFUSED = "REFUSED";
     public static final String FAILED = "FAILED";
 
+    // (after: the target's state read inside the action's own transaction, as it writes its record; V36)
     private static final String INSERT = "insert into admin_audit (id, at, actor_id, actor_roles, action, target_type, target_id, "
-            + "reason, input, outcome, error_code) values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11)";
+            + "reason, input, outcome, error_code, before_state, after_state) values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11, "
+            + "$12::text::jsonb, case when $10 = 'DONE' then audit_target_state($6, $7) end)";
     private static final String COLUMNS = "seq, id, at, actor_id, actor_roles, action, target_type, target_id, reason, input::text, "
-            + "outcome, error_code";
+            + "outcome, error_code, before_state::text, after_state::text";
 
     private final Pool pool;
     private final Clock clock;
@@ -63,13 +65,15 @@ public class AdminAuditLog {
         if (draft == null) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into admin_audit (id, at, actor_id, actor_roles, action, "
-                + "target_type, target_id, reason, input, outcome, error_code) values (?1, ?2, ?3, string_to_array(?4, ','), ?5, ?6, ?7, ?8, "
-                + "cast(cast(?9 as text) as jsonb), 'DONE', null)")
+        // (flushed first: the record's "after" reads the target as the session's changes leave it)
+        return Panache.getSession().flatMap(s -> s.flush().replaceWith(s)).flatMap(s -> s.createNativeQuery("insert into admin_audit (id, at, actor_id, actor_roles, action, "
+                + "target_type, target_id, reason, input, outcome, error_code, before_state, after_state) values (?1, ?2, ?3, "
+                + "string_to_array(?4, ','), ?5, ?6, ?7, ?8, cast(cast(?9 as text) as jsonb), 'DONE', null, cast(cast(?10 as text) as jsonb), "
+                + "audit_target_state(cast(?6 as text), cast(?7 as text)))")
                 .setParameter(1, draft.id()).setParameter(2, now()).setParameter(3, draft.actorId())
                 .setParameter(4, String.join(",", draft.actorRoles())).setParameter(5, draft.action())
                 .setParameter(6, draft.targetType()).setParameter(7, draft.targetId()).setParameter(8, draft.reason())
-                .setParameter(9, draft.input()).executeUpdate())
+                .setParameter(9, draft.input()).setParameter(10, draft.before()).executeUpdate())
                 .invoke(draft::markRecorded).replaceWithVoid();
     }
 
@@ -78,11 +82,20 @@ public class AdminAuditLog {
         return pool.preparedQuery(INSERT).execute(values(UUID.randomUUID(), draft, outcome, errorCode)).replaceWithVoid();
     }
 
+    /** The state of an action's target as the audit log shows it (JSON text), read now; null when it has none. */
+    public Uni<String> stateOf(AuditDraft draft) {
+        if (draft == null || draft.targetType() == null || draft.targetId() == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return pool.preparedQuery("select audit_target_state($1, $2)::text").execute(Tuple.of(draft.targetType(), draft.targetId()))
+                .map(rows -> rows.iterator().next().getString(0));
+    }
+
     public record Filter(String actorId, String action, String targetId, String outcome, Instant from, Instant to) {
     }
 
     public record Entry(long position, String id, Instant at, String actorId, List<String> actorRoles, String action,
-            String targetType, String targetId, String reason, String input, String outcome, String errorCode) {
+            String targetType, String targetId, String reason, String input, String outcome, String errorCode, String before, String after) {
     }
 
     /**
@@ -114,7 +127,7 @@ public class AdminAuditLog {
                     for (Row r : rows) {
                         entries.add(new Entry(r.getLong(0), r.getUUID(1).toString(), r.getOffsetDateTime(2).toInstant(), r.getString(3),
                                 List.of(r.getArrayOfStrings(4)), r.getString(5), r.getString(6), r.getString(7), r.getString(8),
-                                r.getString(9), r.getString(10), r.getString(11)));
+                                r.getString(9), r.getString(10), r.getString(11), r.getString(12), r.getString(13)));
                     }
                     return Page.of(entries, limit, before != Long.MAX_VALUE, Entry::position);
                 });
@@ -122,7 +135,7 @@ public class AdminAuditLog {
 
     private Tuple values(UUID id, AuditDraft d, String outcome, String errorCode) {
         return Tuple.from(Arrays.asList(id, now(), d.actorId(), roles(d.actorRoles()), d.action(), d.targetType(), d.targetId(),
-                d.reason(), d.input(), outcome, errorCode));
+                d.reason(), d.input(), outcome, errorCode, d.before()));
     }
 
     private static String[] roles(Set<String> roles) {

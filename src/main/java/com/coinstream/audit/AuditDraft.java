@@ -19,6 +19,7 @@ public final class AuditDraft {
     private volatile String targetId;
     private volatile boolean recorded;
     private volatile boolean replay;
+    private volatile String before;
 
     public AuditDraft(String actorId, Set<String> actorRoles, String action, String targetType, String targetId, String reason,
             String input) {
@@ -68,6 +69,15 @@ public final class AuditDraft {
 
     public String input() {
         return input;
+    }
+
+    /** The target's state just before the action ran (JSON text; null: no target yet, or none found). */
+    public String before() {
+        return before;
+    }
+
+    public void before(String state) {
+        this.before = state;
     }
 
     /** True once the action's transaction wrote the record (it commits or rolls back with the action). */

@@ -64,10 +64,12 @@ public class AuditLogApi {
     public record AuditRecordView(@NonNull @Id String id, @NonNull Instant at, @Id @Description("Null when the caller had no valid token.") String actorId,
             @NonNull List<@NonNull String> actorRoles, @NonNull String action, String targetType, @Id String targetId, String reason,
             @NonNull @Description("The input as JSON text, secrets and tokens redacted.") String input, @NonNull AuditOutcome outcome,
-            @Description("Why it was refused.") String errorCode) {
+            @Description("Why it was refused.") String errorCode,
+            @Description("The target's state just before the action ran, as JSON text (null: the action created it, or it had no target). A person's state is their hold, erasure and balances; secrets never appear.") String before,
+            @Description("The target's state as the action's own transaction left it, as JSON text (DONE records only).") String after) {
         static AuditRecordView of(AdminAuditLog.Entry e) {
             return new AuditRecordView(e.id(), e.at(), e.actorId(), e.actorRoles(), e.action(), e.targetType(), e.targetId(), e.reason(),
-                    e.input(), AuditOutcome.valueOf(e.outcome()), e.errorCode());
+                    e.input(), AuditOutcome.valueOf(e.outcome()), e.errorCode(), e.before(), e.after());
         }
     }
 

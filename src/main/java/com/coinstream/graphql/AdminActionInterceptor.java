@@ -74,13 +74,15 @@ public class AdminActionInterceptor {
         String name = action.value().isEmpty() ? ctx.getMethod().getName() : action.value();
         AuditDraft draft = draft(name, who, ctx.getParameters().length == 0 ? null : ctx.getParameters()[0]);
         actions.begin(name, draft);
-        Object result;
-        try {
-            result = ctx.proceed();
-        } catch (RuntimeException e) {
-            return Uni.createFrom().failure(e).onFailure().call(f -> failed(draft, f));
-        }
-        return ((Uni<?>) result).onItemOrFailure().call((item, failure) -> {
+        // the target's state just before the action runs (its record's "before"), then the action itself
+        Uni<?> result = log.stateOf(draft).onFailure().recoverWithNull().invoke(state -> draft.before(state)).flatMap(state -> {
+            try {
+                return (Uni<?>) ctx.proceed();
+            } catch (Exception e) {
+                return Uni.createFrom().failure(e);
+            }
+        });
+        return result.onItemOrFailure().call((item, failure) -> {
             if (failure != null) {
                 return failed(draft, failure);
             }

@@ -38,7 +38,7 @@ import io.restassured.path.json.JsonPath;
 class AdminAuditLogTest {
     static final String LOG = """
             query($f: AuditLogFilter, $first: Int, $after: String) { auditLog(filter: $f, first: $first, after: $after) {
-              nodes { id at actorId actorRoles action targetType targetId reason input outcome errorCode } pageInfo { hasNextPage endCursor } } }
+              nodes { id at actorId actorRoles action targetType targetId reason input outcome errorCode before after } pageInfo { hasNextPage endCursor } } }
             """;
 
     @Inject
@@ -89,7 +89,15 @@ class AdminAuditLogTest {
         assertEquals("compensation for outage", done(adminId, "grantCoins", "user", viewer.id()).get("reason"));
 
         run(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { userErrors { code } } }", "userId", viewer.id(), "reason", "fraud review");
-        assertEquals("fraud review", done(adminId, "placeHold", "user", viewer.id()).get("reason"));
+        Map<String, Object> held = done(adminId, "placeHold", "user", viewer.id());
+        assertEquals("fraud review", held.get("reason"));
+        // before and after: the target's state just before the action, and as its transaction left it
+        JsonPath before = JsonPath.from((String) held.get("before"));
+        JsonPath after = JsonPath.from((String) held.get("after"));
+        assertNull(before.get("holdReason"), held.toString());
+        assertEquals("fraud review", after.getString("holdReason"), held.toString());
+        assertEquals(15, after.getLong("coins"), "the 10 funded and the 5 granted");
+        assertEquals(before.getLong("coins"), after.getLong("coins"));
         run(admin, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { userErrors { code } } }", "userId", viewer.id());
         done(adminId, "releaseHold", "user", viewer.id());
 
@@ -109,9 +117,13 @@ class AdminAuditLogTest {
 
         String gift = run(admin, "mutation($input: GiftInput!) { createGift(input: $input) { gift { id } userErrors { code } } }", "name", "Audit Bell",
                 "coins", 7, "tier", 1, "animationKey", "gifts/audit-bell", "regions", List.of("NZ")).getString("data.createGift.gift.id");
-        done(adminId, "createGift", "gift", gift);
+        Map<String, Object> createdGift = done(adminId, "createGift", "gift", gift);
+        assertNull(createdGift.get("before"), "nothing before a creation");
+        assertEquals(7, JsonPath.from((String) createdGift.get("after")).getInt("coins"));
         run(admin, "mutation($input: UpdateGiftInput!) { updateGift(input: $input) { gift { id } userErrors { code } } }", "giftId", gift, "coins", 8);
-        done(adminId, "updateGift", "gift", gift);
+        Map<String, Object> updated = done(adminId, "updateGift", "gift", gift);
+        assertEquals(7, JsonPath.from((String) updated.get("before")).getInt("coins"));
+        assertEquals(8, JsonPath.from((String) updated.get("after")).getInt("coins"));
 
         String version = run(admin, "mutation($input: SetRatesInput!) { setRates(input: $input) { rates { version } userErrors { code } } }",
                 "creatorShare", Map.of("numerator", 3, "denominator", 5), "effectiveFrom", "2099-01-01T00:00:00Z",
@@ -201,6 +213,8 @@ class AdminAuditLogTest {
         Map<String, Object> invalid = last(adminId, "grantCoins");
         assertEquals("REFUSED", invalid.get("outcome"));
         assertEquals("INVALID_AMOUNT", invalid.get("errorCode"));
+        assertNotNull(invalid.get("before"), "what the target was when the attempt was refused");
+        assertNull(invalid.get("after"), "a refused attempt changed nothing");
         Gql.ok(admin, "mutation { approvePayout(input: {payoutId: \"00000000-0000-4000-8000-00000000a0d1\"}) { userErrors { code } } }");
         assertEquals("NOT_FOUND", last(adminId, "approvePayout").get("errorCode"));
         assertEquals(entries, Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry"), "refusals moved no money");

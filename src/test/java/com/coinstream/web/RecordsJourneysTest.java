@@ -81,6 +81,7 @@ class RecordsJourneysTest {
             assertThat(rows.first()).containsText("done");
             assertThat(rows.first()).containsText(admin.sub());
             assertThat(rows.first()).containsText("payoutId: " + payout);
+            assertThat(rows.first().getByTestId("audit-change")).containsText("status: REQUESTED → APPROVED");
             Download csv = tab.page.waitForDownload(() -> button(tab.page, "Export CSV").click());
             String exported = Files.readString(csv.path());
             assertTrue(exported.startsWith("at,action,outcome"), exported);
@@ -88,8 +89,11 @@ class RecordsJourneysTest {
             assertTrue(exported.contains("approvePayout") && exported.contains(payout), exported);
             tab.assertNoConsoleErrors();
         }
-        JsonPath log = Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action outcome actorId } } }", Gql.vars("t", payout));
+        JsonPath log = Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action outcome actorId before after } } }",
+                Gql.vars("t", payout));
         assertEquals(List.of("approvePayout"), log.getList("data.auditLog.nodes.action"));
+        assertEquals("REQUESTED", JsonPath.from(log.getString("data.auditLog.nodes[0].before")).getString("status"));
+        assertEquals("APPROVED", JsonPath.from(log.getString("data.auditLog.nodes[0].after")).getString("status"));
         assertEquals(List.of(admin.sub()), log.getList("data.auditLog.nodes.actorId"));
     }
 
