@@ -183,13 +183,13 @@ class Admin extends View {
         <button type="submit">Filter</button>
         <button type="button" class="secondary" @click=${() => this.exportAudit()}>Export CSV</button></form>
       ${!log ? html`<p aria-busy="true">Loading…</p>` : log.length === 0 ? html`<p class="muted">No audit records match.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Audit log"><table>
-        <thead><tr><th>When</th><th>Action</th><th>Outcome</th><th>Who</th><th>Target</th><th>Input</th><th>Change</th></tr></thead><tbody>
+        <thead><tr><th>When</th><th>Action</th><th>Outcome</th><th>Who</th><th>Target</th><th>Input and change</th></tr></thead><tbody>
         ${log.map((x) => html`<tr data-testid="audit-row"><td>${when(x.at)}</td><td>${x.action}</td>
           <td>${x.outcome.toLowerCase()}${x.errorCode ? html` <small class="muted">${x.errorCode}</small>` : ''}</td>
           <td>${x.actorId || 'unknown'} <small class="muted">${x.actorRoles.join(', ')}</small></td>
           <td>${x.targetType ? html`${x.targetType} <small>${x.targetId}</small>` : ''}</td>
-          <td><pre class="record">${Admin.readable(x.input)}${x.reason ? `\nreason: ${x.reason}` : ''}</pre></td>
-          <td><pre class="record" data-testid="audit-change">${Admin.changes(x.before, x.after)}</pre></td></tr>`)}</tbody></table></div>
+          <td><pre class="record">${Admin.readable(x.input)}${x.reason ? `\nreason: ${x.reason}` : ''}</pre>
+            ${x.before || x.after ? html`<pre class="record change" data-testid="audit-change" aria-label="What changed">${Admin.changes(x.before, x.after)}</pre>` : ''}</td></tr>`)}</tbody></table></div>
         ${this.auditNext ? html`<button class="secondary" @click=${() => this.loadAudit(this.auditNext)}>More</button>` : ''}`}`;
   }
 
@@ -459,10 +459,10 @@ class Admin extends View {
       e.preventDefault();
       const f = e.target.elements;
       this.act(CreateCoinPackage, 'createCoinPackage', { region, coins: f.coins.value, price: { amount: f.amount.value, currency: f.currency.value.toUpperCase() } },
-        (p) => `${count(p.coinPackage.coins)} coins for ${money(p.coinPackage.price)} are on sale in ${region}.`).then((ok) => ok && e.target.reset());
+        (p) => `${counted(p.coinPackage.coins, 'coin', 'coins')} for ${money(p.coinPackage.price)} ${Number(p.coinPackage.coins) === 1 ? 'is' : 'are'} on sale in ${region}.`).then((ok) => ok && e.target.reset());
     };
     const retire = (p) => this.act(RetireCoinPackage, 'retireCoinPackage', { packageId: p.id },
-      `The package of ${count(p.coins)} coins is off sale in ${region}; purchases already made keep it.`);
+      `The package of ${counted(p.coins, 'coin', 'coins')} is off sale in ${region}; purchases already made keep it.`);
     return html`<h2 id="packages-heading">Coin packages</h2>
       <form class="row" @submit=${(e) => { e.preventDefault(); this.packagesRegion = e.target.elements.region.value.trim().toUpperCase(); this.load(); }}>
         <label>Region (ISO 3166-1)<input name="region" .value=${region} required minlength="2" maxlength="2" pattern="[A-Za-z]{2}"></label>

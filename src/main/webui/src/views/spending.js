@@ -94,7 +94,7 @@ class Spending extends View {
     const most = weeks.reduce((m, w, i) => (units(spent[i].amount, scale) > units(spent[m].amount, scale) ? i : m), 0);
     const others = weeks.some((w) => w.moneySpent.some((m) => m.currency !== this.currency));
     const all = total(spent.map((m) => m.amount), this.currency);
-    const summary = `Bar chart of the money you spent on coins each week, the last ${count(weeks.length)} weeks, oldest first, in ${this.currency}: `
+    const summary = `Bar chart of the money you spent on coins each week, the last ${counted(weeks.length, 'week', 'weeks')}, oldest first, in ${this.currency}: `
       + (units(all.amount, scale) === 0n ? 'nothing in any week.' : `${money(all)} in all; the most, ${money(spent[most])}, in the week of ${week(weeks[most], zone)}; `
         + `this week, ${money(spent[spent.length - 1])}.`) + (others ? ' Payments in other currencies are listed in the table.' : '');
     return html`<figure data-testid="spending-by-week-chart"><figcaption>Spent per week (${this.currency}), oldest first</figcaption>
@@ -139,6 +139,7 @@ class Spending extends View {
     if (!p) return '';
     return html`<div class="cards"><article><header><strong>Session reminder</strong></header>
         <p data-testid="session-reminder">${p.sessionReminder ? html`After ${counted(p.sessionReminder.coins, 'coin', 'coins')} (${money(p.sessionReminder.value)}) in one stream, we ask before each gift.` : 'No reminder.'}</p>
+        <p class="muted">Only you see this reminder: creators and other viewers never learn that you set one, or when it asked.</p>
         <form class="row" @submit=${(e) => { e.preventDefault(); this.setReminder(e.target.elements.coins.value); }}>
           <label>Remind me after (coins in one stream; empty for none)<input name="coins" type="number" min="1" step="1"></label><button type="submit">Set</button></form></article>
       <article><header><strong>Leaderboards</strong></header>

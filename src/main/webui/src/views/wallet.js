@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query } from '../api.js';
 import { failure } from '../messages.js';
-import { money, count, when } from '../format.js';
+import { money, count, counted, when } from '../format.js';
 import { coins } from '../gifts.js';
 import Transactions from '../graphql/Transactions.graphql?raw';
 
@@ -37,7 +37,7 @@ class WalletView extends View {
       ${!this.lines ? html`<p aria-busy="true">Loading…</p>` : this.lines.length === 0 ? html`<p class="muted">No movements yet. <a href="/store">Buy coins</a> to start.</p>` : html`
       <div class="table-wrap" role="region" tabindex="0" aria-label="Wallet history"><table><thead><tr><th>When</th><th>What</th><th>Account</th><th>Amount</th></tr></thead>
         <tbody>${this.lines.map((l) => html`<tr><td>${when(l.createdAt)}</td><td>${l.kind.toLowerCase().replace('_', ' ')}${l.memo ? html` <small class="muted">${l.memo}</small>` : ''}</td>
-          <td>${l.account.toLowerCase()}</td><td>${Number(l.amount) > 0 ? '+' : ''}${count(l.amount)} ${l.asset === 'COIN' ? 'coins' : l.asset}</td></tr>`)}</tbody></table></div>
+          <td>${l.account.toLowerCase()}</td><td>${Number(l.amount) > 0 ? '+' : ''}${l.asset === 'COIN' ? counted(l.amount, 'coin', 'coins') : `${count(l.amount)} ${l.asset}`}</td></tr>`)}</tbody></table></div>
       ${this.next ? html`<button class="secondary" @click=${() => this.load(this.next)}>Older</button>` : ''}`}`;
   }
 }

@@ -83,6 +83,9 @@ class PagesTest {
             all.add(Arguments.of("studio-payouts", CREATOR, "/studio", "Payouts", width));
             all.add(Arguments.of("studio-statements", CREATOR, "/studio", "Statements", width));
             all.add(Arguments.of("studio-webhooks", CREATOR, "/studio", "Webhooks", width));
+            all.add(Arguments.of("studio-overlay", CREATOR, "/studio", "Overlay", width));
+            all.add(Arguments.of("admin-accounts", ADMIN, "/admin", "Accounts", width));
+            all.add(Arguments.of("admin-risk", ADMIN, "/admin", "Risk", width));
             all.add(Arguments.of("admin", ADMIN, "/admin", null, width));
             all.add(Arguments.of("admin-ledger", ADMIN, "/admin", "Ledger", width));
             all.add(Arguments.of("admin-rates", ADMIN, "/admin", "Rates", width));
@@ -121,6 +124,69 @@ class PagesTest {
             int overflow = ((Number) t.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")).intValue();
             assertTrue(overflow <= 0, name + " scrolls sideways at " + width + " px by " + overflow);
             t.assertNoConsoleErrors();
+        }
+    }
+
+    /**
+     * The gift panel as a person sees it: a grid of every launch gift, each tile with its own art (an SVG shipped with the
+     * app, never the system's emoji font) and its money value under the coins; on a desktop all of them on at most two
+     * rows, on a phone in a bottom sheet behind the Gifts toggle.
+     */
+    @ParameterizedTest(name = "at {0} px")
+    @org.junit.jupiter.params.provider.ValueSource(ints = { Browser.PHONE, Browser.DESKTOP })
+    void theGiftPanelIsACompactGridWithItsOwnArtAndTheMoneyUnderEachTile(int width) {
+        someActivity();
+        try (Tab t = Browser.open(root, VIEWER, width)) {
+            t.go("/stream/" + stream);
+            com.microsoft.playwright.Locator tiles = t.page.locator(".gift-tile");
+            assertThat(tiles.first()).isAttached();
+            if (width == Browser.PHONE) {
+                // the sheet starts open (gifting one tap away); its toggle closes and opens it
+                com.microsoft.playwright.Locator toggle = t.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Gifts").setExact(true));
+                assertThat(toggle).hasAttribute("aria-expanded", "true");
+                toggle.click();
+                assertThat(tiles.first()).isHidden();
+                toggle.click();
+            }
+            assertThat(tiles.first()).isVisible();
+            int n = tiles.count();
+            assertTrue(n >= 9, "the nine launch gifts: " + n);
+            for (int i = 0; i < n; i++) {
+                com.microsoft.playwright.Locator tile = tiles.nth(i);
+                assertTrue(tile.locator("svg.art").count() >= 1, "the gift's own art (and the coin's): " + tile.innerText());
+                String money = tile.locator("small").last().innerText();
+                assertTrue(money.matches(".*\\d.*") && !money.contains("coin"), "the money value under the tile: " + tile.innerText());
+            }
+            @SuppressWarnings("unchecked")
+            List<Number> tops = (List<Number>) t.page.evaluate("[...document.querySelectorAll('.gift-tile')].map(e => e.getBoundingClientRect().top)");
+            double tileHeight = ((Number) t.page.evaluate("document.querySelector('.gift-tile').getBoundingClientRect().height")).doubleValue();
+            List<Double> rows = new ArrayList<>();
+            for (Number top : tops) {
+                if (rows.stream().noneMatch(r -> Math.abs(r - top.doubleValue()) < tileHeight / 2)) {
+                    rows.add(top.doubleValue());
+                }
+            }
+            if (width == Browser.DESKTOP) {
+                assertTrue(rows.size() <= 2, "all launch gifts on at most two rows at 1280 px: " + rows.size() + " rows " + tops);
+            }
+            t.assertNoConsoleErrors();
+        }
+    }
+
+    /** The creator's live dashboard puts what arrives first: the gifts, the stream total and top gifters above the goal form. */
+    @Test
+    void theLiveDashboardShowsArrivingGiftsFirst() {
+        someActivity();
+        try (Tab t = Browser.open(root, CREATOR, Browser.DESKTOP)) {
+            t.go("/studio");
+            assertThat(t.page.getByTestId("studio-feed")).isVisible();
+            double viewport = ((Number) t.page.evaluate("window.innerHeight")).doubleValue();
+            double feed = ((Number) t.page.evaluate("document.querySelector('[data-testid=studio-feed]').getBoundingClientRect().top")).doubleValue();
+            double total = ((Number) t.page.evaluate("document.querySelector('[data-testid=studio-total]').getBoundingClientRect().top")).doubleValue();
+            double goals = ((Number) t.page.evaluate("document.getElementById('goals-heading').getBoundingClientRect().top")).doubleValue();
+            assertTrue(feed < viewport && total < viewport, "the gifts and the total above the fold: " + feed + ", " + total + " of " + viewport);
+            assertTrue(feed < goals, "the gifts before the goal form: " + feed + " vs " + goals);
+            assertThat(t.page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Top gifters"))).isVisible();
         }
     }
 

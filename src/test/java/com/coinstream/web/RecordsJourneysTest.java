@@ -123,6 +123,10 @@ class RecordsJourneysTest {
             WebhookReceiver.Received got = receiver.ofType("gift.sent").get(0);
             assertTrue(WebhookSignature.verify(copied, got.id(), got.timestamp(), got.signature(), got.body(),
                     java.time.Instant.now().getEpochSecond(), 300), "the receiver verifies the signature with the copied secret");
+            // (the receiver hears the gift before its answer is recorded: the list is read once the delivery is DELIVERED)
+            WebhookReceiver.await(java.time.Duration.ofSeconds(20), () -> com.coinstream.support.Db.number(com.coinstream.support.Db.TEST_SCHEMA,
+                    "select count(*) from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id "
+                            + "where s.owner_id = ? and d.status = 'DELIVERED'", creator.sub()) > 0, "the delivery recorded");
             tab.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Deliveries to " + receiver.url())).click();
             Locator delivered = tab.page.locator("[data-testid=webhook-delivery][data-status=DELIVERED]");
             assertThat(delivered).hasCount(1);
