@@ -173,6 +173,33 @@ class PagesTest {
         }
     }
 
+    /**
+     * A gift committed while the room's connection was down shows once the client has reconnected: the feed reads what
+     * it missed after every (re)subscription. The connection is cut by the browser's own WebSocket route, as a network
+     * would cut it.
+     */
+    @Test
+    void theRoomCatchesUpOnAGiftSentWhileItsConnectionWasDown() {
+        someActivity();
+        try (Tab t = Browser.open(root, VIEWER, Browser.DESKTOP)) {
+            List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+            t.page.routeWebSocket(java.util.regex.Pattern.compile(".*/graphql$"), ws -> {
+                ws.connectToServer();
+                sockets.add(ws);
+            });
+            t.go("/stream/" + stream);
+            com.microsoft.playwright.Locator feed = t.page.getByTestId("feed").locator("li");
+            assertThat(feed.first()).isVisible();
+            t.page.waitForCondition(() -> !sockets.isEmpty());
+            int before = feed.count();
+            // the connection drops (a restarting server's close), and a gift is committed while nobody listens
+            sockets.forEach(ws -> ws.close(new com.microsoft.playwright.WebSocketRoute.CloseOptions().setCode(1012).setReason("restart")));
+            Gifting.send(Tokens.viewer(VIEWER.sub()), stream, Gifting.ROSE, 1, Flows.key());
+            assertThat(feed).hasCount(before + 1, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(20_000));
+            assertTrue(sockets.size() >= 2, "the client connected again: " + sockets.size());
+        }
+    }
+
     /** The creator's live dashboard puts what arrives first: the gifts, the stream total and top gifters above the goal form. */
     @Test
     void theLiveDashboardShowsArrivingGiftsFirst() {
