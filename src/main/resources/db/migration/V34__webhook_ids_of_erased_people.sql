@@ -13,6 +13,9 @@ language sql stable as $$
            else (select jsonb_object_agg(e.key, case
                         when e.key in ('userId', 'senderId', 'creatorId', 'inviterId', 'inviteeId') and u.id is not null
                         then to_jsonb('erased-' || substring(u.display_name from '[^ ]*$'))
+                        -- a reason an admin wrote about the person (a hold placed after the erasure) goes, as the erasure's
+                        -- own rewrite takes it out of the payloads that existed
+                        when e.key = 'reason' then 'null'::jsonb
                         else e.value end)
                  from jsonb_each(data) e
                  left join app_user u on e.key in ('userId', 'senderId', 'creatorId', 'inviterId', 'inviteeId')

@@ -1,8 +1,10 @@
 -- Each admin audit record shows what its target was before the action and what it is after (issue 30): the state as
 -- one readable JSON object per kind of target (audit_target_state), "before" read just before the action ran, "after"
 -- read inside the action's own transaction as it writes its record (so exactly what it committed). A refused or failed
--- attempt changed nothing: it has a "before" only. Secrets never appear (a webhook subscription's secret is not part of
--- its state); a person's state is their hold, erasure and balances, not their profile.
+-- attempt changed nothing: it has a "before" only. Secrets never appear: a webhook subscription's state has no secret,
+-- and its address only as the audit input keeps one (scheme, host, port and path: no user info, query or fragment,
+-- where a receiver may keep a token), without the creator's free-text description; a person's state is their hold,
+-- erasure and balances, not their profile. The log is append-only and outlives an erasure, so it holds nothing more.
 alter table admin_audit add column before_state jsonb, add column after_state jsonb;
 
 -- A UUID, or null for text that is not one (a target id typed by a refused caller may be anything).
@@ -43,8 +45,9 @@ create or replace function audit_target_state(target_type text, target_id text) 
             select jsonb_build_object('status', s.status, 'startedAt', s.started_at, 'endedAt', s.ended_at)
             from live_stream s where s.id = audit_uuid(target_id))
         when 'webhookSubscription' then (
-            select jsonb_build_object('status', w.status, 'url', w.url, 'eventTypes', w.event_types, 'description', w.description,
-                       'disabledReason', w.disabled_reason, 'previousSecretValidUntil', w.previous_secret_until)
+            select jsonb_build_object('status', w.status,
+                       'url', regexp_replace(regexp_replace(w.url, '[?#].*$', ''), '^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@', '\1'),
+                       'eventTypes', w.event_types, 'disabledReason', w.disabled_reason, 'previousSecretValidUntil', w.previous_secret_until)
             from webhook_subscription w where w.id = audit_uuid(target_id))
         when 'erasureRequest' then (
             select jsonb_build_object('status', x.status, 'eligibleAt', x.eligible_at, 'completedAt', x.completed_at,

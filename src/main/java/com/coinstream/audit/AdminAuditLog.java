@@ -84,10 +84,22 @@ public class AdminAuditLog {
 
     /** The state of an action's target as the audit log shows it (JSON text), read now; null when it has none. */
     public Uni<String> stateOf(AuditDraft draft) {
+        return stateOf(pool, draft);
+    }
+
+    /**
+     * The record's "before", read inside the action's own transaction under the lock it took, so that nothing else can
+     * commit in between (the interceptor's read, just before the action, is the fallback for actions that do not).
+     */
+    public Uni<Void> before(SqlClient tx, AuditDraft draft) {
+        return draft == null ? Uni.createFrom().voidItem() : stateOf(tx, draft).invoke(state -> draft.before(state)).replaceWithVoid();
+    }
+
+    private static Uni<String> stateOf(SqlClient client, AuditDraft draft) {
         if (draft == null || draft.targetType() == null || draft.targetId() == null) {
             return Uni.createFrom().nullItem();
         }
-        return pool.preparedQuery("select audit_target_state($1, $2)::text").execute(Tuple.of(draft.targetType(), draft.targetId()))
+        return client.preparedQuery("select audit_target_state($1, $2)::text").execute(Tuple.of(draft.targetType(), draft.targetId()))
                 .map(rows -> rows.iterator().next().getString(0));
     }
 

@@ -20,6 +20,8 @@ public final class AuditDraft {
     private volatile boolean recorded;
     private volatile boolean replay;
     private volatile String before;
+    /** The target {@link #before} describes ("type id"). */
+    private volatile String beforeOf;
 
     public AuditDraft(String actorId, Set<String> actorRoles, String action, String targetType, String targetId, String reason,
             String input) {
@@ -71,13 +73,18 @@ public final class AuditDraft {
         return input;
     }
 
-    /** The target's state just before the action ran (JSON text; null: no target yet, or none found). */
+    /**
+     * The target's state just before the action ran (JSON text); null when there was no target yet, none was found, or
+     * the state read was of another target than the one the action names in the end.
+     */
     public String before() {
-        return before;
+        return (targetType + " " + targetId).equals(beforeOf) ? before : null;
     }
 
+    /** The state of the current target before the action (read by the interceptor, or by the service under its lock). */
     public void before(String state) {
         this.before = state;
+        this.beforeOf = targetType + " " + targetId;
     }
 
     /** True once the action's transaction wrote the record (it commits or rolls back with the action). */

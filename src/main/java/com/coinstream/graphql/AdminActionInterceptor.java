@@ -73,9 +73,12 @@ public class AdminActionInterceptor {
         }
         String name = action.value().isEmpty() ? ctx.getMethod().getName() : action.value();
         AuditDraft draft = draft(name, who, ctx.getParameters().length == 0 ? null : ctx.getParameters()[0]);
-        actions.begin(name, draft);
-        // the target's state just before the action runs (its record's "before"), then the action itself
-        Uni<?> result = log.stateOf(draft).onFailure().recoverWithNull().invoke(state -> draft.before(state)).flatMap(state -> {
+        // the target's state just before the action runs (its record's "before"; services that lock read it again under their
+        // lock), for a signed-in caller only: an anonymous one is refused anyway and makes the service read nothing
+        Uni<String> before = who.isPresent() ? log.stateOf(draft).onFailure().recoverWithNull() : Uni.createFrom().nullItem();
+        Uni<?> result = before.flatMap(state -> {
+            draft.before(state);
+            actions.begin(name, draft);
             try {
                 return (Uni<?>) ctx.proceed();
             } catch (Exception e) {

@@ -219,7 +219,7 @@ public class PayoutService {
             EntryDraft closing = closingEntry(p, action, now);
             Uni<Ledger.ReadyEntry> prepared = closing == null ? Uni.createFrom().nullItem() : ledger.prepare(closing);
             return prepared.flatMap(ready -> Transactions.retrying(pool, tx -> DiamondMaturity.lock(tx, p.creatorId())
-                    .flatMap(v -> store.find(tx, id, true)).flatMap(current -> {
+                    .flatMap(v -> store.find(tx, id, true)).call(v -> adminLog.before(tx, audit)).flatMap(current -> {
                         Payout locked = current.orElseThrow();
                         if (!action.from.contains(locked.state())) {
                             throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.state() + " payout cannot become " + action.to,

@@ -178,6 +178,8 @@ public class PersonalData {
             // the accounts exist before the transaction (the ledger creates them on its own connection)
             return ledger.accounts().ids(books.keys())
                     .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                            // (the record names the person: its before is theirs, read under the lock)
+                            .call(locked -> adminLog.before(tx, audit == null ? null : audit.target("user", userId)))
                             .flatMap(locked -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1 for update")
                                     .execute(Tuple.of(id)))
                             .map(r -> request(r.iterator().next()))

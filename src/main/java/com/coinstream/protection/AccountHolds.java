@@ -82,6 +82,7 @@ public class AccountHolds {
         // Under the owner lock: once this returns, no gift, purchase or grant of the user that had already passed its
         // checks can still commit (they hold the lock until they do).
         return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                .call(locked -> adminLog.before(tx, audit))
                 .flatMap(locked -> tx.preparedQuery("update app_user set hold_reason = $2, hold_placed_at = $3, hold_placed_by = $4 where id = $1")
                         .execute(Tuple.of(userId, reason.strip(), OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
                                 admin.userId())))

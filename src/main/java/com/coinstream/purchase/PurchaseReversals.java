@@ -124,6 +124,7 @@ public class PurchaseReversals {
             return ledger.accounts().ids(keys).flatMap(ids -> Transactions.retrying(pool, tx -> {
                 Subject s = new Subject(purchaseId, kind, userId, currency, ids, UUID.randomUUID(), clock.instant());
                 return AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                        .call(v -> adminLog.before(tx, audit))
                         .flatMap(v -> key == null ? Uni.createFrom().item(new Idempotency.Claim(Idempotency.Outcome.NEW, s.reversalId()))
                                 : idempotency.claim(tx, actor, key, "reversePurchase", hash, s.reversalId(), s.at()))
                         .flatMap(c -> c.outcome() == Idempotency.Outcome.REPLAY

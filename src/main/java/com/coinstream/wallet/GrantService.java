@@ -89,6 +89,7 @@ public class GrantService {
                 })
                 .flatMap(found -> ledger.prepare(draft))
                 .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                        .call(locked -> adminLog.before(tx, audit))
                         .flatMap(locked -> idempotency.claim(tx, admin.userId(), key, "grantCoins", hash, grantId, now))
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.NEW
                                 ? holds.requireNotErased(tx, userId).flatMap(v -> ledger.post(tx, ready)).replaceWith(new Posted(new LedgerEntryRef(grantId.toString(), EntryKind.GRANT.name(), reason, now), true))

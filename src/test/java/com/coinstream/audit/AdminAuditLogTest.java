@@ -86,7 +86,11 @@ class AdminAuditLogTest {
 
         run(admin, "mutation($input: GrantCoinsInput!) { grantCoins(input: $input) { userErrors { code } } }", "userId", viewer.id(), "coins", 5,
                 "reason", "compensation for outage", "idempotencyKey", Flows.key());
-        assertEquals("compensation for outage", done(adminId, "grantCoins", "user", viewer.id()).get("reason"));
+        Map<String, Object> granted = done(adminId, "grantCoins", "user", viewer.id());
+        assertEquals("compensation for outage", granted.get("reason"));
+        // read under the owner lock the grant takes: the difference is the grant, whatever else the person does meanwhile
+        assertEquals(10, JsonPath.from((String) granted.get("before")).getLong("coins"), granted.toString());
+        assertEquals(15, JsonPath.from((String) granted.get("after")).getLong("coins"), granted.toString());
 
         run(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { userErrors { code } } }", "userId", viewer.id(), "reason", "fraud review");
         Map<String, Object> held = done(adminId, "placeHold", "user", viewer.id());
@@ -228,6 +232,21 @@ class AdminAuditLogTest {
                 page1.getString("data.auditLog.pageInfo.endCursor")));
         assertEquals("grantCoins", page2.getString("data.auditLog.nodes[0].action"));
         assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(viewer, LOG, null)));
+    }
+
+    /** The log is append-only and outlives an erasure: a subscription's state in it keeps no token a receiver's address held. */
+    @Test
+    void aWebhookSubscriptionsStateKeepsNoSecretOfItsAddress() {
+        LiveCreator creator = Gifting.liveCreator("audithook");
+        JsonPath made = Gql.ok(creator.token(), "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) "
+                + "{ subscription { id } userErrors { code message } } }", Gql.vars("i", Map.of("url", "http://127.0.0.1:9/hook?key=s3cret",
+                        "eventTypes", List.of("gift.sent"), "description", "Alice's bot")));
+        String created = made.getString("data.createWebhookSubscription.subscription.id");
+        assertNotNull(created, made.prettify());
+        Map<String, Object> r = records(Map.of("targetId", created)).get(0);
+        String after = (String) r.get("after");
+        assertEquals("http://127.0.0.1:9/hook", JsonPath.from(after).getString("url"), after);
+        assertFalse(after.contains("s3cret") || after.contains("Alice") || after.contains("whsec_"), after);
     }
 
     @Test

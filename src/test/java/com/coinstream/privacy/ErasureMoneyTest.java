@@ -201,6 +201,15 @@ class ErasureMoneyTest {
         assertEquals("COMPLETED", done.getString("data.completeErasure.erasureRequest.status"), done.prettify());
         assertEquals(50, done.getLong("data.completeErasure.erasureRequest.forfeitedDiamonds"));
         assertEquals(50, Erasures.forfeitedDiamonds() - before);
+        // the audit record names the person, with their state before and after, both read under the erasure's lock
+        JsonPath audit = Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t, action: \"completeErasure\"}) "
+                + "{ nodes { before after } } }", Gql.vars("t", creator.id()));
+        JsonPath was = JsonPath.from(audit.getString("data.auditLog.nodes[0].before"));
+        JsonPath is = JsonPath.from(audit.getString("data.auditLog.nodes[0].after"));
+        assertEquals(50, was.getLong("diamondsAvailable"));
+        assertEquals(false, was.getBoolean("erased"));
+        assertEquals(0, is.getLong("diamondsAvailable"));
+        assertEquals(true, is.getBoolean("erased"));
         assertEquals(0, Db.number(Db.TEST_SCHEMA, "select coalesce(sum(b.balance), 0) from account_balance b join ledger_account a "
                 + "on a.id = b.account_id where a.owner_id = (select user_id from erasure_request where id = ?::uuid) and a.asset = 'DIAMOND'",
                 request), "nothing left on an account nobody can reach");
