@@ -39,6 +39,8 @@ public class GiftCatalogue implements PanacheRepositoryBase<Gift, UUID> {
     void load(@Observes StartupEvent ignored, ClusterEvents events) {
         events.on(ClusterEvents.CATALOGUE, payload -> reload().subscribe().with(v -> { },
                 e -> LOG.warnf("Reloading the gift catalogue after a change on another instance failed: %s", e.getMessage())));
+        // changed while this instance was not listening: the notification never arrives
+        events.onListening(() -> reload().subscribe().with(v -> { }, e -> LOG.warnf("Reloading the gift catalogue failed: %s", e.getMessage())));
         reload().await().indefinitely();
     }
 

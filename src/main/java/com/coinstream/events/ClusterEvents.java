@@ -42,6 +42,7 @@ public class ClusterEvents {
     public static final String USERS = "coinstream_users";
 
     private final Map<String, CopyOnWriteArrayList<Consumer<String>>> handlers = new ConcurrentHashMap<>();
+    private final List<Runnable> listening = new CopyOnWriteArrayList<>();
     private final Vertx vertx;
     private final DedicatedPools pools;
     private PgSubscriber subscriber;
@@ -58,6 +59,14 @@ public class ClusterEvents {
      */
     public void on(String channel, Consumer<String> handler) {
         handlers.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(handler);
+    }
+
+    /**
+     * Run {@code catchUp} each time this instance starts listening again, after its listening connection was lost: what
+     * was notified meanwhile never arrives, so a cache fed by notifications reads the database again here.
+     */
+    public void onListening(Runnable catchUp) {
+        listening.add(catchUp);
     }
 
     /**
@@ -94,7 +103,13 @@ public class ClusterEvents {
         subscriber = PgSubscriber.subscriber(vertx, pools.options(Map.of()))
                 .reconnectPolicy(retries -> retries < 10_000 ? 500L : -1L);
         for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS, OVERLAY_KEYS, ACTIVITY, USERS }) {
-            subscriber.channel(channel).handler(payload -> dispatch(channel, payload));
+            var listen = subscriber.channel(channel);
+            if (channel.equals(USERS)) {
+                // every channel is LISTENed to in one statement on each (re)connect, then each subscription's subscribe
+                // handler runs: one is enough (set before the handler, which subscribes)
+                listen.subscribeHandler(this::listening);
+            }
+            listen.handler(payload -> dispatch(channel, payload));
         }
         connect();
     }
@@ -105,6 +120,16 @@ public class ClusterEvents {
             LOG.warnf("Database event connection failed (%s); retrying", e.getMessage());
             vertx.setTimer(1000, id -> connect());
         });
+    }
+
+    private void listening() {
+        for (Runnable catchUp : listening) {
+            try {
+                catchUp.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Catching up after listening again failed");
+            }
+        }
     }
 
     private void dispatch(String channel, String payload) {

@@ -61,11 +61,6 @@ public class StreamAccess {
         if (reader.overlayKeyId() == null) {
             return erased.endWhenErased(reader.userId(), events);
         }
-        return events.onItem().transform(e -> {
-            if (keys.revokedSince(reader.overlayKeyId())) {
-                throw new ForbiddenException();
-            }
-            return e;
-        });
+        return keys.whileValid(reader.overlayKeyId(), events);
     }
 }

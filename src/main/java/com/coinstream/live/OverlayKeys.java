@@ -23,6 +23,7 @@ import com.coinstream.domain.Times;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,8 +43,10 @@ public class OverlayKeys {
     private final Pool pool;
     private final Clock clock;
     private final ClusterEvents cluster;
-    /** Keys revoked since this instance started (a subscription checks it per event; new ones check the database). */
+    /** Keys revoked while a subscription here reads with them (a subscription checks it per event; new ones check the database). */
     private final Set<UUID> revoked = ConcurrentHashMap.newKeySet();
+    /** The keys open subscriptions on this instance read with, and how many read with each. */
+    private final ConcurrentHashMap<UUID, Integer> inUse = new ConcurrentHashMap<>();
 
     /** A new key: the record, and the key itself (shown this once). */
     public record Created(OverlayKey overlayKey, String key) {
@@ -54,6 +57,37 @@ public class OverlayKeys {
         this.clock = clock;
         this.cluster = cluster;
         cluster.on(ClusterEvents.OVERLAY_KEYS, payload -> Ids.parse(payload).ifPresent(revoked::add));
+    }
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OverlayKeys.class);
+
+    /**
+     * Whether the keys read with here were revoked, asked of the database every 5 s: a key revoked on another instance whose
+     * notification never arrived (this instance was not listening, or its connection broke silently) stops its overlays
+     * here within seconds all the same; the notification stops them at once. No overlay open here: no query.
+     */
+    @io.quarkus.scheduler.Scheduled(every = "5s", delayed = "5s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> readRevoked() {
+        if (inUse.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("select id from overlay_key where id = any($1) and revoked_at is not null")
+                .execute(Tuple.of(inUse.keySet().toArray(UUID[]::new)))
+                .invoke(rows -> rows.forEach(r -> revoked.add(r.getUUID(0))))
+                .onFailure().invoke(e -> LOG.warnf("revoked overlay keys not read: %s", e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** {@code events} read with the overlay key {@code keyId}, ended with FORBIDDEN at the first event after it is revoked. */
+    public <T> Multi<T> whileValid(UUID keyId, Multi<T> events) {
+        return events.onSubscription().invoke(() -> inUse.merge(keyId, 1, Integer::sum))
+                .onTermination().invoke(() -> inUse.computeIfPresent(keyId, (k, n) -> n == 1 ? null : n - 1))
+                .onItem().transform(e -> {
+                    if (revoked.contains(keyId)) {
+                        throw new io.quarkus.security.ForbiddenException();
+                    }
+                    return e;
+                });
     }
 
     public Uni<Created> create(Caller creator, String label) {
@@ -111,11 +145,6 @@ public class OverlayKeys {
                     }
                     return rows.iterator().next().getUUID(0);
                 });
-    }
-
-    /** Whether a key was revoked while a subscription was reading with it. */
-    public boolean revokedSince(UUID keyId) {
-        return revoked.contains(keyId);
     }
 
     static Refusal forbidden() {

@@ -38,6 +38,8 @@ public class RateBook {
         this.defaultCurrency = policy.defaultCurrency();
         events.on(ClusterEvents.RATES, payload -> reload().subscribe().with(v -> { },
                 e -> LOG.warnf("Reloading the rates after a change on another instance failed: %s", e.getMessage())));
+        // changed while this instance was not listening: the notification never arrives
+        events.onListening(() -> reload().subscribe().with(v -> { }, e -> LOG.warnf("Reloading the rates failed: %s", e.getMessage())));
     }
 
     void load(@Observes StartupEvent ignored) {

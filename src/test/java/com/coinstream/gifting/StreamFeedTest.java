@@ -15,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.support.Db;
 import com.coinstream.support.FeedClient;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
@@ -128,6 +129,44 @@ class StreamFeedTest {
         }
         assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(null, EVENTS, Gql.vars("s", creator.stream(), "key", key))));
         assertNull(Gql.ok(fan.token(), "{ wallet { id } }").getString("errors"));
+    }
+
+    /** A key revoked by another instance whose notification never reached this one still stops the overlay, within seconds. */
+    @Test
+    void anOverlayKeyRevokedUntoldStopsItsOverlayWithinSeconds() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("untoldkey");
+        Viewer fan = Gifting.fundedViewer("untoldkeyfan", 1000);
+        JsonPath created = Gql.ok(creator.token(), "mutation { createOverlayKey(input: {label: \"OBS\"}) { overlayKey { id } key } }");
+        String key = created.getString("data.createOverlayKey.key");
+        String keyId = created.getString("data.createOverlayKey.overlayKey.id");
+        try (FeedClient overlay = FeedClient.connect(RestAssured.port, null)) {
+            assertNotNull(overlay.nextOf(10, "connection_ack"));
+            overlay.send(Map.of("id", "1", "type", "subscribe", "payload", Map.of(
+                    "query", "subscription($s: ID!, $k: String) { giftEvents(streamId: $s, overlayKey: $k) { id sequence } }",
+                    "variables", Map.of("s", creator.stream(), "k", key))));
+            JsonNode received = null;
+            for (int attempt = 0; attempt < 10 && received == null; attempt++) {
+                Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+                received = overlay.nextOf(2, "next");
+            }
+            assertNotNull(received, "the overlay never received a gift");
+            // as another instance revokes it, with no notification reaching this one
+            Db.rows(Db.TEST_SCHEMA, "update overlay_key set revoked_at = now() where id = ?::uuid returning id", keyId);
+            JsonNode stopped = null;
+            List<String> seen = new java.util.ArrayList<>();
+            long start = System.nanoTime();
+            // the database is asked every 5 s
+            while (stopped == null && System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(12)) {
+                Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+                JsonNode next = overlay.nextOf(1, "error", "next", "complete");
+                seen.add(next == null ? "null" : next.path("type").asText() + " " + next.path("payload").toString().length());
+                Thread.sleep(250);
+                if (next != null && next.toString().contains("FORBIDDEN")) {
+                    stopped = next;
+                }
+            }
+            assertNotNull(stopped, "the overlay went on with a key revoked elsewhere: " + seen);
+        }
     }
 
     @Test

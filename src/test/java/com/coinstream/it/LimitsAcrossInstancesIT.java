@@ -105,6 +105,34 @@ class LimitsAcrossInstancesIT {
         assertEquals(1, Db.number(ProdApp.SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid", sub));
     }
 
+    /**
+     * Test events of one owner: 30 an hour over all their subscriptions, however many instances answer. 25 are already on
+     * record this hour (at most 3 per subscription, under each one's own 10), so of 25 racers spread over ten subscriptions
+     * (one pending test each would let ten through) exactly five get in.
+     */
+    @Test
+    void testEventsPerOwnerAndHour() {
+        String creatorId = Tokens.unique("tester");
+        String creator = Tokens.creator(creatorId);
+        List<String> subs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            subs.add(Gql.ok(creator, "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }",
+                    Gql.vars("i", Map.of("url", "http://127.0.0.1:9/tests-" + i, "eventTypes", List.of("gift.sent"))))
+                    .getString("data.createWebhookSubscription.subscription.id"));
+            Db.rows(ProdApp.SCHEMA, "with sent as (insert into webhook_delivery (subscription_id, event_id, event_type, occurred_at, data, status) "
+                    + "select ?::uuid, gen_random_uuid(), 'webhook.test', now() - interval '5 minutes', '{}', 'DELIVERED' "
+                    + "from generate_series(1, ?) returning 1) select count(*) from sent", subs.get(i), i < 5 ? 3 : 2);
+        }
+        List<String> codes = codes(Race.acrossInstances(N, ports(), creator, "mutation($i: SendTestWebhookEventInput!) { "
+                + "sendTestWebhookEvent(input: $i) { delivery { id } userErrors { code } } }",
+                i -> Gql.vars("i", Map.of("subscriptionId", subs.get(i % subs.size())))), "sendTestWebhookEvent");
+        assertEquals(5, successes(codes), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("RATE_LIMITED") || c.equals("INVALID_STATE")), codes.toString());
+        assertTrue(codes.contains("RATE_LIMITED"), codes.toString());
+        assertEquals(30, Db.number(ProdApp.SCHEMA, "select count(*) from webhook_delivery d join webhook_subscription w on w.id = d.subscription_id "
+                + "where w.owner_id = ? and d.event_type = 'webhook.test' and d.occurred_at > now() - interval '1 hour'", creatorId));
+    }
+
     /** Replays of one subscription: 20 an hour, however many instances answer them. */
     @Test
     void replaysPerSubscriptionAndHour() {
