@@ -54,8 +54,8 @@ const STATUSES = ['REQUESTED', 'APPROVED', 'PAID', 'REJECTED', 'FAILED'];
 /** The admin console: the payout queue, account verification, holds, grants and reversals, the audit, risk, rates and gifts. */
 class Admin extends View {
   static properties = { me: { attribute: false }, tab: { state: true }, status: { state: true }, queue: { state: true }, accounts: { state: true },
-    audit: { state: true }, queueNext: { state: true }, auditLog: { state: true }, auditNext: { state: true }, auditFilter: { state: true },
-    erasures: { state: true }, erasuresAll: { state: true }, packages: { state: true }, packagesRegion: { state: true }, runs: { state: true }, run: { state: true }, upload: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
+    audit: { state: true }, queueNext: { state: true }, auditLog: { state: true }, auditLogNext: { state: true }, auditFilter: { state: true },
+    erasures: { state: true }, erasuresNext: { state: true }, erasuresAll: { state: true }, packages: { state: true }, packagesRegion: { state: true }, runs: { state: true }, runsNext: { state: true }, run: { state: true }, upload: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
 
   constructor() {
     super();
@@ -81,9 +81,9 @@ class Admin extends View {
       accounts: async () => { const r = await query(PayoutAccountsToVerify); this.error = failure(r); if (r.data) this.accounts = r.data.payoutAccountsToVerify; },
       ledger: async () => { const r = await query(LedgerAudit); this.error = failure(r); if (r.data) this.audit = r.data.ledgerAudit; },
       audit: () => this.loadAudit(),
-      reconciliation: async () => { const r = await query(ReconciliationRuns, {}); this.error = failure(r); if (r.data) { this.runs = r.data.reconciliationRuns.nodes; await this.drawRunsChart(); } },
+      reconciliation: () => this.loadRuns(),
       webhooks: async () => {}, // <cs-webhooks> loads its own
-      data: async () => { const r = await query(ErasureRequests, { all: !!this.erasuresAll }); this.error = failure(r); if (r.data) this.erasures = r.data.erasureRequests.nodes; },
+      data: () => this.loadErasures(),
       risk: async () => { const r = await query(SuspiciousCreators); this.error = failure(r); if (r.data) this.suspicious = r.data.suspiciousCreators; },
       rates: async () => { const r = await query(Rates); this.error = failure(r); if (r.data) this.rates = r.data; },
       catalogue: async () => {
@@ -96,24 +96,54 @@ class Admin extends View {
     await loaders[this.tab]();
   }
 
-  async loadQueue(after = null) {
-    const r = await query(PayoutQueue, { status: this.status, creatorId: this.creatorFilter || null, after });
+  /**
+   * One page of a connection into this[list]: the first page replaces the list, a later one (`after`) is appended, and
+   * this[list + 'Next'] is the cursor of the page after it, or null (no *More* button).
+   */
+  async loadPage(list, document, variables, field, after) {
+    // only the latest load of a list lands: a second click on More, or a filter changed while a page was on its way,
+    // never appends a page twice or a page of the old filter
+    this.pageLoads = this.pageLoads || {};
+    const load = (this.pageLoads[list] = (this.pageLoads[list] || 0) + 1);
+    if (after) this[`${list}Next`] = null; // no second click on the same More
+    const r = await query(document, { ...variables, after: after || null });
+    if (this.pageLoads[list] !== load) return;
     this.error = failure(r);
-    if (!r.data) return;
-    this.queue = [...(after ? this.queue : []), ...r.data.payoutQueue.nodes];
-    this.queueNext = r.data.payoutQueue.pageInfo.hasNextPage ? r.data.payoutQueue.pageInfo.endCursor : null;
+    if (!r.data) {
+      if (after) this[`${list}Next`] = after; // the page can be asked for again
+      else this[list] = [];
+      return;
+    }
+    const page = r.data[field];
+    this[list] = [...(after ? this[list] : []), ...page.nodes];
+    this[`${list}Next`] = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  }
+
+  /** The *More* button of a paged list, when there is more. */
+  more(list, load) {
+    const next = this[`${list}Next`];
+    return next ? html`<button class="secondary" data-testid=${`more-${list}`} @click=${() => load.call(this, next)}>More</button>` : '';
+  }
+
+  loadQueue(after) {
+    return this.loadPage('queue', PayoutQueue, { status: this.status, creatorId: this.creatorFilter || null }, 'payoutQueue', after);
+  }
+
+  async loadRuns(after) {
+    await this.loadPage('runs', ReconciliationRuns, {}, 'reconciliationRuns', after);
+    await this.drawRunsChart();
+  }
+
+  loadErasures(after) {
+    return this.loadPage('erasures', ErasureRequests, { all: !!this.erasuresAll }, 'erasureRequests', after);
   }
 
   admin() {
     return this.me && this.me.roles.includes('admin');
   }
 
-  async loadAudit(after = null) {
-    const r = await query(AuditLog, { filter: this.auditFilter || null, after });
-    this.error = failure(r);
-    if (!r.data) return;
-    this.auditLog = [...(after ? this.auditLog : []), ...r.data.auditLog.nodes];
-    this.auditNext = r.data.auditLog.pageInfo.hasNextPage ? r.data.auditLog.pageInfo.endCursor : null;
+  loadAudit(after) {
+    return this.loadPage('auditLog', AuditLog, { filter: this.auditFilter || null }, 'auditLog', after);
   }
 
   filterAudit(e) {
@@ -190,7 +220,7 @@ class Admin extends View {
           <td>${x.targetType ? html`${x.targetType} <small>${x.targetId}</small>` : ''}</td>
           <td><pre class="record">${Admin.readable(x.input)}${x.reason ? `\nreason: ${x.reason}` : ''}</pre>
             ${x.before || x.after ? html`<pre class="record change" data-testid="audit-change" aria-label="What changed">${Admin.changes(x.before, x.after)}</pre>` : ''}</td></tr>`)}</tbody></table></div>
-        ${this.auditNext ? html`<button class="secondary" @click=${() => this.loadAudit(this.auditNext)}>More</button>` : ''}`}`;
+        ${this.more('auditLog', this.loadAudit)}`}`;
   }
 
   async openRun(id) {
@@ -272,7 +302,8 @@ class Admin extends View {
         <thead><tr><th>Imported</th><th>File</th><th>Days</th><th>Lines</th><th>Differences</th><th>Fees booked</th><th></th></tr></thead><tbody>
         ${runs.map((r) => html`<tr><td>${when(r.importedAt)}</td><td>${r.fileName || ''}</td><td>${when(r.periodFrom)} – ${when(r.periodTo)}</td><td>${count(r.lines)}</td>
           <td>${Number(r.differenceCount) ? html`<strong>${count(r.differenceCount)}</strong>` : '0'}</td><td>${r.feesBooked.map((m) => money(m)).join(', ') || 'none'}</td>
-          <td><button class="secondary outline" aria-label=${`Open the run of ${r.fileName || when(r.importedAt)}`} @click=${() => this.openRun(r.id)}>Open</button></td></tr>`)}</tbody></table></div>`}
+          <td><button class="secondary outline" aria-label=${`Open the run of ${r.fileName || when(r.importedAt)}`} @click=${() => this.openRun(r.id)}>Open</button></td></tr>`)}</tbody></table></div>
+        ${this.more('runs', this.loadRuns)}`}
       ${run ? html`<h3>${run.fileName || 'Run'}: ${counted(run.differenceCount, 'difference', 'differences')}</h3>
         <p class="muted">${counted(run.lines, 'line', 'lines')} · SHA-256 ${run.fileSha256.slice(0, 16)}… · fees booked ${run.feesBooked.map((m) => money(m)).join(', ') || 'none'}
           (a PROVIDER_FEE entry per currency)</p>
@@ -304,7 +335,8 @@ class Admin extends View {
             <td>${x.status === 'COMPLETED' ? html`${coins(x.forfeitedCoins)} forfeited${Number(x.debtSettled) ? html`, ${count(x.debtSettled)} repaid a debt` : ''}${Number(x.debtWrittenOff) ? html`, ${count(x.debtWrittenOff)} written off` : ''}${Number(x.forfeitedDiamonds) ? html`, ${counted(x.forfeitedDiamonds, 'diamond', 'diamonds')} forfeited` : ''}` : ''}</td>
             <td>${x.status === 'REQUESTED' ? html`<button ?disabled=${due > now} aria-label=${`Complete the erasure of ${x.userId}`}
               @click=${() => this.act(CompleteErasure, 'completeErasure', { requestId: x.id }, (p) => `${x.userId} is erased: ${counted(p.erasureRequest.forfeitedCoins, 'coin', 'coins')} forfeited.`)}>Complete</button>` : ''}</td></tr>`;
-        })}</tbody></table></div>`}`;
+        })}</tbody></table></div>
+        ${this.more('erasures', this.loadErasures)}`}`;
   }
 
   /** Runs a mutation, says its outcome in plain words, and reloads the tab. */
@@ -351,7 +383,7 @@ class Admin extends View {
                 <button class="secondary" @click=${(e) => this.payoutAction(p, 'reject', e.target.closest('tr'))}>Reject</button>`
               : html`<button @click=${(e) => this.payoutAction(p, 'paid', e.target.closest('tr'))}>Mark paid</button>
                 <button class="secondary" @click=${(e) => this.payoutAction(p, 'failed', e.target.closest('tr'))}>Mark failed</button>`}</div>` : p.status.toLowerCase()}</td></tr>`)}</tbody></table></div>
-        ${this.queueNext ? html`<button class="secondary" @click=${() => this.loadQueue(this.queueNext)}>More</button>` : ''}`}`;
+        ${this.more('queue', this.loadQueue)}`}`;
   }
 
   renderAccounts() {

@@ -227,8 +227,8 @@ class Room extends View {
       <div class="cards" style="margin-top:1rem">
         <section aria-labelledby="feed-heading"><h2 id="feed-heading">Gifts</h2>
           ${!session.token ? html`<p class="muted">Sign in to follow the gifts live.</p>` : this.feed.length === 0 ? html`<p class="muted">No gifts yet. Be the first!</p>` : ''}
-          <ul class="feed" data-testid="feed">${this.feed.map((e) => html`<li><span aria-hidden="true">${icon(e.gift)}</span>
-            <strong>${e.senderName}</strong> sent ${e.gift ? e.gift.name : 'a gift'} × ${e.quantity} <small class="muted">${clock(e.createdAt)}${e.acknowledgedAt ? ' · thanked ♥' : ''}</small></li>`)}</ul>
+          <div class="feed-scroll" role="region" tabindex="0" aria-label="Gifts, newest first"><ul class="feed" data-testid="feed">${this.feed.map((e) => html`<li><span aria-hidden="true">${icon(e.gift)}</span>
+            <strong>${e.senderName}</strong> sent ${e.gift ? e.gift.name : 'a gift'} × ${e.quantity} <small class="muted">${clock(e.createdAt)}${e.acknowledgedAt ? ' · thanked ♥' : ''}</small></li>`)}</ul></div>
         </section>
         <section aria-labelledby="top-heading"><h2 id="top-heading">Top gifters</h2>
           <p><a href=${`/leaderboards?creator=${encodeURIComponent(s.creator.id)}`}>${s.creator.displayName}'s leaderboard</a></p>

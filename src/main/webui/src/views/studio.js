@@ -317,10 +317,10 @@ class Studio extends View {
       <button class="secondary" @click=${() => this.end()}>End stream</button>
       <div class="cards" style="margin-top:1rem"><section><h2>Gifts arriving</h2>
         ${this.feed.length === 0 ? html`<p class="muted">No gifts yet.</p>` : ''}
-        <ul class="feed" data-testid="studio-feed">${this.feed.map((e) => html`<li class="row"><span><span aria-hidden="true">${icon(e.gift)}</span>
+        <div class="feed-scroll" role="region" tabindex="0" aria-label="Gifts arriving, newest first"><ul class="feed" data-testid="studio-feed">${this.feed.map((e) => html`<li class="row"><span><span aria-hidden="true">${icon(e.gift)}</span>
           <strong>${e.senderName}</strong> · ${e.gift ? e.gift.name : 'gift'} × ${e.quantity} <small class="muted">${clock(e.createdAt)}</small></span>
           ${e.acknowledgedAt ? html`<small>thanked ♥</small>` : html`<button class="outline" style="padding:.2rem .6rem" @click=${() => this.thank(e)}
-            aria-label=${`Thank ${e.senderName} for ${e.gift ? e.gift.name : 'the gift'}`}>Thank</button>`}</li>`)}</ul></section>
+            aria-label=${`Thank ${e.senderName} for ${e.gift ? e.gift.name : 'the gift'}`}>Thank</button>`}</li>`)}</ul></div></section>
         <section><h2>Top gifters</h2>${this.top && this.top.length ? html`<ol>${this.top.map((t) => html`<li>${t.supporter.displayName} — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}</section></div>
       ${this.renderMechanics()}`;
   }

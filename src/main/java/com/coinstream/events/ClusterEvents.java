@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.coinstream.db.DedicatedPools;
@@ -43,27 +44,39 @@ public class ClusterEvents {
 
     private final Map<String, CopyOnWriteArrayList<Consumer<String>>> handlers = new ConcurrentHashMap<>();
     private final List<Runnable> listening = new CopyOnWriteArrayList<>();
+    /** This instance's heartbeat: it notifies itself every beat, and listens again when none came back for three. */
+    static final String PING = "coinstream_ping";
+    private final long heartbeatMs;
+    private final String instance = java.util.UUID.randomUUID().toString();
+    private volatile long lastHeard = System.nanoTime();
+    private long heartbeats = -1;
     private final Vertx vertx;
     private final DedicatedPools pools;
     private PgSubscriber subscriber;
     private Pool publisher;
 
-    public ClusterEvents(Vertx vertx, DedicatedPools pools) {
+    public ClusterEvents(Vertx vertx, DedicatedPools pools,
+            @ConfigProperty(name = "coinstream.events.listen-heartbeat") java.time.Duration heartbeat) {
         this.vertx = vertx;
         this.pools = pools;
+        this.heartbeatMs = heartbeat.toMillis();
+        if (heartbeatMs < 1_000 || heartbeatMs > 300_000) {
+            throw new IllegalArgumentException("COINSTREAM_LISTEN_HEARTBEAT must be 1 s to 5 minutes (ISO-8601, as PT10S)");
+        }
     }
 
     /**
-     * Register a handler for a channel's payloads. Notifications sent while the connection was down are
-     * lost, so caches fed by these also reload on a timer.
+     * Register a handler for a channel's payloads. Notifications sent while the connection was down are lost: a cache
+     * fed by these catches up with {@link #onListening}, and on a timer where a missed notice matters.
      */
     public void on(String channel, Consumer<String> handler) {
         handlers.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(handler);
     }
 
     /**
-     * Run {@code catchUp} each time this instance starts listening again, after its listening connection was lost: what
-     * was notified meanwhile never arrives, so a cache fed by notifications reads the database again here.
+     * Run {@code catchUp} each time this instance starts listening (at start, and again after its listening connection
+     * was lost, or found deaf by the heartbeat): what was notified meanwhile never arrives, so a cache fed by
+     * notifications reads the database again here.
      */
     public void onListening(Runnable catchUp) {
         listening.add(catchUp);
@@ -100,8 +113,10 @@ public class ClusterEvents {
 
     void start(@Observes StartupEvent ignored) {
         publisher = pools.pool("cluster-events", 2, Map.of("synchronous_commit", "off"));
-        subscriber = PgSubscriber.subscriber(vertx, pools.options(Map.of()))
-                .reconnectPolicy(retries -> retries < 10_000 ? 500L : -1L);
+        // named, so an operator finds each instance's listening connection in pg_stat_activity
+        subscriber = PgSubscriber.subscriber(vertx, pools.options(Map.of("application_name", listenerName())))
+                // never gives up: after an outage of any length, it listens again (and the caches catch up)
+                .reconnectPolicy(retries -> Math.min(500L * (retries + 1), 5_000L));
         for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS, OVERLAY_KEYS, ACTIVITY, USERS }) {
             var listen = subscriber.channel(channel);
             if (channel.equals(USERS)) {
@@ -111,7 +126,43 @@ public class ClusterEvents {
             }
             listen.handler(payload -> dispatch(channel, payload));
         }
+        subscriber.channel(PING).handler(payload -> {
+            if (instance.equals(payload)) {
+                lastHeard = System.nanoTime();
+            }
+        });
         connect();
+        heartbeats = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
+    }
+
+    /** This instance's listening connection, by its application_name in pg_stat_activity. */
+    public String listenerName() {
+        return "coinstream-listen-" + instance.substring(0, 8);
+    }
+
+    /**
+     * The listening connection made deaf without closing (it stops listening, as a connection cut silently hears
+     * nothing): for tests of the heartbeat only.
+     */
+    Uni<Void> deafen() {
+        return subscriber.actualConnection().query("UNLISTEN *").execute().replaceWithVoid();
+    }
+
+    /**
+     * A connection can break without closing (a NAT or a failover dropping it silently): it then hears nothing, for good.
+     * So this instance notifies itself every beat (COINSTREAM_LISTEN_HEARTBEAT, 10 s), and when nothing has come back for
+     * three beats it closes the listening connection, which listens again and runs the catch-ups.
+     */
+    private void heartbeat() {
+        if (System.nanoTime() - lastHeard > 3 * java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(heartbeatMs)) {
+            var connection = subscriber.actualConnection();
+            if (connection != null) {
+                LOG.warnf("Nothing heard on the listening connection for %d ms; listening again", 3 * heartbeatMs);
+                lastHeard = System.nanoTime();
+                connection.close().subscribe().with(v -> { }, e -> LOG.debugf("closing the deaf listening connection: %s", e.getMessage()));
+            }
+        }
+        publish(PING, instance).subscribe().with(v -> { }, e -> LOG.debugf("heartbeat not sent: %s", e.getMessage()));
     }
 
     // The subscriber re-LISTENs by itself after a lost connection (reconnect policy); this covers the first connect.
@@ -123,6 +174,7 @@ public class ClusterEvents {
     }
 
     private void listening() {
+        lastHeard = System.nanoTime(); // a fresh connection gets its three beats
         for (Runnable catchUp : listening) {
             try {
                 catchUp.run();
@@ -143,6 +195,9 @@ public class ClusterEvents {
     }
 
     void stop(@Observes ShutdownEvent ignored) {
+        if (heartbeats >= 0) {
+            vertx.cancelTimer(heartbeats);
+        }
         if (subscriber != null) {
             subscriber.closeAndAwait();
         }

@@ -80,7 +80,9 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
     }
 
     void load(@Observes StartupEvent ignored, ClusterEvents events) {
-        events.on(ClusterEvents.USERS, userId -> recent().subscribe().with(v -> { }, e -> LOG.warnf("erased accounts not reloaded: %s", e.getMessage())));
+        // the notice names the person: their row is read, whatever the clocks say
+        events.on(ClusterEvents.USERS, userId -> read("select id, display_name from app_user where id = $1 and erased_at is not null", Tuple.of(userId))
+                .subscribe().with(v -> { }, e -> LOG.warnf("erased accounts not reloaded: %s", e.getMessage())));
         // notified while this instance was not listening: never arrives
         events.onListening(() -> reload().subscribe().with(v -> { }, e -> LOG.warnf("erased accounts not reloaded: %s", e.getMessage())));
         reload().await().indefinitely();
@@ -90,16 +92,25 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
     }
 
     /**
-     * The erasures of the last {@value #RECENT_MINUTES} minutes, read every 2 s: a notification this instance missed (its
-     * listening connection silently broken, the notifying instance gone right after its commit) costs seconds, not the
-     * next full read. An erasure committed longer than that after it began is caught by the full read every 5 minutes.
+     * The erasures written in the last {@value #RECENT_MINUTES} minutes by the database's clock (V37), read every 2 s: a
+     * notification this instance missed (its listening connection broken, the notifying instance gone right after its
+     * commit) costs seconds, not the next full read. An erasure whose transaction took longer than that to commit is
+     * caught by the full read every 5 minutes.
      */
     @Scheduled(every = "2s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> recent() {
-        return read("select id, display_name from app_user where erased_at > now() - interval '" + RECENT_MINUTES + " minutes'");
+        if (!isLoaded()) {
+            return Uni.createFrom().voidItem();
+        }
+        return read("select id, display_name from app_user where erasure_written_at > now() - interval '" + RECENT_MINUTES + " minutes'",
+                Tuple.tuple());
     }
 
     static final int RECENT_MINUTES = 15;
+
+    private synchronized boolean isLoaded() {
+        return loaded;
+    }
 
     @Scheduled(every = "5m", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
@@ -107,11 +118,11 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
     }
 
     public Uni<Void> reload() {
-        return read("select id, display_name from app_user where erased_at is not null");
+        return read("select id, display_name from app_user where erased_at is not null", Tuple.tuple());
     }
 
-    private Uni<Void> read(String sql) {
-        return pool.preparedQuery(sql).execute(Tuple.tuple()).map(rows -> {
+    private Uni<Void> read(String sql, Tuple args) {
+        return pool.preparedQuery(sql).execute(args).map(rows -> {
             Map<String, String> found = new HashMap<>();
             for (Row r : rows) {
                 found.put(r.getString(0), r.getString(1));
@@ -140,7 +151,7 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
         return userId == null || userId.equals(AMBIGUOUS) ? Optional.empty() : Optional.of(userId);
     }
 
-    /** Erasure is final: the set only grows. The first load (at start) announces nobody: no feed is open yet. */
+    /** Erasure is final: the set only grows. */
     private void update(Map<String, String> found) {
         Map<String, String> added = new HashMap<>();
         boolean announce;
@@ -160,8 +171,8 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
             Map<String, String> ids = new HashMap<>(byPseudonymousId);
             added.forEach((id, name) -> ids.merge(pseudonymousId(name), id, (one, other) -> AMBIGUOUS));
             byPseudonymousId = Map.copyOf(ids);
+            // the first, full read (at start) announces nobody: no feed is open yet
             announce = loaded;
-            loaded = true;
         }
         if (announce) {
             added.forEach((id, name) -> {

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.coinstream.db.Quotas;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
@@ -23,6 +25,8 @@ import com.coinstream.domain.Times;
 import com.coinstream.events.ClusterEvents;
 import com.coinstream.identity.Caller;
 
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.security.ForbiddenException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -38,12 +42,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class OverlayKeys {
     static final String PREFIX = "ovk_";
+    private static final Logger LOG = Logger.getLogger(OverlayKeys.class);
     private static final int MAX_KEYS = 20;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Pool pool;
     private final Clock clock;
     private final ClusterEvents cluster;
-    /** Keys revoked while a subscription here reads with them (a subscription checks it per event; new ones check the database). */
+    /** Keys in use here known to be revoked (a subscription checks it per event; new ones check the database). */
     private final Set<UUID> revoked = ConcurrentHashMap.newKeySet();
     /** The keys open subscriptions on this instance read with, and how many read with each. */
     private final ConcurrentHashMap<UUID, Integer> inUse = new ConcurrentHashMap<>();
@@ -59,15 +64,15 @@ public class OverlayKeys {
         cluster.on(ClusterEvents.OVERLAY_KEYS, payload -> Ids.parse(payload).ifPresent(revoked::add));
     }
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OverlayKeys.class);
-
     /**
      * Whether the keys read with here were revoked, asked of the database every 5 s: a key revoked on another instance whose
      * notification never arrived (this instance was not listening, or its connection broke silently) stops its overlays
      * here within seconds all the same; the notification stops them at once. No overlay open here: no query.
      */
-    @io.quarkus.scheduler.Scheduled(every = "5s", delayed = "5s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> readRevoked() {
+        // only keys in use need remembering: a new subscription asks the database (authorize)
+        revoked.retainAll(inUse.keySet());
         if (inUse.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -78,13 +83,17 @@ public class OverlayKeys {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** {@code events} read with the overlay key {@code keyId}, ended with FORBIDDEN at the first event after it is revoked. */
+    /**
+     * {@code events} read with the overlay key {@code keyId}, ended with FORBIDDEN at the first event after this instance
+     * knows the key is revoked: at once where it was revoked or notified, within 5 s elsewhere. (An overlay on a quiet
+     * stream reads nothing meanwhile: it ends at its next event.)
+     */
     public <T> Multi<T> whileValid(UUID keyId, Multi<T> events) {
         return events.onSubscription().invoke(() -> inUse.merge(keyId, 1, Integer::sum))
                 .onTermination().invoke(() -> inUse.computeIfPresent(keyId, (k, n) -> n == 1 ? null : n - 1))
                 .onItem().transform(e -> {
                     if (revoked.contains(keyId)) {
-                        throw new io.quarkus.security.ForbiddenException();
+                        throw new ForbiddenException();
                     }
                     return e;
                 });

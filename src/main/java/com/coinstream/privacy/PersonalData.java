@@ -199,7 +199,7 @@ public class PersonalData {
                     .invoke(r -> erased.markErased(userId, pseudonym)) // this instance refuses the tokens from the answer on; the others on the event
                     // After the commit, only notices: the erasure is done whatever they meet, so a failed one is logged, not
                     // answered (an error here would tell the admin that a committed erasure failed); the other instances
-                    // also re-read erased accounts every 30 s and at every start.
+                    // also read the last minutes' erasures every 2 s, all of them at start, every 5 minutes and on listening again.
                     .call(r -> noticed("the streams it ended", endedEverywhere(ended)))
                     // open overlay feeds on the revoked keys stop, on every instance, as when the creator revokes one
                     .call(r -> revokedKeys.isEmpty() ? Uni.createFrom().voidItem()

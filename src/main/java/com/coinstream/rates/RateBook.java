@@ -70,6 +70,16 @@ public class RateBook {
         return cards;
     }
 
+    /**
+     * Versions are only ever added, so of reloads that finish out of order (a notice, the timer, listening again) an
+     * older read never replaces a newer one.
+     */
+    private synchronized void replace(List<RateCard> loaded) {
+        if (loaded.size() >= cards.size()) {
+            cards = List.copyOf(loaded);
+        }
+    }
+
     public Uni<Void> reload() {
         return pool.query("select version, creator_share_num, creator_share_den, effective_from from rate_card").execute()
                 .flatMap(cardRows -> pool.query("select version, currency, minor_num, minor_den from rate_diamond_value").execute()
@@ -111,7 +121,7 @@ public class RateBook {
                                         loaded.add(new RateCard(version, shareNum, shareDen, r.getOffsetDateTime("effective_from").toInstant(),
                                                 Map.copyOf(valuesSoFar), Map.copyOf(pricesSoFar), defaultCurrency));
                                     }
-                                    cards = List.copyOf(loaded);
+                                    replace(loaded);
                                     return null;
                                 })));
     }

@@ -157,7 +157,8 @@ class StreamFeedTest {
             long start = System.nanoTime();
             // the database is asked every 5 s
             while (stopped == null && System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(12)) {
-                Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+                JsonPath sent = Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+                assertNull(Gifting.code(sent), "a gift to read: " + sent.prettify());
                 JsonNode next = overlay.nextOf(1, "error", "next", "complete");
                 seen.add(next == null ? "null" : next.path("type").asText() + " " + next.path("payload").toString().length());
                 Thread.sleep(250);

@@ -174,21 +174,23 @@ class PagesTest {
     }
 
     /**
-     * A gift committed while the room's connection was down shows once the client has reconnected: the feed reads what
-     * it missed after every (re)subscription. The connection is cut by the browser's own WebSocket route, as a network
+     * A gift committed while the room's (or the creator's live dashboard's) connection was down shows once the client has
+     * reconnected: the feed reads what it missed after every (re)subscription. The connection is cut by the browser's own WebSocket route, as a network
      * would cut it.
      */
-    @Test
-    void theRoomCatchesUpOnAGiftSentWhileItsConnectionWasDown() {
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "room", "studio" })
+    void theRoomAndTheStudioCatchUpOnAGiftSentWhileTheirConnectionWasDown(String where) {
         someActivity();
-        try (Tab t = Browser.open(root, VIEWER, Browser.DESKTOP)) {
+        boolean room = where.equals("room");
+        try (Tab t = Browser.open(root, room ? VIEWER : CREATOR, Browser.DESKTOP)) {
             List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
             t.page.routeWebSocket(java.util.regex.Pattern.compile(".*/graphql$"), ws -> {
                 ws.connectToServer();
                 sockets.add(ws);
             });
-            t.go("/stream/" + stream);
-            com.microsoft.playwright.Locator feed = t.page.getByTestId("feed").locator("li");
+            t.go(room ? "/stream/" + stream : "/studio");
+            com.microsoft.playwright.Locator feed = t.page.getByTestId(room ? "feed" : "studio-feed").locator("li");
             assertThat(feed.first()).isVisible();
             t.page.waitForCondition(() -> !sockets.isEmpty());
             int before = feed.count();
@@ -214,6 +216,33 @@ class PagesTest {
             assertTrue(feed < viewport && total < viewport, "the gifts and the total above the fold: " + feed + ", " + total + " of " + viewport);
             assertTrue(feed < goals, "the gifts before the goal form: " + feed + " vs " + goals);
             assertThat(t.page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Top gifters"))).isVisible();
+        }
+    }
+
+    /**
+     * The console's long lists page on with *More* (one helper for the payout queue, the audit log, reconciliation runs and
+     * erasure requests): 21 reports imported, the runs tab shows the newest 20, *More* the rest, in the API's order.
+     */
+    @Test
+    void theConsolesListsPageOnWithMore() {
+        String admin = Tokens.admin(ADMIN.sub());
+        for (int i = 0; i < 21; i++) {
+            Gql.ok(admin, "mutation($i: ImportSettlementReportInput!) { importSettlementReport(input: $i) { userErrors { code } } }",
+                    Gql.vars("i", java.util.Map.of("fileName", "paging-" + i + ".csv", "csv", "transaction_id,type,amount,currency,fee,date\n"
+                            + "paging_" + Tokens.unique("t") + ",fee,0,USD,0.01,2026-11-30\n")));
+        }
+        List<String> newest = Gql.ok(admin, "{ reconciliationRuns(first: 21) { nodes { fileName } } }").getList("data.reconciliationRuns.nodes.fileName");
+        try (Tab t = Browser.open(root, ADMIN, Browser.DESKTOP)) {
+            t.go("/admin");
+            t.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Reconciliation").setExact(true)).click();
+            var rows = t.page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Reconciliation runs")).locator("tbody tr");
+            assertThat(rows).hasCount(20);
+            assertThat(rows.first()).containsText(newest.get(0));
+            t.page.getByTestId("more-runs").click();
+            assertThat(rows).hasCount(Math.min(40, (int) Gql.ok(admin, "{ reconciliationRuns(first: 40) { nodes { id } } }")
+                    .getList("data.reconciliationRuns.nodes").size()));
+            assertThat(rows.nth(20)).containsText(newest.get(20));
+            t.assertNoConsoleErrors();
         }
     }
 
