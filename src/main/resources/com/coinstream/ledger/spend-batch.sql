@@ -34,30 +34,14 @@ postings as (
         (:commission::bigint, :slot::smallint, m.commission)) as x(account_id, slot, amount)
     where x.amount <> 0
 ),
--- The batch's credits, one per balance row (the lane's own slot row of each account), in account order.
-credits as (
-    select c.account_id, sum(c.amount) as amount, bool_or(c.allow_negative) as allow_negative
+credited as (
+    insert into account_balance (account_id, slot, balance, allow_negative)
+    select c.account_id, :slot, sum(c.amount), bool_or(c.allow_negative)
     from (select :coin_issuance::bigint as account_id, d.coins as amount, true as allow_negative from debited d
           union all select :diamond_issuance::bigint, -d.coins, true from debited d
           union all select d.earnings_id, d.diamonds, false from debited d where d.diamonds > 0
           union all select :commission::bigint, d.commission, false from debited d where d.commission > 0) c
     group by c.account_id
-    order by c.account_id
-),
--- A row that is there is raised by a plain UPDATE: one WAL record, where an upsert that finds its row writes two (the
--- row's lock, then the update); only a row not there yet goes through the upsert. Index probes on both key columns,
--- in account order, whatever the statistics (as the debit).
-credited_before as (
-    update account_balance b set balance = b.balance + c.amount
-    from credits c
-    where b.account_id = c.account_id and b.slot = :slot
-      and b.account_id = any (array(select account_id from credits))
-    returning b.account_id
-),
-credited as (
-    insert into account_balance (account_id, slot, balance, allow_negative)
-    select c.account_id, :slot, c.amount, c.allow_negative from credits c
-    where not exists (select 1 from credited_before u where u.account_id = c.account_id)
     order by c.account_id
     on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance
 )
