@@ -114,7 +114,7 @@ public class Matches {
                     if (!"LIVE".equals(other.getString("status")) || other.getString("creator_id").equals(inviter.userId())) {
                         throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "That stream is not live, or is yours", "input", "opponentStreamId");
                     }
-                    return busy(tx, mine, theirs).flatMap(b -> {
+                    return busy(tx, mine, theirs).call(b -> waiting(tx, mine, theirs)).flatMap(b -> {
                         if (b) {
                             throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "One of the streams is already in a match", "input", "opponentStreamId");
                         }
@@ -236,6 +236,29 @@ public class Matches {
             rows.forEach(r -> list.add(new Supporter(r.getString("sender_id"), r.getBoolean("anonymous"), r.getLong("coins"), r.getLong("gifts"))));
             return list;
         });
+    }
+
+    /** Invitations a stream may have waiting for their answer at once. */
+    static final int MAX_WAITING_INVITATIONS = 5;
+
+    /**
+     * A stream invites another once at a time, and has at most {@value #MAX_WAITING_INVITATIONS} invitations waiting: an
+     * invitation is an alert in the other room, not something to send in a loop. (Under both streams' locks.)
+     */
+    private Uni<Void> waiting(SqlConnection tx, UUID mine, UUID theirs) {
+        return tx.preparedQuery("select count(*) filter (where invitee_stream = $2), count(*) from live_match "
+                + "where inviter_stream = $1 and status = 'INVITED' and expires_at > clock_timestamp()").execute(Tuple.of(mine, theirs))
+                .invoke(rows -> {
+                    Row r = rows.iterator().next();
+                    if (r.getLong(0) > 0) {
+                        throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "Your invitation to this stream is still waiting for its answer",
+                                "input", "opponentStreamId");
+                    }
+                    if (r.getLong(1) >= MAX_WAITING_INVITATIONS) {
+                        throw new Refusal(ErrorCode.RATE_LIMITED, "At most " + MAX_WAITING_INVITATIONS
+                                + " invitations waiting at once; wait for an answer, or for one to expire", "input", "streamId");
+                    }
+                }).replaceWithVoid();
     }
 
     private Uni<Boolean> busy(SqlConnection tx, UUID a, UUID b) {

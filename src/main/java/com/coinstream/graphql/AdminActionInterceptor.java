@@ -43,6 +43,8 @@ import io.smallrye.mutiny.Uni;
 public class AdminActionInterceptor {
     private static final Logger LOG = Logger.getLogger(AdminActionInterceptor.class);
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|token|password|authorization|credential).*");
+    /** A person's own free text, which the log (kept after an erasure, for the books) has no need of: a webhook's description. */
+    private static final Pattern FREE_TEXT_KEY = Pattern.compile("(?i)description");
     private static final Map<String, String> TARGETS = Map.of("userId", "user", "purchaseId", "purchase", "payoutId", "payout",
             "payoutAccountId", "payoutAccount", "giftId", "gift", "packageId", "coinPackage", "streamId", "stream",
             "subscriptionId", "webhookSubscription", "requestId", "erasureRequest");
@@ -139,11 +141,25 @@ public class AdminActionInterceptor {
         }
         JsonNode reason = tree.get("reason");
         // (the tree's text is already fit to store: redact() made it so)
+        String recorded = tree.toString();
+        if (recorded.length() > MAX_RECORDED_INPUT) {
+            // every admin input the schema takes fits; only a made-up one is this big, and the log is kept for good
+            ObjectNode cut = json.createObjectNode().put("leftOut", "an input of " + recorded.length() + " characters, over the "
+                    + MAX_RECORDED_INPUT + " a record keeps");
+            tree.fieldNames().forEachRemaining(k -> { if (cut.size() < 50) cut.putNull(k); });
+            recorded = cut.toString();
+        }
         return new AuditDraft(who.map(Caller::userId).orElse(null), who.map(Caller::roles).orElse(Set.of()), action, targetType,
-                targetId, reason != null && reason.isTextual() ? reason.asText() : null, tree.toString());
+                targetId, reason != null && reason.isTextual() ? reason.asText() : null, recorded);
     }
 
-    /** Secrets and tokens never reach the log; a URL keeps its scheme, host and path (no user info, no query). */
+    /** The most characters of one attempt's input that its audit record keeps (README "Admin audit log"). */
+    static final int MAX_RECORDED_INPUT = 8_192;
+
+    /**
+     * Secrets and tokens never reach the log, nor a description (a person's own words); a URL keeps its scheme, host and
+     * path (no user info, no query).
+     */
     static void redact(JsonNode node) {
         if (node instanceof ObjectNode object) {
             List<String> unfit = new ArrayList<>();
@@ -157,7 +173,7 @@ public class AdminActionInterceptor {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (SECRET_KEY.matcher(field.getKey()).matches() && !field.getValue().isNull()) {
+                if ((SECRET_KEY.matcher(field.getKey()).matches() || FREE_TEXT_KEY.matcher(field.getKey()).matches()) && !field.getValue().isNull()) {
                     field.setValue(TextNode.valueOf(REDACTED));
                 } else if (field.getKey().equalsIgnoreCase("url") && field.getValue().isTextual()) {
                     field.setValue(TextNode.valueOf(Text.forRecord(withoutSecrets(field.getValue().asText()))));

@@ -54,6 +54,8 @@ import io.smallrye.mutiny.Uni;
 public class AdminAttempts {
     private static final Logger LOG = Logger.getLogger(AdminAttempts.class);
     private static final int MAX_DOCUMENT = 200_000;
+    /** The most refused admin operations one request records (each named once, whatever its aliases). */
+    static final int MAX_RECORDS = 10;
 
     private final AdminAuditLog log;
     private final ObjectMapper json;
@@ -74,17 +76,23 @@ public class AdminAttempts {
         if (named.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        // one record per admin operation named, however many aliases repeat it, and at most MAX_RECORDS a request: a
+        // refused request cannot multiply itself into the log; each record is built when it is written, one at a time
         List<Uni<Void>> records = new ArrayList<>();
+        Set<String> recorded = new java.util.HashSet<>();
         for (Field field : named) {
             AdminAction action = actions().get(field.getName());
-            if (reached.contains(field.getName()) || (action.adminCallersOnly() && !who.map(c -> c.hasRole(Role.ADMIN)).orElse(false))) {
+            if (reached.contains(field.getName()) || (action.adminCallersOnly() && !who.map(c -> c.hasRole(Role.ADMIN)).orElse(false))
+                    || recorded.size() >= MAX_RECORDS || !recorded.add(field.getName())) {
                 continue;
             }
-            ObjectNode input = JsonNodeFactory.instance.objectNode();
-            field.getArguments().forEach(a -> input.set(a.getName(), tree(a.getValue(), variables)));
-            JsonNode first = input.size() == 1 ? input.elements().next() : input;
-            records.add(log.attempt(AdminActionInterceptor.draft(json, action.value().isEmpty() ? field.getName() : action.value(), who,
-                    first.isObject() ? first : input), AdminAuditLog.REFUSED, code));
+            records.add(Uni.createFrom().deferred(() -> {
+                ObjectNode input = JsonNodeFactory.instance.objectNode();
+                field.getArguments().forEach(a -> input.set(a.getName(), tree(a.getValue(), variables)));
+                JsonNode first = input.size() == 1 ? input.elements().next() : input;
+                return log.attempt(AdminActionInterceptor.draft(json, action.value().isEmpty() ? field.getName() : action.value(), who,
+                        first.isObject() ? first : input), AdminAuditLog.REFUSED, code);
+            }));
         }
         return records.isEmpty() ? Uni.createFrom().voidItem()
                 : Multi.createFrom().iterable(records).onItem().transformToUniAndConcatenate(u -> u).collect().last().replaceWithVoid()

@@ -1,6 +1,8 @@
 package com.coinstream.graphql;
 
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +40,12 @@ import io.vertx.ext.web.RoutingContext;
  * <li>A message over the size limit (one frame over {@value #MAX_FRAME} bytes, or several adding up to more than
  * {@value #MAX_MESSAGE}) closes the connection with 1009 and a reason. Vert.x turns Netty's close-on-violation off
  * and SmallRye only logs the exception, so the client saw the connection drop (1006).</li>
+ * <li>At most {@value #MAX_OPERATIONS} subscriptions at once on one connection: one more is answered with an
+ * {@code error} message carrying {@code RATE_LIMITED}, the connection kept.</li>
+ * <li>A client that does not read what it is sent is closed (1013, try again later) once {@value #MAX_BEHIND} bytes wait
+ * for it: SmallRye asks for the next event as soon as it has written one, so without this the unread events of every
+ * subscription would pile up in the connection's send queue. A client that connects again catches up from its last
+ * sequence (the feeds' {@code after}).</li>
  * </ul>
  * Everything else (authentication in connection_init, the identity's expiry, the protocols themselves) is SmallRye's
  * and Quarkus' own handlers, created here the way Quarkus' {@link SmallRyeGraphQLOverWebSocketHandler} creates them. This
@@ -52,6 +60,10 @@ public class GraphQLOverWebSocket {
     static final int MAX_MESSAGE = HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE;
     /** RFC 6455: the message is too big to process. */
     static final short MESSAGE_TOO_BIG = 1009;
+    /** RFC 6455: try again later. */
+    static final short TRY_AGAIN_LATER = 1013;
+    static final int MAX_OPERATIONS = 25;
+    static final int MAX_BEHIND = 1024 * 1024;
     private final String path;
     private final RequestShape shape;
 
@@ -92,7 +104,9 @@ public class GraphQLOverWebSocket {
                     return;
                 }
                 ServerWebSocket socket = opened.result();
-                Session session = new Session(socket);
+                socket.setWriteQueueMaxSize(MAX_BEHIND);
+                Set<String> operations = ConcurrentHashMap.newKeySet();
+                Session session = new Session(socket, operations);
                 String protocol = socket.subProtocol();
                 GraphQLWebsocketHandler handler;
                 if ("graphql-transport-ws".equals(protocol)) {
@@ -125,6 +139,17 @@ public class GraphQLOverWebSocket {
                     }
                     String refusal = refusal(text, legacy);
                     if (refusal == null) {
+                        Operation op = operation(text);
+                        if (op != null && op.started(legacy)) {
+                            if (operations.size() >= MAX_OPERATIONS && !operations.contains(op.id())) {
+                                session.sendMessage(error(op.id(), legacy, "RATE_LIMITED", "At most " + MAX_OPERATIONS
+                                        + " subscriptions at once on one connection; complete one first"));
+                                return;
+                            }
+                            operations.add(op.id());
+                        } else if (op != null && op.stopped(legacy)) {
+                            operations.remove(op.id());
+                        }
                         handler.onMessage(text);
                     } else if (!refusal.isEmpty()) {
                         session.sendMessage(refusal);
@@ -171,9 +196,14 @@ public class GraphQLOverWebSocket {
         if (problem == null) {
             return null;
         }
-        ObjectNode error = JSON.createObjectNode().put("message", problem.message());
-        error.putObject("extensions").put("code", problem.code());
-        ObjectNode answer = JSON.createObjectNode().put("id", id.asText()).put("type", "error");
+        return error(id.asText(), legacy, problem.code(), problem.message());
+    }
+
+    /** An error message for operation {@code id}, in the connection's protocol. */
+    static String error(String id, boolean legacy, String code, String message) {
+        ObjectNode error = JSON.createObjectNode().put("message", message);
+        error.putObject("extensions").put("code", code);
+        ObjectNode answer = JSON.createObjectNode().put("id", id).put("type", "error");
         if (legacy) {
             answer.set("payload", error);
         } else {
@@ -182,16 +212,61 @@ public class GraphQLOverWebSocket {
         return answer.toString();
     }
 
+    /** A message's type and operation id. */
+    record Operation(String type, String id) {
+        boolean started(boolean legacy) {
+            return type.equals(legacy ? "start" : "subscribe");
+        }
+
+        boolean stopped(boolean legacy) {
+            return type.equals(legacy ? "stop" : "complete");
+        }
+
+        /** An operation ended by the server: completed, or refused with an error. */
+        boolean ended() {
+            return type.equals("complete") || type.equals("error");
+        }
+    }
+
+    /** The type and id of a protocol message, or null when it has none (or is not JSON). */
+    static Operation operation(String text) {
+        try {
+            JsonNode message = JSON.readTree(text);
+            return message != null && message.path("type").isTextual() && message.path("id").isTextual()
+                    ? new Operation(message.path("type").asText(), message.path("id").asText()) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     /** SmallRye's view of the connection (as Quarkus' own, which is private). */
     static final class Session implements GraphQLWebSocketSession {
         private final ServerWebSocket socket;
+        private final Set<String> operations;
 
-        Session(ServerWebSocket socket) {
+        Session(ServerWebSocket socket, Set<String> operations) {
             this.socket = socket;
+            this.operations = operations;
         }
 
         @Override
         public void sendMessage(String message) {
+            if (socket.isClosed()) {
+                return;
+            }
+            if (socket.writeQueueFull()) {
+                close(TRY_AGAIN_LATER, "The client does not read what it is sent: " + MAX_BEHIND + " bytes wait for it; connect again "
+                        + "and catch up from the last sequence");
+                return;
+            }
+            // an operation the server ended (completed, or refused with an error) no longer counts; the rest ("next") is
+            // the bulk and is not parsed (a quoted "type" inside data is escaped, so the text cannot match by accident)
+            if (message.contains("\"type\":\"complete\"") || message.contains("\"type\":\"error\"")) {
+                Operation op = operation(message);
+                if (op != null && op.ended()) {
+                    operations.remove(op.id());
+                }
+            }
             socket.writeTextMessage(message);
         }
 

@@ -30,6 +30,13 @@ import io.vertx.ext.web.handler.BodyHandler;
 public class RequestShape {
     private static final JsonFactory JSON = new JsonFactory();
     private static final int REMEMBERED_DOCUMENTS = 2_000;
+    /** Documents longer than this are parsed each time, never remembered: the memory stays small whatever clients send. */
+    private static final int REMEMBERED_DOCUMENT_CHARS = 4_096;
+    /**
+     * The longest GraphQL document (the query text, not its variables) taken: large values go in variables. Every
+     * document parsed is also kept by SmallRye GraphQL's query cache (its text and syntax tree; {@code Main} bounds how many).
+     */
+    public static final int MAX_DOCUMENT_CHARS = 65_536;
     private final Map<String, Boolean> parsed = new ConcurrentHashMap<>();
     private final String path;
     private final int maxTokens;
@@ -135,6 +142,9 @@ public class RequestShape {
     }
 
     private String parses(String query) {
+        if (query.length() > MAX_DOCUMENT_CHARS) {
+            return "More than the allowed " + MAX_DOCUMENT_CHARS + " characters: the document is too large (send large values as variables)";
+        }
         if (parsed.containsKey(query)) {
             return null;
         }
@@ -149,10 +159,12 @@ public class RequestShape {
         } catch (RuntimeException e) {
             return "The GraphQL document does not parse";
         }
-        if (parsed.size() > REMEMBERED_DOCUMENTS) {
-            parsed.clear();
+        if (query.length() <= REMEMBERED_DOCUMENT_CHARS) {
+            if (parsed.size() > REMEMBERED_DOCUMENTS) {
+                parsed.clear();
+            }
+            parsed.put(query, Boolean.TRUE);
         }
-        parsed.put(query, Boolean.TRUE);
         return null;
     }
 

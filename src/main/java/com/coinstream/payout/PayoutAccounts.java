@@ -58,20 +58,41 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
         a.label = label.strip();
         a.verified = false;
         a.createdAt = clock.instant();
-        return Panache.withTransaction(() -> persist(a));
+        // at most MAX_AWAITING waiting for an admin at once, counted under the creator's quota lock (a queue admins work
+        // through oldest first is not something one creator may fill)
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "select count(*) from (select pg_advisory_xact_lock(?1, hashtext(?2))) locked", Long.class)
+                .setParameter(1, com.coinstream.db.AdvisoryLocks.Namespace.QUOTA.id).setParameter(2, "payout-accounts:" + creator.userId())
+                .getSingleResult()
+                .flatMap(locked -> session.createNativeQuery("select count(*) from payout_account where owner_id = ?1 and verified_at is null",
+                        Long.class).setParameter(1, creator.userId()).getSingleResult()))
+                .flatMap(awaiting -> {
+                    if (awaiting >= MAX_AWAITING) {
+                        throw new Refusal(ErrorCode.RATE_LIMITED, "You have " + MAX_AWAITING + " payout accounts waiting for verification; "
+                                + "wait for an admin to review them", "input");
+                    }
+                    return persist(a);
+                }));
     }
+
+    /** Payout accounts one creator may have waiting for verification at once. */
+    static final int MAX_AWAITING = 5;
 
     public Uni<List<PayoutAccount>> of(String ownerId) {
         return sessions.read(s -> s.createSelectionQuery("from PayoutAccount where ownerId = ?1 order by createdAt", PayoutAccount.class)
                 .setParameter(1, ownerId).getResultList());
     }
 
-    /** Accounts no admin has reviewed yet, oldest first. */
+    /**
+     * Accounts no admin has reviewed yet, oldest first; an erased person's are not (nobody can verify or refuse them, and
+     * nothing can be paid to them: they would block the queue for good).
+     */
     public Uni<List<PayoutAccount>> awaitingVerification(int first) {
         if (first <= 0) {
             return Uni.createFrom().item(List.of());
         }
-        return sessions.read(s -> s.createSelectionQuery("from PayoutAccount where verifiedAt is null order by createdAt, id", PayoutAccount.class)
+        return sessions.read(s -> s.createNativeQuery("select p.* from payout_account p where p.verified_at is null and not exists "
+                + "(select 1 from app_user u where u.id = p.owner_id and u.erased_at is not null) order by p.created_at, p.id", PayoutAccount.class)
                 .setMaxResults(Math.min(first, 100)).getResultList());
     }
 

@@ -85,8 +85,12 @@ public class PersonalData {
                                  'status', w.status, 'createdAt', w.created_at)) from webhook_subscription w where w.owner_id = $1), '[]'),
               'overlayKeys', coalesce((select json_agg(json_build_object('id', k.id, 'label', k.label, 'hint', k.key_hint, 'createdAt', k.created_at,
                                  'revokedAt', k.revoked_at)) from overlay_key k where k.creator_id = $1), '[]'),
-              'auditRecords', coalesce((select json_agg(json_build_object('at', a.at, 'action', a.action, 'actorId', a.actor_id, 'outcome', a.outcome,
-                                 'reason', a.reason) order by a.seq) from admin_audit a where a.target_id = $1 or a.actor_id = $1), '[]'),
+              -- what admins did to them, and what they attempted themselves; not others' refused attempts at them (anyone can
+              -- make those up, to swell the export); the latest 1,000, and how many there are in all
+              'auditRecords', coalesce((select json_agg(json_build_object('at', r.at, 'action', r.action, 'actorId', r.actor_id, 'outcome', r.outcome,
+                                 'reason', r.reason) order by r.seq) from (select a.* from admin_audit a
+                                 where a.actor_id = $1 or (a.target_id = $1 and a.outcome <> 'REFUSED') order by a.seq desc limit 1000) r), '[]'),
+              'auditRecordsTotal', (select count(*) from admin_audit a where a.actor_id = $1 or (a.target_id = $1 and a.outcome <> 'REFUSED')),
               'erasureRequests', coalesce((select json_agg(json_build_object('id', x.id, 'status', x.status, 'requestedAt', x.requested_at,
                                  'eligibleAt', x.eligible_at)) from erasure_request x where x.user_id = $1), '[]')
             )::text
@@ -278,8 +282,9 @@ public class PersonalData {
                 .flatMap(v -> tx.preparedQuery("update payout_account set external_token = 'erased-' || left(md5(id::text), 8), label = 'Erased' "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("delete from spending_limit where user_id = $1").execute(Tuple.of(userId)))
+                // their subscriptions to their own events go; a platform-wide one an admin set up stays the platform's
                 .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = 'DELETED', url = 'https://erased.invalid/', description = null "
-                        + "where owner_id = $1").execute(Tuple.of(userId)))
+                        + "where owner_id = $1 and creator_id is not null").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("update overlay_key set revoked_at = $2 where creator_id = $1 and revoked_at is null returning id")
                         .execute(Tuple.of(userId, at)))
                 .invoke(keys -> { revokedKeys.clear(); keys.forEach(k -> revokedKeys.add(k.getUUID(0))); })
@@ -295,7 +300,8 @@ public class PersonalData {
      * Webhook payloads that name the person carry the pseudonym from now on, queued or delivered: when sent, in the delivery
      * log and in replays. Every id of the person (userId, senderId, creatorId, inviterId, inviteeId: the platform's
      * subscriptions and the other creator's see them) becomes the pseudonymous id their profile shows, their named gifts'
-     * senderName the pseudonym, and the reason of a hold placed on them goes (as their user row's does). An erasure is
+     * senderName the pseudonym, and the words written about or by them go: the reason of a hold placed on them (as their
+     * user row's), of their payouts' refusals and failures, and their goals' titles. An erasure is
      * rare; this reads the outbox once. ($1 user id, $2 pseudonym, $3 pseudonymous id)
      */
     private static final String WEBHOOK_PAYLOADS = """
@@ -305,6 +311,8 @@ public class PersonalData {
                     when e.key = 'senderName' and d.event_type = 'gift.sent'
                          and d.event_id in (select g.id from gift_event g where g.sender_id = $1 and not g.anonymous) then to_jsonb($2::text)
                     when e.key = 'reason' and d.event_type = 'account.hold_placed' and d.data->>'userId' = $1 then 'null'::jsonb
+                    when e.key = 'reason' and d.event_type like 'payout.%' and d.data->>'creatorId' = $1 then 'null'::jsonb
+                    when e.key = 'title' and d.event_type = 'goal.reached' and d.data->>'creatorId' = $1 then 'null'::jsonb
                     else e.value end)
                 from jsonb_each(d.data) e)
             where $1 in (d.data->>'userId', d.data->>'senderId', d.data->>'creatorId', d.data->>'inviterId', d.data->>'inviteeId')

@@ -51,6 +51,29 @@ public class PaymentWebhookResource {
         this.json = json;
     }
 
+    /**
+     * A payment event that says it is bigger than {@link #MAX_BODY_BYTES} is refused before its body is read (413): an
+     * unauthenticated sender never gets the service to buffer more than that. (A body without a length is read to the
+     * request limit, COINSTREAM_MAX_BODY_SIZE, and refused after.)
+     */
+    void install(@jakarta.enterprise.event.Observes io.vertx.ext.web.Router router) {
+        router.post("/webhooks/payments").order(-150).handler(rc -> {
+            String length = rc.request().getHeader("Content-Length");
+            long declared;
+            try {
+                declared = length == null ? -1 : Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                declared = Long.MAX_VALUE;
+            }
+            if (declared > MAX_BODY_BYTES) {
+                rc.response().setStatusCode(413).putHeader("Content-Type", "application/json")
+                        .putHeader("Connection", "close").end("{\"status\":\"rejected\",\"message\":\"body too large\"}");
+                return;
+            }
+            rc.next();
+        });
+    }
+
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)

@@ -20,9 +20,11 @@ import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
 import com.coinstream.audit.AuditDraft;
+import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.Page;
 import com.coinstream.domain.PageInfo;
+import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
@@ -61,7 +63,12 @@ public class ReconciliationApi {
     public Uni<@NonNull ImportSettlementReportPayload> importSettlementReport(@NonNull ImportSettlementReportInput input) {
         AuditDraft audit = actions.draft();
         return payloads.orRefusal(caller.get().flatMap(c -> imports.importReport(c, input.fileName,
-                new ByteArrayInputStream(input.csv.getBytes(StandardCharsets.UTF_8)), audit)).map(this::payload),
+                new ByteArrayInputStream(input.csv.getBytes(StandardCharsets.UTF_8)), audit))
+                // another import held the settlement lock past the wait: a lost race, the client's to send again
+                .onFailure(e -> e instanceof io.smallrye.mutiny.TimeoutException || e instanceof java.util.concurrent.TimeoutException)
+                .transform(e -> new Refusal(ErrorCode.CONFLICT, "Another settlement import took too long to finish; send this report again",
+                        "input", "csv"))
+                .map(this::payload),
                 e -> new ImportSettlementReportPayload(null, null, List.of(e)));
     }
 

@@ -152,6 +152,9 @@ public class SettlementUploadApi {
                 refuse(rc, draft, 413, "BAD_REQUEST", "A settlement report upload is at most " + maxBytes + " bytes");
             } else if (refusal.isPresent()) {
                 refuse(rc, draft, refusal.get().httpStatus(), refusal.get().code().name(), refusal.get().getMessage());
+            } else if (e instanceof io.quarkus.security.UnauthorizedException || e instanceof io.quarkus.security.AuthenticationFailedException) {
+                // the database knows the admin as erased (this instance was not told yet)
+                refuse(rc, draft, 401, "UNAUTHENTICATED", "This account has been erased");
             } else if (timedOut(e)) {
                 refuse(rc, draft, 408, "BAD_REQUEST", "The report's body stopped arriving, or another import held the settlement lock too long; send it again");
             } else {

@@ -15,8 +15,11 @@ import io.vertx.ext.web.RoutingContext;
  */
 @ApplicationScoped
 public class WebFrontEnd {
-    /** Paths that are the API or operations, never pages. */
-    static final List<String> NOT_PAGES = List.of("/graphql", "/q/", "/dev/", "/webhooks/");
+    /**
+     * Paths that are the API or operations, never pages (as quarkus.quinoa.ignored-path-prefixes in application.properties):
+     * served whether the web app is on or off.
+     */
+    static final List<String> NOT_PAGES = List.of("/graphql", "/q/", "/dev/", "/webhooks/", "/exports/", "/imports/");
     private final WebConfig config;
     private final String policy;
 

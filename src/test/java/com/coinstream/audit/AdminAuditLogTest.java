@@ -312,4 +312,62 @@ class AdminAuditLogTest {
         }
         assertEquals(1, records(Map.of("actorId", adminId, "action", "grantCoins")).size());
     }
+
+    /**
+     * A request refused before any resolver ran records each admin operation it names once, however many aliases repeat
+     * it, at most 10 a request, and an input bigger than a record keeps as its field names and size: a refused request
+     * cannot multiply itself into the log.
+     */
+    @Test
+    void aRefusedRequestCannotMultiplyItselfIntoTheLog() {
+        String marker = Tokens.unique("alias");
+        StringBuilder query = new StringBuilder("mutation($i: GrantCoinsInput!) {");
+        for (int a = 0; a < 60; a++) {
+            query.append(" a").append(a).append(": grantCoins(input: $i) { userErrors { code } }");
+        }
+        query.append(" }");
+        Map<String, Object> input = new java.util.LinkedHashMap<>();
+        input.put("userId", marker);
+        for (int k = 0; k < 20; k++) {
+            input.put("made" + k, "x".repeat(1_000));
+        }
+        long before = Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'grantCoins' and target_id = ?", marker);
+        var r = Gql.post(null, query.toString(), Gql.vars("i", input));
+        assertTrue(r.statusCode() < 500, r.asString());
+        List<Map<String, Object>> rows = Db.rows(Db.TEST_SCHEMA, "select input::text as input from admin_audit where action = 'grantCoins' "
+                + "and outcome = 'REFUSED' and input::text like ?", "%leftOut%");
+        assertEquals(before + 1, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'grantCoins' and target_id = ?", marker),
+                "60 aliases of one operation: one record");
+        assertTrue(Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where input::text like ?", "%" + "x".repeat(1_000) + "%") == 0,
+                "no made-up value of 1,000 characters kept");
+        assertFalse(rows.isEmpty(), "the attempt is recorded, cut");
+        assertTrue(rows.stream().allMatch(x -> String.valueOf(x.get("input")).length() < 9_000), rows.toString());
+    }
+
+    /** A webhook's description is a person's own words: the log keeps the attempt without it. */
+    @Test
+    void aWebhooksDescriptionIsNotKeptInTheLog() {
+        String creatorId = Tokens.unique("described");
+        String words = "Carol Smith's private bot " + Tokens.unique("w");
+        Gql.ok(Tokens.creator(creatorId), "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { userErrors { code } } }",
+                Gql.vars("i", Map.of("url", "http://127.0.0.1:9/described", "eventTypes", List.of("gift.sent"), "description", words)));
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where input::text like ?", "%" + words + "%"));
+        assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where actor_id = ? and action = 'createWebhookSubscription'",
+                creatorId));
+    }
+
+    /** A done admin action by an erased actor is refused by the database (V38): the action rolls back. */
+    @Test
+    void anErasedAdminActsNoMore() {
+        String adminId = Tokens.unique("gone-admin");
+        Gql.ok(Tokens.admin(adminId), "{ me { id } }");
+        Db.rows(Db.TEST_SCHEMA, "update app_user set display_name = 'Erased user 0ad0ad0a', erased_at = now() where id = ? returning id", adminId);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> Db.rows(Db.TEST_SCHEMA, "insert into admin_audit (id, at, actor_id, "
+                + "actor_roles, action, outcome, input) values (gen_random_uuid(), now(), ?, '{admin}', 'grantCoins', 'DONE', '{}') returning id", adminId));
+        Throwable cause = e.getCause() instanceof SQLException ? e.getCause() : e;
+        assertTrue(String.valueOf(cause.getMessage()).contains("has been erased"), cause.toString());
+        // a refused attempt is still recorded
+        Db.rows(Db.TEST_SCHEMA, "insert into admin_audit (id, at, actor_id, actor_roles, action, outcome, input, error_code) values "
+                + "(gen_random_uuid(), now(), ?, '{admin}', 'grantCoins', 'REFUSED', '{}', 'UNAUTHENTICATED') returning id", adminId);
+    }
 }

@@ -121,6 +121,20 @@ class MatchesTest {
         assertEquals("MATCH_UNAVAILABLE", code(invite(Gifting.liveCreator("matche"), c.stream(), Map.of()), "inviteToMatch"));
     }
 
+    /** An invitation is an alert in another room: one waiting from a stream to another, five waiting from a stream. */
+    @Test
+    void invitationsCannotBeSentInALoop() {
+        LiveCreator a = Gifting.liveCreator("loopa");
+        LiveCreator b = Gifting.liveCreator("loopb");
+        assertNotNull(invite(a, b.stream(), Map.of()).getString("data.inviteToMatch.match.id"));
+        assertEquals("MATCH_UNAVAILABLE", code(invite(a, b.stream(), Map.of()), "inviteToMatch"), "the first still waits");
+        for (int i = 0; i < 4; i++) {
+            assertNotNull(invite(a, Gifting.liveCreator("loopo").stream(), Map.of()).getString("data.inviteToMatch.match.id"));
+        }
+        assertEquals("RATE_LIMITED", code(invite(a, Gifting.liveCreator("loopo").stream(), Map.of()), "inviteToMatch"), "five waiting");
+        assertEquals(5, Db.number(Db.TEST_SCHEMA, "select count(*) from live_match where inviter_stream = ?::uuid and status = 'INVITED'", a.stream()));
+    }
+
     @Test
     void answeringAnInvitationWhoseInviterEndedTheirStreamIsMatchUnavailable() {
         LiveCreator inviter = Gifting.liveCreator("leaver");

@@ -52,6 +52,37 @@ class WebSocketEdgeTest {
         }
     }
 
+    /**
+     * At most 25 subscriptions at once on one connection: one more is refused with RATE_LIMITED and the connection kept;
+     * one the client completes, or the server ended (an unknown stream's error), no longer counts.
+     */
+    @Test
+    void atMost25SubscriptionsAtOnceOnOneConnection() throws Exception {
+        LiveCreator live = Gifting.liveCreator("wsops");
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsops")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            for (int i = 0; i < 30; i++) {
+                client.subscribeGifts("gone" + i, "00000000-0000-4000-8000-00000000dead");
+                JsonNode ended = client.nextOf(5, "error", "complete");
+                assertNotNull(ended, "the server ends a subscription to no stream");
+                assertTrue(!"RATE_LIMITED".equals(ended.path("payload").path(0).path("extensions").path("code").asText()), ended.toString());
+            }
+            for (int i = 0; i < 25; i++) {
+                client.subscribeGifts("s" + i, live.stream());
+            }
+            client.subscribeGifts("one-more", live.stream());
+            JsonNode refused = client.nextOf(5, "error");
+            assertNotNull(refused);
+            assertEquals("one-more", refused.path("id").asText());
+            assertEquals("RATE_LIMITED", code(refused));
+            client.send(Map.of("id", "s0", "type", "complete"));
+            client.subscribeGifts("again", live.stream());
+            client.sendRaw("{\"type\":\"ping\"}");
+            JsonNode after = client.nextOf(5, "pong", "error", "closed");
+            assertEquals("pong", after.path("type").asText(), "one completed, one more taken: " + after);
+        }
+    }
+
     @Test
     void aSubscribeMessageWithoutAnIdIsAProtocolError() throws Exception {
         try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsedgeid")))) {

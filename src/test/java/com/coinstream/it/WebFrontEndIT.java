@@ -59,6 +59,11 @@ class WebFrontEndIT {
             assertEquals(404, get(app.port, "/stream/anything").statusCode());
             assertFalse(get(app.port, "/").body().contains("<cs-app>"));
             assertTrue(clientConfig(app.port).contains("\"devSignIn\":false"), "the API is still there");
+            // the exports and the upload are the API's, not pages: refused for want of a token, never a bare 404
+            for (String path : new String[] { "/exports/my-data.json", "/exports/history.csv" }) {
+                HttpResponse<String> export = get(app.port, path);
+                assertEquals(401, export.statusCode(), path + ": " + export.body());
+            }
             assertEquals(200, get(SecondInstance.managementPort(app.port), "/q/health/ready").statusCode());
         }
     }

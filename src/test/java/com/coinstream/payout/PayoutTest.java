@@ -296,4 +296,17 @@ class PayoutTest {
         assertEquals("PAYOUT_LIMIT_EXCEEDED", Payouts.code(Payouts.request(british, 60000, account, Flows.key())));
         assertNull(Payouts.code(Payouts.request(british, 40000, account, Flows.key())));
     }
+
+    /** Five payout accounts waiting for verification per creator: the admins' queue is not one creator's to fill. */
+    @Test
+    void atMostFivePayoutAccountsWaitForVerification() {
+        String creator = Tokens.creator(Tokens.unique("manyaccounts"));
+        String register = "mutation($i: RegisterPayoutAccountInput!) { registerPayoutAccount(input: $i) { payoutAccount { id } userErrors { code } } }";
+        for (int i = 0; i < 5; i++) {
+            assertEquals(java.util.List.of(), Gql.ok(creator, register, Gql.vars("i", java.util.Map.of("kind", "PAYPAL",
+                    "externalToken", "pp_payer_MANY000" + i, "label", "PayPal " + i))).getList("data.registerPayoutAccount.userErrors"));
+        }
+        assertEquals("RATE_LIMITED", Gql.ok(creator, register, Gql.vars("i", java.util.Map.of("kind", "PAYPAL", "externalToken", "pp_payer_MANY0009",
+                "label", "One more"))).getString("data.registerPayoutAccount.userErrors[0].code"));
+    }
 }

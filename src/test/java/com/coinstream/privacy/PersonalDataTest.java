@@ -496,6 +496,48 @@ class PersonalDataTest {
         assertEquals("UNAUTHENTICATED", Gql.errorCode(refused));
     }
 
+    /** An admin's erasure leaves the platform-wide webhook subscription they set up running: it is the platform's. */
+    @Test
+    void anAdminsErasureLeavesThePlatformsWebhooksRunning() {
+        String adminId = Tokens.unique("leavingadmin");
+        String admin = Tokens.admin(adminId);
+        String platform = Gql.ok(admin, "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }",
+                Gql.vars("i", Map.of("url", "http://127.0.0.1:9/platform-" + adminId, "eventTypes", List.of("purchase.succeeded"))))
+                .getString("data.createWebhookSubscription.subscription.id");
+        Erasures.erase(admin);
+        assertEquals("ACTIVE", Db.rows(Db.TEST_SCHEMA, "select status from webhook_subscription where id = ?::uuid", platform).get(0).get("status"));
+    }
+
+    /** An erased creator's payout account waiting for verification leaves the admins' queue: nobody can act on it. */
+    @Test
+    void anErasedCreatorsPayoutAccountLeavesTheVerificationQueue() {
+        String creatorId = Tokens.unique("queuegone");
+        String creator = Tokens.creator(creatorId);
+        String account = Gql.ok(creator, "mutation { registerPayoutAccount(input: {kind: PAYPAL, externalToken: \"pp_payer_QUEUE12345\", "
+                + "label: \"PayPal\"}) { payoutAccount { id } userErrors { code } } }").getString("data.registerPayoutAccount.payoutAccount.id");
+        String queue = "{ payoutAccountsToVerify(first: 100) { id } }";
+        assertTrue(Gql.ok(Tokens.admin(), queue).getList("data.payoutAccountsToVerify.id").contains(account));
+        Erasures.erase(creator);
+        assertFalse(Gql.ok(Tokens.admin(), queue).getList("data.payoutAccountsToVerify.id").contains(account));
+    }
+
+    /** Someone else's refused attempt naming a person is not in that person's export (anyone can make those up). */
+    @Test
+    void othersRefusedAttemptsDoNotSwellAnExport() {
+        String id = Tokens.unique("swollen");
+        String token = Tokens.viewer(id);
+        Gql.ok(token, "{ me { id } }");
+        String stranger = Tokens.viewer(Tokens.unique("stranger"));
+        for (int i = 0; i < 3; i++) {
+            Gql.post(stranger, "mutation($i: PlaceHoldInput!) { placeHold(input: $i) { userErrors { code } } }",
+                    Gql.vars("i", Map.of("userId", id, "reason", "made up " + i)));
+        }
+        assertTrue(Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where target_id = ? and outcome = 'REFUSED'", id) >= 3);
+        JsonObject doc = new JsonObject(Gql.ok(token, "{ exportMyData { document } }").getString("data.exportMyData.document"));
+        assertEquals(0, doc.getJsonArray("auditRecords").size(), doc.encode());
+        assertEquals(0L, doc.getLong("auditRecordsTotal"));
+    }
+
     @Inject
     com.coinstream.events.ClusterEvents events;
 

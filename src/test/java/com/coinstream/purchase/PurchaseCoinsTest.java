@@ -119,6 +119,21 @@ class PurchaseCoinsTest {
         Webhooks.send("{not json").then().statusCode(400);
         Webhooks.send("{\"id\":\"e\",\"type\":\"payment.succeeded\",\"data\":{\"purchaseId\":\"nope\"}}").then().statusCode(400);
         Webhooks.send(Webhooks.succeeded("evt_unknown", "00000000-0000-4000-8000-00000000dead", 99, "USD")).then().statusCode(404);
+        Webhooks.send("{\"pad\":\"" + "x".repeat(70_000) + "\"}").then().statusCode(413);
+    }
+
+    /** A payment event that declares more than 64 KiB is refused before anything of it is read: nothing buffered. */
+    @Test
+    void aPaymentEventDeclaringAHugeBodyIsRefusedBeforeItIsRead() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST /webhooks/payments HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 500000000\r\n\r\n{").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertTrue(status != null && status.contains(" 413 "), "answered at once, without the 500 MB: " + status);
+        }
     }
 
     @Test

@@ -170,4 +170,16 @@ class StatementsTest {
         given().header("Authorization", "Bearer " + buyerToken).get("/exports/gifts-received.csv?month=2026-11").then().statusCode(403);
         LedgerChecks.assertClean();
     }
+
+    /** A REST export refuses what it cannot serve with a coded JSON error, as the API does: never a bare status. */
+    @Test
+    void anExportRefusesWhatItCannotServeWithACode() {
+        String token = Tokens.viewer(Tokens.unique("restedge"));
+        var wrongMethod = given().header("Authorization", "Bearer " + token).post("/exports/history.csv");
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("BAD_REQUEST", wrongMethod.jsonPath().getString("errors[0].extensions.code"), wrongMethod.asString());
+        var wrongType = given().header("Authorization", "Bearer " + token).accept("application/xml").get("/exports/history.csv");
+        assertEquals(406, wrongType.statusCode());
+        assertEquals("BAD_REQUEST", wrongType.jsonPath().getString("errors[0].extensions.code"), wrongType.asString());
+    }
 }
