@@ -53,7 +53,7 @@ public class GiftAcknowledgements {
         payload.put("quantity", e.quantity());
         payload.put("coins", e.coins());
         payload.put("senderName", e.senderName());
-        payload.put("senderId", e.senderId());
+        payload.put("senderId", e.anonymous() ? "" : e.senderId()); // an anonymous gift's sender is in no notice (GiftFeed)
         payload.put("anonymous", e.anonymous());
         payload.put("streamTotal", e.streamTotal());
         payload.put("createdAt", e.createdAt().toString());

@@ -72,7 +72,9 @@ public class GiftFeed {
                     .put("giftId", c.gift().uuid().toString())
                     .put("giftName", c.gift().name()).put("unitCoins", c.gift().coins()).put("quantity", c.quantity())
                     .put("coins", c.split().coins()).put("senderName", o.anonymous() ? GiftingService.ANONYMOUS : c.senderName())
-                    .put("senderId", c.senderId()).put("anonymous", o.anonymous()).put("streamTotal", o.streamTotalCoins())
+                    // an anonymous gift's sender is in no notice: anyone who may LISTEN on the database reads them, and no
+                    // instance needs it (anonymous gifts share one combo)
+                    .put("senderId", o.anonymous() ? "" : c.senderId()).put("anonymous", o.anonymous()).put("streamTotal", o.streamTotalCoins())
                     .put("createdAt", o.createdAt().toString());
             if (chunk.size() == EVENTS_PER_NOTIFY) {
                 payloads.add(chunk.toString());

@@ -98,7 +98,7 @@ public class GiftLanes {
 
     private final class Lane {
         final short slot;
-        final LaneQueue<Pending> queue = new LaneQueue<>(p -> p.command().senderId());
+        final LaneQueue<Pending> queue = new LaneQueue<>(p -> p.command().senderId(), p -> Boolean.FALSE.equals(p.command().askedAnonymous()));
         final AtomicBoolean running = new AtomicBoolean();
 
         Lane(short slot) {

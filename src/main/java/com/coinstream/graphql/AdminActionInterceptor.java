@@ -126,6 +126,14 @@ public class AdminActionInterceptor {
 
     /** The record of an attempt at {@code action} with {@code input} (a Java input object or a JSON tree), redacted. */
     public static AuditDraft draft(ObjectMapper json, String action, Optional<Caller> who, Object input) {
+        return draft(json, action, who, input, false);
+    }
+
+    /**
+     * {@link #draft(ObjectMapper, String, Optional, Object)}, {@code bounded}: for an attempt refused before its input
+     * was checked against the schema (AdminAttempts), whose input may be anything the client made up.
+     */
+    public static AuditDraft draft(ObjectMapper json, String action, Optional<Caller> who, Object input, boolean bounded) {
         JsonNode tree = input == null ? json.createObjectNode() : input instanceof JsonNode node ? node.deepCopy() : json.valueToTree(input);
         redact(tree);
         String targetType = null;
@@ -142,8 +150,9 @@ public class AdminActionInterceptor {
         JsonNode reason = tree.get("reason");
         // (the tree's text is already fit to store: redact() made it so)
         String recorded = tree.toString();
-        if (recorded.length() > MAX_RECORDED_INPUT) {
-            // every admin input the schema takes fits; only a made-up one is this big, and the log is kept for good
+        if (bounded && recorded.length() > MAX_RECORDED_INPUT) {
+            // a made-up input (unknown fields, values of no type) that big is kept as its field names and its size: the
+            // log is kept for good (an input the schema took is recorded whole, as it was checked)
             ObjectNode cut = json.createObjectNode().put("leftOut", "an input of " + recorded.length() + " characters, over the "
                     + MAX_RECORDED_INPUT + " a record keeps");
             tree.fieldNames().forEachRemaining(k -> { if (cut.size() < 50) cut.putNull(k); });
@@ -153,7 +162,7 @@ public class AdminActionInterceptor {
                 targetId, reason != null && reason.isTextual() ? reason.asText() : null, recorded);
     }
 
-    /** The most characters of one attempt's input that its audit record keeps (README "Admin audit log"). */
+    /** The most characters of a made-up input that the record of an attempt refused before any resolver keeps. */
     static final int MAX_RECORDED_INPUT = 8_192;
 
     /**

@@ -76,14 +76,16 @@ public class AdminAttempts {
         if (named.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        // one record per admin operation named, however many aliases repeat it, and at most MAX_RECORDS a request: a
-        // refused request cannot multiply itself into the log; each record is built when it is written, one at a time
+        // one record per admin operation and arguments named, however many aliases repeat them, and at most MAX_RECORDS a
+        // request: a refused request cannot multiply itself into the log; each record is built when it is written
         List<Uni<Void>> records = new ArrayList<>();
         Set<String> recorded = new java.util.HashSet<>();
         for (Field field : named) {
             AdminAction action = actions().get(field.getName());
             if (reached.contains(field.getName()) || (action.adminCallersOnly() && !who.map(c -> c.hasRole(Role.ADMIN)).orElse(false))
-                    || recorded.size() >= MAX_RECORDS || !recorded.add(field.getName())) {
+                    || recorded.size() >= MAX_RECORDS || !recorded.add(field.getName() + field.getArguments().stream()
+                            .map(a -> a.getName() + ":" + graphql.language.AstPrinter.printAst(a.getValue()))
+                            .collect(java.util.stream.Collectors.joining(",", "(", ")")))) {
                 continue;
             }
             records.add(Uni.createFrom().deferred(() -> {
@@ -91,7 +93,7 @@ public class AdminAttempts {
                 field.getArguments().forEach(a -> input.set(a.getName(), tree(a.getValue(), variables)));
                 JsonNode first = input.size() == 1 ? input.elements().next() : input;
                 return log.attempt(AdminActionInterceptor.draft(json, action.value().isEmpty() ? field.getName() : action.value(), who,
-                        first.isObject() ? first : input), AdminAuditLog.REFUSED, code);
+                        first.isObject() ? first : input, true), AdminAuditLog.REFUSED, code);
             }));
         }
         return records.isEmpty() ? Uni.createFrom().voidItem()

@@ -254,13 +254,17 @@ public class GraphQLOverWebSocket {
             if (socket.isClosed()) {
                 return;
             }
-            if (socket.writeQueueFull()) {
-                close(TRY_AGAIN_LATER, "The client does not read what it is sent: " + MAX_BEHIND + " bytes wait for it; connect again "
-                        + "and catch up from the last sequence");
+            try {
+                if (socket.writeQueueFull()) {
+                    close(TRY_AGAIN_LATER, "The client does not read what it is sent: " + MAX_BEHIND + " bytes wait for it; connect again "
+                            + "and catch up from the last sequence");
+                    return;
+                }
+            } catch (IllegalStateException closedMeanwhile) {
                 return;
             }
             // an operation the server ended (completed, or refused with an error) no longer counts; the rest ("next") is
-            // the bulk and is not parsed (a quoted "type" inside data is escaped, so the text cannot match by accident)
+            // the bulk and is not parsed (text that matches by accident inside data is parsed, and its type is not one)
             if (message.contains("\"type\":\"complete\"") || message.contains("\"type\":\"error\"")) {
                 Operation op = operation(message);
                 if (op != null && op.ended()) {

@@ -66,8 +66,19 @@ public class RequestShape {
     void check(RoutingContext rc) {
         String contentType = rc.request().getHeader("Content-Type");
         // (media types are case-insensitive: GraphQLOverHttp accepts "Application/JSON", so this check must see it too)
+        if (contentType != null && "application/graphql".equals(GraphQLOverHttp.mediaType(contentType))) {
+            // the body is the document itself: the same length and token limits
+            String query = rc.body().buffer() == null ? "" : rc.body().buffer().toString(java.nio.charset.StandardCharsets.UTF_8);
+            Problem problem = documentProblem(query);
+            if (problem != null) {
+                refuse(rc, GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
+                return;
+            }
+            rc.next();
+            return;
+        }
         if (contentType != null && !"application/json".equals(GraphQLOverHttp.mediaType(contentType))) {
-            rc.next(); // application/graphql and form posts: SmallRye's own handling
+            rc.next(); // form posts and the rest: SmallRye's own handling (GraphQLOverHttp answers 415)
             return;
         }
         Problem problem = problem(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());

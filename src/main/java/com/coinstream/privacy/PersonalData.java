@@ -85,12 +85,14 @@ public class PersonalData {
                                  'status', w.status, 'createdAt', w.created_at)) from webhook_subscription w where w.owner_id = $1), '[]'),
               'overlayKeys', coalesce((select json_agg(json_build_object('id', k.id, 'label', k.label, 'hint', k.key_hint, 'createdAt', k.created_at,
                                  'revokedAt', k.revoked_at)) from overlay_key k where k.creator_id = $1), '[]'),
-              -- what admins did to them, and what they attempted themselves; not others' refused attempts at them (anyone can
-              -- make those up, to swell the export); the latest 1,000, and how many there are in all
+              -- what admins did or tried to do to them, and what they attempted themselves; not refused attempts at them by
+              -- people who are not admins (anyone can make those up, to swell the export); the latest 1,000, and how many in all
               'auditRecords', coalesce((select json_agg(json_build_object('at', r.at, 'action', r.action, 'actorId', r.actor_id, 'outcome', r.outcome,
                                  'reason', r.reason) order by r.seq) from (select a.* from admin_audit a
-                                 where a.actor_id = $1 or (a.target_id = $1 and a.outcome <> 'REFUSED') order by a.seq desc limit 1000) r), '[]'),
-              'auditRecordsTotal', (select count(*) from admin_audit a where a.actor_id = $1 or (a.target_id = $1 and a.outcome <> 'REFUSED')),
+                                 where a.actor_id = $1 or (a.target_id = $1 and (a.outcome <> 'REFUSED' or 'admin' = any (a.actor_roles)))
+                                 order by a.seq desc limit 1000) r), '[]'),
+              'auditRecordsTotal', (select count(*) from admin_audit a where a.actor_id = $1
+                                 or (a.target_id = $1 and (a.outcome <> 'REFUSED' or 'admin' = any (a.actor_roles)))),
               'erasureRequests', coalesce((select json_agg(json_build_object('id', x.id, 'status', x.status, 'requestedAt', x.requested_at,
                                  'eligibleAt', x.eligible_at)) from erasure_request x where x.user_id = $1), '[]')
             )::text
@@ -282,9 +284,11 @@ public class PersonalData {
                 .flatMap(v -> tx.preparedQuery("update payout_account set external_token = 'erased-' || left(md5(id::text), 8), label = 'Erased' "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("delete from spending_limit where user_id = $1").execute(Tuple.of(userId)))
-                // their subscriptions to their own events go; a platform-wide one an admin set up stays the platform's
-                .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = 'DELETED', url = 'https://erased.invalid/', description = null "
-                        + "where owner_id = $1 and creator_id is not null").execute(Tuple.of(userId)))
+                // their subscriptions to their own events go; one an admin set up for the platform, or for a creator, stays
+                // (without its description: their own words)
+                .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = case when creator_id = owner_id then 'DELETED' "
+                        + "else status end, url = case when creator_id = owner_id then 'https://erased.invalid/' else url end, description = null "
+                        + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("update overlay_key set revoked_at = $2 where creator_id = $1 and revoked_at is null returning id")
                         .execute(Tuple.of(userId, at)))
                 .invoke(keys -> { revokedKeys.clear(); keys.forEach(k -> revokedKeys.add(k.getUUID(0))); })

@@ -50,24 +50,26 @@ public class RestRefusals {
         return coded(403, ErrorCode.FORBIDDEN.name(), "Your roles do not allow this operation");
     }
 
-    /** Quarkus' other refusals of a REST request (no such route's method, an Accept it cannot answer, ...): coded too. */
+    /**
+     * Quarkus' other refusals of a request a REST route matched: a method it does not serve (405, with its Allow header),
+     * an Accept it cannot answer (406), a Content-Type it does not take (415). (Not "no such resource": a path no REST
+     * route matches goes on to the web app and its pages, and a mapper of it would answer those instead.)
+     */
     @ServerExceptionMapper
-    public RestResponse<String> web(jakarta.ws.rs.WebApplicationException e) {
-        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
-        String code = switch (status) {
-            case 401 -> "UNAUTHENTICATED";
-            case 403 -> ErrorCode.FORBIDDEN.name();
-            case 404 -> ErrorCode.NOT_FOUND.name();
-            default -> status >= 500 ? "INTERNAL" : "BAD_REQUEST";
-        };
-        String message = switch (status) {
-            case 404 -> "No such resource";
-            case 405 -> "This method is not served here";
-            case 406 -> "This resource cannot answer in a type the Accept header allows";
-            case 415 -> "This resource does not take that Content-Type";
-            default -> status >= 500 ? "Internal error" : "The request is malformed";
-        };
-        return coded(status, code, message);
+    public RestResponse<String> notAllowed(jakarta.ws.rs.NotAllowedException e) {
+        RestResponse<String> coded = coded(405, "BAD_REQUEST", "This method is not served here");
+        String allow = e.getResponse() == null ? null : e.getResponse().getHeaderString("Allow");
+        return allow == null ? coded : RestResponse.ResponseBuilder.fromResponse(coded).header("Allow", allow).build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<String> notAcceptable(jakarta.ws.rs.NotAcceptableException e) {
+        return coded(406, "BAD_REQUEST", "This resource cannot answer in a type the Accept header allows");
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<String> unsupported(jakarta.ws.rs.NotSupportedException e) {
+        return coded(415, "BAD_REQUEST", "This resource does not take that Content-Type");
     }
 
     /** A database refusal that reaches a REST route (a lost race, a value the database refuses): coded, never a bare 500. */

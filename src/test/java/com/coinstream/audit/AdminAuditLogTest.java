@@ -342,6 +342,15 @@ class AdminAuditLogTest {
                 "no made-up value of 1,000 characters kept");
         assertFalse(rows.isEmpty(), "the attempt is recorded, cut");
         assertTrue(rows.stream().allMatch(x -> String.valueOf(x.get("input")).length() < 9_000), rows.toString());
+        // the same operation with other arguments is another attempt: a decoy does not hide the real one
+        String decoy = Tokens.unique("decoy");
+        String victim = Tokens.unique("victim");
+        var both = Gql.post(null, "mutation { a: grantCoins(input: {userId: \"" + decoy + "\", coins: \"x\", reason: \"r\", idempotencyKey: \"k\"}) "
+                + "{ userErrors { code } } b: grantCoins(input: {userId: \"" + victim + "\", coins: \"x\", reason: \"r\", idempotencyKey: \"k\"}) "
+                + "{ userErrors { code } } }", null);
+        assertTrue(both.statusCode() < 500, both.asString());
+        assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'grantCoins' and target_id = ?", decoy));
+        assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'grantCoins' and target_id = ?", victim));
     }
 
     /** A webhook's description is a person's own words: the log keeps the attempt without it. */
@@ -356,7 +365,7 @@ class AdminAuditLogTest {
                 creatorId));
     }
 
-    /** A done admin action by an erased actor is refused by the database (V38): the action rolls back. */
+    /** A done admin action by an erased actor is refused by the database (V39): the action rolls back. */
     @Test
     void anErasedAdminActsNoMore() {
         String adminId = Tokens.unique("gone-admin");
