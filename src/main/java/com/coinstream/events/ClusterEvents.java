@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.coinstream.db.DedicatedPools;
@@ -55,11 +54,10 @@ public class ClusterEvents {
     private PgSubscriber subscriber;
     private Pool publisher;
 
-    public ClusterEvents(Vertx vertx, DedicatedPools pools,
-            @ConfigProperty(name = "coinstream.events.listen-heartbeat") java.time.Duration heartbeat) {
+    public ClusterEvents(Vertx vertx, DedicatedPools pools, EventsConfig config) {
         this.vertx = vertx;
         this.pools = pools;
-        this.heartbeatMs = heartbeat.toMillis();
+        this.heartbeatMs = config.listenHeartbeat().toMillis();
         if (heartbeatMs < 1_000 || heartbeatMs > 300_000) {
             throw new IllegalArgumentException("COINSTREAM_LISTEN_HEARTBEAT must be 1 s to 5 minutes (ISO-8601, as PT10S)");
         }

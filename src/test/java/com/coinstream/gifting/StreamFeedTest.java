@@ -104,16 +104,7 @@ class StreamFeedTest {
         assertEquals("UNAUTHENTICATED", Gql.errorCode(Gql.post(null, "{ wallet { coins } }", null)));
 
         try (FeedClient overlay = FeedClient.connect(RestAssured.port, null)) {
-            assertNotNull(overlay.nextOf(10, "connection_ack"));
-            overlay.send(Map.of("id", "1", "type", "subscribe", "payload", Map.of(
-                    "query", "subscription($s: ID!, $k: String) { giftEvents(streamId: $s, overlayKey: $k) { id sequence } }",
-                    "variables", Map.of("s", creator.stream(), "k", key))));
-            JsonNode received = null;
-            for (int attempt = 0; attempt < 10 && received == null; attempt++) {
-                Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
-                received = overlay.nextOf(2, "next");
-            }
-            assertNotNull(received, "the overlay never received a gift");
+            overlayReadsGifts(overlay, creator, fan, key);
             JsonPath revoked = Gql.ok(creator.token(), "mutation($input: RevokeOverlayKeyInput!) { revokeOverlayKey(input: $input) { overlayKey { revokedAt } userErrors { code } } }",
                     Gql.input("overlayKeyId", keyId));
             assertNotNull(revoked.getString("data.revokeOverlayKey.overlayKey.revokedAt"));
@@ -140,16 +131,7 @@ class StreamFeedTest {
         String key = created.getString("data.createOverlayKey.key");
         String keyId = created.getString("data.createOverlayKey.overlayKey.id");
         try (FeedClient overlay = FeedClient.connect(RestAssured.port, null)) {
-            assertNotNull(overlay.nextOf(10, "connection_ack"));
-            overlay.send(Map.of("id", "1", "type", "subscribe", "payload", Map.of(
-                    "query", "subscription($s: ID!, $k: String) { giftEvents(streamId: $s, overlayKey: $k) { id sequence } }",
-                    "variables", Map.of("s", creator.stream(), "k", key))));
-            JsonNode received = null;
-            for (int attempt = 0; attempt < 10 && received == null; attempt++) {
-                Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
-                received = overlay.nextOf(2, "next");
-            }
-            assertNotNull(received, "the overlay never received a gift");
+            overlayReadsGifts(overlay, creator, fan, key);
             // as another instance revokes it, with no notification reaching this one
             Db.rows(Db.TEST_SCHEMA, "update overlay_key set revoked_at = now() where id = ?::uuid returning id", keyId);
             JsonNode stopped = null;
@@ -186,5 +168,19 @@ class StreamFeedTest {
         assertEquals(earnings, Gql.ok(creator.token(), "{ earnings { id } }").getString("data.earnings.id"));
         List<String> limits = Gql.ok(fan.token(), "{ spendingLimits { id } }").getList("data.spendingLimits.id");
         assertEquals(3, new HashSet<>(limits).size());
+    }
+
+    /** An overlay connection subscribed with {@code key} to the creator's gifts, shown receiving one of the fan's. */
+    static void overlayReadsGifts(FeedClient overlay, LiveCreator creator, Viewer fan, String key) throws Exception {
+        assertNotNull(overlay.nextOf(10, "connection_ack"));
+        overlay.send(Map.of("id", "1", "type", "subscribe", "payload", Map.of(
+                "query", "subscription($s: ID!, $k: String) { giftEvents(streamId: $s, overlayKey: $k) { id sequence } }",
+                "variables", Map.of("s", creator.stream(), "k", key))));
+        JsonNode received = null;
+        for (int attempt = 0; attempt < 10 && received == null; attempt++) {
+            Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+            received = overlay.nextOf(2, "next");
+        }
+        assertNotNull(received, "the overlay never received a gift");
     }
 }

@@ -483,15 +483,7 @@ class PersonalDataTest {
         Gql.ok(token, "{ me { id } }");
         // as another instance's erasure commits it, with no notification reaching this one
         Db.rows(Db.TEST_SCHEMA, "update app_user set display_name = ?, erased_at = now() where id = ? returning id", ErasedAccounts.newPseudonym(), id);
-        long start = System.nanoTime();
-        io.restassured.response.Response refused = null;
-        while (System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(6)) {
-            refused = Gql.post(token, "{ rates { version } }", null);
-            if (refused.statusCode() == 401) {
-                break;
-            }
-            sleep(100);
-        }
+        io.restassured.response.Response refused = refusedWithin(token, 6);
         assertEquals(401, refused.statusCode(), "refused within 6 s: " + refused.asString());
         assertEquals("UNAUTHENTICATED", Gql.errorCode(refused));
     }
@@ -553,16 +545,22 @@ class PersonalDataTest {
         // this instance's listening connection (and no other), ended by the database as an outage or a failover would
         assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = ?",
                 events.listenerName()));
+        io.restassured.response.Response refused = refusedWithin(token, 10);
+        assertEquals(401, refused.statusCode(), "refused once listening resumed: " + refused.asString());
+    }
+
+    /** A public query with {@code token}, asked every 100 ms until it is refused (401), for at most {@code seconds}: the last answer. */
+    private static io.restassured.response.Response refusedWithin(String token, int seconds) {
         long start = System.nanoTime();
-        io.restassured.response.Response refused = null;
-        while (System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(10)) {
-            refused = Gql.post(token, "{ rates { version } }", null);
-            if (refused.statusCode() == 401) {
-                break;
+        io.restassured.response.Response answer;
+        do {
+            answer = Gql.post(token, "{ rates { version } }", null);
+            if (answer.statusCode() == 401) {
+                return answer;
             }
             sleep(100);
-        }
-        assertEquals(401, refused.statusCode(), "refused once listening resumed: " + refused.asString());
+        } while (System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds));
+        return answer;
     }
 
     private static void sleep(long millis) {
