@@ -11,7 +11,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  */
 @QuarkusMain
 public class Main {
-    static final String QUERY_CACHE = "io.smallrye.graphql.execution.queryCacheMaxSize";
+    public static final String QUERY_CACHE = "io.smallrye.graphql.execution.queryCacheMaxSize";
 
     public static void main(String... args) {
         if (System.getProperty(QUERY_CACHE) == null) {

@@ -1,5 +1,6 @@
 package com.coinstream.graphql;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,39 +27,61 @@ public class AuthenticationFailures {
     static final String BODY = "{\"errors\":[{\"message\":\"The bearer token is not valid (signature, issuer or expiry), or its account "
             + "has been erased; send a valid token or none\",\"extensions\":{\"code\":\"UNAUTHENTICATED\"}}]}";
 
+    /** How long a refused request's body may take to arrive before it is given up unaudited. */
+    private static final java.time.Duration BODY_WAIT = java.time.Duration.ofSeconds(10);
+
     private final AdminAttempts attempts;
+    private final RequestShape shape;
+    private final jakarta.enterprise.inject.Instance<AdminRoute> routes;
     private final String path;
 
-    private final long maxBodySize;
-
-    public AuthenticationFailures(AdminAttempts attempts, GraphQLConfig config) {
+    public AuthenticationFailures(AdminAttempts attempts, RequestShape shape, jakarta.enterprise.inject.Instance<AdminRoute> routes,
+            GraphQLConfig config) {
         this.attempts = attempts;
+        this.shape = shape;
+        this.routes = routes;
         this.path = config.path();
-        this.maxBodySize = config.maxBodySize().asLongValue();
     }
 
     void explainRejectedTokens(@Observes Router router) {
         router.route().failureHandler(ctx -> {
             if (ctx.failure() instanceof AuthenticationFailedException && !ctx.response().headWritten()) {
-                auditAdminAttempts(ctx).subscribe().with(v -> ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(BODY));
+                auditAdminAttempts(ctx).subscribe().with(v -> {
+                    if (!ctx.response().ended()) {
+                        ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
+                                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(BODY);
+                    }
+                });
             } else {
                 ctx.next();
             }
         });
     }
 
-    /** An admin mutation sent with a token that fails verification is an attempt at an admin operation too: audited. */
+    /**
+     * A request with a token that fails verification is, when it names admin operations, an attempt at them too: audited.
+     * At the GraphQL endpoint its body is read for them (whatever way it is sent: a declared length or chunked, JSON or
+     * application/graphql), within the body limit and the body budget like any request; the other admin routes audit
+     * their own attempt.
+     */
     private Uni<Void> auditAdminAttempts(RoutingContext ctx) {
-        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (!path.equals(ctx.normalizedPath()) || ctx.request().method() != HttpMethod.POST || length == null || !length.matches("\\d{1,9}")
-                || Long.parseLong(length) > maxBodySize) {
-            return Uni.createFrom().voidItem();
+        for (AdminRoute route : routes) {
+            if (route.path().equals(ctx.normalizedPath())) {
+                return route.refusedUnknownCaller(ctx, "UNAUTHENTICATED").onFailure().recoverWithNull().replaceWithVoid();
+            }
         }
-        // authentication ran before the body was read: read it now (bounded by its declared length, itself within the limit)
-        Uni<Buffer> body = ctx.body() != null && ctx.body().buffer() != null ? Uni.createFrom().item(ctx.body().buffer())
-                : Uni.createFrom().completionStage(() -> ctx.request().body().toCompletionStage());
-        return body.flatMap(bytes -> {
+        if (!path.equals(ctx.normalizedPath()) || ctx.request().method() != HttpMethod.POST || !shape.holdBody(ctx)) {
+            return Uni.createFrom().voidItem(); // (a body over the budget was answered 503, unread)
+        }
+        String type = GraphQLOverHttp.mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+        return body(ctx).flatMap(bytes -> {
+            if (bytes == null) {
+                return Uni.createFrom().voidItem(); // more than the limit (the client is told 401 all the same), or broken off
+            }
+            if ("application/graphql".equals(type)) {
+                return attempts.refusedBefore(bytes.toString(java.nio.charset.StandardCharsets.UTF_8), null, Map.of(), Optional.empty(),
+                        Set.of(), "UNAUTHENTICATED");
+            }
             JsonObject request = new JsonObject(bytes);
             if (!(request.getValue("query") instanceof String query)) {
                 return Uni.createFrom().voidItem();
@@ -68,5 +91,34 @@ public class AuthenticationFailures {
             return attempts.refusedBefore(query, operation instanceof String name ? name : null, variables.getMap(), Optional.empty(), Set.of(),
                     "UNAUTHENTICATED");
         }).onFailure().recoverWithNull().replaceWithVoid(); // not JSON: nothing it names is known
+    }
+
+    /**
+     * The body, read now (authentication ran before anything read it), at most the body limit: null when it is longer or
+     * stops arriving. Counted as it arrives, so a chunked body that never ends holds no more than the limit.
+     */
+    private Uni<Buffer> body(RoutingContext ctx) {
+        if (ctx.body() != null && ctx.body().buffer() != null) {
+            return Uni.createFrom().item(ctx.body().buffer());
+        }
+        if (ctx.request().isEnded()) {
+            return Uni.createFrom().nullItem();
+        }
+        long max = shape.maxBodySize();
+        return Uni.createFrom().<Buffer>emitter(emitter -> {
+            Buffer read = Buffer.buffer();
+            boolean[] over = { false };
+            ctx.request().handler(chunk -> {
+                if (!over[0] && read.length() + chunk.length() > max) {
+                    over[0] = true;
+                    emitter.complete(null);
+                } else if (!over[0]) {
+                    read.appendBuffer(chunk);
+                }
+            });
+            ctx.request().exceptionHandler(e -> emitter.complete(null));
+            ctx.request().endHandler(v -> emitter.complete(over[0] ? null : read));
+            ctx.request().resume();
+        }).ifNoItem().after(BODY_WAIT).recoverWithItem((Buffer) null);
     }
 }

@@ -20,4 +20,11 @@ public interface GraphQLConfig {
 
     /** The largest request body (COINSTREAM_MAX_BODY_SIZE, default 256K, at most {@value RequestShape#MAX_BODY_SIZE_LIMIT} bytes). */
     MemorySize maxBodySize();
+
+    /**
+     * The most request-body bytes all GraphQL requests being read and answered at once may hold (COINSTREAM_BODY_BUDGET,
+     * default 32M, at least the body limit): each request reserves its declared length (a chunked one the whole body
+     * limit) until it is answered, and one that does not fit is refused with 503 (RATE_LIMITED) before it is read.
+     */
+    MemorySize bodyBudget();
 }

@@ -43,24 +43,77 @@ public class RequestShape {
     private final int maxWhitespaceTokens;
     private final long maxBodySize;
 
-    /** The largest body COINSTREAM_MAX_BODY_SIZE may allow: a GraphQL request is parsed whole, in memory. */
-    public static final long MAX_BODY_SIZE_LIMIT = 64L * 1024 * 1024;
+    /**
+     * The largest body COINSTREAM_MAX_BODY_SIZE may allow: a GraphQL request is parsed whole, in memory, and a 16 MiB body
+     * already takes about four times that while it is parsed (its bytes, its text, the parsed request), a good part of the
+     * container's 144 MiB heap. Bigger settlement reports stream to their own upload.
+     */
+    public static final long MAX_BODY_SIZE_LIMIT = 16L * 1024 * 1024;
+    /** Request-body bytes reserved by the requests being read and answered now (see {@link GraphQLConfig#bodyBudget()}). */
+    private final java.util.concurrent.atomic.AtomicLong reserved = new java.util.concurrent.atomic.AtomicLong();
+    private final long bodyBudget;
 
     public RequestShape(GraphQLConfig config) {
         this.path = config.path();
         this.maxTokens = config.maxTokens();
         this.maxWhitespaceTokens = config.maxWhitespaceTokens();
         this.maxBodySize = config.maxBodySize().asLongValue();
+        this.bodyBudget = config.bodyBudget().asLongValue();
         if (maxBodySize > MAX_BODY_SIZE_LIMIT || maxBodySize < 1024) {
-            throw new IllegalStateException("COINSTREAM_MAX_BODY_SIZE (" + maxBodySize + " bytes) must be between 1K and 64M; bigger "
+            throw new IllegalStateException("COINSTREAM_MAX_BODY_SIZE (" + maxBodySize + " bytes) must be between 1K and 16M; bigger "
                     + "settlement reports stream to POST /imports/settlement-reports");
+        }
+        if (bodyBudget < maxBodySize) {
+            throw new IllegalStateException("COINSTREAM_BODY_BUDGET (" + bodyBudget + " bytes) must be at least COINSTREAM_MAX_BODY_SIZE ("
+                    + maxBodySize + " bytes): a request of the largest size allowed must fit");
         }
     }
 
     void install(@Observes Router router) {
         // Vert.x's own default (10 MiB) would cap the documented setting silently: the limit is the operator's
+        router.post(path).order(-101).handler(this::reserve);
         router.post(path).order(-100).handler(BodyHandler.create(false).setBodyLimit(maxBodySize));
         router.post(path).order(-99).handler(this::check);
+    }
+
+    /**
+     * Reserves the request's body in the budget before it is read, until it is answered (or its connection closes): what
+     * it declares, or the whole body limit when it does not say (chunked). A request over the limit is left to the body
+     * handler's 413; one that does not fit while others are held is refused with 503 and Retry-After, unread.
+     */
+    void reserve(RoutingContext rc) {
+        if (holdBody(rc)) {
+            rc.next();
+        }
+    }
+
+    /**
+     * Reserves {@code rc}'s body in the budget until it is answered; false (and the request answered 503) when it does not
+     * fit. Whatever reads a GraphQL request's body calls this first.
+     */
+    public boolean holdBody(RoutingContext rc) {
+        String length = rc.request().getHeader("Content-Length");
+        long declared = length != null && length.matches("\\d{1,18}") ? Long.parseLong(length) : maxBodySize;
+        long size = Math.min(declared, maxBodySize);
+        if (reserved.addAndGet(size) > bodyBudget) {
+            reserved.addAndGet(-size);
+            rc.response().putHeader("Retry-After", "1").putHeader("Connection", "close");
+            refuse(rc, 503, "RATE_LIMITED", "The service is reading as many request bodies as it holds at once (COINSTREAM_BODY_BUDGET); "
+                    + "send this again in a moment");
+            return false;
+        }
+        rc.addEndHandler(done -> reserved.addAndGet(-size));
+        return true;
+    }
+
+    /** The largest GraphQL request body taken (COINSTREAM_MAX_BODY_SIZE). */
+    public long maxBodySize() {
+        return maxBodySize;
+    }
+
+    /** Request-body bytes reserved now (for tests). */
+    long reserved() {
+        return reserved.get();
     }
 
     void check(RoutingContext rc) {

@@ -45,7 +45,7 @@ import io.vertx.ext.web.RoutingContext;
  * never buffered, so that limit does not apply, and this one is counted as the bytes arrive.
  */
 @ApplicationScoped
-public class SettlementUploadApi {
+public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
     static final String PATH = "/imports/settlement-reports";
     private static final Logger LOG = Logger.getLogger(SettlementUploadApi.class);
     private static final long READ_TIMEOUT_MS = 60_000;
@@ -75,6 +75,24 @@ public class SettlementUploadApi {
         Upload(String fileName) {
             this.fileName = fileName;
         }
+    }
+
+    @Override
+    public String path() {
+        return PATH;
+    }
+
+    /** An upload whose token failed verification: recorded as its admin attempt, with the file name it gave (if readable). */
+    @Override
+    public Uni<Void> refusedUnknownCaller(RoutingContext rc, String code) {
+        String fileName;
+        try {
+            fileName = rc.request().getParam("fileName");
+        } catch (IllegalArgumentException e) {
+            fileName = null;
+        }
+        return log.attempt(AdminActionInterceptor.draft(json, "importSettlementReport", Optional.empty(), new Upload(fileName)),
+                AdminAuditLog.REFUSED, code);
     }
 
     void install(@Observes Router router) {

@@ -300,6 +300,46 @@ class AdminAuditLogTest {
         LedgerChecks.assertClean();
     }
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    /**
+     * A forged token is audited however the attempt is sent: a body of no declared length (chunked), the document itself
+     * as application/graphql, or the settlement report upload (each answered 401 unaudited before).
+     */
+    @Test
+    void aForgedTokenIsAuditedHoweverTheAttemptIsSent() throws Exception {
+        String forgedToken = Tokens.admin().replaceAll("\\.[^.]*$", ".c2lnbmF0dXJl");
+        var http = java.net.http.HttpClient.newHttpClient();
+        long grants = attempts("grantCoins", "REFUSED", "UNAUTHENTICATED");
+        String chunked = "{\"query\":\"mutation { grantCoins(input: {userId: \\\"u-chunked\\\", coins: 5, reason: \\\"r\\\", "
+                + "idempotencyKey: \\\"k-chunked\\\"}) { userErrors { code } } }\"}";
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/graphql"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + forgedToken)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(chunked.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .build();
+        assertEquals(401, http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(grants + 1, attempts("grantCoins", "REFUSED", "UNAUTHENTICATED"), "a chunked body");
+
+        long holds = attempts("placeHold", "REFUSED", "UNAUTHENTICATED");
+        var graphql = io.restassured.RestAssured.given().contentType("application/graphql").header("Authorization", "Bearer " + forgedToken)
+                .body("mutation { placeHold(input: {userId: \"u-graphql\", reason: \"r\"}) { userErrors { code } } }"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/graphql");
+        assertEquals(401, graphql.statusCode());
+        assertEquals(holds + 1, attempts("placeHold", "REFUSED", "UNAUTHENTICATED"), "an application/graphql body");
+
+        long imports = attempts("importSettlementReport", "REFUSED", "UNAUTHENTICATED");
+        String file = Tokens.unique("forged") + ".csv";
+        var upload = io.restassured.RestAssured.given().contentType("text/csv").header("Authorization", "Bearer " + forgedToken)
+                .queryParam("fileName", file).body("transaction_id,type,amount,currency,fee,date\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/imports/settlement-reports");
+        assertEquals(401, upload.statusCode());
+        assertEquals("UNAUTHENTICATED", upload.jsonPath().getString("errors[0].extensions.code"));
+        assertEquals(imports + 1, attempts("importSettlementReport", "REFUSED", "UNAUTHENTICATED"), "the settlement upload");
+        assertEquals(1L, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'importSettlementReport' "
+                + "and error_code = 'UNAUTHENTICATED' and input->>'fileName' = ?", file), "with the file name it gave");
+    }
+
     @Test
     void anIdempotentReplayOfAnAdminActionAddsNoSecondRecord() {
         Viewer viewer = Gifting.fundedViewer("auditreplay", 1);

@@ -69,14 +69,16 @@ class ProdConfigurationIT {
     @Test
     void theBodyLimitIsTheOperatorsUpToItsDocumentedMaximum() throws Exception {
         String big = "{\"query\":\"{ me { id } }\",\"extensions\":{\"padding\":\"" + "x".repeat(15 * 1024 * 1024) + "\"}}";
-        try (SecondInstance app = SecondInstance.start(8095, Map.of("COINSTREAM_MAX_BODY_SIZE", "20M"), Set.of())) {
+        try (SecondInstance app = SecondInstance.start(8095, Map.of("COINSTREAM_MAX_BODY_SIZE", "16M"), Set.of())) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + app.port + "/graphql"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build();
             HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, answer.statusCode(), "a 15 MiB body under a 20M limit is read");
+            assertEquals(200, answer.statusCode(), "a 15 MiB body under a 16M limit is read");
             assertEquals("UNAUTHENTICATED", JSON.readTree(answer.body()).path("errors").path(0).path("extensions").path("code").asText());
         }
-        assertTrue(SecondInstance.refusedStart(Map.of("COINSTREAM_MAX_BODY_SIZE", "65M"), Set.of()).contains("must be between 1K and 64M"));
+        assertTrue(SecondInstance.refusedStart(Map.of("COINSTREAM_MAX_BODY_SIZE", "17M"), Set.of()).contains("must be between 1K and 16M"));
+        assertTrue(SecondInstance.refusedStart(Map.of("COINSTREAM_MAX_BODY_SIZE", "1M", "COINSTREAM_BODY_BUDGET", "512K"), Set.of())
+                .contains("COINSTREAM_BODY_BUDGET"));
     }
 
     private static JsonNode me(int port, String token) throws Exception {

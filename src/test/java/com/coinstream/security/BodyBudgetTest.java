@@ -1,0 +1,84 @@
+package com.coinstream.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.graphql.GraphQLConfig;
+import com.coinstream.support.Gql;
+import com.coinstream.support.Tokens;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The request bodies held at once are bounded by COINSTREAM_BODY_BUDGET, whatever the body limit: clients that declare
+ * the largest body and send it slowly fill the budget, the next one is refused with 503 before its body is read, and
+ * each reservation ends with its connection.
+ */
+@QuarkusTest
+class BodyBudgetTest {
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @Inject
+    GraphQLConfig config;
+
+    @Test
+    void slowLargeBodiesFillTheBudgetAndTheNextIsRefusedUnread() throws Exception {
+        long max = config.maxBodySize().asLongValue();
+        long held = config.bodyBudget().asLongValue() / max;
+        List<Socket> slow = new ArrayList<>();
+        String refused = null;
+        try {
+            for (int i = 0; i <= held + 2 && refused == null; i++) {
+                Socket socket = new Socket("localhost", port);
+                socket.setSoTimeout(200);
+                slow.add(socket);
+                socket.getOutputStream().write(("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + max + "\r\n\r\n{\"query\":").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                refused = answer(socket.getInputStream());
+            }
+            assertTrue(refused != null && refused.startsWith("HTTP/1.1 503"), "refused once " + held + " largest bodies are held: " + refused);
+            assertTrue(refused.contains("RATE_LIMITED") && refused.toLowerCase().contains("retry-after: 1"), refused);
+            assertTrue(slow.size() >= held, slow.size() + " bodies were held before the refusal, the budget holds " + held);
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+        // closed connections give their reservations back: a request is served again
+        String me = null;
+        for (int i = 0; i < 50; i++) {
+            var r = Gql.post(Tokens.viewer(Tokens.unique("budget")), "{ me { id } }", null);
+            if (r.statusCode() == 200) {
+                me = r.jsonPath().getString("data.me.id");
+                break;
+            }
+            assertEquals(503, r.statusCode(), r.asString());
+            Thread.sleep(100);
+        }
+        assertTrue(me != null, "served again after the slow clients left");
+    }
+
+    /** What the server answered within 200 ms, or null while it waits for the rest of the body. */
+    private static String answer(InputStream in) throws Exception {
+        byte[] buffer = new byte[2048];
+        try {
+            int n = in.read(buffer);
+            return n < 0 ? "closed" : new String(buffer, 0, n, StandardCharsets.UTF_8);
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        }
+    }
+}
