@@ -22,6 +22,10 @@ public class Refusal extends RuntimeException {
 
     /** The HTTP status of this refusal where a REST edge answers it: 409 for a lost race, else 422. */
     public int httpStatus() {
-        return code() == ErrorCode.CONFLICT ? 409 : 422;
+        return switch (code()) {
+            case CONFLICT -> 409;
+            case RATE_LIMITED -> 429;
+            default -> 422;
+        };
     }
 }

@@ -1,12 +1,19 @@
 package com.coinstream.reconciliation;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.audit.AuditDraft;
 import com.coinstream.domain.ErrorCode;
+import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
 import com.coinstream.identity.Caller;
 import com.coinstream.purchase.PaymentSettings;
@@ -24,6 +31,9 @@ public class SettlementImports {
     private final Reconciliations reconciliations;
     private final PaymentSettings payments;
     private final Vertx vertx;
+    /** Uploads at most this many at once on an instance. */
+    static final int UPLOADS_AT_ONCE = 2;
+    private final java.util.concurrent.atomic.AtomicInteger uploading = new java.util.concurrent.atomic.AtomicInteger();
 
     public SettlementImports(Reconciliations reconciliations, PaymentSettings payments, Vertx vertx) {
         this.reconciliations = reconciliations;
@@ -33,6 +43,63 @@ public class SettlementImports {
 
     /** The run, or the report's errors as userErrors (INVALID_INPUT, each naming its line). */
     public record Outcome(Reconciliations.Run run, List<UserError> errors) {
+    }
+
+    /**
+     * A report arriving from a client at the client's pace (the upload): written to a temporary file as it arrives, on a
+     * worker thread, and imported once it is whole, so that a slow or stalled upload holds no database connection, no
+     * transaction and no lock. At most {@value #UPLOADS_AT_ONCE} are read at once on an instance (RATE_LIMITED): each
+     * holds a worker thread and up to its size on disk while it arrives.
+     */
+    public Uni<Outcome> importUpload(Caller admin, String fileName, InputStream slowBody, AuditDraft audit) {
+        if (uploading.incrementAndGet() > UPLOADS_AT_ONCE) {
+            uploading.decrementAndGet();
+            return Uni.createFrom().failure(new Refusal(ErrorCode.RATE_LIMITED, "At most " + UPLOADS_AT_ONCE
+                    + " settlement reports are uploaded at once; send this one when another has finished", "input"));
+        }
+        return vertx.executeBlocking(Uni.createFrom().item(() -> spool(slowBody)), false)
+                .eventually(uploading::decrementAndGet)
+                .flatMap(file -> Uni.createFrom().deferred(() -> {
+                    InputStream whole;
+                    try {
+                        whole = Files.newInputStream(file, StandardOpenOption.DELETE_ON_CLOSE);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return importReport(admin, fileName, whole, audit).eventually(() -> close(whole));
+                }).onTermination().invoke(() -> delete(file)));
+    }
+
+    private static Path spool(InputStream body) {
+        Path file;
+        try {
+            file = Files.createTempFile("settlement-upload-", ".csv");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (InputStream in = body; OutputStream out = Files.newOutputStream(file)) {
+            in.transferTo(out);
+            return file;
+        } catch (IOException | RuntimeException e) {
+            delete(file);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the temporary folder's own clean-up has it
+        }
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // read-only: nothing was lost
+        }
     }
 
     public Uni<Outcome> importReport(Caller admin, String fileName, InputStream body, AuditDraft audit) {

@@ -158,7 +158,7 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
         }
         String fileName = upload.fileName == null || upload.fileName.isBlank() ? null : upload.fileName.strip();
         InputStream body = new Bounded(new VertxInputStream(rc, READ_TIMEOUT_MS), maxBytes);
-        users.register(admin).flatMap(registered -> imports.importReport(admin, fileName, body, draft)).subscribe().with(outcome -> {
+        users.register(admin).flatMap(registered -> imports.importUpload(admin, fileName, body, draft)).subscribe().with(outcome -> {
             if (outcome.errors().isEmpty()) {
                 answer(rc, null, 200, outcome.run(), List.of());
             } else {

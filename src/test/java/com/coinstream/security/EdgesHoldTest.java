@@ -90,6 +90,49 @@ class EdgesHoldTest {
         assertEquals("BAD_REQUEST", records.get(0).get("errorCode"), records.toString());
     }
 
+    /**
+     * An upload that stalls mid-body holds no database connection, transaction or lock while it waits (it is written to a
+     * temporary file first; the import held a transaction open from its first byte before), and at most two are read at
+     * once: a third is refused with 429 RATE_LIMITED, and the slots come back when the stalled clients leave.
+     */
+    @Test
+    void aStalledSettlementUploadHoldsNoTransactionAndUploadsAtOnceAreBounded() throws Exception {
+        List<java.net.Socket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                java.net.Socket socket = new java.net.Socket("localhost", port);
+                socket.setSoTimeout(10_000);
+                stalled.add(socket);
+                String request = "POST /imports/settlement-reports?fileName=stalled.csv HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                        + Tokens.admin() + "\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\n"
+                        + "transaction_id,type,amount,currency,fee,date\nsim_pi_stall_" + i + ",charge,0.99,USD,0.33,2026-11-30\n";
+                socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                Thread.sleep(300);
+            }
+            byte[] answer = new byte[2048];
+            int n = stalled.get(2).getInputStream().read(answer);
+            String third = n < 0 ? "closed" : new String(answer, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(third.startsWith("HTTP/1.1 429") && third.contains("RATE_LIMITED"), third);
+            Thread.sleep(2_000);
+            assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where datname = current_database() "
+                    + "and pid <> pg_backend_pid() and state like 'idle in transaction%' and now() - state_change > interval '1 second'"),
+                    "no transaction waits on a stalled body");
+        } finally {
+            for (java.net.Socket s : stalled) {
+                s.close();
+            }
+        }
+        String csv = "transaction_id,type,amount,currency,fee,date\n";
+        int status = 0;
+        for (int i = 0; i < 50 && status != 200 && status != 422; i++) {
+            Thread.sleep(100);
+            status = io.restassured.RestAssured.given().contentType("text/csv").header("Authorization", "Bearer " + Tokens.admin())
+                    .body(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/imports/settlement-reports").statusCode();
+        }
+        assertTrue(status == 200 || status == 422, "uploads are taken again once the stalled ones left: " + status);
+    }
+
     @Test
     void anAdminAttemptWithAnEndlessTargetIsRefusedAndAudited() {
         String admin = Tokens.unique("longtarget");
