@@ -335,8 +335,9 @@ public class Reconciliations {
 
     /** All of a run's differences, streamed (for the CSV export). */
     public Multi<Difference> allDifferences(UUID run) {
-        return Cursors.stream(pool, "select seq, kind, transaction_id, purchase_id, line_no, currency, expected_minor, "
-                + "ledger_currency, actual_minor, detail from reconciliation_difference where report_id = $1 order by seq", Tuple.of(run))
+        return Cursors.pages(pool, "select seq, kind, transaction_id, purchase_id, line_no, currency, expected_minor, "
+                + "ledger_currency, actual_minor, detail from reconciliation_difference where report_id = $1 and %s order by seq", Tuple.of(run),
+                "seq", "seq")
                 .map(Reconciliations::difference);
     }
 

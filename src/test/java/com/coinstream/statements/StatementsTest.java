@@ -33,6 +33,45 @@ import io.restassured.path.json.JsonPath;
 /** Creators' statements equal the ledger; the CSV downloads are streamed and only for their owner. */
 @QuarkusTest
 class StatementsTest {
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.test-port")
+    int exportPort;
+
+    /**
+     * An export is read a page at a time, each page its own short query: every row once, in order, across pages whose
+     * boundaries fall inside runs of equal dates; and a client that stalls part-way holds no transaction meanwhile (a
+     * cursor in a transaction stayed open for as long as the client took before).
+     */
+    @Test
+    void aLongExportIsReadInPagesAndAStalledClientHoldsNothingInTheDatabase() throws Exception {
+        String id = Tokens.unique("longhistory");
+        String token = Tokens.viewer(id);
+        Gql.ok(token, "{ me { id } }");
+        int rows = 60_000;
+        Db.rows(Db.TEST_SCHEMA, "insert into purchase (id, user_id, coins, price_minor, currency, status, provider, created_at, updated_at) "
+                + "select gen_random_uuid(), ?, 70, 99, 'USD', 'FAILED', 'test', timestamptz '2026-11-01' + (n / 700) * interval '1 minute', now() "
+                + "from generate_series(1, ?) n", id, rows);
+        try (java.net.Socket socket = new java.net.Socket("localhost", exportPort)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET /exports/history.csv HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var in = socket.getInputStream();
+            byte[] first = in.readNBytes(1024);
+            assertTrue(new String(first, java.nio.charset.StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"));
+            Thread.sleep(2_500); // the client stalls with megabytes still to come
+            assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where datname = current_database() "
+                    + "and pid <> pg_backend_pid() and state like 'idle in transaction%' and now() - state_change > interval '1 second'"),
+                    "no transaction waits on a stalled export");
+            String whole = new String(first, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            List<String> lines = whole.lines().filter(l -> l.contains(",purchase,")).toList();
+            assertEquals(rows, lines.size(), "every row once");
+            assertEquals(lines.size(), lines.stream().map(l -> l.split(",")[2]).distinct().count(), "no row twice");
+            List<String> sorted = lines.stream().sorted(java.util.Comparator.comparing((String l) -> l.split(",")[0])
+                    .thenComparing(l -> l.split(",")[2])).toList();
+            assertEquals(sorted, lines, "in date order, then by id");
+        }
+    }
+
     static final String STATEMENT = """
             query($m: String!) { creatorStatement(month: $m) { month from to opening { pending available inPayout } closing { pending available inPayout }
               earned reversed matured payoutsRequested paidOut payoutsReturned streams { streamId title gifts diamonds }
