@@ -38,6 +38,11 @@ public class EndpointLookups {
     static final int THREADS = 8;
     /** How long a host whose lookup timed out is answered as timed out without a new lookup. */
     static final Duration SLOW_HOST_MEMORY = Duration.ofSeconds(60);
+    /**
+     * How long a host's checked answer is used without a new lookup (the JVM's own positive cache is as long): it needs no
+     * thread and no turn of its owner's. Safe from rebinding: an attempt connects to the very address that was checked.
+     */
+    static final Duration ANSWER_MEMORY = Duration.ofSeconds(30);
 
     /** No lookup could start now: every lookup thread is busy with other hosts. */
     public static final class Busy extends RuntimeException {
@@ -58,17 +63,13 @@ public class EndpointLookups {
     }
 
     /**
-     * The checked addresses of {@code uri}'s host, the first to connect to; fails with the policy's refusal, with
-     * {@link Busy}, or with a {@link TimeoutException} when no answer came within {@code timeout}.
-     */
-    public Uni<List<InetAddress>> resolve(URI uri, Duration timeout) {
-        return lookups.resolve(uri, timeout, null);
-    }
-
-    /**
-     * {@link #resolve(URI, Duration)} for {@code owner}, who may hold one lookup thread at a time: a new lookup while one
+     * The checked addresses of {@code uri}'s host, the first to connect to, for {@code owner} (the subscription's owner, at
+     * registration and at every delivery attempt alike), who may hold one lookup thread at a time: a new lookup while one
      * of theirs is still running (a name server that never answers keeps it until the system's resolver gives up) fails
-     * with {@link Busy}. Joining a lookup already under way, or a host remembered as slow, costs no thread and is allowed.
+     * with {@link Busy}, so no owner's names can take the threads every other owner's deliveries need. Joining a lookup
+     * already under way, a host remembered as slow, or one answered in the last {@link #ANSWER_MEMORY} costs no thread and
+     * is allowed. Fails with the policy's refusal, with {@link Busy}, or with a {@link TimeoutException} when no answer
+     * came within {@code timeout}.
      */
     public Uni<List<InetAddress>> resolve(URI uri, Duration timeout, String owner) {
         return lookups.resolve(uri, timeout, owner);
@@ -83,6 +84,8 @@ public class EndpointLookups {
         /** The lookup under way for each host (at most {@code threads}), and when each slow host may be looked up again. */
         private final Map<String, CompletableFuture<List<InetAddress>>> running = new HashMap<>();
         private final Map<String, Long> slowUntil = new HashMap<>();
+        /** Each host's last checked answer and until when it is used (guarded by {@code running}). */
+        private final Map<String, Answer> answered = new HashMap<>();
         /** Owners with a lookup of theirs holding a thread (guarded by {@code running}). */
         private final java.util.Set<String> owners = new java.util.HashSet<>();
 
@@ -95,6 +98,9 @@ public class EndpointLookups {
 
         void close() {
             workers.closeAndForget();
+        }
+
+        private record Answer(List<InetAddress> addresses, long until) {
         }
 
         /**
@@ -120,6 +126,10 @@ public class EndpointLookups {
             String key = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
             Context context = io.vertx.core.Vertx.currentContext();
             Uni<List<InetAddress>> answer = Uni.createFrom().deferred(() -> {
+                List<InetAddress> known = answered(key);
+                if (known != null) {
+                    return Uni.createFrom().item(known);
+                }
                 CompletableFuture<List<InetAddress>> shared;
                 try {
                     shared = lookupOf(key, uri, owner);
@@ -178,6 +188,16 @@ public class EndpointLookups {
                         if (owner != null) {
                             owners.remove(owner);
                         }
+                        if (done.succeeded()) {
+                            if (answered.size() >= 10_000) {
+                                long now = nanos.getAsLong();
+                                answered.values().removeIf(a -> now - a.until() >= 0);
+                                if (answered.size() >= 10_000) {
+                                    answered.clear();
+                                }
+                            }
+                            answered.put(key, new Answer(List.copyOf(done.result()), nanos.getAsLong() + ANSWER_MEMORY.toNanos()));
+                        }
                     }
                     if (done.succeeded()) {
                         fresh.complete(done.result());
@@ -195,6 +215,21 @@ public class EndpointLookups {
                 fresh.completeExceptionally(e);
             }
             return fresh;
+        }
+
+        /** The host's checked answer while it is fresh; null when it must be looked up. */
+        private List<InetAddress> answered(String key) {
+            synchronized (running) {
+                Answer answer = answered.get(key);
+                if (answer == null) {
+                    return null;
+                }
+                if (nanos.getAsLong() - answer.until() >= 0) {
+                    answered.remove(key);
+                    return null;
+                }
+                return answer.addresses();
+            }
         }
 
         private void remember(String key) {

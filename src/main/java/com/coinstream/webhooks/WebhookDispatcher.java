@@ -62,7 +62,7 @@ public class WebhookDispatcher {
     /** How long an attempt that could not start (no lookup thread for its host) waits before it is due again. */
     static final long POSTPONED_MS = 1000;
     private static final String RETURNING = " returning d.id, d.subscription_id, d.event_id, d.event_type, d.order_key, d.occurred_at, "
-            + "d.data, d.attempts, d.lease_until, d.first_due_at, s.url, s.secret, "
+            + "d.data, d.attempts, d.lease_until, d.first_due_at, s.url, s.owner_id, s.secret, "
             + "case when s.previous_secret_until > now() then s.previous_secret end as previous_secret";
     private static final String DUE = "d.status = 'PENDING' and d.next_attempt_at <= now() and (d.lease_until is null or d.lease_until < now())";
     // The subscriptions with due deliveries, oldest due first, locked for this claim (another instance's claim skips them).
@@ -167,7 +167,7 @@ public class WebhookDispatcher {
     }
 
     record Claimed(long id, UUID subscriptionId, UUID eventId, String type, UUID orderKey, OffsetDateTime occurredAt, JsonObject data,
-            int attempts, OffsetDateTime lease, OffsetDateTime firstDue, String url, List<String> secrets) {
+            int attempts, OffsetDateTime lease, OffsetDateTime firstDue, String url, String owner, List<String> secrets) {
     }
 
     private List<Claimed> claimed(RowSet<Row> rows) {
@@ -179,7 +179,8 @@ public class WebhookDispatcher {
             }
             out.add(new Claimed(r.getLong("id"), r.getUUID("subscription_id"), r.getUUID("event_id"), r.getString("event_type"),
                     r.getUUID("order_key"), r.getOffsetDateTime("occurred_at"), (JsonObject) r.getValue("data"), r.getInteger("attempts"),
-                    r.getOffsetDateTime("lease_until"), r.getOffsetDateTime("first_due_at"), r.getString("url"), List.copyOf(secrets)));
+                    r.getOffsetDateTime("lease_until"), r.getOffsetDateTime("first_due_at"), r.getString("url"), r.getString("owner_id"),
+                    List.copyOf(secrets)));
         }
         return out;
     }
@@ -230,12 +231,13 @@ public class WebhookDispatcher {
         } catch (Refusal r) {
             return Uni.createFrom().item(Outcome.failed(0, "endpoint not allowed: " + r.getMessage()));
         }
-        // The name is resolved off the event loop, on threads of their own, one lookup per host at a time (shared), within
+        // The name is resolved off the event loop, on threads of their own, one lookup per host at a time (shared) and one
+        // thread per subscription owner (another of theirs waiting: postponed, not counted as an attempt), within
         // the connect timeout (EndpointLookups); the whole attempt, lookup included, ends within the connect and response
         // timeouts together, so it never outlives its lease.
         long started = System.nanoTime();
         Duration budget = config.connectTimeout().plus(config.responseTimeout());
-        return lookups.resolve(uri, config.connectTimeout())
+        return lookups.resolve(uri, config.connectTimeout(), c.owner())
                 .flatMap(addresses -> post(c, uri, addresses.get(0), budget.minusNanos(System.nanoTime() - started)))
                 .onFailure(EndpointLookups.Busy.class).recoverWithItem(b -> new Outcome(0, null, true))
                 .onFailure(Refusal.class).recoverWithItem(r -> Outcome.failed(0, "endpoint not allowed: " + r.getMessage()))

@@ -163,4 +163,36 @@ class EndpointLookupsTest {
         assertEquals(List.of(InetAddress.getLoopbackAddress()),
                 lookups.resolve(URI.create("https://slow.a99.attacker.example/x"), timeout, "mallory").await().atMost(Duration.ofSeconds(5)));
     }
+
+    /**
+     * Deliveries name their subscription's owner too: one owner whose names hang (as many as they like, each a new host)
+     * holds one thread, and the other owners' deliveries go on; a host answered a moment ago needs no thread and no turn,
+     * so an owner's other endpoints are not held up behind their slow one once known, until the answer is 30 s old.
+     */
+    @Test
+    void oneOwnersHangingNamesLeaveTheThreadsToOthersAndAFreshAnswerNeedsNoTurn() {
+        EndpointLookups.Lookups lookups = lookups(3);
+        Duration timeout = Duration.ofMillis(200);
+        assertEquals(List.of(InetAddress.getLoopbackAddress()),
+                lookups.resolve(URI.create("https://hooks.mallory.example/x"), timeout, "mallory").await().atMost(Duration.ofSeconds(5)));
+        int looked = started.get();
+        for (int i = 0; i < 10; i++) {
+            lookups.resolve(URI.create("https://slow.m" + i + ".attacker.example/x"), timeout, "mallory").subscribe().with(a -> { }, e -> { });
+        }
+        assertEquals(1, lookups.running(), "one thread for all of one owner's hanging names");
+        for (int owner = 0; owner < 5; owner++) {
+            assertEquals(List.of(InetAddress.getLoopbackAddress()), lookups.resolve(URI.create("https://hooks" + owner + ".example.com/x"), timeout,
+                    "owner" + owner).await().atMost(Duration.ofSeconds(5)), "another owner's delivery goes on");
+        }
+        int before = started.get();
+        assertEquals(List.of(InetAddress.getLoopbackAddress()),
+                lookups.resolve(URI.create("https://hooks.mallory.example/y"), timeout, "mallory").await().atMost(Duration.ofSeconds(5)),
+                "answered a moment ago: no lookup, no turn");
+        assertEquals(before, started.get());
+        assertTrue(looked >= 1);
+        clock.addAndGet(EndpointLookups.ANSWER_MEMORY.toNanos());
+        assertFails(EndpointLookups.Busy.class, lookups.resolve(URI.create("https://hooks.mallory.example/z"), timeout, "mallory"));
+        answer.countDown();
+        awaitNoneRunning(lookups);
+    }
 }
