@@ -62,7 +62,7 @@ public class WebhookDispatcher {
     /** How long an attempt that could not start (no lookup thread for its host) waits before it is due again. */
     static final long POSTPONED_MS = 1000;
     private static final String RETURNING = " returning d.id, d.subscription_id, d.event_id, d.event_type, d.order_key, d.occurred_at, "
-            + "d.data, d.attempts, d.lease_until, d.first_due_at, s.url, s.owner_id, s.secret, "
+            + "d.attempts, d.lease_until, d.first_due_at, s.url, s.owner_id, s.secret, "
             + "case when s.previous_secret_until > now() then s.previous_secret end as previous_secret";
     private static final String DUE = "d.status = 'PENDING' and d.next_attempt_at <= now() and (d.lease_until is null or d.lease_until < now())";
     // The subscriptions with due deliveries, oldest due first, locked for this claim (another instance's claim skips them).
@@ -166,7 +166,8 @@ public class WebhookDispatcher {
         });
     }
 
-    record Claimed(long id, UUID subscriptionId, UUID eventId, String type, UUID orderKey, OffsetDateTime occurredAt, JsonObject data,
+    /** A leased delivery: what it is and where it goes; its payload is read when it is sent ({@link #write}). */
+    record Claimed(long id, UUID subscriptionId, UUID eventId, String type, UUID orderKey, OffsetDateTime occurredAt,
             int attempts, OffsetDateTime lease, OffsetDateTime firstDue, String url, String owner, List<String> secrets) {
     }
 
@@ -178,7 +179,7 @@ public class WebhookDispatcher {
                 secrets.add(r.getString("previous_secret"));
             }
             out.add(new Claimed(r.getLong("id"), r.getUUID("subscription_id"), r.getUUID("event_id"), r.getString("event_type"),
-                    r.getUUID("order_key"), r.getOffsetDateTime("occurred_at"), (JsonObject) r.getValue("data"), r.getInteger("attempts"),
+                    r.getUUID("order_key"), r.getOffsetDateTime("occurred_at"), r.getInteger("attempts"),
                     r.getOffsetDateTime("lease_until"), r.getOffsetDateTime("first_due_at"), r.getString("url"), r.getString("owner_id"),
                     List.copyOf(secrets)));
         }
@@ -186,9 +187,9 @@ public class WebhookDispatcher {
     }
 
     /** The body: the event's envelope around its versioned data. Signed exactly as sent. */
-    static String body(Claimed c) {
+    static String body(Claimed c, JsonObject data) {
         return new JsonObject().put("id", c.eventId().toString()).put("type", c.type()).put("version", 1)
-                .put("createdAt", c.occurredAt().toInstant().toString()).put("data", c.data()).encode();
+                .put("createdAt", c.occurredAt().toInstant().toString()).put("data", data).encode();
     }
 
     private void send(Claimed c) {
@@ -240,6 +241,7 @@ public class WebhookDispatcher {
         return lookups.resolve(uri, config.connectTimeout(), c.owner())
                 .flatMap(addresses -> post(c, uri, addresses.get(0), budget.minusNanos(System.nanoTime() - started)))
                 .onFailure(EndpointLookups.Busy.class).recoverWithItem(b -> new Outcome(0, null, true))
+                .onFailure(NotToBeSent.class).recoverWithItem(n -> Outcome.failed(0, n.getMessage()))
                 .onFailure(Refusal.class).recoverWithItem(r -> Outcome.failed(0, "endpoint not allowed: " + r.getMessage()))
                 .onFailure().recoverWithItem(e -> Outcome.failed(0, describe(e)));
     }
@@ -249,25 +251,50 @@ public class WebhookDispatcher {
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        String body = body(c);
-        long now = Instant.now().getEpochSecond();
-        String messageId = "msg_" + c.eventId();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(EndpointPolicy.bare(uri.getHost())).setPort(port)
                 .setSsl(tls).setURI(path).setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
                 .setIdleTimeout(config.responseTimeout().toMillis()).setFollowRedirects(false)
-                .putHeader("content-type", "application/json").putHeader("user-agent", "Coinstream-Webhooks/1")
-                .putHeader("webhook-id", messageId).putHeader("webhook-timestamp", Long.toString(now))
-                .putHeader("webhook-signature", WebhookSignature.header(c.secrets(), messageId, now, body));
-        return Uni.createFrom().<Integer>emitter(em -> exchange(options, body, Math.max(1, budget.toMillis()), em))
+                .putHeader("content-type", "application/json").putHeader("user-agent", "Coinstream-Webhooks/1");
+        return Uni.createFrom().<Integer>emitter(em -> exchange(c, options, Math.max(1, budget.toMillis()), em))
                 .map(status -> status >= 200 && status < 300 ? Outcome.delivered(status) : Outcome.failed(status, "HTTP " + status));
     }
 
+    /** The delivery's lease was lost, or its subscription deleted, while it was connecting: nothing is sent. */
+    static final class NotToBeSent extends RuntimeException {
+        NotToBeSent() {
+            super("the delivery was taken back (lease lost or subscription deleted) before it was sent", null, false, false);
+        }
+    }
+
     /**
-     * One request, bounded: the status once the head arrives, at most {@link #MAX_RESPONSE_BYTES} of the body read (more is
-     * discarded unread by resetting the stream), and the whole exchange reset when it outlasts {@code budgetMs} (what is
-     * left of the attempt's connect and response timeouts).
+     * Writes the delivery's body on a connected request with the payload as it is now: read with a share lock in a
+     * transaction that ends once the body is written. An erasure rewrites queued payloads under the row lock that this
+     * waits for and holds, so a payload read before the erasure commits has left before it does, and one read after
+     * carries the pseudonym: what was claimed before the erasure is never sent with the person's data after it. A delivery
+     * whose lease was lost, or whose subscription is no longer active, is not sent.
      */
-    private void exchange(RequestOptions options, String body, long budgetMs, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> em) {
+    private Uni<Void> write(Claimed c, HttpClientRequest request) {
+        return pool.withTransaction(tx -> tx.preparedQuery("select d.data from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id "
+                + "where d.id = $1 and d.lease_until = $2 and s.status = 'ACTIVE' for share of d").execute(Tuple.of(c.id(), c.lease()))
+                .flatMap(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return Uni.createFrom().failure(new NotToBeSent());
+                    }
+                    String body = body(c, (JsonObject) rows.iterator().next().getValue("data"));
+                    long now = Instant.now().getEpochSecond();
+                    String messageId = "msg_" + c.eventId();
+                    request.putHeader("webhook-id", messageId).putHeader("webhook-timestamp", Long.toString(now))
+                            .putHeader("webhook-signature", WebhookSignature.header(c.secrets(), messageId, now, body));
+                    return Uni.createFrom().completionStage(() -> request.end(body).toCompletionStage());
+                }));
+    }
+
+    /**
+     * One request, bounded: connected, its body written ({@link #write}), the status once the head arrives, at most
+     * {@link #MAX_RESPONSE_BYTES} of the body read (more is discarded unread by resetting the stream), and the whole
+     * exchange reset when it outlasts {@code budgetMs} (what is left of the attempt's connect and response timeouts).
+     */
+    private void exchange(Claimed c, RequestOptions options, long budgetMs, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> em) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<HttpClientRequest> open = new AtomicReference<>();
         io.vertx.core.Vertx core = vertx.getDelegate();
@@ -298,7 +325,7 @@ public class WebhookDispatcher {
                 request.reset();
                 return;
             }
-            request.send(body).onFailure(fail::accept).onSuccess(response -> {
+            request.response().onFailure(fail::accept).onSuccess(response -> {
                 int status = response.statusCode();
                 long[] read = { 0 };
                 response.handler(chunk -> {
@@ -310,6 +337,10 @@ public class WebhookDispatcher {
                 });
                 response.exceptionHandler(e -> finish.accept(status));
                 response.endHandler(v -> finish.accept(status));
+            });
+            write(c, request).subscribe().with(written -> { }, e -> {
+                request.reset();
+                fail.accept(e);
             });
         });
     }

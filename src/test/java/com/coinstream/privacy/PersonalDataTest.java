@@ -312,6 +312,95 @@ class PersonalDataTest {
         }
     }
 
+    /**
+     * A delivery already claimed when the erasure commits is sent as the erasure left it: the receiver's listen queue is
+     * full, so the attempt waits in its connect (the kernel drops its SYN until the retry a second later) with the
+     * delivery leased; the erasure completes meanwhile; the same attempt then connects and sends. Its payload is read when
+     * it is written, under the row lock the erasure's rewrite takes (it was read at the claim before, and went out with
+     * the person's name).
+     */
+    @Test
+    void aDeliveryClaimedBeforeTheErasureIsSentAsTheErasureLeftIt() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("claimedcreator");
+        Viewer viewer = Gifting.fundedViewer("claimedviewer", 70);
+        String name = String.valueOf(Db.rows(Db.TEST_SCHEMA, "select display_name from app_user where id = ?", viewer.id()).get(0).get("display_name"));
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress("127.0.0.1", 0);
+        try (java.net.ServerSocket gate = new java.net.ServerSocket()) {
+            gate.bind(address, 1);
+            java.net.InetSocketAddress bound = new java.net.InetSocketAddress("127.0.0.1", gate.getLocalPort());
+            List<java.net.Socket> fillers = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) { // until the listen queue is full: a connect then hangs
+                java.net.Socket filler = new java.net.Socket();
+                try {
+                    filler.connect(bound, 300);
+                    fillers.add(filler);
+                } catch (java.net.SocketTimeoutException full) {
+                    filler.close();
+                    break;
+                }
+            }
+            String subscription = Gql.ok(creator.token(), SUBSCRIBE, Gql.vars("i", Map.of("url", "http://127.0.0.1:" + gate.getLocalPort() + "/hook",
+                    "eventTypes", List.of("gift.sent")))).getString("data.createWebhookSubscription.subscription.id");
+            assertNotNull(subscription);
+            Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid and lease_until > now()",
+                    subscription) == 0 && System.nanoTime() < until) {
+                sleep(10);
+            }
+            long erasing = System.nanoTime();
+            Erasures.erase(viewer.token()); // while the attempt is connecting
+            long erasedIn = (System.nanoTime() - erasing) / 1_000_000;
+            String pseudonym = String.valueOf(Db.rows(Db.TEST_SCHEMA, "select display_name from app_user where id = ?", viewer.id()).get(0).get("display_name"));
+            java.util.concurrent.CompletableFuture<String> sent = new java.util.concurrent.CompletableFuture<>();
+            Thread server = new Thread(() -> {
+                try {
+                    while (!sent.isDone()) {
+                        try (java.net.Socket s = gate.accept()) {
+                            s.setSoTimeout(5_000);
+                            String request = readRequest(s.getInputStream());
+                            if (request != null) {
+                                s.getOutputStream().write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                sent.complete(request);
+                            }
+                        } catch (java.io.IOException e) {
+                            // a filler, closed
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    sent.completeExceptionally(e);
+                }
+            });
+            server.setDaemon(true);
+            for (java.net.Socket filler : fillers) {
+                filler.close();
+            }
+            server.start();
+            String request = sent.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(request.contains(pseudonym) && !request.contains(name), "sent as the erasure left it (erased in " + erasedIn + " ms): " + request);
+            assertEquals(1L, Db.number(Db.TEST_SCHEMA, "select max(attempts) from webhook_delivery where subscription_id = ?::uuid", subscription),
+                    "the attempt claimed before the erasure is the one that sent it (erased in " + erasedIn + " ms)");
+        }
+    }
+
+    /** One HTTP request with its body (by Content-Length), or null when the peer closed first. */
+    private static String readRequest(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        if (b < 0) {
+            return null;
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int n = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Erasure is final: requests of the person in flight while it completes never write their name or birthdate back. */
     @Test
     void requestsInFlightDuringAnErasureNeverBringThePersonBack() {
