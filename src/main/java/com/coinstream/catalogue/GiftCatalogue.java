@@ -49,12 +49,10 @@ public class GiftCatalogue implements PanacheRepositoryBase<Gift, UUID> {
         return reload();
     }
 
-    /** Reloads started, and the latest whose read is in force: of reloads that finish out of order, an older one is dropped. */
-    private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
-    private long applied;
+    private final com.coinstream.db.Reloads reloads = new com.coinstream.db.Reloads();
 
     public Uni<Void> reload() {
-        long ticket = reloads.incrementAndGet();
+        long ticket = reloads.start();
         return pool.query("select id, name, coins, tier, animation_key, regions, active_from, active_until from gift").execute()
                 .map(rows -> {
                     Map<UUID, CatalogueGift> loaded = new HashMap<>();
@@ -67,12 +65,7 @@ public class GiftCatalogue implements PanacheRepositoryBase<Gift, UUID> {
                             LOG.errorf("gift %s cannot be read and is left out of the catalogue: %s", id, e.getMessage());
                         }
                     }
-                    synchronized (this) {
-                        if (ticket > applied) {
-                            applied = ticket;
-                            gifts = Map.copyOf(loaded);
-                        }
-                    }
+                    reloads.install(ticket, () -> gifts = Map.copyOf(loaded));
                     return null;
                 });
     }

@@ -41,6 +41,12 @@ public final class AdvisoryLocks {
                 .replaceWithVoid();
     }
 
+    /** The same lock, taken in a Hibernate Reactive session's transaction (the entity-based services). */
+    public static Uni<Void> exclusive(org.hibernate.reactive.mutiny.Mutiny.Session session, Namespace namespace, String subject) {
+        return session.createNativeQuery("select count(*) from (select pg_advisory_xact_lock(?1, hashtext(?2))) locked", Long.class)
+                .setParameter(1, namespace.id).setParameter(2, subject).getSingleResult().replaceWithVoid();
+    }
+
     /** Shared: many holders at once, none while an exclusive holder has it. */
     public static Uni<Void> shared(SqlClient tx, Namespace namespace, String subject) {
         return tx.preparedQuery("select pg_advisory_xact_lock_shared($1, hashtext($2))").execute(Tuple.of(namespace.id, subject))

@@ -114,19 +114,17 @@ public class Matches {
                     if (!"LIVE".equals(other.getString("status")) || other.getString("creator_id").equals(inviter.userId())) {
                         throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "That stream is not live, or is yours", "input", "opponentStreamId");
                     }
-                    return busy(tx, mine, theirs).call(b -> {
-                        if (b) {
+                    return busy(tx, mine, theirs).call(inMatch -> {
+                        if (inMatch) {
                             throw new Refusal(ErrorCode.MATCH_UNAVAILABLE, "One of the streams is already in a match", "input", "opponentStreamId");
                         }
                         return waiting(tx, mine, theirs);
-                    }).flatMap(b -> {
-                        return tx.preparedQuery("insert into live_match (id, inviter_stream, invitee_stream, inviter_id, invitee_id, "
-                                + "duration_seconds, gift_ids, status, invited_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7, 'INVITED', "
-                                + "clock_timestamp(), clock_timestamp() + $8 * interval '1 millisecond') returning " + COLUMNS)
-                                .execute(Tuple.tuple().addUUID(id).addUUID(mine).addUUID(theirs).addString(inviter.userId())
-                                        .addString(other.getString("creator_id")).addInteger(duration).addArrayOfUUID(gifts)
-                                        .addLong(config.matchInviteTimeout().toMillis()));
-                    });
+                    }).flatMap(checked -> tx.preparedQuery("insert into live_match (id, inviter_stream, invitee_stream, inviter_id, invitee_id, "
+                            + "duration_seconds, gift_ids, status, invited_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7, 'INVITED', "
+                            + "clock_timestamp(), clock_timestamp() + $8 * interval '1 millisecond') returning " + COLUMNS)
+                            .execute(Tuple.tuple().addUUID(id).addUUID(mine).addUUID(theirs).addString(inviter.userId())
+                                    .addString(other.getString("creator_id")).addInteger(duration).addArrayOfUUID(gifts)
+                                    .addLong(config.matchInviteTimeout().toMillis())));
                 }))
                 .map(rows -> read(rows.iterator().next()))
                 .call(this::announce);

@@ -130,10 +130,15 @@ public class AdminActionInterceptor {
     }
 
     /**
-     * {@link #draft(ObjectMapper, String, Optional, Object)}, {@code bounded}: for an attempt refused before its input
-     * was checked against the schema (AdminAttempts), whose input may be anything the client made up.
+     * {@link #draft(ObjectMapper, String, Optional, Object)} for an attempt refused before its input was checked against
+     * the schema (AdminAttempts), whose input may be anything the client made up: over {@value #MAX_RECORDED_INPUT}
+     * characters, it is kept as its field names and size.
      */
-    public static AuditDraft draft(ObjectMapper json, String action, Optional<Caller> who, Object input, boolean bounded) {
+    public static AuditDraft draftOfUncheckedInput(ObjectMapper json, String action, Optional<Caller> who, Object input) {
+        return draft(json, action, who, input, true);
+    }
+
+    private static AuditDraft draft(ObjectMapper json, String action, Optional<Caller> who, Object input, boolean bounded) {
         JsonNode tree = input == null ? json.createObjectNode() : input instanceof JsonNode node ? node.deepCopy() : json.valueToTree(input);
         redact(tree);
         String targetType = null;

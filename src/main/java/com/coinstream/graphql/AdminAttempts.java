@@ -92,8 +92,8 @@ public class AdminAttempts {
                 ObjectNode input = JsonNodeFactory.instance.objectNode();
                 field.getArguments().forEach(a -> input.set(a.getName(), tree(a.getValue(), variables)));
                 JsonNode first = input.size() == 1 ? input.elements().next() : input;
-                return log.attempt(AdminActionInterceptor.draft(json, action.value().isEmpty() ? field.getName() : action.value(), who,
-                        first.isObject() ? first : input, true), AdminAuditLog.REFUSED, code);
+                return log.attempt(AdminActionInterceptor.draftOfUncheckedInput(json, action.value().isEmpty() ? field.getName() : action.value(),
+                        who, first.isObject() ? first : input), AdminAuditLog.REFUSED, code);
             }));
         }
         return records.isEmpty() ? Uni.createFrom().voidItem()

@@ -65,9 +65,8 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
         s.startedAt = clock.instant();
         // under the creator's owner lock, which the erasure takes too: a stream starts before an erasure (which ends it) or not at all
         // (two statements: a statement's snapshot is taken before it waits for the lock, so the check must be the next one)
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session.createNativeQuery(
-                "select count(*) from (select pg_advisory_xact_lock(?1, hashtext(?2))) locked", Long.class)
-                .setParameter(1, AdvisoryLocks.Namespace.OWNER.id).setParameter(2, creator.userId()).getSingleResult()
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> AdvisoryLocks.exclusive(session,
+                AdvisoryLocks.Namespace.OWNER, creator.userId())
                 .flatMap(locked -> session.createNativeQuery("select count(*) from app_user where id = ?1 and erased_at is not null", Long.class)
                         .setParameter(1, creator.userId()).getSingleResult()))
                 .flatMap(erased -> {

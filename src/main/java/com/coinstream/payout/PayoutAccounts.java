@@ -60,10 +60,8 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
         a.createdAt = clock.instant();
         // at most MAX_AWAITING waiting for an admin at once, counted under the creator's quota lock (a queue admins work
         // through oldest first is not something one creator may fill)
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session.createNativeQuery(
-                "select count(*) from (select pg_advisory_xact_lock(?1, hashtext(?2))) locked", Long.class)
-                .setParameter(1, com.coinstream.db.AdvisoryLocks.Namespace.QUOTA.id).setParameter(2, "payout-accounts:" + creator.userId())
-                .getSingleResult()
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> com.coinstream.db.AdvisoryLocks.exclusive(session,
+                com.coinstream.db.AdvisoryLocks.Namespace.QUOTA, "payout-accounts:" + creator.userId())
                 .flatMap(locked -> session.createNativeQuery("select count(*) from payout_account where owner_id = ?1 and verified_at is null",
                         Long.class).setParameter(1, creator.userId()).getSingleResult()))
                 .flatMap(awaiting -> {

@@ -70,17 +70,10 @@ public class RateBook {
         return cards;
     }
 
-    /**
-     * Versions are only ever added, so of reloads that finish out of order (a notice, the timer, listening again) an
-     * older read never replaces a newer one.
-     */
-    private synchronized void replace(List<RateCard> loaded) {
-        if (loaded.size() >= cards.size()) {
-            cards = List.copyOf(loaded);
-        }
-    }
+    private final com.coinstream.db.Reloads reloads = new com.coinstream.db.Reloads();
 
     public Uni<Void> reload() {
+        long ticket = reloads.start();
         return pool.query("select version, creator_share_num, creator_share_den, effective_from from rate_card").execute()
                 .flatMap(cardRows -> pool.query("select version, currency, minor_num, minor_den from rate_diamond_value").execute()
                         .flatMap(valueRows -> pool.query(
@@ -121,7 +114,7 @@ public class RateBook {
                                         loaded.add(new RateCard(version, shareNum, shareDen, r.getOffsetDateTime("effective_from").toInstant(),
                                                 Map.copyOf(valuesSoFar), Map.copyOf(pricesSoFar), defaultCurrency));
                                     }
-                                    replace(loaded);
+                                    reloads.install(ticket, () -> cards = List.copyOf(loaded));
                                     return null;
                                 })));
     }
