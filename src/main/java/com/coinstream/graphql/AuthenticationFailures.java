@@ -27,9 +27,6 @@ public class AuthenticationFailures {
     static final String BODY = "{\"errors\":[{\"message\":\"The bearer token is not valid (signature, issuer or expiry), or its account "
             + "has been erased; send a valid token or none\",\"extensions\":{\"code\":\"UNAUTHENTICATED\"}}]}";
 
-    /** How long a refused request's body may take to arrive before it is given up unaudited. */
-    private static final java.time.Duration BODY_WAIT = java.time.Duration.ofSeconds(10);
-
     private final AdminAttempts attempts;
     private final RequestShape shape;
     private final jakarta.enterprise.inject.Instance<AdminRoute> routes;
@@ -65,12 +62,19 @@ public class AuthenticationFailures {
      * their own attempt.
      */
     private Uni<Void> auditAdminAttempts(RoutingContext ctx) {
+        // (an exact route takes its path with a trailing slash too)
+        String requested = ctx.normalizedPath().length() > 1 && ctx.normalizedPath().endsWith("/")
+                ? ctx.normalizedPath().substring(0, ctx.normalizedPath().length() - 1) : ctx.normalizedPath();
+        if (ctx.request().method() != HttpMethod.POST) {
+            return Uni.createFrom().voidItem(); // no admin operation is sent any other way
+        }
         for (AdminRoute route : routes) {
-            if (route.path().equals(ctx.normalizedPath())) {
-                return route.refusedUnknownCaller(ctx, "UNAUTHENTICATED").onFailure().recoverWithNull().replaceWithVoid();
+            if (route.path().equals(requested)) {
+                return Uni.createFrom().deferred(() -> route.refusedUnknownCaller(ctx, "UNAUTHENTICATED")).onFailure().recoverWithNull()
+                        .replaceWithVoid();
             }
         }
-        if (!path.equals(ctx.normalizedPath()) || ctx.request().method() != HttpMethod.POST || !shape.holdBody(ctx)) {
+        if (!path.equals(requested) || !shape.holdBody(ctx)) {
             return Uni.createFrom().voidItem(); // (a body over the budget was answered 503, unread)
         }
         String type = GraphQLOverHttp.mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
@@ -105,20 +109,28 @@ public class AuthenticationFailures {
             return Uni.createFrom().nullItem();
         }
         long max = shape.maxBodySize();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         return Uni.createFrom().<Buffer>emitter(emitter -> {
             Buffer read = Buffer.buffer();
-            boolean[] over = { false };
             ctx.request().handler(chunk -> {
-                if (!over[0] && read.length() + chunk.length() > max) {
-                    over[0] = true;
+                if (!done.get() && read.length() + chunk.length() > max) {
+                    done.set(true);
                     emitter.complete(null);
-                } else if (!over[0]) {
+                } else if (!done.get()) {
                     read.appendBuffer(chunk);
-                }
+                } // else: given up on (over the limit, or the deadline passed): what still arrives is dropped, not kept
             });
             ctx.request().exceptionHandler(e -> emitter.complete(null));
-            ctx.request().endHandler(v -> emitter.complete(over[0] ? null : read));
+            ctx.request().endHandler(v -> emitter.complete(done.get() ? null : read));
             ctx.request().resume();
-        }).ifNoItem().after(BODY_WAIT).recoverWithItem((Buffer) null);
+        }).ifNoItem().after(RequestShape.BODY_DEADLINE).recoverWithItem(() -> {
+            done.set(true);
+            return null;
+        }).invoke(body -> {
+            RequestShape.releaseBody(ctx);
+            if (body == null) {
+                RequestShape.closeAfter(ctx); // the rest of a body not read in full is not waited for
+            }
+        });
     }
 }

@@ -22,9 +22,10 @@ public interface GraphQLConfig {
     MemorySize maxBodySize();
 
     /**
-     * The most request-body bytes all GraphQL requests being read and answered at once may hold (COINSTREAM_BODY_BUDGET,
-     * default 32M, at least the body limit): each request reserves its declared length (a chunked one the whole body
-     * limit) until it is answered, and one that does not fit is refused with 503 (RATE_LIMITED) before it is read.
+     * The most request-body bytes all GraphQL requests being read at once may hold (COINSTREAM_BODY_BUDGET, default 32M,
+     * at least the body limit): each request reserves its declared length (a chunked one the whole body limit) until its
+     * body has arrived (within {@link RequestShape#BODY_DEADLINE}, else 408), and one that does not fit is refused with
+     * 503 (RATE_LIMITED) before it is read.
      */
     MemorySize bodyBudget();
 }

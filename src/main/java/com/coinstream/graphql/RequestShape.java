@@ -88,8 +88,15 @@ public class RequestShape {
     }
 
     /**
-     * Reserves {@code rc}'s body in the budget until it is answered; false (and the request answered 503) when it does not
-     * fit. Whatever reads a GraphQL request's body calls this first.
+     * How long a request's body may take to arrive, from its head: a body still arriving then is answered 408 (its
+     * connection closed) and its reservation given back, so slow senders cannot keep the budget for themselves.
+     */
+    public static final java.time.Duration BODY_DEADLINE = java.time.Duration.ofSeconds(10);
+
+    /**
+     * Reserves {@code rc}'s body in the budget until it has been read ({@link #releaseBody}); false (and the request answered
+     * 503) when it does not fit. Whatever reads a GraphQL request's body calls this first. The body must arrive within
+     * {@link #BODY_DEADLINE}.
      */
     public boolean holdBody(RoutingContext rc) {
         String length = rc.request().getHeader("Content-Length");
@@ -97,13 +104,47 @@ public class RequestShape {
         long size = Math.min(declared, maxBodySize);
         if (reserved.addAndGet(size) > bodyBudget) {
             reserved.addAndGet(-size);
-            rc.response().putHeader("Retry-After", "1").putHeader("Connection", "close");
+            rc.response().putHeader("Retry-After", "1");
+            closeAfter(rc);
             refuse(rc, 503, "RATE_LIMITED", "The service is reading as many request bodies as it holds at once (COINSTREAM_BODY_BUDGET); "
                     + "send this again in a moment");
             return false;
         }
-        rc.addEndHandler(done -> reserved.addAndGet(-size));
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        long deadline = rc.vertx().setTimer(BODY_DEADLINE.toMillis(), id -> {
+            if (!rc.request().isEnded() && !rc.response().ended() && !rc.response().headWritten()) {
+                closeAfter(rc);
+                refuse(rc, 408, "BAD_REQUEST", "The request's body did not arrive within " + BODY_DEADLINE.toSeconds() + " s");
+            }
+        });
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                rc.vertx().cancelTimer(deadline);
+                reserved.addAndGet(-size);
+            }
+        };
+        // given back once the body is read (check(), the next handler, or the caller that read it: releaseBody), or when the
+        // exchange ends before that (a 413, the deadline's 408, a connection closed mid-body). (Not when it is answered: the
+        // handlers that end handler rides on are set again by SmallRye's, which dropped it and kept the bytes reserved.)
+        rc.put(RELEASE, release);
+        rc.addEndHandler(done -> release.run());
         return true;
+    }
+
+    private static final String RELEASE = "coinstream.body-budget.release";
+
+    /** Gives back {@code rc}'s reservation: its body has been read whole (or given up on). */
+    public static void releaseBody(RoutingContext rc) {
+        if (rc.get(RELEASE) instanceof Runnable release) {
+            release.run();
+        }
+    }
+
+    /** The connection is closed once this answer is sent (HTTP/1; an HTTP/2 stream ends with its answer). */
+    static void closeAfter(RoutingContext rc) {
+        if (rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            rc.response().putHeader("Connection", "close");
+        }
     }
 
     /** The largest GraphQL request body taken (COINSTREAM_MAX_BODY_SIZE). */
@@ -117,6 +158,7 @@ public class RequestShape {
     }
 
     void check(RoutingContext rc) {
+        releaseBody(rc); // read whole: what the budget bounds is the bodies being read
         String contentType = rc.request().getHeader("Content-Type");
         // (media types are case-insensitive: GraphQLOverHttp accepts "Application/JSON", so this check must see it too)
         if (contentType != null && "application/graphql".equals(GraphQLOverHttp.mediaType(contentType))) {

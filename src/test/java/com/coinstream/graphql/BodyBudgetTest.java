@@ -1,4 +1,4 @@
-package com.coinstream.security;
+package com.coinstream.graphql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import com.coinstream.graphql.GraphQLConfig;
 import com.coinstream.support.Gql;
 import com.coinstream.support.Tokens;
 
@@ -33,6 +32,48 @@ class BodyBudgetTest {
     @Inject
     GraphQLConfig config;
 
+    @Inject
+    RequestShape shape;
+
+    /** Every request gives its reservation back when it is answered, whoever answers it (SmallRye replaced the end handlers once). */
+    @Test
+    void everyAnsweredRequestGivesItsReservationBack() throws Exception {
+        String token = Tokens.viewer(Tokens.unique("budgetback"));
+        for (int i = 0; i < 20; i++) {
+            Gql.ok(token, "{ me { id } }");
+            Gql.post(token, "{ me { nosuchfield } }", null);
+            Gql.post(null, "mutation { grantCoins(input: {userId: \"x\", coins: 1, reason: \"r\", idempotencyKey: \"k\"}) { userErrors { code } } }", null);
+        }
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (shape.reserved() != 0 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, shape.reserved(), "nothing stays reserved once every request was answered");
+    }
+
+    /** A body that does not arrive within its deadline is answered 408 and its reservation given back. */
+    @Test
+    void aBodyThatStopsArrivingIsCutOffAtItsDeadline() throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n{\"query\":").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long started = System.nanoTime();
+            byte[] buffer = new byte[2048];
+            int n = socket.getInputStream().read(buffer);
+            String answer = n < 0 ? "closed" : new String(buffer, 0, n, StandardCharsets.UTF_8);
+            long waited = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+            assertTrue(waited >= RequestShape.BODY_DEADLINE.toMillis() - 500, "cut off at the deadline, after " + waited + " ms");
+        }
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (shape.reserved() != 0 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, shape.reserved());
+    }
+
     @Test
     void slowLargeBodiesFillTheBudgetAndTheNextIsRefusedUnread() throws Exception {
         long max = config.maxBodySize().asLongValue();
@@ -42,7 +83,7 @@ class BodyBudgetTest {
         try {
             for (int i = 0; i <= held + 2 && refused == null; i++) {
                 Socket socket = new Socket("localhost", port);
-                socket.setSoTimeout(200);
+                socket.setSoTimeout(20);
                 slow.add(socket);
                 socket.getOutputStream().write(("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Content-Length: " + max + "\r\n\r\n{\"query\":").getBytes(StandardCharsets.US_ASCII));
@@ -71,7 +112,7 @@ class BodyBudgetTest {
         assertTrue(me != null, "served again after the slow clients left");
     }
 
-    /** What the server answered within 200 ms, or null while it waits for the rest of the body. */
+    /** What the server answered within 20 ms, or null while it waits for the rest of the body. */
     private static String answer(InputStream in) throws Exception {
         byte[] buffer = new byte[2048];
         try {
