@@ -241,7 +241,8 @@ public class WebhookDispatcher {
         return lookups.resolve(uri, config.connectTimeout(), c.owner())
                 .flatMap(addresses -> post(c, uri, addresses.get(0), budget.minusNanos(System.nanoTime() - started)))
                 .onFailure(EndpointLookups.Busy.class).recoverWithItem(b -> new Outcome(0, null, true))
-                .onFailure(NotToBeSent.class).recoverWithItem(n -> Outcome.failed(0, n.getMessage()))
+                // not an attempt: postponed, not counted (a lease lost settles nothing anyway)
+                .onFailure(NotToBeSent.class).recoverWithItem(n -> new Outcome(0, null, true))
                 .onFailure(Refusal.class).recoverWithItem(r -> Outcome.failed(0, "endpoint not allowed: " + r.getMessage()))
                 .onFailure().recoverWithItem(e -> Outcome.failed(0, describe(e)));
     }
@@ -259,10 +260,14 @@ public class WebhookDispatcher {
                 .map(status -> status >= 200 && status < 300 ? Outcome.delivered(status) : Outcome.failed(status, "HTTP " + status));
     }
 
-    /** The delivery's lease was lost, or its subscription deleted, while it was connecting: nothing is sent. */
+    /**
+     * The delivery's lease was lost, its subscription is no longer active, or its row is being rewritten (an erasure) for
+     * longer than {@link #WRITE_LOCK_WAIT_MS}, while it was connecting: nothing is sent, and the attempt is not counted.
+     */
     static final class NotToBeSent extends RuntimeException {
         NotToBeSent() {
-            super("the delivery was taken back (lease lost or subscription deleted) before it was sent", null, false, false);
+            super("the delivery was taken back (lease lost, subscription no longer active, or its payload being rewritten) before it was sent",
+                    null, false, false);
         }
     }
 
@@ -274,20 +279,35 @@ public class WebhookDispatcher {
      * whose lease was lost, or whose subscription is no longer active, is not sent.
      */
     private Uni<Void> write(Claimed c, HttpClientRequest request) {
-        return pool.withTransaction(tx -> tx.preparedQuery("select d.data from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id "
-                + "where d.id = $1 and d.lease_until = $2 and s.status = 'ACTIVE' for share of d").execute(Tuple.of(c.id(), c.lease()))
-                .flatMap(rows -> {
-                    if (!rows.iterator().hasNext()) {
-                        return Uni.createFrom().failure(new NotToBeSent());
-                    }
-                    String body = body(c, (JsonObject) rows.iterator().next().getValue("data"));
+        // A rewrite under way (an erasure reads the whole outbox) is waited for at most a second: an attempt never holds
+        // this instance's two dispatch connections longer; one that waited in vain is postponed, not counted.
+        return pool.withTransaction(tx -> tx.query("set local lock_timeout = '" + WRITE_LOCK_WAIT_MS + "ms'").execute()
+                .flatMap(set -> tx.preparedQuery("select d.data from webhook_delivery d where d.id = $1 and d.lease_until = $2 for share")
+                        .execute(Tuple.of(c.id(), c.lease())))
+                // the subscription in a statement of its own: one that waited for the delivery's lock sees what the erasure
+                // committed (in one statement, only the locked row would be read again after the wait)
+                .flatMap(rows -> !rows.iterator().hasNext() ? Uni.createFrom().<JsonObject> failure(new NotToBeSent())
+                        : tx.preparedQuery("select 1 from webhook_subscription where id = $1 and status = 'ACTIVE'").execute(Tuple.of(c.subscriptionId()))
+                                .map(active -> {
+                                    if (!active.iterator().hasNext()) {
+                                        throw new NotToBeSent();
+                                    }
+                                    return (JsonObject) rows.iterator().next().getValue("data");
+                                }))
+                .flatMap(data -> {
+                    String body = body(c, data);
                     long now = Instant.now().getEpochSecond();
                     String messageId = "msg_" + c.eventId();
                     request.putHeader("webhook-id", messageId).putHeader("webhook-timestamp", Long.toString(now))
                             .putHeader("webhook-signature", WebhookSignature.header(c.secrets(), messageId, now, body));
                     return Uni.createFrom().completionStage(() -> request.end(body).toCompletionStage());
-                }));
+                }))
+                .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState()))
+                .transform(e -> new NotToBeSent());
     }
+
+    /** How long an attempt waits for its delivery's row while another transaction rewrites it. */
+    static final long WRITE_LOCK_WAIT_MS = 1000;
 
     /**
      * One request, bounded: connected, its body written ({@link #write}), the status once the head arrives, at most

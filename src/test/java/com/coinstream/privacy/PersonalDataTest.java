@@ -383,6 +383,62 @@ class PersonalDataTest {
         }
     }
 
+    /**
+     * An attempt connecting when its subscription's owner is erased (the erasure deletes their subscriptions to their own
+     * events) sends nothing: the subscription is read again, after the delivery's lock, in a statement of its own.
+     */
+    @Test
+    void aDeliveryConnectingWhenItsOwnerIsErasedIsNotSent() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("connectingowner"); // never gifted: no diamonds, so erasable
+        try (java.net.ServerSocket gate = new java.net.ServerSocket()) {
+            gate.bind(new java.net.InetSocketAddress("127.0.0.1", 0), 1);
+            java.net.InetSocketAddress bound = new java.net.InetSocketAddress("127.0.0.1", gate.getLocalPort());
+            List<java.net.Socket> fillers = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                java.net.Socket filler = new java.net.Socket();
+                try {
+                    filler.connect(bound, 300);
+                    fillers.add(filler);
+                } catch (java.net.SocketTimeoutException full) {
+                    filler.close();
+                    break;
+                }
+            }
+            String subscription = Gql.ok(creator.token(), SUBSCRIBE, Gql.vars("i", Map.of("url", "http://127.0.0.1:" + gate.getLocalPort() + "/hook",
+                    "eventTypes", List.of("gift.sent")))).getString("data.createWebhookSubscription.subscription.id");
+            Gql.ok(creator.token(), "mutation($i: SendTestWebhookEventInput!) { sendTestWebhookEvent(input: $i) { userErrors { code } } }",
+                    Gql.vars("i", Map.of("subscriptionId", subscription)));
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid and lease_until > now()",
+                    subscription) == 0 && System.nanoTime() < until) {
+                sleep(10);
+            }
+            Gql.ok(creator.token(), END_STREAM, Gql.vars("i", Map.of("streamId", creator.stream())));
+            Erasures.erase(creator.token());
+            java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+            Thread server = new Thread(() -> {
+                while (!gate.isClosed()) {
+                    try (java.net.Socket s = gate.accept()) {
+                        s.setSoTimeout(3_000);
+                        if (readRequest(s.getInputStream()) != null) {
+                            requests.incrementAndGet();
+                            s.getOutputStream().write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        }
+                    } catch (java.io.IOException e) {
+                        // a filler, closed; or the gate, closed
+                    }
+                }
+            });
+            server.setDaemon(true);
+            for (java.net.Socket filler : fillers) {
+                filler.close();
+            }
+            server.start();
+            sleep(4_000); // the attempt connects a second after its first try, and would have sent then
+            assertEquals(0, requests.get(), "nothing sent to the endpoint of a subscription the erasure deleted");
+        }
+    }
+
     /** One HTTP request with its body (by Content-Length), or null when the peer closed first. */
     private static String readRequest(java.io.InputStream in) throws java.io.IOException {
         StringBuilder head = new StringBuilder();
