@@ -1,67 +1,56 @@
 package com.coinstream.db;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Large reads (exports): rows fetched {@value #PAGE} at a time, each page one short query of its own that starts after
- * the last row's key, pulled as the consumer asks for them. Memory stays flat whatever the size, and nothing (no
- * connection, transaction or cursor) is held between pages: a client that reads slowly or stalls holds nothing in the
- * database (a cursor in a transaction, held open for as long as the client took, was this before). Rows committed while
- * an export is read appear in it if they sort after the rows already sent.
+ * Large reads (exports): rows fetched 500 at a time from a cursor in a transaction of their own, pulled as the consumer
+ * asks for them, so memory stays flat whatever the size and the export reads one consistent snapshot. The connection goes
+ * back to the pool when the stream ends, fails or is cancelled (a client that disconnects). A client that reads nothing
+ * for the stall timeout, or an export that outlasts the longest allowed, is cut off: its transaction ends then, so no
+ * client holds a snapshot (and what vacuum may clean) for longer than that.
  */
-public final class Cursors {
-    static final int PAGE = 500;
+@ApplicationScoped
+public class Cursors {
+    static final int FETCH = 500;
+    private final Duration stall;
+    private final Duration longest;
 
-    private Cursors() {
+    public Cursors(ExportsConfig config) {
+        this.stall = config.stallTimeout();
+        this.longest = config.maxDuration();
+        if (stall.compareTo(Duration.ofSeconds(1)) < 0 || stall.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalStateException("COINSTREAM_EXPORT_STALL_TIMEOUT (" + stall + ") must be from 1 s to 10 minutes");
+        }
+        if (longest.compareTo(Duration.ofSeconds(10)) < 0 || longest.compareTo(Duration.ofHours(24)) > 0) {
+            throw new IllegalStateException("COINSTREAM_EXPORT_MAX_DURATION (" + longest + ") must be from 10 s to 24 hours");
+        }
     }
 
-    /**
-     * {@code sql} with one {@code %s} where the page's condition goes ({@code true} on the first page, {@code key > (the
-     * last row's values)} after), ordered by {@code key}, which must be unique; {@code keyColumns} name the key's values in
-     * a row, in the key's order. Arguments are {@code $1..$n}; the key's values follow them.
-     */
-    public static Multi<Row> pages(Pool pool, String sql, Tuple args, String key, String... keyColumns) {
+    public Multi<Row> stream(Pool pool, String sql, Tuple args) {
         return Multi.createFrom().deferred(() -> {
-            Object[][] after = { null };
-            return Multi.createBy().repeating().uni(() -> page(pool, sql, args, key, after, keyColumns))
-                    .whilst(rows -> rows.size() == PAGE)
-                    .onItem().transformToIterable(rows -> rows);
-        });
-    }
-
-    private static Uni<List<Row>> page(Pool pool, String sql, Tuple args, String key, Object[][] after, String... keyColumns) {
-        Tuple values = Tuple.tuple();
-        for (int i = 0; i < args.size(); i++) {
-            values.addValue(args.getValue(i));
-        }
-        String condition = "true";
-        if (after[0] != null) {
-            StringBuilder placeholders = new StringBuilder();
-            for (Object value : after[0]) {
-                values.addValue(value);
-                placeholders.append(placeholders.length() == 0 ? "" : ", ").append('$').append(values.size());
-            }
-            condition = key + " > (" + placeholders + ")";
-        }
-        return pool.preparedQuery(sql.formatted(condition) + " limit " + PAGE).execute(values).map(rows -> {
-            List<Row> page = new ArrayList<>(rows.size());
-            rows.forEach(page::add);
-            if (!page.isEmpty()) {
-                Row last = page.get(page.size() - 1);
-                Object[] key2 = new Object[keyColumns.length];
-                for (int i = 0; i < keyColumns.length; i++) {
-                    key2[i] = last.getValue(keyColumns[i]);
-                }
-                after[0] = key2;
-            }
-            return page;
+            long deadline = System.nanoTime() + longest.toNanos();
+            return Multi.createFrom().resourceFromUni(pool::getConnection,
+                    connection -> connection.begin().toMulti().flatMap(tx -> connection.prepare(sql).toMulti()
+                            .flatMap(statement -> statement.createStream(FETCH, args).toMulti())))
+                    .withFinalizer((Function<SqlConnection, Uni<Void>>) SqlConnection::close)
+                    // no row for that long: the client stopped reading (or the query is that slow)
+                    .ifNoItem().after(stall).failWith(() -> new TimeoutException("the export's client read nothing for " + stall))
+                    .onItem().invoke(row -> {
+                        if (System.nanoTime() - deadline > 0) {
+                            throw new IllegalStateException("the export took longer than " + longest);
+                        }
+                    });
         });
     }
 }

@@ -124,12 +124,14 @@ public class Reconciliations {
             """;
 
     private final Pool pool;
+    private final Cursors cursors;
     private final Ledger ledger;
     private final Clock clock;
     private final AdminAuditLog adminLog;
 
-    public Reconciliations(Pool pool, Ledger ledger, Clock clock, AdminAuditLog adminLog) {
+    public Reconciliations(Pool pool, Ledger ledger, Clock clock, AdminAuditLog adminLog, Cursors cursors) {
         this.pool = pool;
+        this.cursors = cursors;
         this.ledger = ledger;
         this.clock = clock;
         this.adminLog = adminLog;
@@ -335,9 +337,8 @@ public class Reconciliations {
 
     /** All of a run's differences, streamed (for the CSV export). */
     public Multi<Difference> allDifferences(UUID run) {
-        return Cursors.pages(pool, "select seq, kind, transaction_id, purchase_id, line_no, currency, expected_minor, "
-                + "ledger_currency, actual_minor, detail from reconciliation_difference where report_id = $1 and %s order by seq", Tuple.of(run),
-                "seq", "seq")
+        return cursors.stream(pool, "select seq, kind, transaction_id, purchase_id, line_no, currency, expected_minor, "
+                + "ledger_currency, actual_minor, detail from reconciliation_difference where report_id = $1 order by seq", Tuple.of(run))
                 .map(Reconciliations::difference);
     }
 

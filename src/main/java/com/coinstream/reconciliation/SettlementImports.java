@@ -48,8 +48,8 @@ public class SettlementImports {
     /**
      * A report arriving from a client at the client's pace (the upload): written to a temporary file as it arrives, on a
      * worker thread, and imported once it is whole, so that a slow or stalled upload holds no database connection, no
-     * transaction and no lock. At most {@value #UPLOADS_AT_ONCE} are read at once on an instance (RATE_LIMITED): each
-     * holds a worker thread and up to its size on disk while it arrives.
+     * transaction and no lock. At most {@value #UPLOADS_AT_ONCE} are taken at once on an instance (RATE_LIMITED): each
+     * holds a worker thread and up to its size on disk until its import is over.
      */
     public Uni<Outcome> importUpload(Caller admin, String fileName, InputStream slowBody, AuditDraft audit) {
         if (uploading.incrementAndGet() > UPLOADS_AT_ONCE) {
@@ -58,7 +58,6 @@ public class SettlementImports {
                     + " settlement reports are uploaded at once; send this one when another has finished", "input"));
         }
         return vertx.executeBlocking(Uni.createFrom().item(() -> spool(slowBody)), false)
-                .eventually(uploading::decrementAndGet)
                 .flatMap(file -> Uni.createFrom().deferred(() -> {
                     InputStream whole;
                     try {
@@ -67,7 +66,9 @@ public class SettlementImports {
                         throw new UncheckedIOException(e);
                     }
                     return importReport(admin, fileName, whole, audit).eventually(() -> close(whole));
-                }).onTermination().invoke(() -> delete(file)));
+                }).onTermination().invoke(() -> delete(file)))
+                // counted until its import is over too: its file, its worker thread and its connection are held until then
+                .onTermination().invoke(uploading::decrementAndGet);
     }
 
     private static Path spool(InputStream body) {

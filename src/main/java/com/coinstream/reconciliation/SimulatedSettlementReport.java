@@ -32,10 +32,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Path("/dev/settlement-report")
 public class SimulatedSettlementReport {
     private final Pool pool;
+    private final Cursors cursors;
     private final PaymentSettings payments;
 
-    public SimulatedSettlementReport(Pool pool, PaymentSettings payments) {
+    public SimulatedSettlementReport(Pool pool, PaymentSettings payments, Cursors cursors) {
         this.pool = pool;
+        this.cursors = cursors;
         this.payments = payments;
     }
 
@@ -59,7 +61,6 @@ public class SimulatedSettlementReport {
             throw new BadRequestException("from and to must be days from " + Times.EARLIEST + " to " + Times.LATEST);
         }
         String sql = """
-                select * from (
                 select p.provider_ref as id, 'charge' as type, p.price_minor as amount, p.currency, p.created_at as at, p.created_at as sort
                 from purchase p where p.provider = $1 and p.provider_ref is not null and p.status in ('SUCCEEDED', 'REFUNDED', 'CHARGED_BACK')
                     and p.created_at >= $2 and p.created_at < $3
@@ -68,10 +69,10 @@ public class SimulatedSettlementReport {
                        r.created_at
                 from purchase_reversal r join purchase p on p.id = r.purchase_id
                 where p.provider = $1 and p.provider_ref is not null and r.created_at >= $2 and r.created_at < $3
-                ) report where %s order by sort, id, type
+                order by sort, id, type
                 """;
-        Multi<String> lines = Cursors.pages(pool, sql, Tuple.of(SimulatedPaymentGateway.NAME, start.atStartOfDay().atOffset(ZoneOffset.UTC),
-                end.atStartOfDay().atOffset(ZoneOffset.UTC)), "(sort, id, type)", "sort", "id", "type").map(SimulatedSettlementReport::line);
+        Multi<String> lines = cursors.stream(pool, sql, Tuple.of(SimulatedPaymentGateway.NAME, start.atStartOfDay().atOffset(ZoneOffset.UTC),
+                end.atStartOfDay().atOffset(ZoneOffset.UTC))).map(SimulatedSettlementReport::line);
         return Multi.createBy().concatenating().streams(Multi.createFrom().item(String.join(",", SettlementCsv.COLUMNS) + "\n"), lines);
     }
 

@@ -30,7 +30,7 @@ import io.vertx.mutiny.sqlclient.Row;
 
 /**
  * CSV downloads with the same bearer token as the API: a creator's statement and the gifts they received, a person's
- * purchase, gift and refund history. Streamed: rows leave a page at a time ({@link com.coinstream.db.Cursors#pages}).
+ * purchase, gift and refund history. Streamed: rows leave as the database cursor yields them.
  */
 @Path("/exports")
 public class StatementExports {

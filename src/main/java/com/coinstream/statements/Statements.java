@@ -51,9 +51,11 @@ public class Statements {
             """;
 
     private final Pool pool;
+    private final Cursors cursors;
 
-    public Statements(Pool pool) {
+    public Statements(Pool pool, Cursors cursors) {
         this.pool = pool;
+        this.cursors = cursors;
     }
 
     public record Balances(long pending, long available, long inPayout) {
@@ -127,7 +129,7 @@ public class Statements {
 
     /** A person's purchases, gifts sent and refunds, oldest first, streamed (the viewer's history export). */
     public Multi<Row> history(String userId) {
-        return Cursors.pages(pool, """
+        return cursors.stream(pool, """
                 select * from (
                     select p.created_at as at, 'purchase' as kind, p.id::text as id, p.coins, p.price_minor as amount_minor, p.currency,
                            p.status as detail
@@ -141,19 +143,19 @@ public class Statements {
                     select r.created_at, lower(r.kind), r.purchase_id::text, -r.coins_clawed_back, p.price_minor, p.currency,
                            'coin debt ' || r.coin_debt
                     from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1
-                ) h where %s order by at, kind, id
-                """, Tuple.of(userId), "(at, kind, id)", "at", "kind", "id");
+                ) h order by at, kind, id
+                """, Tuple.of(userId));
     }
 
     /** Every gift the creator received in the month, oldest first, streamed from a cursor (constant memory). */
     public Multi<Row> giftsReceived(String creatorId, YearMonth month) {
         OffsetDateTime from = month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         OffsetDateTime to = month.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
-        return Cursors.pages(pool, """
-                select g.created_at, g.seq, g.id, g.stream_id, c.name as gift, g.quantity, g.coins, g.diamonds,
+        return cursors.stream(pool, """
+                select g.created_at, g.id, g.stream_id, c.name as gift, g.quantity, g.coins, g.diamonds,
                        case when g.anonymous then 'Anonymous' else u.display_name end as sender, g.reversed_entry_id is not null as reversed
                 from gift_event g join gift c on c.id = g.gift_id join app_user u on u.id = g.sender_id
-                where g.creator_id = $1 and g.created_at >= $2 and g.created_at < $3 and %s order by g.created_at, g.seq
-                """, Tuple.of(creatorId, from, to), "(g.created_at, g.seq)", "created_at", "seq");
+                where g.creator_id = $1 and g.created_at >= $2 and g.created_at < $3 order by g.created_at, g.seq
+                """, Tuple.of(creatorId, from, to));
     }
 }

@@ -37,12 +37,12 @@ class StatementsTest {
     int exportPort;
 
     /**
-     * An export is read a page at a time, each page its own short query: every row once, in order, across pages whose
-     * boundaries fall inside runs of equal dates; and a client that stalls part-way holds no transaction meanwhile (a
-     * cursor in a transaction stayed open for as long as the client took before).
+     * An export is read from a cursor in a transaction of its own; a client that stops reading part-way is cut off after
+     * the stall timeout (COINSTREAM_EXPORT_STALL_TIMEOUT, 3 s in tests), which ends that transaction: no client holds a
+     * snapshot open for as long as it likes (it held one until the client read on or left).
      */
     @Test
-    void aLongExportIsReadInPagesAndAStalledClientHoldsNothingInTheDatabase() throws Exception {
+    void aClientThatStopsReadingAnExportIsCutOffAndHoldsNoTransaction() throws Exception {
         String id = Tokens.unique("longhistory");
         String token = Tokens.viewer(id);
         Gql.ok(token, "{ me { id } }");
@@ -57,19 +57,19 @@ class StatementsTest {
             var in = socket.getInputStream();
             byte[] first = in.readNBytes(1024);
             assertTrue(new String(first, java.nio.charset.StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"));
-            Thread.sleep(2_500); // the client stalls with megabytes still to come
+            Thread.sleep(5_000); // the client stalls with megabytes still to come, past the stall timeout
             assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where datname = current_database() "
                     + "and pid <> pg_backend_pid() and state like 'idle in transaction%' and now() - state_change > interval '1 second'"),
-                    "no transaction waits on a stalled export");
+                    "the stalled export's transaction ended");
             String whole = new String(first, java.nio.charset.StandardCharsets.ISO_8859_1)
                     + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
-            List<String> lines = whole.lines().filter(l -> l.contains(",purchase,")).toList();
-            assertEquals(rows, lines.size(), "every row once");
-            assertEquals(lines.size(), lines.stream().map(l -> l.split(",")[2]).distinct().count(), "no row twice");
-            List<String> sorted = lines.stream().sorted(java.util.Comparator.comparing((String l) -> l.split(",")[0])
-                    .thenComparing(l -> l.split(",")[2])).toList();
-            assertEquals(sorted, lines, "in date order, then by id");
+            long lines = whole.lines().filter(l -> l.contains(",purchase,")).count();
+            assertTrue(lines > 0 && lines < rows, "cut off part-way: " + lines + " of " + rows + " rows sent");
+        } catch (java.net.SocketException reset) {
+            // cut off: the connection was reset while the rest was read
         }
+        assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where datname = current_database() "
+                + "and pid <> pg_backend_pid() and state like 'idle in transaction%' and now() - state_change > interval '1 second'"));
     }
 
     static final String STATEMENT = """
