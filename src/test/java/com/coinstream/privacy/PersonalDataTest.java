@@ -324,21 +324,8 @@ class PersonalDataTest {
         LiveCreator creator = Gifting.liveCreator("claimedcreator");
         Viewer viewer = Gifting.fundedViewer("claimedviewer", 70);
         String name = String.valueOf(Db.rows(Db.TEST_SCHEMA, "select display_name from app_user where id = ?", viewer.id()).get(0).get("display_name"));
-        java.net.InetSocketAddress address = new java.net.InetSocketAddress("127.0.0.1", 0);
         try (java.net.ServerSocket gate = new java.net.ServerSocket()) {
-            gate.bind(address, 1);
-            java.net.InetSocketAddress bound = new java.net.InetSocketAddress("127.0.0.1", gate.getLocalPort());
-            List<java.net.Socket> fillers = new java.util.ArrayList<>();
-            for (int i = 0; i < 10; i++) { // until the listen queue is full: a connect then hangs
-                java.net.Socket filler = new java.net.Socket();
-                try {
-                    filler.connect(bound, 300);
-                    fillers.add(filler);
-                } catch (java.net.SocketTimeoutException full) {
-                    filler.close();
-                    break;
-                }
-            }
+            List<java.net.Socket> fillers = fullListenQueue(gate);
             String subscription = Gql.ok(creator.token(), SUBSCRIBE, Gql.vars("i", Map.of("url", "http://127.0.0.1:" + gate.getLocalPort() + "/hook",
                     "eventTypes", List.of("gift.sent")))).getString("data.createWebhookSubscription.subscription.id");
             assertNotNull(subscription);
@@ -391,19 +378,7 @@ class PersonalDataTest {
     void aDeliveryConnectingWhenItsOwnerIsErasedIsNotSent() throws Exception {
         LiveCreator creator = Gifting.liveCreator("connectingowner"); // never gifted: no diamonds, so erasable
         try (java.net.ServerSocket gate = new java.net.ServerSocket()) {
-            gate.bind(new java.net.InetSocketAddress("127.0.0.1", 0), 1);
-            java.net.InetSocketAddress bound = new java.net.InetSocketAddress("127.0.0.1", gate.getLocalPort());
-            List<java.net.Socket> fillers = new java.util.ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                java.net.Socket filler = new java.net.Socket();
-                try {
-                    filler.connect(bound, 300);
-                    fillers.add(filler);
-                } catch (java.net.SocketTimeoutException full) {
-                    filler.close();
-                    break;
-                }
-            }
+            List<java.net.Socket> fillers = fullListenQueue(gate);
             String subscription = Gql.ok(creator.token(), SUBSCRIBE, Gql.vars("i", Map.of("url", "http://127.0.0.1:" + gate.getLocalPort() + "/hook",
                     "eventTypes", List.of("gift.sent")))).getString("data.createWebhookSubscription.subscription.id");
             Gql.ok(creator.token(), "mutation($i: SendTestWebhookEventInput!) { sendTestWebhookEvent(input: $i) { userErrors { code } } }",
@@ -437,6 +412,28 @@ class PersonalDataTest {
             sleep(4_000); // the attempt connects a second after its first try, and would have sent then
             assertEquals(0, requests.get(), "nothing sent to the endpoint of a subscription the erasure deleted");
         }
+    }
+
+    /**
+     * Binds {@code gate} on loopback with a listen queue of one and fills the queue with connections it never accepts: a
+     * new connection then waits in its connect (the kernel drops its SYN) until the queue has room again. Close the
+     * returned connections and accept to let it in (its SYN is sent again a second after the first).
+     */
+    private static List<java.net.Socket> fullListenQueue(java.net.ServerSocket gate) throws java.io.IOException {
+        gate.bind(new java.net.InetSocketAddress("127.0.0.1", 0), 1);
+        java.net.InetSocketAddress bound = new java.net.InetSocketAddress("127.0.0.1", gate.getLocalPort());
+        List<java.net.Socket> fillers = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            java.net.Socket filler = new java.net.Socket();
+            try {
+                filler.connect(bound, 300);
+                fillers.add(filler);
+            } catch (java.net.SocketTimeoutException full) {
+                filler.close();
+                break;
+            }
+        }
+        return fillers;
     }
 
     /** One HTTP request with its body (by Content-Length), or null when the peer closed first. */
