@@ -1,7 +1,6 @@
 package com.coinstream.db;
 
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +36,16 @@ public class Cursors {
         }
     }
 
+    /**
+     * An export cut off (its connection reset: the client sees a download that broke off, never a complete-looking one).
+     * Without a stack trace: the web layer logs it as the one line it is.
+     */
+    public static final class CutOff extends RuntimeException {
+        CutOff(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     public Multi<Row> stream(Pool pool, String sql, Tuple args) {
         return Multi.createFrom().deferred(() -> {
             long deadline = System.nanoTime() + longest.toNanos();
@@ -45,10 +54,11 @@ public class Cursors {
                             .flatMap(statement -> statement.createStream(FETCH, args).toMulti())))
                     .withFinalizer((Function<SqlConnection, Uni<Void>>) SqlConnection::close)
                     // no row for that long: the client stopped reading (or the query is that slow)
-                    .ifNoItem().after(stall).failWith(() -> new TimeoutException("the export's client read nothing for " + stall))
+                    .ifNoItem().after(stall).failWith(() -> new CutOff("an export sent no row for " + stall
+                            + " (its client stopped reading, or its query is that slow): cut off"))
                     .onItem().invoke(row -> {
                         if (System.nanoTime() - deadline > 0) {
-                            throw new IllegalStateException("the export took longer than " + longest);
+                            throw new CutOff("an export took longer than " + longest + ": cut off");
                         }
                     });
         });

@@ -118,18 +118,21 @@ public class AuthenticationFailures {
                     emitter.complete(null);
                 } else if (!done.get()) {
                     read.appendBuffer(chunk);
-                } // else: given up on (over the limit, or the deadline passed): what still arrives is dropped, not kept
+                } // else: given up on (over the limit, or refused at the deadline): what still arrives is dropped, not kept
             });
             ctx.request().exceptionHandler(e -> emitter.complete(null));
             ctx.request().endHandler(v -> emitter.complete(done.get() ? null : read));
+            // the body's deadline (RequestShape.holdBody's timer, on this request's event loop) answers 408 and ends the
+            // exchange: given up on then, by the same clock, never by a second one
+            ctx.addEndHandler(v -> {
+                done.set(true);
+                emitter.complete(null);
+            });
             ctx.request().resume();
-        }).ifNoItem().after(RequestShape.BODY_DEADLINE).recoverWithItem(() -> {
-            done.set(true);
-            return null;
         }).invoke(body -> {
             RequestShape.releaseBody(ctx);
-            if (body == null) {
-                RequestShape.closeAfter(ctx); // the rest of a body not read in full is not waited for
+            if (body == null && !ctx.request().isEnded() && !ctx.response().ended()) {
+                ctx.addEndHandler(v -> RequestShape.abandonBody(ctx)); // the rest of a body not read in full is not waited for
             }
         });
     }

@@ -89,7 +89,7 @@ public class RequestShape {
 
     /**
      * How long a request's body may take to arrive, from its head: a body still arriving then is answered 408 (its
-     * connection closed) and its reservation given back, so slow senders cannot keep the budget for themselves.
+     * connection closed, {@link #refuseUnread}) and its reservation given back, so slow senders cannot keep the budget.
      */
     public static final java.time.Duration BODY_DEADLINE = java.time.Duration.ofSeconds(10);
 
@@ -105,16 +105,14 @@ public class RequestShape {
         if (reserved.addAndGet(size) > bodyBudget) {
             reserved.addAndGet(-size);
             rc.response().putHeader("Retry-After", "1");
-            closeAfter(rc);
-            refuse(rc, 503, "RATE_LIMITED", "The service is reading as many request bodies as it holds at once (COINSTREAM_BODY_BUDGET); "
+            refuseUnread(rc, 503, "RATE_LIMITED", "The service is reading as many request bodies as it holds at once (COINSTREAM_BODY_BUDGET); "
                     + "send this again in a moment");
             return false;
         }
         java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
         long deadline = rc.vertx().setTimer(BODY_DEADLINE.toMillis(), id -> {
             if (!rc.request().isEnded() && !rc.response().ended() && !rc.response().headWritten()) {
-                closeAfter(rc);
-                refuse(rc, 408, "BAD_REQUEST", "The request's body did not arrive within " + BODY_DEADLINE.toSeconds() + " s");
+                refuseUnread(rc, 408, "BAD_REQUEST", "The request's body did not arrive within " + BODY_DEADLINE.toSeconds() + " s");
             }
         });
         Runnable release = () -> {
@@ -140,10 +138,31 @@ public class RequestShape {
         }
     }
 
-    /** The connection is closed once this answer is sent (HTTP/1; an HTTP/2 stream ends with its answer). */
-    static void closeAfter(RoutingContext rc) {
-        if (rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+    /**
+     * Refuses a request whose body is not (all) read, and makes sure it goes no further: on HTTP/1 the connection is closed
+     * once the answer is written (Vert.x keeps it open whatever the answer's headers say, and the body handler would go on
+     * reading, then pass the request on), on HTTP/2 the stream is reset after the answer; and {@link #check} passes
+     * nothing on whose answer is already written.
+     */
+    static void refuseUnread(RoutingContext rc, int status, String code, String message) {
+        boolean http2 = rc.request().version() == io.vertx.core.http.HttpVersion.HTTP_2;
+        if (!http2) {
             rc.response().putHeader("Connection", "close");
+        }
+        refuse(rc, status, code, message).onComplete(written -> abandonBody(rc));
+    }
+
+    /**
+     * After the answer to a request whose body is not read whole: nothing more of it is waited for (HTTP/1: the connection
+     * is closed; HTTP/2: the stream is reset with CANCEL, so the client stops sending).
+     */
+    static void abandonBody(RoutingContext rc) {
+        if (!rc.request().isEnded()) {
+            if (rc.request().version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+                rc.response().reset(8);
+            } else {
+                rc.response().close();
+            }
         }
     }
 
@@ -159,6 +178,9 @@ public class RequestShape {
 
     void check(RoutingContext rc) {
         releaseBody(rc); // read whole: what the budget bounds is the bodies being read
+        if (rc.response().ended()) {
+            return; // refused while its body arrived (408): the body handler passes it on all the same, and nothing may run it
+        }
         String contentType = rc.request().getHeader("Content-Type");
         // (media types are case-insensitive: GraphQLOverHttp accepts "Application/JSON", so this check must see it too)
         if (contentType != null && "application/graphql".equals(GraphQLOverHttp.mediaType(contentType))) {
@@ -274,9 +296,9 @@ public class RequestShape {
         return null;
     }
 
-    static void refuse(RoutingContext rc, int status, String code, String message) {
+    static io.vertx.core.Future<Void> refuse(RoutingContext rc, int status, String code, String message) {
         JsonObject error = new JsonObject().put("message", message).put("extensions", new JsonObject().put("code", code));
-        rc.response().setStatusCode(status).putHeader("Content-Type", GraphQLOverHttp.media(rc) + "; charset=utf-8")
+        return rc.response().setStatusCode(status).putHeader("Content-Type", GraphQLOverHttp.media(rc) + "; charset=utf-8")
                 .end(new JsonObject().put("errors", new JsonArray().add(error)).encode());
     }
 }

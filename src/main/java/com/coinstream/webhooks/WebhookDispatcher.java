@@ -278,9 +278,13 @@ public class WebhookDispatcher {
      * carries the pseudonym: what was claimed before the erasure is never sent with the person's data after it. A delivery
      * whose lease was lost, or whose subscription is no longer active, is not sent.
      */
-    private Uni<Void> write(Claimed c, HttpClientRequest request) {
+    private Uni<Void> write(Claimed c, HttpClientRequest request, AtomicBoolean over, AtomicBoolean written) {
         // A rewrite under way (an erasure reads the whole outbox) is waited for at most a second: an attempt never holds
-        // this instance's two dispatch connections longer; one that waited in vain is postponed, not counted.
+        // this instance's two dispatch connections longer; one that waited in vain is postponed, not counted. An attempt
+        // whose time ran out meanwhile (it waited for a connection of the pool) goes no further.
+        if (over.get()) {
+            return Uni.createFrom().failure(new NotToBeSent());
+        }
         return pool.withTransaction(tx -> tx.query("set local lock_timeout = '" + WRITE_LOCK_WAIT_MS + "ms'").execute()
                 .flatMap(set -> tx.preparedQuery("select d.data from webhook_delivery d where d.id = $1 and d.lease_until = $2 for share")
                         .execute(Tuple.of(c.id(), c.lease())))
@@ -295,12 +299,15 @@ public class WebhookDispatcher {
                                     return (JsonObject) rows.iterator().next().getValue("data");
                                 }))
                 .flatMap(data -> {
+                    if (over.get()) {
+                        return Uni.createFrom().failure(new NotToBeSent());
+                    }
                     String body = body(c, data);
                     long now = Instant.now().getEpochSecond();
                     String messageId = "msg_" + c.eventId();
                     request.putHeader("webhook-id", messageId).putHeader("webhook-timestamp", Long.toString(now))
                             .putHeader("webhook-signature", WebhookSignature.header(c.secrets(), messageId, now, body));
-                    return Uni.createFrom().completionStage(() -> request.end(body).toCompletionStage());
+                    return Uni.createFrom().completionStage(() -> request.end(body).toCompletionStage()).invoke(() -> written.set(true));
                 }))
                 .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState()))
                 .transform(e -> new NotToBeSent());
@@ -316,6 +323,8 @@ public class WebhookDispatcher {
      */
     private void exchange(Claimed c, RequestOptions options, long budgetMs, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> em) {
         AtomicBoolean done = new AtomicBoolean();
+        AtomicBoolean reading = new AtomicBoolean(); // connected, the payload being read: the time is this side's, not the endpoint's
+        AtomicBoolean written = new AtomicBoolean();
         AtomicReference<HttpClientRequest> open = new AtomicReference<>();
         io.vertx.core.Vertx core = vertx.getDelegate();
         long deadline = core.setTimer(budgetMs, id -> {
@@ -324,7 +333,9 @@ public class WebhookDispatcher {
                 if (request != null) {
                     request.reset();
                 }
-                em.fail(new TimeoutException());
+                // out of time while waiting for this side's database (the payload not yet read and written): postponed,
+                // never held against the endpoint
+                em.fail(reading.get() && !written.get() ? new NotToBeSent() : new TimeoutException());
             }
         });
         Consumer<Integer> finish = status -> {
@@ -358,7 +369,8 @@ public class WebhookDispatcher {
                 response.exceptionHandler(e -> finish.accept(status));
                 response.endHandler(v -> finish.accept(status));
             });
-            write(c, request).subscribe().with(written -> { }, e -> {
+            reading.set(true);
+            write(c, request, done, written).subscribe().with(ok -> { }, e -> {
                 request.reset();
                 fail.accept(e);
             });
