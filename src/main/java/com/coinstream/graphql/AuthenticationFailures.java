@@ -45,8 +45,9 @@ public class AuthenticationFailures {
             if (ctx.failure() instanceof AuthenticationFailedException && !ctx.response().headWritten()) {
                 auditAdminAttempts(ctx).subscribe().with(v -> {
                     if (!ctx.response().ended()) {
+                        // a body not read whole (over the limit, or not ours to read) is not waited for once answered
                         ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
-                                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(BODY);
+                                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(BODY).onComplete(sent -> RequestShape.abandonBody(ctx));
                     }
                 });
             } else {
@@ -129,11 +130,6 @@ public class AuthenticationFailures {
                 emitter.complete(null);
             });
             ctx.request().resume();
-        }).invoke(body -> {
-            RequestShape.releaseBody(ctx);
-            if (body == null && !ctx.request().isEnded() && !ctx.response().ended()) {
-                ctx.addEndHandler(v -> RequestShape.abandonBody(ctx)); // the rest of a body not read in full is not waited for
-            }
-        });
+        }).invoke(body -> RequestShape.releaseBody(ctx));
     }
 }

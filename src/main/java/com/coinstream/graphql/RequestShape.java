@@ -145,24 +145,25 @@ public class RequestShape {
      * nothing on whose answer is already written.
      */
     static void refuseUnread(RoutingContext rc, int status, String code, String message) {
-        boolean http2 = rc.request().version() == io.vertx.core.http.HttpVersion.HTTP_2;
-        if (!http2) {
+        if (rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
             rc.response().putHeader("Connection", "close");
         }
         refuse(rc, status, code, message).onComplete(written -> abandonBody(rc));
     }
 
     /**
-     * After the answer to a request whose body is not read whole: nothing more of it is waited for (HTTP/1: the connection
-     * is closed; HTTP/2: the stream is reset with CANCEL, so the client stops sending).
+     * After the answer to a request whose body is not read whole: nothing more of it is waited for. HTTP/1: the connection
+     * is closed (the connection's own close, which goes after the answer's bytes: the response's close does nothing when
+     * the request itself asked for Connection: close, and Vert.x would then wait for the rest of the body to close it);
+     * HTTP/2: the stream is reset with NO_ERROR once its answer is complete, so the client stops sending.
      */
     static void abandonBody(RoutingContext rc) {
-        if (!rc.request().isEnded()) {
-            if (rc.request().version() == io.vertx.core.http.HttpVersion.HTTP_2) {
-                rc.response().reset(8);
-            } else {
-                rc.response().close();
+        if (rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            if ("close".equalsIgnoreCase(rc.response().headers().get("Connection")) || !rc.request().isEnded()) {
+                rc.request().connection().close();
             }
+        } else if (!rc.request().isEnded()) {
+            rc.response().reset(0);
         }
     }
 

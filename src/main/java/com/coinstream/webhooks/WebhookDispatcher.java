@@ -307,7 +307,12 @@ public class WebhookDispatcher {
                     String messageId = "msg_" + c.eventId();
                     request.putHeader("webhook-id", messageId).putHeader("webhook-timestamp", Long.toString(now))
                             .putHeader("webhook-signature", WebhookSignature.header(c.secrets(), messageId, now, body));
-                    return Uni.createFrom().completionStage(() -> request.end(body).toCompletionStage()).invoke(() -> written.set(true));
+                    // (marked before the write: a deadline that fires from now on may have let the body out, so it is the
+                    // endpoint's time, counted; a delivery is never postponed after it may have been sent)
+                    return Uni.createFrom().completionStage(() -> {
+                        written.set(true);
+                        return request.end(body).toCompletionStage();
+                    });
                 }))
                 .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState()))
                 .transform(e -> new NotToBeSent());

@@ -51,12 +51,16 @@ class BodyBudgetTest {
         assertEquals(0, shape.reserved(), "nothing stays reserved once every request was answered");
     }
 
-    /** A body that does not arrive within its deadline is answered 408 and its reservation given back. */
-    @Test
-    void aBodyThatStopsArrivingIsCutOffAtItsDeadline() throws Exception {
+    /**
+     * A body that does not arrive within its deadline is answered 408, its connection closed (also when the request asked
+     * for Connection: close itself, where Vert.x would have waited for the rest of the body) and its reservation given back.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "", "Connection: close\r\n" })
+    void aBodyThatStopsArrivingIsCutOffAtItsDeadline(String connection) throws Exception {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            socket.getOutputStream().write(("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + connection
                     + "Content-Length: 1000\r\n\r\n{\"query\":").getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             long started = System.nanoTime();
@@ -66,14 +70,18 @@ class BodyBudgetTest {
             long waited = (System.nanoTime() - started) / 1_000_000;
             assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
             assertTrue(waited >= RequestShape.BODY_DEADLINE.toMillis() - 500, "cut off at the deadline, after " + waited + " ms");
-            // the connection is closed: the rest of the body, sent late, is never read, nor the request run (Vert.x keeps a
-            // connection open whatever an answer's headers say, and the body handler passed the request on once it arrived)
+            // the connection is closed (nothing sent after this is read, nor the request run: Vert.x keeps a connection open
+            // whatever an answer's headers say, and the body handler passed the request on once the rest arrived)
             boolean closed;
             try {
-                socket.getOutputStream().write(("\"{ me { id } }\"}" + " ".repeat(985)).getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                int more = socket.getInputStream().read(buffer);
-                closed = more < 0 || !new String(buffer, 0, more, StandardCharsets.UTF_8).contains("HTTP/1.1");
+                socket.setSoTimeout(5_000);
+                int more = n;
+                while (more >= 0) {
+                    more = socket.getInputStream().read(buffer);
+                }
+                closed = true;
+            } catch (java.net.SocketTimeoutException open) {
+                closed = false;
             } catch (java.io.IOException reset) {
                 closed = true;
             }
