@@ -115,8 +115,7 @@ class EdgesHoldTest {
             String third = n < 0 ? "closed" : new String(answer, 0, n, java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(third.startsWith("HTTP/1.1 429") && third.contains("RATE_LIMITED"), third);
             Thread.sleep(2_000);
-            assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where datname = current_database() "
-                    + "and pid <> pg_backend_pid() and state like 'idle in transaction%' and now() - state_change > interval '1 second'"),
+            assertEquals(0L, Db.transactionsIdleOverASecond(),
                     "no transaction waits on a stalled body");
         } finally {
             for (java.net.Socket s : stalled) {

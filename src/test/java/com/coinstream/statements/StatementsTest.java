@@ -58,8 +58,7 @@ class StatementsTest {
             byte[] first = in.readNBytes(1024);
             assertTrue(new String(first, java.nio.charset.StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"));
             Thread.sleep(5_000); // the client stalls with megabytes still to come, past the stall timeout
-            assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where datname = current_database() "
-                    + "and pid <> pg_backend_pid() and state like 'idle in transaction%' and now() - state_change > interval '1 second'"),
+            assertEquals(0L, Db.transactionsIdleOverASecond(),
                     "the stalled export's transaction ended");
             String whole = new String(first, java.nio.charset.StandardCharsets.ISO_8859_1)
                     + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -68,8 +67,7 @@ class StatementsTest {
         } catch (java.net.SocketException reset) {
             // cut off: the connection was reset while the rest was read
         }
-        assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where datname = current_database() "
-                + "and pid <> pg_backend_pid() and state like 'idle in transaction%' and now() - state_change > interval '1 second'"));
+        assertEquals(0L, Db.transactionsIdleOverASecond());
     }
 
     static final String STATEMENT = """

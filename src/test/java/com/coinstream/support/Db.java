@@ -71,4 +71,10 @@ public final class Db {
     public static long number(String schema, String sql, Object... args) {
         return ((Number) rows(schema, sql, args).get(0).values().iterator().next()).longValue();
     }
+
+    /** Transactions of this database (other than the asking one) idle inside a transaction for more than a second. */
+    public static long transactionsIdleOverASecond() {
+        return number(TEST_SCHEMA, "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() "
+                + "and state like 'idle in transaction%' and now() - state_change > interval '1 second'");
+    }
 }
