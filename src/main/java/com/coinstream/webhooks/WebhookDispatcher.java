@@ -314,7 +314,7 @@ public class WebhookDispatcher {
                         return request.end(body).toCompletionStage();
                     });
                 }))
-                .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState()))
+                .onFailure(e -> "55P03".equals(com.coinstream.db.DatabaseErrors.sqlState(e))) // lock_timeout
                 .transform(e -> new NotToBeSent());
     }
 
