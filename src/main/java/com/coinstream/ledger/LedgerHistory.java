@@ -17,6 +17,21 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class LedgerHistory {
     private final Pool pool;
 
+    /**
+     * A person's postings, newest first, from the index by account. Every posting of an account a person owns is in
+     * that index ({@code by_account}, V41: only the platform's own postings stay out of it), and saying so is what lets
+     * PostgreSQL use a partial index. Public for PostingReadsTest, which checks every read by account uses it.
+     */
+    public static final String LINES = """
+            select p.id, p.amount, a.asset, a.purpose, e.kind, e.cause_id, e.memo, e.created_at
+            from posting p
+            join ledger_account a on a.id = p.account_id
+            join journal_entry e on e.id = p.entry_id
+            where p.account_id in (select id from ledger_account where owner_id = $1) and p.by_account and p.id < $2
+            order by p.id desc
+            limit $3
+            """;
+
     public LedgerHistory(Pool pool) {
         this.pool = pool;
     }
@@ -24,15 +39,7 @@ public class LedgerHistory {
     public Uni<Page<LedgerLine>> linesOf(String ownerId, Integer first, String after) {
         int limit = Page.size(first);
         long before = Page.after(after);
-        return pool.preparedQuery("""
-                select p.id, p.amount, a.asset, a.purpose, e.kind, e.cause_id, e.memo, e.created_at
-                from posting p
-                join ledger_account a on a.id = p.account_id
-                join journal_entry e on e.id = p.entry_id
-                where p.account_id in (select id from ledger_account where owner_id = $1) and p.id < $2
-                order by p.id desc
-                limit $3
-                """).execute(Tuple.of(ownerId, before, limit + 1)).map(rows -> {
+        return pool.preparedQuery(LINES).execute(Tuple.of(ownerId, before, limit + 1)).map(rows -> {
             List<LedgerLine> lines = new ArrayList<>();
             for (Row r : rows) {
                 long id = r.getLong("id");

@@ -46,13 +46,16 @@ public class ReversalStore {
                 });
     }
 
+    /** A wallet's entries from the index by account (which holds every posting of a person's account: LedgerHistory.LINES). */
+    public static final String WALLET_ENTRIES = """
+            select e.id, e.kind, e.cause_id, sum(p.amount)::bigint as amount
+            from posting p join journal_entry e on e.id = p.entry_id
+            where p.account_id = $1 and p.by_account group by e.id, e.kind, e.cause_id order by e.id
+            """;
+
     /** Every entry that touched the wallet, with its net amount, in ledger order; and what each past reversal did. */
     Uni<FundingLots> lots(SqlClient tx, long walletId, String userId) {
-        return tx.preparedQuery("""
-                select e.id, e.kind, e.cause_id, sum(p.amount)::bigint as amount
-                from posting p join journal_entry e on e.id = p.entry_id
-                where p.account_id = $1 group by e.id, e.kind, e.cause_id order by e.id
-                """).execute(Tuple.of(walletId)).flatMap(entries -> tx.preparedQuery("""
+        return tx.preparedQuery(WALLET_ENTRIES).execute(Tuple.of(walletId)).flatMap(entries -> tx.preparedQuery("""
                 select r.entry_id, r.purchase_id, r.coins_clawed_back, g.id as gift_id
                 from purchase_reversal r join purchase p on p.id = r.purchase_id
                 left join gift_event g on g.reversed_entry_id = r.entry_id and g.sender_id = $1

@@ -28,11 +28,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class Statements {
-    private static final String FIGURES = """
+    /** Public for PostingReadsTest: a read of postings by account says {@code by_account} (see LedgerHistory.LINES). */
+    public static final String FIGURES = """
             with accounts as (select id, purpose from ledger_account where owner_id = $1
                               and purpose in ('DIAMONDS_PENDING', 'DIAMONDS_AVAILABLE', 'DIAMONDS_IN_PAYOUT')),
             moves as (select a.purpose, e.kind, e.created_at, p.amount
-                      from accounts a join posting p on p.account_id = a.id join journal_entry e on e.id = p.entry_id
+                      from accounts a join posting p on p.account_id = a.id and p.by_account
+                      join journal_entry e on e.id = p.entry_id
                       where e.created_at < $3)
             select
               coalesce(sum(amount) filter (where purpose = 'DIAMONDS_PENDING' and created_at < $2), 0) as opening_pending,

@@ -1,8 +1,9 @@
 -- The gift records of the batch statement, after the ledger's spend (see GiftBatchStore): the day's spend, the
 -- idempotency keys, the gift events (with their money value and their number in the stream, which the stream's
 -- sequence row, holding its totals, hands out) and the outbox, then one outcome per gift.
--- (a batch holds one gift per sender, and its senders' owner locks: the day's row is raised by a plain UPDATE, one WAL
--- record where an upsert that finds the row writes two, V28; only a day not found yet goes through the upsert)
+-- (a batch holds one gift per sender, and its senders' owner locks from before its snapshot to its commit, and only a
+-- batch writes spend_day: the day's row is raised by a plain UPDATE, or written by a plain INSERT when the UPDATE found
+-- none, one WAL record either way, where an upsert writes two, V28 and V40)
 spent_before as (
     update spend_day s set coins = s.coins + d.coins from debited d
     where s.user_id = d.sender_id and s.day = d.local_day
@@ -14,7 +15,6 @@ spent as (
     insert into spend_day (user_id, day, coins)
     select d.sender_id, d.local_day, d.coins from debited d
     where not exists (select 1 from spent_before b where b.user_id = d.sender_id and b.day = d.local_day)
-    on conflict (user_id, day) do update set coins = spend_day.coins + excluded.coins
 ),
 keys as (
     insert into idempotency_key (owner_id, key, operation, request_hash, result_id, created_at)
@@ -32,12 +32,30 @@ valued as (
 -- Each stream's gifts are numbered 1, 2, 3 ... in commit order, with the stream's running total of coins: this
 -- batch advances each of its streams' counter row (locked until the batch commits, so numbers are gapless and
 -- totals exact per stream, whichever lane commits). That row is also the stream's totals: gifts, coins, diamonds (V27).
-numbered as (
+streams as (
+    select d.stream_id, count(*) as gifts, sum(d.coins) as coins, sum(d.diamonds) as diamonds
+    from debited d group by d.stream_id order by d.stream_id
+),
+-- A stream's counter row that exists is raised by a plain UPDATE, one WAL record where an upsert that finds the row
+-- writes two; only a stream's first batch goes through the upsert. Rows are locked in stream order either way (the
+-- index scan and the ordered CTE both give that order), so two instances' lanes of the same streams cannot deadlock.
+bumped as (
+    update stream_gift_seq q set last = q.last + s.gifts, coins = q.coins + s.coins, diamonds = q.diamonds + s.diamonds
+    from streams s
+    where q.stream_id = s.stream_id and q.stream_id = any (array(select stream_id from streams))
+    returning q.stream_id, q.last, q.coins
+),
+started as (
     insert into stream_gift_seq (stream_id, last, coins, diamonds)
-    select d.stream_id, count(*), sum(d.coins), sum(d.diamonds) from debited d group by d.stream_id order by d.stream_id
+    select s.stream_id, s.gifts, s.coins, s.diamonds from streams s
+    where not exists (select 1 from bumped b where b.stream_id = s.stream_id)
+    order by s.stream_id
     on conflict (stream_id) do update set last = stream_gift_seq.last + excluded.last, coins = stream_gift_seq.coins + excluded.coins,
         diamonds = stream_gift_seq.diamonds + excluded.diamonds
     returning stream_id, last, coins
+),
+numbered as (
+    select stream_id, last, coins from bumped union all select stream_id, last, coins from started
 ),
 sequenced as (
     select v.*,

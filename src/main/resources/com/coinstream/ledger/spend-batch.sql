@@ -23,25 +23,39 @@ moved as (
 ),
 postings as (
     -- five postings per entry: the wallet's coins go back to issuance; as many diamond-units are issued,
-    -- whole diamonds to the recipient and the rest to the platform's commission
-    insert into posting (entry_id, account_id, slot, amount)
-    select m.entry_id, x.account_id, x.slot, x.amount
+    -- whole diamonds to the recipient and the rest to the platform's commission. Only the postings of people's
+    -- accounts go into the index by account (by_account, V41): the platform's are only ever summed.
+    insert into posting (entry_id, account_id, slot, amount, by_account)
+    select m.entry_id, x.account_id, x.slot, x.amount, x.by_account
     from moved m cross join lateral (values
-        (m.wallet_id, 0::smallint, -m.coins),
-        (:coin_issuance::bigint, :slot::smallint, m.coins),
-        (:diamond_issuance::bigint, :slot::smallint, -m.coins),
-        (m.earnings_id, :slot::smallint, m.diamonds),
-        (:commission::bigint, :slot::smallint, m.commission)) as x(account_id, slot, amount)
+        (m.wallet_id, 0::smallint, -m.coins, true),
+        (:coin_issuance::bigint, :slot::smallint, m.coins, false),
+        (:diamond_issuance::bigint, :slot::smallint, -m.coins, false),
+        (m.earnings_id, :slot::smallint, m.diamonds, true),
+        (:commission::bigint, :slot::smallint, m.commission, false)) as x(account_id, slot, amount, by_account)
     where x.amount <> 0
 ),
-credited as (
-    insert into account_balance (account_id, slot, balance, allow_negative)
-    select c.account_id, :slot, sum(c.amount), bool_or(c.allow_negative)
+credits as (
+    select c.account_id, sum(c.amount) as amount, bool_or(c.allow_negative) as allow_negative
     from (select :coin_issuance::bigint as account_id, d.coins as amount, true as allow_negative from debited d
           union all select :diamond_issuance::bigint, -d.coins, true from debited d
           union all select d.earnings_id, d.diamonds, false from debited d where d.diamonds > 0
           union all select :commission::bigint, d.commission, false from debited d where d.commission > 0) c
     group by c.account_id
+),
+-- a slot row that exists is raised by a plain UPDATE: one WAL record, where an upsert that finds the row writes two
+-- (it locks the row first); only a row not there yet goes through the upsert
+raised as (
+    update account_balance b set balance = b.balance + c.amount
+    from credits c
+    where b.account_id = c.account_id and b.slot = :slot
+      and b.account_id = any (array(select account_id from credits))
+    returning b.account_id
+),
+credited as (
+    insert into account_balance (account_id, slot, balance, allow_negative)
+    select c.account_id, :slot, c.amount, c.allow_negative from credits c
+    where not exists (select 1 from raised r where r.account_id = c.account_id)
     order by c.account_id
     on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance
 )

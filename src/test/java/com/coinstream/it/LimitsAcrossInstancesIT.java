@@ -265,8 +265,9 @@ class LimitsAcrossInstancesIT {
             WebhookReceiver.await(Duration.ofSeconds(60), () -> slow.received().size() >= 60, "60 deliveries");
             assertTrue(slow.mostOpenAtOnce() <= 16, "at most 16 open at once, saw " + slow.mostOpenAtOnce());
             assertTrue(slow.mostOpenAtOnce() > 1, "sent in parallel");
-            assertEquals(60, Db.number(ProdApp.SCHEMA, "select count(*) from webhook_delivery where subscription_id = ?::uuid and status = 'DELIVERED'",
-                    subscription));
+            // the receiver has answered the last requests before their senders mark them delivered: wait for that too
+            WebhookReceiver.await(Duration.ofSeconds(30), () -> Db.number(ProdApp.SCHEMA, "select count(*) from webhook_delivery "
+                    + "where subscription_id = ?::uuid and status = 'DELIVERED'", subscription) == 60, "60 deliveries marked delivered");
             assertEquals(60, slow.received().stream().map(WebhookReceiver.Received::id).collect(Collectors.toSet()).size());
         }
     }
