@@ -39,6 +39,16 @@ public final class DatabaseErrors {
         });
     }
 
+    /** The constraint the first database error in the cause chain names (a unique violation's index), or null. */
+    public static String constraint(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg) {
+                return pg.getConstraint();
+            }
+        }
+        return null;
+    }
+
     /** The SQLSTATE of the first database error in the cause chain, or null. */
     public static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

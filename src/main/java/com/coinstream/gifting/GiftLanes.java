@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.coinstream.db.DatabaseErrors;
 import com.coinstream.db.Transactions;
 import com.coinstream.ledger.SpendBatch;
 import com.coinstream.metrics.BusinessMetrics;
@@ -18,7 +19,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgException;
 
 /**
  * Group commit for gifts. A stream's gifts always go to the same lane (hash of the stream), and each lane
@@ -200,7 +200,8 @@ public class GiftLanes {
         }
     }
 
+    /** Another instance took one of these idempotency keys: that key's index, and only it (any other is a fault). */
     private static boolean isUniqueViolation(Throwable e) {
-        return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+        return "23505".equals(DatabaseErrors.sqlState(e)) && "idempotency_key_pkey".equals(DatabaseErrors.constraint(e));
     }
 }

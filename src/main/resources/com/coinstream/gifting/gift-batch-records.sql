@@ -36,9 +36,9 @@ streams as (
     select d.stream_id, count(*) as gifts, sum(d.coins) as coins, sum(d.diamonds) as diamonds
     from debited d group by d.stream_id order by d.stream_id
 ),
--- A stream's counter row that exists is raised by a plain UPDATE, one WAL record where an upsert that finds the row
--- writes two; only a stream's first batch goes through the upsert. Rows are locked in stream order either way (the
--- index scan and the ordered CTE both give that order), so two instances' lanes of the same streams cannot deadlock.
+-- A stream's counter row is written with the stream (V42), so it is raised by a plain UPDATE: one WAL record, where an
+-- upsert that finds the row writes two. Rows are locked in stream order (GiftBatchPlanTest checks the plan), so two
+-- instances' lanes of the same streams cannot deadlock. (A row missing all the same is upserted after.)
 bumped as (
     update stream_gift_seq q set last = q.last + s.gifts, coins = q.coins + s.coins, diamonds = q.diamonds + s.diamonds
     from streams s

@@ -35,27 +35,16 @@ postings as (
         (:commission::bigint, :slot::smallint, m.commission, false)) as x(account_id, slot, amount, by_account)
     where x.amount <> 0
 ),
-credits as (
-    select c.account_id, sum(c.amount) as amount, bool_or(c.allow_negative) as allow_negative
+credited as (
+    -- (an upsert, ordered: two instances' lanes can share slot rows, COINSTREAM_GIFTS_SLOT_OFFSET, and only one ordered
+    -- statement locks them in one order whether each row exists yet or not)
+    insert into account_balance (account_id, slot, balance, allow_negative)
+    select c.account_id, :slot, sum(c.amount), bool_or(c.allow_negative)
     from (select :coin_issuance::bigint as account_id, d.coins as amount, true as allow_negative from debited d
           union all select :diamond_issuance::bigint, -d.coins, true from debited d
           union all select d.earnings_id, d.diamonds, false from debited d where d.diamonds > 0
           union all select :commission::bigint, d.commission, false from debited d where d.commission > 0) c
     group by c.account_id
-),
--- a slot row that exists is raised by a plain UPDATE: one WAL record, where an upsert that finds the row writes two
--- (it locks the row first); only a row not there yet goes through the upsert
-raised as (
-    update account_balance b set balance = b.balance + c.amount
-    from credits c
-    where b.account_id = c.account_id and b.slot = :slot
-      and b.account_id = any (array(select account_id from credits))
-    returning b.account_id
-),
-credited as (
-    insert into account_balance (account_id, slot, balance, allow_negative)
-    select c.account_id, :slot, c.amount, c.allow_negative from credits c
-    where not exists (select 1 from raised r where r.account_id = c.account_id)
     order by c.account_id
     on conflict (account_id, slot) do update set balance = account_balance.balance + excluded.balance
 )
