@@ -9,4 +9,4 @@ begin
     return null;
 end $$;
 create trigger live_stream_counter_row after insert on live_stream for each row execute function live_stream_counter_row();
-insert into stream_gift_seq (stream_id, last, coins, diamonds) select id, 0, 0, 0 from live_stream on conflict (stream_id) do nothing;
+insert into stream_gift_seq (stream_id, last, coins, diamonds) select id, 0, 0, 0 from live_stream order by id on conflict (stream_id) do nothing;

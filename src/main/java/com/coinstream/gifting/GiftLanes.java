@@ -139,8 +139,9 @@ public class GiftLanes {
                 if (Transactions.isConcurrencyAbort(error) && attempt < MAX_ATTEMPTS) {
                     LOG.debugf("gift batch of %d retried after %s", batch.size(), error.getMessage());
                     run(batch, platform, attempt + 1);
-                } else if (batch.size() > 1 && isUniqueViolation(error)) {
-                    // Another instance took one of these idempotency keys mid-batch: isolate it.
+                } else if (isUniqueViolation(error)) {
+                    // Another instance took one of these idempotency keys mid-batch: isolate it (a batch of one then
+                    // answers KEY_SEEN, as any replay does, not CONFLICT).
                     runOneByOne(batch, platform, 0);
                 } else {
                     batch.forEach(b -> b.fail(error));

@@ -3,7 +3,7 @@
 -- sequence row, holding its totals, hands out) and the outbox, then one outcome per gift.
 -- (a batch holds one gift per sender, and its senders' owner locks from before its snapshot to its commit, and only a
 -- batch writes spend_day: the day's row is raised by a plain UPDATE, or written by a plain INSERT when the UPDATE found
--- none, one WAL record either way, where an upsert writes two, V28 and V40)
+-- none, one WAL record either way, where an upsert writes two: V28, then issue 31)
 spent_before as (
     update spend_day s set coins = s.coins + d.coins from debited d
     where s.user_id = d.sender_id and s.day = d.local_day
