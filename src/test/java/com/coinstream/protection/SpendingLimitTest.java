@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ class SpendingLimitTest {
 
     @Test
     void theDailyCapHoldsUnderAHundredRacingGifts() {
+        clock.advanceToNext(DayOfWeek.TUESDAY, LocalTime.of(1, 0)); // the race stays inside one day
         LiveCreator creator = Gifting.liveCreator("capped");
         Viewer viewer = Gifting.fundedViewer("capper", 10_000);
         Gql.ok(viewer.token(), SET, Gql.input("period", "DAY", "coins", 100));
@@ -72,6 +74,7 @@ class SpendingLimitTest {
 
     @Test
     void loweringIsImmediateAndRaisingWaitsForTheCoolDown() {
+        clock.advanceToNext(DayOfWeek.TUESDAY, LocalTime.of(1, 0)); // the steps below stay inside one week
         LiveCreator creator = Gifting.liveCreator("cool");
         Viewer viewer = Gifting.fundedViewer("cooler", 10_000);
         var set = Gql.ok(viewer.token(), SET, Gql.input("period", "WEEK", "coins", 50));

@@ -61,6 +61,15 @@ class EndpointLookupsTest {
         assertTrue(expected.isInstance(cause), "expected " + expected.getSimpleName() + ", was " + cause);
     }
 
+    /** Waits (at most 5 s) until {@code count} lookups have started on their threads. */
+    private void awaitStarted(int count) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (started.get() < count && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        assertEquals(count, started.get());
+    }
+
     private static void awaitNoneRunning(EndpointLookups.Lookups lookups) {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (lookups.running() > 0 && System.nanoTime() < until) {
@@ -79,7 +88,7 @@ class EndpointLookupsTest {
         for (int i = 0; i < 20; i++) {
             assertFails(TimeoutException.class, lookups.resolve(URI.create("https://SLOW.attacker.example./x"), timeout));
         }
-        assertEquals(1, started.get());
+        awaitStarted(1);
         assertEquals(1, lookups.running());
         // another receiver is not held up
         assertEquals(List.of(InetAddress.getLoopbackAddress()),
@@ -99,10 +108,7 @@ class EndpointLookupsTest {
                 lookups.resolve(host, Duration.ofSeconds(10)).subscribeAsCompletionStage(),
                 lookups.resolve(host, Duration.ofSeconds(10)).subscribeAsCompletionStage(),
                 lookups.resolve(URI.create("https://slow.shared.example./y"), Duration.ofSeconds(10)).subscribeAsCompletionStage());
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (started.get() == 0 && System.nanoTime() < until) {
-            Thread.onSpinWait();
-        }
+        awaitStarted(1);
         answer.countDown();
         for (CompletableFuture<List<InetAddress>> w : waiting) {
             assertEquals(List.of(InetAddress.getLoopbackAddress()), w.get(5, TimeUnit.SECONDS));
@@ -132,7 +138,7 @@ class EndpointLookupsTest {
         }
         assertEquals(3, lookups.running());
         assertFails(EndpointLookups.Busy.class, lookups.resolve(URI.create("https://hooks.example.com/x"), timeout));
-        assertEquals(3, started.get(), "no lookup was queued behind the stuck ones");
+        awaitStarted(3); // and no more: no lookup was queued behind the stuck ones
         // a literal is its own address: no thread, no name server
         assertEquals(1, lookups.resolve(URI.create("https://93.184.216.34/x"), timeout).await().atMost(Duration.ofSeconds(1)).size());
         assertEquals(4, started.get());
@@ -153,7 +159,7 @@ class EndpointLookupsTest {
             assertFails(EndpointLookups.Busy.class, lookups.resolve(URI.create("https://slow.a" + i + ".attacker.example/x"), timeout, "mallory"));
         }
         assertEquals(1, lookups.running(), "one thread, however many names");
-        assertEquals(1, started.get());
+        awaitStarted(1);
         // someone else is not held up by it, and an address needs no lookup
         assertEquals(List.of(InetAddress.getLoopbackAddress()),
                 lookups.resolve(URI.create("https://hooks.example.com/x"), timeout, "alice").await().atMost(Duration.ofSeconds(5)));
@@ -180,6 +186,7 @@ class EndpointLookupsTest {
             lookups.resolve(URI.create("https://slow.m" + i + ".attacker.example/x"), timeout, "mallory").subscribe().with(a -> { }, e -> { });
         }
         assertEquals(1, lookups.running(), "one thread for all of one owner's hanging names");
+        awaitStarted(looked + 1); // the hanging lookup is counted once its thread runs it, which may be a moment later
         for (int owner = 0; owner < 5; owner++) {
             assertEquals(List.of(InetAddress.getLoopbackAddress()), lookups.resolve(URI.create("https://hooks" + owner + ".example.com/x"), timeout,
                     "owner" + owner).await().atMost(Duration.ofSeconds(5)), "another owner's delivery goes on");
