@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.DayOfWeek;
+import java.time.LocalTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.coinstream.support.Db;
@@ -18,6 +23,7 @@ import com.coinstream.support.LedgerChecks;
 import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Race;
 import com.coinstream.support.Rollups;
+import com.coinstream.support.TestClock;
 import com.coinstream.support.Tokens;
 import com.coinstream.support.Viewer;
 
@@ -31,6 +37,14 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class LeaderboardTest {
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
     static final String BOARD = """
             query($i: LeaderboardInput!) { leaderboard(input: $i) {
               nodes { rank coins gifts profile { id displayName } value { amount currency } } pageInfo { hasNextPage endCursor } periodStart periodEnd } }
@@ -66,6 +80,7 @@ class LeaderboardTest {
 
     @Test
     void aHundredAndTwentyRacingGiftsLandOnEveryLeaderboardExactlyAsInTheLedger() {
+        clock.advanceToNext(DayOfWeek.TUESDAY, LocalTime.of(1, 0)); // the gifts and the boards' checks stay inside one day and week
         LiveCreator creator = Gifting.liveCreator("board");
         Viewer[] fans = new Viewer[12];
         for (int i = 0; i < fans.length; i++) {

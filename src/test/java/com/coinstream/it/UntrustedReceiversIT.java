@@ -67,6 +67,7 @@ class UntrustedReceiversIT {
                     assertEquals("SUCCEEDED", Flows.buyPackage(Tokens.viewer(Tokens.unique("hostilehook")), Flows.PKG_70, "pm_card_ok", Flows.key())
                             .getString("data.purchaseCoins.purchase.status"));
                 }
+                Gql.postTo(SENDER, null, "{ rates { version } }", null); // the first answer of a new JVM is not timed
                 long worst = 0;
                 long peakKib = 0;
                 long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -38,11 +38,14 @@ class AbuseLimitsTest {
     void aViewerSendingTooFastIsRateLimited() {
         LiveCreator creator = Gifting.liveCreator("ratelim");
         Viewer viewer = Gifting.fundedViewer("spammer", 1000);
+        long started = System.nanoTime();
         List<String> codes = Race.run(30,
                 i -> String.valueOf(Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key()))));
+        double seconds = (System.nanoTime() - started) / 1e9;
         long limited = codes.stream().filter("RATE_LIMITED"::equals).count();
         long sent = codes.stream().filter("null"::equals).count();
-        assertTrue(limited >= 15, "rate limited " + limited + " of 30");
+        // a burst of 5, and 5 more each second the race lasted (on a loaded machine it may last more than a second)
+        assertTrue(limited > 0 && sent <= 5 + (long) Math.ceil(5 * seconds), "sent " + sent + " of 30 in " + seconds + " s");
         assertEquals(1000 - sent, Flows.coins(viewer.token()));
     }
 

@@ -135,6 +135,7 @@ class SpendingLimitTest {
 
     @Test
     void theSummaryShowsMoneyCoinsPerCreatorAndRemainingBudget() {
+        clock.advanceToNext(DayOfWeek.TUESDAY, LocalTime.of(1, 0)); // the purchases, gifts and summary stay inside one month
         LiveCreator creatorA = Gifting.liveCreator("suma");
         LiveCreator creatorB = Gifting.liveCreator("sumb");
         String viewerId = Tokens.unique("summer");
@@ -157,6 +158,7 @@ class SpendingLimitTest {
 
     @Test
     void theWeeklyHistoryStartsWithThisWeeksSummaryAndPutsEarlierSpendingInItsOwnWeek() {
+        clock.advanceToNext(DayOfWeek.TUESDAY, LocalTime.of(1, 0)); // the test's steps stay inside one week
         LiveCreator creator = Gifting.liveCreator("histc");
         String viewerId = Tokens.unique("historian");
         String viewer = Tokens.viewer(viewerId);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -286,19 +288,21 @@ public final class MoneyModel {
             if (random.nextInt(3) != 0) {
                 continue;
             }
-            long spent = spentToday(v.id());
+            LocalDate day = LocalDate.now(ZoneOffset.UTC); // the viewers' zone
+            long spent = spentOn(v.id(), day);
             long cap = spent + random.nextInt(60);
             JsonPath r = ok(null, v.token(), "mutation($input: SetSpendingLimitInput!) { setSpendingLimit(input: $input) { spendingLimit { coins effectiveAt } userErrors { code } } }",
                     Gql.input("period", "DAY", "coins", cap));
             assertTrue(r.getList("data.setSpendingLimit.userErrors").isEmpty(), r.prettify());
             if (Long.valueOf(cap).equals(r.getLong("data.setSpendingLimit.spendingLimit.coins"))) {
-                caps.put(v.id(), new long[] { cap, spent });
+                caps.put(v.id(), new long[] { cap, spent, day.toEpochDay() });
             }
         }
     }
 
-    private long spentToday(String viewer) {
-        return Db.number(schema, "select coalesce(sum(coins), 0) from spend_day where user_id = ?", viewer);
+    /** What the viewer gifted on {@code day} (a run that crosses midnight checks each cap against the day it was set on). */
+    private long spentOn(String viewer, LocalDate day) {
+        return Db.number(schema, "select coalesce(sum(coins), 0) from spend_day where user_id = ? and day = ?", viewer, day);
     }
 
     private void check(int round) {
@@ -346,7 +350,7 @@ public final class MoneyModel {
         }
         // Caps held.
         caps.forEach((viewer, cap) -> {
-            long spent = spentToday(viewer);
+            long spent = spentOn(viewer, LocalDate.ofEpochDay(cap[2]));
             assertTrue(spent <= Math.max(cap[0], cap[1]), "round " + round + ": " + viewer + " spent " + spent + " under a cap of " + cap[0]);
         });
         attempts.clear();

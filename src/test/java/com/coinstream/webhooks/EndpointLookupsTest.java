@@ -29,6 +29,8 @@ class EndpointLookupsTest {
     private final CountDownLatch answer = new CountDownLatch(1);
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicLong clock = new AtomicLong();
+    /** The timeout of a lookup expected to answer: long, so a stalled machine is never taken for a slow name server. */
+    private static final Duration ANSWERS = Duration.ofSeconds(5);
 
     @AfterEach
     void close() {
@@ -92,12 +94,12 @@ class EndpointLookupsTest {
         assertEquals(1, lookups.running());
         // another receiver is not held up
         assertEquals(List.of(InetAddress.getLoopbackAddress()),
-                lookups.resolve(URI.create("https://hooks.example.com/x"), timeout).await().atMost(Duration.ofSeconds(5)));
+                lookups.resolve(URI.create("https://hooks.example.com/x"), ANSWERS).await().atMost(Duration.ofSeconds(5)));
         answer.countDown();
         awaitNoneRunning(lookups);
         // after a minute it is looked up again
         clock.addAndGet(EndpointLookups.SLOW_HOST_MEMORY.toNanos() + 1);
-        assertEquals(List.of(InetAddress.getLoopbackAddress()), lookups.resolve(slow, timeout).await().atMost(Duration.ofSeconds(5)));
+        assertEquals(List.of(InetAddress.getLoopbackAddress()), lookups.resolve(slow, ANSWERS).await().atMost(Duration.ofSeconds(5)));
     }
 
     @Test
@@ -140,7 +142,7 @@ class EndpointLookupsTest {
         assertFails(EndpointLookups.Busy.class, lookups.resolve(URI.create("https://hooks.example.com/x"), timeout));
         awaitStarted(3); // and no more: no lookup was queued behind the stuck ones
         // a literal is its own address: no thread, no name server
-        assertEquals(1, lookups.resolve(URI.create("https://93.184.216.34/x"), timeout).await().atMost(Duration.ofSeconds(1)).size());
+        assertEquals(1, lookups.resolve(URI.create("https://93.184.216.34/x"), ANSWERS).await().atMost(Duration.ofSeconds(1)).size());
         assertEquals(4, started.get());
         answer.countDown();
         awaitNoneRunning(lookups);
@@ -162,12 +164,12 @@ class EndpointLookupsTest {
         awaitStarted(1);
         // someone else is not held up by it, and an address needs no lookup
         assertEquals(List.of(InetAddress.getLoopbackAddress()),
-                lookups.resolve(URI.create("https://hooks.example.com/x"), timeout, "alice").await().atMost(Duration.ofSeconds(5)));
-        lookups.resolve(URI.create("https://93.184.216.34/x"), timeout, "mallory").await().atMost(Duration.ofSeconds(5));
+                lookups.resolve(URI.create("https://hooks.example.com/x"), ANSWERS, "alice").await().atMost(Duration.ofSeconds(5)));
+        lookups.resolve(URI.create("https://93.184.216.34/x"), ANSWERS, "mallory").await().atMost(Duration.ofSeconds(5));
         answer.countDown(); // the name server answers at last: the thread is given back, and with it the owner's turn
         awaitNoneRunning(lookups);
         assertEquals(List.of(InetAddress.getLoopbackAddress()),
-                lookups.resolve(URI.create("https://slow.a99.attacker.example/x"), timeout, "mallory").await().atMost(Duration.ofSeconds(5)));
+                lookups.resolve(URI.create("https://slow.a99.attacker.example/x"), ANSWERS, "mallory").await().atMost(Duration.ofSeconds(5)));
     }
 
     /**
@@ -180,7 +182,7 @@ class EndpointLookupsTest {
         EndpointLookups.Lookups lookups = lookups(3);
         Duration timeout = Duration.ofMillis(200);
         assertEquals(List.of(InetAddress.getLoopbackAddress()),
-                lookups.resolve(URI.create("https://hooks.mallory.example/x"), timeout, "mallory").await().atMost(Duration.ofSeconds(5)));
+                lookups.resolve(URI.create("https://hooks.mallory.example/x"), ANSWERS, "mallory").await().atMost(Duration.ofSeconds(5)));
         int looked = started.get();
         for (int i = 0; i < 10; i++) {
             lookups.resolve(URI.create("https://slow.m" + i + ".attacker.example/x"), timeout, "mallory").subscribe().with(a -> { }, e -> { });
@@ -188,12 +190,12 @@ class EndpointLookupsTest {
         assertEquals(1, lookups.running(), "one thread for all of one owner's hanging names");
         awaitStarted(looked + 1); // the hanging lookup is counted once its thread runs it, which may be a moment later
         for (int owner = 0; owner < 5; owner++) {
-            assertEquals(List.of(InetAddress.getLoopbackAddress()), lookups.resolve(URI.create("https://hooks" + owner + ".example.com/x"), timeout,
+            assertEquals(List.of(InetAddress.getLoopbackAddress()), lookups.resolve(URI.create("https://hooks" + owner + ".example.com/x"), ANSWERS,
                     "owner" + owner).await().atMost(Duration.ofSeconds(5)), "another owner's delivery goes on");
         }
         int before = started.get();
         assertEquals(List.of(InetAddress.getLoopbackAddress()),
-                lookups.resolve(URI.create("https://hooks.mallory.example/y"), timeout, "mallory").await().atMost(Duration.ofSeconds(5)),
+                lookups.resolve(URI.create("https://hooks.mallory.example/y"), ANSWERS, "mallory").await().atMost(Duration.ofSeconds(5)),
                 "answered a moment ago: no lookup, no turn");
         assertEquals(before, started.get());
         assertTrue(looked >= 1);
