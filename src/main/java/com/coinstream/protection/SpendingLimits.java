@@ -135,11 +135,12 @@ public class SpendingLimits {
     }
 
     /**
-     * Coins gifted since the period began. Days after today count too: they exist only when the viewer's time zone
-     * moved west since, and a viewer must not escape a cap by changing zones.
+     * Coins gifted since the period began, by the one rule the gift batch's caps read too (spent_since, V43: spend_day's
+     * days and the wallet row's). Days after today count too: they exist only when the viewer's time zone moved west
+     * since, and a viewer must not escape a cap by changing zones.
      */
     private Uni<Long> spent(String userId, LocalDate from) {
-        return pool.preparedQuery("select coalesce(sum(coins), 0) from spend_day where user_id = $1 and day >= $2")
+        return pool.preparedQuery("select coins from spent_since($1, $2)")
                 .execute(Tuple.of(userId, from)).map(rows -> rows.iterator().next().getLong(0));
     }
 

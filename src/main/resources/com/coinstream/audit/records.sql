@@ -313,14 +313,15 @@ union all select 'CREATOR_BALANCE', coalesce(t.owner_id, b.owner_id), null, 'DIA
        'in payout: payouts requested or approved'
     from payout_totals t full join (select owner_id, balance from balances where purpose = 'DIAMONDS_IN_PAYOUT') b on b.owner_id = t.owner_id
     where coalesce(t.in_payout, 0) <> coalesce(b.balance, 0)
--- spend per viewer and local day against the gifts of that day
+-- spend per viewer and local day (spend_day's days and the wallet row's, V43) against the gifts of that day
 union all select 'SPEND_DAY', coalesce(s.user_id, d.user_id) || ' ' || coalesce(s.day, d.day)::text, null, 'COIN',
        coalesce(s.coins, 0), coalesce(d.coins, 0), 'coins gifted that local day'
-    from spent s full join (select user_id, day, coins from spend_day where user_id not in (select sender_id from legacy_spenders)) d
+    from spent s full join (select user_id, day, sum(coins) as coins from spend_by_day where user_id not in (select sender_id from legacy_spenders)
+                     group by user_id, day) d
         on d.user_id = s.user_id and d.day = s.day
     where coalesce(s.coins, 0) <> coalesce(d.coins, 0)
 union all select 'SPEND_DAY', s.user_id, null, 'COIN', coalesce(g.coins, 0), s.coins, 'coins gifted in all (gifts before local days were kept)'
-    from (select user_id, sum(coins) as coins from spend_day where user_id in (select sender_id from legacy_spenders) group by user_id) s
+    from (select user_id, sum(coins) as coins from spend_by_day where user_id in (select sender_id from legacy_spenders) group by user_id) s
     left join (select sender_id, sum(coins) as coins from gift_event group by sender_id) g on g.sender_id = s.user_id
     where coalesce(g.coins, 0) <> s.coins
 -- leaderboards and earnings rollups against the ledger

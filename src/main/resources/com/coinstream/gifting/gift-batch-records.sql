@@ -1,20 +1,17 @@
 -- The gift records of the batch statement, after the ledger's spend (see GiftBatchStore): the day's spend, the
 -- idempotency keys, the gift events (with their money value and their number in the stream, which the stream's
 -- sequence row, holding its totals, hands out) and the outbox, then one outcome per gift.
--- (a batch holds one gift per sender, and its senders' owner locks from before its snapshot to its commit, and only a
--- batch writes spend_day: the day's row is raised by a plain UPDATE, or written by a plain INSERT when the UPDATE found
--- none, one WAL record either way, where an upsert writes two: V28, then issue 31)
-spent_before as (
-    update spend_day s set coins = s.coins + d.coins from debited d
-    where s.user_id = d.sender_id and s.day = d.local_day
-      -- index probes on both key columns, whatever the statistics (as the debit): never a sender's earlier days
-      and s.user_id = any (array(select sender_id from debited)) and s.day >= (select min(local_day) from debited)
-    returning s.user_id, s.day
-),
+-- (a batch holds one gift per sender, and its senders' owner locks from before its snapshot to its commit)
+-- The day's spend is counted on the sender's wallet row by the ledger's debit (V43: spent_on, spent_coins), at no WAL
+-- record of its own. The day that row held is handed to spend_day when a gift of a later day arrives, and a gift of a
+-- day before the row's (the viewer's zone moved west) is added to spend_day: one row per person and active day. A day
+-- already there (written before V43, or by a zone that moved west) is added to.
 spent as (
     insert into spend_day (user_id, day, coins)
-    select d.sender_id, d.local_day, d.coins from debited d
-    where not exists (select 1 from spent_before b where b.user_id = d.sender_id and b.day = d.local_day)
+    select d.sender_id, d.tally_day, d.tally_coins from debited d where d.tally_day < d.local_day and d.tally_coins > 0
+    union all
+    select d.sender_id, d.local_day, d.coins from debited d where d.tally_day > d.local_day
+    on conflict (user_id, day) do update set coins = spend_day.coins + excluded.coins
 ),
 keys as (
     insert into idempotency_key (owner_id, key, operation, request_hash, result_id, created_at)

@@ -56,8 +56,10 @@ class RecordsAuditTest {
         Viewer fan = Gifting.fundedViewer("auditspendfan", 100);
         Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key());
         String sender = fan.id();
-        assertReported("update spend_day set coins = coins - 1 where user_id = ?", "update spend_day set coins = coins + 1 where user_id = ?",
-                sender, "SPEND_DAY");
+        // the day's spend is counted on the wallet row (V43)
+        String wallet = "account_id = (select id from ledger_account where owner_id = ? and purpose = 'WALLET' and asset = 'COIN') and slot = 0";
+        assertReported("update account_balance set spent_coins = spent_coins - 1 where " + wallet,
+                "update account_balance set spent_coins = spent_coins + 1 where " + wallet, sender, "SPEND_DAY");
     }
 
     @Test

@@ -222,4 +222,52 @@ class SpendingLimitTest {
         assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(west, creator.stream(), Gifting.FINGER_HEART, 1, Flows.key())));
         assertEquals(90, Flows.coins(west));
     }
+    /**
+     * The day's spend is counted on the wallet row (V43) and handed to spend_day when a later day begins; a gift of an
+     * earlier day (the zone moved west) goes to spend_day at once; a day written before the upgrade is added to. The
+     * caps and spendingLimits see every day of the week, and ledgerAudit (after each test) every day against its gifts.
+     */
+    @Test
+    void theDaysSpendMovesOnWithTheDaysAndEveryDayCounts() {
+        clock.advanceToNext(DayOfWeek.TUESDAY, LocalTime.of(13, 0)); // east: Wednesday 03:00; west: Tuesday 01:00
+        LiveCreator creator = Gifting.liveCreator("rollcap");
+        String id = Tokens.unique("roller");
+        String east = Tokens.builder(id, Set.of("viewer"), Tokens.ADULT, "US").claim("zoneinfo", "Pacific/Kiritimati").sign(Tokens.key());
+        String west = Tokens.builder(id, Set.of("viewer"), Tokens.ADULT, "US").claim("zoneinfo", "Etc/GMT+12").sign(Tokens.key());
+        Flows.fund(id, east, 1000);
+        Gql.ok(east, SET, Gql.input("period", "WEEK", "coins", 30));
+        assertNull(Gifting.code(Gifting.send(east, creator.stream(), Gifting.FINGER_HEART, 2, Flows.key())));  // Wednesday: 10
+        assertNull(Gifting.code(Gifting.send(west, creator.stream(), Gifting.FINGER_HEART, 1, Flows.key())));  // Tuesday: 5
+        assertEquals(List.of(Map.of("day", "Tue", "coins", 5L)), days(id));
+        assertEquals(15, spentThisWeek(east));
+
+        clock.advance(Duration.ofDays(1)); // east: Thursday
+        assertNull(Gifting.code(Gifting.send(east, creator.stream(), Gifting.FINGER_HEART, 1, Flows.key())));  // Thursday: 5
+        assertEquals(List.of(Map.of("day", "Tue", "coins", 5L), Map.of("day", "Wed", "coins", 10L)), days(id), "Wednesday handed on");
+        assertEquals(20, spentThisWeek(east));
+
+        // as an earlier build left it: Thursday's spend in spend_day, the wallet row empty
+        Db.rows(Db.TEST_SCHEMA, "insert into spend_day (user_id, day, coins) select a.owner_id, b.spent_on, b.spent_coins from account_balance b"
+                + " join ledger_account a on a.id = b.account_id where a.owner_id = ? and a.purpose = 'WALLET' and b.slot = 0", id);
+        Db.rows(Db.TEST_SCHEMA, "update account_balance set spent_on = null, spent_coins = 0 where slot = 0"
+                + " and account_id = (select id from ledger_account where owner_id = ? and purpose = 'WALLET')", id);
+        assertNull(Gifting.code(Gifting.send(east, creator.stream(), Gifting.FINGER_HEART, 1, Flows.key())));  // Thursday: 5 more
+        assertEquals(25, spentThisWeek(east));
+        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(east, creator.stream(), Gifting.FINGER_HEART, 2, Flows.key())));
+        clock.advance(Duration.ofDays(1)); // east: Friday; Thursday's two halves become one day
+        assertNull(Gifting.code(Gifting.send(east, creator.stream(), Gifting.FINGER_HEART, 1, Flows.key())));  // Friday: 5
+        assertEquals(List.of(Map.of("day", "Tue", "coins", 5L), Map.of("day", "Wed", "coins", 10L), Map.of("day", "Thu", "coins", 10L)), days(id));
+        assertEquals(30, spentThisWeek(east));
+        assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(east, creator.stream(), Gifting.ROSE, 1, Flows.key())));
+        assertEquals(1000 - 30, Flows.coins(east));
+    }
+
+    /** The person's days in spend_day (not the wallet row's), by the day of the week. */
+    private static List<Map<String, Object>> days(String userId) {
+        return Db.rows(Db.TEST_SCHEMA, "select to_char(day, 'Dy') as day, coins from spend_day where user_id = ? order by spend_day.day", userId);
+    }
+
+    private static long spentThisWeek(String token) {
+        return Gql.ok(token, "{ spendingLimits { period spent } }").getLong("data.spendingLimits.find { it.period == 'WEEK' }.spent");
+    }
 }

@@ -302,7 +302,7 @@ public final class MoneyModel {
 
     /** What the viewer gifted on {@code day} (a run that crosses midnight checks each cap against the day it was set on). */
     private long spentOn(String viewer, LocalDate day) {
-        return Db.number(schema, "select coalesce(sum(coins), 0) from spend_day where user_id = ? and day = ?", viewer, day);
+        return Db.number(schema, "select coalesce(sum(coins), 0) from spend_by_day where user_id = ? and day = ?", viewer, day);
     }
 
     private void check(int round) {
