@@ -140,7 +140,8 @@ public class SpendingLimits {
      * since, and a viewer must not escape a cap by changing zones.
      */
     private Uni<Long> spent(String userId, LocalDate from) {
-        return pool.preparedQuery("select coins from spent_since($1, $2)")
+        return pool.preparedQuery("select coins from spent_since($1, (select a.id from ledger_account a where a.owner_id = $1 and a.purpose = 'WALLET' "
+                + "and a.asset = 'COIN'), $2)")
                 .execute(Tuple.of(userId, from)).map(rows -> rows.iterator().next().getLong(0));
     }
 

@@ -55,17 +55,17 @@ limits as (
 -- owner locks taken before this statement make sure every gift of the sender committed elsewhere is seen here.)
 capped as (
     select m.* from limits m
-    where (m.cap_day is null or (select s.coins from spent_since(m.sender_id, m.local_day) s) + m.coins <= m.cap_day)
-      and (m.cap_week is null or (select s.coins from spent_since(m.sender_id, m.week_start) s) + m.coins <= m.cap_week)
-      and (m.cap_month is null or (select s.coins from spent_since(m.sender_id, m.month_start) s) + m.coins <= m.cap_month)
+    where (m.cap_day is null or (select s.coins from spent_since(m.sender_id, m.wallet_id, m.local_day) s) + m.coins <= m.cap_day)
+      and (m.cap_week is null or (select s.coins from spent_since(m.sender_id, m.wallet_id, m.week_start) s) + m.coins <= m.cap_week)
+      and (m.cap_month is null or (select s.coins from spent_since(m.sender_id, m.wallet_id, m.month_start) s) + m.coins <= m.cap_month)
 ),
 -- The session reminder: once the sender has sent the coins they chose in this stream, each further gift to it needs
 -- confirmed. (One gift per sender in a batch, under the sender's owner lock: the sum is exact.)
 -- (with the day the sender's wallet row counts, for the ledger's debit and the day's spend after it)
 eligible as (
-    select c.*, t.spent_on as tally_day, t.spent_coins as tally_coins from capped c
+    select c.*, w.spent_on as tally_day, w.spent_coins as tally_coins from capped c
     left join lateral (select b.spent_on, b.spent_coins from account_balance b
-                       where b.account_id = c.wallet_id and b.slot = 0 limit 1) t on true
+                       where b.account_id = c.wallet_id and b.slot = 0 limit 1) w on true
     where c.confirmed or c.reminder is null
        or coalesce((select sum(t.coins) from stream_supporter_total t
                     where t.stream_id = c.stream_id and t.sender_id = c.sender_id), 0) < c.reminder

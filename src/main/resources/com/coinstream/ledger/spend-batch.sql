@@ -13,7 +13,8 @@ debited as (
     -- conditional debit: concurrent batches can never overdraw a wallet
     update account_balance b set balance = b.balance - c.coins,
         spent_on = greatest(b.spent_on, c.local_day),
-        spent_coins = case when b.spent_on is null or b.spent_on < c.local_day then c.coins
+        spent_coins = case when c.local_day is null then b.spent_coins
+                           when b.spent_on is null or b.spent_on < c.local_day then c.coins
                            when b.spent_on = c.local_day then b.spent_coins + c.coins
                            else b.spent_coins end
     from eligible c

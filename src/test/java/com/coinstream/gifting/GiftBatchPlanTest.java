@@ -52,7 +52,7 @@ class GiftBatchPlanTest {
             setup.append("create table plan_probe.").append(table).append(" (like ").append(schema).append('.').append(table)
                     .append(" including all); analyze plan_probe.").append(table).append("; ");
         }
-        // The tables of the probe schema first; functions (spending_limit_in_force) from the real one.
+        // The tables of the probe schema first; functions (spending_limit_in_force, spent_since) from the real one.
         setup.append("set search_path = plan_probe, ").append(schema).append(";");
         try {
             assertIndexProbesOnly(plan(setup.toString()));

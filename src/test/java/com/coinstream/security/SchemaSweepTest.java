@@ -568,6 +568,7 @@ class SchemaSweepTest {
         }
         // what a refusal must not have changed in place, beyond counts
         sql.append("(select coalesce(sum(balance), 0) from account_balance), (select count(*) from account_balance where balance <> 0), ")
+                .append("(select md5(string_agg(concat_ws('|', account_id, slot, spent_on, spent_coins), ',' order by account_id, slot)) from account_balance where spent_on is not null), ")
                 .append("(select md5(string_agg(concat_ws('|', id, hold_reason, session_reminder_coins, hide_from_leaderboards, display_name, erased_at), ',' order by id)) from app_user), ")
                 .append("(select md5(string_agg(concat_ws('|', id, name, coins, tier, active_from, active_until), ',' order by id)) from gift), ")
                 .append("(select md5(string_agg(concat_ws('|', id, coins, price_minor, active), ',' order by id)) from coin_package), ")
