@@ -18,8 +18,9 @@
 alter table account_balance add column spent_on date, add column spent_coins bigint not null default 0;
 alter table account_balance add constraint account_balance_spent_not_negative check (spent_coins >= 0) not valid;
 
--- What a person gifted per local day, for whole-table readers (ledgerAudit): spend_day's days and the wallet row's day. A day can appear twice (its figure
--- from before an upgrade, or from a zone that moved west, in spend_day, and the rest on the wallet row): readers sum.
+-- What a person gifted per local day, for whole-table readers (ledgerAudit): spend_day's days and the wallet row's
+-- day. A day can appear twice (its figure from before an upgrade, or from a zone that moved west, in spend_day, and the
+-- rest on the wallet row): readers sum.
 create view spend_by_day as
     select s.user_id, s.day, s.coins from spend_day s
     union all

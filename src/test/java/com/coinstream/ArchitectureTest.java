@@ -43,6 +43,22 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * The day's spend on a wallet row (V43) is written by the spend batch's debit alone, under the sender's owner lock:
+     * the gift batch reads it before the debit and hands the earlier day to spend_day on that reading, so a second
+     * writer would lose a day or count one twice.
+     */
+    @Test
+    void onlyTheSpendBatchWritesTheDaysSpendOnTheWalletRow() throws IOException {
+        Pattern assignment = Pattern.compile("\\bspent_(on|coins)\\s*=(?!=)", Pattern.CASE_INSENSITIVE);
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            List<Path> offenders = files.filter(Files::isRegularFile)
+                    .filter(p -> !p.endsWith(Path.of("com/coinstream/ledger/spend-batch.sql")) && !p.toString().contains("db/migration"))
+                    .filter(p -> assignment.matcher(read(p)).find()).toList();
+            assertTrue(offenders.isEmpty(), "only the spend batch's debit may write spent_on and spent_coins: " + offenders);
+        }
+    }
+
     @Test
     void settingsAreReadThroughConfigMappingsAndBeansAreConstructorInjected() throws IOException {
         List<String> properties = classes().filter(c -> mentions(c, "Lorg/eclipse/microprofile/config/inject/ConfigProperty;")).toList();

@@ -60,8 +60,8 @@ capped as (
       and (m.cap_month is null or (select s.coins from spent_since(m.sender_id, m.wallet_id, m.month_start) s) + m.coins <= m.cap_month)
 ),
 -- The session reminder: once the sender has sent the coins they chose in this stream, each further gift to it needs
--- confirmed. (One gift per sender in a batch, under the sender's owner lock: the sum is exact.)
--- (with the day the sender's wallet row counts, for the ledger's debit and the day's spend after it)
+-- confirmed. (One gift per sender in a batch, under the sender's owner lock: the sum is exact.) Each row also carries
+-- the day the sender's wallet row counts (tally_day, tally_coins), which the day's spend after the debit reads.
 eligible as (
     select c.*, w.spent_on as tally_day, w.spent_coins as tally_coins from capped c
     left join lateral (select b.spent_on, b.spent_coins from account_balance b
