@@ -56,7 +56,7 @@ public class GiftBatchStore implements GiftBatches {
             """).formatted(AdvisoryLocks.Namespace.OWNER.id, AdvisoryLocks.Namespace.STREAM.id);
 
     /** Session settings of the lane connections (see the constructor). */
-    static final Map<String, String> SESSION = Map.of("plan_cache_mode", "force_generic_plan", "enable_seqscan", "off");
+    static final Map<String, String> SESSION = Map.of("plan_cache_mode", "force_generic_plan", "enable_seqscan", "off", "jit", "off");
 
     private final Pool pool;
 
@@ -69,7 +69,9 @@ public class GiftBatchStore implements GiftBatches {
      * the statement leaves the planner no such choice: every lookup of an existing row is a lateral subquery
      * with a limit (never flattened into a join: one index probe per gift) or an {@code = any(array(...))}
      * index condition, and sequential scans are ruled out ({@code enable_seqscan=off}). GiftBatchPlanTest
-     * checks the plan on freshly analysed empty tables.
+     * checks the plan on freshly analysed empty tables. JIT compilation is off ({@code jit=off}): a statement this
+     * short never gains from it, and a sequential scan left in a plan carries the disabling cost, which set off
+     * PostgreSQL's JIT with inlining and optimisation, 2.5 s of compiling per batch.
      */
     public GiftBatchStore(DedicatedPools pools, GiftsConfig config) {
         this.pool = pools.pool("gift-lanes", config.lanes(), SESSION);

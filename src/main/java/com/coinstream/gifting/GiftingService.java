@@ -158,7 +158,8 @@ public class GiftingService {
             case ERASED -> throw AccountHolds.ERASED_SELF.get();
             case LIMIT_REACHED -> throw new IllegalStateException("handled above");
             case CONFIRMATION_REQUIRED -> throw new Refusal(ErrorCode.CONFIRMATION_REQUIRED, "You asked to be reminded after "
-                    + "your session reminder's coins in one stream, and you have sent them here. This gift is " + command.split().coins()
+                    + "your session reminder's coins in one stream, and you have sent them here (or what you sent here cannot be "
+                    + "counted for a moment). This gift is " + command.split().coins()
                     + " coins; send it again with confirmed: true to go on", "input", "confirmed");
             case IN_DEBT -> throw new Refusal(ErrorCode.COIN_DEBT_OUTSTANDING,
                     "You owe coins from a refunded purchase; buy coins to settle the debt first");

@@ -42,7 +42,8 @@ public class SessionReminderApi {
 
     @Mutation("setSessionReminder")
     @Description("Ask to be reminded: once you have sent this many coins in one live stream, each further gift to it is refused "
-            + "with CONFIRMATION_REQUIRED until you send it with confirmed: true. coins: null removes the reminder. Takes effect at once.")
+            + "with CONFIRMATION_REQUIRED until you send it with confirmed: true (every gift is, for a moment after a database crash, "
+            + "while what you sent cannot be counted). coins: null removes the reminder. Takes effect at once.")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR })
     public Uni<@NonNull SessionReminderPayload> setSessionReminder(@NonNull SetSessionReminderInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> reminders.set(c.userId(), input.coins))
