@@ -122,12 +122,14 @@ audit() {
 }
 # WAL records the whole cluster wrote (pg_stat_wal), and rows the service's schema had written (inserted, updated or
 # deleted: pg_stat_user_tables), all of them and those of the rollups behind leaderboards and breakdowns (the ranked
-# boards' tables before V31 and after it: board_now, board_past).
+# boards' tables before V31 and after it: board_now, board_past; a stream's supporters, unlogged since V44, counted among
+# them from 2026-12-06 on).
 cluster_wal() { $PG -c "select wal_records from pg_stat_wal"; }
 rows_written() {
   $PG -F' ' -c "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0),
       coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) filter (where relname in ('rollup_queue', 'creator_supporter_total', 'gifter_total',
-      'creator_total', 'creator_gift_total', 'creator_stream_total', 'creator_hour_total', 'board_now', 'board_past')), 0)
+      'creator_total', 'creator_gift_total', 'creator_stream_total', 'creator_hour_total', 'board_now', 'board_past',
+      'stream_supporter_total')), 0)
     from pg_stat_user_tables where schemaname = '$SCHEMA'"
 }
 # wal_by_relation FROM TO GIFTS: WAL records per gift by the relation of their first block (a table, an index), or by
