@@ -61,15 +61,15 @@ capped as (
 ),
 -- The session reminder: once the sender has sent the coins they chose in this stream, each further gift to it needs
 -- confirmed. (One gift per sender in a batch, under the sender's owner lock: the sum is exact.) The supporters are
--- unlogged (V44): while a crash's rebuild is pending (rollup_state empty) their sum cannot be trusted, and every gift
--- under a reminder needs confirmed. Each row also carries
--- the day the sender's wallet row counts (tally_day, tally_coins), which the day's spend after the debit reads.
+-- unlogged (V44): until a crash's rebuild has run (rollups_whole(), V45) their sum cannot be trusted, and every gift
+-- under a reminder needs confirmed. Each row also carries the day the sender's wallet row counts (tally_day,
+-- tally_coins), which the day's spend after the debit reads.
 eligible as (
     select c.*, w.spent_on as tally_day, w.spent_coins as tally_coins from capped c
     left join lateral (select b.spent_on, b.spent_coins from account_balance b
                        where b.account_id = c.wallet_id and b.slot = 0 limit 1) w on true
     where c.confirmed or c.reminder is null
-       or exists (select from rollup_state s where s.id = 1)
+       or rollups_whole()
           and coalesce((select sum(t.coins) from stream_supporter_total t
                         where t.stream_id = c.stream_id and t.sender_id = c.sender_id), 0) < c.reminder
 )
