@@ -154,7 +154,8 @@ public class GraphQLOverWebSocket {
                     } else if (!refusal.isEmpty()) {
                         session.sendMessage(refusal);
                     } else {
-                        session.close((short) 4400, "A subscribe message needs a string id and an object payload");
+                        session.close((short) 4400, "A subscribe message needs a string id of 1-" + StrictScalars.MAX_ID_LENGTH
+                                + " characters and an object payload");
                     }
                 });
             });
@@ -169,8 +170,9 @@ public class GraphQLOverWebSocket {
 
     /**
      * For a subscribe message whose payload {@link RequestShape} refuses, the error message to answer with; "" for a
-     * subscribe message with no id or payload (the protocol's answer is to close, 4400); null for anything else, which
-     * SmallRye's handler reads as it always did (including text that is not JSON, which it closes with 4400).
+     * subscribe message with no id (or one longer than an ID) or no payload (the protocol's answer is to close, 4400); null
+     * for anything else, which SmallRye's handler reads as it always did (including text that is not JSON, which it
+     * closes with 4400).
      */
     String refusal(String text, boolean legacy) {
         JsonNode message;
@@ -184,7 +186,8 @@ public class GraphQLOverWebSocket {
         }
         JsonNode id = message.get("id");
         JsonNode payload = message.get("payload");
-        if (id == null || !id.isTextual() || id.asText().isEmpty() || payload == null || !payload.isObject()) {
+        if (id == null || !id.isTextual() || id.asText().isEmpty() || id.asText().length() > StrictScalars.MAX_ID_LENGTH
+                || payload == null || !payload.isObject()) {
             return "";
         }
         RequestShape.Problem problem;

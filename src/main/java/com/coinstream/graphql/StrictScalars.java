@@ -38,7 +38,8 @@ import graphql.util.TraverserContext;
  * <ul>
  * <li>Int: a whole number of 32 bits; BigInteger: a whole number of at most {@value #MAX_DIGITS} digits (digits in a
  * string too), whose range is its field's ({@link Range}, or the service's exact check).</li>
- * <li>ID: 1-{@value #MAX_ID_LENGTH} characters of valid Unicode without control characters; one that is well formed but
+ * <li>ID: 1-{@value #MAX_ID_LENGTH} characters of valid Unicode without control characters (digits too, for an ID written
+ * as a number); one that is well formed but
  * names nothing answers NOT_FOUND where it is used. (String
  * keeps graphql-java's own scalar, which the introspection fields share; its text rules are the {@link InputGate}'s.)</li>
  * <li>DateTime: an ISO-8601 instant from {@link Times#EARLIEST} to {@link Times#LATEST}.</li>
@@ -172,6 +173,10 @@ final class StrictScalars {
     }
 
     static Object id(Object value) {
+        if (value instanceof BigInteger b && (b.bitLength() > 4 * MAX_ID_LENGTH || b.toString().length() > MAX_ID_LENGTH)) {
+            // an ID written as a number (a literal of any length, or a JSON number): the same 1-255 characters
+            throw new InvalidValue("an ID is 1-" + MAX_ID_LENGTH + " characters");
+        }
         if (value instanceof String s) {
             if (s.isEmpty() || s.length() > MAX_ID_LENGTH) {
                 throw new InvalidValue("an ID is 1-" + MAX_ID_LENGTH + " characters");

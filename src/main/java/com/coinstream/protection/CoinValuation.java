@@ -16,7 +16,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Real-money equivalents of coin amounts, for transparency: at what this viewer actually paid on average
  * (weighted by purchase), or at the region's published base price before any purchase. Rounded half up:
- * an equivalent, never a charge.
+ * an equivalent, never a charge; null where it would not fit a long ({@link RateCard#valueOf}).
  */
 @ApplicationScoped
 public class CoinValuation {
@@ -35,7 +35,7 @@ public class CoinValuation {
         RateCard card = rates.current(clock.instant());
         String currency = card.currencyOf(region);
         RateCard.CoinPrice base = card.coinPrice(region).orElse(null);
-        LongFunction<Money> atBase = coins -> base == null ? null : Money.ofMinor(base.valueMinorOf(coins), base.currency());
+        LongFunction<Money> atBase = coins -> base == null ? null : base.valueOf(coins);
         if (userId == null) {
             return Uni.createFrom().item(atBase);
         }
@@ -46,11 +46,7 @@ public class CoinValuation {
                     }
                     long bought = rows.iterator().next().getLong(0);
                     long paid = rows.iterator().next().getLong(1);
-                    return coins -> Money.ofMinor(roundHalfUp(Math.multiplyExact(coins, paid), bought), currency);
+                    return coins -> RateCard.valueOf(coins, paid, bought, currency);
                 });
-    }
-
-    static long roundHalfUp(long numerator, long denominator) {
-        return Math.floorDiv(Math.addExact(Math.multiplyExact(numerator, 2), denominator), Math.multiplyExact(denominator, 2));
     }
 }

@@ -24,18 +24,21 @@ import com.coinstream.domain.Refusal;
 import com.coinstream.graphql.InputGate;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.graphql.PersonText;
+import com.coinstream.graphql.RequestShape;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The payment provider's webhook. The body is verified with HMAC-SHA256 over the raw bytes and the
  * shared secret before anything is parsed; a bad signature gets 401 and changes nothing. Each event id is
  * processed once.
  */
-@Path("/webhooks/payments")
+@Path(PaymentWebhookResource.PATH)
 public class PaymentWebhookResource {
+    static final String PATH = "/webhooks/payments";
     public static final String SIGNATURE_HEADER = "X-Coinstream-Signature";
     static final int MAX_BODY_BYTES = 64 * 1024;
 
@@ -43,9 +46,12 @@ public class PaymentWebhookResource {
     private final PurchaseService purchases;
     private final ObjectMapper json;
     private final PurchaseReversals reversals;
+    private final RequestShape shape;
 
-    public PaymentWebhookResource(PaymentSettings settings, PurchaseService purchases, ObjectMapper json, PurchaseReversals reversals) {
+    public PaymentWebhookResource(PaymentSettings settings, PurchaseService purchases, ObjectMapper json, PurchaseReversals reversals,
+            RequestShape shape) {
         this.reversals = reversals;
+        this.shape = shape;
         this.settings = settings;
         this.purchases = purchases;
         this.json = json;
@@ -53,11 +59,13 @@ public class PaymentWebhookResource {
 
     /**
      * A payment event that says it is bigger than {@link #MAX_BODY_BYTES} is refused before its body is read (413): an
-     * unauthenticated sender never gets the service to buffer more than that. (A body without a length is read to the
-     * request limit, COINSTREAM_MAX_BODY_SIZE, and refused after.)
+     * unauthenticated sender never gets the service to buffer more than that. The body is then read on the event loop,
+     * as a GraphQL request's is ({@link RequestShape#holdBody}: within the body budget, and whole within
+     * {@link RequestShape#BODY_DEADLINE}, else 408), and one without a length is refused (413) once it passes the limit.
+     * A sender trickling bytes never holds a worker thread: the handler below only sees a body that has arrived.
      */
     void install(@jakarta.enterprise.event.Observes io.vertx.ext.web.Router router) {
-        router.post("/webhooks/payments").order(-150).handler(rc -> {
+        router.post(PATH).order(-150).handler(rc -> {
             String length = rc.request().getHeader("Content-Length");
             long declared;
             try {
@@ -70,6 +78,13 @@ public class PaymentWebhookResource {
                         .putHeader("Connection", "close").end("{\"status\":\"rejected\",\"message\":\"body too large\"}");
                 return;
             }
+            if (shape.holdBody(rc)) {
+                rc.next();
+            }
+        });
+        router.post(PATH).order(-148).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.post(PATH).order(-147).handler(rc -> {
+            RequestShape.releaseBody(rc);
             rc.next();
         });
     }

@@ -29,10 +29,9 @@ public record RateCard(int version, long creatorShareNum, long creatorShareDen, 
             return (qr[1].signum() > 0 ? qr[0].add(BigInteger.ONE) : qr[0]).longValueExact();
         }
 
-        /** Value of {@code coins} at this price, rounded half up (an informational equivalent, not a charge). */
-        public long valueMinorOf(long coins) {
-            BigInteger twice = BigInteger.valueOf(coins).multiply(BigInteger.valueOf(unitPriceMinor)).shiftLeft(1).add(BigInteger.valueOf(unitCoins));
-            return floorDiv(twice, BigInteger.valueOf(2 * unitCoins));
+        /** Value of {@code coins} at this price (see {@link RateCard#valueOf}). */
+        public Money valueOf(long coins) {
+            return RateCard.valueOf(coins, unitPriceMinor, unitCoins, currency);
         }
 
         public Money price() {
@@ -75,6 +74,18 @@ public record RateCard(int version, long creatorShareNum, long creatorShareDen, 
     }
 
     /** a / b rounded down, exactly (the products of a rate and an amount do not always fit 64 bits before the division). */
+    /**
+     * The value of {@code coins} when {@code priceMinor} minor units bought {@code perCoins} coins, rounded half up: an
+     * informational equivalent, never a charge. Null when it does not fit a long (no sum of real coins gets there; a
+     * goal's target of a billion gifts of the dearest one can), so a figure shown beside coins is never an error.
+     */
+    public static Money valueOf(long coins, long priceMinor, long perCoins, String currency) {
+        BigInteger twice = BigInteger.valueOf(coins).multiply(BigInteger.valueOf(priceMinor)).shiftLeft(1).add(BigInteger.valueOf(perCoins));
+        BigInteger[] qr = twice.divideAndRemainder(BigInteger.valueOf(perCoins).shiftLeft(1));
+        BigInteger minor = qr[1].signum() < 0 ? qr[0].subtract(BigInteger.ONE) : qr[0];
+        return minor.bitLength() < Long.SIZE ? Money.ofMinor(minor.longValue(), currency) : null;
+    }
+
     static long floorDiv(BigInteger a, BigInteger b) {
         BigInteger[] qr = a.divideAndRemainder(b);
         return (qr[1].signum() != 0 && qr[1].signum() != b.signum() ? qr[0].subtract(BigInteger.ONE) : qr[0]).longValueExact();

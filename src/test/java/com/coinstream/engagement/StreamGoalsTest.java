@@ -51,6 +51,27 @@ class StreamGoalsTest {
                 """, stream, afterSeq);
     }
 
+    /**
+     * A goal's target in money, for a creator who paid for many coins: a billion Universes at what they paid took long
+     * arithmetic past its range (INTERNAL, after the goal had committed). It is worked out exactly.
+     */
+    @Test
+    void aBillionOfTheDearestGiftIsValuedExactlyAtWhatTheCreatorPaid() {
+        LiveCreator creator = Gifting.liveCreator("goalbig");
+        JsonPath bought = Flows.buyCoins(creator.token(), 100_000, "pm_card_ok", Flows.key()); // about 1,414 USD
+        assertEquals(List.of(), bought.getList("data.purchaseCoins.userErrors"));
+        JsonPath set = setGoal(creator, "A universe of universes", "GIFT", "00000000-0000-4000-9000-000000044999", 1_000_000_000L);
+        assertEquals(null, set.getList("errors"));
+        assertEquals(List.of(), set.getList("data.setStreamGoal.userErrors"));
+        assertEquals(1_000_000_000L, set.getLong("data.setStreamGoal.goal.target"));
+        assertEquals("636416357100.00", set.getString("data.setStreamGoal.goal.targetValue.amount"), "44,999 billion coins at what "
+                + "100,000 cost, rounded half up");
+        assertNotNull(set.getString("data.setStreamGoal.goal.value.amount"), "the coins so far still have theirs");
+        JsonPath goals = Gql.ok(creator.token(), GOALS, Gql.vars("s", creator.stream()));
+        assertEquals(null, goals.getList("errors"));
+        assertEquals(1, goals.getList("data.streamGoals").size());
+    }
+
     @Test
     void twoHundredRacingGiftsMoveTheGoalsExactlyAsTheLedger() {
         LiveCreator creator = Gifting.liveCreator("goalrace");

@@ -108,6 +108,11 @@ class InputRulesTest {
         for (String bad : List.of("", "x".repeat(256), "a\u0000", "a\nb", "\uD800")) {
             assertThrows(StrictScalars.InvalidValue.class, () -> StrictScalars.id(bad), bad);
         }
+        StrictScalars.id(new BigInteger("9".repeat(255))); // an ID written as a number: its digits are its characters
+        StrictScalars.id(42);
+        for (BigInteger bad : List.of(new BigInteger("9".repeat(256)), BigInteger.TEN.pow(60_000))) {
+            assertThrows(StrictScalars.InvalidValue.class, () -> StrictScalars.id(bad), bad.bitLength() + " bits");
+        }
     }
 
     @Input("SampleInput")

@@ -94,6 +94,22 @@ class WebSocketEdgeTest {
         }
     }
 
+    /** An operation id is kept while its subscription lives and echoed in every event: one longer than an ID is refused. */
+    @Test
+    void aSubscribeMessageWithAnIdLongerThanAnIdIsAProtocolError() throws Exception {
+        LiveCreator live = Gifting.liveCreator("wsedgelongid");
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsedgelongid")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.subscribeGifts("x".repeat(255), live.stream());
+            client.sendRaw("{\"type\":\"ping\"}");
+            assertEquals("pong", client.nextOf(5, "pong", "error", "closed").path("type").asText(), "255 characters: taken");
+            client.subscribeGifts("x".repeat(256), live.stream());
+            JsonNode closed = client.nextOf(5, "closed");
+            assertNotNull(closed);
+            assertEquals(4400, closed.path("code").asInt());
+        }
+    }
+
     @Test
     void aMessageOverTheLimitInOneFrameClosesWith1009AndAReason() throws Exception {
         // (java.net.http's client may fragment a long message: this one writes the frame itself)

@@ -136,6 +136,26 @@ class PurchaseCoinsTest {
         }
     }
 
+    /**
+     * A payment event whose body stops arriving is cut off at the body deadline (408), as a GraphQL request's is: no
+     * unauthenticated sender holds a worker thread (or the body budget) by trickling bytes.
+     */
+    @Test
+    void aPaymentEventWhoseBodyStopsArrivingIsCutOffAtTheDeadline() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /webhooks/payments HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 60000\r\n\r\n{\"pad\":\"" + "x".repeat(12_000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long started = System.nanoTime();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            long waited = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(status != null && status.contains(" 408 "), "cut off: " + status);
+            assertTrue(waited < com.coinstream.graphql.RequestShape.BODY_DEADLINE.toMillis() + 5_000, "at the deadline, not a read timeout's: " + waited + " ms");
+        }
+    }
+
     @Test
     void sameIdempotencyKeyReplaysTheOriginalPurchase() {
         String token = Tokens.viewer(Tokens.unique("replay"));

@@ -1,6 +1,7 @@
 package com.coinstream.rates;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
 import java.util.Map;
@@ -39,9 +40,20 @@ class RateCardTest {
     @Test
     void aCoinsMoneyValueIsRoundedHalfUp() {
         RateCard.CoinPrice us = card(1, 2).coinPrice("US").orElseThrow();
-        assertEquals(141, us.valueMinorOf(100)); // 141.43
-        assertEquals(1, us.valueMinorOf(1));     // 1.414
-        assertEquals(99, us.valueMinorOf(70));
+        assertEquals(141, us.valueOf(100).minorUnits()); // 141.43
+        assertEquals(1, us.valueOf(1).minorUnits());     // 1.414
+        assertEquals(99, us.valueOf(70).minorUnits());
+        assertEquals(-1, us.valueOf(-1).minorUnits());   // -1.414: a negative sum, rounded half up as well
+    }
+
+    @Test
+    void aValueBeyondALongIsNoValueRatherThanAnError() {
+        RateCard.CoinPrice us = card(1, 2).coinPrice("US").orElseThrow();
+        assertNull(us.valueOf(Long.MAX_VALUE));
+        assertEquals(4_611_767_514_000_000_000L, RateCard.valueOf(1_000_000_000L * 44_999, 102_486, 1, "USD").minorUnits(),
+                "a goal's target at what a big buyer paid: twice it is past a long, which long arithmetic failed on");
+        assertNull(RateCard.valueOf(Long.MAX_VALUE / 2, 3, 1, "USD"));
+        assertEquals(Long.MAX_VALUE, RateCard.valueOf(Long.MAX_VALUE, 1, 1, "USD").minorUnits());
     }
 
     @Test
