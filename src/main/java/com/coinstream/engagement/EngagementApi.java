@@ -95,10 +95,8 @@ public class EngagementApi {
         if (erasedCreator.isPresent()) {
             return Uni.createFrom().item(erasedCreator.get());
         }
-        if (erased.isErased(creatorId)) {
-            return Uni.createFrom().failure(noSuchCreator());
-        }
-        return users.find(creatorId).map(found -> found.map(UserDirectory.UserProfile::id).orElseThrow(EngagementApi::noSuchCreator));
+        return erased.isErasedNow(creatorId).flatMap(gone -> gone ? Uni.createFrom().<String> failure(noSuchCreator())
+                : users.find(creatorId).map(found -> found.map(UserDirectory.UserProfile::id).orElseThrow(EngagementApi::noSuchCreator)));
     }
 
     private static Refusal noSuchCreator() {

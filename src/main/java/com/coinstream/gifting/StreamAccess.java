@@ -25,7 +25,7 @@ public class StreamAccess {
     private final StreamDirectory streams;
     private final OverlayKeys keys;
 
-    /** The reader of a stream: a signed-in caller (their id, no key), or an overlay key (no id). */
+    /** The reader of a stream: a signed-in caller (their id), an overlay key, or both (a signed-in person reading by a key). */
     public record Reader(String userId, UUID overlayKeyId) {
     }
 
@@ -48,8 +48,10 @@ public class StreamAccess {
                 return existing(streamId).replaceWith(new Reader(c.userId(), null));
             });
         }
+        // (a signed-in person who reads by a key is still that person: their subscription ends with their erasure too)
+        String signedIn = caller.optional().map(c -> c.userId()).orElse(null);
         return existing(streamId).flatMap(stream -> keys.authorize(overlayKey, stream.creatorId())
-                .onFailure().transform(e -> new ForbiddenException()).map(key -> new Reader(null, key)));
+                .onFailure().transform(e -> new ForbiddenException()).map(key -> new Reader(signedIn, key)));
     }
 
     private Uni<StreamDirectory.StreamInfo> existing(UUID streamId) {
@@ -58,9 +60,7 @@ public class StreamAccess {
 
     /** {@code events} as this reader may see them: an overlay's stop when its key is revoked, a person's when they are erased. */
     public <T> Multi<T> follow(Reader reader, Multi<T> events) {
-        if (reader.overlayKeyId() == null) {
-            return erased.endWhenErased(reader.userId(), events);
-        }
-        return keys.whileValid(reader.overlayKeyId(), events);
+        Multi<T> followed = reader.overlayKeyId() == null ? events : keys.whileValid(reader.overlayKeyId(), events);
+        return reader.userId() == null ? followed : erased.endWhenErased(reader.userId(), followed);
     }
 }

@@ -218,6 +218,18 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
         return userId != null && erased.containsKey(userId);
     }
 
+    /**
+     * Whether {@code userId} is erased, from the database when this instance has not heard of it (an erasure committed
+     * elsewhere a moment ago, or one whose notice was missed): for answers that must not tie a user id to a pseudonym.
+     */
+    public Uni<Boolean> isErasedNow(String userId) {
+        if (userId == null || isErased(userId)) {
+            return Uni.createFrom().item(userId != null);
+        }
+        return pool.preparedQuery("select 1 from app_user where id = $1 and erased_at is not null").execute(Tuple.of(userId))
+                .map(rows -> rows.size() > 0);
+    }
+
     /** Items a subscriber may fall behind by before the newest are dropped (as the gift feed's own buffer). */
     static final int SLOW_SUBSCRIBER_BUFFER = 512;
 

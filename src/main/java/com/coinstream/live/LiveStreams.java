@@ -119,17 +119,15 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     public Uni<Page<StreamView>> page(Integer first, String after, boolean liveOnly, String creatorId) {
         int limit = Page.size(first);
         long before = Page.after(after);
-        if (erased.isErased(creatorId)) {
-            // an erased creator's streams are shown under their pseudonym; asked for by their user id, there are none,
-            // or the answer would tie the two together
-            return Uni.createFrom().item(Page.of(List.<StreamView> of(), limit, before != Long.MAX_VALUE, StreamView::position));
-        }
         String where = (liveOnly ? "seq < ?1 and status = 'LIVE'" : "seq < ?1") + (creatorId == null ? "" : " and creatorId = ?2");
-        return sessions.read(s -> {
-            var q = s.createSelectionQuery("from LiveStream where " + where + " order by seq desc", LiveStream.class).setParameter(1, before);
-            return (creatorId == null ? q : q.setParameter(2, creatorId)).setMaxResults(limit + 1).getResultList();
-        })
-                .map(list -> Page.of(list.stream().map(StreamView::of).toList(), limit, before != Long.MAX_VALUE, StreamView::position));
+        // an erased creator's streams are shown under their pseudonym; asked for by their user id, there are none, or the
+        // answer would tie the two together (asked of the database: this instance may not have heard of the erasure yet)
+        return erased.isErasedNow(creatorId).flatMap(gone -> gone
+                ? Uni.createFrom().item(Page.of(List.<StreamView> of(), limit, before != Long.MAX_VALUE, StreamView::position))
+                : sessions.read(s -> {
+                    var q = s.createSelectionQuery("from LiveStream where " + where + " order by seq desc", LiveStream.class).setParameter(1, before);
+                    return (creatorId == null ? q : q.setParameter(2, creatorId)).setMaxResults(limit + 1).getResultList();
+                }).map(list -> Page.of(list.stream().map(StreamView::of).toList(), limit, before != Long.MAX_VALUE, StreamView::position)));
     }
 
     /** Totals of many streams in one statement: the streams' sequence rows, which the gift batches advance (V27). */

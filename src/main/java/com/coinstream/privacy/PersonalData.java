@@ -272,9 +272,12 @@ public class PersonalData {
         return told;
     }
 
+    /** What an erased creator's goals are called from then on. */
+    public static final String ERASED_GOAL_TITLE = "Goal";
+
     /**
      * The person's name becomes a pseudonym and they leave every board by name (their anonymous gifts stay in the one
-     * "Anonymous" entry); settings, credentials, endpoints and keys go; live streams end. Amounts stay.
+     * "Anonymous" entry); settings, credentials, endpoints and keys go; live streams end; goal titles go. Amounts stay.
      */
     private Uni<Void> pseudonymise(SqlConnection tx, String userId, String pseudonym, Instant now, List<UUID> revokedKeys) {
         OffsetDateTime at = utc(now);
@@ -295,6 +298,9 @@ public class PersonalData {
                 // a live stream ends as endLiveStream ends it: under its lock (taken at the start, liveStreamsLocked)
                 .flatMap(v -> tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where creator_id = $1 and status = 'LIVE'")
                         .execute(Tuple.of(userId, at)))
+                // their goals' titles are their own words (as in goal.reached payloads, below): the goals keep their amounts
+                .flatMap(v -> tx.preparedQuery("update stream_goal set title = '" + ERASED_GOAL_TITLE + "' where creator_id = $1")
+                        .execute(Tuple.of(userId)))
                 // after the streams ended: the match.ended of a match their stream just forfeited is in the outbox by now
                 .flatMap(v -> tx.preparedQuery(WEBHOOK_PAYLOADS).execute(Tuple.of(userId, pseudonym, ErasedAccounts.pseudonymousId(pseudonym))))
                 .replaceWithVoid();

@@ -228,6 +228,38 @@ class PersonalDataTest {
         LedgerChecks.assertClean();
     }
 
+    /**
+     * A goal's title is the creator's own words: after their erasure the public streamGoals shows the goal, its amounts
+     * kept, under a neutral title (as the goal.reached payloads lose theirs).
+     */
+    @Test
+    void anErasedCreatorsGoalsKeepTheirAmountsButNotTheirWords() {
+        LiveCreator creator = Gifting.liveCreator("goalgone");
+        JsonPath set = Gql.ok(creator.token(), "mutation($i: SetStreamGoalInput!) { setStreamGoal(input: $i) { goal { id } userErrors { code } } }",
+                Gql.vars("i", Map.of("streamId", creator.stream(), "title", "Maria's 30th birthday", "kind", "COINS", "target", 100)));
+        assertEquals(List.of(), set.getList("data.setStreamGoal.userErrors"));
+        Erasures.erase(creator.token());
+        String goals = "query($s: ID!) { streamGoals(streamId: $s) { title target active } }";
+        JsonPath after = Gql.ok(null, goals, Gql.vars("s", creator.stream()));
+        assertEquals(List.of(PersonalData.ERASED_GOAL_TITLE), after.getList("data.streamGoals.title"));
+        assertEquals(100, after.getLong("data.streamGoals[0].target"));
+    }
+
+    /**
+     * An erasure this instance has not heard of yet (committed elsewhere a moment ago, or its notice missed) still
+     * leaves no answer by the creator's user id that ties it to the pseudonym their streams and board now show.
+     */
+    @Test
+    void anErasureNotYetHeardOfStillLeavesNothingToFindByTheUserId() {
+        LiveCreator creator = Gifting.liveCreator("unheardgone");
+        String streams = "query($c: ID!) { liveStreams(creatorId: $c, liveOnly: false) { nodes { id } } }";
+        assertEquals(1, Gql.ok(null, streams, Gql.vars("c", creator.id())).getList("data.liveStreams.nodes").size());
+        // as another instance's erasure looks to this one before its notice arrives (the row only; no notice)
+        Db.rows(Db.TEST_SCHEMA, "update app_user set erased_at = now(), display_name = 'Erased unheard' where id = ? returning id", creator.id());
+        assertEquals(List.of(), Gql.ok(null, streams, Gql.vars("c", creator.id())).getList("data.liveStreams.nodes"));
+        assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, BOARD, board("CREATOR_SUPPORTERS", creator.id(), java.time.Instant.now().toString(), null))));
+    }
+
     /** An admin who verifies an erased creator's payout account is refused, and the scrubbed account stays scrubbed. */
     @Test
     void aPayoutAccountOfAnErasedCreatorCannotBeVerifiedBackIntoBeing() {
@@ -579,7 +611,10 @@ class PersonalDataTest {
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
-    /** The person's open subscriptions end with UNAUTHENTICATED when their erasure completes: their wallet, and a room's feeds. */
+    /**
+     * The person's open subscriptions end with UNAUTHENTICATED when their erasure completes: their wallet, and a room's
+     * feeds, also one they read by a creator's overlay key.
+     */
     @Test
     void anErasureEndsThePersonsOpenSubscriptions() throws Exception {
         LiveCreator creator = Gifting.liveCreator("subscreator");
@@ -591,13 +626,17 @@ class PersonalDataTest {
             client.subscribe("w", "subscription { walletChanged { coins } }");
             client.subscribe("a", "subscription($s: ID!) { streamActivity(streamId: $s) { kind } }", Map.of("s", creator.stream()));
             client.subscribeGifts("g", creator.stream());
+            // signed in, reading by the creator's overlay key: still the person, so it ends with them too
+            String key = Gql.ok(creator.token(), "mutation { createOverlayKey(input: {label: \"OBS\"}) { key } }").getString("data.createOverlayKey.key");
+            client.subscribe("k", "subscription($s: ID!, $k: String) { giftEvents(streamId: $s, overlayKey: $k) { id } }",
+                    Map.of("s", creator.stream(), "k", key));
             // the subscriptions are live once a change of the wallet shows
             com.coinstream.support.Flows.fund(id, token, 5);
             assertNotNull(client.nextOf(10, "next"), "walletChanged is live");
             com.coinstream.support.Erasures.erase(token);
             java.util.Set<String> ended = new java.util.HashSet<>();
             List<String> seen = new java.util.ArrayList<>();
-            for (int i = 0; i < 40 && ended.size() < 3; i++) {
+            for (int i = 0; i < 40 && ended.size() < 4; i++) {
                 com.fasterxml.jackson.databind.JsonNode m = client.nextOf(5, "next", "error", "complete", "closed");
                 assertNotNull(m, "every subscription ends: " + ended + " after " + seen);
                 seen.add(m.toString());
@@ -609,7 +648,7 @@ class PersonalDataTest {
                     ended.add(m.path("id").asText());
                 }
             }
-            assertEquals(java.util.Set.of("w", "a", "g"), ended);
+            assertEquals(java.util.Set.of("w", "a", "g", "k"), ended);
         }
     }
 
