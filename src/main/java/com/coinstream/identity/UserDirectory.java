@@ -41,6 +41,11 @@ public class UserDirectory {
         known.removeIf(memo -> memo.startsWith(userId + '\u0000'));
     }
 
+    /** However this instance learnt of an erasure (the notice, or the re-read of the database when it was missed). */
+    void erased(@jakarta.enterprise.event.Observes ErasedAccounts.AccountErased erased) {
+        forget(erased.userId());
+    }
+
     public Uni<Void> register(Caller caller) {
         String memo = caller.userId() + '\u0000' + caller.displayName() + '\u0000' + caller.region() + '\u0000'
                 + caller.birthdate().map(Object::toString).orElse("");

@@ -68,4 +68,12 @@ public class StreamDirectory {
     public void evict(UUID id) {
         streams.remove(id);
     }
+
+    /**
+     * An erased creator's streams are read again (their name and birthdate are no longer theirs to keep), however this
+     * instance learnt of the erasure: the streams' notice, or the re-read of the database when that notice was missed.
+     */
+    void erased(@jakarta.enterprise.event.Observes com.coinstream.identity.ErasedAccounts.AccountErased erased) {
+        streams.values().removeIf(stream -> stream.creatorId().equals(erased.userId()));
+    }
 }

@@ -99,7 +99,8 @@ public class PayoutStore {
     }
 
     public Uni<Map<UUID, List<Payout.Transition>>> transitions(List<UUID> ids) {
-        return pool.preparedQuery("select payout_id, from_status, to_status, actor, reason, at from payout_transition "
+        // (an erased admin by the pseudonymous id their profile shows: the creator reads these)
+        return pool.preparedQuery("select payout_id, from_status, to_status, shown_id(actor) as actor, reason, at from payout_transition "
                 + "where payout_id = any($1) order by at").execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
                     Map<UUID, List<Payout.Transition>> found = new HashMap<>();
                     for (Row r : rows) {

@@ -65,8 +65,8 @@ public class PersonalData {
                                  'coinDebt', r.coin_debt, 'at', r.created_at) order by r.created_at)
                                  from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1), '[]'),
               'giftsSent', coalesce((select json_agg(json_build_object('id', g.id, 'streamId', g.stream_id,
-                                 -- an erased creator by the pseudonymous id their profile shows (ErasedAccounts.pseudonymousId), never their user id
-                                 'creatorId', case when c.erased_at is null then g.creator_id else 'erased-' || regexp_replace(c.display_name, '^.* ', '') end,
+                                 -- an erased creator by the pseudonymous id their profile shows (shown_id, V46), never their user id
+                                 'creatorId', case when c.erased_at is null then g.creator_id else shown_id(g.creator_id) end,
                                  'giftId', g.gift_id, 'quantity', g.quantity, 'coins', g.coins, 'anonymous', g.anonymous, 'reversed', g.reversed_entry_id is not null,
                                  'at', g.created_at) order by g.seq) from gift_event g join app_user c on c.id = g.creator_id where g.sender_id = $1), '[]'),
               'giftsReceivedByStream', coalesce((select json_agg(json_build_object('streamId', s.stream_id, 'gifts', s.gifts, 'diamonds', s.diamonds)
@@ -85,9 +85,9 @@ public class PersonalData {
                                  'status', w.status, 'createdAt', w.created_at)) from webhook_subscription w where w.owner_id = $1), '[]'),
               'overlayKeys', coalesce((select json_agg(json_build_object('id', k.id, 'label', k.label, 'hint', k.key_hint, 'createdAt', k.created_at,
                                  'revokedAt', k.revoked_at)) from overlay_key k where k.creator_id = $1), '[]'),
-              -- what admins did or tried to do to them, and what they attempted themselves; not refused attempts at them by
-              -- people who are not admins (anyone can make those up, to swell the export); the latest 1,000, and how many in all
-              'auditRecords', coalesce((select json_agg(json_build_object('at', r.at, 'action', r.action, 'actorId', r.actor_id, 'outcome', r.outcome,
+              -- what admins did or tried to do to them (an erased admin by their pseudonymous id), and what they attempted
+              -- themselves; not refused attempts at them by people who are not admins (anyone can make those up, to swell the export); the latest 1,000, and how many in all
+              'auditRecords', coalesce((select json_agg(json_build_object('at', r.at, 'action', r.action, 'actorId', shown_id(r.actor_id), 'outcome', r.outcome,
                                  'reason', r.reason) order by r.seq) from (select a.* from admin_audit a
                                  where a.actor_id = $1 or (a.target_id = $1 and (a.outcome <> 'REFUSED' or 'admin' = any (a.actor_roles)))
                                  order by a.seq desc limit 1000) r), '[]'),

@@ -260,6 +260,59 @@ class PersonalDataTest {
         assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, BOARD, board("CREATOR_SUPPORTERS", creator.id(), java.time.Instant.now().toString(), null))));
     }
 
+    @jakarta.inject.Inject
+    com.coinstream.live.StreamDirectory streamDirectory;
+    @jakarta.inject.Inject
+    jakarta.enterprise.event.Event<ErasedAccounts.AccountErased> erasedEvents;
+
+    /**
+     * The memory of a live stream holds its creator's name and birthdate: an erasure this instance learns of in any way
+     * (here the event the re-read of the database fires when a notice was missed) drops it.
+     */
+    @Test
+    void anErasureLearntOfAnyWayDropsTheStreamsMemoryOfTheCreator() {
+        LiveCreator creator = Gifting.liveCreator("memorygone");
+        java.util.UUID stream = java.util.UUID.fromString(creator.stream());
+        String name = streamDirectory.find(stream).await().indefinitely().orElseThrow().creatorName();
+        Db.rows(Db.TEST_SCHEMA, "update app_user set erased_at = now(), display_name = 'Erased memory', birthdate = null where id = ? returning id",
+                creator.id());
+        assertEquals(name, streamDirectory.find(stream).await().indefinitely().orElseThrow().creatorName(), "remembered until told");
+        erasedEvents.fire(new ErasedAccounts.AccountErased(creator.id(), "Erased memory"));
+        assertEquals("Erased memory", streamDirectory.find(stream).await().indefinitely().orElseThrow().creatorName());
+    }
+
+    /**
+     * What an admin did stays in the books after the admin's erasure, but the person it was done to (their export) and
+     * the creator whose payout they approved (its transitions) see the admin by the pseudonymous id, never the user id.
+     */
+    @Test
+    void anErasedAdminIsShownToOthersByThePseudonymousId() {
+        LiveCreator creator = Gifting.liveCreator("adminseen");
+        Viewer fan = Gifting.fundedViewer("adminseenfan", 5000);
+        assertEquals(null, Gifting.code(Gifting.send(fan.token(), creator.stream(), Gifting.GALAXY, 5, Flows.key())));
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        long available = Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.available");
+        String payout = Payouts.request(creator.token(), available, Payouts.verifiedAccount(creator.token()), Flows.key())
+                .getString("data.requestPayout.payout.id");
+        String adminId = Tokens.unique("adminseen");
+        String admin = Tokens.admin(adminId);
+        assertEquals("APPROVED", Gql.ok(admin, "mutation($input: PayoutActionInput!) { approvePayout(input: $input) { payout { status } } }",
+                Gql.input("payoutId", payout)).getString("data.approvePayout.payout.status"));
+        JsonPath granted = Gql.ok(admin, "mutation($input: GrantCoinsInput!) { grantCoins(input: $input) { userErrors { code } } }",
+                Gql.input("userId", fan.id(), "coins", 10, "reason", "goodwill", "idempotencyKey", Flows.key()));
+        assertEquals(List.of(), granted.getList("data.grantCoins.userErrors"));
+        Erasures.erase(admin);
+        String pseudonymousId = ErasedAccounts.pseudonymousId(String.valueOf(Db.rows(Db.TEST_SCHEMA,
+                "select display_name from app_user where id = ?", adminId).get(0).get("display_name")));
+
+        String export = Gql.ok(fan.token(), EXPORT).getString("data.exportMyData.document");
+        assertFalse(export.contains(adminId), "the fan's export never names the erased admin's user id");
+        assertTrue(export.contains("\"actorId\" : \"" + pseudonymousId + "\"") || export.contains("\"actorId\":\"" + pseudonymousId + "\""), export);
+        List<String> actors = Gql.ok(creator.token(), "{ payouts { nodes { id transitions { actor } } } }").getList("data.payouts.nodes[0].transitions.actor");
+        assertTrue(actors.contains(pseudonymousId), actors.toString());
+        assertFalse(actors.contains(adminId), actors.toString());
+    }
+
     /** An admin who verifies an erased creator's payout account is refused, and the scrubbed account stays scrubbed. */
     @Test
     void aPayoutAccountOfAnErasedCreatorCannotBeVerifiedBackIntoBeing() {
