@@ -85,6 +85,9 @@ public class ClusterEvents {
      * sent from their own small pool with synchronous_commit off: a NOTIFY holds PostgreSQL's global
      * notify lock through its commit, and a durable flush there would serialise every committer. A
      * notification lost in a crash loses nothing but a live animation; the facts themselves are durable.
+     * It never fails: what it announces has committed, and a mutation must not answer an error for a change it made
+     * (a notice that could not be sent within {@link #PUBLISH_TIMEOUT} is logged; the caches it would have told catch up
+     * on their own: the listeners' re-read when they listen again, the stream and erasure re-reads).
      */
     public Uni<Void> publish(String channel, List<String> payloads) {
         return publish(Map.of(channel, payloads));
@@ -102,8 +105,15 @@ public class ClusterEvents {
             return Uni.createFrom().voidItem();
         }
         return publisher.preparedQuery("select pg_notify(c, p) from unnest($1::text[], $2::text[]) as n(c, p)")
-                .execute(Tuple.of(channels.toArray(String[]::new), payloads.toArray(String[]::new))).replaceWithVoid();
+                .execute(Tuple.of(channels.toArray(String[]::new), payloads.toArray(String[]::new))).replaceWithVoid()
+                .ifNoItem().after(PUBLISH_TIMEOUT).fail()
+                .onFailure().invoke(e -> LOG.warnf("a notice on %s was not sent (the change it announces has committed): %s",
+                        String.join(", ", payloadsByChannel.keySet()), e.toString()))
+                .onFailure().recoverWithNull();
     }
+
+    /** How long a notice may wait for the notification pool before it is given up on (and logged). */
+    static final java.time.Duration PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     public Uni<Void> publish(String channel, String payload) {
         return publish(channel, List.of(payload));
