@@ -51,6 +51,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class PersonalData {
     private static final Logger LOG = Logger.getLogger(PersonalData.class);
+    /** Gifts sent that a person's export lists, the latest (all of them: GET /exports/history.csv). */
+    static final int GIFTS_SENT_IN_EXPORT = 10_000;
     private static final String EXPORT = """
             select json_build_object(
               'exportedAt', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -64,11 +66,16 @@ public class PersonalData {
               'reversals', coalesce((select json_agg(json_build_object('purchaseId', r.purchase_id, 'kind', r.kind, 'coinsClawedBack', r.coins_clawed_back,
                                  'coinDebt', r.coin_debt, 'at', r.created_at) order by r.created_at)
                                  from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1), '[]'),
+              -- the latest GIFTS_SENT_IN_EXPORT, and how many in all: the document is built whole, in memory, so a sender of a
+              -- million gifts cannot make it outgrow the heap (every one of them streams in GET /exports/history.csv)
               'giftsSent', coalesce((select json_agg(json_build_object('id', g.id, 'streamId', g.stream_id,
                                  -- an erased creator by the pseudonymous id their profile shows (shown_id, V46), never their user id
                                  'creatorId', case when c.erased_at is null then g.creator_id else shown_id(g.creator_id) end,
                                  'giftId', g.gift_id, 'quantity', g.quantity, 'coins', g.coins, 'anonymous', g.anonymous, 'reversed', g.reversed_entry_id is not null,
-                                 'at', g.created_at) order by g.seq) from gift_event g join app_user c on c.id = g.creator_id where g.sender_id = $1), '[]'),
+                                 'at', g.created_at) order by g.seq)
+                                 from (select * from gift_event g where g.sender_id = $1 order by g.seq desc limit $GIFTS_SENT$) g
+                                 join app_user c on c.id = g.creator_id), '[]'),
+              'giftsSentTotal', (select count(*) from gift_event g where g.sender_id = $1),
               'giftsReceivedByStream', coalesce((select json_agg(json_build_object('streamId', s.stream_id, 'gifts', s.gifts, 'diamonds', s.diamonds)
                                  order by s.stream_id) from (select stream_id, count(*) as gifts, sum(diamonds) as diamonds from gift_event
                                  where creator_id = $1 group by stream_id) s), '[]'),
@@ -96,7 +103,7 @@ public class PersonalData {
               'erasureRequests', coalesce((select json_agg(json_build_object('id', x.id, 'status', x.status, 'requestedAt', x.requested_at,
                                  'eligibleAt', x.eligible_at)) from erasure_request x where x.user_id = $1), '[]')
             )::text
-            """;
+            """.replace("$GIFTS_SENT$", Integer.toString(GIFTS_SENT_IN_EXPORT));
 
     private final Pool pool;
     private final Clock clock;

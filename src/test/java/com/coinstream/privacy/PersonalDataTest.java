@@ -75,6 +75,7 @@ class PersonalDataTest {
         assertEquals("a check", doc.getJsonObject("profile").getString("holdReason"));
         assertEquals(purchase, doc.getJsonArray("purchases").getJsonObject(0).getString("id"));
         assertEquals(gift, doc.getJsonArray("giftsSent").getJsonObject(0).getString("id"));
+        assertEquals(1, doc.getInteger("giftsSentTotal"), "the latest 10,000 are listed, and how many in all");
         assertEquals(1, doc.getJsonArray("spendingLimits").size());
         assertTrue(doc.getJsonArray("auditRecords").stream().anyMatch(r -> "placeHold".equals(((JsonObject) r).getString("action"))));
 
