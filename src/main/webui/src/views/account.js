@@ -87,8 +87,11 @@ class Account extends View {
     const anonymous = (d.giftsSent || []).filter((g) => g.anonymous).length;
     return html`<ul data-testid="export-contents">
         <li>Your profile: name <strong>${d.profile.displayName}</strong>, region ${d.profile.region}${d.profile.birthdate ? html`, birthdate ${d.profile.birthdate}` : ''}</li>
-        ${SECTIONS.map(([key, one, other]) => html`<li>${counted((d[key] || []).length, one, other)}${key === 'giftsSent' && anonymous
-          ? html` (${counted(anonymous, 'was', 'were')} sent anonymously: you see them as yours here; nobody else does)` : ''}</li>`)}
+        ${SECTIONS.map(([key, one, other]) => html`<li>${counted(key === 'giftsSent' && d.giftsSentTotal != null ? d.giftsSentTotal
+          : (d[key] || []).length, one, other)}${key === 'giftsSent' && anonymous
+          ? html` (${counted(anonymous, 'was', 'were')} sent anonymously: you see them as yours here; nobody else does)` : ''}${key === 'giftsSent'
+          && d.giftsSentTotal > (d.giftsSent || []).length ? html` (the file lists the latest ${(d.giftsSent || []).length.toLocaleString()};
+          every one is in your history download)` : ''}</li>`)}
       </ul>`;
   }
 
