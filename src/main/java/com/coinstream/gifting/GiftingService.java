@@ -4,8 +4,6 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.Period;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -212,7 +210,7 @@ public class GiftingService {
     }
 
     private boolean adult(Optional<LocalDate> birthdate, Instant now) {
-        return birthdate.map(b -> Period.between(b, LocalDate.ofInstant(now, ZoneOffset.UTC)).getYears() >= adultAge).orElse(false);
+        return Caller.isAdult(birthdate, now, adultAge);
     }
 
     private static GiftReceipt receipt(GiftCommand c, GiftOutcome o) {

@@ -38,9 +38,18 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
 
     /** Adults only may buy, gift, receive gifts or cash out. A token without a birthdate is not a verified adult. */
     public boolean isAdult(Clock clock, int adultAge) {
-        return birthdate.map(b -> Period.between(b, LocalDate.now(clock.withZone(ZoneOffset.UTC))).getYears() >= adultAge)
-                .orElse(false);
+        return isAdult(birthdate, clock.instant(), adultAge);
     }
+
+    /**
+     * The one age rule: {@code adultAge} full years on the calendar date it is now where that date begins last (UTC-12),
+     * so nobody, in any time zone, counts as an adult before their birthday has begun where they are.
+     */
+    public static boolean isAdult(Optional<LocalDate> birthdate, java.time.Instant now, int adultAge) {
+        return birthdate.map(b -> Period.between(b, LocalDate.ofInstant(now, LATEST_DATE)).getYears() >= adultAge).orElse(false);
+    }
+
+    private static final ZoneOffset LATEST_DATE = ZoneOffset.ofHours(-12);
 
     private static Optional<LocalDate> birthdate(JsonWebToken token) {
         Object claim = token.getClaim("birthdate");
@@ -48,7 +57,9 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
             return Optional.empty();
         }
         try {
-            return Optional.of(LocalDate.parse(unquote(claim.toString())));
+            // OpenID Connect's "0000-MM-DD" withholds the year: no verified age (nor is a date after today's, anywhere)
+            LocalDate date = LocalDate.parse(unquote(claim.toString()));
+            return date.getYear() < 1 || date.isAfter(LocalDate.now(ZoneOffset.ofHours(14))) ? Optional.empty() : Optional.of(date);
         } catch (DateTimeException e) {
             return Optional.empty();
         }

@@ -30,9 +30,12 @@ public class UserDirectory {
     private final Pool pool;
     private final Clock clock;
 
+    private final ClusterEvents cluster;
+
     public UserDirectory(Pool pool, Clock clock, ClusterEvents cluster) {
         this.pool = pool;
         this.clock = clock;
+        this.cluster = cluster;
         // an erased user is forgotten on every instance: their next request reads the row, and is refused
         cluster.on(ClusterEvents.USERS, this::forget);
     }
@@ -63,9 +66,15 @@ public class UserDirectory {
                             // the account was erased: its tokens (old or new) are refused, and nothing of it is written back
                             throw new UnauthorizedException("This account has been erased");
                         }
+                        boolean sameBirthdate = Objects.equals(caller.birthdate().orElse(null), row.getLocalDate("birthdate"));
                         if (caller.displayName().equals(row.getString("display_name")) && caller.region().equals(row.getString("region"))
-                                && Objects.equals(caller.birthdate().orElse(null), row.getLocalDate("birthdate"))) {
+                                && sameBirthdate) {
                             return Uni.createFrom().voidItem();
+                        }
+                        if (!sameBirthdate) {
+                            // a new birthdate changes who may receive gifts: every instance reads this creator's live
+                            // streams again (StreamDirectory), and forgets what it remembered of them
+                            return upsert(caller).call(() -> cluster.publish(ClusterEvents.USERS, caller.userId()));
                         }
                     }
                     return upsert(caller);

@@ -38,6 +38,8 @@ public class StreamDirectory {
                 streams.clear();
             }
         });
+        // a person whose birthdate (or erasure) changed: their live streams are read again, with whether they may receive
+        events.on(ClusterEvents.USERS, userId -> streams.values().removeIf(stream -> stream.creatorId().equals(userId)));
     }
 
     public Uni<Optional<StreamInfo>> find(UUID id) {

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
+import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.Transactions;
 import com.coinstream.domain.Amounts;
 import com.coinstream.domain.ErrorCode;
@@ -137,7 +138,10 @@ public class PayoutService {
                 })
                 .flatMap(ok -> maturity.mature(creator.userId()))
                 .flatMap(matured -> ledger.prepare(draft))
-                .flatMap(ready -> Transactions.retrying(pool, tx -> DiamondMaturity.lock(tx, creator.userId())
+                // the owner's lock first (as a reversal and a hold take it, then the diamonds'): a hold placed, or a coin debt
+                // booked, while this request runs is either seen by its checks or waits for it to commit
+                .flatMap(ready -> Transactions.retrying(pool, tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, creator.userId())
+                        .flatMap(v -> DiamondMaturity.lock(tx, creator.userId()))
                         .flatMap(v -> idempotency.claim(tx, creator.userId(), key, OPERATION, hash, payoutId, now))
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.REPLAY
                                 ? store.find(tx, claim.resultId(), false).map(p -> p.orElseThrow())

@@ -107,8 +107,24 @@ public class PurchaseService {
         // A replay answers with the original purchase whatever has changed since (a hold, the package retired):
         // the client was charged, and must not be told otherwise.
         return idempotency.previous(pool, caller.userId(), key, "purchaseCoins", hash).flatMap(previous -> previous.isPresent()
-                ? find(previous.get().resultId())
+                ? replay(previous.get().resultId(), System.nanoTime() + REPLAY_WAIT.toNanos())
                 : newPurchase(caller, request.packageId(), customCoins, token, key, hash));
+    }
+
+    /** How long a replay waits for the original request's charge to finish (see {@link #replay}). */
+    static final java.time.Duration REPLAY_WAIT = java.time.Duration.ofSeconds(10);
+
+    /**
+     * What a replay answers: the purchase as the original request answers it. While the original's charge is still
+     * running (PENDING, no provider reference yet) a replay waits for it, reading again every 50 ms, for at most
+     * {@link #REPLAY_WAIT}: a twin racing the original would otherwise answer PENDING where the original answers
+     * SUCCEEDED or FAILED, and a client that believed it might buy again under a new key. (A charge the provider itself
+     * left pending, pm_async, has its reference: that PENDING is the answer.)
+     */
+    private Uni<Purchase> replay(UUID id, long deadline) {
+        return store.chargeRunning(pool, id).flatMap(running -> running && System.nanoTime() < deadline
+                ? Uni.createFrom().voidItem().onItem().delayIt().by(java.time.Duration.ofMillis(50)).flatMap(v -> replay(id, deadline))
+                : find(id));
     }
 
     private Uni<Purchase> newPurchase(Caller caller, UUID packageId, Long customCoins, String token, String key, String hash) {
@@ -129,8 +145,9 @@ public class PurchaseService {
                                     .flatMap(v -> store.insertPending(tx, pending, payments.gateway().name()))
                                     .replaceWith(Optional.<Purchase>empty())
                             : store.find(tx, claim.resultId())))
+                    // (a replay waits outside the transaction: the original's settlement needs the owner lock)
                     .flatMap(replayed -> replayed.isPresent()
-                            ? Uni.createFrom().item(replayed.get())
+                            ? replay(replayed.get().id(), System.nanoTime() + REPLAY_WAIT.toNanos())
                             : charge(pending, token).invoke(p -> metrics.purchase(p.status())));
         });
     }

@@ -55,6 +55,12 @@ public class PurchaseStore {
                 .replaceWithVoid();
     }
 
+    /** Whether the purchase's charge is still running: PENDING, and no provider reference recorded yet. */
+    public Uni<Boolean> chargeRunning(SqlClient client, UUID id) {
+        return client.preparedQuery("select 1 from purchase where id = $1 and status = 'PENDING' and provider_ref is null")
+                .execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+    }
+
     public Uni<Void> recordProviderRef(SqlClient client, UUID id, String providerRef) {
         return client.preparedQuery("update purchase set provider_ref = $2 where id = $1 and provider_ref is null")
                 .execute(Tuple.of(id, providerRef)).replaceWithVoid();

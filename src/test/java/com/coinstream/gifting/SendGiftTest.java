@@ -142,6 +142,7 @@ class SendGiftTest {
                 .getString("data.startLiveStream.liveStream.id");
         assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(viewer.token(), teenStream, Gifting.ROSE, 1, Flows.key())));
 
+
         // a gift on sale only in Japan, and one retired yesterday
         String admin = Tokens.admin();
         String jpOnly = Gql.ok(admin, "mutation { createGift(input: {name: \"Sakura\", coins: 3, tier: 1, animationKey: \"gifts/sakura\", regions: [\"JP\"]}) { gift { id } userErrors { code } } }")
@@ -158,6 +159,26 @@ class SendGiftTest {
         assertEquals(50, Flows.coins(viewer.token()));
         assertEquals(0, pendingDiamonds(creator.id()));
         assertTrue(Gql.ok(viewer.token(), "{ giftReceipts { nodes { id } } }").getList("data.giftReceipts.nodes").isEmpty());
+    }
+
+    /**
+     * A live creator whose token now gives a birthdate that makes them a minor: their stream takes no more gifts, on every
+     * instance (the stream's memory of its creator goes with the notice of the new birthdate).
+     */
+    @Test
+    void aCreatorWhoseBirthdateNowMakesThemAMinorReceivesNoMoreGifts() throws InterruptedException {
+        Viewer viewer = Gifting.fundedViewer("agechangedfan", 50);
+        LiveCreator changed = Gifting.liveCreator("agechanged");
+        assertEquals(null, Gifting.code(Gifting.send(viewer.token(), changed.stream(), Gifting.ROSE, 1, Flows.key())), "remembered as an adult");
+        Gql.ok(Tokens.token(changed.id(), Set.of("viewer", "creator"), "2012-02-02", "US"), "{ me { id } }");
+        String after = null;
+        for (int i = 0; i < 40 && !"AGE_RESTRICTED".equals(after); i++) {
+            after = Gifting.code(Gifting.send(viewer.token(), changed.stream(), Gifting.ROSE, 1, Flows.key()));
+            if (!"AGE_RESTRICTED".equals(after)) {
+                Thread.sleep(50);
+            }
+        }
+        assertEquals("AGE_RESTRICTED", after);
     }
 
     @Test

@@ -116,6 +116,33 @@ class PayoutTest {
         assertEquals(20000, e.getLong("data.earnings.diamonds.inPayout"));
     }
 
+    /**
+     * A hold being placed while a payout request runs: the request waits for the owner's lock the hold holds, then sees
+     * the hold and is refused. (Before, the request took only the diamonds' lock, read no hold, and cashed out after the
+     * admin's placeHold had answered.)
+     */
+    @Test
+    void aPayoutRequestRacingAHoldWaitsForItAndIsRefused() throws Exception {
+        LiveCreator creator = creatorWithAvailable("holdrace", 1);
+        String account = Payouts.verifiedAccount(creator.token());
+        try (java.sql.Connection hold = com.coinstream.support.Db.connect(com.coinstream.support.Db.TEST_SCHEMA)) {
+            hold.setAutoCommit(false);
+            // as AccountHolds.place does it: the owner's lock, then the hold, committed a moment later
+            com.coinstream.support.Db.rows(hold, "select pg_advisory_xact_lock(1, hashtext('" + creator.id() + "'))");
+            com.coinstream.support.Db.rows(hold, "update app_user set hold_reason = 'review', hold_placed_at = now() where id = '"
+                    + creator.id() + "' returning id");
+            var request = java.util.concurrent.CompletableFuture.supplyAsync(() -> Payouts.request(creator.token(), 2000, account, Flows.key()));
+            for (int i = 0; i < 100 && com.coinstream.support.Db.number(com.coinstream.support.Db.TEST_SCHEMA,
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%pg_advisory_xact_lock%'") == 0; i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(!request.isDone(), "the request waits for the hold's transaction");
+            hold.commit();
+            assertEquals("ACCOUNT_ON_HOLD", Payouts.code(request.get(30, java.util.concurrent.TimeUnit.SECONDS)));
+        }
+        LedgerChecks.assertClean();
+    }
+
     @Test
     void fiftyConcurrentRequestsNeverExceedTheDailyMaximum() {
         LiveCreator creator = creatorWithAvailable("daily", 10); // 224990 diamonds; USD 1000/day = 200000 diamonds

@@ -180,6 +180,12 @@ class PurchaseCoinsTest {
         assertEquals("AGE_RESTRICTED", Flows.buyPackage(unknownAge, Flows.PKG_70, "pm_card_ok", Flows.key())
                 .getString("data.purchaseCoins.userErrors[0].code"));
         assertEquals(0, Flows.coins(minor));
+        // OpenID Connect's year withheld ("0000-MM-DD") is no verified age, nor is a birthdate still to come
+        for (String withheld : new String[] { "0000-05-10", java.time.LocalDate.now().plusDays(2).toString() }) {
+            String token = Tokens.token(Tokens.unique("withheld"), Set.of("viewer"), withheld, "US");
+            assertEquals("AGE_RESTRICTED", Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", Flows.key())
+                    .getString("data.purchaseCoins.userErrors[0].code"), withheld);
+        }
     }
 
     @Test

@@ -38,10 +38,18 @@ class PurchaseConcurrencyTest {
     void racingRequestsWithOneKeyCreditOnce() {
         String token = Tokens.viewer(Tokens.unique("samekey"));
         String key = Flows.key();
-        List<String> ids = Race.run(N, i -> Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", key)
-                .getString("data.purchaseCoins.purchase.id"));
-        assertEquals(1, Set.copyOf(ids).size(), "every replay returns the one purchase");
+        List<String> answers = Race.run(N, i -> {
+            var r = Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", key);
+            return r.getString("data.purchaseCoins.purchase.id") + " " + r.getString("data.purchaseCoins.purchase.status");
+        });
+        assertEquals(1, Set.copyOf(answers).size(), "every replay answers as the original does, its outcome too: " + Set.copyOf(answers));
+        assertTrue(answers.get(0).endsWith(" SUCCEEDED"), answers.get(0));
         assertEquals(70, Flows.coins(token));
+        // and a declined card: one FAILED, told to every twin
+        String declinedKey = Flows.key();
+        List<String> declined = Race.run(N, i -> Flows.buyPackage(token, Flows.PKG_70, "pm_card_declined", declinedKey)
+                .getString("data.purchaseCoins.purchase.status"));
+        assertEquals(Set.of("FAILED"), Set.copyOf(declined));
     }
 
     @Test
