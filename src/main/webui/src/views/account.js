@@ -87,11 +87,14 @@ class Account extends View {
     const anonymous = (d.giftsSent || []).filter((g) => g.anonymous).length;
     return html`<ul data-testid="export-contents">
         <li>Your profile: name <strong>${d.profile.displayName}</strong>, region ${d.profile.region}${d.profile.birthdate ? html`, birthdate ${d.profile.birthdate}` : ''}</li>
-        ${SECTIONS.map(([key, one, other]) => html`<li>${counted(key === 'giftsSent' && d.giftsSentTotal != null ? d.giftsSentTotal
-          : (d[key] || []).length, one, other)}${key === 'giftsSent' && anonymous
-          ? html` (${counted(anonymous, 'was', 'were')} sent anonymously: you see them as yours here; nobody else does)` : ''}${key === 'giftsSent'
-          && d.giftsSentTotal > (d.giftsSent || []).length ? html` (the file lists the latest ${(d.giftsSent || []).length.toLocaleString()};
-          every one is in your history download)` : ''}</li>`)}
+        ${SECTIONS.map(([key, one, other]) => {
+          const listed = (d[key] || []).length;
+          const total = d[`${key}Total`] ?? listed;
+          return html`<li>${counted(total, one, other)}${key === 'giftsSent' && anonymous
+            ? html` (${counted(anonymous, 'was', 'were')} sent anonymously: you see them as yours here; nobody else does)` : ''}${total > listed
+            ? html` (the file lists the latest ${listed.toLocaleString()}${['purchases', 'reversals', 'giftsSent'].includes(key)
+              ? '; every one is in your history download' : ''})` : ''}</li>`;
+        })}
       </ul>`;
   }
 

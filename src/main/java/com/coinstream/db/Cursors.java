@@ -13,7 +13,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Large reads (exports): rows fetched 500 at a time from a cursor in a transaction of their own, pulled as the consumer
+ * Large reads (exports): rows fetched 500 at a time from a cursor in a transaction of their own, on a pool of their own
+ * ({@link #CONNECTIONS}), pulled as the consumer
  * asks for them, so memory stays flat whatever the size and the export reads one consistent snapshot. The connection goes
  * back to the pool when the stream ends, fails or is cancelled (a client that disconnects). A client that reads nothing
  * for the stall timeout, or an export that outlasts the longest allowed, is cut off: its transaction ends then, so no
@@ -22,10 +23,19 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class Cursors {
     static final int FETCH = 500;
+    /**
+     * Exports read on connections of their own, at most this many at once in all: a client that reads slowly holds one
+     * for up to the stall timeout, and those must never be the API's (an export waits for one of these, at most the
+     * pool's 30 s, then fails).
+     */
+    public static final int CONNECTIONS = 4;
     private final Duration stall;
     private final Duration longest;
+    private final DedicatedPools pools;
+    private Pool exports;
 
-    public Cursors(ExportsConfig config) {
+    public Cursors(ExportsConfig config, DedicatedPools pools) {
+        this.pools = pools;
         this.stall = config.stallTimeout();
         this.longest = config.maxDuration();
         if (stall.compareTo(Duration.ofSeconds(1)) < 0 || stall.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -46,9 +56,17 @@ public class Cursors {
         }
     }
 
-    public Multi<Row> stream(Pool pool, String sql, Tuple args) {
+    private synchronized Pool exports() {
+        if (exports == null) {
+            exports = pools.pool("exports", CONNECTIONS, java.util.Map.of());
+        }
+        return exports;
+    }
+
+    public Multi<Row> stream(String sql, Tuple args) {
         return Multi.createFrom().deferred(() -> {
             long deadline = System.nanoTime() + longest.toNanos();
+            Pool pool = exports();
             return Multi.createFrom().resourceFromUni(pool::getConnection,
                     connection -> connection.begin().toMulti().flatMap(tx -> connection.prepare(sql).toMulti()
                             .flatMap(statement -> statement.createStream(FETCH, args).toMulti())))

@@ -43,7 +43,13 @@ public class DedicatedPools {
     }
     /** A pool of its own; the name labels its metrics (postgresql.* with clientName=name). */
     public synchronized Pool pool(String name, int size, Map<String, String> sessionSettings) {
-        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName(name)).connectingTo(options(sessionSettings)).using(vertx)
+        return pool(name, size, sessionSettings, java.time.Duration.ofSeconds(PoolOptions.DEFAULT_CONNECTION_TIMEOUT));
+    }
+
+    /** {@link #pool(String, int, Map)}, whose callers wait at most {@code wait} for a connection (then fail). */
+    public synchronized Pool pool(String name, int size, Map<String, String> sessionSettings, java.time.Duration wait) {
+        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName(name).setConnectionTimeout((int) wait.toSeconds())
+                .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)).connectingTo(options(sessionSettings)).using(vertx)
                 .build();
         opened.add(pool);
         return pool;

@@ -51,8 +51,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class PersonalData {
     private static final Logger LOG = Logger.getLogger(PersonalData.class);
-    /** Gifts sent that a person's export lists, the latest (all of them: GET /exports/history.csv). */
-    static final int GIFTS_SENT_IN_EXPORT = 10_000;
+    /** Entries of each list that grows with use that a person's export holds, the latest (and each list's total). */
+    static final int LIST_IN_EXPORT = 10_000;
     private static final String EXPORT = """
             select json_build_object(
               'exportedAt', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -60,38 +60,53 @@ public class PersonalData {
                                  'createdAt', u.created_at, 'hideFromLeaderboards', u.hide_from_leaderboards, 'anonymousByDefault', u.anonymous_by_default,
                                  'sessionReminderCoins', u.session_reminder_coins, 'holdReason', u.hold_reason, 'holdPlacedAt', u.hold_placed_at)
                           from app_user u where u.id = $1),
+              -- Every list that grows with use holds its latest LIST_IN_EXPORT entries, and how many there are in all
+              -- (<list>Total): the document is built whole, in memory, so no account can make it outgrow the heap (60,000
+              -- declined purchases cost nothing to make). History with no bound streams elsewhere: purchases, gifts sent,
+              -- refunds and chargebacks in GET /exports/history.csv.
               'purchases', coalesce((select json_agg(json_build_object('id', p.id, 'status', p.status, 'coins', p.coins, 'amountMinor', p.price_minor,
                                  'currency', p.currency, 'provider', p.provider, 'providerReference', p.provider_ref, 'createdAt', p.created_at)
-                                 order by p.created_at) from purchase p where p.user_id = $1), '[]'),
+                                 order by p.created_at) from (select * from purchase p where p.user_id = $1 order by p.created_at desc limit $LIST$) p), '[]'),
+              'purchasesTotal', (select count(*) from purchase p where p.user_id = $1),
               'reversals', coalesce((select json_agg(json_build_object('purchaseId', r.purchase_id, 'kind', r.kind, 'coinsClawedBack', r.coins_clawed_back,
                                  'coinDebt', r.coin_debt, 'at', r.created_at) order by r.created_at)
-                                 from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1), '[]'),
-              -- the latest GIFTS_SENT_IN_EXPORT, and how many in all: the document is built whole, in memory, so a sender of a
-              -- million gifts cannot make it outgrow the heap (every one of them streams in GET /exports/history.csv)
+                                 from (select r.* from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1
+                                       order by r.created_at desc limit $LIST$) r), '[]'),
+              'reversalsTotal', (select count(*) from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1),
               'giftsSent', coalesce((select json_agg(json_build_object('id', g.id, 'streamId', g.stream_id,
                                  -- an erased creator by the pseudonymous id their profile shows (shown_id, V46), never their user id
                                  'creatorId', case when c.erased_at is null then g.creator_id else shown_id(g.creator_id) end,
                                  'giftId', g.gift_id, 'quantity', g.quantity, 'coins', g.coins, 'anonymous', g.anonymous, 'reversed', g.reversed_entry_id is not null,
                                  'at', g.created_at) order by g.seq)
-                                 from (select * from gift_event g where g.sender_id = $1 order by g.seq desc limit $GIFTS_SENT$) g
+                                 from (select * from gift_event g where g.sender_id = $1 order by g.seq desc limit $LIST$) g
                                  join app_user c on c.id = g.creator_id), '[]'),
               'giftsSentTotal', (select count(*) from gift_event g where g.sender_id = $1),
               'giftsReceivedByStream', coalesce((select json_agg(json_build_object('streamId', s.stream_id, 'gifts', s.gifts, 'diamonds', s.diamonds)
                                  order by s.stream_id) from (select stream_id, count(*) as gifts, sum(diamonds) as diamonds from gift_event
-                                 where creator_id = $1 group by stream_id) s), '[]'),
+                                 where creator_id = $1 and stream_id in (select id from live_stream where creator_id = $1 order by seq desc limit $LIST$)
+                                 group by stream_id) s), '[]'),
               'liveStreams', coalesce((select json_agg(json_build_object('id', s.id, 'title', s.title, 'status', s.status, 'startedAt', s.started_at,
-                                 'endedAt', s.ended_at) order by s.seq) from live_stream s where s.creator_id = $1), '[]'),
+                                 'endedAt', s.ended_at) order by s.seq) from (select * from live_stream s where s.creator_id = $1
+                                 order by s.seq desc limit $LIST$) s), '[]'),
+              'liveStreamsTotal', (select count(*) from live_stream s where s.creator_id = $1),
               'spendingLimits', coalesce((select json_agg(row_to_json(l)) from spending_limit l where l.user_id = $1), '[]'),
               'payoutAccounts', coalesce((select json_agg(json_build_object('id', a.id, 'kind', a.kind, 'label', a.label,
-                                 'maskedToken', '****' || right(a.external_token, 4), 'verified', a.verified, 'createdAt', a.created_at))
-                                 from payout_account a where a.owner_id = $1), '[]'),
+                                 'maskedToken', '****' || right(a.external_token, 4), 'verified', a.verified, 'createdAt', a.created_at)
+                                 order by a.created_at) from (select * from payout_account a where a.owner_id = $1
+                                 order by a.created_at desc limit $LIST$) a), '[]'),
+              'payoutAccountsTotal', (select count(*) from payout_account a where a.owner_id = $1),
               'payouts', coalesce((select json_agg(json_build_object('id', p.id, 'status', p.status, 'diamonds', p.diamonds, 'amountMinor', p.amount_minor,
                                  'currency', p.currency, 'requestedAt', p.requested_at, 'externalReference', p.external_reference) order by p.seq)
-                                 from payout p where p.creator_id = $1), '[]'),
+                                 from (select * from payout p where p.creator_id = $1 order by p.seq desc limit $LIST$) p), '[]'),
+              'payoutsTotal', (select count(*) from payout p where p.creator_id = $1),
               'webhookSubscriptions', coalesce((select json_agg(json_build_object('id', w.id, 'url', w.url, 'eventTypes', w.event_types,
-                                 'status', w.status, 'createdAt', w.created_at)) from webhook_subscription w where w.owner_id = $1), '[]'),
+                                 'status', w.status, 'createdAt', w.created_at) order by w.created_at)
+                                 from (select * from webhook_subscription w where w.owner_id = $1 order by w.created_at desc limit $LIST$) w), '[]'),
+              'webhookSubscriptionsTotal', (select count(*) from webhook_subscription w where w.owner_id = $1),
               'overlayKeys', coalesce((select json_agg(json_build_object('id', k.id, 'label', k.label, 'hint', k.key_hint, 'createdAt', k.created_at,
-                                 'revokedAt', k.revoked_at)) from overlay_key k where k.creator_id = $1), '[]'),
+                                 'revokedAt', k.revoked_at) order by k.created_at)
+                                 from (select * from overlay_key k where k.creator_id = $1 order by k.created_at desc limit $LIST$) k), '[]'),
+              'overlayKeysTotal', (select count(*) from overlay_key k where k.creator_id = $1),
               -- what admins did or tried to do to them (an erased admin by their pseudonymous id), and what they attempted
               -- themselves; not refused attempts at them by people who are not admins (anyone can make those up, to swell the export); the latest 1,000, and how many in all
               'auditRecords', coalesce((select json_agg(json_build_object('at', r.at, 'action', r.action, 'actorId', shown_id(r.actor_id), 'outcome', r.outcome,
@@ -103,7 +118,7 @@ public class PersonalData {
               'erasureRequests', coalesce((select json_agg(json_build_object('id', x.id, 'status', x.status, 'requestedAt', x.requested_at,
                                  'eligibleAt', x.eligible_at)) from erasure_request x where x.user_id = $1), '[]')
             )::text
-            """.replace("$GIFTS_SENT$", Integer.toString(GIFTS_SENT_IN_EXPORT));
+            """.replace("$LIST$", Integer.toString(LIST_IN_EXPORT));
 
     private final Pool pool;
     private final Clock clock;

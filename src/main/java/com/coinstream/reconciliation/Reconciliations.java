@@ -129,7 +129,27 @@ public class Reconciliations {
     private final Clock clock;
     private final AdminAuditLog adminLog;
 
-    public Reconciliations(Pool pool, Ledger ledger, Clock clock, AdminAuditLog adminLog, Cursors cursors) {
+    private final com.coinstream.db.DedicatedPools pools;
+    private Pool imports;
+
+    /**
+     * Imports run on connections of their own, {@value #IMPORT_CONNECTIONS} per instance: an import holds one while it
+     * waits for the settlement lock (another import matching a big report), and those must never be the API's, nor the
+     * ones the import itself needs meanwhile (the ledger's account ids). More imports at once wait for one.
+     */
+    static final int IMPORT_CONNECTIONS = 2;
+
+    private synchronized Pool imports() {
+        if (imports == null) {
+            // (waiting for one as long as for the settlement lock, less a margin: the pool itself gives up on a request, so
+            // no connection it hands out later is left with nobody to close it)
+            imports = pools.pool("imports", IMPORT_CONNECTIONS, java.util.Map.of(), AWAIT.minusSeconds(10));
+        }
+        return imports;
+    }
+
+    public Reconciliations(Pool pool, Ledger ledger, Clock clock, AdminAuditLog adminLog, Cursors cursors, com.coinstream.db.DedicatedPools pools) {
+        this.pools = pools;
         this.pool = pool;
         this.cursors = cursors;
         this.ledger = ledger;
@@ -162,7 +182,7 @@ public class Reconciliations {
         MessageDigest sha = sha256();
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        SqlConnection conn = await(pool.getConnection());
+        SqlConnection conn = await(imports().getConnection());
         Transaction tx = null;
         try (SettlementCsv.Reader reader = new SettlementCsv.Reader(new InputStreamReader(new DigestInputStream(body, sha), StandardCharsets.UTF_8))) {
             tx = await(conn.begin());
@@ -337,7 +357,7 @@ public class Reconciliations {
 
     /** All of a run's differences, streamed (for the CSV export). */
     public Multi<Difference> allDifferences(UUID run) {
-        return cursors.stream(pool, "select seq, kind, transaction_id, purchase_id, line_no, currency, expected_minor, "
+        return cursors.stream("select seq, kind, transaction_id, purchase_id, line_no, currency, expected_minor, "
                 + "ledger_currency, actual_minor, detail from reconciliation_difference where report_id = $1 order by seq", Tuple.of(run))
                 .map(Reconciliations::difference);
     }

@@ -314,10 +314,12 @@ public final class SettlementCsv {
             return "";
         }
         String s = value.toString();
-        // a leading = + - @ would be a formula in a spreadsheet: quote it with a leading apostrophe
-        if (!s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 && !s.matches("-?\\d+(\\.\\d+)?")) {
+        // a leading = + - @ (or tab, CR) would be a formula in a spreadsheet: quote it with a leading apostrophe
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !s.matches("-?\\d+(\\.\\d+)?")) {
             s = "'" + s;
         }
-        return s.matches("[^,\"\\r\\n]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+        // quoted when it holds a separator of any locale's CSV (a comma, or the semicolon or tab others split on), so a
+        // formula after one never becomes a cell of its own
+        return s.matches("[^,;\t\"\\r\\n]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
     }
 }

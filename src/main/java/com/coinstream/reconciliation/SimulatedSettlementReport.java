@@ -71,7 +71,7 @@ public class SimulatedSettlementReport {
                 where p.provider = $1 and p.provider_ref is not null and r.created_at >= $2 and r.created_at < $3
                 order by sort, id, type
                 """;
-        Multi<String> lines = cursors.stream(pool, sql, Tuple.of(SimulatedPaymentGateway.NAME, start.atStartOfDay().atOffset(ZoneOffset.UTC),
+        Multi<String> lines = cursors.stream(sql, Tuple.of(SimulatedPaymentGateway.NAME, start.atStartOfDay().atOffset(ZoneOffset.UTC),
                 end.atStartOfDay().atOffset(ZoneOffset.UTC))).map(SimulatedSettlementReport::line);
         return Multi.createBy().concatenating().streams(Multi.createFrom().item(String.join(",", SettlementCsv.COLUMNS) + "\n"), lines);
     }

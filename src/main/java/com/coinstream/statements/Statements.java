@@ -131,7 +131,7 @@ public class Statements {
 
     /** A person's purchases, gifts sent and refunds, oldest first, streamed (the viewer's history export). */
     public Multi<Row> history(String userId) {
-        return cursors.stream(pool, """
+        return cursors.stream("""
                 select * from (
                     select p.created_at as at, 'purchase' as kind, p.id::text as id, p.coins, p.price_minor as amount_minor, p.currency,
                            p.status as detail
@@ -153,7 +153,7 @@ public class Statements {
     public Multi<Row> giftsReceived(String creatorId, YearMonth month) {
         OffsetDateTime from = month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         OffsetDateTime to = month.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
-        return cursors.stream(pool, """
+        return cursors.stream("""
                 select g.created_at, g.id, g.stream_id, c.name as gift, g.quantity, g.coins, g.diamonds,
                        case when g.anonymous then 'Anonymous' else u.display_name end as sender, g.reversed_entry_id is not null as reversed
                 from gift_event g join gift c on c.id = g.gift_id join app_user u on u.id = g.sender_id

@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import com.coinstream.db.DedicatedPools;
 import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -216,8 +217,9 @@ public class WebhookDispatcher {
             return new Outcome(status, null, false);
         }
 
+        /** The error as a record keeps it (at most 200 characters, no NUL or other text PostgreSQL refuses): a receiver writes it. */
         static Outcome failed(int status, String error) {
-            return new Outcome(status, error, false);
+            return new Outcome(status, Text.forRecord(error == null ? "failed" : error, 200), false);
         }
 
         boolean ok() {
@@ -386,8 +388,8 @@ public class WebhookDispatcher {
         if (e instanceof TimeoutException) {
             return "timed out";
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.length() > 200 ? message.substring(0, 200) : message;
+        // (a receiver's own bytes, a status line with a NUL say: Outcome.failed makes it a text the delivery log keeps)
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Record the outcome; on success of an ordered event, claim the next one of its stream (null when there is none). */

@@ -128,8 +128,13 @@ public class WebhookSubscriptions {
         UUID id = id(subscriptionId);
         String secret = WebhookSignature.newSecret();
         return pool.withTransaction(tx -> owned(tx, caller, id)
-                .flatMap(s -> tx.preparedQuery("update webhook_subscription set previous_secret = secret, "
-                        + "previous_secret_until = now() + $2 * interval '1 millisecond', secret = $3 where id = $1")
+                // A rotation while the one before is still in its overlap (a retry whose answer was lost, a double click)
+                // keeps the secret the receiver had before both, for the rest of its overlap: the secret in between, which
+                // nobody may have seen, stops signing instead
+                .flatMap(s -> tx.preparedQuery("update webhook_subscription set "
+                        + "previous_secret = case when previous_secret_until > now() then previous_secret else secret end, "
+                        + "previous_secret_until = case when previous_secret_until > now() then previous_secret_until "
+                        + "else now() + $2 * interval '1 millisecond' end, secret = $3 where id = $1")
                         .execute(Tuple.of(id, config.secretOverlap().toMillis(), secret)))
                 .flatMap(ignored -> find(tx, id))
                 .call(s -> adminLog.append(tx, audit)))

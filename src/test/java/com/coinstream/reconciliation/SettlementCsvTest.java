@@ -98,5 +98,9 @@ class SettlementCsvTest {
         assertEquals("'=HYPERLINK(1)", SettlementCsv.field("=HYPERLINK(1)"));
         assertEquals("-4.99", SettlementCsv.field("-4.99"));
         assertEquals("", SettlementCsv.field(null));
+        // a separator of a locale that splits on ';' or tab never lets a formula become a cell of its own
+        assertEquals("\"x;=cmd|' /C calc'!A0\"", SettlementCsv.field("x;=cmd|' /C calc'!A0"));
+        assertEquals("\"a\t=1+1\"", SettlementCsv.field("a\t=1+1"));
+        assertEquals("\"'\t=1\"", SettlementCsv.field("\t=1"));
     }
 }

@@ -70,6 +70,50 @@ class StatementsTest {
         assertEquals(0L, Db.transactionsIdleOverASecond());
     }
 
+    /**
+     * Downloads read on connections of their own (Cursors.CONNECTIONS): twenty clients that ask for a long export and read
+     * nothing hold at most those, and the API answers at once meanwhile (they held the API's whole pool until each was
+     * cut off at the stall timeout).
+     */
+    @Test
+    void stalledDownloadsNeverHoldTheApisConnections() throws Exception {
+        String id = Tokens.unique("stallmany");
+        String token = Tokens.viewer(id);
+        Gql.ok(token, "{ me { id } }");
+        Db.rows(Db.TEST_SCHEMA, "insert into purchase (id, user_id, coins, price_minor, currency, status, provider, created_at, updated_at) "
+                + "select gen_random_uuid(), ?, 70, 99, 'USD', 'FAILED', 'test', timestamptz '2026-11-01' + (n / 700) * interval '1 minute', now() "
+                + "from generate_series(1, 60000) n", id);
+        List<java.net.Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                java.net.Socket socket = new java.net.Socket("localhost", exportPort);
+                socket.setReceiveBufferSize(4096);
+                socket.getOutputStream().write(("GET /exports/history.csv HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                        + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                sockets.add(socket);
+            }
+            Thread.sleep(1_000); // every download started, or waits for a connection of the downloads' own
+            long exporting = Db.number(Db.TEST_SCHEMA, "select count(*) from pg_stat_activity where state like 'idle in transaction%' "
+                    + "or (state = 'active' and query like '%from purchase p%' and pid <> pg_backend_pid())");
+            assertTrue(exporting <= com.coinstream.db.Cursors.CONNECTIONS, exporting + " transactions open for downloads");
+            for (int i = 0; i < 5; i++) {
+                long started = System.nanoTime();
+                Gql.ok(token, "{ wallet { coins } }");
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(ms < 1_500, "the API answered in " + ms + " ms while downloads stalled");
+            }
+        } finally {
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        // the downloads still waiting find their clients gone, and end
+        for (int i = 0; i < 300 && Db.transactionsIdleOverASecond() > 0; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(0L, Db.transactionsIdleOverASecond());
+    }
+
     static final String STATEMENT = """
             query($m: String!) { creatorStatement(month: $m) { month from to opening { pending available inPayout } closing { pending available inPayout }
               earned reversed matured payoutsRequested paidOut payoutsReturned streams { streamId title gifts diamonds }

@@ -439,6 +439,20 @@ class WebhooksTest {
                     Instant.now().getEpochSecond(), 300), "the new secret did not sign before the rotation");
             // the secret is never shown again
             assertTrue(!Gql.ok(creator.token(), LIST).prettify().contains("whsec_"));
+
+            // rotated again within the overlap (a retry whose answer was lost): the receiver's original secret keeps
+            // signing, with its overlap unchanged; the one in between, never put to use, stops
+            JsonPath again = Gql.ok(creator.token(), ROTATE, Gql.vars("i", Map.of("subscriptionId", sub.id())));
+            String third = again.getString("data.rotateWebhookSecret.secret");
+            assertEquals(rotated.getString("data.rotateWebhookSecret.subscription.previousSecretValidUntil"),
+                    again.getString("data.rotateWebhookSecret.subscription.previousSecretValidUntil"));
+            Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key());
+            WebhookReceiver.await(WAIT, () -> receiver.received().size() == 3, "third gift");
+            Received third0 = receiver.received().get(2);
+            assertSigned(third0, third);
+            assertSigned(third0, sub.secret());
+            assertTrue(!WebhookSignature.verify(fresh, third0.id(), third0.timestamp(), third0.signature(), third0.body(),
+                    Instant.now().getEpochSecond(), 300), "the secret in between signs no more");
         }
     }
 

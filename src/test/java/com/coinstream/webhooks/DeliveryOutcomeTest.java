@@ -1,0 +1,27 @@
+package com.coinstream.webhooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import com.coinstream.domain.Text;
+
+/**
+ * A failed attempt's error is written to the delivery log, and it is the receiver's own bytes (a status line with a NUL,
+ * say, in the HTTP client's message): it is made a text PostgreSQL keeps, or the delivery could never be settled and
+ * would be tried every lease, forever, never backing off nor counting against the endpoint.
+ */
+@Tag("fast")
+class DeliveryOutcomeTest {
+    @Test
+    void anErrorIsKeptAsTextTheDeliveryLogTakes() {
+        String error = WebhookDispatcher.Outcome.failed(0, "invalid version format: HTTP/1.1 2\u000000 OK").error();
+        assertNull(Text.encodingProblem(error), error);
+        assertTrue(error.startsWith("invalid version format"), error);
+        assertTrue(WebhookDispatcher.Outcome.failed(0, "x".repeat(5_000)).error().length() < 220);
+        assertEquals("failed", WebhookDispatcher.Outcome.failed(500, null).error());
+    }
+}
