@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.db.SqlResources;
+import com.coinstream.db.Transactions;
 import com.coinstream.ledger.LedgerAudit;
 import com.coinstream.ledger.LedgerAuditor;
 
@@ -31,8 +32,7 @@ public class RecordsAudit {
     }
 
     public Uni<LedgerAudit> audit() {
-        return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
-                .flatMap(ignored -> ledger.audit(conn))
+        return Transactions.snapshot(pool, conn -> ledger.audit(conn)
                 .flatMap(report -> records(conn).map(found -> report.with(found, LedgerAuditor.MISMATCH_LIMIT))));
     }
 

@@ -33,6 +33,15 @@ public final class Transactions {
         });
     }
 
+    /**
+     * {@code work} in one read-only repeatable-read transaction: everything it reads is one consistent snapshot (an audit,
+     * a statement whose figures, streams and payouts must agree while gifts commit).
+     */
+    public static <T> Uni<T> snapshot(Pool pool, Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
+                .flatMap(ignored -> work.apply(conn)));
+    }
+
     /** Deadlock detected (40P01) or serialization failure (40001). */
     public static boolean isConcurrencyAbort(Throwable e) {
         return e instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));

@@ -6,6 +6,8 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.coinstream.db.Transactions;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -24,8 +26,7 @@ public class LedgerAuditor {
 
     /** The ledger's own checks, in a repeatable-read snapshot of their own. */
     public Uni<LedgerAudit> audit() {
-        return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
-                .flatMap(ignored -> audit(conn)));
+        return Transactions.snapshot(pool, this::audit);
     }
 
     /** The ledger's own checks, on a connection whose transaction the caller has made repeatable-read. */

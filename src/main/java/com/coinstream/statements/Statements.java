@@ -12,13 +12,16 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.db.Cursors;
+import com.coinstream.db.Transactions;
 import com.coinstream.domain.BadInput;
 import com.coinstream.domain.Times;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.tuples.Tuple3;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -96,8 +99,13 @@ public class Statements {
     public Uni<Statement> statement(String creatorId, YearMonth month) {
         OffsetDateTime from = month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         OffsetDateTime to = month.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
-        Uni<Row> figures = pool.preparedQuery(FIGURES).execute(Tuple.of(creatorId, from, to)).map(rows -> rows.iterator().next());
-        Uni<List<StreamLine>> streams = pool.preparedQuery("""
+        // one snapshot: the figures, the streams' lines and the payouts agree with each other while gifts commit
+        return Transactions.snapshot(pool, conn -> statement(conn, creatorId, month, from, to));
+    }
+
+    private static Uni<Statement> statement(SqlConnection conn, String creatorId, YearMonth month, OffsetDateTime from, OffsetDateTime to) {
+        Uni<Row> figures = conn.preparedQuery(FIGURES).execute(Tuple.of(creatorId, from, to)).map(rows -> rows.iterator().next());
+        Uni<List<StreamLine>> streams = conn.preparedQuery("""
                 select g.stream_id, s.title, s.started_at, count(*) as gifts, sum(g.diamonds) as diamonds
                 from gift_event g join journal_entry e on e.id = g.entry_id join live_stream s on s.id = g.stream_id
                 where g.creator_id = $1 and e.created_at >= $2 and e.created_at < $3
@@ -108,7 +116,7 @@ public class Statements {
                             r.getOffsetDateTime("started_at").toInstant(), r.getLong("gifts"), r.getLong("diamonds"))));
                     return out;
                 });
-        Uni<List<PayoutLine>> payouts = pool.preparedQuery("""
+        Uni<List<PayoutLine>> payouts = conn.preparedQuery("""
                 select p.id, p.status, p.diamonds, p.amount_minor, p.currency, p.external_reference, e.created_at
                 from payout p join journal_entry e on e.id = p.closing_entry_id
                 where p.creator_id = $1 and e.created_at >= $2 and e.created_at < $3 order by e.created_at, p.id
@@ -119,7 +127,8 @@ public class Statements {
                             r.getOffsetDateTime("created_at").toInstant())));
                     return out;
                 });
-        return Uni.combine().all().unis(figures, streams, payouts).asTuple().map(t -> {
+        // (one after the other: a connection runs one statement at a time)
+        return figures.flatMap(f -> streams.flatMap(st -> payouts.map(p -> Tuple3.of(f, st, p)))).map(t -> {
             Row f = t.getItem1();
             return new Statement(month.toString(), from.toInstant(), to.toInstant(),
                     new Balances(f.getLong("opening_pending"), f.getLong("opening_available"), f.getLong("opening_in_payout")),
