@@ -39,10 +39,10 @@ public class Cursors {
         this.stall = config.stallTimeout();
         this.longest = config.maxDuration();
         if (stall.compareTo(Duration.ofSeconds(1)) < 0 || stall.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new IllegalStateException("COINSTREAM_EXPORT_STALL_TIMEOUT (" + stall + ") must be from 1 s to 10 minutes");
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_EXPORT_STALL_TIMEOUT (" + stall + ") must be from 1 s to 10 minutes");
         }
         if (longest.compareTo(Duration.ofSeconds(10)) < 0 || longest.compareTo(Duration.ofHours(24)) > 0) {
-            throw new IllegalStateException("COINSTREAM_EXPORT_MAX_DURATION (" + longest + ") must be from 10 s to 24 hours");
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_EXPORT_MAX_DURATION (" + longest + ") must be from 10 s to 24 hours");
         }
     }
 

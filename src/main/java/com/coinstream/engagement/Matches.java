@@ -59,6 +59,12 @@ public class Matches {
         this.catalogue = catalogue;
         this.cluster = cluster;
         this.config = config;
+        // the default length holds to the range an invitation's own durationSeconds is held to
+        long seconds = config.matchDuration().toSeconds();
+        if (seconds < MIN_SECONDS || seconds > MAX_SECONDS || config.matchDuration().toNanosPart() != 0) {
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_MATCH_DURATION (" + config.matchDuration()
+                    + ") must be whole seconds from " + MIN_SECONDS + " to " + MAX_SECONDS + " (1-10 minutes, as PT5M)");
+        }
     }
 
     @Enum("MatchStatus")

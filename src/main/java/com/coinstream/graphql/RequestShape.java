@@ -60,11 +60,11 @@ public class RequestShape {
         this.maxBodySize = config.maxBodySize().asLongValue();
         this.bodyBudget = config.bodyBudget().asLongValue();
         if (maxBodySize > MAX_BODY_SIZE_LIMIT || maxBodySize < 1024) {
-            throw new IllegalStateException("COINSTREAM_MAX_BODY_SIZE (" + maxBodySize + " bytes) must be between 1K and 16M; bigger "
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_MAX_BODY_SIZE (" + maxBodySize + " bytes) must be between 1K and 16M; bigger "
                     + "settlement reports stream to POST /imports/settlement-reports");
         }
         if (bodyBudget < maxBodySize) {
-            throw new IllegalStateException("COINSTREAM_BODY_BUDGET (" + bodyBudget + " bytes) must be at least COINSTREAM_MAX_BODY_SIZE ("
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_BODY_BUDGET (" + bodyBudget + " bytes) must be at least COINSTREAM_MAX_BODY_SIZE ("
                     + maxBodySize + " bytes): a request of the largest size allowed must fit");
         }
     }

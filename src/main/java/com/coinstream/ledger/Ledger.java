@@ -42,6 +42,10 @@ public class Ledger {
         this.accounts = accounts;
         this.pool = pool;
         this.hotSlots = config.hotSlots();
+        // slots 0 to hotSlots - 1; the gift lanes' rows start at 1000
+        if (hotSlots < 1 || hotSlots > 1000) {
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_LEDGER_HOT_SLOTS (" + hotSlots + ") must be 1-1000");
+        }
     }
 
     public Accounts accounts() {

@@ -33,11 +33,11 @@ public class PaymentSettings {
                         + "Coinstream will not start without one."));
         Map<String, PaymentGateway> byName = new HashMap<>();
         gateways.forEach(g -> byName.put(g.name(), g));
-        this.gateway = Optional.ofNullable(byName.get(chosen)).orElseThrow(() -> new IllegalStateException(
+        this.gateway = Optional.ofNullable(byName.get(chosen)).orElseThrow(() -> new io.quarkus.runtime.configuration.ConfigurationException(
                 "Unknown payment provider '" + chosen + "' in COINSTREAM_PAYMENT_PROVIDER (available: " + byName.keySet() + ")"));
         String secret = webhookSecret.map(String::strip).orElse("");
         if (secret.length() < MIN_SECRET_LENGTH) {
-            throw new IllegalStateException("COINSTREAM_PAYMENT_WEBHOOK_SECRET must be set to at least "
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_PAYMENT_WEBHOOK_SECRET must be set to at least "
                     + MIN_SECRET_LENGTH + " characters");
         }
         this.webhookSecret = secret.getBytes(StandardCharsets.UTF_8);

@@ -122,7 +122,7 @@ public class WebhookDispatcher {
     void start(@Observes StartupEvent ignored) {
         if (config.lease().compareTo(config.connectTimeout().plus(config.responseTimeout())) <= 0) {
             // else a slow endpoint's delivery could be claimed again, and sent twice, while the first attempt still runs
-            throw new IllegalStateException("COINSTREAM_WEBHOOK_LEASE (" + config.lease() + ") must be longer than the connect and response "
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_WEBHOOK_LEASE (" + config.lease() + ") must be longer than the connect and response "
                     + "timeouts together (" + config.connectTimeout().plus(config.responseTimeout()) + ")");
         }
         if (!config.dispatch()) {

@@ -63,6 +63,15 @@ class ProdConfigurationIT {
         assertTrue(SecondInstance.refusedStart(Map.of(), Set.of("MP_JWT_VERIFY_ISSUER")).contains("No token issuer: set MP_JWT_VERIFY_ISSUER"));
         assertTrue(SecondInstance.refusedStart(Map.of(), Set.of("COINSTREAM_PAYMENT_PROVIDER"))
                 .contains("No payment provider configured: set COINSTREAM_PAYMENT_PROVIDER"));
+        // a key location that cannot be read (a wrong path, a secret the service's user may not read): smallrye-jwt reads
+        // it only at the first token, so the service started, healthy, and turned every caller away
+        assertTrue(SecondInstance.refusedStart(Map.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "/run/secrets/no-such-key.pem"), Set.of())
+                .contains("The token verification key at MP_JWT_VERIFY_PUBLICKEY_LOCATION (/run/secrets/no-such-key.pem) cannot be read"));
+        // settings out of their documented ranges
+        assertTrue(SecondInstance.refusedStart(Map.of("COINSTREAM_MATCH_DURATION", "PT30M"), Set.of())
+                .contains("COINSTREAM_MATCH_DURATION (PT30M) must be whole seconds from 60 to 600"));
+        assertTrue(SecondInstance.refusedStart(Map.of("COINSTREAM_LEDGER_HOT_SLOTS", "0"), Set.of())
+                .contains("COINSTREAM_LEDGER_HOT_SLOTS (0) must be 1-1000"));
     }
 
     /** COINSTREAM_MAX_BODY_SIZE is honoured up to its documented maximum (a second, undocumented 10 MiB cap once applied). */
