@@ -56,7 +56,8 @@ public class CatalogueAdmin {
     /** Must run inside a Panache transaction. */
     public Uni<Gift> update(String giftId, GiftChange change, AuditDraft audit) {
         UUID id = parse(giftId);
-        return catalogue.findById(id).map(g -> {
+        // locked: two updates at once apply one after the other (each changes only its own fields), never one over the other
+        return catalogue.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).map(g -> {
             if (g == null) {
                 throw new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftId");
             }
@@ -73,7 +74,9 @@ public class CatalogueAdmin {
 
     private void apply(Gift g, GiftChange c) {
         if (c.name() != null) {
-            if (c.name().isBlank() || c.name().length() > 64 || !Text.printable(c.name(), false)) {
+            // the input gate's own rule for a person's text (as a person counts characters), not a count of UTF-16 units
+            if (Text.encodingProblem(c.name()) != null || Text.personTextProblem(c.name(), 1, 64, false) != null
+                    || !Text.printable(c.name(), false)) {
                 throw new Refusal(ErrorCode.INVALID_INPUT, "name must be 1-64 printable characters", "input", "name");
             }
             g.name = c.name().strip();

@@ -107,7 +107,10 @@ public class Matches {
                     Map<UUID, Row> streams = new HashMap<>();
                     rows.forEach(r -> streams.put(r.getUUID("id"), r));
                     Row own = streams.get(mine);
-                    if (own == null || !own.getString("creator_id").equals(inviter.userId())) {
+                    if (own == null) {
+                        throw new Refusal(ErrorCode.NOT_FOUND, "No such live stream", "input", "streamId");
+                    }
+                    if (!own.getString("creator_id").equals(inviter.userId())) {
                         throw new Refusal(ErrorCode.FORBIDDEN, "Invite from your own live stream", "input", "streamId");
                     }
                     if (!"LIVE".equals(own.getString("status"))) {

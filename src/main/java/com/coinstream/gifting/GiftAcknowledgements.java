@@ -36,10 +36,11 @@ public class GiftAcknowledgements {
 
     public Uni<GiftEvent> acknowledge(Caller creator, String giftEventId) {
         UUID id = Ids.parse(giftEventId).orElseThrow(GiftAcknowledgements::notFound);
+        // published once, by the call that thanked it: a repeat (or 25 racing) puts no second event on the feed
         return events.acknowledge(creator.userId(), id, clock.instant())
                 .map(found -> found.orElseThrow(GiftAcknowledgements::notFound))
-                .flatMap(receipt -> events.feedEvent(id)).map(Optional::orElseThrow)
-                .call(this::publish);
+                .flatMap(done -> events.feedEvent(id).map(Optional::orElseThrow)
+                        .call(e -> done.now() ? publish(e) : Uni.createFrom().voidItem()));
     }
 
     private Uni<Void> publish(GiftEvent e) {

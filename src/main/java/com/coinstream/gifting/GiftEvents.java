@@ -113,11 +113,24 @@ public class GiftEvents {
     }
 
     /** Mark a gift thanked by its creator; the first acknowledgement's time is kept. Empty if it is not theirs. */
-    public Uni<Optional<GiftReceipt>> acknowledge(String creatorId, UUID eventId, Instant at) {
-        return pool.preparedQuery("update gift_event set acknowledged_at = coalesce(acknowledged_at, $3) "
-                + "where id = $1 and creator_id = $2 returning " + COLUMNS)
+    /** A gift thanked: its receipt, and whether this call thanked it (false: it had been thanked already). */
+    public record Acknowledged(GiftReceipt receipt, boolean now) {
+    }
+
+    /**
+     * Thanks the creator's gift once: the first call sets acknowledged_at; any other (racing, or later) finds it set and
+     * changes nothing. Empty when the gift is not the creator's.
+     */
+    public Uni<Optional<Acknowledged>> acknowledge(String creatorId, UUID eventId, Instant at) {
+        return pool.preparedQuery("update gift_event set acknowledged_at = $3 "
+                + "where id = $1 and creator_id = $2 and acknowledged_at is null returning " + COLUMNS)
                 .execute(Tuple.of(eventId, creatorId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(receipt(rows.iterator().next())) : Optional.empty());
+                .flatMap(rows -> rows.iterator().hasNext()
+                        ? Uni.createFrom().item(Optional.of(new Acknowledged(receipt(rows.iterator().next()), true)))
+                        : pool.preparedQuery("select " + COLUMNS + " from gift_event where id = $1 and creator_id = $2")
+                                .execute(Tuple.of(eventId, creatorId))
+                                .map(found -> found.iterator().hasNext()
+                                        ? Optional.of(new Acknowledged(receipt(found.iterator().next()), false)) : Optional.empty()));
     }
 
     /** {@code anonymous}: the supporter's anonymous gifts, shown as "Anonymous". */

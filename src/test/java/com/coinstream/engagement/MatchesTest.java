@@ -86,6 +86,8 @@ class MatchesTest {
         LiveCreator c = Gifting.liveCreator("matchc");
         assertEquals("MATCH_UNAVAILABLE", code(invite(a, a.stream(), Map.of()), "inviteToMatch"), "not with itself");
         assertEquals("FORBIDDEN", code(invite(a, b.stream(), Map.of("streamId", c.stream())), "inviteToMatch"), "only from your own stream");
+        assertEquals("NOT_FOUND", code(invite(a, b.stream(), Map.of("streamId", "00000000-0000-4000-8000-00000000dead")), "inviteToMatch"),
+                "a stream that does not exist is not found, as everywhere");
         assertEquals("INVALID_INPUT", code(invite(a, b.stream(), Map.of("durationSeconds", 30)), "inviteToMatch"));
         assertEquals("INVALID_INPUT", code(invite(a, b.stream(), Map.of("durationSeconds", 601)), "inviteToMatch"));
         assertEquals("NOT_FOUND", code(invite(a, b.stream(), Map.of("giftIds", List.of("nope"))), "inviteToMatch"));

@@ -72,6 +72,26 @@ class StreamGoalsTest {
         assertEquals(1, goals.getList("data.streamGoals").size());
     }
 
+    /**
+     * What the gate lets through, the table keeps: a title counted as a person counts it (41 flags are 41 characters,
+     * 82 code points) was refused by the table's own count of code points, as INVALID_STATE.
+     */
+    @Test
+    void aTitleOfCharactersMadeOfSeveralCodePointsIsKept() {
+        LiveCreator creator = Gifting.liveCreator("goalflags");
+        String flags = "\uD83C\uDDEB\uD83C\uDDF7".repeat(41);
+        JsonPath set = setGoal(creator, flags, "COINS", null, 100);
+        assertEquals(List.of(), set.getList("data.setStreamGoal.userErrors"));
+        assertEquals(flags, set.getString("data.setStreamGoal.goal.title"));
+        String thumbs = "\uD83D\uDC4D\uD83C\uDFFD".repeat(71);
+        String creatorId = com.coinstream.support.Tokens.unique("thumbs");
+        String token = com.coinstream.support.Tokens.creator(creatorId);
+        JsonPath live = Gql.ok(token, "mutation($i: StartLiveStreamInput!) { startLiveStream(input: $i) { liveStream { title } userErrors { code } } }",
+                Gql.vars("i", Map.of("title", thumbs)));
+        assertEquals(List.of(), live.getList("data.startLiveStream.userErrors"));
+        assertEquals(thumbs, live.getString("data.startLiveStream.liveStream.title"));
+    }
+
     @Test
     void twoHundredRacingGiftsMoveTheGoalsExactlyAsTheLedger() {
         LiveCreator creator = Gifting.liveCreator("goalrace");

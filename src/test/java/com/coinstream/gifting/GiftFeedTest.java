@@ -1,11 +1,14 @@
 package com.coinstream.gifting;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +26,7 @@ import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
 import com.coinstream.support.LiveCreator;
+import com.coinstream.support.Race;
 import com.coinstream.support.Tokens;
 import com.coinstream.support.Viewer;
 
@@ -77,6 +81,13 @@ class GiftFeedTest {
             assertNotEquals("null", thanked.path("acknowledgedAt").asText());
             String receipts = "{ giftReceipts(first: 1) { nodes { id acknowledgedAt } } }";
             assertNotNull(Gql.ok(viewer.token(), receipts).getString("data.giftReceipts.nodes[0].acknowledgedAt"));
+            // thanked again, five at once (a double click, a retry): the same answer, and no second event on the feed
+            List<String> again = Race.run(5, i -> Gql.ok(creator.token(), "mutation($input: AcknowledgeGiftInput!) { acknowledgeGift(input: $input) "
+                    + "{ giftEvent { acknowledgedAt } } }", Gql.input("giftEventId", eventId)).getString("data.acknowledgeGift.giftEvent.acknowledgedAt"));
+            assertEquals(java.util.Set.of(ack.getString("data.acknowledgeGift.giftEvent.acknowledgedAt")), java.util.Set.copyOf(again));
+            String rose = Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key()).getString("data.sendGift.receipt.id");
+            assertEquals(rose, client.nextOf(10, "next").path("payload").path("data").path("giftEvents").path("id").asText(),
+                    "the next event on the feed is the next gift");
         }
         // a client that disconnects leaves nothing behind
         for (int i = 0; i < 100 && feed.subscriberCount() > before; i++) {
