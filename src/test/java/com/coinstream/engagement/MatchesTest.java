@@ -239,6 +239,30 @@ class MatchesTest {
         LedgerChecks.assertClean();
     }
 
+    /**
+     * A stream that ends once its match's window has closed, before the match clock (a tick a second) closed the match,
+     * forfeits nothing: the match ends by its score, as the clock would have ended it. (The window is closed here by
+     * moving the match's end into the past; the stream ends at once, mostly before the next tick.)
+     */
+    @Test
+    void endingAStreamAfterTheWindowClosedForfeitsNothing() throws InterruptedException {
+        LiveCreator a = Gifting.liveCreator("lateenda");
+        LiveCreator b = Gifting.liveCreator("lateendb");
+        Viewer fan = Gifting.fundedViewer("lateendfan", 500);
+        String id = running(a, b, Map.of("durationSeconds", 60));
+        Gifting.send(fan.token(), a.stream(), Gifting.ROSE, 5, Flows.key());
+        // the window closes after the gift scored (every gift that scored did so inside it, as ledgerAudit checks)
+        Db.rows(Db.TEST_SCHEMA, "update live_match m set ends_at = greatest(clock_timestamp() - interval '100 milliseconds', "
+                + "(select max(g.scored_at) + interval '1 millisecond' from match_gift g where g.match_id = m.id)) where id = ?::uuid returning id", id);
+        Thread.sleep(5); // and has closed by now
+        Gql.ok(a.token(), "mutation($i: EndLiveStreamInput!) { endLiveStream(input: $i) { liveStream { status } } }", Gql.vars("i", Map.of("streamId", a.stream())));
+        JsonPath over = Gql.ok(null, MATCH, Gql.vars("id", id));
+        assertEquals("FINISHED", over.getString("data.match.status"));
+        assertEquals("INVITER", over.getString("data.match.winner"), "the inviter led when the window closed");
+        assertFalse(over.getBoolean("data.match.inviter.forfeited"));
+        LedgerChecks.assertClean();
+    }
+
     @Test
     void theAudienceFollowsTheRunningMatchNotAnEarlierInvitationStillPending() throws Exception {
         LiveCreator x = Gifting.liveCreator("followx");

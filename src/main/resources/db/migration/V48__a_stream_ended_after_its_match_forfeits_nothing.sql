@@ -1,0 +1,19 @@
+-- A stream that ends mid-match forfeits it (V13); one that ends once the match's window has closed, before the match
+-- clock (a tick a second) has closed it, does not: the match is closed by its score, as the clock would have closed it
+-- (README "LIVE Match": only ending a stream mid-match forfeits). The rest is V13's, unchanged.
+create or replace function live_stream_goals_end() returns trigger language plpgsql as $$
+begin
+    update stream_goal
+    set ended_at = new.ended_at, end_seq = coalesce((select last from stream_gift_seq where stream_id = new.id), 0)
+    where stream_id = new.id and ended_at is null;
+    update live_match
+    set status = 'FINISHED', finished_at = clock_timestamp(),
+        forfeited_stream = case when ends_at > clock_timestamp() then new.id end,
+        winner = case when ends_at > clock_timestamp() then case when inviter_stream = new.id then 'INVITEE' else 'INVITER' end
+                      when inviter_score > invitee_score then 'INVITER' when invitee_score > inviter_score then 'INVITEE'
+                      else 'TIE' end
+    where status = 'RUNNING' and (inviter_stream = new.id or invitee_stream = new.id);
+    update live_match set status = 'CANCELLED', finished_at = clock_timestamp()
+    where status = 'INVITED' and (inviter_stream = new.id or invitee_stream = new.id);
+    return null;
+end $$;
