@@ -25,6 +25,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** The append-only admin audit log (table admin_audit; a trigger refuses UPDATE, DELETE and TRUNCATE). */
 @ApplicationScoped
 public class AdminAuditLog {
+    /** The name the log's cursors are made with (Page). */
+    private static final String LIST = "adminAuditLog";
     public static final String DONE = "DONE";
     public static final String REFUSED = "REFUSED";
     public static final String FAILED = "FAILED";
@@ -125,7 +127,7 @@ public class AdminAuditLog {
     /** Newest first, filtered. */
     public Uni<Page<Entry>> page(Integer first, String after, Filter filter) {
         int limit = Page.size(first);
-        long before = Page.after(after);
+        long before = Page.after(LIST, after);
         Filter f = filter == null ? new Filter(null, null, null, null, null, null) : filter;
         return pool.preparedQuery("select " + COLUMNS + " from admin_audit where seq < $1 and ($2::text is null or actor_id = $2) "
                 + "and ($3::text is null or action = $3) and ($4::text[] is null or target_id = any ($4)) and ($5::text is null or outcome = $5) "
@@ -141,7 +143,7 @@ public class AdminAuditLog {
                                 List.of(r.getArrayOfStrings(4)), r.getString(5), r.getString(6), r.getString(7), r.getString(8),
                                 r.getString(9), r.getString(10), r.getString(11), r.getString(12), r.getString(13)));
                     }
-                    return Page.of(entries, limit, before != Long.MAX_VALUE, Entry::position);
+                    return Page.of(LIST, entries, limit, before != Long.MAX_VALUE, Entry::position);
                 });
     }
 

@@ -25,13 +25,13 @@ public class CursorCipher {
         seal = new CursorSeal(stored);
     }
 
-    static String encode(long position) {
-        return current().seal(position);
+    static String encode(String list, long position) {
+        return current().seal(list, position);
     }
 
-    /** The position in a cursor, or -1 when it is not a cursor from this deployment. */
-    static long decode(String cursor) {
-        return current().open(cursor);
+    /** The position in a cursor of {@code list}, or -1 when it is not a cursor of that list from this deployment. */
+    static long decode(String list, String cursor) {
+        return current().open(list, cursor);
     }
 
     private static CursorSeal current() {

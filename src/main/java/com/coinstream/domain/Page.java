@@ -35,27 +35,31 @@ public final class Page<N> {
         return Math.min(first, MAX_PAGE_SIZE);
     }
 
-    /** The position after which to continue, or Long.MAX_VALUE for the first page. */
-    public static long after(String cursor) {
+    /**
+     * The position after which to continue in {@code list} (the name its cursors were made with), or Long.MAX_VALUE for
+     * the first page. A cursor of another list, or not from this deployment, is BAD_USER_INPUT.
+     */
+    public static long after(String list, String cursor) {
         if (cursor == null || cursor.isEmpty()) {
             return Long.MAX_VALUE;
         }
-        long position = CursorCipher.decode(cursor);
+        long position = CursorCipher.decode(list, cursor);
         if (position < 0) {
-            throw new BadInput("`after` is not a cursor from this API");
+            throw new BadInput("`after` is not a cursor of this list");
         }
         return position;
     }
 
-    public static String cursor(long position) {
-        return CursorCipher.encode(position);
+    /** A cursor of {@code list} (each list names its own: a cursor of one is refused by every other). */
+    public static String cursor(String list, long position) {
+        return CursorCipher.encode(list, position);
     }
 
-    /** Build a page from up to {@code limit + 1} rows fetched in order. */
-    public static <N> Page<N> of(List<N> fetched, int limit, boolean hasPrevious, ToLongFunction<N> position) {
+    /** Build a page of {@code list} from up to {@code limit + 1} rows fetched in order. */
+    public static <N> Page<N> of(String list, List<N> fetched, int limit, boolean hasPrevious, ToLongFunction<N> position) {
         boolean hasNext = fetched.size() > limit;
         List<N> nodes = hasNext ? fetched.subList(0, limit) : fetched;
-        List<String> cursors = nodes.stream().map(n -> cursor(position.applyAsLong(n))).toList();
+        List<String> cursors = nodes.stream().map(n -> cursor(list, position.applyAsLong(n))).toList();
         PageInfo info = new PageInfo(hasNext, cursors.isEmpty() ? null : cursors.get(cursors.size() - 1),
                 hasPrevious, cursors.isEmpty() ? null : cursors.get(0));
         return new Page<>(List.copyOf(nodes), cursors, info);

@@ -75,13 +75,15 @@ public class EngagementApi {
             throw new BadInput("creatorId is required for CREATOR_SUPPORTERS");
         }
         int limit = Page.size(input.first);
-        long offset = input.after == null || input.after.isEmpty() ? 0 : Page.after(input.after);
+        // a board's cursors are its own (scope, period, creator as asked): one of another list or board is refused
+        String board = "leaderboard:" + input.scope + ":" + input.period + ":" + (input.creatorId == null ? "" : input.creatorId);
+        long offset = input.after == null || input.after.isEmpty() ? 0 : Page.after(board, input.after);
         Instant at = input.at == null ? clock.instant() : input.at;
         LocalDate start = input.period.start(at);
         LocalDate end = input.period.end(start);
         Uni<String> creator = input.scope != Leaderboards.Scope.CREATOR_SUPPORTERS ? Uni.createFrom().<String> nullItem() : boardOwner(input.creatorId);
         return Payloads.guarded(() -> creator.flatMap(owner -> leaderboards.read(input.scope, input.period, start, owner, offset, limit + 1)))
-                .flatMap(entries -> valuers.forCaller().map(value -> LeaderboardConnection.of(entries, limit, offset > 0, value,
+                .flatMap(entries -> valuers.forCaller().map(value -> LeaderboardConnection.of(board, entries, limit, offset > 0, value,
                                 start.atStartOfDay().toInstant(ZoneOffset.UTC), end == null ? null : end.atStartOfDay().toInstant(ZoneOffset.UTC))));
     }
 
@@ -171,14 +173,14 @@ public class EngagementApi {
     public record LeaderboardConnection(@NonNull List<@NonNull Edge> edges, @NonNull List<@NonNull LeaderboardEntry> nodes,
             @NonNull PageInfo pageInfo, @Description("The period's first instant (UTC).") @NonNull Instant periodStart,
             @Description("The instant after the period (UTC); null for all time.") Instant periodEnd) {
-        static LeaderboardConnection of(List<Leaderboards.Entry> fetched, int limit, boolean hasPrevious, LongFunction<Money> value,
+        static LeaderboardConnection of(String board, List<Leaderboards.Entry> fetched, int limit, boolean hasPrevious, LongFunction<Money> value,
                 Instant start, Instant end) {
             boolean hasNext = fetched.size() > limit;
             List<Leaderboards.Entry> page = hasNext ? fetched.subList(0, limit) : fetched;
             List<Edge> edges = new ArrayList<>();
             for (Leaderboards.Entry e : page) {
                 PublicProfile who = e.anonymous() ? PublicProfile.ANONYMOUS : new PublicProfile(e.userId(), e.displayName());
-                edges.add(new Edge(Page.cursor(e.rank()), new LeaderboardEntry(e.rank(), who, e.coins(), e.gifts(), value.apply(e.coins()))));
+                edges.add(new Edge(Page.cursor(board, e.rank()), new LeaderboardEntry(e.rank(), who, e.coins(), e.gifts(), value.apply(e.coins()))));
             }
             List<LeaderboardEntry> nodes = edges.stream().map(Edge::node).toList();
             PageInfo info = new PageInfo(hasNext, edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor(), hasPrevious,

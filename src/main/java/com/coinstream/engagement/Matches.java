@@ -42,6 +42,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class Matches {
+    /** The name a creator's matches' cursors are made with (Page). */
+    private static final String LIST = "matches";
     public static final int MIN_SECONDS = 60;
     public static final int MAX_SECONDS = 600;
     public static final int MAX_GIFTS = 10;
@@ -227,12 +229,12 @@ public class Matches {
     /** A creator's matches, newest first. */
     public Uni<Page<Match>> of(String creatorId, Integer first, String after) {
         int limit = Page.size(first);
-        long before = Page.after(after);
+        long before = Page.after(LIST, after);
         return pool.preparedQuery("select " + COLUMNS + " from live_match where (inviter_id = $1 or invitee_id = $1) and seq < $2 "
                 + "order by seq desc limit $3").execute(Tuple.of(creatorId, before, limit + 1)).map(rows -> {
                     List<Match> list = new ArrayList<>();
                     rows.forEach(r -> list.add(read(r)));
-                    return Page.of(list, limit, before != Long.MAX_VALUE, Match::seq);
+                    return Page.of(LIST, list, limit, before != Long.MAX_VALUE, Match::seq);
                 });
     }
 

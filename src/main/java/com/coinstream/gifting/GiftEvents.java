@@ -106,10 +106,10 @@ public class GiftEvents {
 
     private Uni<Page<GiftReceipt>> page(String ownerColumn, String owner, Integer first, String after) {
         int limit = Page.size(first);
-        long before = Page.after(after);
+        long before = Page.after("gifts:" + ownerColumn, after);
         return pool.preparedQuery("select " + COLUMNS + " from gift_event where " + ownerColumn
                 + " = $1 and seq < $2 order by seq desc limit $3").execute(Tuple.of(owner, before, limit + 1))
-                .map(rows -> Page.of(receipts(rows), limit, before != Long.MAX_VALUE, GiftReceipt::position));
+                .map(rows -> Page.of("gifts:" + ownerColumn, receipts(rows), limit, before != Long.MAX_VALUE, GiftReceipt::position));
     }
 
     /** Mark a gift thanked by its creator; the first acknowledgement's time is kept. Empty if it is not theirs. */

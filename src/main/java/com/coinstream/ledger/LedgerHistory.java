@@ -15,6 +15,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** A user's ledger lines, newest first, by cursor. */
 @ApplicationScoped
 public class LedgerHistory {
+    /** The name the history's cursors are made with (Page). */
+    private static final String LIST = "ledgerHistory";
     private final Pool pool;
 
     /**
@@ -38,16 +40,16 @@ public class LedgerHistory {
 
     public Uni<Page<LedgerLine>> linesOf(String ownerId, Integer first, String after) {
         int limit = Page.size(first);
-        long before = Page.after(after);
+        long before = Page.after(LIST, after);
         return pool.preparedQuery(LINES).execute(Tuple.of(ownerId, before, limit + 1)).map(rows -> {
             List<LedgerLine> lines = new ArrayList<>();
             for (Row r : rows) {
                 long id = r.getLong("id");
-                lines.add(new LedgerLine(id, Page.cursor(id), r.getString("kind"), r.getString("asset"),
+                lines.add(new LedgerLine(id, Page.cursor(LIST, id), r.getString("kind"), r.getString("asset"),
                         r.getString("purpose"), r.getLong("amount"), r.getUUID("cause_id"), r.getString("memo"),
                         r.getOffsetDateTime("created_at").toInstant()));
             }
-            return Page.of(lines, limit, before != Long.MAX_VALUE, LedgerLine::position);
+            return Page.of(LIST, lines, limit, before != Long.MAX_VALUE, LedgerLine::position);
         });
     }
 }

@@ -35,6 +35,8 @@ import io.vertx.pgclient.PgException;
 /** Starting, ending and listing live streams. */
 @ApplicationScoped
 public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
+    /** The name the streams' cursors are made with (Page). */
+    private static final String LIST = "liveStreams";
     private static final int MAX_TITLE = 140;
     private final Pool pool;
     private final StreamDirectory directory;
@@ -118,16 +120,16 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     /** Streams newest first; live ones only when {@code liveOnly}. */
     public Uni<Page<StreamView>> page(Integer first, String after, boolean liveOnly, String creatorId) {
         int limit = Page.size(first);
-        long before = Page.after(after);
+        long before = Page.after(LIST, after);
         String where = (liveOnly ? "seq < ?1 and status = 'LIVE'" : "seq < ?1") + (creatorId == null ? "" : " and creatorId = ?2");
         // an erased creator's streams are shown under their pseudonym; asked for by their user id, there are none, or the
         // answer would tie the two together (asked of the database: this instance may not have heard of the erasure yet)
         return erased.isErasedNow(creatorId).flatMap(gone -> gone
-                ? Uni.createFrom().item(Page.of(List.<StreamView> of(), limit, before != Long.MAX_VALUE, StreamView::position))
+                ? Uni.createFrom().item(Page.of(LIST, List.<StreamView> of(), limit, before != Long.MAX_VALUE, StreamView::position))
                 : sessions.read(s -> {
                     var q = s.createSelectionQuery("from LiveStream where " + where + " order by seq desc", LiveStream.class).setParameter(1, before);
                     return (creatorId == null ? q : q.setParameter(2, creatorId)).setMaxResults(limit + 1).getResultList();
-                }).map(list -> Page.of(list.stream().map(StreamView::of).toList(), limit, before != Long.MAX_VALUE, StreamView::position)));
+                }).map(list -> Page.of(LIST, list.stream().map(StreamView::of).toList(), limit, before != Long.MAX_VALUE, StreamView::position)));
     }
 
     /** Totals of many streams in one statement: the streams' sequence rows, which the gift batches advance (V27). */

@@ -26,6 +26,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** SQL for payouts and their transitions. */
 @ApplicationScoped
 public class PayoutStore {
+    /** The names the payouts' cursors are made with (Page): a creator's, and the admins' queue. */
+    private static final String OF_CREATOR = "payouts";
+    private static final String QUEUE = "payoutQueue";
     private static final String COLUMNS = "id, seq, creator_id, payout_account_id, diamonds, amount_minor, currency, rate_version, "
             + "status, requested_at, expected_by, external_reference, reason";
     private final Pool pool;
@@ -81,21 +84,21 @@ public class PayoutStore {
 
     public Uni<Page<Payout>> ofCreator(String creatorId, Integer first, String after) {
         int limit = Page.size(first);
-        long before = Page.after(after);
+        long before = Page.after(OF_CREATOR, after);
         return pool.preparedQuery("select " + COLUMNS + " from payout where creator_id = $1 and seq < $2 order by seq desc limit $3")
                 .execute(Tuple.of(creatorId, before, limit + 1))
-                .map(rows -> Page.of(payouts(rows), limit, before != Long.MAX_VALUE, Payout::position));
+                .map(rows -> Page.of(OF_CREATOR, payouts(rows), limit, before != Long.MAX_VALUE, Payout::position));
     }
 
     /** Oldest first: the order an operator works through them. */
     /** Payouts in {@code status}, oldest first; only {@code creatorId}'s when it is not null. */
     public Uni<Page<Payout>> queue(PayoutStatus status, String creatorId, Integer first, String after) {
         int limit = Page.size(first);
-        long afterSeq = after == null || after.isEmpty() ? 0 : Page.after(after);
+        long afterSeq = after == null || after.isEmpty() ? 0 : Page.after(QUEUE, after);
         return pool.preparedQuery("select " + COLUMNS + " from payout where status = $1 and seq > $2 "
                 + "and ($4::text is null or creator_id = $4) order by seq limit $3")
                 .execute(Tuple.of(status.name(), afterSeq, limit + 1, creatorId))
-                .map(rows -> Page.of(payouts(rows), limit, afterSeq != 0, Payout::position));
+                .map(rows -> Page.of(QUEUE, payouts(rows), limit, afterSeq != 0, Payout::position));
     }
 
     public Uni<Map<UUID, List<Payout.Transition>>> transitions(List<UUID> ids) {

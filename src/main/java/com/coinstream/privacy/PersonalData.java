@@ -50,6 +50,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class PersonalData {
+    /** The name the erasure requests' cursors are made with (Page). */
+    private static final String REQUESTS = "erasureRequests";
     private static final Logger LOG = Logger.getLogger(PersonalData.class);
     /** Entries of each list that grows with use that a person's export holds, the latest (and each list's total). */
     static final int LIST_IN_EXPORT = 10_000;
@@ -179,12 +181,12 @@ public class PersonalData {
     /** Oldest first, open ones (or all). */
     public Uni<Page<Request>> requests(Integer first, String after, boolean openOnly) {
         int limit = Page.size(first);
-        long afterSeq = after == null || after.isEmpty() ? 0 : Page.after(after);
+        long afterSeq = after == null || after.isEmpty() ? 0 : Page.after(REQUESTS, after);
         return pool.preparedQuery("select " + COLUMNS + " from erasure_request where seq > $1 and (not $2 or status = 'REQUESTED') "
                 + "order by seq limit $3").execute(Tuple.of(afterSeq, openOnly, limit + 1)).map(rows -> {
                     List<Request> out = new ArrayList<>();
                     rows.forEach(r -> out.add(request(r)));
-                    return Page.of(out, limit, afterSeq != 0, Request::position);
+                    return Page.of(REQUESTS, out, limit, afterSeq != 0, Request::position);
                 });
     }
 

@@ -56,6 +56,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class Reconciliations {
+    /** The name the runs' cursors are made with (Page). */
+    private static final String RUNS = "reconciliationRuns";
     static final int MAX_DIFFERENCES_SHOWN = 1000;
     /** Lines inserted per statement while a report streams in. */
     private static final int BATCH = 1000;
@@ -336,12 +338,12 @@ public class Reconciliations {
     /** Newest first. */
     public Uni<Page<Run>> runs(Integer first, String after) {
         int limit = Page.size(first);
-        long before = Page.after(after);
+        long before = Page.after(RUNS, after);
         return pool.preparedQuery("select " + RUN_COLUMNS + " from settlement_report r where r.seq < $1 order by r.seq desc limit $2")
                 .execute(Tuple.of(before, limit + 1)).map(rows -> {
                     List<Run> runs = new ArrayList<>();
                     rows.forEach(r -> runs.add(run(r, false)));
-                    return Page.of(runs, limit, before != Long.MAX_VALUE, Run::position);
+                    return Page.of(RUNS, runs, limit, before != Long.MAX_VALUE, Run::position);
                 });
     }
 

@@ -41,6 +41,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class WebhookSubscriptions {
+    /** The name the delivery log's cursors are made with (Page). */
+    private static final String DELIVERIES = "webhookDeliveries";
     static final int MAX_REPLAY = 10_000;
     /** A subscription's health is read from its latest deliveries, so it costs the same however old the subscription. */
     static final int HEALTH_WINDOW = 1_000;
@@ -170,7 +172,7 @@ public class WebhookSubscriptions {
     /** One subscription's deliveries, newest first; {@code status} (PENDING, DELIVERED, FAILED) or null for all. */
     public Uni<Page<Delivery>> deliveries(Caller caller, String subscriptionId, String status, Integer first, String after) {
         int limit = Page.size(first);
-        long before = Page.after(after);
+        long before = Page.after(DELIVERIES, after);
         // the unsettled (a few) are read through their own partial index, which the planner picks only for a literal predicate
         String only = status == null ? "and $4::text is null" : "DELIVERED".equals(status) ? "and status = $4" : "and status <> 'DELIVERED' and status = $4";
         return one(caller, subscriptionId).flatMap(s -> pool.preparedQuery("select " + DELIVERY_COLUMNS + " from webhook_delivery "
@@ -179,7 +181,7 @@ public class WebhookSubscriptions {
                 .map(rows -> {
                     List<Delivery> out = new ArrayList<>();
                     rows.forEach(r -> out.add(delivery(r)));
-                    return Page.of(out, limit, before != Long.MAX_VALUE, Delivery::id);
+                    return Page.of(DELIVERIES, out, limit, before != Long.MAX_VALUE, Delivery::id);
                 });
     }
 

@@ -231,6 +231,26 @@ class LeaderboardTest {
         LedgerChecks.assertClean();
     }
 
+    /**
+     * Each list's cursors are its own: a live streams cursor (its position a platform-wide stream number) given to a
+     * leaderboard was read as an offset, which the page's ranks then showed. It is refused, as one of another board is.
+     */
+    @Test
+    void aCursorOfAnotherListOrBoardIsRefused() {
+        Gifting.liveCreator("cursorkinds");
+        String streams = Gql.ok(null, "{ liveStreams(first: 1) { pageInfo { endCursor } } }").getString("data.liveStreams.pageInfo.endCursor");
+        String board = "query($i: LeaderboardInput!) { leaderboard(input: $i) { nodes { rank } pageInfo { endCursor } } }";
+        assertEquals("BAD_USER_INPUT", Gql.errorCode(Gql.post(null, board, Gql.vars("i", Map.of("scope", "TOP_GIFTERS", "period", "ALL_TIME",
+                "after", streams)))));
+        String weekly = Gql.ok(null, "{ leaderboard(input: {scope: TOP_CREATORS, period: WEEK, first: 1}) { pageInfo { endCursor } } }")
+                .getString("data.leaderboard.pageInfo.endCursor");
+        if (weekly != null) {
+            assertEquals("BAD_USER_INPUT", Gql.errorCode(Gql.post(null, board, Gql.vars("i", Map.of("scope", "TOP_GIFTERS", "period", "WEEK",
+                    "after", weekly)))), "another board's cursor");
+            Gql.ok(null, board, Gql.vars("i", Map.of("scope", "TOP_CREATORS", "period", "WEEK", "after", weekly))); // its own board takes it
+        }
+    }
+
     @Test
     void aRefundTakesItsGiftsOffTheLeaderboards() {
         LiveCreator creator = Gifting.liveCreator("refundboard");
