@@ -76,7 +76,12 @@ public class StreamActivityFeed {
         this.grace = config.comboGrace();
         // a goal or match changed, or the stream ended (which ends its goals and forfeits its match), on any instance
         cluster.on(ClusterEvents.ACTIVITY, payload -> Ids.parse(payload).map(rooms::get).ifPresent(Room::refreshSoon));
-        cluster.on(ClusterEvents.STREAMS, payload -> Ids.parse(payload).map(rooms::get).ifPresent(Room::refreshSoon));
+        // (a stream that ended also ends the other stream's invitation to it, or match with it: that room reads again too)
+        cluster.on(ClusterEvents.STREAMS, payload -> Ids.parse(payload).ifPresent(ended -> rooms.values().forEach(room -> {
+            if (room.streamId.equals(ended) || room.playsWith(ended)) {
+                room.refreshSoon();
+            }
+        })));
     }
 
     /** A person erased (on any instance): their open combos carry the pseudonym from now on. */
@@ -166,6 +171,11 @@ public class StreamActivityFeed {
 
         Room(UUID streamId) {
             this.streamId = streamId;
+        }
+
+        /** Whether the match this room follows (running, or an invitation) is with {@code stream}. */
+        synchronized boolean playsWith(UUID stream) {
+            return match != null && (stream.equals(match.inviterStream()) || stream.equals(match.inviteeStream()));
         }
 
         synchronized void openOnce() {

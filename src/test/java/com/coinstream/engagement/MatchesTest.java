@@ -263,6 +263,36 @@ class MatchesTest {
         LedgerChecks.assertClean();
     }
 
+    /**
+     * An invitation cancelled because the inviter ended their stream reaches the invited stream's audience too: the room
+     * of the other stream reads again on the ended stream's notice (it kept showing the invitation).
+     */
+    @Test
+    void theInvitedStreamsAudienceSeesAnInvitationCancelledByTheInvitersEnd() throws Exception {
+        LiveCreator inviter = Gifting.liveCreator("cancelx");
+        LiveCreator invited = Gifting.liveCreator("cancely");
+        Viewer fan = Gifting.fundedViewer("cancelfan", 1000);
+        String pending = invite(inviter, invited.stream(), Map.of()).getString("data.inviteToMatch.match.id");
+        try (FeedClient client = FeedClient.connect(port, fan.token())) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.subscribe("a", StreamActivityTest.ACTIVITY.replace("goal { id", "match { matchId status } goal { id"), Map.of("s", invited.stream()));
+            String warm = StreamActivityTest.warmUp(client, fan, invited); // the room now knows the invitation
+            Gql.ok(inviter.token(), "mutation($i: EndLiveStreamInput!) { endLiveStream(input: $i) { liveStream { status } } }",
+                    Gql.vars("i", Map.of("streamId", inviter.stream())));
+            List<String> seen = new ArrayList<>();
+            boolean ended = false;
+            for (int i = 0; i < 20 && !ended; i++) {
+                JsonNode act = StreamActivityTest.next(client, warm, 5);
+                assertNotNull(act, "activity after " + seen);
+                seen.add(act.path("kind").asText() + " " + act.path("match").path("status").asText());
+                ended = "MATCH_ENDED".equals(act.path("kind").asText()) && pending.equals(act.path("match").path("matchId").asText());
+            }
+            assertTrue(ended, seen.toString());
+        }
+        Gql.ok(invited.token(), "mutation($i: EndLiveStreamInput!) { endLiveStream(input: $i) { liveStream { status } } }",
+                Gql.vars("i", Map.of("streamId", invited.stream())));
+    }
+
     @Test
     void theAudienceFollowsTheRunningMatchNotAnEarlierInvitationStillPending() throws Exception {
         LiveCreator x = Gifting.liveCreator("followx");
