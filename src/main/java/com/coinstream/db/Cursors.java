@@ -63,11 +63,36 @@ public class Cursors {
         return exports;
     }
 
+    /**
+     * A connection of {@code pool}, given back if it arrives after its download was given up on (cut off while it waited,
+     * its client gone): the pool hands a connection to a waiter however long ago that waiter stopped waiting, and one
+     * nobody takes is never closed, so four of them would leave no download a connection.
+     */
+    static Uni<SqlConnection> connection(Pool pool) {
+        return Uni.createFrom().emitter(out -> {
+            java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+            out.onTermination(() -> {
+                synchronized (gone) {
+                    gone.set(true);
+                }
+            });
+            pool.getConnection().subscribe().with(connection -> {
+                synchronized (gone) {
+                    if (!gone.get()) {
+                        out.complete(connection);
+                        return;
+                    }
+                }
+                connection.closeAndForget();
+            }, out::fail);
+        });
+    }
+
     public Multi<Row> stream(String sql, Tuple args) {
         return Multi.createFrom().deferred(() -> {
             long deadline = System.nanoTime() + longest.toNanos();
             Pool pool = exports();
-            return Multi.createFrom().resourceFromUni(pool::getConnection,
+            return Multi.createFrom().resourceFromUni(() -> connection(pool),
                     connection -> connection.begin().toMulti().flatMap(tx -> connection.prepare(sql).toMulti()
                             .flatMap(statement -> statement.createStream(FETCH, args).toMulti())))
                     .withFinalizer((Function<SqlConnection, Uni<Void>>) SqlConnection::close)

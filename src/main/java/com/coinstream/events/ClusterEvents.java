@@ -104,12 +104,18 @@ public class ClusterEvents {
         if (payloads.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return publisher.preparedQuery("select pg_notify(c, p) from unnest($1::text[], $2::text[]) as n(c, p)")
-                .execute(Tuple.of(channels.toArray(String[]::new), payloads.toArray(String[]::new))).replaceWithVoid()
-                .ifNoItem().after(PUBLISH_TIMEOUT).fail()
+        return send(channels, payloads)
                 .onFailure().invoke(e -> LOG.warnf("a notice on %s was not sent (the change it announces has committed): %s",
                         String.join(", ", payloadsByChannel.keySet()), e.toString()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** The notifications, or the failure (a timeout after {@link #PUBLISH_TIMEOUT}), back on the caller's context. */
+    private Uni<Void> send(List<String> channels, List<String> payloads) {
+        // (a timeout fires on a timer's thread: the caller goes on where it was)
+        return com.coinstream.db.Contexts.onCallersContext(publisher.preparedQuery("select pg_notify(c, p) from unnest($1::text[], $2::text[]) as n(c, p)")
+                .execute(Tuple.of(channels.toArray(String[]::new), payloads.toArray(String[]::new))).replaceWithVoid()
+                .ifNoItem().after(PUBLISH_TIMEOUT).fail());
     }
 
     /** How long a notice may wait for the notification pool before it is given up on (and logged). */
@@ -170,7 +176,8 @@ public class ClusterEvents {
                 connection.close().subscribe().with(v -> { }, e -> LOG.debugf("closing the deaf listening connection: %s", e.getMessage()));
             }
         }
-        publish(PING, instance).subscribe().with(v -> { }, e -> LOG.debugf("heartbeat not sent: %s", e.getMessage()));
+        // (not publish: a heartbeat missed in an outage is logged at debug, every 10 s, not as a lost notice)
+        send(List.of(PING), List.of(instance)).subscribe().with(v -> { }, e -> LOG.debugf("heartbeat not sent: %s", e.getMessage()));
     }
 
     // The subscriber re-LISTENs by itself after a lost connection (reconnect policy); this covers the first connect.

@@ -75,7 +75,11 @@ public class ErrorPolicy implements EventingService {
                         ? limits : others).add(i);
             }
             if (!limits.isEmpty()) {
-                chain.add(new RememberedQueryLimits(new ChainedInstrumentation(limits)));
+                long maxFields = limits.stream().anyMatch(i -> i instanceof graphql.analysis.MaxQueryComplexityInstrumentation)
+                        ? org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                                .getOptionalValue("quarkus.smallrye-graphql.instrumentation-query-complexity", Long.class).orElse(0L)
+                        : 0L;
+                chain.add(new RememberedQueryLimits(new ChainedInstrumentation(limits), maxFields));
             }
             chain.addAll(others);
         } else if (existing != null) {

@@ -150,7 +150,14 @@ public class GraphQLOverWebSocket {
                         } else if (op != null && op.stopped(legacy)) {
                             operations.remove(op.id());
                         }
-                        handler.onMessage(text);
+                        try {
+                            handler.onMessage(text);
+                        } catch (RuntimeException malformed) {
+                            // a message SmallRye cannot read ({"type":1}, a connection_init whose payload is no object): it
+                            // threw, answered nothing and left the client waiting for ever; the protocol's answer is 4400
+                            LOG.debugf("malformed WebSocket message: %s", malformed.toString());
+                            session.close((short) 4400, "Invalid message");
+                        }
                     } else if (!refusal.isEmpty()) {
                         session.sendMessage(refusal);
                     } else {

@@ -1,12 +1,14 @@
 package com.coinstream.graphql;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 
 import graphql.ExecutionResult;
+import graphql.execution.AbortExecutionException;
 import graphql.execution.instrumentation.Instrumentation;
 import graphql.execution.instrumentation.InstrumentationContext;
 import graphql.execution.instrumentation.InstrumentationState;
@@ -43,11 +45,14 @@ import graphql.validation.ValidationError;
  */
 final class RememberedQueryLimits extends SimplePerformantInstrumentation {
     private final Instrumentation limits;
+    /** The configured complexity (fields, each counted once per time it runs), 0 for none: see {@link #expandedFields}. */
+    private final long maxFields;
     // Weak keys: an operation evicted from SmallRye's document cache is forgotten here too.
     private final Map<OperationDefinition, Boolean> passed = Collections.synchronizedMap(new WeakHashMap<>());
 
-    RememberedQueryLimits(Instrumentation limits) {
+    RememberedQueryLimits(Instrumentation limits, long maxFields) {
         this.limits = limits;
+        this.maxFields = maxFields;
     }
 
     @Override
@@ -65,8 +70,16 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
     public InstrumentationContext<ExecutionResult> beginExecuteOperation(InstrumentationExecuteOperationParameters parameters,
             InstrumentationState state) {
         OperationDefinition operation = parameters.getExecutionContext().getOperationDefinition();
-        if (passed.containsKey(operation) || introspectionOnly(operation.getSelectionSet(), parameters.getExecutionContext().getFragmentsByName())) {
+        Map<String, FragmentDefinition> fragments = parameters.getExecutionContext().getFragmentsByName();
+        if (passed.containsKey(operation) || introspectionOnly(operation.getSelectionSet(), fragments, new HashMap<>())) {
             return null; // no context needed
+        }
+        // graphql-java's complexity visits each fragment once, however many times it is spread: a fragment spread under
+        // 140 aliases counted as one. Every field is counted here as many times as it runs (for lists, once).
+        long fields = maxFields > 0 ? expandedFields(operation.getSelectionSet(), fragments, new HashMap<>(), maxFields) : 0;
+        if (fields > maxFields && maxFields > 0) {
+            throw new AbortExecutionException("maximum query complexity exceeded: more than " + maxFields
+                    + " fields, fragments counted each time they are spread");
         }
         InstrumentationContext<ExecutionResult> context = limits.beginExecuteOperation(parameters, state); // throws when over
         String query = parameters.getExecutionContext().getExecutionInput().getQuery();
@@ -76,8 +89,42 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
         return context;
     }
 
-    /** Every root selection is an introspection field (through fragments too); an empty selection is not. */
-    static boolean introspectionOnly(SelectionSet selections, Map<String, FragmentDefinition> fragments) {
+    /**
+     * The fields an operation runs, each fragment expanded wherever it is spread (lists counted once), up to {@code cap + 1}.
+     * Each fragment is counted once and remembered ({@code memo}), so a fragment spread twice in each of forty others
+     * costs forty steps, not 2^40.
+     */
+    static long expandedFields(SelectionSet selections, Map<String, FragmentDefinition> fragments, Map<String, Long> memo, long cap) {
+        if (selections == null) {
+            return 0;
+        }
+        long n = 0;
+        for (Selection<?> selection : selections.getSelections()) {
+            long more = 0;
+            if (selection instanceof Field field) {
+                more = 1 + expandedFields(field.getSelectionSet(), fragments, memo, cap);
+            } else if (selection instanceof InlineFragment inline) {
+                more = expandedFields(inline.getSelectionSet(), fragments, memo, cap);
+            } else if (selection instanceof FragmentSpread spread) {
+                Long known = memo.get(spread.getName());
+                if (known == null) {
+                    // (validation refused fragment cycles before this runs)
+                    FragmentDefinition fragment = fragments.get(spread.getName());
+                    known = fragment == null ? 0 : expandedFields(fragment.getSelectionSet(), fragments, memo, cap);
+                    memo.put(spread.getName(), known);
+                }
+                more = known;
+            }
+            n = Math.min(cap + 1, n + more);
+        }
+        return n;
+    }
+
+    /**
+     * Every root selection is an introspection field (through fragments too); an empty selection is not. Each fragment is
+     * decided once ({@code memo}): a fragment spread twice in each of forty others is forty steps, not 2^40.
+     */
+    static boolean introspectionOnly(SelectionSet selections, Map<String, FragmentDefinition> fragments, Map<String, Boolean> memo) {
         if (selections == null || selections.getSelections().isEmpty()) {
             return false;
         }
@@ -86,10 +133,15 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
             if (selection instanceof Field field) {
                 introspection = field.getName().startsWith("__");
             } else if (selection instanceof InlineFragment inline) {
-                introspection = introspectionOnly(inline.getSelectionSet(), fragments);
+                introspection = introspectionOnly(inline.getSelectionSet(), fragments, memo);
             } else if (selection instanceof FragmentSpread spread && fragments.containsKey(spread.getName())) {
                 // a fragment that spreads itself is invalid and refused by validation before this runs
-                introspection = introspectionOnly(fragments.get(spread.getName()).getSelectionSet(), fragments);
+                Boolean known = memo.get(spread.getName());
+                if (known == null) {
+                    known = introspectionOnly(fragments.get(spread.getName()).getSelectionSet(), fragments, memo);
+                    memo.put(spread.getName(), known);
+                }
+                introspection = known;
             } else {
                 introspection = false;
             }

@@ -192,6 +192,11 @@ public class RequestShape {
                 refuse(rc, GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
                 return;
             }
+            // handed on as the JSON request it stands for: SmallRye reads application/graphql itself only in lower case,
+            // and deletes its line breaks first (a # comment then swallowed the document; "id\ndisplayName" became one name)
+            ((io.vertx.ext.web.impl.RoutingContextInternal) rc).setBody(io.vertx.core.buffer.Buffer.buffer(
+                    new JsonObject().put("query", query).encode()));
+            rc.request().headers().set("Content-Type", "application/json");
             rc.next();
             return;
         }

@@ -23,7 +23,15 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class StreamDirectory {
     private static final int LIMIT = 100_000;
-    private final Map<UUID, StreamInfo> streams = new ConcurrentHashMap<>();
+    private final Map<UUID, Remembered> streams = new ConcurrentHashMap<>();
+    /**
+     * How long a stream is remembered before it is read again: what a notice says comes at once, and this bounds what a
+     * lost notice can leave behind (a creator's new birthdate, say, which decides whether the stream may receive gifts).
+     */
+    static final long REMEMBERED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+    private record Remembered(StreamInfo info, long readAt) {
+    }
     private final Pool pool;
 
     public record StreamInfo(UUID id, String creatorId, String creatorName, Optional<LocalDate> creatorBirthdate, boolean live) {
@@ -39,13 +47,13 @@ public class StreamDirectory {
             }
         });
         // a person whose birthdate (or erasure) changed: their live streams are read again, with whether they may receive
-        events.on(ClusterEvents.USERS, userId -> streams.values().removeIf(stream -> stream.creatorId().equals(userId)));
+        events.on(ClusterEvents.USERS, userId -> streams.values().removeIf(stream -> stream.info().creatorId().equals(userId)));
     }
 
     public Uni<Optional<StreamInfo>> find(UUID id) {
-        StreamInfo cached = streams.get(id);
-        if (cached != null) {
-            return Uni.createFrom().item(Optional.of(cached));
+        Remembered cached = streams.get(id);
+        if (cached != null && System.nanoTime() - cached.readAt() < REMEMBERED_NANOS) {
+            return Uni.createFrom().item(Optional.of(cached.info()));
         }
         return pool.preparedQuery("""
                 select s.id, s.creator_id, s.status, u.display_name, u.birthdate
@@ -61,7 +69,7 @@ public class StreamDirectory {
                 if (streams.size() > LIMIT) {
                     streams.clear();
                 }
-                streams.put(id, info);
+                streams.put(id, new Remembered(info, System.nanoTime()));
             }
             return Optional.of(info);
         });
@@ -76,6 +84,6 @@ public class StreamDirectory {
      * instance learnt of the erasure: the streams' notice, or the re-read of the database when that notice was missed.
      */
     void erased(@jakarta.enterprise.event.Observes com.coinstream.identity.ErasedAccounts.AccountErased erased) {
-        streams.values().removeIf(stream -> stream.creatorId().equals(erased.userId()));
+        streams.values().removeIf(stream -> stream.info().creatorId().equals(erased.userId()));
     }
 }

@@ -85,7 +85,10 @@ public class PaymentWebhookResource {
         router.post(PATH).order(-148).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.post(PATH).order(-147).handler(rc -> {
             RequestShape.releaseBody(rc);
-            rc.next();
+            // (a body that completed just as the deadline answered 408 goes no further: the sender was told to send it again)
+            if (!rc.response().ended()) {
+                rc.next();
+            }
         });
     }
 

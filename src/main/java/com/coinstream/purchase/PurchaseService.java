@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.coinstream.db.AdvisoryLocks;
+import com.coinstream.db.Contexts;
 import com.coinstream.db.Transactions;
 import com.coinstream.domain.Amounts;
 import com.coinstream.domain.BadInput;
@@ -123,7 +124,8 @@ public class PurchaseService {
      */
     private Uni<Purchase> replay(UUID id, long deadline) {
         return store.chargeRunning(pool, id).flatMap(running -> running && System.nanoTime() < deadline
-                ? Uni.createFrom().voidItem().onItem().delayIt().by(java.time.Duration.ofMillis(50)).flatMap(v -> replay(id, deadline))
+                ? Contexts.onCallersContext(Uni.createFrom().voidItem().onItem().delayIt().by(java.time.Duration.ofMillis(50)))
+                        .flatMap(v -> replay(id, deadline))
                 : find(id));
     }
 

@@ -94,6 +94,18 @@ class WebSocketEdgeTest {
         }
     }
 
+    /** A message the protocol handler cannot read (a type that is no string) is a protocol error (4400), not silence. */
+    @Test
+    void aMessageOfNoReadableShapeClosesWith4400() throws Exception {
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsedgeshape")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.sendRaw("{\"type\":1}");
+            JsonNode closed = client.nextOf(5, "closed");
+            assertNotNull(closed, "answered, not left waiting");
+            assertEquals(4400, closed.path("code").asInt());
+        }
+    }
+
     /** An operation id is kept while its subscription lives and echoed in every event: one longer than an ID is refused. */
     @Test
     void aSubscribeMessageWithAnIdLongerThanAnIdIsAProtocolError() throws Exception {

@@ -59,7 +59,18 @@ class TokensAndLimitsTest {
         String tampered = Tokens.viewer("honest");
         String[] parts = tampered.split("\\.");
         tampered = parts[0] + "." + b64(claims("")) + "." + parts[2];
-        return List.of(wrongSignature, algNone, hs256WithPublicKey, expired, notYetValid, wrongIssuer, noSubject, garbage, tampered);
+        // claims every id of the API is held to: a subject with a control character or longer than an ID, a null group
+        String controlSubject = Tokens.builder("mal\u0001lory", Set.of("viewer"), Tokens.ADULT, "US").sign(Tokens.key());
+        String longSubject = Tokens.builder("m".repeat(300), Set.of("viewer"), Tokens.ADULT, "US").sign(Tokens.key());
+        // (signed by hand: the claims builder cannot write a null into a list)
+        String nullGroupHeader = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + b64(claims("").replace("\"groups\":[\"admin\"]",
+                "\"groups\":[\"viewer\",null]"));
+        java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+        rs256.initSign(Tokens.key());
+        rs256.update(nullGroupHeader.getBytes(StandardCharsets.US_ASCII));
+        String nullGroup = nullGroupHeader + "." + B64.encodeToString(rs256.sign());
+        return List.of(wrongSignature, algNone, hs256WithPublicKey, expired, notYetValid, wrongIssuer, noSubject, garbage, tampered,
+                controlSubject, longSubject, nullGroup);
     }
 
     @ParameterizedTest
@@ -120,6 +131,38 @@ class TokensAndLimitsTest {
         Response r = Gql.post(null, q.toString(), null);
         String code = Gql.errorCode(r);
         assertTrue("QUERY_TOO_COMPLEX".equals(code), r.statusCode() + " " + r.asString().substring(0, Math.min(300, r.asString().length())));
+    }
+
+    /**
+     * A fragment spread under many aliases runs once per alias: it counts so. (graphql-java's complexity visits each
+     * fragment once: 140 aliases of one fragment of four fields counted as about 144, ran as 700.)
+     */
+    @Test
+    void aFragmentCountsEachTimeItIsSpread() {
+        StringBuilder q = new StringBuilder("{");
+        for (int i = 0; i < 140; i++) {
+            q.append(" a").append(i).append(": liveStreams(first: 1) { ...S }");
+        }
+        q.append(" } fragment S on LiveStreamConnection { nodes { id title status } pageInfo { hasNextPage } }");
+        Response r = Gql.post(null, q.toString(), null);
+        assertEquals("QUERY_TOO_COMPLEX", Gql.errorCode(r), r.asString().substring(0, Math.min(300, r.asString().length())));
+    }
+
+    /**
+     * Forty fragments, each spreading the one before twice: expanding them without remembering each one was 2^40 steps
+     * before any limit, on the request's thread. It answers at once.
+     */
+    @Test
+    void aFragmentBombAnswersAtOnce() {
+        StringBuilder q = new StringBuilder("{ ...F40 } fragment F0 on Query { __typename }");
+        for (int i = 1; i <= 40; i++) {
+            q.append(" fragment F").append(i).append(" on Query { ...F").append(i - 1).append(" ...F").append(i - 1).append(" }");
+        }
+        long started = System.nanoTime();
+        Response r = Gql.post(null, q.toString(), null);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(ms < 5_000, "answered in " + ms + " ms: " + r.asString());
+        assertEquals(200, r.statusCode(), r.asString());
     }
 
     @Test
