@@ -50,7 +50,7 @@ public class GraphQLOverHttp {
         rc.put(MEDIA, media);
         if (!acceptedBody(contentType)) {
             // Also what keeps a cross-site form or text/plain post (no CORS preflight) from reaching a resolver.
-            RequestShape.refuse(rc, 415, "BAD_REQUEST", "A GraphQL POST needs Content-Type: application/json (UTF-8: no charset, or charset=utf-8)");
+            RequestShape.refuse(rc, 415, "BAD_REQUEST", "A GraphQL POST needs Content-Type: application/json");
             return;
         }
         // SmallRye answers in the type it reads from Accept: give it the one chosen here.
@@ -70,24 +70,7 @@ public class GraphQLOverHttp {
 
     static boolean acceptedBody(String contentType) {
         String type = mediaType(contentType);
-        return type != null && (type.equals(JSON) || type.equals("application/graphql")) && utf8(contentType);
-    }
-
-    /**
-     * No charset parameter, or UTF-8: a GraphQL request is UTF-8 (RFC 8259), and SmallRye decodes the body by the charset
-     * it is told (an unknown one threw, answered 500; UTF-16 or Latin-1 stored text garbled).
-     */
-    static boolean utf8(String contentType) {
-        for (String parameter : contentType.split(";")) {
-            int eq = parameter.indexOf('=');
-            if (eq > 0 && parameter.substring(0, eq).strip().equalsIgnoreCase("charset")) {
-                String charset = parameter.substring(eq + 1).strip().replace("\"", "");
-                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return type != null && (type.equals(JSON) || type.equals("application/graphql"));
     }
 
     /** The media type of a Content-Type header, lower-case, without parameters ("" for ";"); null for none. */

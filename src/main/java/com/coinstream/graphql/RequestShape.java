@@ -209,6 +209,9 @@ public class RequestShape {
             refuse(rc, "BAD_REQUEST".equals(problem.code()) ? 400 : GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
             return;
         }
+        // the body was read as UTF-8 JSON here (RFC 8259): SmallRye reads it so too, whatever charset the header names (an
+        // unknown one threw, a 500; UTF-16 or Latin-1 decoded the same bytes into other text)
+        rc.request().headers().set("Content-Type", "application/json");
         rc.next();
     }
 

@@ -54,6 +54,25 @@ public class GraphQLOverHttpTest {
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
+    /**
+     * A document sent as application/graphql is the document, line breaks and comments included, in any letter case of
+     * the media type; a body is read as UTF-8 whatever charset its header names (an unknown one answered 500, UTF-16 or
+     * Latin-1 turned the same bytes into other text).
+     */
+    @Test
+    void aGraphqlBodyIsReadAsWrittenAndAlwaysAsUtf8() {
+        for (String type : new String[] { "application/graphql", "Application/GraphQL; charset=UTF-8", "application/graphql; charset=latin1" }) {
+            Response r = given().contentType(type).body("# the rates\n{\n  rates {\n    version\n  }\n}".getBytes(StandardCharsets.UTF_8)).post("/graphql");
+            assertEquals(200, r.statusCode(), type + ": " + r.asString());
+            assertTrue(r.jsonPath().getInt("data.rates.version") > 0, r.asString());
+        }
+        for (String type : new String[] { "application/json; charset=bogus", "application/json; charset=utf-16" }) {
+            Response r = given().contentType(type).body("{\"query\":\"{ __typename }\"}".getBytes(StandardCharsets.UTF_8)).post("/graphql");
+            assertEquals(200, r.statusCode(), type + ": " + r.asString());
+            assertEquals("Query", r.jsonPath().getString("data.__typename"), type);
+        }
+    }
+
     @Test
     void anyMediaTypeOrNoAcceptIsAnsweredAsApplicationJson() {
         for (String accept : new String[] { "*/*", null, "application/json" }) {
