@@ -14,10 +14,12 @@ import com.coinstream.identity.ErasedAccounts;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.graphql.api.ErrorCode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Wraps the @RolesAllowed check (Quarkus runs it at priority PLATFORM_BEFORE + 150, inside this one) and
@@ -28,19 +30,36 @@ import io.smallrye.mutiny.Uni;
 @Priority(Interceptor.Priority.PLATFORM_BEFORE + 100)
 public class ApiSecurityInterceptor {
     private final SecurityIdentity identity;
+    private final CurrentIdentityAssociation association;
     private final ErasedAccounts erased;
 
-    public ApiSecurityInterceptor(SecurityIdentity identity, ErasedAccounts erased) {
+    public ApiSecurityInterceptor(SecurityIdentity identity, CurrentIdentityAssociation association, ErasedAccounts erased) {
         this.identity = identity;
+        this.association = association;
         this.erased = erased;
     }
 
     @AroundInvoke
     Object explain(InvocationContext ctx) throws Exception {
+        if (ctx.getMethod().getReturnType() == Uni.class && !Infrastructure.canCallerThreadBeBlocked()) {
+            // On the event loop the identity may still be on its way (a batched field's loader can run before it is): it
+            // is checked when it comes, never waited for there (waiting threw, and the field answered INTERNAL). Quarkus'
+            // own role check waits for it the same way.
+            return association.getDeferredIdentity().onItem().transformToUni(who -> {
+                if (erasedCaller(who)) {
+                    return Uni.createFrom().failure(new Unauthenticated("This account has been erased; its tokens are no longer accepted"));
+                }
+                try {
+                    return ((Uni<?>) ctx.proceed()).onFailure().transform(ApiSecurityInterceptor::translate);
+                } catch (Exception e) {
+                    return Uni.createFrom().failure(translate(e));
+                }
+            });
+        }
         try {
             // A token is checked against erasure when it is verified, and that happens once per WebSocket connection: so
             // every operation checks again, wherever it came from (an erased person's open connection can do nothing).
-            if (!identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token && erased.isErased(token.getSubject())) {
+            if (erasedCaller(identity)) {
                 throw new Unauthenticated("This account has been erased; its tokens are no longer accepted");
             }
             Object result = ctx.proceed();
@@ -54,6 +73,10 @@ public class ApiSecurityInterceptor {
         } catch (RuntimeException e) {
             throw (RuntimeException) translate(e);
         }
+    }
+
+    private boolean erasedCaller(SecurityIdentity who) {
+        return !who.isAnonymous() && who.getPrincipal() instanceof JsonWebToken token && erased.isErased(token.getSubject());
     }
 
     static Throwable translate(Throwable e) {

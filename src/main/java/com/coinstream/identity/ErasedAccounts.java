@@ -235,6 +235,12 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+        if (!identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token) {
+            String problem = TokenClaims.problem(token);
+            if (problem != null) {
+                return Uni.createFrom().failure(new AuthenticationFailedException("The token " + problem));
+            }
+        }
         if (!identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token && isErased(token.getSubject())) {
             return Uni.createFrom().failure(new AuthenticationFailedException("This account has been erased"));
         }
