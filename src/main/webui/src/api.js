@@ -23,7 +23,7 @@ function setStatus(status) {
 function build() {
   if (ws) ws.dispose();
   let connectedBefore = false;
-  ws = createWsClient({
+  const mine = createWsClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     connectionParams: () => (session.token ? { Authorization: `Bearer ${session.token}` } : {}),
     lazy: true,
@@ -34,13 +34,20 @@ function build() {
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(15_000, 500 * 2 ** retries) * (0.75 + Math.random() / 2))),
     on: {
       connected: () => {
+        if (ws !== mine) return; // a client replaced (signed in or out) says nothing any more
         setStatus('connected');
         if (connectedBefore) reconnectListeners.forEach((l) => l());
         connectedBefore = true;
       },
-      closed: () => setStatus('reconnecting'),
+      // a normal close (1000: the last subscription ended, or the client was replaced) is no outage; anything else is
+      // retried, and says so until it connects again
+      closed: (event) => {
+        if (ws !== mine) return;
+        setStatus(event && event.code === 1000 ? 'idle' : 'reconnecting');
+      },
     },
   });
+  ws = mine;
   client = new Client({
     url: '/graphql',
     preferGetMethod: false,

@@ -1,5 +1,6 @@
 import './styles.css';
 import { LitElement, html } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { query, watch, subscribe, onConnectionStatus } from './api.js';
 import { session, restore, devSignIn, signOut, signInWithProvider, onSessionChange, DEMO_USERS } from './auth.js';
 import { money, count } from './format.js';
@@ -169,7 +170,9 @@ class App extends View {
       case 'cs-account': page = html`<cs-account .me=${this.me} .wallet=${this.wallet}></cs-account>`; break;
       default: page = html`<h1>Not found</h1><p>There is no page here. <a href="/">See who is live</a>.</p>`;
     }
-    return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content">${page}</main>`;
+    // a page belongs to the person it was opened for: signed out, or another person signed in, it is made again and reads
+    // their data (a page kept showed the person before)
+    return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content">${keyed(this.me ? this.me.id : '', page)}</main>`;
   }
 }
 customElements.define('cs-app', App);

@@ -5,7 +5,7 @@ export function explain(error, context = {}) {
   if (!error) return null;
   switch (error.code) {
     case 'INSUFFICIENT_COINS':
-      return { text: `You need ${count(context.shortfall)} more coins for this gift.`, next: 'Top up exactly what is missing below.' };
+      return { text: `You need ${counted(context.shortfall, 'more coin', 'more coins')} for this gift.`, next: 'Top up exactly what is missing below.' };
     case 'SPENDING_LIMIT_REACHED': {
       const l = context.limit;
       return l

@@ -30,11 +30,14 @@ class Leaderboards extends View {
   async load(after = null) {
     const input = { scope: this.scope, period: this.period, first: 20, after };
     if (this.scope === 'CREATOR_SUPPORTERS') input.creatorId = this.creator;
+    // an answer for a board no longer chosen (the board or period changed while it was on its way) is dropped
+    const asked = (this.asked = (this.asked || 0) + 1);
     const r = await query(Leaderboard, { input });
+    if (asked !== this.asked) return;
     this.error = failure(r);
     if (!r.data) return;
     this.board = r.data.leaderboard;
-    this.rows = after ? [...this.rows, ...this.board.nodes] : this.board.nodes;
+    this.rows = after && this.rows ? [...this.rows, ...this.board.nodes] : this.board.nodes;
   }
 
   choose(scope, period) {

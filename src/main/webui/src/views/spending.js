@@ -171,7 +171,7 @@ class Spending extends View {
       <h2>What you spent</h2>
       <div role="group" class="row">${PERIODS.map(([p, label]) => html`<button class=${p === this.period ? '' : 'secondary outline'} aria-pressed=${p === this.period ? 'true' : 'false'}
         @click=${() => { this.period = p; this.load(); }}>${label}</button>`)}</div>
-      ${s ? html`<p>${when(s.from)} – ${when(s.until)}: paid <strong>${s.moneySpent.length ? s.moneySpent.map((m) => money(m)).join(' + ') : money({ amount: '0', currency: 'USD' })}</strong>,
+      ${s ? html`<p>${when(s.from)} – ${when(s.until)}: paid <strong>${s.moneySpent.length ? s.moneySpent.map((m) => money(m)).join(' + ') : money({ amount: '0', currency: this.currency || 'USD' })}</strong>,
         bought ${counted(s.coinsBought, 'coin', 'coins')}, gifted ${counted(s.coinsGifted, 'coin', 'coins')} in ${counted(s.giftsSent, 'gift', 'gifts')}.</p>
         ${s.perCreator.length ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="Spending per creator"><table><thead><tr><th>Creator</th><th>Coins</th><th>Gifts</th></tr></thead><tbody>
           ${s.perCreator.map((c) => html`<tr><td>${c.creator.displayName}</td><td>${count(c.coins)}</td><td>${count(c.gifts)}</td></tr>`)}</tbody></table></div>` : html`<p class="muted">No gifts in this period.</p>`}` : ''}

@@ -88,7 +88,7 @@ class Store extends View {
       <div class="row"><label>Coins <input type="number" min="1" step="1" name="custom-coins" .value=${this.custom} style="width:10rem"
           @input=${(e) => { this.custom = e.target.value; clearTimeout(this.t); this.t = setTimeout(() => this.requote(), 250); }}></label>
         <span data-testid="quote">${this.quote ? html`costs <strong>${money(this.quote)}</strong>` : html`<span class="muted">Enter a whole number of coins</span>`}</span>
-        <button ?disabled=${this.busy || !this.quote} @click=${() => this.buy({ coins: Number(this.custom) })}>Buy ${this.custom ? count(this.custom) : ''} coins</button></div>
+        <button ?disabled=${this.busy || !this.quote} @click=${() => this.buy({ coins: Number(this.custom) })}>Buy ${this.custom ? counted(this.custom, 'coin', 'coins') : 'coins'}</button></div>
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}</div>` : ''}
       ${this.result ? html`<p role="status" data-testid="purchase-status">${this.result.status === 'SUCCEEDED'
         ? html`${counted(this.result.coins, 'coin', 'coins')} added for ${money(this.result.price)}.`
