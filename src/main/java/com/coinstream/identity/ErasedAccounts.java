@@ -240,9 +240,9 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
             if (problem != null) {
                 return Uni.createFrom().failure(new AuthenticationFailedException("The token " + problem));
             }
-        }
-        if (!identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token && isErased(token.getSubject())) {
-            return Uni.createFrom().failure(new AuthenticationFailedException("This account has been erased"));
+            if (isErased(token.getSubject())) {
+                return Uni.createFrom().failure(new AuthenticationFailedException("This account has been erased"));
+            }
         }
         return Uni.createFrom().item(identity);
     }

@@ -11,8 +11,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
 import com.coinstream.db.AdvisoryLocks;
@@ -52,7 +50,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class PersonalData {
     /** The name the erasure requests' cursors are made with (Page). */
     private static final String REQUESTS = "erasureRequests";
-    private static final Logger LOG = Logger.getLogger(PersonalData.class);
     /** Entries of each list that grows with use that a person's export holds, the latest (and each list's total). */
     static final int LIST_IN_EXPORT = 10_000;
     private static final String EXPORT = """
@@ -228,14 +225,14 @@ public class PersonalData {
                             .map(r -> request(r.iterator().next()))))
                     .invoke(r -> erased.markErased(userId, pseudonym)) // this instance refuses the tokens from the answer on; the others on the event
                     // After the commit, only notices: the erasure is done whatever they meet, so a failed one is logged, not
-                    // answered (an error here would tell the admin that a committed erasure failed); the other instances
-                    // also read the last minutes' erasures every 2 s, all of them at start, every 5 minutes and on listening again.
-                    .call(r -> noticed("the streams it ended", endedEverywhere(ended)))
+                    // answered (ClusterEvents.publish never fails); the other instances also read the last minutes'
+                    // erasures every 2 s, all of them at start, every 5 minutes and on listening again.
+                    .call(r -> endedEverywhere(ended))
                     // open overlay feeds on the revoked keys stop, on every instance, as when the creator revokes one
                     .call(r -> revokedKeys.isEmpty() ? Uni.createFrom().voidItem()
-                            : noticed("its revoked overlay keys", cluster.publish(ClusterEvents.OVERLAY_KEYS, revokedKeys.stream().map(UUID::toString).toList())))
-                    .call(r -> noticed("the erased account", cluster.publish(ClusterEvents.USERS, userId)))
-                    .call(r -> noticed("the wallet", cluster.publish(ClusterEvents.WALLETS, userId)));
+                            : cluster.publish(ClusterEvents.OVERLAY_KEYS, revokedKeys.stream().map(UUID::toString).toList()))
+                    .call(r -> cluster.publish(ClusterEvents.USERS, userId))
+                    .call(r -> cluster.publish(ClusterEvents.WALLETS, userId));
         });
     }
 
@@ -279,11 +276,6 @@ public class PersonalData {
                     }
                     return Math.max(available, 0);
                 });
-    }
-
-    private static Uni<Void> noticed(String what, Uni<Void> notice) {
-        return notice.onFailure().invoke(e -> LOG.warnf("an erasure committed, but the notice of %s was not sent: %s", what, e.getMessage()))
-                .onFailure().recoverWithNull();
     }
 
     /** Streams the erasure ended: forgotten by every instance's directory, and their rooms told (as endLiveStream does). */

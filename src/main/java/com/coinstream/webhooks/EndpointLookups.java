@@ -16,9 +16,10 @@ import java.util.function.LongSupplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.coinstream.db.Contexts;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.WorkerExecutor;
 
@@ -124,7 +125,6 @@ public class EndpointLookups {
                 return Uni.createFrom().item(() -> lookup.apply(uri));
             }
             String key = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
-            Context context = io.vertx.core.Vertx.currentContext();
             Uni<List<InetAddress>> answer = Uni.createFrom().deferred(() -> {
                 List<InetAddress> known = answered(key);
                 if (known != null) {
@@ -154,7 +154,7 @@ public class EndpointLookups {
                 return new TimeoutException("name resolution timed out");
             });
             // back on the caller's context: the caller goes on with its request, its transaction or its settle there
-            return context == null ? answer : answer.emitOn(run -> context.runOnContext(v -> run.run()));
+            return Contexts.onCallersContext(answer);
         }
 
         /** The lookup of {@code key} under way, joined, or a new one on a free thread; null for a host remembered as slow. */
