@@ -21,9 +21,13 @@ export async function saveDownload(path, name) {
   return null;
 }
 
-/** One CSV field, quoted when it must be (RFC 4180), with a leading apostrophe against spreadsheet formulas. */
+/**
+ * One CSV field, by the server's rule (SettlementCsv.field): a leading apostrophe against spreadsheet formulas (a
+ * plain number such as -5 stays a number), and quoted when it holds a separator of any locale's CSV (a comma, or the
+ * semicolon or tab others split on), a quote or a line break, so a formula after one never becomes a cell of its own.
+ */
 export function csvField(value) {
   let s = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  return /[",;\t\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

@@ -39,6 +39,19 @@ public final class DatabaseErrors {
         });
     }
 
+    /**
+     * Whether {@code failure} is a pool that gave up waiting for a free connection (its connection timeout: every one was
+     * in use all that time): the database is up, but busy with others' work, so the caller is told to send again.
+     */
+    public static boolean poolWaitTimedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable && "Timeout".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The constraint the first database error in the cause chain names (a unique violation's index), or null. */
     public static String constraint(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.graphql.Type;
 import com.coinstream.catalogue.CatalogueGift;
 import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.domain.Ids;
+import com.coinstream.domain.NotFound;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.Page;
 import com.coinstream.domain.PageInfo;
@@ -82,10 +83,10 @@ public class MatchesApi {
 
     @Query("match")
     @Description("Public: a match with both sides' scores in coins and in real money for you, and, once over, the winner. "
-            + "Both audiences follow it live on streamActivity.")
-    public Uni<MatchView> match(@NonNull @Id String id) {
-        return Ids.parse(id).map(uuid -> matches.byId(uuid).flatMap(m -> m.isEmpty() ? Uni.createFrom().<MatchView> nullItem() : view(m.get())))
-                .orElse(Uni.createFrom().nullItem());
+            + "Both audiences follow it live on streamActivity. NOT_FOUND when there is no such match.")
+    public Uni<@NonNull MatchView> match(@NonNull @Id String id) {
+        return Ids.parse(id).map(uuid -> matches.byId(uuid).flatMap(m -> m.isEmpty() ? Uni.createFrom().<MatchView> failure(new NotFound("No such match"))
+                : view(m.get()))).orElseGet(() -> Uni.createFrom().failure(new NotFound("No such match")));
     }
 
     @Query("matches")

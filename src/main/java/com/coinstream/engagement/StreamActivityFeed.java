@@ -200,16 +200,19 @@ public class StreamActivityFeed {
             }
         }
 
+        /**
+         * The stream's recent gifts, in order, make the combos as an instance that watched them all made them (a streak
+         * that began before this room opened keeps its id and count); the ones whose window has closed since end quietly
+         * (their end was told where they were watched).
+         */
         private synchronized void seeded(List<GiftEvent> recent) {
-            Instant since = clock.instant().minus(window).minus(grace);
             List<GiftEvent> pending = beforeSeed;
             beforeSeed = null;
             for (GiftEvent e : recent) {
-                if (!e.createdAt().isBefore(since)) {
-                    remember(e);
-                    combos.add(gift(e));
-                }
+                remember(e);
+                combos.add(gift(e));
             }
+            combos.endBefore(clock.instant().minus(grace));
             pending.forEach(this::onGift);
         }
 

@@ -18,6 +18,7 @@ import com.coinstream.domain.Amounts;
 import com.coinstream.domain.BadInput;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
+import com.coinstream.domain.NotFound;
 import com.coinstream.domain.Refusal;
 import com.coinstream.domain.Text;
 import com.coinstream.domain.Times;
@@ -128,11 +129,20 @@ public class StreamGoals {
     }
 
     /** A stream's goals, active first, then newest first. */
+    /** A stream's goals, active ones first, then newest first (the last 100); NOT_FOUND when there is no such stream. */
     public Uni<List<Goal>> ofStream(UUID streamId) {
-        return pool.preparedQuery("select " + COLUMNS + " from stream_goal where stream_id = $1 "
+        return pool.preparedQuery("select " + COLUMNS + ", exists (select 1 from live_stream where id = $1) as stream_exists "
+                + "from (select 1) one left join stream_goal on stream_id = $1 "
                 + "order by ended_at is not null, created_at desc limit 100").execute(Tuple.of(streamId)).map(rows -> {
                     List<Goal> goals = new ArrayList<>();
-                    rows.forEach(r -> goals.add(read(r)));
+                    for (Row r : rows) {
+                        if (!r.getBoolean("stream_exists")) {
+                            throw new NotFound("No such live stream");
+                        }
+                        if (r.getUUID("id") != null) {
+                            goals.add(read(r));
+                        }
+                    }
                     return goals;
                 });
     }

@@ -17,7 +17,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Who may read a stream's gift events: anyone signed in (viewer, creator or admin), or an overlay with a read-only
- * key of the stream's creator. An overlay's subscription ends as soon as its key is revoked; a person's, when they are erased.
+ * key of the stream's creator. A subscription completes when the stream ends; an overlay's ends as soon as its key is revoked;
+ * a person's, when they are erased.
  */
 @ApplicationScoped
 public class StreamAccess {
@@ -26,7 +27,7 @@ public class StreamAccess {
     private final OverlayKeys keys;
 
     /** The reader of a stream: a signed-in caller (their id), an overlay key, or both (a signed-in person reading by a key). */
-    public record Reader(String userId, UUID overlayKeyId) {
+    public record Reader(String userId, UUID overlayKeyId, UUID streamId, boolean live) {
     }
 
     private final ErasedAccounts erased;
@@ -45,22 +46,26 @@ public class StreamAccess {
                 if (!c.hasRole(Role.VIEWER) && !c.hasRole(Role.CREATOR) && !c.hasRole(Role.ADMIN)) {
                     throw new ForbiddenException();
                 }
-                return existing(streamId).replaceWith(new Reader(c.userId(), null));
+                return existing(streamId).map(stream -> new Reader(c.userId(), null, streamId, stream.live()));
             });
         }
         // (a signed-in person who reads by a key is still that person: their subscription ends with their erasure too)
         String signedIn = caller.optional().map(c -> c.userId()).orElse(null);
         return existing(streamId).flatMap(stream -> keys.authorize(overlayKey, stream.creatorId())
-                .onFailure().transform(e -> new ForbiddenException()).map(key -> new Reader(signedIn, key)));
+                .onFailure().transform(e -> new ForbiddenException()).map(key -> new Reader(signedIn, key, streamId, stream.live())));
     }
 
     private Uni<StreamDirectory.StreamInfo> existing(UUID streamId) {
         return streams.find(streamId).map(stream -> stream.orElseThrow(() -> new NotFound("No such live stream")));
     }
 
-    /** {@code events} as this reader may see them: an overlay's stop when its key is revoked, a person's when they are erased. */
+    /**
+     * {@code events} as this reader may see them: they complete when the stream ends (shortly after: its last moments
+     * come first), an overlay's stop when its key is revoked, a person's when they are erased.
+     */
     public <T> Multi<T> follow(Reader reader, Multi<T> events) {
-        Multi<T> followed = reader.overlayKeyId() == null ? events : keys.whileValid(reader.overlayKeyId(), events);
+        Multi<T> live = streams.whileLive(reader.streamId(), reader.live(), events);
+        Multi<T> followed = reader.overlayKeyId() == null ? live : keys.whileValid(reader.overlayKeyId(), live);
         return reader.userId() == null ? followed : erased.endWhenErased(reader.userId(), followed);
     }
 }

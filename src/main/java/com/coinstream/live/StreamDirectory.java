@@ -8,9 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.coinstream.events.ClusterEvents;
 
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -30,9 +35,20 @@ public class StreamDirectory {
      */
     static final long REMEMBERED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
+    /**
+     * How long a subscription to a stream goes on once the stream is known to have ended: its last moments (the gifts
+     * committed before the end, the goals and the match it ended) reach the subscriber first.
+     */
+    public static final java.time.Duration ENDED_GRACE = java.time.Duration.ofSeconds(2);
+    private static final Logger LOG = Logger.getLogger(StreamDirectory.class);
+
     private record Remembered(StreamInfo info, long readAt) {
     }
     private final Pool pool;
+    /** Streams someone on this instance subscribed to (how many subscriptions), and those of them known to have ended. */
+    private final Map<UUID, Integer> followed = new ConcurrentHashMap<>();
+    private final java.util.concurrent.Flow.Processor<UUID, UUID> ended = BroadcastProcessor.<UUID> create().serialized();
+    private final Multi<UUID> endedStreams = Multi.createFrom().publisher(ended);
 
     public record StreamInfo(UUID id, String creatorId, String creatorName, Optional<LocalDate> creatorBirthdate, boolean live) {
     }
@@ -41,7 +57,12 @@ public class StreamDirectory {
         this.pool = pool;
         events.on(ClusterEvents.STREAMS, payload -> {
             try {
-                streams.remove(UUID.fromString(payload));
+                UUID id = UUID.fromString(payload);
+                streams.remove(id);
+                if (followed.containsKey(id)) {
+                    readEnded(new UUID[] { id }).subscribe().with(done -> {
+                    });
+                }
             } catch (IllegalArgumentException ignored) {
                 streams.clear();
             }
@@ -73,6 +94,39 @@ public class StreamDirectory {
             }
             return Optional.of(info);
         });
+    }
+
+    /**
+     * {@code events} of stream {@code streamId} until it ends: they complete {@link #ENDED_GRACE} after this instance knows
+     * the stream ended (at once where it was ended or notified, within 5 s elsewhere; {@code liveNow} false: it has
+     * already ended, so what was asked for comes and the subscription completes).
+     */
+    public <T> Multi<T> whileLive(UUID streamId, boolean liveNow, Multi<T> events) {
+        Uni<UUID> end = liveNow ? endedStreams.filter(streamId::equals).toUni() : Uni.createFrom().item(streamId);
+        Multi<Optional<T>> closing = end.onItem().delayIt().by(ENDED_GRACE).toMulti().map(id -> Optional.empty());
+        return Multi.createBy().merging().streams(events.map(Optional::of), closing)
+                .select().first(Optional::isPresent).map(Optional::get)
+                .onSubscription().invoke(() -> followed.merge(streamId, 1, Integer::sum))
+                .onTermination().invoke(() -> followed.computeIfPresent(streamId, (k, n) -> n == 1 ? null : n - 1));
+    }
+
+    /**
+     * Whether the streams subscribed to here have ended, asked of the database every 5 s: a stream ended on another
+     * instance whose notice never arrived still ends its subscriptions here. No subscription here: no query.
+     */
+    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> readEnded() {
+        return followed.isEmpty() ? Uni.createFrom().voidItem() : readEnded(followed.keySet().toArray(UUID[]::new));
+    }
+
+    private Uni<Void> readEnded(UUID[] ids) {
+        return pool.preparedQuery("select id from live_stream where id = any($1) and status <> 'LIVE'").execute(Tuple.of(ids))
+                .invoke(rows -> rows.forEach(r -> {
+                    streams.remove(r.getUUID(0));
+                    ended.onNext(r.getUUID(0));
+                }))
+                .onFailure().invoke(e -> LOG.warnf("ended streams not read: %s", e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     public void evict(UUID id) {

@@ -29,8 +29,10 @@ import com.coinstream.audit.AuditDraft;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.Cursors;
 import com.coinstream.db.Transactions;
+import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Page;
+import com.coinstream.domain.Refusal;
 import com.coinstream.identity.Caller;
 import com.coinstream.ledger.AccountKey;
 import com.coinstream.ledger.AccountPurpose;
@@ -184,7 +186,8 @@ public class Reconciliations {
         MessageDigest sha = sha256();
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        SqlConnection conn = await(imports().getConnection());
+        SqlConnection conn = await(imports().getConnection().onFailure(com.coinstream.db.DatabaseErrors::poolWaitTimedOut)
+                .transform(e -> new Refusal(ErrorCode.CONFLICT, "Other imports held this instance's import connections too long; send the report again")));
         Transaction tx = null;
         try (SettlementCsv.Reader reader = new SettlementCsv.Reader(new InputStreamReader(new DigestInputStream(body, sha), StandardCharsets.UTF_8))) {
             tx = await(conn.begin());

@@ -30,6 +30,11 @@ public final class SettlementCsv {
     public static final List<String> COLUMNS = List.of("transaction_id", "type", "amount", "currency", "fee", "date");
     public static final Set<String> TYPES = Set.of("charge", "refund", "dispute", "fee");
     static final int MAX_LINES = 1_000_000;
+    /**
+     * A line's amount and fee at most, in the currency's minor units: a million lines of it still sum within a long, and
+     * no purchase comes near it (README "Reconciliation").
+     */
+    static final long MAX_MINOR = 1_000_000_000_000L;
     /** Bad lines listed by name; the rest are counted (README "Reconciliation"). */
     static final int MAX_ERRORS = 50;
     static final int MAX_LINE_CHARS = 4096;
@@ -254,7 +259,12 @@ public final class SettlementCsv {
             problems.add(name + " " + t + " has more than " + digits + " decimals for " + currency);
             return null;
         }
-        return value.movePointRight(digits).longValueExact();
+        BigDecimal minor = value.movePointRight(digits);
+        if (minor.compareTo(BigDecimal.valueOf(MAX_MINOR)) > 0) {
+            problems.add(name + " " + t + " is more than " + MAX_MINOR + " minor units of " + currency);
+            return null;
+        }
+        return minor.longValueExact();
     }
 
     private static Instant date(String text, List<String> problems) {

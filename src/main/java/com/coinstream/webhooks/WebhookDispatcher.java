@@ -66,8 +66,10 @@ public class WebhookDispatcher {
             + "d.attempts, d.lease_until, d.first_due_at, s.url, s.owner_id, s.secret, "
             + "case when s.previous_secret_until > now() then s.previous_secret end as previous_secret";
     private static final String DUE = "d.status = 'PENDING' and d.next_attempt_at <= now() and (d.lease_until is null or d.lease_until < now())";
-    // The subscriptions with due deliveries, oldest due first, locked for this claim (another instance's claim skips them).
+    // The active subscriptions with due deliveries, oldest due first, locked for this claim (another instance's claim skips
+    // them). Only active ones take the round's places: a disabled subscription's backlog waits without holding anyone back.
     private static final String LOCK_DUE = "with due as (select d.subscription_id, min(d.next_attempt_at) as first_due from webhook_delivery d "
+            + "join webhook_subscription a on a.id = d.subscription_id and a.status = 'ACTIVE' "
             + "where " + DUE + " group by d.subscription_id order by first_due limit $1) "
             + "select s.id from webhook_subscription s join due on due.subscription_id = s.id where s.status = 'ACTIVE' "
             + "order by due.first_due for update of s skip locked";

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -122,6 +123,84 @@ class StreamActivityTest {
                 assertEquals("NOT_FOUND", reply.path("payload").path("errors").path(0).path("extensions").path("code").asText(), reply.toString());
                 assertFalse(reply.toString().contains("Exception"), reply.toString());
             }
+        }
+    }
+
+    /**
+     * A subscription follows its stream to the end: once the stream ends, its last moments arrive and then the
+     * subscription completes (it does not stay open on a feed that can say nothing more); one to a stream that has
+     * already ended gives what was asked for (the gifts after a number) and completes. A stream or match that does not
+     * exist is NOT_FOUND in the queries about it.
+     */
+    @Test
+    void subscriptionsCompleteWhenTheirStreamEndsAndUnknownStreamsAndMatchesAreNotFound() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("streamends");
+        Viewer fan = Gifting.fundedViewer("streamendsfan", 500);
+        String end = "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { userErrors { code } } }";
+        String gifts = "subscription($s: ID!, $after: BigInteger) { giftEvents(streamId: $s, after: $after) { id sequence } }";
+        try (FeedClient client = FeedClient.connect(port, fan.token())) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.subscribe("a", ACTIVITY, Map.of("s", creator.stream()));
+            warmUp(client, fan, creator);
+            client.subscribe("g", gifts, Map.of("s", creator.stream(), "after", 0));
+            assertEquals(1, client.nextData("g", 5).path("giftEvents").path("sequence").asLong(), "the warm-up gift, read after 0");
+            assertEquals(List.of(), Gql.ok(creator.token(), end, Gql.input("streamId", creator.stream())).getList("data.endLiveStream.userErrors"));
+            java.util.Set<String> completed = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (completed.size() < 2 && System.nanoTime() < deadline) {
+                JsonNode m = client.nextOf(1, "complete", "error");
+                if (m != null) {
+                    assertEquals("complete", m.path("type").asText(), m.toString());
+                    completed.add(m.path("id").asText());
+                }
+            }
+            assertEquals(java.util.Set.of("a", "g"), completed, "both subscriptions completed after the stream ended");
+        }
+        try (FeedClient late = FeedClient.connect(port, fan.token())) {
+            assertNotNull(late.nextOf(10, "connection_ack"));
+            late.subscribe("g", gifts, Map.of("s", creator.stream(), "after", 0));
+            assertEquals(1, late.nextData("g", 5).path("giftEvents").path("sequence").asLong(), "an ended stream's gifts after 0");
+            JsonNode done = late.nextOf(10, "complete", "error", "next");
+            assertNotNull(done, "the subscription to an ended stream completes");
+            assertEquals("complete", done.path("type").asText(), done.toString());
+        }
+        String unknown = "00000000-0000-4000-8000-00000000dead";
+        for (String id : new String[] { unknown, "not-an-id" }) {
+            assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, "query($s: ID!) { streamGoals(streamId: $s) { id } }", Gql.vars("s", id))), id);
+            assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, "query($id: ID!) { match(id: $id) { status } }", Gql.vars("id", id))), id);
+        }
+        assertEquals(List.of(), Gql.ok(null, "query($s: ID!) { streamGoals(streamId: $s) { id } }", Gql.vars("s", creator.stream()))
+                .getList("data.streamGoals"), "a stream with no goals has none");
+    }
+
+    /**
+     * A room opened in the middle of a streak that began longer ago than the window shows the streak as a room that
+     * watched it all does: the same id (its first gift's) and the whole count.
+     */
+    @Test
+    void aRoomOpenedMidStreakShowsTheWholeStreak() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("midstreak");
+        Viewer fan = Gifting.fundedViewer("midstreakfan", 500);
+        String first = Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key()).getString("data.sendGift.receipt.id");
+        int sent = 1;
+        for (; sent < 5; sent++) {
+            Thread.sleep(1000);
+            assertNull(Gifting.code(Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key())));
+        }
+        try (FeedClient client = FeedClient.connect(port, fan.token())) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.subscribe("a", ACTIVITY, Map.of("s", creator.stream()));
+            JsonNode combo = null;
+            for (int attempt = 0; attempt < 3 && combo == null; attempt++) {
+                Thread.sleep(700);
+                assertNull(Gifting.code(Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 1, Flows.key())));
+                sent++;
+                JsonNode data = client.nextData("a", 2);
+                combo = data == null ? null : data.path("streamActivity").path("combo");
+            }
+            assertNotNull(combo, "the room showed the streak's next gift");
+            assertEquals(first, combo.path("id").asText(), "the streak's id is its first gift's, more than a window ago: " + combo);
+            assertTrue(combo.path("count").asLong() >= 6, "the whole streak is counted: " + combo);
         }
     }
 

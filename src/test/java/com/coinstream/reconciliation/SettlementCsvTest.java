@@ -56,6 +56,25 @@ class SettlementCsvTest {
         assertTrue(p.errors().get(0).contains("more than 2 decimals"));
     }
 
+    /**
+     * Amounts and fees past the ceiling (10^12 minor units) are bad lines, in every currency's exponent: a Chilean UF has
+     * four decimals, so fifteen digits before its point pass the long range (that answered INTERNAL), and a fee that big
+     * in any currency would fill the clearing account that refunds and chargebacks credit.
+     */
+    @Test
+    void amountsAndFeesPastTheCeilingAreBadLinesInEveryCurrency() {
+        SettlementCsv.Parsed p = SettlementCsv.parse(HEADER + "clf_1,charge,999999999999999,CLF,0,2026-11-30\n"
+                + "clf_2,charge,1,CLF,922337203685478,2026-11-30\n"
+                + "usd_1,dispute,1,USD,99999999999999.99,2026-11-30\n"
+                + "usd_2,charge,10000000000.01,USD,0,2026-11-30\n");
+        assertEquals(4, p.errors().size(), p.errors().toString());
+        assertTrue(p.errors().stream().allMatch(e -> e.contains("minor units")), p.errors().toString());
+        SettlementCsv.Parsed ceiling = SettlementCsv.parse(HEADER + "usd_3,charge,10000000000.00,USD,10000000000,2026-11-30\n"
+                + "clf_3,charge,100000000.0000,CLF,0,2026-11-30\n");
+        assertTrue(ceiling.ok(), ceiling.errors().toString());
+        assertEquals(List.of(SettlementCsv.MAX_MINOR, SettlementCsv.MAX_MINOR), ceiling.lines().stream().map(SettlementCsv.Line::amountMinor).toList());
+    }
+
     @Test
     void moreBadLinesThanAreListedAreCountedInAll() {
         StringBuilder csv = new StringBuilder(HEADER);

@@ -492,6 +492,39 @@ class WebhooksTest {
     }
 
     /** Test events are limited per owner too: deleting a subscription and creating another starts no new hour. */
+    /**
+     * Subscriptions no one sends to any more never hold back one that is sent to: a deleted subscription's undelivered
+     * events leave the queue with it (FAILED, with the reason), and the backlogs of more disabled subscriptions than a
+     * claim round takes, older than anything else due, leave every round's places to the active ones.
+     */
+    @Test
+    void deletedAndDisabledSubscriptionsBacklogsNeverHoldBackAnActiveOne() {
+        LiveCreator creator = Gifting.liveCreator("hookbacklog");
+        Sub dead = subscribe(creator.token(), "http://127.0.0.1:9/dead", List.of("gift.sent"));
+        String marker = "backlog-" + java.util.UUID.randomUUID();
+        Db.rows(Db.TEST_SCHEMA, "insert into webhook_subscription (id, owner_id, creator_id, url, event_types, secret, status, disabled_reason, "
+                + "disabled_at, created_at) select gen_random_uuid(), owner_id, creator_id, url, event_types, secret, 'DISABLED', ?, now(), created_at "
+                + "from webhook_subscription s, generate_series(1, ?) where s.id = ?::uuid returning id", marker, WebhookDispatcher.CLAIM_ROUND + 6, dead.id());
+        Db.rows(Db.TEST_SCHEMA, "insert into webhook_delivery (subscription_id, event_id, event_type, occurred_at, data, next_attempt_at, first_due_at) "
+                + "select s.id, gen_random_uuid(), 'webhook.test', now(), '{}'::jsonb, now() - interval '1 hour', now() - interval '1 hour' "
+                + "from webhook_subscription s where s.disabled_reason = ? or s.id = ?::uuid returning id", marker, dead.id());
+        delete(creator.token(), dead);
+        assertEquals(List.of(Map.of("status", "FAILED", "last_error", "The subscription was deleted")),
+                Db.rows(Db.TEST_SCHEMA, "select status, last_error from webhook_delivery where subscription_id = ?::uuid", dead.id()));
+        try (WebhookReceiver receiver = new WebhookReceiver().respond(r -> 204)) {
+            String other = Gifting.liveCreator("hookbacklogother").token();
+            Sub live = subscribe(other, receiver.url(), List.of("gift.sent"));
+            assertEquals(List.of(), Gql.ok(other, TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", live.id())))
+                    .getList("data.sendTestWebhookEvent.userErrors"));
+            WebhookReceiver.await(WAIT, () -> !receiver.ofType("webhook.test").isEmpty(), "the active subscription's test event delivered");
+            delete(other, live);
+        } finally {
+            Db.rows(Db.TEST_SCHEMA, "update webhook_subscription set status = 'DELETED' where disabled_reason = ? returning id", marker);
+        }
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id "
+                + "where s.disabled_reason = ? and d.status = 'PENDING'", marker));
+    }
+
     @Test
     void testEventsAreLimitedPerOwnerAcrossDeletedSubscriptions() {
         LiveCreator creator = Gifting.liveCreator("hooktestowner");
