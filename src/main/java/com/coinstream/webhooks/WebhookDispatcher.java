@@ -67,13 +67,15 @@ public class WebhookDispatcher {
             + "case when s.previous_secret_until > now() then s.previous_secret end as previous_secret";
     private static final String DUE = "d.status = 'PENDING' and d.next_attempt_at <= now() and (d.lease_until is null or d.lease_until < now())";
     // The active subscriptions with due deliveries, oldest due first, locked for this claim (another instance's claim skips
-    // them). Only active ones take the round's places: a disabled subscription's backlog waits without holding anyone back.
+    // them). Only active ones take the round's places: a disabled subscription's backlog waits without holding anyone back;
+    // nor do the subscriptions of owners who hold their share of this instance's attempts already ($2).
     private static final String LOCK_DUE = "with due as (select d.subscription_id, min(d.next_attempt_at) as first_due from webhook_delivery d "
-            + "join webhook_subscription a on a.id = d.subscription_id and a.status = 'ACTIVE' "
+            + "join webhook_subscription a on a.id = d.subscription_id and a.status = 'ACTIVE' and a.owner_id <> all($2::text[]) "
             + "where " + DUE + " group by d.subscription_id order by first_due limit $1) "
             + "select s.id from webhook_subscription s join due on due.subscription_id = s.id where s.status = 'ACTIVE' "
             + "order by due.first_due for update of s skip locked";
-    // Up to the cap per subscription, less the leases already open (on any instance), in due order.
+    // Up to the cap per subscription, less the leases already open (on any instance), and up to the owner's share of this
+    // instance's attempts, less those of theirs open here ($5 owners, $6 their attempts, $7 the share), in due order.
     private static final String CLAIM = "with subs as (select unnest($1::uuid[]) as id), "
             + "busy as (select d.subscription_id, count(*) as n from webhook_delivery d join subs on subs.id = d.subscription_id "
             + "where d.status = 'PENDING' and d.lease_until >= now() group by d.subscription_id), "
@@ -81,8 +83,12 @@ public class WebhookDispatcher {
             + "order by d.next_attempt_at, d.id) as rn from webhook_delivery d join subs on subs.id = d.subscription_id where " + DUE + " "
             + "and (d.order_key is null or not exists (select 1 from webhook_delivery p where p.subscription_id = d.subscription_id "
             + "and p.order_key = d.order_key and p.status = 'PENDING' and p.order_seq < d.order_seq))), "
-            + "pick as (select due.id from due left join busy on busy.subscription_id = due.subscription_id "
-            + "where due.rn <= $2 - coalesce(busy.n, 0) order by due.next_attempt_at, due.id limit $3) "
+            + "allowed as (select due.id, due.next_attempt_at, coalesce(ob.n, 0) as owner_busy, row_number() over (partition by o.owner_id "
+            + "order by due.next_attempt_at, due.id) as orn from due left join busy on busy.subscription_id = due.subscription_id "
+            + "join webhook_subscription o on o.id = due.subscription_id left join unnest($5::text[], $6::int[]) as ob(owner_id, n) "
+            + "on ob.owner_id = o.owner_id where due.rn <= $2 - coalesce(busy.n, 0)), "
+            + "pick as (select allowed.id from allowed where allowed.orn <= $7 - allowed.owner_busy "
+            + "order by allowed.next_attempt_at, allowed.id limit $3) "
             + "update webhook_delivery d set lease_until = now() + $4 * interval '1 millisecond', attempts = d.attempts + 1, "
             + "last_attempt_at = now() from pick, webhook_subscription s where d.id = pick.id and s.id = d.subscription_id and " + DUE
             + RETURNING;
@@ -108,6 +114,8 @@ public class WebhookDispatcher {
     private final EndpointPolicy policy;
     private final EndpointLookups lookups;
     private final AtomicInteger total = new AtomicInteger();
+    /** This instance's open attempts by subscription owner: no owner holds more than {@link #ownerShare()} of them. */
+    private final Map<String, Integer> byOwner = new java.util.concurrent.ConcurrentHashMap<>();
     private Pool pool;
     private HttpClient http;
     private long timer = -1;
@@ -148,18 +156,30 @@ public class WebhookDispatcher {
         }
     }
 
+    /**
+     * The most of this instance's attempts one owner's subscriptions hold at once: half of them, so however many
+     * subscriptions an owner points at a slow receiver, every other owner keeps the other half.
+     */
+    int ownerShare() {
+        return Math.max(1, config.maxInFlightTotal() / 2);
+    }
+
     private void tick() {
         int room = Math.min(CLAIM_ROUND, config.maxInFlightTotal() - total.get());
         if (claiming || room <= 0) {
             return;
         }
         claiming = true;
-        pool.withTransaction(tx -> tx.preparedQuery(LOCK_DUE).execute(Tuple.of(room)).flatMap(locked -> {
+        Map<String, Integer> busy = Map.copyOf(byOwner);
+        String[] owners = busy.keySet().toArray(String[]::new);
+        Integer[] attempts = java.util.Arrays.stream(owners).map(busy::get).toArray(Integer[]::new);
+        String[] full = busy.entrySet().stream().filter(e -> e.getValue() >= ownerShare()).map(Map.Entry::getKey).toArray(String[]::new);
+        pool.withTransaction(tx -> tx.preparedQuery(LOCK_DUE).execute(Tuple.of(room, full)).flatMap(locked -> {
             List<UUID> subscriptions = new ArrayList<>();
             locked.forEach(r -> subscriptions.add(r.getUUID(0)));
             return subscriptions.isEmpty() ? Uni.createFrom().item(List.<Claimed>of())
-                    : tx.preparedQuery(CLAIM).execute(Tuple.of(subscriptions.toArray(UUID[]::new), config.maxInFlight(), room,
-                            config.lease().toMillis())).map(this::claimed);
+                    : tx.preparedQuery(CLAIM).execute(Tuple.from(List.of(subscriptions.toArray(UUID[]::new), config.maxInFlight(), room,
+                            config.lease().toMillis(), owners, attempts, ownerShare()))).map(this::claimed);
         })).subscribe().with(claimed -> {
             claiming = false;
             claimed.forEach(this::send);
@@ -197,15 +217,18 @@ public class WebhookDispatcher {
 
     private void send(Claimed c) {
         total.incrementAndGet();
+        byOwner.merge(c.owner(), 1, Integer::sum);
         attempt(c).onItemOrFailure().transformToUni((outcome, failure) -> settle(c,
                 failure != null ? Outcome.failed(0, "internal: " + failure.getClass().getSimpleName()) : outcome))
                 .subscribe().with(next -> {
                     total.decrementAndGet();
+                    byOwner.computeIfPresent(c.owner(), (k, n) -> n == 1 ? null : n - 1);
                     if (next != null) {
                         send(next);
                     }
                 }, e -> {
                     total.decrementAndGet();
+                    byOwner.computeIfPresent(c.owner(), (k, n) -> n == 1 ? null : n - 1);
                     LOG.debugf("Webhook delivery %d not settled (its lease expires and it is retried): %s", c.id(), e.getMessage());
                 });
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -523,6 +524,40 @@ class WebhooksTest {
         }
         assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id "
                 + "where s.disabled_reason = ? and d.status = 'PENDING'", marker));
+    }
+
+    /**
+     * One owner never takes every attempt an instance has: ten subscriptions of one creator (room for 160 attempts at once) with a thousand events
+     * due, older than anything else, to a receiver that answers slowly (every attempt a success, so nothing is
+     * disabled), hold at most half of the instance's attempts, and another owner's event goes out while their
+     * backlog is still there.
+     */
+    @Test
+    void oneOwnersBacklogOnASlowReceiverLeavesTheOtherHalfOfTheAttemptsToEveryoneElse() {
+        LiveCreator hog = Gifting.liveCreator("hookhog");
+        try (WebhookReceiver slow = new WebhookReceiver().respond(r -> 204).delay(Duration.ofMillis(800));
+                WebhookReceiver fast = new WebhookReceiver().respond(r -> 204)) {
+            List<Sub> hogs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                hogs.add(subscribe(hog.token(), slow.url() + "/" + i, List.of("gift.sent")));
+            }
+            for (Sub sub : hogs) {
+                Db.rows(Db.TEST_SCHEMA, "insert into webhook_delivery (subscription_id, event_id, event_type, occurred_at, data, next_attempt_at, first_due_at) "
+                        + "select ?::uuid, gen_random_uuid(), 'webhook.test', now(), '{}'::jsonb, now() - interval '1 hour', now() - interval '1 hour' "
+                        + "from generate_series(1, 100) returning id", sub.id());
+            }
+            WebhookReceiver.await(WAIT, () -> slow.received().size() >= 32, "the backlog being sent");
+            String other = Gifting.liveCreator("hookhogother").token();
+            Sub mine = subscribe(other, fast.url(), List.of("gift.sent"));
+            assertEquals(List.of(), Gql.ok(other, TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", mine.id())))
+                    .getList("data.sendTestWebhookEvent.userErrors"));
+            WebhookReceiver.await(Duration.ofSeconds(5), () -> !fast.ofType("webhook.test").isEmpty(), "another owner's event sent beside the backlog");
+            long left = Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id "
+                    + "where s.owner_id = ? and d.status = 'PENDING'", hog.id());
+            assertTrue(left > 0, "the backlog was still there: " + left);
+            delete(other, mine);
+            hogs.forEach(sub -> delete(hog.token(), sub));
+        }
     }
 
     @Test
