@@ -74,6 +74,14 @@ class Room extends View {
 
   async load() {
     const r = await query(StreamRoom, { id: this.streamId, region: this.region() });
+    // a stream that does not exist: the answer is NOT_FOUND as a whole (its goals), and the page says there is no such stream
+    const errors = r.error && r.error.graphQLErrors ? r.error.graphQLErrors : [];
+    if (!r.data && errors.length && errors.every((e) => e.extensions && e.extensions.code === 'NOT_FOUND')) {
+      this.error = null;
+      this.stream = null;
+      this.gifts = [];
+      return;
+    }
     this.error = failure(r);
     if (!r.data) return;
     this.stream = r.data.liveStream;

@@ -49,8 +49,10 @@ public class ActivityApi {
         if (id.isEmpty()) {
             return Multi.createFrom().failure(new NotFound("No such live stream"));
         }
+        // (a stream that has ended has nothing more to tell: the subscription completes at once)
         return access.check(id.get(), overlayKey).onItem().transformToMulti(reader -> valuers.forCaller().onItem()
-                .transformToMulti(value -> access.follow(reader, feed.stream(id.get()).map(a -> StreamActivity.of(a, catalogue, value)))));
+                .transformToMulti(value -> access.follow(reader, feed.endGrace(), !reader.live() ? Multi.createFrom().<StreamActivity> empty()
+                        : feed.stream(id.get()).map(a -> StreamActivity.of(a, catalogue, value)))));
     }
 
     @Type("StreamActivity")

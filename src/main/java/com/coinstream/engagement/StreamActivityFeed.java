@@ -117,6 +117,14 @@ public class StreamActivityFeed {
     public record Activity(Kind kind, UUID streamId, Combos.Combo combo, StreamGoals.Goal goal, Matches.Match match, Instant at) {
     }
 
+    /**
+     * How long a room's subscription goes on once its stream is known to have ended: long enough for the stream's
+     * last combo to end with its total (the window and its grace), and for the goals and match the end ended.
+     */
+    public Duration endGrace() {
+        return window.plus(grace).plusSeconds(1);
+    }
+
     public Multi<Activity> stream(UUID streamId) {
         Multi<Activity> multi = Multi.createFrom().emitter(emitter -> {
             Room room = rooms.compute(streamId, (id, existing) -> {

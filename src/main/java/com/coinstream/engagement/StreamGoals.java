@@ -128,7 +128,6 @@ public class StreamGoals {
                 .call(ended -> announce(ended.streamId()));
     }
 
-    /** A stream's goals, active first, then newest first. */
     /** A stream's goals, active ones first, then newest first (the last 100); NOT_FOUND when there is no such stream. */
     public Uni<List<Goal>> ofStream(UUID streamId) {
         return pool.preparedQuery("select " + COLUMNS + ", exists (select 1 from live_stream where id = $1) as stream_exists "

@@ -27,6 +27,7 @@ import com.coinstream.domain.BadInput;
 import com.coinstream.domain.NotFound;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Page;
+import com.coinstream.live.StreamDirectory;
 import com.coinstream.domain.PageInfo;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.ApiSecurity;
@@ -112,8 +113,12 @@ public class GiftingApi {
         if (id.isEmpty()) {
             return Multi.createFrom().failure(new NotFound("No such live stream"));
         }
-        return access.check(id.get(), overlayKey).onItem().transformToMulti(reader -> access.follow(reader, after == null ? feed.stream(id.get())
-                : feed.streamAfter(id.get(), after.longValueExact(), events.inStream(id.get(), after.longValueExact(), Page.MAX_PAGE_SIZE))));
+        // (a stream that has ended: the events after `after`, if asked for, and the subscription completes)
+        return access.check(id.get(), overlayKey).onItem().transformToMulti(reader -> access.follow(reader, StreamDirectory.ENDED_GRACE,
+                !reader.live() ? (after == null ? Multi.createFrom().<GiftEvent> empty()
+                        : events.inStream(id.get(), after.longValueExact(), Page.MAX_PAGE_SIZE).onItem().transformToMulti(Multi.createFrom()::iterable))
+                        : after == null ? feed.stream(id.get())
+                                : feed.streamAfter(id.get(), after.longValueExact(), events.inStream(id.get(), after.longValueExact(), Page.MAX_PAGE_SIZE))));
     }
 
     @Query("streamEvents")

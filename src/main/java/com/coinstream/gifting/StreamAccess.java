@@ -60,11 +60,12 @@ public class StreamAccess {
     }
 
     /**
-     * {@code events} as this reader may see them: they complete when the stream ends (shortly after: its last moments
-     * come first), an overlay's stop when its key is revoked, a person's when they are erased.
+     * {@code events} as this reader may see them: a live stream's complete {@code grace} after it ends (what the end
+     * brings comes first; an ended stream's events are whatever the caller chose, and complete by themselves), an
+     * overlay's stop when its key is revoked, a person's when they are erased.
      */
-    public <T> Multi<T> follow(Reader reader, Multi<T> events) {
-        Multi<T> live = streams.whileLive(reader.streamId(), reader.live(), events);
+    public <T> Multi<T> follow(Reader reader, java.time.Duration grace, Multi<T> events) {
+        Multi<T> live = reader.live() ? streams.whileLive(reader.streamId(), grace, events) : events;
         Multi<T> followed = reader.overlayKeyId() == null ? live : keys.whileValid(reader.overlayKeyId(), live);
         return reader.userId() == null ? followed : erased.endWhenErased(reader.userId(), followed);
     }

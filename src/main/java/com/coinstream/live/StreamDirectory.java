@@ -36,8 +36,8 @@ public class StreamDirectory {
     static final long REMEMBERED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /**
-     * How long a subscription to a stream goes on once the stream is known to have ended: its last moments (the gifts
-     * committed before the end, the goals and the match it ended) reach the subscriber first.
+     * How long a subscription to a stream's gifts goes on once the stream is known to have ended: the gifts committed
+     * before the end reach the subscriber first.
      */
     public static final java.time.Duration ENDED_GRACE = java.time.Duration.ofSeconds(2);
     private static final Logger LOG = Logger.getLogger(StreamDirectory.class);
@@ -97,13 +97,13 @@ public class StreamDirectory {
     }
 
     /**
-     * {@code events} of stream {@code streamId} until it ends: they complete {@link #ENDED_GRACE} after this instance knows
-     * the stream ended (at once where it was ended or notified, within 5 s elsewhere; {@code liveNow} false: it has
-     * already ended, so what was asked for comes and the subscription completes).
+     * {@code events} of the live stream {@code streamId} until it ends: they complete {@code grace} after this instance
+     * knows the stream ended (at once where it was ended or notified, within 5 s elsewhere), so what the end brings
+     * (the last gifts, the combos, goals and match it ended) comes first.
      */
-    public <T> Multi<T> whileLive(UUID streamId, boolean liveNow, Multi<T> events) {
-        Uni<UUID> end = liveNow ? endedStreams.filter(streamId::equals).toUni() : Uni.createFrom().item(streamId);
-        Multi<Optional<T>> closing = end.onItem().delayIt().by(ENDED_GRACE).toMulti().map(id -> Optional.empty());
+    public <T> Multi<T> whileLive(UUID streamId, java.time.Duration grace, Multi<T> events) {
+        Multi<Optional<T>> closing = endedStreams.filter(streamId::equals).toUni().onItem().delayIt().by(grace).toMulti()
+                .map(id -> Optional.empty());
         return Multi.createBy().merging().streams(events.map(Optional::of), closing)
                 .select().first(Optional::isPresent).map(Optional::get)
                 .onSubscription().invoke(() -> followed.merge(streamId, 1, Integer::sum))

@@ -49,6 +49,11 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
     static final String PATH = "/imports/settlement-reports";
     private static final Logger LOG = Logger.getLogger(SettlementUploadApi.class);
     private static final long READ_TIMEOUT_MS = 60_000;
+    /**
+     * How long an upload's body may take in all (200 MiB at 350 KB/s): a body that trickles in, each read within the read
+     * timeout, holds one of the instance's two upload slots no longer than this.
+     */
+    static final java.time.Duration BODY_DEADLINE = java.time.Duration.ofMinutes(10);
 
     private final SettlementImports imports;
     private final UserDirectory users;
@@ -158,7 +163,7 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
             return;
         }
         String fileName = upload.fileName == null || upload.fileName.isBlank() ? null : upload.fileName.strip();
-        InputStream body = new Bounded(new VertxInputStream(rc, READ_TIMEOUT_MS), maxBytes);
+        InputStream body = new Bounded(new VertxInputStream(rc, READ_TIMEOUT_MS), maxBytes, BODY_DEADLINE);
         users.register(admin).flatMap(registered -> imports.importUpload(admin, fileName, body, draft)).subscribe().with(outcome -> {
             if (outcome.errors().isEmpty()) {
                 answer(rc, null, 200, outcome.run(), List.of());
@@ -209,11 +214,13 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
     /** The body, counted as it is read: more than the limit fails the read (and the import) instead of being kept. */
     static final class Bounded extends FilterInputStream {
         private final long max;
+        private final long deadline;
         private long read;
 
-        Bounded(InputStream in, long max) {
+        Bounded(InputStream in, long max, java.time.Duration within) {
             super(in);
             this.max = max;
+            this.deadline = System.nanoTime() + within.toNanos();
         }
 
         @Override
@@ -251,6 +258,9 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
             read += n;
             if (read > max) {
                 throw new TooLarge();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new BodyBroken(new IOException("the upload's body took longer than it may"));
             }
         }
 

@@ -163,6 +163,10 @@ class StreamActivityTest {
             JsonNode done = late.nextOf(10, "complete", "error", "next");
             assertNotNull(done, "the subscription to an ended stream completes");
             assertEquals("complete", done.path("type").asText(), done.toString());
+            late.subscribe("a", ACTIVITY, Map.of("s", creator.stream()));
+            JsonNode nothing = late.nextOf(10, "complete", "error", "next");
+            assertNotNull(nothing, "an ended stream's activity completes at once");
+            assertEquals("complete", nothing.path("type").asText(), nothing.toString());
         }
         String unknown = "00000000-0000-4000-8000-00000000dead";
         for (String id : new String[] { unknown, "not-an-id" }) {

@@ -73,6 +73,7 @@ class PagesTest {
         for (int width : List.of(Browser.PHONE, Browser.DESKTOP)) {
             all.add(Arguments.of("live", null, "/", null, width));
             all.add(Arguments.of("room", VIEWER, "/stream/{stream}", null, width));
+            all.add(Arguments.of("room-unknown", VIEWER, "/stream/00000000-0000-4000-8000-00000000dead", null, width));
             all.add(Arguments.of("store", VIEWER, "/store", null, width));
             all.add(Arguments.of("wallet", VIEWER, "/wallet", null, width));
             all.add(Arguments.of("spending", VIEWER, "/spending", null, width));
@@ -108,6 +109,11 @@ class PagesTest {
                 t.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(tab).setExact(true)).click();
             }
             assertThat(t.page.locator("[aria-busy=true]")).hasCount(0);
+            if (name.equals("room-unknown")) {
+                // NOT_FOUND is what the page says, not an error to retry
+                assertThat(t.page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("No such stream"))).isVisible();
+                assertThat(t.page.getByRole(AriaRole.ALERT)).hasCount(0);
+            }
             if (name.equals("studio-earnings")) {
                 assertThat(t.page.locator("canvas#chart-gift")).isVisible();
                 t.page.waitForTimeout(600); // the charts' entry animation
