@@ -417,8 +417,21 @@ public class WebhookDispatcher {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /**
+     * What an attempt's outcome counts as once its event has waited {@code retryPeriod} since it was first due: a postponed
+     * attempt (no lookup thread for its host, say, while other owners' lookups hold them) is then a failure like any
+     * other, so the event gives up as a failing one does; postponed for ever, it was never counted nor given up.
+     */
+    static Outcome counted(Outcome outcome, OffsetDateTime firstDue, Duration retryPeriod, Instant now) {
+        if (outcome.postponed() && now.isAfter(firstDue.toInstant().plus(retryPeriod))) {
+            return Outcome.failed(0, "not sent within the retry period: it could not start (no lookup thread for its host)");
+        }
+        return outcome;
+    }
+
     /** Record the outcome; on success of an ordered event, claim the next one of its stream (null when there is none). */
-    private Uni<Claimed> settle(Claimed c, Outcome outcome) {
+    private Uni<Claimed> settle(Claimed c, Outcome attempted) {
+        Outcome outcome = counted(attempted, c.firstDue(), config.retryPeriod(), Instant.now());
         if (outcome.postponed()) {
             // not an attempt: the lease goes back, the attempt is not counted, and no failure is held against the endpoint
             return pool.preparedQuery("update webhook_delivery set lease_until = null, attempts = greatest(attempts - 1, 0), "

@@ -24,4 +24,20 @@ class DeliveryOutcomeTest {
         assertTrue(WebhookDispatcher.Outcome.failed(0, "x".repeat(5_000)).error().length() < 220);
         assertEquals("failed", WebhookDispatcher.Outcome.failed(500, null).error());
     }
+
+    /** An attempt that could not start is no failure of the endpoint's, until its event has waited out the retry period. */
+    @Test
+    void aPostponedAttemptCountsAsAFailureOnceItsEventWaitedOutTheRetryPeriod() {
+        var postponed = new WebhookDispatcher.Outcome(0, null, true);
+        java.time.Instant now = java.time.Instant.parse("2026-12-06T12:00:00Z");
+        java.time.Duration period = java.time.Duration.ofHours(24);
+        var recent = java.time.OffsetDateTime.parse("2026-12-06T11:00:00Z");
+        var old = java.time.OffsetDateTime.parse("2026-12-05T11:59:59Z");
+        assertTrue(WebhookDispatcher.counted(postponed, recent, period, now).postponed());
+        var given = WebhookDispatcher.counted(postponed, old, period, now);
+        assertTrue(!given.postponed() && !given.ok(), given.toString());
+        assertTrue(given.error().contains("retry period"), given.error());
+        var delivered = WebhookDispatcher.Outcome.delivered(204);
+        assertEquals(delivered, WebhookDispatcher.counted(delivered, old, period, now));
+    }
 }
