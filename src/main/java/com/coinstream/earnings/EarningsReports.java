@@ -67,7 +67,7 @@ public class EarningsReports {
     public Uni<List<Group>> bySender(String creatorId, int limit) {
         return grouped("select sender_id as key, gifts, 0::bigint as quantity, coins, diamonds, anonymous from ("
                 + SupporterBoard.ranked(Leaderboards.sources('S', "$1", Leaderboards.Period.ALL_TIME, "date '1970-01-01'"), "0", "$2")
-                + ") ranked order by coins desc, anonymous, key", creatorId, limit);
+                + ") ranked order by coins desc, anonymous, tie", creatorId, limit);
     }
 
     private Uni<List<Group>> grouped(String sql, String creatorId, int limit) {

@@ -103,7 +103,7 @@ public class Leaderboards {
             from creator_total t join app_user u on u.id = t.creator_id
             where t.period = $1 and t.period_start = $2
             group by t.creator_id, u.display_name, u.erased_at having sum(t.coins) > 0
-            order by coins desc, t.creator_id offset $3 limit $4""";
+            order by coins desc, max(""" + SupporterBoard.TIE + ") offset $3 limit $4";
 
     private final Pool pool;
 

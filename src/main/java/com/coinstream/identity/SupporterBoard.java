@@ -37,23 +37,30 @@ public final class SupporterBoard {
      * @param sources parenthesised subqueries with columns sender_id, anonymous, coins, gifts and diamonds, their key
      *        conditions inside
      */
+    /**
+     * What equal amounts are ordered by (column {@code tie}): the id others see (an erased person's pseudonymous one, as
+     * shown_id gives it, V46), never an erased person's own id, whose order beside other ids would tell about it. The
+     * expression reads {@code u}, the person's app_user row.
+     */
+    public static final String TIE = "case when u.erased_at is not null then 'erased-' || substring(u.display_name from '[^ ]*$') else u.id end";
+
     public static String ranked(java.util.List<String> sources, String offset, String limit) {
         StringBuilder named = new StringBuilder();
         for (String source : sources) {
             named.append("""
-                      (select t.sender_id, u.display_name, false as anonymous, t.coins, t.gifts, t.diamonds
+                      (select t.sender_id, u.display_name, false as anonymous, t.coins, t.gifts, t.diamonds, %4$s as tie
                        from %1$s t join app_user u on u.id = t.sender_id
                        where not t.anonymous and t.coins > 0 and not u.hide_from_leaderboards
                        order by t.coins desc, t.sender_id limit (%2$s)::bigint + (%3$s)::bigint)
                       union all
-                    """.formatted(source, offset, limit));
+                    """.formatted(source, offset, limit, TIE));
         }
         String all = String.join(" union all ", sources.stream().map(src -> "select * from " + src + " s").toList());
         return """
                 select * from (
-                %1$s  (select null, 'Anonymous', true, sum(t.coins)::bigint, sum(t.gifts)::bigint, sum(t.diamonds)::bigint
+                %1$s  (select null, 'Anonymous', true, sum(t.coins)::bigint, sum(t.gifts)::bigint, sum(t.diamonds)::bigint, null
                    from (%2$s) t where t.anonymous having sum(t.coins) > 0)
                 ) board
-                order by coins desc, anonymous, sender_id offset %3$s limit %4$s""".formatted(named, all, offset, limit);
+                order by coins desc, anonymous, tie offset %3$s limit %4$s""".formatted(named, all, offset, limit);
     }
 }

@@ -44,7 +44,8 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
             throw new Refusal(ErrorCode.INVALID_INPUT, "externalToken must be the provider's token (8-128 of A-Z a-z 0-9 _ -)",
                     "input", "externalToken");
         }
-        if (RAW_NUMBER.matcher(externalToken).matches()) {
+        // judged without the separators people write numbers with, in any case: 4111-1111-1111-1111, gb82west1234...
+        if (RAW_NUMBER.matcher(externalToken.replaceAll("[-_]", "").toUpperCase(java.util.Locale.ROOT)).matches()) {
             throw new Refusal(ErrorCode.INVALID_INPUT,
                     "That looks like a raw account or card number; register the token your payment provider issued instead",
                     "input", "externalToken");

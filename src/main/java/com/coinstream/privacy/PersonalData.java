@@ -88,7 +88,9 @@ public class PersonalData {
                                  'endedAt', s.ended_at) order by s.seq) from (select * from live_stream s where s.creator_id = $1
                                  order by s.seq desc limit $LIST$) s), '[]'),
               'liveStreamsTotal', (select count(*) from live_stream s where s.creator_id = $1),
-              'spendingLimits', coalesce((select json_agg(row_to_json(l)) from spending_limit l where l.user_id = $1), '[]'),
+              'spendingLimits', coalesce((select json_agg(row_to_json(l) order by l.created_at, l.effective_at) from (select * from spending_limit l
+                                 where l.user_id = $1 order by l.created_at desc, l.effective_at desc limit $LIST$) l), '[]'),
+              'spendingLimitsTotal', (select count(*) from spending_limit l where l.user_id = $1),
               'payoutAccounts', coalesce((select json_agg(json_build_object('id', a.id, 'kind', a.kind, 'label', a.label,
                                  'maskedToken', '****' || right(a.external_token, 4), 'verified', a.verified, 'createdAt', a.created_at)
                                  order by a.created_at) from (select * from payout_account a where a.owner_id = $1

@@ -75,7 +75,15 @@ public class AccountHolds {
         return requireNotOnHold(pool, userId);
     }
 
+    /** No admin places or releases a hold on their own account: a hold is another admin's decision, and so is its end. */
+    private static void notOwn(Caller admin, String userId) {
+        if (admin.userId().equals(userId)) {
+            throw new Refusal(ErrorCode.FORBIDDEN, "A hold on your own account is another admin's to place or release", "input", "userId");
+        }
+    }
+
     public Uni<Boolean> place(Caller admin, String userId, String reason, AuditDraft audit) {
+        notOwn(admin, userId);
         if (reason == null || reason.isBlank() || reason.length() > 500) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "reason must be 1-500 characters", "input", "reason");
         }
@@ -91,7 +99,8 @@ public class AccountHolds {
                 .call(found -> adminLog.append(tx, audit)));
     }
 
-    public Uni<Boolean> release(String userId, AuditDraft audit) {
+    public Uni<Boolean> release(Caller admin, String userId, AuditDraft audit) {
+        notOwn(admin, userId);
         // Only a held account changes (a concurrent second release finds it released and sends no second event).
         return pool.withTransaction(tx -> tx.preparedQuery("update app_user set hold_reason = null, hold_placed_at = null, hold_placed_by = null "
                 + "where id = $1 and hold_reason is not null").execute(Tuple.of(userId))

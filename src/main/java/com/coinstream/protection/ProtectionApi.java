@@ -119,7 +119,7 @@ public class ProtectionApi {
     @Description("Admin: lift a hold.")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull HoldPayload> releaseHold(@NonNull ReleaseHoldInput input) {
-        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.release(input.userId, actions.draft())))
+        return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> holds.release(c, input.userId, actions.draft())))
                 .map(ok -> new HoldPayload(input.userId, false, List.of())), e -> new HoldPayload(input.userId, null, List.of(e)));
     }
 

@@ -40,6 +40,11 @@ public class CoinPackageAdmin {
             throw new Refusal(ErrorCode.INVALID_INPUT, "price is required", "input", "price");
         }
         Money money = price.toPositiveMoney("input", "price");
+        // the rates' own bound per coin (RatesAdmin): a price past it overflowed the books' sums once bought, after the card was charged
+        if (money.minorUnits() / amount >= com.coinstream.rates.RatesAdmin.MAX_MINOR_PER_UNIT) {
+            throw new Refusal(ErrorCode.INVALID_AMOUNT, "price per coin must be below " + com.coinstream.rates.RatesAdmin.MAX_MINOR_PER_UNIT
+                    + " minor units", "input", "price");
+        }
         CoinPackage p = new CoinPackage();
         p.id = UUID.randomUUID();
         p.region = region;

@@ -204,7 +204,8 @@ public class PaymentWebhookResource {
     private static boolean sameAmount(Purchase purchase, JsonNode data) {
         JsonNode amount = data.get("amountMinor");
         String currency = text(data, "currency");
-        return amount != null && amount.canConvertToLong() && amount.asLong() == purchase.price().minorUnits()
+        // (a whole number only: 999.97 is no amount of minor units, and asLong() would cut it to 999)
+        return amount != null && amount.isIntegralNumber() && amount.canConvertToLong() && amount.asLong() == purchase.price().minorUnits()
                 && purchase.price().getCurrency().equals(currency);
     }
 

@@ -36,7 +36,7 @@ public class RatesAdmin {
      * real rate, and low enough that every value the service derives from a rate fits its integers (a rate past it
      * committed, then broke every read that used it).
      */
-    static final long MAX_MINOR_PER_UNIT = 10_000_000;
+    public static final long MAX_MINOR_PER_UNIT = 10_000_000;
     private final Pool pool;
     private final RateBook book;
     private final ClusterEvents cluster;

@@ -64,6 +64,42 @@ class LeaderboardTest {
         return Gql.ok(token, BOARD, Gql.vars("i", input));
     }
 
+    /**
+     * Equal amounts are ordered by the id others see: an erased creator's pseudonymous one, never their own id (whose
+     * order beside a creator one controls would tell about it, one comparison at a time).
+     */
+    @Test
+    void equalAmountsAreOrderedByTheIdOthersSeeNotAnErasedPersonsOwnId() {
+        LiveCreator erased = creatorNamed(Tokens.unique("zz-tie"));
+        LiveCreator kept = creatorNamed(Tokens.unique("mm-tie"));
+        for (LiveCreator c : List.of(erased, kept)) {
+            Viewer fan = Gifting.fundedViewer("tiefan", 1126);
+            for (String gift : List.of(Gifting.GALAXY, Gifting.HAND_HEARTS, Gifting.PERFUME, Gifting.FINGER_HEART, Gifting.ROSE)) {
+                assertEquals(null, Gifting.code(Gifting.send(fan.token(), c.stream(), gift, 1, Flows.key())));
+            }
+        }
+        String at = clock.instant().toString();
+        clock.advance(java.time.Duration.ofDays(7).plusMinutes(1)); // an erasure waits for diamonds still maturing
+        com.coinstream.support.Payouts.earnings(erased.token());
+        com.coinstream.support.Erasures.erase(erased.token());
+        Rollups.drain();
+        List<String> tied = new java.util.ArrayList<>();
+        JsonPath page = Gql.ok(null, BOARD, Gql.vars("i", Map.of("scope", "TOP_CREATORS", "period", "DAY", "at", at, "first", 100)));
+        List<Map<String, Object>> nodes = page.getList("data.leaderboard.nodes");
+        for (Map<String, Object> n : nodes) {
+            String id = String.valueOf(((Map<?, ?>) n.get("profile")).get("id"));
+            if (((Number) n.get("coins")).longValue() == 1126 && (id.startsWith("erased-") || id.equals(kept.id()))) {
+                tied.add(id.startsWith("erased-") ? "erased" : "kept");
+            }
+        }
+        assertEquals(List.of("erased", "kept"), tied, "'erased-…' before 'mm-tie-…', whatever the erased creator's own id ('zz-tie-…')");
+    }
+
+    static LiveCreator creatorNamed(String id) {
+        String token = Tokens.creator(id);
+        return new LiveCreator(id, token, Gifting.startStream(token, "Tie"));
+    }
+
     /** Coins per supporter of a creator from the ledger: each gift's wallet debit, for gifts no reversal took back. */
     static Map<String, Long> ledgerSupporters(String creatorId) {
         Map<String, Long> coins = new HashMap<>();

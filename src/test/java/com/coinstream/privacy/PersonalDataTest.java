@@ -60,6 +60,24 @@ class PersonalDataTest {
         clock.reset();
     }
 
+    /**
+     * Spending limit changes grow with use as well (every setSpendingLimit adds one, and nothing limits how often): the
+     * export lists the latest 10,000 and how many there are, so no one can make their own export outgrow the heap.
+     */
+    @Test
+    void theExportListsTheLatestSpendingLimitChangesAndTheirTotal() {
+        String id = Tokens.unique("pdlimits");
+        String token = Tokens.viewer(id);
+        Gql.ok(token, "mutation { setSpendingLimit(input: {period: DAY, coins: 50}) { userErrors { code } } }");
+        Db.rows(Db.TEST_SCHEMA, "insert into spending_limit (user_id, period, coins, effective_at, created_at) select ?, 'WEEK', g, "
+                + "now() - interval '2 days' + g * interval '1 millisecond', now() - interval '2 days' + g * interval '1 millisecond' "
+                + "from generate_series(1, 10005) g returning 1", id);
+        JsonObject doc = new JsonObject(Gql.ok(token, EXPORT).getString("data.exportMyData.document"));
+        assertEquals(10_000, doc.getJsonArray("spendingLimits").size());
+        assertEquals(10_006, doc.getLong("spendingLimitsTotal"));
+        assertEquals(50L, doc.getJsonArray("spendingLimits").getJsonObject(9_999).getLong("coins"), "the latest change is listed, last");
+    }
+
     @Test
     void theExportHoldsEveryPersonalDatumAndNoSecret() {
         LiveCreator creator = Gifting.liveCreator("pdcreator");

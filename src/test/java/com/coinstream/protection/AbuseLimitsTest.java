@@ -61,6 +61,17 @@ class AbuseLimitsTest {
         assertNull(Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, Flows.key())));
         var unknown = Gql.ok(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { userErrors { code } } }", Gql.input("userId", "nobody-" + Flows.key(), "reason", "x"));
         assertEquals("NOT_FOUND", unknown.getString("data.placeHold.userErrors[0].code"));
+        // a hold on one's own account is another admin's to place or release
+        String selfId = Tokens.unique("selfheld");
+        String self = Tokens.token(selfId, Set.of("admin", "viewer"), "1990-01-01", "US");
+        Gql.ok(self, "{ wallet { coins } }");
+        Gql.ok(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { onHold } }", Gql.input("userId", selfId, "reason", "review"));
+        assertEquals("FORBIDDEN", Gql.ok(self, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { onHold userErrors { code } } }",
+                Gql.input("userId", selfId)).getString("data.releaseHold.userErrors[0].code"));
+        assertEquals("FORBIDDEN", Gql.ok(self, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { onHold userErrors { code } } }",
+                Gql.input("userId", selfId, "reason", "x")).getString("data.placeHold.userErrors[0].code"));
+        assertEquals(true, Gql.ok(admin, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { onHold } }", Gql.input("userId", selfId))
+                .getBoolean("data.releaseHold.onHold") == false);
     }
 
     @Test

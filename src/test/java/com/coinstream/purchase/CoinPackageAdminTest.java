@@ -45,6 +45,9 @@ class CoinPackageAdminTest {
         assertEquals("INVALID_INPUT", badCurrency.getString("data.createCoinPackage.userErrors[0].code"));
         var negative = Gql.ok(Tokens.admin(), CREATE, Gql.input("region", "US", "coins", 10, "price", Map.of("amount", "-1", "currency", "USD")));
         assertEquals("INVALID_AMOUNT", negative.getString("data.createCoinPackage.userErrors[0].code"));
+        // a price per coin past the rates' own bound (10,000,000 minor units), which once bought overflowed the books after the charge
+        var huge = Gql.ok(Tokens.admin(), CREATE, Gql.input("region", "US", "coins", 1, "price", Map.of("amount", "50000000000000000", "currency", "USD")));
+        assertEquals("INVALID_AMOUNT", huge.getString("data.createCoinPackage.userErrors[0].code"));
         var viewer = Gql.post(Tokens.viewer("v"), CREATE, Gql.input("region", "US", "coins", 10, "price", Map.of("amount", "1", "currency", "USD")));
         assertEquals("FORBIDDEN", Gql.errorCode(viewer));
         assertEquals(6, Gql.ok(null, "{ coinPackages(region: \"US\") { id } }").getList("data.coinPackages").size());

@@ -102,6 +102,9 @@ class PurchaseCoinsTest {
         String purchaseId = Flows.buyPackage(token, Flows.PKG_70, "pm_async", Flows.key()).getString("data.purchaseCoins.purchase.id");
         Webhooks.send(Webhooks.succeeded("evt_amt_" + purchaseId, purchaseId, 1, "USD")).then().statusCode(422);
         Webhooks.send(Webhooks.succeeded("evt_cur_" + purchaseId, purchaseId, 99, "EUR")).then().statusCode(422);
+        // a fraction of a minor unit is no amount: 99.97 is not the 99 cents charged (it read as 99 once)
+        Webhooks.send(Webhooks.succeeded("evt_frac_" + purchaseId, purchaseId, 99, "USD").replace("\"amountMinor\":99,", "\"amountMinor\":99.97,"))
+                .then().statusCode(422);
         assertEquals(0, Flows.coins(token));
     }
 
