@@ -23,17 +23,33 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 @ApplicationScoped
 public class RecordsAudit {
     static final String SQL = SqlResources.load(RecordsAudit.class, "records.sql");
-    private final Pool pool;
+    /**
+     * Audits run one at a time per instance, on a connection of their own: each reads every posting and gift in a snapshot,
+     * and sixteen at once held every connection the API has. One more waits for it at most {@link #WAIT}, then is
+     * RATE_LIMITED.
+     */
+    static final java.time.Duration WAIT = java.time.Duration.ofSeconds(60);
+    private final com.coinstream.db.DedicatedPools pools;
     private final LedgerAuditor ledger;
+    private Pool pool;
 
-    public RecordsAudit(Pool pool, LedgerAuditor ledger) {
-        this.pool = pool;
+    public RecordsAudit(com.coinstream.db.DedicatedPools pools, LedgerAuditor ledger) {
+        this.pools = pools;
         this.ledger = ledger;
     }
 
+    private synchronized Pool pool() {
+        if (pool == null) {
+            pool = pools.pool("audit", 1, java.util.Map.of(), WAIT);
+        }
+        return pool;
+    }
+
     public Uni<LedgerAudit> audit() {
-        return Transactions.snapshot(pool, conn -> ledger.audit(conn)
-                .flatMap(report -> records(conn).map(found -> report.with(found, LedgerAuditor.MISMATCH_LIMIT))));
+        return Transactions.snapshot(pool(), conn -> ledger.audit(conn)
+                .flatMap(report -> records(conn).map(found -> report.with(found, LedgerAuditor.MISMATCH_LIMIT))))
+                .onFailure(com.coinstream.db.DatabaseErrors::poolWaitTimedOut).transform(e -> new com.coinstream.domain.Refusal(
+                        com.coinstream.domain.ErrorCode.RATE_LIMITED, "Another audit has been running on this instance for a minute; try again when it has finished"));
     }
 
     private static Uni<List<LedgerAudit.Mismatch>> records(SqlConnection conn) {

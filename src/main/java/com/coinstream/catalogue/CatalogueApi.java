@@ -70,7 +70,7 @@ public class CatalogueApi {
     @Description("What the gift's price is worth in real money: at the weighted-average price you paid for your coins, or the region's base price (default your token's region, else US) before any purchase.")
     public Uni<@NonNull List<Money>> moneyValue(@Source List<CatalogueGift> gifts, String region) {
         Caller c = caller.optional().orElse(null);
-        String where = region != null && region.matches("[A-Z]{2}") ? region : c != null ? c.region() : defaultRegion;
+        String where = region != null ? Regions.require(region) : c != null ? c.region() : defaultRegion;
         return valuation.valuer(c == null ? null : c.userId(), where).map(v -> gifts.stream().map(g -> v.apply(g.coins())).toList());
     }
 

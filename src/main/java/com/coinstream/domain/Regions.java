@@ -2,11 +2,23 @@ package com.coinstream.domain;
 
 import java.util.regex.Pattern;
 
-/** ISO 3166-1 alpha-2 region arguments. */
+/** ISO 3166-1 alpha-2 region arguments, and ISO 4217 currency ones. */
 public final class Regions {
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
 
     private Regions() {
+    }
+
+    /** An ISO 4217 currency argument such as "USD" (upper case, known to the JVM), or a BadInput naming the rule. */
+    public static String requireCurrency(String currency) {
+        try {
+            if (currency != null && currency.matches("[A-Z]{3}")) {
+                return java.util.Currency.getInstance(currency).getCurrencyCode();
+            }
+        } catch (IllegalArgumentException e) {
+            // not a currency: refused below
+        }
+        throw new BadInput("currency must be an ISO 4217 code such as \"USD\"");
     }
 
     public static String require(String region) {

@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.LongFunction;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -93,12 +92,9 @@ public class EngagementApi {
      * or the answer would tie the two together.
      */
     private Uni<String> boardOwner(String creatorId) {
-        Optional<String> erasedCreator = erased.userIdOf(creatorId);
-        if (erasedCreator.isPresent()) {
-            return Uni.createFrom().item(erasedCreator.get());
-        }
-        return erased.isErasedNow(creatorId).flatMap(gone -> gone ? Uni.createFrom().<String> failure(noSuchCreator())
-                : users.find(creatorId).map(found -> found.map(UserDirectory.UserProfile::id).orElseThrow(EngagementApi::noSuchCreator)));
+        return erased.userIdOfNow(creatorId).flatMap(erasedCreator -> erasedCreator.isPresent() ? Uni.createFrom().item(erasedCreator.get())
+                : erased.isErasedNow(creatorId).flatMap(gone -> gone ? Uni.createFrom().<String> failure(noSuchCreator())
+                        : users.find(creatorId).map(found -> found.map(UserDirectory.UserProfile::id).orElseThrow(EngagementApi::noSuchCreator))));
     }
 
     private static Refusal noSuchCreator() {

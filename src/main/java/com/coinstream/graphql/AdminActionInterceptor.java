@@ -74,7 +74,10 @@ public class AdminActionInterceptor {
             return ctx.proceed();
         }
         String name = action.value().isEmpty() ? ctx.getMethod().getName() : action.value();
-        AuditDraft draft = draft(name, who, ctx.getParameters().length == 0 ? null : ctx.getParameters()[0]);
+        // someone who is not an admin (no token at all, say) is refused, and their input has passed no input gate yet: it is
+        // kept as a made-up input is, its field names and size past MAX_RECORDED_INPUT (the log is kept for good)
+        boolean admin = who.map(c -> c.hasRole(Role.ADMIN)).orElse(false);
+        AuditDraft draft = draft(json, name, who, ctx.getParameters().length == 0 ? null : ctx.getParameters()[0], !admin);
         // the target's state just before the action runs (its record's "before"; services that lock read it again under their
         // lock), for a signed-in caller only: an anonymous one is refused anyway and makes the service read nothing
         Uni<String> before = who.isPresent() ? log.stateOf(draft).onFailure().recoverWithNull() : Uni.createFrom().nullItem();
@@ -118,10 +121,6 @@ public class AdminActionInterceptor {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    AuditDraft draft(String action, Optional<Caller> who, Object input) {
-        return draft(json, action, who, input);
     }
 
     /** The record of an attempt at {@code action} with {@code input} (a Java input object or a JSON tree), redacted. */

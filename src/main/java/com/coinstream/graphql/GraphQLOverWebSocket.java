@@ -33,6 +33,8 @@ import io.vertx.ext.web.RoutingContext;
  * GraphQL over WebSocket (graphql-transport-ws, and the legacy graphql-ws), in front of SmallRye's subprotocol handlers,
  * so that a WebSocket client meets the same edge as an HTTP one:
  * <ul>
+ * <li>A mutation is not taken over a WebSocket (an error, BAD_REQUEST: it is sent as an HTTP POST): every operation of
+ * one connection shares the connection's request state, where an admin mutation keeps what its audit record says.</li>
  * <li>A subscribe message's payload goes through {@link RequestShape}: a document that does not parse or is over the
  * token limit, or a payload of the wrong shape, is answered with an {@code error} message carrying
  * {@code GRAPHQL_PARSE_FAILED}, {@code QUERY_TOO_COMPLEX} or {@code BAD_REQUEST}, as over HTTP (SmallRye alone answered
@@ -204,9 +206,24 @@ public class GraphQLOverWebSocket {
             problem = new RequestShape.Problem("BAD_REQUEST", "The subscribe message's payload is not a GraphQL request");
         }
         if (problem == null) {
-            return null;
+            return isMutation(payload) ? error(id.asText(), legacy, "BAD_REQUEST",
+                    "Mutations are sent as an HTTP POST to the GraphQL endpoint; a WebSocket carries subscriptions and queries") : null;
         }
         return error(id.asText(), legacy, problem.code(), problem.message());
+    }
+
+    /** Whether the operation a (well-formed, parsed within the limits already) request would run is a mutation. */
+    static boolean isMutation(JsonNode payload) {
+        String name = payload.path("operationName").isTextual() ? payload.get("operationName").asText() : null;
+        java.util.List<graphql.language.OperationDefinition> operations;
+        try {
+            operations = new graphql.parser.Parser().parseDocument(payload.path("query").asText())
+                    .getDefinitionsOfType(graphql.language.OperationDefinition.class);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return operations.stream().filter(o -> name == null ? operations.size() == 1 : name.equals(o.getName()))
+                .anyMatch(o -> o.getOperation() == graphql.language.OperationDefinition.Operation.MUTATION);
     }
 
     /** An error message for operation {@code id}, in the connection's protocol. */

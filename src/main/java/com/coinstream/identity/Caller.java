@@ -88,14 +88,15 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
             Object claim = token.getClaim(claimName);
             if (claim != null) {
                 // a name is whatever the identity provider let the person type: made acceptable here, never refused later
+                // (a name only the service gives, "Anonymous" or a pseudonym, is passed over: it would pass for one)
                 String value = Text.cleanedLine(unquote(claim.toString()), 64);
-                if (!value.isEmpty()) {
+                if (!value.isEmpty() && !PublicProfile.reservedName(value)) {
                     return value;
                 }
             }
         }
         String fromSubject = Text.cleanedLine(subject, 64);
-        return fromSubject.isEmpty() ? "user" : fromSubject;
+        return fromSubject.isEmpty() || PublicProfile.reservedName(fromSubject) ? "user" : fromSubject;
     }
 
     private static String unquote(String value) {

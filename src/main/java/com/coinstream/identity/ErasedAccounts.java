@@ -71,8 +71,11 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
     public static String newPseudonym() {
         byte[] bytes = new byte[4];
         RANDOM.nextBytes(bytes);
-        return "Erased user " + HexFormat.of().formatHex(bytes);
+        return PSEUDONYM_PREFIX + HexFormat.of().formatHex(bytes);
     }
+
+    /** How every pseudonym begins. */
+    public static final String PSEUDONYM_PREFIX = "Erased user ";
 
     /** The id that stands for an erased person wherever a profile is shown ("erased-3f9a1c07"): not their user id. */
     public static String pseudonymousId(String pseudonym) {
@@ -149,6 +152,20 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
     public Optional<String> userIdOf(String pseudonymousId) {
         String userId = pseudonymousId == null ? null : byPseudonymousId.get(pseudonymousId);
         return userId == null || userId.equals(AMBIGUOUS) ? Optional.empty() : Optional.of(userId);
+    }
+
+    /**
+     * {@link #userIdOf}, from the database when this instance has not heard of the erasure yet (committed elsewhere a
+     * moment ago, or its notice missed): an instance answers a pseudonymous id as every other does.
+     */
+    public Uni<Optional<String>> userIdOfNow(String pseudonymousId) {
+        Optional<String> known = userIdOf(pseudonymousId);
+        if (known.isPresent() || pseudonymousId == null || !pseudonymousId.startsWith("erased-")) {
+            return Uni.createFrom().item(known);
+        }
+        return pool.preparedQuery("select id from app_user where erased_at is not null "
+                + "and 'erased-' || substring(display_name from '[^ ]*$') = $1 limit 2").execute(Tuple.of(pseudonymousId))
+                .map(rows -> rows.size() == 1 ? Optional.of(rows.iterator().next().getString(0)) : Optional.<String> empty());
     }
 
     /** Erasure is final: the set only grows. */

@@ -31,10 +31,21 @@ public final class TokenCache {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final int maxEntries;
+    private final long maxAgeSeconds;
     private final Clock clock;
 
     public TokenCache(int maxEntries, Clock clock) {
+        this(maxEntries, 0, clock);
+    }
+
+    /**
+     * @param maxAgeSeconds the token age the verifier allows (MP_JWT_VERIFY_TOKEN_AGE), 0 for none: a token is then kept
+     *        no longer than its {@code iat} plus that age either, and one without {@code iat} not at all, so a hit never
+     *        serves a token the verifier would refuse as too old
+     */
+    public TokenCache(int maxEntries, long maxAgeSeconds, Clock clock) {
         this.maxEntries = maxEntries;
+        this.maxAgeSeconds = maxAgeSeconds;
         this.clock = clock;
     }
 
@@ -55,12 +66,18 @@ public final class TokenCache {
         long exp = verified.getExpirationTime();
         Object nbf = verified.getClaim("nbf");
         long notBefore = nbf instanceof Number n ? n.longValue() * 1000 : 0;
-        // kept only while it is valid by its own times: not past exp, not before nbf (accepted within the verifier's clock skew)
-        if (exp > 0 && now < exp * 1000 && now >= notBefore) {
+        // kept only while it is valid by its own times: not past exp, not before nbf (accepted within the verifier's clock
+        // skew), and not older than the token age the verifier allows
+        long until = exp * 1000;
+        if (maxAgeSeconds > 0) {
+            Object iat = verified.getClaim("iat");
+            until = iat instanceof Number n ? Math.min(until, (n.longValue() + maxAgeSeconds) * 1000) : 0;
+        }
+        if (exp > 0 && now < until && now >= notBefore) {
             if (entries.size() >= maxEntries) {
                 evict(now);
             }
-            entries.put(key, new Entry(verified, exp * 1000, notBefore));
+            entries.put(key, new Entry(verified, until, notBefore));
         }
         return verified;
     }

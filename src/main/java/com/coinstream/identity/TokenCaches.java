@@ -12,9 +12,9 @@ import io.smallrye.config.WithDefault;
 public class TokenCaches {
     private final TokenCache cache;
 
-    public TokenCaches(Settings settings) {
+    public TokenCaches(Settings settings, IdentityConfig verification) {
         // the system clock, as SmallRye JWT's own checks use (not the application's clock, which tests move)
-        this.cache = new TokenCache(settings.tokenCacheSize(), Clock.systemUTC());
+        this.cache = new TokenCache(settings.tokenCacheSize(), verification.tokenAge().orElse(0L), Clock.systemUTC());
     }
 
     public TokenCache cache() {

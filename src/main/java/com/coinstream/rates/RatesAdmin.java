@@ -83,7 +83,10 @@ public class RatesAdmin {
         Map<String, RateCard.Fraction> values = new HashMap<>();
         if (change.diamondValues() != null) {
             for (DecimalMoney v : change.diamondValues()) {
-                values.put(currency(v.currency()), fraction(v));
+                // one value per currency: a second would silently replace the first, which the audit record shows beside it
+                if (values.put(currency(v.currency()), fraction(v)) != null) {
+                    throw new Refusal(ErrorCode.INVALID_INPUT, "diamondValues names " + v.currency() + " twice", "input", "diamondValues");
+                }
             }
         }
         Map<String, RateCard.CoinPrice> prices = new HashMap<>();
@@ -98,7 +101,9 @@ public class RatesAdmin {
                     throw new Refusal(ErrorCode.INVALID_AMOUNT, "price per coin must be below " + MAX_MINOR_PER_UNIT + " minor units",
                             "input", "coinBasePrices");
                 }
-                prices.put(p.region(), new RateCard.CoinPrice(p.region(), price.getCurrency(), coins, price.minorUnits()));
+                if (prices.put(p.region(), new RateCard.CoinPrice(p.region(), price.getCurrency(), coins, price.minorUnits())) != null) {
+                    throw new Refusal(ErrorCode.INVALID_INPUT, "coinBasePrices names " + p.region() + " twice", "input", "coinBasePrices");
+                }
             }
         }
         Long num = shareNum;

@@ -22,6 +22,7 @@ import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.MoneyInput;
 import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Regions;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminAction;
 import com.coinstream.graphql.AdminActions;
@@ -68,7 +69,7 @@ public class RatesApi {
 
     @Description("Cash value of one diamond in a currency (null if diamonds are not paid out in it).")
     public Money diamondValue(@Source RatesView rates, @DefaultValue("USD") String currency) {
-        return rates.card().diamondValue(currency).orElse(null);
+        return rates.card().diamondValue(Regions.requireCurrency(currency)).orElse(null);
     }
 
     @Description("Cash value of one diamond in every payout currency.")
@@ -79,7 +80,7 @@ public class RatesApi {
 
     @Description("The base price of coins in a region (ISO 3166-1 alpha-2); null where coins are not sold.")
     public RatesView.CoinBasePriceView coinBasePrice(@Source RatesView rates, @NonNull String region) {
-        return rates.card().coinPrice(region).map(RatesView.CoinBasePriceView::of).orElse(null);
+        return rates.card().coinPrice(Regions.require(region)).map(RatesView.CoinBasePriceView::of).orElse(null);
     }
 
     @Description("Base coin prices in every region.")

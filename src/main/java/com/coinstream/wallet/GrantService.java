@@ -74,6 +74,10 @@ public class GrantService {
         if (userId == null || userId.isBlank() || userId.length() > 128) {
             throw new Refusal(ErrorCode.NOT_FOUND, "No such user", "input", "userId");
         }
+        if (userId.equals(admin.userId())) {
+            // as with holds and payouts: what an admin does to their own account is another admin's to do
+            throw new Refusal(ErrorCode.FORBIDDEN, "Coins for your own account are another admin's to grant", "input", "userId");
+        }
         long coins = Amounts.within(requestedCoins, 1, maxCoins, ErrorCode.INVALID_AMOUNT, "coins", "input", "coins");
         Text.require(reason, MAX_REASON, true, "reason", "input", "reason");
         String hash = Idempotency.fingerprint("grantCoins", userId, coins, reason);

@@ -354,6 +354,29 @@ class AdminAuditLogTest {
     }
 
     /**
+     * Someone who is not an admin, refused at an admin operation with an input the schema takes but no input gate checked
+     * yet (6,000 diamond values, about 200 KB), is recorded with the input cut to its field names and size: the log, kept
+     * for good, does not grow by the body's size per request.
+     */
+    @Test
+    void aNonAdminsRefusedAttemptKeepsABigInputCut() {
+        List<Map<String, Object>> values = new java.util.ArrayList<>();
+        for (int i = 0; i < 6_000; i++) {
+            values.add(Map.of("currency", "USD", "amount", "0.5"));
+        }
+        String marker = Tokens.unique("bigrates");
+        long before = Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'setRates'");
+        var r = Gql.post(Tokens.viewer(marker), "mutation($i: SetRatesInput!) { setRates(input: $i) { userErrors { code } } }",
+                Gql.vars("i", Map.of("diamondValues", values)));
+        assertEquals("FORBIDDEN", Gql.errorCode(r), r.asString().substring(0, Math.min(300, r.asString().length())));
+        List<Map<String, Object>> rows = Db.rows(Db.TEST_SCHEMA, "select length(input::text) as size, input::text as input from admin_audit "
+                + "where action = 'setRates' and actor_id = ?", marker);
+        assertEquals(1, rows.size(), "recorded once: " + (Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'setRates'") - before));
+        assertTrue(((Number) rows.get(0).get("size")).intValue() < 9_000, String.valueOf(rows.get(0).get("size")));
+        assertTrue(String.valueOf(rows.get(0).get("input")).contains("leftOut"), String.valueOf(rows.get(0).get("input")));
+    }
+
+    /**
      * A request refused before any resolver ran records each admin operation it names once, however many aliases repeat
      * it, at most 10 a request, and an input bigger than a record keeps as its field names and size: a refused request
      * cannot multiply itself into the log.

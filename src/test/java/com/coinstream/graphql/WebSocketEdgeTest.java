@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import com.coinstream.support.FeedClient;
 import com.coinstream.support.Gifting;
+import com.coinstream.support.Gql;
 import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Tokens;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +51,34 @@ class WebSocketEdgeTest {
             JsonNode after = client.nextOf(5, "pong", "error", "closed");
             assertEquals("pong", after.path("type").asText(), "the connection is still open: " + after);
         }
+    }
+
+    /**
+     * A mutation is sent as an HTTP POST: over a WebSocket, whose operations share one connection's request state (an
+     * admin mutation's audit record among it), it is refused with BAD_REQUEST, and nothing is done nor recorded.
+     */
+    @Test
+    void aMutationOverAWebSocketIsRefusedAndDoesNothing() throws Exception {
+        String viewerId = Tokens.unique("wsgrant");
+        String viewer = Tokens.viewer(viewerId);
+        Gql.ok(viewer, "{ wallet { coins } }");
+        String admin = Tokens.admin(Tokens.unique("wsadmin"));
+        try (FeedClient client = FeedClient.connect(port, admin)) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.subscribe("m", "mutation($i: GrantCoinsInput!) { grantCoins(input: $i) { wallet { coins } userErrors { code } } }",
+                    Map.of("i", Map.of("userId", viewerId, "coins", 5, "reason", "over ws", "idempotencyKey", java.util.UUID.randomUUID().toString())));
+            JsonNode refused = client.nextOf(5, "error", "next");
+            assertEquals("BAD_REQUEST", code(refused), String.valueOf(refused));
+            client.subscribe("n", "query Q { me { id } } mutation M { __typename }", Map.of());
+            JsonNode ambiguous = client.nextOf(5, "error", "next", "complete");
+            assertNotNull(ambiguous, "an operation SmallRye cannot choose is its own to answer");
+            client.send(Map.of("id", "q", "type", "subscribe", "payload", Map.of("query", "query Q { me { id } } mutation M { __typename }",
+                    "operationName", "M")));
+            assertEquals("BAD_REQUEST", code(client.nextOf(5, "error", "next")));
+        }
+        assertEquals(0L, Gql.ok(viewer, "{ wallet { coins } }").getLong("data.wallet.coins"));
+        assertEquals(java.util.List.of(), Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action } } }",
+                Gql.vars("t", viewerId)).getList("data.auditLog.nodes"));
     }
 
     /**

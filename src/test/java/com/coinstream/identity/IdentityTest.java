@@ -27,6 +27,20 @@ class IdentityTest {
         assertEquals(List.of("creator", "viewer"), me.getList("data.me.roles"));
     }
 
+    /** A name only the service gives ("Anonymous", a pseudonym) is passed over for the next one the token has. */
+    @Test
+    void aNameOnlyTheServiceGivesIsPassedOver() {
+        for (String[] names : new String[][] { { "Anonymous", "kim" }, { " anonymous ", null }, { "Erased user 1a2b3c4d", "ERASED USER 00" } }) {
+            String id = Tokens.unique("reserved");
+            var b = Tokens.builder(id, Set.of("viewer"), "1990-01-01", "US").claim("name", names[0]);
+            if (names[1] != null) {
+                b.claim("preferred_username", names[1]);
+            }
+            String shown = Gql.ok(b.sign(Tokens.key()), "{ me { displayName } }").getString("data.me.displayName");
+            assertEquals(names[1] == null || names[1].startsWith("ERASED") ? id : names[1], shown, String.join(" / ", java.util.Arrays.asList(names)));
+        }
+    }
+
     @Test
     void anonymousCallerGetsUnauthenticated() {
         var r = Gql.post(null, "{ me { id } }", null);

@@ -45,7 +45,11 @@ class TokenCacheTest {
         }
     }
 
-    record Jwt(String subject, long exp, Long nbf) implements JsonWebToken {
+    record Jwt(String subject, long exp, Long nbf, Long iat) implements JsonWebToken {
+        Jwt(String subject, long exp, Long nbf) {
+            this(subject, exp, nbf, null);
+        }
+
         @Override
         public String getName() {
             return subject;
@@ -63,6 +67,7 @@ class TokenCacheTest {
                 case "sub" -> subject;
                 case "exp" -> exp;
                 case "nbf" -> nbf;
+                case "iat" -> iat;
                 default -> null;
             };
             return (T) value;
@@ -86,6 +91,33 @@ class TokenCacheTest {
 
     long inSeconds(long s) {
         return clock.millis() / 1000 + s;
+    }
+
+    /** With a token age configured, a token is served from the cache no longer than the verifier would accept it. */
+    @Test
+    void aTokenIsServedNoLongerThanTheConfiguredTokenAgeAllows() throws Exception {
+        TokenCache cache = new TokenCache(100, 30, clock);
+        long issued = clock.millis() / 1000;
+        TokenCache.Verifier verifier = token -> {
+            verifications.incrementAndGet();
+            return new Jwt(token, issued + 3600, null, issued);
+        };
+        cache.get("aged", verifier);
+        clock.millis += 29_000;
+        cache.get("aged", verifier);
+        assertEquals(1, verifications.get(), "young: served from the cache");
+        clock.millis += 2_000;
+        cache.get("aged", verifier);
+        assertEquals(2, verifications.get(), "past its age: verified again (where SmallRye refuses it)");
+        cache.get("no-iat", token -> {
+            verifications.incrementAndGet();
+            return new Jwt(token, issued + 3600, null, null);
+        });
+        cache.get("no-iat", token -> {
+            verifications.incrementAndGet();
+            return new Jwt(token, issued + 3600, null, null);
+        });
+        assertEquals(4, verifications.get(), "no iat with an age configured: never cached");
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.coinstream.privacy;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,6 +77,21 @@ class PersonalDataTest {
         assertEquals(10_000, doc.getJsonArray("spendingLimits").size());
         assertEquals(10_006, doc.getLong("spendingLimitsTotal"));
         assertEquals(50L, doc.getJsonArray("spendingLimits").getJsonObject(9_999).getLong("coins"), "the latest change is listed, last");
+    }
+
+    /**
+     * An instance that has not heard of an erasure yet (committed elsewhere a moment ago: here, written straight to the
+     * database) answers the creator's board by the pseudonymous id as the others do, from the database.
+     */
+    @Test
+    void aBoardAskedForByAPseudonymousIdThisInstanceHasNotHeardOfIsFoundInTheDatabase() {
+        LiveCreator creator = Gifting.liveCreator("pdunheard");
+        String at = clock.instant().toString();
+        String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+        Db.rows(Db.TEST_SCHEMA, "update app_user set erased_at = now(), display_name = ? where id = ? returning id", "Erased user " + suffix, creator.id());
+        var answer = Gql.post(null, BOARD, board("CREATOR_SUPPORTERS", "erased-" + suffix, at, null));
+        assertNull(Gql.errorCode(answer), answer.asString());
+        assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, BOARD, board("CREATOR_SUPPORTERS", creator.id(), at, null))));
     }
 
     @Test

@@ -81,6 +81,31 @@ class ScheduledRatesTest {
         assertEquals(before, Db.number(Db.TEST_SCHEMA, "select count(*) from rate_card"));
     }
 
+    /**
+     * A currency or region named twice is refused, not the last one silently kept; a rate's money fields refuse a
+     * currency or region that is not one ("usd", "us") instead of answering null or falling back.
+     */
+    @Test
+    void aChangeNamingACurrencyOrRegionTwiceIsRefusedAndBadCodesAreRefusedWhereRatesAreRead() {
+        String admin = Tokens.admin();
+        long before = Db.number(Db.TEST_SCHEMA, "select count(*) from rate_card");
+        String far = Instant.now().plus(Duration.ofDays(3000)).truncatedTo(ChronoUnit.SECONDS).toString();
+        for (Map<String, Object> change : List.of(
+                Gql.vars("diamondValues", List.of(Gql.vars("amount", "0.005", "currency", "USD"), Gql.vars("amount", "9", "currency", "USD"))),
+                Gql.vars("coinBasePrices", List.of(Gql.vars("region", "US", "coins", 70, "price", Gql.vars("amount", "0.99", "currency", "USD")),
+                        Gql.vars("region", "US", "coins", 1, "price", Gql.vars("amount", "50000", "currency", "USD")))))) {
+            Map<String, Object> input = new java.util.LinkedHashMap<>(change);
+            input.put("effectiveFrom", far);
+            JsonPath r = Gql.ok(admin, SET, Gql.vars("input", input));
+            assertEquals("INVALID_INPUT", r.getString("data.setRates.userErrors[0].code"), r.prettify());
+        }
+        assertEquals(before, Db.number(Db.TEST_SCHEMA, "select count(*) from rate_card"));
+        for (String query : List.of("{ rates { diamondValue(currency: \"usd\") { amount } } }", "{ rates { coinBasePrice(region: \"us\") { coins } } }",
+                "{ giftCatalogue(region: \"US\") { moneyValue(region: \"zz\") { amount } } }")) {
+            assertEquals("BAD_USER_INPUT", com.coinstream.support.Gql.errorCode(com.coinstream.support.Gql.post(null, query, null)), query);
+        }
+    }
+
     @Test
     void aVersionCannotTakeEffectInThePast() {
         JsonPath r = Gql.ok(Tokens.admin(), SET, Gql.input("creatorShare", Gql.vars("numerator", 1, "denominator", 2),

@@ -56,6 +56,12 @@ class GrantCoinsTest {
         var noReason = Gql.ok(Tokens.admin(), Flows.GRANT, Gql.input("userId", user, "coins", 5, "reason", " ", "idempotencyKey", Flows.key()));
         assertEquals("INVALID_INPUT", noReason.getString("data.grantCoins.userErrors[0].code"));
         assertEquals(0, Flows.coins(Tokens.viewer(user)));
+        // an admin who is a viewer too grants nothing to themselves: that is another admin's to do
+        String self = Tokens.unique("selfgrant");
+        String selfToken = Tokens.token(self, java.util.Set.of("admin", "viewer"), "1990-01-01", "US");
+        var own = Gql.ok(selfToken, Flows.GRANT, Gql.input("userId", self, "coins", 5, "reason", "x", "idempotencyKey", Flows.key()));
+        assertEquals("FORBIDDEN", own.getString("data.grantCoins.userErrors[0].code"));
+        assertEquals(0, Flows.coins(selfToken));
     }
 
     @Test
