@@ -96,15 +96,36 @@ class RollupRebuildTest {
      * wait for it while holding the queue it waits for. A real crash takes no locks.)
      */
     static void crash() {
-        try (Connection c = Db.connect(Db.TEST_SCHEMA)) {
-            c.setAutoCommit(false);
-            Db.rows(c, "truncate rollup_state, rollup_queue, " + String.join(", ", TABLES));
-            Db.rows(c, "delete from stream_supporter_total");
-            c.commit();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
+        // (the truncate locks the tables one by one while the applier and the boards' readers lock them in their own order:
+        // PostgreSQL may end it as a deadlock's victim, and it is tried again, as nothing of it happened)
+        for (int attempt = 1;; attempt++) {
+            try (Connection c = Db.connect(Db.TEST_SCHEMA)) {
+                c.setAutoCommit(false);
+                try {
+                    Db.rows(c, "truncate rollup_state, rollup_queue, " + String.join(", ", TABLES));
+                    Db.rows(c, "delete from stream_supporter_total");
+                    c.commit();
+                    return;
+                } catch (RuntimeException e) {
+                    c.rollback();
+                    if (attempt == 5 || !deadlock(e)) {
+                        throw e;
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
         }
         // (the service's applier may rebuild them the next moment: that is what it is for)
+    }
+
+    static boolean deadlock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "40P01".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
