@@ -29,27 +29,19 @@ public class RecordsAudit {
      * RATE_LIMITED.
      */
     static final java.time.Duration WAIT = java.time.Duration.ofSeconds(60);
-    private final com.coinstream.db.DedicatedPools pools;
     private final LedgerAuditor ledger;
-    private Pool pool;
+    private final java.util.function.Supplier<Pool> pool;
 
     public RecordsAudit(com.coinstream.db.DedicatedPools pools, LedgerAuditor ledger) {
-        this.pools = pools;
         this.ledger = ledger;
-    }
-
-    private synchronized Pool pool() {
-        if (pool == null) {
-            pool = pools.pool("audit", 1, java.util.Map.of(), WAIT);
-        }
-        return pool;
+        this.pool = pools.lazy("audit", 1, WAIT);
     }
 
     public Uni<LedgerAudit> audit() {
-        return Transactions.snapshot(pool(), conn -> ledger.audit(conn)
-                .flatMap(report -> records(conn).map(found -> report.with(found, LedgerAuditor.MISMATCH_LIMIT))))
-                .onFailure(com.coinstream.db.DatabaseErrors::poolWaitTimedOut).transform(e -> new com.coinstream.domain.Refusal(
-                        com.coinstream.domain.ErrorCode.RATE_LIMITED, "Another audit has been running on this instance for a minute; try again when it has finished"));
+        return com.coinstream.db.DatabaseErrors.busyPoolRefused(Transactions.snapshot(pool.get(), conn -> ledger.audit(conn)
+                .flatMap(report -> records(conn).map(found -> report.with(found, LedgerAuditor.MISMATCH_LIMIT)))),
+                () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED,
+                        "Another audit has been running on this instance for a minute; try again when it has finished"));
     }
 
     private static Uni<List<LedgerAudit.Mismatch>> records(SqlConnection conn) {

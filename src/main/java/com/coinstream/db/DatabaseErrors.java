@@ -1,5 +1,7 @@
 package com.coinstream.db;
 
+import io.smallrye.mutiny.Uni;
+
 import java.util.Optional;
 
 import com.coinstream.domain.ErrorCode;
@@ -50,6 +52,14 @@ public final class DatabaseErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * {@code work}, failing with {@code refusal} instead when its pool gave up waiting for a connection
+     * ({@link #poolWaitTimedOut}): a pool of a few connections kept for slow work (imports, audits), all busy.
+     */
+    public static <T> Uni<T> busyPoolRefused(Uni<T> work, java.util.function.Supplier<? extends RuntimeException> refusal) {
+        return work.onFailure(DatabaseErrors::poolWaitTimedOut).transform(e -> refusal.get());
     }
 
     /** The constraint the first database error in the cause chain names (a unique violation's index), or null. */

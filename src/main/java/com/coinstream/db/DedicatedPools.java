@@ -55,6 +55,24 @@ public class DedicatedPools {
         return pool;
     }
 
+    /**
+     * A pool made on first use (a feature most instances never run costs no connection): {@code name}, {@code size}
+     * connections, default session settings, callers waiting at most {@code wait} for one.
+     */
+    public java.util.function.Supplier<Pool> lazy(String name, int size, java.time.Duration wait) {
+        return new java.util.function.Supplier<>() {
+            private Pool made;
+
+            @Override
+            public synchronized Pool get() {
+                if (made == null) {
+                    made = pool(name, size, Map.of(), wait);
+                }
+                return made;
+            }
+        };
+    }
+
     @PreDestroy
     synchronized void close() {
         opened.forEach(Pool::closeAndAwait);

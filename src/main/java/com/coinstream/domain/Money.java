@@ -50,6 +50,21 @@ public final class Money {
         return decimal.movePointRight(fractionDigits(currency)).longValueExact();
     }
 
+    /**
+     * The ISO 4217 code {@code text} names (three upper-case letters the JVM knows as a currency), or null: the one test
+     * of a currency given from outside (arguments, inputs, report lines). Each caller refuses null in its own words.
+     */
+    public static String currencyCode(String text) {
+        if (text == null || text.length() != 3 || !text.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
+            return null;
+        }
+        try {
+            return Currency.getInstance(text).getCurrencyCode();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     public static int fractionDigits(String currency) {
         return Math.max(Currency.getInstance(currency).getDefaultFractionDigits(), 0);
     }

@@ -1,7 +1,6 @@
 package com.coinstream.domain;
 
 import java.math.BigDecimal;
-import java.util.Currency;
 
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Input;
@@ -18,24 +17,22 @@ public class MoneyInput {
 
     /** Minor units, refusing unknown currencies, more decimals than the currency has, and non-positive amounts. */
     public Money toPositiveMoney(String... field) {
-        Currency c;
-        try {
-            c = Currency.getInstance(currency);
-        } catch (IllegalArgumentException | NullPointerException e) {
+        String code = Money.currencyCode(currency);
+        if (code == null) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "currency must be an ISO 4217 code", field);
         }
         try {
             if (amount == null || amount.length() > 24) {
                 throw new NumberFormatException();
             }
-            long minor = new BigDecimal(amount).movePointRight(Money.fractionDigits(c.getCurrencyCode())).longValueExact();
+            long minor = new BigDecimal(amount).movePointRight(Money.fractionDigits(code)).longValueExact();
             if (minor <= 0) {
                 throw new Refusal(ErrorCode.INVALID_AMOUNT, "amount must be positive", field);
             }
-            return Money.ofMinor(minor, c.getCurrencyCode());
+            return Money.ofMinor(minor, code);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new Refusal(ErrorCode.INVALID_AMOUNT,
-                    "amount must be a decimal with at most " + Money.fractionDigits(c.getCurrencyCode()) + " decimals", field);
+                    "amount must be a decimal with at most " + Money.fractionDigits(code) + " decimals", field);
         }
     }
 }

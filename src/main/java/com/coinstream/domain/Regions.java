@@ -11,12 +11,9 @@ public final class Regions {
 
     /** An ISO 4217 currency argument such as "USD" (upper case, known to the JVM), or a BadInput naming the rule. */
     public static String requireCurrency(String currency) {
-        try {
-            if (currency != null && currency.matches("[A-Z]{3}")) {
-                return java.util.Currency.getInstance(currency).getCurrencyCode();
-            }
-        } catch (IllegalArgumentException e) {
-            // not a currency: refused below
+        String code = Money.currencyCode(currency);
+        if (code != null) {
+            return code;
         }
         throw new BadInput("currency must be an ISO 4217 code such as \"USD\"");
     }

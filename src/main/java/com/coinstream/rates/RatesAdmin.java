@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,11 +158,11 @@ public class RatesAdmin {
     }
 
     private static String currency(String code) {
-        try {
-            return Currency.getInstance(code).getCurrencyCode();
-        } catch (IllegalArgumentException | NullPointerException e) {
+        String known = Money.currencyCode(code);
+        if (known == null) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "currency must be an ISO 4217 code", "input", "diamondValues");
         }
+        return known;
     }
 
 }

@@ -133,8 +133,7 @@ public class Reconciliations {
     private final Clock clock;
     private final AdminAuditLog adminLog;
 
-    private final com.coinstream.db.DedicatedPools pools;
-    private Pool imports;
+    private final java.util.function.Supplier<Pool> imports;
 
     /**
      * Imports run on connections of their own, {@value #IMPORT_CONNECTIONS} per instance: an import holds one while it
@@ -143,17 +142,11 @@ public class Reconciliations {
      */
     static final int IMPORT_CONNECTIONS = 2;
 
-    private synchronized Pool imports() {
-        if (imports == null) {
-            // (waiting for one as long as for the settlement lock, less a margin: the pool itself gives up on a request, so
-            // no connection it hands out later is left with nobody to close it)
-            imports = pools.pool("imports", IMPORT_CONNECTIONS, java.util.Map.of(), AWAIT.minusSeconds(10));
-        }
-        return imports;
-    }
 
     public Reconciliations(Pool pool, Ledger ledger, Clock clock, AdminAuditLog adminLog, Cursors cursors, com.coinstream.db.DedicatedPools pools) {
-        this.pools = pools;
+        // (callers wait for one as long as for the settlement lock, less a margin: the pool itself gives up on a request, so
+        // no connection it hands out later is left with nobody to close it)
+        this.imports = pools.lazy("imports", IMPORT_CONNECTIONS, AWAIT.minusSeconds(10));
         this.pool = pool;
         this.cursors = cursors;
         this.ledger = ledger;
@@ -186,8 +179,8 @@ public class Reconciliations {
         MessageDigest sha = sha256();
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        SqlConnection conn = await(imports().getConnection().onFailure(com.coinstream.db.DatabaseErrors::poolWaitTimedOut)
-                .transform(e -> new Refusal(ErrorCode.CONFLICT, "Other imports held this instance's import connections too long; send the report again")));
+        SqlConnection conn = await(com.coinstream.db.DatabaseErrors.busyPoolRefused(imports.get().getConnection(),
+                () -> new Refusal(ErrorCode.CONFLICT, "Other imports held this instance's import connections too long; send the report again")));
         Transaction tx = null;
         try (SettlementCsv.Reader reader = new SettlementCsv.Reader(new InputStreamReader(new DigestInputStream(body, sha), StandardCharsets.UTF_8))) {
             tx = await(conn.begin());

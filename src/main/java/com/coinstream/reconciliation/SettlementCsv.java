@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -203,14 +202,7 @@ public final class SettlementCsv {
             if (!TYPES.contains(type)) {
                 problems.add("type \"" + abbreviate(type) + "\" is not charge, refund, dispute or fee");
             }
-            String currency = null;
-            try {
-                if (currencyText.matches("[A-Z]{3}")) {
-                    currency = Currency.getInstance(currencyText).getCurrencyCode();
-                }
-            } catch (IllegalArgumentException e) {
-                currency = null;
-            }
+            String currency = Money.currencyCode(currencyText);
             if (currency == null) {
                 problems.add("currency \"" + abbreviate(currencyText) + "\" is not an ISO 4217 code");
             }
