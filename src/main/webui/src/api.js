@@ -115,10 +115,17 @@ export function subscribe(document, variables, onResult) {
   return unsubscribe;
 }
 
-/** The first userError of a mutation payload, if any. */
+/**
+ * What went wrong with a mutation's field: its payload's first userError, or, when the field has no answer, the refusal
+ * of the whole request ({code, message}: UNAUTHENTICATED, RATE_LIMITED, NETWORK ...); null when it worked. So a view
+ * that shows `explain(problem)` when there is one never reads a payload that is not there.
+ */
 export function userError(result, field) {
   const payload = result.data && result.data[field];
-  return payload && payload.userErrors && payload.userErrors.length ? payload.userErrors[0] : null;
+  if (payload) return payload.userErrors && payload.userErrors.length ? payload.userErrors[0] : null;
+  // no answer for the field: the whole request was refused (or never arrived), and that is the problem to show
+  const e = result.error && result.error.graphQLErrors && result.error.graphQLErrors[0];
+  return { code: errorCode(result) || 'ERROR', message: e ? e.message : '' };
 }
 
 /** A top-level error's stable code (UNAUTHENTICATED, FORBIDDEN, UNAVAILABLE ...). */

@@ -1,5 +1,11 @@
 // Files the person takes away: made in the page (a JSON export, a CSV of what is on screen) or fetched with their token.
 import { session } from './auth.js';
+import { plainly } from './messages.js';
+
+/** Whether {@code path} is a path of this origin ("/..." and not "//host..." nor "/\\host..."). */
+export function sameOrigin(path) {
+  return typeof path === 'string' && /^\/(?![\/\\])/.test(path);
+}
 
 /** Hands the browser a file made in the page. */
 export function saveText(name, text, type) {
@@ -15,8 +21,15 @@ export function saveText(name, text, type) {
 
 /** Fetches a download of the API (a CSV export) with the person's token, and hands it to the browser. Null, or the refusal. */
 export async function saveDownload(path, name) {
+  // the token goes to this service only: a path on this origin, never an address the answer could point elsewhere
+  if (!sameOrigin(path)) return 'The download address is not one of this service.';
   const r = await fetch(path, { headers: session.token ? { Authorization: `Bearer ${session.token}` } : {} });
-  if (!r.ok) return `The download was refused (${r.status}).`;
+  if (!r.ok) {
+    const body = await r.json().catch(() => null);
+    const e = body && body.errors && body.errors[0];
+    const code = e && e.extensions && e.extensions.code;
+    return `The download was refused: ${code ? plainly({ code, message: e.message }) : `the service answered ${r.status}.`}`;
+  }
   saveText(name, await r.text(), r.headers.get('Content-Type') || 'text/csv');
   return null;
 }

@@ -88,7 +88,7 @@ export function renderCombos(activity) {
   const combos = [...activity.combos.values()];
   if (!combos.length) return '';
   return html`<div class="combos" aria-live="polite" data-testid="combos">${combos.map((c) => html`<div class=${`combo${c.ended ? ' ended' : ''}`}>
-    <span aria-hidden="true">${icon(c.gift)}</span> <strong>${c.senderName}</strong> ${c.gift ? c.gift.name : 'gift'}
+    <span aria-hidden="true">${icon(c.gift)}</span> <strong><bdi>${c.senderName}</bdi></strong> <bdi>${c.gift ? c.gift.name : 'gift'}</bdi>
     <span class="combo-count">×${count(c.count)}</span> <small>${coins(c.coins)} · ${money(c.value)}${c.ended ? ' · combo over' : ''}</small></div>`)}</div>`;
 }
 
@@ -120,12 +120,12 @@ export function renderBattle(activity) {
     + `${(m.inviter.forfeited || m.invitee.forfeited) ? ' (the other stream ended)' : ''}`) : `${remaining(m.endsAt)} left`;
   return html`<section class="battle" aria-label="LIVE Match" data-testid="battle">
     <div class="row" style="justify-content:space-between">
-      <span><strong>${m.inviter.creator.displayName}</strong> ${coins(a)} · ${money(m.inviter.scoreValue)}</span>
+      <span><strong><bdi>${m.inviter.creator.displayName}</bdi></strong> ${coins(a)} · ${money(m.inviter.scoreValue)}</span>
       <span class="muted" data-testid="battle-result">${result}</span>
-      <span>${money(m.invitee.scoreValue)} · ${coins(b)} <strong>${m.invitee.creator.displayName}</strong></span></div>
+      <span>${money(m.invitee.scoreValue)} · ${coins(b)} <strong><bdi>${m.invitee.creator.displayName}</bdi></strong></span></div>
     <div class="battle-bar" role="img" aria-label=${`${m.inviter.creator.displayName} ${a} coins, ${m.invitee.creator.displayName} ${b} coins`}>
       <span style=${`width:${share}%`}></span></div>
     ${m.status === 'FINISHED' ? html`<div class="row" style="justify-content:space-between">${[m.inviter, m.invitee].map((s) => html`<small>Top: ${s.topSupporters.length
-      ? s.topSupporters.map((t) => `${t.supporter.displayName} ${counted(t.coins, 'coin', 'coins')}`).join(', ') : 'nobody'}</small>`)}</div>` : ''}
+      ? s.topSupporters.map((t) => `\u2068${t.supporter.displayName}\u2069 ${counted(t.coins, 'coin', 'coins')}`).join(', ') : 'nobody'}</small>`)}</div>` : ''}
   </section>`;
 }

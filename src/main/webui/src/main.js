@@ -129,7 +129,7 @@ class App extends View {
       ${roles.includes('viewer') ? html`<li><a href="/store">Coins</a></li><li><a href="/wallet">Wallet</a></li><li><a href="/spending">My spending</a></li>` : ''}
       ${roles.includes('creator') ? html`<li><a href="/studio">Studio</a></li>` : ''}
       ${roles.includes('admin') ? html`<li><a href="/admin">Admin</a></li>` : ''}
-      ${session.token && !roles.includes('admin') ? html`<li><a href="/account">My data</a></li>` : ''}`;
+      ${session.token ? html`<li><a href="/account">My data</a></li>` : ''}`;
   }
 
   /**
@@ -149,7 +149,7 @@ class App extends View {
       </ul>
       <ul class="wide">${this.renderSignIn('header')}</ul>
       <ul class="narrow"><li><details class="dropdown nav-menu" @click=${(e) => { if (e.target.closest('a')) e.currentTarget.open = false; }}>
-        <summary>Menu</summary><ul dir="rtl">${this.links()}${this.renderSignIn('menu')}</ul></details></li></ul>
+        <summary>Menu</summary><ul class="menu-end">${this.links()}${this.renderSignIn('menu')}</ul></details></li></ul>
       </nav></header>`;
   }
 

@@ -23,7 +23,9 @@ export function explain(error, context = {}) {
     case 'COIN_DEBT_OUTSTANDING':
       return { text: 'You owe coins from a refunded purchase.', next: 'Your next coin purchase settles the debt first.' };
     case 'RATE_LIMITED':
-      return { text: 'That was a lot of gifts very fast.', next: 'Wait a moment and send again.' };
+      return context.operation === 'sendGift'
+        ? { text: 'That was a lot of gifts very fast.', next: 'Wait a moment and send again.' }
+        : { text: 'That was asked too often just now.', next: 'Wait a moment and try again.' };
     case 'CONFIRMATION_REQUIRED':
       return { text: 'You asked to be reminded once you had sent your chosen amount in one stream, and you have.',
         next: 'Take a breath. Send this gift anyway, or change the reminder under My spending.' };
@@ -41,19 +43,52 @@ export function explain(error, context = {}) {
     case 'PAYOUT_LIMIT_EXCEEDED':
     case 'INSUFFICIENT_DIAMONDS':
     case 'PAYOUT_ACCOUNT_UNVERIFIED':
+    case 'ERASURE_BLOCKED':
       return { text: error.message, next: null };
-    default:
-      return { text: error.message || 'Something went wrong.', next: null };
+    // what a person typed or picked was not taken: the service's words name the rule
+    case 'INVALID_INPUT':
+    case 'INVALID_AMOUNT':
+    case 'INVALID_QUANTITY':
+    case 'BAD_USER_INPUT':
+      return { text: `That was not accepted: ${error.message || 'a value is not valid'}`, next: 'Correct it and send again.' };
+    case 'GIFT_UNAVAILABLE':
+      return { text: 'That gift is not available here right now.', next: 'Pick another gift.' };
+    case 'ENDPOINT_NOT_ALLOWED':
+      return { text: `That address cannot receive webhooks: ${error.message}`, next: 'Use a public https:// address.' };
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return { text: 'This was already sent once with other details.', next: 'Reload the page and send it again.' };
+    case 'INVALID_STATE':
+      return { text: error.message || 'That cannot be done as things are now.', next: 'Reload the page to see how things are now.' };
+    case 'CONFLICT':
+      return { text: 'Someone changed the same thing at the same moment.', next: 'Reload the page and try again.' };
+    case 'NOT_FOUND':
+      return { text: 'That is not there: it was removed, or never existed.', next: 'Reload the page to see what is there now.' };
+    case 'FORBIDDEN':
+      return { text: 'Your account cannot do this.', next: null };
+    case 'UNAUTHENTICATED':
+      return { text: 'Please sign in first.', next: null };
+    case 'UNAVAILABLE':
+    case 'NETWORK':
+      return { text: 'The service cannot be reached right now.', next: 'It will retry; try again shortly.' };
+    case 'BAD_REQUEST':
+    case 'QUERY_TOO_COMPLEX':
+      return { text: 'This page asked the service something it does not take.', next: 'Reload the page; if it happens again, tell support.' };
+    default: // INTERNAL, and anything this page does not know yet
+      return { text: 'Something went wrong on our side, not yours.', next: 'Try again; if it keeps happening, tell support.' };
   }
+}
+
+/** {@link explain}'s words as one sentence pair, for a line of text. */
+export function plainly(error, context) {
+  const e = explain(error, context);
+  return e.next ? `${e.text} ${e.next}` : e.text;
 }
 
 /** A top-level failure (no answer, or a refusal of the whole request). */
 export function failure(result) {
   if (!result || !result.error) return null;
-  const code = result.error.graphQLErrors && result.error.graphQLErrors[0] && result.error.graphQLErrors[0].extensions
-    ? result.error.graphQLErrors[0].extensions.code : null;
-  if (code === 'UNAUTHENTICATED') return 'Please sign in first.';
+  const first = result.error.graphQLErrors && result.error.graphQLErrors[0];
+  const code = first ? (first.extensions && first.extensions.code) || 'ERROR' : 'NETWORK';
   if (code === 'FORBIDDEN') return 'Your account cannot open this page.';
-  if (code === 'UNAVAILABLE' || !code) return 'The service cannot be reached right now. It will retry; try again shortly.';
-  return result.error.graphQLErrors[0].message;
+  return plainly({ code, message: first ? first.message : '' });
 }

@@ -1,4 +1,5 @@
 import { html } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { View } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
@@ -71,6 +72,7 @@ class Admin extends View {
   show(tab) {
     this.tab = tab;
     this.message = null;
+    this.error = null; // (a tab whose loader sets none, Webhooks, must not show the last tab's)
     this.load();
   }
 
@@ -374,7 +376,7 @@ class Admin extends View {
         <button type="submit" class="secondary">Filter</button></form>
       ${!q ? html`<p aria-busy="true">Loading…</p>` : q.length === 0 ? html`<p class="muted">No ${this.status.toLowerCase()} payouts.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payout queue"><table>
         <thead><tr><th>Requested</th><th>Amount</th><th>Diamonds</th><th>Account</th><th>Expected by</th><th>Actions</th></tr></thead><tbody>
-        ${q.map((p) => html`<tr data-testid="queue-row"><td>${when(p.requestedAt)}</td><td><strong>${money(p.amount)}</strong></td><td>${diamonds(p.diamonds)}</td>
+        ${repeat(q, (p) => p.id, (p) => html`<tr data-testid="queue-row"><td>${when(p.requestedAt)}</td><td><strong>${money(p.amount)}</strong></td><td>${diamonds(p.diamonds)}</td>
           <td>${p.payoutAccount ? html`${p.payoutAccount.label} ${p.payoutAccount.maskedToken} <small class="muted">${p.payoutAccount.ownerId}</small>` : ''}</td><td>${when(p.expectedBy)}</td>
           <td>${p.status === 'REQUESTED' || p.status === 'APPROVED' ? html`<div class="row">
               <input name="note" aria-label=${p.status === 'REQUESTED' ? 'Reason, to reject' : 'Provider reference, or reason it failed'}
@@ -394,10 +396,13 @@ class Admin extends View {
       this.act(GrantCoins, 'grantCoins', { userId: f.user.value.trim(), coins: Number(f.coins.value), reason: f.reason.value, idempotencyKey: newKey() },
         (p) => `Granted; their wallet now holds ${counted(p.wallet.coins, 'coin', 'coins')}.`).then((ok) => ok && e.target.reset());
     };
-    const hold = (e, place) => {
+    const hold = (e) => {
       e.preventDefault();
-      const f = e.target.form.elements;
+      const place = e.submitter && e.submitter.value === 'place';
+      const f = e.target.elements;
       const userId = f.holdUser.value.trim();
+      // (releasing skips the form's checks, as it needs no reason; the id is still needed)
+      if (!userId) { this.message = 'Enter the user id of the account first.'; f.holdUser.focus(); return; }
       if (place) this.act(PlaceHold, 'placeHold', { userId, reason: f.holdReason.value }, `${userId} is on hold: no purchases, gifts or payouts until released.`);
       else this.act(ReleaseHold, 'releaseHold', { userId }, `${userId} is no longer on hold.`);
     };
@@ -415,9 +420,9 @@ class Admin extends View {
             <button class="secondary" @click=${() => this.act(VerifyPayoutAccount, 'verifyPayoutAccount', { payoutAccountId: x.id, verified: false }, `${x.label} refused.`)}>Refuse</button></td></tr>`)}
         </tbody></table></div>`}
       <div class="cards">
-        <article><header><strong>Hold an account</strong></header><form>
-          <label>User id<input name="holdUser" required autocomplete="off"></label><label>Reason (for placing)<input name="holdReason" maxlength="500"></label>
-          <div class="row"><button @click=${(e) => hold(e, true)}>Place hold</button><button class="secondary" @click=${(e) => hold(e, false)}>Release hold</button></div></form></article>
+        <article><header><strong>Hold an account</strong></header><form @submit=${hold}>
+          <label>User id<input name="holdUser" required autocomplete="off"></label><label>Reason (for placing)<input name="holdReason" required maxlength="500"></label>
+          <div class="row"><button type="submit" value="place">Place hold</button><button type="submit" value="release" formnovalidate class="secondary">Release hold</button></div></form></article>
         <article><header><strong>Grant coins</strong></header><form @submit=${grant}>
           <label>User id<input name="user" required autocomplete="off"></label><label>Coins<input name="coins" type="number" min="1" step="1" required></label>
           <label>Reason<input name="reason" required maxlength="500"></label><button type="submit">Grant</button></form></article>

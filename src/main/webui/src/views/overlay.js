@@ -92,9 +92,9 @@ class Overlay extends View {
     return html`<div class="overlay-stage">
       ${this.problem ? html`<p class="overlay-problem" role="alert">${this.problem}</p>` : ''}
       <div class="alerts" aria-live="polite" data-testid="overlay-alerts">${this.alerts.map((e) => html`<div class=${`alert ${tierClass(e.gift && e.gift.tier)}`}>
-        <span aria-hidden="true">${icon(e.gift)}</span> ${e.senderName} sent ${e.gift ? e.gift.name : 'a gift'}${e.quantity > 1 ? ` × ${e.quantity}` : ''}</div>`)}</div>
+        <span aria-hidden="true">${icon(e.gift)}</span> <bdi>${e.senderName}</bdi> sent <bdi>${e.gift ? e.gift.name : 'a gift'}</bdi>${e.quantity > 1 ? ` × ${e.quantity}` : ''}</div>`)}</div>
       ${this.activity && !this.problem ? html`<div class="overlay-mechanics">${renderBattle(this.activity)}${renderGoals(this.activity)}${renderCombos(this.activity)}</div>` : ''}
-      ${this.top ? html`<div class="overlay-top" data-testid="overlay-top">${crown()} ${this.top.who} · ${coins(this.top.coins)}</div>` : ''}</div>`;
+      ${this.top ? html`<div class="overlay-top" data-testid="overlay-top">${crown()} <bdi>${this.top.who}</bdi> · ${coins(this.top.coins)}</div>` : ''}</div>`;
   }
 }
 customElements.define('cs-overlay', Overlay);

@@ -128,10 +128,14 @@ class Room extends View {
   async send(key = newKey(), confirmed = false) {
     const gift = this.selected;
     if (!gift || this.sending) return;
+    this.topUp = null;
+    const quantity = this.quantity === '' ? 1 : Number(this.quantity);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 99) {
+      this.refusal = { text: 'Choose a quantity from 1 to 99.', next: null };
+      return;
+    }
     this.sending = true;
     this.refusal = null;
-    this.topUp = null;
-    const quantity = Number(this.quantity) || 1;
     const r = await mutate(SendGift, { input: { streamId: this.streamId, giftId: gift.id, quantity, idempotencyKey: key,
       // left out until the person's setting is known: the service then follows it
       anonymous: this.anonymous === undefined ? null : !!this.anonymous, confirmed } });
@@ -157,7 +161,7 @@ class Room extends View {
       this.refusal = { ...explain(problem), confirm: { key, coins: Number(gift.coins) * quantity, value: times(gift.moneyValue, quantity) } };
       return;
     }
-    this.refusal = explain(problem, { limit: r.data.sendGift.spendingLimit });
+    this.refusal = explain(problem, { operation: 'sendGift', limit: r.data.sendGift.spendingLimit });
   }
 
   /** Buy exactly the shortfall, then send the same gift again (same key: it can only ever be sent once). */
@@ -221,13 +225,13 @@ class Room extends View {
     if (!this.gifts) return html`<p aria-busy="true">Opening the stream…</p>`;
     if (!this.stream) return html`<h1>No such stream</h1><p><a href="/">See who is live</a>.</p>`;
     const s = this.stream;
-    return html`<h1>${s.title}</h1>
-      <p class="muted">${s.creator.displayName} · ${s.status === 'LIVE' ? 'live now' : 'this stream has ended'} ·
+    return html`<h1><bdi>${s.title}</bdi></h1>
+      <p class="muted"><bdi>${s.creator.displayName}</bdi> · ${s.status === 'LIVE' ? 'live now' : 'this stream has ended'} ·
         <strong data-testid="stream-total">${coins(s.totals.coins)}</strong> received</p>
-      <div class="stage" role="img" aria-label=${`${s.creator.displayName}'s stream`}>
+      <div class="stage">
         <div class="alerts" aria-live="polite">${this.alerts.map((a) => html`<div class=${`alert ${tierClass(a.event.gift && a.event.gift.tier)}`}>
-          ${icon(a.event.gift)} ${a.event.senderName} sent ${a.event.gift ? a.event.gift.name : 'a gift'} × ${a.event.quantity}</div>`)}</div>
-        <span class="title">${s.creator.displayName}</span>
+          ${icon(a.event.gift)} <bdi>${a.event.senderName}</bdi> sent <bdi>${a.event.gift ? a.event.gift.name : 'a gift'}</bdi> × ${a.event.quantity}</div>`)}</div>
+        <span class="title"><bdi>${s.creator.displayName}</bdi></span>
       </div>
       ${this.activity ? html`${renderBattle(this.activity)}${renderCombos(this.activity)}${renderGoals(this.activity)}` : ''}
       ${this.notice ? html`<p class="muted" role="status">${this.notice}</p>` : ''}
@@ -236,11 +240,11 @@ class Room extends View {
         <section aria-labelledby="feed-heading"><h2 id="feed-heading">Gifts</h2>
           ${!session.token ? html`<p class="muted">Sign in to follow the gifts live.</p>` : this.feed.length === 0 ? html`<p class="muted">No gifts yet. Be the first!</p>` : ''}
           <div class="feed-scroll" role="region" tabindex="0" aria-label="Gifts, newest first"><ul class="feed" data-testid="feed">${this.feed.map((e) => html`<li><span aria-hidden="true">${icon(e.gift)}</span>
-            <strong>${e.senderName}</strong> sent ${e.gift ? e.gift.name : 'a gift'} × ${e.quantity} <small class="muted">${clock(e.createdAt)}${e.acknowledgedAt ? ' · thanked ♥' : ''}</small></li>`)}</ul></div>
+            <strong><bdi>${e.senderName}</bdi></strong> sent <bdi>${e.gift ? e.gift.name : 'a gift'}</bdi> × ${e.quantity} <small class="muted">${clock(e.createdAt)}${e.acknowledgedAt ? ' · thanked ♥' : ''}</small></li>`)}</ul></div>
         </section>
         <section aria-labelledby="top-heading"><h2 id="top-heading">Top gifters</h2>
           <p><a href=${`/leaderboards?creator=${encodeURIComponent(s.creator.id)}`}>${s.creator.displayName}'s leaderboard</a></p>
-          ${this.top && this.top.length ? html`<ol data-testid="top-gifters">${this.top.map((t) => html`<li>${t.supporter.displayName} — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}
+          ${this.top && this.top.length ? html`<ol data-testid="top-gifters">${this.top.map((t) => html`<li><bdi>${t.supporter.displayName}</bdi> — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}
         </section>
       </div>`;
   }

@@ -34,7 +34,7 @@ function week(w, timeZone) {
 /** My spending: limits (lowering at once, raising after the cool-down), what was spent, and the receipts. */
 class Spending extends View {
   static properties = { me: { attribute: false }, limits: { state: true }, summary: { state: true }, period: { state: true },
-    receipts: { state: true }, message: { state: true }, error: { state: true }, protection: { state: true }, weeks: { state: true },
+    receipts: { state: true }, receiptsNext: { state: true }, message: { state: true }, error: { state: true }, protection: { state: true }, weeks: { state: true },
     currency: { state: true } };
 
   constructor() {
@@ -54,7 +54,10 @@ class Spending extends View {
     this.error = failure(limits);
     if (limits.data) this.limits = limits.data.spendingLimits;
     if (summary.data) this.summary = summary.data.spendingSummary;
-    if (receipts.data) this.receipts = receipts.data.giftReceipts.nodes;
+    if (receipts.data) {
+      this.receipts = receipts.data.giftReceipts.nodes;
+      this.receiptsNext = receipts.data.giftReceipts.pageInfo.hasNextPage ? receipts.data.giftReceipts.pageInfo.endCursor : null;
+    }
     if (history.data) {
       this.weeks = [...history.data.spendingHistory].reverse(); // oldest first, as the chart reads left to right
       this.currency = this.mainCurrency(history.data.wallet);
@@ -179,7 +182,16 @@ class Spending extends View {
       <h2>Receipts</h2>
       ${!this.receipts || this.receipts.length === 0 ? html`<p class="muted">No gifts sent yet.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Receipts"><table><thead><tr><th>When</th><th>Gift</th><th>Stream</th><th>Coins</th><th>Worth</th></tr></thead><tbody>
         ${this.receipts.map((r) => html`<tr><td>${when(r.createdAt)}</td><td>${r.gift.name} × ${r.quantity}${r.acknowledgedAt ? ' ♥' : ''}</td>
-          <td>${r.stream ? r.stream.title : ''}</td><td>${count(r.coins)}</td><td>${money(r.value)}</td></tr>`)}</tbody></table></div>`}`;
+          <td>${r.stream ? r.stream.title : ''}</td><td>${count(r.coins)}</td><td>${money(r.value)}</td></tr>`)}</tbody></table></div>
+        ${this.receiptsNext ? html`<button class="secondary outline" data-testid="more-receipts" @click=${() => this.olderReceipts()}>Older receipts</button>` : ''}`}`;
+  }
+
+  async olderReceipts() {
+    const r = await query(GiftReceipts, { after: this.receiptsNext });
+    this.error = failure(r);
+    if (!r.data) return;
+    this.receipts = [...this.receipts, ...r.data.giftReceipts.nodes];
+    this.receiptsNext = r.data.giftReceipts.pageInfo.hasNextPage ? r.data.giftReceipts.pageInfo.endCursor : null;
   }
 }
 customElements.define('cs-spending', Spending);

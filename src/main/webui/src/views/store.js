@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { View, navigate } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
+import { sameOrigin } from '../download.js';
 import { money, count, counted } from '../format.js';
 import { session } from '../auth.js';
 import { coins } from '../gifts.js';
@@ -19,7 +20,7 @@ class Store extends View {
     super.connectedCallback();
     const params = new URLSearchParams(location.search);
     this.custom = params.get('coins') || '';
-    this.back = params.get('back');
+    this.back = sameOrigin(params.get('back')) ? params.get('back') : null;
     const cards = (session.config && session.config.sandboxCards) || [];
     this.card = cards[0] || '';
     this.load();

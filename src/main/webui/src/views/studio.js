@@ -262,10 +262,13 @@ class Studio extends View {
     this.receivedNext = r.data.giftsReceived.pageInfo.hasNextPage ? r.data.giftsReceived.pageInfo.endCursor : null;
   }
 
-  async loadPayouts() {
-    const r = await query(Payouts);
+  async loadPayouts(after) {
+    const r = await query(Payouts, after ? { after } : {});
     this.error = failure(r);
-    if (r.data) this.payouts = r.data;
+    if (!r.data) return;
+    // older payouts are added under the ones shown (the rest of the answer is read afresh)
+    this.payouts = after && this.payouts
+      ? { ...r.data, payouts: { ...r.data.payouts, nodes: [...this.payouts.payouts.nodes, ...r.data.payouts.nodes] } } : r.data;
   }
 
   async register(e) {
@@ -301,7 +304,8 @@ class Studio extends View {
   }
 
   async revoke(key) {
-    await mutate(RevokeOverlayKey, { input: { overlayKeyId: key.id } });
+    const problem = userError(await mutate(RevokeOverlayKey, { input: { overlayKeyId: key.id } }), 'revokeOverlayKey');
+    this.message = problem ? explain(problem).text : null;
     this.newKey = null;
     this.loadKeys();
   }
@@ -318,10 +322,10 @@ class Studio extends View {
       <div class="cards" style="margin-top:1rem"><section><h2>Gifts arriving</h2>
         ${this.feed.length === 0 ? html`<p class="muted">No gifts yet.</p>` : ''}
         <div class="feed-scroll" role="region" tabindex="0" aria-label="Gifts arriving, newest first"><ul class="feed" data-testid="studio-feed">${this.feed.map((e) => html`<li class="row"><span><span aria-hidden="true">${icon(e.gift)}</span>
-          <strong>${e.senderName}</strong> · ${e.gift ? e.gift.name : 'gift'} × ${e.quantity} <small class="muted">${clock(e.createdAt)}</small></span>
+          <strong><bdi>${e.senderName}</bdi></strong> · <bdi>${e.gift ? e.gift.name : 'gift'}</bdi> × ${e.quantity} <small class="muted">${clock(e.createdAt)}</small></span>
           ${e.acknowledgedAt ? html`<small>thanked ♥</small>` : html`<button class="outline" style="padding:.2rem .6rem" @click=${() => this.thank(e)}
             aria-label=${`Thank ${e.senderName} for ${e.gift ? e.gift.name : 'the gift'}`}>Thank</button>`}</li>`)}</ul></div></section>
-        <section><h2>Top gifters</h2>${this.top && this.top.length ? html`<ol>${this.top.map((t) => html`<li>${t.supporter.displayName} — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}</section></div>
+        <section><h2>Top gifters</h2>${this.top && this.top.length ? html`<ol>${this.top.map((t) => html`<li><bdi>${t.supporter.displayName}</bdi> — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}</section></div>
       ${this.renderMechanics()}`;
   }
 
@@ -334,9 +338,15 @@ class Studio extends View {
         <article><header>Available</header><p style="font-size:1.6rem" data-testid="available">${diamonds(d.available)}</p><p class="muted">can be cashed out</p></article>
         <article><header>In payout</header><p style="font-size:1.6rem">${diamonds(d.inPayout)}</p></article>
         <article><header>Worth</header><p style="font-size:1.6rem">${money(e.cashValue)}</p><p class="muted">pending + available</p></article></div>
-      <div class="cards">${[['chart-day', 'By day (last 30)'], ['chart-stream', 'By stream'], ['chart-gift', 'By gift'], ['chart-hour', 'By hour of day']].map(([id, title]) => html`
-        <figure><figcaption>${title}</figcaption><div style="height:12rem"><canvas id=${id} role="img" aria-label=${`Diamonds ${title.toLowerCase()}`}></canvas></div></figure>`)}</div>
-      <h3>Top supporters</h3>${e.topSupporters.length ? html`<ol>${e.topSupporters.map((t) => html`<li>${t.supporter.displayName} — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">No supporters yet.</p>`}
+      <div class="cards">${[['chart-day', 'By day (last 30)', e.byDay.map((x) => [x.day, x.diamonds])],
+        ['chart-stream', 'By stream', e.byStream.map((x) => [x.stream ? x.stream.title : '', x.diamonds])],
+        ['chart-gift', 'By gift', e.byGift.map((x) => [x.gift ? x.gift.name : '', x.diamonds])],
+        ['chart-hour', 'By hour of day', e.hourOfDay.map((x) => [String(x.hour), x.diamonds])]].map(([id, title, rows]) => html`
+        <figure><figcaption>${title}</figcaption><div style="height:12rem"><canvas id=${id} role="img" aria-label=${`Diamonds ${title.toLowerCase()}`}></canvas></div>
+          <details><summary>The numbers</summary><div class="table-wrap" role="region" tabindex="0" aria-label=${`Diamonds ${title.toLowerCase()}`}><table>
+            <thead><tr><th>${title.replace(/^By /, '').replace(/ \(last 30\)$/, '')}</th><th>Diamonds</th></tr></thead>
+            <tbody>${rows.map(([label, n]) => html`<tr><td><bdi>${label}</bdi></td><td>${count(n)}</td></tr>`)}</tbody></table></div></details></figure>`)}</div>
+      <h3>Top supporters</h3>${e.topSupporters.length ? html`<ol>${e.topSupporters.map((t) => html`<li><bdi>${t.supporter.displayName}</bdi> — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">No supporters yet.</p>`}
       <h3 id="received-heading">Gifts received</h3>${!this.received || this.received.length === 0 ? html`<p class="muted">No gifts received yet.</p>` : html`
         <div class="table-wrap" role="region" tabindex="0" aria-labelledby="received-heading"><table><thead><tr><th>When</th><th>From</th><th>Gift</th><th>Stream</th><th>Coins</th><th>Diamonds</th></tr></thead><tbody>
           ${this.received.map((g) => html`<tr data-testid="gift-received"><td>${when(g.createdAt)}</td><td>${g.sender.displayName}</td>
@@ -363,7 +373,9 @@ class Studio extends View {
       <h3>Payouts</h3>${p.payouts.nodes.length === 0 ? html`<p class="muted">No payouts yet.</p>` : p.payouts.nodes.map((o) => html`<article data-testid="payout">
         <header><strong>${money(o.amount)}</strong> for ${diamonds(o.diamonds)} — <span data-testid="payout-status">${o.status}</span></header>
         <ol class="timeline">${o.transitions.map((t) => html`<li><strong>${t.to.toLowerCase()}</strong> ${when(t.at)}${t.reason ? html` — ${t.reason}` : ''}</li>`)}</ol>
-        <footer class="muted">expected by ${when(o.expectedBy)}${o.externalReference ? ` · reference ${o.externalReference}` : ''}</footer></article>`)}`;
+        <footer class="muted">expected by ${when(o.expectedBy)}${o.externalReference ? ` · reference ${o.externalReference}` : ''}</footer></article>`)}
+      ${p.payouts.pageInfo.hasNextPage ? html`<button class="secondary outline" data-testid="more-payouts"
+        @click=${() => this.loadPayouts(p.payouts.pageInfo.endCursor)}>Older payouts</button>` : ''}`;
   }
 
   renderOverlay() {

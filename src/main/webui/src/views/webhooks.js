@@ -188,7 +188,7 @@ class Webhooks extends View {
     const events = this.admin ? [...CREATOR_EVENTS, ...ADMIN_EVENTS] : CREATOR_EVENTS;
     return html`<details ?open=${!this.subscriptions || this.subscriptions.length === 0}><summary>Add a subscription</summary>
       <form @submit=${(e) => this.create(e)} data-testid="webhook-form">
-        <label>Endpoint URL (https)<input name="url" type="url" required maxlength="2048" placeholder="https://example.com/coinstream"></label>
+        <label>Endpoint URL (https)<input name="url" type="url" required maxlength="2048" pattern="https?://.+" title="An https:// address" placeholder="https://example.com/coinstream"></label>
         <fieldset><legend>Events to send</legend>${events.map((t) => html`<label class="inline"><input type="checkbox" name="eventTypes" value=${t}
           ?checked=${t === 'gift.sent'}> ${t}</label>`)}</fieldset>
         <label>Description (optional)<input name="description" maxlength="200"></label>
@@ -213,7 +213,7 @@ class Webhooks extends View {
     return html`<div class="table-wrap" role="region" tabindex="0" aria-label="Webhook subscriptions"><table>
       <thead><tr><th>Endpoint</th><th>Events</th><th>State</th><th>Health</th><th></th></tr></thead><tbody>
       ${list.map((s) => html`<tr data-testid="webhook-subscription" data-id=${s.id}>
-        <td><span class="wrap">${this.url(s)}</span>${s.description ? html`<br><small class="muted">${s.description}</small>` : ''}
+        <td><span class="wrap">${this.url(s)}</span>${s.description ? html`<br><small class="muted"><bdi>${s.description}</bdi></small>` : ''}
           ${this.admin ? html`<br><small class="muted">${s.creatorId ? `creator ${s.creatorId}` : 'platform-wide'}</small>` : ''}</td>
         <td><small>${s.eventTypes.join(', ')}</small></td>
         <td>${s.status === 'ACTIVE' ? 'Active' : html`<strong>Disabled</strong> ${when(s.disabledAt)}<br><small>${s.disabledReason}</small>`}</td>

@@ -208,6 +208,47 @@ class PagesTest {
         }
     }
 
+    /**
+     * What people type shows as their text and fits a phone: a viewer named as markup, a creator named by one 64-character
+     * word, a right-to-left name and a stream title of script and a long unbroken word. No element is made of them, the
+     * text is on the page as typed, and nothing scrolls sideways, in the room and in the creator's studio.
+     */
+    @ParameterizedTest(name = "at {0} px")
+    @org.junit.jupiter.params.provider.ValueSource(ints = { Browser.PHONE, Browser.DESKTOP })
+    void hostileNamesAndTitlesShowAsTextAndFitThePage(int width) {
+        String tag = Tokens.unique("h").substring(2);
+        String markup = "<img src=x onerror=alert(1)>" + tag;
+        String longWord = ("W".repeat(64 - tag.length()) + tag);
+        String rtl = "\u05E9\u05DC\u05D5\u05DD " + tag;
+        String title = "<script>alert(1)</script>" + "Z".repeat(100) + tag;
+        User creator = User.creator(longWord);
+        String creatorToken = Tokens.token(creator.sub(), Set.of("viewer", "creator"), creator.birthdate(), "US");
+        String hostile = Gifting.startStream(creatorToken, title);
+        for (String name : List.of(markup, rtl)) {
+            String viewer = Tokens.viewer(name);
+            Flows.buyPackage(viewer, Flows.PKG_350, "pm_card_ok", Flows.key());
+            assertEquals(null, Gifting.code(Gifting.send(viewer, hostile, Gifting.ROSE, 1, Flows.key())), name);
+        }
+        for (var where : List.of(java.util.Map.entry(User.viewer(markup), "/stream/" + hostile), java.util.Map.entry(creator, "/studio"))) {
+            try (Tab t = Browser.open(root, where.getKey(), width)) {
+                t.go(where.getValue());
+                assertThat(t.page.locator("[aria-busy=true]")).hasCount(0);
+                assertThat(t.page.locator("main").getByText(markup).first()).isVisible();
+                assertThat(t.page.locator("main").getByText(rtl).first()).isVisible();
+                if (where.getValue().startsWith("/stream/")) {
+                    assertThat(t.page.locator("main").getByText(longWord).first()).isVisible();
+                    assertThat(t.page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName(title))).isVisible();
+                }
+                assertEquals(0, ((Number) t.page.evaluate("document.querySelectorAll('[onerror], img[src=x], main script').length")).intValue(),
+                        "no element made of a name or a title");
+                int overflow = ((Number) t.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")).intValue();
+                assertTrue(overflow <= 0, where.getValue() + " scrolls sideways at " + width + " px by " + overflow);
+                t.screenshot("hostile-" + (where.getValue().startsWith("/stream/") ? "room" : "studio") + "-" + width);
+                t.assertNoConsoleErrors();
+            }
+        }
+    }
+
     /** The creator's live dashboard puts what arrives first: the gifts, the stream total and top gifters above the goal form. */
     @Test
     void theLiveDashboardShowsArrivingGiftsFirst() {
