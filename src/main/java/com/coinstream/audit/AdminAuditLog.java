@@ -35,8 +35,23 @@ public class AdminAuditLog {
     private static final String INSERT = "insert into admin_audit (id, at, actor_id, actor_roles, action, target_type, target_id, "
             + "reason, input, outcome, error_code, before_state, after_state) values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11, "
             + "$12::text::jsonb, case when $10 = 'DONE' then audit_target_state($6, $7) end)";
-    private static final String COLUMNS = "seq, id, at, actor_id, actor_roles, action, target_type, target_id, reason, input::text, "
-            + "outcome, error_code, before_state::text, after_state::text";
+    /**
+     * The columns of a record as the log is read. The log is append-only and outlives an erasure, so its reader leaves out
+     * what an erased person's records said of them: one about them (its target) keeps who did what to them, when, how it
+     * ended and the amounts before and after, without the words written then (its reason, and its input, shown as {@code {}}:
+     * a hold's reason, a grant's) nor the hold reason of its states; one of their own doing (a creator's webhook subscription) keeps only
+     * who, what, when and how it ended (its input, an endpoint's address, goes with its states). An erased admin's actions
+     * on others show whole.
+     */
+    private static final String READ_COLUMNS = "a.seq, a.id, a.at, a.actor_id, a.actor_roles, a.action, a.target_type, a.target_id, "
+            + "case when x.about or x.own then null else a.reason end, case when x.about or x.own then '{}' else a.input::text end, "
+            + "a.outcome, a.error_code, "
+            + "case when x.own then null when x.about then (a.before_state - 'holdReason')::text else a.before_state::text end, "
+            + "case when x.own then null when x.about then (a.after_state - 'holdReason')::text else a.after_state::text end "
+            + "from admin_audit a cross join lateral (select "
+            + "a.target_type = 'user' and exists (select from app_user u where u.id = a.target_id and u.erased_at is not null), "
+            + "not 'admin' = any (a.actor_roles) and exists (select from app_user u where u.id = a.actor_id and u.erased_at is not null)"
+            + ") as x(about, own)";
 
     private final Pool pool;
     private final Clock clock;
@@ -129,9 +144,9 @@ public class AdminAuditLog {
         int limit = Page.size(first);
         long before = Page.after(LIST, after);
         Filter f = filter == null ? new Filter(null, null, null, null, null, null) : filter;
-        return pool.preparedQuery("select " + COLUMNS + " from admin_audit where seq < $1 and ($2::text is null or actor_id = $2) "
-                + "and ($3::text is null or action = $3) and ($4::text[] is null or target_id = any ($4)) and ($5::text is null or outcome = $5) "
-                + "and ($6::timestamptz is null or at >= $6) and ($7::timestamptz is null or at < $7) order by seq desc limit $8")
+        return pool.preparedQuery("select " + READ_COLUMNS + " where a.seq < $1 and ($2::text is null or a.actor_id = $2) "
+                + "and ($3::text is null or a.action = $3) and ($4::text[] is null or a.target_id = any ($4)) and ($5::text is null or a.outcome = $5) "
+                + "and ($6::timestamptz is null or a.at >= $6) and ($7::timestamptz is null or a.at < $7) order by a.seq desc limit $8")
                 // a target as typed, and in the one spelling records keep since targets were made canonical
                 .execute(Tuple.from(Arrays.asList(before, f.actorId(), f.action(), f.targetId() == null ? null
                         : new String[] { f.targetId(), canonicalTarget(null, f.targetId()) }, f.outcome(), utc(f.from()), utc(f.to()),

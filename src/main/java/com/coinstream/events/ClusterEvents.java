@@ -93,11 +93,58 @@ public class ClusterEvents {
         return publish(Map.of(channel, payloads));
     }
 
+    /**
+     * PostgreSQL refuses a NOTIFY payload of 8000 bytes or more, and with it every notice of the statement: a payload
+     * holds at most this many bytes of UTF-8.
+     */
+    public static final int MAX_PAYLOAD_BYTES = 7999;
+
+    /**
+     * {@code elements} (each a JSON value) as JSON arrays of at most {@code maxPerPayload} elements and
+     * {@link #MAX_PAYLOAD_BYTES} bytes each: the one packing of notices. An element too big for a payload on its own is
+     * left out and logged (no element the service writes comes near it).
+     */
+    public static List<String> packed(List<String> elements, int maxPerPayload) {
+        List<String> payloads = new ArrayList<>();
+        StringBuilder chunk = new StringBuilder("[");
+        int bytes = 2;
+        int count = 0;
+        for (String element : elements) {
+            int size = element.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (size + 2 > MAX_PAYLOAD_BYTES) {
+                LOG.warnf("a notice of %d bytes was left out: a payload holds at most %d", size, MAX_PAYLOAD_BYTES);
+                continue;
+            }
+            if (count > 0 && (count == maxPerPayload || bytes + 1 + size > MAX_PAYLOAD_BYTES)) {
+                payloads.add(chunk.append(']').toString());
+                chunk = new StringBuilder("[");
+                bytes = 2;
+                count = 0;
+            }
+            if (count > 0) {
+                chunk.append(',');
+                bytes++;
+            }
+            chunk.append(element);
+            bytes += size;
+            count++;
+        }
+        if (count > 0) {
+            payloads.add(chunk.append(']').toString());
+        }
+        return payloads;
+    }
+
     /** Publish on several channels in one statement (one round trip, one transaction). */
     public Uni<Void> publish(Map<String, List<String>> payloadsByChannel) {
         List<String> channels = new ArrayList<>();
         List<String> payloads = new ArrayList<>();
         payloadsByChannel.forEach((channel, list) -> list.forEach(payload -> {
+            // (one payload PostgreSQL would refuse must not take the others with it)
+            if (payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+                LOG.warnf("a notice on %s of more than %d bytes was not sent", channel, MAX_PAYLOAD_BYTES);
+                return;
+            }
             channels.add(channel);
             payloads.add(payload);
         }));

@@ -21,7 +21,6 @@ import com.coinstream.wallet.WalletFeed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -37,7 +36,7 @@ public class GiftFeed {
     private static final Logger LOG = Logger.getLogger(GiftFeed.class);
     private static final int SUBSCRIBER_BUFFER = 512;
     private final LocalSubscribers<UUID, GiftEvent> subscribers = new LocalSubscribers<>();
-    /** Events per NOTIFY payload (PostgreSQL caps a payload at 8000 bytes). */
+    /** Events per NOTIFY payload at most (and {@link ClusterEvents#MAX_PAYLOAD_BYTES} bytes). */
     private static final int EVENTS_PER_NOTIFY = 16;
     private final ObjectMapper json;
     private final ClusterEvents events;
@@ -57,9 +56,8 @@ public class GiftFeed {
      * {@code walletChanged} subscriptions. Best effort: the gifts are already durable.
      */
     public void announce(List<GiftCommand> commands, List<GiftOutcome> outcomes) {
-        List<String> payloads = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
         Set<String> senders = new HashSet<>();
-        ArrayNode chunk = json.createArrayNode();
         for (int i = 0; i < commands.size(); i++) {
             GiftOutcome o = outcomes.get(i);
             if (o.kind() != GiftOutcome.Kind.SENT) {
@@ -67,7 +65,7 @@ public class GiftFeed {
             }
             GiftCommand c = commands.get(i);
             senders.add(c.senderId());
-            ObjectNode n = chunk.addObject();
+            ObjectNode n = json.createObjectNode();
             n.put("id", c.eventId().toString()).put("streamId", c.streamId().toString()).put("sequence", o.streamSeq())
                     .put("giftId", c.gift().uuid().toString())
                     .put("giftName", c.gift().name()).put("unitCoins", c.gift().coins()).put("quantity", c.quantity())
@@ -76,14 +74,10 @@ public class GiftFeed {
                     // instance needs it (anonymous gifts share one combo)
                     .put("senderId", o.anonymous() ? "" : c.senderId()).put("anonymous", o.anonymous()).put("streamTotal", o.streamTotalCoins())
                     .put("createdAt", o.createdAt().toString());
-            if (chunk.size() == EVENTS_PER_NOTIFY) {
-                payloads.add(chunk.toString());
-                chunk = json.createArrayNode();
-            }
+            notices.add(n.toString());
         }
-        if (!chunk.isEmpty()) {
-            payloads.add(chunk.toString());
-        }
+        // (by bytes as well as by count: a name may take 20 UTF-16 units a character, Text.cleanedLine)
+        List<String> payloads = ClusterEvents.packed(notices, EVENTS_PER_NOTIFY);
         // One statement for both channels: a batch costs one notification round trip.
         events.publish(Map.of(ClusterEvents.GIFTS, payloads, ClusterEvents.WALLETS, wallets.payloads(senders))).subscribe().with(v -> { },
                 e -> LOG.warnf("Gift notifications failed (gifts are committed; live animations and wallet updates are lost): %s",

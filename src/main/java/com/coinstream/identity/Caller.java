@@ -22,6 +22,8 @@ import com.coinstream.domain.Text;
 public record Caller(String userId, Set<String> roles, Optional<LocalDate> birthdate, String region, ZoneId zone,
         String displayName) {
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
+    /** The longest user id: a token's subject is taken up to this long (TokenClaims), and every user id argument as long. */
+    public static final int MAX_USER_ID = 255;
 
     public static Caller from(JsonWebToken token, String defaultRegion) {
         String subject = token.getSubject();

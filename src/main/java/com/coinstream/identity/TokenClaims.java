@@ -13,7 +13,7 @@ import com.coinstream.domain.Text;
  */
 final class TokenClaims {
     /** The longest subject taken: an ID's length (StrictScalars). */
-    static final int MAX_SUBJECT = 255;
+    static final int MAX_SUBJECT = Caller.MAX_USER_ID;
 
     private TokenClaims() {
     }
@@ -25,6 +25,9 @@ final class TokenClaims {
         }
         if (subject.length() > MAX_SUBJECT || Text.encodingProblem(subject) != null || subject.chars().anyMatch(Character::isISOControl)) {
             return "subject (sub) must be 1-" + MAX_SUBJECT + " characters of text without control characters";
+        }
+        if (PublicProfile.reservedId(subject)) {
+            return "subject (sub) is an id the service gives itself (\"anonymous\", \"erased-...\")";
         }
         if (token.getGroups() != null) {
             for (String group : token.getGroups()) {

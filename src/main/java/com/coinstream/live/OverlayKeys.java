@@ -133,9 +133,12 @@ public class OverlayKeys {
                 });
     }
 
+    /** How many keys the list shows at most: every unrevoked one (at most {@link #MAX_KEYS}), then the latest revoked. */
+    public static final int LISTED = 100;
+
     public Uni<List<OverlayKey>> of(Caller creator) {
         return pool.preparedQuery("select id, creator_id, label, key_hint, created_at, revoked_at from overlay_key "
-                + "where creator_id = $1 order by created_at desc").execute(Tuple.of(creator.userId())).map(rows -> {
+                + "where creator_id = $1 order by revoked_at is not null, created_at desc limit " + LISTED).execute(Tuple.of(creator.userId())).map(rows -> {
                     List<OverlayKey> keys = new ArrayList<>();
                     rows.forEach(r -> keys.add(row(r)));
                     return keys;

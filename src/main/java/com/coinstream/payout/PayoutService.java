@@ -204,7 +204,11 @@ public class PayoutService {
         }
     }
 
-    /** An admin moves a payout along its lifecycle; illegal transitions are refused with INVALID_STATE. */
+    /**
+     * An admin moves a payout along its lifecycle; illegal transitions are refused with INVALID_STATE. The same request
+     * again once it is done (its answer lost, say) is a replay: the payout as it is, nothing moved or recorded again. The
+     * same move with another reference or reason is refused, as any other move from where the payout now is.
+     */
     public Uni<Payout> transition(Caller admin, String payoutId, Action action, String note, AuditDraft audit) {
         UUID id = Ids.require(payoutId, "No such payout", "input", "payoutId");
         if (note != null) {
@@ -225,6 +229,14 @@ public class PayoutService {
             return prepared.flatMap(ready -> Transactions.retrying(pool, tx -> DiamondMaturity.lock(tx, p.creatorId())
                     .flatMap(v -> store.find(tx, id, true)).call(v -> adminLog.before(tx, audit)).flatMap(current -> {
                         Payout locked = current.orElseThrow();
+                        String recorded = switch (action) {
+                            case APPROVE -> note;
+                            case MARK_PAID -> locked.externalReference();
+                            default -> locked.reason();
+                        };
+                        if (locked.state() == action.to && java.util.Objects.equals(note, recorded)) {
+                            return adminLog.replayed(audit).replaceWith(locked);
+                        }
                         if (!action.from.contains(locked.state())) {
                             throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.state() + " payout cannot become " + action.to,
                                     "input", "payoutId");

@@ -75,8 +75,9 @@ public class PersonalData {
               'giftsSent', coalesce((select json_agg(json_build_object('id', g.id, 'streamId', g.stream_id,
                                  -- an erased creator by the pseudonymous id their profile shows (shown_id, V46), never their user id
                                  'creatorId', case when c.erased_at is null then g.creator_id else shown_id(g.creator_id) end,
-                                 'giftId', g.gift_id, 'quantity', g.quantity, 'coins', g.coins, 'anonymous', g.anonymous, 'reversed', g.reversed_entry_id is not null,
-                                 'at', g.created_at) order by g.seq)
+                                 'giftId', g.gift_id, 'quantity', g.quantity, 'coins', g.coins, 'valueMinor', g.value_minor,
+                                 'valueCurrency', g.value_currency, 'anonymous', g.anonymous, 'reversed', g.reversed_entry_id is not null,
+                                 'at', g.created_at, 'acknowledgedAt', g.acknowledged_at) order by g.seq)
                                  from (select * from gift_event g where g.sender_id = $1 order by g.seq desc limit $LIST$) g
                                  join app_user c on c.id = g.creator_id), '[]'),
               'giftsSentTotal', (select count(*) from gift_event g where g.sender_id = $1),
@@ -88,6 +89,23 @@ public class PersonalData {
                                  'endedAt', s.ended_at) order by s.seq) from (select * from live_stream s where s.creator_id = $1
                                  order by s.seq desc limit $LIST$) s), '[]'),
               'liveStreamsTotal', (select count(*) from live_stream s where s.creator_id = $1),
+              -- their goals (the titles are their own words) and the matches their streams played
+              'streamGoals', coalesce((select json_agg(json_build_object('id', x.id, 'streamId', x.stream_id, 'title', x.title, 'kind', x.kind,
+                                 'giftId', x.gift_id, 'target', x.target, 'progress', x.progress, 'coins', x.coins, 'createdAt', x.created_at,
+                                 'reachedAt', x.reached_at, 'endedAt', x.ended_at) order by x.created_at)
+                                 from (select * from stream_goal x where x.creator_id = $1 order by x.created_at desc limit $LIST$) x), '[]'),
+              'streamGoalsTotal', (select count(*) from stream_goal x where x.creator_id = $1),
+              'matches', coalesce((select json_agg(json_build_object('id', m.id, 'role', case when m.inviter_id = $1 then 'INVITER' else 'INVITEE' end,
+                                 'streamId', case when m.inviter_id = $1 then m.inviter_stream else m.invitee_stream end,
+                                 'opponentId', shown_id(case when m.inviter_id = $1 then m.invitee_id else m.inviter_id end),
+                                 'opponentStreamId', case when m.inviter_id = $1 then m.invitee_stream else m.inviter_stream end,
+                                 'status', m.status, 'durationSeconds', m.duration_seconds, 'invitedAt', m.invited_at, 'startedAt', m.started_at,
+                                 'finishedAt', m.finished_at, 'score', case when m.inviter_id = $1 then m.inviter_score else m.invitee_score end,
+                                 'opponentScore', case when m.inviter_id = $1 then m.invitee_score else m.inviter_score end,
+                                 'result', case when m.winner is null then null when m.winner = 'TIE' then 'TIE'
+                                                when (m.winner = 'INVITER') = (m.inviter_id = $1) then 'WON' else 'LOST' end) order by m.seq)
+                                 from (select * from live_match m where m.inviter_id = $1 or m.invitee_id = $1 order by m.seq desc limit $LIST$) m), '[]'),
+              'matchesTotal', (select count(*) from live_match m where m.inviter_id = $1 or m.invitee_id = $1),
               'spendingLimits', coalesce((select json_agg(row_to_json(l) order by l.created_at, l.effective_at) from (select * from spending_limit l
                                  where l.user_id = $1 order by l.created_at desc, l.effective_at desc limit $LIST$) l), '[]'),
               'spendingLimitsTotal', (select count(*) from spending_limit l where l.user_id = $1),
@@ -97,7 +115,8 @@ public class PersonalData {
                                  order by a.created_at desc limit $LIST$) a), '[]'),
               'payoutAccountsTotal', (select count(*) from payout_account a where a.owner_id = $1),
               'payouts', coalesce((select json_agg(json_build_object('id', p.id, 'status', p.status, 'diamonds', p.diamonds, 'amountMinor', p.amount_minor,
-                                 'currency', p.currency, 'requestedAt', p.requested_at, 'externalReference', p.external_reference) order by p.seq)
+                                 'currency', p.currency, 'requestedAt', p.requested_at, 'externalReference', p.external_reference,
+                                 'reason', p.reason) order by p.seq)
                                  from (select * from payout p where p.creator_id = $1 order by p.seq desc limit $LIST$) p), '[]'),
               'payoutsTotal', (select count(*) from payout p where p.creator_id = $1),
               'webhookSubscriptions', coalesce((select json_agg(json_build_object('id', w.id, 'url', w.url, 'eventTypes', w.event_types,
@@ -117,7 +136,7 @@ public class PersonalData {
               'auditRecordsTotal', (select count(*) from admin_audit a where a.actor_id = $1
                                  or (a.target_id = $1 and (a.outcome <> 'REFUSED' or 'admin' = any (a.actor_roles)))),
               'erasureRequests', coalesce((select json_agg(json_build_object('id', x.id, 'status', x.status, 'requestedAt', x.requested_at,
-                                 'eligibleAt', x.eligible_at)) from erasure_request x where x.user_id = $1), '[]')
+                                 'eligibleAt', x.eligible_at, 'reason', x.reason) order by x.seq) from erasure_request x where x.user_id = $1), '[]')
             )::text
             """.replace("$LIST$", Integer.toString(LIST_IN_EXPORT));
 
@@ -192,13 +211,19 @@ public class PersonalData {
     public Uni<Request> complete(Caller admin, String requestId, AuditDraft audit) {
         UUID id = Ids.require(requestId, "No such erasure request", "input", "requestId");
         Instant now = clock.instant();
-        return pool.preparedQuery("select user_id from erasure_request where id = $1").execute(Tuple.of(id)).flatMap(rows -> {
+        return pool.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1").execute(Tuple.of(id)).flatMap(rows -> {
             if (!rows.iterator().hasNext()) {
                 throw new Refusal(ErrorCode.NOT_FOUND, "No such erasure request", "input", "requestId");
             }
-            String userId = rows.iterator().next().getString(0);
+            Request found = request(rows.iterator().next());
+            String userId = found.userId();
             if (userId.equals(admin.userId())) {
                 throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may complete their own erasure", "input", "requestId");
+            }
+            if ("COMPLETED".equals(found.status())) {
+                // the same request again once it is done (its answer lost, say): a replay, the request as it is, nothing
+                // recorded again (a completion racing this one still meets the check under the lock, below)
+                return adminLog.replayed(audit).replaceWith(found);
             }
             Settlement books = new Settlement(id, now, userId);
             String pseudonym = ErasedAccounts.newPseudonym();
@@ -246,7 +271,8 @@ public class PersonalData {
      */
     private Uni<Long> checks(SqlConnection tx, Request r, Instant now) {
         if (!"REQUESTED".equals(r.status())) {
-            throw new Refusal(ErrorCode.INVALID_STATE, "This erasure was already completed", "input", "requestId");
+            // (another admin's completion committed between this one's first read and its lock)
+            throw new Refusal(ErrorCode.CONFLICT, "This erasure was completed at the same moment by another request; read it again", "input", "requestId");
         }
         if (now.isBefore(r.eligibleAt())) {
             throw new Refusal(ErrorCode.ERASURE_BLOCKED, "The waiting period runs until " + r.eligibleAt(), "input", "requestId");
@@ -292,10 +318,13 @@ public class PersonalData {
 
     /** What an erased creator's goals are called from then on. */
     public static final String ERASED_GOAL_TITLE = "Goal";
+    /** What an erased creator's streams are called from then on (a title is their own words, beside their pseudonym). */
+    public static final String ERASED_STREAM_TITLE = "Stream";
 
     /**
      * The person's name becomes a pseudonym and they leave every board by name (their anonymous gifts stay in the one
-     * "Anonymous" entry); settings, credentials, endpoints and keys go; live streams end; goal titles go. Amounts stay.
+     * "Anonymous" entry); settings, credentials, endpoints and keys go; live streams end; stream and goal titles go, and the
+     * reasons written on their payouts' refusals and failures. Amounts stay.
      */
     private Uni<Void> pseudonymise(SqlConnection tx, String userId, String pseudonym, Instant now, List<UUID> revokedKeys) {
         OffsetDateTime at = utc(now);
@@ -319,6 +348,13 @@ public class PersonalData {
                 // their goals' titles are their own words (as in goal.reached payloads, below): the goals keep their amounts
                 .flatMap(v -> tx.preparedQuery("update stream_goal set title = '" + ERASED_GOAL_TITLE + "' where creator_id = $1")
                         .execute(Tuple.of(userId)))
+                .flatMap(v -> tx.preparedQuery("update live_stream set title = '" + ERASED_STREAM_TITLE + "' where creator_id = $1")
+                        .execute(Tuple.of(userId)))
+                // (as in payout.* payloads, below: the amounts, states and times stay)
+                .flatMap(v -> tx.preparedQuery("update payout set reason = null where creator_id = $1 and reason is not null")
+                        .execute(Tuple.of(userId)))
+                .flatMap(v -> tx.preparedQuery("update payout_transition t set reason = null from payout p "
+                        + "where p.id = t.payout_id and p.creator_id = $1 and t.reason is not null").execute(Tuple.of(userId)))
                 // after the streams ended: the match.ended of a match their stream just forfeited is in the outbox by now
                 .flatMap(v -> tx.preparedQuery(WEBHOOK_PAYLOADS).execute(Tuple.of(userId, pseudonym, ErasedAccounts.pseudonymousId(pseudonym))))
                 .replaceWithVoid();
@@ -329,7 +365,8 @@ public class PersonalData {
      * log and in replays. Every id of the person (userId, senderId, creatorId, inviterId, inviteeId: the platform's
      * subscriptions and the other creator's see them) becomes the pseudonymous id their profile shows, their named gifts'
      * senderName the pseudonym, and the words written about or by them go: the reason of a hold placed on them (as their
-     * user row's), of their payouts' refusals and failures, and their goals' titles. An erasure is
+     * user row's), of their payouts' refusals and failures, and their goals' titles; and the references a payment provider or a
+     * payout rail gave their purchases and payouts (the books keep them). An erasure is
      * rare; this reads the outbox once. ($1 user id, $2 pseudonym, $3 pseudonymous id)
      */
     private static final String WEBHOOK_PAYLOADS = """
@@ -341,6 +378,7 @@ public class PersonalData {
                     when e.key = 'reason' and d.event_type = 'account.hold_placed' and d.data->>'userId' = $1 then 'null'::jsonb
                     when e.key = 'reason' and d.event_type like 'payout.%' and d.data->>'creatorId' = $1 then 'null'::jsonb
                     when e.key = 'title' and d.event_type = 'goal.reached' and d.data->>'creatorId' = $1 then 'null'::jsonb
+                    when e.key in ('providerReference', 'externalReference') and $1 in (d.data->>'userId', d.data->>'creatorId') then 'null'::jsonb
                     else e.value end)
                 from jsonb_each(d.data) e)
             where $1 in (d.data->>'userId', d.data->>'senderId', d.data->>'creatorId', d.data->>'inviterId', d.data->>'inviteeId')

@@ -13,6 +13,7 @@ import com.coinstream.audit.AuditDraft;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Refusal;
+import com.coinstream.domain.Text;
 import com.coinstream.identity.Caller;
 import com.coinstream.webhooks.WebhookOutbox;
 
@@ -84,9 +85,7 @@ public class AccountHolds {
 
     public Uni<Boolean> place(Caller admin, String userId, String reason, AuditDraft audit) {
         notOwn(admin, userId);
-        if (reason == null || reason.isBlank() || reason.length() > 500) {
-            throw new Refusal(ErrorCode.INVALID_INPUT, "reason must be 1-500 characters", "input", "reason");
-        }
+        Text.require(reason, 500, true, "reason", "input", "reason");
         // Under the owner lock: once this returns, no gift, purchase or grant of the user that had already passed its
         // checks can still commit (they hold the lock until they do).
         return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)

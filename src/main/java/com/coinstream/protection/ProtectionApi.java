@@ -125,7 +125,7 @@ public class ProtectionApi {
 
     @Input("PlaceHoldInput")
     public static class PlaceHoldInput {
-        @PersonText(max = 128)
+        @PersonText(max = com.coinstream.identity.Caller.MAX_USER_ID)
         @NonNull
         public String userId;
         @PersonText(max = 500, multiline = true)
@@ -135,7 +135,7 @@ public class ProtectionApi {
 
     @Input("ReleaseHoldInput")
     public static class ReleaseHoldInput {
-        @PersonText(max = 128)
+        @PersonText(max = com.coinstream.identity.Caller.MAX_USER_ID)
         @NonNull
         public String userId;
     }

@@ -43,8 +43,8 @@ public class SpendingSummaries {
             from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as w(from_at, until_at, n)
             join gift_event g on g.sender_id = $1 and g.created_at >= w.from_at and g.created_at < w.until_at and g.reversed_entry_id is null
             join app_user u on u.id = g.creator_id
-            group by w.n, g.creator_id, u.display_name, u.erased_at order by w.n, coins desc, g.creator_id
-            """;
+            group by w.n, g.creator_id, u.id, u.display_name, u.erased_at order by w.n, coins desc, %s
+            """.formatted(com.coinstream.identity.SupporterBoard.TIE);
     private final Pool pool;
     private final SpendingLimits limits;
     private final Clock clock;

@@ -178,7 +178,9 @@ public class PurchaseReversals {
             List<ReversalStore.FundedGift> reversed, Map<String, Long> pendingIds, OptionalLong erasedForfeitLeft) {
         Map<AccountKey, Long> ids = new HashMap<>(s.ids());
         EntryDraft draft = EntryDraft.of(EntryKind.REVERSAL, s.reversalId(), s.at())
-                .memo(s.kind().equals("REFUND") ? "Refund of purchase " + s.purchaseId() : "Chargeback of purchase " + s.purchaseId())
+                // (no purchase id: the memo is on every line of the entry, each creator's too, and one id on the lines of two
+                // creators would tie a named gift to an anonymous one; the viewer's receipts name the purchase)
+                .memo(s.kind().equals("REFUND") ? "Refund of a purchase" : "Chargeback of a purchase")
                 .move(AccountKey.user(s.userId(), AccountPurpose.FUNDING, Asset.cash(s.currency())),
                         AccountKey.platform(AccountPurpose.PAYMENT_CLEARING, Asset.cash(s.currency())), p.priceMinor());
         AccountKey issuance = AccountKey.platform(AccountPurpose.COIN_ISSUANCE, Asset.COIN);

@@ -71,7 +71,7 @@ public class GrantService {
     public Uni<Granted> grant(Caller admin, String userId, BigInteger requestedCoins, String reason, String idempotencyKey,
             AuditDraft audit) {
         String key = Idempotency.validKey(idempotencyKey);
-        if (userId == null || userId.isBlank() || userId.length() > 128) {
+        if (userId == null || userId.isBlank() || userId.length() > com.coinstream.identity.Caller.MAX_USER_ID) {
             throw new Refusal(ErrorCode.NOT_FOUND, "No such user", "input", "userId");
         }
         if (userId.equals(admin.userId())) {

@@ -152,7 +152,7 @@ public class WalletApi {
 
     @Input("GrantCoinsInput")
     public static class GrantCoinsInput {
-        @PersonText(max = 128)
+        @PersonText(max = com.coinstream.identity.Caller.MAX_USER_ID)
         @NonNull
         public String userId;
         @NonNull

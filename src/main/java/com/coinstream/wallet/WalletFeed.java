@@ -12,7 +12,6 @@ import com.coinstream.events.ClusterEvents;
 import com.coinstream.events.LocalSubscribers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.smallrye.mutiny.Multi;
 
@@ -24,8 +23,6 @@ import io.smallrye.mutiny.Multi;
 @ApplicationScoped
 public class WalletFeed {
     private static final Logger LOG = Logger.getLogger(WalletFeed.class);
-    /** PostgreSQL caps a NOTIFY payload at 8000 bytes. */
-    private static final int MAX_PAYLOAD_CHARS = 7000;
     private final LocalSubscribers<String, Boolean> watchers = new LocalSubscribers<>();
     private final ClusterEvents events;
     private final ObjectMapper json;
@@ -44,22 +41,11 @@ public class WalletFeed {
 
     /** The {@link ClusterEvents#WALLETS} payloads announcing these users' changes, for a publisher sending several channels at once. */
     public List<String> payloads(Collection<String> userIds) {
-        List<String> payloads = new ArrayList<>();
-        ArrayNode chunk = json.createArrayNode();
-        int chars = 2;
+        List<String> ids = new ArrayList<>(userIds.size());
         for (String userId : userIds) {
-            if (chars + userId.length() + 3 > MAX_PAYLOAD_CHARS && !chunk.isEmpty()) {
-                payloads.add(chunk.toString());
-                chunk = json.createArrayNode();
-                chars = 2;
-            }
-            chunk.add(userId);
-            chars += userId.length() + 3;
+            ids.add(json.getNodeFactory().textNode(userId).toString());
         }
-        if (!chunk.isEmpty()) {
-            payloads.add(chunk.toString());
-        }
-        return payloads;
+        return ClusterEvents.packed(ids, Integer.MAX_VALUE);
     }
 
     public void changed(String userId) {

@@ -196,11 +196,14 @@ public class EndpointLookups {
                                     answered.clear();
                                 }
                             }
-                            answered.put(key, new Answer(List.copyOf(done.result()), nanos.getAsLong() + ANSWER_MEMORY.toNanos()));
+                            // only the address a delivery connects to is kept (every one was checked): a name with
+                            // thousands of records costs an entry like any other
+                            List<InetAddress> all = done.result();
+                            answered.put(key, new Answer(all.isEmpty() ? List.of() : List.of(all.get(0)), nanos.getAsLong() + ANSWER_MEMORY.toNanos()));
                         }
                     }
                     if (done.succeeded()) {
-                        fresh.complete(done.result());
+                        fresh.complete(done.result().isEmpty() ? List.of() : List.of(done.result().get(0)));
                     } else {
                         fresh.completeExceptionally(done.cause());
                     }

@@ -194,7 +194,7 @@ public class WebhooksApi {
         public List<@NonNull String> eventTypes;
         @PersonText(max = 200)
         public String description;
-        @PersonText(max = 128)
+        @PersonText(max = com.coinstream.identity.Caller.MAX_USER_ID)
         @Id
         @Description("Admins: only this creator's events. Creators: leave out (always your own).")
         public String creatorId;

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.coinstream.support.Db;
 import com.coinstream.support.Flows;
 import com.coinstream.support.Gifting;
 import com.coinstream.support.Gql;
@@ -194,10 +195,16 @@ class PayoutTest {
         assertEquals("INVALID_STATE", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_1")).getString("data.markPayoutPaid.userErrors[0].code"));
         assertEquals("APPROVED", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.payout.status"));
         assertEquals("PAID", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_1")).getString("data.markPayoutPaid.payout.status"));
+        long entries = Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry");
+        // the same request again (its answer lost): a replay, nothing moved again; with another reference, refused
+        assertEquals("PAID", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_1")).getString("data.markPayoutPaid.payout.status"));
+        assertEquals(entries, Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry"), "a replay posts nothing");
+        assertEquals("INVALID_STATE", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_2")).getString("data.markPayoutPaid.userErrors[0].code"));
         assertEquals("INVALID_STATE", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.userErrors[0].code"));
 
         String p2 = Payouts.request(creator.token(), 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
         assertEquals("REJECTED", Gql.ok(admin, act.formatted("rejectPayout"), Gql.input("payoutId", p2, "reason", "KYC mismatch")).getString("data.rejectPayout.payout.status"));
+        assertEquals("REJECTED", Gql.ok(admin, act.formatted("rejectPayout"), Gql.input("payoutId", p2, "reason", "KYC mismatch")).getString("data.rejectPayout.payout.status"), "a replay");
         assertEquals("INVALID_STATE", Gql.ok(admin, paid, Gql.input("payoutId", p2, "externalReference", "x")).getString("data.markPayoutPaid.userErrors[0].code"));
 
         String p3 = Payouts.request(creator.token(), 4000, account, Flows.key()).getString("data.requestPayout.payout.id");

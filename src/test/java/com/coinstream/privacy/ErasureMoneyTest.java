@@ -201,6 +201,9 @@ class ErasureMoneyTest {
         assertEquals("COMPLETED", done.getString("data.completeErasure.erasureRequest.status"), done.prettify());
         assertEquals(50, done.getLong("data.completeErasure.erasureRequest.forfeitedDiamonds"));
         assertEquals(50, Erasures.forfeitedDiamonds() - before);
+        // their streams' titles are their own words: the stream stays (its gifts and totals), under a title nobody wrote
+        assertEquals("Stream", Gql.ok(null, "query($s: ID!) { liveStream(id: $s) { title } }", Gql.vars("s", creator.stream()))
+                .getString("data.liveStream.title"));
         // the audit record names the person, with their state before and after, both read under the erasure's lock
         JsonPath audit = Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t, action: \"completeErasure\"}) "
                 + "{ nodes { before after } } }", Gql.vars("t", creator.id()));

@@ -365,14 +365,19 @@ class PrivacyModelTest {
     @EnumSource(Setting.class)
     void adminViews(Setting s) {
         Room r = room("pmadmin", null);
-        apply(r, s);
         String admin = Tokens.admin();
+        // words an admin wrote about the person: kept in the append-only log, shown until the person is erased
+        for (String m : List.of("placeHold(input: {userId: $u, reason: \"lives at 1 Elm Street\"})", "releaseHold(input: {userId: $u})")) {
+            Gql.ok(admin, "mutation($u: String!) { " + m + " { userErrors { code } } }", Gql.vars("u", r.subjectId()));
+        }
+        apply(r, s);
         // an admin has no de-anonymising view: the feed and the boards are what anyone sees
         assertEquals(Gql.ok(r.a().token(), FEED, Gql.vars("s", r.creator().stream())).prettify(),
                 Gql.ok(admin, FEED, Gql.vars("s", r.creator().stream())).prettify());
         assertEquals(boards(r, r.a().token()), boards(r, admin));
         String records = Gql.ok(admin, "query($t: ID) { auditLog(first: 100, filter: {targetId: $t}) { nodes { action targetId input reason } } "
                 + "erasureRequests(first: 100, all: true) { nodes { userId status } } }", Gql.vars("t", r.subjectId())).prettify();
+        assertEquals(s != Setting.ERASED, records.contains("1 Elm Street"), records);
         neverTheRealNameOnceErased(r, s, List.of(records));
     }
 
