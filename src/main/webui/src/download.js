@@ -2,9 +2,14 @@
 import { session } from './auth.js';
 import { plainly } from './messages.js';
 
-/** Whether {@code path} is a path of this origin ("/..." and not "//host..." nor "/\\host..."). */
+/** Whether {@code path} is a path of this origin, as the browser itself reads it ("/\t/host" is "//host" to it). */
 export function sameOrigin(path) {
-  return typeof path === 'string' && /^\/(?![\/\\])/.test(path);
+  if (typeof path !== 'string' || !path.startsWith('/')) return false;
+  try {
+    return new URL(path, location.origin).origin === location.origin;
+  } catch {
+    return false;
+  }
 }
 
 /** Hands the browser a file made in the page. */

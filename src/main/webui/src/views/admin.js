@@ -56,7 +56,7 @@ const STATUSES = ['REQUESTED', 'APPROVED', 'PAID', 'REJECTED', 'FAILED'];
 class Admin extends View {
   static properties = { me: { attribute: false }, tab: { state: true }, status: { state: true }, queue: { state: true }, accounts: { state: true },
     audit: { state: true }, queueNext: { state: true }, auditLog: { state: true }, auditLogNext: { state: true }, auditFilter: { state: true },
-    erasures: { state: true }, erasuresNext: { state: true }, erasuresAll: { state: true }, packages: { state: true }, packagesRegion: { state: true }, runs: { state: true }, runsNext: { state: true }, run: { state: true }, upload: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, message: { state: true }, error: { state: true } };
+    erasures: { state: true }, erasuresNext: { state: true }, erasuresAll: { state: true }, packages: { state: true }, packagesRegion: { state: true }, runs: { state: true }, runsNext: { state: true }, run: { state: true }, upload: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, editing: { state: true }, message: { state: true }, error: { state: true } };
 
   constructor() {
     super();
@@ -89,7 +89,7 @@ class Admin extends View {
       risk: async () => { const r = await query(SuspiciousCreators); this.error = failure(r); if (r.data) this.suspicious = r.data.suspiciousCreators; },
       rates: async () => { const r = await query(Rates); this.error = failure(r); if (r.data) this.rates = r.data; },
       catalogue: async () => {
-        const [r, packages] = await Promise.all([query(Catalogue, { region: (this.me && this.me.region) || 'US' }), query(CoinStore, { region: this.packageRegion() })]);
+        const [r, packages] = await Promise.all([query(Catalogue, { region: this.packageRegion() }), query(CoinStore, { region: this.packageRegion() })]);
         this.error = failure(r) || failure(packages);
         if (r.data) this.catalogue = r.data.giftCatalogue;
         if (packages.data) this.packages = packages.data.coinPackages;
@@ -464,19 +464,39 @@ class Admin extends View {
     const publish = (e) => {
       e.preventDefault();
       const f = e.target.elements;
+      if (!f.num.value !== !f.den.value) {
+        this.message = 'Give the creator share as both a numerator and a denominator, or neither.';
+        return;
+      }
       const input = { effectiveFrom: instant(f.from.value) };
-      if (f.num.value && f.den.value) input.creatorShare = { numerator: Number(f.num.value), denominator: Number(f.den.value) };
-      if (f.diamond.value) input.diamondValues = [{ amount: f.diamond.value, currency: f.currency.value.trim().toUpperCase() }];
+      if (f.num.value) input.creatorShare = { numerator: Number(f.num.value), denominator: Number(f.den.value) };
+      if (f.diamond.value) input.diamondValues = [{ amount: f.diamond.value.trim(), currency: f.currency.value.trim().toUpperCase() }];
+      if (f.baseRegion.value || f.baseCoins.value || f.basePrice.value) {
+        input.coinBasePrices = [{ region: f.baseRegion.value.trim().toUpperCase(), coins: f.baseCoins.value,
+          price: { amount: f.basePrice.value.trim(), currency: f.baseCurrency.value.trim().toUpperCase() } }];
+      }
       this.act(SetRates, 'setRates', input, (p) => `Rates version ${p.rates.version} published, in force from ${when(p.rates.effectiveFrom)}.`);
     };
     const now = r.rates;
-    return html`<p>In force: version ${now.version} since ${when(now.effectiveFrom)}; creators receive ${now.creatorShare.percent}% of a gift's coins as diamonds;
-        a diamond is worth ${now.diamondValues.map((d) => `${d.amount} ${d.currency}`).join(', ')}.</p>
-      <form @submit=${publish}><fieldset class="row"><legend>Publish a new version (empty fields keep their value)</legend>
-        <label>Creator share numerator<input name="num" type="number" min="0" step="1"></label>
-        <label>denominator<input name="den" type="number" min="1" step="1"></label>
-        <label>Diamond value<input name="diamond" inputmode="decimal" placeholder="0.005"></label>
-        <label>Currency<input name="currency" value="USD" maxlength="3"></label>
+    return html`<p>In force: version ${now.version} since ${when(now.effectiveFrom)}; creators receive ${now.creatorShare.percent}% of a gift's coins as diamonds
+        (${now.creatorShare.numerator}/${now.creatorShare.denominator}).</p>
+      <div class="cards">
+        <figure><figcaption>What a diamond is worth</figcaption><div class="table-wrap" role="region" tabindex="0" aria-label="Diamond values"><table>
+          <thead><tr><th>Currency</th><th>A diamond</th></tr></thead>
+          <tbody>${now.diamondValues.map((d) => html`<tr><td>${d.currency}</td><td>${d.amount}</td></tr>`)}</tbody></table></div></figure>
+        <figure><figcaption>Coin base prices (what a coin is worth where a viewer bought none)</figcaption>
+          <div class="table-wrap" role="region" tabindex="0" aria-label="Coin base prices"><table>
+          <thead><tr><th>Region</th><th>Coins</th><th>Price</th></tr></thead>
+          <tbody>${now.coinBasePrices.map((c) => html`<tr><td>${c.region}</td><td>${count(c.coins)}</td><td>${money(c.price)}</td></tr>`)}</tbody></table></div></figure></div>
+      <form @submit=${publish}><fieldset><legend>Publish a new version (empty fields keep their value)</legend>
+        <div class="row"><label>Creator share numerator<input name="num" type="number" min="0" step="1"></label>
+        <label>denominator<input name="den" type="number" min="1" max="1000000" step="1"></label></div>
+        <div class="row"><label>Diamond value<input name="diamond" inputmode="decimal" pattern="[0-9]+([.][0-9]{1,8})?" placeholder="0.005"></label>
+        <label>in currency<input name="currency" value="USD" minlength="3" maxlength="3" pattern="[A-Za-z]{3}"></label></div>
+        <div class="row"><label>Base price: region<input name="baseRegion" minlength="2" maxlength="2" pattern="[A-Za-z]{2}" placeholder="US"></label>
+        <label>coins<input name="baseCoins" type="number" min="1" max="1000000" step="1" placeholder="70"></label>
+        <label>price<input name="basePrice" inputmode="decimal" pattern="[0-9]+([.][0-9]{1,4})?" placeholder="0.99"></label>
+        <label>currency<input name="baseCurrency" value="USD" minlength="3" maxlength="3" pattern="[A-Za-z]{3}"></label></div>
         <label>In force from (empty: now)<input name="from" type="datetime-local"></label></fieldset>
         <button type="submit">Publish</button></form>
       <h3>History</h3><div class="table-wrap" role="region" tabindex="0" aria-label="Rate history"><table><thead><tr><th>Version</th><th>From</th><th>Creator share</th></tr></thead><tbody>
@@ -500,10 +520,7 @@ class Admin extends View {
     };
     const retire = (p) => this.act(RetireCoinPackage, 'retireCoinPackage', { packageId: p.id },
       `The package of ${counted(p.coins, 'coin', 'coins')} is off sale in ${region}; purchases already made keep it.`);
-    return html`<h2 id="packages-heading">Coin packages</h2>
-      <form class="row" @submit=${(e) => { e.preventDefault(); this.packagesRegion = e.target.elements.region.value.trim().toUpperCase(); this.load(); }}>
-        <label>Region (ISO 3166-1)<input name="region" .value=${region} required minlength="2" maxlength="2" pattern="[A-Za-z]{2}"></label>
-        <button type="submit" class="secondary">Show</button></form>
+    return html`<h2 id="packages-heading">Coin packages in ${region}</h2>
       ${!list ? html`<p aria-busy="true">Loading…</p>` : list.length === 0 ? html`<p class="muted">No packages on sale in ${region}.</p>` : html`
       <div class="table-wrap" role="region" tabindex="0" aria-labelledby="packages-heading"><table><thead><tr><th>Coins</th><th>Price</th><th></th></tr></thead><tbody>
         ${list.map((p) => html`<tr data-testid="coin-package"><td>${count(p.coins)}</td><td>${money(p.price)}</td>
@@ -519,21 +536,51 @@ class Admin extends View {
   renderCatalogue() {
     const c = this.catalogue;
     if (!c) return html`<p aria-busy="true">Loading…</p>`;
+    const region = this.packageRegion();
+    const regions = (text) => text.split(/[\s,]+/).filter((x) => x).map((x) => x.toUpperCase());
     const create = (e) => {
       e.preventDefault();
       const f = e.target.elements;
       this.act(CreateGift, 'createGift', { name: f.name.value, coins: Number(f.coins.value), tier: Number(f.tier.value), animationKey: f.animation.value,
-        activeFrom: instant(f.from.value), activeUntil: instant(f.until.value) }, (p) => `${p.gift.name} is in the catalogue.`).then((ok) => ok && e.target.reset());
+        regions: regions(f.regions.value), activeFrom: instant(f.from.value), activeUntil: instant(f.until.value) },
+      (p) => `${p.gift.name} is in the catalogue.`).then((ok) => ok && e.target.reset());
+    };
+    // an edit sends only what was changed: every field of UpdateGiftInput left out keeps its value
+    const edit = (e, g) => {
+      e.preventDefault();
+      const f = e.target.elements;
+      const input = { giftId: g.id };
+      if (f.name.value.trim() && f.name.value.trim() !== g.name) input.name = f.name.value.trim();
+      if (f.coins.value && f.coins.value !== String(g.coins)) input.coins = f.coins.value;
+      if (f.tier.value && Number(f.tier.value) !== g.tier) input.tier = Number(f.tier.value);
+      if (f.regions.value.trim() !== g.regions.join(', ')) input.regions = regions(f.regions.value);
+      if (f.until.value) input.activeUntil = instant(f.until.value);
+      if (Object.keys(input).length === 1) { this.message = 'Nothing was changed.'; return; }
+      this.act(UpdateGift, 'updateGift', input, (p) => `${p.gift.name} is changed.`).then((ok) => ok && (this.editing = null));
     };
     const retire = (g) => this.act(UpdateGift, 'updateGift', { giftId: g.id, activeUntil: new Date().toISOString() }, `${g.name} is retired; past gifts keep it.`);
-    return html`<div class="table-wrap" role="region" tabindex="0" aria-label="Gift catalogue"><table><thead><tr><th>Gift</th><th>Coins</th><th>Tier</th><th>Regions</th><th>Available</th><th></th></tr></thead><tbody>
-        ${c.map((g) => html`<tr><td>${g.name}</td><td>${count(g.coins)}</td><td>${g.tier}</td><td>${g.regions.length ? g.regions.join(', ') : 'everywhere'}</td>
+    const editing = c.find((g) => g.id === this.editing);
+    return html`<form class="row" @submit=${(e) => { e.preventDefault(); this.packagesRegion = e.target.elements.region.value.trim().toUpperCase(); this.load(); }}>
+        <label>Region (ISO 3166-1)<input name="region" .value=${region} required minlength="2" maxlength="2" pattern="[A-Za-z]{2}"></label>
+        <button type="submit" class="secondary">Show</button></form>
+      <p class="muted">The gifts on offer in ${region} now; gifts and packages below are this region's.</p>
+      <div class="table-wrap" role="region" tabindex="0" aria-label="Gift catalogue"><table><thead><tr><th>Gift</th><th>Coins</th><th>Tier</th><th>Regions</th><th>Available</th><th></th></tr></thead><tbody>
+        ${c.map((g) => html`<tr data-testid="catalogue-gift"><td><bdi>${g.name}</bdi></td><td>${count(g.coins)}</td><td>${g.tier}</td><td>${g.regions.length ? g.regions.join(', ') : 'everywhere'}</td>
           <td>${g.activeFrom ? when(g.activeFrom) : ''}${g.activeUntil ? ` – ${when(g.activeUntil)}` : ''}</td>
-          <td><button class="secondary outline" @click=${() => retire(g)} aria-label=${`Retire ${g.name}`}>Retire</button></td></tr>`)}</tbody></table></div>
+          <td class="row"><button class="secondary outline" @click=${() => { this.editing = g.id; }} aria-label=${`Edit ${g.name}`}>Edit</button>
+            <button class="secondary outline" @click=${() => retire(g)} aria-label=${`Retire ${g.name}`}>Retire</button></td></tr>`)}</tbody></table></div>
+      ${editing ? html`<form @submit=${(e) => edit(e, editing)} data-testid="gift-edit"><fieldset><legend>Change ${editing.name} (what you leave as it is stays)</legend>
+        <div class="row"><label>Name<input name="name" maxlength="64" .value=${editing.name}></label>
+        <label>Coins<input name="coins" type="number" min="1" step="1" .value=${String(editing.coins)}></label>
+        <label>Tier<input name="tier" type="number" min="1" max="10" step="1" .value=${String(editing.tier)}></label></div>
+        <div class="row"><label>Regions (empty: everywhere)<input name="regions" .value=${editing.regions.join(', ')} placeholder="US, GB"></label>
+        <label>Until (empty: as it is)<input name="until" type="datetime-local"></label></div></fieldset>
+        <div class="row"><button type="submit">Save</button><button type="button" class="secondary" @click=${() => { this.editing = null; }}>Cancel</button></div></form>` : ''}
       <form @submit=${create}><fieldset class="row"><legend>Add a gift</legend>
         <label>Name<input name="name" required maxlength="64"></label><label>Coins<input name="coins" type="number" min="1" step="1" required></label>
         <label>Tier<input name="tier" type="number" min="1" max="10" step="1" value="1" required></label>
         <label>Animation<input name="animation" required value="gifts/rose"></label>
+        <label>Regions (empty: everywhere)<input name="regions" placeholder="US, GB"></label>
         <label>From (empty: now)<input name="from" type="datetime-local"></label><label>Until (empty: no end)<input name="until" type="datetime-local"></label></fieldset>
         <button type="submit">Add</button></form>
       ${this.renderPackages()}`;

@@ -243,7 +243,7 @@ class Room extends View {
             <strong><bdi>${e.senderName}</bdi></strong> sent <bdi>${e.gift ? e.gift.name : 'a gift'}</bdi> × ${e.quantity} <small class="muted">${clock(e.createdAt)}${e.acknowledgedAt ? ' · thanked ♥' : ''}</small></li>`)}</ul></div>
         </section>
         <section aria-labelledby="top-heading"><h2 id="top-heading">Top gifters</h2>
-          <p><a href=${`/leaderboards?creator=${encodeURIComponent(s.creator.id)}`}>${s.creator.displayName}'s leaderboard</a></p>
+          <p><a href=${`/leaderboards?creator=${encodeURIComponent(s.creator.id)}`}><bdi>${s.creator.displayName}</bdi>'s leaderboard</a></p>
           ${this.top && this.top.length ? html`<ol data-testid="top-gifters">${this.top.map((t) => html`<li><bdi>${t.supporter.displayName}</bdi> — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">Nobody yet.</p>`}
         </section>
       </div>`;

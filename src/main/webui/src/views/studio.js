@@ -349,7 +349,7 @@ class Studio extends View {
       <h3>Top supporters</h3>${e.topSupporters.length ? html`<ol>${e.topSupporters.map((t) => html`<li><bdi>${t.supporter.displayName}</bdi> — ${coins(t.coins)}</li>`)}</ol>` : html`<p class="muted">No supporters yet.</p>`}
       <h3 id="received-heading">Gifts received</h3>${!this.received || this.received.length === 0 ? html`<p class="muted">No gifts received yet.</p>` : html`
         <div class="table-wrap" role="region" tabindex="0" aria-labelledby="received-heading"><table><thead><tr><th>When</th><th>From</th><th>Gift</th><th>Stream</th><th>Coins</th><th>Diamonds</th></tr></thead><tbody>
-          ${this.received.map((g) => html`<tr data-testid="gift-received"><td>${when(g.createdAt)}</td><td>${g.sender.displayName}</td>
+          ${this.received.map((g) => html`<tr data-testid="gift-received"><td>${when(g.createdAt)}</td><td><bdi>${g.sender.displayName}</bdi></td>
             <td>${g.gift.name} × ${g.quantity}${g.acknowledgedAt ? ' · thanked' : ''}</td><td>${g.stream.title}</td><td>${count(g.coins)}</td><td>${count(g.creatorDiamonds)}</td></tr>`)}
         </tbody></table></div>
         ${this.receivedNext ? html`<button class="secondary outline" @click=${() => this.loadReceived(this.receivedNext)}>Older gifts</button>` : ''}`}`;

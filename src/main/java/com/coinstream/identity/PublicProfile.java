@@ -11,16 +11,33 @@ public record PublicProfile(@Id @NonNull String id, @NonNull String displayName)
     /** Who sent an anonymous gift, as everyone but its sender sees it. */
     public static final PublicProfile ANONYMOUS = new PublicProfile("anonymous", "Anonymous");
 
+    /** Letters of other scripts that look like the Latin ones of the reserved names, each with the one it looks like. */
+    private static final java.util.Map<Integer, Integer> LOOK_ALIKES = look("аaеeоoрpсcуyхxѕsԁdмmпnіiјjԛqԝwοoαaυuνvεeκkρpτtιiɑaɡgʏy");
+
+    private static java.util.Map<Integer, Integer> look(String pairs) {
+        java.util.Map<Integer, Integer> map = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < pairs.length(); i += 2) {
+            map.put((int) pairs.charAt(i), (int) pairs.charAt(i + 1));
+        }
+        return java.util.Map.copyOf(map);
+    }
+
     /**
      * Whether {@code name} is one only the service gives ("Anonymous", an erased person's pseudonym), in any case: a person
      * named so by their identity provider would pass for an anonymous sender, or for someone erased.
      */
     public static boolean reservedName(String name) {
-        // as a reader sees it: compatibility forms folded (full-width letters), invisible format characters (a zero-width
-        // space) dropped, any run of spaces (a no-break space) as one
-        String n = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKC).codePoints()
-                .filter(c -> Character.getType(c) != Character.FORMAT)
-                .map(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) ? ' ' : c)
+        // as a reader sees it: compatibility forms folded (full-width letters) and accents taken apart, then what shows no
+        // mark of its own dropped (format characters such as a zero-width space, combining marks and variation selectors,
+        // the Hangul fillers), any run of spaces (a no-break space) as one, and the Cyrillic and Greek letters that look
+        // like the Latin ones of these names read as those
+        String n = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKD).codePoints()
+                .filter(c -> switch (Character.getType(c)) {
+                    case Character.FORMAT, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK -> false;
+                    default -> c != 0x115F && c != 0x1160 && c != 0x3164 && c != 0xFFA0;
+                })
+                .map(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) ? ' ' : Character.toLowerCase(c))
+                .map(c -> LOOK_ALIKES.getOrDefault(c, c))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()
                 .replaceAll(" +", " ").strip().toLowerCase(java.util.Locale.ROOT);
         return n.equals(ANONYMOUS.displayName().toLowerCase(java.util.Locale.ROOT))

@@ -24,8 +24,17 @@ public class LedgerHistory {
      * that index ({@code by_account}, V41: only the platform's own postings stay out of it), and saying so is what lets
      * PostgreSQL use a partial index. Public for PostingReadsTest, which checks every read by account uses it.
      */
+    /**
+     * A reversal's entry is one for the whole purchase: its lines on each creator's diamonds show neither its cause (the
+     * reversal's id) nor the purchase (memos written before it left the id out), so two creators comparing their lines
+     * cannot tie a named gift to an anonymous one. The buyer's own lines show both.
+     */
     public static final String LINES = """
-            select p.id, p.amount, a.asset, a.purpose, e.kind, e.cause_id, e.memo, e.created_at
+            select p.id, p.amount, a.asset, a.purpose, e.kind,
+                   case when e.kind = 'REVERSAL' and a.asset = 'DIAMOND' then null else e.cause_id end as cause_id,
+                   case when e.kind = 'REVERSAL' and a.asset = 'DIAMOND' then regexp_replace(e.memo, ' of purchase \\S+$', ' of a purchase')
+                        else e.memo end as memo,
+                   e.created_at
             from posting p
             join ledger_account a on a.id = p.account_id
             join journal_entry e on e.id = p.entry_id

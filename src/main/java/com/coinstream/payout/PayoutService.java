@@ -205,9 +205,10 @@ public class PayoutService {
     }
 
     /**
-     * An admin moves a payout along its lifecycle; illegal transitions are refused with INVALID_STATE. The same request
-     * again once it is done (its answer lost, say) is a replay: the payout as it is, nothing moved or recorded again. The
-     * same move with another reference or reason is refused, as any other move from where the payout now is.
+     * An admin moves a payout along its lifecycle; illegal transitions are refused with INVALID_STATE. The same admin's
+     * same request again once it is done (its answer lost, say) is a replay: the payout as it is, nothing moved or recorded
+     * again. The same move by another admin, or with another reference or reason, is refused, as any other move from where
+     * the payout now is (and recorded as refused).
      */
     public Uni<Payout> transition(Caller admin, String payoutId, Action action, String note, AuditDraft audit) {
         UUID id = Ids.require(payoutId, "No such payout", "input", "payoutId");
@@ -234,23 +235,27 @@ public class PayoutService {
                             case MARK_PAID -> locked.externalReference();
                             default -> locked.reason();
                         };
-                        if (locked.state() == action.to && java.util.Objects.equals(note, recorded)) {
-                            return adminLog.replayed(audit).replaceWith(locked);
-                        }
-                        if (!action.from.contains(locked.state())) {
-                            throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.state() + " payout cannot become " + action.to,
-                                    "input", "payoutId");
-                        }
-                        Uni<Long> entry = ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready);
-                        return entry.call(entryId -> store.close(tx, id, action.to, action == Action.MARK_PAID ? note : null,
-                                action == Action.MARK_PAID ? null : note, entryId))
-                                .call(entryId -> store.transition(tx, id, locked.state(), action.to, admin.userId(), note, now))
-                                .flatMap(entryId -> store.find(tx, id, false).map(x -> x.orElseThrow()))
-                                .call(x -> action == Action.MARK_PAID ? outbox.emit(tx, payoutEvent(WebhookOutbox.PAYOUT_PAID, x))
-                                        : action == Action.MARK_FAILED ? outbox.emit(tx, payoutEvent(WebhookOutbox.PAYOUT_FAILED, x))
-                                        : Uni.createFrom().voidItem())
-                                .call(x -> adminLog.append(tx, audit))
-                                .invoke(x -> metrics.payout(action.to.name()));
+                        Uni<Boolean> replay = locked.state() == action.to && java.util.Objects.equals(note, recorded)
+                                ? store.movedBy(tx, id, action.to).map(admin.userId()::equals) : Uni.createFrom().item(false);
+                        return replay.flatMap(again -> {
+                            if (again) {
+                                return adminLog.replayed(audit).replaceWith(locked);
+                            }
+                            if (!action.from.contains(locked.state())) {
+                                throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.state() + " payout cannot become " + action.to,
+                                        "input", "payoutId");
+                            }
+                            Uni<Long> entry = ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready);
+                            return entry.call(entryId -> store.close(tx, id, action.to, action == Action.MARK_PAID ? note : null,
+                                    action == Action.MARK_PAID ? null : note, entryId))
+                                    .call(entryId -> store.transition(tx, id, locked.state(), action.to, admin.userId(), note, now))
+                                    .flatMap(entryId -> store.find(tx, id, false).map(x -> x.orElseThrow()))
+                                    .call(x -> action == Action.MARK_PAID ? outbox.emit(tx, payoutEvent(WebhookOutbox.PAYOUT_PAID, x))
+                                            : action == Action.MARK_FAILED ? outbox.emit(tx, payoutEvent(WebhookOutbox.PAYOUT_FAILED, x))
+                                            : Uni.createFrom().voidItem())
+                                    .call(x -> adminLog.append(tx, audit))
+                                    .invoke(x -> metrics.payout(action.to.name()));
+                        });
                     })));
         });
     }

@@ -101,6 +101,12 @@ public class PayoutStore {
                 .map(rows -> Page.of(QUEUE, payouts(rows), limit, afterSeq != 0, Payout::position));
     }
 
+    /** Who made the payout's move to {@code to} (its latest such), or null. */
+    public Uni<String> movedBy(SqlClient tx, UUID id, PayoutStatus to) {
+        return tx.preparedQuery("select actor from payout_transition where payout_id = $1 and to_status = $2 order by at desc limit 1")
+                .execute(Tuple.of(id, to.name())).map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getString(0) : null);
+    }
+
     public Uni<Map<UUID, List<Payout.Transition>>> transitions(List<UUID> ids) {
         // (an erased admin by the pseudonymous id their profile shows: the creator reads these)
         return pool.preparedQuery("select payout_id, from_status, to_status, shown_id(actor) as actor, reason, at from payout_transition "

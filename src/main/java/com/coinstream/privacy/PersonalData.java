@@ -220,9 +220,9 @@ public class PersonalData {
             if (userId.equals(admin.userId())) {
                 throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may complete their own erasure", "input", "requestId");
             }
-            if ("COMPLETED".equals(found.status())) {
-                // the same request again once it is done (its answer lost, say): a replay, the request as it is, nothing
-                // recorded again (a completion racing this one still meets the check under the lock, below)
+            if ("COMPLETED".equals(found.status()) && admin.userId().equals(found.completedBy())) {
+                // the same admin's request again once it is done (its answer lost, say): a replay, the request as it is,
+                // nothing recorded again (another admin's is refused below, under the lock)
                 return adminLog.replayed(audit).replaceWith(found);
             }
             Settlement books = new Settlement(id, now, userId);
@@ -271,8 +271,7 @@ public class PersonalData {
      */
     private Uni<Long> checks(SqlConnection tx, Request r, Instant now) {
         if (!"REQUESTED".equals(r.status())) {
-            // (another admin's completion committed between this one's first read and its lock)
-            throw new Refusal(ErrorCode.CONFLICT, "This erasure was completed at the same moment by another request; read it again", "input", "requestId");
+            throw new Refusal(ErrorCode.INVALID_STATE, "This erasure was already completed", "input", "requestId");
         }
         if (now.isBefore(r.eligibleAt())) {
             throw new Refusal(ErrorCode.ERASURE_BLOCKED, "The waiting period runs until " + r.eligibleAt(), "input", "requestId");

@@ -12,7 +12,8 @@ class ReservedNamesTest {
     @Test
     void aNameThatReadsAsOneOnlyTheServiceGivesIsReserved() {
         for (String name : new String[] { "Anonymous", " anonymous ", "Anonymous\u200B", "Anon\u200Dymous", "\uFF21nonymous",
-                "Erased user 3f9a1c07", "Erased\u00A0user 3f9a1c07", "Erased  user 3f9a1c07", "erased\u2003USER 00000000" }) {
+                "Erased user 3f9a1c07", "Erased\u00A0user 3f9a1c07", "Erased  user 3f9a1c07", "erased\u2003USER 00000000",
+                "Anonymous\uFE0F", "Anonymous\u034F", "Anonymous\u3164", "\u0410nonymous", "An\u043Enymous", "An\u00F3nymous" }) {
             assertTrue(PublicProfile.reservedName(name), name);
         }
         for (String name : new String[] { "Anonymouse fan", "Ana Nymous", "Erased", "user", "Erasedd user" }) {

@@ -200,6 +200,8 @@ class PayoutTest {
         assertEquals("PAID", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_1")).getString("data.markPayoutPaid.payout.status"));
         assertEquals(entries, Db.number(Db.TEST_SCHEMA, "select count(*) from journal_entry"), "a replay posts nothing");
         assertEquals("INVALID_STATE", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_2")).getString("data.markPayoutPaid.userErrors[0].code"));
+        assertEquals("INVALID_STATE", Gql.ok(Tokens.admin("ops-other-" + Flows.key()), paid, Gql.input("payoutId", p1, "externalReference", "pp_1"))
+                .getString("data.markPayoutPaid.userErrors[0].code"), "another admin did not make this move");
         assertEquals("INVALID_STATE", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.userErrors[0].code"));
 
         String p2 = Payouts.request(creator.token(), 3000, account, Flows.key()).getString("data.requestPayout.payout.id");

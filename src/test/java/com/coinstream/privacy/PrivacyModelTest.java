@@ -375,7 +375,7 @@ class PrivacyModelTest {
         assertEquals(Gql.ok(r.a().token(), FEED, Gql.vars("s", r.creator().stream())).prettify(),
                 Gql.ok(admin, FEED, Gql.vars("s", r.creator().stream())).prettify());
         assertEquals(boards(r, r.a().token()), boards(r, admin));
-        String records = Gql.ok(admin, "query($t: ID) { auditLog(first: 100, filter: {targetId: $t}) { nodes { action targetId input reason } } "
+        String records = Gql.ok(admin, "query($t: ID) { auditLog(first: 100, filter: {targetId: $t}) { nodes { action targetId input reason before after } } "
                 + "erasureRequests(first: 100, all: true) { nodes { userId status } } }", Gql.vars("t", r.subjectId())).prettify();
         assertEquals(s != Setting.ERASED, records.contains("1 Elm Street"), records);
         neverTheRealNameOnceErased(r, s, List.of(records));

@@ -54,6 +54,48 @@ class RecordsJourneysTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name).setExact(true)).click();
     }
 
+    /**
+     * An admin sets a region's coin base price, then changes a gift of that region's catalogue and retires it, from the
+     * console only (a region no other test prices or gifts in: rates and the catalogue are global).
+     */
+    @Test
+    void anAdminPricesARegionAndEditsThenRetiresAGiftOfItsCatalogue() {
+        User admin = User.admin(Tokens.unique("j9-admin"));
+        String gift = Gql.ok(Tokens.admin(), "mutation($i: GiftInput!) { createGift(input: $i) { gift { id } userErrors { code } } }",
+                Gql.vars("i", Map.of("name", "Journey Kite", "coins", 5, "tier", 1, "animationKey", "gifts/rose", "regions", List.of("NZ"))))
+                .getString("data.createGift.gift.id");
+        try (Tab tab = Browser.open(root, admin, Browser.DESKTOP)) {
+            tab.go("/admin");
+            tab(tab.page, "Rates");
+            tab.page.getByLabel("Base price: region").fill("NZ");
+            tab.page.getByLabel("coins", new Page.GetByLabelOptions().setExact(true)).fill("70");
+            tab.page.getByLabel("price", new Page.GetByLabelOptions().setExact(true)).fill("1.49");
+            tab.page.getByLabel("currency", new Page.GetByLabelOptions().setExact(true)).fill("NZD");
+            button(tab.page, "Publish").click();
+            assertThat(tab.page.getByTestId("admin-message")).containsText("published");
+            assertThat(tab.page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Coin base prices"))).containsText("NZ");
+
+            tab(tab.page, "Catalogue");
+            tab.page.getByLabel("Region (ISO 3166-1)").fill("NZ");
+            button(tab.page, "Show").click();
+            Locator row = tab.page.getByTestId("catalogue-gift").filter(new Locator.FilterOptions().setHasText("Journey Kite"));
+            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit Journey Kite")).click();
+            tab.page.getByTestId("gift-edit").getByLabel("Coins").fill("7");
+            button(tab.page, "Save").click();
+            assertThat(tab.page.getByTestId("admin-message")).containsText("Journey Kite is changed");
+            assertThat(row).containsText("7");
+            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Retire Journey Kite")).click();
+            assertThat(tab.page.getByTestId("admin-message")).containsText("retired");
+            tab.assertNoConsoleErrors();
+        }
+        JsonPath rates = Gql.ok(null, "{ rates { coinBasePrices { region coins price { amount currency } } } }");
+        assertEquals("NZD", rates.getString("data.rates.coinBasePrices.find { it.region == 'NZ' }.price.currency"));
+        assertEquals(70, rates.getInt("data.rates.coinBasePrices.find { it.region == 'NZ' }.coins"));
+        assertEquals(List.of(), Gql.ok(null, "{ giftCatalogue(region: \"NZ\") { id } }").getList("data.giftCatalogue.findAll { it.id == '" + gift + "' }"),
+                "retired: no longer on offer");
+        assertEquals(7, Db.number(Db.TEST_SCHEMA, "select coins from gift where id = ?::uuid", gift));
+    }
+
     @Test
     void anAdminFiltersTheAuditLogToOnePayoutAndSeesTheApprovalJustMade() throws Exception {
         User creator = User.creator(Tokens.unique("j6-creator"));
