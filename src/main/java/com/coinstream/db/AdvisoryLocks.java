@@ -24,7 +24,12 @@ public final class AdvisoryLocks {
         /** Settlement report imports: one at a time, so overlapping reports book each line's fee once. */
         SETTLEMENT(3),
         /** A counted limit of one subject ({@link Quotas}): webhook subscriptions of an owner, overlay keys of a creator. */
-        QUOTA(4);
+        QUOTA(4),
+        /**
+         * A webhook subscription: its owner's changes (rotate, delete, test, replay) one at a time, so each meets the one
+         * before it committed (a second delete finds it deleted; a replay or a test never revives a deleted one).
+         */
+        SUBSCRIPTION(5);
 
         public final int id;
 

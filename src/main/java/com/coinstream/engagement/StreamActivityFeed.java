@@ -165,7 +165,10 @@ public class StreamActivityFeed {
         final Set<MultiEmitter<? super Activity>> subscribers = ConcurrentHashMap.newKeySet();
         private final Combos combos = new Combos(window);
         private final Set<String> seen = new LinkedHashSet<>();
+        /** The goals of the last read (the stream's newest, StreamGoals.ofStream): one that left it never comes back. */
         private final Map<UUID, StreamGoals.Goal> goalsSeen = new HashMap<>();
+        /** Whether one of them is active (a gift then asks for their progress). */
+        private boolean goalActive;
         private List<GiftEvent> beforeSeed = new ArrayList<>();
         private boolean opened;
         private boolean closed;
@@ -238,7 +241,7 @@ public class StreamActivityFeed {
             for (Combos.Combo c : combos.add(gift(e))) {
                 emit(new Activity(c.ended() ? Kind.COMBO_ENDED : Kind.COMBO, streamId, c, null, null, e.createdAt()));
             }
-            if (goalsSeen.values().stream().anyMatch(StreamGoals.Goal::active)) {
+            if (goalActive) {
                 refreshSoon();
             }
         }
@@ -368,6 +371,9 @@ public class StreamActivityFeed {
                     emit(new Activity(Kind.GOAL_ENDED, streamId, null, g, null, g.endedAt()));
                 }
             }
+            // (a room open for hours of goals set and ended keeps only the read's: never every goal it has seen)
+            goalsSeen.keySet().retainAll(now.stream().map(StreamGoals.Goal::id).collect(java.util.stream.Collectors.toSet()));
+            goalActive = now.stream().anyMatch(StreamGoals.Goal::active);
         }
 
         private void emit(Activity a) {

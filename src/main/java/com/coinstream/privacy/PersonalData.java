@@ -52,6 +52,11 @@ public class PersonalData {
     private static final String REQUESTS = "erasureRequests";
     /** Entries of each list that grows with use that a person's export holds, the latest (and each list's total). */
     static final int LIST_IN_EXPORT = 10_000;
+    /**
+     * The same for lists of long free text (stream and goal titles, webhook addresses: up to kilobytes each, and made at
+     * will by a loop of start and end), so no account's document passes some tens of MB.
+     */
+    static final int TEXT_LIST_IN_EXPORT = 500;
     private static final String EXPORT = """
             select json_build_object(
               'exportedAt', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -87,13 +92,13 @@ public class PersonalData {
                                  group by stream_id) s), '[]'),
               'liveStreams', coalesce((select json_agg(json_build_object('id', s.id, 'title', s.title, 'status', s.status, 'startedAt', s.started_at,
                                  'endedAt', s.ended_at) order by s.seq) from (select * from live_stream s where s.creator_id = $1
-                                 order by s.seq desc limit $LIST$) s), '[]'),
+                                 order by s.seq desc limit $TEXT_LIST$) s), '[]'),
               'liveStreamsTotal', (select count(*) from live_stream s where s.creator_id = $1),
               -- their goals (the titles are their own words) and the matches their streams played
               'streamGoals', coalesce((select json_agg(json_build_object('id', x.id, 'streamId', x.stream_id, 'title', x.title, 'kind', x.kind,
                                  'giftId', x.gift_id, 'target', x.target, 'progress', x.progress, 'coins', x.coins, 'createdAt', x.created_at,
                                  'reachedAt', x.reached_at, 'endedAt', x.ended_at) order by x.created_at)
-                                 from (select * from stream_goal x where x.creator_id = $1 order by x.created_at desc limit $LIST$) x), '[]'),
+                                 from (select * from stream_goal x where x.creator_id = $1 order by x.created_at desc limit $TEXT_LIST$) x), '[]'),
               'streamGoalsTotal', (select count(*) from stream_goal x where x.creator_id = $1),
               'matches', coalesce((select json_agg(json_build_object('id', m.id, 'role', case when m.inviter_id = $1 then 'INVITER' else 'INVITEE' end,
                                  'streamId', case when m.inviter_id = $1 then m.inviter_stream else m.invitee_stream end,
@@ -121,7 +126,7 @@ public class PersonalData {
               'payoutsTotal', (select count(*) from payout p where p.creator_id = $1),
               'webhookSubscriptions', coalesce((select json_agg(json_build_object('id', w.id, 'url', w.url, 'eventTypes', w.event_types,
                                  'status', w.status, 'createdAt', w.created_at) order by w.created_at)
-                                 from (select * from webhook_subscription w where w.owner_id = $1 order by w.created_at desc limit $LIST$) w), '[]'),
+                                 from (select * from webhook_subscription w where w.owner_id = $1 order by w.created_at desc limit $TEXT_LIST$) w), '[]'),
               'webhookSubscriptionsTotal', (select count(*) from webhook_subscription w where w.owner_id = $1),
               'overlayKeys', coalesce((select json_agg(json_build_object('id', k.id, 'label', k.label, 'hint', k.key_hint, 'createdAt', k.created_at,
                                  'revokedAt', k.revoked_at) order by k.created_at)
@@ -138,7 +143,7 @@ public class PersonalData {
               'erasureRequests', coalesce((select json_agg(json_build_object('id', x.id, 'status', x.status, 'requestedAt', x.requested_at,
                                  'eligibleAt', x.eligible_at, 'reason', x.reason) order by x.seq) from erasure_request x where x.user_id = $1), '[]')
             )::text
-            """.replace("$LIST$", Integer.toString(LIST_IN_EXPORT));
+            """.replace("$TEXT_LIST$", Integer.toString(TEXT_LIST_IN_EXPORT)).replace("$LIST$", Integer.toString(LIST_IN_EXPORT));
 
     private final Pool pool;
     private final Clock clock;
@@ -165,8 +170,16 @@ public class PersonalData {
     }
 
     /** Every personal datum held about the user, as one JSON document (text). */
+    /**
+     * Exports built at once on an instance: each holds its document in memory, up to some tens of MB (in the database
+     * client's buffer, as text, then as the answer), so more at once could outgrow a small heap.
+     */
+    static final int EXPORTS_AT_ONCE = 2;
+    private final com.coinstream.domain.AtOnce exporting = new com.coinstream.domain.AtOnce(EXPORTS_AT_ONCE, () -> new Refusal(
+            ErrorCode.RATE_LIMITED, "Other exports are being built on this instance right now; ask again in a moment"));
+
     public Uni<String> export(String userId) {
-        return pool.preparedQuery(EXPORT).execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getString(0));
+        return exporting.run(() -> pool.preparedQuery(EXPORT).execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getString(0)));
     }
 
     public record Request(UUID id, long position, String userId, String reason, Instant requestedAt, Instant eligibleAt, String status,

@@ -90,12 +90,17 @@ public class AccountHolds {
         // checks can still commit (they hold the lock until they do).
         return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
                 .call(locked -> adminLog.before(tx, audit))
-                .flatMap(locked -> tx.preparedQuery("update app_user set hold_reason = $2, hold_placed_at = $3, hold_placed_by = $4 where id = $1")
+                // Only an account not on hold changes (a second hold, or 25 at once, finds it held: the first hold's reason,
+                // time and admin stay, and no second hold_placed event goes out), as a second release does.
+                .flatMap(locked -> tx.preparedQuery("update app_user set hold_reason = $2, hold_placed_at = $3, hold_placed_by = $4 "
+                        + "where id = $1 and hold_reason is null")
                         .execute(Tuple.of(userId, reason.strip(), OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
                                 admin.userId())))
-                .map(rows -> found(rows.rowCount()))
-                .call(found -> outbox.emit(tx, holdEvent(WebhookOutbox.HOLD_PLACED, userId, reason.strip())))
-                .call(found -> adminLog.append(tx, audit)));
+                .flatMap(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(true)
+                        : tx.preparedQuery("select 1 from app_user where id = $1").execute(Tuple.of(userId)).map(r -> !found(r.size())))
+                .call(placed -> placed ? outbox.emit(tx, holdEvent(WebhookOutbox.HOLD_PLACED, userId, reason.strip())) : Uni.createFrom().voidItem())
+                .call(placed -> adminLog.append(tx, audit))
+                .replaceWith(true));
     }
 
     public Uni<Boolean> release(Caller admin, String userId, AuditDraft audit) {

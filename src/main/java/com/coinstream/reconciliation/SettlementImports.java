@@ -33,7 +33,9 @@ public class SettlementImports {
     private final Vertx vertx;
     /** Uploads at most this many at once on an instance. */
     static final int UPLOADS_AT_ONCE = 2;
-    private final java.util.concurrent.atomic.AtomicInteger uploading = new java.util.concurrent.atomic.AtomicInteger();
+    private final com.coinstream.domain.AtOnce uploading = new com.coinstream.domain.AtOnce(UPLOADS_AT_ONCE, () -> new Refusal(
+            ErrorCode.RATE_LIMITED, "At most " + UPLOADS_AT_ONCE + " settlement reports are uploaded at once; send this one when another has finished",
+            "input"));
 
     public SettlementImports(Reconciliations reconciliations, PaymentSettings payments, Vertx vertx) {
         this.reconciliations = reconciliations;
@@ -52,12 +54,8 @@ public class SettlementImports {
      * holds a worker thread and up to its size on disk until its import is over.
      */
     public Uni<Outcome> importUpload(Caller admin, String fileName, InputStream slowBody, AuditDraft audit) {
-        if (uploading.incrementAndGet() > UPLOADS_AT_ONCE) {
-            uploading.decrementAndGet();
-            return Uni.createFrom().failure(new Refusal(ErrorCode.RATE_LIMITED, "At most " + UPLOADS_AT_ONCE
-                    + " settlement reports are uploaded at once; send this one when another has finished", "input"));
-        }
-        return vertx.executeBlocking(Uni.createFrom().item(() -> spool(slowBody)), false)
+        // (counted until its import is over too: its file, its worker thread and its connection are held until then)
+        return uploading.run(() -> vertx.executeBlocking(Uni.createFrom().item(() -> spool(slowBody)), false)
                 .flatMap(file -> Uni.createFrom().deferred(() -> {
                     InputStream whole;
                     try {
@@ -66,9 +64,7 @@ public class SettlementImports {
                         throw new UncheckedIOException(e);
                     }
                     return importReport(admin, fileName, whole, audit).eventually(() -> close(whole));
-                }).onTermination().invoke(() -> delete(file)))
-                // counted until its import is over too: its file, its worker thread and its connection are held until then
-                .onTermination().invoke(uploading::decrementAndGet);
+                }).onTermination().invoke(() -> delete(file))));
     }
 
     private static Path spool(InputStream body) {

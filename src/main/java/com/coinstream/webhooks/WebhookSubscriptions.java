@@ -129,7 +129,7 @@ public class WebhookSubscriptions {
     public Uni<WithSecret> rotate(Caller caller, String subscriptionId, AuditDraft audit) {
         UUID id = id(subscriptionId);
         String secret = WebhookSignature.newSecret();
-        return pool.withTransaction(tx -> owned(tx, caller, id)
+        return pool.withTransaction(tx -> ownedLocked(tx, caller, id)
                 // A rotation while the one before is still in its overlap (a retry whose answer was lost, a double click)
                 // keeps the secret the receiver had before both, for the rest of its overlap: the secret in between, which
                 // nobody may have seen, stops signing instead
@@ -145,8 +145,9 @@ public class WebhookSubscriptions {
 
     public Uni<UUID> delete(Caller caller, String subscriptionId, AuditDraft audit) {
         UUID id = id(subscriptionId);
-        return pool.withTransaction(tx -> owned(tx, caller, id)
-                .flatMap(s -> tx.preparedQuery("update webhook_subscription set status = 'DELETED' where id = $1").execute(Tuple.of(id)))
+        return pool.withTransaction(tx -> ownedLocked(tx, caller, id)
+                .flatMap(s -> tx.preparedQuery("update webhook_subscription set status = 'DELETED' where id = $1 and status <> 'DELETED'")
+                        .execute(Tuple.of(id)))
                 .call(ignored -> adminLog.append(tx, audit)))
                 .replaceWith(id);
     }
@@ -251,7 +252,7 @@ public class WebhookSubscriptions {
         UUID id = id(subscriptionId);
         UUID event = UUID.randomUUID();
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        return pool.withTransaction(tx -> owned(tx, caller, id)
+        return pool.withTransaction(tx -> ownedLocked(tx, caller, id)
                 .call(s -> {
                     if (!"ACTIVE".equals(s.status())) {
                         throw new Refusal(ErrorCode.INVALID_STATE, "This subscription is disabled; replay a delivery to enable it again",
@@ -301,7 +302,7 @@ public class WebhookSubscriptions {
         // at most REPLAYS_PER_HOUR an hour per subscription, counted from the audit log, which records each replay done in
         // its own transaction (so a replay is not a way to send requests on demand); test events are never replayed (a
         // new test is sent instead, under the test's own limits)
-        return pool.withTransaction(tx -> owned(tx, caller, id)
+        return pool.withTransaction(tx -> ownedLocked(tx, caller, id)
                 .call(s -> Quotas.reserve(tx, "webhook-replays-an-hour", id.toString(), "select count(*) from admin_audit where target_id = $1 "
                         + "and action = 'replayWebhookDeliveries' and outcome = 'DONE' and at > now() - interval '1 hour'", REPLAYS_PER_HOUR,
                         () -> new Refusal(ErrorCode.RATE_LIMITED, "At most " + REPLAYS_PER_HOUR + " replays an hour per subscription; "
@@ -328,6 +329,16 @@ public class WebhookSubscriptions {
                 .call(r -> adminLog.append(tx, audit.target("webhookSubscription", id))));
     }
 
+    /**
+     * {@link #owned}, read under the subscription's lock (held to the end of the transaction {@code tx}): changes of one
+     * subscription run one at a time, each reading what the one before committed.
+     */
+    private Uni<Subscription> ownedLocked(SqlClient tx, Caller caller, UUID id) {
+        return com.coinstream.db.AdvisoryLocks.exclusive(tx, com.coinstream.db.AdvisoryLocks.Namespace.SUBSCRIPTION, id.toString())
+                .flatMap(locked -> owned(tx, caller, id));
+    }
+
+    /** The subscription {@code id} of the caller (an admin's: anyone's), not deleted; else NOT_FOUND. */
     private Uni<Subscription> owned(SqlClient client, Caller caller, UUID id) {
         return client.preparedQuery("select " + COLUMNS + " from webhook_subscription where id = $1 and status <> 'DELETED'")
                 .execute(Tuple.of(id)).map(rows -> {

@@ -275,6 +275,50 @@ class WebhooksTest {
     static final String BY_STATUS = "query($s: ID!, $status: WebhookDeliveryStatus) { webhookDeliveries(subscriptionId: $s, status: $status, first: 50) "
             + "{ nodes { id status eventType } } }";
 
+    /**
+     * A subscription's changes run one at a time: of 25 deletes at once one deletes it and the others find it gone, and a
+     * test or a replay after it finds it gone too (never queueing on a deleted subscription).
+     */
+    @Test
+    void aSubscriptionIsDeletedOnceByManyDeletesAtOnce() {
+        LiveCreator creator = Gifting.liveCreator("hookdelete");
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            Sub sub = subscribe(creator.token(), receiver.url(), List.of("gift.sent"));
+            String delete = "mutation($i: DeleteWebhookSubscriptionInput!) { deleteWebhookSubscription(input: $i) { deletedSubscriptionId userErrors { code } } }";
+            List<JsonPath> raced = Race.run(25, i -> Gql.ok(creator.token(), delete, Gql.vars("i", Map.of("subscriptionId", sub.id()))));
+            assertEquals(1, raced.stream().filter(r -> r.getList("data.deleteWebhookSubscription.userErrors").isEmpty()).count(),
+                    raced.stream().map(JsonPath::prettify).toList().toString());
+            assertTrue(raced.stream().filter(r -> !r.getList("data.deleteWebhookSubscription.userErrors").isEmpty())
+                    .allMatch(r -> "NOT_FOUND".equals(r.getString("data.deleteWebhookSubscription.userErrors[0].code"))));
+            assertEquals("NOT_FOUND", Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id())))
+                    .getString("data.sendTestWebhookEvent.userErrors[0].code"));
+            assertEquals(1, com.coinstream.support.Db.number(com.coinstream.support.Db.TEST_SCHEMA, "select count(*) from admin_audit "
+                    + "where action = 'deleteWebhookSubscription' and target_id = ? and outcome = 'DONE'", sub.id()), "one delete done");
+        }
+    }
+
+    /** 25 holds placed at once on one account: one hold, its first reason kept, one account.hold_placed event. */
+    @Test
+    void manyHoldsAtOnceAreOneHoldAndOneEvent() {
+        String admin = Tokens.admin("hookholds-" + Flows.key());
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            Sub sub = subscribe(admin, receiver.url(), List.of("account.hold_placed"));
+            try {
+                Viewer target = Gifting.fundedViewer("manyholds", 10);
+                List<JsonPath> raced = Race.run(25, i -> Gql.ok(admin, HOLD, Gql.vars("i", Map.of("userId", target.id(), "reason", "hold " + i))));
+                assertTrue(raced.stream().allMatch(r -> r.getList("data.placeHold.userErrors").isEmpty()), raced.get(0).prettify());
+                assertEquals(1, com.coinstream.support.Db.number(com.coinstream.support.Db.TEST_SCHEMA, "select count(*) from webhook_delivery "
+                        + "where subscription_id = ?::uuid and data->>'userId' = ?", sub.id(), target.id()), "one hold_placed event");
+                String reason = (String) com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA,
+                        "select hold_reason from app_user where id = ?", target.id()).get(0).get("hold_reason");
+                assertTrue(reason.matches("hold \\d+"), reason);
+            } finally {
+                Gql.ok(admin, "mutation($i: DeleteWebhookSubscriptionInput!) { deleteWebhookSubscription(input: $i) { userErrors { code } } }",
+                        Gql.vars("i", Map.of("subscriptionId", sub.id())));
+            }
+        }
+    }
+
     @Test
     void aTestEventIsSignedAndLoggedOneAtATimeAndHealthAndDaysCountTheDeliveries() {
         LiveCreator creator = Gifting.liveCreator("hooktest");
