@@ -100,20 +100,32 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
                 .setParameter(1, ids).getResultList());
     }
 
+    /**
+     * An admin's decision on an account, taken on its row locked (two decisions at once run one after the other, and a
+     * payout request reads the one that committed). The same decision again, by the admin who made it, is a replay: the
+     * account as it is, nothing recorded again. Another decision replaces it, recorded as any.
+     */
     public Uni<PayoutAccount> verify(Caller admin, String accountId, boolean verified, AuditDraft audit) {
         UUID id = parse(accountId);
-        return Panache.withTransaction(() -> findById(id).map(a -> {
-            if (a == null) {
-                throw new Refusal(ErrorCode.NOT_FOUND, "No such payout account", "input", "payoutAccountId");
+        return Panache.withTransaction(() -> findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).flatMap(a -> {
+            if (a != null && a.verifiedAt != null && a.verified == verified && admin.userId().equals(a.verifiedBy)) {
+                return adminLog.replayed(audit).replaceWith(a);
             }
-            if (a.ownerId.equals(admin.userId())) {
-                throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may verify their own payout account", "input", "payoutAccountId");
-            }
-            a.verified = verified;
-            a.verifiedAt = clock.instant();
-            a.verifiedBy = admin.userId();
-            return a;
-        }).call(a -> adminLog.appendInSession(audit)));
+            return Uni.createFrom().item(a).map(x -> decide(admin, x, verified)).call(x -> adminLog.appendInSession(audit));
+        }));
+    }
+
+    private PayoutAccount decide(Caller admin, PayoutAccount a, boolean verified) {
+        if (a == null) {
+            throw new Refusal(ErrorCode.NOT_FOUND, "No such payout account", "input", "payoutAccountId");
+        }
+        if (a.ownerId.equals(admin.userId())) {
+            throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may verify their own payout account", "input", "payoutAccountId");
+        }
+        a.verified = verified;
+        a.verifiedAt = clock.instant();
+        a.verifiedBy = admin.userId();
+        return a;
     }
 
     static UUID parse(String id) {

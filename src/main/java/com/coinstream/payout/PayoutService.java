@@ -41,6 +41,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Cash-outs. A request converts at the rate in force and moves the diamonds from available to
@@ -146,6 +147,15 @@ public class PayoutService {
                         .flatMap(claim -> claim.outcome() == Idempotency.Outcome.REPLAY
                                 ? store.find(tx, claim.resultId(), false).map(p -> p.orElseThrow())
                                 : checks(tx, creator.userId(), diamonds, available, maximum)
+                                        // verified as of now: a refusal of the account committed since the read above is
+                                        // seen (an admin's decision holds the account's row until it commits)
+                                        .call(v -> tx.preparedQuery("select verified from payout_account where id = $1 and owner_id = $2 for share")
+                                                .execute(Tuple.of(accountId, creator.userId())).invoke(rows -> {
+                                                    if (!rows.iterator().hasNext() || !rows.iterator().next().getBoolean(0)) {
+                                                        throw new Refusal(ErrorCode.PAYOUT_ACCOUNT_UNVERIFIED, "This payout account is not verified",
+                                                                "input", "payoutAccountId");
+                                                    }
+                                                }))
                                         .flatMap(v -> ledger.post(tx, ready))
                                         .call(entryId -> store.insert(tx, payout, day, entryId))
                                         .call(entryId -> store.transition(tx, payoutId, null, PayoutStatus.REQUESTED, creator.userId(), null, now))

@@ -183,6 +183,29 @@ class PayoutTest {
         assertEquals(499, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.available"));
     }
 
+    /**
+     * Decisions on a payout account: the same decision again by the same admin is a replay (one record), 25 opposite
+     * decisions at once run one after another, and a payout request reads the one that committed last.
+     */
+    @Test
+    void payoutAccountDecisionsRunOneAtATimeAndARequestReadsTheLastOne() {
+        LiveCreator creator = creatorWithAvailable("decide", 1);
+        String account = Payouts.verifiedAccount(creator.token());
+        String verify = "mutation($input: VerifyPayoutAccountInput!) { verifyPayoutAccount(input: $input) { payoutAccount { verified } userErrors { code } } }";
+        String adminId = "kyc-" + Flows.key();
+        String admin = Tokens.admin(adminId);
+        Gql.ok(admin, verify, Gql.input("payoutAccountId", account, "verified", true));
+        Gql.ok(admin, verify, Gql.input("payoutAccountId", account, "verified", true));
+        assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'verifyPayoutAccount' and target_id = ? "
+                + "and actor_id = ? and outcome = 'DONE'", account, adminId), "a replay is not recorded again");
+        List<io.restassured.path.json.JsonPath> raced = Race.run(25, i -> Gql.ok(Tokens.admin("kyc-" + i + "-" + Flows.key()), verify,
+                Gql.input("payoutAccountId", account, "verified", i % 2 == 0)));
+        assertTrue(raced.stream().allMatch(r -> r.getList("data.verifyPayoutAccount.userErrors").isEmpty()), raced.get(0).prettify());
+        boolean last = Db.number(Db.TEST_SCHEMA, "select case when verified then 1 else 0 end from payout_account where id = ?::uuid", account) == 1;
+        String code = Payouts.code(Payouts.request(creator.token(), 2000, account, Flows.key()));
+        assertEquals(last ? null : "PAYOUT_ACCOUNT_UNVERIFIED", code);
+    }
+
     @Test
     void theLifecycleIsDrivenByAdminsAndRejectOrFailReturnsDiamondsExactly() {
         LiveCreator creator = creatorWithAvailable("cycle", 1);
