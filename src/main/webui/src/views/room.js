@@ -140,11 +140,8 @@ class Room extends View {
       // left out until the person's setting is known: the service then follows it
       anonymous: this.anonymous === undefined ? null : !!this.anonymous, confirmed } });
     this.sending = false;
+    // (a refusal of the whole request, RATE_LIMITED or a lost connection, is a problem too: said as a gift's)
     const problem = userError(r, 'sendGift');
-    if (failure(r)) {
-      this.refusal = { text: failure(r) };
-      return;
-    }
     if (!problem) {
       this.lastSent = { gift, quantity, at: Date.now() };
       return;
@@ -161,7 +158,7 @@ class Room extends View {
       this.refusal = { ...explain(problem), confirm: { key, coins: Number(gift.coins) * quantity, value: times(gift.moneyValue, quantity) } };
       return;
     }
-    this.refusal = explain(problem, { operation: 'sendGift', limit: r.data.sendGift.spendingLimit });
+    this.refusal = explain(problem, { operation: 'sendGift', limit: r.data && r.data.sendGift ? r.data.sendGift.spendingLimit : null });
   }
 
   /** Buy exactly the shortfall, then send the same gift again (same key: it can only ever be sent once). */

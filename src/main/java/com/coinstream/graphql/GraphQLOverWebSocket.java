@@ -65,6 +65,8 @@ public class GraphQLOverWebSocket {
     /** RFC 6455: try again later. */
     static final short TRY_AGAIN_LATER = 1013;
     static final int MAX_OPERATIONS = 25;
+    /** How long a connection may take to be acknowledged (graphql-transport-ws' connectionInitWaitTimeout). */
+    static final java.time.Duration INIT_TIMEOUT = java.time.Duration.ofSeconds(10);
     static final int MAX_BEHIND = 1024 * 1024;
     private final String path;
     private final RequestShape shape;
@@ -109,6 +111,14 @@ public class GraphQLOverWebSocket {
                 socket.setWriteQueueMaxSize(MAX_BEHIND);
                 Set<String> operations = ConcurrentHashMap.newKeySet();
                 Session session = new Session(socket, operations);
+                // a connection not acknowledged within INIT_TIMEOUT (no connection_init, or one whose token never
+                // authenticated: Quarkus then answers nothing) is closed as graphql-transport-ws says (4408); the
+                // server's pings would otherwise keep it open for ever
+                long initTimer = ctx.vertx().setTimer(INIT_TIMEOUT.toMillis(), t -> {
+                    if (!session.acknowledged) {
+                        session.close((short) 4408, "Connection initialisation timeout");
+                    }
+                });
                 String protocol = socket.subProtocol();
                 GraphQLWebsocketHandler handler;
                 if ("graphql-transport-ws".equals(protocol)) {
@@ -120,7 +130,10 @@ public class GraphQLOverWebSocket {
                     return;
                 }
                 boolean legacy = !"graphql-transport-ws".equals(protocol);
-                socket.closeHandler(v -> handler.onClose());
+                socket.closeHandler(v -> {
+                    ctx.vertx().cancelTimer(initTimer);
+                    handler.onClose();
+                });
                 socket.endHandler(v -> handler.onEnd());
                 AtomicBoolean refused = new AtomicBoolean();
                 socket.exceptionHandler(t -> {
@@ -135,8 +148,16 @@ public class GraphQLOverWebSocket {
                         handler.onThrowable(t);
                     }
                 });
+                // text frames only: a binary one was dropped without a word
+                socket.binaryMessageHandler(b -> session.close((short) 4400, "Invalid message: this protocol is sent as text frames"));
                 socket.textMessageHandler(text -> {
                     if (refused.get()) {
+                        return;
+                    }
+                    if (!readable(text)) {
+                        // (fail closed: a message these checks cannot read never reaches SmallRye, whose parser may take
+                        // what Jackson refused, a number of a thousand digits, and run it unchecked)
+                        session.close((short) 4400, "Invalid message");
                         return;
                     }
                     String refusal = refusal(text, legacy);
@@ -168,6 +189,16 @@ public class GraphQLOverWebSocket {
                     }
                 });
             });
+        }
+    }
+
+    /** Whether {@code text} is JSON these checks can read (the protocol's messages all are). */
+    static boolean readable(String text) {
+        try {
+            JSON.readTree(text);
+            return true;
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -214,7 +245,9 @@ public class GraphQLOverWebSocket {
 
     /** Whether the operation a (well-formed, parsed within the limits already) request would run is a mutation. */
     static boolean isMutation(JsonNode payload) {
-        String name = payload.path("operationName").isTextual() ? payload.get("operationName").asText() : null;
+        // (a blank name is no name to graphql-java, which then runs the document's one operation)
+        String name = payload.path("operationName").isTextual() && !payload.get("operationName").asText().isBlank()
+                ? payload.get("operationName").asText() : null;
         java.util.List<graphql.language.OperationDefinition> operations;
         try {
             operations = new graphql.parser.Parser().parseDocument(payload.path("query").asText())
@@ -271,6 +304,9 @@ public class GraphQLOverWebSocket {
         private final ServerWebSocket socket;
         private final Set<String> operations;
 
+        /** Whether the connection was acknowledged (its connection_init authenticated, or taken without a token). */
+        private volatile boolean acknowledged;
+
         Session(ServerWebSocket socket, Set<String> operations) {
             this.socket = socket;
             this.operations = operations;
@@ -292,6 +328,9 @@ public class GraphQLOverWebSocket {
             }
             // an operation the server ended (completed, or refused with an error) no longer counts; the rest ("next") is
             // the bulk and is not parsed (text that matches by accident inside data is parsed, and its type is not one)
+            if (!acknowledged && message.contains("\"type\":\"connection_ack\"")) {
+                acknowledged = true;
+            }
             if (message.contains("\"type\":\"complete\"") || message.contains("\"type\":\"error\"")) {
                 Operation op = operation(message);
                 if (op != null && op.ended()) {

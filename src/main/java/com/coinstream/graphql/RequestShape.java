@@ -223,7 +223,16 @@ public class RequestShape {
     Problem problem(byte[] body) {
         String problem;
         String query = null;
-        try (JsonParser p = JSON.createParser(body)) {
+        // read as UTF-8 text first (RFC 8259): Jackson would take UTF-16 or UTF-32 bytes without a mark as JSON too, which
+        // SmallRye then failed to read (answering "Unparseable request", uncoded)
+        String text;
+        try {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new Problem("BAD_REQUEST", "The request body must be JSON in UTF-8");
+        }
+        try (JsonParser p = JSON.createParser(text)) {
             // a byte order mark: this parser skips it, SmallRye's does not (it answered "Unparseable request", uncoded)
             boolean bom = body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf;
             problem = bom ? "The request body must be JSON without a byte order mark"

@@ -250,6 +250,9 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
     /** Items a subscriber may fall behind by before the newest are dropped (as the gift feed's own buffer). */
     static final int SLOW_SUBSCRIBER_BUFFER = 512;
 
+    /** The identity attribute Quarkus reads for when an identity expires (epoch seconds, a Long). */
+    static final String EXPIRE_TIME = "quarkus.identity.expire-time";
+
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
         if (!identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token) {
@@ -259,6 +262,15 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
             }
             if (isErased(token.getSubject())) {
                 return Uni.createFrom().failure(new AuthenticationFailedException("This account has been erased"));
+            }
+            if (token.getExpirationTime() > 0) {
+                // When the token expires: Quarkus' GraphQL WebSocket handler closes the connection it opened then (1008,
+                // "Authentication expired"), so a short-lived token does not keep a connection's subscriptions and queries
+                // going. (At least a second ahead: the verifier takes a token up to its clock skew past expiry, and the
+                // handler's timer needs a delay.)
+                long expires = Math.max(token.getExpirationTime(), System.currentTimeMillis() / 1000 + 1);
+                return Uni.createFrom().item(io.quarkus.security.runtime.QuarkusSecurityIdentity.builder(identity)
+                        .addAttribute(EXPIRE_TIME, expires).build());
             }
         }
         return Uni.createFrom().item(identity);

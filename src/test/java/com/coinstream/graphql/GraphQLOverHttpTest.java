@@ -71,6 +71,12 @@ public class GraphQLOverHttpTest {
             assertEquals(200, r.statusCode(), type + ": " + r.asString());
             assertEquals("Query", r.jsonPath().getString("data.__typename"), type);
         }
+        // bytes that are not UTF-8 JSON (UTF-16 without a mark, which a parser may detect and read) are refused with a code
+        for (java.nio.charset.Charset other : new java.nio.charset.Charset[] { StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE }) {
+            Response r = given().contentType("application/json").body("{\"query\":\"{ __typename }\"}".getBytes(other)).post("/graphql");
+            assertEquals(400, r.statusCode(), other + ": " + r.asString());
+            assertEquals("BAD_REQUEST", r.jsonPath().getString("errors[0].extensions.code"), r.asString());
+        }
     }
 
     @Test

@@ -75,6 +75,9 @@ class WebSocketEdgeTest {
             client.send(Map.of("id", "q", "type", "subscribe", "payload", Map.of("query", "query Q { me { id } } mutation M { __typename }",
                     "operationName", "M")));
             assertEquals("BAD_REQUEST", code(client.nextOf(5, "error", "next")));
+            // a blank operationName is no name: the one operation, a mutation, is refused
+            client.send(Map.of("id", "b", "type", "subscribe", "payload", Map.of("query", "mutation M { __typename }", "operationName", "")));
+            assertEquals("BAD_REQUEST", code(client.nextOf(5, "error", "next")));
         }
         assertEquals(0L, Gql.ok(viewer, "{ wallet { coins } }").getLong("data.wallet.coins"));
         assertEquals(java.util.List.of(), Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action } } }",
@@ -120,6 +123,49 @@ class WebSocketEdgeTest {
             JsonNode closed = client.nextOf(5, "closed");
             assertNotNull(closed);
             assertEquals(4400, closed.path("code").asInt());
+        }
+    }
+
+    /** A connection authenticated by a token ends when the token does (1008): its subscriptions and its queries with it. */
+    @Test
+    void aConnectionEndsWhenItsTokenExpires() throws Exception {
+        String viewer = Tokens.builder(Tokens.unique("wsexpiry"), java.util.Set.of("viewer"), "1990-01-01", "US")
+                .expiresIn(java.time.Duration.ofSeconds(3)).sign(Tokens.key());
+        try (FeedClient client = FeedClient.connect(port, viewer)) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.subscribe("w", "subscription { walletChanged { coins } }");
+            JsonNode closed = client.nextOf(20, "closed");
+            assertNotNull(closed, "closed when the token expired");
+            assertEquals(1008, closed.path("code").asInt(), closed.toString());
+        }
+    }
+
+    /** A connection that is never acknowledged (no connection_init) is closed after 10 s (4408), not kept open by pings. */
+    @Test
+    void aConnectionNeverInitialisedIsClosedWith4408() throws Exception {
+        try (FeedClient client = FeedClient.open(port)) {
+            JsonNode closed = client.nextOf(20, "closed");
+            assertNotNull(closed);
+            assertEquals(4408, closed.path("code").asInt(), closed.toString());
+        }
+    }
+
+    /** What these checks cannot read (a number of 1,001 digits Jackson refuses) or a binary frame is a protocol error (4400). */
+    @Test
+    void unreadableTextAndBinaryFramesCloseWith4400() throws Exception {
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsedgejson")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.sendRaw("{\"id\":\"a\",\"type\":\"subscribe\",\"payload\":{\"query\":\"mutation { __typename }\"},\"x\":" + "9".repeat(1001) + "}");
+            JsonNode closed = client.nextOf(5, "closed");
+            assertNotNull(closed);
+            assertEquals(4400, closed.path("code").asInt(), closed.toString());
+        }
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsedgebinary")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.sendBinary("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
+            JsonNode closed = client.nextOf(5, "closed");
+            assertNotNull(closed);
+            assertEquals(4400, closed.path("code").asInt(), closed.toString());
         }
     }
 

@@ -107,6 +107,16 @@ public final class FeedClient implements AutoCloseable {
         return null;
     }
 
+    /** A connection that sends nothing yet (not even connection_init). */
+    public static FeedClient open(int port) throws Exception {
+        return new FeedClient(URI.create("ws://localhost:" + port + "/graphql"));
+    }
+
+    /** A binary frame (the protocol is sent as text). */
+    public void sendBinary(byte[] bytes) throws Exception {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).get(5, TimeUnit.SECONDS);
+    }
+
     /** A message as raw JSON text, sent as it is (so escapes such as a lone surrogate's reach the server unchanged). */
     public void sendRaw(String json) throws Exception {
         socket.sendText(json, true).get(5, TimeUnit.SECONDS);

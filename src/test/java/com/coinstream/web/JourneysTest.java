@@ -92,6 +92,45 @@ class JourneysTest {
         LedgerChecks.assertClean();
     }
 
+    /**
+     * When the whole request is refused, or never arrives, the page says so in plain words and what to do, and no coin
+     * moves; a viewer who opens the console is told it is not theirs. (The network and the service's refusal are played
+     * by the browser's own routing of the gift's request.)
+     */
+    @Test
+    void aRefusedOrLostGiftIsSaidInPlainWordsAndMovesNothing() {
+        User viewer = User.viewer(Tokens.unique("j10-viewer"));
+        Flows.fund(viewer.sub(), token(viewer), 50);
+        LiveCreator creator = Gifting.liveCreator("j10-creator");
+        try (Tab tab = open(viewer, Browser.PHONE)) {
+            tab.go("/admin");
+            assertThat(tab.page.getByText("Sign in with an admin account to open the console.")).isVisible();
+            tab.go("/stream/" + creator.stream());
+            assertThat(tab.page.getByTestId("balance")).hasText("50");
+            java.util.concurrent.atomic.AtomicReference<String> mode = new java.util.concurrent.atomic.AtomicReference<>("limited");
+            tab.page.route("**/graphql", route -> {
+                String body = route.request().postData();
+                if (body == null || !body.contains("sendGift")) {
+                    route.resume();
+                } else if (mode.get().equals("limited")) {
+                    route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setContentType("application/json")
+                            .setBody("{\"errors\":[{\"message\":\"Too many requests\",\"extensions\":{\"code\":\"RATE_LIMITED\"}}],\"data\":null}"));
+                } else {
+                    route.abort();
+                }
+            });
+            tab.page.locator("[data-gift='Rose']").click();
+            button(tab.page, "Send Rose × 1 (1 coin)").click();
+            assertThat(tab.page.getByRole(AriaRole.ALERT)).containsText("That was a lot of gifts very fast.");
+            assertThat(tab.page.getByRole(AriaRole.ALERT)).containsText("Wait a moment and send again.");
+            mode.set("lost");
+            button(tab.page, "Send Rose × 1 (1 coin)").click();
+            assertThat(tab.page.getByRole(AriaRole.ALERT)).containsText("The service cannot be reached right now.");
+            assertThat(tab.page.getByTestId("balance")).hasText("50");
+        }
+        assertEquals(50, Flows.coins(token(viewer)), "nothing was sent");
+    }
+
     @Test
     void aViewerShortOfCoinsBuysTheExactShortfallAndTheGiftGoesThrough() {
         User viewer = User.viewer(Tokens.unique("j2-viewer"));
