@@ -353,7 +353,8 @@ public class StreamActivityFeed {
             Instant at = clock.instant();
             for (StreamGoals.Goal g : now) {
                 StreamGoals.Goal before = goalsSeen.put(g.id(), g);
-                if (!announce) {
+                // (a goal first seen already ended is no news: an old one back in the read, once a newer one ended)
+                if (!announce || before == null && g.endedAt() != null) {
                     continue;
                 }
                 if (before == null) {

@@ -255,7 +255,9 @@ public class GraphQLOverWebSocket {
         } catch (RuntimeException e) {
             return false;
         }
-        return operations.stream().filter(o -> name == null ? operations.size() == 1 : name.equals(o.getName()))
+        // (with no name, any mutation in the document counts: graphql-java runs the first operation for a blank name, and
+        // refuses a missing one when there are several)
+        return operations.stream().filter(o -> name == null || name.equals(o.getName()))
                 .anyMatch(o -> o.getOperation() == graphql.language.OperationDefinition.Operation.MUTATION);
     }
 

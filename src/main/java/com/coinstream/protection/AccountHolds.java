@@ -99,7 +99,8 @@ public class AccountHolds {
                 .flatMap(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(true)
                         : tx.preparedQuery("select 1 from app_user where id = $1").execute(Tuple.of(userId)).map(r -> !found(r.size())))
                 .call(placed -> placed ? outbox.emit(tx, holdEvent(WebhookOutbox.HOLD_PLACED, userId, reason.strip())) : Uni.createFrom().voidItem())
-                .call(placed -> adminLog.append(tx, audit))
+                // (a hold already in place is not this request's: nothing recorded as done with a reason never applied)
+                .call(placed -> placed ? adminLog.append(tx, audit) : adminLog.replayed(audit))
                 .replaceWith(true));
     }
 

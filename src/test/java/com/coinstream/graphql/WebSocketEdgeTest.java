@@ -78,6 +78,10 @@ class WebSocketEdgeTest {
             // a blank operationName is no name: the one operation, a mutation, is refused
             client.send(Map.of("id", "b", "type", "subscribe", "payload", Map.of("query", "mutation M { __typename }", "operationName", "")));
             assertEquals("BAD_REQUEST", code(client.nextOf(5, "error", "next")));
+            // and with several operations a blank name runs the first: a mutation among them is refused
+            client.send(Map.of("id", "c", "type", "subscribe", "payload", Map.of("query", "mutation A { __typename } query B { me { id } }",
+                    "operationName", "")));
+            assertEquals("BAD_REQUEST", code(client.nextOf(5, "error", "next")));
         }
         assertEquals(0L, Gql.ok(viewer, "{ wallet { coins } }").getLong("data.wallet.coins"));
         assertEquals(java.util.List.of(), Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action } } }",
