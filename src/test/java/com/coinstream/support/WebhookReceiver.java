@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToIntFunction;
@@ -68,16 +69,28 @@ public final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * A request is open from its arrival until its answer starts: the sender holds its attempt at least that long (it
+     * settles after reading the answer), so this count never exceeds the sender's. Counting until the handler's thread
+     * is done would also count an answered request whose thread has not yet run on, while the sender has moved on.
+     */
     private void handle(HttpExchange exchange) throws IOException {
         mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        AtomicBoolean answering = new AtomicBoolean();
         try {
-            answer(exchange);
+            answer(exchange, () -> {
+                if (answering.compareAndSet(false, true)) {
+                    open.decrementAndGet();
+                }
+            });
         } finally {
-            open.decrementAndGet();
+            if (answering.compareAndSet(false, true)) {
+                open.decrementAndGet();
+            }
         }
     }
 
-    private void answer(HttpExchange exchange) throws IOException {
+    private void answer(HttpExchange exchange, Runnable answering) throws IOException {
         String body;
         try (InputStream in = exchange.getRequestBody()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -94,6 +107,7 @@ public final class WebhookReceiver implements AutoCloseable {
             }
         }
         received.add(r);
+        answering.run();
         switch (behaviour) {
             case NORMAL -> {
                 exchange.sendResponseHeaders(code, -1);
