@@ -110,7 +110,7 @@ public class ClusterEvents {
         int bytes = 2;
         int count = 0;
         for (String element : elements) {
-            int size = element.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            int size = utf8Bytes(element);
             if (size + 2 > MAX_PAYLOAD_BYTES) {
                 LOG.warnf("a notice of %d bytes was left out: a payload holds at most %d", size, MAX_PAYLOAD_BYTES);
                 continue;
@@ -135,13 +135,18 @@ public class ClusterEvents {
         return payloads;
     }
 
+    /** The length of {@code text} in UTF-8, counted without encoding it (a gift batch's notices are counted twice). */
+    static int utf8Bytes(String text) {
+        return io.netty.buffer.ByteBufUtil.utf8Bytes(text);
+    }
+
     /** Publish on several channels in one statement (one round trip, one transaction). */
     public Uni<Void> publish(Map<String, List<String>> payloadsByChannel) {
         List<String> channels = new ArrayList<>();
         List<String> payloads = new ArrayList<>();
         payloadsByChannel.forEach((channel, list) -> list.forEach(payload -> {
             // (one payload PostgreSQL would refuse must not take the others with it)
-            if (payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+            if (utf8Bytes(payload) > MAX_PAYLOAD_BYTES) {
                 LOG.warnf("a notice on %s of more than %d bytes was not sent", channel, MAX_PAYLOAD_BYTES);
                 return;
             }

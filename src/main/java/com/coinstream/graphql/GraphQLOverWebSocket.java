@@ -154,15 +154,16 @@ public class GraphQLOverWebSocket {
                     if (refused.get()) {
                         return;
                     }
-                    if (!readable(text)) {
+                    JsonNode message = read(text);
+                    if (message == null) {
                         // (fail closed: a message these checks cannot read never reaches SmallRye, whose parser may take
                         // what Jackson refused, a number of a thousand digits, and run it unchecked)
                         session.close((short) 4400, "Invalid message");
                         return;
                     }
-                    String refusal = refusal(text, legacy);
+                    String refusal = refusal(message, legacy);
                     if (refusal == null) {
-                        Operation op = operation(text);
+                        Operation op = operation(message);
                         if (op != null && op.started(legacy)) {
                             if (operations.size() >= MAX_OPERATIONS && !operations.contains(op.id())) {
                                 session.sendMessage(error(op.id(), legacy, "RATE_LIMITED", "At most " + MAX_OPERATIONS
@@ -192,13 +193,12 @@ public class GraphQLOverWebSocket {
         }
     }
 
-    /** Whether {@code text} is JSON these checks can read (the protocol's messages all are). */
-    static boolean readable(String text) {
+    /** {@code text} as JSON, read once for every check here; null when these checks cannot read it (the protocol's messages all are JSON). */
+    static JsonNode read(String text) {
         try {
-            JSON.readTree(text);
-            return true;
+            return JSON.readTree(text);
         } catch (Exception e) {
-            return false;
+            return null;
         }
     }
 
@@ -211,17 +211,10 @@ public class GraphQLOverWebSocket {
     /**
      * For a subscribe message whose payload {@link RequestShape} refuses, the error message to answer with; "" for a
      * subscribe message with no id (or one longer than an ID) or no payload (the protocol's answer is to close, 4400); null
-     * for anything else, which SmallRye's handler reads as it always did (including text that is not JSON, which it
-     * closes with 4400).
+     * for anything else, which SmallRye's handler reads as it always did.
      */
-    String refusal(String text, boolean legacy) {
-        JsonNode message;
-        try {
-            message = JSON.readTree(text);
-        } catch (Exception e) {
-            return null;
-        }
-        if (message == null || !message.isObject() || !(legacy ? "start" : "subscribe").equals(message.path("type").asText())) {
+    String refusal(JsonNode message, boolean legacy) {
+        if (!message.isObject() || !(legacy ? "start" : "subscribe").equals(message.path("type").asText())) {
             return null;
         }
         JsonNode id = message.get("id");
@@ -292,13 +285,14 @@ public class GraphQLOverWebSocket {
 
     /** The type and id of a protocol message, or null when it has none (or is not JSON). */
     static Operation operation(String text) {
-        try {
-            JsonNode message = JSON.readTree(text);
-            return message != null && message.path("type").isTextual() && message.path("id").isTextual()
-                    ? new Operation(message.path("type").asText(), message.path("id").asText()) : null;
-        } catch (Exception e) {
-            return null;
-        }
+        JsonNode message = read(text);
+        return message == null ? null : operation(message);
+    }
+
+    /** The type and id of a read protocol message, or null when it has none. */
+    static Operation operation(JsonNode message) {
+        return message.path("type").isTextual() && message.path("id").isTextual()
+                ? new Operation(message.path("type").asText(), message.path("id").asText()) : null;
     }
 
     /** SmallRye's view of the connection (as Quarkus' own, which is private). */

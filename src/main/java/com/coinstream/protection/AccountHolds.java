@@ -21,6 +21,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -96,8 +98,7 @@ public class AccountHolds {
                         + "where id = $1 and hold_reason is null")
                         .execute(Tuple.of(userId, reason.strip(), OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
                                 admin.userId())))
-                .flatMap(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(true)
-                        : tx.preparedQuery("select 1 from app_user where id = $1").execute(Tuple.of(userId)).map(r -> !found(r.size())))
+                .flatMap(rows -> changed(tx, rows, userId))
                 .call(placed -> placed ? outbox.emit(tx, holdEvent(WebhookOutbox.HOLD_PLACED, userId, reason.strip())) : Uni.createFrom().voidItem())
                 // (a hold already in place is not this request's: nothing recorded as done with a reason never applied)
                 .call(placed -> placed ? adminLog.append(tx, audit) : adminLog.replayed(audit))
@@ -109,8 +110,7 @@ public class AccountHolds {
         // Only a held account changes (a concurrent second release finds it released and sends no second event).
         return pool.withTransaction(tx -> tx.preparedQuery("update app_user set hold_reason = null, hold_placed_at = null, hold_placed_by = null "
                 + "where id = $1 and hold_reason is not null").execute(Tuple.of(userId))
-                .flatMap(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(true)
-                        : tx.preparedQuery("select 1 from app_user where id = $1").execute(Tuple.of(userId)).map(r -> !found(r.size())))
+                .flatMap(rows -> changed(tx, rows, userId))
                 .call(wasHeld -> wasHeld ? outbox.emit(tx, holdEvent(WebhookOutbox.HOLD_RELEASED, userId, null)) : Uni.createFrom().voidItem())
                 .call(wasHeld -> adminLog.append(tx, audit))
                 .replaceWith(true));
@@ -122,10 +122,14 @@ public class AccountHolds {
                 new JsonObject().put("userId", userId).put("reason", reason));
     }
 
-    private static boolean found(int rows) {
-        if (rows == 0) {
-            throw new Refusal(ErrorCode.NOT_FOUND, "No such user", "input", "userId");
-        }
-        return true;
+    /** Whether the conditional update changed the user's row: false when the user is already as asked, NOT_FOUND when there is no such user. */
+    private static Uni<Boolean> changed(SqlConnection tx, RowSet<Row> updated, String userId) {
+        return updated.rowCount() == 1 ? Uni.createFrom().item(true)
+                : tx.preparedQuery("select 1 from app_user where id = $1").execute(Tuple.of(userId)).map(r -> {
+                    if (r.size() == 0) {
+                        throw new Refusal(ErrorCode.NOT_FOUND, "No such user", "input", "userId");
+                    }
+                    return false;
+                });
     }
 }

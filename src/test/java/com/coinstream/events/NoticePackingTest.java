@@ -50,4 +50,12 @@ class NoticePackingTest {
         String huge = "\"" + "é".repeat(5000) + "\"";
         assertEquals(List.of("[\"a\",\"b\"]"), ClusterEvents.packed(List.of("\"a\"", huge, "\"b\""), 16));
     }
+
+    /** Bytes are counted without encoding, as the encoder the database client uses would write them. */
+    @Test
+    void bytesCountedAsEncoded() {
+        for (String text : List.of("", "plain", "é", "\u20AC", "\uD83C\uDF81 gift", HEAVY, "lone \uD800 high", "lone \uDC00 low", "end \uD83C")) {
+            assertEquals(text.getBytes(StandardCharsets.UTF_8).length, ClusterEvents.utf8Bytes(text), text);
+        }
+    }
 }
