@@ -37,21 +37,22 @@ public class AdminAuditLog {
             + "$12::text::jsonb, case when $10 = 'DONE' then audit_target_state($6, $7) end)";
     /**
      * The columns of a record as the log is read. The log is append-only and outlives an erasure, so its reader leaves out
-     * what an erased person's records said of them: one about them (its target, or one of their payouts) keeps who did
-     * what to them, when, how it ended and the amounts before and after, without the words written then (its reason, and
-     * its input, shown as {@code {}}: a hold's reason, a grant's, a payout refusal's) nor the reasons in its states; one of their own doing (a creator's webhook subscription) keeps only
-     * who, what, when and how it ended (its input, an endpoint's address, goes with its states). An erased admin's actions
-     * on others show whole.
+     * what an erased person's records said of them: one about them (its target is theirs, V51 audit_target_person: they
+     * themselves, their payout, payout account, purchase, stream, the subscription to their events) keeps who did what to
+     * them, when, how it ended and the amounts before and after, without the words written then (its reason, and its
+     * input, shown as {@code {}}: a hold's reason, a grant's, a payout refusal's) nor the reasons, references and
+     * addresses in its states; one of their own doing (a creator's webhook subscription) keeps only who, what, when and
+     * how it ended (its input, an endpoint's address, goes with its states). An erased admin's actions on others show whole.
      */
+    /** What a target's state (V36 audit_target_state) says in words of or about its person, or where to reach them. */
+    private static final String THEIR_WORDS = "array['holdReason', 'reason', 'externalReference', 'url', 'disabledReason']";
     private static final String READ_COLUMNS = "a.seq, a.id, a.at, a.actor_id, a.actor_roles, a.action, a.target_type, a.target_id, "
             + "case when x.about or x.own then null else a.reason end, case when x.about or x.own then '{}' else a.input::text end, "
             + "a.outcome, a.error_code, "
-            + "case when x.own then null when x.about then (a.before_state - 'holdReason' - 'reason')::text else a.before_state::text end, "
-            + "case when x.own then null when x.about then (a.after_state - 'holdReason' - 'reason')::text else a.after_state::text end "
+            + "case when x.own then null when x.about then (a.before_state - " + THEIR_WORDS + ")::text else a.before_state::text end, "
+            + "case when x.own then null when x.about then (a.after_state - " + THEIR_WORDS + ")::text else a.after_state::text end "
             + "from admin_audit a cross join lateral (select "
-            + "(a.target_type = 'user' and exists (select from app_user u where u.id = a.target_id and u.erased_at is not null)) "
-            + "or (a.target_type = 'payout' and exists (select from payout p join app_user u on u.id = p.creator_id "
-            + "where p.id::text = a.target_id and u.erased_at is not null)), "
+            + "exists (select from app_user u where u.id = audit_target_person(a.target_type, a.target_id) and u.erased_at is not null), "
             + "not 'admin' = any (a.actor_roles) and exists (select from app_user u where u.id = a.actor_id and u.erased_at is not null)"
             + ") as x(about, own)";
 

@@ -40,6 +40,12 @@ public class ClusterEvents {
     public static final String ACTIVITY = "coinstream_activity";
     /** A user was erased (the payload is the user id): every instance forgets what it remembered of them. */
     public static final String USERS = "coinstream_users";
+    /**
+     * An erasure committed (the payload names the person and their pseudonym, ErasedAccounts.notice): sent in the
+     * erasure's own transaction ({@link #publishIn}), so every instance takes the pseudonym before it hears any notice
+     * sent after that commit, a gift's among them.
+     */
+    public static final String ERASURES = "coinstream_erasures";
 
     private final Map<String, CopyOnWriteArrayList<Consumer<String>>> handlers = new ConcurrentHashMap<>();
     private final List<Runnable> listening = new CopyOnWriteArrayList<>();
@@ -140,6 +146,16 @@ public class ClusterEvents {
         return io.netty.buffer.ByteBufUtil.utf8Bytes(text);
     }
 
+    /**
+     * A notice sent in the caller's transaction {@code tx}: PostgreSQL queues it as the transaction commits (never, if it
+     * rolls back), so every instance hears it before any notice sent after that commit. For rare changes only: a
+     * transaction that notifies holds PostgreSQL's global notify lock through its commit, which is why the gift path's
+     * notices go after their commit ({@link #publish}).
+     */
+    public static Uni<Void> publishIn(io.vertx.mutiny.sqlclient.SqlClient tx, String channel, String payload) {
+        return tx.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(channel, payload)).replaceWithVoid();
+    }
+
     /** Publish on several channels in one statement (one round trip, one transaction). */
     public Uni<Void> publish(Map<String, List<String>> payloadsByChannel) {
         List<String> channels = new ArrayList<>();
@@ -183,7 +199,7 @@ public class ClusterEvents {
         subscriber = PgSubscriber.subscriber(vertx, pools.options(Map.of("application_name", listenerName())))
                 // never gives up: after an outage of any length, it listens again (and the caches catch up)
                 .reconnectPolicy(retries -> Math.min(500L * (retries + 1), 5_000L));
-        for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS, OVERLAY_KEYS, ACTIVITY, USERS }) {
+        for (String channel : new String[] { GIFTS, RATES, CATALOGUE, STREAMS, WALLETS, OVERLAY_KEYS, ACTIVITY, USERS, ERASURES }) {
             var listen = subscriber.channel(channel);
             if (channel.equals(USERS)) {
                 // every channel is LISTENed to in one statement on each (re)connect, then each subscription's subscribe

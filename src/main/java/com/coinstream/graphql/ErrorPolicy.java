@@ -50,6 +50,8 @@ import io.smallrye.mutiny.Uni;
 public class ErrorPolicy implements EventingService {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ErrorPolicy.class);
     private static final Pattern JAVA_TYPE = Pattern.compile("(?:Unknown Scalar Type \\[)?\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][\\w$]*\\]?");
+    /** The longest error message a client is answered with, from a library's text (ours are shorter). */
+    static final int MAX_MESSAGE = 500;
     private static final Pattern RAW_VALUE = Pattern.compile("with value '.*?' is not", Pattern.DOTALL);
     private static final Pattern INVALID_VARIABLE = Pattern.compile("^(Variable '[^']*') has an invalid value");
     private static final Pattern NULL_FIELD = Pattern.compile("(Field '[^']*'|Variable '[^']*') has coerced Null value");
@@ -163,7 +165,9 @@ public class ErrorPolicy implements EventingService {
             extensions.put("code", "BAD_USER_INPUT");
         }
         String message = error.getMessage() == null ? "Invalid request" : error.getMessage();
-        message = RAW_VALUE.matcher(message).replaceAll("is not");
+        // (then cut: a library's message may echo what the client sent, at any length, and a long run of "a." overflows the
+        // stack of JAVA_TYPE's repeated group)
+        message = com.coinstream.domain.Text.forRecord(RAW_VALUE.matcher(message).replaceAll("is not"), MAX_MESSAGE);
         var variable = INVALID_VARIABLE.matcher(message);
         if (variable.find()) {
             // the input rules' own reasons (StrictScalars) are safe to show; a library's may name Java types

@@ -28,6 +28,11 @@ import io.vertx.ext.web.handler.BodyHandler;
  */
 @ApplicationScoped
 public class RequestShape {
+    /** The longest operation name taken (a GraphQL name: letters, digits and underscores, not starting with a digit). */
+    static final int MAX_OPERATION_NAME = 255;
+    private static final java.util.regex.Pattern OPERATION_NAME = java.util.regex.Pattern.compile("[_A-Za-z][_0-9A-Za-z]{0,"
+            + (MAX_OPERATION_NAME - 1) + "}");
+
     private static final JsonFactory JSON = new JsonFactory();
     private static final int REMEMBERED_DOCUMENTS = 2_000;
     /** Documents longer than this are parsed each time, never remembered: the memory stays small whatever clients send. */
@@ -256,6 +261,10 @@ public class RequestShape {
                     case "operationName" -> {
                         if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
                             problem = "\"operationName\" must be a string";
+                        } else if (value == JsonToken.VALUE_STRING && !p.getText().isBlank() && !OPERATION_NAME.matcher(p.getText()).matches()) {
+                            // (a blank one is no name, as graphql-java reads it; anything else is echoed in its errors)
+                            problem = "\"operationName\" must be the name of an operation of the document: a GraphQL name of at most "
+                                    + MAX_OPERATION_NAME + " characters";
                         }
                     }
                     default -> {

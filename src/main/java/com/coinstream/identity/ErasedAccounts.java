@@ -82,7 +82,27 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
         return "erased-" + pseudonym.substring(pseudonym.lastIndexOf(' ') + 1);
     }
 
+    /** The erasure's own notice (ClusterEvents.ERASURES): who, and the pseudonym they have from now on. */
+    public static String notice(String userId, String pseudonym) {
+        return new io.vertx.core.json.JsonObject().put("userId", userId).put("pseudonym", pseudonym).encode();
+    }
+
+    /**
+     * An erasure's notice, taken at once, in the order notices arrive: one sent in the erasure's transaction is heard
+     * before any gift's sent after its commit, which then carries the pseudonym (a read of the row, as for USERS, would
+     * still be under way).
+     */
+    void heard(String notice) {
+        io.vertx.core.json.JsonObject n = new io.vertx.core.json.JsonObject(notice);
+        String userId = n.getString("userId");
+        String pseudonym = n.getString("pseudonym");
+        if (userId != null && pseudonym != null && pseudonym.startsWith(PSEUDONYM_PREFIX)) {
+            markErased(userId, pseudonym);
+        }
+    }
+
     void load(@Observes StartupEvent ignored, ClusterEvents events) {
+        events.on(ClusterEvents.ERASURES, this::heard);
         // the notice names the person: their row is read, whatever the clocks say
         events.on(ClusterEvents.USERS, userId -> read("select id, display_name from app_user where id = $1 and erased_at is not null", Tuple.of(userId))
                 .subscribe().with(v -> { }, e -> LOG.warnf("erased accounts not reloaded: %s", e.getMessage())));

@@ -23,8 +23,11 @@ final class TokenClaims {
         if (subject == null || subject.isBlank()) {
             return "has no subject (sub)";
         }
-        if (subject.length() > MAX_SUBJECT || Text.encodingProblem(subject) != null || subject.chars().anyMatch(Character::isISOControl)) {
-            return "subject (sub) must be 1-" + MAX_SUBJECT + " characters of text without control characters";
+        // (the rule of a user id typed as an argument, as well: an account whose id no admin could type, for a hold or a
+        // grant, is never made)
+        if (subject.length() > MAX_SUBJECT || Text.encodingProblem(subject) != null || subject.chars().anyMatch(Character::isISOControl)
+                || Text.personTextProblem(subject, 1, MAX_SUBJECT, false) != null) {
+            return "subject (sub) must be 1-" + MAX_SUBJECT + " characters of one line of text, without control characters";
         }
         if (PublicProfile.reservedId(subject)) {
             return "subject (sub) is an id the service gives itself (\"anonymous\", \"erased-...\")";

@@ -124,26 +124,33 @@ public class PersonalData {
                                  'reason', p.reason) order by p.seq)
                                  from (select * from payout p where p.creator_id = $1 order by p.seq desc limit $LIST$) p), '[]'),
               'payoutsTotal', (select count(*) from payout p where p.creator_id = $1),
+              -- theirs, and those an admin set up for their events
               'webhookSubscriptions', coalesce((select json_agg(json_build_object('id', w.id, 'url', w.url, 'eventTypes', w.event_types,
-                                 'status', w.status, 'createdAt', w.created_at) order by w.created_at)
-                                 from (select * from webhook_subscription w where w.owner_id = $1 order by w.created_at desc limit $TEXT_LIST$) w), '[]'),
-              'webhookSubscriptionsTotal', (select count(*) from webhook_subscription w where w.owner_id = $1),
+                                 'description', w.description, 'status', w.status, 'disabledReason', w.disabled_reason,
+                                 'setUpByThem', w.owner_id = $1, 'createdAt', w.created_at) order by w.created_at)
+                                 from (select * from webhook_subscription w where w.owner_id = $1 or w.creator_id = $1
+                                 order by w.created_at desc limit $TEXT_LIST$) w), '[]'),
+              'webhookSubscriptionsTotal', (select count(*) from webhook_subscription w where w.owner_id = $1 or w.creator_id = $1),
               'overlayKeys', coalesce((select json_agg(json_build_object('id', k.id, 'label', k.label, 'hint', k.key_hint, 'createdAt', k.created_at,
                                  'revokedAt', k.revoked_at) order by k.created_at)
                                  from (select * from overlay_key k where k.creator_id = $1 order by k.created_at desc limit $LIST$) k), '[]'),
               'overlayKeysTotal', (select count(*) from overlay_key k where k.creator_id = $1),
-              -- what admins did or tried to do to them (an erased admin by their pseudonymous id), and what they attempted
-              -- themselves; not refused attempts at them by people who are not admins (anyone can make those up, to swell the export); the latest 1,000, and how many in all
+              -- what admins did or tried to do about them, their payouts, account, purchases, streams and subscriptions (V51;
+              -- an erased admin by their pseudonymous id), and what they did or attempted themselves: of that, about someone
+              -- else, what and when only (the target and the reason are the other person's); not refused attempts at them by
+              -- people who are not admins (anyone can make those up, to swell the export); the latest 1,000, and how many in all
               'auditRecords', coalesce((select json_agg(json_build_object('at', r.at, 'action', r.action, 'actorId', shown_id(r.actor_id), 'outcome', r.outcome,
-                                 'reason', r.reason) order by r.seq) from (select a.* from admin_audit a
-                                 where a.actor_id = $1 or (a.target_id = $1 and (a.outcome <> 'REFUSED' or 'admin' = any (a.actor_roles)))
-                                 order by a.seq desc limit 1000) r), '[]'),
-              'auditRecordsTotal', (select count(*) from admin_audit a where a.actor_id = $1
-                                 or (a.target_id = $1 and (a.outcome <> 'REFUSED' or 'admin' = any (a.actor_roles)))),
+                                 'targetType', r.target_type, 'targetId', case when r.theirs then r.target_id end,
+                                 'reason', case when r.theirs then r.reason end) order by r.seq)
+                                 from (select a.*, coalesce(audit_target_person(a.target_type, a.target_id) = $1, false) as theirs
+                                 from admin_audit a where $AUDIT_OF_THEM$ order by a.seq desc limit 1000) r), '[]'),
+              'auditRecordsTotal', (select count(*) from admin_audit a where $AUDIT_OF_THEM$),
               'erasureRequests', coalesce((select json_agg(json_build_object('id', x.id, 'status', x.status, 'requestedAt', x.requested_at,
                                  'eligibleAt', x.eligible_at, 'reason', x.reason) order by x.seq) from erasure_request x where x.user_id = $1), '[]')
             )::text
-            """.replace("$TEXT_LIST$", Integer.toString(TEXT_LIST_IN_EXPORT)).replace("$LIST$", Integer.toString(LIST_IN_EXPORT));
+            """.replace("$AUDIT_OF_THEM$", "a.actor_id = $1 or (a.target_id in (select audit_targets_of($1)) "
+                    + "and audit_target_person(a.target_type, a.target_id) = $1 and (a.outcome <> 'REFUSED' or 'admin' = any (a.actor_roles)))")
+            .replace("$TEXT_LIST$", Integer.toString(TEXT_LIST_IN_EXPORT)).replace("$LIST$", Integer.toString(LIST_IN_EXPORT));
 
     private final Pool pool;
     private final Clock clock;
@@ -261,6 +268,9 @@ public class PersonalData {
                             .call(entry -> tx.preparedQuery("update erasure_request set status = 'COMPLETED', completed_at = $2, completed_by = $3, "
                                     + "forfeited_coins = coalesce(forfeited_coins, 0), reason = null where id = $1").execute(Tuple.of(id, utc(now), admin.userId())))
                             .call(entry -> adminLog.append(tx, audit == null ? null : audit.target("user", userId)))
+                            // (in the transaction: every instance hears it, and takes the pseudonym, before any gift's notice
+                            // sent after the commit; the others' notices below go after it, from the notify pool)
+                            .call(entry -> ClusterEvents.publishIn(tx, ClusterEvents.ERASURES, ErasedAccounts.notice(userId, pseudonym)))
                             .flatMap(entry -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1").execute(Tuple.of(id)))
                             .map(r -> request(r.iterator().next()))))
                     .invoke(r -> erased.markErased(userId, pseudonym)) // this instance refuses the tokens from the answer on; the others on the event
@@ -346,14 +356,15 @@ public class PersonalData {
                 .flatMap(v -> tx.preparedQuery("update payout_account set external_token = 'erased-' || left(md5(id::text), 8), label = 'Erased' "
                         + "where owner_id = $1").execute(Tuple.of(userId)))
                 .flatMap(v -> tx.preparedQuery("delete from spending_limit where user_id = $1").execute(Tuple.of(userId)))
-                // their subscriptions to their own events go; one an admin set up for the platform, or for a creator, stays
-                // (without its description: their own words)
-                .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = case when creator_id = owner_id then 'DELETED' "
-                        + "else status end, url = case when creator_id = owner_id then 'https://erased.invalid/' else url end, description = null "
-                        + "where owner_id = $1").execute(Tuple.of(userId)))
-                .flatMap(v -> tx.preparedQuery("update overlay_key set revoked_at = $2 where creator_id = $1 and revoked_at is null returning id")
-                        .execute(Tuple.of(userId, at)))
-                .invoke(keys -> { revokedKeys.clear(); keys.forEach(k -> revokedKeys.add(k.getUUID(0))); })
+                // the subscriptions to their events go, theirs or an admin's for them (an endpoint of theirs, maybe); one they
+                // set up as an admin for the platform, or for another creator, stays (without its description: their own words)
+                .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = case when creator_id = $1 then 'DELETED' "
+                        + "else status end, url = case when creator_id = $1 then 'https://erased.invalid/' else url end, description = null "
+                        + "where owner_id = $1 or creator_id = $1").execute(Tuple.of(userId)))
+                // their overlay keys go, labels and hints with them (the ones still in use are told to stop reading)
+                .flatMap(v -> tx.preparedQuery("delete from overlay_key where creator_id = $1 returning id, revoked_at is null")
+                        .execute(Tuple.of(userId)))
+                .invoke(keys -> { revokedKeys.clear(); keys.forEach(k -> { if (k.getBoolean(1)) { revokedKeys.add(k.getUUID(0)); } }); })
                 // a live stream ends as endLiveStream ends it: under its lock (taken at the start, liveStreamsLocked)
                 .flatMap(v -> tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where creator_id = $1 and status = 'LIVE'")
                         .execute(Tuple.of(userId, at)))

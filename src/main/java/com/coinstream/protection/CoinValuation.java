@@ -24,17 +24,24 @@ public class CoinValuation {
     private final RateBook rates;
     private final Clock clock;
 
-    public CoinValuation(Pool pool, RateBook rates, Clock clock) {
+    private final String defaultRegion;
+
+    public CoinValuation(Pool pool, RateBook rates, Clock clock, com.coinstream.domain.PolicyConfig policy) {
         this.pool = pool;
         this.rates = rates;
         this.clock = clock;
+        this.defaultRegion = policy.defaultRegion();
     }
 
-    /** A valuer for one viewer (null for an anonymous caller) in a region: one statement, then pure arithmetic. */
+    /**
+     * A valuer for one viewer (null for an anonymous caller) in a region: one statement, then pure arithmetic. A region
+     * with no coin price of its own (no coins are sold there) is valued at the default region's, in its currency, as
+     * {@link RateCard#currencyOf} answers for it.
+     */
     public Uni<LongFunction<Money>> valuer(String userId, String region) {
         RateCard card = rates.current(clock.instant());
         String currency = card.currencyOf(region);
-        RateCard.CoinPrice base = card.coinPrice(region).orElse(null);
+        RateCard.CoinPrice base = card.coinPrice(region).or(() -> card.coinPrice(defaultRegion)).orElse(null);
         LongFunction<Money> atBase = coins -> base == null ? null : base.valueOf(coins);
         if (userId == null) {
             return Uni.createFrom().item(atBase);

@@ -167,6 +167,41 @@ class GiftFeedTest {
         }
     }
 
+    /**
+     * Another instance's erasure, heard of only through its own notice (sent in its transaction), followed at once by the
+     * notice of a gift sent before it: every instance hears the erasure first and names the gift by the pseudonym; a read
+     * of the person's row, started by the notice, would still be under way.
+     */
+    @Test
+    void anErasureNoticeIsTakenBeforeTheGiftNoticesQueuedAfterIt() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("feedorder");
+        String senderId = Tokens.unique("feedorderfan");
+        String realName = "Realname " + senderId.substring(senderId.length() - 8);
+        String senderToken = Tokens.builder(senderId, Set.of("viewer"), Tokens.ADULT, "US").claim("name", realName).sign(Tokens.key());
+        Flows.fund(senderId, senderToken, 100);
+        int before = feed.subscriberCount();
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("feedorderwatcher")))) {
+            assertNotNull(client.nextOf(5, "connection_ack"));
+            client.subscribe("1", "subscription($s: ID!) { giftEvents(streamId: $s) { id sequence senderName streamTotal createdAt } }",
+                    Map.of("s", creator.stream()));
+            awaitSubscribers(before + 1);
+            Gifting.send(senderToken, creator.stream(), Gifting.PERFUME, 1, Flows.key());
+            JsonNode sent = client.nextData("1", 10).path("giftEvents");
+            assertEquals(realName, sent.path("senderName").asText());
+            String pseudonym = com.coinstream.identity.ErasedAccounts.newPseudonym();
+            // the erasure as another instance commits it: its row and its notice, in one transaction
+            Db.rows(Db.TEST_SCHEMA, "with u as (update app_user set display_name = ?, erased_at = now() where id = ? returning id) "
+                    + "select 1 from (select pg_notify(?, ?) from u) n", pseudonym, senderId, ClusterEvents.ERASURES,
+                    com.coinstream.identity.ErasedAccounts.notice(senderId, pseudonym));
+            JsonObject named = new JsonObject().put("id", UUID.randomUUID().toString()).put("streamId", creator.stream())
+                    .put("sequence", sent.path("sequence").asLong() + 1).put("giftId", Gifting.PERFUME).put("giftName", "Perfume")
+                    .put("unitCoins", 20).put("quantity", 1).put("coins", 20).put("senderName", realName).put("senderId", senderId)
+                    .put("anonymous", false).put("streamTotal", sent.path("streamTotal").asLong() + 20).put("createdAt", sent.path("createdAt").asText());
+            cluster.publish(ClusterEvents.GIFTS, new JsonArray().add(named).encode()).await().atMost(Duration.ofSeconds(10));
+            assertEquals(pseudonym, client.nextData("1", 10).path("giftEvents").path("senderName").asText());
+        }
+    }
+
     @Test
     void onlyTheStreamsCreatorCanAcknowledge() {
         LiveCreator creator = Gifting.liveCreator("ackown");

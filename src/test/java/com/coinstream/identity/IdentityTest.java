@@ -41,6 +41,17 @@ class IdentityTest {
         }
     }
 
+    /** A subject no admin could type as a user id (a hold's, a grant's) makes no account: the token is refused. */
+    @Test
+    void aSubjectThatNoUserIdArgumentTakesIsRefused() {
+        for (String sub : List.of("evil\u202Etxt", "tab\tinside", "  ", "a".repeat(256))) {
+            var r = Gql.post(Tokens.builder(sub, Set.of("viewer"), "1990-01-01", "US").sign(Tokens.key()), "{ me { id } }", null);
+            assertEquals("UNAUTHENTICATED", Gql.errorCode(r), sub + ": " + r.asString());
+        }
+        String fine = Tokens.unique("Ann Lee \uD83C\uDF39");
+        assertEquals(fine, Gql.ok(Tokens.builder(fine, Set.of("viewer"), "1990-01-01", "US").sign(Tokens.key()), "{ me { id } }").getString("data.me.id"));
+    }
+
     @Test
     void anonymousCallerGetsUnauthenticated() {
         var r = Gql.post(null, "{ me { id } }", null);

@@ -792,6 +792,68 @@ class PersonalDataTest {
         assertFalse(Gql.ok(Tokens.admin(), queue).getList("data.payoutAccountsToVerify.id").contains(account));
     }
 
+    /**
+     * A person's export lists what admins did about their things (a payout account's verification, not only what named
+     * their user id), and an admin's own export lists what they did to others without the others' ids or the words
+     * written about them (their reasons are the other person's data, and the audit log hides them once that person is
+     * erased).
+     */
+    @Test
+    void anExportListsWhatConcernsThePersonAndOfAnAdminsActionsOnOthersOnlyWhatAndWhen() {
+        String creatorId = Tokens.unique("concerned");
+        String creator = Tokens.creator(creatorId);
+        String account = Payouts.verifiedAccount(creator);
+        JsonObject creatorDoc = new JsonObject(Gql.ok(creator, EXPORT).getString("data.exportMyData.document"));
+        JsonObject verified = creatorDoc.getJsonArray("auditRecords").stream().map(JsonObject.class::cast)
+                .filter(r -> "verifyPayoutAccount".equals(r.getString("action"))).findFirst().orElseThrow(() -> new AssertionError(creatorDoc.encode()));
+        assertEquals(account, verified.getString("targetId"));
+        assertEquals("payoutAccount", verified.getString("targetType"));
+
+        String adminId = Tokens.unique("exportingadmin");
+        String admin = Tokens.admin(adminId);
+        String viewerId = Tokens.unique("heldfan");
+        String viewer = Tokens.viewer(viewerId);
+        Gql.ok(viewer, "{ me { id } }");
+        Gql.ok(admin, "mutation($i: PlaceHoldInput!) { placeHold(input: $i) { userErrors { code } } }",
+                Gql.vars("i", Map.of("userId", viewerId, "reason", "Jane Roe's card, reported stolen")));
+        JsonObject adminDoc = new JsonObject(Gql.ok(admin, EXPORT).getString("data.exportMyData.document"));
+        JsonObject placed = adminDoc.getJsonArray("auditRecords").getJsonObject(0);
+        assertEquals("placeHold", placed.getString("action"));
+        assertNull(placed.getString("reason"), adminDoc.encode());
+        assertNull(placed.getString("targetId"));
+        assertFalse(adminDoc.encode().contains(viewerId) || adminDoc.encode().contains("Jane Roe"), adminDoc.encode());
+        JsonObject viewerDoc = new JsonObject(Gql.ok(viewer, EXPORT).getString("data.exportMyData.document"));
+        assertEquals("Jane Roe's card, reported stolen", viewerDoc.getJsonArray("auditRecords").getJsonObject(0).getString("reason"));
+    }
+
+    /**
+     * A creator's erasure retires the subscription an admin set up for their events (its address may be theirs) and removes
+     * their overlay keys, labels and all; the audit log's records of that subscription keep who did what and when, not the
+     * address or the words.
+     */
+    @Test
+    void anErasedCreatorsSubscriptionsAndKeysGoAndTheLogKeepsNoAddressOfTheirs() {
+        String creatorId = Tokens.unique("hookedcreator");
+        String creator = Tokens.creator(creatorId);
+        Gql.ok(creator, "{ me { id } }");
+        String url = "http://127.0.0.1:9/hooks-of-" + creatorId;
+        String subscription = Gql.ok(Tokens.admin(), "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) "
+                + "{ subscription { id } userErrors { code } } }", Gql.vars("i", Map.of("url", url, "eventTypes", List.of("gift.sent"),
+                        "creatorId", creatorId, "description", "Their own alert bot"))).getString("data.createWebhookSubscription.subscription.id");
+        assertNotNull(subscription);
+        Gql.ok(creator, "mutation { createOverlayKey(input: {label: \"Home OBS\"}) { overlayKey { id } userErrors { code } } }");
+        Erasures.erase(creator);
+        var row = Db.rows(Db.TEST_SCHEMA, "select status, url, description from webhook_subscription where id = ?::uuid", subscription).get(0);
+        assertEquals("DELETED", row.get("status"));
+        assertEquals("https://erased.invalid/", row.get("url"));
+        assertNull(row.get("description"));
+        assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from overlay_key where creator_id = ?", creatorId));
+        String log = Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action reason input before after } } }",
+                Gql.vars("t", subscription)).prettyPrint();
+        assertTrue(log.contains("createWebhookSubscription"), log);
+        assertFalse(log.contains("hooks-of-") || log.contains("alert bot"), log);
+    }
+
     /** Someone else's refused attempt naming a person is not in that person's export (anyone can make those up). */
     @Test
     void othersRefusedAttemptsDoNotSwellAnExport() {

@@ -42,5 +42,12 @@ class TransparencyTest {
         // anonymous: the base price of the asked region
         var anon = Gql.ok(null, "{ giftCatalogue(region: \"GB\") { name moneyValue(region: \"GB\") { amount currency } } }");
         assertEquals("GBP", anon.getString("data.giftCatalogue.find { it.name == 'Hand Hearts' }.moneyValue.currency"));
+        // a region where no coins are sold (no price of its own): the default region's price, never an error
+        var unpriced = Gql.ok(null, "{ giftCatalogue(region: \"US\") { name moneyValue(region: \"FR\") { amount currency } } }");
+        assertEquals("USD", unpriced.getString("data.giftCatalogue.find { it.name == 'Hand Hearts' }.moneyValue.currency"), unpriced.prettify());
+        String french = Tokens.builder(Tokens.unique("parisfan"), java.util.Set.of("viewer"), Tokens.ADULT, "FR").sign(Tokens.key());
+        var frenchWallet = Gql.ok(french, "{ wallet { coins moneyValue { amount currency } } giftCatalogue(region: \"FR\") { moneyValue { currency } } }");
+        assertEquals("USD", frenchWallet.getString("data.wallet.moneyValue.currency"), frenchWallet.prettify());
+        assertEquals("USD", frenchWallet.getString("data.giftCatalogue[0].moneyValue.currency"));
     }
 }

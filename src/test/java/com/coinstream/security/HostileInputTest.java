@@ -122,6 +122,12 @@ class HostileInputTest {
                 "{\"query\":\"{ nope }\"}", "{\"query\":\"{ wallet { coins } }\",\"operationName\":\"Missing\"}")) {
             c.add(Arguments.of("malformed: " + body.replace('\u0000', '0'), "viewer", body));
         }
+        // an operation name is a GraphQL name: a long run of "a." once overflowed the stack of the error message's cleaning
+        c.add(Arguments.of("operationName a.a.a... (100 KB)", "viewer", "{\"query\":\"{ wallet { coins } }\",\"operationName\":\""
+                + "a.".repeat(50_000) + "\"}"));
+        c.add(Arguments.of("operationName not a name", "viewer", "{\"query\":\"{ wallet { coins } }\",\"operationName\":\"1 two\"}"));
+        c.add(Arguments.of("operationName 256 characters", "viewer", "{\"query\":\"query " + "q".repeat(256) + " { wallet { coins } }\","
+                + "\"operationName\":\"" + "q".repeat(256) + "\"}"));
         // --- wrong types
         c.add(Arguments.of("quantity string", "viewer", gift(st, rose, "\"abc\"", s(Flows.key()))));
         c.add(Arguments.of("quantity bool", "viewer", gift(st, rose, "true", s(Flows.key()))));
