@@ -8,7 +8,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * At most so many of one kind of work at once on this instance (work that holds memory, a thread or a file while it
  * runs); one more is refused at once with the refusal given (RATE_LIMITED), never queued. The one home of such
- * per-instance gates: settlement uploads, personal data exports.
+ * per-instance gates: settlement uploads, personal data exports; and, per person ({@link PerKey}), their exports and
+ * downloads, so that no one caller holds every place of an instance-wide gate or pool.
  */
 public final class AtOnce {
     private final int max;
@@ -41,5 +42,75 @@ public final class AtOnce {
     /** How many run now (for tests and metrics). */
     public int running() {
         return running.get();
+    }
+
+    /** At most so many of one kind of work at once for any one key (a person), on this instance; one more is refused. */
+    public static final class PerKey {
+        private final int max;
+        private final Supplier<Refusal> refusal;
+        private final java.util.concurrent.ConcurrentHashMap<String, Integer> running = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public PerKey(int max, Supplier<Refusal> refusal) {
+            this.max = max;
+            this.refusal = refusal;
+        }
+
+        private boolean acquire(String key) {
+            if (running.merge(key, 1, Integer::sum) > max) {
+                release(key);
+                return false;
+            }
+            return true;
+        }
+
+        private void release(String key) {
+            running.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+        }
+
+        /** Refused now when {@code key} has no place left (before a response starts: a download then has a coded refusal). */
+        public void check(String key) {
+            if (running.getOrDefault(key, 0) >= max) {
+                throw refusal.get();
+            }
+        }
+
+        /** {@code work} for {@code key}, counted from its subscription to its end, or the refusal when the key's places are taken. */
+        public <T> Uni<T> run(String key, Supplier<Uni<T>> work) {
+            return Uni.createFrom().deferred(() -> {
+                if (!acquire(key)) {
+                    return Uni.createFrom().failure(refusal.get());
+                }
+                Uni<T> started;
+                try {
+                    started = work.get();
+                } catch (RuntimeException e) {
+                    release(key);
+                    return Uni.createFrom().failure(e);
+                }
+                return started.onTermination().invoke(() -> release(key));
+            });
+        }
+
+        /** The same for a stream: counted until it completes, fails or is cancelled (a client that went away). */
+        public <T> io.smallrye.mutiny.Multi<T> stream(String key, Supplier<io.smallrye.mutiny.Multi<T>> work) {
+            return io.smallrye.mutiny.Multi.createFrom().deferred(() -> {
+                if (!acquire(key)) {
+                    return io.smallrye.mutiny.Multi.createFrom().failure(refusal.get());
+                }
+                io.smallrye.mutiny.Multi<T> started;
+                try {
+                    started = work.get();
+                } catch (RuntimeException e) {
+                    release(key);
+                    return io.smallrye.mutiny.Multi.createFrom().failure(e);
+                }
+                return started.onTermination().invoke(() -> release(key));
+            });
+        }
+
+        /** How many run now for {@code key} (for tests). */
+        public int running(String key) {
+            return running.getOrDefault(key, 0);
+        }
     }
 }

@@ -185,8 +185,13 @@ public class PersonalData {
     private final com.coinstream.domain.AtOnce exporting = new com.coinstream.domain.AtOnce(EXPORTS_AT_ONCE, () -> new Refusal(
             ErrorCode.RATE_LIMITED, "Other exports are being built on this instance right now; ask again in a moment"));
 
+    /** One export at once per person: so no one person holds both of an instance's places. */
+    private final com.coinstream.domain.AtOnce.PerKey exportingFor = new com.coinstream.domain.AtOnce.PerKey(1, () -> new Refusal(
+            ErrorCode.RATE_LIMITED, "Your export is being built right now; ask again once it is done"));
+
     public Uni<String> export(String userId) {
-        return exporting.run(() -> pool.preparedQuery(EXPORT).execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getString(0)));
+        return exportingFor.run(userId, () -> exporting.run(() -> pool.preparedQuery(EXPORT).execute(Tuple.of(userId))
+                .map(rows -> rows.iterator().next().getString(0))));
     }
 
     public record Request(UUID id, long position, String userId, String reason, Instant requestedAt, Instant eligibleAt, String status,

@@ -129,9 +129,18 @@ public class StatementExports {
      * The caller is resolved (and refused, with 401, if their account is gone) before the response starts; then the header
      * line and the rows stream.
      */
+    /**
+     * Downloads one person may have open at once on an instance: each holds one of the few export connections
+     * (Cursors.CONNECTIONS) for as long as its client reads, so one person's slow downloads never take them all.
+     */
+    static final int DOWNLOADS_PER_PERSON = 1;
+    private static final com.coinstream.domain.AtOnce.PerKey DOWNLOADS = new com.coinstream.domain.AtOnce.PerKey(DOWNLOADS_PER_PERSON,
+            () -> new Refusal(ErrorCode.RATE_LIMITED, "You have a download under way on this instance; let it finish, or ask again in a moment"));
+
     private static Multi<String> download(Uni<Caller> who, Function<Caller, Multi<String>> rows, String header, String name) {
-        return RestMulti.fromUniResponse(who, c -> Multi.createBy().concatenating().streams(Multi.createFrom().item(header),
-                rows.apply(c).group().intoLists().of(CHUNK).map(lines -> String.join("", lines))),
+        return RestMulti.fromUniResponse(who.invoke(c -> DOWNLOADS.check(c.userId())), c -> DOWNLOADS.stream(c.userId(),
+                () -> Multi.createBy().concatenating().streams(Multi.createFrom().item(header),
+                        rows.apply(c).group().intoLists().of(CHUNK).map(lines -> String.join("", lines)))),
                 c -> Map.of("Content-Disposition", List.of("attachment; filename=\"" + name + "\"")));
     }
 }

@@ -36,4 +36,31 @@ class AtOnceTest {
         cancelled.cancel();
         assertEquals(0, gate.running(), "a cancelled one too");
     }
+
+    /** Per person: one person's second is refused while another person's first runs; a stream counts until it ends or is cancelled. */
+    @Test
+    void perPersonOneEachAndStreamsCountUntilTheyEnd() {
+        AtOnce.PerKey gate = new AtOnce.PerKey(1, () -> new Refusal(ErrorCode.RATE_LIMITED, "busy"));
+        CompletableFuture<String> ann = new CompletableFuture<>();
+        var annFirst = gate.run("ann", () -> Uni.createFrom().completionStage(ann)).subscribeAsCompletionStage();
+        assertThrows(Refusal.class, () -> gate.check("ann"));
+        Refusal refused = (Refusal) assertThrows(java.util.concurrent.CompletionException.class,
+                () -> gate.run("ann", () -> Uni.createFrom().item("again")).subscribeAsCompletionStage().join()).getCause();
+        assertEquals(ErrorCode.RATE_LIMITED, refused.code());
+        assertEquals("bob's", gate.run("bob", () -> Uni.createFrom().item("bob's")).await().indefinitely(), "another person is not held up");
+        ann.complete("done");
+        assertEquals("done", annFirst.join());
+        assertEquals(0, gate.running("ann"));
+        gate.check("ann");
+
+        var open = gate.stream("ann", () -> io.smallrye.mutiny.Multi.createFrom().<String> emitter(e -> e.emit("row"))).subscribe().with(x -> { });
+        assertEquals(1, gate.running("ann"));
+        assertThrows(Exception.class, () -> gate.stream("ann", () -> io.smallrye.mutiny.Multi.createFrom().item("x")).collect().asList()
+                .await().indefinitely());
+        open.cancel();
+        assertEquals(0, gate.running("ann"), "a download whose client went away frees its place");
+        assertEquals(java.util.List.of("a", "b"), gate.stream("ann", () -> io.smallrye.mutiny.Multi.createFrom().items("a", "b")).collect().asList()
+                .await().indefinitely());
+        assertEquals(0, gate.running("ann"), "and one that completed");
+    }
 }
