@@ -58,10 +58,21 @@ public class AdminAuditLog {
 
     private final Pool pool;
     private final Clock clock;
+    private final AttemptBudget budget;
+    private final io.micrometer.core.instrument.Counter unrecorded;
 
-    public AdminAuditLog(Pool pool, Clock clock) {
+    public AdminAuditLog(Pool pool, Clock clock, com.coinstream.protection.ProtectionConfig protection,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         this.pool = pool;
         this.clock = clock;
+        this.budget = new AttemptBudget(protection.refusedAdminAttemptsPerMinute());
+        this.unrecorded = io.micrometer.core.instrument.Counter.builder("coinstream.admin.attempts.unrecorded")
+                .description("Refused admin attempts by callers who are not admins past their budget: counted, not recorded").register(metrics);
+    }
+
+    @io.quarkus.scheduler.Scheduled(every = "60s")
+    void evictIdleBudgets() {
+        budget.evictIdle();
     }
 
     /** An idempotent replay of an action already recorded: nothing is written (one action, one record). */
@@ -99,6 +110,10 @@ public class AdminAuditLog {
 
     /** The action was refused (or failed) and its transaction rolled back: record the attempt in a transaction of its own. */
     public Uni<Void> attempt(AuditDraft draft, String outcome, String errorCode) {
+        if (REFUSED.equals(outcome) && !budget.record(draft.actorId(), draft.actorRoles())) {
+            unrecorded.increment();
+            return Uni.createFrom().voidItem();
+        }
         return pool.preparedQuery(INSERT).execute(values(UUID.randomUUID(), draft, outcome, errorCode)).replaceWithVoid();
     }
 

@@ -11,6 +11,12 @@ public interface ProtectionConfig {
     /** Gifts per second per viewer, per instance (COINSTREAM_GIFT_RATE_PER_SECOND). */
     double giftRatePerSecond();
 
+    /**
+     * Refused admin attempts recorded per minute per caller who is not an admin, per instance (every caller without a
+     * valid token counts as one; COINSTREAM_REFUSED_ADMIN_ATTEMPTS_PER_MINUTE); the rest are counted, not recorded.
+     */
+    int refusedAdminAttemptsPerMinute();
+
     /** How long a raised or removed spending limit waits before it takes effect (COINSTREAM_LIMIT_RAISE_COOLDOWN). */
     Duration limitRaiseCooldown();
 
