@@ -55,6 +55,16 @@ public final class AtOnce {
             this.refusal = refusal;
         }
 
+        /** Take one of {@code key}'s places, if one is left; whoever took one gives it back with {@link #leave}. */
+        public boolean enter(String key) {
+            return acquire(key);
+        }
+
+        /** Give back a place taken with {@link #enter}. */
+        public void leave(String key) {
+            release(key);
+        }
+
         private boolean acquire(String key) {
             if (running.merge(key, 1, Integer::sum) > max) {
                 release(key);

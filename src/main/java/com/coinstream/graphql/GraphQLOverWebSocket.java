@@ -65,6 +65,14 @@ public class GraphQLOverWebSocket {
     /** RFC 6455: try again later. */
     static final short TRY_AGAIN_LATER = 1013;
     static final int MAX_OPERATIONS = 25;
+    /**
+     * Connections one person may have open at once on an instance, acknowledged (their own tabs: room, studio, overlay);
+     * each may hold up to {@link #MAX_BEHIND} bytes waiting for a client that does not read, so one person's hundreds
+     * could outgrow the heap. Connections without a token are not a person's: they can read nothing of anyone's.
+     */
+    static final int MAX_CONNECTIONS_PER_PERSON = 10;
+    private static final com.coinstream.domain.AtOnce.PerKey CONNECTIONS = new com.coinstream.domain.AtOnce.PerKey(MAX_CONNECTIONS_PER_PERSON,
+            () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED, "too many connections"));
     /** How long a connection may take to be acknowledged (graphql-transport-ws' connectionInitWaitTimeout). */
     static final java.time.Duration INIT_TIMEOUT = java.time.Duration.ofSeconds(10);
     static final int MAX_BEHIND = 1024 * 1024;
@@ -111,6 +119,20 @@ public class GraphQLOverWebSocket {
                 socket.setWriteQueueMaxSize(MAX_BEHIND);
                 Set<String> operations = ConcurrentHashMap.newKeySet();
                 Session session = new Session(socket, operations);
+                // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked as the
+                // connection is acknowledged, and their place given back when it closes
+                java.util.concurrent.atomic.AtomicReference<String> person = new java.util.concurrent.atomic.AtomicReference<>();
+                session.admit = () -> {
+                    String who = person(ctx);
+                    if (who == null) {
+                        return true;
+                    }
+                    if (!CONNECTIONS.enter(who)) {
+                        return false;
+                    }
+                    person.set(who);
+                    return true;
+                };
                 // a connection not acknowledged within INIT_TIMEOUT (no connection_init, or one whose token never
                 // authenticated: Quarkus then answers nothing) is closed as graphql-transport-ws says (4408); the
                 // server's pings would otherwise keep it open for ever
@@ -131,6 +153,10 @@ public class GraphQLOverWebSocket {
                 }
                 boolean legacy = !"graphql-transport-ws".equals(protocol);
                 socket.closeHandler(v -> {
+                    String who = person.getAndSet(null);
+                    if (who != null) {
+                        CONNECTIONS.leave(who);
+                    }
                     ctx.vertx().cancelTimer(initTimer);
                     handler.onClose();
                 });
@@ -200,6 +226,15 @@ public class GraphQLOverWebSocket {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** The authenticated person of the connection's request (null: no token, or none authenticated yet). */
+    static String person(io.vertx.ext.web.RoutingContext ctx) {
+        if (ctx.user() instanceof io.quarkus.vertx.http.runtime.security.QuarkusHttpUser user && user.getSecurityIdentity() != null
+                && !user.getSecurityIdentity().isAnonymous()) {
+            return user.getSecurityIdentity().getPrincipal().getName();
+        }
+        return null;
     }
 
     static boolean tooBig(Throwable t) {
@@ -302,6 +337,8 @@ public class GraphQLOverWebSocket {
 
         /** Whether the connection was acknowledged (its connection_init authenticated, or taken without a token). */
         private volatile boolean acknowledged;
+        /** Whether the connection may be acknowledged: its person has a place left ({@link #MAX_CONNECTIONS_PER_PERSON}). */
+        volatile java.util.function.BooleanSupplier admit = () -> true;
 
         Session(ServerWebSocket socket, Set<String> operations) {
             this.socket = socket;
@@ -325,6 +362,10 @@ public class GraphQLOverWebSocket {
             // an operation the server ended (completed, or refused with an error) no longer counts; the rest ("next") is
             // the bulk and is not parsed (text that matches by accident inside data is parsed, and its type is not one)
             if (!acknowledged && message.contains("\"type\":\"connection_ack\"")) {
+                if (!admit.getAsBoolean()) {
+                    close(TRY_AGAIN_LATER, "At most " + MAX_CONNECTIONS_PER_PERSON + " connections per person at once; close one first");
+                    return;
+                }
                 acknowledged = true;
             }
             if (message.contains("\"type\":\"complete\"") || message.contains("\"type\":\"error\"")) {

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -127,6 +128,47 @@ class WebSocketEdgeTest {
             JsonNode closed = client.nextOf(5, "closed");
             assertNotNull(closed);
             assertEquals(4400, closed.path("code").asInt());
+        }
+    }
+
+    /**
+     * One person has at most 10 connections open at once on an instance (each may hold a megabyte for a client that does
+     * not read): the 11th is closed (1013, try again later) instead of acknowledged, and a place freed is taken again.
+     */
+    @Test
+    void onePersonsConnectionsAreCapped() throws Exception {
+        String viewer = Tokens.viewer(Tokens.unique("wsmany"));
+        List<FeedClient> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < GraphQLOverWebSocket.MAX_CONNECTIONS_PER_PERSON; i++) {
+                FeedClient client = FeedClient.connect(port, viewer);
+                open.add(client);
+                assertNotNull(client.nextOf(10, "connection_ack"), "connection " + (i + 1));
+            }
+            try (FeedClient extra = FeedClient.connect(port, viewer)) {
+                JsonNode closed = extra.nextOf(10, "closed", "connection_ack");
+                assertEquals("closed", closed.path("type").asText(), closed.toString());
+                assertEquals(1013, closed.path("code").asInt(), closed.toString());
+            }
+            try (FeedClient someoneElse = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsother")))) {
+                assertNotNull(someoneElse.nextOf(10, "connection_ack"), "another person is not held up");
+            }
+            open.remove(0).close();
+            JsonNode again = null;
+            for (int attempt = 0; attempt < 20 && again == null; attempt++) {
+                FeedClient client = FeedClient.connect(port, viewer);
+                JsonNode answer = client.nextOf(10, "closed", "connection_ack");
+                if ("connection_ack".equals(answer.path("type").asText())) {
+                    again = answer;
+                    open.add(client);
+                } else {
+                    client.close();
+                    Thread.sleep(100);
+                }
+            }
+            assertNotNull(again, "a closed connection gives its place back");
+        } finally {
+            open.forEach(FeedClient::close);
         }
     }
 
