@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query, mutate, userError, newKey } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, count, when, clock } from '../format.js';
+import { money, count, counted, when, clock } from '../format.js';
 import { icon, coins, diamonds } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import MyStream from '../graphql/MyStream.graphql?raw';
@@ -100,7 +100,8 @@ class Studio extends View {
           </tbody></table></div></article></div>
         <h3>Streams</h3>${s.streams.length === 0 ? html`<p class="muted">No gifts this month.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Streams this month"><table>
           <thead><tr><th>Stream</th><th>Started</th><th>Gifts</th><th>Diamonds</th></tr></thead><tbody>
-          ${s.streams.map((x) => html`<tr><td>${x.title}</td><td>${when(x.startedAt)}</td><td>${count(x.gifts)}</td><td>${diamonds(x.diamonds)}</td></tr>`)}</tbody></table></div>`}
+          ${s.streams.map((x) => html`<tr><td>${x.title}</td><td>${when(x.startedAt)}</td><td>${count(x.gifts)}</td><td>${diamonds(x.diamonds)}</td></tr>`)}
+          ${Number(s.otherStreams.streams) > 0 ? html`<tr><td>${counted(s.otherStreams.streams, 'more stream', 'more streams')}</td><td></td><td>${count(s.otherStreams.gifts)}</td><td>${diamonds(s.otherStreams.diamonds)}</td></tr>` : ''}</tbody></table></div>`}
         <h3>Payouts closed</h3>${s.payouts.length === 0 ? html`<p class="muted">None this month.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payouts closed this month"><table>
           <thead><tr><th>Closed</th><th>Status</th><th>Diamonds</th><th>Amount</th></tr></thead><tbody>
           ${s.payouts.map((p) => html`<tr><td>${when(p.closedAt)}</td><td>${p.status.toLowerCase()}</td><td>${diamonds(p.diamonds)}</td><td>${money(p.amount)}</td></tr>`)}</tbody></table></div>`}

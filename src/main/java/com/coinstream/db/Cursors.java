@@ -29,6 +29,15 @@ public class Cursors {
      * pool's 30 s, then fails).
      */
     public static final int CONNECTIONS = 4;
+    /**
+     * Downloads one person may have under way at once on an instance: each holds one of the {@link #CONNECTIONS} for as
+     * long as its client reads, so one person's slow downloads never take them all. Every download route takes its place
+     * here, keyed by its caller, before its response starts ({@code check}) and for as long as it streams.
+     */
+    public static final int DOWNLOADS_PER_PERSON = 1;
+    public static final com.coinstream.domain.AtOnce.PerKey DOWNLOADS = new com.coinstream.domain.AtOnce.PerKey(DOWNLOADS_PER_PERSON,
+            () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED,
+                    "You have a download under way on this instance; let it finish, or ask again in a moment"));
     private final Duration stall;
     private final Duration longest;
     private final DedicatedPools pools;

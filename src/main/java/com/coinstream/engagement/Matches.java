@@ -18,7 +18,6 @@ import org.eclipse.microprofile.graphql.Enum;
 import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.domain.Amounts;
-import com.coinstream.domain.BadInput;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Ids;
 import com.coinstream.domain.Page;
@@ -287,7 +286,8 @@ public class Matches {
 
     private UUID[] gifts(List<String> giftIds) {
         if (giftIds.isEmpty() || giftIds.size() > MAX_GIFTS) {
-            throw new BadInput("giftIds: 1 to " + MAX_GIFTS + " gifts, or leave it out to count every gift");
+            throw new Refusal(ErrorCode.INVALID_INPUT, "giftIds: 1 to " + MAX_GIFTS + " gifts, or leave it out to count every gift",
+                    "input", "giftIds");
         }
         return giftIds.stream().map(g -> Ids.parse(g).filter(id -> catalogue.find(id).isPresent())
                 .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftIds"))).distinct().toArray(UUID[]::new);

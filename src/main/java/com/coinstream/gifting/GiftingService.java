@@ -59,6 +59,7 @@ public class GiftingService {
     private final Clock clock;
     private final int adultAge;
     private final String defaultCurrency;
+    private final String defaultRegion;
 
     public GiftingService(GiftLanes lanes, GiftRateLimiter rateLimiter, SpendingLimits limits, GiftCatalogue catalogue,
             StreamDirectory streams, RateBook rates, Accounts accounts, Idempotency idempotency, GiftEvents events, Pool pool,
@@ -76,6 +77,7 @@ public class GiftingService {
         this.clock = clock;
         this.adultAge = policy.adultAge();
         this.defaultCurrency = policy.defaultCurrency();
+        this.defaultRegion = policy.defaultRegion();
     }
 
     public static final String ANONYMOUS = "Anonymous";
@@ -130,7 +132,7 @@ public class GiftingService {
                 }
                 RateCard.GiftSplit split = card.split(Math.multiplyExact(gift.coins(), quantity));
                 String currency = card.currencyOf(sender.region());
-                RateCard.CoinPrice base = card.coinPrice(sender.region())
+                RateCard.CoinPrice base = card.valuationPrice(sender.region(), defaultRegion)
                         .orElse(new RateCard.CoinPrice(sender.region(), currency, 1, 1));
                 return accounts.id(AccountKey.user(stream.creatorId(), AccountPurpose.DIAMONDS_PENDING, Asset.DIAMOND))
                         .map(earnings -> new GiftCommand(UUID.randomUUID(), sender.userId(),

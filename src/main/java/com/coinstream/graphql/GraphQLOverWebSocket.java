@@ -119,20 +119,11 @@ public class GraphQLOverWebSocket {
                 socket.setWriteQueueMaxSize(MAX_BEHIND);
                 Set<String> operations = ConcurrentHashMap.newKeySet();
                 Session session = new Session(socket, operations);
-                // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked as the
-                // connection is acknowledged, and their place given back when it closes
-                java.util.concurrent.atomic.AtomicReference<String> person = new java.util.concurrent.atomic.AtomicReference<>();
-                session.admit = () -> {
-                    String who = person(ctx);
-                    if (who == null) {
-                        return true;
-                    }
-                    if (!CONNECTIONS.enter(who)) {
-                        return false;
-                    }
-                    person.set(who);
-                    return true;
-                };
+                // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked on every
+                // acknowledgement (a connection taken without a token may authenticate with a second connection_init),
+                // and their place given back when it closes
+                Place place = new Place();
+                session.admit = () -> place.admit(person(ctx));
                 // a connection not acknowledged within INIT_TIMEOUT (no connection_init, or one whose token never
                 // authenticated: Quarkus then answers nothing) is closed as graphql-transport-ws says (4408); the
                 // server's pings would otherwise keep it open for ever
@@ -153,10 +144,7 @@ public class GraphQLOverWebSocket {
                 }
                 boolean legacy = !"graphql-transport-ws".equals(protocol);
                 socket.closeHandler(v -> {
-                    String who = person.getAndSet(null);
-                    if (who != null) {
-                        CONNECTIONS.leave(who);
-                    }
+                    place.close();
                     ctx.vertx().cancelTimer(initTimer);
                     handler.onClose();
                 });
@@ -225,6 +213,32 @@ public class GraphQLOverWebSocket {
             return JSON.readTree(text);
         } catch (Exception e) {
             return null;
+        }
+    }
+
+    /** A connection's place among its person's {@link #MAX_CONNECTIONS_PER_PERSON}: taken at most once, given back once, at its close. */
+    static final class Place {
+        private String held;
+        private boolean closed;
+
+        /** Whether the connection may be acknowledged as {@code who}'s (null: nobody's, always). */
+        synchronized boolean admit(String who) {
+            if (who == null || who.equals(held)) {
+                return true;
+            }
+            if (closed || held != null || !CONNECTIONS.enter(who)) {
+                return false;
+            }
+            held = who;
+            return true;
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (held != null) {
+                CONNECTIONS.leave(held);
+                held = null;
+            }
         }
     }
 
@@ -361,7 +375,9 @@ public class GraphQLOverWebSocket {
             }
             // an operation the server ended (completed, or refused with an error) no longer counts; the rest ("next") is
             // the bulk and is not parsed (text that matches by accident inside data is parsed, and its type is not one)
-            if (!acknowledged && message.contains("\"type\":\"connection_ack\"")) {
+            // (every acknowledgement: a second connection_init may authenticate a connection taken without a token; an
+            // acknowledgement is a short message, the bulk is not searched)
+            if (message.length() < 256 && message.contains("\"type\":\"connection_ack\"")) {
                 if (!admit.getAsBoolean()) {
                     close(TRY_AGAIN_LATER, "At most " + MAX_CONNECTIONS_PER_PERSON + " connections per person at once; close one first");
                     return;

@@ -237,7 +237,13 @@ public class PayoutService {
             }
             EntryDraft closing = closingEntry(p, action, now);
             Uni<Ledger.ReadyEntry> prepared = closing == null ? Uni.createFrom().nullItem() : ledger.prepare(closing);
-            return prepared.flatMap(ready -> Transactions.retrying(pool, tx -> DiamondMaturity.lock(tx, p.creatorId())
+            // approving or paying moves money towards a creator: not while their account is on hold, read under the owner
+            // lock that a hold takes (a hold placed after the payout was requested stops it here; rejecting or failing it
+            // gives the diamonds back and stays allowed)
+            boolean paysOut = action == Action.APPROVE || action == Action.MARK_PAID;
+            return prepared.flatMap(ready -> Transactions.retrying(pool, tx -> (paysOut
+                    ? AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, p.creatorId()) : Uni.createFrom().voidItem())
+                    .flatMap(v -> DiamondMaturity.lock(tx, p.creatorId()))
                     .flatMap(v -> store.find(tx, id, true)).call(v -> adminLog.before(tx, audit)).flatMap(current -> {
                         Payout locked = current.orElseThrow();
                         String recorded = switch (action) {
@@ -255,7 +261,11 @@ public class PayoutService {
                                 throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.state() + " payout cannot become " + action.to,
                                         "input", "payoutId");
                             }
-                            Uni<Long> entry = ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready);
+                            Uni<Void> notHeld = !paysOut ? Uni.createFrom().voidItem() : holds.requireNotOnHold(tx, p.creatorId())
+                                    .onFailure(Refusal.class).transform(e -> ((Refusal) e).code() == ErrorCode.ACCOUNT_ON_HOLD
+                                            ? new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "The creator's account is on hold: the payout can be "
+                                                    + "approved or paid once the hold is released, or rejected", "input", "payoutId") : e);
+                            Uni<Long> entry = notHeld.flatMap(v -> ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready));
                             return entry.call(entryId -> store.close(tx, id, action.to, action == Action.MARK_PAID ? note : null,
                                     action == Action.MARK_PAID ? null : note, entryId))
                                     .call(entryId -> store.transition(tx, id, locked.state(), action.to, admin.userId(), note, now))

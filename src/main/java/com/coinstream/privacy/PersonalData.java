@@ -142,13 +142,13 @@ public class PersonalData {
               'auditRecords', coalesce((select json_agg(json_build_object('at', r.at, 'action', r.action, 'actorId', shown_id(r.actor_id), 'outcome', r.outcome,
                                  'targetType', r.target_type, 'targetId', case when r.theirs then r.target_id end,
                                  'reason', case when r.theirs then r.reason end) order by r.seq)
-                                 from (select a.*, coalesce(audit_target_person(a.target_type, a.target_id) = $1, false) as theirs
+                                 from (select a.*, coalesce(audit_target_person(a.target_type, a.target_id) = $1, true) as theirs
                                  from admin_audit a where $AUDIT_OF_THEM$ order by a.seq desc limit 1000) r), '[]'),
               'auditRecordsTotal', (select count(*) from admin_audit a where $AUDIT_OF_THEM$),
               'erasureRequests', coalesce((select json_agg(json_build_object('id', x.id, 'status', x.status, 'requestedAt', x.requested_at,
                                  'eligibleAt', x.eligible_at, 'reason', x.reason) order by x.seq) from erasure_request x where x.user_id = $1), '[]')
             )::text
-            """.replace("$AUDIT_OF_THEM$", "a.actor_id = $1 or (a.target_id in (select audit_targets_of($1)) "
+            """.replace("$AUDIT_OF_THEM$", "a.actor_id = $1 or (a.target_id = any (array(select audit_targets_of($1))) "
                     + "and audit_target_person(a.target_type, a.target_id) = $1 and (a.outcome <> 'REFUSED' or 'admin' = any (a.actor_roles)))")
             .replace("$TEXT_LIST$", Integer.toString(TEXT_LIST_IN_EXPORT)).replace("$LIST$", Integer.toString(LIST_IN_EXPORT));
 

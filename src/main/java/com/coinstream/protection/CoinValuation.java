@@ -41,7 +41,7 @@ public class CoinValuation {
     public Uni<LongFunction<Money>> valuer(String userId, String region) {
         RateCard card = rates.current(clock.instant());
         String currency = card.currencyOf(region);
-        RateCard.CoinPrice base = card.coinPrice(region).or(() -> card.coinPrice(defaultRegion)).orElse(null);
+        RateCard.CoinPrice base = card.valuationPrice(region, defaultRegion).orElse(null);
         LongFunction<Money> atBase = coins -> base == null ? null : base.valueOf(coins);
         if (userId == null) {
             return Uni.createFrom().item(atBase);

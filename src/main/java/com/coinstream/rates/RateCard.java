@@ -52,6 +52,14 @@ public record RateCard(int version, long creatorShareNum, long creatorShareDen, 
         return Optional.ofNullable(coinPrices.get(region));
     }
 
+    /**
+     * The base price a region's coins are valued at: its own, or, where no coins are sold (no price of its own), the
+     * default region's. The one rule for every money equivalent of coins (catalogue, wallet, receipts).
+     */
+    public Optional<CoinPrice> valuationPrice(String region, String defaultRegion) {
+        return coinPrice(region).or(() -> coinPrice(defaultRegion));
+    }
+
     /** Cash value of {@code diamonds} in {@code currency}, rounded down to whole minor units. */
     public Optional<Money> cashValue(long diamonds, String currency) {
         Fraction f = diamondValueMinor.get(currency);

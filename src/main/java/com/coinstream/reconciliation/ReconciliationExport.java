@@ -21,9 +21,11 @@ import io.smallrye.mutiny.Multi;
 public class ReconciliationExport {
     static final String HEADER = "seq,kind,transaction_id,purchase_id,line,provider_amount,provider_currency,ledger_amount,ledger_currency,detail\n";
     private final Reconciliations reconciliations;
+    private final com.coinstream.identity.CurrentCaller caller;
 
-    public ReconciliationExport(Reconciliations reconciliations) {
+    public ReconciliationExport(Reconciliations reconciliations, com.coinstream.identity.CurrentCaller caller) {
         this.reconciliations = reconciliations;
+        this.caller = caller;
     }
 
     @GET
@@ -32,10 +34,13 @@ public class ReconciliationExport {
     @RolesAllowed(Role.ADMIN)
     public Multi<String> differences(@PathParam("id") String id) {
         var run = Ids.parse(id).orElseThrow(ReconciliationExport::noSuchRun);
-        Multi<String> rows = reconciliations.run(run).onItem().ifNull().failWith(ReconciliationExport::noSuchRun).toMulti()
-                .flatMap(r -> Multi.createBy().concatenating().streams(Multi.createFrom().item(HEADER),
-                        reconciliations.allDifferences(run).map(ReconciliationExport::line).group().intoLists().of(256)
-                                .map(lines -> String.join("", lines))));
+        // one download at a time per person, as every download (Cursors.DOWNLOADS)
+        Multi<String> rows = caller.get().invoke(c -> com.coinstream.db.Cursors.DOWNLOADS.check(c.userId())).toMulti()
+                .flatMap(c -> com.coinstream.db.Cursors.DOWNLOADS.stream(c.userId(), () -> reconciliations.run(run).onItem().ifNull()
+                        .failWith(ReconciliationExport::noSuchRun).toMulti()
+                        .flatMap(r -> Multi.createBy().concatenating().streams(Multi.createFrom().item(HEADER),
+                                reconciliations.allDifferences(run).map(ReconciliationExport::line).group().intoLists().of(256)
+                                        .map(lines -> String.join("", lines))))));
         return RestMulti.fromMultiData(rows).header("Content-Disposition", "attachment; filename=\"reconciliation-" + run + ".csv\"").build();
     }
 

@@ -16,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import com.coinstream.domain.BadInput;
+import com.coinstream.db.Cursors;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Money;
 import com.coinstream.domain.Refusal;
@@ -64,6 +65,10 @@ public class StatementExports {
         out.add(row("opening_in_payout", "", "diamonds in payout at " + s.from(), "", s.opening().inPayout(), null, null, s.from()));
         for (Statements.StreamLine l : s.streams()) {
             out.add(row("stream", l.streamId(), l.title(), l.gifts(), l.diamonds(), null, null, l.startedAt()));
+        }
+        if (s.otherStreams().streams() > 0) {
+            out.add(row("other_streams", "", s.otherStreams().streams() + " more streams, summed", s.otherStreams().gifts(),
+                    s.otherStreams().diamonds(), null, null, ""));
         }
         out.add(row("earned", "", "diamonds credited by gifts", "", s.earned(), null, null, ""));
         out.add(row("reversed", "", "pending diamonds removed by refunds and chargebacks", "", -s.reversed(), null, null, ""));
@@ -129,16 +134,8 @@ public class StatementExports {
      * The caller is resolved (and refused, with 401, if their account is gone) before the response starts; then the header
      * line and the rows stream.
      */
-    /**
-     * Downloads one person may have open at once on an instance: each holds one of the few export connections
-     * (Cursors.CONNECTIONS) for as long as its client reads, so one person's slow downloads never take them all.
-     */
-    static final int DOWNLOADS_PER_PERSON = 1;
-    private static final com.coinstream.domain.AtOnce.PerKey DOWNLOADS = new com.coinstream.domain.AtOnce.PerKey(DOWNLOADS_PER_PERSON,
-            () -> new Refusal(ErrorCode.RATE_LIMITED, "You have a download under way on this instance; let it finish, or ask again in a moment"));
-
     private static Multi<String> download(Uni<Caller> who, Function<Caller, Multi<String>> rows, String header, String name) {
-        return RestMulti.fromUniResponse(who.invoke(c -> DOWNLOADS.check(c.userId())), c -> DOWNLOADS.stream(c.userId(),
+        return RestMulti.fromUniResponse(who.invoke(c -> Cursors.DOWNLOADS.check(c.userId())), c -> Cursors.DOWNLOADS.stream(c.userId(),
                 () -> Multi.createBy().concatenating().streams(Multi.createFrom().item(header),
                         rows.apply(c).group().intoLists().of(CHUNK).map(lines -> String.join("", lines)))),
                 c -> Map.of("Content-Disposition", List.of("attachment; filename=\"" + name + "\"")));

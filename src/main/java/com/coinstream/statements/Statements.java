@@ -73,9 +73,30 @@ public class Statements {
             Instant closedAt) {
     }
 
-    public record Statement(String month, Instant from, Instant to, Balances opening, Balances closing, long earned, long reversed,
-            long matured, long payoutsRequested, long paidOut, long payoutsReturned, List<StreamLine> streams, List<PayoutLine> payouts) {
+    /** The streams of the month past the {@link #MAX_STREAM_LINES} listed, summed: how many, their gifts and their diamonds. */
+    public record OtherStreams(long streams, long gifts, long diamonds) {
     }
+
+    public record Statement(String month, Instant from, Instant to, Balances opening, Balances closing, long earned, long reversed,
+            long matured, long payoutsRequested, long paidOut, long payoutsReturned, List<StreamLine> streams, OtherStreams otherStreams,
+            List<PayoutLine> payouts) {
+    }
+
+    /**
+     * The most stream lines a statement lists, those that earned most (in start order); the rest are summed in one
+     * ({@link OtherStreams}): a creator who starts and ends streams in a loop, each given a gift, does not make a statement
+     * outgrow the heap, and the lines still add up to what the month earned.
+     */
+    public static final int MAX_STREAM_LINES = 1000;
+
+    /**
+     * Statements one creator has built at once on an instance: each reads all their postings (seconds, for a large
+     * creator) on a connection of the API's pool, so aliases in one request, or a loop, never take the pool.
+     */
+    static final int STATEMENTS_AT_ONCE = 2;
+    private final com.coinstream.domain.AtOnce.PerKey building = new com.coinstream.domain.AtOnce.PerKey(STATEMENTS_AT_ONCE,
+            () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED,
+                    "Your statements are being built right now; ask again once they are done"));
 
     /** "YYYY-MM", or BAD_USER_INPUT. */
     public static YearMonth month(String text) {
@@ -97,23 +118,43 @@ public class Statements {
     }
 
     public Uni<Statement> statement(String creatorId, YearMonth month) {
+        return statement(creatorId, month, MAX_STREAM_LINES);
+    }
+
+    /** {@link #statement(String, YearMonth)} listing at most {@code maxStreamLines} streams (tests use a few). */
+    Uni<Statement> statement(String creatorId, YearMonth month, int maxStreamLines) {
         OffsetDateTime from = month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         OffsetDateTime to = month.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         // one snapshot: the figures, the streams' lines and the payouts agree with each other while gifts commit
-        return Transactions.snapshot(pool, conn -> statement(conn, creatorId, month, from, to));
+        return building.run(creatorId, () -> Transactions.snapshot(pool, conn -> statement(conn, creatorId, month, from, to, maxStreamLines)));
     }
 
-    private static Uni<Statement> statement(SqlConnection conn, String creatorId, YearMonth month, OffsetDateTime from, OffsetDateTime to) {
+    private static Uni<Statement> statement(SqlConnection conn, String creatorId, YearMonth month, OffsetDateTime from, OffsetDateTime to,
+            int maxStreamLines) {
         Uni<Row> figures = conn.preparedQuery(FIGURES).execute(Tuple.of(creatorId, from, to)).map(rows -> rows.iterator().next());
+        // the streams that earned most, and the rest summed in the one row that always comes (with no stream line, when none)
+        List<long[]> others = new ArrayList<>();
         Uni<List<StreamLine>> streams = conn.preparedQuery("""
-                select g.stream_id, s.title, s.started_at, count(*) as gifts, sum(g.diamonds) as diamonds
-                from gift_event g join journal_entry e on e.id = g.entry_id join live_stream s on s.id = g.stream_id
-                where g.creator_id = $1 and e.created_at >= $2 and e.created_at < $3
-                group by g.stream_id, s.title, s.started_at order by s.started_at, g.stream_id
-                """).execute(Tuple.of(creatorId, from, to)).map(rows -> {
+                with per as (select g.stream_id, count(*) as gifts, sum(g.diamonds) as diamonds
+                             from gift_event g join journal_entry e on e.id = g.entry_id
+                             where g.creator_id = $1 and e.created_at >= $2 and e.created_at < $3 group by g.stream_id),
+                     top as (select * from per order by diamonds desc, stream_id limit $4),
+                     rest as (select count(*) as streams, coalesce(sum(gifts), 0)::bigint as gifts, coalesce(sum(diamonds), 0)::bigint as diamonds
+                              from per where stream_id not in (select stream_id from top))
+                select t.stream_id, s.title, s.started_at, t.gifts, t.diamonds, r.streams as other_streams, r.gifts as other_gifts,
+                       r.diamonds as other_diamonds
+                from rest r left join (top t join live_stream s on s.id = t.stream_id) on true order by s.started_at, t.stream_id
+                """).execute(Tuple.of(creatorId, from, to, maxStreamLines)).map(rows -> {
                     List<StreamLine> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new StreamLine(r.getUUID("stream_id"), r.getString("title"),
-                            r.getOffsetDateTime("started_at").toInstant(), r.getLong("gifts"), r.getLong("diamonds"))));
+                    rows.forEach(r -> {
+                        if (others.isEmpty()) {
+                            others.add(new long[] { r.getLong("other_streams"), r.getLong("other_gifts"), r.getLong("other_diamonds") });
+                        }
+                        if (r.getUUID("stream_id") != null) {
+                            out.add(new StreamLine(r.getUUID("stream_id"), r.getString("title"), r.getOffsetDateTime("started_at").toInstant(),
+                                    r.getLong("gifts"), r.getLong("diamonds")));
+                        }
+                    });
                     return out;
                 });
         Uni<List<PayoutLine>> payouts = conn.preparedQuery("""
@@ -134,7 +175,8 @@ public class Statements {
                     new Balances(f.getLong("opening_pending"), f.getLong("opening_available"), f.getLong("opening_in_payout")),
                     new Balances(f.getLong("closing_pending"), f.getLong("closing_available"), f.getLong("closing_in_payout")),
                     f.getLong("earned"), f.getLong("reversed"), f.getLong("matured"), f.getLong("payouts_requested"), f.getLong("paid_out"),
-                    f.getLong("payouts_returned"), t.getItem2(), t.getItem3());
+                    f.getLong("payouts_returned"), t.getItem2(), new OtherStreams(others.get(0)[0], others.get(0)[1], others.get(0)[2]),
+                    t.getItem3());
         });
     }
 

@@ -56,6 +56,11 @@ public class StatementsApi {
             String externalReference, @NonNull @Description("When it was paid, rejected or failed.") Instant closedAt) {
     }
 
+    @Type("StatementOtherStreams")
+    @Description("Streams of the month past those a statement lists, summed (none, for all but the busiest creators).")
+    public record StatementOtherStreams(@Description("How many.") long streams, long gifts, long diamonds) {
+    }
+
     @Type("CreatorStatement")
     public record CreatorStatement(@NonNull String month, @NonNull Instant from, @NonNull Instant to, @NonNull DiamondBalances opening,
             @NonNull DiamondBalances closing, @Description("Diamonds credited by gifts (pending).") long earned,
@@ -63,11 +68,14 @@ public class StatementsApi {
             @Description("Diamonds that passed the hold (pending to available).") long matured,
             @Description("Diamonds set aside for payouts requested.") long payoutsRequested, @Description("Diamonds paid out.") long paidOut,
             @Description("Diamonds of rejected or failed payouts, back to available.") long payoutsReturned,
-            @NonNull List<@NonNull StatementStream> streams, @NonNull List<@NonNull StatementPayout> payouts, @NonNull String csvPath) {
+            @NonNull @Description("The streams that earned diamonds in the month: the 1,000 that earned most, in start order.") List<@NonNull StatementStream> streams,
+            @NonNull @Description("The month's other streams (past the 1,000 listed), summed.") StatementOtherStreams otherStreams,
+            @NonNull List<@NonNull StatementPayout> payouts, @NonNull String csvPath) {
         static CreatorStatement of(Statements.Statement s) {
             return new CreatorStatement(s.month(), s.from(), s.to(), DiamondBalances.of(s.opening()), DiamondBalances.of(s.closing()), s.earned(),
                     s.reversed(), s.matured(), s.payoutsRequested(), s.paidOut(), s.payoutsReturned(),
                     s.streams().stream().map(l -> new StatementStream(l.streamId().toString(), l.title(), l.startedAt(), l.gifts(), l.diamonds())).toList(),
+                    new StatementOtherStreams(s.otherStreams().streams(), s.otherStreams().gifts(), s.otherStreams().diamonds()),
                     s.payouts().stream().map(p -> new StatementPayout(p.payoutId().toString(), p.status(), p.diamonds(),
                             Money.ofMinor(p.amountMinor(), p.currency()), p.externalReference(), p.closedAt())).toList(),
                     "/exports/statements/" + s.month() + ".csv");

@@ -91,6 +91,9 @@ class MatchesTest {
         assertEquals("INVALID_INPUT", code(invite(a, b.stream(), Map.of("durationSeconds", 30)), "inviteToMatch"));
         assertEquals("INVALID_INPUT", code(invite(a, b.stream(), Map.of("durationSeconds", 601)), "inviteToMatch"));
         assertEquals("NOT_FOUND", code(invite(a, b.stream(), Map.of("giftIds", List.of("nope"))), "inviteToMatch"));
+        var none = invite(a, b.stream(), Map.of("giftIds", List.of()));
+        assertEquals("INVALID_INPUT", code(none, "inviteToMatch"), "an empty list is a refusal in the payload, as every input's");
+        assertEquals(List.of("input", "giftIds"), none.getList("data.inviteToMatch.userErrors[0].field"));
 
         // declined, then answered again
         String declined = invite(a, b.stream(), Map.of()).getString("data.inviteToMatch.match.id");

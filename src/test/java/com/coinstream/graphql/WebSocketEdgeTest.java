@@ -150,6 +150,13 @@ class WebSocketEdgeTest {
                 assertEquals("closed", closed.path("type").asText(), closed.toString());
                 assertEquals(1013, closed.path("code").asInt(), closed.toString());
             }
+            // taken without a token, then authenticated by a second connection_init: still one of theirs
+            try (FeedClient late = FeedClient.connect(port, null)) {
+                assertNotNull(late.nextOf(10, "connection_ack"));
+                late.send(Map.of("type", "connection_init", "payload", Map.of("Authorization", "Bearer " + viewer)));
+                JsonNode closed = late.nextOf(10, "closed", "connection_ack");
+                assertEquals("closed", closed.path("type").asText(), "not acknowledged as theirs past the cap: " + closed);
+            }
             try (FeedClient someoneElse = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsother")))) {
                 assertNotNull(someoneElse.nextOf(10, "connection_ack"), "another person is not held up");
             }

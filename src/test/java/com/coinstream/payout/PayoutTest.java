@@ -206,6 +206,35 @@ class PayoutTest {
         assertEquals(last ? null : "PAYOUT_ACCOUNT_UNVERIFIED", code);
     }
 
+    /**
+     * A hold placed after a payout was requested stops it: it is neither approved nor paid while the hold lasts (the cash
+     * would leave an account on hold), and rejecting it, which gives the diamonds back, stays open.
+     */
+    @Test
+    void aHoldStopsAPayoutAlreadyRequestedFromBeingApprovedOrPaid() {
+        LiveCreator creator = creatorWithAvailable("heldpayout", 1);
+        String account = Payouts.verifiedAccount(creator.token());
+        String admin = Tokens.admin("ops-" + Flows.key());
+        String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status } userErrors { code field } } }";
+        String paid = "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status } userErrors { code } } }";
+        String hold = "mutation($i: PlaceHoldInput!) { placeHold(input: $i) { userErrors { code } } }";
+        String release = "mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { userErrors { code } } }";
+        String p1 = Payouts.request(creator.token(), 5000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        Gql.ok(admin, hold, Gql.vars("i", Map.of("userId", creator.id(), "reason", "ring review")));
+        var refused = Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1));
+        assertEquals("ACCOUNT_ON_HOLD", refused.getString("data.approvePayout.userErrors[0].code"), refused.prettify());
+        assertEquals(List.of("input", "payoutId"), refused.getList("data.approvePayout.userErrors[0].field"));
+        Gql.ok(admin, release, Gql.vars("i", Map.of("userId", creator.id())));
+        assertEquals("APPROVED", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.payout.status"));
+        Gql.ok(admin, hold, Gql.vars("i", Map.of("userId", creator.id(), "reason", "second review")));
+        assertEquals("ACCOUNT_ON_HOLD", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_held"))
+                .getString("data.markPayoutPaid.userErrors[0].code"));
+        assertEquals("REJECTED", Gql.ok(admin, act.formatted("rejectPayout"), Gql.input("payoutId", p1, "reason", "ring confirmed"))
+                .getString("data.rejectPayout.payout.status"), "rejecting gives the diamonds back: allowed on hold");
+        assertEquals(0, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.inPayout"));
+        LedgerChecks.assertClean();
+    }
+
     @Test
     void theLifecycleIsDrivenByAdminsAndRejectOrFailReturnsDiamondsExactly() {
         LiveCreator creator = creatorWithAvailable("cycle", 1);

@@ -77,18 +77,24 @@ class StatementsTest {
      */
     @Test
     void stalledDownloadsNeverHoldTheApisConnections() throws Exception {
-        String id = Tokens.unique("stallmany");
-        String token = Tokens.viewer(id);
-        Gql.ok(token, "{ me { id } }");
-        Db.rows(Db.TEST_SCHEMA, "insert into purchase (id, user_id, coins, price_minor, currency, status, provider, created_at, updated_at) "
-                + "select gen_random_uuid(), ?, 70, 99, 'USD', 'FAILED', 'test', timestamptz '2026-11-01' + (n / 700) * interval '1 minute', now() "
-                + "from generate_series(1, 60000) n", id);
+        // six people (one download each at a time: more than the downloads' connections), each with a long history
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int p = 0; p < 6; p++) {
+            String id = Tokens.unique("stallmany");
+            String token = Tokens.viewer(id);
+            Gql.ok(token, "{ me { id } }");
+            Db.rows(Db.TEST_SCHEMA, "insert into purchase (id, user_id, coins, price_minor, currency, status, provider, created_at, updated_at) "
+                    + "select gen_random_uuid(), ?, 70, 99, 'USD', 'FAILED', 'test', timestamptz '2026-11-01' + (n / 700) * interval '1 minute', now() "
+                    + "from generate_series(1, 60000) n", id);
+            tokens.add(token);
+        }
+        String token = tokens.get(0);
         List<java.net.Socket> sockets = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
                 java.net.Socket socket = new java.net.Socket("localhost", exportPort);
                 socket.setReceiveBufferSize(4096);
-                socket.getOutputStream().write(("GET /exports/history.csv HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                socket.getOutputStream().write(("GET /exports/history.csv HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + tokens.get(i % tokens.size())
                         + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 sockets.add(socket);
             }
@@ -114,6 +120,35 @@ class StatementsTest {
             Thread.sleep(100);
         }
         assertEquals(0L, Db.transactionsIdleOverASecond());
+    }
+
+    @Inject
+    Statements statements;
+
+    /**
+     * A statement lists the streams that earned most and sums the rest in one line, so the lines still add up to what the
+     * month earned (here with one line listed; the service lists 1,000), and the CSV carries that line too.
+     */
+    @Test
+    void aStatementListsTheStreamsThatEarnedMostAndSumsTheRest() {
+        LiveCreator creator = Gifting.liveCreator("stmtmany");
+        Viewer fan = Gifting.fundedViewer("stmtmanyfan", 500);
+        Gifting.send(fan.token(), creator.stream(), Gifting.ROSE, 3, Flows.key());
+        Gql.ok(creator.token(), "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } } }",
+                Gql.input("streamId", creator.stream()));
+        String second = Gifting.startStream(creator.token(), "Second");
+        Gifting.send(fan.token(), second, Gifting.PERFUME, 1, Flows.key());
+        YearMonth month = YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC));
+        Statements.Statement s = statements.statement(creator.id(), month, 1).await().atMost(Duration.ofSeconds(10));
+        assertEquals(1, s.streams().size());
+        assertEquals(second, s.streams().get(0).streamId().toString(), "the stream that earned most is listed");
+        assertEquals(1, s.otherStreams().streams());
+        assertEquals(s.earned(), s.streams().get(0).diamonds() + s.otherStreams().diamonds(), "the lines add up to what was earned");
+        assertTrue(StatementExports.statementLines(s).stream().anyMatch(l -> l.startsWith("other_streams,")), "and so does the CSV");
+        JsonPath all = Gql.ok(creator.token(), "query($m: String!) { creatorStatement(month: $m) { streams { streamId } otherStreams { streams diamonds } } }",
+                Gql.vars("m", month.toString()));
+        assertEquals(2, all.getList("data.creatorStatement.streams").size(), "the service lists up to 1,000");
+        assertEquals(0, all.getLong("data.creatorStatement.otherStreams.streams"));
     }
 
     static final String STATEMENT = """
