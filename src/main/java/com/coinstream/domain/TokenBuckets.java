@@ -29,8 +29,11 @@ public final class TokenBuckets {
                 b = new long[] { capacity, now };
             } else {
                 long refill = (long) ((now - b[1]) * perSecond * UNIT / NANOS);
-                b[0] = Math.min(capacity, b[0] + refill);
-                b[1] = now;
+                if (refill > 0) {
+                    // (time too short to refill anything is kept for the next call, not lost)
+                    b[0] = Math.min(capacity, b[0] + refill);
+                    b[1] = now;
+                }
             }
             if (b[0] >= UNIT) {
                 b[0] -= UNIT;

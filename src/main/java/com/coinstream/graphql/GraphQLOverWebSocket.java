@@ -246,7 +246,9 @@ public class GraphQLOverWebSocket {
     static String person(io.vertx.ext.web.RoutingContext ctx) {
         if (ctx.user() instanceof io.quarkus.vertx.http.runtime.security.QuarkusHttpUser user && user.getSecurityIdentity() != null
                 && !user.getSecurityIdentity().isAnonymous()) {
-            return user.getSecurityIdentity().getPrincipal().getName();
+            // (the token's subject, as Caller reads it: a principal's name may be a username its owner chose)
+            return user.getSecurityIdentity().getPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt && jwt.getSubject() != null
+                    ? jwt.getSubject() : user.getSecurityIdentity().getPrincipal().getName();
         }
         return null;
     }

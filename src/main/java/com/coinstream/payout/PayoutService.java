@@ -237,10 +237,10 @@ public class PayoutService {
             }
             EntryDraft closing = closingEntry(p, action, now);
             Uni<Ledger.ReadyEntry> prepared = closing == null ? Uni.createFrom().nullItem() : ledger.prepare(closing);
-            // approving or paying moves money towards a creator: not while their account is on hold, read under the owner
-            // lock that a hold takes (a hold placed after the payout was requested stops it here; rejecting or failing it
-            // gives the diamonds back and stays allowed)
-            boolean paysOut = action == Action.APPROVE || action == Action.MARK_PAID;
+            // approving sends money towards a creator: not while their account is on hold, read under the owner lock that a
+            // hold takes (a hold placed after the payout was requested stops it here). One approved already may have left the
+            // bank: marking it paid records that fact, and rejecting or failing it gives the diamonds back; all stay open.
+            boolean paysOut = action == Action.APPROVE;
             return prepared.flatMap(ready -> Transactions.retrying(pool, tx -> (paysOut
                     ? AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, p.creatorId()) : Uni.createFrom().voidItem())
                     .flatMap(v -> DiamondMaturity.lock(tx, p.creatorId()))
@@ -264,7 +264,7 @@ public class PayoutService {
                             Uni<Void> notHeld = !paysOut ? Uni.createFrom().voidItem() : holds.requireNotOnHold(tx, p.creatorId())
                                     .onFailure(Refusal.class).transform(e -> ((Refusal) e).code() == ErrorCode.ACCOUNT_ON_HOLD
                                             ? new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "The creator's account is on hold: the payout can be "
-                                                    + "approved or paid once the hold is released, or rejected", "input", "payoutId") : e);
+                                                    + "approved once the hold is released, or rejected", "input", "payoutId") : e);
                             Uni<Long> entry = notHeld.flatMap(v -> ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready));
                             return entry.call(entryId -> store.close(tx, id, action.to, action == Action.MARK_PAID ? note : null,
                                     action == Action.MARK_PAID ? null : note, entryId))

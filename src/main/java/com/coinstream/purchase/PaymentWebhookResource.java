@@ -142,7 +142,10 @@ public class PaymentWebhookResource {
                 }
                 case "payment.failed" -> purchases.settleFailed(purchaseId, text(data, "reason"), providerEvent)
                         .flatMap(p -> reply(Response.Status.OK.getStatusCode(), "processed"));
-                case "payment.refunded", "payment.disputed" -> purchases.onceForEvent(providerEvent, purchaseId,
+                case "payment.refunded", "payment.disputed" -> (data.has("amountMinor") || data.has("currency")) && !sameAmount(purchase, data)
+                        // (a reversal takes back the whole purchase: a partial one is not taken for a whole one)
+                        ? reply(422, "amount or currency does not match the purchase: only whole refunds and disputes are taken")
+                        : purchases.onceForEvent(providerEvent, purchaseId,
                         reversals.reverseForProvider("provider:" + settings.gateway().name(), purchaseId,
                                 type.equals("payment.refunded") ? "REFUND" : "CHARGEBACK"))
                         .flatMap(done -> reply(Response.Status.OK.getStatusCode(), done ? "processed" : "duplicate"))

@@ -114,6 +114,10 @@ public class PurchaseReversals {
             String[] b = buyer.orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such purchase", "input", "purchaseId"));
             String userId = b[0];
             String currency = b[1];
+            if (!fromProvider && userId.equals(actor)) {
+                // (as grants, holds and payouts: an admin's own money is another admin's to move)
+                throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may reverse their own purchase", "input", "purchaseId");
+            }
             List<AccountKey> keys = List.of(AccountKey.wallet(userId), AccountKey.user(userId, AccountPurpose.COIN_DEBT, Asset.COIN),
                     AccountKey.platform(AccountPurpose.FORFEITED_COINS, Asset.COIN), AccountKey.platform(AccountPurpose.DEBT_WRITTEN_OFF, Asset.COIN),
                     AccountKey.user(userId, AccountPurpose.FUNDING, Asset.cash(currency)),

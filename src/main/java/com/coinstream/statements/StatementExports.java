@@ -54,7 +54,7 @@ public class StatementExports {
     @RolesAllowed(Role.CREATOR)
     public Multi<String> statement(@PathParam("month") String month) {
         YearMonth m = month(month);
-        return download(caller.get(), c -> statements.statement(c.userId(), m).toMulti()
+        return download(caller.get().invoke(c -> statements.checkCanBuild(c.userId())), c -> statements.statement(c.userId(), m).toMulti()
                 .flatMap(s -> Multi.createFrom().iterable(statementLines(s))), STATEMENT_HEADER, "statement-" + m + ".csv");
     }
 

@@ -117,6 +117,11 @@ public class Statements {
         throw new BadInput("month must be YYYY-MM (a UTC calendar month)");
     }
 
+    /** Refused now (RATE_LIMITED) when the creator has no statement place left: before a download's response starts. */
+    public void checkCanBuild(String creatorId) {
+        building.check(creatorId);
+    }
+
     public Uni<Statement> statement(String creatorId, YearMonth month) {
         return statement(creatorId, month, MAX_STREAM_LINES);
     }

@@ -124,7 +124,10 @@ public class WalletApi {
     public Uni<@NonNull List<Money>> moneyValue(@Source List<Wallet> list) {
         var c = caller.peek();
         String owner = list.isEmpty() ? c.userId() : list.get(0).userId();
-        return valuation.valuer(owner, c.region()).map(v -> list.stream().map(w -> v.apply(w.coins())).toList());
+        // in the owner's region: an admin's grant answers with the recipient's wallet, valued as they see it
+        Uni<String> region = owner.equals(c.userId()) ? Uni.createFrom().item(c.region())
+                : users.find(owner).map(u -> u.map(found -> found.region()).orElse(c.region()));
+        return region.flatMap(r -> valuation.valuer(owner, r)).map(v -> list.stream().map(w -> v.apply(w.coins())).toList());
     }
 
     @Query("transactions")

@@ -49,5 +49,12 @@ class TransparencyTest {
         var frenchWallet = Gql.ok(french, "{ wallet { coins moneyValue { amount currency } } giftCatalogue(region: \"FR\") { moneyValue { currency } } }");
         assertEquals("USD", frenchWallet.getString("data.wallet.moneyValue.currency"), frenchWallet.prettify());
         assertEquals("USD", frenchWallet.getString("data.giftCatalogue[0].moneyValue.currency"));
+        // an admin's grant answers with the recipient's wallet, valued in the recipient's region, not the admin's
+        String britishId = Tokens.unique("londonfan");
+        String british = Tokens.builder(britishId, java.util.Set.of("viewer"), Tokens.ADULT, "GB").sign(Tokens.key());
+        Gql.ok(british, "{ me { id } }");
+        var granted = Gql.ok(Tokens.admin(), "mutation($i: GrantCoinsInput!) { grantCoins(input: $i) { wallet { moneyValue { currency } } userErrors { code } } }",
+                Gql.vars("i", Map.of("userId", britishId, "coins", 5, "reason", "welcome", "idempotencyKey", Flows.key())));
+        assertEquals("GBP", granted.getString("data.grantCoins.wallet.moneyValue.currency"), granted.prettify());
     }
 }

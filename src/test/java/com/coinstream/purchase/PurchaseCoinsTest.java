@@ -108,6 +108,33 @@ class PurchaseCoinsTest {
         assertEquals(0, Flows.coins(token));
     }
 
+    /**
+     * A refund or dispute that names an amount other than the purchase's is a partial one: refused (422), since a reversal
+     * takes back the whole purchase; the same event for the whole amount, or without one, reverses it. An admin who is
+     * also a viewer cannot reverse their own purchase.
+     */
+    @Test
+    void aPartialRefundIsNotTakenForAWholeOneAndNobodyReversesTheirOwnPurchase() {
+        String id = Tokens.unique("partial");
+        String token = Tokens.viewer(id);
+        String purchaseId = Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        String partial = Webhooks.refunded("evt_part_" + purchaseId, purchaseId).replace("\"data\":{", "\"data\":{\"amountMinor\":1,\"currency\":\"USD\",");
+        Webhooks.send(partial).then().statusCode(422);
+        assertEquals(70, Flows.coins(token), "nothing reversed");
+        String whole = Webhooks.refunded("evt_whole_" + purchaseId, purchaseId).replace("\"data\":{", "\"data\":{\"amountMinor\":99,\"currency\":\"USD\",");
+        Webhooks.send(whole).then().statusCode(200);
+        assertEquals(0, Flows.coins(token), "the whole purchase reversed");
+
+        String adminId = Tokens.unique("selfrefund");
+        String adminViewer = Tokens.builder(adminId, java.util.Set.of("admin", "viewer"), Tokens.ADULT, "US").sign(Tokens.key());
+        String own = Flows.buyPackage(adminViewer, Flows.PKG_70, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        var refused = Gql.ok(adminViewer, "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }",
+                Gql.input("purchaseId", own, "kind", "REFUND", "idempotencyKey", Flows.key()));
+        assertEquals("FORBIDDEN", refused.getString("data.reversePurchase.userErrors[0].code"));
+        assertEquals(70, Flows.coins(adminViewer));
+        LedgerChecks.assertClean();
+    }
+
     @Test
     void failedWebhookFailsThePendingPurchase() {
         String token = Tokens.viewer(Tokens.unique("asyncfail"));
