@@ -1,8 +1,10 @@
 package com.coinstream.domain;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -48,7 +50,7 @@ public final class AtOnce {
     public static final class PerKey {
         private final int max;
         private final Supplier<Refusal> refusal;
-        private final java.util.concurrent.ConcurrentHashMap<String, Integer> running = new java.util.concurrent.ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Integer> running = new ConcurrentHashMap<>();
 
         public PerKey(int max, Supplier<Refusal> refusal) {
             this.max = max;
@@ -57,23 +59,15 @@ public final class AtOnce {
 
         /** Take one of {@code key}'s places, if one is left; whoever took one gives it back with {@link #leave}. */
         public boolean enter(String key) {
-            return acquire(key);
-        }
-
-        /** Give back a place taken with {@link #enter}. */
-        public void leave(String key) {
-            release(key);
-        }
-
-        private boolean acquire(String key) {
             if (running.merge(key, 1, Integer::sum) > max) {
-                release(key);
+                leave(key);
                 return false;
             }
             return true;
         }
 
-        private void release(String key) {
+        /** Give back a place taken with {@link #enter}. */
+        public void leave(String key) {
             running.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
         }
 
@@ -87,34 +81,34 @@ public final class AtOnce {
         /** {@code work} for {@code key}, counted from its subscription to its end, or the refusal when the key's places are taken. */
         public <T> Uni<T> run(String key, Supplier<Uni<T>> work) {
             return Uni.createFrom().deferred(() -> {
-                if (!acquire(key)) {
+                if (!enter(key)) {
                     return Uni.createFrom().failure(refusal.get());
                 }
                 Uni<T> started;
                 try {
                     started = work.get();
                 } catch (RuntimeException e) {
-                    release(key);
+                    leave(key);
                     return Uni.createFrom().failure(e);
                 }
-                return started.onTermination().invoke(() -> release(key));
+                return started.onTermination().invoke(() -> leave(key));
             });
         }
 
         /** The same for a stream: counted until it completes, fails or is cancelled (a client that went away). */
-        public <T> io.smallrye.mutiny.Multi<T> stream(String key, Supplier<io.smallrye.mutiny.Multi<T>> work) {
-            return io.smallrye.mutiny.Multi.createFrom().deferred(() -> {
-                if (!acquire(key)) {
-                    return io.smallrye.mutiny.Multi.createFrom().failure(refusal.get());
+        public <T> Multi<T> stream(String key, Supplier<Multi<T>> work) {
+            return Multi.createFrom().deferred(() -> {
+                if (!enter(key)) {
+                    return Multi.createFrom().failure(refusal.get());
                 }
-                io.smallrye.mutiny.Multi<T> started;
+                Multi<T> started;
                 try {
                     started = work.get();
                 } catch (RuntimeException e) {
-                    release(key);
-                    return io.smallrye.mutiny.Multi.createFrom().failure(e);
+                    leave(key);
+                    return Multi.createFrom().failure(e);
                 }
-                return started.onTermination().invoke(() -> release(key));
+                return started.onTermination().invoke(() -> leave(key));
             });
         }
 

@@ -54,14 +54,14 @@ public final class Text {
     public static String personTextProblem(String value, int min, int max, boolean multiline) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (!multiline && (c == '\n' || c == '\r' || c == '\t')) {
+            if (!multiline && (c == '\n' || c == '\r' || c == '\t' || c == '\u2028' || c == '\u2029')) {
                 return "must be one line without tabs";
             }
             if (BIDI_CONTROLS.indexOf(c) >= 0) {
                 return "contains the bidirectional control U+" + hex(c);
             }
         }
-        if (min > 0 && value.isBlank()) {
+        if (min > 0 && blank(value)) {
             return "must not be blank";
         }
         if (max == Integer.MAX_VALUE) {
@@ -72,6 +72,22 @@ public final class Text {
             return min == max ? "must be " + max + " characters" : "must be " + min + "-" + max + " characters";
         }
         return null;
+    }
+
+    /** Hangul fillers: letters by category, shown as nothing. */
+    private static final String FILLERS = "\u115F\u1160\u3164\uFFA0";
+
+    /**
+     * Whether {@code value} shows nothing: only white space of any kind (no-break and narrow spaces too, which
+     * {@link String#isBlank} counts as text), invisible format characters (zero-width spaces and joiners, word joiners,
+     * byte order marks) and fillers.
+     */
+    public static boolean blank(String value) {
+        if (ascii(value)) {
+            return value.isBlank();
+        }
+        return value.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp)
+                || Character.getType(cp) == Character.FORMAT || FILLERS.indexOf(cp) >= 0);
     }
 
     /** Characters as a person counts them (extended grapheme clusters), counting no further than {@code limit + 1}. */

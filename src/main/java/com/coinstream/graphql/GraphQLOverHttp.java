@@ -9,6 +9,7 @@ import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -41,6 +42,20 @@ public class GraphQLOverHttp {
 
     void install(@Observes Router router) {
         router.post(path).order(-101).handler(this::negotiate);
+        // after the WebSocket upgrade (-100): any other method than POST, and a GET that is no upgrade, is refused with a
+        // code (Quarkus answered a bare 405); OPTIONS stays CORS's
+        router.route(path).order(-98).handler(this::onlyPost);
+    }
+
+    void onlyPost(RoutingContext rc) {
+        HttpMethod method = rc.request().method();
+        if (method == HttpMethod.POST || method == HttpMethod.OPTIONS) {
+            rc.next();
+            return;
+        }
+        rc.put(MEDIA, prefersGraphqlResponse(rc.request().getHeader(HttpHeaders.ACCEPT)) ? GRAPHQL_RESPONSE : JSON);
+        rc.response().putHeader("Allow", "POST");
+        RequestShape.refuse(rc, 405, "BAD_REQUEST", "A GraphQL request is an HTTP POST with a JSON body (GET is taken only to open a WebSocket)");
     }
 
     void negotiate(RoutingContext rc) {

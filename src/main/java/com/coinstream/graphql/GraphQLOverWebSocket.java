@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -64,6 +65,8 @@ public class GraphQLOverWebSocket {
     static final short MESSAGE_TOO_BIG = 1009;
     /** RFC 6455: try again later. */
     static final short TRY_AGAIN_LATER = 1013;
+    /** graphql-transport-ws: a subscribe with the id of an operation that still runs. */
+    static final short SUBSCRIBER_EXISTS = 4409;
     static final int MAX_OPERATIONS = 25;
     /**
      * Connections one person may have open at once on an instance, acknowledged (their own tabs: room, studio, overlay);
@@ -118,12 +121,11 @@ public class GraphQLOverWebSocket {
                 ServerWebSocket socket = opened.result();
                 socket.setWriteQueueMaxSize(MAX_BEHIND);
                 Set<String> operations = ConcurrentHashMap.newKeySet();
-                Session session = new Session(socket, operations);
                 // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked on every
                 // acknowledgement (a connection taken without a token may authenticate with a second connection_init),
                 // and their place given back when it closes
                 Place place = new Place();
-                session.admit = () -> place.admit(person(ctx));
+                Session session = new Session(socket, operations, () -> place.admit(person(ctx)));
                 // a connection not acknowledged within INIT_TIMEOUT (no connection_init, or one whose token never
                 // authenticated: Quarkus then answers nothing) is closed as graphql-transport-ws says (4408); the
                 // server's pings would otherwise keep it open for ever
@@ -175,9 +177,16 @@ public class GraphQLOverWebSocket {
                         session.close((short) 4400, "Invalid message");
                         return;
                     }
+                    Operation op = operation(message);
+                    if (op != null && op.started(legacy) && operations.contains(op.id())) {
+                        // graphql-transport-ws: a subscribe with the id of an operation still running closes the connection
+                        // (4409), before any check here: a refusal of it (an "error" for that id) would free the running
+                        // operation's place, which SmallRye keeps running, and the cap would count nothing
+                        session.close(SUBSCRIBER_EXISTS, "Subscriber for " + op.id() + " already exists");
+                        return;
+                    }
                     String refusal = refusal(message, legacy);
                     if (refusal == null) {
-                        Operation op = operation(message);
                         if (op != null && op.started(legacy)) {
                             if (operations.size() >= MAX_OPERATIONS && !operations.contains(op.id())) {
                                 session.sendMessage(error(op.id(), legacy, "RATE_LIMITED", "At most " + MAX_OPERATIONS
@@ -354,11 +363,12 @@ public class GraphQLOverWebSocket {
         /** Whether the connection was acknowledged (its connection_init authenticated, or taken without a token). */
         private volatile boolean acknowledged;
         /** Whether the connection may be acknowledged: its person has a place left ({@link #MAX_CONNECTIONS_PER_PERSON}). */
-        volatile java.util.function.BooleanSupplier admit = () -> true;
+        private final BooleanSupplier admit;
 
-        Session(ServerWebSocket socket, Set<String> operations) {
+        Session(ServerWebSocket socket, Set<String> operations, BooleanSupplier admit) {
             this.socket = socket;
             this.operations = operations;
+            this.admit = admit;
         }
 
         @Override

@@ -76,6 +76,15 @@ public class PersonalData {
                                  'coinDebt', r.coin_debt, 'at', r.created_at) order by r.created_at)
                                  from (select r.* from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1
                                        order by r.created_at desc limit $LIST$) r), '[]'),
+              -- coins an admin granted them, and the reason given (the entry's memo, as their transactions show it)
+              'grants', coalesce((select json_agg(json_build_object('id', g.cause_id, 'coins', g.amount, 'reason', g.memo, 'at', g.created_at)
+                                 order by g.created_at) from (select e.cause_id, p.amount, e.memo, e.created_at from posting p
+                                 join journal_entry e on e.id = p.entry_id
+                                 where p.account_id in (select id from ledger_account where owner_id = $1) and p.by_account
+                                   and e.kind = 'GRANT' and p.amount > 0 order by p.id desc limit $LIST$) g), '[]'),
+              'grantsTotal', (select count(*) from posting p join journal_entry e on e.id = p.entry_id
+                                 where p.account_id in (select id from ledger_account where owner_id = $1) and p.by_account
+                                   and e.kind = 'GRANT' and p.amount > 0),
               'reversalsTotal', (select count(*) from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1),
               'giftsSent', coalesce((select json_agg(json_build_object('id', g.id, 'streamId', g.stream_id,
                                  -- an erased creator by the pseudonymous id their profile shows (shown_id, V46), never their user id
@@ -121,11 +130,17 @@ public class PersonalData {
               'payoutAccountsTotal', (select count(*) from payout_account a where a.owner_id = $1),
               'payouts', coalesce((select json_agg(json_build_object('id', p.id, 'status', p.status, 'diamonds', p.diamonds, 'amountMinor', p.amount_minor,
                                  'currency', p.currency, 'requestedAt', p.requested_at, 'externalReference', p.external_reference,
-                                 'reason', p.reason) order by p.seq)
+                                 'reason', p.reason,
+                                 -- each step, and who took it (an erased admin by their pseudonymous id)
+                                 'transitions', (select json_agg(json_build_object('from', t.from_status, 'to', t.to_status,
+                                                 'by', shown_id(t.actor), 'reason', t.reason, 'at', t.at) order by t.at)
+                                                 from payout_transition t where t.payout_id = p.id)) order by p.seq)
                                  from (select * from payout p where p.creator_id = $1 order by p.seq desc limit $LIST$) p), '[]'),
               'payoutsTotal', (select count(*) from payout p where p.creator_id = $1),
-              -- theirs, and those an admin set up for their events
-              'webhookSubscriptions', coalesce((select json_agg(json_build_object('id', w.id, 'url', w.url, 'eventTypes', w.event_types,
+              -- theirs, and those an admin set up for their events (whose address they see without its secrets, V52, as
+              -- the API shows them none of it)
+              'webhookSubscriptions', coalesce((select json_agg(json_build_object('id', w.id,
+                                 'url', case when w.owner_id = $1 then w.url else url_without_secrets(w.url) end, 'eventTypes', w.event_types,
                                  'description', w.description, 'status', w.status, 'disabledReason', w.disabled_reason,
                                  'setUpByThem', w.owner_id = $1, 'createdAt', w.created_at) order by w.created_at)
                                  from (select * from webhook_subscription w where w.owner_id = $1 or w.creator_id = $1
@@ -364,8 +379,16 @@ public class PersonalData {
                 // the subscriptions to their events go, theirs or an admin's for them (an endpoint of theirs, maybe); one they
                 // set up as an admin for the platform, or for another creator, stays (without its description: their own words)
                 .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = case when creator_id = $1 then 'DELETED' "
-                        + "else status end, url = case when creator_id = $1 then 'https://erased.invalid/' else url end, description = null "
+                        + "else status end, url = case when creator_id = $1 then 'https://erased.invalid/' else url end, description = null, "
+                        + "disabled_reason = case when creator_id = $1 then null else disabled_reason end "
                         + "where owner_id = $1 or creator_id = $1").execute(Tuple.of(userId)))
+                // what their endpoints answered (an error text of their receiver's) goes with them
+                .flatMap(v -> tx.preparedQuery("update webhook_delivery set last_error = null where last_error is not null and subscription_id in "
+                        + "(select id from webhook_subscription where creator_id = $1)").execute(Tuple.of(userId)))
+                // the idempotency keys they typed: kept as a digest (a replay of theirs can never come again; the books join
+                // the key rows by owner and result, never by the key)
+                .flatMap(v -> tx.preparedQuery("update idempotency_key set key = 'erased-' || md5(key) where owner_id = $1 and key !~ '^erased-[0-9a-f]{32}$'")
+                        .execute(Tuple.of(userId)))
                 // their overlay keys go, labels and hints with them (the ones still in use are told to stop reading)
                 .flatMap(v -> tx.preparedQuery("delete from overlay_key where creator_id = $1 returning id, revoked_at is null")
                         .execute(Tuple.of(userId)))

@@ -141,6 +141,6 @@ public class ProtectionApi {
     }
 
     @Type("HoldPayload")
-    public record HoldPayload(@NonNull String userId, Boolean onHold, @NonNull List<@NonNull UserError> userErrors) {
+    public record HoldPayload(String userId, Boolean onHold, @NonNull List<@NonNull UserError> userErrors) {
     }
 }

@@ -54,8 +54,11 @@ public class StatementExports {
     @RolesAllowed(Role.CREATOR)
     public Multi<String> statement(@PathParam("month") String month) {
         YearMonth m = month(month);
-        return download(caller.get().invoke(c -> statements.checkCanBuild(c.userId())), c -> statements.statement(c.userId(), m).toMulti()
-                .flatMap(s -> Multi.createFrom().iterable(statementLines(s))), STATEMENT_HEADER, "statement-" + m + ".csv");
+        // built whole (at most MAX_STREAM_LINES streams) before the response starts: a refusal (the creator's statements
+        // building at once, RATE_LIMITED) is then a coded answer, not a cut 200
+        return download(caller.get().invoke(c -> Cursors.DOWNLOADS.check(c.userId()))
+                .flatMap(c -> statements.statement(c.userId(), m).map(s -> new Ready<>(c, statementLines(s)))),
+                lines -> Multi.createFrom().iterable(lines), STATEMENT_HEADER, "statement-" + m + ".csv");
     }
 
     static List<String> statementLines(Statements.Statement s) {
@@ -92,7 +95,7 @@ public class StatementExports {
     @RolesAllowed(Role.CREATOR)
     public Multi<String> giftsReceived(@QueryParam("month") String month) {
         YearMonth m = month(month);
-        return download(caller.get(), c -> statements.giftsReceived(c.userId(), m).map(r -> String.join(",",
+        return download(ready(caller.get()), c -> statements.giftsReceived(c.userId(), m).map(r -> String.join(",",
                 SettlementCsv.field(r.getOffsetDateTime("created_at").toInstant()), SettlementCsv.field(r.getUUID("id")),
                 SettlementCsv.field(r.getUUID("stream_id")), SettlementCsv.field(r.getString("gift")), SettlementCsv.field(r.getInteger("quantity")),
                 SettlementCsv.field(r.getLong("coins")), SettlementCsv.field(r.getLong("diamonds")), SettlementCsv.field(r.getString("sender")),
@@ -104,7 +107,8 @@ public class StatementExports {
     @Produces("text/csv")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
     public Multi<String> history() {
-        return download(caller.get(), c -> statements.history(c.userId()).map(StatementExports::historyLine), HISTORY_HEADER, "history.csv");
+        return download(ready(caller.get()), c -> statements.history(c.userId()).map(StatementExports::historyLine), HISTORY_HEADER,
+                "history.csv");
     }
 
     static String historyLine(Row r) {
@@ -130,14 +134,23 @@ public class StatementExports {
         }
     }
 
+    /** A download's caller, and what is prepared for it before its response starts. */
+    private record Ready<T>(Caller caller, T prepared) {
+    }
+
+    private static Uni<Ready<Caller>> ready(Uni<Caller> who) {
+        return who.map(c -> new Ready<>(c, c));
+    }
+
     /**
-     * The caller is resolved (and refused, with 401, if their account is gone) before the response starts; then the header
-     * line and the rows stream.
+     * The caller is resolved (and refused, with 401, if their account is gone), and whatever is prepared before the
+     * response starts, with every refusal coded; then the header line and the rows stream, in the caller's one download
+     * place (Cursors.DOWNLOADS).
      */
-    private static Multi<String> download(Uni<Caller> who, Function<Caller, Multi<String>> rows, String header, String name) {
-        return RestMulti.fromUniResponse(who.invoke(c -> Cursors.DOWNLOADS.check(c.userId())), c -> Cursors.DOWNLOADS.stream(c.userId(),
-                () -> Multi.createBy().concatenating().streams(Multi.createFrom().item(header),
-                        rows.apply(c).group().intoLists().of(CHUNK).map(lines -> String.join("", lines)))),
-                c -> Map.of("Content-Disposition", List.of("attachment; filename=\"" + name + "\"")));
+    private static <T> Multi<String> download(Uni<Ready<T>> ready, Function<T, Multi<String>> rows, String header, String name) {
+        return RestMulti.fromUniResponse(ready.invoke(r -> Cursors.DOWNLOADS.check(r.caller().userId())),
+                r -> Cursors.DOWNLOADS.stream(r.caller().userId(), () -> Multi.createBy().concatenating().streams(Multi.createFrom().item(header),
+                        rows.apply(r.prepared()).group().intoLists().of(CHUNK).map(lines -> String.join("", lines)))),
+                r -> Map.of("Content-Disposition", List.of("attachment; filename=\"" + name + "\"")));
     }
 }

@@ -117,11 +117,6 @@ public class Statements {
         throw new BadInput("month must be YYYY-MM (a UTC calendar month)");
     }
 
-    /** Refused now (RATE_LIMITED) when the creator has no statement place left: before a download's response starts. */
-    public void checkCanBuild(String creatorId) {
-        building.check(creatorId);
-    }
-
     public Uni<Statement> statement(String creatorId, YearMonth month) {
         return statement(creatorId, month, MAX_STREAM_LINES);
     }
@@ -138,8 +133,7 @@ public class Statements {
             int maxStreamLines) {
         Uni<Row> figures = conn.preparedQuery(FIGURES).execute(Tuple.of(creatorId, from, to)).map(rows -> rows.iterator().next());
         // the streams that earned most, and the rest summed in the one row that always comes (with no stream line, when none)
-        List<long[]> others = new ArrayList<>();
-        Uni<List<StreamLine>> streams = conn.preparedQuery("""
+        Uni<Streams> streams = conn.preparedQuery("""
                 with per as (select g.stream_id, count(*) as gifts, sum(g.diamonds) as diamonds
                              from gift_event g join journal_entry e on e.id = g.entry_id
                              where g.creator_id = $1 and e.created_at >= $2 and e.created_at < $3 group by g.stream_id),
@@ -150,17 +144,18 @@ public class Statements {
                        r.diamonds as other_diamonds
                 from rest r left join (top t join live_stream s on s.id = t.stream_id) on true order by s.started_at, t.stream_id
                 """).execute(Tuple.of(creatorId, from, to, maxStreamLines)).map(rows -> {
-                    List<StreamLine> out = new ArrayList<>();
-                    rows.forEach(r -> {
-                        if (others.isEmpty()) {
-                            others.add(new long[] { r.getLong("other_streams"), r.getLong("other_gifts"), r.getLong("other_diamonds") });
+                    List<StreamLine> lines = new ArrayList<>();
+                    OtherStreams others = null;
+                    for (Row r : rows) {
+                        if (others == null) {
+                            others = new OtherStreams(r.getLong("other_streams"), r.getLong("other_gifts"), r.getLong("other_diamonds"));
                         }
                         if (r.getUUID("stream_id") != null) {
-                            out.add(new StreamLine(r.getUUID("stream_id"), r.getString("title"), r.getOffsetDateTime("started_at").toInstant(),
+                            lines.add(new StreamLine(r.getUUID("stream_id"), r.getString("title"), r.getOffsetDateTime("started_at").toInstant(),
                                     r.getLong("gifts"), r.getLong("diamonds")));
                         }
-                    });
-                    return out;
+                    }
+                    return new Streams(lines, others);
                 });
         Uni<List<PayoutLine>> payouts = conn.preparedQuery("""
                 select p.id, p.status, p.diamonds, p.amount_minor, p.currency, p.external_reference, e.created_at
@@ -180,9 +175,12 @@ public class Statements {
                     new Balances(f.getLong("opening_pending"), f.getLong("opening_available"), f.getLong("opening_in_payout")),
                     new Balances(f.getLong("closing_pending"), f.getLong("closing_available"), f.getLong("closing_in_payout")),
                     f.getLong("earned"), f.getLong("reversed"), f.getLong("matured"), f.getLong("payouts_requested"), f.getLong("paid_out"),
-                    f.getLong("payouts_returned"), t.getItem2(), new OtherStreams(others.get(0)[0], others.get(0)[1], others.get(0)[2]),
-                    t.getItem3());
+                    f.getLong("payouts_returned"), t.getItem2().lines(), t.getItem2().others(), t.getItem3());
         });
+    }
+
+    /** A statement's stream lines, and the rest summed (the query's one row that always comes). */
+    private record Streams(List<StreamLine> lines, OtherStreams others) {
     }
 
     /** A person's purchases, gifts sent and refunds, oldest first, streamed (the viewer's history export). */

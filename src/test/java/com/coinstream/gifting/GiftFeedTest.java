@@ -133,35 +133,20 @@ class GiftFeedTest {
      */
     @Test
     void aGiftAnnouncedAfterItsSendersErasureCarriesThePseudonym() throws Exception {
-        LiveCreator creator = Gifting.liveCreator("feederased");
-        String senderId = Tokens.unique("feederasedfan");
-        String realName = "Realname " + senderId.substring(senderId.length() - 8);
-        String senderToken = Tokens.builder(senderId, Set.of("viewer"), Tokens.ADULT, "US").claim("name", realName).sign(Tokens.key());
-        Flows.fund(senderId, senderToken, 100);
-        int before = feed.subscriberCount();
-        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("feederasedwatcher")))) {
-            assertNotNull(client.nextOf(5, "connection_ack"));
-            client.subscribe("1", "subscription($s: ID!) { giftEvents(streamId: $s) { id sequence senderName streamTotal createdAt } }",
-                    Map.of("s", creator.stream()));
-            awaitSubscribers(before + 1);
-            Gifting.send(senderToken, creator.stream(), Gifting.PERFUME, 1, Flows.key());
-            JsonNode sent = client.nextData("1", 10).path("giftEvents");
-            assertEquals(realName, sent.path("senderName").asText(), "named, before the erasure");
-
-            Erasures.erase(senderToken);
-            String pseudonym = String.valueOf(Db.rows(Db.TEST_SCHEMA, "select display_name from app_user where id = ?", senderId).get(0).get("display_name"));
+        Seen seen = namedGiftSeen("feederased");
+        try (FeedClient client = seen.client()) {
+            Erasures.erase(seen.senderToken());
+            String pseudonym = String.valueOf(Db.rows(Db.TEST_SCHEMA, "select display_name from app_user where id = ?", seen.senderId()).get(0)
+                    .get("display_name"));
             assertTrue(pseudonym.startsWith("Erased user "), pseudonym);
             // the gift's notification as GiftFeed.announce writes it, and an anonymous gift of the same sender
-            JsonObject named = new JsonObject().put("id", sent.path("id").asText()).put("streamId", creator.stream())
-                    .put("sequence", sent.path("sequence").asLong()).put("giftId", Gifting.PERFUME).put("giftName", "Perfume")
-                    .put("unitCoins", 20).put("quantity", 1).put("coins", 20).put("senderName", realName).put("senderId", senderId)
-                    .put("anonymous", false).put("streamTotal", sent.path("streamTotal").asLong()).put("createdAt", sent.path("createdAt").asText());
-            JsonObject anonymous = named.copy().put("id", UUID.randomUUID().toString()).put("sequence", sent.path("sequence").asLong() + 1)
+            JsonObject named = seen.notice(seen.sent().path("id").asText(), 0);
+            JsonObject anonymous = named.copy().put("id", UUID.randomUUID().toString()).put("sequence", seen.sent().path("sequence").asLong() + 1)
                     .put("senderName", "Anonymous").put("anonymous", true);
             cluster.publish(ClusterEvents.GIFTS, new JsonArray().add(named).add(anonymous).encode()).await().atMost(Duration.ofSeconds(10));
 
             JsonNode late = client.nextData("1", 10).path("giftEvents");
-            assertEquals(sent.path("id").asText(), late.path("id").asText());
+            assertEquals(seen.sent().path("id").asText(), late.path("id").asText());
             assertEquals(pseudonym, late.path("senderName").asText(), "the room never sees the erased sender's name again");
             assertEquals("Anonymous", client.nextData("1", 10).path("giftEvents").path("senderName").asText(), "an anonymous gift stays Anonymous");
         }
@@ -174,31 +159,50 @@ class GiftFeedTest {
      */
     @Test
     void anErasureNoticeIsTakenBeforeTheGiftNoticesQueuedAfterIt() throws Exception {
-        LiveCreator creator = Gifting.liveCreator("feedorder");
-        String senderId = Tokens.unique("feedorderfan");
+        Seen seen = namedGiftSeen("feedorder");
+        try (FeedClient client = seen.client()) {
+            String pseudonym = com.coinstream.identity.ErasedAccounts.newPseudonym();
+            // the erasure as another instance commits it: its row and its notice, in one transaction
+            Db.rows(Db.TEST_SCHEMA, "with u as (update app_user set display_name = ?, erased_at = now() where id = ? returning id) "
+                    + "select 1 from (select pg_notify(?, ?) from u) n", pseudonym, seen.senderId(), ClusterEvents.ERASURES,
+                    com.coinstream.identity.ErasedAccounts.notice(seen.senderId(), pseudonym));
+            JsonObject named = seen.notice(UUID.randomUUID().toString(), 1);
+            cluster.publish(ClusterEvents.GIFTS, new JsonArray().add(named).encode()).await().atMost(Duration.ofSeconds(10));
+            assertEquals(pseudonym, client.nextData("1", 10).path("giftEvents").path("senderName").asText());
+        }
+    }
+
+    /** A named sender's gift of one Perfume, as a watcher subscribed to its stream saw it (the client is the caller's to close). */
+    private record Seen(LiveCreator creator, String senderId, String senderToken, String realName, FeedClient client, JsonNode sent) {
+        /** That sender's gift notification as GiftFeed.announce writes it, {@code later} gifts after the one seen. */
+        JsonObject notice(String id, int later) {
+            return new JsonObject().put("id", id).put("streamId", creator.stream()).put("sequence", sent.path("sequence").asLong() + later)
+                    .put("giftId", Gifting.PERFUME).put("giftName", "Perfume").put("unitCoins", 20).put("quantity", 1).put("coins", 20)
+                    .put("senderName", realName).put("senderId", senderId).put("anonymous", false)
+                    .put("streamTotal", sent.path("streamTotal").asLong() + 20L * later).put("createdAt", sent.path("createdAt").asText());
+        }
+    }
+
+    private Seen namedGiftSeen(String prefix) throws Exception {
+        LiveCreator creator = Gifting.liveCreator(prefix);
+        String senderId = Tokens.unique(prefix + "fan");
         String realName = "Realname " + senderId.substring(senderId.length() - 8);
         String senderToken = Tokens.builder(senderId, Set.of("viewer"), Tokens.ADULT, "US").claim("name", realName).sign(Tokens.key());
         Flows.fund(senderId, senderToken, 100);
         int before = feed.subscriberCount();
-        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("feedorderwatcher")))) {
+        FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique(prefix + "watcher")));
+        try {
             assertNotNull(client.nextOf(5, "connection_ack"));
             client.subscribe("1", "subscription($s: ID!) { giftEvents(streamId: $s) { id sequence senderName streamTotal createdAt } }",
                     Map.of("s", creator.stream()));
             awaitSubscribers(before + 1);
             Gifting.send(senderToken, creator.stream(), Gifting.PERFUME, 1, Flows.key());
             JsonNode sent = client.nextData("1", 10).path("giftEvents");
-            assertEquals(realName, sent.path("senderName").asText());
-            String pseudonym = com.coinstream.identity.ErasedAccounts.newPseudonym();
-            // the erasure as another instance commits it: its row and its notice, in one transaction
-            Db.rows(Db.TEST_SCHEMA, "with u as (update app_user set display_name = ?, erased_at = now() where id = ? returning id) "
-                    + "select 1 from (select pg_notify(?, ?) from u) n", pseudonym, senderId, ClusterEvents.ERASURES,
-                    com.coinstream.identity.ErasedAccounts.notice(senderId, pseudonym));
-            JsonObject named = new JsonObject().put("id", UUID.randomUUID().toString()).put("streamId", creator.stream())
-                    .put("sequence", sent.path("sequence").asLong() + 1).put("giftId", Gifting.PERFUME).put("giftName", "Perfume")
-                    .put("unitCoins", 20).put("quantity", 1).put("coins", 20).put("senderName", realName).put("senderId", senderId)
-                    .put("anonymous", false).put("streamTotal", sent.path("streamTotal").asLong() + 20).put("createdAt", sent.path("createdAt").asText());
-            cluster.publish(ClusterEvents.GIFTS, new JsonArray().add(named).encode()).await().atMost(Duration.ofSeconds(10));
-            assertEquals(pseudonym, client.nextData("1", 10).path("giftEvents").path("senderName").asText());
+            assertEquals(realName, sent.path("senderName").asText(), "named, before the erasure");
+            return new Seen(creator, senderId, senderToken, realName, client, sent);
+        } catch (Exception | AssertionError e) {
+            client.close();
+            throw e;
         }
     }
 

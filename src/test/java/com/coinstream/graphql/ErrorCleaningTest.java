@@ -40,6 +40,23 @@ class ErrorCleaningTest {
         assertEquals("Variable 'r' has an invalid value for its declared type", cleaned.getMessage());
     }
 
+    /**
+     * A message echoing a body-sized value that repeats the words a raw value starts with, and never ends one: cleaned in
+     * one pass (a lazy regex tried each start to the end, seconds of CPU for 256 KB), and cut to its bound.
+     */
+    @Test
+    void aHugeEchoedValueIsCleanedInOnePass() {
+        String value = "with value '".repeat(256 * 1024 / 12);
+        long started = System.nanoTime();
+        GraphQLError cleaned = ErrorPolicy.clean(error("Variable 'p' has an invalid value: No value found for name '" + value + "'",
+                ErrorType.ValidationError));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertFalse(millis > 2_000, "took " + millis + " ms");
+        assertFalse(cleaned.getMessage().length() > ErrorPolicy.MAX_MESSAGE + 50, cleaned.getMessage());
+        assertEquals("a is not b, c is not d", ErrorPolicy.withoutRawValues("a with value 'x' is not b, c with value 'y' is not d"));
+        assertEquals("open with value 'x", ErrorPolicy.withoutRawValues("open with value 'x"));
+    }
+
     @Test
     void coercionFailuresAreBadUserInput() {
         GraphQLError cleaned = ErrorPolicy.clean(GraphqlErrorBuilder.newError().message("Internal error")

@@ -148,7 +148,13 @@ public class GraphQLOverHttpTest {
     void mutationsOverGetStayRefused() {
         Response r = given().queryParam("query", "mutation { startLiveStream(input: {title: \"x\"}) { liveStream { id } } }").get("/graphql");
         assertEquals(405, r.statusCode(), r.asString());
-        assertFalse(r.asString().contains("liveStream"), r.asString());
+        assertFalse(r.asString().contains("liveStream"), r.asString());        // every method but POST, a GET that opens no WebSocket too, is refused with a code and says what is taken
+        for (String method : new String[] { "GET", "PUT", "DELETE", "PATCH" }) {
+            Response refused = given().contentType("application/json").body("{\"query\":\"{ __typename }\"}").request(method, "/graphql");
+            assertEquals(405, refused.statusCode(), method + ": " + refused.asString());
+            assertEquals("POST", refused.header("Allow"), method);
+            assertEquals("BAD_REQUEST", refused.jsonPath().getString("errors[0].extensions.code"), method + ": " + refused.asString());
+        }
     }
 
     /** Installs the audit's npm packages (once, into target/) and runs it against {@code url}. */

@@ -73,6 +73,14 @@ class InputRulesTest {
         assertNull(Text.personTextProblem("two\nlines", 1, 80, true));
         assertNotNull(Text.personTextProblem("evil \u202Etxt.exe", 1, 80, false));
         assertNotNull(Text.personTextProblem("   ", 1, 80, false));
+        // text that shows nothing is blank too, and a line separator is a second line
+        for (String invisible : new String[] { "\u00A0", "\u202F\u2007", "\u200B", "\u2060\uFEFF", "\u3164", "\u200D " }) {
+            assertNotNull(Text.personTextProblem(invisible, 1, 80, false), invisible.codePoints().mapToObj(Integer::toHexString).toList().toString());
+        }
+        assertNull(Text.personTextProblem("\uD83D\uDC69\u200D\uD83D\uDC67", 1, 80, false), "an emoji joined by ZWJ shows");
+        assertNull(Text.personTextProblem("a\u00A0b", 1, 80, false));
+        assertNotNull(Text.personTextProblem("a\u2028b", 1, 80, false));
+        assertNotNull(Text.personTextProblem("a\u2029b", 1, 80, false));
         assertNull(Text.personTextProblem("", 0, 80, false));
     }
 

@@ -120,6 +120,29 @@ class WebSocketEdgeTest {
         }
     }
 
+    /**
+     * A subscribe with the id of one still running closes the connection (4409, graphql-transport-ws), whatever its
+     * payload: refused as a mutation or a bad document, its "error" would free the running one's place, and a connection
+     * would hold subscriptions without count.
+     */
+    @Test
+    void aSubscribeWithTheIdOfARunningOneClosesTheConnection() throws Exception {
+        LiveCreator live = Gifting.liveCreator("wsdupid");
+        for (Object payload : java.util.List.<Object>of(Map.of("query", "mutation { setPrivacy(input: {}) { userErrors { code } } }"),
+                Map.of("query", "{"), Map.of("query", "subscription($s: ID!) { giftEvents(streamId: $s) { id } }", "variables",
+                        Map.of("s", live.stream())))) {
+            try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsdupid")))) {
+                assertNotNull(client.nextOf(10, "connection_ack"));
+                client.subscribeGifts("a", live.stream());
+                client.send(Map.of("id", "a", "type", "subscribe", "payload", payload));
+                JsonNode closed = client.nextOf(5, "closed", "error");
+                assertNotNull(closed, "closed, not left open: " + payload);
+                assertEquals("closed", closed.path("type").asText(), closed.toString());
+                assertEquals(4409, closed.path("code").asInt(), closed.toString());
+            }
+        }
+    }
+
     @Test
     void aSubscribeMessageWithoutAnIdIsAProtocolError() throws Exception {
         try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsedgeid")))) {

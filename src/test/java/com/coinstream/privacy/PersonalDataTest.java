@@ -104,8 +104,13 @@ class PersonalDataTest {
         Gql.ok(token, "mutation { setSpendingLimit(input: {period: DAY, coins: 50}) { userErrors { code } } }");
         Gql.ok(Tokens.admin(), "mutation($i: PlaceHoldInput!) { placeHold(input: $i) { userErrors { code } } }",
                 Gql.vars("i", Map.of("userId", id, "reason", "a check")));
+        Gql.ok(Tokens.admin(), "mutation($i: GrantCoinsInput!) { grantCoins(input: $i) { userErrors { code } } }",
+                Gql.vars("i", Map.of("userId", id, "coins", 5, "reason", "sorry for the outage", "idempotencyKey", Flows.key())));
         Gql.ok(token, "mutation { requestErasure(input: {reason: \"moving abroad\"}) { userErrors { code } } }");
         JsonObject doc = new JsonObject(Gql.ok(token, EXPORT).getString("data.exportMyData.document"));
+        assertEquals(1, doc.getInteger("grantsTotal"));
+        assertEquals("sorry for the outage", doc.getJsonArray("grants").getJsonObject(0).getString("reason"), "why they were given coins");
+        assertEquals(5L, doc.getJsonArray("grants").getJsonObject(0).getLong("coins"));
         assertEquals("moving abroad", doc.getJsonArray("erasureRequests").getJsonObject(0).getString("reason"), "their own words, while they are kept");
         assertTrue(doc.getJsonArray("giftsSent").getJsonObject(0).getLong("valueMinor") > 0, "what the gift was worth");
         assertEquals(id, doc.getJsonObject("profile").getString("id"));
@@ -117,6 +122,10 @@ class PersonalDataTest {
         assertTrue(doc.getJsonArray("auditRecords").stream().anyMatch(r -> "placeHold".equals(((JsonObject) r).getString("action"))));
 
         String account = Payouts.verifiedAccount(creator.token());
+        // an admin's subscription for the creator's events: its address is the admin's, shown without its secrets
+        Gql.ok(Tokens.admin(), "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { userErrors { code } } }",
+                Gql.vars("i", Map.of("url", "http://127.0.0.1:9/hook?token=s3cret", "eventTypes", List.of("gift.sent"),
+                        "creatorId", creator.id())));
         Gql.ok(creator.token(), "mutation($i: SetStreamGoalInput!) { setStreamGoal(input: $i) { userErrors { code } } }", Gql.vars("i", Map.of(
                 "streamId", creator.stream(), "title", "Paint a mural", "kind", "COINS", "target", 100)));
         JsonObject creatorDoc = new JsonObject(given().header("Authorization", "Bearer " + creator.token()).get("/exports/my-data.json")
@@ -129,6 +138,8 @@ class PersonalDataTest {
         assertEquals(1, creatorDoc.getJsonArray("liveStreams").size());
         assertEquals("Paint a mural", creatorDoc.getJsonArray("streamGoals").getJsonObject(0).getString("title"), "their goals, in their words");
         assertEquals(0, creatorDoc.getInteger("matchesTotal"));
+        assertEquals("http://127.0.0.1:9/hook", creatorDoc.getJsonArray("webhookSubscriptions").getJsonObject(0).getString("url"));
+        assertFalse(creatorDoc.encode().contains("s3cret"), "no secret of the admin's address");
         given().get("/exports/my-data.json").then().statusCode(401);
     }
 
@@ -842,11 +853,19 @@ class PersonalDataTest {
                         "creatorId", creatorId, "description", "Their own alert bot"))).getString("data.createWebhookSubscription.subscription.id");
         assertNotNull(subscription);
         Gql.ok(creator, "mutation { createOverlayKey(input: {label: \"Home OBS\"}) { overlayKey { id } userErrors { code } } }");
+        // what the endpoint answered, and a key they typed
+        Db.rows(Db.TEST_SCHEMA, "update webhook_subscription set disabled_reason = 'HTTP 500 from hooks-of-them' where id = ?::uuid returning id", subscription);
+        Db.rows(Db.TEST_SCHEMA, "insert into idempotency_key (owner_id, key, operation, request_hash, result_id, created_at) "
+                + "values (?, 'my-own-words', 'requestPayout', 'h', gen_random_uuid(), now()) returning key", creatorId);
         Erasures.erase(creator);
-        var row = Db.rows(Db.TEST_SCHEMA, "select status, url, description from webhook_subscription where id = ?::uuid", subscription).get(0);
+        var row = Db.rows(Db.TEST_SCHEMA, "select status, url, description, disabled_reason from webhook_subscription where id = ?::uuid", subscription).get(0);
         assertEquals("DELETED", row.get("status"));
         assertEquals("https://erased.invalid/", row.get("url"));
         assertNull(row.get("description"));
+        assertNull(row.get("disabled_reason"));
+        assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from idempotency_key where owner_id = ? and key = 'my-own-words'", creatorId));
+        assertEquals(1L, Db.number(Db.TEST_SCHEMA, "select count(*) from idempotency_key where owner_id = ? and key = 'erased-' || md5('my-own-words')",
+                creatorId));
         assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from overlay_key where creator_id = ?", creatorId));
         String log = Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action reason input before after } } }",
                 Gql.vars("t", subscription)).prettyPrint();

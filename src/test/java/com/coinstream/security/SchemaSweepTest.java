@@ -343,6 +343,8 @@ class SchemaSweepTest {
                 out.add(new Hostile("NUL", "a\u0000b", false));
                 out.add(new Hostile("bell and escape", "\u0007\u001b[31m", false));
                 out.add(new Hostile("lone surrogate", "key\uD800", false));
+                out.add(new Hostile("only invisible characters", "\u200B\u00A0\u2060", false));
+                out.add(new Hostile("a line separator", "one\u2028two", false));
                 out.add(new Hostile("100 KB", "x".repeat(100_000), true));
                 out.add(new Hostile("1 MB", "y".repeat(1 << 20), true));
             }
