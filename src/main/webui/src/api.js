@@ -137,3 +137,50 @@ export function errorCode(result) {
 export function newKey() {
   return crypto.randomUUID();
 }
+
+/** Answers after which a money action may or may not have happened: its key is kept for the next try. */
+const OUTCOME_UNKNOWN = new Set(['NETWORK', 'UNAVAILABLE', 'INTERNAL', 'ERROR']);
+
+/**
+ * The idempotency keys of one view's money actions (the one home of keys in this app). An action keeps its key while
+ * its outcome is unknown (a lost answer, an outage): trying the same details again sends the same key, so a purchase,
+ * a gift, a grant or a payout happens once however often it is tried. A definite answer (done, or refused) ends it,
+ * and the next action gets a new key; so do other details.
+ */
+export class Intents {
+  #open = new Map();
+
+  /** The key for `action` with these `details`: the unsettled one for the same details, else a new one. */
+  key(action, details) {
+    const said = JSON.stringify(details);
+    const open = this.#open.get(action);
+    if (open && open.said === said) return open.key;
+    const key = newKey();
+    this.#open.set(action, { said, key });
+    return key;
+  }
+
+  /** After `action`'s answer (`problem`: userError's, or null when it worked): a definite one forgets its key. */
+  settle(action, problem) {
+    if (!problem || !OUTCOME_UNKNOWN.has(problem.code)) this.#open.delete(action);
+  }
+}
+
+/**
+ * A form's submission, one at a time: its buttons are disabled (and the form marked busy) until `action` answers, so a
+ * double click or a second Enter sends nothing more. `action` gets the form's elements and the form.
+ */
+export async function submitOnce(event, action) {
+  event.preventDefault();
+  const form = event.currentTarget || event.target;
+  if (form.getAttribute('aria-busy') === 'true') return undefined;
+  const buttons = [...form.querySelectorAll('button')].filter((b) => !b.disabled);
+  form.setAttribute('aria-busy', 'true');
+  buttons.forEach((b) => (b.disabled = true));
+  try {
+    return await action(form.elements, form);
+  } finally {
+    form.removeAttribute('aria-busy');
+    buttons.forEach((b) => (b.disabled = false));
+  }
+}

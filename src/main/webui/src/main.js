@@ -43,7 +43,7 @@ class App extends View {
     this.status = 'connecting';
     this.ready = false;
     window.addEventListener('popstate', () => this.resolve());
-    window.addEventListener('cs-navigate', () => this.resolve());
+    window.addEventListener('cs-navigate', () => this.resolve(true));
     document.addEventListener('click', (e) => {
       const a = e.target.closest && e.target.closest('a[href^="/"]');
       if (a && !a.target && !e.ctrlKey && !e.metaKey && !a.hasAttribute('download')) {
@@ -82,18 +82,27 @@ class App extends View {
     this.resolve();
   }
 
-  async resolve() {
+  /** The page of the address; after a link was followed (`moved`), focus goes to the new page, as a page load would put it. */
+  async resolve(moved = false) {
     const path = location.pathname;
+    this.route = await this.routeOf(path);
+    document.documentElement.classList.toggle('overlay', !!this.route.overlay);
+    if (moved) {
+      await this.updateComplete;
+      const main = this.querySelector('main');
+      if (main) main.focus({ preventScroll: true });
+    }
+  }
+
+  async routeOf(path) {
     for (const [pattern, tag, load] of ROUTES) {
       const m = path.match(pattern);
       if (m) {
         await load();
-        this.route = { tag, param: m[1] || null, overlay: tag === 'cs-overlay' };
-        document.documentElement.classList.toggle('overlay', tag === 'cs-overlay');
-        return;
+        return { tag, param: m[1] || null, overlay: tag === 'cs-overlay' };
       }
     }
-    this.route = { tag: 'not-found' };
+    return { tag: 'not-found' };
   }
 
   roles() {
@@ -142,13 +151,14 @@ class App extends View {
       <ul><li><a class="brand" href="/">Coinstream</a></li></ul>
       <ul class="wide">${this.links()}</ul>
       <ul>
-        ${w ? html`<li class="balance" aria-live="polite"><span aria-label="Your coins">${coin()} <strong data-testid="balance">${count(w.coins)}</strong></span>
+        ${w ? html`<li class="balance" aria-live="polite"><span>${coin()} <strong data-testid="balance">${count(w.coins)}</strong><span class="visually-hidden"> coins</span></span>
           <small class="muted money">${money(w.moneyValue)}</small>${Number(w.coinDebt) > 0 ? html`<small class="muted">owes ${count(w.coinDebt)}</small>` : ''}
           <a href="/store" role="button" class="outline">Top up</a></li>` : ''}
         ${this.status === 'reconnecting' ? html`<li class="status muted" role="status">Reconnecting…</li>` : ''}
       </ul>
       <ul class="wide">${this.renderSignIn('header')}</ul>
-      <ul class="narrow"><li><details class="dropdown nav-menu" @click=${(e) => { if (e.target.closest('a')) e.currentTarget.open = false; }}>
+      <ul class="narrow"><li><details class="dropdown nav-menu" @click=${(e) => { if (e.target.closest('a, button')) e.currentTarget.open = false; }}
+        @keydown=${(e) => { if (e.key === 'Escape' && e.currentTarget.open) { e.currentTarget.open = false; e.currentTarget.querySelector('summary').focus(); } }}>
         <summary>Menu</summary><ul class="menu-end">${this.links()}${this.renderSignIn('menu')}</ul></details></li></ul>
       </nav></header>`;
   }
@@ -172,7 +182,7 @@ class App extends View {
     }
     // a page belongs to the person it was opened for: signed out, or another person signed in, it is made again and reads
     // their data (a page kept showed the person before)
-    return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content">${keyed(this.me ? this.me.id : '', page)}</main>`;
+    return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content" tabindex="-1">${keyed(this.me ? this.me.id : '', page)}</main>`;
   }
 }
 customElements.define('cs-app', App);

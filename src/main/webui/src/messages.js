@@ -25,7 +25,8 @@ export function explain(error, context = {}) {
     case 'RATE_LIMITED':
       return context.operation === 'sendGift'
         ? { text: 'That was a lot of gifts very fast.', next: 'Wait a moment and send again.' }
-        : { text: 'That was asked too often just now.', next: 'Wait a moment and try again.' };
+        // (the service's words name the limit: "at most 10 subscriptions", "one export at a time")
+        : { text: error.message || 'That was asked too often just now.', next: 'Wait a moment and try again.' };
     case 'CONFIRMATION_REQUIRED':
       return { text: 'You asked to be reminded once you had sent your chosen amount in one stream, and you have.',
         next: 'Take a breath. Send this gift anyway, or change the reminder under My spending.' };
@@ -69,7 +70,7 @@ export function explain(error, context = {}) {
       return { text: 'Please sign in first.', next: null };
     case 'UNAVAILABLE':
     case 'NETWORK':
-      return { text: 'The service cannot be reached right now.', next: 'It will retry; try again shortly.' };
+      return { text: 'The service cannot be reached right now.', next: 'Try again shortly; a purchase or gift tried again is never made twice.' };
     case 'BAD_REQUEST':
     case 'QUERY_TOO_COMPLEX':
       return { text: 'This page asked the service something it does not take.', next: 'Reload the page; if it happens again, tell support.' };

@@ -1,7 +1,8 @@
 import { html } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { View } from '../main.js';
 import { query, mutate, userError } from '../api.js';
-import { explain, failure } from '../messages.js';
+import { plainly, failure } from '../messages.js';
 import { money, count, counted, when } from '../format.js';
 import { saveText } from '../download.js';
 import ExportMyData from '../graphql/ExportMyData.graphql?raw';
@@ -13,6 +14,7 @@ import SetPrivacy from '../graphql/SetPrivacy.graphql?raw';
 const SECTIONS = [
   ['purchases', 'coin purchase', 'coin purchases'],
   ['reversals', 'refund or chargeback', 'refunds and chargebacks'],
+  ['grants', 'coin grant from our team', 'coin grants from our team'],
   ['giftsSent', 'gift sent', 'gifts sent'],
   ['giftsReceivedByStream', 'stream that received gifts', 'streams that received gifts'],
   ['liveStreams', 'live stream', 'live streams'],
@@ -42,6 +44,12 @@ class Account extends View {
     if (protection.data) this.protection = protection.data.me;
   }
 
+  /** The privacy switches as the service now holds them (the export is not built again for a switch). */
+  async loadProtection() {
+    const r = await query(Protection);
+    if (r.data) this.protection = r.data.me;
+  }
+
   async download() {
     const r = await query(ExportMyData);
     this.error = failure(r);
@@ -53,16 +61,16 @@ class Account extends View {
   async setHidden(hidden) {
     const r = await mutate(SetPrivacy, { input: { hideFromLeaderboards: hidden } });
     const problem = userError(r, 'setPrivacy');
-    this.message = problem ? explain(problem).text : hidden ? 'You are off every leaderboard now.' : 'You appear on leaderboards again.';
-    this.load();
+    this.message = problem ? plainly(problem) : hidden ? 'You are off every leaderboard now.' : 'You appear on leaderboards again.';
+    this.loadProtection();
   }
 
   async setAnonymousByDefault(on) {
     const r = await mutate(SetPrivacy, { input: { anonymousByDefault: on } });
     const problem = userError(r, 'setPrivacy');
-    this.message = problem ? explain(problem).text
+    this.message = problem ? plainly(problem)
       : on ? 'Your gifts now start out anonymous: “Send anonymously” is ticked in every room.' : 'Your gifts now start out with your name.';
-    this.load();
+    this.loadProtection();
   }
 
   async erase(e) {
@@ -72,7 +80,7 @@ class Account extends View {
     this.busy = false;
     const problem = userError(r, 'requestErasure') || (r.error ? { message: failure(r) } : null);
     const req = r.data && r.data.requestErasure.erasureRequest;
-    this.message = problem ? explain(problem).text
+    this.message = problem ? plainly(problem)
       : `Your request is recorded. Your account will be deleted after ${when(req.eligibleAt)}, once our team has completed it.`;
     this.load();
   }
@@ -83,7 +91,7 @@ class Account extends View {
 
   renderContents() {
     const d = this.doc;
-    if (!d) return html`<p aria-busy="true">Loading…</p>`;
+    if (!d) return this.error ? html`<p class="muted">Not loaded: see above.</p>` : html`<p aria-busy="true">Loading…</p>`;
     const anonymous = (d.giftsSent || []).filter((g) => g.anonymous).length;
     return html`<ul data-testid="export-contents">
         <li>Your profile: name <strong>${d.profile.displayName}</strong>, region ${d.profile.region}${d.profile.birthdate ? html`, birthdate ${d.profile.birthdate}` : ''}</li>
@@ -102,9 +110,9 @@ class Account extends View {
     const p = this.protection;
     if (!p) return '';
     return html`<article><header><strong>What others see of you</strong></header>
-      <label><input type="checkbox" role="switch" data-testid="account-hide" .checked=${p.hideFromLeaderboards}
+      <label><input type="checkbox" role="switch" data-testid="account-hide" .checked=${live(p.hideFromLeaderboards)}
         @change=${(e) => this.setHidden(e.target.checked)}> Keep me off leaderboards and top-gifter lists</label>
-      <label><input type="checkbox" role="switch" data-testid="account-anonymous-default" .checked=${p.anonymousByDefault}
+      <label><input type="checkbox" role="switch" data-testid="account-anonymous-default" .checked=${live(p.anonymousByDefault)}
         aria-describedby="anonymous-default-effect" @change=${(e) => this.setAnonymousByDefault(e.target.checked)}> Send my gifts anonymously by default</label>
       <p class="muted" id="anonymous-default-effect">When this is on, your gifts show as “Anonymous” in rooms, feeds, leaderboards and creators' webhooks;
         the creator's earnings still count them. The room starts with “Send anonymously” ticked, and you can untick it for one gift.</p>
@@ -145,7 +153,7 @@ class Account extends View {
   render() {
     if (!this.me) return html`<h1>My data</h1><p>Sign in to see your data.</p>`;
     return html`<h1>My data</h1>
-      ${this.error ? html`<p class="refusal" role="alert">${this.error}</p>` : ''}
+      ${this.error ? html`<p class="refusal" role="alert">${this.error} <button @click=${() => this.load()}>Try again</button></p>` : ''}
       ${this.message ? html`<p role="status" data-testid="account-message">${this.message}</p>` : ''}
       <h2>Everything we hold about you</h2>
       <p>One JSON file with all of it: the same document as <code>exportMyData</code>.</p>

@@ -1,8 +1,8 @@
 import { html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { View } from '../main.js';
-import { query, mutate, userError, newKey } from '../api.js';
-import { explain, failure } from '../messages.js';
+import { query, mutate, userError, Intents, submitOnce } from '../api.js';
+import { plainly, failure } from '../messages.js';
 import { money, count, counted, when, days, instant } from '../format.js';
 import PayoutQueue from '../graphql/PayoutQueue.graphql?raw';
 import ApprovePayout from '../graphql/ApprovePayout.graphql?raw';
@@ -62,6 +62,7 @@ class Admin extends View {
     super();
     this.tab = 'payouts';
     this.status = 'REQUESTED';
+    this.intents = new Intents();
   }
 
   connectedCallback() {
@@ -175,7 +176,7 @@ class Admin extends View {
     const lines = [AUDIT_COLUMNS.join(','), ...rows.map((x) => AUDIT_COLUMNS.map((c) => csvField(Array.isArray(x[c]) ? x[c].join(' ') : x[c])).join(','))];
     saveText('audit-log.csv', lines.join('\r\n') + '\r\n', 'text/csv');
     this.message = after ? `The first ${count(rows.length)} audit records exported (newest first); more match: narrow the filter (a time range) to export the rest.`
-      : `${count(rows.length)} audit records exported.`;
+      : `${counted(rows.length, 'audit record', 'audit records')} exported.`;
   }
 
   /** A record's input, as "field: value" lines (it is stored as JSON text). */
@@ -302,7 +303,7 @@ class Admin extends View {
       ${!runs ? html`<p aria-busy="true">Loading…</p>` : runs.length === 0 ? html`<p class="muted">No report imported yet.</p>` : html`${this.renderRunsChart(runs)}
         <div class="table-wrap" role="region" tabindex="0" aria-label="Reconciliation runs"><table>
         <thead><tr><th>Imported</th><th>File</th><th>Days</th><th>Lines</th><th>Differences</th><th>Fees booked</th><th></th></tr></thead><tbody>
-        ${runs.map((r) => html`<tr><td>${when(r.importedAt)}</td><td>${r.fileName || ''}</td><td>${when(r.periodFrom)} – ${when(r.periodTo)}</td><td>${count(r.lines)}</td>
+        ${runs.map((r) => html`<tr><td>${when(r.importedAt)}</td><td>${r.fileName || ''}</td><td>${days(r.periodFrom, r.periodTo)}</td><td>${count(r.lines)}</td>
           <td>${Number(r.differenceCount) ? html`<strong>${count(r.differenceCount)}</strong>` : '0'}</td><td>${r.feesBooked.map((m) => money(m)).join(', ') || 'none'}</td>
           <td><button class="secondary outline" aria-label=${`Open the run of ${r.fileName || when(r.importedAt)}`} @click=${() => this.openRun(r.id)}>Open</button></td></tr>`)}</tbody></table></div>
         ${this.more('runs', this.loadRuns)}`}
@@ -342,10 +343,12 @@ class Admin extends View {
   }
 
   /** Runs a mutation, says its outcome in plain words, and reloads the tab. */
-  async act(document, field, input, done) {
+  /** One admin action, and what became of it said; `intent` names a money action whose key this view keeps (Intents). */
+  async act(document, field, input, done, intent = null) {
     const r = await mutate(document, { input });
+    if (intent) this.intents.settle(intent, userError(r, field));
     const problem = userError(r, field) || (r.error ? { message: failure(r) } : null);
-    this.message = problem ? explain(problem).text : typeof done === 'function' ? done(r.data[field]) : done;
+    this.message = problem ? plainly(problem) : typeof done === 'function' ? done(r.data[field]) : done;
     await this.load();
     return !problem;
   }
@@ -390,12 +393,12 @@ class Admin extends View {
 
   renderAccounts() {
     const a = this.accounts;
-    const grant = (e) => {
-      e.preventDefault();
-      const f = e.target.elements;
-      this.act(GrantCoins, 'grantCoins', { userId: f.user.value.trim(), coins: Number(f.coins.value), reason: f.reason.value, idempotencyKey: newKey() },
-        (p) => `Granted; their wallet now holds ${counted(p.wallet.coins, 'coin', 'coins')}.`).then((ok) => ok && e.target.reset());
-    };
+    const grant = (e) => submitOnce(e, async (f, form) => {
+      const input = { userId: f.user.value.trim(), coins: Number(f.coins.value), reason: f.reason.value };
+      const ok = await this.act(GrantCoins, 'grantCoins', { ...input, idempotencyKey: this.intents.key('grantCoins', input) },
+        (p) => `Granted; their wallet now holds ${counted(p.wallet.coins, 'coin', 'coins')}.`, 'grantCoins');
+      if (ok) form.reset();
+    });
     const hold = (e) => {
       e.preventDefault();
       const place = e.submitter && e.submitter.value === 'place';
@@ -406,12 +409,11 @@ class Admin extends View {
       if (place) this.act(PlaceHold, 'placeHold', { userId, reason: f.holdReason.value }, `${userId} is on hold: no purchases, gifts or payouts until released.`);
       else this.act(ReleaseHold, 'releaseHold', { userId }, `${userId} is no longer on hold.`);
     };
-    const reverse = (e) => {
-      e.preventDefault();
-      const f = e.target.elements;
-      this.act(ReversePurchase, 'reversePurchase', { purchaseId: f.purchase.value.trim(), kind: f.kind.value, idempotencyKey: newKey() },
-        (p) => `Reversed: ${counted(p.reversal.coinsClawedBack, 'coin', 'coins')} clawed back, ${counted(p.reversal.giftsReversed, 'gift', 'gifts')} and ${counted(p.reversal.diamondsReversed, 'diamond', 'diamonds')} reversed, ${counted(p.reversal.coinDebt, 'coin', 'coins')} owed.`);
-    };
+    const reverse = (e) => submitOnce(e, (f) => {
+      const input = { purchaseId: f.purchase.value.trim(), kind: f.kind.value };
+      return this.act(ReversePurchase, 'reversePurchase', { ...input, idempotencyKey: this.intents.key('reversePurchase', input) },
+        (p) => `Reversed: ${counted(p.reversal.coinsClawedBack, 'coin', 'coins')} clawed back, ${counted(p.reversal.giftsReversed, 'gift', 'gifts')} and ${counted(p.reversal.diamondsReversed, 'diamond', 'diamonds')} reversed, ${counted(p.reversal.coinDebt, 'coin', 'coins')} owed.`, 'reversePurchase');
+    });
     return html`<h2>Payout accounts to verify</h2>
       ${!a ? html`<p aria-busy="true">Loading…</p>` : a.length === 0 ? html`<p class="muted">Every payout account has been reviewed.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payout accounts to verify"><table>
         <thead><tr><th>Creator</th><th>Account</th><th>Registered</th><th>Decision</th></tr></thead><tbody>${a.map((x) => html`<tr>

@@ -30,13 +30,28 @@ class Overlay extends View {
       this.problem = 'This overlay address has no key. Copy the address from your studio’s Overlay tab.';
       return;
     }
-    // The top gifter is public; the key is checked by reading the events after the stream's last one (none, if valid).
+    this.begin(0);
+  }
+
+  /**
+   * The top gifter is public; the key is checked by reading the events after the stream's last one (none, if valid).
+   * A start that cannot reach the service (an OBS source opened before the network is up) is tried again, with backoff
+   * up to 30 s; a key refused for good is not.
+   */
+  async begin(tries) {
+    const again = (error) => {
+      this.refused(error);
+      if (this.isConnected && !this.problem.startsWith('This overlay key')) {
+        this.retry = setTimeout(() => this.begin(tries + 1), Math.min(30_000, 1000 * 2 ** tries));
+      }
+    };
     const top = await query(TopGifters, { id: this.streamId });
-    if (top.error) return this.refused(top.error);
+    if (top.error) return again(top.error);
     this.showTop(top.data);
     const last = top.data.liveStream ? Number(top.data.liveStream.totals.gifts) : 0;
     const check = await query(StreamEvents, { streamId: this.streamId, after: last, overlayKey: this.key });
-    if (check.error) return this.refused(check.error);
+    if (check.error) return again(check.error);
+    this.problem = null;
     this.feed = new StreamFeed(this.streamId, (e, again) => this.arrived(e, again), { overlayKey: this.key, onError: (e) => this.refused(e) })
       .start(last); // the service sends first what was committed while the subscription was being set up
     this.activity = new Activity(this.streamId, () => this.requestUpdate(), { overlayKey: this.key });
@@ -46,6 +61,7 @@ class Overlay extends View {
 
   disconnectedCallback() {
     super.disconnectedCallback();
+    clearTimeout(this.retry);
     if (this.feed) this.feed.stop();
     if (this.activity) this.activity.stop();
   }

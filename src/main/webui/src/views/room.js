@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import { View, navigate } from '../main.js';
-import { query, mutate, userError, newKey } from '../api.js';
+import { query, mutate, userError, Intents } from '../api.js';
 import { explain, failure } from '../messages.js';
 import { money, counted, clock, times } from '../format.js';
 import { icon, tierClass, coins } from '../gifts.js';
@@ -22,6 +22,7 @@ class Room extends View {
     stream: { state: true }, gifts: { state: true }, top: { state: true }, feed: { state: true }, alerts: { state: true },
     selected: { state: true }, quantity: { state: true }, sending: { state: true }, refusal: { state: true }, topUp: { state: true },
     error: { state: true }, notice: { state: true }, anonymous: { state: true }, sheetOpen: { state: true },
+    buying: { state: true },
   };
 
   constructor() {
@@ -30,6 +31,7 @@ class Room extends View {
     this.alerts = [];
     this.quantity = 1;
     this.sheetOpen = true; // on a phone the gift sheet starts open: gifting stays one tap away
+    this.intents = new Intents();
   }
 
   connectedCallback() {
@@ -125,7 +127,7 @@ class Room extends View {
     }
   }
 
-  async send(key = newKey(), confirmed = false) {
+  async send(key = null, confirmed = false) {
     const gift = this.selected;
     if (!gift || this.sending) return;
     this.topUp = null;
@@ -136,18 +138,22 @@ class Room extends View {
     }
     this.sending = true;
     this.refusal = null;
+    // (the same gift tried again after a lost answer keeps its key: it is sent once)
+    key = key || this.intents.key('sendGift', { stream: this.streamId, gift: gift.id, quantity, anonymous: this.anonymous });
     const r = await mutate(SendGift, { input: { streamId: this.streamId, giftId: gift.id, quantity, idempotencyKey: key,
       // left out until the person's setting is known: the service then follows it
       anonymous: this.anonymous === undefined ? null : !!this.anonymous, confirmed } });
     this.sending = false;
     // (a refusal of the whole request, RATE_LIMITED or a lost connection, is a problem too: said as a gift's)
     const problem = userError(r, 'sendGift');
+    this.intents.settle('sendGift', problem);
     if (!problem) {
       this.lastSent = { gift, quantity, at: Date.now() };
       return;
     }
     if (problem.code === 'INSUFFICIENT_COINS') {
-      const shortfall = Number(gift.coins) * quantity - Number(this.wallet ? this.wallet.coins : 0);
+      // (a purchase repays coins owed first: the shortfall covers them too)
+      const shortfall = Number(gift.coins) * quantity - Number(this.wallet ? this.wallet.coins : 0) + Number(this.wallet ? this.wallet.coinDebt || 0 : 0);
       const quote = await query(CoinQuote, { region: this.region(), coins: Math.max(1, shortfall) });
       this.topUp = { shortfall: Math.max(1, shortfall), price: quote.data ? quote.data.coinQuote : null, key };
       this.refusal = explain(problem, { shortfall: Math.max(1, shortfall) });
@@ -169,8 +175,13 @@ class Room extends View {
       return;
     }
     const top = this.topUp;
-    const r = await mutate(PurchaseCoins, { input: { coins: top.shortfall, paymentMethodToken: cards[0], idempotencyKey: newKey() } });
+    if (this.buying) return;
+    this.buying = true;
+    const r = await mutate(PurchaseCoins, { input: { coins: top.shortfall, paymentMethodToken: cards[0],
+      idempotencyKey: this.intents.key('purchaseCoins', { coins: top.shortfall, gift: top.key }) } });
+    this.buying = false;
     const problem = userError(r, 'purchaseCoins');
+    this.intents.settle('purchaseCoins', problem);
     if (problem) {
       this.refusal = explain(problem);
       return;
@@ -213,7 +224,7 @@ class Room extends View {
       </div>` : html`<p class="muted">Choose a gift to send it.</p>`}
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}
         ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(this.refusal.confirm.key, true)}>Send it anyway: ${coins(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
-        ${this.topUp ? html`<button @click=${() => this.buyShortfallAndSend()}>Buy ${counted(this.topUp.shortfall, 'coin', 'coins')}${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
+        ${this.topUp ? html`<button ?disabled=${this.buying} @click=${() => this.buyShortfallAndSend()}>Buy ${counted(this.topUp.shortfall, 'coin', 'coins')}${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
       </div>` : ''}`;
   }
 

@@ -1,7 +1,8 @@
 import { html } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { View } from '../main.js';
 import { query, mutate, userError } from '../api.js';
-import { explain, failure } from '../messages.js';
+import { plainly, failure } from '../messages.js';
 import { money, count, counted, when, timeZone } from '../format.js';
 import SpendingLimits from '../graphql/SpendingLimits.graphql?raw';
 import SetSpendingLimit from '../graphql/SetSpendingLimit.graphql?raw';
@@ -115,7 +116,7 @@ class Spending extends View {
     const problem = userError(r, 'setSpendingLimit');
     const l = r.data && r.data.setSpendingLimit.spendingLimit;
     const name = PERIODS.find((p) => p[0] === period)[1].toLowerCase();
-    this.message = problem ? explain(problem).text : l.pendingEffectiveAt
+    this.message = problem ? plainly(problem) : l.pendingEffectiveAt
       ? `Raising or removing a limit waits 24 hours: your new ${name} limit applies from ${when(l.pendingEffectiveAt)}.`
       : `Your ${name} limit is now ${l.coins === null ? 'none' : `${counted(l.coins, 'coin', 'coins')}`}, in force at once.`;
     this.load();
@@ -125,7 +126,7 @@ class Spending extends View {
     const r = await mutate(SetSessionReminder, { input: { coins: value === '' ? null : Number(value) } });
     const problem = userError(r, 'setSessionReminder');
     const reminder = r.data && r.data.setSessionReminder.sessionReminder;
-    this.message = problem ? explain(problem).text : reminder
+    this.message = problem ? plainly(problem) : reminder
       ? `We will ask before each gift once you have sent ${counted(reminder.coins, 'coin', 'coins')} (${money(reminder.value)}) in one stream.` : 'Session reminder removed.';
     this.load();
   }
@@ -133,7 +134,7 @@ class Spending extends View {
   async setHidden(hidden) {
     const r = await mutate(SetPrivacy, { input: { hideFromLeaderboards: hidden } });
     const problem = userError(r, 'setPrivacy');
-    this.message = problem ? explain(problem).text : hidden ? 'You are off every leaderboard now.' : 'You appear on leaderboards again.';
+    this.message = problem ? plainly(problem) : hidden ? 'You are off every leaderboard now.' : 'You appear on leaderboards again.';
     this.load();
   }
 
@@ -146,7 +147,7 @@ class Spending extends View {
         <form class="row" @submit=${(e) => { e.preventDefault(); this.setReminder(e.target.elements.coins.value); }}>
           <label>Remind me after (coins in one stream; empty for none)<input name="coins" type="number" min="1" step="1"></label><button type="submit">Set</button></form></article>
       <article><header><strong>Leaderboards</strong></header>
-        <label><input type="checkbox" role="switch" data-testid="hide-from-leaderboards" .checked=${p.hideFromLeaderboards}
+        <label><input type="checkbox" role="switch" data-testid="hide-from-leaderboards" .checked=${live(p.hideFromLeaderboards)}
           @change=${(e) => this.setHidden(e.target.checked)}> Keep me off leaderboards and top-gifter lists</label>
         <p class="muted">To stay anonymous for one gift only, tick “Send anonymously” when you send it.</p></article></div>`;
   }
@@ -163,7 +164,7 @@ class Spending extends View {
   }
 
   render() {
-    if (this.error) return html`<h1>My spending</h1><p class="refusal" role="alert">${this.error}</p>`;
+    if (this.error) return html`<h1>My spending</h1><p class="refusal" role="alert">${this.error} <button @click=${() => this.load()}>Try again</button></p>`;
     if (!this.limits) return html`<h1>My spending</h1><p aria-busy="true">Loading…</p>`;
     const s = this.summary;
     return html`<h1>My spending</h1>

@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import { View, navigate } from '../main.js';
-import { query, mutate, userError, newKey } from '../api.js';
+import { query, mutate, userError, Intents } from '../api.js';
 import { explain, failure } from '../messages.js';
 import { sameOrigin } from '../download.js';
 import { money, count, counted } from '../format.js';
@@ -15,6 +15,11 @@ import Purchase from '../graphql/Purchase.graphql?raw';
 class Store extends View {
   static properties = { me: { attribute: false }, packages: { state: true }, custom: { state: true }, quote: { state: true },
     card: { state: true }, busy: { state: true }, result: { state: true }, refusal: { state: true }, error: { state: true } };
+
+  constructor() {
+    super();
+    this.intents = new Intents();
+  }
 
   connectedCallback() {
     super.connectedCallback();
@@ -48,12 +53,14 @@ class Store extends View {
   }
 
   async buy(input) {
+    if (this.busy) return;
     this.busy = true;
     this.refusal = null;
     this.result = null;
-    const r = await mutate(PurchaseCoins, { input: { ...input, paymentMethodToken: this.card, idempotencyKey: newKey() } });
+    const r = await mutate(PurchaseCoins, { input: { ...input, paymentMethodToken: this.card, idempotencyKey: this.intents.key('purchaseCoins', { ...input, card: this.card }) } });
     this.busy = false;
     const problem = userError(r, 'purchaseCoins');
+    this.intents.settle('purchaseCoins', problem);
     if (failure(r)) return (this.refusal = { text: failure(r) });
     if (problem) return (this.refusal = explain(problem));
     this.result = r.data.purchaseCoins.purchase;
@@ -75,7 +82,7 @@ class Store extends View {
 
   render() {
     const cards = (session.config && session.config.sandboxCards) || [];
-    if (this.error) return html`<h1>Coins</h1><p class="refusal" role="alert">${this.error}</p>`;
+    if (this.error) return html`<h1>Coins</h1><p class="refusal" role="alert">${this.error} <button @click=${() => this.load()}>Try again</button></p>`;
     if (!this.packages) return html`<h1>Coins</h1><p aria-busy="true">Loading prices…</p>`;
     return html`<h1>Coins</h1>
       ${this.me && !this.me.adult ? html`<p class="refusal" role="note">Buying coins is only for people aged 18 and over, and ${this.me.ageVerified ? 'your verified age is under 18' : 'your account has no verified age'}.</p>` : ''}

@@ -1,8 +1,8 @@
 import { html } from 'lit';
 import { View } from '../main.js';
-import { query, mutate, userError, newKey } from '../api.js';
-import { explain, failure } from '../messages.js';
-import { money, count, counted, when, clock } from '../format.js';
+import { query, mutate, userError, Intents, submitOnce } from '../api.js';
+import { plainly, failure } from '../messages.js';
+import { money, count, counted, when, clock, days } from '../format.js';
 import { icon, coins, diamonds } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import MyStream from '../graphql/MyStream.graphql?raw';
@@ -50,6 +50,7 @@ class Studio extends View {
     super();
     this.tab = 'live';
     this.feed = [];
+    this.intents = new Intents();
   }
 
   connectedCallback() {
@@ -65,6 +66,7 @@ class Studio extends View {
 
   show(tab) {
     this.tab = tab;
+    this.newKey = null; // a new overlay key's address is shown once, on the tab it was made on
     this.message = null;
     if (tab === 'earnings') this.loadEarnings();
     if (tab === 'payouts') this.loadPayouts();
@@ -76,6 +78,7 @@ class Studio extends View {
     this.month = month;
     this.statement = null;
     const r = await query(CreatorStatement, { month });
+    if (this.month !== month) return; // (another month was picked meanwhile: its answer is the one to show)
     this.error = failure(r);
     if (r.data) this.statement = r.data.creatorStatement;
   }
@@ -89,7 +92,8 @@ class Studio extends View {
     const line = (label, value, testid) => html`<tr><th scope="row">${label}</th><td data-testid=${testid}>${diamonds(value)}</td></tr>`;
     return html`<form class="row" @submit=${(e) => e.preventDefault()}><label>Month (UTC)<select @change=${(e) => this.loadStatement(e.target.value)}>
         ${recentMonths().map((m) => html`<option value=${m} ?selected=${m === this.month}>${m}</option>`)}</select></label></form>
-      ${!s ? html`<p aria-busy="true">Loading…</p>` : html`<p class="muted">Diamonds from the ledger, ${when(s.from)} – ${when(s.to)}.</p>
+      ${!s ? (this.error ? html`<p class="refusal" role="alert">${this.error} <button @click=${() => this.loadStatement(this.month)}>Try again</button></p>`
+        : html`<p aria-busy="true">Loading…</p>`) : html`<p class="muted">Diamonds from the ledger, ${days(s.from, s.to)} (UTC).</p>
         <div class="cards"><article><header><strong>Balances</strong></header><div class="table-wrap" role="region" tabindex="0" aria-label="Balances"><table>
           <thead><tr><th></th><th>Opening</th><th>Closing</th></tr></thead><tbody>
           ${[['Pending', 'pending'], ['Available', 'available'], ['In payout', 'inPayout']].map(([label, k]) => html`<tr><th scope="row">${label}</th>
@@ -148,7 +152,7 @@ class Studio extends View {
     if (f.kind.value === 'GIFT') input.giftId = f.gift.value;
     const r = await mutate(SetStreamGoal, { input });
     const problem = userError(r, 'setStreamGoal');
-    this.message = problem ? explain(problem).text : `Goal set: ${r.data.setStreamGoal.goal.title}.`;
+    this.message = problem ? plainly(problem) : `Goal set: ${r.data.setStreamGoal.goal.title}.`;
     if (!problem) {
       const g = r.data.setStreamGoal.goal;
       this.activity.goals.set(g.id, { ...g, gift: input.giftId ? this.gifts.find((x) => x.id === input.giftId) : null });
@@ -159,7 +163,7 @@ class Studio extends View {
   async endGoal(goal) {
     const r = await mutate(EndStreamGoal, { input: { goalId: goal.id } });
     const problem = userError(r, 'endStreamGoal');
-    this.message = problem ? explain(problem).text : `Goal ended at ${count(r.data.endStreamGoal.goal.progress)} of ${count(goal.target)}.`;
+    this.message = problem ? plainly(problem) : `Goal ended at ${count(r.data.endStreamGoal.goal.progress)} of ${count(goal.target)}.`;
     if (!problem) this.activity.goals.delete(goal.id);
     this.requestUpdate();
   }
@@ -169,13 +173,13 @@ class Studio extends View {
     const f = e.target.elements;
     const r = await mutate(InviteToMatch, { input: { streamId: this.stream.id, opponentStreamId: f.opponent.value, durationSeconds: Number(f.duration.value) } });
     const problem = userError(r, 'inviteToMatch');
-    this.message = problem ? explain(problem).text : `Invitation sent; it expires ${when(r.data.inviteToMatch.match.expiresAt)}.`;
+    this.message = problem ? plainly(problem) : `Invitation sent; it expires ${when(r.data.inviteToMatch.match.expiresAt)}.`;
   }
 
   async answer(match, accept) {
     const r = await mutate(RespondToMatchInvite, { input: { matchId: match.id, accept } });
     const problem = userError(r, 'respondToMatchInvite');
-    this.message = problem ? explain(problem).text : accept ? 'The match has started!' : 'Invitation declined.';
+    this.message = problem ? plainly(problem) : accept ? 'The match has started!' : 'Invitation declined.';
     if (!problem && accept) await this.activity.loadMatch(match.id);
     this.loadMechanics();
   }
@@ -223,21 +227,21 @@ class Studio extends View {
     e.preventDefault();
     const r = await mutate(StartLiveStream, { input: { title: e.target.elements.title.value } });
     const problem = userError(r, 'startLiveStream');
-    this.message = problem ? explain(problem).text : null;
+    this.message = problem ? plainly(problem) : null;
     await this.loadStream();
   }
 
   async end() {
     const r = await mutate(EndLiveStream, { input: { streamId: this.stream.id } });
     const problem = userError(r, 'endLiveStream');
-    this.message = problem ? explain(problem).text : 'Your stream has ended. Gifts are no longer accepted.';
+    this.message = problem ? plainly(problem) : 'Your stream has ended. Gifts are no longer accepted.';
     await this.loadStream();
   }
 
   async thank(event) {
     const r = await mutate(AcknowledgeGift, { input: { giftEventId: event.id } });
     const problem = userError(r, 'acknowledgeGift');
-    if (problem) this.message = explain(problem).text;
+    if (problem) this.message = plainly(problem);
     else this.feed = this.feed.map((f) => (f.id === event.id ? { ...f, acknowledgedAt: r.data.acknowledgeGift.giftEvent.acknowledgedAt } : f));
   }
 
@@ -272,22 +276,24 @@ class Studio extends View {
       ? { ...r.data, payouts: { ...r.data.payouts, nodes: [...this.payouts.payouts.nodes, ...r.data.payouts.nodes] } } : r.data;
   }
 
-  async register(e) {
-    e.preventDefault();
-    const f = e.target.elements;
-    const r = await mutate(RegisterPayoutAccount, { input: { kind: f.kind.value, externalToken: f.token.value, label: f.label.value } });
-    const problem = userError(r, 'registerPayoutAccount');
-    this.message = problem ? explain(problem).text : 'Account registered. It can be used once our team has verified it.';
-    this.loadPayouts();
+  register(e) {
+    return submitOnce(e, async (f) => {
+      const r = await mutate(RegisterPayoutAccount, { input: { kind: f.kind.value, externalToken: f.token.value, label: f.label.value } });
+      const problem = userError(r, 'registerPayoutAccount');
+      this.message = problem ? plainly(problem) : 'Account registered. It can be used once our team has verified it.';
+      this.loadPayouts();
+    });
   }
 
-  async request(e) {
-    e.preventDefault();
-    const f = e.target.elements;
-    const r = await mutate(RequestPayout, { input: { diamonds: Number(f.diamonds.value), payoutAccountId: f.account.value, idempotencyKey: newKey() } });
-    const problem = userError(r, 'requestPayout');
-    this.message = problem ? explain(problem).text : `Payout of ${money(r.data.requestPayout.payout.amount)} requested; expected by ${when(r.data.requestPayout.payout.expectedBy)}.`;
-    this.loadPayouts();
+  request(e) {
+    return submitOnce(e, async (f) => {
+      const input = { diamonds: Number(f.diamonds.value), payoutAccountId: f.account.value };
+      const r = await mutate(RequestPayout, { input: { ...input, idempotencyKey: this.intents.key('requestPayout', input) } });
+      const problem = userError(r, 'requestPayout');
+      this.intents.settle('requestPayout', problem);
+      this.message = problem ? plainly(problem) : `Payout of ${money(r.data.requestPayout.payout.amount)} requested; expected by ${when(r.data.requestPayout.payout.expectedBy)}.`;
+      this.loadPayouts();
+    });
   }
 
   async loadKeys() {
@@ -300,13 +306,13 @@ class Studio extends View {
     const r = await mutate(CreateOverlayKey, { input: { label: e.target.elements.label.value } });
     const problem = userError(r, 'createOverlayKey');
     this.newKey = problem ? null : r.data.createOverlayKey.key;
-    this.message = problem ? explain(problem).text : null;
+    this.message = problem ? plainly(problem) : null;
     this.loadKeys();
   }
 
   async revoke(key) {
     const problem = userError(await mutate(RevokeOverlayKey, { input: { overlayKeyId: key.id } }), 'revokeOverlayKey');
-    this.message = problem ? explain(problem).text : null;
+    this.message = problem ? plainly(problem) : null;
     this.newKey = null;
     this.loadKeys();
   }
@@ -361,7 +367,7 @@ class Studio extends View {
     if (!p) return html`<p aria-busy="true">Loading…</p>`;
     const verified = p.payoutAccounts.filter((a) => a.verified);
     return html`<p>The smallest payout is ${diamonds(p.payoutPolicy.minimumDiamonds)}; at most ${money(p.payoutPolicy.dailyMaximum)} a day (UTC);
-        gift diamonds stay pending ${count(p.payoutPolicy.holdDays)} days. Available now: <strong>${diamonds(p.earnings.diamonds.available)}</strong>.</p>
+        gift diamonds stay pending ${counted(p.payoutPolicy.holdDays, 'day', 'days')}. Available now: <strong>${diamonds(p.earnings.diamonds.available)}</strong>.</p>
       <h3>Accounts</h3>${p.payoutAccounts.length ? html`<ul>${p.payoutAccounts.map((a) => html`<li>${a.label} (${a.kind.toLowerCase()} ${a.maskedToken}) — ${a.verified ? 'verified' : 'waiting for verification'}</li>`)}</ul>` : html`<p class="muted">No payout account yet.</p>`}
       <details><summary>Add an account</summary><form @submit=${(e) => this.register(e)}>
         <label>Kind<select name="kind"><option value="PAYPAL">PayPal</option><option value="BANK">Bank</option></select></label>

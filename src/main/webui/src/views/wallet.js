@@ -25,7 +25,7 @@ class WalletView extends View {
   }
 
   render() {
-    if (this.error) return html`<h1>Wallet</h1><p class="refusal" role="alert">${this.error}</p>`;
+    if (this.error) return html`<h1>Wallet</h1><p class="refusal" role="alert">${this.error} <button @click=${() => this.load()}>Try again</button></p>`;
     const w = this.wallet;
     return html`<h1>Wallet</h1>
       ${w ? html`<div class="cards"><article><header>Coins</header><p style="font-size:2rem" data-testid="wallet-coins">${coins(w.coins)}</p>

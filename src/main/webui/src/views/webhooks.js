@@ -3,8 +3,8 @@
 // and replay what failed. Every figure comes from the API (webhookSubscriptions, webhookDeliveries).
 import { html } from 'lit';
 import { View } from '../main.js';
-import { query, mutate, userError } from '../api.js';
-import { failure } from '../messages.js';
+import { query, mutate, userError, submitOnce } from '../api.js';
+import { plainly, failure } from '../messages.js';
 import { count, counted, when, instant } from '../format.js';
 import WebhookSubscriptions from '../graphql/WebhookSubscriptions.graphql?raw';
 import WebhookDeliveries from '../graphql/WebhookDeliveries.graphql?raw';
@@ -40,7 +40,7 @@ function shown(url) {
 class Webhooks extends View {
   static properties = { admin: { type: Boolean }, subscriptions: { state: true }, selected: { state: true }, deliveries: { state: true },
     next: { state: true }, status: { state: true }, days: { state: true }, secret: { state: true }, deleting: { state: true },
-    message: { state: true }, error: { state: true } };
+    message: { state: true }, error: { state: true }, loadingMore: { state: true } };
 
   constructor() {
     super();
@@ -64,7 +64,13 @@ class Webhooks extends View {
   }
 
   async loadDeliveries(after = null) {
-    const r = await query(WebhookDeliveries, { subscriptionId: this.selected.id, status: this.status || null, after });
+    const asked = { subscriptionId: this.selected.id, status: this.status || null, after };
+    if (after && this.loadingMore === after) return; // (a second click on "Older deliveries" would add that page twice)
+    this.loadingMore = after;
+    const r = await query(WebhookDeliveries, asked);
+    this.loadingMore = null;
+    // an answer for another subscription or filter than the one now shown (picked meanwhile) is not shown
+    if (!this.selected || this.selected.id !== asked.subscriptionId || (this.status || null) !== asked.status) return;
     this.error = failure(r);
     if (!r.data) return;
     const page = r.data.webhookDeliveries;
@@ -101,7 +107,7 @@ class Webhooks extends View {
     this.error = failure(r);
     if (this.error) return null;
     if (problem) {
-      this.message = problem.message;
+      this.message = plainly(problem);
       return null;
     }
     const payload = r.data[field];
@@ -110,21 +116,23 @@ class Webhooks extends View {
     return payload;
   }
 
-  async create(e) {
-    e.preventDefault();
-    const form = new FormData(e.target);
-    const eventTypes = form.getAll('eventTypes');
-    if (!eventTypes.length) {
-      this.message = 'Choose at least one event to send.';
-      return;
-    }
-    const input = { url: form.get('url'), eventTypes, description: form.get('description') || null };
-    if (this.admin && form.get('creatorId')) input.creatorId = form.get('creatorId');
-    const created = await this.act(CreateWebhookSubscription, 'createWebhookSubscription', input, () => 'The subscription was created.');
-    if (created) {
-      this.secret = { id: created.subscription.id, value: created.secret, url: created.subscription.url };
-      e.target.reset();
-    }
+  /** One at a time (submitOnce): a second click while the first is answered would make a second subscription. */
+  create(e) {
+    return submitOnce(e, async (elements, target) => {
+      const form = new FormData(target);
+      const eventTypes = form.getAll('eventTypes');
+      if (!eventTypes.length) {
+        this.message = 'Choose at least one event to send.';
+        return;
+      }
+      const input = { url: form.get('url'), eventTypes, description: form.get('description') || null };
+      if (this.admin && form.get('creatorId')) input.creatorId = form.get('creatorId');
+      const created = await this.act(CreateWebhookSubscription, 'createWebhookSubscription', input, () => 'The subscription was created.');
+      if (created) {
+        this.secret = { id: created.subscription.id, value: created.secret, url: created.subscription.url };
+        target.reset();
+      }
+    });
   }
 
   async rotate(s) {
@@ -259,7 +267,7 @@ class Webhooks extends View {
           <td>${d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : d.lastError ? 'no answer' : ''}${d.lastAttemptAt ? html`<br><small class="muted">${when(d.lastAttemptAt)}</small>` : ''}</td>
           <td>${d.eventType === 'webhook.test' || (d.status === 'PENDING' && s.status === 'ACTIVE') ? '' : html`<button class="secondary outline" aria-label=${`Replay the ${d.eventType} delivery of ${when(d.occurredAt)}`}
             @click=${() => this.replayOne(d)}>Replay</button>`}</td></tr>`)}</tbody></table></div>
-      ${this.next ? html`<button class="secondary outline" @click=${() => this.loadDeliveries(this.next)}>Older deliveries</button>` : ''}`}
+      ${this.next ? html`<button class="secondary outline" ?disabled=${!!this.loadingMore} @click=${() => this.loadDeliveries(this.next)}>Older deliveries</button>` : ''}`}
       <form class="row" @submit=${(e) => this.replayRange(e)} aria-label="Replay a time range">
         <label>Events from<input name="from" type="datetime-local" required></label><label>until<input name="to" type="datetime-local" required></label>
         <button type="submit" class="secondary">Replay this range</button></form>

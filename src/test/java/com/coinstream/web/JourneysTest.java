@@ -131,6 +131,60 @@ class JourneysTest {
         assertEquals(50, Flows.coins(token(viewer)), "nothing was sent");
     }
 
+    /**
+     * A money action happens once however it is tried: a double click on Grant grants once, and a gift whose answer was
+     * lost (the service took it; the page heard nothing), sent again, goes with the same idempotency key and is sent once.
+     */
+    @Test
+    void aDoubleClickOrATryAfterALostAnswerMovesMoneyOnce() {
+        User admin = User.admin(Tokens.unique("j11-admin"));
+        User viewer = User.viewer(Tokens.unique("j11-viewer"));
+        Gql.ok(token(viewer), "{ me { id } }");
+        LiveCreator creator = Gifting.liveCreator("j11-creator");
+        try (Tab console = open(admin, Browser.DESKTOP)) {
+            console.go("/admin");
+            console.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Accounts").setExact(true)).click();
+            Locator grant = console.page.locator("article").filter(new Locator.FilterOptions().setHasText("Grant coins"));
+            grant.getByLabel("User id").fill(viewer.sub());
+            grant.getByLabel("Coins").fill("25");
+            grant.getByLabel("Reason").fill("welcome");
+            grant.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Grant").setExact(true)).dblclick();
+            assertThat(console.page.getByText("Granted; their wallet now holds 25 coins.")).isVisible();
+        }
+        assertEquals(25, Flows.coins(token(viewer)), "granted once");
+
+        try (Tab tab = open(viewer, Browser.PHONE)) {
+            tab.go("/stream/" + creator.stream());
+            assertThat(tab.page.getByTestId("balance")).hasText("25");
+            List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean lose = new java.util.concurrent.atomic.AtomicBoolean(true);
+            tab.page.route("**/graphql", route -> {
+                String body = route.request().postData();
+                if (body == null || !body.contains("sendGift")) {
+                    route.resume();
+                    return;
+                }
+                keys.add(io.restassured.path.json.JsonPath.from(body).getString("variables.input.idempotencyKey"));
+                if (lose.getAndSet(false)) {
+                    route.fetch(); // the service takes it, and its answer never arrives
+                    route.abort();
+                } else {
+                    route.resume();
+                }
+            });
+            tab.page.locator("[data-gift='Rose']").click();
+            button(tab.page, "Send Rose × 1 (1 coin)").click();
+            assertThat(tab.page.getByRole(AriaRole.ALERT)).containsText("a purchase or gift tried again is never made twice");
+            button(tab.page, "Send Rose × 1 (1 coin)").click();
+            assertThat(tab.page.getByRole(AriaRole.ALERT)).hasCount(0);
+            assertThat(tab.page.getByTestId("balance")).hasText("24");
+            assertEquals(2, keys.size(), keys.toString());
+            assertEquals(keys.get(0), keys.get(1), "the same key when tried again");
+        }
+        assertEquals(24, Flows.coins(token(viewer)), "sent once");
+        LedgerChecks.assertClean();
+    }
+
     @Test
     void aViewerShortOfCoinsBuysTheExactShortfallAndTheGiftGoesThrough() {
         User viewer = User.viewer(Tokens.unique("j2-viewer"));
