@@ -42,17 +42,16 @@ public class GraphQLOverHttp {
 
     void install(@Observes Router router) {
         router.post(path).order(-101).handler(this::negotiate);
-        // after the WebSocket upgrade (-100): any other method than POST, and a GET that is no upgrade, is refused with a
-        // code (Quarkus answered a bare 405); OPTIONS stays CORS's
-        router.route(path).order(-98).handler(this::onlyPost);
+        // after the WebSocket upgrade (-100): the other methods, and a GET that is no upgrade, are refused with a code
+        // (Quarkus answered a bare 405); OPTIONS stays CORS's, and a POST (every gift) passes no handler more
+        var others = router.route(path).order(-98);
+        for (HttpMethod method : new HttpMethod[] { HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH }) {
+            others.method(method);
+        }
+        others.handler(this::onlyPost);
     }
 
     void onlyPost(RoutingContext rc) {
-        HttpMethod method = rc.request().method();
-        if (method == HttpMethod.POST || method == HttpMethod.OPTIONS) {
-            rc.next();
-            return;
-        }
         rc.put(MEDIA, prefersGraphqlResponse(rc.request().getHeader(HttpHeaders.ACCEPT)) ? GRAPHQL_RESPONSE : JSON);
         rc.response().putHeader("Allow", "POST");
         RequestShape.refuse(rc, 405, "BAD_REQUEST", "A GraphQL request is an HTTP POST with a JSON body (GET is taken only to open a WebSocket)");
