@@ -70,8 +70,9 @@ public class GiftFeed {
                     .put("giftId", c.gift().uuid().toString())
                     .put("giftName", c.gift().name()).put("unitCoins", c.gift().coins()).put("quantity", c.quantity())
                     .put("coins", c.split().coins()).put("senderName", o.anonymous() ? GiftingService.ANONYMOUS : c.senderName())
-                    // an anonymous gift's sender is in no notice: anyone who may LISTEN on the database reads them, and no
-                    // instance needs it (anonymous gifts share one combo)
+                    // an anonymous gift's sender is in no gift notice: no instance needs it (anonymous gifts share one combo).
+                    // (The wallet notice sent with it names every sender whose wallet changed, so a database role that may
+                    // LISTEN can still tie a batch's one anonymous gift to a sender: the database's roles are the operators'.)
                     .put("senderId", o.anonymous() ? "" : c.senderId()).put("anonymous", o.anonymous()).put("streamTotal", o.streamTotalCoins())
                     .put("createdAt", o.createdAt().toString());
             notices.add(n.toString());

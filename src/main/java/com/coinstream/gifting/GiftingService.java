@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -90,9 +91,36 @@ public class GiftingService {
     }
 
     public record Sent(GiftReceipt receipt, Wallet wallet, boolean replayed) {
+        Sent asReplayed() {
+            return new Sent(receipt, wallet, true);
+        }
     }
 
+    /**
+     * The sends of this instance not yet answered, by sender, key and request. The same request again before the first
+     * is answered (a client's retry racing its original) is answered with the first's result, marked replayed, and takes
+     * nothing of the sender's rate: it was refused RATE_LIMITED when the original, still in its lane, had not yet
+     * committed the key it would have replayed (README: the same key answers the original "even when the requests race").
+     */
+    private final ConcurrentHashMap<String, Uni<Sent>> inFlight = new ConcurrentHashMap<>();
+
     public Uni<Sent> send(Caller sender, SendGift request) {
+        String twin = String.join("\u0000", sender.userId(), String.valueOf(request.idempotencyKey()), String.valueOf(request.streamId()),
+                String.valueOf(request.giftId()), String.valueOf(request.quantity()), String.valueOf(request.anonymous()),
+                String.valueOf(request.confirmed()));
+        Uni<Sent> first = inFlight.get(twin);
+        if (first != null) {
+            return first.map(Sent::asReplayed);
+        }
+        @SuppressWarnings("unchecked")
+        Uni<Sent>[] mine = new Uni[1];
+        mine[0] = Uni.createFrom().deferred(() -> sendOnce(sender, request)).onTermination().invoke(() -> inFlight.remove(twin, mine[0]))
+                .memoize().indefinitely();
+        first = inFlight.putIfAbsent(twin, mine[0]);
+        return first == null ? mine[0] : first.map(Sent::asReplayed);
+    }
+
+    private Uni<Sent> sendOnce(Caller sender, SendGift request) {
         String key = Idempotency.validKey(request.idempotencyKey());
         int quantity = request.quantity() == null ? 1
                 : (int) Amounts.within(request.quantity(), 1, MAX_QUANTITY, ErrorCode.INVALID_QUANTITY, "quantity", "input", "quantity");

@@ -70,13 +70,15 @@ public class OverlayKeys {
      * here within seconds all the same; the notification stops them at once. No overlay open here: no query.
      */
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> readRevoked() {
+    public Uni<Void> readRevoked() {
         // only keys in use need remembering: a new subscription asks the database (authorize)
         revoked.retainAll(inUse.keySet());
         if (inUse.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("select id from overlay_key where id = any($1) and revoked_at is not null")
+        // (a key no longer there counts as revoked: an erasure deletes its creator's keys)
+        return pool.preparedQuery("select k from unnest($1::uuid[]) k where not exists "
+                + "(select 1 from overlay_key o where o.id = k and o.revoked_at is null)")
                 .execute(Tuple.of(inUse.keySet().toArray(UUID[]::new)))
                 .invoke(rows -> rows.forEach(r -> revoked.add(r.getUUID(0))))
                 .onFailure().invoke(e -> LOG.warnf("revoked overlay keys not read: %s", e.getMessage()))

@@ -380,7 +380,9 @@ public class PersonalData {
                 // set up as an admin for the platform, or for another creator, stays (without its description: their own words)
                 .flatMap(v -> tx.preparedQuery("update webhook_subscription set status = case when creator_id = $1 then 'DELETED' "
                         + "else status end, url = case when creator_id = $1 then 'https://erased.invalid/' else url end, description = null, "
-                        + "disabled_reason = case when creator_id = $1 then null else disabled_reason end "
+                        + "disabled_reason = case when creator_id = $1 then null else disabled_reason end, "
+                        + "secret = case when creator_id = $1 then '' else secret end, "
+                        + "previous_secret = case when creator_id = $1 then null else previous_secret end "
                         + "where owner_id = $1 or creator_id = $1").execute(Tuple.of(userId)))
                 // what their endpoints answered (an error text of their receiver's) goes with them
                 .flatMap(v -> tx.preparedQuery("update webhook_delivery set last_error = null where last_error is not null and subscription_id in "

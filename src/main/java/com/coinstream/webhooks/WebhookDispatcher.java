@@ -139,12 +139,22 @@ public class WebhookDispatcher {
             return;
         }
         pool = pools.pool("webhooks", 2, Map.of());
-        http = vertx.getDelegate().createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                // a receiver that stalls its TLS handshake holds the connection no longer than a connect may take
-                .setSslHandshakeTimeout(config.connectTimeout().toMillis()).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
-                .setKeepAlive(true).setMaxPoolSize(config.maxInFlightTotal()).setVerifyHost(true).setTrustAll(false));
+        http = vertx.getDelegate().createHttpClient(clientOptions(config.connectTimeout(), config.responseTimeout(), config.maxInFlightTotal()));
         timer = vertx.setPeriodic(Math.max(10, config.pollInterval().toMillis()), id -> tick());
+    }
+
+    /** How the service connects to receivers (a receiver is untrusted: each option bounds what one can make it hold or do). */
+    static HttpClientOptions clientOptions(Duration connectTimeout, Duration responseTimeout, int maxInFlight) {
+        return new HttpClientOptions()
+                .setConnectTimeout((int) connectTimeout.toMillis())
+                // a receiver that stalls its TLS handshake holds the connection no longer than a connect may take
+                .setSslHandshakeTimeout(connectTimeout.toMillis()).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+                // the handshake's certificate checks and key exchange (whose costs the receiver chooses) off the event loop
+                .setSslEngineOptions(new io.vertx.core.net.JdkSSLEngineOptions().setUseWorkerThread(true))
+                // a kept-alive connection closes once idle as long as an attempt may last: the receiver's own Keep-Alive
+                // header ("timeout=0": never) would otherwise keep it, and a creator's ports and addresses, open for ever
+                .setIdleTimeout((int) connectTimeout.plus(responseTimeout).toMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+                .setKeepAlive(true).setMaxPoolSize(maxInFlight).setVerifyHost(true).setTrustAll(false);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -409,12 +419,28 @@ public class WebhookDispatcher {
         });
     }
 
-    private static String describe(Throwable e) {
-        if (e instanceof TimeoutException) {
-            return "timed out";
+    /**
+     * What the delivery log says of an attempt that got no status: one of a few words, never the exception's text, which
+     * named the address and port and said how the connection failed (the log was a port scanner of what the service
+     * reaches) or carried the receiver's own bytes.
+     */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof io.netty.handler.timeout.TimeoutException
+                    || t instanceof java.net.SocketTimeoutException) {
+                return "timed out";
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS failed";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "could not connect";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "address not found";
+            }
         }
-        // (a receiver's own bytes, a status line with a NUL say: Outcome.failed makes it a text the delivery log keeps)
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return "connection failed";
     }
 
     /**

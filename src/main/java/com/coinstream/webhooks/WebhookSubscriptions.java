@@ -146,7 +146,9 @@ public class WebhookSubscriptions {
     public Uni<UUID> delete(Caller caller, String subscriptionId, AuditDraft audit) {
         UUID id = id(subscriptionId);
         return pool.withTransaction(tx -> ownedLocked(tx, caller, id)
-                .flatMap(s -> tx.preparedQuery("update webhook_subscription set status = 'DELETED' where id = $1 and status <> 'DELETED'")
+                // (its signing secrets go with it: nothing signs for a deleted subscription again)
+                .flatMap(s -> tx.preparedQuery("update webhook_subscription set status = 'DELETED', secret = '', previous_secret = null, "
+                        + "previous_secret_until = null where id = $1 and status <> 'DELETED'")
                         .execute(Tuple.of(id)))
                 .call(ignored -> adminLog.append(tx, audit)))
                 .replaceWith(id);

@@ -56,6 +56,9 @@ class PersonalDataTest {
     @Inject
     TestClock clock;
 
+    @Inject
+    com.coinstream.live.OverlayKeys overlayKeys;
+
     @AfterEach
     void resetClock() {
         clock.reset();
@@ -867,10 +870,37 @@ class PersonalDataTest {
         assertEquals(1L, Db.number(Db.TEST_SCHEMA, "select count(*) from idempotency_key where owner_id = ? and key = 'erased-' || md5('my-own-words')",
                 creatorId));
         assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from overlay_key where creator_id = ?", creatorId));
+        // and no admin sets up a subscription to the erased creator's events again (V53)
+        String again = Gql.ok(Tokens.admin(), "mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) "
+                + "{ subscription { id } userErrors { code } } }", Gql.vars("i", Map.of("url", url, "eventTypes", List.of("gift.sent"),
+                        "creatorId", creatorId))).getString("data.createWebhookSubscription.userErrors[0].code");
+        assertTrue(List.of("INVALID_STATE", "NOT_FOUND").contains(again), again);
+        assertEquals(0L, Db.number(Db.TEST_SCHEMA, "select count(*) from webhook_subscription where creator_id = ? and status <> 'DELETED'", creatorId));
         String log = Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action reason input before after } } }",
                 Gql.vars("t", subscription)).prettyPrint();
         assertTrue(log.contains("createWebhookSubscription"), log);
         assertFalse(log.contains("hooks-of-") || log.contains("alert bot"), log);
+    }
+
+    /**
+     * An overlay reading with a key that an erasure on another instance deleted, whose notice this instance never heard:
+     * the 5-second re-read of the keys in use counts a key no longer there as revoked, and the overlay ends.
+     */
+    @Test
+    void anOverlayKeyAnErasureDeletedUnheardIsRevokedByTheReRead() {
+        String creator = Tokens.creator(Tokens.unique("deletedkey"));
+        String key = Gql.ok(creator, "mutation { createOverlayKey(input: {label: \"OBS\"}) { overlayKey { id } userErrors { code } } }")
+                .getString("data.createOverlayKey.overlayKey.id");
+        java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        var reading = overlayKeys.whileValid(java.util.UUID.fromString(key), io.smallrye.mutiny.Multi.createFrom().ticks().every(Duration.ofMillis(100)))
+                .subscribe().with(t -> { }, ended::set);
+        try {
+            Db.rows(Db.TEST_SCHEMA, "delete from overlay_key where id = ?::uuid returning id", key);
+            overlayKeys.readRevoked().await().atMost(Duration.ofSeconds(10));
+            WebhookReceiver.await(Duration.ofSeconds(5), () -> ended.get() != null, "the overlay ended");
+        } finally {
+            reading.cancel();
+        }
     }
 
     /** Someone else's refused attempt naming a person is not in that person's export (anyone can make those up). */

@@ -49,6 +49,26 @@ class AbuseLimitsTest {
         assertEquals(1000 - sent, Flows.coins(viewer.token()));
     }
 
+    /**
+     * 25 copies of one request at once (a client's retries racing the original): one gift, and every copy answers its
+     * receipt; none is refused RATE_LIMITED for the original's place in the sender's rate (the original was still in its
+     * lane, so no committed key was there to replay).
+     */
+    @Test
+    void copiesOfOneGiftRacingItAreAnsweredWithItsReceiptNotRateLimited() {
+        LiveCreator creator = Gifting.liveCreator("ratetwins");
+        Viewer viewer = Gifting.fundedViewer("ratetwinsfan", 100);
+        String key = Flows.key();
+        List<String> answers = Race.run(25, i -> {
+            var r = Gifting.send(viewer.token(), creator.stream(), Gifting.ROSE, 1, key);
+            String code = String.valueOf(Gifting.code(r));
+            return "null".equals(code) ? r.getString("data.sendGift.receipt.id") : code;
+        });
+        assertEquals(1, answers.stream().distinct().count(), answers.toString());
+        assertTrue(answers.get(0).length() > 20, answers.get(0));
+        assertEquals(99, Flows.coins(viewer.token()));
+    }
+
     @Test
     void holdsStopPurchasesGiftsAndPayouts() {
         LiveCreator creator = Gifting.liveCreator("holdc");

@@ -556,6 +556,9 @@ class WebhooksTest {
         delete(creator.token(), dead);
         assertEquals(List.of(Map.of("status", "FAILED", "last_error", "The subscription was deleted")),
                 Db.rows(Db.TEST_SCHEMA, "select status, last_error from webhook_delivery where subscription_id = ?::uuid", dead.id()));
+        // its signing secrets went with it
+        assertEquals(List.of(Map.of("secret", "")), Db.rows(Db.TEST_SCHEMA, "select secret from webhook_subscription where id = ?::uuid "
+                + "and previous_secret is null", dead.id()));
         try (WebhookReceiver receiver = new WebhookReceiver().respond(r -> 204)) {
             String other = Gifting.liveCreator("hookbacklogother").token();
             Sub live = subscribe(other, receiver.url(), List.of("gift.sent"));
