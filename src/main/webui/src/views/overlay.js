@@ -21,6 +21,7 @@ class Overlay extends View {
     super();
     this.alerts = [];
     this.queue = [];
+    this.starts = 0;
   }
 
   async connectedCallback() {
@@ -30,7 +31,7 @@ class Overlay extends View {
       this.problem = 'This overlay address has no key. Copy the address from your studio’s Overlay tab.';
       return;
     }
-    this.begin(0);
+    this.begin(0, ++this.starts);
   }
 
   /**
@@ -38,18 +39,22 @@ class Overlay extends View {
    * A start that cannot reach the service (an OBS source opened before the network is up) is tried again, with backoff
    * up to 30 s; a key refused for good is not.
    */
-  async begin(tries) {
+  async begin(tries, start) {
+    // (only the latest start of an overlay on the page goes on: one removed, or started again, meanwhile stops here)
+    const current = () => this.isConnected && start === this.starts;
     const again = (error) => {
       this.refused(error);
-      if (this.isConnected && !this.problem.startsWith('This overlay key')) {
-        this.retry = setTimeout(() => this.begin(tries + 1), Math.min(30_000, 1000 * 2 ** tries));
+      if (current() && !this.problem.startsWith('This overlay key')) {
+        this.retry = setTimeout(() => this.begin(tries + 1, start), Math.min(30_000, 1000 * 2 ** tries));
       }
     };
     const top = await query(TopGifters, { id: this.streamId });
+    if (!current()) return;
     if (top.error) return again(top.error);
     this.showTop(top.data);
     const last = top.data.liveStream ? Number(top.data.liveStream.totals.gifts) : 0;
     const check = await query(StreamEvents, { streamId: this.streamId, after: last, overlayKey: this.key });
+    if (!current()) return;
     if (check.error) return again(check.error);
     this.problem = null;
     this.feed = new StreamFeed(this.streamId, (e, again) => this.arrived(e, again), { overlayKey: this.key, onError: (e) => this.refused(e) })

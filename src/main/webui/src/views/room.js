@@ -127,7 +127,11 @@ class Room extends View {
     }
   }
 
-  async send(key = null, confirmed = false) {
+  /**
+   * Send the chosen gift. Its key is the intent's (Intents): the same gift tried again after a lost answer, confirmed
+   * after the reminder, or sent after buying the shortfall goes with the key of its first try, so it is sent once.
+   */
+  async send(confirmed = false) {
     const gift = this.selected;
     if (!gift || this.sending) return;
     this.topUp = null;
@@ -138,15 +142,15 @@ class Room extends View {
     }
     this.sending = true;
     this.refusal = null;
-    // (the same gift tried again after a lost answer keeps its key: it is sent once)
-    key = key || this.intents.key('sendGift', { stream: this.streamId, gift: gift.id, quantity, anonymous: this.anonymous });
+    const key = this.intents.key('sendGift', { stream: this.streamId, gift: gift.id, quantity, anonymous: this.anonymous });
     const r = await mutate(SendGift, { input: { streamId: this.streamId, giftId: gift.id, quantity, idempotencyKey: key,
       // left out until the person's setting is known: the service then follows it
       anonymous: this.anonymous === undefined ? null : !!this.anonymous, confirmed } });
     this.sending = false;
     // (a refusal of the whole request, RATE_LIMITED or a lost connection, is a problem too: said as a gift's)
     const problem = userError(r, 'sendGift');
-    this.intents.settle('sendGift', problem);
+    // (a refusal that asks for a next step, a confirmation or coins, leaves the intent open: that step sends it)
+    if (!problem || !['CONFIRMATION_REQUIRED', 'INSUFFICIENT_COINS'].includes(problem.code)) this.intents.settle('sendGift', problem);
     if (!problem) {
       this.lastSent = { gift, quantity, at: Date.now() };
       return;
@@ -161,7 +165,7 @@ class Room extends View {
     }
     if (problem.code === 'CONFIRMATION_REQUIRED') {
       // the viewer's own pause: say what this gift costs in money, and send it only on a second, explicit click
-      this.refusal = { ...explain(problem), confirm: { key, coins: Number(gift.coins) * quantity, value: times(gift.moneyValue, quantity) } };
+      this.refusal = { ...explain(problem), confirm: { coins: Number(gift.coins) * quantity, value: times(gift.moneyValue, quantity) } };
       return;
     }
     this.refusal = explain(problem, { operation: 'sendGift', limit: r.data && r.data.sendGift ? r.data.sendGift.spendingLimit : null });
@@ -187,7 +191,7 @@ class Room extends View {
       return;
     }
     this.topUp = null;
-    await this.send(top.key);
+    await this.send();
   }
 
   /** The gift panel: tiers as small labelled groups of tiles in one flowing grid; a bottom sheet on a phone. */
@@ -223,7 +227,7 @@ class Room extends View {
         ${!session.token ? html`<span class="muted">Sign in to send gifts.</span>` : ''}
       </div>` : html`<p class="muted">Choose a gift to send it.</p>`}
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}
-        ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(this.refusal.confirm.key, true)}>Send it anyway: ${coins(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
+        ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(true)}>Send it anyway: ${coins(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
         ${this.topUp ? html`<button ?disabled=${this.buying} @click=${() => this.buyShortfallAndSend()}>Buy ${counted(this.topUp.shortfall, 'coin', 'coins')}${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
       </div>` : ''}`;
   }

@@ -155,7 +155,7 @@ public final class Text {
     public static String cleanedLine(String value, int max) {
         StringBuilder b = new StringBuilder(value.length());
         value.codePoints().filter(cp -> !Character.isISOControl(cp) && BIDI_CONTROLS.indexOf(cp) < 0 && (cp < 0xD800 || cp > 0xDFFF)
-                && cp != 0xFFFE && cp != 0xFFFF).forEach(b::appendCodePoint);
+                && cp != 0xFFFE && cp != 0xFFFF && cp != 0x2028 && cp != 0x2029).forEach(b::appendCodePoint);
         String clean = b.toString().strip();
         Matcher m = GRAPHEME.matcher(clean);
         int n = 0;
@@ -167,7 +167,9 @@ public final class Text {
             n++;
             end = m.end();
         }
-        return clean.substring(0, end).strip();
+        String cut = clean.substring(0, end).strip();
+        // (text that shows nothing is no text: a name of fillers or zero-width spaces)
+        return blank(cut) ? "" : cut;
     }
 
     /** True when {@code value} has no control characters ({@code multiline}: newlines allowed). */

@@ -110,14 +110,24 @@ public class GiftingService {
                 String.valueOf(request.confirmed()));
         Uni<Sent> first = inFlight.get(twin);
         if (first != null) {
-            return first.map(Sent::asReplayed);
+            return onThisContext(first.map(Sent::asReplayed));
         }
         @SuppressWarnings("unchecked")
         Uni<Sent>[] mine = new Uni[1];
         mine[0] = Uni.createFrom().deferred(() -> sendOnce(sender, request)).onTermination().invoke(() -> inFlight.remove(twin, mine[0]))
                 .memoize().indefinitely();
         first = inFlight.putIfAbsent(twin, mine[0]);
-        return first == null ? mine[0] : first.map(Sent::asReplayed);
+        return first == null ? mine[0] : onThisContext(first.map(Sent::asReplayed));
+    }
+
+    /**
+     * {@code uni}'s outcome delivered on the calling request's own Vert.x context: a twin's result is the first's, emitted
+     * on the first request's context, where the twin's request scope (its identity, for the fields resolved next) is not
+     * active.
+     */
+    private static <T> Uni<T> onThisContext(Uni<T> uni) {
+        io.vertx.core.Context here = io.vertx.core.Vertx.currentContext();
+        return here == null ? uni : uni.emitOn(task -> here.runOnContext(v -> task.run()));
     }
 
     private Uni<Sent> sendOnce(Caller sender, SendGift request) {
@@ -178,7 +188,7 @@ public class GiftingService {
                 : limits.blocking(sender, command.split().coins()).map(status -> {
                     throw new LimitReached(status.orElse(null), command.split().coins());
                 })).map(outcome -> switch (outcome.kind()) {
-            case SENT -> new Sent(receipt(command, outcome), new Wallet(sender.userId(), command.valueCurrency(), outcome.walletAfter()),
+            case SENT -> new Sent(receipt(command, outcome), new Wallet(sender.userId(), command.valueCurrency(), sender.region(), outcome.walletAfter()),
                     false);
             case KEY_SEEN -> null;
             case NOT_LIVE -> throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
@@ -229,7 +239,7 @@ public class GiftingService {
                 .flatMap(giftId -> events.byId(giftId).flatMap(receipt -> events.walletAfter(giftId)
                         .flatMap(after -> after != null ? Uni.createFrom().item(after) : currentCoins(sender.userId()))
                         .map(coins -> new Sent(receipt.orElseThrow(), new Wallet(sender.userId(),
-                                receipt.get().value() == null ? defaultCurrency : receipt.get().value().getCurrency(), coins), true))));
+                                receipt.get().value() == null ? defaultCurrency : receipt.get().value().getCurrency(), sender.region(), coins), true))));
     }
 
     private Uni<Long> currentCoins(String userId) {

@@ -162,7 +162,7 @@ public class RequestShape {
      * the request itself asked for Connection: close, and Vert.x would then wait for the rest of the body to close it);
      * HTTP/2: the stream is reset with NO_ERROR once its answer is complete, so the client stops sending.
      */
-    static void abandonBody(RoutingContext rc) {
+    public static void abandonBody(RoutingContext rc) {
         if (rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
             if ("close".equalsIgnoreCase(rc.response().headers().get("Connection")) || !rc.request().isEnded()) {
                 rc.request().connection().close();

@@ -385,11 +385,15 @@ public class PersonalData {
                         + "previous_secret = case when creator_id = $1 then null else previous_secret end "
                         + "where owner_id = $1 or creator_id = $1").execute(Tuple.of(userId)))
                 // what their endpoints answered (an error text of their receiver's) goes with them
-                .flatMap(v -> tx.preparedQuery("update webhook_delivery set last_error = null where last_error is not null and subscription_id in "
-                        + "(select id from webhook_subscription where creator_id = $1)").execute(Tuple.of(userId)))
+                // (rows an attempt is settling are passed over, as V49 does: that attempt locks its delivery, then the
+                // subscription this erasure holds; waiting for it would be a deadlock)
+                .flatMap(v -> tx.preparedQuery("update webhook_delivery set last_error = null where id in (select d.id from webhook_delivery d "
+                        + "where d.last_error is not null and d.subscription_id in (select id from webhook_subscription where creator_id = $1) "
+                        + "for update skip locked)").execute(Tuple.of(userId)))
                 // the idempotency keys they typed: kept as a digest (a replay of theirs can never come again; the books join
-                // the key rows by owner and result, never by the key)
-                .flatMap(v -> tx.preparedQuery("update idempotency_key set key = 'erased-' || md5(key) where owner_id = $1 and key !~ '^erased-[0-9a-f]{32}$'")
+                // the key rows by owner and result, never by the key), marked by a control character no typed key holds, so
+                // no digest can meet a key as typed
+                .flatMap(v -> tx.preparedQuery("update idempotency_key set key = chr(1) || md5(key) where owner_id = $1 and left(key, 1) <> chr(1)")
                         .execute(Tuple.of(userId)))
                 // their overlay keys go, labels and hints with them (the ones still in use are told to stop reading)
                 .flatMap(v -> tx.preparedQuery("delete from overlay_key where creator_id = $1 returning id, revoked_at is null")

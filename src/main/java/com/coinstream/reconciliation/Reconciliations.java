@@ -61,6 +61,11 @@ public class Reconciliations {
     /** The name the runs' cursors are made with (Page). */
     private static final String RUNS = "reconciliationRuns";
     static final int MAX_DIFFERENCES_SHOWN = 1000;
+    /**
+     * The longest period one report may cover, in days (a quarter): the matching compares every purchase and reversal
+     * of the period, and one mistyped date (2000-01-01) made that every purchase ever, under the settlement lock.
+     */
+    static final int MAX_PERIOD_DAYS = 92;
     /** Lines inserted per statement while a report streams in. */
     private static final int BATCH = 1000;
     private static final Duration AWAIT = Duration.ofMinutes(5);
@@ -236,6 +241,11 @@ public class Reconciliations {
                 + "from settlement_line where report_id = $1").execute(Tuple.of(id))).iterator().next();
         Instant from = period.getOffsetDateTime("first").toInstant().truncatedTo(ChronoUnit.DAYS);
         Instant to = period.getOffsetDateTime("last").toInstant().truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        if (Duration.between(from, to).toDays() > MAX_PERIOD_DAYS) {
+            return List.of("the report's lines span " + Duration.between(from, to).toDays() + " days, from " + from.toString().substring(0, 10)
+                    + " to the end of " + to.minus(1, ChronoUnit.DAYS).toString().substring(0, 10) + ": a report covers at most " + MAX_PERIOD_DAYS
+                    + " days (is a line's date mistyped?)");
+        }
         await(conn.preparedQuery("insert into settlement_report (id, file_sha256, file_name, imported_by, imported_at, line_count, period_from, "
                 + "period_to) values ($1, $2, $3, $4, $5, $6, $7, $8)").execute(Tuple.from(List.of(id, sha, fileName == null ? "" : fileName,
                         admin.userId(), utc(now), period.getLong("lines"), utc(from), utc(to)))));

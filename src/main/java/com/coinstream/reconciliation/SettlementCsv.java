@@ -77,6 +77,8 @@ public final class SettlementCsv {
         private int physical;
         private int good;
         private int bad;
+        /** Reading ended early (a header it cannot read, or the line limit): nothing more is read, or noted twice. */
+        private boolean stopped;
 
         public Reader(java.io.Reader source) {
             this.in = new BufferedReader(source, 64 * 1024);
@@ -84,7 +86,11 @@ public final class SettlementCsv {
 
         /** The next good line, or null at the end (bad lines are skipped and noted). */
         public Line next() throws IOException {
+            if (stopped) {
+                return null;
+            }
             if (column == null && !header()) {
+                stopped = true;
                 return null;
             }
             String text;
@@ -95,6 +101,7 @@ public final class SettlementCsv {
                 }
                 if (good + bad >= MAX_LINES) {
                     note("line " + lineNo + ": a report has at most " + MAX_LINES + " lines; split it");
+                    stopped = true;
                     return null;
                 }
                 Line line = line(lineNo, text);

@@ -20,6 +20,7 @@ import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
 import com.coinstream.graphql.AdminActionInterceptor;
 import com.coinstream.graphql.InputGate;
+import com.coinstream.graphql.RequestShape;
 import com.coinstream.graphql.Payloads;
 import com.coinstream.graphql.PersonText;
 import com.coinstream.identity.Caller;
@@ -112,7 +113,9 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
         try {
             fileName = rc.request().getParam("fileName");
         } catch (IllegalArgumentException e) {
-            send(rc, 400, errors("The query string is not valid URL encoding", "BAD_REQUEST"));
+            // (recorded as an attempt whose caller is not known yet: the token is not read for a request refused this early)
+            refuse(rc, AdminActionInterceptor.draftOfUncheckedInput(json, "importSettlementReport", Optional.empty(), new Upload(null)), 400,
+                    "BAD_REQUEST", "The query string is not valid URL encoding");
             return;
         }
         rc.request().pause();
@@ -205,9 +208,11 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
         audited.subscribe().with(v -> send(rc, status, body), e -> send(rc, status, body));
     }
 
+    /** The answer; then nothing more of a body not read whole is waited for (a refused upload's, or one cut off at its limit). */
     private static void send(RoutingContext rc, int status, JsonObject body) {
         if (!rc.response().ended()) {
-            rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+            rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode())
+                    .onComplete(sent -> RequestShape.abandonBody(rc));
         }
     }
 
@@ -216,6 +221,8 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
         private final long max;
         private final long deadline;
         private long read;
+        /** Reading stopped early (too large, too slow, broken off): closing must not read the rest. */
+        private boolean stopped;
 
         Bounded(InputStream in, long max, java.time.Duration within) {
             super(in);
@@ -229,6 +236,7 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
             try {
                 b = super.read();
             } catch (IOException e) {
+                stopped = true;
                 throw new BodyBroken(e);
             }
             count(b < 0 ? 0 : 1);
@@ -241,6 +249,7 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
             try {
                 n = super.read(buffer, offset, length);
             } catch (IOException e) {
+                stopped = true;
                 throw new BodyBroken(e);
             }
             count(Math.max(0, n));
@@ -257,10 +266,24 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
         private void count(int n) throws IOException {
             read += n;
             if (read > max) {
+                stopped = true;
                 throw new TooLarge();
             }
             if (System.nanoTime() - deadline > 0) {
+                stopped = true;
                 throw new BodyBroken(new IOException("the upload's body took longer than it may"));
+            }
+        }
+
+        /**
+         * Closed after reading stopped early: the rest is not read (Quarkus' stream reads a body to its end on close, a
+         * minute a read: an endless body held the import's place, its thread and its file past both limits); the answer
+         * then closes the connection ({@link RequestShape#abandonBody}).
+         */
+        @Override
+        public void close() throws IOException {
+            if (!stopped) {
+                super.close();
             }
         }
 

@@ -122,12 +122,14 @@ public class WalletApi {
 
     @Description("What your coins are worth in real money, at the weighted-average price you paid (or the base price of your region before any purchase).")
     public Uni<@NonNull List<Money>> moneyValue(@Source List<Wallet> list) {
-        var c = caller.peek();
-        String owner = list.isEmpty() ? c.userId() : list.get(0).userId();
-        // in the owner's region: an admin's grant answers with the recipient's wallet, valued as they see it
-        Uni<String> region = owner.equals(c.userId()) ? Uni.createFrom().item(c.region())
-                : users.find(owner).map(u -> u.map(found -> found.region()).orElse(c.region()));
-        return region.flatMap(r -> valuation.valuer(owner, r)).map(v -> list.stream().map(w -> v.apply(w.coins())).toList());
+        if (list.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        // in the owner's region, which the wallet carries (an admin's grant answers with the recipient's wallet, valued as
+        // they see it); never the caller's, read here: a replayed gift's wallet is resolved outside its request, where
+        // reading the token failed (INTERNAL)
+        Wallet first = list.get(0);
+        return valuation.valuer(first.userId(), first.region()).map(v -> list.stream().map(w -> v.apply(w.coins())).toList());
     }
 
     @Query("transactions")

@@ -32,7 +32,7 @@ public class WalletService {
 
     public Uni<Wallet> walletOf(String userId, String region) {
         String currency = rates.current(clock.instant()).currencyOf(region);
-        return ledger.balance(AccountKey.wallet(userId)).map(coins -> new Wallet(userId, currency, coins));
+        return ledger.balance(AccountKey.wallet(userId)).map(coins -> new Wallet(userId, currency, region, coins));
     }
 
     /** Real money each wallet's owner has paid in, per currency, in one statement. */

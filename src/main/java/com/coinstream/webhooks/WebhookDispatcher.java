@@ -427,7 +427,7 @@ public class WebhookDispatcher {
     static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || t instanceof io.netty.handler.timeout.TimeoutException
-                    || t instanceof java.net.SocketTimeoutException) {
+                    || t instanceof java.net.SocketTimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) {
                 return "timed out";
             }
             if (t instanceof javax.net.ssl.SSLException) {

@@ -101,6 +101,14 @@ class SendGiftTest {
                 Gifting.PERFUME.toUpperCase(java.util.Locale.ROOT), 1, key);
         assertEquals(first.getString("data.sendGift.receipt.id"), shouted.getString("data.sendGift.receipt.id"), shouted.prettify());
         assertEquals(80, Flows.coins(viewer.token()));
+        // the replay's wallet, valued as the web app asks for it (its value was resolved outside the request: INTERNAL)
+        String valued = "mutation($i: SendGiftInput!) { sendGift(input: $i) { receipt { id } wallet { coins moneyValue { amount currency } } } }";
+        for (int i = 0; i < 2; i++) {
+            var replayed = Gql.ok(viewer.token(), valued, Gql.vars("i", Map.of("streamId", creator.stream(), "giftId", Gifting.PERFUME,
+                    "quantity", 1, "idempotencyKey", key)));
+            assertEquals(first.getString("data.sendGift.receipt.id"), replayed.getString("data.sendGift.receipt.id"));
+            assertEquals("USD", replayed.getString("data.sendGift.wallet.moneyValue.currency"), replayed.prettify());
+        }
         assertEquals("IDEMPOTENCY_KEY_REUSED", Gifting.code(Gifting.send(viewer.token(), creator.stream(), Gifting.PERFUME, 2, key)));
         // the replay still works after the stream has ended
         Gql.ok(creator.token(), "mutation($input: EndLiveStreamInput!) { endLiveStream(input: $input) { liveStream { status } } }",

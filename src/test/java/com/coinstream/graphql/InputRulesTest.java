@@ -81,6 +81,9 @@ class InputRulesTest {
         assertNull(Text.personTextProblem("a\u00A0b", 1, 80, false));
         assertNotNull(Text.personTextProblem("a\u2028b", 1, 80, false));
         assertNotNull(Text.personTextProblem("a\u2029b", 1, 80, false));
+        // a name from a token is cleaned to the same rules: no line separator, and nothing when it shows nothing
+        org.junit.jupiter.api.Assertions.assertEquals("ab", Text.cleanedLine("a\u2028b", 64));
+        org.junit.jupiter.api.Assertions.assertEquals("", Text.cleanedLine("\u3164\u200B\u00A0", 64));
         assertNull(Text.personTextProblem("", 0, 80, false));
     }
 

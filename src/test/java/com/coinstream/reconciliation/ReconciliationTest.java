@@ -247,7 +247,12 @@ class ReconciliationTest {
         var duplicateLine = upload(Tokens.admin(), twice, "twice.csv");
         assertEquals(422, duplicateLine.statusCode());
         assertEquals("line 4: a second charge line for transaction dup_1", duplicateLine.jsonPath().getString("userErrors[0].message"));
-        assertEquals(audited + 4, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'importSettlementReport' and outcome = 'REFUSED'"),
+        // a report whose lines span more than a quarter (one mistyped date would match every purchase ever)
+        var span = upload(Tokens.admin(), "transaction_id,type,amount,currency,fee,date\nspan_1,charge,1.00,USD,0,2026-01-02\n"
+                + "span_2,charge,1.00,USD,0,2026-11-30\n", "span.csv");
+        assertEquals(422, span.statusCode(), span.asString());
+        assertTrue(span.jsonPath().getString("userErrors[0].message").contains("a report covers at most 92 days"), span.asString());
+        assertEquals(audited + 5, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where action = 'importSettlementReport' and outcome = 'REFUSED'"),
                 "each refused attempt is recorded, the anonymous one too");
         assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from settlement_line where transaction_id = 'dup_1'"), "nothing is kept");
     }

@@ -41,6 +41,30 @@ class UploadBodyTest {
         assertThrows(SettlementUploadApi.Bounded.BodyBroken.class, () -> body.readAllBytes());
     }
 
+    /** A body stopped at its limit is not read to its end when closed (an endless one would never end). */
+    @Test
+    void aBodyStoppedAtItsLimitIsNotReadOnWhenClosed() throws IOException {
+        int[] closed = { 0 };
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public void close() {
+                closed[0]++; // Quarkus' stream reads the rest of the request here
+            }
+        };
+        var body = new SettlementUploadApi.Bounded(endless, 1000, Duration.ofSeconds(5));
+        assertThrows(SettlementUploadApi.Bounded.TooLarge.class, () -> body.readAllBytes());
+        body.close();
+        org.junit.jupiter.api.Assertions.assertEquals(0, closed[0]);
+        var whole = new SettlementUploadApi.Bounded(new ByteArrayInputStream(new byte[10]), 1000, Duration.ofSeconds(5));
+        whole.readAllBytes();
+        whole.close(); // (read whole: closed as any stream)
+    }
+
     @Test
     void aBodyWithinItsBoundsIsReadWhole() throws IOException {
         byte[] bytes = "transaction_id,type\n".getBytes();

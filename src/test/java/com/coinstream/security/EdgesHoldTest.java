@@ -63,9 +63,16 @@ class EdgesHoldTest {
             socket.setSoTimeout(10_000);
             String request = "POST /imports/settlement-reports?fileName=%zz HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + Tokens.admin()
                     + "\r\nContent-Type: text/csv\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx";
+            long refused = com.coinstream.support.Db.number(com.coinstream.support.Db.TEST_SCHEMA,
+                    "select count(*) from admin_audit where action = 'importSettlementReport' and outcome = 'REFUSED'");
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 400"), answer); // (by the HTTP layer, or by the upload when it reads the query)
+            if (answer.contains("BAD_REQUEST")) {
+                // the upload's own answer: the attempt is recorded, as every refused upload is
+                assertEquals(refused + 1, com.coinstream.support.Db.number(com.coinstream.support.Db.TEST_SCHEMA,
+                        "select count(*) from admin_audit where action = 'importSettlementReport' and outcome = 'REFUSED'"));
+            }
         }
     }
 

@@ -30,6 +30,7 @@ class WebhookClientTest {
                 new java.net.ConnectException("Connection refused: /203.0.113.7:8443"))));
         assertEquals("TLS failed", WebhookDispatcher.describe(new javax.net.ssl.SSLHandshakeException("PKIX path building failed: CN=internal")));
         assertEquals("timed out", WebhookDispatcher.describe(new java.util.concurrent.TimeoutException("after 7000 ms")));
+        assertEquals("timed out", WebhookDispatcher.describe(new io.netty.channel.ConnectTimeoutException("connection timed out: /203.0.113.7:443")));
         assertEquals("connection failed", WebhookDispatcher.describe(new IllegalStateException("HTTP/1.1 2\u0000 what the receiver sent")));
     }
 }
