@@ -102,22 +102,39 @@ public class GiftingService {
      * nothing of the sender's rate: it was refused RATE_LIMITED when the original, still in its lane, had not yet
      * committed the key it would have replayed (README: the same key answers the original "even when the requests race").
      */
-    private final ConcurrentHashMap<String, Uni<Sent>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Twin, Uni<Sent>> inFlight = new ConcurrentHashMap<>();
+
+    /** A send as its sender typed it: equal twins are the same request (the record's equality, nothing joined per gift). */
+    private record Twin(String sender, SendGift request) {
+    }
 
     public Uni<Sent> send(Caller sender, SendGift request) {
-        String twin = String.join("\u0000", sender.userId(), String.valueOf(request.idempotencyKey()), String.valueOf(request.streamId()),
-                String.valueOf(request.giftId()), String.valueOf(request.quantity()), String.valueOf(request.anonymous()),
-                String.valueOf(request.confirmed()));
+        Twin twin = new Twin(sender.userId(), request);
         Uni<Sent> first = inFlight.get(twin);
-        if (first != null) {
-            return onThisContext(first.map(Sent::asReplayed));
+        if (first == null) {
+            Uni<Sent> mine = new Lane(twin, sender).answer;
+            first = inFlight.putIfAbsent(twin, mine);
+            if (first == null) {
+                return mine;
+            }
         }
-        @SuppressWarnings("unchecked")
-        Uni<Sent>[] mine = new Uni[1];
-        mine[0] = Uni.createFrom().deferred(() -> sendOnce(sender, request)).onTermination().invoke(() -> inFlight.remove(twin, mine[0]))
-                .memoize().indefinitely();
-        first = inFlight.putIfAbsent(twin, mine[0]);
-        return first == null ? mine[0] : onThisContext(first.map(Sent::asReplayed));
+        return onThisContext(first.map(Sent::asReplayed));
+    }
+
+    /** One send's answer, shared with its twins, leaving the map of sends in flight once it has one. */
+    private final class Lane {
+        private final Twin twin;
+        private Uni<Sent> answer;
+
+        Lane(Twin twin, Caller sender) {
+            this.twin = twin;
+            this.answer = Uni.createFrom().deferred(() -> sendOnce(sender, twin.request())).onTermination().invoke(this::leave)
+                    .memoize().indefinitely();
+        }
+
+        private void leave() {
+            inFlight.remove(twin, answer);
+        }
     }
 
     /**

@@ -98,8 +98,13 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
             fileName = null;
         }
         // (the query string is the client's, unchecked by any gate: kept as a made-up input is)
-        return log.attempt(AdminActionInterceptor.draftOfUncheckedInput(json, "importSettlementReport", Optional.empty(), new Upload(fileName)),
+        return log.attempt(uncheckedAttempt(fileName),
                 AdminAuditLog.REFUSED, code);
+    }
+
+    /** An upload refused before its caller is known, with the file name it gave as typed (no gate has checked it). */
+    private AuditDraft uncheckedAttempt(String fileName) {
+        return AdminActionInterceptor.draftOfUncheckedInput(json, "importSettlementReport", Optional.empty(), new Upload(fileName));
     }
 
     void install(@Observes Router router) {
@@ -114,7 +119,7 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
             fileName = rc.request().getParam("fileName");
         } catch (IllegalArgumentException e) {
             // (recorded as an attempt whose caller is not known yet: the token is not read for a request refused this early)
-            refuse(rc, AdminActionInterceptor.draftOfUncheckedInput(json, "importSettlementReport", Optional.empty(), new Upload(null)), 400,
+            refuse(rc, uncheckedAttempt(null), 400,
                     "BAD_REQUEST", "The query string is not valid URL encoding");
             return;
         }
@@ -236,8 +241,7 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
             try {
                 b = super.read();
             } catch (IOException e) {
-                stopped = true;
-                throw new BodyBroken(e);
+                throw stop(new BodyBroken(e));
             }
             count(b < 0 ? 0 : 1);
             return b;
@@ -249,11 +253,15 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
             try {
                 n = super.read(buffer, offset, length);
             } catch (IOException e) {
-                stopped = true;
-                throw new BodyBroken(e);
+                throw stop(new BodyBroken(e));
             }
             count(Math.max(0, n));
             return n;
+        }
+
+        private IOException stop(IOException why) {
+            stopped = true;
+            return why;
         }
 
         /** Reading the client's body failed: it stopped arriving (the read timeout) or the connection broke off. */
@@ -266,12 +274,10 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
         private void count(int n) throws IOException {
             read += n;
             if (read > max) {
-                stopped = true;
-                throw new TooLarge();
+                throw stop(new TooLarge());
             }
             if (System.nanoTime() - deadline > 0) {
-                stopped = true;
-                throw new BodyBroken(new IOException("the upload's body took longer than it may"));
+                throw stop(new BodyBroken(new IOException("the upload's body took longer than it may")));
             }
         }
 
