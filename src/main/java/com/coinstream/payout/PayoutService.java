@@ -116,8 +116,14 @@ public class PayoutService {
         Instant now = clock.instant();
         RateCard card = rates.current(now);
         String currency = card.cashValue(0, card.currencyOf(creator.region())).isPresent() ? card.currencyOf(creator.region()) : defaultCurrency;
-        Money amount = card.cashValue(diamonds, currency)
-                .orElseThrow(() -> new Refusal(ErrorCode.INVALID_STATE, "Diamonds cannot be paid out in " + currency));
+        Money amount;
+        try {
+            amount = card.cashValue(diamonds, currency)
+                    .orElseThrow(() -> new Refusal(ErrorCode.INVALID_STATE, "Diamonds cannot be paid out in " + currency));
+        } catch (ArithmeticException e) { // (worth more minor units than a long holds: no balance is that large)
+            throw new Refusal(ErrorCode.INVALID_AMOUNT, "diamonds: more than one payout can carry at the current diamond value", "input",
+                    "diamonds");
+        }
         AccountKey available = AccountKey.user(creator.userId(), AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND);
         AccountKey inPayout = AccountKey.user(creator.userId(), AccountPurpose.DIAMONDS_IN_PAYOUT, Asset.DIAMOND);
         UUID payoutId = UUID.randomUUID();
@@ -246,13 +252,11 @@ public class PayoutService {
                     .flatMap(v -> DiamondMaturity.lock(tx, p.creatorId()))
                     .flatMap(v -> store.find(tx, id, true)).call(v -> adminLog.before(tx, audit)).flatMap(current -> {
                         Payout locked = current.orElseThrow();
-                        String recorded = switch (action) {
-                            case APPROVE -> note;
-                            case MARK_PAID -> locked.externalReference();
-                            default -> locked.reason();
-                        };
-                        Uni<Boolean> replay = locked.state() == action.to && java.util.Objects.equals(note, recorded)
-                                ? store.movedBy(tx, id, action.to).map(admin.userId()::equals) : Uni.createFrom().item(false);
+                        // (the same admin's move with the same reason or reference, as the move's record holds it)
+                        Uni<Boolean> replay = locked.state() == action.to
+                                ? store.lastMove(tx, id, action.to).map(move -> move != null && admin.userId().equals(move.actor())
+                                        && java.util.Objects.equals(note, move.reason()))
+                                : Uni.createFrom().item(false);
                         return replay.flatMap(again -> {
                             if (again) {
                                 return adminLog.replayed(audit).replaceWith(locked);
@@ -261,11 +265,8 @@ public class PayoutService {
                                 throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.state() + " payout cannot become " + action.to,
                                         "input", "payoutId");
                             }
-                            Uni<Void> notHeld = !paysOut ? Uni.createFrom().voidItem() : holds.requireNotOnHold(tx, p.creatorId())
-                                    .onFailure(Refusal.class).transform(e -> ((Refusal) e).code() == ErrorCode.ACCOUNT_ON_HOLD
-                                            ? new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "The creator's account is on hold: the payout can be "
-                                                    + "approved once the hold is released, or rejected", "input", "payoutId") : e);
-                            Uni<Long> entry = notHeld.flatMap(v -> ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready));
+                            Uni<Void> payable = paysOut ? payable(tx, locked) : Uni.createFrom().voidItem();
+                            Uni<Long> entry = payable.flatMap(v -> ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready));
                             return entry.call(entryId -> store.close(tx, id, action.to, action == Action.MARK_PAID ? note : null,
                                     action == Action.MARK_PAID ? null : note, entryId))
                                     .call(entryId -> store.transition(tx, id, locked.state(), action.to, admin.userId(), note, now))
@@ -278,6 +279,33 @@ public class PayoutService {
                         });
                     })));
         });
+    }
+
+    /**
+     * What a request checked, checked again when the money is sent on its way (under the owner lock that a hold and a coin
+     * debt take, and the account's row shared against an admin's decision): an account on hold, a coin debt booked since
+     * (a refund of the creator's own purchase), or a payout account an admin has refused since, stops the approval. The
+     * payout stays REQUESTED: approved once cleared, or rejected.
+     */
+    private Uni<Void> payable(SqlConnection tx, Payout p) {
+        String then = ": the payout can be approved once that is cleared, or rejected";
+        return holds.requireNotOnHold(tx, p.creatorId())
+                .onFailure(Refusal.class).transform(e -> ((Refusal) e).code() == ErrorCode.ACCOUNT_ON_HOLD
+                        ? new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "The creator's account is on hold" + then, "input", "payoutId") : e)
+                .flatMap(v -> ledger.balance(tx, AccountKey.user(p.creatorId(), AccountPurpose.COIN_DEBT, Asset.COIN)))
+                .flatMap(debt -> {
+                    if (debt > 0) {
+                        throw new Refusal(ErrorCode.COIN_DEBT_OUTSTANDING, "The creator owes " + debt + " coins from a refunded purchase" + then,
+                                "input", "payoutId");
+                    }
+                    return tx.preparedQuery("select verified from payout_account where id = $1 for share").execute(Tuple.of(p.payoutAccountId()));
+                })
+                .invoke(rows -> {
+                    if (!rows.iterator().hasNext() || !rows.iterator().next().getBoolean(0)) {
+                        throw new Refusal(ErrorCode.PAYOUT_ACCOUNT_UNVERIFIED, "The payout account is no longer verified" + then, "input",
+                                "payoutId");
+                    }
+                }).replaceWithVoid();
     }
 
     private WebhookOutbox.Event payoutEvent(String type, Payout p) {

@@ -102,9 +102,14 @@ public class PayoutStore {
     }
 
     /** Who made the payout's move to {@code to} (its latest such), or null. */
-    public Uni<String> movedBy(SqlClient tx, UUID id, PayoutStatus to) {
-        return tx.preparedQuery("select actor from payout_transition where payout_id = $1 and to_status = $2 order by at desc limit 1")
-                .execute(Tuple.of(id, to.name())).map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getString(0) : null);
+    /** Who last moved a payout to {@code to}, and with what reason or reference (as typed). */
+    public record Move(String actor, String reason) {
+    }
+
+    public Uni<Move> lastMove(SqlClient tx, UUID id, PayoutStatus to) {
+        return tx.preparedQuery("select actor, reason from payout_transition where payout_id = $1 and to_status = $2 order by at desc limit 1")
+                .execute(Tuple.of(id, to.name())).map(rows -> rows.iterator().hasNext()
+                        ? new Move(rows.iterator().next().getString(0), rows.iterator().next().getString(1)) : null);
     }
 
     public Uni<Map<UUID, List<Payout.Transition>>> transitions(List<UUID> ids) {

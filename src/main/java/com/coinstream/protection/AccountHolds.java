@@ -108,11 +108,13 @@ public class AccountHolds {
     public Uni<Boolean> release(Caller admin, String userId, AuditDraft audit) {
         notOwn(admin, userId);
         // Only a held account changes (a concurrent second release finds it released and sends no second event).
-        return pool.withTransaction(tx -> tx.preparedQuery("update app_user set hold_reason = null, hold_placed_at = null, hold_placed_by = null "
-                + "where id = $1 and hold_reason is not null").execute(Tuple.of(userId))
+        return pool.withTransaction(tx -> adminLog.before(tx, audit)
+                .flatMap(v -> tx.preparedQuery("update app_user set hold_reason = null, hold_placed_at = null, hold_placed_by = null "
+                        + "where id = $1 and hold_reason is not null").execute(Tuple.of(userId)))
                 .flatMap(rows -> changed(tx, rows, userId))
                 .call(wasHeld -> wasHeld ? outbox.emit(tx, holdEvent(WebhookOutbox.HOLD_RELEASED, userId, null)) : Uni.createFrom().voidItem())
-                .call(wasHeld -> adminLog.append(tx, audit))
+                // (an account not on hold: nothing released, recorded as a replay, as a second hold is)
+                .call(wasHeld -> wasHeld ? adminLog.append(tx, audit) : adminLog.replayed(audit))
                 .replaceWith(true));
     }
 

@@ -12,6 +12,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
 import com.coinstream.domain.Amounts;
@@ -30,6 +32,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Publishes a new rate version. What the input leaves out is carried over from the version in force. */
 @ApplicationScoped
 public class RatesAdmin {
+    private static final Logger LOG = Logger.getLogger(RatesAdmin.class);
     /**
      * The most a published rate may value one coin or one diamond, in minor units (100,000 US dollars): far above any
      * real rate, and low enough that every value the service derives from a rate fits its integers (a rate past it
@@ -116,9 +119,17 @@ public class RatesAdmin {
                 .call(version -> insertValues(tx, version, values))
                 .call(version -> insertPrices(tx, version, prices))
                 .call(version -> audit == null ? Uni.createFrom().voidItem() : adminLog.append(tx, audit.target("rateCard", version))))
-                .call(book::reload)
+                // committed: the other instances are told even when this one cannot reload now (as the catalogue's
+                // published()), and the answer is read again then; each instance's 30-second refresh is the backstop
+                .call(version -> book.reload().onFailure().invoke(e -> LOG.errorf(e, "rate card %d was published but this instance could "
+                        + "not reload the rates", version)).onFailure().recoverWithNull())
                 .call(version -> cluster.publish(ClusterEvents.RATES, "" + version))
-                .map(version -> book.all().stream().filter(c -> c.version() == version).findFirst().orElseThrow());
+                .flatMap(version -> published(version).map(Uni.createFrom()::item)
+                        .orElseGet(() -> book.reload().map(v -> published(version).orElseThrow())));
+    }
+
+    private java.util.Optional<RateCard> published(int version) {
+        return book.all().stream().filter(c -> c.version() == version).findFirst();
     }
 
     private static Uni<Void> insertValues(SqlClient tx, int version, Map<String, RateCard.Fraction> values) {

@@ -103,7 +103,11 @@ class AdminAuditLogTest {
         assertEquals(15, after.getLong("coins"), "the 10 funded and the 5 granted");
         assertEquals(before.getLong("coins"), after.getLong("coins"));
         run(admin, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { userErrors { code } } }", "userId", viewer.id());
-        done(adminId, "releaseHold", "user", viewer.id());
+        Map<String, Object> released = done(adminId, "releaseHold", "user", viewer.id());
+        assertEquals("fraud review", JsonPath.from((String) released.get("before")).getString("holdReason"), released.toString());
+        // a second release releases nothing: a replay, not a second record of a release done
+        run(admin, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { userErrors { code } } }", "userId", viewer.id());
+        assertEquals(1, records(Map.of("actorId", adminId, "action", "releaseHold")).size());
 
         String pkg = run(admin, "mutation($input: CreateCoinPackageInput!) { createCoinPackage(input: $input) { coinPackage { id } userErrors { code } } }",
                 "region", "DE", "coins", 12, "price", Map.of("amount", "0.49", "currency", "EUR")).getString("data.createCoinPackage.coinPackage.id");

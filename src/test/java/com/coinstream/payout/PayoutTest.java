@@ -385,6 +385,33 @@ class PayoutTest {
         assertEquals("PAYOUT_ACCOUNT_UNVERIFIED", Payouts.code(Payouts.request(creator.token(), 2000, account, Flows.key())));
     }
 
+    /**
+     * Approval checks again what the request checked: a payout account an admin refused after the request stops it (the
+     * payout stays REQUESTED, approved once verified again). The same admin approving again with another reason is
+     * refused, not answered as a replay.
+     */
+    @Test
+    void approvalChecksTheAccountAgainAndAnotherReasonIsNoReplay() {
+        LiveCreator creator = creatorWithAvailable("approvecheck", 1);
+        String account = Payouts.verifiedAccount(creator.token());
+        String admin = Tokens.admin("ops-" + Flows.key());
+        String verify = "mutation($input: VerifyPayoutAccountInput!) { verifyPayoutAccount(input: $input) { payoutAccount { verified } } }";
+        String approve = "mutation($input: PayoutActionInput!) { approvePayout(input: $input) { payout { status } userErrors { code field } } }";
+        String p1 = Payouts.request(creator.token(), 5000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        Gql.ok(Tokens.admin(), verify, Gql.input("payoutAccountId", account, "verified", false));
+        var refused = Gql.ok(admin, approve, Gql.input("payoutId", p1, "reason", "checked"));
+        assertEquals("PAYOUT_ACCOUNT_UNVERIFIED", refused.getString("data.approvePayout.userErrors[0].code"), refused.prettify());
+        assertEquals(List.of("input", "payoutId"), refused.getList("data.approvePayout.userErrors[0].field"));
+        Gql.ok(Tokens.admin(), verify, Gql.input("payoutAccountId", account, "verified", true));
+        assertEquals("APPROVED", Gql.ok(admin, approve, Gql.input("payoutId", p1, "reason", "checked")).getString("data.approvePayout.payout.status"));
+        assertEquals("APPROVED", Gql.ok(admin, approve, Gql.input("payoutId", p1, "reason", "checked")).getString("data.approvePayout.payout.status"),
+                "the same approval again: a replay");
+        assertEquals("INVALID_STATE", Gql.ok(admin, approve, Gql.input("payoutId", p1, "reason", "another reason"))
+                .getString("data.approvePayout.userErrors[0].code"), "another reason: not the move that was made");
+        assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from payout_transition where payout_id = ?::uuid and to_status = 'APPROVED'", p1));
+        LedgerChecks.assertClean();
+    }
+
     @Test
     void anotherRegionsCurrencyDoesNotOpenANewDailyAllowance() {
         LiveCreator creator = creatorWithAvailable("twocurrencies", 12); // 269988 diamonds
