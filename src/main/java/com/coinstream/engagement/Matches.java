@@ -220,9 +220,24 @@ public class Matches {
 
     /** The stream's current match: running, or an open invitation, newest first. */
     public Uni<Optional<Match>> current(UUID streamId) {
-        return pool.preparedQuery("select " + COLUMNS + " from live_match where (inviter_stream = $1 or invitee_stream = $1) "
-                + "and status in ('RUNNING', 'INVITED') order by status = 'RUNNING' desc, seq desc limit 1").execute(Tuple.of(streamId))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(read(rows.iterator().next())) : Optional.empty());
+        return current(List.of(streamId)).map(found -> Optional.ofNullable(found.get(0)));
+    }
+
+    /**
+     * Each stream's match now ({@link #current(UUID)}), for many streams in one query: a page of streams asking for
+     * their matches asks once, not once per stream. In the order of {@code streamIds}, null where none.
+     */
+    public Uni<List<Match>> current(List<UUID> streamIds) {
+        return pool.preparedQuery("select s.id as stream, m.* from unnest($1::uuid[]) s (id) cross join lateral (select " + COLUMNS
+                + " from live_match where (inviter_stream = s.id or invitee_stream = s.id) and status in ('RUNNING', 'INVITED') "
+                + "order by status = 'RUNNING' desc, seq desc limit 1) m")
+                .execute(Tuple.of(streamIds.toArray(UUID[]::new))).map(rows -> {
+                    java.util.Map<UUID, Match> found = new java.util.HashMap<>();
+                    rows.forEach(r -> found.put(r.getUUID("stream"), read(r)));
+                    List<Match> ordered = new ArrayList<>();
+                    streamIds.forEach(id -> ordered.add(found.get(id)));
+                    return ordered;
+                });
     }
 
     /** A creator's matches, newest first. */

@@ -102,8 +102,20 @@ public class MatchesApi {
     }
 
     @Description("The stream's match now: running, or an invitation waiting for its answer; null when none.")
-    public Uni<MatchView> currentMatch(@Source StreamView stream) {
-        return matches.current(stream.uuid()).flatMap(m -> m.isEmpty() ? Uni.createFrom().<MatchView> nullItem() : view(m.get()));
+    public Uni<List<MatchView>> currentMatch(@Source List<StreamView> streams) {
+        // (a page of streams asks once: one query for their matches, one for the people in them)
+        return matches.current(streams.stream().map(StreamView::uuid).toList()).flatMap(found -> {
+            List<String> people = found.stream().filter(java.util.Objects::nonNull).flatMap(m -> java.util.stream.Stream.of(m.inviterId(), m.inviteeId()))
+                    .distinct().toList();
+            if (people.isEmpty()) {
+                return Uni.createFrom().item(java.util.Collections.<MatchView> nCopies(found.size(), null));
+            }
+            return users.profiles(people).flatMap(profiles -> valuers.forCaller().map(value -> {
+                List<MatchView> views = new java.util.ArrayList<>();
+                found.forEach(m -> views.add(m == null ? null : MatchView.of(m, profiles, catalogue, value)));
+                return views;
+            }));
+        });
     }
 
     @Description("The side's biggest supporters by coins that scored (anonymous gifts as \"Anonymous\"; people off leaderboards left out).")

@@ -81,9 +81,22 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
             throw new AbortExecutionException("maximum query complexity exceeded: more than " + maxFields
                     + " fields, fragments counted each time they are spread");
         }
+        // A field under a list runs once per item: 290 aliases of one field under a page of 100 streams were 582 "fields"
+        // and 29,000 runs (or several MB of answer). Counted per item as the list's size argument allows, up to MAX_VALUES.
+        graphql.execution.ExecutionContext ec = parameters.getExecutionContext();
+        PerItem perItem = new PerItem(ec.getGraphQLSchema(), fragments, ec.getCoercedVariables().toMap());
+        long values = perItem.values(operation.getSelectionSet(), switch (operation.getOperation()) {
+            case MUTATION -> ec.getGraphQLSchema().getMutationType();
+            case SUBSCRIPTION -> ec.getGraphQLSchema().getSubscriptionType();
+            default -> ec.getGraphQLSchema().getQueryType();
+        }, new HashMap<>());
+        if (values > MAX_VALUES) {
+            throw new AbortExecutionException("maximum query size exceeded: more than " + MAX_VALUES
+                    + " field values, a field under a list counted once per item its first, last or days allows");
+        }
         InstrumentationContext<ExecutionResult> context = limits.beginExecuteOperation(parameters, state); // throws when over
         String query = parameters.getExecutionContext().getExecutionInput().getQuery();
-        if (query != null && query.indexOf('@') < 0) {
+        if (query != null && query.indexOf('@') < 0 && !perItem.sizedByVariables) {
             passed.put(operation, Boolean.TRUE);
         }
         return context;
@@ -118,6 +131,98 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
             n = Math.min(cap + 1, n + more);
         }
         return n;
+    }
+
+    /** The most field values one operation may answer, each field under a list counted once per item (README: limits). */
+    static final long MAX_VALUES = 10_000;
+
+    /** The arguments that size a list: its page ({@code first}, {@code last}) or its days. */
+    private static final List<String> SIZES = List.of("first", "last", "days");
+
+    /**
+     * The field values an operation answers at most: a field with a size argument ({@link #SIZES}) counts its selections
+     * once per item it may return (the argument as given, from a variable, or its default; a page's default size when it
+     * has none); lists without one are a fixed few (a payout's transitions, a card's prices) and count once. Fragments are
+     * worked out once each, as in {@link #expandedFields}. Stops counting past {@link #MAX_VALUES}.
+     */
+    static final class PerItem {
+        private final graphql.schema.GraphQLSchema schema;
+        private final Map<String, FragmentDefinition> fragments;
+        private final Map<String, Object> variables;
+        /** A size came from a variable: the count holds for these variables only, so the operation is not remembered. */
+        boolean sizedByVariables;
+
+        PerItem(graphql.schema.GraphQLSchema schema, Map<String, FragmentDefinition> fragments, Map<String, Object> variables) {
+            this.schema = schema;
+            this.fragments = fragments;
+            this.variables = variables;
+        }
+
+        long values(SelectionSet selections, graphql.schema.GraphQLType parent, Map<String, Long> memo) {
+            if (selections == null) {
+                return 0;
+            }
+            long n = 0;
+            for (Selection<?> selection : selections.getSelections()) {
+                long more = 0;
+                if (selection instanceof Field field) {
+                    graphql.schema.GraphQLFieldDefinition definition = parent instanceof graphql.schema.GraphQLFieldsContainer container
+                            && !field.getName().startsWith("__") ? container.getFieldDefinition(field.getName()) : null;
+                    graphql.schema.GraphQLType type = definition == null ? null : graphql.schema.GraphQLTypeUtil.unwrapAll(definition.getType());
+                    long below = values(field.getSelectionSet(), type, memo);
+                    more = 1 + Math.min(MAX_VALUES + 1, below * size(field, definition));
+                } else if (selection instanceof InlineFragment inline) {
+                    more = values(inline.getSelectionSet(), inline.getTypeCondition() == null ? parent
+                            : schema.getType(inline.getTypeCondition().getName()), memo);
+                } else if (selection instanceof FragmentSpread spread) {
+                    Long known = memo.get(spread.getName());
+                    if (known == null) {
+                        FragmentDefinition fragment = fragments.get(spread.getName());
+                        known = fragment == null ? 0 : values(fragment.getSelectionSet(), schema.getType(fragment.getTypeCondition().getName()), memo);
+                        memo.put(spread.getName(), known);
+                    }
+                    more = known;
+                }
+                n = Math.min(MAX_VALUES + 1, n + more);
+            }
+            return n;
+        }
+
+        /** How many items the field may return: 1 unless it has a size argument. */
+        private long size(Field field, graphql.schema.GraphQLFieldDefinition definition) {
+            if (definition == null) {
+                return 1;
+            }
+            for (String name : SIZES) {
+                graphql.schema.GraphQLArgument argument = definition.getArgument(name);
+                if (argument == null) {
+                    continue;
+                }
+                Object given = null;
+                boolean named = false;
+                for (graphql.language.Argument a : field.getArguments()) {
+                    if (a.getName().equals(name)) {
+                        named = true;
+                        if (a.getValue() instanceof graphql.language.IntValue literal) {
+                            given = literal.getValue();
+                        } else if (a.getValue() instanceof graphql.language.VariableReference variable) {
+                            sizedByVariables = true;
+                            given = variables.get(variable.getName());
+                        }
+                    }
+                }
+                if (!named && argument.hasSetDefaultValue() && argument.getArgumentDefaultValue().getValue() instanceof Number d) {
+                    given = d;
+                } else if (!named && argument.hasSetDefaultValue()
+                        && argument.getArgumentDefaultValue().getValue() instanceof graphql.language.IntValue d) {
+                    given = d.getValue();
+                }
+                // (none given: a page's default size; a size out of range is refused by its field)
+                long items = given instanceof Number number ? number.longValue() : com.coinstream.domain.Page.DEFAULT_PAGE_SIZE;
+                return Math.max(1, Math.min(items, MAX_VALUES));
+            }
+            return 1;
+        }
     }
 
     /**
