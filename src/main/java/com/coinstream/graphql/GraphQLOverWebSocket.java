@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -76,6 +75,14 @@ public class GraphQLOverWebSocket {
     static final int MAX_CONNECTIONS_PER_PERSON = 10;
     private static final com.coinstream.domain.AtOnce.PerKey CONNECTIONS = new com.coinstream.domain.AtOnce.PerKey(MAX_CONNECTIONS_PER_PERSON,
             () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED, "too many connections"));
+    /**
+     * Connections without a person (signed-out rooms, overlays) acknowledged at once on an instance: each may hold
+     * {@link #MAX_BEHIND} bytes for a client that does not read, as a person's may, and nobody's count bounded them.
+     */
+    static final int MAX_ANONYMOUS_CONNECTIONS = 1_000;
+    private static final String NOBODY = "";
+    private static final com.coinstream.domain.AtOnce.PerKey ANONYMOUS = new com.coinstream.domain.AtOnce.PerKey(MAX_ANONYMOUS_CONNECTIONS,
+            () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED, "too many connections"));
     /** How long a connection may take to be acknowledged (graphql-transport-ws' connectionInitWaitTimeout). */
     static final java.time.Duration INIT_TIMEOUT = java.time.Duration.ofSeconds(10);
     static final int MAX_BEHIND = 1024 * 1024;
@@ -112,6 +119,13 @@ public class GraphQLOverWebSocket {
                 ctx.next();
                 return;
             }
+            if (ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                    || !"0".equals(ctx.request().headers().get(HttpHeaders.CONTENT_LENGTH) == null ? "0" : ctx.request().headers().get(HttpHeaders.CONTENT_LENGTH).strip())) {
+                // (Vert.x opens the socket once the body has arrived: a body held back until the token expired opened a
+                // connection whose expiry was already past, so no timer closed it)
+                RequestShape.refuseUnread(ctx, 400, "BAD_REQUEST", "A WebSocket upgrade carries no body");
+                return;
+            }
             var metaData = getMetaData(ctx);
             ctx.request().toWebSocket(opened -> {
                 if (opened.failed()) {
@@ -119,13 +133,18 @@ public class GraphQLOverWebSocket {
                     return;
                 }
                 ServerWebSocket socket = opened.result();
+                if (expiresWithin(ctx, 100)) {
+                    // (its token expired while the upgrade was under way: Quarkus' expiry timer needs a delay ahead)
+                    socket.close((short) 1008, "Authentication expired");
+                    return;
+                }
                 socket.setWriteQueueMaxSize(MAX_BEHIND);
                 Set<String> operations = ConcurrentHashMap.newKeySet();
                 // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked on every
                 // acknowledgement (a connection taken without a token may authenticate with a second connection_init),
                 // and their place given back when it closes
                 Place place = new Place();
-                Session session = new Session(socket, operations, () -> place.admit(person(ctx)));
+                Session session = new Session(socket, operations, () -> place.admit(person(ctx)) ? null : place.refusal());
                 // a connection not acknowledged within INIT_TIMEOUT (no connection_init, or one whose token never
                 // authenticated: Quarkus then answers nothing) is closed as graphql-transport-ws says (4408); the
                 // server's pings would otherwise keep it open for ever
@@ -145,6 +164,15 @@ public class GraphQLOverWebSocket {
                     return;
                 }
                 boolean legacy = !"graphql-transport-ws".equals(protocol);
+                // an operation the server refused with an error is also stopped in SmallRye's own table (its error paths
+                // leave it there: a connection's endless refused subscribes grew it without bound), on the connection's
+                // context, before any later message of the client (a subscribe that reuses the id counts as running then)
+                io.vertx.core.Context here = io.vertx.core.Vertx.currentContext();
+                session.refused = id -> here.runOnContext(v -> {
+                    if (!operations.contains(id) && !socket.isClosed()) {
+                        handler.onMessage("{\"id\":" + JSON.valueToTree(id) + ",\"type\":\"" + (legacy ? "stop" : "complete") + "\"}");
+                    }
+                });
                 socket.closeHandler(v -> {
                     place.close();
                     ctx.vertx().cancelTimer(initTimer);
@@ -178,6 +206,12 @@ public class GraphQLOverWebSocket {
                         return;
                     }
                     Operation op = operation(message);
+                    if (op != null && op.started(legacy) && !session.acknowledged) {
+                        // (graphql-transport-ws: a subscribe before the connection is acknowledged closes it, 4401; it was
+                        // answered, by this class's checks, and parsed)
+                        session.close((short) 4401, "Unauthorized");
+                        return;
+                    }
                     if (op != null && op.started(legacy) && operations.contains(op.id())) {
                         // graphql-transport-ws: a subscribe with the id of an operation still running closes the connection
                         // (4409), before any check here: a refusal of it (an "error" for that id) would free the running
@@ -230,20 +264,45 @@ public class GraphQLOverWebSocket {
         private String held;
         private boolean closed;
 
-        /** Whether the connection may be acknowledged as {@code who}'s (null: nobody's, always). */
+        /** Whether a place among nobody's connections is held (until the connection authenticates, or closes). */
+        private boolean nobodys;
+
+        /** Whether the connection may be acknowledged as {@code who}'s (null: nobody's, while nobody's have a place left). */
         synchronized boolean admit(String who) {
-            if (who == null || who.equals(held)) {
+            if (who == null) {
+                if (held != null || nobodys) {
+                    return true;
+                }
+                nobodys = !closed && ANONYMOUS.enter(NOBODY);
+                return nobodys;
+            }
+            if (who.equals(held)) {
                 return true;
             }
             if (closed || held != null || !CONNECTIONS.enter(who)) {
                 return false;
             }
             held = who;
+            if (nobodys) { // (authenticated by a second connection_init: a person's now)
+                nobodys = false;
+                ANONYMOUS.leave(NOBODY);
+            }
             return true;
+        }
+
+        /** Why {@link #admit} refused. */
+        synchronized String refusal() {
+            return held == null && !nobodys && !closed && ANONYMOUS.running(NOBODY) >= MAX_ANONYMOUS_CONNECTIONS
+                    ? "At most " + MAX_ANONYMOUS_CONNECTIONS + " connections without a token at once here; try again later"
+                    : "At most " + MAX_CONNECTIONS_PER_PERSON + " connections per person at once; close one first";
         }
 
         synchronized void close() {
             closed = true;
+            if (nobodys) {
+                nobodys = false;
+                ANONYMOUS.leave(NOBODY);
+            }
             if (held != null) {
                 CONNECTIONS.leave(held);
                 held = null;
@@ -260,6 +319,15 @@ public class GraphQLOverWebSocket {
                     ? jwt.getSubject() : user.getSecurityIdentity().getPrincipal().getName();
         }
         return null;
+    }
+
+    /** The upgrade's token expires within {@code millis} from now (or has expired). */
+    static boolean expiresWithin(io.vertx.ext.web.RoutingContext ctx, long millis) {
+        if (ctx.user() instanceof io.quarkus.vertx.http.runtime.security.QuarkusHttpUser user && user.getSecurityIdentity() != null
+                && user.getSecurityIdentity().getAttribute("quarkus.identity.expire-time") instanceof Long expires) {
+            return expires * 1000 - System.currentTimeMillis() < millis;
+        }
+        return false;
     }
 
     static boolean tooBig(Throwable t) {
@@ -362,10 +430,16 @@ public class GraphQLOverWebSocket {
 
         /** Whether the connection was acknowledged (its connection_init authenticated, or taken without a token). */
         private volatile boolean acknowledged;
-        /** Whether the connection may be acknowledged: its person has a place left ({@link #MAX_CONNECTIONS_PER_PERSON}). */
-        private final BooleanSupplier admit;
+        /** Told the id of each operation the server ended with an error. */
+        volatile java.util.function.Consumer<String> refused = id -> { };
 
-        Session(ServerWebSocket socket, Set<String> operations, BooleanSupplier admit) {
+        /**
+         * Null when the connection may be acknowledged (its person, or nobody's connections, have a place left), else why
+         * not.
+         */
+        private final java.util.function.Supplier<String> admit;
+
+        Session(ServerWebSocket socket, Set<String> operations, java.util.function.Supplier<String> admit) {
             this.socket = socket;
             this.operations = operations;
             this.admit = admit;
@@ -390,8 +464,9 @@ public class GraphQLOverWebSocket {
             // (every acknowledgement: a second connection_init may authenticate a connection taken without a token; an
             // acknowledgement is a short message, the bulk is not searched)
             if (message.length() < 256 && message.contains("\"type\":\"connection_ack\"")) {
-                if (!admit.getAsBoolean()) {
-                    close(TRY_AGAIN_LATER, "At most " + MAX_CONNECTIONS_PER_PERSON + " connections per person at once; close one first");
+                String refused = admit.get();
+                if (refused != null) {
+                    close(TRY_AGAIN_LATER, refused);
                     return;
                 }
                 acknowledged = true;
@@ -400,6 +475,9 @@ public class GraphQLOverWebSocket {
                 Operation op = operation(message);
                 if (op != null && op.ended()) {
                     operations.remove(op.id());
+                    if (op.type().equals("error")) {
+                        refused.accept(op.id());
+                    }
                 }
             }
             socket.writeTextMessage(message);

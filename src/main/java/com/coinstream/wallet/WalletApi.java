@@ -86,9 +86,17 @@ public class WalletApi {
     public Multi<Wallet> walletChanged() {
         // Each signal reads the wallet afresh, so every item is a committed balance; signals that arrive
         // while a read is running collapse into one.
-        return caller.get().onItem().transformToMulti(c -> erased.endWhenErased(c.userId(), walletFeed.changes(c.userId())
-                .onItem().transformToUniAndConcatenate(changed -> wallets.walletOf(c.userId(), c.region()))));
+        // (at most WALLET_WATCHERS of one person's at once on an instance: each reads the wallet on every change, and 25
+        // on each of 10 connections made one 1-coin gift 1,000 statements)
+        return caller.get().onItem().transformToMulti(c -> WATCHERS.stream(c.userId(), () -> erased.endWhenErased(c.userId(),
+                walletFeed.changes(c.userId()).onItem().transformToUniAndConcatenate(changed -> wallets.walletOf(c.userId(), c.region())))));
     }
+
+    /** walletChanged subscriptions one person may hold at once on an instance (one for each of their connections). */
+    static final int WALLET_WATCHERS = 10;
+    private static final com.coinstream.domain.AtOnce.PerKey WATCHERS = new com.coinstream.domain.AtOnce.PerKey(WALLET_WATCHERS,
+            () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED, "At most " + WALLET_WATCHERS
+                    + " walletChanged subscriptions of one person at once; complete one first"));
 
     @Description("Real money paid in for coins, in the owner's regional currency.")
     public Uni<@NonNull List<@NonNull Money>> moneyPaid(@Source List<Wallet> wallets) {

@@ -143,6 +143,80 @@ class WebSocketEdgeTest {
         }
     }
 
+    /** graphql-transport-ws: a subscribe before the connection is acknowledged closes it with 4401, unanswered. */
+    @Test
+    void aSubscribeBeforeTheAcknowledgementClosesTheConnection() throws Exception {
+        try (FeedClient client = FeedClient.open(port)) {
+            client.send(Map.of("id", "early", "type", "subscribe", "payload", Map.of("query", "{")));
+            JsonNode closed = client.nextOf(5, "closed", "error", "next");
+            assertNotNull(closed);
+            assertEquals("closed", closed.path("type").asText(), closed.toString());
+            assertEquals(4401, closed.path("code").asInt(), closed.toString());
+        }
+    }
+
+    /**
+     * An operation SmallRye refuses with an error (here, a field the schema lacks) is ended in its own table too: the same
+     * id starts again (it was closed with 4409 as still running, and each refused subscribe stayed for the connection's life).
+     */
+    @Test
+    void aRefusedOperationsIdStartsAgain() throws Exception {
+        LiveCreator live = Gifting.liveCreator("wsrefusedid");
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsrefusedid")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            for (int i = 0; i < 3; i++) {
+                client.subscribe("x", "subscription { giftEvents(streamId: \"" + live.stream() + "\") { noSuchField } }");
+                JsonNode refused = client.nextOf(5, "error", "closed");
+                assertNotNull(refused);
+                assertEquals("error", refused.path("type").asText(), refused.toString());
+            }
+            client.subscribeGifts("x", live.stream());
+            client.send(Map.of("type", "ping"));
+            JsonNode after = client.nextOf(5, "pong", "closed", "error");
+            assertNotNull(after);
+            assertEquals("pong", after.path("type").asText(), "the id runs again, the connection open: " + after);
+        }
+    }
+
+    /** One person's walletChanged subscriptions: at most 10 at once on an instance (each reads the wallet on every change). */
+    @Test
+    void walletWatchersOfOnePersonAreCapped() throws Exception {
+        try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wswatchers")))) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            for (int i = 0; i < 11; i++) {
+                client.subscribe("w" + i, "subscription { walletChanged { coins } }");
+            }
+            // (a subscription's stream that fails is answered with its errors, then completed; they start in any order)
+            JsonNode refused = client.nextOf(10, "error", "closed", "next");
+            assertNotNull(refused);
+            assertTrue(refused.toString().contains("RATE_LIMITED"), refused.toString());
+            JsonNode more = client.nextOf(2, "error", "closed", "next");
+            assertTrue(more == null || !more.toString().contains("RATE_LIMITED"), "one refused: " + more);
+        }
+    }
+
+    /**
+     * An upgrade request with a body is refused: Vert.x opened the socket once the body had arrived, so a body held back
+     * until the token expired opened a connection no expiry closed.
+     */
+    @Test
+    void anUpgradeWithABodyIsRefused() throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /graphql HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: graphql-transport-ws\r\nContent-Length: 1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 400"), head.toString());
+        }
+    }
+
     @Test
     void aSubscribeMessageWithoutAnIdIsAProtocolError() throws Exception {
         try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsedgeid")))) {

@@ -1,0 +1,43 @@
+package com.coinstream.graphql;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A WebSocket connection's place: nobody's connections (no token) are capped per instance as a person's are, a place is
+ * given back at close, and one that authenticates later moves to its person's count.
+ */
+@Tag("fast")
+class ConnectionPlaceTest {
+    @Test
+    void connectionsWithoutATokenAreCappedAndEachCloseFreesItsPlace() {
+        List<GraphQLOverWebSocket.Place> open = new ArrayList<>();
+        for (int i = 0; i < GraphQLOverWebSocket.MAX_ANONYMOUS_CONNECTIONS; i++) {
+            GraphQLOverWebSocket.Place place = new GraphQLOverWebSocket.Place();
+            assertTrue(place.admit(null), "place " + i);
+            assertTrue(place.admit(null), "acknowledged again (a ping, a second init): the same place");
+            open.add(place);
+        }
+        GraphQLOverWebSocket.Place oneMore = new GraphQLOverWebSocket.Place();
+        assertFalse(oneMore.admit(null));
+        assertTrue(oneMore.refusal().contains("without a token"), oneMore.refusal());
+        open.remove(0).close();
+        assertTrue(oneMore.admit(null), "a closed connection's place is free again");
+        // one that authenticates with a second connection_init leaves nobody's count for its person's
+        assertTrue(open.get(0).admit("someone-" + System.nanoTime()));
+        GraphQLOverWebSocket.Place another = new GraphQLOverWebSocket.Place();
+        assertTrue(another.admit(null), "the authenticated one's place among nobody's was given back");
+        another.close();
+        oneMore.close();
+        open.forEach(GraphQLOverWebSocket.Place::close);
+        GraphQLOverWebSocket.Place last = new GraphQLOverWebSocket.Place();
+        assertTrue(last.admit(null));
+        last.close();
+    }
+}
