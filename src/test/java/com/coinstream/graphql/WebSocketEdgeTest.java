@@ -143,6 +143,21 @@ class WebSocketEdgeTest {
         }
     }
 
+    /** A WebSocket upgrade written by hand (with {@code extraHeaders}, each ending in CRLF); the answer's head. */
+    private static String upgrade(Socket socket, String extraHeaders) throws java.io.IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /graphql HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: graphql-transport-ws\r\n" + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        return head.toString();
+    }
+
     /** graphql-transport-ws: a subscribe before the connection is acknowledged closes it with 4401, unanswered. */
     @Test
     void aSubscribeBeforeTheAcknowledgementClosesTheConnection() throws Exception {
@@ -203,17 +218,8 @@ class WebSocketEdgeTest {
     void anUpgradeWithABodyIsRefused() throws Exception {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(15_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /graphql HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Protocol: graphql-transport-ws\r\nContent-Length: 1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.readUnsignedByte());
-            }
-            assertTrue(head.toString().startsWith("HTTP/1.1 400"), head.toString());
+            String head = upgrade(socket, "Content-Length: 1\r\n");
+            assertTrue(head.startsWith("HTTP/1.1 400"), head);
         }
     }
 
@@ -352,16 +358,10 @@ class WebSocketEdgeTest {
         // (java.net.http's client may fragment a long message: this one writes the frame itself)
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(15_000);
+            String head = upgrade(socket, "");
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /graphql HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.readUnsignedByte());
-            }
-            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
             byte[] payload = ("{\"type\":\"ping\",\"payload\":{\"pad\":\"" + "x".repeat(GraphQLOverWebSocket.MAX_FRAME) + "\"}}")
                     .getBytes(StandardCharsets.UTF_8);
             out.write(new byte[] { (byte) 0x81, (byte) (0x80 | 127) }); // FIN, text; masked, 64-bit length
