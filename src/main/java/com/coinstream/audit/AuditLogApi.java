@@ -42,7 +42,12 @@ public class AuditLogApi {
         AdminAuditLog.Filter f = filter == null ? null
                 : new AdminAuditLog.Filter(filter.actorId, filter.action, filter.targetId,
                         filter.outcome == null ? null : filter.outcome.name(), filter.from, filter.to);
-        return Payloads.guarded(() -> log.page(first, after, f)).map(AuditLogConnection::of);
+        return Payloads.guarded(() -> {
+            if (f != null) {
+                com.coinstream.domain.Times.requireOrdered(f.from(), f.to(), "filter", "from");
+            }
+            return log.page(first, after, f);
+        }).map(AuditLogConnection::of);
     }
 
     @Input("AuditLogFilter")

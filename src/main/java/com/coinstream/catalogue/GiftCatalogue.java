@@ -82,6 +82,20 @@ public class GiftCatalogue implements PanacheRepositoryBase<Gift, UUID> {
         return Optional.ofNullable(gifts.get(id));
     }
 
+    /**
+     * The gift a goal or a match is to count: NOT_FOUND when there is none, GIFT_UNAVAILABLE when it was retired by
+     * {@code at} (no gift of it can arrive: a goal that never moves, a match no gift scores in).
+     */
+    public UUID requireCountable(String id, Instant at, String... field) {
+        CatalogueGift gift = com.coinstream.domain.Ids.parse(id).flatMap(this::find)
+                .orElseThrow(() -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.NOT_FOUND, "No such gift", field));
+        if (gift.activeUntil() != null && !gift.activeUntil().isAfter(at)) {
+            throw new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.GIFT_UNAVAILABLE, gift.name() + " is retired: it can no "
+                    + "longer be sent", field);
+        }
+        return gift.uuid();
+    }
+
     public Map<UUID, CatalogueGift> snapshot() {
         return gifts;
     }

@@ -39,4 +39,15 @@ public final class Times {
         }
         return normal.getId();
     }
+
+    /**
+     * A range's ends as given (either may be left out): refused when both are there and {@code from} is not before
+     * {@code to} (an empty or reversed range is a mistake, never a question with an empty answer). The one rule for every
+     * from/to pair.
+     */
+    public static void requireOrdered(Instant from, Instant to, String... field) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "from must be before to", field);
+        }
+    }
 }

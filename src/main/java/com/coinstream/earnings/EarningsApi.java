@@ -83,6 +83,7 @@ public class EarningsApi {
 
     @Description("Totals for a period [from, to) in whole UTC hours (both are rounded down to the hour); defaults to all time.")
     public Uni<Earnings.@NonNull Totals> totals(@Source Earnings e, Instant from, Instant to) {
+        com.coinstream.domain.Times.requireOrdered(from, to, "from");
         return reports.totals(e.creatorId(), from == null ? Instant.EPOCH : from, to == null ? clock.instant().plusSeconds(3600) : to);
     }
 

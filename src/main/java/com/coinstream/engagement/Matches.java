@@ -54,8 +54,10 @@ public class Matches {
     private final GiftCatalogue catalogue;
     private final ClusterEvents cluster;
     private final EngagementConfig config;
+    private final java.time.Clock clock;
 
-    public Matches(Pool pool, GiftCatalogue catalogue, ClusterEvents cluster, EngagementConfig config) {
+    public Matches(Pool pool, GiftCatalogue catalogue, ClusterEvents cluster, EngagementConfig config, java.time.Clock clock) {
+        this.clock = clock;
         this.pool = pool;
         this.catalogue = catalogue;
         this.cluster = cluster;
@@ -304,8 +306,8 @@ public class Matches {
             throw new Refusal(ErrorCode.INVALID_INPUT, "giftIds: 1 to " + MAX_GIFTS + " gifts, or leave it out to count every gift",
                     "input", "giftIds");
         }
-        return giftIds.stream().map(g -> Ids.parse(g).filter(id -> catalogue.find(id).isPresent())
-                .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftIds"))).distinct().toArray(UUID[]::new);
+        Instant now = clock.instant();
+        return giftIds.stream().map(g -> catalogue.requireCountable(g, now, "input", "giftIds")).distinct().toArray(UUID[]::new);
     }
 
     private Uni<Void> announce(Match m) {

@@ -79,8 +79,7 @@ public class StreamGoals {
         long goal = Amounts.within(target, 1, MAX_TARGET, ErrorCode.INVALID_AMOUNT, "target", "input", "target");
         UUID gift = null;
         if (kind == Kind.GIFT) {
-            gift = Ids.parse(giftId).filter(id -> catalogue.find(id).isPresent())
-                    .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such gift", "input", "giftId"));
+            gift = catalogue.requireCountable(giftId, clock.instant(), "input", "giftId");
         } else if (giftId != null) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "A COINS goal counts every gift; leave giftId out", "input", "giftId");
         }

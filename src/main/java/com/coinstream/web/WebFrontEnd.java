@@ -38,6 +38,10 @@ public class WebFrontEnd {
 
     void pages(RoutingContext rc) {
         String path = rc.normalizedPath();
+        if (path.startsWith("/exports/")) {
+            // a person's data, statements and reports: never kept in a browser's or a proxy's cache
+            rc.addHeadersEndHandler(v -> rc.response().headers().set("Cache-Control", "no-store"));
+        }
         if (NOT_PAGES.stream().anyMatch(path::startsWith) || path.equals("/q")) {
             rc.next();
             return;

@@ -77,6 +77,16 @@ class AdminAuditLogTest {
         return r;
     }
 
+    /** A time range whose from is not before its to is refused with a code (it was a full scan with an empty answer). */
+    @Test
+    void aReversedTimeRangeIsRefused() {
+        for (String to : List.of("2026-01-01T00:00:00Z", "2025-06-01T00:00:00Z")) {
+            var r = Gql.post(Tokens.admin(), LOG, Gql.vars("f", Map.of("from", "2026-01-01T00:00:00Z", "to", to), "first", 10));
+            assertEquals("BAD_USER_INPUT", Gql.errorCode(r), r.asString()); // (a query's refusal of its input)
+        }
+        assertTrue(records(Map.of("from", "2020-01-01T00:00:00Z", "to", "2020-01-02T00:00:00Z")).isEmpty());
+    }
+
     @Test
     void everyAdminMutationWritesItsRecordWithWhoWhatTargetAndWhy() {
         String adminId = Tokens.unique("auditor");

@@ -91,6 +91,8 @@ class MatchesTest {
         assertEquals("INVALID_INPUT", code(invite(a, b.stream(), Map.of("durationSeconds", 30)), "inviteToMatch"));
         assertEquals("INVALID_INPUT", code(invite(a, b.stream(), Map.of("durationSeconds", 601)), "inviteToMatch"));
         assertEquals("NOT_FOUND", code(invite(a, b.stream(), Map.of("giftIds", List.of("nope"))), "inviteToMatch"));
+        assertEquals("GIFT_UNAVAILABLE", code(invite(a, b.stream(), Map.of("giftIds", List.of(StreamGoalsTest.retiredGift()))), "inviteToMatch"),
+                "a match no gift can score in");
         var none = invite(a, b.stream(), Map.of("giftIds", List.of()));
         assertEquals("INVALID_INPUT", code(none, "inviteToMatch"), "an empty list is a refusal in the payload, as every input's");
         assertEquals(List.of("input", "giftIds"), none.getList("data.inviteToMatch.userErrors[0].field"));

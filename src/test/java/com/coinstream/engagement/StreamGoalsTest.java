@@ -19,6 +19,7 @@ import com.coinstream.support.LedgerChecks;
 import com.coinstream.support.LiveCreator;
 import com.coinstream.support.Race;
 import com.coinstream.support.Viewer;
+import com.coinstream.support.Tokens;
 
 import io.restassured.path.json.JsonPath;
 import io.quarkus.test.junit.QuarkusTest;
@@ -142,6 +143,8 @@ class StreamGoalsTest {
         assertEquals("FORBIDDEN", Gql.ok(other.token(), SET, Gql.vars("i", Map.of("streamId", creator.stream(), "title", "Mine now",
                 "kind", "COINS", "target", 5))).getString("data.setStreamGoal.userErrors[0].code"));
         assertEquals("NOT_FOUND", setGoal(other, "No gift", "GIFT", null, 5).getString("data.setStreamGoal.userErrors[0].code"));
+        assertEquals("GIFT_UNAVAILABLE", setGoal(other, "Retired gift", "GIFT", retiredGift(), 5).getString("data.setStreamGoal.userErrors[0].code"),
+                "a goal no gift can move");
         assertEquals("INVALID_INPUT", setGoal(other, "Gift on coins", "COINS", Gifting.ROSE, 5).getString("data.setStreamGoal.userErrors[0].code"));
         assertEquals("INVALID_AMOUNT", setGoal(other, "Zero", "COINS", null, 0).getString("data.setStreamGoal.userErrors[0].code"));
 
@@ -168,5 +171,11 @@ class StreamGoalsTest {
         assertEquals("STREAM_NOT_LIVE", setGoal(creator, "Too late", "COINS", null, 10).getString("data.setStreamGoal.userErrors[0].code"));
         assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, GOALS, Gql.vars("s", "not-a-stream"))), "a malformed id names nothing");
         LedgerChecks.assertClean();
+    }
+
+    /** A gift retired before today (no gift of it can arrive). */
+    static String retiredGift() {
+        return Gql.ok(Tokens.admin(), "mutation { createGift(input: {name: \"Retired\", coins: 3, tier: 1, animationKey: \"gifts/retired\", "
+                + "activeFrom: \"2026-01-01T00:00:00Z\", activeUntil: \"2026-02-01T00:00:00Z\"}) { gift { id } } }").getString("data.createGift.gift.id");
     }
 }

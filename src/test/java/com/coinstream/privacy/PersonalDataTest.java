@@ -132,7 +132,7 @@ class PersonalDataTest {
         Gql.ok(creator.token(), "mutation($i: SetStreamGoalInput!) { setStreamGoal(input: $i) { userErrors { code } } }", Gql.vars("i", Map.of(
                 "streamId", creator.stream(), "title", "Paint a mural", "kind", "COINS", "target", 100)));
         JsonObject creatorDoc = new JsonObject(given().header("Authorization", "Bearer " + creator.token()).get("/exports/my-data.json")
-                .then().statusCode(200).extract().asString());
+                .then().statusCode(200).header("Cache-Control", "no-store").extract().asString());
         JsonObject payoutAccount = creatorDoc.getJsonArray("payoutAccounts").getJsonObject(0);
         assertEquals(account, payoutAccount.getString("id"));
         assertEquals("****1234", payoutAccount.getString("maskedToken"));
@@ -143,7 +143,7 @@ class PersonalDataTest {
         assertEquals(0, creatorDoc.getInteger("matchesTotal"));
         assertEquals("http://127.0.0.1:9/hook", creatorDoc.getJsonArray("webhookSubscriptions").getJsonObject(0).getString("url"));
         assertFalse(creatorDoc.encode().contains("s3cret"), "no secret of the admin's address");
-        given().get("/exports/my-data.json").then().statusCode(401);
+        given().get("/exports/my-data.json").then().statusCode(401).header("Cache-Control", "no-store");
     }
 
     @Test
