@@ -242,6 +242,17 @@ public class Matches {
                 });
     }
 
+    /** The invitations of a stream (sent or received) still waiting for their answer, newest first (a stream has a few). */
+    public Uni<List<Match>> waitingInvitations(UUID streamId) {
+        return pool.preparedQuery("select " + COLUMNS + " from live_match where (inviter_stream = $1 or invitee_stream = $1) "
+                + "and status = 'INVITED' and expires_at > clock_timestamp() order by seq desc limit 50").execute(Tuple.of(streamId))
+                .map(rows -> {
+                    List<Match> list = new ArrayList<>();
+                    rows.forEach(r -> list.add(read(r)));
+                    return list;
+                });
+    }
+
     /** A creator's matches, newest first. */
     public Uni<Page<Match>> of(String creatorId, Integer first, String after) {
         int limit = Page.size(first);

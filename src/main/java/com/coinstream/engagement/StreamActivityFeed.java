@@ -175,6 +175,8 @@ public class StreamActivityFeed {
         private boolean goalRefreshPending;
         private boolean goalsLoaded;
         private Matches.Match match;
+        /** The invitations of this stream waiting for their answer that its audience has been told of (MATCH_INVITED). */
+        private final java.util.Set<UUID> invitationsTold = new java.util.HashSet<>();
         private boolean matchLoaded;
         private boolean matchReading;
         private long matchReadAt;
@@ -304,12 +306,35 @@ public class StreamActivityFeed {
                         ? matches.current(streamId).map(c -> c.isPresent() && c.get().status() == Matches.Status.RUNNING ? c : k)
                         : Uni.createFrom().item(k));
             }
-            read.subscribe().with(this::matchRead, e -> {
+            // every waiting invitation is told once, not only the one followed (a second one, or one received while this
+            // stream's own waited, was never announced: the invited creator's studio never showed it); not read while a
+            // running match is refreshed for its score
+            Uni<List<Matches.Match>> waiting = known != null && known.status() == Matches.Status.RUNNING ? Uni.createFrom().nullItem()
+                    : matches.waitingInvitations(streamId);
+            read.flatMap(found -> waiting.map(invitations -> {
+                tellInvitations(invitations);
+                return found;
+            })).subscribe().with(this::matchRead, e -> {
                 synchronized (this) {
                     matchReading = false;
                 }
                 LOG.warnf("Match of stream %s could not be read: %s", streamId, e.getMessage());
             });
+        }
+
+        /** Announces each waiting invitation not told yet (all of them only noted on the room's first read). */
+        private synchronized void tellInvitations(List<Matches.Match> invitations) {
+            if (invitations == null || closed) {
+                return;
+            }
+            java.util.Set<UUID> open = new java.util.HashSet<>();
+            for (Matches.Match m : invitations) {
+                open.add(m.id());
+                if (invitationsTold.add(m.id()) && matchLoaded && (match == null || !match.id().equals(m.id()))) {
+                    emit(new Activity(Kind.MATCH_INVITED, streamId, null, null, m, clock.instant()));
+                }
+            }
+            invitationsTold.retainAll(open);
         }
 
         private synchronized void matchRead(Optional<Matches.Match> found) {
@@ -328,7 +353,7 @@ public class StreamActivityFeed {
             }
             Instant at = clock.instant();
             boolean fresh = before == null || !before.id().equals(now.id());
-            if (fresh && now.status() == Matches.Status.INVITED) {
+            if (fresh && now.status() == Matches.Status.INVITED && invitationsTold.add(now.id())) {
                 emit(new Activity(Kind.MATCH_INVITED, streamId, null, null, now, at));
             }
             if (now.status() != Matches.Status.INVITED && (fresh || before.status() == Matches.Status.INVITED) && now.startedAt() != null) {
@@ -339,6 +364,7 @@ public class StreamActivityFeed {
             }
             if (!open) {
                 emit(new Activity(Kind.MATCH_ENDED, streamId, null, null, now, now.finishedAt() == null ? at : now.finishedAt()));
+                loadMatch(); // (another invitation may be waiting, or a match running: follow it)
             }
         }
 

@@ -298,6 +298,49 @@ class MatchesTest {
                 Gql.vars("i", Map.of("streamId", invited.stream())));
     }
 
+    /**
+     * Every invitation a stream receives is told to its audience (the studio shows it from that): a second one while the
+     * first waits was not (the room followed the first only), nor one received while the stream's own invitation waited.
+     * Once the followed one is declined, the room follows the next.
+     */
+    @Test
+    void everyWaitingInvitationIsToldAndTheNextIsFollowedWhenOneCloses() throws Exception {
+        LiveCreator first = Gifting.liveCreator("invitesfirst");
+        LiveCreator second = Gifting.liveCreator("invitessecond");
+        LiveCreator invited = Gifting.liveCreator("invitesinvited");
+        Viewer fan = Gifting.fundedViewer("invitesfan", 1000);
+        String one = invite(first, invited.stream(), Map.of()).getString("data.inviteToMatch.match.id");
+        try (FeedClient client = FeedClient.connect(port, fan.token())) {
+            assertNotNull(client.nextOf(10, "connection_ack"));
+            client.subscribe("a", StreamActivityTest.ACTIVITY.replace("goal { id", "match { matchId status } goal { id"), Map.of("s", invited.stream()));
+            String warm = StreamActivityTest.warmUp(client, fan, invited); // the room now follows the first invitation
+            String two = invite(second, invited.stream(), Map.of()).getString("data.inviteToMatch.match.id");
+            List<String> seen = new ArrayList<>();
+            boolean told = false;
+            for (int i = 0; i < 20 && !told; i++) {
+                JsonNode act = StreamActivityTest.next(client, warm, 5);
+                assertNotNull(act, "activity after " + seen);
+                seen.add(act.path("kind").asText() + " " + act.path("match").path("matchId").asText());
+                told = "MATCH_INVITED".equals(act.path("kind").asText()) && two.equals(act.path("match").path("matchId").asText());
+            }
+            assertTrue(told, "the second invitation told: " + seen);
+            respond(invited, one, false);
+            boolean endedOne = false;
+            for (int i = 0; i < 20 && !endedOne; i++) {
+                JsonNode act = StreamActivityTest.next(client, warm, 5);
+                assertNotNull(act, "activity after " + seen);
+                seen.add(act.path("kind").asText() + " " + act.path("match").path("matchId").asText());
+                endedOne = "MATCH_ENDED".equals(act.path("kind").asText()) && one.equals(act.path("match").path("matchId").asText());
+            }
+            assertTrue(endedOne, seen.toString());
+            assertTrue(seen.stream().filter(k -> k.equals("MATCH_INVITED " + two)).count() == 1, "told once: " + seen);
+        }
+        for (LiveCreator c : List.of(first, second, invited)) {
+            Gql.ok(c.token(), "mutation($i: EndLiveStreamInput!) { endLiveStream(input: $i) { liveStream { status } } }",
+                    Gql.vars("i", Map.of("streamId", c.stream())));
+        }
+    }
+
     @Test
     void theAudienceFollowsTheRunningMatchNotAnEarlierInvitationStillPending() throws Exception {
         LiveCreator x = Gifting.liveCreator("followx");
