@@ -44,6 +44,11 @@ public class StreamDirectory {
 
     private record Remembered(StreamInfo info, long readAt) {
     }
+    /**
+     * How many times a person's notice (a birthdate or an erasure changed) made this instance forget their streams. (A
+     * stream's own end needs no such care: the gift batch checks that a stream is live itself.)
+     */
+    private final java.util.concurrent.atomic.AtomicLong forgets = new java.util.concurrent.atomic.AtomicLong();
     private final Pool pool;
     /** Streams someone on this instance subscribed to (how many subscriptions), and those of them known to have ended. */
     private final Map<UUID, Integer> followed = new ConcurrentHashMap<>();
@@ -68,7 +73,10 @@ public class StreamDirectory {
             }
         });
         // a person whose birthdate (or erasure) changed: their live streams are read again, with whether they may receive
-        events.on(ClusterEvents.USERS, userId -> streams.values().removeIf(stream -> stream.info().creatorId().equals(userId)));
+        events.on(ClusterEvents.USERS, userId -> {
+            forgets.incrementAndGet();
+            streams.values().removeIf(stream -> stream.info().creatorId().equals(userId));
+        });
     }
 
     public Uni<Optional<StreamInfo>> find(UUID id) {
@@ -76,6 +84,7 @@ public class StreamDirectory {
         if (cached != null && System.nanoTime() - cached.readAt() < REMEMBERED_NANOS) {
             return Uni.createFrom().item(Optional.of(cached.info()));
         }
+        long forgot = forgets.get();
         return pool.preparedQuery("""
                 select s.id, s.creator_id, s.status, u.display_name, u.birthdate
                 from live_stream s join app_user u on u.id = s.creator_id where s.id = $1
@@ -86,7 +95,10 @@ public class StreamDirectory {
             Row r = rows.iterator().next();
             StreamInfo info = new StreamInfo(id, r.getString("creator_id"), r.getString("display_name"),
                     Optional.ofNullable(r.getLocalDate("birthdate")), LiveStream.LIVE.equals(r.getString("status")));
-            if (info.live()) {
+            // (not remembered when a notice made this instance forget streams during the read: the read may be from before
+            // the change the notice told of, and would be trusted for REMEMBERED_NANOS: a creator who had just become a
+            // minor received gifts for 30 s more)
+            if (info.live() && forgets.get() == forgot) {
                 if (streams.size() > LIMIT) {
                     streams.clear();
                 }

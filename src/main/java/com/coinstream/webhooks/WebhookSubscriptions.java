@@ -43,6 +43,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class WebhookSubscriptions {
     /** The name the delivery log's cursors are made with (Page). */
     private static final String DELIVERIES = "webhookDeliveries";
+    private static final String DELIVERY = "webhookDelivery";
     static final int MAX_REPLAY = 10_000;
     /** A subscription's health is read from its latest deliveries, so it costs the same however old the subscription. */
     static final int HEALTH_WINDOW = 1_000;
@@ -398,12 +399,17 @@ public class WebhookSubscriptions {
         return Ids.require(subscriptionId, "No such webhook subscription", "input", "subscriptionId");
     }
 
+    /** A delivery's id as shown: its row number sealed (it told how many deliveries the platform made). */
+    public static String deliveryId(long row) {
+        return com.coinstream.domain.SealedIds.of(DELIVERY, row);
+    }
+
     private static Long deliveryNumber(String deliveryId) {
-        try {
-            return Long.parseLong(deliveryId);
-        } catch (NumberFormatException e) {
+        long row = com.coinstream.domain.SealedIds.row(DELIVERY, deliveryId);
+        if (row < 0) {
             throw new Refusal(ErrorCode.NOT_FOUND, "No such delivery of this subscription", "input", "deliveryId");
         }
+        return row;
     }
 
     private static Refusal notFound() {

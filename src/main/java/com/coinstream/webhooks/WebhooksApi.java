@@ -258,7 +258,7 @@ public class WebhooksApi {
             Integer lastStatusCode, String lastError, Instant lastAttemptAt, Instant nextAttemptAt, Instant deliveredAt,
             @NonNull @Description("The event's data, as JSON text.") String data) {
         static WebhookDeliveryView of(WebhookSubscriptions.Delivery d) {
-            return new WebhookDeliveryView(Long.toString(d.id()), d.eventId().toString(), d.eventType(), d.occurredAt(), d.status(),
+            return new WebhookDeliveryView(WebhookSubscriptions.deliveryId(d.id()), d.eventId().toString(), d.eventType(), d.occurredAt(), d.status(),
                     d.attempts(), d.lastStatusCode(), d.lastError(), d.lastAttemptAt(),
                     "PENDING".equals(d.status()) ? d.nextAttemptAt() : null, d.deliveredAt(), d.data());
         }

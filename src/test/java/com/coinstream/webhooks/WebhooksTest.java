@@ -513,6 +513,8 @@ class WebhooksTest {
             WebhookReceiver.await(WAIT, () -> receiver.received().size() == 3, "three gifts");
             List<Map<String, Object>> log = deliveries(creator.token(), sub);
             String oldest = (String) log.get(2).get("id");
+            assertTrue(!oldest.matches("\\d+") && !((String) log.get(1).get("id")).matches("\\d+"),
+                    "ids tell nothing of how many deliveries were made between them: " + log);
             JsonPath one = Gql.ok(creator.token(), REPLAY, Gql.vars("i", Map.of("subscriptionId", sub.id(), "deliveryId", oldest)));
             assertEquals(1, one.getInt("data.replayWebhookDeliveries.replayed"));
             WebhookReceiver.await(WAIT, () -> receiver.received().size() == 4, "the replay");
