@@ -45,9 +45,15 @@ public class AdminActionInterceptor {
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|token|password|authorization|credential).*");
     /** A person's own free text, which the log (kept after an erasure, for the books) has no need of: a webhook's description. */
     private static final Pattern FREE_TEXT_KEY = Pattern.compile("(?i)description");
-    private static final Map<String, String> TARGETS = Map.of("userId", "user", "purchaseId", "purchase", "payoutId", "payout",
-            "payoutAccountId", "payoutAccount", "giftId", "gift", "packageId", "coinPackage", "streamId", "stream",
-            "subscriptionId", "webhookSubscription", "requestId", "erasureRequest");
+    /**
+     * The input field naming an action's target, and its kind, the first present in this order. (A creator an admin subscribes for is the target of an
+     * attempt refused before the subscription exists: an erasure then hides the attempt's words from the log, as it
+     * does for every record about them.)
+     */
+    private static final List<Map.Entry<String, String>> TARGETS = List.of(Map.entry("userId", "user"), Map.entry("purchaseId", "purchase"),
+            Map.entry("payoutId", "payout"), Map.entry("payoutAccountId", "payoutAccount"), Map.entry("giftId", "gift"),
+            Map.entry("packageId", "coinPackage"), Map.entry("streamId", "stream"), Map.entry("subscriptionId", "webhookSubscription"),
+            Map.entry("requestId", "erasureRequest"), Map.entry("creatorId", "user"));
     static final String REDACTED = "[redacted]";
 
     private final CurrentCaller caller;
@@ -142,7 +148,7 @@ public class AdminActionInterceptor {
         redact(tree);
         String targetType = null;
         String targetId = null;
-        for (Map.Entry<String, String> t : TARGETS.entrySet()) {
+        for (Map.Entry<String, String> t : TARGETS) {
             JsonNode id = tree.get(t.getKey());
             if (id != null && id.isTextual()) {
                 targetType = t.getValue();

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 
+import com.coinstream.domain.Page;
+
 import graphql.ExecutionResult;
 import graphql.execution.AbortExecutionException;
 import graphql.execution.instrumentation.Instrumentation;
@@ -140,10 +142,10 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
     private static final List<String> SIZES = List.of("first", "last", "days");
 
     /**
-     * The field values an operation answers at most: a field with a size argument ({@link #SIZES}) counts its selections
-     * once per item it may return (the argument as given, from a variable, or its default; a page's default size when it
-     * has none); lists without one are a fixed few (a payout's transitions, a card's prices) and count once. Fragments are
-     * worked out once each, as in {@link #expandedFields}. Stops counting past {@link #MAX_VALUES}.
+     * The field values an operation answers at most: a field with a size ({@link #SIZES}, as an argument or in its input
+     * object) counts its selections once per item it may return ({@link #size}); a list at the root without one as a full
+     * page; nested lists without one are a fixed few (a payout's transitions, a card's prices) and count once. Fragments
+     * are worked out once each, as in {@link #expandedFields}. Stops counting past {@link #MAX_VALUES}.
      */
     static final class PerItem {
         private final graphql.schema.GraphQLSchema schema;
@@ -170,7 +172,8 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
                             && !field.getName().startsWith("__") ? container.getFieldDefinition(field.getName()) : null;
                     graphql.schema.GraphQLType type = definition == null ? null : graphql.schema.GraphQLTypeUtil.unwrapAll(definition.getType());
                     long below = values(field.getSelectionSet(), type, memo);
-                    more = 1 + Math.min(MAX_VALUES + 1, below * size(field, definition));
+                    boolean root = parent != null && (parent == schema.getQueryType() || parent == schema.getSubscriptionType());
+                    more = 1 + Math.min(MAX_VALUES + 1, below * size(field, definition, root));
                 } else if (selection instanceof InlineFragment inline) {
                     more = values(inline.getSelectionSet(), inline.getTypeCondition() == null ? parent
                             : schema.getType(inline.getTypeCondition().getName()), memo);
@@ -188,40 +191,68 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
             return n;
         }
 
-        /** How many items the field may return: 1 unless it has a size argument. */
-        private long size(Field field, graphql.schema.GraphQLFieldDefinition definition) {
+        /**
+         * How many items the field may return: its size argument's value (or its default), given on the field or inside its
+         * input object ({@code leaderboard(input: {first})}), a page's at most {@link Page#MAX_PAGE_SIZE} items as the
+         * resolvers clamp it; a list at the root without one (a stream's goals, the catalogue) counts as a full page;
+         * anything else 1.
+         */
+        private long size(Field field, graphql.schema.GraphQLFieldDefinition definition, boolean root) {
             if (definition == null) {
                 return 1;
             }
-            for (String name : SIZES) {
-                graphql.schema.GraphQLArgument argument = definition.getArgument(name);
-                if (argument == null) {
-                    continue;
+            for (graphql.schema.GraphQLArgument argument : definition.getArguments()) {
+                graphql.language.Argument given = field.getArguments().stream().filter(a -> a.getName().equals(argument.getName()))
+                        .findFirst().orElse(null);
+                if (SIZES.contains(argument.getName())) {
+                    Object value = given == null ? null : valueOf(given.getValue());
+                    return clamp(argument.getName(), value != null ? value
+                            : argument.hasSetDefaultValue() ? literal(argument.getArgumentDefaultValue().getValue()) : null);
                 }
-                Object given = null;
-                boolean named = false;
-                for (graphql.language.Argument a : field.getArguments()) {
-                    if (a.getName().equals(name)) {
-                        named = true;
-                        if (a.getValue() instanceof graphql.language.IntValue literal) {
-                            given = literal.getValue();
-                        } else if (a.getValue() instanceof graphql.language.VariableReference variable) {
-                            sizedByVariables = true;
-                            given = variables.get(variable.getName());
+                if (graphql.schema.GraphQLTypeUtil.unwrapAll(argument.getType()) instanceof graphql.schema.GraphQLInputObjectType input) {
+                    for (String name : SIZES) {
+                        graphql.schema.GraphQLInputObjectField sizeField = input.getField(name);
+                        if (sizeField != null) {
+                            Object value = given == null ? null : fieldOf(given.getValue(), name);
+                            return clamp(name, value != null ? value
+                                    : sizeField.hasSetDefaultValue() ? literal(sizeField.getInputFieldDefaultValue().getValue()) : null);
                         }
                     }
                 }
-                if (!named && argument.hasSetDefaultValue() && argument.getArgumentDefaultValue().getValue() instanceof Number d) {
-                    given = d;
-                } else if (!named && argument.hasSetDefaultValue()
-                        && argument.getArgumentDefaultValue().getValue() instanceof graphql.language.IntValue d) {
-                    given = d.getValue();
-                }
-                // (none given: a page's default size; a size out of range is refused by its field)
-                long items = given instanceof Number number ? number.longValue() : com.coinstream.domain.Page.DEFAULT_PAGE_SIZE;
-                return Math.max(1, Math.min(items, MAX_VALUES));
             }
-            return 1;
+            return root && graphql.schema.GraphQLTypeUtil.isList(graphql.schema.GraphQLTypeUtil.unwrapNonNull(definition.getType()))
+                    ? Page.MAX_PAGE_SIZE : 1;
+        }
+
+        /** A size argument's value: as written, or its variable's (then the count holds for these variables only). */
+        private Object valueOf(graphql.language.Value<?> value) {
+            if (value instanceof graphql.language.VariableReference variable) {
+                sizedByVariables = true;
+                return variables.get(variable.getName());
+            }
+            return literal(value);
+        }
+
+        /** The field {@code name} of an input object, as written or from its variable. */
+        private Object fieldOf(graphql.language.Value<?> value, String name) {
+            if (value instanceof graphql.language.ObjectValue object) {
+                return object.getObjectFields().stream().filter(f -> f.getName().equals(name)).findFirst().map(f -> valueOf(f.getValue()))
+                        .orElse(null);
+            }
+            if (value instanceof graphql.language.VariableReference variable) {
+                sizedByVariables = true;
+                return variables.get(variable.getName()) instanceof Map<?, ?> input ? input.get(name) : null;
+            }
+            return null;
+        }
+
+        private static Object literal(Object value) {
+            return value instanceof graphql.language.IntValue literal ? literal.getValue() : value;
+        }
+
+        private static long clamp(String name, Object given) {
+            long items = given instanceof Number n ? n.longValue() : Page.DEFAULT_PAGE_SIZE;
+            return Math.max(1, Math.min(items, name.equals("days") ? 366 : Page.MAX_PAGE_SIZE));
         }
     }
 

@@ -252,10 +252,15 @@ public class PayoutService {
                     .flatMap(v -> DiamondMaturity.lock(tx, p.creatorId()))
                     .flatMap(v -> store.find(tx, id, true)).call(v -> adminLog.before(tx, audit)).flatMap(current -> {
                         Payout locked = current.orElseThrow();
-                        // (the same admin's move with the same reason or reference, as the move's record holds it)
+                        // (the same admin's move with the same reference or reason: a payment's reference and a refusal's
+                        // reason as the payout holds them, an approval's as its move's record does)
                         Uni<Boolean> replay = locked.state() == action.to
                                 ? store.lastMove(tx, id, action.to).map(move -> move != null && admin.userId().equals(move.actor())
-                                        && java.util.Objects.equals(note, move.reason()))
+                                        && java.util.Objects.equals(note, switch (action) {
+                                            case APPROVE -> move.reason();
+                                            case MARK_PAID -> locked.externalReference();
+                                            default -> locked.reason();
+                                        }))
                                 : Uni.createFrom().item(false);
                         return replay.flatMap(again -> {
                             if (again) {

@@ -108,7 +108,9 @@ public class AccountHolds {
     public Uni<Boolean> release(Caller admin, String userId, AuditDraft audit) {
         notOwn(admin, userId);
         // Only a held account changes (a concurrent second release finds it released and sends no second event).
-        return pool.withTransaction(tx -> adminLog.before(tx, audit)
+        // (under the owner lock, as a hold is placed: the state recorded before is the one released)
+        return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                .call(locked -> adminLog.before(tx, audit))
                 .flatMap(v -> tx.preparedQuery("update app_user set hold_reason = null, hold_placed_at = null, hold_placed_by = null "
                         + "where id = $1 and hold_reason is not null").execute(Tuple.of(userId)))
                 .flatMap(rows -> changed(tx, rows, userId))

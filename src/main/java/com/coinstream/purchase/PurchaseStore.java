@@ -39,8 +39,12 @@ public class PurchaseStore {
 
     /** PENDING -> SUCCEEDED. Empty when the purchase was not pending (already settled): the caller must not credit. */
     public Uni<Optional<Purchase>> markSucceeded(SqlClient tx, UUID id, String providerRef, Instant at) {
-        return tx.preparedQuery("update purchase set status = 'SUCCEEDED', provider_ref = coalesce(provider_ref, $2), updated_at = $3 "
-                + "where id = $1 and status = 'PENDING' returning " + COLUMNS)
+        // PENDING, or FAILED before: a confirmed payment after a failure (the buyer paid again on the same payment, or the
+        // provider's failure raced its success) captured the money, so the coins are credited; never to an erased person
+        // (the caller holds their owner lock, which an erasure takes too)
+        return tx.preparedQuery("update purchase p set status = 'SUCCEEDED', provider_ref = coalesce(provider_ref, $2), failure_code = null, updated_at = $3 "
+                + "where p.id = $1 and p.status in ('PENDING', 'FAILED') "
+                + "and not exists (select 1 from app_user u where u.id = p.user_id and u.erased_at is not null) returning " + COLUMNS)
                 .execute(Tuple.of(id, providerRef, utc(at))).map(PurchaseStore::first);
     }
 

@@ -74,9 +74,23 @@ public class RateBook {
 
     public Uni<Void> reload() {
         long ticket = reloads.start();
-        return pool.query("select version, creator_share_num, creator_share_den, effective_from from rate_card").execute()
-                .flatMap(cardRows -> pool.query("select version, currency, minor_num, minor_den from rate_diamond_value").execute()
-                        .flatMap(valueRows -> pool.query(
+        return read(pool).invoke(loaded -> reloads.install(ticket, () -> cards = List.copyOf(loaded))).replaceWithVoid();
+    }
+
+    /**
+     * Installs cards read in a transaction that has committed ({@link #read} inside it): unless a reload that started
+     * after this call has installed its own read already, which is as new.
+     */
+    public void install(List<RateCard> loaded) {
+        long ticket = reloads.start();
+        reloads.install(ticket, () -> cards = List.copyOf(loaded));
+    }
+
+    /** Every rate version, each as its effect order makes it (see {@link #reload}), as {@code client} reads them. */
+    public Uni<List<RateCard>> read(io.vertx.mutiny.sqlclient.SqlClient client) {
+        return client.query("select version, creator_share_num, creator_share_den, effective_from from rate_card").execute()
+                .flatMap(cardRows -> client.query("select version, currency, minor_num, minor_den from rate_diamond_value").execute()
+                        .flatMap(valueRows -> client.query(
                                 "select version, region, currency, unit_coins, unit_price_minor from rate_coin_price").execute()
                                 .map(priceRows -> {
                                     Map<Integer, Map<String, RateCard.Fraction>> values = new HashMap<>();
@@ -114,8 +128,7 @@ public class RateBook {
                                         loaded.add(new RateCard(version, shareNum, shareDen, r.getOffsetDateTime("effective_from").toInstant(),
                                                 Map.copyOf(valuesSoFar), Map.copyOf(pricesSoFar), defaultCurrency));
                                     }
-                                    reloads.install(ticket, () -> cards = List.copyOf(loaded));
-                                    return null;
+                                    return loaded;
                                 })));
     }
 }

@@ -118,18 +118,21 @@ public class RatesAdmin {
                         .execute(Tuple.of(version, num, den, utc(effective), utc(now), admin.userId())))
                 .call(version -> insertValues(tx, version, values))
                 .call(version -> insertPrices(tx, version, prices))
-                .call(version -> audit == null ? Uni.createFrom().voidItem() : adminLog.append(tx, audit.target("rateCard", version))))
-                // committed: the other instances are told even when this one cannot reload now (as the catalogue's
-                // published()), and the answer is read again then; each instance's 30-second refresh is the backstop
-                .call(version -> book.reload().onFailure().invoke(e -> LOG.errorf(e, "rate card %d was published but this instance could "
-                        + "not reload the rates", version)).onFailure().recoverWithNull())
-                .call(version -> cluster.publish(ClusterEvents.RATES, "" + version))
-                .flatMap(version -> published(version).map(Uni.createFrom()::item)
-                        .orElseGet(() -> book.reload().map(v -> published(version).orElseThrow())));
+                .call(version -> audit == null ? Uni.createFrom().voidItem() : adminLog.append(tx, audit.target("rateCard", version)))
+                // every version as this transaction leaves them (the table's lock keeps other publications out): the answer
+                // and this instance's cards come from here, so nothing after the commit can fail it
+                .flatMap(version -> book.read(tx).map(cards -> cards.stream().filter(c -> c.version() == version).findFirst()
+                        .map(card -> new Published(card, cards)).orElseThrow())))
+                .invoke(published -> book.install(published.cards()))
+                // committed: the other instances are told; a notice that cannot go out is logged, each instance's 30-second
+                // refresh being the backstop
+                .call(published -> cluster.publish(ClusterEvents.RATES, "" + published.card().version()).onFailure()
+                        .invoke(e -> LOG.errorf(e, "rate card %d was published but the other instances could not be told", published.card().version()))
+                        .onFailure().recoverWithNull())
+                .map(Published::card);
     }
 
-    private java.util.Optional<RateCard> published(int version) {
-        return book.all().stream().filter(c -> c.version() == version).findFirst();
+    private record Published(RateCard card, List<RateCard> cards) {
     }
 
     private static Uni<Void> insertValues(SqlClient tx, int version, Map<String, RateCard.Fraction> values) {

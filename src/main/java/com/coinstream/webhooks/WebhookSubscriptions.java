@@ -302,7 +302,9 @@ public class WebhookSubscriptions {
         if (one == null && (from == null || to == null)) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "Give a deliveryId, or from and to with from before to", "input");
         }
-        com.coinstream.domain.Times.requireOrdered(from, to, "input", "from");
+        if (one == null) {
+            com.coinstream.domain.Times.requireOrdered(from, to, "input", "from");
+        }
         // at most REPLAYS_PER_HOUR an hour per subscription, counted from the audit log, which records each replay done in
         // its own transaction (so a replay is not a way to send requests on demand); test events are never replayed (a
         // new test is sent instead, under the test's own limits)

@@ -121,7 +121,13 @@ class PurchaseCoinsTest {
         String partial = Webhooks.refunded("evt_part_" + purchaseId, purchaseId).replace("\"data\":{", "\"data\":{\"amountMinor\":1,\"currency\":\"USD\",");
         Webhooks.send(partial).then().statusCode(422);
         assertEquals(70, Flows.coins(token), "nothing reversed");
-        String whole = Webhooks.refunded("evt_whole_" + purchaseId, purchaseId).replace("\"data\":{", "\"data\":{\"amountMinor\":99,\"currency\":\"USD\",");
+        String otherCurrency = Webhooks.refunded("evt_cur_" + purchaseId, purchaseId).replace("\"data\":{", "\"data\":{\"currency\":\"EUR\",");
+        Webhooks.send(otherCurrency).then().statusCode(422);
+        assertEquals(70, Flows.coins(token), "nothing reversed");
+        // the whole amount without its currency (what is given matches), and a reason of the cardholder's own words over
+        // lines: a dispute's words are not read, so they never stop it (they were refused with 400, retried for ever)
+        String whole = Webhooks.refunded("evt_whole_" + purchaseId, purchaseId).replace("\"data\":{",
+                "\"data\":{\"amountMinor\":99,\"reason\":\"" + "I never got it.\\nAsk my bank. ".repeat(60) + "\",");
         Webhooks.send(whole).then().statusCode(200);
         assertEquals(0, Flows.coins(token), "the whole purchase reversed");
 
@@ -135,13 +141,23 @@ class PurchaseCoinsTest {
         LedgerChecks.assertClean();
     }
 
+    /**
+     * A failure fails the pending purchase; a confirmed payment after it (the buyer paid again on the same payment, or the
+     * provider's failure raced its success) captured the money, so the coins are credited, once (it was answered 200 and
+     * dropped: money taken, no coins).
+     */
     @Test
-    void failedWebhookFailsThePendingPurchase() {
+    void failedWebhookFailsThePendingPurchaseAndALaterSuccessCreditsIt() {
         String token = Tokens.viewer(Tokens.unique("asyncfail"));
         String purchaseId = Flows.buyPackage(token, Flows.PKG_70, "pm_async", Flows.key()).getString("data.purchaseCoins.purchase.id");
         Webhooks.send(Webhooks.failed("evt_f_" + purchaseId, purchaseId)).then().statusCode(200);
-        Webhooks.send(Webhooks.succeeded("evt_s_" + purchaseId, purchaseId, 99, "USD")).then().statusCode(200);
+        assertEquals("FAILED", Gql.ok(token, "query($id: ID!) { purchase(id: $id) { status } }", Gql.vars("id", purchaseId)).getString("data.purchase.status"));
         assertEquals(0, Flows.coins(token));
+        Webhooks.send(Webhooks.succeeded("evt_s_" + purchaseId, purchaseId, 99, "USD")).then().statusCode(200);
+        Webhooks.send(Webhooks.succeeded("evt_s2_" + purchaseId, purchaseId, 99, "USD")).then().statusCode(200);
+        assertEquals("SUCCEEDED", Gql.ok(token, "query($id: ID!) { purchase(id: $id) { status } }", Gql.vars("id", purchaseId)).getString("data.purchase.status"));
+        assertEquals(70, Flows.coins(token), "credited once");
+        LedgerChecks.assertClean();
     }
 
     @Test
@@ -149,6 +165,8 @@ class PurchaseCoinsTest {
         Webhooks.send("{not json").then().statusCode(400);
         Webhooks.send("{\"id\":\"e\",\"type\":\"payment.succeeded\",\"data\":{\"purchaseId\":\"nope\"}}").then().statusCode(400);
         Webhooks.send(Webhooks.succeeded("evt_unknown", "00000000-0000-4000-8000-00000000dead", 99, "USD")).then().statusCode(404);
+        // an event of a type not acted on is ignored before any purchase is asked for (a 400 was retried for ever)
+        Webhooks.send("{\"id\":\"evt_payout_1\",\"type\":\"payout.paid\",\"data\":{\"payoutId\":\"po_1\"}}").then().statusCode(200);
         Webhooks.send("{\"pad\":\"" + "x".repeat(70_000) + "\"}").then().statusCode(413);
     }
 

@@ -171,6 +171,20 @@ class TokensAndLimitsTest {
         Response page = Gql.post(null, "{ liveStreams(first: 100, liveOnly: false) { nodes { id title status creator { id displayName } } "
                 + "pageInfo { hasNextPage endCursor } } }", null);
         assertNull(Gql.errorCode(page), "a full page of ordinary fields passes");
+        // a page size inside an input object counts too, written or from a variable
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            names.append(" p").append(i).append(": profile { displayName }");
+        }
+        Response board = Gql.post(null, "{ leaderboard(input: {scope: TOP_GIFTERS, period: ALL_TIME, first: 100}) { nodes {" + names + " } } }", null);
+        assertEquals("QUERY_TOO_COMPLEX", Gql.errorCode(board), board.asString().substring(0, Math.min(300, board.asString().length())));
+        Response boardByVariable = Gql.post(null, "query($i: LeaderboardInput!) { leaderboard(input: $i) { nodes {" + names + " } } }",
+                Map.of("i", Map.of("scope", "TOP_GIFTERS", "period", "ALL_TIME", "first", 100)));
+        assertEquals("QUERY_TOO_COMPLEX", Gql.errorCode(boardByVariable), boardByVariable.asString().substring(0, Math.min(300,
+                boardByVariable.asString().length())));
+        // counted as the resolvers clamp a page (at most 100 items): a page asked for 1,000 passes as it did
+        Response clamped = Gql.post(null, "{ liveStreams(first: 1000, liveOnly: false) { nodes { id title status creator { id displayName } } } }", null);
+        assertNull(Gql.errorCode(clamped), clamped.asString().substring(0, Math.min(300, clamped.asString().length())));
     }
 
     /**
