@@ -43,7 +43,9 @@ function build() {
       // retried, and says so until it connects again
       closed: (event) => {
         if (ws !== mine) return;
-        setStatus(event && event.code === 1000 ? 'idle' : 'reconnecting');
+        const code = event && event.code;
+        // (a refusal says why: too many connections of this person, or a session that ended, is no outage)
+        setStatus(code === 1000 ? 'idle' : code === 1013 ? 'busy' : code === 1008 || code === 4401 || code === 4403 ? 'expired' : 'reconnecting');
       },
     },
   });
@@ -141,28 +143,74 @@ export function newKey() {
 /** Answers after which a money action may or may not have happened: its key is kept for the next try. */
 const OUTCOME_UNKNOWN = new Set(['NETWORK', 'UNAVAILABLE', 'INTERNAL', 'ERROR']);
 
+/** Where open intents are kept: the tab's session storage, so a reload or Back after a lost answer keeps its key. */
+const INTENTS = 'coinstream.intents';
+/** How long an open intent is kept: a try after that is a new action. */
+const INTENT_TTL_MS = 60 * 60 * 1000;
+
+function openIntents() {
+  try {
+    return JSON.parse(sessionStorage.getItem(INTENTS)) || {};
+  } catch {
+    return {};
+  }
+}
+
+function storageWorks() {
+  try {
+    sessionStorage.setItem(`${INTENTS}.probe`, '1');
+    sessionStorage.removeItem(`${INTENTS}.probe`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function keepIntents(all) {
+  try {
+    sessionStorage.setItem(INTENTS, JSON.stringify(all));
+  } catch {
+    // (no session storage: kept for this page only, as before)
+  }
+}
+
 /**
- * The idempotency keys of one view's money actions (the one home of keys in this app). An action keeps its key while
- * its outcome is unknown (a lost answer, an outage): trying the same details again sends the same key, so a purchase,
- * a gift, a grant or a payout happens once however often it is tried. A definite answer (done, or refused) ends it,
- * and the next action gets a new key; so do other details.
+ * The idempotency keys of the tab's money actions (the one home of keys in this app). An action keeps its key while
+ * its outcome is unknown (a lost answer, an outage), for an hour, in the tab's session storage: trying the same details
+ * again, after a reload or Back too, sends the same key, so a purchase, a gift, a grant or a payout happens once however
+ * often it is tried (a reload made a new key, and a second purchase). A definite answer (done, or refused) ends it, and
+ * the next action gets a new key; so do other details.
  */
 export class Intents {
-  #open = new Map();
+  #memory = {};
+
+  #all() {
+    return storageWorks() ? openIntents() : this.#memory;
+  }
+
+  #keep(all) {
+    this.#memory = all;
+    keepIntents(all);
+  }
 
   /** The key for `action` with these `details`: the unsettled one for the same details, else a new one. */
   key(action, details) {
     const said = JSON.stringify(details);
-    const open = this.#open.get(action);
-    if (open && open.said === said) return open.key;
+    const all = this.#all();
+    const open = all[action];
+    if (open && open.said === said && Date.now() - open.at < INTENT_TTL_MS) return open.key;
     const key = newKey();
-    this.#open.set(action, { said, key });
+    this.#keep({ ...all, [action]: { said, key, at: Date.now() } });
     return key;
   }
 
   /** After `action`'s answer (`problem`: userError's, or null when it worked): a definite one forgets its key. */
   settle(action, problem) {
-    if (!problem || !OUTCOME_UNKNOWN.has(problem.code)) this.#open.delete(action);
+    if (!problem || !OUTCOME_UNKNOWN.has(problem.code)) {
+      const all = { ...this.#all() };
+      delete all[action];
+      this.#keep(all);
+    }
   }
 }
 

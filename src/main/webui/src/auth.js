@@ -61,14 +61,30 @@ export async function restore(config) {
     // a silent renewal before the access token expires hands over a new one (only while someone is signed in: a renewal
     // that finishes after Sign out must not sign them back in)
     session.oidc.events.addUserLoaded((user) => { if (session.token) accept(user); });
+    // a token that expired without a renewal (the provider's session ended, or could not be reached): signed out here,
+    // and the page says so, instead of every page asking to sign in while the header still shows the name
+    session.oidc.events.addAccessTokenExpired(() => {
+      if (!session.token) return;
+      session.token = null;
+      session.user = null;
+      sessionStorage.removeItem(SIGNED_IN);
+      session.signInProblem = 'Your session ended. Sign in again.';
+      changed();
+    });
     if (location.pathname === '/silent-signed-in') {
       // this page is the hidden frame of a silent sign-in: hand the provider's answer to the page that asked
       await session.oidc.signinSilentCallback();
       return;
     }
     if (location.pathname === '/signed-in') {
-      const user = await session.oidc.signinRedirectCallback();
-      accept(user);
+      try {
+        accept(await session.oidc.signinRedirectCallback());
+      } catch (e) {
+        // cancelled at the provider (?error=access_denied), or this address opened again (its state is used up): the
+        // page says so and stays signed out, instead of waiting for ever
+        session.signInProblem = new URLSearchParams(location.search).get('error') === 'access_denied'
+          ? 'Signing in was cancelled.' : 'Signing in did not complete. Sign in again.';
+      }
       history.replaceState(null, '', sessionStorage.getItem('coinstream.returnTo') || '/');
     } else if (sessionStorage.getItem(SIGNED_IN)) {
       // signed in before this reload: ask the provider without showing it; its session decides
@@ -101,14 +117,27 @@ export async function signInWithProvider() {
   await session.oidc.signinRedirect();
 }
 
-export function signOut() {
+/**
+ * Signs out here and, where the provider has an end-session endpoint, there too: otherwise the next Sign in on a shared
+ * device passed straight through the provider's live session into the previous person's account.
+ */
+export async function signOut() {
   session.token = null;
   session.user = null;
   sessionStorage.removeItem('coinstream.devUser');
   sessionStorage.removeItem(SIGNED_IN);
+  changed();
   if (session.oidc) {
+    try {
+      const metadata = await session.oidc.metadataService.getMetadata();
+      if (metadata.end_session_endpoint) {
+        await session.oidc.signoutRedirect(); // (the provider comes back to this app's start page)
+        return;
+      }
+    } catch {
+      // the provider cannot be reached: signed out here
+    }
     session.oidc.removeUser();
     session.oidc.clearStaleState();
   }
-  changed();
 }

@@ -8,6 +8,13 @@ import { coin } from './gifts.js';
 import ClientConfig from './graphql/ClientConfig.graphql?raw';
 import Me from './graphql/Me.graphql?raw';
 import Wallet from './graphql/Wallet.graphql?raw';
+
+/** What the header says of the live connection when it is not simply up. */
+const STATUS = {
+  reconnecting: 'Reconnecting…',
+  busy: 'Live updates paused: too many tabs open',
+  expired: 'Live updates stopped: sign in again',
+};
 import WalletChanged from './graphql/WalletChanged.graphql?raw';
 
 /** Light-DOM Lit element: the page's one stylesheet (Pico + ours) applies inside. */
@@ -154,7 +161,7 @@ class App extends View {
         ${w ? html`<li class="balance" aria-live="polite"><span>${coin()} <strong data-testid="balance">${count(w.coins)}</strong><span class="visually-hidden"> coins</span></span>
           <small class="muted money">${money(w.moneyValue)}</small>${Number(w.coinDebt) > 0 ? html`<small class="muted">owes ${count(w.coinDebt)}</small>` : ''}
           <a href="/store" role="button" class="outline">Top up</a></li>` : ''}
-        ${this.status === 'reconnecting' ? html`<li class="status muted" role="status">Reconnecting…</li>` : ''}
+        ${STATUS[this.status] ? html`<li class="status muted" role="status" title=${STATUS[this.status]}>${STATUS[this.status]}</li>` : ''}
       </ul>
       <ul class="wide">${this.renderSignIn('header')}</ul>
       <ul class="narrow"><li><details class="dropdown nav-menu" @click=${(e) => { if (e.target.closest('a, button')) e.currentTarget.open = false; }}
@@ -182,7 +189,8 @@ class App extends View {
     }
     // a page belongs to the person it was opened for: signed out, or another person signed in, it is made again and reads
     // their data (a page kept showed the person before)
-    return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content" tabindex="-1">${keyed(this.me ? this.me.id : '', page)}</main>`;
+    return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content" tabindex="-1">${session.signInProblem && !session.token
+      ? html`<p class="refusal" role="alert">${session.signInProblem}</p>` : ''}${keyed(this.me ? this.me.id : '', page)}</main>`;
   }
 }
 customElements.define('cs-app', App);

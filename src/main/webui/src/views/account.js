@@ -4,7 +4,7 @@ import { View } from '../main.js';
 import { query, mutate, userError } from '../api.js';
 import { plainly, failure } from '../messages.js';
 import { money, count, counted, when } from '../format.js';
-import { saveText } from '../download.js';
+import { saveText, saveDownload } from '../download.js';
 import ExportMyData from '../graphql/ExportMyData.graphql?raw';
 import RequestErasure from '../graphql/RequestErasure.graphql?raw';
 import Protection from '../graphql/Protection.graphql?raw';
@@ -48,6 +48,12 @@ class Account extends View {
   async loadProtection() {
     const r = await query(Protection);
     if (r.data) this.protection = r.data.me;
+  }
+
+  /** Every purchase, refund and gift sent, as CSV (the export's lists stop at their latest 10,000). */
+  async downloadHistory() {
+    const refused = await saveDownload('/exports/history.csv', `coinstream-history-${new Date().toISOString().slice(0, 10)}.csv`);
+    this.message = refused || 'Your purchases, refunds and gifts sent were downloaded as one CSV file.';
   }
 
   async download() {
@@ -157,7 +163,9 @@ class Account extends View {
       ${this.message ? html`<p role="status" data-testid="account-message">${this.message}</p>` : ''}
       <h2>Everything we hold about you</h2>
       <p>One JSON file with all of it: the same document as <code>exportMyData</code>.</p>
-      <button @click=${() => this.download()}>Download my data</button>
+      <div class="row"><button @click=${() => this.download()}>Download my data</button>
+        <button class="secondary" @click=${() => this.downloadHistory()}>Download my history (CSV)</button></div>
+      <p class="muted">The history lists every purchase, refund and gift you sent, however many.</p>
       ${this.renderContents()}
       <h2>Privacy</h2>
       ${this.renderPrivacy()}

@@ -1,4 +1,5 @@
 import { html } from 'lit';
+import { twoStep } from '../twostep.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { View } from '../main.js';
 import { query, mutate, userError, Intents, submitOnce } from '../api.js';
@@ -54,7 +55,7 @@ const STATUSES = ['REQUESTED', 'APPROVED', 'PAID', 'REJECTED', 'FAILED'];
 
 /** The admin console: the payout queue, account verification, holds, grants and reversals, the audit, risk, rates and gifts. */
 class Admin extends View {
-  static properties = { me: { attribute: false }, tab: { state: true }, status: { state: true }, queue: { state: true }, accounts: { state: true },
+  static properties = { me: { attribute: false }, arming: { state: true }, tab: { state: true }, status: { state: true }, queue: { state: true }, accounts: { state: true },
     audit: { state: true }, queueNext: { state: true }, auditLog: { state: true }, auditLogNext: { state: true }, auditFilter: { state: true },
     erasures: { state: true }, erasuresNext: { state: true }, erasuresAll: { state: true }, packages: { state: true }, packagesRegion: { state: true }, runs: { state: true }, runsNext: { state: true }, run: { state: true }, upload: { state: true }, creatorFilter: { state: true }, suspicious: { state: true }, rates: { state: true }, catalogue: { state: true }, editing: { state: true }, message: { state: true }, error: { state: true } };
 
@@ -336,8 +337,9 @@ class Admin extends View {
             <td>${x.status === 'COMPLETED' ? html`completed ${when(x.completedAt)}` : stuck ? html`<strong class="refusal">stuck: due ${when(x.eligibleAt)}</strong>`
               : due > now ? 'waiting' : 'due'}</td>
             <td>${x.status === 'COMPLETED' ? html`${coins(x.forfeitedCoins)} forfeited${Number(x.debtSettled) ? html`, ${count(x.debtSettled)} repaid a debt` : ''}${Number(x.debtWrittenOff) ? html`, ${count(x.debtWrittenOff)} written off` : ''}${Number(x.forfeitedDiamonds) ? html`, ${counted(x.forfeitedDiamonds, 'diamond', 'diamonds')} forfeited` : ''}` : ''}</td>
-            <td>${x.status === 'REQUESTED' ? html`<button ?disabled=${due > now} aria-label=${`Complete the erasure of ${x.userId}`}
-              @click=${() => this.act(CompleteErasure, 'completeErasure', { requestId: x.id }, (p) => `${x.userId} is erased: ${counted(p.erasureRequest.forfeitedCoins, 'coin', 'coins')} forfeited.`)}>Complete</button>` : ''}</td></tr>`;
+            <td>${x.status === 'REQUESTED' ? twoStep(this, `erase:${x.id}`, { label: 'Complete', ariaLabel: `Complete the erasure of ${x.userId}`,
+              disabled: due > now, confirm: `Erase ${x.userId} for good`,
+              run: () => this.act(CompleteErasure, 'completeErasure', { requestId: x.id }, (p) => `${x.userId} is erased: ${counted(p.erasureRequest.forfeitedCoins, 'coin', 'coins')} forfeited.`) }) : ''}</td></tr>`;
         })}</tbody></table></div>
         ${this.more('erasures', this.loadErasures)}`}`;
   }
@@ -526,7 +528,8 @@ class Admin extends View {
       ${!list ? html`<p aria-busy="true">Loading…</p>` : list.length === 0 ? html`<p class="muted">No packages on sale in ${region}.</p>` : html`
       <div class="table-wrap" role="region" tabindex="0" aria-labelledby="packages-heading"><table><thead><tr><th>Coins</th><th>Price</th><th></th></tr></thead><tbody>
         ${list.map((p) => html`<tr data-testid="coin-package"><td>${count(p.coins)}</td><td>${money(p.price)}</td>
-          <td><button class="secondary outline" aria-label=${`Retire the package of ${p.coins} coins`} @click=${() => retire(p)}>Retire</button></td></tr>`)}
+          <td>${twoStep(this, `package:${p.id}`, { label: 'Retire', ariaLabel: `Retire the package of ${p.coins} coins`,
+            confirm: `Take ${counted(p.coins, 'coin', 'coins')} off sale`, run: () => retire(p) })}</td></tr>`)}
       </tbody></table></div>`}
       <form @submit=${create}><fieldset class="row"><legend>Put a package on sale in ${region}</legend>
         <label>Coins in the package<input name="coins" type="number" min="1" step="1" required></label>
@@ -570,7 +573,7 @@ class Admin extends View {
         ${c.map((g) => html`<tr data-testid="catalogue-gift"><td><bdi>${g.name}</bdi></td><td>${count(g.coins)}</td><td>${g.tier}</td><td>${g.regions.length ? g.regions.join(', ') : 'everywhere'}</td>
           <td>${g.activeFrom ? when(g.activeFrom) : ''}${g.activeUntil ? ` – ${when(g.activeUntil)}` : ''}</td>
           <td class="row"><button class="secondary outline" @click=${() => { this.editing = g.id; }} aria-label=${`Edit ${g.name}`}>Edit</button>
-            <button class="secondary outline" @click=${() => retire(g)} aria-label=${`Retire ${g.name}`}>Retire</button></td></tr>`)}</tbody></table></div>
+            ${twoStep(this, `gift:${g.id}`, { label: 'Retire', ariaLabel: `Retire ${g.name}`, confirm: `Retire ${g.name} for good`, run: () => retire(g) })}</td></tr>`)}</tbody></table></div>
       ${editing ? html`<form @submit=${(e) => edit(e, editing)} data-testid="gift-edit"><fieldset><legend>Change ${editing.name} (what you leave as it is stays)</legend>
         <div class="row"><label>Name<input name="name" maxlength="64" .value=${editing.name}></label>
         <label>Coins<input name="coins" type="number" min="1" step="1" .value=${String(editing.coins)}></label>

@@ -49,7 +49,8 @@ class Store extends View {
       return;
     }
     const r = await query(CoinQuote, { region: this.region(), coins });
-    this.quote = r.data ? r.data.coinQuote : null;
+    // (an answer for an amount no longer typed is dropped: answers may arrive out of order)
+    if (Number(this.custom) === coins) this.quote = r.data && r.data.coinQuote ? { coins, price: r.data.coinQuote } : null;
   }
 
   async buy(input) {
@@ -94,9 +95,9 @@ class Store extends View {
         <button ?disabled=${this.busy} @click=${() => this.buy({ packageId: p.id })} aria-label=${`Buy ${counted(p.coins, 'coin', 'coins')} for ${money(p.price)}`}>Buy</button></article>`)}</div>
       <h2>A custom amount</h2>
       <div class="row"><label>Coins <input type="number" min="1" step="1" name="custom-coins" .value=${this.custom} style="width:10rem"
-          @input=${(e) => { this.custom = e.target.value; clearTimeout(this.t); this.t = setTimeout(() => this.requote(), 250); }}></label>
-        <span data-testid="quote">${this.quote ? html`costs <strong>${money(this.quote)}</strong>` : html`<span class="muted">Enter a whole number of coins</span>`}</span>
-        <button ?disabled=${this.busy || !this.quote} @click=${() => this.buy({ coins: Number(this.custom) })}>Buy ${this.custom ? counted(this.custom, 'coin', 'coins') : 'coins'}</button></div>
+          @input=${(e) => { this.custom = e.target.value; this.quote = null; clearTimeout(this.t); this.t = setTimeout(() => this.requote(), 250); }}></label>
+        <span data-testid="quote">${this.quote ? html`costs <strong>${money(this.quote.price)}</strong>` : html`<span class="muted">${Number.isInteger(Number(this.custom)) && Number(this.custom) >= 1 ? 'Finding the price…' : 'Enter a whole number of coins'}</span>`}</span>
+        <button ?disabled=${this.busy || !this.quote} @click=${() => this.buy({ coins: this.quote.coins })}>Buy ${this.quote ? counted(this.quote.coins, 'coin', 'coins') : 'coins'}</button></div>
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}</div>` : ''}
       ${this.result ? html`<p role="status" data-testid="purchase-status">${this.result.status === 'SUCCEEDED'
         ? html`${counted(this.result.coins, 'coin', 'coins')} added for ${money(this.result.price)}.`

@@ -1,4 +1,5 @@
 import { html } from 'lit';
+import { twoStep } from '../twostep.js';
 import { View } from '../main.js';
 import { query, mutate, userError, Intents, submitOnce } from '../api.js';
 import { plainly, failure } from '../messages.js';
@@ -41,7 +42,7 @@ function recentMonths() {
 
 /** The creator studio: go live, the live dashboard, earnings with charts, payouts and the overlay's keys. */
 class Studio extends View {
-  static properties = { me: { attribute: false }, tab: { state: true }, stream: { state: true }, feed: { state: true }, top: { state: true },
+  static properties = { me: { attribute: false }, arming: { state: true }, tab: { state: true }, stream: { state: true }, feed: { state: true }, top: { state: true },
     earnings: { state: true }, payouts: { state: true }, keys: { state: true }, newKey: { state: true }, message: { state: true }, error: { state: true },
     gifts: { state: true }, others: { state: true }, invitations: { state: true }, statement: { state: true }, month: { state: true },
     received: { state: true }, receivedNext: { state: true } };
@@ -325,7 +326,8 @@ class Studio extends View {
     // What arrives comes first, above the fold: the gifts to thank, the total, top gifters; goals and matches, set up less often, after.
     return html`<p><strong>${this.stream.title}</strong> · live since ${when(this.stream.startedAt)} ·
         <strong data-testid="studio-total">${coins(this.stream.totals.coins)}</strong> received · <a href=${`/stream/${this.stream.id}`}>open the room</a></p>
-      <button class="secondary" @click=${() => this.end()}>End stream</button>
+      ${twoStep(this, 'end', { label: 'End stream', confirm: this.stream.currentMatch && this.stream.currentMatch.status === 'RUNNING'
+        ? 'End the stream and forfeit the match' : 'End the stream now', run: () => this.end() })}
       <div class="cards" style="margin-top:1rem"><section><h2>Gifts arriving</h2>
         ${this.feed.length === 0 ? html`<p class="muted">No gifts yet.</p>` : ''}
         <div class="feed-scroll" role="region" tabindex="0" aria-label="Gifts arriving, newest first"><ul class="feed" data-testid="studio-feed">${this.feed.map((e) => html`<li class="row"><span><span aria-hidden="true">${icon(e.gift)}</span>

@@ -2,6 +2,7 @@
 // one and copy its secret (shown once), rotate it, send a test event, see each subscription's health and deliveries,
 // and replay what failed. Every figure comes from the API (webhookSubscriptions, webhookDeliveries).
 import { html } from 'lit';
+import { twoStep } from '../twostep.js';
 import { View } from '../main.js';
 import { query, mutate, userError, submitOnce } from '../api.js';
 import { plainly, failure } from '../messages.js';
@@ -38,7 +39,7 @@ function shown(url) {
 }
 
 class Webhooks extends View {
-  static properties = { admin: { type: Boolean }, subscriptions: { state: true }, selected: { state: true }, deliveries: { state: true },
+  static properties = { admin: { type: Boolean }, arming: { state: true }, subscriptions: { state: true }, selected: { state: true }, deliveries: { state: true },
     next: { state: true }, status: { state: true }, days: { state: true }, secret: { state: true }, deleting: { state: true },
     message: { state: true }, error: { state: true }, loadingMore: { state: true } };
 
@@ -229,7 +230,8 @@ class Webhooks extends View {
         <td><div class="actions">
           <button class="secondary outline" aria-label=${`Deliveries to ${this.url(s)}`} @click=${() => this.open(s)}>Deliveries</button>
           <button class="secondary outline" aria-label=${`Send test to ${this.url(s)}`} ?disabled=${s.status !== 'ACTIVE'} @click=${() => this.test(s)}>Send test</button>
-          <button class="secondary outline" aria-label=${`Rotate secret of ${this.url(s)}`} @click=${() => this.rotate(s)}>Rotate secret</button>
+          ${twoStep(this, `rotate:${s.id}`, { label: 'Rotate secret', ariaLabel: `Rotate secret of ${this.url(s)}`,
+            confirm: 'Make a new secret (the old one keeps working a while)', run: () => this.rotate(s) })}
           ${this.deleting === s.id ? html`<button class="secondary" @click=${() => this.remove(s)}>Delete for good</button>`
             : html`<button class="secondary outline" aria-label=${`Delete the subscription to ${this.url(s)}`} @click=${() => (this.deleting = s.id)}>Delete</button>`}
         </div></td></tr>`)}</tbody></table></div>`;

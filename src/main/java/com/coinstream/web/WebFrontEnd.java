@@ -26,9 +26,10 @@ public class WebFrontEnd {
     public WebFrontEnd(WebConfig config) {
         this.config = config;
         String issuer = config.oidc().authority().map(WebFrontEnd::origin).orElse("");
-        // frames: only the silent sign-in's, which opens at the provider and comes back to this app's /silent-signed-in
+        // frames: only the silent sign-in's, which opens at the provider and comes back to this app's /silent-signed-in;
+        // connections: this origin ('self' covers its own ws: and wss:; "ws: wss:" let a page talk to any host) and the provider
         this.policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                + "font-src 'self' data:; connect-src 'self' ws: wss: " + issuer + "; frame-src " + (issuer.isEmpty() ? "'none'" : "'self' " + issuer)
+                + "font-src 'self' data:; connect-src 'self' " + issuer + "; frame-src " + (issuer.isEmpty() ? "'none'" : "'self' " + issuer)
                 + "; object-src 'none'; base-uri 'self'; form-action 'self' " + issuer + "; frame-ancestors 'self'";
     }
 

@@ -42,7 +42,7 @@ class WebFrontEndIT {
                 assertEquals(200, page.statusCode(), path);
                 assertTrue(page.body().contains("<cs-app>"), path);
                 String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
-                assertTrue(csp.contains("default-src 'self'") && csp.contains("connect-src 'self' ws: wss: https://id.operator.example"), csp);
+                assertTrue(csp.contains("default-src 'self'") && csp.contains("connect-src 'self' https://id.operator.example"), csp);
             }
             Matcher script = Pattern.compile("src=\"(/assets/index-[^\"]+\\.js)\"").matcher(get(app.port, "/").body());
             assertTrue(script.find(), "the built app shell references its bundle");

@@ -193,6 +193,7 @@ class EngagementJourneysTest {
 
             // anonymous by default: the room's "Send anonymously" starts ticked
             tab.go("/account");
+            assertThat(tab.page.getByTestId("export-contents")).isVisible(); // (the page has settled: the switch no longer moves)
             tab.page.getByTestId("account-anonymous-default").check();
             assertThat(tab.page.getByTestId("account-message")).containsText("Your gifts now start out anonymous");
             tab.go("/stream/" + creator.stream());

@@ -133,7 +133,8 @@ class JourneysTest {
 
     /**
      * A money action happens once however it is tried: a double click on Grant grants once, and a gift whose answer was
-     * lost (the service took it; the page heard nothing), sent again, goes with the same idempotency key and is sent once.
+     * lost (the service took it; the page heard nothing), sent again after a reload, goes with the same idempotency key
+     * and is sent once.
      */
     @Test
     void aDoubleClickOrATryAfterALostAnswerMovesMoneyOnce() {
@@ -179,6 +180,11 @@ class JourneysTest {
             tab.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(java.util.regex.Pattern.compile("^Buy 15 coins for .* and send$")))
                     .click();
             assertThat(tab.page.getByRole(AriaRole.ALERT)).containsText("a purchase or gift tried again is never made twice");
+            // tried again after a reload (what a person does next): the tab still holds the open gift's key
+            tab.page.reload();
+            assertThat(tab.page.getByTestId("balance")).hasText("0");
+            tab.page.locator("[data-gift='Perfume']").click();
+            tab.page.getByLabel("Quantity").fill("2");
             button(tab.page, "Send Perfume × 2 (40 coins)").click();
             assertThat(tab.page.getByRole(AriaRole.ALERT)).hasCount(0);
             assertThat(tab.page.getByTestId("balance")).hasText("0");

@@ -82,6 +82,7 @@ class OidcSignInTest {
                         + OidcWiremockTestResource.getAccessToken("alice", Set.of("viewer")) + "\", \"token_type\": \"Bearer\", \"expires_in\": 300, "
                         + "\"id_token\": \"" + OidcWiremockTestResource.getIdToken("alice", Set.of("viewer")) + "\"}")));
         AtomicInteger silent = new AtomicInteger();
+        AtomicInteger ended = new AtomicInteger();
         try (Tab tab = Browser.open(root, null, Browser.DESKTOP)) {
             // The WireMock provider sends no CORS headers (a real provider does, for its registered web origins):
             // add them to its answers to the page's cross-origin calls (discovery, token).
@@ -98,6 +99,12 @@ class OidcSignInTest {
                     silent.incrementAndGet();
                     route.fulfill(new Route.FulfillOptions().setStatus(302).setHeaders(Map.of("Location", q.get("redirect_uri")
                             + "?code=silent-" + silent.get() + "&state=" + URLEncoder.encode(q.get("state"), StandardCharsets.UTF_8))));
+                    return;
+                }
+                if (route.request().isNavigationRequest() && url.contains("/end-session")) {
+                    // signing out ends the provider's session too, which then sends the person back to the app
+                    ended.incrementAndGet();
+                    route.fulfill(new Route.FulfillOptions().setStatus(302).setHeaders(Map.of("Location", root)));
                     return;
                 }
                 if (route.request().isNavigationRequest()) {
@@ -139,6 +146,8 @@ class OidcSignInTest {
             assertFalse(((String) tab.page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")).contains("eyJ"));
             // signing out ends it: the next reload stays signed out
             tab.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+            tab.page.waitForURL(root);
+            assertEquals(1, ended.get(), "the provider's session is ended too: the next Sign in on this device asks again");
             tab.page.reload();
             assertThat(tab.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
             assertEquals(1, silent.get(), "no silent sign-in after signing out");

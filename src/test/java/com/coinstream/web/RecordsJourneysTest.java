@@ -85,6 +85,8 @@ class RecordsJourneysTest {
             assertThat(tab.page.getByTestId("admin-message")).containsText("Journey Kite is changed");
             assertThat(row).containsText("7");
             row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Retire Journey Kite")).click();
+            // (what cannot be taken back takes a second press, which says what it does)
+            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Retire Journey Kite for good")).click();
             assertThat(tab.page.getByTestId("admin-message")).containsText("retired");
             tab.assertNoConsoleErrors();
         }
@@ -238,6 +240,8 @@ class RecordsJourneysTest {
                     && "7.77".equals(((Map<?, ?>) p.get("price")).get("amount"))), onSale.toString());
 
             row.getByRole(AriaRole.BUTTON).click();
+            // (a second press, which says what it does, takes it off sale)
+            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Take 777 coins off sale")).click();
             assertThat(tab.page.getByTestId("admin-message")).containsText("off sale in US");
             assertThat(tab.page.getByTestId("coin-package").filter(new Locator.FilterOptions().setHasText("777"))).hasCount(0);
             assertEquals(List.of(), tab.accessibilityViolations());
@@ -264,6 +268,12 @@ class RecordsJourneysTest {
             downloaded.remove("exportedAt");
             api.remove("exportedAt");
             assertEquals(api, downloaded, "the download is the API's export");
+            // every purchase, refund and gift sent, however many: the history CSV, as the export's lists stop at 10,000
+            Download history = tab.page.waitForDownload(() -> button(tab.page, "Download my history (CSV)").click());
+            String csv = Files.readString(history.path());
+            assertEquals(io.restassured.RestAssured.given().header("Authorization", "Bearer " + viewerToken).get("/exports/history.csv").then().statusCode(200)
+                    .extract().asString(), csv, "the download is the API's history");
+            assertTrue(csv.lines().count() >= 3, "a header, the purchase and the gift: " + csv);
 
             Locator consequences = tab.page.getByTestId("erasure-consequences");
             assertThat(consequences).containsText("330 coins");
@@ -280,6 +290,7 @@ class RecordsJourneysTest {
             admin.go("/admin");
             tab(admin.page, "Data requests");
             admin.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Complete the erasure of " + viewer.sub())).click();
+            admin.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Erase " + viewer.sub() + " for good")).click();
             assertThat(admin.page.getByTestId("admin-message")).containsText(viewer.sub() + " is erased: 330 coins forfeited.");
             admin.assertNoConsoleErrors();
         }

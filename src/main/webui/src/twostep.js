@@ -1,0 +1,15 @@
+import { html } from 'lit';
+
+/**
+ * A button for an action that cannot be taken back (an erasure, a retirement, ending a stream, a new secret): the first
+ * press arms it, showing what it will do and Cancel; the second does it, once. `host` is the view: its `arming` state
+ * (a reactive property) names the armed action; `key` names this one.
+ */
+export function twoStep(host, key, { label, ariaLabel, confirm, run, disabled = false }) {
+  if (host.arming === key) {
+    return html`<span class="row" role="group" aria-label=${ariaLabel || label}>
+      <button class="secondary" @click=${async (e) => { e.currentTarget.disabled = true; host.arming = null; await run(); }}>${confirm}</button>
+      <button class="secondary outline" @click=${() => { host.arming = null; }}>Cancel</button></span>`;
+  }
+  return html`<button class="secondary outline" ?disabled=${disabled} aria-label=${ariaLabel || label} @click=${() => { host.arming = key; }}>${label}</button>`;
+}
