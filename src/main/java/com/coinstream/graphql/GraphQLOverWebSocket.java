@@ -76,13 +76,20 @@ public class GraphQLOverWebSocket {
     private static final com.coinstream.domain.AtOnce.PerKey CONNECTIONS = new com.coinstream.domain.AtOnce.PerKey(MAX_CONNECTIONS_PER_PERSON,
             () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED, "too many connections"));
     /**
-     * Connections without a person (signed-out rooms, overlays) acknowledged at once on an instance: each may hold
-     * {@link #MAX_BEHIND} bytes for a client that does not read, as a person's may, and nobody's count bounded them.
+     * Connections without a person (signed-out rooms, stream overlays, which show their key per subscription) acknowledged
+     * at once on an instance from one client address: each may hold {@link #MAX_BEHIND} bytes for a client that does not
+     * read, as a person's may, and nobody's count bounded them. Per address, so one client cannot take every place (a
+     * single pool of 1,000 let anyone shut every overlay out); the address is the proxy's unless the operator lets Quarkus
+     * read the forwarded one (README).
      */
-    static final int MAX_ANONYMOUS_CONNECTIONS = 1_000;
+    static final int MAX_ANONYMOUS_PER_ADDRESS = 20;
+    /** Connections without a person at once on an instance, from all addresses: the backstop. */
+    static final int MAX_ANONYMOUS_CONNECTIONS = 10_000;
     private static final String NOBODY = "";
     private static final com.coinstream.domain.AtOnce.PerKey ANONYMOUS = new com.coinstream.domain.AtOnce.PerKey(MAX_ANONYMOUS_CONNECTIONS,
             () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED, "too many connections"));
+    private static final com.coinstream.domain.AtOnce.PerKey ANONYMOUS_BY_ADDRESS = new com.coinstream.domain.AtOnce.PerKey(
+            MAX_ANONYMOUS_PER_ADDRESS, () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.RATE_LIMITED, "too many connections"));
     /** How long a connection may take to be acknowledged (graphql-transport-ws' connectionInitWaitTimeout). */
     static final java.time.Duration INIT_TIMEOUT = java.time.Duration.ofSeconds(10);
     static final int MAX_BEHIND = 1024 * 1024;
@@ -143,8 +150,11 @@ public class GraphQLOverWebSocket {
                 // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked on every
                 // acknowledgement (a connection taken without a token may authenticate with a second connection_init),
                 // and their place given back when it closes
-                Place place = new Place();
-                Session session = new Session(socket, operations, () -> place.admit(person(ctx)) ? null : place.refusal());
+                Place place = new Place(ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
+                Session session = new Session(socket, operations, () -> {
+                    String who = person(ctx);
+                    return place.admit(who) ? null : place.refusal(who);
+                });
                 // a connection not acknowledged within INIT_TIMEOUT (no connection_init, or one whose token never
                 // authenticated: Quarkus then answers nothing) is closed as graphql-transport-ws says (4408); the
                 // server's pings would otherwise keep it open for ever
@@ -261,20 +271,36 @@ public class GraphQLOverWebSocket {
 
     /** A connection's place among its person's {@link #MAX_CONNECTIONS_PER_PERSON}: taken at most once, given back once, at its close. */
     static final class Place {
+        /** The client's address (as Quarkus reads it: the forwarded one when the operator allows it). */
+        private final String address;
         private String held;
         private boolean closed;
 
         /** Whether a place among nobody's connections is held (until the connection authenticates, or closes). */
         private boolean nobodys;
 
-        /** Whether the connection may be acknowledged as {@code who}'s (null: nobody's, while nobody's have a place left). */
+        Place(String address) {
+            this.address = address == null ? "" : address;
+        }
+
+        /**
+         * Whether the connection may be acknowledged as {@code who}'s (null: nobody's, while nobody's from its address, and
+         * in all, have a place left).
+         */
         synchronized boolean admit(String who) {
             if (who == null) {
                 if (held != null || nobodys) {
                     return true;
                 }
-                nobodys = !closed && ANONYMOUS.enter(NOBODY);
-                return nobodys;
+                if (closed || !ANONYMOUS_BY_ADDRESS.enter(address)) {
+                    return false;
+                }
+                if (!ANONYMOUS.enter(NOBODY)) {
+                    ANONYMOUS_BY_ADDRESS.leave(address);
+                    return false;
+                }
+                nobodys = true;
+                return true;
             }
             if (who.equals(held)) {
                 return true;
@@ -284,24 +310,31 @@ public class GraphQLOverWebSocket {
             }
             held = who;
             if (nobodys) { // (authenticated by a second connection_init: a person's now)
-                nobodys = false;
-                ANONYMOUS.leave(NOBODY);
+                leaveNobodys();
             }
             return true;
         }
 
-        /** Why {@link #admit} refused. */
-        synchronized String refusal() {
-            return held == null && !nobodys && !closed && ANONYMOUS.running(NOBODY) >= MAX_ANONYMOUS_CONNECTIONS
-                    ? "At most " + MAX_ANONYMOUS_CONNECTIONS + " connections without a token at once here; try again later"
-                    : "At most " + MAX_CONNECTIONS_PER_PERSON + " connections per person at once; close one first";
+        private void leaveNobodys() {
+            nobodys = false;
+            ANONYMOUS.leave(NOBODY);
+            ANONYMOUS_BY_ADDRESS.leave(address);
+        }
+
+        /** Why {@link #admit} refused {@code who}. */
+        synchronized String refusal(String who) {
+            if (who != null) {
+                return "At most " + MAX_CONNECTIONS_PER_PERSON + " connections per person at once; close one first";
+            }
+            return ANONYMOUS_BY_ADDRESS.running(address) >= MAX_ANONYMOUS_PER_ADDRESS
+                    ? "At most " + MAX_ANONYMOUS_PER_ADDRESS + " connections without a token at once from one address; close one first"
+                    : "At most " + MAX_ANONYMOUS_CONNECTIONS + " connections without a token at once here; try again later";
         }
 
         synchronized void close() {
             closed = true;
             if (nobodys) {
-                nobodys = false;
-                ANONYMOUS.leave(NOBODY);
+                leaveNobodys();
             }
             if (held != null) {
                 CONNECTIONS.leave(held);

@@ -79,7 +79,11 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
             return ZoneOffset.UTC;
         }
         try {
-            return ZoneId.of(unquote(claim.toString()));
+            ZoneId zone = ZoneId.of(unquote(claim.toString()));
+            // (only offsets some place on Earth keeps, UTC-12 to UTC+14: +18:00 opened tomorrow's caps hours before they
+            // began anywhere)
+            int seconds = zone.getRules().getOffset(java.time.Instant.now()).getTotalSeconds();
+            return seconds < -12 * 3600 || seconds > 14 * 3600 ? ZoneOffset.UTC : zone;
         } catch (DateTimeException e) {
             return ZoneOffset.UTC;
         }

@@ -91,15 +91,26 @@ public class OverlayKeys {
      * stream reads nothing meanwhile: it ends at its next event.)
      */
     public <T> Multi<T> whileValid(UUID keyId, Multi<T> events) {
-        return events.onSubscription().invoke(() -> inUse.merge(keyId, 1, Integer::sum))
+        // at most READERS_PER_KEY at once on an instance (an overlay reads two streams; a key's thousands, each a fan-out
+        // of every gift on connections nobody reads, were a way to fill the heap)
+        return READERS.stream(keyId.toString(), () -> events.onSubscription().invoke(() -> inUse.merge(keyId, 1, Integer::sum))
                 .onTermination().invoke(() -> inUse.computeIfPresent(keyId, (k, n) -> n == 1 ? null : n - 1))
                 .onItem().transform(e -> {
                     if (revoked.contains(keyId)) {
                         throw new ForbiddenException();
                     }
                     return e;
-                });
+                }));
     }
+
+    /** Overlay keys one creator may make in a day, revoked ones included. */
+    public static final int MAX_CREATED_PER_DAY = 50;
+
+    /** Subscriptions one overlay key may hold at once on an instance: a few overlay pages (each reads gifts and activity). */
+    public static final int READERS_PER_KEY = 10;
+    private static final com.coinstream.domain.AtOnce.PerKey READERS = new com.coinstream.domain.AtOnce.PerKey(READERS_PER_KEY,
+            () -> new Refusal(ErrorCode.RATE_LIMITED, "At most " + READERS_PER_KEY + " subscriptions with one overlay key at once; "
+                    + "close an overlay first"));
 
     public Uni<Created> create(Caller creator, String label) {
         String name = Text.require(label, 64, false, "label", "input", "label").strip();
@@ -111,6 +122,11 @@ public class OverlayKeys {
         return pool.withTransaction(tx -> Quotas.reserve(tx, "overlay-keys", creator.userId(),
                 "select count(*) from overlay_key where creator_id = $1 and revoked_at is null", MAX_KEYS,
                 () -> new Refusal(ErrorCode.INVALID_STATE, "You have " + MAX_KEYS + " overlay keys; revoke one first", "input"))
+                // (and a few a day, revoked ones counted: a loop of create and revoke added rows without end)
+                .flatMap(reserved -> Quotas.check(tx, creator.userId(), "select count(*) from overlay_key where creator_id = $1 "
+                        + "and created_at > now() - interval '1 day'", MAX_CREATED_PER_DAY,
+                        () -> new Refusal(ErrorCode.RATE_LIMITED, "At most " + MAX_CREATED_PER_DAY + " overlay keys a day; use one you have",
+                                "input")))
                 .flatMap(reserved -> tx.preparedQuery("insert into overlay_key (id, creator_id, label, key_hash, key_hint, created_at) "
                         + "values ($1, $2, $3, $4, $5, $6)").execute(Tuple.tuple().addUUID(record.uuid()).addString(creator.userId())
                                 .addString(name).addValue(Buffer.buffer(hash(key))).addString(record.hint())
@@ -120,18 +136,22 @@ public class OverlayKeys {
 
     public Uni<OverlayKey> revoke(Caller creator, String overlayKeyId) {
         UUID id = Ids.require(overlayKeyId, "No such overlay key", "input", "overlayKeyId");
+        java.time.OffsetDateTime now = Times.utc(clock.instant());
         return pool.preparedQuery("update overlay_key set revoked_at = coalesce(revoked_at, $3) where id = $1 and creator_id = $2 "
                 + "returning id, creator_id, label, key_hint, created_at, revoked_at")
-                .execute(Tuple.of(id, creator.userId(), Times.utc(clock.instant())))
-                .map(rows -> {
+                .execute(Tuple.of(id, creator.userId(), now))
+                .flatMap(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw new Refusal(ErrorCode.NOT_FOUND, "No such overlay key", "input", "overlayKeyId");
                     }
-                    return row(rows.iterator().next());
-                })
-                .call(key -> {
+                    Row r = rows.iterator().next();
+                    OverlayKey key = row(r);
                     revoked.add(key.uuid());
-                    return cluster.publish(ClusterEvents.OVERLAY_KEYS, key.uuid().toString());
+                    // only the revocation itself is told to the other instances (a key revoked again notified them all
+                    // each time: a loop of it flooded the shared channel)
+                    return r.getOffsetDateTime("revoked_at").equals(now)
+                            ? cluster.publish(ClusterEvents.OVERLAY_KEYS, key.uuid().toString()).replaceWith(key)
+                            : Uni.createFrom().item(key);
                 });
     }
 

@@ -153,7 +153,10 @@ public class PurchaseReversals {
             if (Purchase.SUCCEEDED.equals(p.status())) {
                 return reverseCredited(tx, actor, s, p);
             }
-            if (Purchase.PENDING.equals(p.status()) && fromProvider) {
+            // (a provider's refund or dispute of a purchase never credited, PENDING or FAILED, closes it, so a success that
+            // arrives after it, providers promising no order, finds nothing to credit: a FAILED one, no longer final, was
+            // answered "ignored" and then credited by a late success for money already refunded)
+            if ((Purchase.PENDING.equals(p.status()) || Purchase.FAILED.equals(p.status())) && fromProvider) {
                 Reversal closed = new Reversal(s.reversalId().toString(), s.purchaseId().toString(), s.kind(), 0, 0, 0, 0, s.at(), 0, 0, 0);
                 return store.close(tx, s.purchaseId(), closedStatus(s.kind()), s.userId(), s.currency(), false, 0, 0, s.at())
                         .call(() -> store.insert(tx, closed, actor, null)).replaceWith(closed);

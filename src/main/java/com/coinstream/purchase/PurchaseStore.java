@@ -16,7 +16,10 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** SQL for purchases. Status moves only PENDING -> SUCCEEDED or PENDING -> FAILED, by conditional update. */
+/**
+ * SQL for purchases. Status moves by conditional update: PENDING -> SUCCEEDED or FAILED, FAILED -> SUCCEEDED on a
+ * confirmed payment; a provider's refund or dispute closes one never credited (ReversalStore).
+ */
 @ApplicationScoped
 public class PurchaseStore {
     private static final String COLUMNS = "id, user_id, package_id, status, coins, price_minor, currency, failure_code, created_at";
@@ -37,12 +40,14 @@ public class PurchaseStore {
                 .map(PurchaseStore::first);
     }
 
-    /** PENDING -> SUCCEEDED. Empty when the purchase was not pending (already settled): the caller must not credit. */
+    /** PENDING or FAILED -> SUCCEEDED. Empty when it was neither (already settled, or reversed): the caller must not credit. */
     public Uni<Optional<Purchase>> markSucceeded(SqlClient tx, UUID id, String providerRef, Instant at) {
         // PENDING, or FAILED before: a confirmed payment after a failure (the buyer paid again on the same payment, or the
         // provider's failure raced its success) captured the money, so the coins are credited; never to an erased person
         // (the caller holds their owner lock, which an erasure takes too)
-        return tx.preparedQuery("update purchase p set status = 'SUCCEEDED', provider_ref = coalesce(provider_ref, $2), failure_code = null, updated_at = $3 "
+        return tx.preparedQuery("update purchase p set status = 'SUCCEEDED', "
+                + "provider_ref = case when p.status = 'FAILED' then coalesce($2, p.provider_ref) else coalesce(p.provider_ref, $2) end, "
+                + "failure_code = null, updated_at = $3 "
                 + "where p.id = $1 and p.status in ('PENDING', 'FAILED') "
                 + "and not exists (select 1 from app_user u where u.id = p.user_id and u.erased_at is not null) returning " + COLUMNS)
                 .execute(Tuple.of(id, providerRef, utc(at))).map(PurchaseStore::first);

@@ -321,7 +321,8 @@ public class WebhookSubscriptions {
                         + "from picked where d.id = picked.id")
                         // a disabled subscription's pending deliveries wait for it: replaying them sends them now (not one
                         // whose attempt is still open: its lease stands, so it is never sent twice at once)
-                        .execute(Tuple.from(Arrays.asList(id, one, utc(from), utc(to), MAX_REPLAY, "DISABLED".equals(s.status())))))
+                        .execute(Tuple.from(Arrays.asList(id, one, one == null ? utc(from) : null, one == null ? utc(to) : null, MAX_REPLAY,
+                                "DISABLED".equals(s.status())))))
                 .flatMap(rows -> {
                     int count = rows.rowCount();
                     if (one != null && count == 0) {

@@ -341,7 +341,9 @@ union all select 'ROLLUP', 'creators ' || coalesce(e.period, t.period) || ' ' ||
     from expected_creators e full join (select period, period_start, creator_id, sum(coins) as coins from creator_total group by 1, 2, 3) t
         on t.period = e.period and t.period_start = e.period_start and t.creator_id = e.creator_id
     where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
-union all select 'ROLLUP', 'stream ' || coalesce(e.stream_id, t.stream_id)::text || ' ' || coalesce(e.sender_id, t.sender_id), null, 'COIN',
+-- (an anonymous gift's sender is compared, never named: the subject says "anonymous")
+union all select 'ROLLUP', 'stream ' || coalesce(e.stream_id, t.stream_id)::text || ' '
+       || case when coalesce(e.anonymous, t.anonymous) then 'anonymous' else coalesce(e.sender_id, t.sender_id) end, null, 'COIN',
        coalesce(e.coins, 0), coalesce(t.coins, 0), 'stream_supporter_total'
     from expected_streams e full join stream_supporter_total t on t.stream_id = e.stream_id and t.sender_id = e.sender_id
         and t.anonymous = e.anonymous

@@ -170,6 +170,37 @@ class StreamFeedTest {
         assertEquals(3, new HashSet<>(limits).size());
     }
 
+    /**
+     * One overlay key holds at most 10 subscriptions at once on an instance (an overlay page reads two); the 11th is refused
+     * RATE_LIMITED. A creator makes at most 50 keys a day, revoked ones included (create and revoke in a loop added rows
+     * without end).
+     */
+    @Test
+    void anOverlayKeysReadersAndADaysKeysAreCapped() throws Exception {
+        LiveCreator creator = Gifting.liveCreator("keycaps");
+        String key = Gql.ok(creator.token(), "mutation { createOverlayKey(input: {label: \"OBS\"}) { key } }").getString("data.createOverlayKey.key");
+        try (FeedClient overlay = FeedClient.connect(RestAssured.port, null)) {
+            assertNotNull(overlay.nextOf(10, "connection_ack"));
+            for (int i = 0; i < 11; i++) {
+                overlay.subscribe("k" + i, "subscription($s: ID!, $k: String) { giftEvents(streamId: $s, overlayKey: $k) { id } }",
+                        Map.of("s", creator.stream(), "k", key));
+            }
+            JsonNode refused = overlay.nextOf(10, "next", "error");
+            assertNotNull(refused);
+            assertTrue(refused.toString().contains("RATE_LIMITED"), refused.toString());
+            JsonNode more = overlay.nextOf(2, "next", "error");
+            assertTrue(more == null || !more.toString().contains("RATE_LIMITED"), "one refused: " + more);
+        }
+        String create = "mutation { createOverlayKey(input: {label: \"loop\"}) { overlayKey { id } userErrors { code } } }";
+        String revoke = "mutation($i: RevokeOverlayKeyInput!) { revokeOverlayKey(input: $i) { userErrors { code } } }";
+        for (int i = 1; i < com.coinstream.live.OverlayKeys.MAX_CREATED_PER_DAY; i++) {
+            JsonPath made = Gql.ok(creator.token(), create);
+            assertEquals(List.of(), made.getList("data.createOverlayKey.userErrors"), "key " + i);
+            Gql.ok(creator.token(), revoke, Gql.vars("i", Map.of("overlayKeyId", made.getString("data.createOverlayKey.overlayKey.id"))));
+        }
+        assertEquals("RATE_LIMITED", Gql.ok(creator.token(), create).getString("data.createOverlayKey.userErrors[0].code"));
+    }
+
     /** An overlay connection subscribed with {@code key} to the creator's gifts, shown receiving one of the fan's. */
     static void overlayReadsGifts(FeedClient overlay, LiveCreator creator, Viewer fan, String key) throws Exception {
         assertNotNull(overlay.nextOf(10, "connection_ack"));

@@ -10,33 +10,38 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A WebSocket connection's place: nobody's connections (no token) are capped per instance as a person's are, a place is
- * given back at close, and one that authenticates later moves to its person's count.
+ * A WebSocket connection's place: nobody's connections (no token) are capped per client address, so one client cannot
+ * take every place (overlays and signed-out rooms from other addresses still connect), and in all as a backstop; a place
+ * is given back at close, and one that authenticates later moves to its person's count.
  */
 @Tag("fast")
 class ConnectionPlaceTest {
     @Test
-    void connectionsWithoutATokenAreCappedAndEachCloseFreesItsPlace() {
+    void connectionsWithoutATokenAreCappedPerAddressAndEachCloseFreesItsPlace() {
+        String hostile = "203.0.113." + (System.nanoTime() % 200);
         List<GraphQLOverWebSocket.Place> open = new ArrayList<>();
-        for (int i = 0; i < GraphQLOverWebSocket.MAX_ANONYMOUS_CONNECTIONS; i++) {
-            GraphQLOverWebSocket.Place place = new GraphQLOverWebSocket.Place();
+        for (int i = 0; i < GraphQLOverWebSocket.MAX_ANONYMOUS_PER_ADDRESS; i++) {
+            GraphQLOverWebSocket.Place place = new GraphQLOverWebSocket.Place(hostile);
             assertTrue(place.admit(null), "place " + i);
             assertTrue(place.admit(null), "acknowledged again (a ping, a second init): the same place");
             open.add(place);
         }
-        GraphQLOverWebSocket.Place oneMore = new GraphQLOverWebSocket.Place();
+        GraphQLOverWebSocket.Place oneMore = new GraphQLOverWebSocket.Place(hostile);
         assertFalse(oneMore.admit(null));
-        assertTrue(oneMore.refusal().contains("without a token"), oneMore.refusal());
+        assertTrue(oneMore.refusal(null).contains("from one address"), oneMore.refusal(null));
+        GraphQLOverWebSocket.Place overlay = new GraphQLOverWebSocket.Place("198.51.100.7");
+        assertTrue(overlay.admit(null), "another address (an overlay) still connects");
+        overlay.close();
         open.remove(0).close();
         assertTrue(oneMore.admit(null), "a closed connection's place is free again");
         // one that authenticates with a second connection_init leaves nobody's count for its person's
         assertTrue(open.get(0).admit("someone-" + System.nanoTime()));
-        GraphQLOverWebSocket.Place another = new GraphQLOverWebSocket.Place();
+        GraphQLOverWebSocket.Place another = new GraphQLOverWebSocket.Place(hostile);
         assertTrue(another.admit(null), "the authenticated one's place among nobody's was given back");
         another.close();
         oneMore.close();
         open.forEach(GraphQLOverWebSocket.Place::close);
-        GraphQLOverWebSocket.Place last = new GraphQLOverWebSocket.Place();
+        GraphQLOverWebSocket.Place last = new GraphQLOverWebSocket.Place(hostile);
         assertTrue(last.admit(null));
         last.close();
     }

@@ -1,6 +1,7 @@
 package com.coinstream.protection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -222,6 +223,19 @@ class SpendingLimitTest {
         assertEquals("SPENDING_LIMIT_REACHED", Gifting.code(Gifting.send(west, creator.stream(), Gifting.FINGER_HEART, 1, Flows.key())));
         assertEquals(90, Flows.coins(west));
     }
+    /** A zone or offset no place on Earth keeps (+18:00: tomorrow's caps hours before they began anywhere) counts as UTC. */
+    @Test
+    void anOffsetNoPlaceKeepsCountsAsUtc() {
+        String id = Tokens.unique("farzone");
+        String far = Tokens.builder(id, Set.of("viewer"), Tokens.ADULT, "US").claim("zoneinfo", "+18:00").sign(Tokens.key());
+        String utc = Tokens.builder(id, Set.of("viewer"), Tokens.ADULT, "US").claim("zoneinfo", "UTC").sign(Tokens.key());
+        String kiritimati = Tokens.builder(id, Set.of("viewer"), Tokens.ADULT, "US").claim("zoneinfo", "Pacific/Kiritimati").sign(Tokens.key());
+        String reset = Gql.ok(utc, SET, Gql.input("period", "DAY", "coins", 10)).getString("data.setSpendingLimit.spendingLimit.resetsAt");
+        assertEquals(reset, Gql.ok(far, SET, Gql.input("period", "DAY", "coins", 10)).getString("data.setSpendingLimit.spendingLimit.resetsAt"));
+        assertNotEquals(reset, Gql.ok(kiritimati, SET, Gql.input("period", "DAY", "coins", 10))
+                .getString("data.setSpendingLimit.spendingLimit.resetsAt"), "UTC+14 is a place's, and kept");
+    }
+
     /**
      * The day's spend is counted on the wallet row (V43) and handed to spend_day when a later day begins; a gift of an
      * earlier day (the zone moved west) goes to spend_day at once; a day written before the upgrade is added to. The

@@ -157,6 +157,14 @@ class PurchaseCoinsTest {
         Webhooks.send(Webhooks.succeeded("evt_s2_" + purchaseId, purchaseId, 99, "USD")).then().statusCode(200);
         assertEquals("SUCCEEDED", Gql.ok(token, "query($id: ID!) { purchase(id: $id) { status } }", Gql.vars("id", purchaseId)).getString("data.purchase.status"));
         assertEquals(70, Flows.coins(token), "credited once");
+
+        // failed, then refunded, then a late success (providers promise no order): the refund closes it, nothing credited
+        String second = Flows.buyPackage(token, Flows.PKG_70, "pm_async", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        Webhooks.send(Webhooks.failed("evt_f_" + second, second)).then().statusCode(200);
+        Webhooks.send(Webhooks.refunded("evt_r_" + second, second)).then().statusCode(200);
+        Webhooks.send(Webhooks.succeeded("evt_s_" + second, second, 99, "USD")).then().statusCode(200);
+        assertEquals("REFUNDED", Gql.ok(token, "query($id: ID!) { purchase(id: $id) { status } }", Gql.vars("id", second)).getString("data.purchase.status"));
+        assertEquals(70, Flows.coins(token), "nothing credited for money refunded");
         LedgerChecks.assertClean();
     }
 
