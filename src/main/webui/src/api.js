@@ -44,8 +44,10 @@ function build() {
       closed: (event) => {
         if (ws !== mine) return;
         const code = event && event.code;
-        // (a refusal says why: too many connections of this person, or a session that ended, is no outage)
-        setStatus(code === 1000 ? 'idle' : code === 1013 ? 'busy' : code === 1008 || code === 4401 || code === 4403 ? 'expired' : 'reconnecting');
+        // (a refusal says why: the service asking to come back later is no outage; a token's expiry (1008) while the tab
+        // holds a renewed one is a reconnection like any, and a session ended only when none is left)
+        setStatus(code === 1000 ? 'idle' : code === 1013 ? 'busy'
+          : (code === 1008 && !session.token) || code === 4401 || code === 4403 ? 'expired' : 'reconnecting');
       },
     },
   });
@@ -71,6 +73,8 @@ function build() {
 
 build();
 onSessionChange(build);
+// signed out: the tab's open money intents go with the person (their details are theirs)
+onSessionChange(() => { if (!session.token) keepIntents({}); });
 
 /** Called after the feed's connection came back (a restart of the service or the database): backfill then. */
 export function onReconnect(listener) {

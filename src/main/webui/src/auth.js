@@ -63,7 +63,15 @@ export async function restore(config) {
     session.oidc.events.addUserLoaded((user) => { if (session.token) accept(user); });
     // a token that expired without a renewal (the provider's session ended, or could not be reached): signed out here,
     // and the page says so, instead of every page asking to sign in while the header still shows the name
-    session.oidc.events.addAccessTokenExpired(() => {
+    session.oidc.events.addAccessTokenExpired(async () => {
+      if (!session.token) return;
+      // (a renewal that is merely late, after a laptop slept or a tab was throttled, is tried once more first)
+      try {
+        accept(await session.oidc.signinSilent());
+        return;
+      } catch {
+        // the provider's session ended, or cannot be reached
+      }
       if (!session.token) return;
       session.token = null;
       session.user = null;

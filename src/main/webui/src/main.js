@@ -12,7 +12,7 @@ import Wallet from './graphql/Wallet.graphql?raw';
 /** What the header says of the live connection when it is not simply up. */
 const STATUS = {
   reconnecting: 'Reconnecting…',
-  busy: 'Live updates paused: too many tabs open',
+  busy: 'Live updates paused: connecting again shortly',
   expired: 'Live updates stopped: sign in again',
 };
 import WalletChanged from './graphql/WalletChanged.graphql?raw';
@@ -33,6 +33,7 @@ const ROUTES = [
   [/^\/studio$/, 'cs-studio', () => import('./views/studio.js')],
   [/^\/admin$/, 'cs-admin', () => import('./views/admin.js')],
   [/^\/overlay\/([\w-]+)$/, 'cs-overlay', () => import('./views/overlay.js')],
+  [/^\/overlay$/, 'cs-overlay', () => import('./views/overlay.js')],
   [/^\/leaderboards$/, 'cs-leaderboards', () => import('./views/leaderboards.js')],
   [/^\/account$/, 'cs-account', () => import('./views/account.js')],
 ];
@@ -173,7 +174,7 @@ class App extends View {
   render() {
     if (!this.ready || !this.route) return html`<main class="container" aria-busy="true">Loading…</main>`;
     const r = this.route;
-    if (r.overlay) return html`<cs-overlay stream-id=${r.param}></cs-overlay>`;
+    if (r.overlay) return html`<cs-overlay stream-id=${r.param || ''}></cs-overlay>`;
     let page;
     switch (r.tag) {
       case 'cs-live': page = html`<cs-live></cs-live>`; break;

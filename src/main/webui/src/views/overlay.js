@@ -5,9 +5,12 @@ import { icon, tierClass, coins, crown } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import StreamEvents from '../graphql/StreamEvents.graphql?raw';
 import TopGifters from '../graphql/TopGifters.graphql?raw';
+import MyStream from '../graphql/MyStream.graphql?raw';
 import { Activity, renderBattle, renderGoals, renderCombos } from '../engagement.js';
 
 const MAX_ON_SCREEN = 3;
+/** How often an overlay that follows a creator looks for their live stream (a new one, or the end of this one). */
+const FOLLOW_EVERY_MS = 15_000;
 
 /**
  * The stream overlay: a transparent page for streaming software (a browser source). It reads the stream's gifts
@@ -26,12 +29,48 @@ class Overlay extends View {
 
   async connectedCallback() {
     super.connectedCallback();
-    this.key = new URLSearchParams(location.search).get('key');
-    if (!this.key) {
+    const params = new URLSearchParams(location.search);
+    this.key = params.get('key');
+    this.creator = params.get('creator');
+    if (!this.key || (!this.streamId && !this.creator)) {
       this.problem = 'This overlay address has no key. Copy the address from your studio’s Overlay tab.';
       return;
     }
-    this.begin(0, ++this.starts);
+    if (this.streamId) this.begin(0, ++this.starts);
+    else this.follow();
+  }
+
+  /**
+   * The creator's address (/overlay?creator=…&key=…): one browser source for every stream. It shows the creator's live
+   * stream, and, looking again every 15 s, moves to the next one when they go live again (an address per stream went
+   * blank at every new stream, and its key could not be seen again to make the next).
+   */
+  async follow() {
+    if (!this.isConnected) return;
+    const r = await query(MyStream, { creatorId: this.creator });
+    if (!this.isConnected) return;
+    const live = r.data && r.data.liveStreams.nodes[0] && r.data.liveStreams.nodes[0].status === 'LIVE' ? r.data.liveStreams.nodes[0] : null;
+    const now = live ? live.id : null;
+    if (r.data && now !== (this.streamId || null)) {
+      this.stopReading();
+      this.streamId = now;
+      this.alerts = [];
+      this.queue = [];
+      this.top = null;
+      if (now) this.begin(0, ++this.starts);
+    }
+    if (r.data && !now) this.problem = null;
+    this.waiting = r.data && !now;
+    this.requestUpdate();
+    this.followTimer = setTimeout(() => this.follow(), FOLLOW_EVERY_MS);
+  }
+
+  stopReading() {
+    clearTimeout(this.retry);
+    if (this.feed) this.feed.stop();
+    if (this.activity) this.activity.stop();
+    this.feed = null;
+    this.activity = null;
   }
 
   /**
@@ -66,9 +105,8 @@ class Overlay extends View {
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    clearTimeout(this.retry);
-    if (this.feed) this.feed.stop();
-    if (this.activity) this.activity.stop();
+    clearTimeout(this.followTimer);
+    this.stopReading();
   }
 
   refused(error) {
@@ -112,6 +150,7 @@ class Overlay extends View {
   render() {
     return html`<div class="overlay-stage">
       ${this.problem ? html`<p class="overlay-problem" role="alert">${this.problem}</p>` : ''}
+      ${this.waiting && !this.problem ? html`<p class="visually-hidden" role="status" data-testid="overlay-waiting">Waiting for the stream to go live.</p>` : ''}
       <div class="alerts" aria-live="polite" data-testid="overlay-alerts">${this.alerts.map((e) => html`<div class=${`alert ${tierClass(e.gift && e.gift.tier)}`}>
         <span aria-hidden="true">${icon(e.gift)}</span> <bdi>${e.senderName}</bdi> sent <bdi>${e.gift ? e.gift.name : 'a gift'}</bdi>${e.quantity > 1 ? ` × ${e.quantity}` : ''}</div>`)}</div>
       ${this.activity && !this.problem ? html`<div class="overlay-mechanics">${renderBattle(this.activity)}${renderGoals(this.activity)}${renderCombos(this.activity)}</div>` : ''}

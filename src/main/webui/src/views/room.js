@@ -190,6 +190,7 @@ class Room extends View {
       this.refusal = explain(problem);
       return;
     }
+    if (this.topUp !== top) return; // (another gift chosen meanwhile: the coins are bought, that one is not sent unasked)
     this.topUp = null;
     await this.send();
   }
@@ -216,7 +217,8 @@ class Room extends View {
 
   /**
    * The gift being asked for changes (its quantity, or whether it is anonymous): a confirmation or a top-up offered for the
-   * gift as it was no longer stands ("Send it anyway: 1 coin" sent 99 Roses when the quantity changed under it).
+   * gift as it was no longer stands ("Send it anyway: 1 coin" sent 99 Roses when the quantity changed under it). (Neither
+   * can change while a gift is on its way or its shortfall is being bought: their inputs wait.)
    */
   change(to) {
     Object.assign(this, to);
@@ -230,10 +232,12 @@ class Room extends View {
     const total = this.selected ? Number(this.selected.coins) * (Number(this.quantity) || 1) : 0;
     // The name is spelled out: a browser adds stray spaces around the hidden word when it reads the content.
     return html`${this.selected ? html`<div class="row send-row">
-        <label>Quantity <input type="number" min="1" max="99" .value=${String(this.quantity)} @input=${(e) => this.change({ quantity: e.target.value })}></label>
+        <label>Quantity <input type="number" min="1" max="99" .value=${String(this.quantity)} ?disabled=${this.sending || this.buying}
+          @input=${(e) => this.change({ quantity: e.target.value })}></label>
         <button ?disabled=${!canSend || this.sending} aria-busy=${this.sending ? 'true' : 'false'} @click=${() => this.send()}
           aria-label=${`Send ${this.selected.name} × ${this.quantity} (${counted(total, 'coin', 'coins')})`}>Send ${this.selected.name} × ${this.quantity} (${coins(total)})</button>
-        <label><input type="checkbox" .checked=${!!this.anonymous} @change=${(e) => this.change({ anonymous: e.target.checked })}> Send anonymously</label>
+        <label><input type="checkbox" .checked=${!!this.anonymous} ?disabled=${this.sending || this.buying}
+          @change=${(e) => this.change({ anonymous: e.target.checked })}> Send anonymously</label>
         ${!session.token ? html`<span class="muted">Sign in to send gifts.</span>` : ''}
       </div>` : html`<p class="muted">Choose a gift to send it.</p>`}
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}

@@ -13,7 +13,7 @@ import Purchase from '../graphql/Purchase.graphql?raw';
 
 /** The coin store: packages at the region's real prices, a custom amount at its exact price, and the payment. */
 class Store extends View {
-  static properties = { me: { attribute: false }, packages: { state: true }, custom: { state: true }, quote: { state: true },
+  static properties = { me: { attribute: false }, packages: { state: true }, custom: { state: true }, quote: { state: true }, quoteProblem: { state: true },
     card: { state: true }, busy: { state: true }, result: { state: true }, refusal: { state: true }, error: { state: true } };
 
   constructor() {
@@ -50,7 +50,9 @@ class Store extends View {
     }
     const r = await query(CoinQuote, { region: this.region(), coins });
     // (an answer for an amount no longer typed is dropped: answers may arrive out of order)
-    if (Number(this.custom) === coins) this.quote = r.data && r.data.coinQuote ? { coins, price: r.data.coinQuote } : null;
+    if (Number(this.custom) !== coins) return;
+    this.quote = r.data && r.data.coinQuote ? { coins, price: r.data.coinQuote } : null;
+    this.quoteProblem = this.quote ? null : failure(r) || 'That amount has no price here.';
   }
 
   async buy(input) {
@@ -95,8 +97,9 @@ class Store extends View {
         <button ?disabled=${this.busy} @click=${() => this.buy({ packageId: p.id })} aria-label=${`Buy ${counted(p.coins, 'coin', 'coins')} for ${money(p.price)}`}>Buy</button></article>`)}</div>
       <h2>A custom amount</h2>
       <div class="row"><label>Coins <input type="number" min="1" step="1" name="custom-coins" .value=${this.custom} style="width:10rem"
-          @input=${(e) => { this.custom = e.target.value; this.quote = null; clearTimeout(this.t); this.t = setTimeout(() => this.requote(), 250); }}></label>
-        <span data-testid="quote">${this.quote ? html`costs <strong>${money(this.quote.price)}</strong>` : html`<span class="muted">${Number.isInteger(Number(this.custom)) && Number(this.custom) >= 1 ? 'Finding the price…' : 'Enter a whole number of coins'}</span>`}</span>
+          @input=${(e) => { this.custom = e.target.value; this.quote = null; this.quoteProblem = null; clearTimeout(this.t); this.t = setTimeout(() => this.requote(), 250); }}></label>
+        <span data-testid="quote">${this.quote ? html`costs <strong>${money(this.quote.price)}</strong>`
+          : html`<span class="muted">${this.quoteProblem || (Number.isInteger(Number(this.custom)) && Number(this.custom) >= 1 ? 'Finding the price…' : 'Enter a whole number of coins')}</span>`}</span>
         <button ?disabled=${this.busy || !this.quote} @click=${() => this.buy({ coins: this.quote.coins })}>Buy ${this.quote ? counted(this.quote.coins, 'coin', 'coins') : 'coins'}</button></div>
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}</div>` : ''}
       ${this.result ? html`<p role="status" data-testid="purchase-status">${this.result.status === 'SUCCEEDED'

@@ -388,14 +388,12 @@ class Studio extends View {
   }
 
   renderOverlay() {
-    // (the address needs the live stream's id: before going live, the key is shown on its own, to add to the address then)
-    const url = (key) => `${location.origin}/overlay/${this.stream.id}?key=${key}`;
-    return html`<p>Add the overlay to your streaming software as a browser source (1920×1080). It shows gift alerts and your top gifter, and needs no sign-in: its key can read your stream's gifts and nothing else.</p>
+    // one address for every stream: the overlay follows this creator's live stream (an address per stream went blank at
+    // every new stream, and its key could not be seen again to make the next)
+    const url = (key) => `${location.origin}/overlay?creator=${encodeURIComponent(this.me.id)}&key=${encodeURIComponent(key)}`;
+    return html`<p>Add the overlay to your streaming software as a browser source (1920×1080), once: it shows gift alerts and your top gifter on whichever stream you are live on, and needs no sign-in: its key can read your streams' gifts and nothing else.</p>
       <form class="row" @submit=${(e) => this.createKey(e)}><label>Name<input name="label" required maxlength="64" value="OBS"></label><button type="submit">Create a key</button></form>
-      ${this.newKey ? (this.stream
-        ? html`<p class="refusal" role="status">Copy this address now; the key is not shown again:<br><code data-testid="overlay-url">${url(this.newKey)}</code></p>`
-        : html`<p class="refusal" role="status">Copy this key now; it is not shown again:<br><code data-testid="overlay-key">${this.newKey}</code><br>
-            Once you are live, your browser source is ${location.origin}/overlay/<em>your live stream's id</em>?key=<em>this key</em>; go live and the full address shows here.</p>`) : ''}
+      ${this.newKey ? html`<p class="refusal" role="status">Copy this address now; the key in it is not shown again:<br><code data-testid="overlay-url">${url(this.newKey)}</code></p>` : ''}
       ${this.keys && this.keys.length ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="Overlay keys"><table><thead><tr><th>Name</th><th>Key</th><th>Created</th><th></th></tr></thead><tbody>${this.keys.map((k) => html`<tr>
         <td>${k.label}</td><td>…${k.hint}</td><td>${when(k.createdAt)}</td>
         <td>${k.revokedAt ? html`revoked ${when(k.revokedAt)}` : html`<button class="secondary outline" @click=${() => this.revoke(k)}>Revoke</button>`}</td></tr>`)}</tbody></table></div>` : ''}`;

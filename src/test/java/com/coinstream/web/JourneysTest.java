@@ -323,6 +323,7 @@ class JourneysTest {
         String creatorToken = token(creator);
         String stream = Gql.ok(creatorToken, "mutation { startLiveStream(input: {title: \"On air\"}) { liveStream { id } } }")
                 .getString("data.startLiveStream.liveStream.id");
+        int roses = 0;
         var fan = Gifting.fundedViewer("j5-fan", 200);
         try (Tab studio = open(creator, Browser.DESKTOP)) {
             studio.go("/studio");
@@ -330,9 +331,11 @@ class JourneysTest {
             studio.page.getByLabel("Name").fill("OBS");
             button(studio.page, "Create a key").click();
             String url = studio.page.getByTestId("overlay-url").textContent().strip();
-            assertTrue(url.contains("/overlay/" + stream + "?key="), url);
+            // one address for every stream: the creator's, which follows their live stream
+            assertTrue(url.contains("/overlay?creator=" + java.net.URLEncoder.encode(creator.sub(), java.nio.charset.StandardCharsets.UTF_8)
+                    + "&key="), url);
             try (Tab overlay = open(null, 1920)) {
-                overlay.go(url.substring(url.indexOf("/overlay/")));
+                overlay.go(url.substring(url.indexOf("/overlay")));
                 overlay.page.waitForTimeout(1000); // the overlay subscribes
                 Gifting.send(fan.token(), stream, Gifting.PERFUME, 1, Flows.key());
                 assertThat(overlay.page.getByTestId("overlay-alerts")).containsText(fan.id() + " sent Perfume", LIVE);
@@ -341,6 +344,27 @@ class JourneysTest {
                         "the overlay page is transparent (streaming software composes it over the video)");
                 assertEquals("rgba(0, 0, 0, 0)", overlay.page.evaluate("getComputedStyle(document.body).backgroundColor + ''"));
                 overlay.screenshot("overlay-1920");
+
+                // the next stream, on the same browser source: it moves there once the creator is live again
+                Gql.ok(creatorToken, "mutation($i: EndLiveStreamInput!) { endLiveStream(input: $i) { liveStream { status } } }",
+                        Gql.vars("i", Map.of("streamId", stream)));
+                String next = Gql.ok(creatorToken, "mutation { startLiveStream(input: {title: \"Again\"}) { liveStream { id } } }")
+                        .getString("data.startLiveStream.liveStream.id");
+                // (a rose's alert stays 3 s: each try watches for its own)
+                boolean followed = false;
+                for (int tries = 0; tries < 8 && !followed; tries++) {
+                    Gifting.send(fan.token(), next, Gifting.ROSE, 1, Flows.key());
+                    roses++;
+                    try {
+                        overlay.page.getByTestId("overlay-alerts").getByText(fan.id() + " sent Rose")
+                                .waitFor(new Locator.WaitForOptions().setTimeout(5_000));
+                        followed = true;
+                    } catch (com.microsoft.playwright.TimeoutError notYet) {
+                        // not there yet: the overlay looks for the creator's live stream every 15 s
+                    }
+                }
+                assertTrue(followed, "the overlay moved to the creator's next stream");
+                stream = next;
 
                 button(studio.page, "Revoke").click();
                 assertThat(studio.page.getByText("revoked")).isVisible();
@@ -354,7 +378,7 @@ class JourneysTest {
         }
         String key = Gql.ok(creatorToken, "{ overlayKeys { revokedAt } }").getString("data.overlayKeys[0].revokedAt");
         assertTrue(key != null, "the key is revoked");
-        assertEquals(200 - 20 - 100, Flows.coins(fan.token()));
+        assertEquals(200 - 20 - 100 - roses, Flows.coins(fan.token()));
         LedgerChecks.assertClean();
     }
 
