@@ -73,8 +73,20 @@ function build() {
 
 build();
 onSessionChange(build);
-// signed out: the tab's open money intents go with the person (their details are theirs)
-onSessionChange(() => { if (!session.token) keepIntents({}); });
+// signed out, or another person signed in: the tab's open money intents go with the person before (their details are
+// theirs); the same person again (a reload's silent sign-in) keeps them
+onSessionChange(() => {
+  const who = session.token && session.user ? session.user.sub : null;
+  let owner = null;
+  try {
+    owner = sessionStorage.getItem(`${INTENTS}.owner`);
+    if (who) sessionStorage.setItem(`${INTENTS}.owner`, who);
+    else sessionStorage.removeItem(`${INTENTS}.owner`);
+  } catch {
+    // (no session storage: nothing kept to forget)
+  }
+  if (!who || (owner && owner !== who)) keepIntents({});
+});
 
 /** Called after the feed's connection came back (a restart of the service or the database): backfill then. */
 export function onReconnect(listener) {

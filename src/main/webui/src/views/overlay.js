@@ -57,7 +57,8 @@ class Overlay extends View {
       this.alerts = [];
       this.queue = [];
       this.top = null;
-      if (now) this.begin(0, ++this.starts);
+      this.starts++; // (a start of the stream before, still under way, stops at its next step)
+      if (now) this.begin(0, this.starts);
     }
     if (r.data && !now) this.problem = null;
     this.waiting = r.data && !now;
@@ -67,6 +68,7 @@ class Overlay extends View {
 
   stopReading() {
     clearTimeout(this.retry);
+    clearTimeout(this.topTimer);
     if (this.feed) this.feed.stop();
     if (this.activity) this.activity.stop();
     this.feed = null;
@@ -113,6 +115,7 @@ class Overlay extends View {
     const code = error.graphQLErrors && error.graphQLErrors[0] && error.graphQLErrors[0].extensions ? error.graphQLErrors[0].extensions.code : null;
     this.problem = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_FOUND'
       ? 'This overlay key is not valid for this stream (revoked or mistyped). Create a new one in your studio.'
+      : code === 'RATE_LIMITED' ? 'Too many overlays use this key at once: close one, or make a key for each, then reload this one.'
       : 'The overlay cannot reach Coinstream right now; it keeps trying.';
     if (this.feed && this.problem.startsWith('This overlay key')) this.feed.stop();
     if (this.activity && this.problem.startsWith('This overlay key')) this.activity.stop();

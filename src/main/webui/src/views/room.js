@@ -158,7 +158,10 @@ class Room extends View {
     if (problem.code === 'INSUFFICIENT_COINS') {
       // (a purchase repays coins owed first: the shortfall covers them too)
       const shortfall = Number(gift.coins) * quantity - Number(this.wallet ? this.wallet.coins : 0) + Number(this.wallet ? this.wallet.coinDebt || 0 : 0);
+      const asked = { selected: this.selected, quantity: this.quantity, anonymous: this.anonymous };
       const quote = await query(CoinQuote, { region: this.region(), coins: Math.max(1, shortfall) });
+      // (the gift changed while its price was asked for: the offer was for the one before, and is not made)
+      if (this.selected !== asked.selected || this.quantity !== asked.quantity || this.anonymous !== asked.anonymous) return;
       this.topUp = { shortfall: Math.max(1, shortfall), price: quote.data ? quote.data.coinQuote : null, key };
       this.refusal = explain(problem, { shortfall: Math.max(1, shortfall) });
       return;

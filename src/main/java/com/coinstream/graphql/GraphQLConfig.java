@@ -28,4 +28,10 @@ public interface GraphQLConfig {
      * 503 (RATE_LIMITED) before it is read.
      */
     MemorySize bodyBudget();
+
+    /**
+     * Behind a reverse proxy (COINSTREAM_BEHIND_PROXY): a client's address is the last entry of X-Forwarded-For, the one
+     * the nearest proxy added (the first is whatever the client sent).
+     */
+    boolean behindProxy();
 }

@@ -82,7 +82,7 @@ public class GraphQLOverWebSocket {
      * single pool of 1,000 let anyone shut every overlay out); the address is the proxy's unless the operator lets Quarkus
      * read the forwarded one (README).
      */
-    static final int MAX_ANONYMOUS_PER_ADDRESS = 20;
+    static final int MAX_ANONYMOUS_PER_ADDRESS = 50;
     /** Connections without a person at once on an instance, from all addresses: the backstop. */
     static final int MAX_ANONYMOUS_CONNECTIONS = 10_000;
     private static final String NOBODY = "";
@@ -95,9 +95,11 @@ public class GraphQLOverWebSocket {
     static final int MAX_BEHIND = 1024 * 1024;
     private final String path;
     private final RequestShape shape;
+    private final boolean behindProxy;
 
     public GraphQLOverWebSocket(GraphQLConfig config, RequestShape shape) {
         this.path = config.path();
+        this.behindProxy = config.behindProxy();
         this.shape = shape;
     }
 
@@ -150,7 +152,7 @@ public class GraphQLOverWebSocket {
                 // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked on every
                 // acknowledgement (a connection taken without a token may authenticate with a second connection_init),
                 // and their place given back when it closes
-                Place place = new Place(ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
+                Place place = new Place(clientAddress(ctx, behindProxy));
                 Session session = new Session(socket, operations, () -> {
                     String who = person(ctx);
                     return place.admit(who) ? null : place.refusal(who);
@@ -352,6 +354,44 @@ public class GraphQLOverWebSocket {
                     ? jwt.getSubject() : user.getSecurityIdentity().getPrincipal().getName();
         }
         return null;
+    }
+
+    /**
+     * The client's address, as the caps of connections without a token count it: the peer's, or behind a proxy the last
+     * entry of X-Forwarded-For (the nearest proxy's addition; the first is the client's own say); an IPv6 address by its
+     * /64 (one client holds a whole one).
+     */
+    static String clientAddress(io.vertx.ext.web.RoutingContext ctx, boolean behindProxy) {
+        String address = null;
+        if (behindProxy) {
+            String forwarded = ctx.request().headers().get("X-Forwarded-For");
+            if (forwarded != null && !forwarded.isBlank()) {
+                String[] hops = forwarded.split(",");
+                address = hops[hops.length - 1].strip();
+            }
+        }
+        if (address == null || address.isEmpty()) {
+            io.vertx.core.net.SocketAddress peer = ctx.request().remoteAddress();
+            address = peer == null ? "" : peer.hostAddress() != null ? peer.hostAddress() : String.valueOf(peer.host());
+        }
+        return clientKey(address);
+    }
+
+    /** An address as one client: an IPv6 one by its first four groups (its /64), any other as it is. */
+    static String clientKey(String address) {
+        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        if (a.indexOf(':') < 0 || !a.matches("[0-9A-Fa-f:.]{2,45}")) { // (a literal only: getByName never looks a name up then)
+            return a;
+        }
+        try {
+            byte[] bytes = java.net.InetAddress.getByName(a).getAddress();
+            if (bytes.length != 16) {
+                return a;
+            }
+            return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "/64";
+        } catch (java.net.UnknownHostException e) {
+            return a;
+        }
     }
 
     /** The upgrade's token expires within {@code millis} from now (or has expired). */

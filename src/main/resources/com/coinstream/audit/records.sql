@@ -326,13 +326,15 @@ union all select 'SPEND_DAY', s.user_id, null, 'COIN', coalesce(g.coins, 0), s.c
     where coalesce(g.coins, 0) <> s.coins
 -- leaderboards and earnings rollups against the ledger
 union all select 'ROLLUP', 'supporters ' || coalesce(e.creator_id, t.creator_id) || ' ' || coalesce(e.period, t.period) || ' '
-       || coalesce(e.period_start, t.period_start)::text || ' ' || coalesce(e.sender_id, t.sender_id), null, 'COIN',
+       || coalesce(e.period_start, t.period_start)::text || ' '
+       || case when coalesce(e.anonymous, t.anonymous) then 'anonymous' else coalesce(e.sender_id, t.sender_id) end, null, 'COIN',
        coalesce(e.coins, 0), coalesce(t.coins, 0), 'creator_supporter_total'
     from expected_supporters e full join creator_supporter_total t on t.creator_id = e.creator_id and t.period = e.period
         and t.period_start = e.period_start and t.sender_id = e.sender_id and t.anonymous = e.anonymous
     where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
 union all select 'ROLLUP', 'gifters ' || coalesce(e.period, t.period) || ' ' || coalesce(e.period_start, t.period_start)::text || ' '
-       || coalesce(e.sender_id, t.sender_id), null, 'COIN', coalesce(e.coins, 0), coalesce(t.coins, 0), 'gifter_total'
+       || case when coalesce(e.anonymous, t.anonymous) then 'anonymous' else coalesce(e.sender_id, t.sender_id) end, null, 'COIN',
+       coalesce(e.coins, 0), coalesce(t.coins, 0), 'gifter_total'
     from expected_gifters e full join gifter_total t on t.period = e.period and t.period_start = e.period_start
         and t.sender_id = e.sender_id and t.anonymous = e.anonymous
     where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
@@ -341,7 +343,7 @@ union all select 'ROLLUP', 'creators ' || coalesce(e.period, t.period) || ' ' ||
     from expected_creators e full join (select period, period_start, creator_id, sum(coins) as coins from creator_total group by 1, 2, 3) t
         on t.period = e.period and t.period_start = e.period_start and t.creator_id = e.creator_id
     where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
--- (an anonymous gift's sender is compared, never named: the subject says "anonymous")
+-- (in the supporters' lines an anonymous gift's sender is compared, never named: the subject says "anonymous")
 union all select 'ROLLUP', 'stream ' || coalesce(e.stream_id, t.stream_id)::text || ' '
        || case when coalesce(e.anonymous, t.anonymous) then 'anonymous' else coalesce(e.sender_id, t.sender_id) end, null, 'COIN',
        coalesce(e.coins, 0), coalesce(t.coins, 0), 'stream_supporter_total'

@@ -1,6 +1,8 @@
 package com.coinstream.graphql;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -44,5 +46,15 @@ class ConnectionPlaceTest {
         GraphQLOverWebSocket.Place last = new GraphQLOverWebSocket.Place(hostile);
         assertTrue(last.admit(null));
         last.close();
+    }
+
+    /** An IPv6 client holds a whole /64: its addresses count as one; IPv4 and anything else as written, and nothing is looked up. */
+    @Test
+    void anIpv6ClientCountsByItsSlash64() {
+        assertEquals(GraphQLOverWebSocket.clientKey("2001:db8:1:2::1"), GraphQLOverWebSocket.clientKey("2001:db8:1:2:ffff::9"));
+        assertNotEquals(GraphQLOverWebSocket.clientKey("2001:db8:1:2::1"), GraphQLOverWebSocket.clientKey("2001:db8:1:3::1"));
+        assertEquals(GraphQLOverWebSocket.clientKey("[2001:db8:1:2::1]"), GraphQLOverWebSocket.clientKey("2001:db8:1:2::7"));
+        assertEquals("203.0.113.9", GraphQLOverWebSocket.clientKey("203.0.113.9"));
+        assertEquals("unknown:host.example", GraphQLOverWebSocket.clientKey("unknown:host.example"));
     }
 }
