@@ -206,7 +206,7 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
                         .findFirst().orElse(null);
                 if (SIZES.contains(argument.getName())) {
                     Object value = given == null ? null : valueOf(given.getValue());
-                    return clamp(field.getName(), argument.getName(), value != null ? value
+                    return clamp(argument.getName(), value != null ? value
                             : argument.hasSetDefaultValue() ? literal(argument.getArgumentDefaultValue().getValue()) : null);
                 }
                 if (graphql.schema.GraphQLTypeUtil.unwrapAll(argument.getType()) instanceof graphql.schema.GraphQLInputObjectType input) {
@@ -214,7 +214,7 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
                         graphql.schema.GraphQLInputObjectField sizeField = input.getField(name);
                         if (sizeField != null) {
                             Object value = given == null ? null : fieldOf(given.getValue(), name);
-                            return clamp(field.getName(), name, value != null ? value
+                            return clamp(name, value != null ? value
                                     : sizeField.hasSetDefaultValue() ? literal(sizeField.getInputFieldDefaultValue().getValue()) : null);
                         }
                     }
@@ -250,7 +250,7 @@ final class RememberedQueryLimits extends SimplePerformantInstrumentation {
             return value instanceof graphql.language.IntValue literal ? literal.getValue() : value;
         }
 
-        private static long clamp(String field, String name, Object given) {
+        private static long clamp(String name, Object given) {
             long items = given instanceof Number n ? n.longValue() : Page.DEFAULT_PAGE_SIZE;
             // (a page counts at most MAX_PAGE_SIZE items: a reconciliation run's differences, an admin's, take up to 1,000,
             // of about a dozen values each, and count as 100, so the console's one read of them passes)
