@@ -61,7 +61,7 @@ public class Cursors {
      * Without a stack trace: the web layer logs it as the one line it is.
      */
     public static final class CutOff extends RuntimeException {
-        CutOff(String message) {
+        public CutOff(String message) {
             super(message, null, false, false);
         }
     }

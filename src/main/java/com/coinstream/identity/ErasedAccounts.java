@@ -251,6 +251,29 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
                 .onOverflow().buffer(SLOW_SUBSCRIBER_BUFFER).onOverflow().drop();
     }
 
+    /**
+     * A download's {@code items} for {@code userId}, broken off (as a {@code Cursors.CutOff}: the client sees a download
+     * that broke off, never a complete-looking one) at its first item after this instance learns the person was erased:
+     * a download that began before the erasure never finishes after it. Nothing is buffered or dropped, unlike
+     * {@link #endWhenErased}: a download's items are its content.
+     */
+    public <T> Multi<T> cutOffWhenErased(String userId, Multi<T> items) {
+        return items.onItem().invoke(item -> {
+            if (isErased(userId)) {
+                throw new com.coinstream.db.Cursors.CutOff("a download of an account erased while it streamed: cut off");
+            }
+        });
+    }
+
+    /** {@code answer}, refused (UNAUTHENTICATED) if the person was erased by the time it is ready, here or elsewhere. */
+    public <T> Uni<T> unlessErasedMeanwhile(String userId, Uni<T> answer) {
+        return answer.call(a -> isErasedNow(userId).invoke(gone -> {
+            if (gone) {
+                throw new UnauthorizedException("This account has been erased");
+            }
+        }));
+    }
+
     public boolean isErased(String userId) {
         return userId != null && erased.containsKey(userId);
     }

@@ -205,8 +205,9 @@ public class PersonalData {
             ErrorCode.RATE_LIMITED, "Your export is being built right now; ask again once it is done"));
 
     public Uni<String> export(String userId) {
-        return exportingFor.run(userId, () -> exporting.run(() -> pool.preparedQuery(EXPORT).execute(Tuple.of(userId))
-                .map(rows -> rows.iterator().next().getString(0))));
+        // (an export that began before the person's erasure, as the request passed its token check, is not answered after it)
+        return exportingFor.run(userId, () -> exporting.run(() -> erased.unlessErasedMeanwhile(userId,
+                pool.preparedQuery(EXPORT).execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getString(0)))));
     }
 
     public record Request(UUID id, long position, String userId, String reason, Instant requestedAt, Instant eligibleAt, String status,

@@ -22,6 +22,7 @@ import com.coinstream.domain.Money;
 import com.coinstream.domain.Refusal;
 import com.coinstream.identity.Caller;
 import com.coinstream.identity.CurrentCaller;
+import com.coinstream.identity.ErasedAccounts;
 import com.coinstream.identity.Role;
 import com.coinstream.reconciliation.SettlementCsv;
 
@@ -42,10 +43,12 @@ public class StatementExports {
     static final String HISTORY_HEADER = "date,kind,id,coins,amount,currency,detail\n";
     private final Statements statements;
     private final CurrentCaller caller;
+    private final ErasedAccounts erased;
 
-    public StatementExports(Statements statements, CurrentCaller caller) {
+    public StatementExports(Statements statements, CurrentCaller caller, ErasedAccounts erased) {
         this.statements = statements;
         this.caller = caller;
+        this.erased = erased;
     }
 
     @GET
@@ -145,12 +148,13 @@ public class StatementExports {
     /**
      * The caller is resolved (and refused, with 401, if their account is gone), and whatever is prepared before the
      * response starts, with every refusal coded; then the header line and the rows stream, in the caller's one download
-     * place (Cursors.DOWNLOADS).
+     * place (Cursors.DOWNLOADS), broken off if the caller is erased meanwhile.
      */
-    private static <T> Multi<String> download(Uni<Ready<T>> ready, Function<T, Multi<String>> rows, String header, String name) {
+    private <T> Multi<String> download(Uni<Ready<T>> ready, Function<T, Multi<String>> rows, String header, String name) {
         return RestMulti.fromUniResponse(ready.invoke(r -> Cursors.DOWNLOADS.check(r.caller().userId())),
-                r -> Cursors.DOWNLOADS.stream(r.caller().userId(), () -> Multi.createBy().concatenating().streams(Multi.createFrom().item(header),
-                        rows.apply(r.prepared()).group().intoLists().of(CHUNK).map(lines -> String.join("", lines)))),
+                r -> Cursors.DOWNLOADS.stream(r.caller().userId(), () -> erased.cutOffWhenErased(r.caller().userId(),
+                        Multi.createBy().concatenating().streams(Multi.createFrom().item(header),
+                                rows.apply(r.prepared()).group().intoLists().of(CHUNK).map(lines -> String.join("", lines))))),
                 r -> Map.of("Content-Disposition", List.of("attachment; filename=\"" + name + "\"")));
     }
 }

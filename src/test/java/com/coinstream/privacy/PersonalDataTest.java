@@ -598,6 +598,36 @@ class PersonalDataTest {
         return head + new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    @Inject
+    com.coinstream.identity.ErasedAccounts erasedAccounts;
+
+    /**
+     * An export in flight when the erasure commits (its request passed the token check before it) is not answered after
+     * it: neither the JSON document, checked against the database once built, nor a CSV download, broken off at its
+     * next chunk once this instance knows.
+     */
+    @Test
+    void anExportInFlightDuringTheErasureIsNotAnsweredAfterIt() {
+        String id = Tokens.unique("inflightexport");
+        String token = Tokens.viewer(id);
+        Gql.ok(token, "{ me { id } }", null);
+        com.coinstream.support.Erasures.erase(token);
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> personalData.export(id).await().atMost(Duration.ofSeconds(30)));
+        assertTrue(refused instanceof io.quarkus.security.UnauthorizedException, String.valueOf(refused));
+
+        String other = Tokens.unique("inflightdownload");
+        java.util.List<String> sent = new java.util.ArrayList<>();
+        var cut = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> erasedAccounts.cutOffWhenErased(other, io.smallrye.mutiny.Multi.createFrom().items("header\n", "rows 1\n", "rows 2\n"))
+                        .onItem().invoke(line -> {
+                            sent.add(line);
+                            erasedAccounts.markErased(other, "Erased user test");
+                        }).collect().asList().await().atMost(Duration.ofSeconds(5)));
+        assertTrue(cut instanceof com.coinstream.db.Cursors.CutOff, String.valueOf(cut));
+        assertEquals(List.of("header\n"), sent);
+    }
+
     /** Erasure is final: requests of the person in flight while it completes never write their name or birthdate back. */
     @Test
     void requestsInFlightDuringAnErasureNeverBringThePersonBack() {
