@@ -20,7 +20,15 @@ import com.coinstream.domain.Text;
  * birthdate (OIDC, YYYY-MM-DD), region (ISO 3166-1 alpha-2), zoneinfo (IANA time zone).
  */
 public record Caller(String userId, Set<String> roles, Optional<LocalDate> birthdate, String region, ZoneId zone,
-        String displayName) {
+        String displayName, long issuedAt) {
+    /**
+     * A caller whose token's issue time is not known ({@code issuedAt} 0: its claims never replace those a token with
+     * an issue time wrote).
+     */
+    public Caller(String userId, Set<String> roles, Optional<LocalDate> birthdate, String region, ZoneId zone, String displayName) {
+        this(userId, roles, birthdate, region, zone, displayName, 0);
+    }
+
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
     /** The longest user id: a token's subject is taken up to this long (TokenClaims), and every user id argument as long. */
     public static final int MAX_USER_ID = 255;
@@ -31,7 +39,7 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
             throw new IllegalStateException("token has no subject");
         }
         return new Caller(subject, Set.copyOf(token.getGroups()), birthdate(token), region(token, defaultRegion),
-                zone(token), displayName(token, subject));
+                zone(token), displayName(token, subject), Math.max(0, token.getIssuedAtTime()));
     }
 
     public boolean hasRole(String role) {

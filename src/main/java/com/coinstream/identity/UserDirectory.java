@@ -50,13 +50,14 @@ public class UserDirectory {
     }
 
     public Uni<Void> register(Caller caller) {
+        // (with the token's issue time: a token newer than the one that wrote the row is read against it once)
         String memo = caller.userId() + '\u0000' + caller.displayName() + '\u0000' + caller.region() + '\u0000'
-                + caller.birthdate().map(Object::toString).orElse("");
+                + caller.birthdate().map(Object::toString).orElse("") + '\u0000' + caller.issuedAt();
         if (known.contains(memo)) {
             return Uni.createFrom().voidItem();
         }
         // Read first: a read-only statement needs no commit flush, and the row is usually there and current.
-        return pool.preparedQuery("select display_name, region, birthdate, erased_at from app_user where id = $1")
+        return pool.preparedQuery("select display_name, region, birthdate, erased_at, claims_issued_at from app_user where id = $1")
                 .execute(Tuple.of(caller.userId()))
                 .flatMap(rows -> {
                     var it = rows.iterator();
@@ -69,6 +70,11 @@ public class UserDirectory {
                         boolean sameBirthdate = Objects.equals(caller.birthdate().orElse(null), row.getLocalDate("birthdate"));
                         if (caller.displayName().equals(row.getString("display_name")) && caller.region().equals(row.getString("region"))
                                 && sameBirthdate) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        if (caller.issuedAt() < row.getLong("claims_issued_at")) {
+                            // a token older than the one whose claims the row holds (a birthdate corrected since, say)
+                            // never writes its own back: the newest token's word stands
                             return Uni.createFrom().voidItem();
                         }
                         if (!sameBirthdate) {
@@ -89,15 +95,16 @@ public class UserDirectory {
 
     private Uni<Void> upsert(Caller caller) {
         return pool.preparedQuery("""
-                insert into app_user (id, display_name, region, birthdate, created_at) values ($1, $2, $3, $4, $5)
+                insert into app_user (id, display_name, region, birthdate, created_at, claims_issued_at) values ($1, $2, $3, $4, $5, $6)
                 on conflict (id) do update set display_name = excluded.display_name, region = excluded.region,
-                    birthdate = excluded.birthdate
+                    birthdate = excluded.birthdate, claims_issued_at = excluded.claims_issued_at
                 where app_user.erased_at is null
+                    and app_user.claims_issued_at <= excluded.claims_issued_at
                     and (app_user.display_name, app_user.region, app_user.birthdate)
                         is distinct from (excluded.display_name, excluded.region, excluded.birthdate)
                 """)
                 .execute(Tuple.of(caller.userId(), caller.displayName(), caller.region(), caller.birthdate().orElse(null),
-                        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)))
+                        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), caller.issuedAt()))
                 .replaceWithVoid();
     }
 

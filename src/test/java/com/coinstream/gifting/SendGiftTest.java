@@ -187,6 +187,15 @@ class SendGiftTest {
             }
         }
         assertEquals("AGE_RESTRICTED", after);
+        // a token the creator still holds from before the correction (issued earlier, an adult's birthdate) never writes
+        // its birthdate back: the newest token's word stands
+        String older = Tokens.builder(changed.id(), Set.of("viewer", "creator"), Tokens.ADULT, "US")
+                .issuedAt(java.time.Instant.now().getEpochSecond() - 60).sign(Tokens.key());
+        Gql.ok(older, "{ me { id } }");
+        assertEquals("2012-02-02", String.valueOf(com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA,
+                "select birthdate from app_user where id = ?", changed.id()).get(0).get("birthdate")));
+        Thread.sleep(200);
+        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(viewer.token(), changed.stream(), Gifting.ROSE, 1, Flows.key())));
     }
 
     @Test
