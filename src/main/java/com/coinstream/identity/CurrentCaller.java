@@ -31,7 +31,8 @@ public class CurrentCaller {
         } catch (RuntimeException e) {
             return Uni.createFrom().failure(e);
         }
-        return users.register(current).replaceWith(current);
+        // (as the service counts them: an older token's request goes on with the newest token's claims)
+        return users.register(current).invoke(counted -> this.caller = counted);
     }
 
     /** The caller, or empty for an anonymous request. */
@@ -42,7 +43,7 @@ public class CurrentCaller {
         return Optional.of(peek());
     }
 
-    /** The caller without touching the database. */
+    /** The caller without touching the database (as the token says, until {@link #get} has read their row). */
     public Caller peek() {
         if (caller == null) {
             if (token == null || token.getRawToken() == null || token.getSubject() == null

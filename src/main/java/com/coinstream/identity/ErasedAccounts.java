@@ -253,15 +253,21 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
 
     /**
      * A download's {@code items} for {@code userId}, broken off (as a {@code Cursors.CutOff}: the client sees a download
-     * that broke off, never a complete-looking one) at its first item after this instance learns the person was erased:
-     * a download that began before the erasure never finishes after it. Nothing is buffered or dropped, unlike
+     * that broke off, never a complete-looking one) at its first item after this instance learns of any erasure, the
+     * caller's own or anyone's: a download reads one snapshot for minutes, and what it would send after an erasure
+     * could name the erased person (a fan in a creator's gifts received, a creator in a viewer's history) or be theirs.
+     * Asked again, it reads the database as the erasure left it. Nothing is buffered or dropped, unlike
      * {@link #endWhenErased}: a download's items are its content.
      */
-    public <T> Multi<T> cutOffWhenErased(String userId, Multi<T> items) {
-        return items.onItem().invoke(item -> {
-            if (isErased(userId)) {
-                throw new com.coinstream.db.Cursors.CutOff("a download of an account erased while it streamed: cut off");
-            }
+    public <T> Multi<T> cutOffAtAnErasure(String userId, Multi<T> items) {
+        return Multi.createFrom().deferred(() -> {
+            int heard = erased.size();
+            return items.onItem().invoke(item -> {
+                if (erased.size() != heard || isErased(userId)) {
+                    throw new com.coinstream.db.Cursors.CutOff("a download under way when an erasure completed: cut off (asked again, it "
+                            + "reads what the erasure left)");
+                }
+            });
         });
     }
 

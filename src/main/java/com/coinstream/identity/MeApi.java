@@ -30,7 +30,7 @@ public class MeApi {
     }
 
     @Query("me")
-    @Description("The caller, as the verified token describes them.")
+    @Description("The caller, as the verified token describes them (a token older than the newest one seen: with the newest one's name, region and age).")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
     public Uni<@NonNull Me> me() {
         return caller.get().map(c -> new Me(c.userId(), c.displayName(), c.region(),

@@ -49,12 +49,18 @@ public class UserDirectory {
         forget(erased.userId());
     }
 
-    public Uni<Void> register(Caller caller) {
+    /**
+     * Ensures the caller's row, and answers the caller as the service counts them: with the claims of their newest token.
+     * A token issued before the one whose claims the row holds (a name or birthdate changed since at the identity
+     * provider) writes nothing back, and its request goes on with the row's name, region and birthdate: so an older
+     * token neither shows an old name beside the new one nor counts an age corrected since.
+     */
+    public Uni<Caller> register(Caller caller) {
         // (with the token's issue time: a token newer than the one that wrote the row is read against it once)
         String memo = caller.userId() + '\u0000' + caller.displayName() + '\u0000' + caller.region() + '\u0000'
                 + caller.birthdate().map(Object::toString).orElse("") + '\u0000' + caller.issuedAt();
         if (known.contains(memo)) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(caller);
         }
         // Read first: a read-only statement needs no commit flush, and the row is usually there and current.
         return pool.preparedQuery("select display_name, region, birthdate, erased_at, claims_issued_at from app_user where id = $1")
@@ -70,27 +76,33 @@ public class UserDirectory {
                         boolean sameBirthdate = Objects.equals(caller.birthdate().orElse(null), row.getLocalDate("birthdate"));
                         if (caller.displayName().equals(row.getString("display_name")) && caller.region().equals(row.getString("region"))
                                 && sameBirthdate) {
-                            return Uni.createFrom().voidItem();
+                            return remembered(memo, caller);
                         }
                         if (caller.issuedAt() < row.getLong("claims_issued_at")) {
                             // a token older than the one whose claims the row holds (a birthdate corrected since, say)
-                            // never writes its own back: the newest token's word stands
-                            return Uni.createFrom().voidItem();
+                            // never writes its own back: the newest token's word stands, for this request too (not
+                            // remembered: each request of the older token reads the row)
+                            return Uni.createFrom().item(new Caller(caller.userId(), caller.roles(),
+                                    Optional.ofNullable(row.getLocalDate("birthdate")), row.getString("region"), caller.zone(),
+                                    row.getString("display_name"), caller.issuedAt()));
                         }
                         if (!sameBirthdate) {
                             // a new birthdate changes who may receive gifts: every instance reads this creator's live
                             // streams again (StreamDirectory), and forgets what it remembered of them
-                            return upsert(caller).call(() -> cluster.publish(ClusterEvents.USERS, caller.userId()));
+                            return upsert(caller).call(() -> cluster.publish(ClusterEvents.USERS, caller.userId()))
+                                    .flatMap(v -> remembered(memo, caller));
                         }
                     }
-                    return upsert(caller);
-                })
-                .invoke(() -> {
-                    if (known.size() > MEMO_LIMIT) {
-                        known.clear();
-                    }
-                    known.add(memo);
+                    return upsert(caller).flatMap(v -> remembered(memo, caller));
                 });
+    }
+
+    private Uni<Caller> remembered(String memo, Caller caller) {
+        if (known.size() > MEMO_LIMIT) {
+            known.clear();
+        }
+        known.add(memo);
+        return Uni.createFrom().item(caller);
     }
 
     private Uni<Void> upsert(Caller caller) {

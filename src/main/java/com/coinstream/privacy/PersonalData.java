@@ -372,7 +372,7 @@ public class PersonalData {
     private Uni<Void> pseudonymise(SqlConnection tx, String userId, String pseudonym, Instant now, List<UUID> revokedKeys) {
         OffsetDateTime at = utc(now);
         return tx.preparedQuery("update app_user set display_name = $2, birthdate = null, hold_reason = null, hold_placed_at = null, "
-                + "hold_placed_by = null, session_reminder_coins = null, hide_from_leaderboards = true, anonymous_by_default = false, erased_at = $3 where id = $1")
+                + "hold_placed_by = null, session_reminder_coins = null, hide_from_leaderboards = true, anonymous_by_default = false, claims_issued_at = 0, erased_at = $3 where id = $1")
                 .execute(Tuple.of(userId, pseudonym, at))
                 .flatMap(v -> tx.preparedQuery("update payout_account set external_token = 'erased-' || left(md5(id::text), 8), label = 'Erased' "
                         + "where owner_id = $1").execute(Tuple.of(userId)))

@@ -148,11 +148,11 @@ public class StatementExports {
     /**
      * The caller is resolved (and refused, with 401, if their account is gone), and whatever is prepared before the
      * response starts, with every refusal coded; then the header line and the rows stream, in the caller's one download
-     * place (Cursors.DOWNLOADS), broken off if the caller is erased meanwhile.
+     * place (Cursors.DOWNLOADS), broken off at an erasure meanwhile (the caller's or anyone's its rows may name).
      */
     private <T> Multi<String> download(Uni<Ready<T>> ready, Function<T, Multi<String>> rows, String header, String name) {
         return RestMulti.fromUniResponse(ready.invoke(r -> Cursors.DOWNLOADS.check(r.caller().userId())),
-                r -> Cursors.DOWNLOADS.stream(r.caller().userId(), () -> erased.cutOffWhenErased(r.caller().userId(),
+                r -> Cursors.DOWNLOADS.stream(r.caller().userId(), () -> erased.cutOffAtAnErasure(r.caller().userId(),
                         Multi.createBy().concatenating().streams(Multi.createFrom().item(header),
                                 rows.apply(r.prepared()).group().intoLists().of(CHUNK).map(lines -> String.join("", lines))))),
                 r -> Map.of("Content-Disposition", List.of("attachment; filename=\"" + name + "\"")));

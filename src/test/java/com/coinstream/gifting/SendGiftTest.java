@@ -191,7 +191,9 @@ class SendGiftTest {
         // its birthdate back: the newest token's word stands
         String older = Tokens.builder(changed.id(), Set.of("viewer", "creator"), Tokens.ADULT, "US")
                 .issuedAt(java.time.Instant.now().getEpochSecond() - 60).sign(Tokens.key());
-        Gql.ok(older, "{ me { id } }");
+        // and its own requests count the newest token's claims: not an adult, under the name the row holds
+        var me = Gql.ok(older, "{ me { id adult displayName } }");
+        assertEquals(false, me.getBoolean("data.me.adult"), me.prettify());
         assertEquals("2012-02-02", String.valueOf(com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA,
                 "select birthdate from app_user where id = ?", changed.id()).get(0).get("birthdate")));
         Thread.sleep(200);
