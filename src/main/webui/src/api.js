@@ -63,12 +63,52 @@ function build() {
       cacheExchange({ keys }),
       fetchExchange,
       subscriptionExchange({
-        forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ query: request.query, variables: request.variables }, sink) }),
-        }),
+        forwardSubscription: (request) => ({ subscribe: (sink) => resubscribing(mine, request, sink) }),
       }),
     ],
   });
+}
+
+// graphql-ws ends every subscription, without asking shouldRetry, at a close it counts as final: 1008 (the service's
+// "Authentication expired", when the token a connection signed in with expires) and 4401/4403. While the tab holds a
+// token (renewed since), each subscription starts again, with the same backoff, on a new connection that signs in with
+// it: the connection's 'connected' then runs the views' backfill as after any reconnection. Without a token, or once the
+// client was replaced (another person), the error stands.
+const STARTED_AGAIN_AFTER = new Set([1008, 4401, 4403]);
+
+function resubscribing(mine, request, sink) {
+  let stop = null;
+  let timer = null;
+  let ended = false;
+  let tries = 0;
+  const start = () => {
+    timer = null;
+    stop = mine.subscribe({ query: request.query, variables: request.variables }, {
+      next: (value) => {
+        tries = 0;
+        sink.next(value);
+      },
+      complete: () => {
+        if (!ended) sink.complete();
+      },
+      error: (error) => {
+        if (ended) return;
+        if (error && STARTED_AGAIN_AFTER.has(error.code) && session.token && ws === mine) {
+          timer = setTimeout(start, Math.min(15_000, 500 * 2 ** tries++) * (0.75 + Math.random() / 2));
+          return;
+        }
+        sink.error(error);
+      },
+    });
+  };
+  start();
+  return {
+    unsubscribe: () => {
+      ended = true;
+      if (timer) clearTimeout(timer);
+      if (stop) stop();
+    },
+  };
 }
 
 build();

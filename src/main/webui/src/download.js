@@ -28,14 +28,22 @@ export function saveText(name, text, type) {
 export async function saveDownload(path, name) {
   // the token goes to this service only: a path on this origin, never an address the answer could point elsewhere
   if (!sameOrigin(path)) return 'The download address is not one of this service.';
-  const r = await fetch(path, { headers: session.token ? { Authorization: `Bearer ${session.token}` } : {} });
+  let r;
+  let text;
+  try {
+    r = await fetch(path, { headers: session.token ? { Authorization: `Bearer ${session.token}` } : {} });
+    // (a download that broke off midway, cut by the service or the network, is said as such, never saved as if whole)
+    if (r.ok) text = await r.text();
+  } catch {
+    return 'The download could not be completed (the connection was lost); try again.';
+  }
   if (!r.ok) {
     const body = await r.json().catch(() => null);
     const e = body && body.errors && body.errors[0];
     const code = e && e.extensions && e.extensions.code;
     return `The download was refused: ${code ? plainly({ code, message: e.message }) : `the service answered ${r.status}.`}`;
   }
-  saveText(name, await r.text(), r.headers.get('Content-Type') || 'text/csv');
+  saveText(name, text, r.headers.get('Content-Type') || 'text/csv');
   return null;
 }
 

@@ -2,7 +2,7 @@
 // battle bar. Shared by the stream room, the creator's live dashboard and the overlay. Money is always shown next to
 // coins: each value comes from the API, in the reader's currency.
 import { html } from 'lit';
-import { query, subscribe } from './api.js';
+import { query, subscribe, onReconnect } from './api.js';
 import { money, count, counted } from './format.js';
 import { icon, coins } from './gifts.js';
 import StreamActivity from './graphql/StreamActivity.graphql?raw';
@@ -24,6 +24,9 @@ export class Activity {
     this.stopSubscription = subscribe(StreamActivity, { streamId: this.streamId, overlayKey: this.overlayKey }, (r) => {
       if (r.data && r.data.streamActivity) this.receive(r.data.streamActivity);
     });
+    // (streamActivity has no replay: after the connection comes back, goals and the match are read again, since a goal
+    // ended or a match finished while it was down sends nothing more)
+    this.stopReconnect = onReconnect(() => this.catchUp());
     const goals = await query(StreamGoals, { streamId: this.streamId });
     if (goals.data) goals.data.streamGoals.filter((g) => g.active).forEach((g) => { if (!this.goals.has(g.id)) this.goals.set(g.id, g); });
     if (currentMatchId) await this.loadMatch(currentMatchId);
@@ -32,12 +35,28 @@ export class Activity {
   }
 
   stop() {
+    this.stopped = true;
     if (this.stopSubscription) this.stopSubscription();
+    if (this.stopReconnect) this.stopReconnect();
     clearInterval(this.ticker);
+  }
+
+  /** Goals and the match as they are now: what an outage of the connection may have kept from this page. */
+  async catchUp() {
+    const goals = await query(StreamGoals, { streamId: this.streamId });
+    if (this.stopped) return;
+    if (goals.data) {
+      const active = goals.data.streamGoals.filter((g) => g.active);
+      [...this.goals.keys()].forEach((id) => { if (!active.some((g) => g.id === id)) this.goals.delete(id); });
+      active.forEach((g) => this.goals.set(g.id, { ...(this.goals.get(g.id) || {}), ...g, justReached: false }));
+    }
+    if (this.match) await this.loadMatch(this.match.id);
+    if (!this.stopped) this.onChange();
   }
 
   async loadMatch(id) {
     const r = await query(Match, { id });
+    if (this.stopped) return;
     if (r.data && r.data.match) {
       this.match = { ...r.data.match, inviterSide: r.data.match.inviter.streamId === this.streamId };
       this.tick();
@@ -79,6 +98,9 @@ export class Activity {
     clearInterval(this.ticker);
     this.ticker = setInterval(() => {
       if (!this.match || this.match.status !== 'RUNNING') return clearInterval(this.ticker);
+      // (past its end with no result heard: the match is read again, every 5 s until it says how it ended)
+      const over = Date.now() - new Date(this.match.endsAt).getTime();
+      if (over > 3000 && Math.floor(over / 1000) % 5 === 3) this.loadMatch(this.match.id);
       this.onChange();
     }, 1000);
   }

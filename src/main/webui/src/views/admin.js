@@ -465,9 +465,8 @@ class Admin extends View {
   renderRates() {
     const r = this.rates;
     if (!r) return html`<p aria-busy="true">Loading…</p>`;
-    const publish = (e) => {
-      e.preventDefault();
-      const f = e.target.elements;
+    // (each form of the console sends once at a time (submitOnce): a double click made two gifts, packages or versions)
+    const publish = (e) => submitOnce(e, (f) => {
       if (!f.num.value !== !f.den.value) {
         this.message = 'Give the creator share as both a numerator and a denominator, or neither.';
         return;
@@ -479,8 +478,8 @@ class Admin extends View {
         input.coinBasePrices = [{ region: f.baseRegion.value.trim().toUpperCase(), coins: f.baseCoins.value,
           price: { amount: f.basePrice.value.trim(), currency: f.baseCurrency.value.trim().toUpperCase() } }];
       }
-      this.act(SetRates, 'setRates', input, (p) => `Rates version ${p.rates.version} published, in force from ${when(p.rates.effectiveFrom)}.`);
-    };
+      return this.act(SetRates, 'setRates', input, (p) => `Rates version ${p.rates.version} published, in force from ${when(p.rates.effectiveFrom)}.`);
+    });
     const now = r.rates;
     return html`<p>In force: version ${now.version} since ${when(now.effectiveFrom)}; creators receive ${now.creatorShare.percent}% of a gift's coins as diamonds
         (${now.creatorShare.numerator}/${now.creatorShare.denominator}).</p>
@@ -516,12 +515,10 @@ class Admin extends View {
   renderPackages() {
     const list = this.packages;
     const region = this.packageRegion();
-    const create = (e) => {
-      e.preventDefault();
-      const f = e.target.elements;
-      this.act(CreateCoinPackage, 'createCoinPackage', { region, coins: f.coins.value, price: { amount: f.amount.value, currency: f.currency.value.toUpperCase() } },
-        (p) => `${counted(p.coinPackage.coins, 'coin', 'coins')} for ${money(p.coinPackage.price)} ${Number(p.coinPackage.coins) === 1 ? 'is' : 'are'} on sale in ${region}.`).then((ok) => ok && e.target.reset());
-    };
+    const create = (e) => submitOnce(e, (f, form) => this.act(CreateCoinPackage, 'createCoinPackage',
+      { region, coins: f.coins.value, price: { amount: f.amount.value, currency: f.currency.value.toUpperCase() } },
+      (p) => `${counted(p.coinPackage.coins, 'coin', 'coins')} for ${money(p.coinPackage.price)} ${Number(p.coinPackage.coins) === 1 ? 'is' : 'are'} on sale in ${region}.`)
+      .then((ok) => ok && form.reset()));
     const retire = (p) => this.act(RetireCoinPackage, 'retireCoinPackage', { packageId: p.id },
       `The package of ${counted(p.coins, 'coin', 'coins')} is off sale in ${region}; purchases already made keep it.`);
     return html`<h2 id="packages-heading">Coin packages in ${region}</h2>
@@ -543,13 +540,9 @@ class Admin extends View {
     if (!c) return html`<p aria-busy="true">Loading…</p>`;
     const region = this.packageRegion();
     const regions = (text) => text.split(/[\s,]+/).filter((x) => x).map((x) => x.toUpperCase());
-    const create = (e) => {
-      e.preventDefault();
-      const f = e.target.elements;
-      this.act(CreateGift, 'createGift', { name: f.name.value, coins: Number(f.coins.value), tier: Number(f.tier.value), animationKey: f.animation.value,
-        regions: regions(f.regions.value), activeFrom: instant(f.from.value), activeUntil: instant(f.until.value) },
-      (p) => `${p.gift.name} is in the catalogue.`).then((ok) => ok && e.target.reset());
-    };
+    const create = (e) => submitOnce(e, (f, form) => this.act(CreateGift, 'createGift', { name: f.name.value, coins: Number(f.coins.value),
+      tier: Number(f.tier.value), animationKey: f.animation.value, regions: regions(f.regions.value), activeFrom: instant(f.from.value),
+      activeUntil: instant(f.until.value) }, (p) => `${p.gift.name} is in the catalogue.`).then((ok) => ok && form.reset()));
     // an edit sends only what was changed: every field of UpdateGiftInput left out keeps its value
     const edit = (e, g) => {
       e.preventDefault();

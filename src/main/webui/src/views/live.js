@@ -16,6 +16,8 @@ class Live extends View {
 
   async load(after = null) {
     const r = await query(LiveStreams, { after });
+    // (a page the list already has (a double click on Older) adds nothing: only the page after the list's last is added)
+    if (after && after !== this.next) return;
     this.error = failure(r);
     if (r.data) {
       this.streams = [...(after ? this.streams || [] : []), ...r.data.liveStreams.nodes];

@@ -22,7 +22,7 @@ class Room extends View {
     stream: { state: true }, gifts: { state: true }, top: { state: true }, feed: { state: true }, alerts: { state: true },
     selected: { state: true }, quantity: { state: true }, sending: { state: true }, refusal: { state: true }, topUp: { state: true },
     error: { state: true }, notice: { state: true }, anonymous: { state: true }, sheetOpen: { state: true },
-    buying: { state: true },
+    buying: { state: true }, lastSent: { state: true },
   };
 
   constructor() {
@@ -44,6 +44,8 @@ class Room extends View {
     if (this.live) this.live.stop();
     if (this.activity) this.activity.stop();
     if (this.sheetObserver) this.sheetObserver.disconnect();
+    document.documentElement.style.removeProperty('--gift-sheet');
+    this.sheetPanel = null;
   }
 
   /** On a phone the gift panel is fixed to the bottom; the room keeps that much space below it (see styles.css). */
@@ -52,11 +54,13 @@ class Room extends View {
     if (panel === this.sheetPanel) return;
     if (this.sheetObserver) this.sheetObserver.disconnect();
     this.sheetPanel = panel;
+    // (on the page's root: the room keeps that much space below its last line, and the page scrolls what is focused clear of it)
+    const root = document.documentElement.style;
     if (!panel) {
-      this.style.removeProperty('--gift-sheet');
+      root.removeProperty('--gift-sheet');
       return;
     }
-    this.sheetObserver = new ResizeObserver(() => this.style.setProperty('--gift-sheet', `${panel.offsetHeight}px`));
+    this.sheetObserver = new ResizeObserver(() => root.setProperty('--gift-sheet', `${panel.offsetHeight}px`));
     this.sheetObserver.observe(panel);
   }
 
@@ -76,6 +80,8 @@ class Room extends View {
 
   async load() {
     const r = await query(StreamRoom, { id: this.streamId, region: this.region() });
+    // (the room was left while it loaded: nothing is started for it, as the feeds below would run on unseen)
+    if (!this.isConnected) return;
     // a stream that does not exist: the answer is NOT_FOUND as a whole (its goals), and the page says there is no such stream
     const errors = r.error && r.error.graphQLErrors ? r.error.graphQLErrors : [];
     if (!r.data && errors.length && errors.every((e) => e.extensions && e.extensions.code === 'NOT_FOUND')) {
@@ -96,6 +102,10 @@ class Room extends View {
     this.activity.start(this.stream.currentMatch ? this.stream.currentMatch.id : null);
     // The feed starts at the stream's latest event: the room shows the last few, then everything new.
     const recent = await query(StreamEvents, { streamId: this.streamId, after: Math.max(0, Number(this.stream.totals.gifts) - 10) });
+    if (!this.isConnected) {
+      this.activity.stop();
+      return;
+    }
     const events = recent.data ? recent.data.streamEvents : [];
     this.feed = [...events].reverse();
     const last = events.length ? Number(events[events.length - 1].sequence) : Number(this.stream.totals.gifts);
@@ -131,22 +141,28 @@ class Room extends View {
    * Send the chosen gift. Its key is the intent's (Intents): the same gift tried again after a lost answer, confirmed
    * after the reminder, or sent after buying the shortfall goes with the key of its first try, so it is sent once.
    */
-  async send(confirmed = false) {
-    const gift = this.selected;
+  async send(confirmed = false, asked = null) {
+    // (a confirmation or a top-up sends the gift it was offered for, whatever is chosen by then)
+    const gift = asked ? asked.gift : this.selected;
     if (!gift || this.sending) return;
     this.topUp = null;
-    const quantity = this.quantity === '' ? 1 : Number(this.quantity);
+    this.lastSent = null;
+    const quantity = asked ? asked.quantity : this.quantity === '' ? 1 : Number(this.quantity);
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > 99) {
       this.refusal = { text: 'Choose a quantity from 1 to 99.', next: null };
       return;
     }
+    const anonymous = asked ? asked.anonymous : this.anonymous;
+    const now = { gift, quantity, anonymous, selected: this.selected, typed: this.quantity, checked: this.anonymous };
     this.sending = true;
     this.refusal = null;
-    const key = this.intents.key('sendGift', { stream: this.streamId, gift: gift.id, quantity, anonymous: this.anonymous });
+    const key = this.intents.key('sendGift', { stream: this.streamId, gift: gift.id, quantity, anonymous });
     const r = await mutate(SendGift, { input: { streamId: this.streamId, giftId: gift.id, quantity, idempotencyKey: key,
       // left out until the person's setting is known: the service then follows it
-      anonymous: this.anonymous === undefined ? null : !!this.anonymous, confirmed } });
+      anonymous: anonymous === undefined ? null : !!anonymous, confirmed } });
     this.sending = false;
+    // (what is chosen changed while the answer was on its way: a next step offered for the gift before is not offered)
+    const unchanged = () => this.selected === now.selected && this.quantity === now.typed && this.anonymous === now.checked;
     // (a refusal of the whole request, RATE_LIMITED or a lost connection, is a problem too: said as a gift's)
     const problem = userError(r, 'sendGift');
     // (a refusal that asks for a next step, a confirmation or coins, leaves the intent open: that step sends it)
@@ -155,20 +171,20 @@ class Room extends View {
       this.lastSent = { gift, quantity, at: Date.now() };
       return;
     }
+    if (['CONFIRMATION_REQUIRED', 'INSUFFICIENT_COINS'].includes(problem.code) && !unchanged()) return;
     if (problem.code === 'INSUFFICIENT_COINS') {
       // (a purchase repays coins owed first: the shortfall covers them too)
       const shortfall = Number(gift.coins) * quantity - Number(this.wallet ? this.wallet.coins : 0) + Number(this.wallet ? this.wallet.coinDebt || 0 : 0);
-      const asked = { selected: this.selected, quantity: this.quantity, anonymous: this.anonymous };
       const quote = await query(CoinQuote, { region: this.region(), coins: Math.max(1, shortfall) });
       // (the gift changed while its price was asked for: the offer was for the one before, and is not made)
-      if (this.selected !== asked.selected || this.quantity !== asked.quantity || this.anonymous !== asked.anonymous) return;
-      this.topUp = { shortfall: Math.max(1, shortfall), price: quote.data ? quote.data.coinQuote : null, key };
+      if (!unchanged()) return;
+      this.topUp = { shortfall: Math.max(1, shortfall), price: quote.data ? quote.data.coinQuote : null, key, asked: now };
       this.refusal = explain(problem, { shortfall: Math.max(1, shortfall) });
       return;
     }
     if (problem.code === 'CONFIRMATION_REQUIRED') {
       // the viewer's own pause: say what this gift costs in money, and send it only on a second, explicit click
-      this.refusal = { ...explain(problem), confirm: { coins: Number(gift.coins) * quantity, value: times(gift.moneyValue, quantity) } };
+      this.refusal = { ...explain(problem), confirm: { coins: Number(gift.coins) * quantity, value: times(gift.moneyValue, quantity), asked: now } };
       return;
     }
     this.refusal = explain(problem, { operation: 'sendGift', limit: r.data && r.data.sendGift ? r.data.sendGift.spendingLimit : null });
@@ -195,7 +211,7 @@ class Room extends View {
     }
     if (this.topUp !== top) return; // (another gift chosen meanwhile: the coins are bought, that one is not sent unasked)
     this.topUp = null;
-    await this.send();
+    await this.send(false, top.asked);
   }
 
   /** The gift panel: tiers as small labelled groups of tiles in one flowing grid; a bottom sheet on a phone. */
@@ -210,7 +226,8 @@ class Room extends View {
         ${this.me && !this.me.adult ? html`<p class="refusal" role="note">Buying coins and sending gifts are only for people aged 18 and over. You can still watch.</p>` : ''}
         <div class="gift-grid">${tiers.map((t) => html`<fieldset class="gift-tier"><legend>Tier ${t}</legend><div class="gift-tiles">
           ${this.gifts.filter((g) => g.tier === t).map((g) => html`<button class="gift-tile secondary outline" data-gift=${g.name}
-            aria-pressed=${this.selected && this.selected.id === g.id ? 'true' : 'false'} @click=${() => { this.selected = g; this.refusal = null; this.topUp = null; }}>
+            aria-pressed=${this.selected && this.selected.id === g.id ? 'true' : 'false'} ?disabled=${this.sending || this.buying}
+            @click=${() => this.change({ selected: g })}>
             ${icon(g)}<span class="gift-name">${g.name}</span>${coins(g.coins)}<small>${money(g.moneyValue)}</small></button>`)}
         </div></fieldset>`)}</div>
         ${this.renderSendRow()}
@@ -227,6 +244,7 @@ class Room extends View {
     Object.assign(this, to);
     this.refusal = null;
     this.topUp = null;
+    this.lastSent = null;
   }
 
   /** Once a gift is chosen: quantity, Send (with its coins), anonymity; then any refusal with what to do next. */
@@ -243,8 +261,9 @@ class Room extends View {
           @change=${(e) => this.change({ anonymous: e.target.checked })}> Send anonymously</label>
         ${!session.token ? html`<span class="muted">Sign in to send gifts.</span>` : ''}
       </div>` : html`<p class="muted">Choose a gift to send it.</p>`}
+      <p class="muted" role="status" data-testid="gift-sent">${this.lastSent ? html`Sent <bdi>${this.lastSent.gift.name}</bdi> × ${this.lastSent.quantity}` : ''}</p>
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}
-        ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(true)}>Send it anyway: ${coins(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
+        ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(true, this.refusal.confirm.asked)}>Send it anyway: ${coins(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
         ${this.topUp ? html`<button ?disabled=${this.buying} @click=${() => this.buyShortfallAndSend()}>Buy ${counted(this.topUp.shortfall, 'coin', 'coins')}${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
       </div>` : ''}`;
   }

@@ -188,7 +188,10 @@ class Spending extends View {
   }
 
   async olderReceipts() {
-    const r = await query(GiftReceipts, { after: this.receiptsNext });
+    const after = this.receiptsNext;
+    const r = await query(GiftReceipts, { after });
+    // (a page the list already has (a double click on Older) adds nothing: only the page after the list's last is added)
+    if (after !== this.receiptsNext) return;
     this.error = failure(r);
     if (!r.data) return;
     this.receipts = [...this.receipts, ...r.data.giftReceipts.nodes];

@@ -13,7 +13,7 @@ import Purchase from '../graphql/Purchase.graphql?raw';
 
 /** The coin store: packages at the region's real prices, a custom amount at its exact price, and the payment. */
 class Store extends View {
-  static properties = { me: { attribute: false }, packages: { state: true }, custom: { state: true }, quote: { state: true }, quoteProblem: { state: true },
+  static properties = { stillPending: { state: true }, me: { attribute: false }, packages: { state: true }, custom: { state: true }, quote: { state: true }, quoteProblem: { state: true },
     card: { state: true }, busy: { state: true }, result: { state: true }, refusal: { state: true }, error: { state: true } };
 
   constructor() {
@@ -60,6 +60,7 @@ class Store extends View {
     this.busy = true;
     this.refusal = null;
     this.result = null;
+    this.stillPending = false;
     const r = await mutate(PurchaseCoins, { input: { ...input, paymentMethodToken: this.card, idempotencyKey: this.intents.key('purchaseCoins', { ...input, card: this.card }) } });
     this.busy = false;
     const problem = userError(r, 'purchaseCoins');
@@ -81,6 +82,8 @@ class Store extends View {
         return;
       }
     }
+    // (two minutes without an answer from the bank: the page says so, and where to see it later)
+    if (this.isConnected && this.result && this.result.id === id && this.result.status === 'PENDING') this.stillPending = true;
   }
 
   render() {
@@ -104,7 +107,9 @@ class Store extends View {
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}</div>` : ''}
       ${this.result ? html`<p role="status" data-testid="purchase-status">${this.result.status === 'SUCCEEDED'
         ? html`${counted(this.result.coins, 'coin', 'coins')} added for ${money(this.result.price)}.`
-        : this.result.status === 'PENDING' ? html`Waiting for your bank to confirm the payment… the coins arrive as soon as it does.`
+        : this.result.status === 'PENDING' ? (this.stillPending
+          ? html`Your bank has not confirmed the payment yet. The coins arrive as soon as it does; your <a href="/wallet">wallet</a> shows them then.`
+          : html`Waiting for your bank to confirm the payment… the coins arrive as soon as it does.`)
         : html`The payment did not go through (${this.result.status.toLowerCase()}); no coins were added.`}</p>` : ''}`;
   }
 }

@@ -69,6 +69,7 @@ class Studio extends View {
     this.tab = tab;
     this.newKey = null; // a new overlay key's address is shown once, on the tab it was made on
     this.message = null;
+    this.error = null; // (a tab's failure is its own: the next tab says its own, if any)
     if (tab === 'earnings') this.loadEarnings();
     if (tab === 'payouts') this.loadPayouts();
     if (tab === 'overlay') this.loadKeys();
@@ -116,14 +117,18 @@ class Studio extends View {
   async loadStream() {
     if (!this.me) return;
     const r = await query(MyStream, { creatorId: this.me.id });
+    // (the studio was left while it loaded: no feed is started for it, as it would run on unseen)
+    if (!this.isConnected) return;
     this.error = failure(r);
     this.stream = r.data && r.data.liveStreams.nodes.length ? r.data.liveStreams.nodes[0] : null;
     if (this.live) this.live.stop();
     this.feed = [];
     if (!this.stream) return;
     const recent = await query(StreamEvents, { streamId: this.stream.id, after: Math.max(0, Number(this.stream.totals.gifts) - 20) });
+    if (!this.isConnected) return;
     const events = recent.data ? recent.data.streamEvents : [];
     this.feed = [...events].reverse();
+    if (this.live) this.live.stop();
     this.live = new StreamFeed(this.stream.id, (e, again) => this.arrived(e, again)).start(events.length ? Number(events[events.length - 1].sequence) : Number(this.stream.totals.gifts));
     this.refreshTop();
     if (this.activity) this.activity.stop();
@@ -146,19 +151,20 @@ class Studio extends View {
     if (matches.data) this.invitations = matches.data.matches.nodes.filter((m) => m.status === 'INVITED' && m.invitee.creator.id === this.me.id);
   }
 
-  async setGoal(e) {
-    e.preventDefault();
-    const f = e.target.elements;
-    const input = { streamId: this.stream.id, title: f.title.value, kind: f.kind.value, target: Number(f.target.value) };
-    if (f.kind.value === 'GIFT') input.giftId = f.gift.value;
-    const r = await mutate(SetStreamGoal, { input });
-    const problem = userError(r, 'setStreamGoal');
-    this.message = problem ? plainly(problem) : `Goal set: ${r.data.setStreamGoal.goal.title}.`;
-    if (!problem) {
-      const g = r.data.setStreamGoal.goal;
-      this.activity.goals.set(g.id, { ...g, gift: input.giftId ? this.gifts.find((x) => x.id === input.giftId) : null });
-      e.target.reset();
-    }
+  /** (Each form of the studio sends once at a time (submitOnce): a double click made two goals, keys or invitations.) */
+  setGoal(e) {
+    return submitOnce(e, async (f, form) => {
+      const input = { streamId: this.stream.id, title: f.title.value, kind: f.kind.value, target: Number(f.target.value) };
+      if (f.kind.value === 'GIFT') input.giftId = f.gift.value;
+      const r = await mutate(SetStreamGoal, { input });
+      const problem = userError(r, 'setStreamGoal');
+      this.message = problem ? plainly(problem) : `Goal set: ${r.data.setStreamGoal.goal.title}.`;
+      if (!problem) {
+        const g = r.data.setStreamGoal.goal;
+        this.activity.goals.set(g.id, { ...g, gift: input.giftId ? this.gifts.find((x) => x.id === input.giftId) : null });
+        form.reset();
+      }
+    });
   }
 
   async endGoal(goal) {
@@ -169,12 +175,12 @@ class Studio extends View {
     this.requestUpdate();
   }
 
-  async invite(e) {
-    e.preventDefault();
-    const f = e.target.elements;
-    const r = await mutate(InviteToMatch, { input: { streamId: this.stream.id, opponentStreamId: f.opponent.value, durationSeconds: Number(f.duration.value) } });
-    const problem = userError(r, 'inviteToMatch');
-    this.message = problem ? plainly(problem) : `Invitation sent; it expires ${when(r.data.inviteToMatch.match.expiresAt)}.`;
+  invite(e) {
+    return submitOnce(e, async (f) => {
+      const r = await mutate(InviteToMatch, { input: { streamId: this.stream.id, opponentStreamId: f.opponent.value, durationSeconds: Number(f.duration.value) } });
+      const problem = userError(r, 'inviteToMatch');
+      this.message = problem ? plainly(problem) : `Invitation sent; it expires ${when(r.data.inviteToMatch.match.expiresAt)}.`;
+    });
   }
 
   async answer(match, accept) {
@@ -214,7 +220,8 @@ class Studio extends View {
 
   arrived(event, again) {
     this.feed = again ? this.feed.map((f) => (f.id === event.id ? event : f)) : [event, ...this.feed].slice(0, 100);
-    this.stream = { ...this.stream, totals: { ...this.stream.totals, coins: event.streamTotal } };
+    // (an event seen before, sent again after a reconnection, carries the total of its own time: the total stays)
+    if (!again) this.stream = { ...this.stream, totals: { ...this.stream.totals, coins: event.streamTotal } };
     clearTimeout(this.t);
     this.t = setTimeout(() => this.refreshTop(), 400);
   }
@@ -224,12 +231,13 @@ class Studio extends View {
     if (r.data) this.top = r.data.topGifters;
   }
 
-  async goLive(e) {
-    e.preventDefault();
-    const r = await mutate(StartLiveStream, { input: { title: e.target.elements.title.value } });
-    const problem = userError(r, 'startLiveStream');
-    this.message = problem ? plainly(problem) : null;
-    await this.loadStream();
+  goLive(e) {
+    return submitOnce(e, async (f) => {
+      const r = await mutate(StartLiveStream, { input: { title: f.title.value } });
+      const problem = userError(r, 'startLiveStream');
+      this.message = problem ? plainly(problem) : null;
+      await this.loadStream();
+    });
   }
 
   async end() {
@@ -263,13 +271,16 @@ class Studio extends View {
   /** Gifts received in every stream, newest first, each with the diamonds it credited (the same receipts their senders see). */
   async loadReceived(after = null) {
     const r = await query(GiftsReceived, { after });
-    if (!r.data) return;
+    // (a page the list already has (a double click on Older) adds nothing: only the page after the list's last is added)
+    if (!r.data || (after && after !== this.receivedNext)) return;
     this.received = [...(after ? this.received : []), ...r.data.giftsReceived.nodes];
     this.receivedNext = r.data.giftsReceived.pageInfo.hasNextPage ? r.data.giftsReceived.pageInfo.endCursor : null;
   }
 
   async loadPayouts(after) {
     const r = await query(Payouts, after ? { after } : {});
+    // (a page the list already has (a double click on Older) adds nothing: only the page after the list's last is added)
+    if (after && !(this.payouts && this.payouts.payouts.pageInfo.endCursor === after)) return;
     this.error = failure(r);
     if (!r.data) return;
     // older payouts are added under the ones shown (the rest of the answer is read afresh)
@@ -299,16 +310,19 @@ class Studio extends View {
 
   async loadKeys() {
     const r = await query(OverlayKeys);
+    // (a failure says so: an empty list would read as "no keys")
+    this.error = failure(r);
     if (r.data) this.keys = r.data.overlayKeys;
   }
 
-  async createKey(e) {
-    e.preventDefault();
-    const r = await mutate(CreateOverlayKey, { input: { label: e.target.elements.label.value } });
-    const problem = userError(r, 'createOverlayKey');
-    this.newKey = problem ? null : r.data.createOverlayKey.key;
-    this.message = problem ? plainly(problem) : null;
-    this.loadKeys();
+  createKey(e) {
+    return submitOnce(e, async (f) => {
+      const r = await mutate(CreateOverlayKey, { input: { label: f.label.value } });
+      const problem = userError(r, 'createOverlayKey');
+      this.newKey = problem ? null : r.data.createOverlayKey.key;
+      this.message = problem ? plainly(problem) : null;
+      await this.loadKeys();
+    });
   }
 
   async revoke(key) {

@@ -17,6 +17,8 @@ class WalletView extends View {
 
   async load(after = null) {
     const r = await query(Transactions, { after });
+    // (a page the list already has (a double click on Older) adds nothing: only the page after the list's last is added)
+    if (after && after !== this.next) return;
     this.error = failure(r);
     if (r.data) {
       this.lines = [...(after ? this.lines : []), ...r.data.transactions.nodes];

@@ -40,7 +40,7 @@ function shown(url) {
 
 class Webhooks extends View {
   static properties = { admin: { type: Boolean }, arming: { state: true }, subscriptions: { state: true }, selected: { state: true }, deliveries: { state: true },
-    next: { state: true }, status: { state: true }, days: { state: true }, secret: { state: true }, deleting: { state: true },
+    next: { state: true }, status: { state: true }, days: { state: true }, secret: { state: true },
     message: { state: true }, error: { state: true }, loadingMore: { state: true } };
 
   constructor() {
@@ -149,7 +149,6 @@ class Webhooks extends View {
   }
 
   async remove(s) {
-    this.deleting = null;
     await this.act(DeleteWebhookSubscription, 'deleteWebhookSubscription', { subscriptionId: s.id }, () => `The subscription to ${this.url(s)} was deleted.`);
     if (this.selected && this.selected.id === s.id) this.selected = null;
   }
@@ -232,8 +231,8 @@ class Webhooks extends View {
           <button class="secondary outline" aria-label=${`Send test to ${this.url(s)}`} ?disabled=${s.status !== 'ACTIVE'} @click=${() => this.test(s)}>Send test</button>
           ${twoStep(this, `rotate:${s.id}`, { label: 'Rotate secret', ariaLabel: `Rotate secret of ${this.url(s)}`,
             confirm: 'Make a new secret (the old one keeps working a while)', run: () => this.rotate(s) })}
-          ${this.deleting === s.id ? html`<button class="secondary" @click=${() => this.remove(s)}>Delete for good</button>`
-            : html`<button class="secondary outline" aria-label=${`Delete the subscription to ${this.url(s)}`} @click=${() => (this.deleting = s.id)}>Delete</button>`}
+          ${twoStep(this, `delete:${s.id}`, { label: 'Delete', ariaLabel: `Delete the subscription to ${this.url(s)}`,
+            confirm: 'Delete for good', run: () => this.remove(s) })}
         </div></td></tr>`)}</tbody></table></div>`;
   }
 

@@ -118,8 +118,25 @@ class EngagementJourneysTest {
             tab.page.locator("[data-gift='Finger Heart']").click();
             button(tab.page, "Send Finger Heart × 1 (5 coins)").click();
             assertThat(tab.page.getByTestId("feed")).containsText("Finger Heart", LIVE);
+            assertThat(tab.page.getByTestId("gift-sent")).hasText("Sent Finger Heart × 1");
+            // while the next one is on its way (its answer held here), the gift tiles wait: a tap on another gift cannot
+            // change what the confirmation it may bring would send
+            java.util.concurrent.atomic.AtomicReference<com.microsoft.playwright.Route> held = new java.util.concurrent.atomic.AtomicReference<>();
+            tab.page.route("**/graphql", route -> {
+                String body = route.request().postData();
+                if (body != null && body.contains("sendGift") && held.get() == null) {
+                    held.set(route);
+                } else {
+                    route.resume();
+                }
+            });
             button(tab.page, "Send Finger Heart × 1 (5 coins)").click();
+            tab.page.waitForCondition(() -> held.get() != null);
+            assertThat(tab.page.locator("[data-gift='Rose']")).isDisabled();
+            held.get().resume();
             assertThat(tab.page.getByRole(AriaRole.ALERT)).containsText("You asked to be reminded");
+            tab.page.unrouteAll();
+            assertThat(tab.page.getByTestId("gift-sent")).hasText("");
             Locator confirm = tab.page.getByTestId("confirm-gift");
             assertThat(confirm).containsText("Send it anyway: 5 coins");
             assertThat(confirm).containsText(MONEY);
