@@ -77,6 +77,8 @@ public class AdminActionInterceptor {
         AdminAction action = ctx.getMethod().getAnnotation(AdminAction.class);
         Optional<Caller> who = whoIsCalling();
         if (action.adminCallersOnly() && !who.map(c -> c.hasRole(Role.ADMIN)).orElse(false)) {
+            // (not audited for this caller: no record is written, not even one an earlier field of the request left)
+            actions.end();
             return ctx.proceed();
         }
         String name = action.value().isEmpty() ? ctx.getMethod().getName() : action.value();
@@ -97,11 +99,14 @@ public class AdminActionInterceptor {
             }
         });
         return result.onItemOrFailure().call((item, failure) -> {
+            // (the action has answered: a later field of the request never sees its draft)
+            com.coinstream.domain.UserError refused = actions.refusal();
+            actions.end();
             if (failure != null) {
                 return failed(draft, failure);
             }
-            if (actions.refusal() != null) {
-                return log.attempt(draft, AdminAuditLog.REFUSED, actions.refusal().code().name());
+            if (refused != null) {
+                return log.attempt(draft, AdminAuditLog.REFUSED, refused.code().name());
             }
             if (!draft.recorded() && !draft.replay()) {
                 LOG.errorf("admin action %s was not written to the audit log in its transaction; recording it now", draft.action());

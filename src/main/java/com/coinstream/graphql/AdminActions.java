@@ -21,6 +21,15 @@ public class AdminActions {
         reached.add(mutation);
     }
 
+    /**
+     * No admin action is under way (an annotated field whose caller it does not audit, or one that has answered): a field
+     * after it never writes its record. (Mutation fields run one after another, so one draft at a time is this request's.)
+     */
+    void end() {
+        this.draft = null;
+        this.refusal = null;
+    }
+
     /** The admin mutations of this request whose resolver ran (their attempts are recorded by the interceptor). */
     Set<String> reached() {
         return Set.copyOf(reached);

@@ -62,9 +62,11 @@ public class RatesApi {
     }
 
     @Query("rateHistory")
-    @Description("Every published rate version, newest first (public).")
+    @Description("The published rate versions, newest first, the latest 100 (public); rates(at:) reads the one in force at any time.")
     public @NonNull List<@NonNull RatesView> rateHistory() {
-        return book.all().stream().sorted(Comparator.comparing(RateCard::effectiveFrom).reversed()).map(RatesView::of).toList();
+        // (at most a page: what the query limits count a list without a size as, so a request's values stay bounded)
+        return book.all().stream().sorted(Comparator.comparing(RateCard::effectiveFrom).reversed()).limit(com.coinstream.domain.Page.MAX_PAGE_SIZE)
+                .map(RatesView::of).toList();
     }
 
     @Description("Cash value of one diamond in a currency (null if diamonds are not paid out in it).")

@@ -155,11 +155,15 @@ public class WebhookSubscriptions {
                 .replaceWith(id);
     }
 
-    /** The caller's subscriptions (an admin's: everyone's), newest first. */
+    /**
+     * The caller's subscriptions (an admin's: everyone's, the newest {@code Page.MAX_PAGE_SIZE}), newest first: at most
+     * what the query limits count a list without a size as (RememberedQueryLimits), so the values a request asks for
+     * per subscription (their health, their days) stay within its bound.
+     */
     public Uni<List<Subscription>> list(Caller caller) {
         boolean admin = caller.hasRole(Role.ADMIN);
         return pool.preparedQuery("select " + COLUMNS + " from webhook_subscription where status <> 'DELETED' "
-                + "and ($1 or owner_id = $2) order by seq desc limit 500").execute(Tuple.of(admin, caller.userId()))
+                + "and ($1 or owner_id = $2) order by seq desc limit $3").execute(Tuple.of(admin, caller.userId(), Page.MAX_PAGE_SIZE))
                 .map(rows -> {
                     List<Subscription> out = new ArrayList<>();
                     rows.forEach(r -> out.add(subscription(r)));

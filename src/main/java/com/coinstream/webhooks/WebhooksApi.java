@@ -83,7 +83,7 @@ public class WebhooksApi {
     }
 
     @Query("webhookSubscriptions")
-    @Description("Your webhook subscriptions (an admin's: everyone's), newest first, with their status and why one was disabled.")
+    @Description("Your webhook subscriptions (an admin's: everyone's, the newest 100; webhookSubscription(id) reads any), newest first, with their status and why one was disabled.")
     @RolesAllowed({ Role.ADMIN, Role.CREATOR })
     public Uni<@NonNull List<@NonNull WebhookSubscriptionView>> webhookSubscriptions() {
         return caller.get().flatMap(subscriptions::list).map(list -> list.stream().map(WebhookSubscriptionView::of).toList());

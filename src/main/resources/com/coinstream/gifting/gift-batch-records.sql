@@ -21,7 +21,7 @@ valued as (
     select m.*,
            case when ps.coins_bought > 0
                 then round(m.coins * ps.money_paid_minor::numeric / ps.coins_bought)::bigint
-                else ((2 * m.coins * m.base_price + m.base_coins) / (2 * m.base_coins))::bigint end as value_minor
+                else gift_value_minor(m.coins, m.base_price, m.base_coins) end as value_minor
     from moved m
     left join lateral (select p.coins_bought, p.money_paid_minor from purchase_stats p
                        where p.user_id = m.sender_id and p.currency = m.value_currency limit 1) ps on true

@@ -280,6 +280,24 @@ class AdminAuditLogTest {
     }
 
     /** Bad input (a gate rule, a value not of its type as a variable or a literal), an unknown target, a forged token: all recorded. */
+    /**
+     * A creator's own endLiveStream is not an audited admin action, and writes no record: not even the draft an earlier
+     * field of the same request left (a refused replay was then recorded twice, the second time as DONE, and spent the
+     * subscription's replay budget).
+     */
+    @Test
+    void aCreatorsStreamEndWritesNoRecordAnEarlierFieldLeft() {
+        LiveCreator creator = Gifting.liveCreator("auditleftover");
+        long mine = Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where actor_id = ?", creator.id());
+        JsonPath r = Gql.ok(creator.token(), "mutation($s: ID!, $h: ID!) { a: replayWebhookDeliveries(input: {subscriptionId: $h, deliveryId: \"x\"}) "
+                + "{ userErrors { code } } b: endLiveStream(input: {streamId: $s}) { liveStream { status } userErrors { code } } }",
+                Gql.vars("s", creator.stream(), "h", java.util.UUID.randomUUID().toString()));
+        assertEquals("NOT_FOUND", r.getString("data.a.userErrors[0].code"), r.prettify());
+        assertEquals("ENDED", r.getString("data.b.liveStream.status"), r.prettify());
+        assertEquals(List.of(Map.of("action", "replayWebhookDeliveries", "outcome", "REFUSED")), Db.rows(Db.TEST_SCHEMA,
+                "select action, outcome from admin_audit where actor_id = ? order by seq offset ?", creator.id(), mine));
+    }
+
     @Test
     void everyRefusedAdminAttemptIsRecordedWhateverRefusedIt() {
         Viewer viewer = Gifting.fundedViewer("auditrefused", 1);

@@ -117,4 +117,17 @@ class ScheduledRatesTest {
         JsonPath r = Gql.ok(admin, SET, input);
         assertTrue(r.getList("data.setRates.userErrors").isEmpty(), r.prettify());
     }
+
+    /**
+     * The batch statement values a gift at the base price as RateCard.valueOf does, in numeric: a dear gift (99 of a
+     * million-coin gift) at a dear base price inside the published bounds (500,000,000.00 for a million coins) passed
+     * 64 bits in its bigint product, and the statement raised, failing every gift of its batch.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({ "1,99,70", "35,99,70", "100,99,70", "99000000,50000000000,1000000", "99000000,10000000000000,1000000",
+            "1,1,3", "2,1,4" })
+    void theBatchStatementValuesAGiftAsTheRateCardDoesPast64BitProducts(long coins, long priceMinor, long perCoins) {
+        long expected = RateCard.valueOf(coins, priceMinor, perCoins, "USD").minorUnits();
+        assertEquals(expected, Db.number(Db.TEST_SCHEMA, "select gift_value_minor(?, ?, ?)", coins, priceMinor, perCoins));
+    }
 }
