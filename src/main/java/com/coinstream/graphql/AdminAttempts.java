@@ -61,9 +61,55 @@ public class AdminAttempts {
     private final ObjectMapper json;
     private volatile Map<String, AdminAction> actions;
 
-    public AdminAttempts(AdminAuditLog log, ObjectMapper json) {
+    private final String defaultRegion;
+
+    public AdminAttempts(AdminAuditLog log, ObjectMapper json, com.coinstream.identity.CallerDefaults defaults) {
         this.log = log;
         this.json = json;
+        this.defaultRegion = defaults.region();
+    }
+
+    /**
+     * The admin mutations a GraphQL request names (a POST's JSON body, or a WebSocket subscribe message's payload: its
+     * {@code query}, {@code operationName} and {@code variables} as read), recorded as refused with {@code code} before
+     * anything ran it: a request refused for its shape (its variables not an object, a mutation sent over a WebSocket) is
+     * an attempt all the same. Nothing when it names none, or holds no document; never a failure of its own.
+     */
+    public Uni<Void> refusedRequest(Object query, Object operationName, Object variables, Optional<Caller> who, String code) {
+        if (!(query instanceof String document)) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, Object> given = new HashMap<>();
+        if (variables instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> given.put(String.valueOf(k), v));
+        } else if (variables instanceof JsonNode node && node.isObject()) {
+            given.putAll(json.convertValue(node, Map.class));
+        } else if (variables instanceof io.vertx.core.json.JsonObject object) {
+            given.putAll(object.getMap());
+        }
+        String name = operationName instanceof String n ? n : operationName instanceof JsonNode n && n.isTextual() ? n.asText() : null;
+        // (a name that is no GraphQL name, refused for it, chose none of the document's operations: each is counted)
+        if (name != null && !name.matches("[_A-Za-z][_0-9A-Za-z]*")) {
+            name = null;
+        }
+        String chosen = name;
+        return Uni.createFrom().deferred(() -> refusedBefore(document, chosen, given, who, Set.of(), code))
+                .onFailure().invoke(e -> LOG.errorf(e, "a refused admin attempt could not be audited")).onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Who sent a request over HTTP or a WebSocket, from its verified token (empty: none). */
+    public Optional<Caller> who(io.vertx.ext.web.RoutingContext rc) {
+        if (rc.user() instanceof io.quarkus.vertx.http.runtime.security.QuarkusHttpUser user && user.getSecurityIdentity() != null
+                && user.getSecurityIdentity().getPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken token
+                && token.getSubject() != null && !token.getSubject().isBlank()) {
+            try {
+                return Optional.of(Caller.from(token, defaultRegion));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -97,7 +97,10 @@ public class GraphQLOverWebSocket {
     private final RequestShape shape;
     private final boolean behindProxy;
 
-    public GraphQLOverWebSocket(GraphQLConfig config, RequestShape shape) {
+    private final jakarta.enterprise.inject.Instance<AdminAttempts> attempts;
+
+    public GraphQLOverWebSocket(GraphQLConfig config, RequestShape shape, jakarta.enterprise.inject.Instance<AdminAttempts> attempts) {
+        this.attempts = attempts;
         this.path = config.path();
         this.behindProxy = config.behindProxy();
         this.shape = shape;
@@ -252,7 +255,22 @@ public class GraphQLOverWebSocket {
                             session.close((short) 4400, "Invalid message");
                         }
                     } else if (!refusal.isEmpty()) {
-                        session.sendMessage(refusal);
+                        // a refused request that names admin mutations (one sent here instead of as a POST, say) is an
+                        // attempt at them: recorded as refused, as every attempt is, before it is answered
+                        // (a document too large or unreadable names nothing it can run, and is not parsed again)
+                        if (!"BAD_REQUEST".equals(codeOf(refusal))) {
+                            session.sendMessage(refusal);
+                            return;
+                        }
+                        JsonNode payload = message.get("payload");
+                        AdminAttempts audit = attempts.get();
+                        audit.refusedRequest(payload.path("query").isTextual() ? payload.get("query").asText() : null, payload.get("operationName"),
+                                payload.get("variables"), audit.who(ctx), codeOf(refusal))
+                                .subscribe().with(v -> here.runOnContext(x -> {
+                                    if (!socket.isClosed()) {
+                                        session.sendMessage(refusal);
+                                    }
+                                }));
                     } else {
                         session.close((short) 4400, "A subscribe message needs a string id of 1-" + StrictScalars.MAX_ID_LENGTH
                                 + " characters and an object payload");
@@ -435,6 +453,16 @@ public class GraphQLOverWebSocket {
                     "Mutations are sent as an HTTP POST to the GraphQL endpoint; a WebSocket carries subscriptions and queries") : null;
         }
         return error(id.asText(), legacy, problem.code(), problem.message());
+    }
+
+    /** The code of a refusal this class made ({@link #error}): BAD_REQUEST if it names none. */
+    static String codeOf(String refusal) {
+        try {
+            JsonNode code = JSON.readTree(refusal).findValue("code");
+            return code != null && code.isTextual() ? code.asText() : "BAD_REQUEST";
+        } catch (Exception e) {
+            return "BAD_REQUEST";
+        }
     }
 
     /** Whether the operation a (well-formed, parsed within the limits already) request would run is a mutation. */

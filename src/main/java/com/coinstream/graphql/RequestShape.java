@@ -58,7 +58,10 @@ public class RequestShape {
     private final java.util.concurrent.atomic.AtomicLong reserved = new java.util.concurrent.atomic.AtomicLong();
     private final long bodyBudget;
 
-    public RequestShape(GraphQLConfig config) {
+    private final jakarta.enterprise.inject.Instance<AdminAttempts> attempts;
+
+    public RequestShape(GraphQLConfig config, jakarta.enterprise.inject.Instance<AdminAttempts> attempts) {
+        this.attempts = attempts;
         this.path = config.path();
         this.maxTokens = config.maxTokens();
         this.maxWhitespaceTokens = config.maxWhitespaceTokens();
@@ -211,7 +214,27 @@ public class RequestShape {
         }
         Problem problem = problem(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
         if (problem != null) {
-            refuse(rc, "BAD_REQUEST".equals(problem.code()) ? 400 : GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
+            int status = "BAD_REQUEST".equals(problem.code()) ? 400 : GraphQLOverHttp.requestErrorStatus(rc);
+            if (!"BAD_REQUEST".equals(problem.code())) {
+                refuse(rc, status, problem.code(), problem.message()); // (a document too large or unreadable names nothing it can run)
+                return;
+            }
+            // a request refused for its shape (its variables no object, its operation name no name) that names admin
+            // mutations is an attempt at them: recorded as refused, as every attempt is, before it is answered
+            JsonObject request;
+            try {
+                request = rc.body().buffer() == null ? null : new JsonObject(rc.body().buffer());
+            } catch (RuntimeException notAnObject) {
+                request = null;
+            }
+            if (request == null || !(request.getValue("query") instanceof String)) {
+                refuse(rc, status, problem.code(), problem.message());
+                return;
+            }
+            io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+            AdminAttempts audit = attempts.get();
+            audit.refusedRequest(request.getValue("query"), request.getValue("operationName"), request.getValue("variables"), audit.who(rc),
+                    problem.code()).subscribe().with(v -> context.runOnContext(x -> refuse(rc, status, problem.code(), problem.message())));
             return;
         }
         // the body was read as UTF-8 JSON here (RFC 8259): SmallRye reads it so too, whatever charset the header names (an

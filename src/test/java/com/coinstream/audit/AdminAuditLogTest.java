@@ -332,6 +332,36 @@ class AdminAuditLogTest {
         LedgerChecks.assertClean();
     }
 
+    /**
+     * An admin mutation in a request refused for its shape before GraphQL runs it is recorded as refused too: variables
+     * that are no object, an operation name that is no name, or the mutation sent over the WebSocket (answered
+     * BAD_REQUEST, unrecorded before), with the admin who sent it.
+     */
+    @Test
+    void anAdminMutationRefusedForTheRequestsShapeIsRecorded() throws Exception {
+        String adminId = Tokens.unique("shapeadmin");
+        String admin = Tokens.admin(adminId);
+        String grant = "mutation { grantCoins(input: {userId: \"u-shape\", coins: 5, reason: \"r\", idempotencyKey: \"k-shape\"}) { userErrors { code } } }";
+        long before = attempts("grantCoins", "REFUSED", "BAD_REQUEST");
+        for (Map<String, Object> body : List.of(Map.<String, Object>of("query", grant, "variables", List.of()),
+                Map.<String, Object>of("query", grant, "operationName", "1x"))) {
+            var r = io.restassured.RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + admin)
+                    .body(body).post("/graphql");
+            assertEquals(400, r.statusCode(), r.asString());
+        }
+        try (com.coinstream.support.FeedClient ws = com.coinstream.support.FeedClient.connect(port, admin)) {
+            assertEquals("connection_ack", ws.nextOf(10, "connection_ack").path("type").asText());
+            ws.subscribe("m1", grant);
+            com.fasterxml.jackson.databind.JsonNode error = ws.nextOf(10, "error");
+            assertNotNull(error, "the mutation over the WebSocket is refused");
+            assertTrue(error.toString().contains("BAD_REQUEST"), error.toString());
+        }
+        assertEquals(before + 3, attempts("grantCoins", "REFUSED", "BAD_REQUEST"));
+        assertEquals(3, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where actor_id = ? and action = 'grantCoins' and outcome = 'REFUSED'",
+                adminId), "recorded as the admin's attempts");
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from idempotency_key where key = 'k-shape'"), "nothing ran");
+    }
+
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.test-port")
     int port;
 

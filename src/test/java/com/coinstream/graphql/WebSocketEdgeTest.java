@@ -85,7 +85,9 @@ class WebSocketEdgeTest {
             assertEquals("BAD_REQUEST", code(client.nextOf(5, "error", "next")));
         }
         assertEquals(0L, Gql.ok(viewer, "{ wallet { coins } }").getLong("data.wallet.coins"));
-        assertEquals(java.util.List.of(), Gql.ok(Tokens.admin(), "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action } } }",
+        // refused before it ran, and recorded as the admin's refused attempt (once)
+        assertEquals(java.util.List.of(Map.of("action", "grantCoins", "outcome", "REFUSED", "errorCode", "BAD_REQUEST")), Gql.ok(Tokens.admin(),
+                "query($t: ID) { auditLog(filter: {targetId: $t}) { nodes { action outcome errorCode } } }",
                 Gql.vars("t", viewerId)).getList("data.auditLog.nodes"));
     }
 
