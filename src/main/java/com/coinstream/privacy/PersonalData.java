@@ -69,9 +69,35 @@ public class PersonalData {
               -- declined purchases cost nothing to make). History with no bound streams elsewhere: purchases, gifts sent,
               -- refunds and chargebacks in GET /exports/history.csv.
               'purchases', coalesce((select json_agg(json_build_object('id', p.id, 'status', p.status, 'coins', p.coins, 'amountMinor', p.price_minor,
-                                 'currency', p.currency, 'provider', p.provider, 'providerReference', p.provider_ref, 'createdAt', p.created_at)
+                                 'currency', p.currency, 'provider', p.provider, 'providerReference', p.provider_ref, 'failureCode', p.failure_code,
+                                 'packageId', p.package_id, 'createdAt', p.created_at, 'updatedAt', p.updated_at)
                                  order by p.created_at) from (select * from purchase p where p.user_id = $1 order by p.created_at desc limit $LIST$) p), '[]'),
               'purchasesTotal', (select count(*) from purchase p where p.user_id = $1),
+              -- what they paid per currency, which values their gifts (purchase_stats)
+              'purchaseStats', coalesce((select json_agg(json_build_object('currency', x.currency, 'coinsBought', x.coins_bought,
+                                 'moneyPaidMinor', x.money_paid_minor) order by x.currency) from purchase_stats x where x.user_id = $1), '[]'),
+              -- the balance of each of their ledger accounts (wallet coins, coins owed, diamonds pending, available and in
+              -- payout, money paid in and cashed out), and their ledger lines: each movement of those accounts, the latest
+              -- LIST_IN_EXPORT, as their transactions show them
+              'balances', coalesce((select json_agg(json_build_object('account', a.purpose, 'asset', a.asset,
+                                 'balance', (select coalesce(sum(b.balance), 0) from account_balance b where b.account_id = a.id))
+                                 order by a.purpose, a.asset) from ledger_account a where a.owner_id = $1), '[]'),
+              'ledgerLines', coalesce((select json_agg(json_build_object('entryId', l.entry_id, 'kind', l.kind, 'account', l.purpose,
+                                 'asset', l.asset, 'amount', l.amount, 'memo', l.memo, 'at', l.created_at) order by l.id)
+                                 from (select p.id, p.entry_id, e.kind, a.purpose, a.asset, p.amount, e.memo, e.created_at from posting p
+                                 join journal_entry e on e.id = p.entry_id join ledger_account a on a.id = p.account_id
+                                 where p.account_id in (select id from ledger_account where owner_id = $1) and p.by_account
+                                 order by p.id desc limit $LIST$) l), '[]'),
+              'ledgerLinesTotal', (select count(*) from posting p where p.account_id in (select id from ledger_account where owner_id = $1)
+                                 and p.by_account),
+              -- coins spent per day of their own time zone, which their daily limits count (the latest day on the wallet row, V43)
+              'dailySpending', coalesce((select json_agg(json_build_object('day', d.day, 'coins', d.coins) order by d.day)
+                                 from (select day, sum(coins) as coins from (
+                                       select x.day, x.coins from spend_day x where x.user_id = $1
+                                       union all select b.spent_on, b.spent_coins from account_balance b
+                                       join ledger_account a on a.id = b.account_id and a.owner_id = $1 and a.purpose = 'WALLET'
+                                       where b.slot = 0 and b.spent_on is not null) y
+                                       group by day order by day desc limit $LIST$) d), '[]'),
               'reversals', coalesce((select json_agg(json_build_object('purchaseId', r.purchase_id, 'kind', r.kind, 'coinsClawedBack', r.coins_clawed_back,
                                  'coinDebt', r.coin_debt, 'at', r.created_at) order by r.created_at)
                                  from (select r.* from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1

@@ -123,6 +123,17 @@ class PersonalDataTest {
         assertEquals(1, doc.getInteger("giftsSentTotal"), "the latest 10,000 are listed, and how many in all");
         assertEquals(1, doc.getJsonArray("spendingLimits").size());
         assertTrue(doc.getJsonArray("auditRecords").stream().anyMatch(r -> "placeHold".equals(((JsonObject) r).getString("action"))));
+        // their balances, ledger lines, what they paid and what they spent per day: as their wallet and transactions show them
+        long coins = Gql.ok(token, "{ wallet { coins } }").getLong("data.wallet.coins");
+        assertEquals(72L, coins, "70 bought, 3 given, 5 granted");
+        assertTrue(doc.getJsonArray("balances").stream().map(JsonObject.class::cast)
+                .anyMatch(b -> "WALLET".equals(b.getString("account")) && b.getLong("balance") == coins), doc.getJsonArray("balances").encode());
+        List<Long> walletLines = doc.getJsonArray("ledgerLines").stream().map(JsonObject.class::cast).filter(l -> "WALLET".equals(l.getString("account")))
+                .map(l -> l.getLong("amount")).toList();
+        assertEquals(List.of(70L, -3L, 5L), walletLines, doc.getJsonArray("ledgerLines").encode());
+        assertEquals(doc.getJsonArray("ledgerLines").size(), doc.getInteger("ledgerLinesTotal"));
+        assertEquals(3L, doc.getJsonArray("dailySpending").getJsonObject(0).getLong("coins"));
+        assertEquals(70L, doc.getJsonArray("purchaseStats").getJsonObject(0).getLong("coinsBought"));
 
         String account = Payouts.verifiedAccount(creator.token());
         // an admin's subscription for the creator's events: its address is the admin's, shown without its secrets
