@@ -265,7 +265,9 @@ for MODE in $WORKLOADS ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE
     for _ in $(seq 120); do [ "$(queue_length $SCHEMA)" = 0 ] && break; sleep 1; done
     sleep 11
     W1=$(cluster_wal); read -r R1 RR1 <<< "$(rows_written)"; rows_by_table > "$OUT/rows1-$MODE-$C.txt"
-    L1=$($PG -c "select pg_current_wal_insert_lsn()")
+    # (the point's end as far as WAL is flushed: pg_walinspect refuses an end past the flushed WAL, "cannot accept
+    # future end LSN", which a record inserted but not yet flushed, a background writer's, made happen)
+    L1=$($PG -c "select pg_current_wal_flush_lsn()")
     PER=$(( AFTER - BEFORE > 0 ? AFTER - BEFORE : 1 ))
     CLUSTER_WAL=$(awk "BEGIN {printf \"%.1f\", ($W1 - $W0) / $PER}")
     ROWS_PER_GIFT=$(awk "BEGIN {printf \"%.1f\", ($R1 - $R0) / $PER}")

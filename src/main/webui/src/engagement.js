@@ -8,6 +8,7 @@ import { icon, coins } from './gifts.js';
 import StreamActivity from './graphql/StreamActivity.graphql?raw';
 import StreamGoals from './graphql/StreamGoals.graphql?raw';
 import Match from './graphql/Match.graphql?raw';
+import StreamMatch from './graphql/StreamMatch.graphql?raw';
 
 export class Activity {
   /** onChange is called after every change; overlayKey for the overlay (no sign-in). */
@@ -41,16 +42,22 @@ export class Activity {
     clearInterval(this.ticker);
   }
 
-  /** Goals and the match as they are now: what an outage of the connection may have kept from this page. */
+  /**
+   * Goals, the match and combos as they are now: what an outage of the connection may have kept from this page (a goal
+   * ended, a match started or finished, a combo's end).
+   */
   async catchUp() {
-    const goals = await query(StreamGoals, { streamId: this.streamId });
+    const [goals, stream] = await Promise.all([query(StreamGoals, { streamId: this.streamId }), query(StreamMatch, { id: this.streamId })]);
     if (this.stopped) return;
+    this.combos.clear();
     if (goals.data) {
       const active = goals.data.streamGoals.filter((g) => g.active);
       [...this.goals.keys()].forEach((id) => { if (!active.some((g) => g.id === id)) this.goals.delete(id); });
       active.forEach((g) => this.goals.set(g.id, { ...(this.goals.get(g.id) || {}), ...g, justReached: false }));
     }
-    if (this.match) await this.loadMatch(this.match.id);
+    const current = stream.data && stream.data.liveStream ? stream.data.liveStream.currentMatch : null;
+    if (current) await this.loadMatch(current.id);
+    else if (this.match) await this.loadMatch(this.match.id);
     if (!this.stopped) this.onChange();
   }
 

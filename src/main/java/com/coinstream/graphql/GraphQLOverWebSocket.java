@@ -255,22 +255,19 @@ public class GraphQLOverWebSocket {
                             session.close((short) 4400, "Invalid message");
                         }
                     } else if (!refusal.isEmpty()) {
-                        // a refused request that names admin mutations (one sent here instead of as a POST, say) is an
-                        // attempt at them: recorded as refused, as every attempt is, before it is answered
-                        // (a document too large or unreadable names nothing it can run, and is not parsed again)
-                        if (!"BAD_REQUEST".equals(codeOf(refusal))) {
-                            session.sendMessage(refusal);
-                            return;
+                        // answered at once, in the order of the client's messages (a later one may reuse the id)
+                        session.sendMessage(refusal);
+                        // and a refused request that names admin mutations (one sent here instead of as a POST, say) is
+                        // an attempt at them: recorded as refused, as every attempt is (a document too large or unreadable
+                        // names nothing it can run, and is not parsed again)
+                        if ("BAD_REQUEST".equals(codeOf(refusal))) {
+                            JsonNode payload = message.get("payload");
+                            AdminAttempts audit = attempts.get();
+                            audit.refusedRequest(payload.path("query").isTextual() ? payload.get("query").asText() : null,
+                                    payload.get("operationName"), payload.get("variables"), audit.who(ctx), codeOf(refusal))
+                                    .subscribe().with(v -> {
+                                    });
                         }
-                        JsonNode payload = message.get("payload");
-                        AdminAttempts audit = attempts.get();
-                        audit.refusedRequest(payload.path("query").isTextual() ? payload.get("query").asText() : null, payload.get("operationName"),
-                                payload.get("variables"), audit.who(ctx), codeOf(refusal))
-                                .subscribe().with(v -> here.runOnContext(x -> {
-                                    if (!socket.isClosed()) {
-                                        session.sendMessage(refusal);
-                                    }
-                                }));
                     } else {
                         session.close((short) 4400, "A subscribe message needs a string id of 1-" + StrictScalars.MAX_ID_LENGTH
                                 + " characters and an object payload");

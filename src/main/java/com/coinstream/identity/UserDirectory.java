@@ -86,12 +86,12 @@ public class UserDirectory {
                                     Optional.ofNullable(row.getLocalDate("birthdate")), row.getString("region"), caller.zone(),
                                     row.getString("display_name"), caller.issuedAt()));
                         }
-                        if (!sameBirthdate) {
-                            // a new birthdate changes who may receive gifts: every instance reads this creator's live
-                            // streams again (StreamDirectory), and forgets what it remembered of them
-                            return upsert(caller).call(() -> cluster.publish(ClusterEvents.USERS, caller.userId()))
-                                    .flatMap(v -> remembered(memo, caller));
-                        }
+                        // new claims: every instance forgets what it remembered of the person (an older token's claims
+                        // among them, which would otherwise pass as current), and reads their live streams again
+                        // (StreamDirectory: a new birthdate changes who may receive gifts; a new name, what they show)
+                        return upsert(caller).invoke(() -> forget(caller.userId()))
+                                .call(() -> cluster.publish(ClusterEvents.USERS, caller.userId()))
+                                .flatMap(v -> remembered(memo, caller));
                     }
                     return upsert(caller).flatMap(v -> remembered(memo, caller));
                 });

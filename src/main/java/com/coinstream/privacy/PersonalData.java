@@ -82,12 +82,11 @@ public class PersonalData {
               'balances', coalesce((select json_agg(json_build_object('account', a.purpose, 'asset', a.asset,
                                  'balance', (select coalesce(sum(b.balance), 0) from account_balance b where b.account_id = a.id))
                                  order by a.purpose, a.asset) from ledger_account a where a.owner_id = $1), '[]'),
-              'ledgerLines', coalesce((select json_agg(json_build_object('entryId', l.entry_id, 'kind', l.kind, 'account', l.purpose,
-                                 'asset', l.asset, 'amount', l.amount, 'memo', l.memo, 'at', l.created_at) order by l.id)
-                                 from (select p.id, p.entry_id, e.kind, a.purpose, a.asset, p.amount, e.memo, e.created_at from posting p
-                                 join journal_entry e on e.id = p.entry_id join ledger_account a on a.id = p.account_id
-                                 where p.account_id in (select id from ledger_account where owner_id = $1) and p.by_account
-                                 order by p.id desc limit $LIST$) l), '[]'),
+              -- (the lines as their transactions read them, LedgerHistory.LINES: no entry id, and a refund's diamond line without
+              -- its purchase, so two creators of one refunded purchase, one of them gifted anonymously, share nothing to match)
+              'ledgerLines', coalesce((select json_agg(json_build_object('kind', l.kind, 'account', l.purpose, 'asset', l.asset,
+                                 'amount', l.amount, 'causeId', l.cause_id, 'memo', l.memo, 'at', l.created_at) order by l.id)
+                                 from ($LEDGER_LINES$) l), '[]'),
               'ledgerLinesTotal', (select count(*) from posting p where p.account_id in (select id from ledger_account where owner_id = $1)
                                  and p.by_account),
               -- coins spent per day of their own time zone, which their daily limits count (the latest day on the wallet row, V43)
@@ -98,6 +97,10 @@ public class PersonalData {
                                        join ledger_account a on a.id = b.account_id and a.owner_id = $1 and a.purpose = 'WALLET'
                                        where b.slot = 0 and b.spent_on is not null) y
                                        group by day order by day desc limit $LIST$) d), '[]'),
+              'dailySpendingTotal', (select count(distinct day) from (select x.day from spend_day x where x.user_id = $1
+                                       union all select b.spent_on from account_balance b
+                                       join ledger_account a on a.id = b.account_id and a.owner_id = $1 and a.purpose = 'WALLET'
+                                       where b.slot = 0 and b.spent_on is not null) y),
               'reversals', coalesce((select json_agg(json_build_object('purchaseId', r.purchase_id, 'kind', r.kind, 'coinsClawedBack', r.coins_clawed_back,
                                  'coinDebt', r.coin_debt, 'at', r.created_at) order by r.created_at)
                                  from (select r.* from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1
@@ -191,6 +194,8 @@ public class PersonalData {
             )::text
             """.replace("$AUDIT_OF_THEM$", "a.actor_id = $1 or (a.target_id = any (array(select audit_targets_of($1))) "
                     + "and audit_target_person(a.target_type, a.target_id) = $1 and (a.outcome <> 'REFUSED' or 'admin' = any (a.actor_roles)))")
+            .replace("$LEDGER_LINES$", com.coinstream.ledger.LedgerHistory.LINES.replace("$2", Long.toString(Long.MAX_VALUE))
+                    .replace("$3", Integer.toString(LIST_IN_EXPORT)))
             .replace("$TEXT_LIST$", Integer.toString(TEXT_LIST_IN_EXPORT)).replace("$LIST$", Integer.toString(LIST_IN_EXPORT));
 
     private final Pool pool;

@@ -200,6 +200,24 @@ class SendGiftTest {
         assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(viewer.token(), changed.stream(), Gifting.ROSE, 1, Flows.key())));
     }
 
+    /**
+     * A person renamed at the identity provider: a request of a token they still hold from before (one this instance has
+     * already seen) goes on under the new name, not the old one it carries (the instance forgot what it remembered of the
+     * person when the new name was written).
+     */
+    @Test
+    void anOlderTokenSeenBeforeGoesOnUnderTheNewestName() {
+        String id = Tokens.unique("renamed");
+        long now = java.time.Instant.now().getEpochSecond();
+        String older = Tokens.builder(id, Set.of("viewer"), Tokens.ADULT, "US").claim("name", "Old Name").issuedAt(now - 60).sign(Tokens.key());
+        String newer = Tokens.builder(id, Set.of("viewer"), Tokens.ADULT, "US").claim("name", "New Name").issuedAt(now).sign(Tokens.key());
+        assertEquals("Old Name", Gql.ok(older, "{ me { displayName } }").getString("data.me.displayName"));
+        assertEquals("New Name", Gql.ok(newer, "{ me { displayName } }").getString("data.me.displayName"));
+        assertEquals("New Name", Gql.ok(older, "{ me { displayName } }").getString("data.me.displayName"));
+        assertEquals("New Name", com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA,
+                "select display_name from app_user where id = ?", id).get(0).get("display_name"));
+    }
+
     @Test
     void onlyTheCreatorEndsTheirStream() {
         LiveCreator creator = Gifting.liveCreator("owner");

@@ -132,6 +132,8 @@ class PersonalDataTest {
                 .map(l -> l.getLong("amount")).toList();
         assertEquals(List.of(70L, -3L, 5L), walletLines, doc.getJsonArray("ledgerLines").encode());
         assertEquals(doc.getJsonArray("ledgerLines").size(), doc.getInteger("ledgerLinesTotal"));
+        assertFalse(doc.getJsonArray("ledgerLines").getJsonObject(0).containsKey("entryId"), "as their transactions show them: no entry id");
+        assertEquals(1, doc.getInteger("dailySpendingTotal"));
         assertEquals(3L, doc.getJsonArray("dailySpending").getJsonObject(0).getLong("coins"));
         assertEquals(70L, doc.getJsonArray("purchaseStats").getJsonObject(0).getLong("coinsBought"));
 
