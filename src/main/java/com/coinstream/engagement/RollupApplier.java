@@ -39,7 +39,7 @@ public class RollupApplier {
         this.vertx = vertx;
         this.periodMs = config.rollupInterval().toMillis();
         if (periodMs < 50 || periodMs > 60_000) {
-            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_ROLLUP_INTERVAL must be 0.05-60 s (ISO-8601, as PT1S)");
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_ROLLUP_INTERVAL (" + config.rollupInterval() + ") must be 0.05-60 s (ISO-8601, as PT1S)");
         }
     }
 

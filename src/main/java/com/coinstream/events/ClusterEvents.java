@@ -65,7 +65,7 @@ public class ClusterEvents {
         this.pools = pools;
         this.heartbeatMs = config.listenHeartbeat().toMillis();
         if (heartbeatMs < 1_000 || heartbeatMs > 300_000) {
-            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_LISTEN_HEARTBEAT must be 1 s to 5 minutes (ISO-8601, as PT10S)");
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_LISTEN_HEARTBEAT (" + config.listenHeartbeat() + ") must be 1 s to 5 minutes (ISO-8601, as PT10S)");
         }
     }
 

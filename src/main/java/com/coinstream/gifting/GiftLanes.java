@@ -50,10 +50,10 @@ public class GiftLanes {
     public GiftLanes(GiftBatches store, GiftFeed feed, SpendBatch spends, SpendingLimits limits, GiftsConfig config,
             BusinessMetrics metrics) {
         if (config.lanes() < 1 || config.lanes() > 15) {
-            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_GIFTS_LANES must be 1-15");
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_GIFTS_LANES (" + config.lanes() + ") must be 1-15");
         }
         if (config.slotOffset() < 0 || config.slotOffset() > 30_000) {
-            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_GIFTS_SLOT_OFFSET must be 0-30000");
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_GIFTS_SLOT_OFFSET (" + config.slotOffset() + ") must be 0-30000");
         }
         this.store = store;
         this.feed = feed;

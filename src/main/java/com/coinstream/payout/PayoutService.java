@@ -254,14 +254,14 @@ public class PayoutService {
                         Payout locked = current.orElseThrow();
                         // (the same admin's move with the same reference or reason: a payment's reference and a refusal's
                         // reason as the payout holds them, an approval's as its move's record does)
-                        Uni<Boolean> replay = locked.state() == action.to
-                                ? store.lastMove(tx, id, action.to).map(move -> move != null && admin.userId().equals(move.actor())
-                                        && java.util.Objects.equals(note, switch (action) {
-                                            case APPROVE -> move.reason();
-                                            case MARK_PAID -> locked.externalReference();
-                                            default -> locked.reason();
-                                        }))
-                                : Uni.createFrom().item(false);
+                        // (or the payout has moved on since: another admin marked it paid after this one's approval, whose
+                        // answer was lost; the move this admin asked for was made, by them, with this note, as its record says)
+                        Uni<Boolean> replay = store.lastMove(tx, id, action.to).map(move -> move != null && admin.userId().equals(move.actor())
+                                && java.util.Objects.equals(note, locked.state() != action.to ? move.reason() : switch (action) {
+                                    case APPROVE -> move.reason();
+                                    case MARK_PAID -> locked.externalReference();
+                                    default -> locked.reason();
+                                }));
                         return replay.flatMap(again -> {
                             if (again) {
                                 return adminLog.replayed(audit).replaceWith(locked);

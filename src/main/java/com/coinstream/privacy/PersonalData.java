@@ -309,6 +309,13 @@ public class PersonalData {
                             .flatMap(locked -> tx.preparedQuery("select " + COLUMNS + " from erasure_request where id = $1 for update")
                                     .execute(Tuple.of(id)))
                             .map(r -> request(r.iterator().next()))
+                            // the same admin's request again, sent while the first ran (on another instance, say): once the
+                            // first has committed it is a replay under the lock too (the check above read before it)
+                            .invoke(r -> {
+                                if ("COMPLETED".equals(r.status()) && admin.userId().equals(r.completedBy())) {
+                                    throw new CompletedMeanwhile(r);
+                                }
+                            })
                             // the person's live streams locked before the checks read their diamonds: a gift to them that
                             // has not committed by now waits, then finds the stream ended (so none lands on an erased account)
                             .call(r -> liveStreamsLocked(tx, userId).invoke(list -> { ended.clear(); ended.addAll(list); }))
@@ -334,8 +341,21 @@ public class PersonalData {
                     .call(r -> revokedKeys.isEmpty() ? Uni.createFrom().voidItem()
                             : cluster.publish(ClusterEvents.OVERLAY_KEYS, revokedKeys.stream().map(UUID::toString).toList()))
                     .call(r -> cluster.publish(ClusterEvents.USERS, userId))
-                    .call(r -> cluster.publish(ClusterEvents.WALLETS, userId));
+                    .call(r -> cluster.publish(ClusterEvents.WALLETS, userId))
+                    // (its transaction wrote nothing, and none of the notices above are this request's to send)
+                    .onFailure(CompletedMeanwhile.class).recoverWithUni(twin -> adminLog.replayed(audit)
+                            .replaceWith(((CompletedMeanwhile) twin).request));
         });
+    }
+
+    /** The erasure was completed by the same admin's other request while this one waited for the person's lock. */
+    private static final class CompletedMeanwhile extends RuntimeException {
+        final Request request;
+
+        CompletedMeanwhile(Request request) {
+            super("completed meanwhile by the same admin", null, false, false);
+            this.request = request;
+        }
     }
 
     /**

@@ -99,6 +99,16 @@ public class AccountHolds {
                         .execute(Tuple.of(userId, reason.strip(), OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
                                 admin.userId())))
                 .flatMap(rows -> changed(tx, rows, userId))
+                // a hold another admin placed is theirs: this admin's is refused (and recorded as refused), not answered as
+                // if it had been placed; the same admin's again (a retry, or 25 at once) is a replay
+                .call(placed -> placed ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery("select hold_placed_by from app_user where id = $1").execute(Tuple.of(userId)).invoke(held -> {
+                            String by = held.iterator().next().getString(0);
+                            if (by != null && !by.equals(admin.userId())) {
+                                throw new Refusal(ErrorCode.INVALID_STATE, "The account is already on hold, placed by another admin: "
+                                        + "release it first to place a hold of your own", "input", "userId");
+                            }
+                        }))
                 .call(placed -> placed ? outbox.emit(tx, holdEvent(WebhookOutbox.HOLD_PLACED, userId, reason.strip())) : Uni.createFrom().voidItem())
                 // (a hold already in place is not this request's: nothing recorded as done with a reason never applied)
                 .call(placed -> placed ? adminLog.append(tx, audit) : adminLog.replayed(audit))

@@ -28,7 +28,7 @@ public class PaymentSettings {
     public PaymentSettings(PurchaseConfig config, Instance<PaymentGateway> gateways) {
         Optional<String> provider = config.provider();
         Optional<String> webhookSecret = config.webhookSecret();
-        String chosen = provider.map(String::strip).filter(s -> !s.isEmpty()).orElseThrow(() -> new IllegalStateException(
+        String chosen = provider.map(String::strip).filter(s -> !s.isEmpty()).orElseThrow(() -> new io.quarkus.runtime.configuration.ConfigurationException(
                 "No payment provider configured: set COINSTREAM_PAYMENT_PROVIDER (available: simulated). "
                         + "Coinstream will not start without one."));
         Map<String, PaymentGateway> byName = new HashMap<>();

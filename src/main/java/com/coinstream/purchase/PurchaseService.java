@@ -108,7 +108,7 @@ public class PurchaseService {
         // A replay answers with the original purchase whatever has changed since (a hold, the package retired):
         // the client was charged, and must not be told otherwise.
         return idempotency.previous(pool, caller.userId(), key, "purchaseCoins", hash).flatMap(previous -> previous.isPresent()
-                ? replay(previous.get().resultId(), System.nanoTime() + REPLAY_WAIT.toNanos())
+                ? replay(previous.get().resultId(), token, System.nanoTime() + REPLAY_WAIT.toNanos())
                 : newPurchase(caller, request.packageId(), customCoins, token, key, hash));
     }
 
@@ -120,13 +120,30 @@ public class PurchaseService {
      * running (PENDING, no provider reference yet) a replay waits for it, reading again every 50 ms, for at most
      * {@link #REPLAY_WAIT}: a twin racing the original would otherwise answer PENDING where the original answers
      * SUCCEEDED or FAILED, and a client that believed it might buy again under a new key. (A charge the provider itself
-     * left pending, pm_async, has its reference: that PENDING is the answer.)
+     * left pending, pm_async, has its reference: that PENDING is the answer.) A charge still without an outcome after
+     * that wait was cut off (its instance stopped, or its settlement failed, after the purchase was recorded): the replay
+     * takes it up, charging again with the same purchase id, which the processor takes as the same charge
+     * (PaymentGateway), and settling as the original would have (settling is once only, however many race).
      */
-    private Uni<Purchase> replay(UUID id, long deadline) {
-        return store.chargeRunning(pool, id).flatMap(running -> running && System.nanoTime() < deadline
-                ? Contexts.onCallersContext(Uni.createFrom().voidItem().onItem().delayIt().by(java.time.Duration.ofMillis(50)))
-                        .flatMap(v -> replay(id, deadline))
-                : find(id));
+    private Uni<Purchase> replay(UUID id, String token, long deadline) {
+        return store.chargeRunning(pool, id).flatMap(running -> !running ? find(id)
+                : System.nanoTime() < deadline
+                        ? Contexts.onCallersContext(Uni.createFrom().voidItem().onItem().delayIt().by(java.time.Duration.ofMillis(50)))
+                                .flatMap(v -> replay(id, token, deadline))
+                        : find(id).flatMap(cutOff -> charged(cutOff, token)));
+    }
+
+    /**
+     * The charge of a recorded purchase and its outcome, as the purchase then stands. A fault after the purchase was
+     * recorded (the processor unreachable, the settlement's transaction lost) answers it as it stands, PENDING, not as an
+     * error: it committed, and a replay of the same request takes it up.
+     */
+    private Uni<Purchase> charged(Purchase pending, String token) {
+        return charge(pending, token).onFailure(e -> !(e instanceof Refusal)).recoverWithUni(e -> {
+            LOG.warnf(e, "purchase %s: its charge or settlement failed after it was recorded; it stays PENDING until a replay "
+                    + "of the request takes it up", pending.id());
+            return find(pending.id());
+        });
     }
 
     private Uni<Purchase> newPurchase(Caller caller, UUID packageId, Long customCoins, String token, String key, String hash) {
@@ -149,8 +166,8 @@ public class PurchaseService {
                             : store.find(tx, claim.resultId())))
                     // (a replay waits outside the transaction: the original's settlement needs the owner lock)
                     .flatMap(replayed -> replayed.isPresent()
-                            ? replay(replayed.get().id(), System.nanoTime() + REPLAY_WAIT.toNanos())
-                            : charge(pending, token).invoke(p -> metrics.purchase(p.status())));
+                            ? replay(replayed.get().id(), token, System.nanoTime() + REPLAY_WAIT.toNanos())
+                            : charged(pending, token).invoke(p -> metrics.purchase(p.status())));
         });
     }
 

@@ -220,9 +220,13 @@ public class Reconciliations {
             if (!errors.isEmpty()) {
                 return new Imported(null, errors);
             }
+            // the answer read in the transaction, before it commits: a read after it that failed would answer an error
+            // for an import that committed
+            Run done = await(conn.preparedQuery("select " + RUN_COLUMNS + " from settlement_report r where r.id = $1").execute(Tuple.of(id))
+                    .map(rows -> run(rows.iterator().next(), false)));
             await(tx.commit());
             tx = null;
-            return new Imported(await(run(id)), List.of());
+            return new Imported(done, List.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

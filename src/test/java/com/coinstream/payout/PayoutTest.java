@@ -256,7 +256,10 @@ class PayoutTest {
         assertEquals("INVALID_STATE", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_2")).getString("data.markPayoutPaid.userErrors[0].code"));
         assertEquals("INVALID_STATE", Gql.ok(Tokens.admin("ops-other-" + Flows.key()), paid, Gql.input("payoutId", p1, "externalReference", "pp_1"))
                 .getString("data.markPayoutPaid.userErrors[0].code"), "another admin did not make this move");
-        assertEquals("INVALID_STATE", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.userErrors[0].code"));
+        // the admin's own approval again, once the payout has moved on: a replay, the payout as it is; another admin's, refused
+        assertEquals("PAID", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.payout.status"));
+        assertEquals("INVALID_STATE", Gql.ok(Tokens.admin(), act.formatted("approvePayout"), Gql.input("payoutId", p1))
+                .getString("data.approvePayout.userErrors[0].code"));
 
         String p2 = Payouts.request(creator.token(), 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
         assertEquals("REJECTED", Gql.ok(admin, act.formatted("rejectPayout"), Gql.input("payoutId", p2, "reason", "KYC mismatch")).getString("data.rejectPayout.payout.status"));
@@ -298,6 +301,28 @@ class PayoutTest {
                 Gql.input("payoutAccountId", account, "verified", false));
         assertTrue(!Gql.ok(admin, list).<String> getList("data.payoutAccountsToVerify.id").contains(account), "a refused account has had its decision");
         assertEquals("FORBIDDEN", Gql.errorCode(Gql.post(creator.token(), list, null)));
+    }
+
+    /**
+     * An approval whose answer was lost, retried after another admin marked the payout paid, is a replay: the move it asked
+     * for was made, by that admin, with that reason (it was refused with INVALID_STATE, "a PAID payout cannot become
+     * APPROVED"). Another admin's approval then is still refused.
+     */
+    @Test
+    void anApprovalRetriedAfterThePayoutMovedOnIsAReplay() {
+        LiveCreator creator = creatorWithAvailable("approvemovedon", 1);
+        String account = Payouts.verifiedAccount(creator.token());
+        String p1 = Payouts.request(creator.token(), 5000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String a = Tokens.admin(Tokens.unique("approver"));
+        String b = Tokens.admin(Tokens.unique("payer"));
+        String approve = "mutation($input: PayoutActionInput!) { approvePayout(input: $input) { payout { status } userErrors { code } } }";
+        String paid = "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status } userErrors { code } } }";
+        assertEquals("APPROVED", Gql.ok(a, approve, Gql.input("payoutId", p1, "reason", "checked")).getString("data.approvePayout.payout.status"));
+        assertEquals("PAID", Gql.ok(b, paid, Gql.input("payoutId", p1, "externalReference", "bank-ref-1")).getString("data.markPayoutPaid.payout.status"));
+        var retried = Gql.ok(a, approve, Gql.input("payoutId", p1, "reason", "checked"));
+        assertEquals("PAID", retried.getString("data.approvePayout.payout.status"), retried.prettify());
+        assertEquals("INVALID_STATE", Gql.ok(b, approve, Gql.input("payoutId", p1, "reason", "checked")).getString("data.approvePayout.userErrors[0].code"));
+        LedgerChecks.assertClean();
     }
 
     @Test

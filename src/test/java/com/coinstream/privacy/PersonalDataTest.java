@@ -643,6 +643,28 @@ class PersonalDataTest {
         assertEquals(List.of("header\n"), sent);
     }
 
+    /**
+     * The same admin's completion sent several times at once (a retry racing its first try, on any instance) answers
+     * each the completed request: the first completes it, the others are replays under the person's lock (they were
+     * refused with INVALID_STATE and recorded as refused), and one record says it was done.
+     */
+    @Test
+    void theSameAdminsCompletionSentManyTimesAtOnceCompletesOnceAndAnswersEach() {
+        String id = Tokens.unique("twinerase");
+        String token = Tokens.viewer(id);
+        Gql.ok(token, "{ me { id } }");
+        String request = com.coinstream.support.Erasures.requestDue(token);
+        String adminId = Tokens.unique("twineraser");
+        String admin = Tokens.admin(adminId);
+        List<String> answers = com.coinstream.support.Race.run(8, i -> {
+            JsonPath r = Gql.ok(admin, COMPLETE, Gql.vars("i", Map.of("requestId", request)));
+            return r.getString("data.completeErasure.erasureRequest.status") + " " + r.getList("data.completeErasure.userErrors");
+        });
+        assertEquals(java.util.Collections.nCopies(8, "COMPLETED []"), answers);
+        assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where actor_id = ? and action = 'completeErasure'", adminId));
+        LedgerChecks.assertClean();
+    }
+
     /** Erasure is final: requests of the person in flight while it completes never write their name or birthdate back. */
     @Test
     void requestsInFlightDuringAnErasureNeverBringThePersonBack() {

@@ -92,6 +92,19 @@ class AbuseLimitsTest {
                 Gql.input("userId", selfId, "reason", "x")).getString("data.placeHold.userErrors[0].code"));
         assertEquals(true, Gql.ok(admin, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { onHold } }", Gql.input("userId", selfId))
                 .getBoolean("data.releaseHold.onHold") == false);
+        // a hold another admin placed is theirs: a second admin's is refused (it was answered as placed, and recorded
+        // nowhere); the first admin's again is a replay, and the first reason stays
+        String place = "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { onHold userErrors { code } } }";
+        String otherId = Tokens.unique("otherholder");
+        Gql.ok(admin, place, Gql.input("userId", viewer.id(), "reason", "first review"));
+        assertEquals("INVALID_STATE", Gql.ok(Tokens.admin(otherId), place, Gql.input("userId", viewer.id(), "reason", "second review"))
+                .getString("data.placeHold.userErrors[0].code"));
+        assertEquals(1, com.coinstream.support.Db.number(com.coinstream.support.Db.TEST_SCHEMA, "select count(*) from admin_audit where actor_id = ? "
+                + "and action = 'placeHold' and outcome = 'REFUSED' and error_code = 'INVALID_STATE'", otherId), "the refused hold is recorded");
+        assertTrue(Gql.ok(admin, place, Gql.input("userId", viewer.id(), "reason", "first review")).getList("data.placeHold.userErrors").isEmpty());
+        assertEquals("first review", com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA, "select hold_reason from app_user where id = ?",
+                viewer.id()).get(0).get("hold_reason"));
+        Gql.ok(admin, "mutation($input: ReleaseHoldInput!) { releaseHold(input: $input) { onHold } }", Gql.input("userId", viewer.id()));
     }
 
     @Test

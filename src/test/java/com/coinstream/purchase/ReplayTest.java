@@ -37,6 +37,37 @@ class ReplayTest {
         assertTrue(r.getList("data." + (on ? "placeHold" : "releaseHold") + ".userErrors").isEmpty(), r.prettify());
     }
 
+    /**
+     * A purchase recorded (PENDING, its key claimed) whose charge was then cut off (the instance stopped, the settlement
+     * lost) is taken up by a replay of the same request, once the original would have finished: charged again with the
+     * same purchase id (the processor's idempotency key) and settled once. Before, every replay answered PENDING for
+     * ever, and the person could never be erased (a pending purchase blocks it).
+     */
+    @Test
+    void aPurchaseCutOffAfterItWasRecordedIsTakenUpByItsReplay() {
+        String id = Tokens.unique("cutoff");
+        String token = Tokens.viewer(id);
+        Gql.ok(token, "{ me { id } }");
+        String key = Flows.key();
+        java.util.UUID purchase = java.util.UUID.randomUUID();
+        // as the first request left it: the purchase and the key committed, then nothing (its instance was killed)
+        com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA, "insert into purchase (id, user_id, package_id, coins, "
+                + "price_minor, currency, status, provider, created_at, updated_at) values (?::uuid, ?, ?::uuid, 70, 99, 'USD', 'PENDING', "
+                + "'simulated', now(), now()) returning id", purchase.toString(), id, Flows.PKG_70);
+        com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA, "insert into idempotency_key (owner_id, key, operation, "
+                + "request_hash, result_id, created_at) values (?, ?, 'purchaseCoins', ?, ?::uuid, now()) returning key", id, key,
+                com.coinstream.ledger.Idempotency.fingerprint("purchaseCoins", java.util.UUID.fromString(Flows.PKG_70), null, "pm_card_ok"),
+                purchase.toString());
+        JsonPath replayed = Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", key);
+        assertEquals(purchase.toString(), replayed.getString("data.purchaseCoins.purchase.id"), replayed.prettify());
+        assertEquals("SUCCEEDED", replayed.getString("data.purchaseCoins.purchase.status"), replayed.prettify());
+        assertEquals(70L, Flows.coins(token));
+        // and again: the same answer, nothing credited twice
+        assertEquals("SUCCEEDED", Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", key).getString("data.purchaseCoins.purchase.status"));
+        assertEquals(70L, Flows.coins(token));
+        LedgerChecks.assertClean();
+    }
+
     @Test
     void aPurchaseReplayedAfterAHoldReturnsTheChargedPurchase() {
         String id = Tokens.unique("charged");
