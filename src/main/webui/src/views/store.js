@@ -55,19 +55,25 @@ class Store extends View {
     this.quoteProblem = this.quote ? null : failure(r) || 'That amount has no price here.';
   }
 
-  async buy(input) {
+  /**
+   * Buy; `again` (a purchase still PENDING after its bank's two minutes) sends that same request, its key included: it
+   * takes up a charge that was cut off, and never buys twice.
+   */
+  async buy(input, again = null) {
     if (this.busy) return;
     this.busy = true;
     this.refusal = null;
     this.result = null;
     this.stillPending = false;
-    const r = await mutate(PurchaseCoins, { input: { ...input, paymentMethodToken: this.card, idempotencyKey: this.intents.key('purchaseCoins', { ...input, card: this.card }) } });
+    const sent = again || { ...input, paymentMethodToken: this.card, idempotencyKey: this.intents.key('purchaseCoins', { ...input, card: this.card }) };
+    const r = await mutate(PurchaseCoins, { input: sent });
     this.busy = false;
     const problem = userError(r, 'purchaseCoins');
     this.intents.settle('purchaseCoins', problem);
     if (failure(r)) return (this.refusal = { text: failure(r) });
     if (problem) return (this.refusal = explain(problem));
     this.result = r.data.purchaseCoins.purchase;
+    this.asked = sent;
     if (this.result.status === 'PENDING') this.poll(this.result.id);
     else if (this.back) navigate(this.back);
   }
@@ -108,7 +114,9 @@ class Store extends View {
       ${this.result ? html`<p role="status" data-testid="purchase-status">${this.result.status === 'SUCCEEDED'
         ? html`${counted(this.result.coins, 'coin', 'coins')} added for ${money(this.result.price)}.`
         : this.result.status === 'PENDING' ? (this.stillPending
-          ? html`Your bank has not confirmed the payment yet. The coins arrive as soon as it does; your <a href="/wallet">wallet</a> shows them then.`
+          ? html`Your bank has not confirmed the payment yet. The coins arrive as soon as it does; your <a href="/wallet">wallet</a> shows them then.
+            <button class="secondary outline" ?disabled=${this.busy} @click=${() => this.buy(null, this.asked)}>Ask again</button>
+            <small class="muted">(the same purchase: it is never bought twice)</small>`
           : html`Waiting for your bank to confirm the payment… the coins arrive as soon as it does.`)
         : html`The payment did not go through (${this.result.status.toLowerCase()}); no coins were added.`}</p>` : ''}`;
   }

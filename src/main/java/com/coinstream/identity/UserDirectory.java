@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +25,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class UserDirectory {
     // Bounded memo of (id, name, region) already written, so steady traffic does not upsert per request.
     private static final int MEMO_LIMIT = 500_000;
-    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    // (by person: the claims last read or written for them, so forgetting a person is one removal, not a scan)
+    private final Map<String, String> known = new ConcurrentHashMap<>();
     private final Pool pool;
     private final Clock clock;
 
@@ -41,7 +41,7 @@ public class UserDirectory {
     }
 
     void forget(String userId) {
-        known.removeIf(memo -> memo.startsWith(userId + '\u0000'));
+        known.remove(userId);
     }
 
     /** However this instance learnt of an erasure (the notice, or the re-read of the database when it was missed). */
@@ -59,7 +59,7 @@ public class UserDirectory {
         // (with the token's issue time: a token newer than the one that wrote the row is read against it once)
         String memo = caller.userId() + '\u0000' + caller.displayName() + '\u0000' + caller.region() + '\u0000'
                 + caller.birthdate().map(Object::toString).orElse("") + '\u0000' + caller.issuedAt();
-        if (known.contains(memo)) {
+        if (memo.equals(known.get(caller.userId()))) {
             return Uni.createFrom().item(caller);
         }
         // Read first: a read-only statement needs no commit flush, and the row is usually there and current.
@@ -101,7 +101,7 @@ public class UserDirectory {
         if (known.size() > MEMO_LIMIT) {
             known.clear();
         }
-        known.add(memo);
+        known.put(caller.userId(), memo);
         return Uni.createFrom().item(caller);
     }
 

@@ -256,7 +256,11 @@ public class PayoutService {
                         // reason as the payout holds them, an approval's as its move's record does)
                         // (or the payout has moved on since: another admin marked it paid after this one's approval, whose
                         // answer was lost; the move this admin asked for was made, by them, with this note, as its record says)
-                        Uni<Boolean> replay = store.lastMove(tx, id, action.to).map(move -> move != null && admin.userId().equals(move.actor())
+                        // (only where the payout went on from that move: an approval then paid, not one rejected or failed since,
+                        // which the approval would misreport as a success)
+                        boolean onFromIt = locked.state() == action.to || (action == Action.APPROVE && locked.state() == PayoutStatus.PAID);
+                        Uni<Boolean> replay = !onFromIt ? Uni.createFrom().item(false)
+                                : store.lastMove(tx, id, action.to).map(move -> move != null && admin.userId().equals(move.actor())
                                 && java.util.Objects.equals(note, locked.state() != action.to ? move.reason() : switch (action) {
                                     case APPROVE -> move.reason();
                                     case MARK_PAID -> locked.externalReference();

@@ -130,7 +130,31 @@ public class PurchaseService {
                 : System.nanoTime() < deadline
                         ? Contexts.onCallersContext(Uni.createFrom().voidItem().onItem().delayIt().by(java.time.Duration.ofMillis(50)))
                                 .flatMap(v -> replay(id, token, deadline))
-                        : find(id).flatMap(cutOff -> charged(cutOff, token)));
+                        : takeUp(id, token));
+    }
+
+    /**
+     * The most time after a purchase was recorded that a replay takes up its cut-off charge: a processor keeps its
+     * idempotency keys for a day or so (Stripe: 24 hours), after which a charge again could be a second capture.
+     */
+    static final java.time.Duration TAKE_UP_WITHIN = java.time.Duration.ofHours(23);
+
+    /**
+     * A cut-off charge taken up by a replay: only while it is still as the cut-off left it (PENDING, no reference: another
+     * replay may have taken it up meanwhile), recent enough for the processor to know it as the same charge, and its
+     * person not on hold (a hold placed since, on a stolen card say, refuses it: ACCOUNT_ON_HOLD). Otherwise the purchase
+     * as it stands.
+     */
+    private Uni<Purchase> takeUp(UUID id, String token) {
+        return find(id).flatMap(cutOff -> {
+            if (cutOff.createdAt().isBefore(clock.instant().minus(TAKE_UP_WITHIN))) {
+                LOG.warnf("purchase %s: its charge was cut off more than %s ago; not charged again (reconcile it with the processor)",
+                        id, TAKE_UP_WITHIN);
+                return Uni.createFrom().item(cutOff);
+            }
+            return store.chargeRunning(pool, id).flatMap(still -> !still ? find(id)
+                    : holds.requireNotOnHold(cutOff.userId()).flatMap(v -> charged(cutOff, token)));
+        });
     }
 
     /**
@@ -139,7 +163,7 @@ public class PurchaseService {
      * error: it committed, and a replay of the same request takes it up.
      */
     private Uni<Purchase> charged(Purchase pending, String token) {
-        return charge(pending, token).onFailure(e -> !(e instanceof Refusal)).recoverWithUni(e -> {
+        return charge(pending, token).onFailure(e -> com.coinstream.graphql.Payloads.refusalIn(e).isEmpty()).recoverWithUni(e -> {
             LOG.warnf(e, "purchase %s: its charge or settlement failed after it was recorded; it stays PENDING until a replay "
                     + "of the request takes it up", pending.id());
             return find(pending.id());

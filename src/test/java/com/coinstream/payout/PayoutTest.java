@@ -322,6 +322,12 @@ class PayoutTest {
         var retried = Gql.ok(a, approve, Gql.input("payoutId", p1, "reason", "checked"));
         assertEquals("PAID", retried.getString("data.approvePayout.payout.status"), retried.prettify());
         assertEquals("INVALID_STATE", Gql.ok(b, approve, Gql.input("payoutId", p1, "reason", "checked")).getString("data.approvePayout.userErrors[0].code"));
+        // one failed since the approval: the approval retried is refused, not answered as a success
+        String p2 = Payouts.request(creator.token(), 5000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String failed = "mutation($input: PayoutActionInput!) { markPayoutFailed(input: $input) { payout { status } userErrors { code } } }";
+        assertEquals("APPROVED", Gql.ok(a, approve, Gql.input("payoutId", p2, "reason", "checked")).getString("data.approvePayout.payout.status"));
+        assertEquals("FAILED", Gql.ok(b, failed, Gql.input("payoutId", p2, "reason", "bounced")).getString("data.markPayoutFailed.payout.status"));
+        assertEquals("INVALID_STATE", Gql.ok(a, approve, Gql.input("payoutId", p2, "reason", "checked")).getString("data.approvePayout.userErrors[0].code"));
         LedgerChecks.assertClean();
     }
 

@@ -45,6 +45,16 @@ class ReplayTest {
      */
     @Test
     void aPurchaseCutOffAfterItWasRecordedIsTakenUpByItsReplay() {
+        cutOffPurchaseTakenUp(false);
+    }
+
+    /** The same, with the person put on hold since (a stolen card, say): the replay charges nothing and says why. */
+    @Test
+    void aCutOffPurchaseOfAPersonPutOnHoldSinceIsNotTakenUp() {
+        cutOffPurchaseTakenUp(true);
+    }
+
+    private void cutOffPurchaseTakenUp(boolean heldSince) {
         String id = Tokens.unique("cutoff");
         String token = Tokens.viewer(id);
         Gql.ok(token, "{ me { id } }");
@@ -58,6 +68,17 @@ class ReplayTest {
                 + "request_hash, result_id, created_at) values (?, ?, 'purchaseCoins', ?, ?::uuid, now()) returning key", id, key,
                 com.coinstream.ledger.Idempotency.fingerprint("purchaseCoins", java.util.UUID.fromString(Flows.PKG_70), null, "pm_card_ok"),
                 purchase.toString());
+        if (heldSince) {
+            Gql.ok(Tokens.admin(), "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { onHold } }", Gql.input("userId", id,
+                    "reason", "card reported stolen"));
+            JsonPath refused = Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", key);
+            assertEquals("ACCOUNT_ON_HOLD", refused.getString("data.purchaseCoins.userErrors[0].code"), refused.prettify());
+            assertEquals("PENDING", com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA, "select status from purchase where id = ?::uuid",
+                    purchase.toString()).get(0).get("status"));
+            assertEquals(0L, Flows.coins(token));
+            LedgerChecks.assertClean();
+            return;
+        }
         JsonPath replayed = Flows.buyPackage(token, Flows.PKG_70, "pm_card_ok", key);
         assertEquals(purchase.toString(), replayed.getString("data.purchaseCoins.purchase.id"), replayed.prettify());
         assertEquals("SUCCEEDED", replayed.getString("data.purchaseCoins.purchase.status"), replayed.prettify());
