@@ -63,15 +63,22 @@ class Store extends View {
     if (this.busy) return;
     this.busy = true;
     this.refusal = null;
-    this.result = null;
-    this.stillPending = false;
+    // (asking again keeps the pending purchase on the page until a definite answer: a lost one leaves its button there)
+    const before = again ? { result: this.result, stillPending: this.stillPending } : null;
+    if (!again) {
+      this.result = null;
+      this.stillPending = false;
+    }
     const sent = again || { ...input, paymentMethodToken: this.card, idempotencyKey: this.intents.key('purchaseCoins', { ...input, card: this.card }) };
     const r = await mutate(PurchaseCoins, { input: sent });
     this.busy = false;
     const problem = userError(r, 'purchaseCoins');
     this.intents.settle('purchaseCoins', problem);
-    if (failure(r)) return (this.refusal = { text: failure(r) });
-    if (problem) return (this.refusal = explain(problem));
+    if (failure(r) || problem) {
+      if (before) Object.assign(this, before);
+      return (this.refusal = failure(r) ? { text: failure(r) } : explain(problem));
+    }
+    this.stillPending = false;
     this.result = r.data.purchaseCoins.purchase;
     this.asked = sent;
     if (this.result.status === 'PENDING') this.poll(this.result.id);

@@ -163,7 +163,9 @@ public class PurchaseService {
      * error: it committed, and a replay of the same request takes it up.
      */
     private Uni<Purchase> charged(Purchase pending, String token) {
-        return charge(pending, token).onFailure(e -> com.coinstream.graphql.Payloads.refusalIn(e).isEmpty()).recoverWithUni(e -> {
+        // (every failure: nothing the charge or its settlement meets is the request's fault, and a coded one, a lost
+        // race after its retries say, would tell the client to buy again under a new key)
+        return charge(pending, token).onFailure().recoverWithUni(e -> {
             LOG.warnf(e, "purchase %s: its charge or settlement failed after it was recorded; it stays PENDING until a replay "
                     + "of the request takes it up", pending.id());
             return find(pending.id());
