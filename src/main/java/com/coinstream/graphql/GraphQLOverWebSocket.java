@@ -260,11 +260,12 @@ public class GraphQLOverWebSocket {
                         // and a refused request that names admin mutations (one sent here instead of as a POST, say) is
                         // an attempt at them: recorded as refused, as every attempt is (a document too large or unreadable
                         // names nothing it can run, and is not parsed again)
-                        if ("BAD_REQUEST".equals(codeOf(refusal))) {
+                        String code = codeOf(refusal);
+                        if ("BAD_REQUEST".equals(code)) {
                             JsonNode payload = message.get("payload");
                             AdminAttempts audit = attempts.get();
                             audit.refusedRequest(payload.path("query").isTextual() ? payload.get("query").asText() : null,
-                                    payload.get("operationName"), payload.get("variables"), audit.who(ctx), codeOf(refusal))
+                                    payload.get("operationName"), payload.get("variables"), audit.who(ctx), code)
                                     .subscribe().with(v -> {
                                     });
                         }

@@ -58,6 +58,15 @@ public class PersonalData {
      */
     static final int TEXT_LIST_IN_EXPORT = 500;
     private static final String EXPORT = """
+            -- coins spent per day of their own time zone, which their daily limits count: spend_day, and the latest day on
+            -- the wallet row (V43)
+            with spent as (
+              select day, sum(coins) as coins from (
+                select x.day, x.coins from spend_day x where x.user_id = $1
+                union all select b.spent_on, b.spent_coins from account_balance b
+                join ledger_account a on a.id = b.account_id and a.owner_id = $1 and a.purpose = 'WALLET'
+                where b.slot = 0 and b.spent_on is not null) y
+              group by day)
             select json_build_object(
               'exportedAt', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
               'profile', (select json_build_object('id', u.id, 'displayName', u.display_name, 'region', u.region, 'birthdate', u.birthdate,
@@ -89,18 +98,9 @@ public class PersonalData {
                                  from ($LEDGER_LINES$) l), '[]'),
               'ledgerLinesTotal', (select count(*) from posting p where p.account_id in (select id from ledger_account where owner_id = $1)
                                  and p.by_account),
-              -- coins spent per day of their own time zone, which their daily limits count (the latest day on the wallet row, V43)
               'dailySpending', coalesce((select json_agg(json_build_object('day', d.day, 'coins', d.coins) order by d.day)
-                                 from (select day, sum(coins) as coins from (
-                                       select x.day, x.coins from spend_day x where x.user_id = $1
-                                       union all select b.spent_on, b.spent_coins from account_balance b
-                                       join ledger_account a on a.id = b.account_id and a.owner_id = $1 and a.purpose = 'WALLET'
-                                       where b.slot = 0 and b.spent_on is not null) y
-                                       group by day order by day desc limit $LIST$) d), '[]'),
-              'dailySpendingTotal', (select count(distinct day) from (select x.day from spend_day x where x.user_id = $1
-                                       union all select b.spent_on from account_balance b
-                                       join ledger_account a on a.id = b.account_id and a.owner_id = $1 and a.purpose = 'WALLET'
-                                       where b.slot = 0 and b.spent_on is not null) y),
+                                 from (select * from spent order by day desc limit $LIST$) d), '[]'),
+              'dailySpendingTotal', (select count(*) from spent),
               'reversals', coalesce((select json_agg(json_build_object('purchaseId', r.purchase_id, 'kind', r.kind, 'coinsClawedBack', r.coins_clawed_back,
                                  'coinDebt', r.coin_debt, 'at', r.created_at) order by r.created_at)
                                  from (select r.* from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1
@@ -243,6 +243,10 @@ public class PersonalData {
 
     public record Request(UUID id, long position, String userId, String reason, Instant requestedAt, Instant eligibleAt, String status,
             Instant completedAt, String completedBy, Long forfeitedCoins, long debtSettled, long debtWrittenOff, long forfeitedDiamonds) {
+        /** Completed, by this admin: their request again is a replay. */
+        boolean completedBy(Caller admin) {
+            return "COMPLETED".equals(status) && admin.userId().equals(completedBy);
+        }
     }
 
     public Uni<Request> request(Caller person, String reason) {
@@ -292,7 +296,7 @@ public class PersonalData {
             if (userId.equals(admin.userId())) {
                 throw new Refusal(ErrorCode.FORBIDDEN, "Nobody may complete their own erasure", "input", "requestId");
             }
-            if ("COMPLETED".equals(found.status()) && admin.userId().equals(found.completedBy())) {
+            if (found.completedBy(admin)) {
                 // the same admin's request again once it is done (its answer lost, say): a replay, the request as it is,
                 // nothing recorded again (another admin's is refused below, under the lock)
                 return adminLog.replayed(audit).replaceWith(found);
@@ -312,7 +316,7 @@ public class PersonalData {
                             // the same admin's request again, sent while the first ran (on another instance, say): once the
                             // first has committed it is a replay under the lock too (the check above read before it)
                             .invoke(r -> {
-                                if ("COMPLETED".equals(r.status()) && admin.userId().equals(r.completedBy())) {
+                                if (r.completedBy(admin)) {
                                     throw new CompletedMeanwhile(r);
                                 }
                             })
