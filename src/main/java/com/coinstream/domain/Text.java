@@ -108,7 +108,8 @@ public final class Text {
 
     /**
      * {@code value} as it may be stored in a record of what was sent (the audit log): every character that is not
-     * acceptable text ({@link #encodingProblem}) becomes U+FFFD, so a refused attempt's input is kept, not lost; and
+     * acceptable text ({@link #encodingProblem}), and every bidirectional control (which would make the record read to
+     * the admins who read it otherwise than it was sent), becomes U+FFFD, so a refused attempt's input is kept, not lost; and
      * a value longer than {@value #MAX_RECORDED} UTF-16 units keeps its start and says how much was left out, so no
      * input, however long, can make the record fail.
      */
@@ -126,8 +127,17 @@ public final class Text {
             int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
             cut = value.substring(0, end);
         }
-        String clean = encodingProblem(cut) == null ? cut : replaceUnacceptable(cut);
+        String clean = encodingProblem(cut) == null && !hasBidiControl(cut) ? cut : replaceUnacceptable(cut);
         return cut == value ? clean : clean + "\u2026 (" + (value.length() - cut.length()) + " more)";
+    }
+
+    private static boolean hasBidiControl(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (BIDI_CONTROLS.indexOf(value.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String replaceUnacceptable(String value) {
@@ -137,7 +147,8 @@ public final class Text {
             boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
             if (pair) {
                 b.append(c).append(value.charAt(++i));
-            } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF' || (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')) {
+            } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF' || (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')
+                    || BIDI_CONTROLS.indexOf(c) >= 0) {
                 b.append('\uFFFD');
             } else {
                 b.append(c);

@@ -50,4 +50,15 @@ public final class Times {
             throw new Refusal(ErrorCode.INVALID_INPUT, "from must be before to", field);
         }
     }
+
+    /**
+     * {@link #requireOrdered(Instant, Instant, String...)} for a range read in whole {@code unit}s, both ends rounded down
+     * to one: a range that rounds to nothing (10:05 to 10:55 in hours) is as empty as a reversed one.
+     */
+    public static void requireOrdered(Instant from, Instant to, java.time.temporal.ChronoUnit unit, String... field) {
+        if (from != null && to != null && !from.truncatedTo(unit).isBefore(to.truncatedTo(unit))) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "from must be before to, in whole " + unit.toString().toLowerCase(java.util.Locale.ROOT)
+                    + " (both are rounded down to one)", field);
+        }
+    }
 }

@@ -83,8 +83,11 @@ public class EarningsApi {
 
     @Description("Totals for a period [from, to) in whole UTC hours (both are rounded down to the hour); defaults to all time.")
     public Uni<Earnings.@NonNull Totals> totals(@Source Earnings e, Instant from, Instant to) {
-        com.coinstream.domain.Times.requireOrdered(from, to, "from");
-        return reports.totals(e.creatorId(), from == null ? Instant.EPOCH : from, to == null ? clock.instant().plusSeconds(3600) : to);
+        // (the range asked, with its defaults: a from past the default to is as empty as a reversed range)
+        Instant start = from == null ? Instant.EPOCH : from;
+        Instant end = to == null ? clock.instant().plusSeconds(3600) : to;
+        com.coinstream.domain.Times.requireOrdered(start, end, java.time.temporal.ChronoUnit.HOURS, "from");
+        return reports.totals(e.creatorId(), start, end);
     }
 
     @Description("Earnings per stream, best first.")

@@ -107,9 +107,6 @@ public class EngagementApi {
     @RolesAllowed({ Role.VIEWER, Role.CREATOR })
     public Uni<@NonNull PrivacyPayload> setPrivacy(@NonNull SetPrivacyInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> {
-            if (input.hideFromLeaderboards == null && input.anonymousByDefault == null) {
-                throw new Refusal(ErrorCode.INVALID_INPUT, "Name at least one setting to change", "input");
-            }
             return privacy.set(c.userId(), input.hideFromLeaderboards, input.anonymousByDefault);
         })).map(now -> new PrivacyPayload(new PrivacySettings(now.hideFromLeaderboards(), now.anonymousByDefault()), List.of())),
                 e -> new PrivacyPayload(null, List.of(e)));
@@ -140,6 +137,7 @@ public class EngagementApi {
     }
 
     @Input("SetPrivacyInput")
+    @com.coinstream.graphql.AtLeastOne({ "hideFromLeaderboards", "anonymousByDefault" })
     public static class SetPrivacyInput {
         @Description("Stay off leaderboards; left out: unchanged.")
         public Boolean hideFromLeaderboards;

@@ -44,7 +44,7 @@ import io.smallrye.mutiny.Uni;
  * after the caller is authorized and before the service is called. The type rules (whole numbers, the DateTime window,
  * IDs) are the scalars' own ({@link StrictScalars}); here every text is checked to be valid Unicode without control
  * characters ({@link Text#encodingProblem}), and then against the rules its field declares:
- * {@link PersonText}, {@link Range}, {@link MaxItems}, with a default for every String ({@value #DEFAULT_MAX_LENGTH}
+ * {@link PersonText}, {@link Range}, {@link MaxItems}, {@link AtLeastOne}, with a default for every String ({@value #DEFAULT_MAX_LENGTH}
  * characters, one line) and list ({@value #DEFAULT_MAX_ITEMS} distinct items) that declares nothing, so a new field is
  * covered the day it is added.
  * <p>
@@ -156,11 +156,23 @@ public class InputGate {
     record Field(String name, java.lang.reflect.Field field, Rule rule) {
     }
 
-    record ObjectRule(List<Field> fields) implements Rule {
+    /** {@code oneOf}: the fields of which at least one must be given ({@link AtLeastOne}), empty when any may be left out. */
+    record ObjectRule(List<Field> fields, List<java.lang.reflect.Field> oneOf) implements Rule {
         @Override
         public Refusal check(Object value, List<String> path) {
             if (value == null) {
                 return null;
+            }
+            if (!oneOf.isEmpty() && oneOf.stream().allMatch(f -> {
+                try {
+                    Object v = f.get(value);
+                    return v == null || v instanceof Collection<?> c && c.isEmpty();
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            })) {
+                return new Refusal(ErrorCode.INVALID_INPUT, "Name at least one of " + String.join(", ", value.getClass().getAnnotation(AtLeastOne.class).value())
+                        + ": this input changes nothing", path.toArray(String[]::new));
             }
             for (Field f : fields) {
                 Object v;
@@ -275,7 +287,13 @@ public class InputGate {
                 }
             }
             seen.remove(raw);
-            return fields.isEmpty() ? null : new ObjectRule(List.copyOf(fields));
+            List<java.lang.reflect.Field> oneOf = new ArrayList<>();
+            AtLeastOne atLeastOne = raw.getAnnotation(AtLeastOne.class);
+            for (String name : atLeastOne == null ? new String[0] : atLeastOne.value()) {
+                oneOf.add(Arrays.stream(raw.getFields()).filter(f -> name.equals(f.isAnnotationPresent(Name.class) ? f.getAnnotation(Name.class).value() : f.getName()))
+                        .findFirst().orElseThrow(() -> new IllegalStateException(raw.getName() + " has no field " + name + " (@AtLeastOne)")));
+            }
+            return fields.isEmpty() && oneOf.isEmpty() ? null : new ObjectRule(List.copyOf(fields), List.copyOf(oneOf));
         }
         return null;
     }

@@ -194,8 +194,10 @@ public class RequestShape {
         // (media types are case-insensitive: GraphQLOverHttp accepts "Application/JSON", so this check must see it too)
         if (contentType != null && "application/graphql".equals(GraphQLOverHttp.mediaType(contentType))) {
             // the body is the document itself: the same length and token limits
-            String query = rc.body().buffer() == null ? "" : rc.body().buffer().toString(java.nio.charset.StandardCharsets.UTF_8);
-            Problem problem = documentProblem(query);
+            // (strictly UTF-8, as a JSON body is read: a lenient decoding stored a Latin-1 byte as U+FFFD)
+            String query = utf8(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
+            Problem problem = query == null ? new Problem("BAD_REQUEST", "The request body must be a GraphQL document in UTF-8")
+                    : documentProblem(query);
             if (problem != null) {
                 refuse(rc, GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
                 return;
@@ -243,6 +245,16 @@ public class RequestShape {
         rc.next();
     }
 
+    /** The body as UTF-8 text, or null when it is not well-formed UTF-8 (never repaired with U+FFFD). */
+    static String utf8(byte[] body) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
     /**
      * What is wrong with a GraphQL request (a POST's body, or a WebSocket subscribe message's payload): not a JSON object
      * with a string "query", "variables" and "extensions" objects and a string "operationName" (BAD_REQUEST), or a
@@ -253,11 +265,8 @@ public class RequestShape {
         String query = null;
         // read as UTF-8 text first (RFC 8259): Jackson would take UTF-16 or UTF-32 bytes without a mark as JSON too, which
         // SmallRye then failed to read (answering "Unparseable request", uncoded)
-        String text;
-        try {
-            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        String text = utf8(body);
+        if (text == null) {
             return new Problem("BAD_REQUEST", "The request body must be JSON in UTF-8");
         }
         try (JsonParser p = JSON.createParser(text)) {

@@ -257,18 +257,28 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
      * caller's own or anyone's: a download reads one snapshot for minutes, and what it would send after an erasure
      * could name the erased person (a fan in a creator's gifts received, a creator in a viewer's history) or be theirs.
      * Asked again, it reads the database as the erasure left it. Nothing is buffered or dropped, unlike
-     * {@link #endWhenErased}: a download's items are its content.
+     * {@link #endWhenErased}: a download's items are its content. Before it ends, the database is asked whether the caller
+     * was erased meanwhile (an erasure on another instance that this one has not heard of yet): if so it breaks off too,
+     * so it never ends looking complete.
      */
     public <T> Multi<T> cutOffAtAnErasure(String userId, Multi<T> items) {
         return Multi.createFrom().deferred(() -> {
             int heard = erased.size();
             return items.onItem().invoke(item -> {
                 if (erased.size() != heard || isErased(userId)) {
-                    throw new com.coinstream.db.Cursors.CutOff("a download under way when an erasure completed: cut off (asked again, it "
-                            + "reads what the erasure left)");
+                    throw cutOff();
                 }
-            });
+            }).onCompletion().call(() -> isErasedNow(userId).invoke(gone -> {
+                if (gone) {
+                    throw cutOff();
+                }
+            }));
         });
+    }
+
+    private static com.coinstream.db.Cursors.CutOff cutOff() {
+        return new com.coinstream.db.Cursors.CutOff("a download under way when an erasure completed: cut off (asked again, it reads what the "
+                + "erasure left)");
     }
 
     /** {@code answer}, refused (UNAUTHENTICATED) if the person was erased by the time it is ready, here or elsewhere. */

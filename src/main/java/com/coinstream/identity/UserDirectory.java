@@ -41,8 +41,16 @@ public class UserDirectory {
     }
 
     void forget(String userId) {
+        forgotten.incrementAndGet();
         known.remove(userId);
     }
+
+    /**
+     * Counts every {@link #forget}: a request that read the row before one (an erasure, new claims elsewhere) and would
+     * remember it after must not (what it read may be what was just forgotten: an erased person's name, an older token's
+     * claims passing as current).
+     */
+    private final java.util.concurrent.atomic.AtomicLong forgotten = new java.util.concurrent.atomic.AtomicLong();
 
     /** However this instance learnt of an erasure (the notice, or the re-read of the database when it was missed). */
     void erased(@jakarta.enterprise.event.Observes ErasedAccounts.AccountErased erased) {
@@ -63,6 +71,7 @@ public class UserDirectory {
         if (memo.equals(known.get(caller.userId()))) {
             return Uni.createFrom().item(caller);
         }
+        long before = forgotten.get();
         // Read first: a read-only statement needs no commit flush, and the row is usually there and current.
         return pool.preparedQuery("select display_name, region, birthdate, erased_at, claims_issued_at from app_user where id = $1")
                 .execute(Tuple.of(caller.userId()))
@@ -77,7 +86,7 @@ public class UserDirectory {
                         boolean sameBirthdate = Objects.equals(caller.birthdate().orElse(null), row.getLocalDate("birthdate"));
                         if (caller.displayName().equals(row.getString("display_name")) && caller.region().equals(row.getString("region"))
                                 && sameBirthdate) {
-                            return remembered(memo, caller);
+                            return remembered(memo, caller, before);
                         }
                         if (caller.issuedAt() < row.getLong("claims_issued_at")) {
                             // a token older than the one whose claims the row holds (a birthdate corrected since, say)
@@ -90,19 +99,25 @@ public class UserDirectory {
                         // new claims: every instance forgets what it remembered of the person (an older token's claims
                         // among them, which would otherwise pass as current), and reads their live streams again
                         // (StreamDirectory: a new birthdate changes who may receive gifts; a new name, what they show)
-                        return upsert(caller).invoke(() -> forget(caller.userId()))
-                                .call(() -> cluster.publish(ClusterEvents.USERS, caller.userId()))
-                                .flatMap(v -> remembered(memo, caller));
+                        return upsert(caller).map(v -> {
+                            forget(caller.userId());
+                            return forgotten.get();
+                        }).call(after -> cluster.publish(ClusterEvents.USERS, caller.userId()))
+                                .flatMap(after -> remembered(memo, caller, after));
                     }
-                    return upsert(caller).flatMap(v -> remembered(memo, caller));
+                    return upsert(caller).flatMap(v -> remembered(memo, caller, before));
                 });
     }
 
-    private Uni<Caller> remembered(String memo, Caller caller) {
+    /** {@code caller}, remembered unless something was forgotten since {@code before} (then the next request reads again). */
+    private Uni<Caller> remembered(String memo, Caller caller, long before) {
         if (known.size() > MEMO_LIMIT) {
             known.clear();
         }
         known.put(caller.userId(), memo);
+        if (forgotten.get() != before) {
+            known.remove(caller.userId(), memo);
+        }
         return Uni.createFrom().item(caller);
     }
 

@@ -120,6 +120,8 @@ public class AccountHolds {
         // Only a held account changes (a concurrent second release finds it released and sends no second event).
         // (under the owner lock, as a hold is placed: the state recorded before is the one released)
         return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, userId)
+                // (an erased account has no hold to release: refused as a hold placed on it is, never answered as done)
+                .call(locked -> requireNotErased(tx, userId))
                 .call(locked -> adminLog.before(tx, audit))
                 .flatMap(v -> tx.preparedQuery("update app_user set hold_reason = null, hold_placed_at = null, hold_placed_by = null "
                         + "where id = $1 and hold_reason is not null").execute(Tuple.of(userId)))

@@ -93,7 +93,7 @@ public class RatesApi {
 
     @Mutation("setRates")
     @AdminAction("setRates")
-    @Description("Admin: publish a new rate version. Parts left out are carried over from the rates in force.")
+    @Description("Admin: publish a new rate version. Parts left out are carried over from the rates in force; at least one part is needed (else INVALID_INPUT).")
     @RolesAllowed(Role.ADMIN)
     public Uni<@NonNull SetRatesPayload> setRates(@NonNull SetRatesInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> admin.publish(c, new RatesAdmin.NewRates(
@@ -136,6 +136,7 @@ public class RatesApi {
     }
 
     @Input("SetRatesInput")
+    @com.coinstream.graphql.AtLeastOne({ "creatorShare", "diamondValues", "coinBasePrices" })
     public static class SetRatesInput {
         @Description("The creator's share of a gift's coins, for example {numerator: 1, denominator: 2}.")
         public RatioInput creatorShare;

@@ -151,7 +151,10 @@ public class StatementExports {
      * place (Cursors.DOWNLOADS), broken off at an erasure meanwhile (the caller's or anyone's its rows may name).
      */
     private <T> Multi<String> download(Uni<Ready<T>> ready, Function<T, Multi<String>> rows, String header, String name) {
-        return RestMulti.fromUniResponse(ready.invoke(r -> Cursors.DOWNLOADS.check(r.caller().userId())),
+        // (the database asked before the first byte: an erasure committed on another instance a moment ago, which this one
+        // has not heard of yet, refuses the download as it refuses the person's next request)
+        return RestMulti.fromUniResponse(ready.invoke(r -> Cursors.DOWNLOADS.check(r.caller().userId()))
+                .call(r -> erased.unlessErasedMeanwhile(r.caller().userId(), Uni.createFrom().item(r))),
                 r -> Cursors.DOWNLOADS.stream(r.caller().userId(), () -> erased.cutOffAtAnErasure(r.caller().userId(),
                         Multi.createBy().concatenating().streams(Multi.createFrom().item(header),
                                 rows.apply(r.prepared()).group().intoLists().of(CHUNK).map(lines -> String.join("", lines))))),

@@ -306,6 +306,10 @@ public class WebhookSubscriptions {
         if (one == null && (from == null || to == null)) {
             throw new Refusal(ErrorCode.INVALID_INPUT, "Give a deliveryId, or from and to with from before to", "input");
         }
+        if (one != null && (from != null || to != null)) {
+            // (one delivery, or a span: both at once is a contradiction, never one of them silently left out)
+            throw new Refusal(ErrorCode.INVALID_INPUT, "Give a deliveryId, or from and to, not both", "input", from != null ? "from" : "to");
+        }
         if (one == null) {
             com.coinstream.domain.Times.requireOrdered(from, to, "input", "from");
         }

@@ -171,7 +171,7 @@ public class WebhooksApi {
     }
 
     @Mutation("replayWebhookDeliveries")
-    @Description("Send again one delivery (deliveryId), or every delivery of events that occurred in [from, to) (at most 10,000 per call). Replaying into a disabled subscription enables it again and sends its pending deliveries now; a pending delivery of an active subscription is already on its way and is not replayed.")
+    @Description("Send again one delivery (deliveryId), or every delivery of events that occurred in [from, to) (at most 10,000 per call); one or the other, not both (INVALID_INPUT). Replaying into a disabled subscription enables it again and sends its pending deliveries now; a pending delivery of an active subscription is already on its way and is not replayed.")
     @RolesAllowed({ Role.ADMIN, Role.CREATOR })
     @AdminAction("replayWebhookDeliveries")
     public Uni<@NonNull ReplayWebhookDeliveriesPayload> replayWebhookDeliveries(@NonNull ReplayWebhookDeliveriesInput input) {

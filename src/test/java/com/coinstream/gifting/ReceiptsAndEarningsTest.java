@@ -75,6 +75,11 @@ class ReceiptsAndEarningsTest {
         assertEquals("5.05", e.getString("data.earnings.cashValue.amount")); // 1010 x 0.005
         assertEquals(2, e.getLong("data.earnings.totals.gifts"));
         assertEquals(2020, e.getLong("data.earnings.totals.coins"));
+        // totals count whole hours: a range within one hour, or from a time past the default end, is an empty question
+        for (String range : new String[] { "from: \"2026-11-01T10:05:00Z\", to: \"2026-11-01T10:55:00Z\"", "from: \"9000-01-01T00:00:00Z\"" }) {
+            var empty = Gql.post(creator, "{ earnings { totals(" + range + ") { coins } } }", null);
+            assertEquals("BAD_USER_INPUT", Gql.errorCode(empty), range + ": " + empty.asString());
+        }
         assertEquals(stream, e.getString("data.earnings.byStream[0].stream.id"));
         assertEquals("Galaxy", e.getString("data.earnings.byGift[0].gift.name"));
         assertEquals(2, e.getLong("data.earnings.byGift[0].quantity"));
@@ -106,8 +111,15 @@ class ReceiptsAndEarningsTest {
         assertEquals("FORBIDDEN", Gql.errorCode(denied));
         var bad = Gql.ok(Tokens.admin(), "mutation { setRates(input: {creatorShare: {numerator: 3, denominator: 2}}) { rates { version } userErrors { code } } }");
         assertEquals("INVALID_INPUT", bad.getString("data.setRates.userErrors[0].code"));
-        var past = Gql.ok(Tokens.admin(), "mutation { setRates(input: {effectiveFrom: \"2020-01-01T00:00:00Z\"}) { userErrors { code } } }");
+        var past = Gql.ok(Tokens.admin(), "mutation { setRates(input: {creatorShare: {numerator: 1, denominator: 2}, effectiveFrom: \"2020-01-01T00:00:00Z\"}) { userErrors { code } } }");
         assertEquals("INVALID_INPUT", past.getString("data.setRates.userErrors[0].code"));
+        // an input that names no change publishes no version (an empty list is no change either)
+        for (String nothing : new String[] { "{}", "{effectiveFrom: \"2099-01-01T00:00:00Z\"}", "{diamondValues: [], coinBasePrices: []}" }) {
+            var none = Gql.ok(Tokens.admin(), "mutation { setRates(input: " + nothing + ") { rates { version } userErrors { code field } } }");
+            assertEquals("INVALID_INPUT", none.getString("data.setRates.userErrors[0].code"), nothing);
+            assertEquals(List.of("input"), none.getList("data.setRates.userErrors[0].field"), nothing);
+        }
+        assertEquals(r.getInt("data.rates.version"), Gql.ok(null, "{ rates { version } }").getInt("data.rates.version"));
         // a version scheduled for next year changes nothing today
         var future = Gql.ok(Tokens.admin(), "mutation { setRates(input: {creatorShare: {numerator: 3, denominator: 5}, effectiveFrom: \"2099-01-01T00:00:00Z\", diamondValues: [{amount: \"0.0045\", currency: \"USD\"}]}) { rates { version effectiveFrom diamondValue { amount } } userErrors { code } } }");
         assertEquals(List.of(), future.getList("data.setRates.userErrors"));

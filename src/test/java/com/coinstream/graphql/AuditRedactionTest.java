@@ -48,4 +48,14 @@ class AuditRedactionTest {
         String kept = com.coinstream.domain.Text.forRecord(emoji);
         assertEquals(null, com.coinstream.domain.Text.encodingProblem(kept));
     }
+
+    /** A refused attempt's made-up text is recorded as sent, but never so that it reads otherwise to the admins reading it. */
+    @Test
+    void bidirectionalControlsAreNotRecorded() throws Exception {
+        var draft = AdminActionInterceptor.draftOfUncheckedInput(JSON, "placeHold", java.util.Optional.empty(),
+                JSON.readTree("{\"userId\":\"\u202Enimda\u202C\",\"reason\":\"\u2067x\u2069 \u200F\"}"));
+        assertEquals("\uFFFDnimda\uFFFD", draft.targetId());
+        assertEquals("\uFFFDx\uFFFD \u200F", draft.reason());
+        assertEquals(false, draft.input().matches("(?s).*[\u202A-\u202E\u2066-\u2069].*"), draft.input());
+    }
 }

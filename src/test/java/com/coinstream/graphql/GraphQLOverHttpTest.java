@@ -77,6 +77,13 @@ public class GraphQLOverHttpTest {
             assertEquals(400, r.statusCode(), other + ": " + r.asString());
             assertEquals("BAD_REQUEST", r.jsonPath().getString("errors[0].extensions.code"), r.asString());
         }
+        // a document that is not UTF-8 (one Latin-1 byte) is refused as a JSON body is, never repaired into U+FFFD and run
+        byte[] latin1 = "{ rates { version } } # Caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+        for (String type : new String[] { "application/graphql", "application/graphql; charset=iso-8859-1" }) {
+            Response r = given().contentType(type).body(latin1).post("/graphql");
+            assertEquals("BAD_REQUEST", r.jsonPath().getString("errors[0].extensions.code"), type + ": " + r.asString());
+            assertTrue(r.jsonPath().get("data") == null, r.asString());
+        }
     }
 
     @Test

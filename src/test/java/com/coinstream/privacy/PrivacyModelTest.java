@@ -371,6 +371,13 @@ class PrivacyModelTest {
             Gql.ok(admin, "mutation($u: String!) { " + m + " { userErrors { code } } }", Gql.vars("u", r.subjectId()));
         }
         apply(r, s);
+        if (s == Setting.ERASED) {
+            // an erased account has no hold to place or release: refused, never answered as done
+            for (String m : List.of("placeHold(input: {userId: $u, reason: \"again\"})", "releaseHold(input: {userId: $u})")) {
+                assertEquals("INVALID_STATE", Gql.ok(admin, "mutation($u: String!) { " + m + " { userErrors { code } } }", Gql.vars("u", r.subjectId()))
+                        .getString("data." + m.substring(0, m.indexOf('(')) + ".userErrors[0].code"), m);
+            }
+        }
         // an admin has no de-anonymising view: the feed and the boards are what anyone sees
         assertEquals(Gql.ok(r.a().token(), FEED, Gql.vars("s", r.creator().stream())).prettify(),
                 Gql.ok(admin, FEED, Gql.vars("s", r.creator().stream())).prettify());

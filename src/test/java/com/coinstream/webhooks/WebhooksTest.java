@@ -533,6 +533,11 @@ class WebhooksTest {
 
             assertEquals("INVALID_INPUT", Gql.ok(creator.token(), REPLAY, Gql.vars("i", Map.of("subscriptionId", sub.id())))
                     .getString("data.replayWebhookDeliveries.userErrors[0].code"));
+            // one delivery and a span at once: a contradiction, refused, nothing replayed
+            JsonPath both = Gql.ok(creator.token(), REPLAY, Gql.vars("i", Map.of("subscriptionId", sub.id(), "deliveryId", oldest,
+                    "from", times.get(0).toString(), "to", times.get(2).plusMillis(1).toString())));
+            assertEquals("INVALID_INPUT", both.getString("data.replayWebhookDeliveries.userErrors[0].code"), both.prettify());
+            assertTrue(both.get("data.replayWebhookDeliveries.replayed") == null, both.prettify());
             assertEquals("NOT_FOUND", Gql.ok(creator.token(), REPLAY, Gql.vars("i", Map.of("subscriptionId", sub.id(), "deliveryId", "999999999")))
                     .getString("data.replayWebhookDeliveries.userErrors[0].code"));
         }
