@@ -14,6 +14,7 @@ import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.DedicatedPools;
 import com.coinstream.db.SqlResources;
 import com.coinstream.ledger.SpendBatch;
+import com.coinstream.protection.GiftRateLimiter;
 
 
 import io.smallrye.mutiny.Uni;
@@ -36,7 +37,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class GiftBatchStore implements GiftBatches {
     /**
      * Positional parameters: $1-$22 the gifts' arrays, $23 the lane's slot, $24-$26 the platform accounts, $27-$29 default caps,
-     * $30 the gifts' anonymous flags, $31 their confirmed flags (the session reminder). (The rollups behind leaderboards, topGifters and earnings are kept by the statement-level
+     * $30 the gifts' anonymous flags, $31 their confirmed flags (the session reminder), $32-$33 the senders' pace (the gift
+     * rate limit, {@link GiftRateLimiter#pace()}: the bucket's size and its refill a second, in millionths of a gift). (The rollups behind leaderboards, topGifters and earnings are kept by the statement-level
      * triggers on gift_event, migration V11, in this same statement.)
      */
     static final String SQL = SpendBatch.statement(SqlResources.load(GiftBatchStore.class, "gift-batch-checks.sql"),
@@ -59,6 +61,7 @@ public class GiftBatchStore implements GiftBatches {
     static final Map<String, String> SESSION = Map.of("plan_cache_mode", "force_generic_plan", "enable_seqscan", "off", "jit", "off");
 
     private final Pool pool;
+    private final GiftRateLimiter.Pace pace;
 
     /**
      * The lanes' own connections. The statement is prepared once per connection and its generic plan is
@@ -73,8 +76,9 @@ public class GiftBatchStore implements GiftBatches {
      * short never gains from it, and a sequential scan left in a plan carries the disabling cost, which set off
      * PostgreSQL's JIT with inlining and optimisation, 2.5 s of compiling per batch.
      */
-    public GiftBatchStore(DedicatedPools pools, GiftsConfig config) {
+    public GiftBatchStore(DedicatedPools pools, GiftsConfig config, GiftRateLimiter rate) {
         this.pool = pools.pool("gift-lanes", config.lanes(), SESSION);
+        this.pace = rate.pace();
     }
 
     @Override
@@ -140,7 +144,7 @@ public class GiftBatchStore implements GiftBatches {
                 .addArrayOfOffsetDateTime(times).addArrayOfLocalDate(days).addArrayOfLocalDate(weeks).addArrayOfLocalDate(months)
                 .addShort(slot).addLong(platform.coinIssuance()).addLong(platform.diamondIssuance()).addLong(platform.commission())
                 .addLong(defaults.day()).addLong(defaults.week()).addLong(defaults.month()).addArrayOfBoolean(anonymous)
-                .addArrayOfBoolean(confirmed);
+                .addArrayOfBoolean(confirmed).addLong(pace.burst()).addLong(pace.perSecond());
         Tuple locks = Tuple.of(senders, streams);
         // Both statements are sent at once (pipelined): the locks cost no extra round trip, and the batch statement
         // only starts, with its snapshot, once they are held.

@@ -24,6 +24,8 @@ public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, l
         IN_DEBT,
         /** The gift would pass one of the sender's spending limits. */
         LIMIT_REACHED,
+        /** The sender has sent their gifts per second already (the pace on their wallet row, across every instance). */
+        RATE_LIMITED,
         /** The sender has sent their session reminder's coins in this stream; the gift was not confirmed. */
         CONFIRMATION_REQUIRED,
         /** The wallet cannot cover the gift. */

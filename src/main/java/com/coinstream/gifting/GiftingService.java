@@ -165,7 +165,7 @@ public class GiftingService {
                 throw new Refusal(ErrorCode.AGE_RESTRICTED, "Sending gifts requires a verified age of " + adultAge + " or over");
             }
             if (!rateLimiter.tryAcquire(sender.userId())) {
-                throw new Refusal(ErrorCode.RATE_LIMITED, "Too many gifts too fast; wait a moment");
+                throw tooFast();
             }
             UUID streamId = Ids.require(request.streamId(), "No such live stream", "input", "streamId");
             CatalogueGift gift = catalogue.find(Ids.require(request.giftId(), "No such gift", "input", "giftId"))
@@ -212,6 +212,7 @@ public class GiftingService {
             case ON_HOLD -> throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold");
             case ERASED -> throw AccountHolds.ERASED_SELF.get();
             case LIMIT_REACHED -> throw new IllegalStateException("handled above");
+            case RATE_LIMITED -> throw tooFast();
             case CONFIRMATION_REQUIRED -> throw new Refusal(ErrorCode.CONFIRMATION_REQUIRED, "You asked to be reminded after "
                     + "your session reminder's coins in one stream, and you have sent them here (or what you sent here cannot be "
                     + "counted for a moment). This gift is " + command.split().coins()
@@ -221,6 +222,11 @@ public class GiftingService {
             case INSUFFICIENT_COINS -> throw new Refusal(ErrorCode.INSUFFICIENT_COINS,
                     "Not enough coins for this gift (" + command.split().coins() + " needed)", "input", "giftId");
         });
+    }
+
+    /** The refusal of a gift past the sender's rate (COINSTREAM_GIFT_RATE_PER_SECOND), wherever it is caught. */
+    private static Refusal tooFast() {
+        return new Refusal(ErrorCode.RATE_LIMITED, "Too many gifts too fast; wait a moment");
     }
 
     /** SPENDING_LIMIT_REACHED, with the limit that blocked: what remains and when it resets. */

@@ -2,30 +2,49 @@ package com.coinstream.protection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Per-viewer gift rate limit (a token bucket per sender: bursts up to the rate, refilled continuously).
- * Per instance: behind a load balancer the effective limit is the rate times the instances a viewer
- * reaches, which is why the money limits (spending caps) live in the database and this one does not.
+ * The per-viewer gift rate limit (COINSTREAM_GIFT_RATE_PER_SECOND): a token bucket per sender, bursts up to a second's
+ * gifts, refilled continuously. The limit itself is the database's, across every instance: the gift batch keeps each
+ * sender's bucket on their wallet row ({@link #pace()}, gift-batch-checks.sql, V57), so 25 gifts raced over two instances
+ * are held to it as one. Each instance keeps a bucket in memory too, at twice the rate, only as a shield: a flood is
+ * refused before it takes a lane or a statement, and a viewer within the rate never meets it.
  */
 @ApplicationScoped
 public class GiftRateLimiter {
-    private final com.coinstream.domain.TokenBuckets buckets;
+    /** The memory shield's rate against the limit's: loose enough never to be the limit a viewer meets. */
+    static final double SHIELD = 2;
+    private static final long MILLIONTHS = 1_000_000;
+    private final com.coinstream.domain.TokenBuckets shield;
+    private final Pace pace;
 
-    public GiftRateLimiter(ProtectionConfig config) {
-        this.buckets = new com.coinstream.domain.TokenBuckets(config.giftRatePerSecond(), config.giftRatePerSecond());
+    /**
+     * The limit as the gift batch keeps it, in millionths of a gift: at most {@code burst} (a second's gifts, and never
+     * less than one) held, {@code perSecond} added each second.
+     */
+    public record Pace(long burst, long perSecond) {
     }
 
-    /** True when the sender may send one more gift now. */
+    public GiftRateLimiter(ProtectionConfig config) {
+        double rate = config.giftRatePerSecond();
+        this.pace = new Pace((long) (Math.max(1, rate) * MILLIONTHS), (long) (rate * MILLIONTHS));
+        this.shield = new com.coinstream.domain.TokenBuckets(rate * SHIELD, Math.max(1, rate) * SHIELD);
+    }
+
+    /** True when the sender's gifts on this instance are within twice the rate (the batch checks the rate itself). */
     public boolean tryAcquire(String senderId) {
-        return buckets.tryAcquire(senderId);
+        return shield.tryAcquire(senderId);
+    }
+
+    /** The limit the gift batch keeps on the senders' wallet rows. */
+    public Pace pace() {
+        return pace;
     }
 
     /** Forget senders whose bucket is full again, so the map stays small. */
     @Scheduled(every = "60s")
     void evictIdle() {
-        buckets.evictIdle(10);
+        shield.evictIdle(10);
     }
 }

@@ -8,7 +8,7 @@ import io.smallrye.config.ConfigMapping;
 /** Viewer protection (README "Viewer protection"). */
 @ConfigMapping(prefix = "coinstream.protection")
 public interface ProtectionConfig {
-    /** Gifts per second per viewer, per instance (COINSTREAM_GIFT_RATE_PER_SECOND). */
+    /** Gifts per second per viewer, across every instance (COINSTREAM_GIFT_RATE_PER_SECOND; GiftRateLimiter). */
     double giftRatePerSecond();
 
     /**

@@ -59,15 +59,28 @@ capped as (
       and (m.cap_week is null or (select s.coins from spent_since(m.sender_id, m.wallet_id, m.week_start) s) + m.coins <= m.cap_week)
       and (m.cap_month is null or (select s.coins from spent_since(m.sender_id, m.wallet_id, m.month_start) s) + m.coins <= m.cap_month)
 ),
+-- The sender's pace (COINSTREAM_GIFT_RATE_PER_SECOND), across every instance: a token bucket on the wallet row (V57), in
+-- millionths of a gift. It holds at most $32 (a second's gifts, at least one) and refills $33 a second by the
+-- database's clock as this statement started (after the owner locks: each batch of a sender starts after the one before
+-- it committed). A gift sent takes 1,000,000 (the debit writes the bucket back, spend-batch.sql); a gift refused for
+-- any reason takes nothing. Each row also carries the day the sender's wallet row counts (tally_day, tally_coins),
+-- which the day's spend after the debit reads.
+paced as (
+    select c.*, w.spent_on as tally_day, w.spent_coins as tally_coins, p.tokens as pace_tokens from capped c
+    left join lateral (select b.spent_on, b.spent_coins, b.pace_tokens, b.pace_at from account_balance b
+                       where b.account_id = c.wallet_id and b.slot = 0 limit 1) w on true
+    cross join lateral (select case when w.pace_at is null then $32::bigint
+                                    else least($32::bigint, w.pace_tokens
+                                               + floor(greatest(0, extract(epoch from statement_timestamp() - w.pace_at)) * $33::bigint)::bigint)
+                               end as tokens) p
+    where p.tokens >= 1000000
+),
 -- The session reminder: once the sender has sent the coins they chose in this stream, each further gift to it needs
 -- confirmed. (One gift per sender in a batch, under the sender's owner lock: the sum is exact.) The supporters are
 -- unlogged (V44): until a crash's rebuild has run (rollups_whole(), V45) their sum cannot be trusted, and every gift
--- under a reminder needs confirmed. Each row also carries the day the sender's wallet row counts (tally_day,
--- tally_coins), which the day's spend after the debit reads.
+-- under a reminder needs confirmed.
 eligible as (
-    select c.*, w.spent_on as tally_day, w.spent_coins as tally_coins from capped c
-    left join lateral (select b.spent_on, b.spent_coins from account_balance b
-                       where b.account_id = c.wallet_id and b.slot = 0 limit 1) w on true
+    select c.* from paced c
     where c.confirmed or c.reminder is null
        or rollups_whole()
           and coalesce((select sum(t.coins) from stream_supporter_total t

@@ -101,6 +101,7 @@ select r.ord,
                                          else 'ON_HOLD' end
             when a.ord is null then 'IN_DEBT'
             when p.ord is null then 'LIMIT_REACHED'
+            when pa.ord is null then 'RATE_LIMITED'
             when c.ord is null then 'CONFIRMATION_REQUIRED'
             else 'INSUFFICIENT_COINS' end as outcome,
        m.entry_id, m.wallet_after, e.seq, e.stream_seq, q.value_minor, q.stream_total, q.anonymous
@@ -110,6 +111,7 @@ left join live l on l.ord = r.ord
 left join unheld h on h.ord = r.ord
 left join allowed a on a.ord = r.ord
 left join capped p on p.ord = r.ord
+left join paced pa on pa.ord = r.ord
 left join eligible c on c.ord = r.ord
 left join moved m on m.ord = r.ord
 left join events e on e.id = m.cause_id

@@ -1,13 +1,15 @@
 -- The ledger's part of a spend batch statement (see SpendBatch): coins spent become diamond-units.
 -- Input, from the statement's part before this one: the CTE "eligible", one row per spend that passed its rules, with
 --   ord, cause_id (the entry's cause), wallet_id, coins, earnings_id (the recipient's DIAMONDS_PENDING account),
---   diamonds, commission (diamonds + commission = coins), rate_version, at, and local_day (the owner's local day the
---   spend counts toward, for their spending limits).
+--   diamonds, commission (diamonds + commission = coins), rate_version, at, local_day (the owner's local day the
+--   spend counts toward, for their spending limits) and pace_tokens (below).
 -- Output, for the part after: "debited" (the eligible rows whose wallet covered them, with wallet_after) and
 --   "moved" (debited with entry_id). A row whose wallet cannot cover it writes nothing.
 -- The debit also counts each spend toward its owner's latest local day on the wallet row (spent_on, spent_coins, V43),
 -- in the same row update; the caller's part hands an earlier day to spend_day (it reads the row's day before this
--- statement, under the owner's lock, as eligible's tally_day and tally_coins).
+-- statement, under the owner's lock, as eligible's tally_day and tally_coins). In that update too it takes one spend
+-- from the owner's pace (pace_tokens, V57): eligible's pace_tokens is the bucket as the caller's rules found it (null:
+-- the caller keeps no pace, and the row's stays as it is).
 -- Every balance it credits is on the lane's own slot row (:slot), so concurrent lanes never queue on a row.
 debited as (
     -- conditional debit: concurrent batches can never overdraw a wallet
@@ -16,7 +18,9 @@ debited as (
         spent_coins = case when c.local_day is null then b.spent_coins
                            when b.spent_on is null or b.spent_on < c.local_day then c.coins
                            when b.spent_on = c.local_day then b.spent_coins + c.coins
-                           else b.spent_coins end
+                           else b.spent_coins end,
+        pace_tokens = case when c.pace_tokens is null then b.pace_tokens else c.pace_tokens - 1000000 end,
+        pace_at = case when c.pace_tokens is null then b.pace_at else statement_timestamp() end
     from eligible c
     where b.account_id = c.wallet_id and b.slot = 0 and b.balance >= c.coins
       and b.account_id = any (array(select wallet_id from eligible))

@@ -160,6 +160,37 @@ class LimitsAcrossInstancesIT {
         assertEquals(20, Db.number(ProdApp.SCHEMA, "select count(*) from overlay_key where creator_id = ? and revoked_at is null", creatorId));
     }
 
+    /**
+     * The gift rate is the database's, not each instance's: 25 gifts of one viewer raced over two instances at 5 a second
+     * send a burst of 5 and what the race's length refills, as one instance would (each instance's memory let 5 through
+     * before, 10 in all); the rest are RATE_LIMITED, and the wallet paid for exactly the gifts sent.
+     */
+    @Test
+    void giftsPerSecondPerViewer() throws Exception {
+        Map<String, String> fivePerSecond = Map.of("COINSTREAM_GIFT_RATE_PER_SECOND", "5");
+        try (SecondInstance a = WebhookInstances.sender(THIRD, fivePerSecond); SecondInstance b = WebhookInstances.sender(THIRD + 1, fivePerSecond)) {
+            LiveCreator creator = Gifting.liveCreator("paced");
+            var viewer = Gifting.fundedViewer("pacedfan", 1000);
+            var warm = Gifting.fundedViewer("pacedwarm", 100);
+            for (int port : new int[] { THIRD, THIRD + 1 }) {
+                // (each instance's gift path warmed first, by another viewer, so the race's length is the race's)
+                Gql.postTo(port, warm.token(), Gifting.SEND, Gql.vars("input", Map.of("streamId", creator.stream(), "giftId", Gifting.ROSE,
+                        "quantity", 1, "idempotencyKey", Flows.key())));
+            }
+            long started = System.nanoTime();
+            List<String> codes = codes(Race.acrossInstances(N, new int[] { THIRD, THIRD + 1 }, viewer.token(), Gifting.SEND,
+                    i -> Gql.vars("input", Map.of("streamId", creator.stream(), "giftId", Gifting.ROSE, "quantity", 1, "idempotencyKey", Flows.key()))),
+                    "sendGift");
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long sent = successes(codes);
+            assertTrue(sent >= 1 && sent <= 5 + (long) Math.ceil(5 * seconds), "sent " + sent + " of " + N + " in " + seconds + " s: " + codes);
+            assertTrue(codes.stream().allMatch(c -> c == null || c.equals("RATE_LIMITED")), codes.toString());
+            assertEquals(1000 - sent, Flows.coins(viewer.token()));
+            assertEquals(sent, Db.number(ProdApp.SCHEMA, "select count(*) from gift_event where sender_id = ?", viewer.id()));
+        }
+        LedgerChecks.assertClean();
+    }
+
     @Test
     void activeGoalsPerStream() {
         LiveCreator creator = Gifting.liveCreator("goals");
