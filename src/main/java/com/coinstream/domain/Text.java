@@ -131,6 +131,11 @@ public final class Text {
         return cut == value ? clean : clean + "\u2026 (" + (value.length() - cut.length()) + " more)";
     }
 
+    /** Whether {@link #forRecord} keeps {@code value} as it is (nothing in it replaced; it may still be cut). */
+    public static boolean recordedAsSent(String value) {
+        return value == null || encodingProblem(value) == null && !hasBidiControl(value);
+    }
+
     private static boolean hasBidiControl(String value) {
         for (int i = 0; i < value.length(); i++) {
             if (BIDI_CONTROLS.indexOf(value.charAt(i)) >= 0) {

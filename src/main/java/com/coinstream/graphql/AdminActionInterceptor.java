@@ -150,7 +150,6 @@ public class AdminActionInterceptor {
 
     private static AuditDraft draft(ObjectMapper json, String action, Optional<Caller> who, Object input, boolean bounded) {
         JsonNode tree = input == null ? json.createObjectNode() : input instanceof JsonNode node ? node.deepCopy() : json.valueToTree(input);
-        redact(tree);
         String targetType = null;
         String targetId = null;
         for (Map.Entry<String, String> t : TARGETS) {
@@ -158,10 +157,13 @@ public class AdminActionInterceptor {
             if (id != null && id.isTextual()) {
                 targetType = t.getValue();
                 // indexed: one btree entry holds about 2,700 bytes
-                targetId = AdminAuditLog.canonicalTarget(targetType, Text.forRecord(id.asText(), MAX_TARGET));
+                // (an id that could not be kept as sent names no target: with U+FFFD in its place it could name a real
+                // account, whose records, export included, would then show another's refused attempt; the input keeps it)
+                targetId = Text.recordedAsSent(id.asText()) ? AdminAuditLog.canonicalTarget(targetType, Text.forRecord(id.asText(), MAX_TARGET)) : null;
                 break;
             }
         }
+        redact(tree);
         JsonNode reason = tree.get("reason");
         // (the tree's text is already fit to store: redact() made it so)
         String recorded = tree.toString();

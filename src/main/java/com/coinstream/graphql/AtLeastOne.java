@@ -7,8 +7,9 @@ import java.lang.annotation.Target;
 
 /**
  * On an input class whose fields are each optional changes: at least one of the fields named must be given (not null,
- * and not an empty list), checked by the {@link InputGate}; an input that names no change is INVALID_INPUT, never a
- * write of nothing (a rate version like the one in force, a settings change that changes nothing).
+ * and not an empty list), checked by the {@link InputGate}; an input that names no change is INVALID_INPUT, never
+ * written as one (a rate version that names nothing new, a settings change of no setting). Values equal to the current
+ * ones are still a change asked for.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)

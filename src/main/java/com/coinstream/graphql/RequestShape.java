@@ -199,7 +199,9 @@ public class RequestShape {
             Problem problem = query == null ? new Problem("BAD_REQUEST", "The request body must be a GraphQL document in UTF-8")
                     : documentProblem(query);
             if (problem != null) {
-                refuse(rc, GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
+                // (a body that is not UTF-8 is malformed, 400, as a JSON body's is; a document that does not parse is answered
+                // as GraphQL over HTTP says)
+                refuse(rc, query == null ? 400 : GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
                 return;
             }
             // handed on as the JSON request it stands for: SmallRye reads application/graphql itself only in lower case,

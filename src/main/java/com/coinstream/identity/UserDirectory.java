@@ -41,16 +41,24 @@ public class UserDirectory {
     }
 
     void forget(String userId) {
-        forgotten.incrementAndGet();
+        forgottenAt.put(userId, forgets.incrementAndGet());
         known.remove(userId);
+        if (forgottenAt.size() > MEMO_LIMIT) {
+            clearedAt = forgets.incrementAndGet();
+            forgottenAt.clear();
+            known.clear();
+        }
     }
 
     /**
-     * Counts every {@link #forget}: a request that read the row before one (an erasure, new claims elsewhere) and would
-     * remember it after must not (what it read may be what was just forgotten: an erased person's name, an older token's
-     * claims passing as current).
+     * When each person was last forgotten ({@link #forget}, numbered in turn): a request that read a person's row before
+     * they were forgotten (an erasure, new claims elsewhere) and would remember it after must not (what it read may be
+     * what was just forgotten: an erased person's name, an older token's claims passing as current). Bounded as the
+     * memo is; once cleared, nothing read before the clearing is remembered ({@link #clearedAt}).
      */
-    private final java.util.concurrent.atomic.AtomicLong forgotten = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, Long> forgottenAt = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong forgets = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long clearedAt;
 
     /** However this instance learnt of an erasure (the notice, or the re-read of the database when it was missed). */
     void erased(@jakarta.enterprise.event.Observes ErasedAccounts.AccountErased erased) {
@@ -71,7 +79,7 @@ public class UserDirectory {
         if (memo.equals(known.get(caller.userId()))) {
             return Uni.createFrom().item(caller);
         }
-        long before = forgotten.get();
+        long before = forgets.get();
         // Read first: a read-only statement needs no commit flush, and the row is usually there and current.
         return pool.preparedQuery("select display_name, region, birthdate, erased_at, claims_issued_at from app_user where id = $1")
                 .execute(Tuple.of(caller.userId()))
@@ -99,13 +107,13 @@ public class UserDirectory {
                         // new claims: every instance forgets what it remembered of the person (an older token's claims
                         // among them, which would otherwise pass as current), and reads their live streams again
                         // (StreamDirectory: a new birthdate changes who may receive gifts; a new name, what they show)
-                        return upsert(caller).map(v -> {
+                        return upsert(caller).flatMap(wrote -> !wrote ? register(caller) : Uni.createFrom().item(() -> {
                             forget(caller.userId());
-                            return forgotten.get();
+                            return forgets.get();
                         }).call(after -> cluster.publish(ClusterEvents.USERS, caller.userId()))
-                                .flatMap(after -> remembered(memo, caller, after));
+                                .flatMap(after -> remembered(memo, caller, after)));
                     }
-                    return upsert(caller).flatMap(v -> remembered(memo, caller, before));
+                    return upsert(caller).flatMap(wrote -> wrote ? remembered(memo, caller, before) : register(caller));
                 });
     }
 
@@ -115,13 +123,17 @@ public class UserDirectory {
             known.clear();
         }
         known.put(caller.userId(), memo);
-        if (forgotten.get() != before) {
+        if (clearedAt > before || forgottenAt.getOrDefault(caller.userId(), 0L) > before) {
             known.remove(caller.userId(), memo);
         }
         return Uni.createFrom().item(caller);
     }
 
-    private Uni<Void> upsert(Caller caller) {
+    /**
+     * Writes the caller's claims; false when it wrote nothing: a newer token's claims, the same claims, or an erasure
+     * committed since the row was read (the caller is then read again, never remembered as read before).
+     */
+    private Uni<Boolean> upsert(Caller caller) {
         return pool.preparedQuery("""
                 insert into app_user (id, display_name, region, birthdate, created_at, claims_issued_at) values ($1, $2, $3, $4, $5, $6)
                 on conflict (id) do update set display_name = excluded.display_name, region = excluded.region,
@@ -133,7 +145,7 @@ public class UserDirectory {
                 """)
                 .execute(Tuple.of(caller.userId(), caller.displayName(), caller.region(), caller.birthdate().orElse(null),
                         OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), caller.issuedAt()))
-                .replaceWithVoid();
+                .map(rows -> rows.rowCount() > 0);
     }
 
     public Uni<Optional<UserProfile>> find(String userId) {

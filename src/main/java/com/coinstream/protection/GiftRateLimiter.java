@@ -26,8 +26,15 @@ public class GiftRateLimiter {
     public record Pace(long burst, long perSecond) {
     }
 
+    /** The highest rate the setting takes (a million gifts a second per viewer: in millionths, far within a bigint). */
+    static final double MAX_RATE = 1_000_000;
+
     public GiftRateLimiter(ProtectionConfig config) {
         double rate = config.giftRatePerSecond();
+        if (!(rate > 0 && rate <= MAX_RATE)) {
+            throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_GIFT_RATE_PER_SECOND (" + rate
+                    + ") must be above 0 and at most " + (long) MAX_RATE);
+        }
         this.pace = new Pace((long) (Math.max(1, rate) * MILLIONTHS), (long) (rate * MILLIONTHS));
         this.shield = new com.coinstream.domain.TokenBuckets(rate * SHIELD, Math.max(1, rate) * SHIELD);
     }

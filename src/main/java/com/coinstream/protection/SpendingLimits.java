@@ -91,7 +91,16 @@ public class SpendingLimits {
      * earlier read, or an earlier time, could undo a lowering that committed in between.
      */
     private Uni<Void> replace(SqlConnection tx, String userId, String period, Long coins) {
-        Instant now = clock.instant();
+        // (the reading is never earlier than the newest change of this limit: an instance whose clock runs behind the one
+        // that made a lowering a moment ago would otherwise judge against the limit before it, and delete the lowering as
+        // a change still pending)
+        return tx.preparedQuery("select greatest($3::timestamptz, max(created_at)) from spending_limit where user_id = $1 and period = $2")
+                .execute(Tuple.of(userId, period, utc(clock.instant())))
+                .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant())
+                .flatMap(now -> replace(tx, userId, period, coins, now));
+    }
+
+    private Uni<Void> replace(SqlConnection tx, String userId, String period, Long coins, Instant now) {
         return tx.preparedQuery("select coins from spending_limit_in_force($1, $2, $3, $4)")
                 .execute(Tuple.of(userId, period, utc(now), platformDefault(period)))
                 .flatMap(rows -> {

@@ -69,9 +69,10 @@ paced as (
     select c.*, w.spent_on as tally_day, w.spent_coins as tally_coins, p.tokens as pace_tokens from capped c
     left join lateral (select b.spent_on, b.spent_coins, b.pace_tokens, b.pace_at from account_balance b
                        where b.account_id = c.wallet_id and b.slot = 0 limit 1) w on true
+    -- (summed in numeric and capped before it is a bigint again: a long idle time at a high rate never overflows)
     cross join lateral (select case when w.pace_at is null then $32::bigint
-                                    else least($32::bigint, w.pace_tokens
-                                               + floor(greatest(0, extract(epoch from statement_timestamp() - w.pace_at)) * $33::bigint)::bigint)
+                                    else least($32::numeric, w.pace_tokens
+                                               + floor(greatest(0, extract(epoch from statement_timestamp() - w.pace_at)) * $33::bigint))::bigint
                                end as tokens) p
     where p.tokens >= 1000000
 ),

@@ -81,6 +81,7 @@ public class GraphQLOverHttpTest {
         byte[] latin1 = "{ rates { version } } # Caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
         for (String type : new String[] { "application/graphql", "application/graphql; charset=iso-8859-1" }) {
             Response r = given().contentType(type).body(latin1).post("/graphql");
+            assertEquals(400, r.statusCode(), type + ": " + r.asString());
             assertEquals("BAD_REQUEST", r.jsonPath().getString("errors[0].extensions.code"), type + ": " + r.asString());
             assertTrue(r.jsonPath().get("data") == null, r.asString());
         }

@@ -3,6 +3,7 @@ package com.coinstream.graphql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigDecimal;
@@ -170,6 +171,36 @@ class InputRulesTest {
         s = sample();
         s.tags = List.of("a", "b\u0007");
         assertRefused(InputGate.check(s), "tags", "1");
+    }
+
+    /**
+     * Every input that needs one of its optional changes names fields it has (a misspelt name would fail at the first
+     * request, not here), and an empty one is refused while one change passes.
+     */
+    @Test
+    void anInputOfOptionalChangesNamesAtLeastOne() throws Exception {
+        java.nio.file.Path classes = java.nio.file.Path.of("target/classes");
+        int found = 0;
+        try (var files = java.nio.file.Files.walk(classes.resolve("com/coinstream"))) {
+            for (java.nio.file.Path f : files.filter(x -> x.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> c = Class.forName(name, false, getClass().getClassLoader());
+                if (c.isAnnotationPresent(AtLeastOne.class)) {
+                    found++;
+                    Object empty = c.getDeclaredConstructor().newInstance();
+                    Refusal r = InputGate.check(empty);
+                    assertNotNull(r, c.getName());
+                    assertEquals(ErrorCode.INVALID_INPUT, r.code());
+                }
+            }
+        }
+        assertTrue(found >= 2, "found " + found);
+        var privacy = new com.coinstream.engagement.EngagementApi.SetPrivacyInput();
+        privacy.anonymousByDefault = false;
+        assertNull(InputGate.check(privacy));
+        var rates = new com.coinstream.rates.RatesApi.SetRatesInput();
+        rates.diamondValues = List.of();
+        assertNotNull(InputGate.check(rates), "an empty list is no change");
     }
 
     static void assertRefused(Refusal r, String... field) {

@@ -183,7 +183,8 @@ class LimitsAcrossInstancesIT {
                     "sendGift");
             double seconds = (System.nanoTime() - started) / 1e9;
             long sent = successes(codes);
-            assertTrue(sent >= 1 && sent <= 5 + (long) Math.ceil(5 * seconds), "sent " + sent + " of " + N + " in " + seconds + " s: " + codes);
+            // (a bound the bucket keeps whatever the race's length: its burst, and whole gifts refilled while it lasted)
+            assertTrue(sent >= 1 && sent <= 5 + (long) Math.floor(5 * seconds), "sent " + sent + " of " + N + " in " + seconds + " s: " + codes);
             assertTrue(codes.stream().allMatch(c -> c == null || c.equals("RATE_LIMITED")), codes.toString());
             assertEquals(1000 - sent, Flows.coins(viewer.token()));
             assertEquals(sent, Db.number(ProdApp.SCHEMA, "select count(*) from gift_event where sender_id = ?", viewer.id()));

@@ -106,6 +106,27 @@ class SpendingLimitTest {
     }
 
     /**
+     * Two instances whose clocks are two minutes apart: a lowering made through the one ahead is not undone by a change
+     * made right after through the one behind (which judged against the cap before the lowering, and deleted the lowering
+     * as a change still pending); the change is judged against the lowering, a raise that waits out its cool-down.
+     */
+    @Test
+    void aChangeThroughAnInstanceWhoseClockRunsBehindNeverUndoesALowering() {
+        clock.advanceToNext(DayOfWeek.TUESDAY, LocalTime.of(1, 0));
+        Viewer viewer = Gifting.fundedViewer("skewed", 100);
+        Gql.ok(viewer.token(), SET, Gql.input("period", "DAY", "coins", 500));
+        clock.advance(Duration.ofMinutes(1)); // the instance that runs ahead
+        assertEquals(100, Gql.ok(viewer.token(), SET, Gql.input("period", "DAY", "coins", 100)).getLong("data.setSpendingLimit.spendingLimit.coins"));
+        clock.advance(Duration.ofMinutes(-2)); // the one that runs behind
+        var behind = Gql.ok(viewer.token(), SET, Gql.input("period", "DAY", "coins", 300));
+        assertEquals(300, behind.getLong("data.setSpendingLimit.spendingLimit.pendingCoins"), behind.prettify());
+        clock.advance(Duration.ofMinutes(2));
+        var limits = Gql.ok(viewer.token(), "{ spendingLimits { period coins pendingCoins } }");
+        assertEquals(100, limits.getLong("data.spendingLimits.find { it.period == 'DAY' }.coins"), limits.prettify());
+        assertEquals(300, limits.getLong("data.spendingLimits.find { it.period == 'DAY' }.pendingCoins"), limits.prettify());
+    }
+
+    /**
      * Lowerings to 100 and raises to 900 of a cap of 1000, sent at once: each is judged against the cap the previous one
      * left (as if sent in turn), so no 900 judged on an older read undoes a lowering that answered "in force now", and
      * the raise still pending takes effect only after its cool-down.
