@@ -57,7 +57,9 @@ public final class Page<N> {
 
     /** Build a page of {@code list} from up to {@code limit + 1} rows fetched in order. */
     public static <N> Page<N> of(String list, List<N> fetched, int limit, boolean hasPrevious, ToLongFunction<N> position) {
-        boolean hasNext = fetched.size() > limit;
+        // (a page of none has no next page: with no end cursor to go on from, a client following it would read the first
+        // page for ever)
+        boolean hasNext = limit > 0 && fetched.size() > limit;
         List<N> nodes = hasNext ? fetched.subList(0, limit) : fetched;
         List<String> cursors = nodes.stream().map(n -> cursor(list, position.applyAsLong(n))).toList();
         PageInfo info = new PageInfo(hasNext, cursors.isEmpty() ? null : cursors.get(cursors.size() - 1),

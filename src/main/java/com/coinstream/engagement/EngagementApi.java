@@ -74,12 +74,13 @@ public class EngagementApi {
             throw new BadInput("creatorId is required for CREATOR_SUPPORTERS");
         }
         int limit = Page.size(input.first);
-        // a board's cursors are its own (scope, period, creator as asked): one of another list or board is refused
-        String board = "leaderboard:" + input.scope + ":" + input.period + ":" + (input.creatorId == null ? "" : input.creatorId);
-        long offset = input.after == null || input.after.isEmpty() ? 0 : Page.after(board, input.after);
         Instant at = input.at == null ? clock.instant() : input.at;
         LocalDate start = input.period.start(at);
         LocalDate end = input.period.end(start);
+        // a board's cursors are its own (scope, period and its start, creator as asked): one of another list or board is
+        // refused, last week's too (a client paging across Monday 00:00 UTC is told, never handed ranks of another week)
+        String board = "leaderboard:" + input.scope + ":" + input.period + ":" + start + ":" + (input.creatorId == null ? "" : input.creatorId);
+        long offset = input.after == null || input.after.isEmpty() ? 0 : Page.after(board, input.after);
         Uni<String> creator = input.scope != Leaderboards.Scope.CREATOR_SUPPORTERS ? Uni.createFrom().<String> nullItem() : boardOwner(input.creatorId);
         return Payloads.guarded(() -> creator.flatMap(owner -> leaderboards.read(input.scope, input.period, start, owner, offset, limit + 1)))
                 .flatMap(entries -> valuers.forCaller().map(value -> LeaderboardConnection.of(board, entries, limit, offset > 0, value,
@@ -169,7 +170,7 @@ public class EngagementApi {
             @Description("The instant after the period (UTC); null for all time.") Instant periodEnd) {
         static LeaderboardConnection of(String board, List<Leaderboards.Entry> fetched, int limit, boolean hasPrevious, LongFunction<Money> value,
                 Instant start, Instant end) {
-            boolean hasNext = fetched.size() > limit;
+            boolean hasNext = limit > 0 && fetched.size() > limit;
             List<Leaderboards.Entry> page = hasNext ? fetched.subList(0, limit) : fetched;
             List<Edge> edges = new ArrayList<>();
             for (Leaderboards.Entry e : page) {

@@ -78,6 +78,9 @@ public class StreamGoals {
         }
         long goal = Amounts.within(target, 1, MAX_TARGET, ErrorCode.INVALID_AMOUNT, "target", "input", "target");
         UUID gift = null;
+        if (kind == Kind.GIFT && giftId == null) {
+            throw new Refusal(ErrorCode.INVALID_INPUT, "A GIFT goal counts one gift: name it (giftId)", "input", "giftId");
+        }
         if (kind == Kind.GIFT) {
             gift = catalogue.requireCountable(giftId, clock.instant(), "input", "giftId");
         } else if (giftId != null) {

@@ -52,7 +52,10 @@ public class StreamAccess {
         // (a signed-in person who reads by a key is still that person: their subscription ends with their erasure too)
         String signedIn = caller.optional().map(c -> c.userId()).orElse(null);
         return existing(streamId).flatMap(stream -> keys.authorize(overlayKey, stream.creatorId())
-                .onFailure().transform(e -> new ForbiddenException()).map(key -> new Reader(signedIn, key, streamId, stream.live())));
+                // (a key refused is FORBIDDEN; a fault while checking it, a pool timeout, stays the fault it is: never told to an
+                // overlay as a revoked key)
+                .onFailure(com.coinstream.domain.Refusal.class).transform(e -> new ForbiddenException())
+                .map(key -> new Reader(signedIn, key, streamId, stream.live())));
     }
 
     private Uni<StreamDirectory.StreamInfo> existing(UUID streamId) {

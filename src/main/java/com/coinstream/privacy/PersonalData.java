@@ -71,7 +71,9 @@ public class PersonalData {
               'exportedAt', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
               'profile', (select json_build_object('id', u.id, 'displayName', u.display_name, 'region', u.region, 'birthdate', u.birthdate,
                                  'createdAt', u.created_at, 'hideFromLeaderboards', u.hide_from_leaderboards, 'anonymousByDefault', u.anonymous_by_default,
-                                 'sessionReminderCoins', u.session_reminder_coins, 'holdReason', u.hold_reason, 'holdPlacedAt', u.hold_placed_at)
+                                 'sessionReminderCoins', u.session_reminder_coins, 'holdReason', u.hold_reason, 'holdPlacedAt', u.hold_placed_at,
+                                 -- (the admin who placed it, an erased admin by their pseudonymous id)
+                                 'holdPlacedBy', shown_id(u.hold_placed_by))
                           from app_user u where u.id = $1),
               -- Every list that grows with use holds its latest LIST_IN_EXPORT entries, and how many there are in all
               -- (<list>Total): the document is built whole, in memory, so no account can make it outgrow the heap (60,000
@@ -82,6 +84,12 @@ public class PersonalData {
                                  'packageId', p.package_id, 'createdAt', p.created_at, 'updatedAt', p.updated_at)
                                  order by p.created_at) from (select * from purchase p where p.user_id = $1 order by p.created_at desc limit $LIST$) p), '[]'),
               'purchasesTotal', (select count(*) from purchase p where p.user_id = $1),
+              -- the payment provider's events about their purchases, as this service received them
+              'paymentEvents', coalesce((select json_agg(json_build_object('purchaseId', e.purchase_id, 'provider', e.provider, 'eventId', e.event_id,
+                                 'type', e.event_type, 'receivedAt', e.received_at) order by e.received_at)
+                                 from (select * from payment_event e where e.purchase_id in (select id from purchase where user_id = $1)
+                                 order by e.received_at desc limit $LIST$) e), '[]'),
+              'paymentEventsTotal', (select count(*) from payment_event e where e.purchase_id in (select id from purchase where user_id = $1)),
               -- what they paid per currency, which values their gifts (purchase_stats)
               'purchaseStats', coalesce((select json_agg(json_build_object('currency', x.currency, 'coinsBought', x.coins_bought,
                                  'moneyPaidMinor', x.money_paid_minor) order by x.currency) from purchase_stats x where x.user_id = $1), '[]'),
@@ -153,7 +161,8 @@ public class PersonalData {
                                  where l.user_id = $1 order by l.created_at desc, l.effective_at desc limit $LIST$) l), '[]'),
               'spendingLimitsTotal', (select count(*) from spending_limit l where l.user_id = $1),
               'payoutAccounts', coalesce((select json_agg(json_build_object('id', a.id, 'kind', a.kind, 'label', a.label,
-                                 'maskedToken', '****' || right(a.external_token, 4), 'verified', a.verified, 'createdAt', a.created_at)
+                                 'maskedToken', '****' || right(a.external_token, 4), 'verified', a.verified, 'createdAt', a.created_at,
+                                 'verifiedAt', a.verified_at, 'verifiedBy', shown_id(a.verified_by))
                                  order by a.created_at) from (select * from payout_account a where a.owner_id = $1
                                  order by a.created_at desc limit $LIST$) a), '[]'),
               'payoutAccountsTotal', (select count(*) from payout_account a where a.owner_id = $1),
@@ -175,6 +184,16 @@ public class PersonalData {
                                  from (select * from webhook_subscription w where w.owner_id = $1 or w.creator_id = $1
                                  order by w.created_at desc limit $TEXT_LIST$) w), '[]'),
               'webhookSubscriptionsTotal', (select count(*) from webhook_subscription w where w.owner_id = $1 or w.creator_id = $1),
+              -- the delivery log of the subscriptions they set up (how each event went to their address; not what it carried,
+              -- which names their supporters, nor the delivery's id, which the API seals)
+              'webhookDeliveries', coalesce((select json_agg(json_build_object('subscriptionId', d.subscription_id, 'eventId', d.event_id,
+                                 'eventType', d.event_type, 'occurredAt', d.occurred_at, 'status', d.status, 'attempts', d.attempts,
+                                 'lastAttemptAt', d.last_attempt_at, 'lastStatusCode', d.last_status_code, 'lastError', d.last_error,
+                                 'deliveredAt', d.delivered_at) order by d.id)
+                                 from (select d.* from webhook_delivery d join webhook_subscription w on w.id = d.subscription_id
+                                 where w.owner_id = $1 order by d.id desc limit $LIST$) d), '[]'),
+              'webhookDeliveriesTotal', (select count(*) from webhook_delivery d join webhook_subscription w on w.id = d.subscription_id
+                                 where w.owner_id = $1),
               'overlayKeys', coalesce((select json_agg(json_build_object('id', k.id, 'label', k.label, 'hint', k.key_hint, 'createdAt', k.created_at,
                                  'revokedAt', k.revoked_at) order by k.created_at)
                                  from (select * from overlay_key k where k.creator_id = $1 order by k.created_at desc limit $LIST$) k), '[]'),

@@ -286,6 +286,12 @@ class LeaderboardTest {
         assertEquals("BAD_USER_INPUT", Gql.errorCode(Gql.post(null, board, Gql.vars("i", Map.of("scope", "TOP_GIFTERS", "period", "WEEK",
                 "after", weekly)))), "another board's cursor");
         Gql.ok(null, board, Gql.vars("i", Map.of("scope", "TOP_CREATORS", "period", "WEEK", "after", weekly))); // its own board takes it
+        // another week's board of the same kind is another board
+        assertEquals("BAD_USER_INPUT", Gql.errorCode(Gql.post(null, board, Gql.vars("i", Map.of("scope", "TOP_CREATORS", "period", "WEEK",
+                "at", clock.instant().minus(java.time.Duration.ofDays(8)).toString(), "after", weekly)))), "last week's board");
+        // a page of none has no next page (with no end cursor, a client following it would read the first page for ever)
+        var none = Gql.ok(null, "{ leaderboard(input: {scope: TOP_CREATORS, period: WEEK, first: 0}) { pageInfo { hasNextPage endCursor } } }");
+        assertEquals(false, none.getBoolean("data.leaderboard.pageInfo.hasNextPage"));
     }
 
     @Test

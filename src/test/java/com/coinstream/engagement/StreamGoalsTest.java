@@ -142,7 +142,10 @@ class StreamGoalsTest {
         assertEquals("GOAL_LIMIT_REACHED", setGoal(creator, "One too many", "COINS", null, 100).getString("data.setStreamGoal.userErrors[0].code"));
         assertEquals("FORBIDDEN", Gql.ok(other.token(), SET, Gql.vars("i", Map.of("streamId", creator.stream(), "title", "Mine now",
                 "kind", "COINS", "target", 5))).getString("data.setStreamGoal.userErrors[0].code"));
-        assertEquals("NOT_FOUND", setGoal(other, "No gift", "GIFT", null, 5).getString("data.setStreamGoal.userErrors[0].code"));
+        assertEquals("INVALID_INPUT", setGoal(other, "No gift", "GIFT", null, 5).getString("data.setStreamGoal.userErrors[0].code"),
+                "a GIFT goal that names no gift is a mistake in the input, not an unknown gift");
+        assertEquals("NOT_FOUND", setGoal(other, "Unknown gift", "GIFT", "00000000-0000-4000-9000-000000000999", 5)
+                .getString("data.setStreamGoal.userErrors[0].code"));
         assertEquals("GIFT_UNAVAILABLE", setGoal(other, "Retired gift", "GIFT", retiredGift(), 5).getString("data.setStreamGoal.userErrors[0].code"),
                 "a goal no gift can move");
         assertEquals("INVALID_INPUT", setGoal(other, "Gift on coins", "COINS", Gifting.ROSE, 5).getString("data.setStreamGoal.userErrors[0].code"));

@@ -118,6 +118,8 @@ class PersonalDataTest {
         assertTrue(doc.getJsonArray("giftsSent").getJsonObject(0).getLong("valueMinor") > 0, "what the gift was worth");
         assertEquals(id, doc.getJsonObject("profile").getString("id"));
         assertEquals("a check", doc.getJsonObject("profile").getString("holdReason"));
+        assertNotNull(doc.getJsonObject("profile").getString("holdPlacedBy"), "who placed the hold");
+        assertEquals(doc.getJsonArray("paymentEvents").size(), doc.getInteger("paymentEventsTotal"), "the provider's events of their purchases");
         assertEquals(purchase, doc.getJsonArray("purchases").getJsonObject(0).getString("id"));
         assertEquals(gift, doc.getJsonArray("giftsSent").getJsonObject(0).getString("id"));
         assertEquals(1, doc.getInteger("giftsSentTotal"), "the latest 10,000 are listed, and how many in all");
@@ -149,6 +151,9 @@ class PersonalDataTest {
         JsonObject payoutAccount = creatorDoc.getJsonArray("payoutAccounts").getJsonObject(0);
         assertEquals(account, payoutAccount.getString("id"));
         assertEquals("****1234", payoutAccount.getString("maskedToken"));
+        assertNotNull(payoutAccount.getString("verifiedAt"), "when, and by whom, it was verified");
+        assertNotNull(payoutAccount.getString("verifiedBy"));
+        assertEquals(0, creatorDoc.getInteger("webhookDeliveriesTotal"), "the log of the subscriptions they set up, not an admin's");
         assertFalse(creatorDoc.encode().contains("pp_payer_ABCDEF1234"), "the payout token is never exported whole");
         assertEquals(3L, creatorDoc.getJsonArray("giftsReceivedByStream").getJsonObject(0).getLong("gifts") == 1 ? 3L : 0L, "one gift of 3 roses");
         assertEquals(1, creatorDoc.getJsonArray("liveStreams").size());
