@@ -37,11 +37,8 @@ public final class Text {
             if (Character.isLowSurrogate(c)) {
                 return "contains an unpaired surrogate (U+" + hex(c) + ")";
             }
-            if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
-                return "contains the control character U+" + hex(c);
-            }
-            if (c == '\uFFFE' || c == '\uFFFF') {
-                return "contains the noncharacter U+" + hex(c);
+            if (controlOrNoncharacter(c)) {
+                return (Character.isISOControl(c) ? "contains the control character U+" : "contains the noncharacter U+") + hex(c);
             }
         }
         return null;
@@ -127,39 +124,44 @@ public final class Text {
             int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
             cut = value.substring(0, end);
         }
-        String clean = encodingProblem(cut) == null && !hasBidiControl(cut) ? cut : replaceUnacceptable(cut);
+        String clean = replaceUnacceptable(cut);
         return cut == value ? clean : clean + "\u2026 (" + (value.length() - cut.length()) + " more)";
     }
 
     /** Whether {@link #forRecord} keeps {@code value} as it is (nothing in it replaced; it may still be cut). */
     public static boolean recordedAsSent(String value) {
-        return value == null || encodingProblem(value) == null && !hasBidiControl(value);
+        return value == null || replaceUnacceptable(value) == value;
     }
 
-    private static boolean hasBidiControl(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (BIDI_CONTROLS.indexOf(value.charAt(i)) >= 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
+    /** {@code value} with each unit {@link #forRecord} does not keep made U+FFFD; {@code value} itself when there is none. */
     private static String replaceUnacceptable(String value) {
-        StringBuilder b = new StringBuilder(value.length());
+        if (ascii(value)) {
+            return value;
+        }
+        StringBuilder b = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
+            boolean kept = pair || !Character.isSurrogate(c) && !controlOrNoncharacter(c) && BIDI_CONTROLS.indexOf(c) < 0;
+            if (!kept && b == null) {
+                b = new StringBuilder(value.length()).append(value, 0, i);
+            }
+            if (b != null) {
+                b.append(kept ? c : '\uFFFD');
+                if (pair) {
+                    b.append(value.charAt(i + 1));
+                }
+            }
             if (pair) {
-                b.append(c).append(value.charAt(++i));
-            } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF' || (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')
-                    || BIDI_CONTROLS.indexOf(c) >= 0) {
-                b.append('\uFFFD');
-            } else {
-                b.append(c);
+                i++;
             }
         }
-        return b.toString();
+        return b == null ? value : b.toString();
+    }
+
+    /** A control character other than tab, line feed and carriage return, or a noncharacter U+FFFE / U+FFFF. */
+    private static boolean controlOrNoncharacter(char c) {
+        return Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r' || c == '\uFFFE' || c == '\uFFFF';
     }
 
     /**

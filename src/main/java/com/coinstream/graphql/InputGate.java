@@ -199,7 +199,7 @@ public class InputGate {
             for (int i = 0; i < parameters.length; i++) {
                 Parameter p = parameters[i];
                 if (!p.isAnnotationPresent(Source.class)) {
-                    names[i] = p.isAnnotationPresent(Name.class) ? p.getAnnotation(Name.class).value() : p.getName();
+                    names[i] = schemaName(p);
                     rules[i] = defaulted(p, rule(p.getParameterizedType(), p, new HashSet<>()));
                 }
             }
@@ -282,7 +282,7 @@ public class InputGate {
                 if (!Modifier.isStatic(f.getModifiers()) && !f.isAnnotationPresent(Ignore.class)) {
                     Rule rule = defaulted(f, rule(f.getGenericType(), f, seen));
                     if (rule != null) {
-                        fields.add(new Field(f.isAnnotationPresent(Name.class) ? f.getAnnotation(Name.class).value() : f.getName(), f, rule));
+                        fields.add(new Field(schemaName(f), f, rule));
                     }
                 }
             }
@@ -290,12 +290,18 @@ public class InputGate {
             List<java.lang.reflect.Field> oneOf = new ArrayList<>();
             AtLeastOne atLeastOne = raw.getAnnotation(AtLeastOne.class);
             for (String name : atLeastOne == null ? new String[0] : atLeastOne.value()) {
-                oneOf.add(Arrays.stream(raw.getFields()).filter(f -> name.equals(f.isAnnotationPresent(Name.class) ? f.getAnnotation(Name.class).value() : f.getName()))
+                oneOf.add(Arrays.stream(raw.getFields()).filter(f -> name.equals(schemaName(f)))
                         .findFirst().orElseThrow(() -> new IllegalStateException(raw.getName() + " has no field " + name + " (@AtLeastOne)")));
             }
             return fields.isEmpty() && oneOf.isEmpty() ? null : new ObjectRule(List.copyOf(fields), List.copyOf(oneOf));
         }
         return null;
+    }
+
+    /** The name the schema gives a field or argument: its {@link Name}, else its Java name. */
+    private static String schemaName(java.lang.reflect.AnnotatedElement element) {
+        Name name = element.getAnnotation(Name.class);
+        return name != null ? name.value() : element instanceof Parameter p ? p.getName() : ((java.lang.reflect.Field) element).getName();
     }
 
     /**

@@ -58,4 +58,15 @@ class AuditRedactionTest {
         assertEquals("\uFFFDx\uFFFD \u200F", draft.reason());
         assertEquals(false, draft.input().matches("(?s).*[\u202A-\u202E\u2066-\u2069].*"), draft.input());
     }
+
+    /** What a record keeps: pairs and ordinary text as they are; each unpaired surrogate, control, noncharacter and bidi control as U+FFFD. */
+    @Test
+    void aRecordReplacesEachUnacceptableUnitAndKeepsTheRest() {
+        String sent = "ok \uD83C\uDF39 \uD800x\uDC00\u0000\t\uFFFE\u202E\u00E9";
+        assertEquals("ok \uD83C\uDF39 \uFFFDx\uFFFD\uFFFD\t\uFFFD\uFFFD\u00E9", com.coinstream.domain.Text.forRecord(sent));
+        assertEquals(false, com.coinstream.domain.Text.recordedAsSent(sent));
+        assertEquals(true, com.coinstream.domain.Text.recordedAsSent("caf\u00E9 \uD83C\uDF39\n"));
+        assertEquals(true, com.coinstream.domain.Text.recordedAsSent("plain"));
+        assertEquals(false, com.coinstream.domain.Text.recordedAsSent("\uD83C"), "a high surrogate at the end");
+    }
 }
