@@ -172,9 +172,13 @@ class StreamActivityTest {
         for (String id : new String[] { unknown, "not-an-id" }) {
             assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, "query($s: ID!) { streamGoals(streamId: $s) { id } }", Gql.vars("s", id))), id);
             assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, "query($id: ID!) { match(id: $id) { status } }", Gql.vars("id", id))), id);
+            assertEquals("NOT_FOUND", Gql.errorCode(Gql.post(null, "query($s: ID!) { topGifters(streamId: $s) { coins } }", Gql.vars("s", id))), id);
         }
         assertEquals(List.of(), Gql.ok(null, "query($s: ID!) { streamGoals(streamId: $s) { id } }", Gql.vars("s", creator.stream()))
                 .getList("data.streamGoals"), "a stream with no goals has none");
+        LiveCreator quiet = Gifting.liveCreator("streamquiet");
+        assertEquals(List.of(), Gql.ok(null, "query($s: ID!) { topGifters(streamId: $s) { coins } }", Gql.vars("s", quiet.stream()))
+                .getList("data.topGifters"), "a stream nobody gave to has no top gifters");
     }
 
     /**
