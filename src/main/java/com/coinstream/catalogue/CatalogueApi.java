@@ -120,6 +120,8 @@ public class CatalogueApi {
     }
 
     @Input("UpdateGiftInput")
+    @com.coinstream.graphql.AtLeastOne(value = { "name", "coins", "tier", "animationKey", "regions", "activeFrom", "activeUntil" },
+            emptyIsAChange = "regions")
     public static class UpdateGiftInput {
         @NonNull
         @Id

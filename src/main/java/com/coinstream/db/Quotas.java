@@ -31,7 +31,12 @@ public final class Quotas {
      * work (a name lookup), never instead of {@link #reserve} in the transaction that adds.
      */
     public static Uni<Void> check(SqlClient client, String subject, String countSql, long max, Supplier<Refusal> full) {
-        return client.preparedQuery(countSql).execute(Tuple.of(subject))
+        return check(client, Tuple.of(subject), countSql, max, full);
+    }
+
+    /** {@link #check(SqlClient, String, String, long, Supplier)} with the count's parameters as given ($1 the subject). */
+    public static Uni<Void> check(SqlClient client, Tuple parameters, String countSql, long max, Supplier<Refusal> full) {
+        return client.preparedQuery(countSql).execute(parameters)
                 .invoke(rows -> {
                     if (rows.iterator().next().getLong(0) >= max) {
                         throw full.get();

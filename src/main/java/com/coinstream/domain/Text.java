@@ -71,20 +71,29 @@ public final class Text {
         return null;
     }
 
-    /** Hangul fillers: letters by category, shown as nothing. */
-    private static final String FILLERS = "\u115F\u1160\u3164\uFFA0";
+    /** Hangul fillers (letters by category) and the braille blank (a symbol): shown as nothing. */
+    private static final String FILLERS = "\u115F\u1160\u3164\uFFA0\u2800";
 
     /**
      * Whether {@code value} shows nothing: only white space of any kind (no-break and narrow spaces too, which
      * {@link String#isBlank} counts as text), invisible format characters (zero-width spaces and joiners, word joiners,
-     * byte order marks) and fillers.
+     * byte order marks), fillers and the braille blank, and the invisible marks (variation selectors and the like).
      */
     public static boolean blank(String value) {
         if (ascii(value)) {
             return value.isBlank();
         }
         return value.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp)
-                || Character.getType(cp) == Character.FORMAT || FILLERS.indexOf(cp) >= 0);
+                || Character.getType(cp) == Character.FORMAT || FILLERS.indexOf(cp) >= 0 || invisibleMark(cp));
+    }
+
+    /**
+     * Marks Unicode lists as default-ignorable (shown as nothing on their own): variation selectors, the combining
+     * grapheme joiner, Mongolian free variation selectors, Khmer inherent vowels.
+     */
+    private static boolean invisibleMark(int cp) {
+        return cp >= 0xFE00 && cp <= 0xFE0F || cp >= 0xE0100 && cp <= 0xE01EF || cp == 0x034F || cp >= 0x180B && cp <= 0x180D
+                || cp == 0x17B4 || cp == 0x17B5;
     }
 
     /** Characters as a person counts them (extended grapheme clusters), counting no further than {@code limit + 1}. */

@@ -166,7 +166,8 @@ public class InputGate {
             if (!oneOf.isEmpty() && oneOf.stream().allMatch(f -> {
                 try {
                     Object v = f.get(value);
-                    return v == null || v instanceof Collection<?> c && c.isEmpty();
+                    return v == null || v instanceof Collection<?> c && c.isEmpty()
+                            && !Arrays.asList(value.getClass().getAnnotation(AtLeastOne.class).emptyIsAChange()).contains(schemaName(f));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
@@ -292,6 +293,11 @@ public class InputGate {
             for (String name : atLeastOne == null ? new String[0] : atLeastOne.value()) {
                 oneOf.add(Arrays.stream(raw.getFields()).filter(f -> name.equals(schemaName(f)))
                         .findFirst().orElseThrow(() -> new IllegalStateException(raw.getName() + " has no field " + name + " (@AtLeastOne)")));
+            }
+            for (String name : atLeastOne == null ? new String[0] : atLeastOne.emptyIsAChange()) {
+                if (!Arrays.asList(atLeastOne.value()).contains(name)) {
+                    throw new IllegalStateException(raw.getName() + ": @AtLeastOne's emptyIsAChange names " + name + ", not one of its fields");
+                }
             }
             return fields.isEmpty() && oneOf.isEmpty() ? null : new ObjectRule(List.copyOf(fields), List.copyOf(oneOf));
         }

@@ -248,6 +248,51 @@ public class RequestShape {
     }
 
     /** The body as UTF-8 text, or null when it is not well-formed UTF-8 (never repaired with U+FFFD). */
+    /**
+     * The first value of the query parameter {@code name} of {@code rc}'s request, percent-decoded as strict UTF-8
+     * ({@code +} a space), or null when there is none. IllegalArgumentException when the query is not valid URL encoding
+     * (a malformed escape, a byte that is not printable ASCII) or a value's bytes are not UTF-8: Vert.x's own decoding
+     * makes such bytes U+FFFD, so two different values would be read as one.
+     */
+    public static String queryParam(RoutingContext rc, String name) {
+        String query = rc.request().query();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (name.equals(percentDecoded(eq < 0 ? pair : pair.substring(0, eq)))) {
+                return percentDecoded(eq < 0 ? "" : pair.substring(eq + 1));
+            }
+        }
+        return null;
+    }
+
+    private static String percentDecoded(String encoded) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+                if (lo < 0) {
+                    throw new IllegalArgumentException("a malformed escape");
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else if (c > 0x20 && c < 0x7F) {
+                bytes.write(c == '+' ? ' ' : c);
+            } else {
+                throw new IllegalArgumentException("a character that is not escaped");
+            }
+        }
+        String decoded = utf8(bytes.toByteArray());
+        if (decoded == null) {
+            throw new IllegalArgumentException("bytes that are not UTF-8");
+        }
+        return decoded;
+    }
+
     static String utf8(byte[] body) {
         try {
             return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)

@@ -122,9 +122,11 @@ public class OverlayKeys {
         return pool.withTransaction(tx -> Quotas.reserve(tx, "overlay-keys", creator.userId(),
                 "select count(*) from overlay_key where creator_id = $1 and revoked_at is null", MAX_KEYS,
                 () -> new Refusal(ErrorCode.INVALID_STATE, "You have " + MAX_KEYS + " overlay keys; revoke one first", "input"))
-                // (and a few a day, revoked ones counted: a loop of create and revoke added rows without end)
-                .flatMap(reserved -> Quotas.check(tx, creator.userId(), "select count(*) from overlay_key where creator_id = $1 "
-                        + "and created_at > now() - interval '1 day'", MAX_CREATED_PER_DAY,
+                // (and a few a day, revoked ones counted: a loop of create and revoke added rows without end; the day is
+                // counted by the clock that dates the keys, so an instance whose clock runs behind the database's does not
+                // shorten it)
+                .flatMap(reserved -> Quotas.check(tx, Tuple.of(creator.userId(), Times.utc(record.createdAt())),
+                        "select count(*) from overlay_key where creator_id = $1 and created_at > $2 - interval '1 day'", MAX_CREATED_PER_DAY,
                         () -> new Refusal(ErrorCode.RATE_LIMITED, "At most " + MAX_CREATED_PER_DAY + " overlay keys a day; use one you have",
                                 "input")))
                 .flatMap(reserved -> tx.preparedQuery("insert into overlay_key (id, creator_id, label, key_hash, key_hint, created_at) "

@@ -93,7 +93,7 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
     public Uni<Void> refusedUnknownCaller(RoutingContext rc, String code) {
         String fileName;
         try {
-            fileName = rc.request().getParam("fileName");
+            fileName = com.coinstream.graphql.RequestShape.queryParam(rc, "fileName");
         } catch (IllegalArgumentException e) {
             fileName = null;
         }
@@ -112,15 +112,16 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
     }
 
     void upload(RoutingContext rc) {
-        // Read the query before anything else: a malformed escape (?fileName=%zz) throws here, and thrown inside a
-        // callback it would leave the request unanswered.
+        // Read the query before anything else: a malformed escape (?fileName=%zz), or bytes that are not UTF-8
+        // (?fileName=q%FF.csv, which Vert.x would read as U+FFFD), throw here; thrown inside a callback they would leave
+        // the request unanswered.
         String fileName;
         try {
-            fileName = rc.request().getParam("fileName");
+            fileName = com.coinstream.graphql.RequestShape.queryParam(rc, "fileName");
         } catch (IllegalArgumentException e) {
             // (recorded as an attempt whose caller is not known yet: the token is not read for a request refused this early)
             refuse(rc, uncheckedAttempt(null), 400,
-                    "BAD_REQUEST", "The query string is not valid URL encoding");
+                    "BAD_REQUEST", "The query string is not valid URL encoding of UTF-8 text");
             return;
         }
         rc.request().pause();

@@ -75,11 +75,13 @@ class InputRulesTest {
         assertNotNull(Text.personTextProblem("evil \u202Etxt.exe", 1, 80, false));
         assertNotNull(Text.personTextProblem("   ", 1, 80, false));
         // text that shows nothing is blank too, and a line separator is a second line
-        for (String invisible : new String[] { "\u00A0", "\u202F\u2007", "\u200B", "\u2060\uFEFF", "\u3164", "\u200D " }) {
+        for (String invisible : new String[] { "\u00A0", "\u202F\u2007", "\u200B", "\u2060\uFEFF", "\u3164", "\u200D ", "\u2800", "\uFE0F\u034F",
+                "\uDB40\uDD00", "\u180B\u17B4" }) {
             assertNotNull(Text.personTextProblem(invisible, 1, 80, false), invisible.codePoints().mapToObj(Integer::toHexString).toList().toString());
         }
         assertNull(Text.personTextProblem("\uD83D\uDC69\u200D\uD83D\uDC67", 1, 80, false), "an emoji joined by ZWJ shows");
         assertNull(Text.personTextProblem("a\u00A0b", 1, 80, false));
+        assertNull(Text.personTextProblem("\u2764\uFE0F", 1, 80, false), "a heart with its emoji selector shows");
         assertNotNull(Text.personTextProblem("a\u2028b", 1, 80, false));
         assertNotNull(Text.personTextProblem("a\u2029b", 1, 80, false));
         // a name from a token is cleaned to the same rules: no line separator, and nothing when it shows nothing
@@ -201,6 +203,11 @@ class InputRulesTest {
         var rates = new com.coinstream.rates.RatesApi.SetRatesInput();
         rates.diamondValues = List.of();
         assertNotNull(InputGate.check(rates), "an empty list is no change");
+        var gift = new com.coinstream.catalogue.CatalogueApi.UpdateGiftInput();
+        gift.giftId = "00000000-0000-4000-9000-000000000001";
+        assertNotNull(InputGate.check(gift), "an update of a gift that changes nothing");
+        gift.regions = List.of();
+        assertNull(InputGate.check(gift), "regions: [] makes a gift available everywhere: a change");
     }
 
     static void assertRefused(Refusal r, String... field) {
