@@ -447,7 +447,8 @@ public class GraphQLOverWebSocket {
             problem = new RequestShape.Problem("BAD_REQUEST", "The subscribe message's payload is not a GraphQL request");
         }
         if (problem == null) {
-            return isMutation(payload) ? error(id.asText(), legacy, "BAD_REQUEST",
+            return shape.couldRun(payload.path("query").asText(), payload.path("operationName").isTextual() ? payload.get("operationName").asText() : null,
+                    graphql.language.OperationDefinition.Operation.MUTATION) ? error(id.asText(), legacy, "BAD_REQUEST",
                     "Mutations are sent as an HTTP POST to the GraphQL endpoint; a WebSocket carries subscriptions and queries") : null;
         }
         return error(id.asText(), legacy, problem.code(), problem.message());
@@ -461,24 +462,6 @@ public class GraphQLOverWebSocket {
         } catch (Exception e) {
             return "BAD_REQUEST";
         }
-    }
-
-    /** Whether the operation a (well-formed, parsed within the limits already) request would run is a mutation. */
-    static boolean isMutation(JsonNode payload) {
-        // (a blank name is no name to graphql-java, which then runs the document's one operation)
-        String name = payload.path("operationName").isTextual() && !payload.get("operationName").asText().isBlank()
-                ? payload.get("operationName").asText() : null;
-        java.util.List<graphql.language.OperationDefinition> operations;
-        try {
-            operations = new graphql.parser.Parser().parseDocument(payload.path("query").asText())
-                    .getDefinitionsOfType(graphql.language.OperationDefinition.class);
-        } catch (RuntimeException e) {
-            return false;
-        }
-        // (with no name, any mutation in the document counts: graphql-java runs the first operation for a blank name, and
-        // refuses a missing one when there are several)
-        return operations.stream().filter(o -> name == null || name.equals(o.getName()))
-                .anyMatch(o -> o.getOperation() == graphql.language.OperationDefinition.Operation.MUTATION);
     }
 
     /** An error message for operation {@code id}, in the connection's protocol. */

@@ -42,7 +42,7 @@ public class RequestShape {
      * document parsed is also kept by SmallRye GraphQL's query cache (its text and syntax tree; {@code Main} bounds how many).
      */
     public static final int MAX_DOCUMENT_CHARS = 65_536;
-    private final Map<String, Boolean> parsed = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<Operation>> parsed = new ConcurrentHashMap<>();
     private final String path;
     private final int maxTokens;
     private final int maxWhitespaceTokens;
@@ -204,6 +204,9 @@ public class RequestShape {
                 refuse(rc, query == null ? 400 : GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
                 return;
             }
+            if (refusedSubscription(rc, query, null)) {
+                return;
+            }
             // handed on as the JSON request it stands for: SmallRye reads application/graphql itself only in lower case,
             // and deletes its line breaks first (a # comment then swallowed the document; "id\ndisplayName" became one name)
             ((io.vertx.ext.web.impl.RoutingContextInternal) rc).setBody(io.vertx.core.buffer.Buffer.buffer(
@@ -216,7 +219,11 @@ public class RequestShape {
             rc.next(); // form posts and the rest: SmallRye's own handling (GraphQLOverHttp answers 415)
             return;
         }
-        Problem problem = problem(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
+        Read read = read(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
+        Problem problem = read.problem();
+        if (problem == null && refusedSubscription(rc, read.query(), read.operationName())) {
+            return;
+        }
         if (problem != null) {
             int status = "BAD_REQUEST".equals(problem.code()) ? 400 : GraphQLOverHttp.requestErrorStatus(rc);
             if (!"BAD_REQUEST".equals(problem.code())) {
@@ -308,13 +315,22 @@ public class RequestShape {
      * document that does not parse within the token limits; null when nothing is.
      */
     Problem problem(byte[] body) {
+        return read(body).problem();
+    }
+
+    /** A GraphQL request's body as read: its problem (null for none), and its query and operation name when it has them. */
+    record Read(Problem problem, String query, String operationName) {
+    }
+
+    private Read read(byte[] body) {
         String problem;
         String query = null;
+        String operationName = null;
         // read as UTF-8 text first (RFC 8259): Jackson would take UTF-16 or UTF-32 bytes without a mark as JSON too, which
         // SmallRye then failed to read (answering "Unparseable request", uncoded)
         String text = utf8(body);
         if (text == null) {
-            return new Problem("BAD_REQUEST", "The request body must be JSON in UTF-8");
+            return new Read(new Problem("BAD_REQUEST", "The request body must be JSON in UTF-8"), null, null);
         }
         try (JsonParser p = JSON.createParser(text)) {
             // a byte order mark: this parser skips it, SmallRye's does not (it answered "Unparseable request", uncoded)
@@ -344,6 +360,8 @@ public class RequestShape {
                             // (a blank one is no name, as graphql-java reads it; anything else is echoed in its errors)
                             problem = "\"operationName\" must be the name of an operation of the document: a GraphQL name of at most "
                                     + MAX_OPERATION_NAME + " characters";
+                        } else if (value == JsonToken.VALUE_STRING) {
+                            operationName = p.getText();
                         }
                     }
                     default -> {
@@ -360,9 +378,9 @@ public class RequestShape {
             problem = "The request body is not valid JSON";
         }
         if (problem != null) {
-            return new Problem("BAD_REQUEST", problem);
+            return new Read(new Problem("BAD_REQUEST", problem), query, operationName);
         }
-        return documentProblem(query);
+        return new Read(documentProblem(query), query, operationName);
     }
 
     /** Why a request is refused before SmallRye sees it: a stable code and a message for the client. */
@@ -379,13 +397,8 @@ public class RequestShape {
         if (query.length() > MAX_DOCUMENT_CHARS) {
             return "More than the allowed " + MAX_DOCUMENT_CHARS + " characters: the document is too large (send large values as variables)";
         }
-        if (parsed.containsKey(query)) {
-            return null;
-        }
         try {
-            ParserOptions options = ParserOptions.getDefaultOperationParserOptions().transform(o -> o.maxTokens(maxTokens)
-                    .maxWhitespaceTokens(maxWhitespaceTokens).captureSourceLocation(false).captureLineComments(false));
-            new Parser().parseDocument(ParserEnvironment.newParserEnvironment().document(query).parserOptions(options).build());
+            operations(query);
         } catch (graphql.parser.exceptions.ParseCancelledException e) {
             return "More than the allowed number of tokens: the document is too large";
         } catch (InvalidSyntaxException e) {
@@ -393,13 +406,60 @@ public class RequestShape {
         } catch (RuntimeException e) {
             return "The GraphQL document does not parse";
         }
+        return null;
+    }
+
+    /**
+     * Refuses a POST whose operation could be a subscription (400 BAD_REQUEST, saying where to send it): graphql-java would
+     * run it and answer its publisher object as the data; true when it refused.
+     */
+    private boolean refusedSubscription(RoutingContext rc, String query, String operationName) {
+        if (!couldRun(query, operationName, graphql.language.OperationDefinition.Operation.SUBSCRIPTION)) {
+            return false;
+        }
+        refuse(rc, 400, "BAD_REQUEST", "Subscriptions are sent over a WebSocket to this endpoint (graphql-transport-ws); "
+                + "an HTTP POST carries queries and mutations");
+        return true;
+    }
+
+    /** An operation of a document: its name (null for none) and type. */
+    record Operation(String name, graphql.language.OperationDefinition.Operation type) {
+    }
+
+    /** The operations of {@code query}, parsed within the token limits (remembered for a short document); throws when it does not parse. */
+    private java.util.List<Operation> operations(String query) {
+        java.util.List<Operation> known = parsed.get(query);
+        if (known != null) {
+            return known;
+        }
+        ParserOptions options = ParserOptions.getDefaultOperationParserOptions().transform(o -> o.maxTokens(maxTokens)
+                .maxWhitespaceTokens(maxWhitespaceTokens).captureSourceLocation(false).captureLineComments(false));
+        java.util.List<Operation> operations = new Parser().parseDocument(ParserEnvironment.newParserEnvironment().document(query)
+                .parserOptions(options).build()).getDefinitionsOfType(graphql.language.OperationDefinition.class).stream()
+                .map(o -> new Operation(o.getName(), o.getOperation())).toList();
         if (query.length() <= REMEMBERED_DOCUMENT_CHARS) {
             if (parsed.size() > REMEMBERED_DOCUMENTS) {
                 parsed.clear();
             }
-            parsed.put(query, Boolean.TRUE);
+            parsed.put(query, operations);
         }
-        return null;
+        return operations;
+    }
+
+    /**
+     * Whether the request for {@code query} (a document that parses) and {@code operationName} could run an operation
+     * of {@code type}: the named one, or, with no name (null or blank, which graphql-java reads as none), any of the
+     * document's (graphql-java runs the only one, and refuses a document of several without a name).
+     */
+    boolean couldRun(String query, String operationName, graphql.language.OperationDefinition.Operation type) {
+        String name = operationName == null || operationName.isBlank() ? null : operationName;
+        java.util.List<Operation> operations;
+        try {
+            operations = operations(query);
+        } catch (RuntimeException e) {
+            return false; // (refused as it does not parse)
+        }
+        return operations.stream().filter(o -> name == null || name.equals(o.name())).anyMatch(o -> o.type() == type);
     }
 
     static io.vertx.core.Future<Void> refuse(RoutingContext rc, int status, String code, String message) {

@@ -152,6 +152,25 @@ public class GraphQLOverHttpTest {
         assertEquals(200, post(GRAPHQL_RESPONSE, "{\"query\":\"{ wallet { coins } }\"}").post("/graphql").statusCode());
     }
 
+    /** A subscription is a WebSocket's: over a POST it is refused with a code and says where to send it, never run. */
+    @Test
+    void aSubscriptionOverPostIsRefusedWithACode() {
+        for (String body : new String[] { "{\"query\":\"subscription { giftEvents(streamId: \\\"00000000-0000-4000-8000-00000000dead\\\") { sequence } }\"}",
+                "{\"query\":\"subscription S { walletChanged { coins } } query Q { __typename }\",\"operationName\":\"S\"}" }) {
+            for (String type : new String[] { "application/json", GRAPHQL_RESPONSE }) {
+                Response r = post(type, body).post("/graphql");
+                assertEquals(400, r.statusCode(), body + ": " + r.asString());
+                assertEquals("BAD_REQUEST", r.jsonPath().getString("errors[0].extensions.code"), r.asString());
+                assertTrue(r.jsonPath().getString("errors[0].message").contains("WebSocket"), r.asString());
+            }
+        }
+        // the query of the same document, named, still runs
+        Response q = post("application/json", "{\"query\":\"subscription S { walletChanged { coins } } query Q { __typename }\",\"operationName\":\"Q\"}")
+                .post("/graphql");
+        assertEquals(200, q.statusCode(), q.asString());
+        assertEquals("Query", q.jsonPath().getString("data.__typename"), q.asString());
+    }
+
     @Test
     void mutationsOverGetStayRefused() {
         Response r = given().queryParam("query", "mutation { startLiveStream(input: {title: \"x\"}) { liveStream { id } } }").get("/graphql");
