@@ -7,7 +7,6 @@ import java.time.format.DateTimeParseException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -46,7 +45,8 @@ public class SimulatedSettlementReport {
     @RolesAllowed(Role.ADMIN)
     public Multi<String> report(@QueryParam("from") String from, @QueryParam("to") String to) {
         if (!SimulatedPaymentGateway.NAME.equals(payments.gateway().name())) {
-            throw new NotFoundException();
+            throw new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.NOT_FOUND,
+                    "No simulated settlement report: the payment provider configured is not the simulated one");
         }
         LocalDate start;
         LocalDate end;
@@ -60,6 +60,8 @@ public class SimulatedSettlementReport {
             // (checked before the first line is sent: a date PostgreSQL cannot hold would break the stream half-way)
             throw new BadRequestException("from and to must be days from " + Times.EARLIEST + " to " + Times.LATEST);
         }
+        Times.requireOrdered(start.atStartOfDay().toInstant(java.time.ZoneOffset.UTC), end.atStartOfDay().toInstant(java.time.ZoneOffset.UTC),
+                "to");
         String sql = """
                 select p.provider_ref as id, 'charge' as type, p.price_minor as amount, p.currency, p.created_at as at, p.created_at as sort
                 from purchase p where p.provider = $1 and p.provider_ref is not null and p.status in ('SUCCEEDED', 'REFUNDED', 'CHARGED_BACK')

@@ -166,6 +166,11 @@ class ReconciliationTest {
                 .then().statusCode(404).body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("NOT_FOUND"));
         given().header("Authorization", "Bearer " + Tokens.viewer("reconpeek")).queryParam("from", "2026-01-01").queryParam("to", "2026-01-02")
                 .get("/dev/settlement-report").then().statusCode(403);
+        // a range that holds no day is a mistake, not an empty report
+        for (String[] range : new String[][] { { "2026-01-02", "2026-01-02" }, { "2026-01-03", "2026-01-02" } }) {
+            given().header("Authorization", "Bearer " + Tokens.admin()).queryParam("from", range[0]).queryParam("to", range[1])
+                    .get("/dev/settlement-report").then().statusCode(400).body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("INVALID_INPUT"));
+        }
         LedgerChecks.assertClean();
     }
 
