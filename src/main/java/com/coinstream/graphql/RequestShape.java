@@ -107,9 +107,19 @@ public class RequestShape {
      * {@link #BODY_DEADLINE}.
      */
     public boolean holdBody(RoutingContext rc) {
+        return holdBody(rc, maxBodySize);
+    }
+
+    /**
+     * {@link #holdBody(RoutingContext)} for a route whose bodies are at most {@code limit} bytes (its own body handler
+     * refuses more): a body without a length reserves that much, not a GraphQL request's largest, so bodies sent in chunks
+     * to a small route take no more of the budget than they can hold.
+     */
+    public boolean holdBody(RoutingContext rc, long limit) {
         String length = rc.request().getHeader("Content-Length");
-        long declared = length != null && length.matches("\\d{1,18}") ? Long.parseLong(length) : maxBodySize;
-        long size = Math.min(declared, maxBodySize);
+        long largest = Math.min(limit, maxBodySize);
+        long declared = length != null && length.matches("\\d{1,18}") ? Long.parseLong(length) : largest;
+        long size = Math.min(declared, largest);
         if (reserved.addAndGet(size) > bodyBudget) {
             reserved.addAndGet(-size);
             rc.response().putHeader("Retry-After", "1");

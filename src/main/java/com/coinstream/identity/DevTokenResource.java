@@ -47,9 +47,17 @@ public class DevTokenResource {
             @QueryParam("region") String requestedRegion,
             @QueryParam("name") String name,
             @QueryParam("zoneinfo") String zoneinfo,
-            @QueryParam("ttlSeconds") @DefaultValue("86400") long ttlSeconds) {
-        if (subject == null || subject.isBlank() || subject.length() > 128) {
-            throw new BadRequestException("sub is required (1-128 characters)");
+            @QueryParam("ttlSeconds") @DefaultValue("86400") String ttl) {
+        // (the subject follows the rule every token's does, so no dev token is refused when used)
+        if (subject == null || subject.length() > 128 || com.coinstream.domain.Text.encodingProblem(subject) != null
+                || com.coinstream.domain.Text.personTextProblem(subject, 1, 128, false) != null) {
+            throw new BadRequestException("sub is required: 1-128 characters of one line, without control or bidirectional characters");
+        }
+        long ttlSeconds;
+        try {
+            ttlSeconds = Long.parseLong(ttl);
+        } catch (NumberFormatException e) {
+            throw new BadRequestException("ttlSeconds must be a whole number of seconds");
         }
         Set<String> roles = Arrays.stream(groups.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                 .collect(Collectors.toSet());

@@ -78,7 +78,7 @@ public class PaymentWebhookResource {
                         .putHeader("Connection", "close").end("{\"status\":\"rejected\",\"message\":\"body too large\"}");
                 return;
             }
-            if (shape.holdBody(rc)) {
+            if (shape.holdBody(rc, MAX_BODY_BYTES)) {
                 rc.next();
             }
         });

@@ -94,6 +94,27 @@ class BodyBudgetTest {
         assertEquals(0, shape.reserved());
     }
 
+    /** A body sent in chunks (no length) to the payment provider's route reserves that route's largest body, not a GraphQL request's. */
+    @Test
+    void aChunkedBodyReservesItsRoutesLargestNotTheBudgetsLargest() throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(20);
+            socket.getOutputStream().write(("POST /webhooks/payments HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"id\"\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (shape.reserved() == 0 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertEquals(64 * 1024, shape.reserved(), "the payment route's 64 KiB");
+        }
+        long until = System.nanoTime() + 15_000_000_000L;
+        while (shape.reserved() != 0 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, shape.reserved(), "given back when the connection closed");
+    }
+
     @Test
     void slowLargeBodiesFillTheBudgetAndTheNextIsRefusedUnread() throws Exception {
         long max = config.maxBodySize().asLongValue();
