@@ -18,7 +18,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * asks for them, so memory stays flat whatever the size and the export reads one consistent snapshot. The connection goes
  * back to the pool when the stream ends, fails or is cancelled (a client that disconnects). A client that reads nothing
  * for the stall timeout, or an export that outlasts the longest allowed, is cut off: its transaction ends then, so no
- * client holds a snapshot (and what vacuum may clean) for longer than that.
+ * client holds a snapshot (and what vacuum may clean) for longer than that; nor does one that reads a few rows just before
+ * each stall timeout ({@link #MIN_ROWS_PER_STALL}).
  */
 @ApplicationScoped
 public class Cursors {
@@ -100,7 +101,7 @@ public class Cursors {
 
     public Multi<Row> stream(String sql, Tuple args) {
         return Multi.createFrom().deferred(() -> {
-            long deadline = System.nanoTime() + longest.toNanos();
+            Pace pace = new Pace(stall, longest, System.nanoTime());
             Pool pool = exports();
             return Multi.createFrom().resourceFromUni(() -> connection(pool),
                     connection -> connection.begin().toMulti().flatMap(tx -> connection.prepare(sql).toMulti()
@@ -109,11 +110,45 @@ public class Cursors {
                     // no row for that long: the client stopped reading (or the query is that slow)
                     .ifNoItem().after(stall).failWith(() -> new CutOff("an export sent no row for " + stall
                             + " (its client stopped reading, or its query is that slow): cut off"))
-                    .onItem().invoke(row -> {
-                        if (System.nanoTime() - deadline > 0) {
-                            throw new CutOff("an export took longer than " + longest + ": cut off");
-                        }
-                    });
+                    .onItem().invoke(row -> pace.row(System.nanoTime()));
         });
+    }
+
+    /**
+     * The fewest rows a download must take in any two stall timeouts in a row: a client that reads a little just before
+     * each stall timeout would otherwise hold its connection and snapshot for the longest allowed, and what its buffers
+     * took at the start counts for nothing later; a phone on a slow network reads this many rows (about 50 KB of CSV) in
+     * well under a second.
+     */
+    public static final int MIN_ROWS_PER_TWO_STALLS = FETCH;
+
+    /** Cuts off a download at its deadline, or when its client takes fewer than {@link #MIN_ROWS_PER_TWO_STALLS} in two stall timeouts. */
+    static final class Pace {
+        private final Duration stall;
+        private final Duration longest;
+        private final long deadline;
+        private long rows;
+        private long checkpoint;
+
+        Pace(Duration stall, Duration longest, long started) {
+            this.stall = stall;
+            this.longest = longest;
+            this.deadline = started + longest.toNanos();
+        }
+
+        /** A row taken by the client at {@code now} (System.nanoTime()); CutOff when the download must end. */
+        void row(long now) {
+            if (now - deadline > 0) {
+                throw new CutOff("an export took longer than " + longest + ": cut off");
+            }
+            if (rows == 0) {
+                checkpoint = now; // (counted from the first row: waiting for a connection is the pool's to bound)
+            } else if (now - checkpoint > 2 * stall.toNanos()) {
+                throw new CutOff("an export's client took fewer than " + MIN_ROWS_PER_TWO_STALLS + " rows in twice " + stall + ": cut off");
+            }
+            if (++rows % MIN_ROWS_PER_TWO_STALLS == 0) {
+                checkpoint = now;
+            }
+        }
     }
 }
