@@ -26,8 +26,7 @@ public final class AtOnce {
     /** {@code work}, counted from its subscription to its end (item, failure or cancellation), or the refusal when full. */
     public <T> Uni<T> run(Supplier<Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
-            if (running.incrementAndGet() > max) {
-                running.decrementAndGet();
+            if (!enter()) {
                 return Uni.createFrom().failure(refusal.get());
             }
             Uni<T> started;
@@ -38,6 +37,50 @@ public final class AtOnce {
                 return Uni.createFrom().failure(e);
             }
             return started.onTermination().invoke(running::decrementAndGet);
+        });
+    }
+
+    /**
+     * {@link #run}, with the place kept past the work's item until whoever sends the answer gives it back: {@code sent}
+     * gets the (idempotent) release with the item, for work whose answer still holds memory while it is written to a
+     * client that may read slowly or not at all. Given back at once on failure or cancellation.
+     */
+    public <T> Uni<T> runUntilSent(Supplier<Uni<T>> work, java.util.function.Consumer<Runnable> sent) {
+        return Uni.createFrom().deferred(() -> enter() ? heldUntilSent(work, running::decrementAndGet, sent)
+                : Uni.createFrom().failure(refusal.get()));
+    }
+
+    /** Takes a place if one is left. */
+    private boolean enter() {
+        if (running.incrementAndGet() > max) {
+            running.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code work} started, its place given back by {@code leave} on failure or cancellation, else handed to {@code sent}. */
+    static <T> Uni<T> heldUntilSent(Supplier<Uni<T>> work, Runnable leave, java.util.function.Consumer<Runnable> sent) {
+        java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (left.compareAndSet(false, true)) {
+                leave.run();
+            }
+        };
+        Uni<T> started;
+        try {
+            started = work.get();
+        } catch (RuntimeException e) {
+            release.run();
+            return Uni.createFrom().failure(e);
+        }
+        return started.onFailure().invoke(e -> release.run()).onCancellation().invoke(release).invoke(item -> {
+            try {
+                sent.accept(release);
+            } catch (RuntimeException e) {
+                release.run();
+                throw e;
+            }
         });
     }
 
@@ -92,6 +135,16 @@ public final class AtOnce {
                     return Uni.createFrom().failure(e);
                 }
                 return started.onTermination().invoke(() -> leave(key));
+            });
+        }
+
+        /** {@link AtOnce#runUntilSent} for {@code key}'s places. */
+        public <T> Uni<T> runUntilSent(String key, Supplier<Uni<T>> work, java.util.function.Consumer<Runnable> sent) {
+            return Uni.createFrom().deferred(() -> {
+                if (!enter(key)) {
+                    return Uni.createFrom().failure(refusal.get());
+                }
+                return heldUntilSent(work, () -> leave(key), sent);
             });
         }
 

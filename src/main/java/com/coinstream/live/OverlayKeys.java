@@ -126,7 +126,7 @@ public class OverlayKeys {
                 // counted by the clock that dates the keys, so an instance whose clock runs behind the database's does not
                 // shorten it)
                 .flatMap(reserved -> Quotas.check(tx, Tuple.of(creator.userId(), Times.utc(record.createdAt())),
-                        "select count(*) from overlay_key where creator_id = $1 and created_at > $2 - interval '1 day'", MAX_CREATED_PER_DAY,
+                        "select count(*) from overlay_key where creator_id = $1 and created_at > $2::timestamptz - interval '1 day'", MAX_CREATED_PER_DAY,
                         () -> new Refusal(ErrorCode.RATE_LIMITED, "At most " + MAX_CREATED_PER_DAY + " overlay keys a day; use one you have",
                                 "input")))
                 .flatMap(reserved -> tx.preparedQuery("insert into overlay_key (id, creator_id, label, key_hash, key_hint, created_at) "

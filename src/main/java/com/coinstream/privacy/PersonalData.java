@@ -254,10 +254,15 @@ public class PersonalData {
     private final com.coinstream.domain.AtOnce.PerKey exportingFor = new com.coinstream.domain.AtOnce.PerKey(1, () -> new Refusal(
             ErrorCode.RATE_LIMITED, "Your export is being built right now; ask again once it is done"));
 
-    public Uni<String> export(String userId) {
+    /**
+     * The export, its places (this instance's and the person's) kept until {@code sent} gives them back: once the answer
+     * has been written to its client, or its connection closed, so a client that never reads cannot leave any number of
+     * documents waiting in the server's buffers.
+     */
+    public Uni<String> export(String userId, java.util.function.Consumer<Runnable> sent) {
         // (an export that began before the person's erasure, as the request passed its token check, is not answered after it)
-        return exportingFor.run(userId, () -> exporting.run(() -> erased.unlessErasedMeanwhile(userId,
-                pool.preparedQuery(EXPORT).execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getString(0)))));
+        return exportingFor.runUntilSent(userId, () -> exporting.runUntilSent(() -> erased.unlessErasedMeanwhile(userId,
+                pool.preparedQuery(EXPORT).execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getString(0))), sent), sent);
     }
 
     public record Request(UUID id, long position, String userId, String reason, Instant requestedAt, Instant eligibleAt, String status,

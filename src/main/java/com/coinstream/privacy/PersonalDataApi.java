@@ -36,19 +36,23 @@ public class PersonalDataApi {
     private final PersonalData data;
     private final Payloads payloads;
     private final AdminActions actions;
+    private final com.coinstream.web.SentResponses sentResponses;
 
-    public PersonalDataApi(CurrentCaller caller, PersonalData data, Payloads payloads, AdminActions actions) {
+    public PersonalDataApi(CurrentCaller caller, PersonalData data, Payloads payloads, AdminActions actions,
+            com.coinstream.web.SentResponses sentResponses) {
         this.caller = caller;
         this.data = data;
         this.payloads = payloads;
         this.actions = actions;
+        this.sentResponses = sentResponses;
     }
 
     @Query("exportMyData")
     @Description("Every personal datum Coinstream holds about you, as one JSON document: profile, purchases, balances, ledger lines, daily spending, reversals, gifts sent, gifts received per stream, streams, limits, payout accounts (masked), payouts, webhook subscriptions, overlay keys, audit records about you and erasure requests. Each list that grows with use holds its latest 10,000 entries beside its total (purchasesTotal, giftsSentTotal, ...); purchases, gifts sent and reversals, every one, are in GET /exports/history.csv. Also at GET /exports/my-data.json.")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
     public Uni<@NonNull PersonalDataExport> exportMyData() {
-        return caller.get().flatMap(c -> data.export(c.userId())).map(json -> new PersonalDataExport(Instant.now(), json));
+        var sent = sentResponses.ofCurrentRequest();
+        return caller.get().flatMap(c -> data.export(c.userId(), sent)).map(json -> new PersonalDataExport(Instant.now(), json));
     }
 
     @Mutation("requestErasure")

@@ -17,17 +17,20 @@ import io.smallrye.mutiny.Uni;
 public class PersonalDataExportResource {
     private final CurrentCaller caller;
     private final PersonalData data;
+    private final com.coinstream.web.SentResponses sentResponses;
 
-    public PersonalDataExportResource(CurrentCaller caller, PersonalData data) {
+    public PersonalDataExportResource(CurrentCaller caller, PersonalData data, com.coinstream.web.SentResponses sentResponses) {
         this.caller = caller;
         this.data = data;
+        this.sentResponses = sentResponses;
     }
 
     @GET
     @Produces("application/json")
     @RolesAllowed({ Role.VIEWER, Role.CREATOR, Role.ADMIN })
     public Uni<RestResponse<String>> export() {
-        return caller.get().flatMap(c -> data.export(c.userId())).map(json -> RestResponse.ResponseBuilder.ok(json)
+        var sent = sentResponses.ofCurrentRequest();
+        return caller.get().flatMap(c -> data.export(c.userId(), sent)).map(json -> RestResponse.ResponseBuilder.ok(json)
                 .header("Content-Disposition", "attachment; filename=\"my-data.json\"").build());
     }
 }

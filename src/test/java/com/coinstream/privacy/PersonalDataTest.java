@@ -631,7 +631,7 @@ class PersonalDataTest {
         Gql.ok(token, "{ me { id } }", null);
         com.coinstream.support.Erasures.erase(token);
         var refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-                () -> personalData.export(id).await().atMost(Duration.ofSeconds(30)));
+                () -> personalData.export(id, Runnable::run).await().atMost(Duration.ofSeconds(30)));
         assertTrue(refused instanceof io.quarkus.security.UnauthorizedException, String.valueOf(refused));
 
         // a download breaks off at anyone's erasure (its rows may name them: a fan in a creator's gifts received)
@@ -646,6 +646,43 @@ class PersonalDataTest {
                         }).collect().asList().await().atMost(Duration.ofSeconds(5)));
         assertTrue(cut instanceof com.coinstream.db.Cursors.CutOff, String.valueOf(cut));
         assertEquals(List.of("header\n"), sent);
+    }
+
+    /**
+     * A personal data export keeps the person's place until its answer has left the server, not just until it is built:
+     * a client that asks and never reads holds it (another export of theirs meanwhile is RATE_LIMITED, where before any
+     * number of documents could wait in the server's buffers), and is disconnected a stall timeout (3 s in tests) after
+     * its answer was written, which gives the place back.
+     */
+    @Test
+    void anExportItsClientNeverReadsHoldsItsPlaceUntilTheClientIsDisconnected() throws Exception {
+        String id = Tokens.unique("unreadexport");
+        String token = Tokens.viewer(id);
+        Gql.ok(token, "{ me { id } }", null);
+        com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA, "insert into purchase (id, user_id, coins, price_minor, currency, "
+                + "status, provider, created_at, updated_at) select gen_random_uuid(), ?, 70, 99, 'USD', 'FAILED', 'test', "
+                + "timestamptz '2026-11-01' + n * interval '1 second', now() from generate_series(1, 10000) n", id);
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new java.net.InetSocketAddress("localhost", port));
+            socket.getOutputStream().write(("GET /exports/my-data.json HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.setSoTimeout(20_000);
+            byte[] head = socket.getInputStream().readNBytes(12);
+            assertEquals("HTTP/1.1 200", new String(head, java.nio.charset.StandardCharsets.US_ASCII));
+            // the document is written, most of it still in the server's buffer: the person's place is still taken
+            var meanwhile = given().header("Authorization", "Bearer " + token).get("/exports/my-data.json");
+            assertEquals(429, meanwhile.statusCode(), meanwhile.asString());
+            assertEquals("RATE_LIMITED", meanwhile.jsonPath().getString("errors[0].extensions.code"));
+            // a stall timeout later the client is disconnected, and the place is free again
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int status = 429;
+            while (status == 429 && System.nanoTime() < until) {
+                Thread.sleep(250);
+                status = given().header("Authorization", "Bearer " + token).get("/exports/my-data.json").statusCode();
+            }
+            assertEquals(200, status, "served again once the client that never read was disconnected");
+        }
     }
 
     /**
