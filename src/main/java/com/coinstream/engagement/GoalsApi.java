@@ -55,7 +55,7 @@ public class GoalsApi {
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull StreamGoalPayload> setStreamGoal(@NonNull SetStreamGoalInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> goals.set(c, input.streamId, input.title, input.kind,
-                input.giftId, input.target)).flatMap(goal -> valuers.forCaller().map(value -> StreamGoal.of(goal, catalogue, value))))
+                input.giftId, input.target)).flatMap(goal -> valuers.afterCommit().map(value -> StreamGoal.of(goal, catalogue, value))))
                 .map(goal -> new StreamGoalPayload(goal, List.of())), e -> new StreamGoalPayload(null, List.of(e)));
     }
 
@@ -64,7 +64,7 @@ public class GoalsApi {
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull StreamGoalPayload> endStreamGoal(@NonNull EndStreamGoalInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> goals.end(c, input.goalId))
-                .flatMap(goal -> valuers.forCaller().map(value -> StreamGoal.of(goal, catalogue, value))))
+                .flatMap(goal -> valuers.afterCommit().map(value -> StreamGoal.of(goal, catalogue, value))))
                 .map(goal -> new StreamGoalPayload(goal, List.of())), e -> new StreamGoalPayload(null, List.of(e)));
     }
 

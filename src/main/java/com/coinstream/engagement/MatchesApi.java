@@ -67,7 +67,7 @@ public class MatchesApi {
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull MatchPayload> inviteToMatch(@NonNull InviteToMatchInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> matches.invite(c, input.streamId, input.opponentStreamId,
-                input.durationSeconds, input.giftIds))).flatMap(this::view).map(m -> new MatchPayload(m, List.of())),
+                input.durationSeconds, input.giftIds))).flatMap(this::viewAfterCommit).map(m -> new MatchPayload(m, List.of())),
                 e -> new MatchPayload(null, List.of(e)));
     }
 
@@ -77,7 +77,7 @@ public class MatchesApi {
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull MatchPayload> respondToMatchInvite(@NonNull RespondToMatchInviteInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> matches.respond(c, input.matchId,
-                Boolean.TRUE.equals(input.accept)))).flatMap(this::view).map(m -> new MatchPayload(m, List.of())),
+                Boolean.TRUE.equals(input.accept)))).flatMap(this::viewAfterCommit).map(m -> new MatchPayload(m, List.of())),
                 e -> new MatchPayload(null, List.of(e)));
     }
 
@@ -125,6 +125,16 @@ public class MatchesApi {
                 .flatMap(profiles -> valuers.forCaller().map(value -> list.stream().map(s -> new MatchSupporter(
                         s.anonymous() ? PublicProfile.ANONYMOUS : profiles.getOrDefault(s.senderId(), new PublicProfile(s.senderId(), s.senderId())),
                         s.coins(), s.gifts(), value.apply(s.coins()))).toList())));
+    }
+
+    /**
+     * {@link #view} for the payload of a change already committed: the profiles and the money are read after the commit,
+     * and if they cannot be (the database out of reach for a moment) the change is still answered as made, the creators
+     * by their ids and the money null, never as an error its client would retry (a second invitation, a second answer).
+     */
+    Uni<MatchView> viewAfterCommit(Matches.Match m) {
+        return users.profiles(List.of(m.inviterId(), m.inviteeId())).onFailure().recoverWithItem(Map.of())
+                .flatMap(profiles -> valuers.afterCommit().map(value -> MatchView.of(m, profiles, catalogue, value)));
     }
 
     Uni<MatchView> view(Matches.Match m) {

@@ -32,4 +32,10 @@ public class Valuers {
         Caller viewer = caller.optional().orElse(null);
         return valuation.valuer(viewer == null ? null : viewer.userId(), viewer == null ? defaultRegion : viewer.region());
     }
+
+    /** {@link #forCaller} for the payload of a change already committed ({@link CoinValuation#valuerAfterCommit}). */
+    public Uni<LongFunction<Money>> afterCommit() {
+        Caller viewer = caller.optional().orElse(null);
+        return valuation.valuerAfterCommit(viewer == null ? null : viewer.userId(), viewer == null ? defaultRegion : viewer.region());
+    }
 }

@@ -103,15 +103,27 @@ public class AdminActionInterceptor {
             com.coinstream.domain.UserError refused = actions.refusal();
             actions.end();
             if (failure != null) {
-                return failed(draft, failure);
+                return afterTheFact(draft, failed(draft, failure));
             }
             if (refused != null) {
-                return log.attempt(draft, AdminAuditLog.REFUSED, refused.code().name());
+                return afterTheFact(draft, log.attempt(draft, AdminAuditLog.REFUSED, refused.code().name()));
             }
             if (!draft.recorded() && !draft.replay()) {
                 LOG.errorf("admin action %s was not written to the audit log in its transaction; recording it now", draft.action());
-                return log.attempt(draft, AdminAuditLog.DONE, null);
+                return afterTheFact(draft, log.attempt(draft, AdminAuditLog.DONE, null));
             }
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /**
+     * A record written after the action answered (a refusal, a failure): if it cannot be written (the database out of
+     * reach a moment), the action's own answer stands and the loss is logged; a refusal that changed nothing never becomes
+     * INTERNAL, nor a change that committed an error, because its record after the fact failed.
+     */
+    private static Uni<Void> afterTheFact(AuditDraft draft, Uni<Void> record) {
+        return Uni.createFrom().deferred(() -> record).onFailure().recoverWithUni(e -> {
+            LOG.errorf("the audit record of admin action %s, written after it answered, was lost: %s", draft.action(), e.toString());
             return Uni.createFrom().voidItem();
         });
     }

@@ -34,6 +34,19 @@ public class CoinValuation {
     }
 
     /**
+     * {@link #valuer} for the payload of a change already committed: a valuation that fails (the database out of reach
+     * for a moment) values nothing (the money fields null), and never turns a change that was made into an error the
+     * client would retry.
+     */
+    public Uni<LongFunction<Money>> valuerAfterCommit(String userId, String region) {
+        return Uni.createFrom().deferred(() -> valuer(userId, region)).onFailure().recoverWithItem((Throwable e) -> {
+            org.jboss.logging.Logger.getLogger(CoinValuation.class).warnf("a committed change is answered without money values: %s", e.toString());
+            LongFunction<Money> none = coins -> null;
+            return none;
+        });
+    }
+
+    /**
      * A valuer for one viewer (null for an anonymous caller) in a region: one statement, then pure arithmetic. A region
      * with no coin price of its own (no coins are sold there) is valued at the default region's, in its currency, as
      * {@link RateCard#currencyOf} answers for it.

@@ -47,7 +47,8 @@ public class SessionReminderApi {
     @RolesAllowed({ Role.VIEWER, Role.CREATOR })
     public Uni<@NonNull SessionReminderPayload> setSessionReminder(@NonNull SetSessionReminderInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> reminders.set(c.userId(), input.coins))
-                .flatMap(coins -> view(c, coins))).map(r -> new SessionReminderPayload(r, List.of())),
+                .flatMap(coins -> coins == null ? Uni.createFrom().<SessionReminder> nullItem()
+                        : valuation.valuerAfterCommit(c.userId(), c.region()).map(value -> new SessionReminder(coins, value.apply(coins))))).map(r -> new SessionReminderPayload(r, List.of())),
                 e -> new SessionReminderPayload(null, List.of(e)));
     }
 

@@ -167,7 +167,10 @@ public class PurchaseApi {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> purchases.purchase(c,
                 new PurchaseService.PurchaseRequest(parseId(input.packageId), input.coins, input.paymentMethodToken,
                         input.idempotencyKey)))
-                .flatMap(p -> wallets.walletOf(c.userId(), c.region()).map(w -> PurchaseCoinsPayload.of(p, w)))),
+                // (read after the charge committed: a wallet that cannot be read then is left out, never an error that a client
+                // would answer by buying again under a new key)
+                .flatMap(p -> wallets.walletOf(c.userId(), c.region()).onFailure(e -> Payloads.refusalIn(e).isEmpty()).recoverWithNull()
+                        .map(w -> PurchaseCoinsPayload.of(p, w)))),
                 e -> new PurchaseCoinsPayload(null, null, List.of(e)));
     }
 

@@ -205,10 +205,18 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
     }
 
     private void answer(RoutingContext rc, AuditDraft refusedDraft, int status, Reconciliations.Run run, List<UserError> errors) {
-        JsonObject body = new JsonObject().put("run", run == null ? null : JsonObject.mapFrom(ReconciliationApi.ReconciliationRun.of(run)))
-                .put("duplicate", run == null ? null : run.duplicate())
-                .put("userErrors", errors.stream().map(e -> new JsonObject().put("field", e.field()).put("message", e.message())
-                        .put("code", e.code().name())).toList());
+        JsonObject body;
+        try {
+            body = new JsonObject().put("run", run == null ? null : JsonObject.mapFrom(ReconciliationApi.ReconciliationRun.of(run)))
+                    .put("duplicate", run == null ? null : run.duplicate())
+                    .put("userErrors", errors.stream().map(e -> new JsonObject().put("field", e.field()).put("message", e.message())
+                            .put("code", e.code().name())).toList());
+        } catch (RuntimeException e) {
+            // (thrown in the import's callback it would have left the request unanswered; the run is listed in reconciliationRuns)
+            LOG.error("a settlement report's answer could not be written", e);
+            send(rc, 500, errors("Internal error: the report was read; see reconciliationRuns for its run", "INTERNAL"));
+            return;
+        }
         Uni<Void> audited = refusedDraft == null ? Uni.createFrom().voidItem()
                 : log.attempt(refusedDraft, AdminAuditLog.REFUSED, ErrorCode.INVALID_INPUT.name());
         audited.subscribe().with(v -> send(rc, status, body), e -> send(rc, status, body));

@@ -157,8 +157,10 @@ public class WalletApi {
                 .flatMap(admin -> Payloads.guarded(
                         () -> grants.grant(admin, input.userId, input.coins, input.reason, input.idempotencyKey,
                                 actions.draft())))
+                // (read after the grant committed: a wallet that cannot be read then is left out, never an error)
                 .flatMap(granted -> users.find(granted.userId())
                         .flatMap(u -> wallets.walletOf(granted.userId(), u.orElseThrow().region()))
+                        .onFailure(e -> Payloads.refusalIn(e).isEmpty()).recoverWithNull()
                         .map(w -> new GrantCoinsPayload(w, granted.entry(), List.of()))),
                 e -> new GrantCoinsPayload(null, null, List.of(e)));
     }
