@@ -345,6 +345,9 @@ class SchemaSweepTest {
                 out.add(new Hostile("lone surrogate", "key\uD800", false));
                 out.add(new Hostile("only invisible characters", "\u200B\u00A0\u2060", false));
                 out.add(new Hostile("a line separator", "one\u2028two", false));
+                out.add(new Hostile("bidi override and C1 controls", "\u202Eexe.txt\u0085\u009B", false));
+                out.add(new Hostile("empty", "", false));
+                out.add(new Hostile("blank marks", "\u2800\uFE0F \u034F", false));
                 out.add(new Hostile("100 KB", "x".repeat(100_000), true));
                 out.add(new Hostile("1 MB", "y".repeat(1 << 20), true));
             }
@@ -358,6 +361,7 @@ class SchemaSweepTest {
                 out.add(new Hostile("2^31", 2147483648L, false));
                 out.add(new Hostile("2^63", new java.math.BigInteger("9223372036854775808"), false));
                 out.add(new Hostile("-1", -1, false));
+                out.add(new Hostile("0", 0, false));
                 out.add(new Hostile("1.5", new java.math.BigDecimal("1.5"), false));
             }
             case "DateTime" -> {
@@ -365,6 +369,8 @@ class SchemaSweepTest {
                 out.add(new Hostile("year +290000", "+290000-01-01T00:00:00Z", false));
                 out.add(new Hostile("year 1", "0001-01-01T00:00:00Z", false));
                 out.add(new Hostile("year 9999", "9999-12-31T23:59:59Z", false));
+                out.add(new Hostile("no such day", "2026-02-30T00:00:00Z", false));
+                out.add(new Hostile("no zone", "2026-01-01T00:00:00", false));
             }
             case "Boolean" -> out.add(new Hostile("a string for a Boolean", "yes", false));
             default -> out.add(new Hostile("a string", "x", false));
