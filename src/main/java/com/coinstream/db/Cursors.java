@@ -19,7 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * back to the pool when the stream ends, fails or is cancelled (a client that disconnects). A client that reads nothing
  * for the stall timeout, or an export that outlasts the longest allowed, is cut off: its transaction ends then, so no
  * client holds a snapshot (and what vacuum may clean) for longer than that; nor does one that reads a few rows just before
- * each stall timeout ({@link #MIN_ROWS_PER_STALL}).
+ * each stall timeout ({@link #MIN_ROWS_PER_TWO_STALLS}).
  */
 @ApplicationScoped
 public class Cursors {

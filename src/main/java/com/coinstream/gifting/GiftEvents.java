@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.coinstream.catalogue.GiftCatalogue;
 import com.coinstream.domain.Money;
-import com.coinstream.domain.NotFound;
 import com.coinstream.domain.Page;
 
 import com.coinstream.identity.SupporterBoard;
@@ -138,10 +137,7 @@ public class GiftEvents {
     public record Supporter(String userId, String displayName, long coins, long gifts, boolean anonymous) {
     }
 
-    /**
-     * A stream's biggest supporters, from its rollup (V11): one index range read, whatever the stream's history; NOT_FOUND
-     * when there is no such stream (asked only when the board is empty).
-     */
+    /** A stream's biggest supporters, from its rollup (V11): one index range read, whatever the stream's history. */
     public Uni<List<Supporter>> topGifters(UUID streamId, int limit) {
         return pool.preparedQuery(SupporterBoard.ranked(
                 "(select stream_id, sender_id, anonymous, coins, gifts, 0::bigint as diamonds from stream_supporter_total)",
@@ -152,14 +148,7 @@ public class GiftEvents {
                         r.getBoolean("anonymous")));
             }
             return top;
-        }).flatMap(top -> !top.isEmpty() ? Uni.createFrom().item(top)
-                : pool.preparedQuery("select exists (select 1 from live_stream where id = $1) as found").execute(Tuple.of(streamId))
-                        .map(rows -> {
-                            if (!rows.iterator().next().getBoolean("found")) {
-                                throw new NotFound("No such live stream");
-                            }
-                            return top;
-                        }));
+        });
     }
 
     private static List<GiftReceipt> receipts(RowSet<Row> rows) {

@@ -157,7 +157,9 @@ public class GiftingApi {
         if (id.isEmpty()) {
             return Uni.createFrom().failure(new NotFound("No such live stream"));
         }
+        // (an empty board of a stream that does not exist is NOT_FOUND, as its goals and events are)
         return Payloads.guarded(() -> events.topGifters(id.get(), Page.size(first)))
+                .call(list -> list.isEmpty() ? access.existing(id.get()) : Uni.createFrom().voidItem())
                 .map(list -> list.stream().map(s -> new Supporter(s.anonymous() ? PublicProfile.ANONYMOUS : new PublicProfile(s.userId(), s.displayName()),
                         s.coins(), s.gifts())).toList());
     }

@@ -58,7 +58,8 @@ public class StreamAccess {
                 .map(key -> new Reader(signedIn, key, streamId, stream.live())));
     }
 
-    private Uni<StreamDirectory.StreamInfo> existing(UUID streamId) {
+    /** The stream, or NOT_FOUND when there is no such stream. */
+    public Uni<StreamDirectory.StreamInfo> existing(UUID streamId) {
         return streams.find(streamId).map(stream -> stream.orElseThrow(() -> new NotFound("No such live stream")));
     }
 

@@ -440,15 +440,16 @@ public class GraphQLOverWebSocket {
                 || payload == null || !payload.isObject()) {
             return "";
         }
-        RequestShape.Problem problem;
+        RequestShape.Read read;
         try {
-            problem = shape.problem(JSON.writeValueAsBytes(payload));
+            read = shape.read(JSON.writeValueAsBytes(payload));
         } catch (Exception e) {
-            problem = new RequestShape.Problem("BAD_REQUEST", "The subscribe message's payload is not a GraphQL request");
+            read = new RequestShape.Read(new RequestShape.Problem("BAD_REQUEST", "The subscribe message's payload is not a GraphQL request"),
+                    null, null, null);
         }
+        RequestShape.Problem problem = read.problem();
         if (problem == null) {
-            return shape.couldRun(payload.path("query").asText(), payload.path("operationName").isTextual() ? payload.get("operationName").asText() : null,
-                    graphql.language.OperationDefinition.Operation.MUTATION) ? error(id.asText(), legacy, "BAD_REQUEST",
+            return read.couldRun(graphql.language.OperationDefinition.Operation.MUTATION) ? error(id.asText(), legacy, "BAD_REQUEST",
                     "Mutations are sent as an HTTP POST to the GraphQL endpoint; a WebSocket carries subscriptions and queries") : null;
         }
         return error(id.asText(), legacy, problem.code(), problem.message());

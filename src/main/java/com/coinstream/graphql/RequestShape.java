@@ -42,7 +42,7 @@ public class RequestShape {
      * document parsed is also kept by SmallRye GraphQL's query cache (its text and syntax tree; {@code Main} bounds how many).
      */
     public static final int MAX_DOCUMENT_CHARS = 65_536;
-    private final Map<String, java.util.List<Operation>> parsed = new ConcurrentHashMap<>();
+    private final Map<String, Operations> parsed = new ConcurrentHashMap<>();
     private final String path;
     private final int maxTokens;
     private final int maxWhitespaceTokens;
@@ -214,26 +214,20 @@ public class RequestShape {
                 refuse(rc, query == null ? 400 : GraphQLOverHttp.requestErrorStatus(rc), problem.code(), problem.message());
                 return;
             }
-            if (refusedSubscription(rc, query, null)) {
-                return;
-            }
             // handed on as the JSON request it stands for: SmallRye reads application/graphql itself only in lower case,
-            // and deletes its line breaks first (a # comment then swallowed the document; "id\ndisplayName" became one name)
+            // and deletes its line breaks first (a # comment then swallowed the document; "id\ndisplayName" became one name);
+            // then checked as that JSON request is (the document is remembered: not parsed again)
             ((io.vertx.ext.web.impl.RoutingContextInternal) rc).setBody(io.vertx.core.buffer.Buffer.buffer(
                     new JsonObject().put("query", query).encode()));
             rc.request().headers().set("Content-Type", "application/json");
-            rc.next();
-            return;
-        }
-        if (contentType != null && !"application/json".equals(GraphQLOverHttp.mediaType(contentType))) {
+        } else if (contentType != null && !"application/json".equals(GraphQLOverHttp.mediaType(contentType))) {
             rc.next(); // form posts and the rest: SmallRye's own handling (GraphQLOverHttp answers 415)
             return;
         }
         Read read = read(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
-        Problem problem = read.problem();
-        if (problem == null && refusedSubscription(rc, read.query(), read.operationName())) {
-            return;
-        }
+        // a subscription is a WebSocket's: graphql-java would run it and answer its publisher object as the data
+        Problem problem = read.problem() == null && read.couldRun(graphql.language.OperationDefinition.Operation.SUBSCRIPTION)
+                ? SUBSCRIPTION_OVER_POST : read.problem();
         if (problem != null) {
             int status = "BAD_REQUEST".equals(problem.code()) ? 400 : GraphQLOverHttp.requestErrorStatus(rc);
             if (!"BAD_REQUEST".equals(problem.code())) {
@@ -267,7 +261,7 @@ public class RequestShape {
     /** The body as UTF-8 text, or null when it is not well-formed UTF-8 (never repaired with U+FFFD). */
     /**
      * The first value of the query parameter {@code name} of {@code rc}'s request, percent-decoded as strict UTF-8
-     * ({@code +} a space), or null when there is none. IllegalArgumentException when the query is not valid URL encoding
+     * ({@code +} a space), or null when there is none. IllegalArgumentException when any of the query is not valid URL encoding
      * (a malformed escape, a byte that is not printable ASCII) or a value's bytes are not UTF-8: Vert.x's own decoding
      * makes such bytes U+FFFD, so two different values would be read as one.
      */
@@ -276,13 +270,16 @@ public class RequestShape {
         if (query == null) {
             return null;
         }
-        for (String pair : query.split("&")) {
+        String found = null;
+        for (String pair : query.split("&")) { // (every pair is decoded: a malformed one anywhere refuses the query)
             int eq = pair.indexOf('=');
-            if (name.equals(percentDecoded(eq < 0 ? pair : pair.substring(0, eq)))) {
-                return percentDecoded(eq < 0 ? "" : pair.substring(eq + 1));
+            String key = percentDecoded(eq < 0 ? pair : pair.substring(0, eq));
+            String value = percentDecoded(eq < 0 ? "" : pair.substring(eq + 1));
+            if (found == null && name.equals(key)) {
+                found = value;
             }
         }
-        return null;
+        return found;
     }
 
     private static String percentDecoded(String encoded) {
@@ -319,20 +316,27 @@ public class RequestShape {
         }
     }
 
+    /** A GraphQL request's body as read: its problem (null for none), and its query, operation name and operations when it has them. */
+    record Read(Problem problem, String query, String operationName, Operations operations) {
+        /**
+         * Whether the request could run an operation of {@code type}: the named one, or, with no name (null or blank, which
+         * graphql-java reads as none), any of the document's (graphql-java runs the only one, and refuses a document of
+         * several without a name). False for a request with a problem.
+         */
+        boolean couldRun(graphql.language.OperationDefinition.Operation type) {
+            return operations != null && operations.couldRun(operationName == null || operationName.isBlank() ? null : operationName, type);
+        }
+    }
+
+    static final Problem SUBSCRIPTION_OVER_POST = new Problem("BAD_REQUEST",
+            "Subscriptions are sent over a WebSocket to this endpoint (graphql-transport-ws); an HTTP POST carries queries and mutations");
+
     /**
      * What is wrong with a GraphQL request (a POST's body, or a WebSocket subscribe message's payload): not a JSON object
      * with a string "query", "variables" and "extensions" objects and a string "operationName" (BAD_REQUEST), or a
-     * document that does not parse within the token limits; null when nothing is.
+     * document that does not parse within the token limits (its problem; null when nothing is); and what it asks.
      */
-    Problem problem(byte[] body) {
-        return read(body).problem();
-    }
-
-    /** A GraphQL request's body as read: its problem (null for none), and its query and operation name when it has them. */
-    record Read(Problem problem, String query, String operationName) {
-    }
-
-    private Read read(byte[] body) {
+    Read read(byte[] body) {
         String problem;
         String query = null;
         String operationName = null;
@@ -340,7 +344,7 @@ public class RequestShape {
         // SmallRye then failed to read (answering "Unparseable request", uncoded)
         String text = utf8(body);
         if (text == null) {
-            return new Read(new Problem("BAD_REQUEST", "The request body must be JSON in UTF-8"), null, null);
+            return new Read(new Problem("BAD_REQUEST", "The request body must be JSON in UTF-8"), null, null, null);
         }
         try (JsonParser p = JSON.createParser(text)) {
             // a byte order mark: this parser skips it, SmallRye's does not (it answered "Unparseable request", uncoded)
@@ -370,8 +374,9 @@ public class RequestShape {
                             // (a blank one is no name, as graphql-java reads it; anything else is echoed in its errors)
                             problem = "\"operationName\" must be the name of an operation of the document: a GraphQL name of at most "
                                     + MAX_OPERATION_NAME + " characters";
-                        } else if (value == JsonToken.VALUE_STRING) {
-                            operationName = p.getText();
+                        } else {
+                            // (the last one counts, as for SmallRye's reading of the same body: a later null clears it)
+                            operationName = value == JsonToken.VALUE_STRING ? p.getText() : null;
                         }
                     }
                     default -> {
@@ -388,9 +393,10 @@ public class RequestShape {
             problem = "The request body is not valid JSON";
         }
         if (problem != null) {
-            return new Read(new Problem("BAD_REQUEST", problem), query, operationName);
+            return new Read(new Problem("BAD_REQUEST", problem), query, operationName, null);
         }
-        return new Read(documentProblem(query), query, operationName);
+        Parsed parsed = parse(query);
+        return new Read(parsed.problem(), query, operationName, parsed.operations());
     }
 
     /** Why a request is refused before SmallRye sees it: a stable code and a message for the client. */
@@ -399,54 +405,72 @@ public class RequestShape {
 
     /** Whether a GraphQL document parses within the token limits; null when it does. */
     private Problem documentProblem(String query) {
-        String problem = parses(query);
-        return problem == null ? null : new Problem(problem.startsWith("More than") ? "QUERY_TOO_COMPLEX" : "GRAPHQL_PARSE_FAILED", problem);
+        return parse(query).problem();
     }
 
-    private String parses(String query) {
+    /** A document parsed: its problem (null for none), or what it holds. */
+    record Parsed(Problem problem, Operations operations) {
+    }
+
+    private Parsed parse(String query) {
+        String problem;
         if (query.length() > MAX_DOCUMENT_CHARS) {
-            return "More than the allowed " + MAX_DOCUMENT_CHARS + " characters: the document is too large (send large values as variables)";
+            problem = "More than the allowed " + MAX_DOCUMENT_CHARS + " characters: the document is too large (send large values as variables)";
+        } else {
+            try {
+                return new Parsed(null, operations(query));
+            } catch (graphql.parser.exceptions.ParseCancelledException e) {
+                problem = "More than the allowed number of tokens: the document is too large";
+            } catch (InvalidSyntaxException e) {
+                problem = "The GraphQL document does not parse: " + e.getMessage();
+            } catch (RuntimeException e) {
+                problem = "The GraphQL document does not parse";
+            }
         }
-        try {
-            operations(query);
-        } catch (graphql.parser.exceptions.ParseCancelledException e) {
-            return "More than the allowed number of tokens: the document is too large";
-        } catch (InvalidSyntaxException e) {
-            return "The GraphQL document does not parse: " + e.getMessage();
-        } catch (RuntimeException e) {
-            return "The GraphQL document does not parse";
-        }
-        return null;
+        return new Parsed(new Problem(problem.startsWith("More than") ? "QUERY_TOO_COMPLEX" : "GRAPHQL_PARSE_FAILED", problem), null);
     }
 
     /**
-     * Refuses a POST whose operation could be a subscription (400 BAD_REQUEST, saying where to send it): graphql-java would
-     * run it and answer its publisher object as the data; true when it refused.
+     * What the shape check keeps of a document: the kinds of operation it holds, and the names of its mutations and
+     * subscriptions (a few bytes, whatever the document: remembered for up to {@value #REMEMBERED_DOCUMENTS} of them).
      */
-    private boolean refusedSubscription(RoutingContext rc, String query, String operationName) {
-        if (!couldRun(query, operationName, graphql.language.OperationDefinition.Operation.SUBSCRIPTION)) {
-            return false;
+    record Operations(java.util.Set<graphql.language.OperationDefinition.Operation> kinds, java.util.Set<String> mutations,
+            java.util.Set<String> subscriptions) {
+        /** Whether the named operation (null: any of them) is a mutation or a subscription, as {@code type} asks. */
+        boolean couldRun(String name, graphql.language.OperationDefinition.Operation type) {
+            if (name == null) {
+                return kinds.contains(type);
+            }
+            return switch (type) {
+                case MUTATION -> mutations.contains(name);
+                case SUBSCRIPTION -> subscriptions.contains(name);
+                default -> throw new IllegalArgumentException("named operations are kept for mutations and subscriptions: " + type);
+            };
         }
-        refuse(rc, 400, "BAD_REQUEST", "Subscriptions are sent over a WebSocket to this endpoint (graphql-transport-ws); "
-                + "an HTTP POST carries queries and mutations");
-        return true;
     }
 
-    /** An operation of a document: its name (null for none) and type. */
-    record Operation(String name, graphql.language.OperationDefinition.Operation type) {
-    }
-
-    /** The operations of {@code query}, parsed within the token limits (remembered for a short document); throws when it does not parse. */
-    private java.util.List<Operation> operations(String query) {
-        java.util.List<Operation> known = parsed.get(query);
+    /** What {@code query} holds, parsed within the token limits (remembered for a short document); throws when it does not parse. */
+    private Operations operations(String query) {
+        Operations known = parsed.get(query);
         if (known != null) {
             return known;
         }
         ParserOptions options = ParserOptions.getDefaultOperationParserOptions().transform(o -> o.maxTokens(maxTokens)
                 .maxWhitespaceTokens(maxWhitespaceTokens).captureSourceLocation(false).captureLineComments(false));
-        java.util.List<Operation> operations = new Parser().parseDocument(ParserEnvironment.newParserEnvironment().document(query)
-                .parserOptions(options).build()).getDefinitionsOfType(graphql.language.OperationDefinition.class).stream()
-                .map(o -> new Operation(o.getName(), o.getOperation())).toList();
+        var kinds = java.util.EnumSet.noneOf(graphql.language.OperationDefinition.Operation.class);
+        java.util.Set<String> mutations = new java.util.HashSet<>();
+        java.util.Set<String> subscriptions = new java.util.HashSet<>();
+        for (var o : new Parser().parseDocument(ParserEnvironment.newParserEnvironment().document(query).parserOptions(options).build())
+                .getDefinitionsOfType(graphql.language.OperationDefinition.class)) {
+            kinds.add(o.getOperation());
+            if (o.getName() != null && o.getOperation() == graphql.language.OperationDefinition.Operation.MUTATION) {
+                mutations.add(o.getName());
+            } else if (o.getName() != null && o.getOperation() == graphql.language.OperationDefinition.Operation.SUBSCRIPTION) {
+                subscriptions.add(o.getName());
+            }
+        }
+        Operations operations = new Operations(java.util.Collections.unmodifiableSet(kinds), java.util.Set.copyOf(mutations),
+                java.util.Set.copyOf(subscriptions));
         if (query.length() <= REMEMBERED_DOCUMENT_CHARS) {
             if (parsed.size() > REMEMBERED_DOCUMENTS) {
                 parsed.clear();
@@ -454,22 +478,6 @@ public class RequestShape {
             parsed.put(query, operations);
         }
         return operations;
-    }
-
-    /**
-     * Whether the request for {@code query} (a document that parses) and {@code operationName} could run an operation
-     * of {@code type}: the named one, or, with no name (null or blank, which graphql-java reads as none), any of the
-     * document's (graphql-java runs the only one, and refuses a document of several without a name).
-     */
-    boolean couldRun(String query, String operationName, graphql.language.OperationDefinition.Operation type) {
-        String name = operationName == null || operationName.isBlank() ? null : operationName;
-        java.util.List<Operation> operations;
-        try {
-            operations = operations(query);
-        } catch (RuntimeException e) {
-            return false; // (refused as it does not parse)
-        }
-        return operations.stream().filter(o -> name == null || name.equals(o.name())).anyMatch(o -> o.type() == type);
     }
 
     static io.vertx.core.Future<Void> refuse(RoutingContext rc, int status, String code, String message) {

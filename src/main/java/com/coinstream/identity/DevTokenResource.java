@@ -49,9 +49,9 @@ public class DevTokenResource {
             @QueryParam("zoneinfo") String zoneinfo,
             @QueryParam("ttlSeconds") @DefaultValue("86400") String ttl) {
         // (the subject follows the rule every token's does, so no dev token is refused when used)
-        if (subject == null || subject.length() > 128 || com.coinstream.domain.Text.encodingProblem(subject) != null
-                || com.coinstream.domain.Text.personTextProblem(subject, 1, 128, false) != null) {
-            throw new BadRequestException("sub is required: 1-128 characters of one line, without control or bidirectional characters");
+        String problem = TokenClaims.subjectProblem(subject);
+        if (problem != null) {
+            throw new BadRequestException("sub: " + problem);
         }
         long ttlSeconds;
         try {

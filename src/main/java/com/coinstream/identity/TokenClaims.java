@@ -18,8 +18,8 @@ final class TokenClaims {
     private TokenClaims() {
     }
 
-    static String problem(JsonWebToken token) {
-        String subject = token.getSubject();
+    /** What is wrong with {@code subject} as a token's subject (the one rule, also for the dev token issuer); null when nothing. */
+    public static String subjectProblem(String subject) {
         if (subject == null || subject.isBlank()) {
             return "has no subject (sub)";
         }
@@ -31,6 +31,14 @@ final class TokenClaims {
         }
         if (PublicProfile.reservedId(subject)) {
             return "subject (sub) is an id the service gives itself (\"anonymous\", \"erased-...\")";
+        }
+        return null;
+    }
+
+    static String problem(JsonWebToken token) {
+        String subject = subjectProblem(token.getSubject());
+        if (subject != null) {
+            return subject;
         }
         if (token.getGroups() != null) {
             for (String group : token.getGroups()) {

@@ -1,7 +1,10 @@
 package com.coinstream.web;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,80 +14,150 @@ import org.jboss.logging.Logger;
 import com.coinstream.db.ExportsConfig;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * When the answer of the current HTTP request has left this process: its response ended and every byte handed to the
- * operating system (nothing left in the connection's outbound buffer), or its connection closed. Work whose answer is
- * large (a personal data export) keeps its place until then, so a client that never reads cannot leave any number of
- * such answers waiting in the server's memory; one that takes nothing for the export stall timeout
- * (COINSTREAM_EXPORT_STALL_TIMEOUT) once its answer is written is disconnected, as a stalled CSV download is.
+ * operating system (nothing left in the connection's outbound buffer; on HTTP/2, the stream's write queue no longer
+ * full), or its connection closed. Work whose answer is large (a personal data export) keeps its places until then, so
+ * a client that never reads, or reads a trickle, cannot leave any number of such answers waiting in the server's memory.
+ * A written answer of which its client takes less than {@link #MIN_BYTES_PER_TWO_STALLS} in twice the export stall
+ * timeout (COINSTREAM_EXPORT_STALL_TIMEOUT), or that is not gone after COINSTREAM_EXPORT_MAX_DURATION, ends its
+ * connection (an HTTP/2 stream is reset), as a stalled CSV download does.
  */
 @ApplicationScoped
 public class SentResponses {
     private static final Logger LOG = Logger.getLogger(SentResponses.class);
     /** How often a connection's outbound buffer is looked at. */
     static final long CHECK_MILLIS = 250;
-    /** The longest an answer may take to be written at all (its response built and ended), however it goes. */
-    static final Duration LONGEST_TO_END = Duration.ofMinutes(5);
+    /** The fewest bytes a client must take of a written answer in any two stall timeouts in a row (as a CSV's 500 rows). */
+    public static final long MIN_BYTES_PER_TWO_STALLS = 64 * 1024;
     private final CurrentVertxRequest requests;
-    private final Vertx vertx;
     private final Duration stall;
+    private final Duration longest;
 
-    public SentResponses(CurrentVertxRequest requests, Vertx vertx, ExportsConfig exports) {
+    public SentResponses(CurrentVertxRequest requests, ExportsConfig exports) {
         this.requests = requests;
-        this.vertx = vertx;
         this.stall = exports.stallTimeout();
+        this.longest = exports.maxDuration();
     }
 
     /**
-     * For the current request: a consumer that runs each release it is given once the answer has left (see above). Call
-     * it on the request's own thread, before the work starts; with no HTTP request (a test's direct call), each release
-     * runs at once.
+     * For the current request: a consumer that runs each release it is given once the answer has left (see above), all
+     * of them watched together. Call it on the request's own thread, before the work starts. Without an HTTP request of
+     * its own (a test's direct call, or a query sent over a WebSocket, whose frames the WebSocket bounds: MAX_BEHIND),
+     * each release runs at once.
      */
     public Consumer<Runnable> ofCurrentRequest() {
         RoutingContext rc = requests.getCurrent();
-        Channel channel = rc != null && rc.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase c ? c.channel() : null;
+        if (rc == null || "websocket".equalsIgnoreCase(rc.request().getHeader("Upgrade"))) {
+            return Runnable::run;
+        }
+        Channel channel = rc.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase c ? c.channel() : null;
         if (channel == null) {
             return Runnable::run;
         }
-        return release -> watch(rc, channel, release);
+        return new Watch(rc, channel)::add;
     }
 
-    private void watch(RoutingContext rc, Channel channel, Runnable release) {
-        AtomicBoolean done = new AtomicBoolean();
-        Runnable once = () -> {
-            if (done.compareAndSet(false, true)) {
+    /** One request's answer, watched on its channel's own event loop until it has left; then its releases run. */
+    private final class Watch {
+        private final RoutingContext rc;
+        private final Channel channel;
+        private final boolean http2;
+        private final List<Runnable> releases = new ArrayList<>();
+        private boolean started;
+        private boolean done;
+        private long since;
+        private long checkpointAt;
+        private long checkpointPending = -1;
+        private ScheduledFuture<?> checks;
+        private final ChannelFutureListener closed = f -> finish();
+
+        Watch(RoutingContext rc, Channel channel) {
+            this.rc = rc;
+            this.channel = channel;
+            this.http2 = rc.request().version() == HttpVersion.HTTP_2;
+        }
+
+        void add(Runnable release) {
+            boolean now;
+            synchronized (this) {
+                now = done;
+                if (!done) {
+                    releases.add(release);
+                    if (!started) {
+                        started = true;
+                        channel.eventLoop().execute(this::start);
+                    }
+                }
+            }
+            if (now) {
                 release.run();
             }
-        };
-        channel.closeFuture().addListener(closed -> once.run());
-        long started = System.nanoTime();
-        long[] progress = { Long.MAX_VALUE, started }; // the fewest bytes pending seen, and when
-        vertx.setPeriodic(CHECK_MILLIS, timer -> {
-            if (done.get() || !channel.isActive()) {
-                vertx.cancelTimer(timer);
-                once.run();
+        }
+
+        private void start() {
+            since = System.nanoTime();
+            checks = channel.eventLoop().scheduleAtFixedRate(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(closed); // (runs at once, finishing, on a channel closed already)
+        }
+
+        private void check() {
+            if (!channel.isActive()) {
+                finish();
                 return;
             }
             long now = System.nanoTime();
-            io.netty.channel.ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-            long pending = buffer == null ? 0 : buffer.totalPendingWriteBytes();
             boolean ended = rc.response().ended();
-            if (ended && pending == 0) {
-                vertx.cancelTimer(timer);
-                once.run();
-            } else if (ended && pending < progress[0]) {
-                progress[0] = pending;
-                progress[1] = now;
-            } else if (ended ? now - progress[1] > stall.toNanos() : now - started > LONGEST_TO_END.toNanos()) {
-                LOG.infof("an answer of %d bytes still unread after %s: its connection is closed", pending, ended ? stall : LONGEST_TO_END);
-                vertx.cancelTimer(timer);
-                channel.close();
-                once.run();
+            long pending;
+            if (http2) {
+                pending = rc.response().writeQueueFull() ? Long.MAX_VALUE : 0; // (a stream's own queue: only whether it is full)
+            } else {
+                io.netty.channel.ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+                pending = buffer == null ? 0 : buffer.totalPendingWriteBytes();
             }
-        });
+            if (ended && pending == 0) {
+                finish();
+            } else if (now - since > longest.toNanos()) {
+                end("is not gone after " + longest, pending);
+            } else if (ended && !http2) {
+                if (checkpointPending < 0 || checkpointPending - pending >= MIN_BYTES_PER_TWO_STALLS) {
+                    checkpointAt = now;
+                    checkpointPending = pending;
+                } else if (now - checkpointAt > 2 * stall.toNanos()) {
+                    end("was read at less than " + MIN_BYTES_PER_TWO_STALLS + " bytes in twice " + stall, pending);
+                }
+            }
+        }
+
+        private void end(String why, long pending) {
+            LOG.infof("an answer %s (%s bytes still unread): its connection is closed", why, pending == Long.MAX_VALUE ? "some" : pending);
+            if (http2) {
+                rc.response().reset();
+            } else {
+                channel.close();
+            }
+            finish();
+        }
+
+        private void finish() {
+            List<Runnable> due;
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                due = List.copyOf(releases);
+            }
+            if (checks != null) {
+                checks.cancel(false);
+            }
+            channel.closeFuture().removeListener(closed);
+            due.forEach(Runnable::run);
+        }
     }
 }

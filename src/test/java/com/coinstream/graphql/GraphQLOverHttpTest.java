@@ -164,6 +164,22 @@ public class GraphQLOverHttpTest {
                 assertTrue(r.jsonPath().getString("errors[0].message").contains("WebSocket"), r.asString());
             }
         }
+        // a later null operation name clears an earlier one (as SmallRye reads the body), and a bare document is checked too
+        Response dup = post("application/json", "{\"query\":\"subscription S { walletChanged { coins } }\",\"operationName\":\"X\",\"operationName\":null}")
+                .post("/graphql");
+        assertEquals(400, dup.statusCode(), dup.asString());
+        Response bare = given().contentType("application/graphql").body("subscription { walletChanged { coins } }".getBytes(StandardCharsets.UTF_8)).post("/graphql");
+        assertEquals(400, bare.statusCode(), bare.asString());
+        assertEquals("BAD_REQUEST", bare.jsonPath().getString("errors[0].extensions.code"), bare.asString());
+        // a document refused so that names an admin mutation is an attempt at it, recorded as refused
+        String admin = "select count(*) from admin_audit where action = 'grantCoins' and outcome = 'REFUSED'";
+        long before = com.coinstream.support.Db.number(com.coinstream.support.Db.TEST_SCHEMA, admin);
+        Response attempt = given().header("Authorization", "Bearer " + com.coinstream.support.Tokens.viewer(com.coinstream.support.Tokens.unique("subadmin")))
+                .contentType("application/json").body("{\"query\":\"subscription S { walletChanged { coins } } mutation M { grantCoins(input: "
+                        + "{userId: \\\"x\\\", coins: 5, reason: \\\"r\\\", idempotencyKey: \\\"k\\\"}) { userErrors { code } } }\"}")
+                .post("/graphql");
+        assertEquals(400, attempt.statusCode(), attempt.asString());
+        assertEquals(before + 1, com.coinstream.support.Db.number(com.coinstream.support.Db.TEST_SCHEMA, admin), "recorded as a refused attempt");
         // the query of the same document, named, still runs
         Response q = post("application/json", "{\"query\":\"subscription S { walletChanged { coins } } query Q { __typename }\",\"operationName\":\"Q\"}")
                 .post("/graphql");

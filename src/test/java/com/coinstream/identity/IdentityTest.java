@@ -77,6 +77,13 @@ class IdentityTest {
                 .get("/dev/token").then().statusCode(200).extract().asString();
         assertEquals("devuser", Gql.ok(token, "{ me { id } }").getString("data.me.id"));
         given().queryParam("sub", "x").queryParam("groups", "root").get("/dev/token").then().statusCode(400);
+        // a subject no token may carry, and a malformed lifetime, are refused with a code, never signed or a bare 404
+        for (String sub : new String[] { "anonymous", "evil\u202Eadmin", "a\u0007b", " " }) {
+            given().queryParam("sub", sub).get("/dev/token").then().statusCode(400)
+                    .body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("BAD_REQUEST"));
+        }
+        given().queryParam("sub", "devuser").queryParam("ttlSeconds", "abc").get("/dev/token").then().statusCode(400)
+                .body("errors[0].extensions.code", org.hamcrest.Matchers.equalTo("BAD_REQUEST"));
     }
 
     @Test

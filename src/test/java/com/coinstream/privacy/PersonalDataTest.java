@@ -662,6 +662,10 @@ class PersonalDataTest {
         com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA, "insert into purchase (id, user_id, coins, price_minor, currency, "
                 + "status, provider, created_at, updated_at) select gen_random_uuid(), ?, 70, 99, 'USD', 'FAILED', 'test', "
                 + "timestamptz '2026-11-01' + n * interval '1 second', now() from generate_series(1, 10000) n", id);
+        // and their provider's events, with long ids: a document (about 6 MB) larger than any socket buffers can take
+        com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA, "insert into payment_event (provider, event_id, event_type, "
+                + "purchase_id, received_at) select 'test', md5(p.id::text) || repeat('e', 250), 'payment_failed', p.id, now() "
+                + "from purchase p where p.user_id = ?", id);
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.setReceiveBufferSize(4096);
             socket.connect(new java.net.InetSocketAddress("localhost", port));
