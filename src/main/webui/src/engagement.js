@@ -28,8 +28,15 @@ export class Activity {
     // (streamActivity has no replay: after the connection comes back, goals and the match are read again, since a goal
     // ended or a match finished while it was down sends nothing more)
     this.stopReconnect = onReconnect(() => this.catchUp());
+    // read after subscribing: it holds what changed while the page set up (progress, a goal reached or ended), so it
+    // replaces the page's first read, except for a goal the subscription has told of since, which is newer still
+    this.heard = new Set();
     const goals = await query(StreamGoals, { streamId: this.streamId });
-    if (goals.data) goals.data.streamGoals.filter((g) => g.active).forEach((g) => { if (!this.goals.has(g.id)) this.goals.set(g.id, g); });
+    if (goals.data) {
+      const active = goals.data.streamGoals.filter((g) => g.active);
+      [...this.goals.keys()].forEach((id) => { if (!this.heard.has(id) && !active.some((g) => g.id === id)) this.goals.delete(id); });
+      active.forEach((g) => { if (!this.heard.has(g.id)) this.goals.set(g.id, g); });
+    }
     if (currentMatchId) await this.loadMatch(currentMatchId);
     this.onChange();
     return this;
@@ -83,6 +90,7 @@ export class Activity {
       }
     }
     if (a.goal) {
+      if (this.heard) this.heard.add(a.goal.id);
       if (a.goal.active) this.goals.set(a.goal.id, { ...a.goal, justReached: a.kind === 'GOAL_REACHED' });
       else this.goals.delete(a.goal.id);
     }

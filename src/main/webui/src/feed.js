@@ -6,6 +6,9 @@ import { query, subscribe, onReconnect } from './api.js';
 import GiftEvents from './graphql/GiftEvents.graphql?raw';
 import StreamEvents from './graphql/StreamEvents.graphql?raw';
 
+/** Refusals a subscription is not taken up again after: the stream or key is gone, or the person may not read it. */
+const FINAL = new Set(['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'BAD_REQUEST', 'BAD_USER_INPUT']);
+
 export class StreamFeed {
   constructor(streamId, onEvent, { overlayKey = null, onError = () => {} } = {}) {
     this.streamId = streamId;
@@ -19,15 +22,42 @@ export class StreamFeed {
   /** Start after the stream's current last event ({@code startAfter}), or from the live edge. */
   start(startAfter = null) {
     this.last = startAfter;
-    this.stopSubscription = subscribe(GiftEvents, { streamId: this.streamId, overlayKey: this.overlayKey, after: startAfter }, (r) => {
-      if (r.error) return this.onError(r.error);
-      if (r.data && r.data.giftEvents) this.receive(r.data.giftEvents);
-    });
+    this.listen();
     this.stopReconnect = onReconnect(() => this.backfill());
     return this;
   }
 
+  /**
+   * Subscribe after the last event shown. A subscription the service ends with an error (too many open at once, a
+   * moment's fault) is taken up again after a growing pause, once what came meanwhile was read; one refused for good
+   * (the stream or key gone, the person signed out) is not.
+   */
+  listen() {
+    this.stopSubscription = subscribe(GiftEvents, { streamId: this.streamId, overlayKey: this.overlayKey, after: this.last }, (r) => {
+      if (r.error) {
+        this.onError(r.error);
+        const code = r.error.graphQLErrors && r.error.graphQLErrors[0] && r.error.graphQLErrors[0].extensions
+          ? r.error.graphQLErrors[0].extensions.code : null;
+        if (!this.stopped && !FINAL.has(code)) {
+          this.pause = Math.min((this.pause || 500) * 2, 30000);
+          clearTimeout(this.retry);
+          this.retry = setTimeout(async () => {
+            if (this.stopped) return;
+            if (this.stopSubscription) this.stopSubscription();
+            await this.backfill();
+            if (!this.stopped) this.listen();
+          }, this.pause);
+        }
+        return;
+      }
+      this.pause = 0;
+      if (r.data && r.data.giftEvents) this.receive(r.data.giftEvents);
+    });
+  }
+
   stop() {
+    this.stopped = true;
+    clearTimeout(this.retry);
     if (this.stopSubscription) this.stopSubscription();
     if (this.stopReconnect) this.stopReconnect();
   }

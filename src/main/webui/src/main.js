@@ -1,7 +1,7 @@
 import './styles.css';
 import { LitElement, html } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { query, watch, subscribe, onConnectionStatus } from './api.js';
+import { query, watch, subscribe, onConnectionStatus, onReconnect } from './api.js';
 import { session, restore, devSignIn, signOut, signInWithProvider, onSessionChange, DEMO_USERS } from './auth.js';
 import { money, count } from './format.js';
 import { coin } from './gifts.js';
@@ -76,6 +76,7 @@ class App extends View {
   async loadCaller() {
     if (this.stopWallet) this.stopWallet();
     if (this.stopWalletFeed) this.stopWalletFeed();
+    if (this.stopWalletReconnect) this.stopWalletReconnect();
     this.me = null;
     this.wallet = null;
     if (!session.token) return this.requestUpdate();
@@ -86,6 +87,8 @@ class App extends View {
       this.stopWallet = watch(Wallet, {}, (r) => { if (r.data) this.wallet = r.data.wallet; });
       // walletChanged only signals; the normalized cache takes the new wallet, and every view of it follows.
       this.stopWalletFeed = subscribe(WalletChanged, {}, () => {});
+      // a change while the connection was down sent no signal: the balance is read again once it is back
+      this.stopWalletReconnect = onReconnect(() => query(Wallet));
     }
     this.resolve();
   }
@@ -162,7 +165,7 @@ class App extends View {
         ${w ? html`<li class="balance" aria-live="polite"><span>${coin()} <strong data-testid="balance">${count(w.coins)}</strong><span class="visually-hidden"> coins</span></span>
           <small class="muted money">${money(w.moneyValue)}</small>${Number(w.coinDebt) > 0 ? html`<small class="muted">owes ${count(w.coinDebt)}</small>` : ''}
           <a href="/store" role="button" class="outline">Top up</a></li>` : ''}
-        ${STATUS[this.status] ? html`<li class="status muted" role="status" title=${STATUS[this.status]}>${STATUS[this.status]}</li>` : ''}
+        ${STATUS[this.status] ? html`<li class="status muted" title=${STATUS[this.status]}><span role="status">${STATUS[this.status]}</span></li>` : ''}
       </ul>
       <ul class="wide">${this.renderSignIn('header')}</ul>
       <ul class="narrow"><li><details class="dropdown nav-menu" @click=${(e) => { if (e.target.closest('a, button')) e.currentTarget.open = false; }}

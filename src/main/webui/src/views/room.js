@@ -79,6 +79,9 @@ class Room extends View {
   }
 
   async load() {
+    // (loaded again, after a refusal's "Try again": the feed of the first load stops, or every gift would show twice)
+    if (this.live) this.live.stop();
+    this.live = null;
     const r = await query(StreamRoom, { id: this.streamId, region: this.region() });
     // (the room was left while it loaded: nothing is started for it, as the feeds below would run on unseen)
     if (!this.isConnected) return;

@@ -52,6 +52,33 @@ class LimitsAcrossInstancesIT {
         }
     }
 
+    /** One invitation at a time from a stream to another: 25 raced over two instances make one. */
+    @Test
+    void oneWaitingInvitationPerPairOfStreams() {
+        LiveCreator inviter = Gifting.liveCreator("pairinviter");
+        LiveCreator invitee = Gifting.liveCreator("pairinvitee");
+        List<String> codes = codes(Race.acrossInstances(N, ports(), inviter.token(), "mutation($i: InviteToMatchInput!) { "
+                + "inviteToMatch(input: $i) { match { id } userErrors { code } } }",
+                i -> Gql.vars("i", Map.of("streamId", inviter.stream(), "opponentStreamId", invitee.stream()))), "inviteToMatch");
+        assertEquals(1, successes(codes), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("MATCH_UNAVAILABLE")), codes.toString());
+        assertEquals(1, Db.number(ProdApp.SCHEMA, "select count(*) from live_match where inviter_stream = ?::uuid and status = 'INVITED'",
+                inviter.stream()));
+    }
+
+    /** At most 5 payout accounts waiting for verification per creator: 25 registrations raced over two instances make 5. */
+    @Test
+    void payoutAccountsAwaitingVerification() {
+        String creatorId = Tokens.unique("accounts");
+        String creator = Tokens.creator(creatorId);
+        List<String> codes = codes(Race.acrossInstances(N, ports(), creator, "mutation($i: RegisterPayoutAccountInput!) { "
+                + "registerPayoutAccount(input: $i) { payoutAccount { id } userErrors { code } } }",
+                i -> Gql.vars("i", Map.of("kind", "PAYPAL", "externalToken", "pp_race_" + creatorId.hashCode() + "_" + i, "label", "Account " + i))),
+                "registerPayoutAccount");
+        assertEquals(5, successes(codes), codes.toString());
+        assertEquals(5, Db.number(ProdApp.SCHEMA, "select count(*) from payout_account where owner_id = ?", creatorId));
+    }
+
     static int[] ports() {
         return new int[] { RestAssured.port, SECOND };
     }
