@@ -32,7 +32,7 @@ import io.vertx.ext.web.RoutingContext;
 public class SentResponses {
     private static final Logger LOG = Logger.getLogger(SentResponses.class);
     /** How often a connection's outbound buffer is looked at. */
-    static final long CHECK_MILLIS = 250;
+    static final long CHECK_MILLIS = 100;
     /** The fewest bytes a client must take of a written answer in any two stall timeouts in a row (as a CSV's 500 rows). */
     public static final long MIN_BYTES_PER_TWO_STALLS = 64 * 1024;
     private final CurrentVertxRequest requests;
@@ -70,7 +70,7 @@ public class SentResponses {
         private final boolean http2;
         private final List<Runnable> releases = new ArrayList<>();
         private boolean started;
-        private boolean done;
+        private volatile boolean done;
         private long since;
         private long checkpointAt;
         private long checkpointPending = -1;
@@ -104,9 +104,16 @@ public class SentResponses {
             since = System.nanoTime();
             checks = channel.eventLoop().scheduleAtFixedRate(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
             channel.closeFuture().addListener(closed); // (runs at once, finishing, on a channel closed already)
+            // looked at as soon as the response ends, once its last write has been tried (a small answer is gone by then):
+            // a person's next export, right after this one, must not find its place still taken
+            rc.addBodyEndHandler(v -> channel.eventLoop().execute(this::ended));
+            check();
         }
 
         private void check() {
+            if (done) {
+                return;
+            }
             if (!channel.isActive()) {
                 finish();
                 return;
@@ -132,6 +139,21 @@ public class SentResponses {
                     end("was read at less than " + MIN_BYTES_PER_TWO_STALLS + " bytes in twice " + stall, pending);
                 }
             }
+        }
+
+        /**
+         * The response has ended: its last bytes are in the connection's outbound buffer. An empty write queued behind them
+         * at the pipeline's head completes once they are all handed to the operating system, before its client can have
+         * read them and asked again (a person's next export must not find their place still taken). On HTTP/2 a stream's
+         * bytes may wait in its flow control instead: there the checks decide.
+         */
+        private void ended() {
+            if (done || http2 || !channel.isActive()) {
+                return;
+            }
+            io.netty.channel.ChannelHandlerContext head = channel.pipeline().firstContext();
+            (head != null ? head.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER) : channel.newSucceededFuture())
+                    .addListener(written -> finish());
         }
 
         private void end(String why, long pending) {
