@@ -52,7 +52,8 @@ class Spending extends View {
     const [limits, summary, receipts, protection, history] = await Promise.all([query(SpendingLimits), query(SpendingSummary, { period: this.period }),
       query(GiftReceipts, {}), query(Protection), query(SpendingHistory, { last: WEEKS })]);
     if (protection.data) this.protection = protection.data.me;
-    this.error = failure(limits);
+    // (the first read that failed says so: a list that could not be read would read as empty)
+    this.error = failure(limits) || failure(receipts) || failure(summary) || failure(history);
     if (limits.data) this.limits = limits.data.spendingLimits;
     if (summary.data) this.summary = summary.data.spendingSummary;
     if (receipts.data) {

@@ -271,8 +271,13 @@ class Studio extends View {
   /** Gifts received in every stream, newest first, each with the diamonds it credited (the same receipts their senders see). */
   async loadReceived(after = null) {
     const r = await query(GiftsReceived, { after });
+    // (a list that could not be read says so: an empty one would read as "no gifts received yet")
+    if (!r.data) {
+      this.error = failure(r) || this.error;
+      return;
+    }
     // (a page the list already has (a double click on Older) adds nothing: only the page after the list's last is added)
-    if (!r.data || (after && after !== this.receivedNext)) return;
+    if (after && after !== this.receivedNext) return;
     this.received = [...(after ? this.received : []), ...r.data.giftsReceived.nodes];
     this.receivedNext = r.data.giftsReceived.pageInfo.hasNextPage ? r.data.giftsReceived.pageInfo.endCursor : null;
   }
