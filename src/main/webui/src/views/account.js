@@ -65,6 +65,8 @@ class Account extends View {
   }
 
   async setHidden(hidden) {
+    // (shown as chosen at once: a render before the answer, a read still arriving, must not move the switch back)
+    this.protection = { ...this.protection, hideFromLeaderboards: hidden };
     const r = await mutate(SetPrivacy, { input: { hideFromLeaderboards: hidden } });
     const problem = userError(r, 'setPrivacy');
     this.message = problem ? plainly(problem) : hidden ? 'You are off every leaderboard now.' : 'You appear on leaderboards again.';
@@ -72,6 +74,7 @@ class Account extends View {
   }
 
   async setAnonymousByDefault(on) {
+    this.protection = { ...this.protection, anonymousByDefault: on }; // (as for setHidden)
     const r = await mutate(SetPrivacy, { input: { anonymousByDefault: on } });
     const problem = userError(r, 'setPrivacy');
     this.message = problem ? plainly(problem)
