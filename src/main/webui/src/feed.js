@@ -33,24 +33,26 @@ export class StreamFeed {
    * (the stream or key gone, the person signed out) is not.
    */
   listen() {
+    this.listening = Date.now();
     this.stopSubscription = subscribe(GiftEvents, { streamId: this.streamId, overlayKey: this.overlayKey, after: this.last }, (r) => {
       if (r.error) {
         this.onError(r.error);
         const code = r.error.graphQLErrors && r.error.graphQLErrors[0] && r.error.graphQLErrors[0].extensions
           ? r.error.graphQLErrors[0].extensions.code : null;
         if (!this.stopped && !FINAL.has(code)) {
-          this.pause = Math.min((this.pause || 500) * 2, 30000);
+          // (a growing pause, with jitter so that many rooms do not come back at once; it starts again only after a
+          // subscription that held for a minute)
+          this.pause = Math.min((Date.now() - (this.listening || 0) > 60000 ? 500 : this.pause || 500) * 2, 30000);
           clearTimeout(this.retry);
           this.retry = setTimeout(async () => {
             if (this.stopped) return;
             if (this.stopSubscription) this.stopSubscription();
             await this.backfill();
             if (!this.stopped) this.listen();
-          }, this.pause);
+          }, this.pause * (0.75 + Math.random() / 2));
         }
         return;
       }
-      this.pause = 0;
       if (r.data && r.data.giftEvents) this.receive(r.data.giftEvents);
     });
   }

@@ -38,16 +38,19 @@ class Account extends View {
   }
 
   async load() {
+    const choices = this.choices;
     const [exported, protection] = await Promise.all([query(ExportMyData), query(Protection)]);
     this.error = failure(exported);
     if (exported.data) this.doc = JSON.parse(exported.data.exportMyData.document);
-    if (protection.data) this.protection = protection.data.me;
+    // (a read that began before the person flipped a switch is older than their choice: the switch keeps the choice)
+    if (protection.data && choices === this.choices) this.protection = protection.data.me;
   }
 
   /** The privacy switches as the service now holds them (the export is not built again for a switch). */
   async loadProtection() {
+    const choices = this.choices;
     const r = await query(Protection);
-    if (r.data) this.protection = r.data.me;
+    if (r.data && choices === this.choices) this.protection = r.data.me;
   }
 
   /** Every purchase, refund and gift sent, as CSV (the export's lists stop at their latest 10,000). */
@@ -67,6 +70,7 @@ class Account extends View {
   async setHidden(hidden) {
     // (shown as chosen at once: a render before the answer, a read still arriving, must not move the switch back)
     this.protection = { ...this.protection, hideFromLeaderboards: hidden };
+    this.choices = (this.choices || 0) + 1;
     const r = await mutate(SetPrivacy, { input: { hideFromLeaderboards: hidden } });
     const problem = userError(r, 'setPrivacy');
     this.message = problem ? plainly(problem) : hidden ? 'You are off every leaderboard now.' : 'You appear on leaderboards again.';
@@ -75,6 +79,7 @@ class Account extends View {
 
   async setAnonymousByDefault(on) {
     this.protection = { ...this.protection, anonymousByDefault: on }; // (as for setHidden)
+    this.choices = (this.choices || 0) + 1;
     const r = await mutate(SetPrivacy, { input: { anonymousByDefault: on } });
     const problem = userError(r, 'setPrivacy');
     this.message = problem ? plainly(problem)

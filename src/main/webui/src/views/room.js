@@ -82,9 +82,10 @@ class Room extends View {
     // (loaded again, after a refusal's "Try again": the feed of the first load stops, or every gift would show twice)
     if (this.live) this.live.stop();
     this.live = null;
+    const loading = this.loading = (this.loading || 0) + 1; // (a load begun after this one is the one that counts)
     const r = await query(StreamRoom, { id: this.streamId, region: this.region() });
     // (the room was left while it loaded: nothing is started for it, as the feeds below would run on unseen)
-    if (!this.isConnected) return;
+    if (!this.isConnected || loading !== this.loading) return;
     // a stream that does not exist: the answer is NOT_FOUND as a whole (its goals), and the page says there is no such stream
     const errors = r.error && r.error.graphQLErrors ? r.error.graphQLErrors : [];
     if (!r.data && errors.length && errors.every((e) => e.extensions && e.extensions.code === 'NOT_FOUND')) {
@@ -105,6 +106,7 @@ class Room extends View {
     this.activity.start(this.stream.currentMatch ? this.stream.currentMatch.id : null);
     // The feed starts at the stream's latest event: the room shows the last few, then everything new.
     const recent = await query(StreamEvents, { streamId: this.streamId, after: Math.max(0, Number(this.stream.totals.gifts) - 10) });
+    if (loading !== this.loading) return; // (the later load stopped this one's activity when it made its own)
     if (!this.isConnected) {
       this.activity.stop();
       return;

@@ -49,11 +49,11 @@ class Spending extends View {
   }
 
   async load() {
-    const started = Date.now();
+    const choices = this.choices;
     const [limits, summary, receipts, protection, history] = await Promise.all([query(SpendingLimits), query(SpendingSummary, { period: this.period }),
       query(GiftReceipts, {}), query(Protection), query(SpendingHistory, { last: WEEKS })]);
     // (a read that began before the person flipped a switch is older than their choice: the switch keeps the choice)
-    if (protection.data && !(this.choseAt >= started)) this.protection = protection.data.me;
+    if (protection.data && choices === this.choices) this.protection = protection.data.me;
     // (the first read that failed says so: a list that could not be read would read as empty)
     this.error = failure(limits) || failure(receipts) || failure(summary) || failure(history);
     if (limits.data) this.limits = limits.data.spendingLimits;
@@ -137,7 +137,7 @@ class Spending extends View {
   async setHidden(hidden) {
     // (shown as chosen at once: a render before the answer, a read still arriving, must not move the switch back)
     this.protection = { ...this.protection, hideFromLeaderboards: hidden };
-    this.choseAt = Date.now();
+    this.choices = (this.choices || 0) + 1;
     const r = await mutate(SetPrivacy, { input: { hideFromLeaderboards: hidden } });
     const problem = userError(r, 'setPrivacy');
     this.message = problem ? plainly(problem) : hidden ? 'You are off every leaderboard now.' : 'You appear on leaderboards again.';

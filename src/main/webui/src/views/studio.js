@@ -255,8 +255,9 @@ class Studio extends View {
   }
 
   async loadEarnings() {
+    this.error = null;
     const [r] = await Promise.all([query(Earnings), this.loadReceived()]);
-    this.error = failure(r);
+    this.error = failure(r) || this.error; // (the list's failure, if it failed, stays said)
     if (!r.data) return;
     this.earnings = r.data.earnings;
     await this.updateComplete;

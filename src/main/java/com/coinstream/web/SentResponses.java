@@ -21,8 +21,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * When the answer of the current HTTP request has left this process: its response ended and every byte handed to the
- * operating system (nothing left in the connection's outbound buffer; on HTTP/2, the stream's write queue no longer
- * full), or its connection closed. Work whose answer is large (a personal data export) keeps its places until then, so
+ * operating system (nothing left in the connection's outbound buffer; on HTTP/2, once it is written to the connection,
+ * since a stream's flow control is out of sight), or its connection closed. Work whose answer is large (a personal data export) keeps its places until then, so
  * a client that never reads, or reads a trickle, cannot leave any number of such answers waiting in the server's memory.
  * A written answer of which its client takes less than {@link #MIN_BYTES_PER_TWO_STALLS} in twice the export stall
  * timeout (COINSTREAM_EXPORT_STALL_TIMEOUT), or that is not gone after COINSTREAM_EXPORT_MAX_DURATION, ends its
@@ -56,16 +56,20 @@ public class SentResponses {
         if (rc == null || "websocket".equalsIgnoreCase(rc.request().getHeader("Upgrade"))) {
             return Runnable::run;
         }
-        Channel channel = rc.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase c ? c.channel() : null;
-        if (channel == null) {
+        if (!(rc.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase connection) || connection.channel() == null) {
             return Runnable::run;
         }
-        return new Watch(rc, channel)::add;
+        Watch watch = new Watch(rc, connection);
+        // (registered now, on the request's own thread, before the work starts: the response may end in the same task that
+        // hands over the releases, before the watch starts)
+        rc.addBodyEndHandler(v -> connection.channel().eventLoop().execute(watch::ended));
+        return watch::add;
     }
 
     /** One request's answer, watched on its channel's own event loop until it has left; then its releases run. */
     private final class Watch {
         private final RoutingContext rc;
+        private final io.vertx.core.net.impl.ConnectionBase connection;
         private final Channel channel;
         private final boolean http2;
         private final List<Runnable> releases = new ArrayList<>();
@@ -77,9 +81,13 @@ public class SentResponses {
         private ScheduledFuture<?> checks;
         private final ChannelFutureListener closed = f -> finish();
 
-        Watch(RoutingContext rc, Channel channel) {
+        /** The response has ended (its body-end handler ran); looked at by the event loop only. */
+        private boolean responseEnded;
+
+        Watch(RoutingContext rc, io.vertx.core.net.impl.ConnectionBase connection) {
             this.rc = rc;
-            this.channel = channel;
+            this.connection = connection;
+            this.channel = connection.channel();
             this.http2 = rc.request().version() == HttpVersion.HTTP_2;
         }
 
@@ -104,13 +112,23 @@ public class SentResponses {
             since = System.nanoTime();
             checks = channel.eventLoop().scheduleAtFixedRate(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
             channel.closeFuture().addListener(closed); // (runs at once, finishing, on a channel closed already)
-            // looked at as soon as the response ends, once its last write has been tried (a small answer is gone by then):
-            // a person's next export, right after this one, must not find its place still taken
-            rc.addBodyEndHandler(v -> channel.eventLoop().execute(this::ended));
+            if (responseEnded) {
+                flushed();
+            }
             check();
         }
 
         private void check() {
+            try {
+                look();
+            } catch (RuntimeException e) {
+                // (a periodic task that throws is never run again: the places would stay taken until the connection closed)
+                LOG.warnf("an answer's watch failed, its places are given back: %s", e.toString());
+                finish();
+            }
+        }
+
+        private void look() {
             if (done) {
                 return;
             }
@@ -122,7 +140,7 @@ public class SentResponses {
             boolean ended = rc.response().ended();
             long pending;
             if (http2) {
-                pending = rc.response().writeQueueFull() ? Long.MAX_VALUE : 0; // (a stream's own queue: only whether it is full)
+                pending = 0; // (a stream's bytes wait in its flow control, out of sight: given back once the answer is written)
             } else {
                 io.netty.channel.ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
                 pending = buffer == null ? 0 : buffer.totalPendingWriteBytes();
@@ -142,22 +160,28 @@ public class SentResponses {
         }
 
         /**
-         * The response has ended: its last bytes are in the connection's outbound buffer. An empty write queued behind them
-         * at the pipeline's head completes once they are all handed to the operating system, before its client can have
-         * read them and asked again (a person's next export must not find their place still taken). On HTTP/2 a stream's
-         * bytes may wait in its flow control instead: there the checks decide.
+         * The response has ended: its last bytes are on their way through the connection's pipeline. A flush queued behind
+         * them through the whole pipeline (every handler keeps the order of what it is given) completes once they are all
+         * handed to the operating system, before its client can have read them and asked again (a person's next export
+         * must not find their place still taken).
          */
-        private void ended() {
+        void ended() {
+            responseEnded = true;
+            if (checks != null) { // (started on this event loop: else start() flushes once it runs)
+                flushed();
+            }
+        }
+
+        private void flushed() {
             if (done || http2 || !channel.isActive()) {
+                check();
                 return;
             }
-            io.netty.channel.ChannelHandlerContext head = channel.pipeline().firstContext();
-            (head != null ? head.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER) : channel.newSucceededFuture())
-                    .addListener(written -> finish());
+            connection.flush(channel.newPromise().addListener(written -> finish()));
         }
 
         private void end(String why, long pending) {
-            LOG.infof("an answer %s (%s bytes still unread): its connection is closed", why, pending == Long.MAX_VALUE ? "some" : pending);
+            LOG.infof("an answer %s (%d bytes still unread): its connection is closed", why, pending);
             if (http2) {
                 rc.response().reset();
             } else {

@@ -76,6 +76,7 @@ class LimitsAcrossInstancesIT {
                 i -> Gql.vars("i", Map.of("kind", "PAYPAL", "externalToken", "pp_race_" + creatorId.hashCode() + "_" + i, "label", "Account " + i))),
                 "registerPayoutAccount");
         assertEquals(5, successes(codes), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c == null || c.equals("RATE_LIMITED")), codes.toString());
         assertEquals(5, Db.number(ProdApp.SCHEMA, "select count(*) from payout_account where owner_id = ?", creatorId));
     }
 
