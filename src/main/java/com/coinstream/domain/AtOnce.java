@@ -25,19 +25,8 @@ public final class AtOnce {
 
     /** {@code work}, counted from its subscription to its end (item, failure or cancellation), or the refusal when full. */
     public <T> Uni<T> run(Supplier<Uni<T>> work) {
-        return Uni.createFrom().deferred(() -> {
-            if (!enter()) {
-                return Uni.createFrom().failure(refusal.get());
-            }
-            Uni<T> started;
-            try {
-                started = work.get();
-            } catch (RuntimeException e) {
-                running.decrementAndGet();
-                return Uni.createFrom().failure(e);
-            }
-            return started.onTermination().invoke(running::decrementAndGet);
-        });
+        return Uni.createFrom().deferred(() -> enter() ? counted(work, running::decrementAndGet)
+                : Uni.createFrom().failure(refusal.get()));
     }
 
     /**
@@ -59,6 +48,20 @@ public final class AtOnce {
         return true;
     }
 
+    /** {@code work} started, its place given back by {@code leave} when it ends (item, failure or cancellation). */
+    static <T> Uni<T> counted(Supplier<Uni<T>> work, Runnable leave) {
+        return started(work).onTermination().invoke(leave);
+    }
+
+    /** {@code work.get()}, or its failure when getting it throws: the caller's termination handling then gives the place back. */
+    private static <T> Uni<T> started(Supplier<Uni<T>> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
     /** {@code work} started, its place given back by {@code leave} on failure or cancellation, else handed to {@code sent}. */
     static <T> Uni<T> heldUntilSent(Supplier<Uni<T>> work, Runnable leave, java.util.function.Consumer<Runnable> sent) {
         java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
@@ -67,14 +70,7 @@ public final class AtOnce {
                 leave.run();
             }
         };
-        Uni<T> started;
-        try {
-            started = work.get();
-        } catch (RuntimeException e) {
-            release.run();
-            return Uni.createFrom().failure(e);
-        }
-        return started.onFailure().invoke(e -> release.run()).onCancellation().invoke(release).invoke(item -> {
+        return AtOnce.<T>started(work).onFailure().invoke(e -> release.run()).onCancellation().invoke(release).invoke(item -> {
             try {
                 sent.accept(release);
             } catch (RuntimeException e) {
@@ -123,19 +119,8 @@ public final class AtOnce {
 
         /** {@code work} for {@code key}, counted from its subscription to its end, or the refusal when the key's places are taken. */
         public <T> Uni<T> run(String key, Supplier<Uni<T>> work) {
-            return Uni.createFrom().deferred(() -> {
-                if (!enter(key)) {
-                    return Uni.createFrom().failure(refusal.get());
-                }
-                Uni<T> started;
-                try {
-                    started = work.get();
-                } catch (RuntimeException e) {
-                    leave(key);
-                    return Uni.createFrom().failure(e);
-                }
-                return started.onTermination().invoke(() -> leave(key));
-            });
+            return Uni.createFrom().deferred(() -> enter(key) ? counted(work, () -> leave(key))
+                    : Uni.createFrom().failure(refusal.get()));
         }
 
         /** {@link AtOnce#runUntilSent} for {@code key}'s places. */

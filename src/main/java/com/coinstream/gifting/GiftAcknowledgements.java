@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,8 +38,8 @@ public class GiftAcknowledgements {
         // published once, by the call that thanked it: a repeat (or 25 racing) puts no second event on the feed
         return events.acknowledge(creator.userId(), id, clock.instant())
                 .map(found -> found.orElseThrow(GiftAcknowledgements::notFound))
-                .flatMap(done -> events.feedEvent(id).map(Optional::orElseThrow)
-                        .call(e -> done.now() ? publish(e) : Uni.createFrom().voidItem()));
+                .call(done -> done.now() ? publish(done.event()) : Uni.createFrom().voidItem())
+                .map(GiftEvents.Acknowledged::event);
     }
 
     private Uni<Void> publish(GiftEvent e) {

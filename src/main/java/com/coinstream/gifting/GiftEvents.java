@@ -64,12 +64,7 @@ public class GiftEvents {
         });
     }
 
-    /** One gift event as the live feed shows it. */
-    public Uni<Optional<GiftEvent>> feedEvent(UUID id) {
-        return pool.preparedQuery("select " + FEED_COLUMNS + " from gift_event g join app_user u on u.id = g.sender_id where g.id = $1")
-                .execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext() ? Optional.of(feedEvent(rows.iterator().next())) : Optional.empty());
-    }
-
+    /** One gift event as the live feed shows it, from a row of FEED_COLUMNS. */
     private GiftEvent feedEvent(Row r) {
         UUID giftId = r.getUUID("gift_id");
         OffsetDateTime ack = r.getOffsetDateTime("acknowledged_at");
@@ -112,25 +107,26 @@ public class GiftEvents {
                 .map(rows -> Page.of("gifts:" + ownerColumn, receipts(rows), limit, before != Long.MAX_VALUE, GiftReceipt::position));
     }
 
-    /** Mark a gift thanked by its creator; the first acknowledgement's time is kept. Empty if it is not theirs. */
-    /** A gift thanked: its receipt, and whether this call thanked it (false: it had been thanked already). */
-    public record Acknowledged(GiftReceipt receipt, boolean now) {
+    /** A gift thanked: the event as the live feed shows it, and whether this call thanked it (false: it had been thanked already). */
+    public record Acknowledged(GiftEvent event, boolean now) {
     }
 
     /**
      * Thanks the creator's gift once: the first call sets acknowledged_at; any other (racing, or later) finds it set and
-     * changes nothing. Empty when the gift is not the creator's.
+     * changes nothing. Empty when the gift is not the creator's. The event comes from the update's own row (one
+     * statement: nothing read after the change committed can fail and answer an error for a gift that was thanked).
      */
     public Uni<Optional<Acknowledged>> acknowledge(String creatorId, UUID eventId, Instant at) {
-        return pool.preparedQuery("update gift_event set acknowledged_at = $3 "
-                + "where id = $1 and creator_id = $2 and acknowledged_at is null returning " + COLUMNS)
+        return pool.preparedQuery("update gift_event g set acknowledged_at = $3 from app_user u "
+                + "where g.id = $1 and g.creator_id = $2 and g.acknowledged_at is null and u.id = g.sender_id returning " + FEED_COLUMNS)
                 .execute(Tuple.of(eventId, creatorId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
                 .flatMap(rows -> rows.iterator().hasNext()
-                        ? Uni.createFrom().item(Optional.of(new Acknowledged(receipt(rows.iterator().next()), true)))
-                        : pool.preparedQuery("select " + COLUMNS + " from gift_event where id = $1 and creator_id = $2")
+                        ? Uni.createFrom().item(Optional.of(new Acknowledged(feedEvent(rows.iterator().next()), true)))
+                        : pool.preparedQuery("select " + FEED_COLUMNS + " from gift_event g join app_user u on u.id = g.sender_id "
+                                + "where g.id = $1 and g.creator_id = $2")
                                 .execute(Tuple.of(eventId, creatorId))
                                 .map(found -> found.iterator().hasNext()
-                                        ? Optional.of(new Acknowledged(receipt(found.iterator().next()), false)) : Optional.empty()));
+                                        ? Optional.of(new Acknowledged(feedEvent(found.iterator().next()), false)) : Optional.empty()));
     }
 
     /** {@code anonymous}: the supporter's anonymous gifts, shown as "Anonymous". */

@@ -258,7 +258,6 @@ public class RequestShape {
         rc.next();
     }
 
-    /** The body as UTF-8 text, or null when it is not well-formed UTF-8 (never repaired with U+FFFD). */
     /**
      * The first value of the query parameter {@code name} of {@code rc}'s request, percent-decoded as strict UTF-8
      * ({@code +} a space), or null when there is none. IllegalArgumentException when any of the query is not valid URL encoding
@@ -282,13 +281,18 @@ public class RequestShape {
         return found;
     }
 
+    /** An ASCII hex digit's value, else -1 (Character.digit also takes other scripts' digits, as in "%\u0663\u0663"). */
+    private static int hexDigit(char c) {
+        return c < 0x80 ? Character.digit(c, 16) : -1;
+    }
+
     private static String percentDecoded(String encoded) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(encoded.length());
         for (int i = 0; i < encoded.length(); i++) {
             char c = encoded.charAt(i);
             if (c == '%') {
-                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-                int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+                int hi = i + 2 < encoded.length() ? hexDigit(encoded.charAt(i + 1)) : -1;
+                int lo = hi < 0 ? -1 : hexDigit(encoded.charAt(i + 2));
                 if (lo < 0) {
                     throw new IllegalArgumentException("a malformed escape");
                 }
@@ -307,6 +311,7 @@ public class RequestShape {
         return decoded;
     }
 
+    /** The body as UTF-8 text, or null when it is not well-formed UTF-8 (never repaired with U+FFFD). */
     static String utf8(byte[] body) {
         try {
             return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)

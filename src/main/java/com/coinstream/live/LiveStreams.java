@@ -64,7 +64,7 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
         s.creatorId = creator.userId();
         s.title = title.strip();
         s.status = LiveStream.LIVE;
-        s.startedAt = clock.instant();
+        s.startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // (as stored)
         // under the creator's owner lock, which the erasure takes too: a stream starts before an erasure (which ends it) or not at all
         // (two statements: a statement's snapshot is taken before it waits for the lock, so the check must be the next one)
         return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> AdvisoryLocks.exclusive(session,
@@ -77,9 +77,10 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
                     }
                     return persist(s);
                 })).replaceWith(s)
+                // (answered with the stream as written, not read again after the commit: a failed read would answer an
+                // error for a stream that started)
                 .onFailure(LiveStreams::alreadyLive).transform(e -> new Refusal(ErrorCode.INVALID_STATE,
-                        "You already have a live stream; end it first", "input"))
-                .flatMap(saved -> sessions.read(session -> session.find(LiveStream.class, saved.id)));
+                        "You already have a live stream; end it first", "input"));
     }
 
     /**
@@ -102,15 +103,17 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
                     if (!LiveStream.LIVE.equals(s.getString("status"))) {
                         throw new Refusal(ErrorCode.INVALID_STATE, "The stream has already ended", "input", "streamId");
                     }
-                    return tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where id = $1")
+                    return tx.preparedQuery("update live_stream set status = 'ENDED', ended_at = $2 where id = $1 returning " + COLUMNS)
                             .execute(Tuple.of(id, Times.utc(clock.instant())));
                 })
+                .map(rows -> stream(rows.iterator().next()))
                 .call(ended -> adminLog.append(tx, audit)))
-                .call(v -> {
+                // (answered with the row the update returned: nothing after the commit can fail, so an ended stream is never
+                // answered with an error; the notice never fails, see ClusterEvents.publish)
+                .call(ended -> {
                     directory.evict(id);
                     return cluster.publish(ClusterEvents.STREAMS, id.toString());
-                })
-                .flatMap(v -> sessions.read(session -> session.find(LiveStream.class, id)));
+                });
     }
 
     public Uni<LiveStream> byId(String streamId) {
@@ -147,18 +150,31 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
 
     /** Streams by id, in one statement. */
     public Uni<Map<UUID, StreamView>> views(List<UUID> ids) {
-        return pool.preparedQuery("select id, seq, creator_id, title, status, started_at, ended_at from live_stream where id = any($1)")
+        return pool.preparedQuery("select " + COLUMNS + " from live_stream where id = any($1)")
                 .execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
                     Map<UUID, StreamView> found = new HashMap<>();
                     for (Row r : rows) {
-                        UUID id = r.getUUID("id");
-                        var ended = r.getOffsetDateTime("ended_at");
-                        found.put(id, new StreamView(id, r.getLong("seq"), r.getString("creator_id"), id.toString(),
-                                r.getString("title"), r.getString("status"), r.getOffsetDateTime("started_at").toInstant(),
-                                ended == null ? null : ended.toInstant()));
+                        LiveStream s = stream(r);
+                        found.put(s.id, StreamView.of(s));
                     }
                     return found;
                 });
+    }
+
+    private static final String COLUMNS = "id, seq, creator_id, title, status, started_at, ended_at";
+
+    /** A stream from a row of {@link #COLUMNS}. */
+    private static LiveStream stream(Row r) {
+        LiveStream s = new LiveStream();
+        s.id = r.getUUID("id");
+        s.seq = r.getLong("seq");
+        s.creatorId = r.getString("creator_id");
+        s.title = r.getString("title");
+        s.status = r.getString("status");
+        s.startedAt = r.getOffsetDateTime("started_at").toInstant();
+        var ended = r.getOffsetDateTime("ended_at");
+        s.endedAt = ended == null ? null : ended.toInstant();
+        return s;
     }
 
     private static boolean alreadyLive(Throwable e) {

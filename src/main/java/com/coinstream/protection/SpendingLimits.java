@@ -81,8 +81,9 @@ public class SpendingLimits {
         // Under the owner lock: a gift batch in flight finishes with the old limit before this one is in force, and
         // changes of the same viewer, on any instance, are judged one after another against what the last one left.
         return pool.withTransaction(tx -> AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, viewer.userId())
-                .flatMap(locked -> replace(tx, viewer.userId(), period, coins)))
-                .flatMap(v -> status(viewer, period));
+                .flatMap(locked -> replace(tx, viewer.userId(), period, coins))
+                // (read in the change's transaction: a read after its commit could fail and answer an error for a change made)
+                .flatMap(v -> status(tx, viewer, period)));
     }
 
     /**
@@ -120,17 +121,21 @@ public class SpendingLimits {
     }
 
     public Uni<Status> status(Caller viewer, String period) {
+        return status(pool, viewer, period);
+    }
+
+    private Uni<Status> status(io.vertx.mutiny.sqlclient.SqlClient client, Caller viewer, String period) {
         Instant now = clock.instant();
         Periods periods = Periods.at(now, viewer.zone());
         // In force: the one rule the gift batch applies too (spending_limit_in_force). Pending: the change waiting out its cool-down.
-        return pool.preparedQuery("""
+        return client.preparedQuery("""
                 select f.coins, f.own, f.effective_at, p.coins as pending_coins, p.effective_at as pending_at, p.present as pending
                 from spending_limit_in_force($1, $2, $3, $4) f
                 left join lateral (select true as present, l.coins, l.effective_at from spending_limit l
                                    where l.user_id = $1 and l.period = $2 and l.effective_at > $3
                                    order by l.effective_at desc, l.created_at desc limit 1) p on true
                 """).execute(Tuple.of(viewer.userId(), period, utc(now), platformDefault(period)))
-                .flatMap(rows -> spent(viewer.userId(), periods.start(period)).map(spent -> {
+                .flatMap(rows -> spent(client, viewer.userId(), periods.start(period)).map(spent -> {
                     Row r = rows.iterator().next();
                     Long coins = r.getLong("coins");
                     boolean pending = Boolean.TRUE.equals(r.getBoolean("pending"));
@@ -148,8 +153,8 @@ public class SpendingLimits {
      * days and the wallet row's). Days after today count too: they exist only when the viewer's time zone moved west
      * since, and a viewer must not escape a cap by changing zones.
      */
-    private Uni<Long> spent(String userId, LocalDate from) {
-        return pool.preparedQuery("select coins from spent_since($1, (select a.id from ledger_account a where a.owner_id = $1 and a.purpose = 'WALLET' "
+    private Uni<Long> spent(io.vertx.mutiny.sqlclient.SqlClient client, String userId, LocalDate from) {
+        return client.preparedQuery("select coins from spent_since($1, (select a.id from ledger_account a where a.owner_id = $1 and a.purpose = 'WALLET' "
                 + "and a.asset = 'COIN'), $2)")
                 .execute(Tuple.of(userId, from)).map(rows -> rows.iterator().next().getLong(0));
     }

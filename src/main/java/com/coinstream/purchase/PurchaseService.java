@@ -168,7 +168,8 @@ public class PurchaseService {
         return charge(pending, token).onFailure().recoverWithUni(e -> {
             LOG.warnf(e, "purchase %s: its charge or settlement failed after it was recorded; it stays PENDING until a replay "
                     + "of the request takes it up", pending.id());
-            return find(pending.id());
+            // (read again as it stands; when that read fails too, answered as it was recorded, PENDING: never an error)
+            return find(pending.id()).onFailure().recoverWithItem(pending);
         });
     }
 

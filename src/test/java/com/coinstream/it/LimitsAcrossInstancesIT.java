@@ -189,6 +189,27 @@ class LimitsAcrossInstancesIT {
     }
 
     /**
+     * The keys a creator may make in a day (50, revoked ones counted), raced: after 40 made and revoked, 25 at once over
+     * two instances make exactly 10; the others are RATE_LIMITED.
+     */
+    @Test
+    void overlayKeysPerCreatorAndDay() {
+        String creatorId = Tokens.unique("keysday");
+        String creator = Tokens.creator(creatorId);
+        for (int i = 0; i < 40; i++) {
+            String id = Gql.ok(creator, "mutation($i: CreateOverlayKeyInput!) { createOverlayKey(input: $i) { overlayKey { id } } }",
+                    Gql.vars("i", Map.of("label", "old " + i))).getString("data.createOverlayKey.overlayKey.id");
+            Gql.ok(creator, "mutation($i: RevokeOverlayKeyInput!) { revokeOverlayKey(input: $i) { userErrors { code } } }",
+                    Gql.vars("i", Map.of("overlayKeyId", id)));
+        }
+        List<String> codes = codes(Race.acrossInstances(N, ports(), creator, "mutation($i: CreateOverlayKeyInput!) { createOverlayKey(input: $i) "
+                + "{ key userErrors { code } } }", i -> Gql.vars("i", Map.of("label", "raced " + i))), "createOverlayKey");
+        assertEquals(10, successes(codes), codes.toString());
+        assertEquals(N - 10, codes.stream().filter("RATE_LIMITED"::equals).count(), codes.toString());
+        assertEquals(50, Db.number(ProdApp.SCHEMA, "select count(*) from overlay_key where creator_id = ?", creatorId));
+    }
+
+    /**
      * The gift rate is the database's, not each instance's: 25 gifts of one viewer raced over two instances at 5 a second
      * send a burst of 5 and what the race's length refills, as one instance would (each instance's memory let 5 through
      * before, 10 in all); the rest are RATE_LIMITED, and the wallet paid for exactly the gifts sent.
