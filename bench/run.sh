@@ -231,7 +231,8 @@ hook_report() {
   echo "   $WEBHOOK_NOTE"
   kill $SINK 2>/dev/null || true
   SINK=""
-  $PG -c "update $SCHEMA.webhook_subscription set status = 'DELETED'" >/dev/null
+  # (in the service's schema: the delete's trigger, V49, names the outbox as the service sees it)
+  PGOPTIONS="-c search_path=$SCHEMA" $PG -c "update webhook_subscription set status = 'DELETED'" >/dev/null
 }
 
 for MODE in $WORKLOADS ${HOOKED_MODES:-hooked-uniform hooked-hot} ${ENGAGED_MODE:-engaged}; do

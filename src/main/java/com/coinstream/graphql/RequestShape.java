@@ -101,6 +101,9 @@ public class RequestShape {
      */
     public static final java.time.Duration BODY_DEADLINE = java.time.Duration.ofSeconds(10);
 
+    /** A Content-Length the budget takes as declared (one compiled pattern: this runs on every request). */
+    private static final java.util.regex.Pattern LENGTH = java.util.regex.Pattern.compile("\\d{1,18}");
+
     /**
      * Reserves {@code rc}'s body in the budget until it has been read ({@link #releaseBody}); false (and the request answered
      * 503) when it does not fit. Whatever reads a GraphQL request's body calls this first. The body must arrive within
@@ -118,7 +121,7 @@ public class RequestShape {
     public boolean holdBody(RoutingContext rc, long limit) {
         String length = rc.request().getHeader("Content-Length");
         long largest = Math.min(limit, maxBodySize);
-        long declared = length != null && length.matches("\\d{1,18}") ? Long.parseLong(length) : largest;
+        long declared = length != null && LENGTH.matcher(length).matches() ? Long.parseLong(length) : largest;
         long size = Math.min(declared, largest);
         if (reserved.addAndGet(size) > bodyBudget) {
             reserved.addAndGet(-size);

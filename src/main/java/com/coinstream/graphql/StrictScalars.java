@@ -144,8 +144,10 @@ final class StrictScalars {
         return whole.intValue();
     }
 
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("-?\\d{1,40}");
+
     static Object integer(Object value) {
-        if (value instanceof String s && s.strip().matches("-?\\d{1,40}")) {
+        if (value instanceof String s && DIGITS.matcher(s.strip()).matches()) {
             value = new BigInteger(s.strip());
         }
         BigInteger whole = whole(value, "BigInteger");

@@ -39,17 +39,20 @@ public record PublicProfile(@Id @NonNull String id, @NonNull String displayName)
                 .map(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) ? ' ' : Character.toLowerCase(c))
                 .map(c -> LOOK_ALIKES.getOrDefault(c, c))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()
-                .replaceAll(" +", " ").strip().toLowerCase(java.util.Locale.ROOT);
+                .transform(t -> SPACES.matcher(t).replaceAll(" ")).strip().toLowerCase(java.util.Locale.ROOT);
         return n.equals(ANONYMOUS.displayName().toLowerCase(java.util.Locale.ROOT))
                 || n.startsWith(ErasedAccounts.PSEUDONYM_PREFIX.strip().toLowerCase(java.util.Locale.ROOT));
     }
+
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile(" +");
+    private static final java.util.regex.Pattern ERASED_ID = java.util.regex.Pattern.compile("(?i)erased-[0-9a-f]{8}");
 
     /**
      * Whether {@code userId} is an id only the service shows (the anonymous sender's, an erased person's pseudonymous id):
      * a subject spelled so would pass for one of them wherever a profile's id is taken back (a board's owner).
      */
     public static boolean reservedId(String userId) {
-        return userId.equalsIgnoreCase(ANONYMOUS.id()) || userId.matches("(?i)erased-[0-9a-f]{8}");
+        return userId.equalsIgnoreCase(ANONYMOUS.id()) || ERASED_ID.matcher(userId).matches();
     }
 
     /** The profile of user {@code id} named {@code displayName}: an erased person's shows their pseudonymous id, never their id. */

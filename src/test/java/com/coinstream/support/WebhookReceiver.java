@@ -55,6 +55,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private volatile ToIntFunction<Received> status = r -> 204;
     private volatile Duration delay = Duration.ZERO;
     private volatile Behaviour behaviour = Behaviour.NORMAL;
+    private volatile String location;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger mostOpen = new AtomicInteger();
 
@@ -110,6 +111,9 @@ public final class WebhookReceiver implements AutoCloseable {
         answering.run();
         switch (behaviour) {
             case NORMAL -> {
+                if (location != null) {
+                    exchange.getResponseHeaders().set("Location", location);
+                }
                 exchange.sendResponseHeaders(code, -1);
                 exchange.close();
             }
@@ -145,6 +149,12 @@ public final class WebhookReceiver implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Answers with a Location header naming {@code url} (with a 3xx status from {@link #respond}: a redirect). */
+    public WebhookReceiver redirectTo(String url) {
+        this.location = url;
+        return this;
     }
 
     public WebhookReceiver behave(Behaviour behaviour) {

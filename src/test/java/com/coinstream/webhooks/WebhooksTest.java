@@ -393,6 +393,33 @@ class WebhooksTest {
         }
     }
 
+    /**
+     * A redirect is never followed (it could name an address the policy refuses, checked only for the subscription's own):
+     * each status the endpoint may answer with fails the attempt with that status, and the address it names gets nothing.
+     */
+    @Test
+    void aRedirectIsNeverFollowed() {
+        LiveCreator creator = Gifting.liveCreator("hookredirect");
+        try (WebhookReceiver target = new WebhookReceiver()) {
+            for (int status : List.of(301, 302, 303, 307, 308)) {
+                try (WebhookReceiver redirecting = new WebhookReceiver().respond(r -> status).redirectTo(target.url())) {
+                    Sub sub = subscribe(creator.token(), redirecting.url(), List.of("gift.sent"));
+                    assertEquals(List.of(), Gql.ok(creator.token(), TEST_EVENT, Gql.vars("i", Map.of("subscriptionId", sub.id())))
+                            .getList("data.sendTestWebhookEvent.userErrors"));
+                    WebhookReceiver.await(WAIT, () -> {
+                        List<Map<String, Object>> d = deliveries(creator.token(), sub);
+                        return !d.isEmpty() && Integer.valueOf(status).equals(d.get(0).get("lastStatusCode"));
+                    }, "the attempt failed with HTTP " + status);
+                    Map<String, Object> delivery = deliveries(creator.token(), sub).get(0);
+                    assertEquals("HTTP " + status, delivery.get("lastError"), delivery.toString());
+                    assertTrue(List.of("PENDING", "FAILED").contains(delivery.get("status")), delivery.toString());
+                    delete(creator.token(), sub);
+                }
+            }
+            assertEquals(List.of(), target.received(), "the redirect's target got nothing");
+        }
+    }
+
     @Test
     void anEventOfAChangeThatRolledBackIsNeverWrittenNorSent() {
         String admin = Tokens.admin("hookrb-" + Flows.key());
