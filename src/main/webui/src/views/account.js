@@ -168,7 +168,7 @@ class Account extends View {
     if (!this.me) return html`<h1>My data</h1><p>Sign in to see your data.</p>`;
     return html`<h1>My data</h1>
       ${this.error ? html`<p class="refusal" role="alert">${this.error} <button @click=${() => this.load()}>Try again</button></p>` : ''}
-      ${this.message ? html`<p role="status" data-testid="account-message">${this.message}</p>` : ''}
+      <p role="status" data-testid="account-message">${this.message || ''}</p>
       <h2>Everything we hold about you</h2>
       <p>One JSON file with all of it: the same document as <code>exportMyData</code>.</p>
       <div class="row"><button @click=${() => this.download()}>Download my data</button>

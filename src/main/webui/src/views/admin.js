@@ -593,7 +593,7 @@ class Admin extends View {
       <nav class="tabs" aria-label="Admin"><ul>${TABS.map(([t, label]) => html`<li><a href="#" aria-current=${this.tab === t ? 'page' : 'false'}
         @click=${(e) => { e.preventDefault(); this.show(t); }}>${label}</a></li>`)}</ul></nav>
       ${this.error ? html`<p class="refusal" role="alert">${this.error}</p>` : ''}
-      ${this.message ? html`<p role="status" data-testid="admin-message">${this.message}</p>` : ''}
+      <p role="status" data-testid="admin-message">${this.message || ''}</p>
       ${body()}`;
   }
 }

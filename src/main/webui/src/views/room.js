@@ -287,7 +287,7 @@ class Room extends View {
         <span class="title"><bdi>${s.creator.displayName}</bdi></span>
       </div>
       ${this.activity ? html`${renderBattle(this.activity)}${renderCombos(this.activity)}${renderGoals(this.activity)}` : ''}
-      ${this.notice ? html`<p class="muted" role="status">${this.notice}</p>` : ''}
+      <p class="muted" role="status">${this.notice || ''}</p>
       ${this.renderGiftBar()}
       <div class="cards" style="margin-top:1rem">
         <section aria-labelledby="feed-heading"><h2 id="feed-heading">Gifts</h2>

@@ -175,7 +175,7 @@ class Spending extends View {
     const s = this.summary;
     return html`<h1>My spending</h1>
       <p class="muted">Limits count coins gifted per calendar day, week (from Monday) and month in your time zone. Lowering one takes effect at once; raising or removing one only after 24 hours.</p>
-      ${this.message ? html`<p role="status">${this.message}</p>` : ''}
+      <p role="status">${this.message || ''}</p>
       <div class="cards">${this.limits.map((l) => this.renderLimit(l))}</div>
       ${this.renderProtection()}
       <h2>What you spent</h2>

@@ -118,14 +118,14 @@ class Store extends View {
           : html`<span class="muted">${this.quoteProblem || (Number.isInteger(Number(this.custom)) && Number(this.custom) >= 1 ? 'Finding the price…' : 'Enter a whole number of coins')}</span>`}</span>
         <button ?disabled=${this.busy || !this.quote} @click=${() => this.buy({ coins: this.quote.coins })}>Buy ${this.quote ? counted(this.quote.coins, 'coin', 'coins') : 'coins'}</button></div>
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}</div>` : ''}
-      ${this.result ? html`<p role="status" data-testid="purchase-status">${this.result.status === 'SUCCEEDED'
+      <p role="status" data-testid="purchase-status">${!this.result ? '' : this.result.status === 'SUCCEEDED'
         ? html`${counted(this.result.coins, 'coin', 'coins')} added for ${money(this.result.price)}.`
         : this.result.status === 'PENDING' ? (this.stillPending
           ? html`Your bank has not confirmed the payment yet. The coins arrive as soon as it does; your <a href="/wallet">wallet</a> shows them then.
             <button class="secondary outline" ?disabled=${this.busy} @click=${() => this.buy(null, this.asked)}>Ask again</button>
             <small class="muted">(the same purchase: it is never bought twice)</small>`
           : html`Waiting for your bank to confirm the payment… the coins arrive as soon as it does.`)
-        : html`The payment did not go through (${this.result.status.toLowerCase()}); no coins were added.`}</p>` : ''}`;
+        : html`The payment did not go through (${this.result.status.toLowerCase()}); no coins were added.`}</p>`;
   }
 }
 customElements.define('cs-store', Store);

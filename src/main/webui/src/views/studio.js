@@ -425,7 +425,7 @@ class Studio extends View {
       <nav class="tabs" aria-label="Studio"><ul>${TABS.map(([t, label]) => html`<li><a href="#" aria-current=${this.tab === t ? 'page' : 'false'}
         @click=${(e) => { e.preventDefault(); this.show(t); }}>${label}</a></li>`)}</ul></nav>
       ${this.error ? html`<p class="refusal" role="alert">${this.error}</p>` : ''}
-      ${this.message ? html`<p role="status" data-testid="studio-message">${this.message}</p>` : ''}
+      <p role="status" data-testid="studio-message">${this.message || ''}</p>
       ${this.tab === 'live' ? this.renderLive() : this.tab === 'earnings' ? this.renderEarnings() : this.tab === 'payouts' ? this.renderPayouts()
         : this.tab === 'statements' ? this.renderStatements() : this.tab === 'webhooks' ? html`<cs-webhooks></cs-webhooks>` : this.renderOverlay()}`;
   }

@@ -280,7 +280,7 @@ class Webhooks extends View {
     return html`<h2>Webhooks</h2>
       <p class="muted">Signed HTTP POSTs to your endpoint when ${this.admin ? 'money, payout and stream events happen' : 'your streams receive gifts, reach goals or end matches, and when your payouts move'}.</p>
       ${this.error ? html`<p class="refusal" role="alert">${this.error}</p>` : ''}
-      ${this.message ? html`<p role="status" data-testid="webhooks-message">${this.message}</p>` : ''}
+      <p role="status" data-testid="webhooks-message">${this.message || ''}</p>
       ${this.secret ? this.renderSecret() : ''}
       ${this.renderForm()}
       ${this.renderList()}

@@ -33,8 +33,8 @@ public class Cursors {
     /**
      * Downloads one person may have under way at once on an instance: each holds one of the {@link #CONNECTIONS} for as
      * long as its client reads, so one person's slow downloads never take them all. Every download route takes its place
-     * here, keyed by its caller, before its response starts ({@code check}) and for as long as it streams (the dev-only
-     * simulated settlement report aside).
+     * here, keyed by its caller, before its response starts ({@code check}) and for as long as it streams (the simulated
+     * provider's settlement report too).
      */
     public static final int DOWNLOADS_PER_PERSON = 1;
     public static final com.coinstream.domain.AtOnce.PerKey DOWNLOADS = new com.coinstream.domain.AtOnce.PerKey(DOWNLOADS_PER_PERSON,

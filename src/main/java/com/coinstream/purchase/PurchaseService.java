@@ -178,7 +178,7 @@ public class PurchaseService {
             throw new Refusal(ErrorCode.AGE_RESTRICTED, "Buying coins requires a verified age of " + adultAge + " or over");
         }
         return quote(caller.region(), packageId, customCoins).flatMap(quote -> {
-            Instant now = clock.instant();
+            Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // (as stored: an answer built from it reads as a later read does)
             Purchase pending = new Purchase(UUID.randomUUID(), caller.userId(), quote.packageId(), Purchase.PENDING,
                     quote.coins(), quote.price(), null, now);
             // The key is claimed first: a twin that raced us past the lookup above replays instead of being refused.

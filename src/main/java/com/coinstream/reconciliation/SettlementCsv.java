@@ -246,9 +246,13 @@ public final class SettlementCsv {
         }
     }
 
+    // (compiled once: every line of a report is read through them)
+    private static final java.util.regex.Pattern AMOUNT = java.util.regex.Pattern.compile("\\d{1,15}(\\.\\d{1,6})?");
+    private static final java.util.regex.Pattern DAY = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
     private static Long minor(String text, String currency, String name, List<String> problems) {
         String t = text.strip();
-        if (!t.matches("\\d{1,15}(\\.\\d{1,6})?")) {
+        if (!AMOUNT.matcher(t).matches()) {
             problems.add(name + " \"" + abbreviate(t) + "\" is not a decimal amount like 4.99");
             return null;
         }
@@ -268,7 +272,7 @@ public final class SettlementCsv {
 
     private static Instant date(String text, List<String> problems) {
         try {
-            Instant at = text.matches("\\d{4}-\\d{2}-\\d{2}") ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+            Instant at = DAY.matcher(text).matches() ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
             if (!Times.inWindow(at)) {
                 problems.add("date " + abbreviate(text) + " is not between " + Times.EARLIEST + " and " + Times.LATEST);
                 return null;
@@ -317,6 +321,10 @@ public final class SettlementCsv {
         return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
     }
 
+    // (compiled once: every field of every row of a download passes through here)
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?");
+    private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[^,;\t\"\\r\\n]*");
+
     /** One CSV field, quoted when it must be. */
     public static String field(Object value) {
         if (value == null) {
@@ -324,11 +332,11 @@ public final class SettlementCsv {
         }
         String s = value.toString();
         // a leading = + - @ (or tab, CR) would be a formula in a spreadsheet: quote it with a leading apostrophe
-        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !s.matches("-?\\d+(\\.\\d+)?")) {
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !NUMBER.matcher(s).matches()) {
             s = "'" + s;
         }
         // quoted when it holds a separator of any locale's CSV (a comma, or the semicolon or tab others split on), so a
         // formula after one never becomes a cell of its own
-        return s.matches("[^,;\t\"\\r\\n]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+        return PLAIN.matcher(s).matches() ? s : "\"" + s.replace("\"", "\"\"") + "\"";
     }
 }

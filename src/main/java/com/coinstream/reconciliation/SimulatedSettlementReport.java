@@ -33,11 +33,13 @@ public class SimulatedSettlementReport {
     private final Pool pool;
     private final Cursors cursors;
     private final PaymentSettings payments;
+    private final com.coinstream.identity.CurrentCaller caller;
 
-    public SimulatedSettlementReport(Pool pool, PaymentSettings payments, Cursors cursors) {
+    public SimulatedSettlementReport(Pool pool, PaymentSettings payments, Cursors cursors, com.coinstream.identity.CurrentCaller caller) {
         this.pool = pool;
         this.cursors = cursors;
         this.payments = payments;
+        this.caller = caller;
     }
 
     @GET
@@ -73,9 +75,14 @@ public class SimulatedSettlementReport {
                 where p.provider = $1 and p.provider_ref is not null and r.created_at >= $2 and r.created_at < $3
                 order by sort, id, type
                 """;
-        Multi<String> lines = cursors.stream(sql, Tuple.of(SimulatedPaymentGateway.NAME, start.atStartOfDay().atOffset(ZoneOffset.UTC),
-                end.atStartOfDay().atOffset(ZoneOffset.UTC))).map(SimulatedSettlementReport::line);
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(String.join(",", SettlementCsv.COLUMNS) + "\n"), lines);
+        Tuple range = Tuple.of(SimulatedPaymentGateway.NAME, start.atStartOfDay().atOffset(ZoneOffset.UTC), end.atStartOfDay().atOffset(ZoneOffset.UTC));
+        // a download as every other: one at a time per person (Cursors.DOWNLOADS), never kept in a cache, saved as a file
+        Multi<String> report = caller.get().invoke(c -> Cursors.DOWNLOADS.check(c.userId())).toMulti()
+                .flatMap(c -> Cursors.DOWNLOADS.stream(c.userId(), () -> Multi.createBy().concatenating().streams(
+                        Multi.createFrom().item(String.join(",", SettlementCsv.COLUMNS) + "\n"),
+                        cursors.stream(sql, range).map(SimulatedSettlementReport::line))));
+        return org.jboss.resteasy.reactive.RestMulti.fromMultiData(report).header("Cache-Control", "no-store")
+                .header("Content-Disposition", "attachment; filename=\"settlement-" + start + "-" + end + ".csv\"").build();
     }
 
     static String line(Row r) {

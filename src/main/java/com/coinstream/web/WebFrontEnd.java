@@ -35,10 +35,17 @@ public class WebFrontEnd {
 
     void install(@Observes Router router) {
         router.route().order(-200).handler(this::pages);
+        // A built file that is not there (a page of an earlier deploy asks for it): a 404 nobody keeps. The app's routing
+        // would answer it with the page itself, which a script tag cannot run and a cache would keep a year under the
+        // file's name. (After the files served, before that routing.)
+        router.get("/assets/*").order(io.quarkiverse.quinoa.QuinoaRecorder.QUINOA_SPA_ROUTE_ORDER - 1)
+                .handler(rc -> rc.response().setStatusCode(404).putHeader("Cache-Control", "no-store").end());
     }
 
     void pages(RoutingContext rc) {
         String path = rc.normalizedPath();
+        // every answer, the API's and the downloads' too: a browser never guesses another type than the one sent
+        rc.response().putHeader("X-Content-Type-Options", "nosniff");
         if (path.startsWith("/exports/")) {
             // a person's data, statements and reports: never kept in a browser's or a proxy's cache
             rc.addHeadersEndHandler(v -> rc.response().headers().set("Cache-Control", "no-store"));
@@ -51,8 +58,7 @@ public class WebFrontEnd {
             rc.response().setStatusCode(404).end();
             return;
         }
-        rc.response().putHeader("Content-Security-Policy", policy).putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("Referrer-Policy", "no-referrer");
+        rc.response().putHeader("Content-Security-Policy", policy).putHeader("Referrer-Policy", "no-referrer");
         // Set last, over the static handler's one-day default: the hashed build output never changes under its name, so
         // a year; the page itself (index.html, whatever route it answers) is revalidated every time, so a deploy shows
         // at once and never points at hashed files that are gone.

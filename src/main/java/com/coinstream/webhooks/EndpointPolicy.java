@@ -127,7 +127,7 @@ public final class EndpointPolicy {
             if (h.contains(":")) {
                 return Optional.of(InetAddress.getByName(h)); // IPv6 literals never resolve names
             }
-            if (!h.matches("(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+)){0,3}")) {
+            if (!IPV4_FORMS.matcher(h).matches()) {
                 return Optional.empty();
             }
             String[] parts = h.split("\\.");
@@ -260,9 +260,13 @@ public final class EndpointPolicy {
         return true;
     }
 
+    // (compiled once: every delivery attempt judges its address)
+    private static final java.util.regex.Pattern IPV4_FORMS = java.util.regex.Pattern.compile("(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+)){0,3}");
+    private static final java.util.regex.Pattern LOOPBACK_V4 = java.util.regex.Pattern.compile("127(\\.\\d{1,3}){3}");
+
     private static boolean isLoopbackName(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("::1") || h.matches("127(\\.\\d{1,3}){3}");
+        return h.equals("localhost") || h.equals("::1") || LOOPBACK_V4.matcher(h).matches();
     }
 
     static String bare(String host) {

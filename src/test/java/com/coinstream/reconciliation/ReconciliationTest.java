@@ -56,6 +56,8 @@ class ReconciliationTest {
                 .atOffset(ZoneOffset.UTC).toLocalDate()).sorted().toList();
         return given().header("Authorization", "Bearer " + Tokens.admin()).queryParam("from", days.get(0).toString())
                 .queryParam("to", days.get(days.size() - 1).plusDays(1).toString()).get("/dev/settlement-report").then().statusCode(200)
+                // a download as every other: never kept by a cache, saved as a file
+                .header("Cache-Control", "no-store").header("Content-Disposition", org.hamcrest.Matchers.startsWith("attachment; filename=\"settlement-"))
                 .extract().asString();
     }
 

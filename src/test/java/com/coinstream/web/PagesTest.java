@@ -327,5 +327,33 @@ class PagesTest {
         assertEquals("br", br.headers().firstValue("Content-Encoding").orElse(""), "Brotli for a browser that offers it");
         HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(root).resolve("/graphql")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(api.statusCode() >= 400 && !api.body().contains("<cs-app"), "GET /graphql without a query is the API's answer, not the app");
+        // every answer says its type is meant (the API's and the downloads' too, not only the pages')
+        for (String path : List.of("/graphql", "/exports/history.csv", "/")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(root).resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), path);
+        }
+        HttpResponse<String> download = http.send(HttpRequest.newBuilder(URI.create(root).resolve("/exports/history.csv"))
+                .header("Authorization", "Bearer " + Tokens.viewer(Tokens.unique("nosniff"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, download.statusCode(), download.body());
+        assertEquals("nosniff", download.headers().firstValue("X-Content-Type-Options").orElse(""), "a download");
+        // a built file that is not there (a page of an earlier deploy asks for it) is a 404 nobody keeps, never the page
+        // kept a year under the file's name
+        HttpResponse<String> gone = http.send(HttpRequest.newBuilder(URI.create(root).resolve("/assets/room-0123abcd.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, gone.statusCode(), gone.body());
+        assertEquals("no-store", gone.headers().firstValue("Cache-Control").orElse(""));
+    }
+
+    /** A page's path is never a metrics label: ids stay out of the labels, and no client can use them up. */
+    @Test
+    void pagePathsAreOneMetricsLabel() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String id = java.util.UUID.randomUUID().toString();
+        for (String path : List.of("/stream/" + id, "/overlay/" + id, "/no-such-page-" + id)) {
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(root).resolve(path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), path);
+        }
+        String metrics = com.coinstream.support.Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(!metrics.contains(id), "no page path in the labels");
+        assertTrue(metrics.contains("uri=\"/{page}\""), "pages are one label");
     }
 }
