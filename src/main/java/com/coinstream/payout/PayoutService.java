@@ -207,7 +207,10 @@ public class PayoutService {
 
     public enum Action {
         APPROVE(List.of(PayoutStatus.REQUESTED), PayoutStatus.APPROVED),
-        REJECT(List.of(PayoutStatus.REQUESTED, PayoutStatus.APPROVED), PayoutStatus.REJECTED),
+        // (only a payout not yet approved: an approved one may have left the bank, and a rejection sent from a queue read
+        // before another admin's approval would give its diamonds back to be paid out again; one approved and not sent is
+        // closed as FAILED, with its reason)
+        REJECT(List.of(PayoutStatus.REQUESTED), PayoutStatus.REJECTED),
         MARK_PAID(List.of(PayoutStatus.APPROVED), PayoutStatus.PAID),
         MARK_FAILED(List.of(PayoutStatus.APPROVED), PayoutStatus.FAILED);
 
@@ -245,7 +248,7 @@ public class PayoutService {
             Uni<Ledger.ReadyEntry> prepared = closing == null ? Uni.createFrom().nullItem() : ledger.prepare(closing);
             // approving sends money towards a creator: not while their account is on hold, read under the owner lock that a
             // hold takes (a hold placed after the payout was requested stops it here). One approved already may have left the
-            // bank: marking it paid records that fact, and rejecting or failing it gives the diamonds back; all stay open.
+            // bank: marking it paid records that fact, and failing it gives the diamonds back; both stay open.
             boolean paysOut = action == Action.APPROVE;
             return prepared.flatMap(ready -> Transactions.retrying(pool, tx -> (paysOut
                     ? AdvisoryLocks.exclusive(tx, AdvisoryLocks.Namespace.OWNER, p.creatorId()) : Uni.createFrom().voidItem())

@@ -268,6 +268,10 @@ class PayoutTest {
 
         String p3 = Payouts.request(creator.token(), 4000, account, Flows.key()).getString("data.requestPayout.payout.id");
         Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p3));
+        // an approved payout is never rejected (its transfer may have left: a rejection from a queue read before the
+        // approval would give diamonds back to be paid again); one not sent is closed as failed
+        assertEquals("INVALID_STATE", Gql.ok(Tokens.admin("ops-stale-" + Flows.key()), act.formatted("rejectPayout"),
+                Gql.input("payoutId", p3, "reason", "from an old queue")).getString("data.rejectPayout.userErrors[0].code"));
         assertEquals("FAILED", Gql.ok(admin, act.formatted("markPayoutFailed"), Gql.input("payoutId", p3, "reason", "bank bounced")).getString("data.markPayoutFailed.payout.status"));
 
         var e = Payouts.earnings(creator.token());
