@@ -26,6 +26,33 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]{8,128}");
     // Raw account or card numbers are refused: only a provider's token may be stored.
     private static final Pattern RAW_NUMBER = Pattern.compile("\\d{8,}|[A-Z]{2}\\d{2}[A-Z0-9]{10,30}");
+    private static final Pattern SEPARATORS = Pattern.compile("[-_]");
+    private static final Pattern DIGIT_RUN = Pattern.compile("\\d+");
+
+    /**
+     * Whether {@code token} holds a card number inside it ("card4111111111111111"): a run of 13-19 digits whose Luhn check
+     * passes, as card numbers' do (a provider's random token rarely has such a run, and one in ten of those by chance).
+     */
+    static boolean holdsACardNumber(String token) {
+        java.util.regex.Matcher run = DIGIT_RUN.matcher(token);
+        while (run.find()) {
+            int length = run.end() - run.start();
+            if (length >= 13 && length <= 19 && luhn(token, run.start(), run.end())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean luhn(String digits, int from, int to) {
+        int sum = 0;
+        for (int i = to - 1, n = 0; i >= from; i--, n++) {
+            int d = digits.charAt(i) - '0';
+            sum += n % 2 == 1 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d;
+        }
+        return sum % 10 == 0;
+    }
+
     private final Clock clock;
     private final ReadSessions sessions;
     private final AdminAuditLog adminLog;
@@ -45,7 +72,8 @@ public class PayoutAccounts implements PanacheRepositoryBase<PayoutAccount, UUID
                     "input", "externalToken");
         }
         // judged without the separators people write numbers with, in any case: 4111-1111-1111-1111, gb82west1234...
-        if (RAW_NUMBER.matcher(externalToken.replaceAll("[-_]", "").toUpperCase(java.util.Locale.ROOT)).matches()) {
+        String bare = SEPARATORS.matcher(externalToken).replaceAll("").toUpperCase(java.util.Locale.ROOT);
+        if (RAW_NUMBER.matcher(bare).matches() || holdsACardNumber(bare)) {
             throw new Refusal(ErrorCode.INVALID_INPUT,
                     "That looks like a raw account or card number; register the token your payment provider issued instead",
                     "input", "externalToken");

@@ -99,7 +99,8 @@ class PayoutTest {
         var raw = Gql.ok(creator.token(), "mutation { registerPayoutAccount(input: {kind: BANK, externalToken: \"DE89370400440532013000\", label: \"IBAN\"}) { payoutAccount { id } userErrors { code } } }");
         assertEquals("INVALID_INPUT", raw.getString("data.registerPayoutAccount.userErrors[0].code"));
         // as people write them: with separators, in lower case
-        for (String written : List.of("4111-1111-1111-1111", "4111_1111_1111_1111", "gb82west12345698765432", "de89-3704-0044-0532-0130-00")) {
+        for (String written : List.of("4111-1111-1111-1111", "4111_1111_1111_1111", "gb82west12345698765432", "de89-3704-0044-0532-0130-00",
+                "card4111111111111111", "tok_4111-1111-1111-1111_x")) { // (and a card number inside a token)
             var seen = Gql.ok(creator.token(), "mutation($t: String!) { registerPayoutAccount(input: {kind: BANK, externalToken: $t, label: \"Raw\"}) { payoutAccount { id } userErrors { code } } }",
                     Gql.vars("t", written));
             assertEquals("INVALID_INPUT", seen.getString("data.registerPayoutAccount.userErrors[0].code"), written);
