@@ -277,7 +277,8 @@ public class PayoutService {
                                 throw new Refusal(ErrorCode.INVALID_STATE, "A " + locked.state() + " payout cannot become " + action.to,
                                         "input", "payoutId");
                             }
-                            Uni<Void> payable = paysOut ? payable(tx, locked) : Uni.createFrom().voidItem();
+                            Uni<Void> payable = paysOut ? payable(tx, locked)
+                                    : action == Action.MARK_PAID ? store.referenceUnused(tx, note) : Uni.createFrom().voidItem();
                             Uni<Long> entry = payable.flatMap(v -> ready == null ? Uni.createFrom().nullItem() : ledger.post(tx, ready));
                             return entry.call(entryId -> store.close(tx, id, action.to, action == Action.MARK_PAID ? note : null,
                                     action == Action.MARK_PAID ? null : note, entryId))

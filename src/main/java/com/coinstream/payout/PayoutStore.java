@@ -142,4 +142,16 @@ public class PayoutStore {
                 r.getOffsetDateTime("expected_by").toInstant(), r.getString("external_reference"), r.getString("reason"));
     }
 
+
+    /**
+     * A provider's reference marks one payout paid, never two: a second payout marked paid with it would record one
+     * transfer as two (counted under the reference's own lock, so two admins marking two payouts with it at once are
+     * judged one after the other).
+     */
+    public Uni<Void> referenceUnused(SqlClient tx, String reference) {
+        return com.coinstream.db.Quotas.reserve(tx, "payout-reference", reference,
+                "select count(*) from payout where external_reference = $1 and status = 'PAID'", 1,
+                () -> new com.coinstream.domain.Refusal(com.coinstream.domain.ErrorCode.INVALID_INPUT, "This provider reference "
+                        + "already marked another payout paid; each transfer has its own", "input", "externalReference"));
+    }
 }

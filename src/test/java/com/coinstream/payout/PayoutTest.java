@@ -290,6 +290,32 @@ class PayoutTest {
         assertEquals(creator.id(), ofCreator.getString("data.payoutQueue.nodes[0].payoutAccount.ownerId"));
     }
 
+    /** One provider reference marks one payout paid: a second payout marked paid with it is refused, however the two race. */
+    @Test
+    void aProviderReferenceMarksOnePayoutPaid() {
+        LiveCreator creator = creatorWithAvailable("oneref", 1);
+        String account = Payouts.verifiedAccount(creator.token());
+        String admin = Tokens.admin("ops-" + Flows.key());
+        String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status } userErrors { code } } }";
+        String paid = "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status } userErrors { code field } } }";
+        List<String> payouts = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String p = Payouts.request(creator.token(), 2000, account, Flows.key()).getString("data.requestPayout.payout.id");
+            Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p));
+            payouts.add(p);
+        }
+        String reference = "pp_shared_" + Flows.key();
+        List<io.restassured.path.json.JsonPath> raced = Race.run(payouts.size(), i -> Gql.ok(admin, paid, Gql.input("payoutId", payouts.get(i), "externalReference", reference)));
+        assertEquals(1, raced.stream().filter(r -> "PAID".equals(r.getString("data.markPayoutPaid.payout.status"))).count(), raced.toString());
+        for (io.restassured.path.json.JsonPath r : raced) {
+            if (!"PAID".equals(r.getString("data.markPayoutPaid.payout.status"))) {
+                assertEquals("INVALID_INPUT", r.getString("data.markPayoutPaid.userErrors[0].code"), r.prettify());
+                assertEquals(List.of("input", "externalReference"), r.getList("data.markPayoutPaid.userErrors[0].field"));
+            }
+        }
+        assertEquals(1, Db.number(Db.TEST_SCHEMA, "select count(*) from payout where external_reference = ?", reference));
+    }
+
     @Test
     void accountsWaitForAnAdminsDecisionInTheVerificationList() {
         LiveCreator creator = Gifting.liveCreator("kyc");
