@@ -297,7 +297,8 @@ public class PayoutService {
     /**
      * What a request checked, checked again when the money is sent on its way (under the owner lock that a hold and a coin
      * debt take, and the account's row shared against an admin's decision): an account on hold, a coin debt booked since
-     * (a refund of the creator's own purchase), or a payout account an admin has refused since, stops the approval. The
+     * (a refund of the creator's own purchase), a payout account an admin has refused since, or a birthdate corrected
+     * since to an age under the rule's, stops the approval. The
      * payout stays REQUESTED: approved once cleared, or rejected.
      */
     private Uni<Void> payable(SqlConnection tx, Payout p) {
@@ -316,6 +317,16 @@ public class PayoutService {
                 .invoke(rows -> {
                     if (!rows.iterator().hasNext() || !rows.iterator().next().getBoolean(0)) {
                         throw new Refusal(ErrorCode.PAYOUT_ACCOUNT_UNVERIFIED, "The payout account is no longer verified" + then, "input",
+                                "payoutId");
+                    }
+                })
+                // the age as the creator's row holds it now (the newest token's birthdate, V55): one corrected since the
+                // request to an age under the rule's stops the money too
+                .flatMap(v -> tx.preparedQuery("select birthdate from app_user where id = $1").execute(Tuple.of(p.creatorId())))
+                .invoke(rows -> {
+                    java.time.LocalDate born = rows.iterator().hasNext() ? rows.iterator().next().getLocalDate(0) : null;
+                    if (!com.coinstream.identity.Caller.isAdult(java.util.Optional.ofNullable(born), clock.instant(), adultAge)) {
+                        throw new Refusal(ErrorCode.AGE_RESTRICTED, "The creator's recorded age is under " + adultAge + then, "input",
                                 "payoutId");
                     }
                 }).replaceWithVoid();

@@ -290,6 +290,22 @@ class PayoutTest {
         assertEquals(creator.id(), ofCreator.getString("data.payoutQueue.nodes[0].payoutAccount.ownerId"));
     }
 
+    /** A birthdate the identity provider corrected after the request, to a minor's, stops the approval (the row holds the newest token's). */
+    @Test
+    void anAgeCorrectedSinceTheRequestStopsTheApproval() {
+        LiveCreator creator = creatorWithAvailable("agefixed", 1);
+        String account = Payouts.verifiedAccount(creator.token());
+        String admin = Tokens.admin("ops-" + Flows.key());
+        String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status } userErrors { code } } }";
+        String p = Payouts.request(creator.token(), 2000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        String corrected = Tokens.builder(creator.id(), Set.of("viewer", "creator"), java.time.LocalDate.now().minusYears(15).toString(), "US")
+                .issuedAt(java.time.Instant.now().plusSeconds(5)).sign(Tokens.key());
+        Gql.ok(corrected, "{ wallet { coins } }"); // the newer token's claims are the row's from now on
+        assertEquals("AGE_RESTRICTED", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p))
+                .getString("data.approvePayout.userErrors[0].code"));
+        assertEquals("REQUESTED", Db.rows(Db.TEST_SCHEMA, "select status from payout where id = ?::uuid", p).get(0).get("status"));
+    }
+
     /** One provider reference marks one payout paid: a second payout marked paid with it is refused, however the two race. */
     @Test
     void aProviderReferenceMarksOnePayoutPaid() {
