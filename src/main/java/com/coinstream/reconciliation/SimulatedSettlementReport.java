@@ -19,7 +19,6 @@ import com.coinstream.purchase.PaymentSettings;
 import com.coinstream.purchase.SimulatedPaymentGateway;
 
 import io.smallrye.mutiny.Multi;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -30,13 +29,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @Path("/dev/settlement-report")
 public class SimulatedSettlementReport {
-    private final Pool pool;
     private final Cursors cursors;
     private final PaymentSettings payments;
     private final com.coinstream.identity.CurrentCaller caller;
 
-    public SimulatedSettlementReport(Pool pool, PaymentSettings payments, Cursors cursors, com.coinstream.identity.CurrentCaller caller) {
-        this.pool = pool;
+    public SimulatedSettlementReport(PaymentSettings payments, Cursors cursors, com.coinstream.identity.CurrentCaller caller) {
         this.cursors = cursors;
         this.payments = payments;
         this.caller = caller;

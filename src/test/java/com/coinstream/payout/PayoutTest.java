@@ -48,6 +48,19 @@ class PayoutTest {
     }
 
     /** A creator with `universes` x 22499 diamonds, past the hold. */
+    /** An admin's payout move (approvePayout, rejectPayout, markPayoutFailed: the %s) and markPayoutPaid, with status and refusal. */
+    static final String ACT = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status } userErrors { code field } } }";
+    static final String PAID = "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status } userErrors { code field } } }";
+
+    /** A creator with diamonds available, their verified payout account, and an admin to decide on their payouts. */
+    record Desk(LiveCreator creator, String account, String admin) {
+    }
+
+    Desk desk(String prefix) {
+        LiveCreator creator = creatorWithAvailable(prefix, 1);
+        return new Desk(creator, Payouts.verifiedAccount(creator.token()), Tokens.admin("ops-" + Flows.key()));
+    }
+
     LiveCreator creatorWithAvailable(String prefix, int universes) {
         LiveCreator creator = Gifting.liveCreator(prefix);
         Viewer fan = Gifting.fundedViewer(prefix + "fan", 44999L * universes);
@@ -214,25 +227,24 @@ class PayoutTest {
      */
     @Test
     void aHoldStopsAPayoutAlreadyRequestedFromBeingApproved() {
-        LiveCreator creator = creatorWithAvailable("heldpayout", 1);
-        String account = Payouts.verifiedAccount(creator.token());
-        String admin = Tokens.admin("ops-" + Flows.key());
-        String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status } userErrors { code field } } }";
-        String paid = "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status } userErrors { code } } }";
+        Desk desk = desk("heldpayout");
+        LiveCreator creator = desk.creator();
+        String account = desk.account();
+        String admin = desk.admin();
         String hold = "mutation($i: PlaceHoldInput!) { placeHold(input: $i) { userErrors { code } } }";
         String release = "mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { userErrors { code } } }";
         String p1 = Payouts.request(creator.token(), 5000, account, Flows.key()).getString("data.requestPayout.payout.id");
         String p2 = Payouts.request(creator.token(), 3000, account, Flows.key()).getString("data.requestPayout.payout.id");
         Gql.ok(admin, hold, Gql.vars("i", Map.of("userId", creator.id(), "reason", "ring review")));
-        var refused = Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1));
+        var refused = Gql.ok(admin, ACT.formatted("approvePayout"), Gql.input("payoutId", p1));
         assertEquals("ACCOUNT_ON_HOLD", refused.getString("data.approvePayout.userErrors[0].code"), refused.prettify());
         assertEquals(List.of("input", "payoutId"), refused.getList("data.approvePayout.userErrors[0].field"));
-        assertEquals("REJECTED", Gql.ok(admin, act.formatted("rejectPayout"), Gql.input("payoutId", p2, "reason", "ring confirmed"))
+        assertEquals("REJECTED", Gql.ok(admin, ACT.formatted("rejectPayout"), Gql.input("payoutId", p2, "reason", "ring confirmed"))
                 .getString("data.rejectPayout.payout.status"), "rejecting gives the diamonds back: open on hold");
         Gql.ok(admin, release, Gql.vars("i", Map.of("userId", creator.id())));
-        assertEquals("APPROVED", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.payout.status"));
+        assertEquals("APPROVED", Gql.ok(admin, ACT.formatted("approvePayout"), Gql.input("payoutId", p1)).getString("data.approvePayout.payout.status"));
         Gql.ok(admin, hold, Gql.vars("i", Map.of("userId", creator.id(), "reason", "second review")));
-        assertEquals("PAID", Gql.ok(admin, paid, Gql.input("payoutId", p1, "externalReference", "pp_held"))
+        assertEquals("PAID", Gql.ok(admin, PAID, Gql.input("payoutId", p1, "externalReference", "pp_held"))
                 .getString("data.markPayoutPaid.payout.status"), "approved before the hold: the transfer is a fact to record");
         assertEquals(0, Payouts.earnings(creator.token()).getLong("data.earnings.diamonds.inPayout"));
         LedgerChecks.assertClean();
@@ -293,15 +305,13 @@ class PayoutTest {
     /** A birthdate the identity provider corrected after the request, to a minor's, stops the approval (the row holds the newest token's). */
     @Test
     void anAgeCorrectedSinceTheRequestStopsTheApproval() {
-        LiveCreator creator = creatorWithAvailable("agefixed", 1);
-        String account = Payouts.verifiedAccount(creator.token());
-        String admin = Tokens.admin("ops-" + Flows.key());
-        String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status } userErrors { code } } }";
-        String p = Payouts.request(creator.token(), 2000, account, Flows.key()).getString("data.requestPayout.payout.id");
+        Desk desk = desk("agefixed");
+        LiveCreator creator = desk.creator();
+        String p = Payouts.request(creator.token(), 2000, desk.account(), Flows.key()).getString("data.requestPayout.payout.id");
         String corrected = Tokens.builder(creator.id(), Set.of("viewer", "creator"), java.time.LocalDate.now().minusYears(15).toString(), "US")
                 .issuedAt(java.time.Instant.now().plusSeconds(5)).sign(Tokens.key());
         Gql.ok(corrected, "{ wallet { coins } }"); // the newer token's claims are the row's from now on
-        assertEquals("AGE_RESTRICTED", Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p))
+        assertEquals("AGE_RESTRICTED", Gql.ok(desk.admin(), ACT.formatted("approvePayout"), Gql.input("payoutId", p))
                 .getString("data.approvePayout.userErrors[0].code"));
         assertEquals("REQUESTED", Db.rows(Db.TEST_SCHEMA, "select status from payout where id = ?::uuid", p).get(0).get("status"));
     }
@@ -309,19 +319,15 @@ class PayoutTest {
     /** One provider reference marks one payout paid: a second payout marked paid with it is refused, however the two race. */
     @Test
     void aProviderReferenceMarksOnePayoutPaid() {
-        LiveCreator creator = creatorWithAvailable("oneref", 1);
-        String account = Payouts.verifiedAccount(creator.token());
-        String admin = Tokens.admin("ops-" + Flows.key());
-        String act = "mutation($input: PayoutActionInput!) { %s(input: $input) { payout { status } userErrors { code } } }";
-        String paid = "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { payout { status } userErrors { code field } } }";
+        Desk desk = desk("oneref");
         List<String> payouts = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            String p = Payouts.request(creator.token(), 2000, account, Flows.key()).getString("data.requestPayout.payout.id");
-            Gql.ok(admin, act.formatted("approvePayout"), Gql.input("payoutId", p));
+            String p = Payouts.request(desk.creator().token(), 2000, desk.account(), Flows.key()).getString("data.requestPayout.payout.id");
+            Gql.ok(desk.admin(), ACT.formatted("approvePayout"), Gql.input("payoutId", p));
             payouts.add(p);
         }
         String reference = "pp_shared_" + Flows.key();
-        List<io.restassured.path.json.JsonPath> raced = Race.run(payouts.size(), i -> Gql.ok(admin, paid, Gql.input("payoutId", payouts.get(i), "externalReference", reference)));
+        List<io.restassured.path.json.JsonPath> raced = Race.run(payouts.size(), i -> Gql.ok(desk.admin(), PAID, Gql.input("payoutId", payouts.get(i), "externalReference", reference)));
         assertEquals(1, raced.stream().filter(r -> "PAID".equals(r.getString("data.markPayoutPaid.payout.status"))).count(), raced.toString());
         for (io.restassured.path.json.JsonPath r : raced) {
             if (!"PAID".equals(r.getString("data.markPayoutPaid.payout.status"))) {
