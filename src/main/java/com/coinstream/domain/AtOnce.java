@@ -85,21 +85,29 @@ public final class AtOnce {
         return running.get();
     }
 
-    /** At most so many of one kind of work at once for any one key (a person), on this instance; one more is refused. */
+    /**
+     * At most so many of one kind of work at once for any one key (a person, a client address), on this instance; one more
+     * is refused. A place may weigh more than one ({@link #enter(String, long)}: bytes of request bodies held per address).
+     */
     public static final class PerKey {
-        private final int max;
+        private final long max;
         private final Supplier<Refusal> refusal;
-        private final ConcurrentHashMap<String, Integer> running = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Long> running = new ConcurrentHashMap<>();
 
-        public PerKey(int max, Supplier<Refusal> refusal) {
+        public PerKey(long max, Supplier<Refusal> refusal) {
             this.max = max;
             this.refusal = refusal;
         }
 
         /** Take one of {@code key}'s places, if one is left; whoever took one gives it back with {@link #leave}. */
         public boolean enter(String key) {
-            if (running.merge(key, 1, Integer::sum) > max) {
-                leave(key);
+            return enter(key, 1);
+        }
+
+        /** Take {@code weight} of {@code key}'s share, if that much is left; given back with {@link #leave(String, long)}. */
+        public boolean enter(String key, long weight) {
+            if (running.merge(key, weight, Long::sum) > max) {
+                leave(key, weight);
                 return false;
             }
             return true;
@@ -107,12 +115,17 @@ public final class AtOnce {
 
         /** Give back a place taken with {@link #enter}. */
         public void leave(String key) {
-            running.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+            leave(key, 1);
+        }
+
+        /** Give back {@code weight} taken with {@link #enter(String, long)}. */
+        public void leave(String key, long weight) {
+            running.computeIfPresent(key, (k, n) -> n == weight ? null : n - weight);
         }
 
         /** Refused now when {@code key} has no place left (before a response starts: a download then has a coded refusal). */
         public void check(String key) {
-            if (running.getOrDefault(key, 0) >= max) {
+            if (running.getOrDefault(key, 0L) >= max) {
                 throw refusal.get();
             }
         }
@@ -151,8 +164,8 @@ public final class AtOnce {
         }
 
         /** How many run now for {@code key} (for tests). */
-        public int running(String key) {
-            return running.getOrDefault(key, 0);
+        public long running(String key) {
+            return running.getOrDefault(key, 0L);
         }
     }
 }

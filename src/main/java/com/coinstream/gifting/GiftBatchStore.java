@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.coinstream.db.AdvisoryLocks;
 import com.coinstream.db.DedicatedPools;
 import com.coinstream.db.SqlResources;
+import com.coinstream.domain.PolicyConfig;
 import com.coinstream.ledger.SpendBatch;
 import com.coinstream.protection.GiftRateLimiter;
 
@@ -38,7 +39,8 @@ public class GiftBatchStore implements GiftBatches {
     /**
      * Positional parameters: $1-$22 the gifts' arrays, $23 the lane's slot, $24-$26 the platform accounts, $27-$29 default caps,
      * $30 the gifts' anonymous flags, $31 their confirmed flags (the session reminder), $32-$33 the senders' pace (the gift
-     * rate limit, {@link GiftRateLimiter#pace()}: the bucket's size and its refill a second, in millionths of a gift). (The rollups behind leaderboards, topGifters and earnings are kept by the statement-level
+     * rate limit, {@link GiftRateLimiter#pace()}: the bucket's size and its refill a second, in millionths of a gift), $34 the
+     * age a creator must have reached to receive gifts ({@link PolicyConfig#adultAge()}). (The rollups behind leaderboards, topGifters and earnings are kept by the statement-level
      * triggers on gift_event, migration V11, in this same statement.)
      */
     static final String SQL = SpendBatch.statement(SqlResources.load(GiftBatchStore.class, "gift-batch-checks.sql"),
@@ -62,6 +64,7 @@ public class GiftBatchStore implements GiftBatches {
 
     private final Pool pool;
     private final GiftRateLimiter.Pace pace;
+    private final int adultAge;
 
     /**
      * The lanes' own connections. The statement is prepared once per connection and its generic plan is
@@ -76,9 +79,10 @@ public class GiftBatchStore implements GiftBatches {
      * short never gains from it, and a sequential scan left in a plan carries the disabling cost, which set off
      * PostgreSQL's JIT with inlining and optimisation, 2.5 s of compiling per batch.
      */
-    public GiftBatchStore(DedicatedPools pools, GiftsConfig config, GiftRateLimiter rate) {
+    public GiftBatchStore(DedicatedPools pools, GiftsConfig config, GiftRateLimiter rate, PolicyConfig policy) {
         this.pool = pools.pool("gift-lanes", config.lanes(), SESSION);
         this.pace = rate.pace();
+        this.adultAge = policy.adultAge();
     }
 
     @Override
@@ -144,7 +148,7 @@ public class GiftBatchStore implements GiftBatches {
                 .addArrayOfOffsetDateTime(times).addArrayOfLocalDate(days).addArrayOfLocalDate(weeks).addArrayOfLocalDate(months)
                 .addShort(slot).addLong(platform.coinIssuance()).addLong(platform.diamondIssuance()).addLong(platform.commission())
                 .addLong(defaults.day()).addLong(defaults.week()).addLong(defaults.month()).addArrayOfBoolean(anonymous)
-                .addArrayOfBoolean(confirmed).addLong(pace.burst()).addLong(pace.perSecond());
+                .addArrayOfBoolean(confirmed).addLong(pace.burst()).addLong(pace.perSecond()).addInteger(adultAge);
         Tuple locks = Tuple.of(senders, streams);
         // Both statements are sent at once (pipelined): the locks cost no extra round trip, and the batch statement
         // only starts, with its snapshot, once they are held.

@@ -16,6 +16,8 @@ public record GiftOutcome(Kind kind, long entryId, long walletAfter, long seq, l
         KEY_SEEN,
         /** The stream is not live (any more). */
         NOT_LIVE,
+        /** The stream's creator may not receive gifts (under the age of the rule, as their row holds their birthdate). */
+        CREATOR_UNDER_AGE,
         /** The sender's account is on hold. */
         ON_HOLD,
         /** The sender was erased while the gift was in flight (the erasure took the owner lock first). */

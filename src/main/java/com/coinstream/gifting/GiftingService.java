@@ -183,7 +183,7 @@ public class GiftingService {
                     throw new Refusal(ErrorCode.SELF_GIFT, "You cannot send gifts to your own stream", "input", "streamId");
                 }
                 if (!adult(stream.creatorBirthdate(), now)) {
-                    throw new Refusal(ErrorCode.AGE_RESTRICTED, "This creator cannot receive gifts", "input", "streamId");
+                    throw creatorUnderAge();
                 }
                 RateCard.GiftSplit split = card.split(Math.multiplyExact(gift.coins(), quantity));
                 String currency = card.currencyOf(sender.region());
@@ -209,6 +209,7 @@ public class GiftingService {
                     false);
             case KEY_SEEN -> null;
             case NOT_LIVE -> throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
+            case CREATOR_UNDER_AGE -> throw creatorUnderAge();
             case ON_HOLD -> throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold");
             case ERASED -> throw AccountHolds.ERASED_SELF.get();
             case LIMIT_REACHED -> throw new IllegalStateException("handled above");
@@ -258,11 +259,19 @@ public class GiftingService {
     /** The original payload: the receipt and the wallet as it was right after the gift. */
     private Uni<Sent> replay(Caller sender, String key, String hash) {
         return idempotency.previous(pool, sender.userId(), key, OPERATION, hash)
-                .map(previous -> previous.orElseThrow(() -> new IllegalStateException("key vanished")).resultId())
+                .map(previous -> previous.orElseThrow(GiftingService::erasedMeanwhile).resultId())
                 .flatMap(giftId -> events.byId(giftId).flatMap(receipt -> events.walletAfter(giftId)
                         .flatMap(after -> after != null ? Uni.createFrom().item(after) : currentCoins(sender.userId()))
-                        .map(coins -> new Sent(receipt.orElseThrow(), new Wallet(sender.userId(),
+                        .map(coins -> new Sent(receipt.orElseThrow(GiftingService::erasedMeanwhile), new Wallet(sender.userId(),
                                 receipt.get().value() == null ? defaultCurrency : receipt.get().value().getCurrency(), sender.region(), coins), true))));
+    }
+
+    /**
+     * A key seen taken a moment ago that is gone when its result is read: only an erasure renames a person's keys (and
+     * their receipts' sender), so the sender was erased in between; answered as their token is from then on.
+     */
+    private static RuntimeException erasedMeanwhile() {
+        return new io.quarkus.security.UnauthorizedException("This account has been erased");
     }
 
     private Uni<Long> currentCoins(String userId) {
@@ -270,6 +279,11 @@ public class GiftingService {
                 .flatMap(id -> pool.preparedQuery("select coalesce(sum(balance), 0) from account_balance where account_id = $1")
                         .execute(Tuple.of(id)))
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** The refusal of a gift to a creator under the age of the rule (checked early from the directory, and by the batch). */
+    private static Refusal creatorUnderAge() {
+        return new Refusal(ErrorCode.AGE_RESTRICTED, "This creator cannot receive gifts", "input", "streamId");
     }
 
     private boolean adult(Optional<LocalDate> birthdate, Instant now) {

@@ -211,8 +211,11 @@ public class ErrorPolicy implements EventingService {
         return error.getExtensions() != null && "BAD_USER_INPUT".equals(error.getExtensions().get("code"));
     }
 
+    /** What a client is told when the database cannot be reached (UNAVAILABLE). */
+    public static final String UNREACHABLE = "The service is temporarily unavailable (its database cannot be reached); try again shortly";
+
     /** Connection-level failures (refused, reset, closed, pool acquisition timed out) rather than a bug. */
-    static boolean databaseUnreachable(Throwable t) {
+    public static boolean databaseUnreachable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String name = c.getClass().getName();
             String text = String.valueOf(c.getMessage());
@@ -253,7 +256,7 @@ public class ErrorPolicy implements EventingService {
         String message = t instanceof ApiException ? t.getMessage() : "Internal error";
         if ("INTERNAL".equals(code) && databaseUnreachable(t)) {
             code = "UNAVAILABLE";
-            message = "The service is temporarily unavailable (its database cannot be reached); try again shortly";
+            message = UNREACHABLE;
         }
         if ("INTERNAL".equals(code) || "UNAVAILABLE".equals(code)) {
             // The client sees a masked message; the operator gets the cause (no request data is logged).

@@ -45,7 +45,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>At most {@value #MAX_OPERATIONS} subscriptions at once on one connection: one more is answered with an
  * {@code error} message carrying {@code RATE_LIMITED}, the connection kept.</li>
  * <li>A client that does not read what it is sent is closed (1013, try again later) once {@value #MAX_BEHIND} bytes wait
- * for it: SmallRye asks for the next event as soon as it has written one, so without this the unread events of every
+ * for it, or once it has any waiting while the instance's connections together hold {@link #MAX_BEHIND_ALL} unread
+ * ({@link UnreadOutput}): SmallRye asks for the next event as soon as it has written one, so without this the unread events of every
  * subscription would pile up in the connection's send queue. A client that connects again catches up from its last
  * sequence (the feeds' {@code after}).</li>
  * </ul>
@@ -93,6 +94,12 @@ public class GraphQLOverWebSocket {
     /** How long a connection may take to be acknowledged (graphql-transport-ws' connectionInitWaitTimeout). */
     static final java.time.Duration INIT_TIMEOUT = java.time.Duration.ofSeconds(10);
     static final int MAX_BEHIND = 1024 * 1024;
+    /**
+     * Unread output of every connection of the instance together: the connection caps above times {@link #MAX_BEHIND} is
+     * gigabytes, so past this a connection holding unread output is closed (1013) rather than given more.
+     */
+    static final long MAX_BEHIND_ALL = 16L * 1024 * 1024;
+    private static final UnreadOutput UNREAD = new UnreadOutput(MAX_BEHIND, MAX_BEHIND_ALL);
     private final String path;
     private final RequestShape shape;
     private final boolean behindProxy;
@@ -150,7 +157,6 @@ public class GraphQLOverWebSocket {
                     socket.close((short) 1008, "Authentication expired");
                     return;
                 }
-                socket.setWriteQueueMaxSize(MAX_BEHIND);
                 Set<String> operations = ConcurrentHashMap.newKeySet();
                 // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked on every
                 // acknowledgement (a connection taken without a token may authenticate with a second connection_init),
@@ -393,10 +399,13 @@ public class GraphQLOverWebSocket {
         return clientKey(address);
     }
 
+    /** What an IPv6 literal may hold (compiled once: every request body's reservation reads its client's address). */
+    private static final java.util.regex.Pattern IPV6_LITERAL = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
     /** An address as one client: an IPv6 one by its first four groups (its /64), any other as it is. */
     static String clientKey(String address) {
         String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
-        if (a.indexOf(':') < 0 || !a.matches("[0-9A-Fa-f:.]{2,45}")) { // (a literal only: getByName never looks a name up then)
+        if (a.indexOf(':') < 0 || !IPV6_LITERAL.matcher(a).matches()) { // (a literal only: getByName never looks a name up then)
             return a;
         }
         try {
@@ -510,6 +519,7 @@ public class GraphQLOverWebSocket {
     static final class Session implements GraphQLWebSocketSession {
         private final ServerWebSocket socket;
         private final Set<String> operations;
+        private final UnreadOutput.Connection unread = UNREAD.open();
 
         /** Whether the connection was acknowledged (its connection_init authenticated, or taken without a token). */
         private volatile boolean acknowledged;
@@ -533,15 +543,6 @@ public class GraphQLOverWebSocket {
             if (socket.isClosed()) {
                 return;
             }
-            try {
-                if (socket.writeQueueFull()) {
-                    close(TRY_AGAIN_LATER, "The client does not read what it is sent: " + MAX_BEHIND + " bytes wait for it; connect again "
-                            + "and catch up from the last sequence");
-                    return;
-                }
-            } catch (IllegalStateException closedMeanwhile) {
-                return;
-            }
             // an operation the server ended (completed, or refused with an error) no longer counts; the rest ("next") is
             // the bulk and is not parsed (text that matches by accident inside data is parsed, and its type is not one)
             // (every acknowledgement: a second connection_init may authenticate a connection taken without a token; an
@@ -563,7 +564,19 @@ public class GraphQLOverWebSocket {
                     }
                 }
             }
-            socket.writeTextMessage(message);
+            // counted until written (a closed connection fails what it had not written, which gives it back too); the
+            // length in chars stands for the bytes (the protocol's JSON is nearly all ASCII)
+            long size = message.length();
+            if (!unread.take(size)) {
+                close(TRY_AGAIN_LATER, "The client does not read what it is sent: " + unread.waiting() + " bytes wait for it; connect "
+                        + "again and catch up from the last sequence");
+                return;
+            }
+            try {
+                socket.writeTextMessage(message).onComplete(written -> unread.give(size));
+            } catch (IllegalStateException closedMeanwhile) {
+                unread.give(size);
+            }
         }
 
         @Override

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.coinstream.domain.AtOnce;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -57,6 +58,14 @@ public class RequestShape {
     /** Request-body bytes reserved by the requests being read and answered now (see {@link GraphQLConfig#bodyBudget()}). */
     private final java.util.concurrent.atomic.AtomicLong reserved = new java.util.concurrent.atomic.AtomicLong();
     private final long bodyBudget;
+    /**
+     * The share of the body budget one client address may hold at once: an eighth of it (and at least one body of the largest
+     * size), so that one client opening connections that declare bodies and send none cannot take every place (the deadline
+     * frees a place after {@link #BODY_DEADLINE}, but a client that opens new ones as fast holds the budget); the address
+     * as the WebSocket caps count it ({@link GraphQLOverWebSocket#clientAddress}).
+     */
+    private final AtOnce.PerKey perClient;
+    private final boolean behindProxy;
 
     private final jakarta.enterprise.inject.Instance<AdminAttempts> attempts;
 
@@ -67,6 +76,8 @@ public class RequestShape {
         this.maxWhitespaceTokens = config.maxWhitespaceTokens();
         this.maxBodySize = config.maxBodySize().asLongValue();
         this.bodyBudget = config.bodyBudget().asLongValue();
+        this.behindProxy = config.behindProxy();
+        this.perClient = new AtOnce.PerKey(Math.max(bodyBudget / CLIENT_SHARE, maxBodySize), () -> null);
         if (maxBodySize > MAX_BODY_SIZE_LIMIT || maxBodySize < 1024) {
             throw new io.quarkus.runtime.configuration.ConfigurationException("COINSTREAM_MAX_BODY_SIZE (" + maxBodySize + " bytes) must be between 1K and 16M; bigger "
                     + "settlement reports stream to POST /imports/settlement-reports");
@@ -123,8 +134,16 @@ public class RequestShape {
         long largest = Math.min(limit, maxBodySize);
         long declared = length != null && LENGTH.matcher(length).matches() ? Long.parseLong(length) : largest;
         long size = Math.min(declared, largest);
+        String client = GraphQLOverWebSocket.clientAddress(rc, behindProxy);
+        if (!perClient.enter(client, size)) {
+            rc.response().putHeader("Retry-After", "1");
+            refuseUnread(rc, 429, "RATE_LIMITED", "This client address is sending as many request bodies at once as one may (an eighth of "
+                    + "COINSTREAM_BODY_BUDGET); send this again once the others are answered");
+            return false;
+        }
         if (reserved.addAndGet(size) > bodyBudget) {
             reserved.addAndGet(-size);
+            perClient.leave(client, size);
             rc.response().putHeader("Retry-After", "1");
             refuseUnread(rc, 503, "RATE_LIMITED", "The service is reading as many request bodies as it holds at once (COINSTREAM_BODY_BUDGET); "
                     + "send this again in a moment");
@@ -140,6 +159,7 @@ public class RequestShape {
             if (released.compareAndSet(false, true)) {
                 rc.vertx().cancelTimer(deadline);
                 reserved.addAndGet(-size);
+                perClient.leave(client, size);
             }
         };
         // given back once the body is read (check(), the next handler, or the caller that read it: releaseBody), or when the
@@ -151,6 +171,8 @@ public class RequestShape {
     }
 
     private static final String RELEASE = "coinstream.body-budget.release";
+    /** One client address may hold at most 1/CLIENT_SHARE of the body budget ({@link #perClient}). */
+    static final int CLIENT_SHARE = 8;
 
     /** Gives back {@code rc}'s reservation: its body has been read whole (or given up on). */
     public static void releaseBody(RoutingContext rc) {
@@ -191,6 +213,11 @@ public class RequestShape {
     /** The largest GraphQL request body taken (COINSTREAM_MAX_BODY_SIZE). */
     public long maxBodySize() {
         return maxBodySize;
+    }
+
+    /** Request-body bytes {@code client} holds now (for tests). */
+    long reservedBy(String client) {
+        return perClient.running(client);
     }
 
     /** Request-body bytes reserved now (for tests). */

@@ -326,8 +326,9 @@ public class ErasedAccounts implements SecurityIdentityAugmentor {
                 // When the token expires: Quarkus' GraphQL WebSocket handler closes the connection it opened then (1008,
                 // "Authentication expired"), so a short-lived token does not keep a connection's subscriptions and queries
                 // going. (At least a second ahead: the verifier takes a token up to its clock skew past expiry, and the
-                // handler's timer needs a delay.)
-                long expires = Math.max(token.getExpirationTime(), System.currentTimeMillis() / 1000 + 1);
+                // handler's timer needs a delay of a millisecond or more, or it is never set: a whole second ahead of now,
+                // rounded up, whatever the millisecond of this second is.)
+                long expires = Math.max(token.getExpirationTime(), (System.currentTimeMillis() + 1999) / 1000);
                 return Uni.createFrom().item(io.quarkus.security.runtime.QuarkusSecurityIdentity.builder(identity)
                         .addAttribute(EXPIRE_TIME, expires).build());
             }

@@ -75,7 +75,9 @@ public class PaymentWebhookResource {
             }
             if (declared > MAX_BODY_BYTES) {
                 rc.response().setStatusCode(413).putHeader("Content-Type", "application/json")
-                        .putHeader("Connection", "close").end("{\"status\":\"rejected\",\"message\":\"body too large\"}");
+                        .putHeader("Connection", "close").end("{\"status\":\"rejected\",\"message\":\"body too large\"}")
+                        // (unread: the connection is closed after the answer, or the stream reset, as every refusal of an unread body)
+                        .onComplete(written -> RequestShape.abandonBody(rc));
                 return;
             }
             if (shape.holdBody(rc, MAX_BODY_BYTES)) {

@@ -81,6 +81,47 @@ public class RestRefusals {
         });
     }
 
+    /**
+     * Any other refusal a route or Quarkus threw with a status (a {@code NotFoundException}, a {@code ClientErrorException}):
+     * that status, coded by its class: 404 NOT_FOUND, another 4xx BAD_REQUEST, a 5xx as a fault below.
+     */
+    @ServerExceptionMapper
+    public RestResponse<String> withStatus(jakarta.ws.rs.WebApplicationException e) {
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (status == 404) {
+            return coded(404, ErrorCode.NOT_FOUND.name(), "No such resource");
+        }
+        if (status >= 400 && status < 500) {
+            return coded(status, "BAD_REQUEST", "The request is malformed");
+        }
+        return fault(e);
+    }
+
+    /**
+     * Everything else that fails a REST request before its answer starts (a download's first read, a pool that timed out,
+     * the database gone): coded as the GraphQL endpoint codes it ({@link com.coinstream.graphql.ErrorPolicy}'s rule), a
+     * refusal or a database refusal in its causes as itself, the database out of reach 503 UNAVAILABLE (with
+     * Retry-After), and anything else 500 INTERNAL, logged. Never Quarkus' bare error page.
+     */
+    @ServerExceptionMapper
+    public RestResponse<String> fault(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof Refusal r) {
+                return refusal(r);
+            }
+            if (c instanceof io.vertx.pgclient.PgException pg) {
+                return database(pg);
+            }
+        }
+        if (com.coinstream.graphql.ErrorPolicy.databaseUnreachable(e)) {
+            org.jboss.logging.Logger.getLogger(RestRefusals.class).errorf(e, "UNAVAILABLE: a REST request could not reach the database");
+            return RestResponse.ResponseBuilder.fromResponse(coded(503, "UNAVAILABLE", com.coinstream.graphql.ErrorPolicy.UNREACHABLE))
+                    .header("Retry-After", "5").build();
+        }
+        org.jboss.logging.Logger.getLogger(RestRefusals.class).error("a REST request failed", e);
+        return coded(500, "INTERNAL", "Internal error");
+    }
+
     static RestResponse<String> coded(int status, String code, String message) {
         String body = new JsonObject().put("errors", List.of(Map.of("message", message, "extensions", Map.of("code", code)))).encode();
         return RestResponse.ResponseBuilder.<String> create(status).entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();

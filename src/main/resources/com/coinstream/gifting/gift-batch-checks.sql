@@ -26,11 +26,19 @@ live as (
     cross join lateral (select s.status from live_stream s where s.id = f.stream_id limit 1) s
     where s.status = 'LIVE'
 ),
+-- the creator may receive gifts: an adult as their row holds their birthdate now (the newest token's, V55: a birthdate
+-- corrected to an age under the rule's stops their gifts on every instance at once, whatever an instance's stream
+-- directory remembers; a stream's creator never changes, so the gift's own creator_id is the stream's); $34 the age (COINSTREAM_ADULT_AGE), today's date as the latest time zone has it (Caller.isAdult)
+received as (
+    select l.* from live l
+    cross join lateral (select u.birthdate from app_user u where u.id = l.creator_id limit 1) c
+    where c.birthdate <= (((l.at - interval '12 hours') at time zone 'UTC')::date - make_interval(years => $34::int))::date
+),
 -- not on hold, and not erased (under the owner lock the erasure takes too: a gift lands before it, or is refused);
 -- a gift that does not say whether it is anonymous follows the sender's setting as this row has it (setPrivacy
 -- anonymousByDefault), never an instance's memory of it
 unheld as (
-    select l.*, u.session_reminder_coins as reminder, coalesce(l.asked_anonymous, u.anonymous_by_default, false) as anonymous from live l
+    select l.*, u.session_reminder_coins as reminder, coalesce(l.asked_anonymous, u.anonymous_by_default, false) as anonymous from received l
     left join lateral (select u.hold_reason, u.session_reminder_coins, u.erased_at, u.anonymous_by_default from app_user u
                        where u.id = l.sender_id limit 1) u on true
     where u.hold_reason is null and u.erased_at is null

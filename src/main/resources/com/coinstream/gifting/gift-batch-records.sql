@@ -97,6 +97,7 @@ select r.ord,
        case when m.cause_id is not null then 'SENT'
             when f.ord is null then 'KEY_SEEN'
             when l.ord is null then 'NOT_LIVE'
+            when rc.ord is null then 'CREATOR_UNDER_AGE'
             when h.ord is null then case when (select u.erased_at is not null from app_user u where u.id = r.sender_id) then 'ERASED'
                                          else 'ON_HOLD' end
             when a.ord is null then 'IN_DEBT'
@@ -108,6 +109,7 @@ select r.ord,
 from req r
 left join fresh f on f.ord = r.ord
 left join live l on l.ord = r.ord
+left join received rc on rc.ord = r.ord
 left join unheld h on h.ord = r.ord
 left join allowed a on a.ord = r.ord
 left join capped p on p.ord = r.ord

@@ -201,6 +201,24 @@ class SendGiftTest {
     }
 
     /**
+     * The same, where no instance has heard of the new birthdate (its notice missed, or still on its way): the gift batch
+     * reads the creator's row itself, so the gift is refused (AGE_RESTRICTED) and moves nothing, whatever the stream
+     * directory remembers.
+     */
+    @Test
+    void aCreatorUnderAgeByTheirRowIsRefusedByTheBatchWhateverAnInstanceRemembers() {
+        Viewer viewer = Gifting.fundedViewer("ageunheardfan", 50);
+        LiveCreator unheard = Gifting.liveCreator("ageunheard");
+        assertEquals(null, Gifting.code(Gifting.send(viewer.token(), unheard.stream(), Gifting.ROSE, 1, Flows.key())), "remembered as an adult");
+        com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA, "update app_user set birthdate = (current_date - interval '17 years')::date "
+                + "where id = ? returning id", unheard.id());
+        long before = Gql.ok(viewer.token(), "{ wallet { coins } }").getLong("data.wallet.coins");
+        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(viewer.token(), unheard.stream(), Gifting.ROSE, 1, Flows.key())));
+        assertEquals(before, Gql.ok(viewer.token(), "{ wallet { coins } }").getLong("data.wallet.coins"), "nothing moved");
+        LedgerChecks.assertClean();
+    }
+
+    /**
      * A person renamed at the identity provider: a request of a token they still hold from before (one this instance has
      * already seen) goes on under the new name, not the old one it carries (the instance forgot what it remembered of the
      * person when the new name was written).

@@ -22,7 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The request bodies held at once are bounded by COINSTREAM_BODY_BUDGET, whatever the body limit: clients that declare
  * the largest body and send it slowly fill the budget, the next one is refused with 503 before its body is read, and
- * each reservation ends with its connection.
+ * each reservation ends with its connection; and one client address holds at most an eighth of it.
  */
 @QuarkusTest
 class BodyBudgetTest {
@@ -123,7 +123,8 @@ class BodyBudgetTest {
         String refused = null;
         try {
             for (int i = 0; i <= held + 2 && refused == null; i++) {
-                Socket socket = new Socket("localhost", port);
+                // from many client addresses (loopback ones), eight bodies each: one address holds at most an eighth
+                Socket socket = new Socket("127.0.0.1", port, java.net.InetAddress.getByName("127.0.1." + (1 + i / 8)), 0);
                 socket.setSoTimeout(i < held ? 20 : 2_000); // a held body answers nothing; past the budget, the refusal may take a moment
                 slow.add(socket);
                 socket.getOutputStream().write(("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
@@ -151,6 +152,45 @@ class BodyBudgetTest {
             Thread.sleep(100);
         }
         assertTrue(me != null, "served again after the slow clients left");
+    }
+
+    /**
+     * One client address holds at most an eighth of the budget: the next body it declares is refused (429, unread), while
+     * another client is served, and its reservations end with its connections.
+     */
+    @Test
+    void oneClientAddressHoldsAnEighthOfTheBudget() throws Exception {
+        long max = config.maxBodySize().asLongValue();
+        long share = config.bodyBudget().asLongValue() / RequestShape.CLIENT_SHARE / max;
+        java.net.InetAddress from = java.net.InetAddress.getByName("127.0.2.1");
+        List<Socket> slow = new ArrayList<>();
+        String refused = null;
+        try {
+            for (int i = 0; i <= share + 2 && refused == null; i++) {
+                Socket socket = new Socket("127.0.0.1", port, from, 0);
+                socket.setSoTimeout(i < share ? 20 : 2_000);
+                slow.add(socket);
+                socket.getOutputStream().write(("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"que\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                refused = answer(socket.getInputStream());
+            }
+            assertTrue(refused != null && refused.startsWith("HTTP/1.1 429"), "refused once " + share + " largest bodies are held: " + refused);
+            assertTrue(refused.contains("RATE_LIMITED") && refused.toLowerCase().contains("retry-after: 1"), refused);
+            assertEquals(share, slow.size() - 1, "bodies held before the refusal");
+            assertEquals(share * max, shape.reservedBy("127.0.2.1"));
+            // another client is served meanwhile
+            assertTrue(Gql.ok(Tokens.viewer(Tokens.unique("budgetother")), "{ me { id } }").getString("data.me.id") != null);
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+        long until = System.nanoTime() + 15_000_000_000L;
+        while (shape.reservedBy("127.0.2.1") != 0 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, shape.reservedBy("127.0.2.1"), "given back when the connections closed");
     }
 
     /** What the server answered within 20 ms, or null while it waits for the rest of the body. */

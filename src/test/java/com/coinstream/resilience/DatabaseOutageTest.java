@@ -96,6 +96,13 @@ class DatabaseOutageTest {
         assertTrue(r.jsonPath().getString("errors[0].message").contains("temporarily unavailable"));
         assertEquals(503, Management.given().get("/q/health/ready").statusCode());
         assertEquals(200, Management.given().get("/q/health/live").statusCode());
+        // the downloads refuse as the GraphQL endpoint does: coded, never the framework's bare 500 page
+        for (String download : List.of("/exports/my-data.json", "/exports/history.csv")) {
+            var refused = given().header("Authorization", "Bearer " + token).get(download);
+            assertEquals(503, refused.statusCode(), download + ": " + refused.asString());
+            assertEquals("UNAVAILABLE", refused.jsonPath().getString("errors[0].extensions.code"), refused.asString());
+            assertEquals("5", refused.getHeader("Retry-After"));
+        }
 
         proxy.restore();
         boolean recovered = false;
