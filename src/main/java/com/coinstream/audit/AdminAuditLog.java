@@ -32,9 +32,16 @@ public class AdminAuditLog {
     public static final String FAILED = "FAILED";
 
     // (after: the target's state read inside the action's own transaction, as it writes its record; V36)
+    /**
+     * A record's insert. One about a person already erased (an admin's refused attempt on them: a hold, a grant) keeps no
+     * words about them from the start, as the log's reader would leave them out ({@link #READ_COLUMNS}): no reason, and
+     * its input as {@code {}}; the rest (who, what, when, how it ended) as any record.
+     */
     private static final String INSERT = "insert into admin_audit (id, at, actor_id, actor_roles, action, target_type, target_id, "
-            + "reason, input, outcome, error_code, before_state, after_state) values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11, "
-            + "$12::text::jsonb, case when $10 = 'DONE' then audit_target_state($6, $7) end)";
+            + "reason, input, outcome, error_code, before_state, after_state) select $1, $2, $3, $4, $5, $6, $7, "
+            + "case when x.about then null else $8 end, case when x.about then '{}'::jsonb else $9::text::jsonb end, $10, $11, "
+            + "$12::text::jsonb, case when $10 = 'DONE' then audit_target_state($6, $7) end "
+            + "from (select exists (select from app_user u where u.id = audit_target_person($6, $7) and u.erased_at is not null)) as x(about)";
     /**
      * The columns of a record as the log is read. The log is append-only and outlives an erasure, so its reader leaves out
      * what an erased person's records said of them: one about them (its target is theirs, V51 audit_target_person: they

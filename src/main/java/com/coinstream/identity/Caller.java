@@ -97,6 +97,9 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
         }
     }
 
+    /** Something@domain.tld anywhere in a name. */
+    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^\\s@]+@[^\\s@]+\\.[^\\s@]+");
+
     private static String displayName(JsonWebToken token, String subject) {
         for (String claimName : new String[] { "name", "preferred_username" }) {
             Object claim = token.getClaim(claimName);
@@ -104,7 +107,9 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
                 // a name is whatever the identity provider let the person type: made acceptable here, never refused later
                 // (a name only the service gives, "Anonymous" or a pseudonym, is passed over: it would pass for one)
                 String value = Text.cleanedLine(unquote(claim.toString()), 64);
-                if (!value.isEmpty() && !PublicProfile.reservedName(value)) {
+                // (nor an email address: the name is public, on every named gift and board; providers often give a
+                // person's login email as preferred_username, which is theirs to sign in with, not to show)
+                if (!value.isEmpty() && !PublicProfile.reservedName(value) && !EMAIL.matcher(value).find()) {
                     return value;
                 }
             }

@@ -494,6 +494,26 @@ class AdminAuditLogTest {
                 creatorId));
     }
 
+    /**
+     * An admin's attempt on a person already erased (refused: a hold, a grant) is recorded without the words written about
+     * them: no reason, and its input as {}; who, what, when and how it ended stay.
+     */
+    @Test
+    void anAttemptOnAnErasedPersonKeepsNoWordsAboutThem() {
+        String adminId = Tokens.unique("audit-erased-admin");
+        String admin = Tokens.admin(adminId);
+        Viewer gone = Gifting.fundedViewer("audit-erased", 10);
+        com.coinstream.support.Erasures.erase(gone.token());
+        String words = "suspected " + Tokens.unique("words");
+        run(admin, "mutation($input: PlaceHoldInput!) { placeHold(input: $input) { userErrors { code } } }", "userId", gone.id(), "reason", words);
+        run(admin, "mutation($input: GrantCoinsInput!) { grantCoins(input: $input) { userErrors { code } } }", "userId", gone.id(), "coins", 5,
+                "reason", words, "idempotencyKey", Flows.key());
+        assertEquals(0, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where reason like ? or input::text like ?", "%" + words + "%",
+                "%" + words + "%"), "nothing of the words stored, not only hidden when read");
+        assertEquals(2, Db.number(Db.TEST_SCHEMA, "select count(*) from admin_audit where actor_id = ? and target_id = ? and outcome <> 'DONE' "
+                + "and reason is null and input = '{}'::jsonb", adminId, gone.id()));
+    }
+
     /** A done admin action by an erased actor is refused by the database (V39): the action rolls back. */
     @Test
     void anErasedAdminActsNoMore() {

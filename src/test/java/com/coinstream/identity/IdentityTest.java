@@ -41,6 +41,21 @@ class IdentityTest {
         }
     }
 
+    /**
+     * An email address is never shown as a name (a provider's preferred_username is often the login email): the next claim,
+     * else the subject (the id every named gift shows already).
+     */
+    @Test
+    void anEmailAddressIsNeverTheNameShown() {
+        String id = Tokens.unique("emailname");
+        String shown = Gql.ok(Tokens.builder(id, Set.of("viewer"), "1990-01-01", "US").claim("preferred_username", "alice@example.com")
+                .sign(Tokens.key()), "{ me { displayName } }").getString("data.me.displayName");
+        assertEquals(id, shown);
+        String other = Tokens.unique("emailname");
+        assertEquals("Alice", Gql.ok(Tokens.builder(other, Set.of("viewer"), "1990-01-01", "US").claim("name", "Alice <alice@example.com>")
+                .claim("preferred_username", "Alice").sign(Tokens.key()), "{ me { displayName } }").getString("data.me.displayName"));
+    }
+
     /** A subject no admin could type as a user id (a hold's, a grant's) makes no account: the token is refused. */
     @Test
     void aSubjectThatNoUserIdArgumentTakesIsRefused() {
