@@ -160,7 +160,7 @@ export function renderBattle(activity) {
       <span><strong><bdi>${m.inviter.creator.displayName}</bdi></strong> ${coins(a)} · ${money(m.inviter.scoreValue)}</span>
       <span class="muted" data-testid="battle-result">${result}</span>
       <span>${money(m.invitee.scoreValue)} · ${coins(b)} <strong><bdi>${m.invitee.creator.displayName}</bdi></strong></span></div>
-    <div class="battle-bar" role="img" aria-label=${`${m.inviter.creator.displayName} ${a} coins, ${m.invitee.creator.displayName} ${b} coins`}>
+    <div class="battle-bar" role="img" aria-label=${`${m.inviter.creator.displayName} ${counted(a, 'coin', 'coins')}, ${m.invitee.creator.displayName} ${counted(b, 'coin', 'coins')}`}>
       <span style=${`width:${share}%`}></span></div>
     ${m.status === 'FINISHED' ? html`<div class="row" style="justify-content:space-between">${[m.inviter, m.invitee].map((s) => html`<small>Top: ${s.topSupporters.length
       ? s.topSupporters.map((t) => `\u2068${t.supporter.displayName}\u2069 ${counted(t.coins, 'coin', 'coins')}`).join(', ') : 'nobody'}</small>`)}</div>` : ''}

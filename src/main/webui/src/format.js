@@ -12,6 +12,15 @@ export function money(m) {
   return f.format(Number(m.amount));
 }
 
+/**
+ * An amount in a currency's minor units (a ledger line of real money: 499 USD is $4.99), as the viewer reads money: the
+ * currency's own number of decimals (none for JPY, three for BHD).
+ */
+export function minorMoney(minor, currency) {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+  return money({ amount: Number(minor) / 10 ** digits, currency });
+}
+
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
 /** A whole number of coins or diamonds (the API sends them as exact integers). */
@@ -24,6 +33,13 @@ const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
 export function when(iso) {
   return iso ? dateTime.format(new Date(iso)) : '';
+}
+
+const utcDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+
+/** A calendar day the API sends as "2026-12-07" (a UTC day), as the viewer reads dates. */
+export function day(isoDay) {
+  return isoDay ? utcDate.format(new Date(`${isoDay}T00:00:00Z`)) : '';
 }
 
 export function clock(iso) {
@@ -40,17 +56,9 @@ export function days(from, until) {
 
 export const percent = (p) => `${p}%`;
 
-/** A Money times a whole number, exactly (decimal strings, no floating point). */
-export function times(m, n) {
-  if (!m) return null;
-  const [whole, frac = ''] = String(m.amount).split('.');
-  const minor = (BigInt(whole + frac) * BigInt(n)).toString().padStart(frac.length + 1, '0');
-  return { amount: frac.length ? `${minor.slice(0, -frac.length)}.${minor.slice(-frac.length)}` : minor, currency: m.currency };
-}
+const plurals = new Intl.PluralRules('en');
 
-const plurals = new Intl.PluralRules();
-
-/** "1 gift", "3 gifts": the count formatted, and the word the locale's plural rules choose. */
+/** "1 gift", "3 gifts": the count formatted (the viewer's locale), and the word English plural rules choose (the words are English). */
 export function counted(n, one, other) {
   return `${count(n)} ${plurals.select(Number(n)) === 'one' ? one : other}`;
 }

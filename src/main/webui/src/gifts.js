@@ -54,7 +54,7 @@ export const diamond = () => art(svg`<path d="M9 5h14l6 8-13 15L3 13z" fill="#5a
 
 export const crown = () => art(svg`<path d="M4 25 3 9l7 6 6-9 6 9 7-6-1 16z" fill="#ffc83d" stroke="#c98a00" stroke-width="1.5" stroke-linejoin="round"/>`);
 
-const plurals = new Intl.PluralRules();
+const plurals = new Intl.PluralRules('en');
 
 /**
  * An amount of coins or diamonds as art and number; the word is there for screen readers and for copied text

@@ -1,7 +1,8 @@
 import './styles.css';
 import { LitElement, html } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { query, watch, subscribe, onConnectionStatus, onReconnect } from './api.js';
+import { query, watch, subscribe, onConnectionStatus, onReconnect, errorCode } from './api.js';
+import { plainly } from './messages.js';
 import { session, restore, devSignIn, signOut, signInWithProvider, onSessionChange, DEMO_USERS } from './auth.js';
 import { money, count } from './format.js';
 import { coin } from './gifts.js';
@@ -44,7 +45,7 @@ export function navigate(path) {
 }
 
 class App extends View {
-  static properties = { route: { state: true }, me: { state: true }, wallet: { state: true }, status: { state: true }, ready: { state: true } };
+  static properties = { route: { state: true }, me: { state: true }, wallet: { state: true }, status: { state: true }, ready: { state: true }, callerProblem: { state: true } };
 
   constructor() {
     super();
@@ -83,6 +84,20 @@ class App extends View {
     const me = await query(Me);
     this.me = me.data ? me.data.me : null;
     session.me = this.me;
+    this.callerProblem = null;
+    if (!this.me) {
+      const code = errorCode(me);
+      const first = me.error && me.error.graphQLErrors && me.error.graphQLErrors[0];
+      if (code === 'UNAUTHENTICATED') {
+        // the service refuses this token (expired, or the account erased): signed out here too, with the service's reason
+        session.token = null;
+        session.user = null;
+        session.signInProblem = (first && first.message) || 'Your session ended. Sign in again.';
+      } else if (code) {
+        // not a refusal of the person (the service out of reach, a fault): said so, with a way to ask again
+        this.callerProblem = plainly({ code, message: first ? first.message : '' });
+      }
+    }
     if (this.me && !this.me.roles.includes('admin')) {
       this.stopWallet = watch(Wallet, {}, (r) => { if (r.data) this.wallet = r.data.wallet; });
       // walletChanged only signals; the normalized cache takes the new wallet, and every view of it follows.
@@ -163,7 +178,7 @@ class App extends View {
       <ul class="wide">${this.links()}</ul>
       <ul>
         ${w ? html`<li class="balance" aria-live="polite"><span>${coin()} <strong data-testid="balance">${count(w.coins)}</strong><span class="visually-hidden"> coins</span></span>
-          <small class="muted money">${money(w.moneyValue)}</small>${Number(w.coinDebt) > 0 ? html`<small class="muted">owes ${count(w.coinDebt)}</small>` : ''}
+          <small class="muted money">${money(w.moneyValue)}</small>${Number(w.coinDebt) > 0 ? html`<small class="owes">owes ${count(w.coinDebt)}</small>` : ''}
           <a href="/store" role="button" class="outline">Top up</a></li>` : ''}
         ${STATUS[this.status] ? html`<li class="status muted" title=${STATUS[this.status]}><span role="status">${STATUS[this.status]}</span></li>` : ''}
       </ul>
@@ -194,7 +209,8 @@ class App extends View {
     // a page belongs to the person it was opened for: signed out, or another person signed in, it is made again and reads
     // their data (a page kept showed the person before)
     return html`<a class="skip" href="#content">Skip to content</a>${this.renderHeader()}<main class="container" id="content" tabindex="-1">${session.signInProblem && !session.token
-      ? html`<p class="refusal" role="alert">${session.signInProblem}</p>` : ''}${keyed(this.me ? this.me.id : '', page)}</main>`;
+      ? html`<p class="refusal" role="alert">${session.signInProblem}</p>` : ''}${this.callerProblem ? html`<p class="refusal" role="alert"
+        data-testid="caller-problem">${this.callerProblem} <button class="secondary outline" @click=${() => this.loadCaller()}>Try again</button></p>` : ''}${keyed(this.me ? this.me.id : '', page)}</main>`;
   }
 }
 customElements.define('cs-app', App);

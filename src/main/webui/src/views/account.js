@@ -142,6 +142,12 @@ class Account extends View {
   renderErasure() {
     const open = this.open();
     const w = this.wallet;
+    if (!this.doc) {
+      // whether a request is open is read from the export: until it is read, neither the status nor the form (a second
+      // request to someone who asked already)
+      return this.error ? html`<p class="muted" data-testid="erasure-status">Whether you have asked to delete your account could not be read.
+        <button class="secondary outline" @click=${() => this.load()}>Try again</button></p>` : html`<p aria-busy="true">Loading…</p>`;
+    }
     if (open) {
       return html`<p data-testid="erasure-status" role="status">You asked to delete your account on ${when(open.requestedAt)}.
         It will be deleted after ${when(open.eligibleAt)}, once our team has completed it. Until then your account works as before.</p>`;

@@ -386,10 +386,10 @@ class Admin extends View {
           <td>${p.status === 'REQUESTED' || p.status === 'APPROVED' ? html`<div class="row">
               <input name="note" aria-label=${p.status === 'REQUESTED' ? 'Reason, to reject' : 'Provider reference, or reason it failed'}
                 placeholder=${p.status === 'REQUESTED' ? 'Reason, to reject' : 'Reference or failure reason'} style="margin:0;min-width:10rem">
-              ${p.status === 'REQUESTED' ? html`<button @click=${(e) => this.payoutAction(p, 'approve', e.target.closest('tr'))}>Approve</button>
-                <button class="secondary" @click=${(e) => this.payoutAction(p, 'reject', e.target.closest('tr'))}>Reject</button>`
-              : html`<button @click=${(e) => this.payoutAction(p, 'paid', e.target.closest('tr'))}>Mark paid</button>
-                <button class="secondary" @click=${(e) => this.payoutAction(p, 'failed', e.target.closest('tr'))}>Mark failed</button>`}</div>` : p.status.toLowerCase()}</td></tr>`)}</tbody></table></div>
+              ${p.status === 'REQUESTED' ? html`<button aria-label=${`Approve the payout of ${money(p.amount)}`} @click=${(e) => this.payoutAction(p, 'approve', e.target.closest('tr'))}>Approve</button>
+                <button class="secondary" aria-label=${`Reject the payout of ${money(p.amount)}`} @click=${(e) => this.payoutAction(p, 'reject', e.target.closest('tr'))}>Reject</button>`
+              : html`<button aria-label=${`Mark paid the payout of ${money(p.amount)}`} @click=${(e) => this.payoutAction(p, 'paid', e.target.closest('tr'))}>Mark paid</button>
+                <button class="secondary" aria-label=${`Mark failed the payout of ${money(p.amount)}`} @click=${(e) => this.payoutAction(p, 'failed', e.target.closest('tr'))}>Mark failed</button>`}</div>` : p.status.toLowerCase()}</td></tr>`)}</tbody></table></div>
         ${this.more('queue', this.loadQueue)}`}`;
   }
 
@@ -420,8 +420,8 @@ class Admin extends View {
       ${!a ? html`<p aria-busy="true">Loading…</p>` : a.length === 0 ? html`<p class="muted">Every payout account has been reviewed.</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-label="Payout accounts to verify"><table>
         <thead><tr><th>Creator</th><th>Account</th><th>Registered</th><th>Decision</th></tr></thead><tbody>${a.map((x) => html`<tr>
           <td>${x.ownerId}</td><td>${x.label} (${x.kind.toLowerCase()} ${x.maskedToken})</td><td>${when(x.createdAt)}</td>
-          <td class="row"><button @click=${() => this.act(VerifyPayoutAccount, 'verifyPayoutAccount', { payoutAccountId: x.id, verified: true }, `${x.label} verified.`)}>Verify</button>
-            <button class="secondary" @click=${() => this.act(VerifyPayoutAccount, 'verifyPayoutAccount', { payoutAccountId: x.id, verified: false }, `${x.label} refused.`)}>Refuse</button></td></tr>`)}
+          <td class="row"><button @click=${() => this.act(VerifyPayoutAccount, 'verifyPayoutAccount', { payoutAccountId: x.id, verified: true }, `${x.label} verified.`)} aria-label=${`Verify ${x.label} of ${x.ownerId}`}>Verify</button>
+            <button class="secondary" @click=${() => this.act(VerifyPayoutAccount, 'verifyPayoutAccount', { payoutAccountId: x.id, verified: false }, `${x.label} refused.`)} aria-label=${`Refuse ${x.label} of ${x.ownerId}`}>Refuse</button></td></tr>`)}
         </tbody></table></div>`}
       <div class="cards">
         <article><header><strong>Hold an account</strong></header><form @submit=${hold}>
@@ -441,7 +441,7 @@ class Admin extends View {
     if (!a) return html`<p aria-busy="true">Loading…</p>`;
     return html`<p data-testid="audit" class=${a.balanced && a.reconciled ? '' : 'refusal'}>
         ${a.balanced && a.reconciled ? 'The ledger balances and reconciles with every record.' : 'The ledger has mismatches.'}
-        ${count(a.entries)} entries, ${count(a.postings)} postings checked.</p>
+        ${counted(a.entries, 'entry', 'entries')}, ${counted(a.postings, 'posting', 'postings')} checked.</p>
       <button class="secondary outline" @click=${() => this.load()}>Run the audit again</button>
       <div class="table-wrap" role="region" tabindex="0" aria-label="Ledger totals per asset"><table><thead><tr><th>Asset</th><th>Postings sum</th><th>Balances sum</th></tr></thead><tbody>${a.assets.map((x) => html`<tr>
         <td>${x.asset}</td><td>${count(x.postingsSum)}</td><td>${count(x.balancesSum)}</td></tr>`)}</tbody></table></div>

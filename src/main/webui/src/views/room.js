@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { View, navigate } from '../main.js';
 import { query, mutate, userError, Intents } from '../api.js';
 import { explain, failure } from '../messages.js';
-import { money, counted, clock, times } from '../format.js';
+import { money, counted, clock } from '../format.js';
 import { icon, tierClass, coins } from '../gifts.js';
 import { StreamFeed } from '../feed.js';
 import { session } from '../auth.js';
@@ -189,7 +189,12 @@ class Room extends View {
     }
     if (problem.code === 'CONFIRMATION_REQUIRED') {
       // the viewer's own pause: say what this gift costs in money, and send it only on a second, explicit click
-      this.refusal = { ...explain(problem), confirm: { coins: Number(gift.coins) * quantity, value: times(gift.moneyValue, quantity), asked: now } };
+      // (the value of all its coins at once, as the service prices coins: a unit's value already rounded, times the
+      // quantity, understated 99 one-coin gifts as $0.99 where they are worth $1.40)
+      const total = Number(gift.coins) * quantity;
+      const quote = await query(CoinQuote, { region: this.region(), coins: total });
+      if (!unchanged()) return;
+      this.refusal = { ...explain(problem), confirm: { coins: total, value: quote.data ? quote.data.coinQuote : null, asked: now } };
       return;
     }
     this.refusal = explain(problem, { operation: 'sendGift', limit: r.data && r.data.sendGift ? r.data.sendGift.spendingLimit : null });
@@ -268,7 +273,7 @@ class Room extends View {
       </div>` : html`<p class="muted">Choose a gift to send it.</p>`}
       <p class="muted" role="status" data-testid="gift-sent">${this.lastSent ? html`Sent <bdi>${this.lastSent.gift.name}</bdi> × ${this.lastSent.quantity}` : ''}</p>
       ${this.refusal ? html`<div class="refusal" role="alert"><p>${this.refusal.text}</p>${this.refusal.next ? html`<p class="muted">${this.refusal.next}</p>` : ''}
-        ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(true, this.refusal.confirm.asked)}>Send it anyway: ${coins(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
+        ${this.refusal.confirm ? html`<button data-testid="confirm-gift" @click=${() => this.send(true, this.refusal.confirm.asked)}>Send it anyway: ${coins(this.refusal.confirm.coins)}${this.refusal.confirm.value ? html` (about ${money(this.refusal.confirm.value)})` : ''}</button>` : ''}
         ${this.topUp ? html`<button ?disabled=${this.buying} @click=${() => this.buyShortfallAndSend()}>Buy ${counted(this.topUp.shortfall, 'coin', 'coins')}${this.topUp.price ? html` for ${money(this.topUp.price)}` : ''} and send</button>` : ''}
       </div>` : ''}`;
   }

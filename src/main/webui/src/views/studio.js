@@ -42,7 +42,7 @@ function recentMonths() {
 
 /** The creator studio: go live, the live dashboard, earnings with charts, payouts and the overlay's keys. */
 class Studio extends View {
-  static properties = { me: { attribute: false }, arming: { state: true }, tab: { state: true }, stream: { state: true }, feed: { state: true }, top: { state: true },
+  static properties = { me: { attribute: false }, arming: { state: true }, tab: { state: true }, stream: { state: true }, streamUnknown: { state: true }, feed: { state: true }, top: { state: true },
     earnings: { state: true }, payouts: { state: true }, keys: { state: true }, newKey: { state: true }, message: { state: true }, error: { state: true },
     gifts: { state: true }, others: { state: true }, invitations: { state: true }, statement: { state: true }, month: { state: true },
     received: { state: true }, receivedNext: { state: true } };
@@ -120,6 +120,7 @@ class Studio extends View {
     // (the studio was left while it loaded: no feed is started for it, as it would run on unseen)
     if (!this.isConnected) return;
     this.error = failure(r);
+    this.streamUnknown = !r.data;
     this.stream = r.data && r.data.liveStreams.nodes.length ? r.data.liveStreams.nodes[0] : null;
     if (this.live) this.live.stop();
     this.feed = [];
@@ -198,7 +199,7 @@ class Studio extends View {
       <div class="cards" style="margin-top:1rem">
         <section aria-labelledby="goals-heading"><h2 id="goals-heading">Goals</h2>
           ${activeGoals.length ? html`<ul>${activeGoals.map((g) => html`<li class="row">${g.title}
-            <button class="secondary outline" style="padding:.2rem .6rem" @click=${() => this.endGoal(g)}>End goal</button></li>`)}</ul>` : ''}
+            <button class="secondary outline" style="padding:.2rem .6rem" aria-label=${`End goal ${g.title}`} @click=${() => this.endGoal(g)}>End goal</button></li>`)}</ul>` : ''}
           <form @submit=${(e) => this.setGoal(e)}>
             <label>Goal<input name="title" required maxlength="80" placeholder="Help me reach 1,000 Roses"></label>
             <div class="row"><label>Counts<select name="kind">
@@ -339,6 +340,11 @@ class Studio extends View {
   }
 
   renderLive() {
+    if (this.streamUnknown) {
+      // (whether the creator is live could not be read: neither "Go live" to someone live already, nor an empty dashboard)
+      return html`<p class="muted" data-testid="stream-unknown">Whether you are live could not be read.
+        <button class="secondary outline" @click=${() => this.loadStream()}>Try again</button></p>`;
+    }
     if (!this.stream) {
       return html`<form @submit=${(e) => this.goLive(e)}><label>Stream title<input name="title" required maxlength="140" placeholder="Friday night live"></label>
         <button type="submit">Go live</button></form>`;
@@ -400,7 +406,7 @@ class Studio extends View {
           <label>To<select name="account">${verified.map((a) => html`<option value=${a.id}>${a.label} ${a.maskedToken}</option>`)}</select></label>
           <button type="submit">Request payout</button></form>` : html`<p class="muted">A verified account is needed first.</p>`}
       <h3>Payouts</h3>${p.payouts.nodes.length === 0 ? html`<p class="muted">No payouts yet.</p>` : p.payouts.nodes.map((o) => html`<article data-testid="payout">
-        <header><strong>${money(o.amount)}</strong> for ${diamonds(o.diamonds)} — <span data-testid="payout-status">${o.status}</span></header>
+        <header><strong>${money(o.amount)}</strong> for ${diamonds(o.diamonds)} — <span data-testid="payout-status">${o.status.toLowerCase()}</span></header>
         <ol class="timeline">${o.transitions.map((t) => html`<li><strong>${t.to.toLowerCase()}</strong> ${when(t.at)}${t.reason ? html` — ${t.reason}` : ''}</li>`)}</ol>
         <footer class="muted">expected by ${when(o.expectedBy)}${o.externalReference ? ` · reference ${o.externalReference}` : ''}</footer></article>`)}
       ${p.payouts.pageInfo.hasNextPage ? html`<button class="secondary outline" data-testid="more-payouts"
@@ -416,7 +422,8 @@ class Studio extends View {
       ${this.newKey ? html`<p class="refusal" role="status">Copy this address now; the key in it is not shown again:<br><code data-testid="overlay-url">${url(this.newKey)}</code></p>` : ''}
       ${this.keys && this.keys.length ? html`<div class="table-wrap" role="region" tabindex="0" aria-label="Overlay keys"><table><thead><tr><th>Name</th><th>Key</th><th>Created</th><th></th></tr></thead><tbody>${this.keys.map((k) => html`<tr>
         <td>${k.label}</td><td>…${k.hint}</td><td>${when(k.createdAt)}</td>
-        <td>${k.revokedAt ? html`revoked ${when(k.revokedAt)}` : html`<button class="secondary outline" @click=${() => this.revoke(k)}>Revoke</button>`}</td></tr>`)}</tbody></table></div>` : ''}`;
+        <td>${k.revokedAt ? html`revoked ${when(k.revokedAt)}` : twoStep(this, `key:${k.id}`, { label: 'Revoke', ariaLabel: `Revoke the overlay key ${k.label}`,
+          confirm: 'Revoke: the overlay stops', run: () => this.revoke(k) })}</td></tr>`)}</tbody></table></div>` : ''}`;
   }
 
   render() {

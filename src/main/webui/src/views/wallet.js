@@ -2,9 +2,16 @@ import { html } from 'lit';
 import { View } from '../main.js';
 import { query } from '../api.js';
 import { failure } from '../messages.js';
-import { money, count, counted, when } from '../format.js';
+import { money, minorMoney, count, counted, when } from '../format.js';
 import { coins } from '../gifts.js';
 import Transactions from '../graphql/Transactions.graphql?raw';
+
+/** An account's or an entry kind's name in words: DIAMONDS_PENDING as "diamonds pending". */
+const words = (name) => name.toLowerCase().replaceAll('_', ' ');
+
+/** A line's amount in its asset: coins and diamonds counted, real money (minor units) as money. */
+const amount = (l) => l.asset === 'COIN' ? counted(l.amount, 'coin', 'coins')
+  : l.asset === 'DIAMOND' ? counted(l.amount, 'diamond', 'diamonds') : minorMoney(l.amount, l.asset);
 
 /** The wallet: coins, their real-money value, any coin debt (live), and the paged history of every movement. */
 class WalletView extends View {
@@ -38,8 +45,8 @@ class WalletView extends View {
       <h2>History</h2>
       ${!this.lines ? html`<p aria-busy="true">Loading…</p>` : this.lines.length === 0 ? html`<p class="muted">No movements yet. <a href="/store">Buy coins</a> to start.</p>` : html`
       <div class="table-wrap" role="region" tabindex="0" aria-label="Wallet history"><table><thead><tr><th>When</th><th>What</th><th>Account</th><th>Amount</th></tr></thead>
-        <tbody>${this.lines.map((l) => html`<tr><td>${when(l.createdAt)}</td><td>${l.kind.toLowerCase().replace('_', ' ')}${l.memo ? html` <small class="muted">${l.memo}</small>` : ''}</td>
-          <td>${l.account.toLowerCase()}</td><td>${Number(l.amount) > 0 ? '+' : ''}${l.asset === 'COIN' ? counted(l.amount, 'coin', 'coins') : `${count(l.amount)} ${l.asset}`}</td></tr>`)}</tbody></table></div>
+        <tbody>${this.lines.map((l) => html`<tr><td>${when(l.createdAt)}</td><td>${words(l.kind)}${l.memo ? html` <small class="muted">${l.memo}</small>` : ''}</td>
+          <td>${words(l.account)}</td><td>${Number(l.amount) > 0 ? '+' : ''}${amount(l)}</td></tr>`)}</tbody></table></div>
       ${this.next ? html`<button class="secondary" @click=${() => this.load(this.next)}>Older</button>` : ''}`}`;
   }
 }

@@ -6,7 +6,7 @@ import { twoStep } from '../twostep.js';
 import { View } from '../main.js';
 import { query, mutate, userError, submitOnce } from '../api.js';
 import { plainly, failure } from '../messages.js';
-import { count, counted, when, instant } from '../format.js';
+import { count, counted, when, instant, day } from '../format.js';
 import WebhookSubscriptions from '../graphql/WebhookSubscriptions.graphql?raw';
 import WebhookDeliveries from '../graphql/WebhookDeliveries.graphql?raw';
 import CreateWebhookSubscription from '../graphql/CreateWebhookSubscription.graphql?raw';
@@ -87,7 +87,7 @@ class Webhooks extends View {
     const canvas = this.querySelector('#chart-webhook-days');
     if (!canvas || !this.days.length) return;
     const { bars } = await import('../charts.js');
-    bars(canvas, this.days.map((d) => d.day), this.days.map((d) => Math.round(1000 * this.success(d)) / 10), 'Delivered, % of attempted');
+    bars(canvas, this.days.map((d) => day(d.day)), this.days.map((d) => Math.round(1000 * this.success(d)) / 10), 'Delivered, % of attempted');
   }
 
   /** How this page names an endpoint: its owner sees it whole, an admin without its query or credentials. */
@@ -241,12 +241,12 @@ class Webhooks extends View {
     if (!days.length) return '';
     const worst = days.reduce((w, d) => (this.success(d) < this.success(w) ? d : w));
     const summary = `Bar chart of the share of attempted deliveries that were delivered, per day over the last ${counted(days.length, 'day', 'days')} with deliveries; `
-      + `the lowest, ${rate.format(this.success(worst))}, on ${worst.day}.`;
+      + `the lowest, ${rate.format(this.success(worst))}, on ${day(worst.day)}.`;
     return html`<figure data-testid="webhook-days-chart"><figcaption>Delivered per day (UTC), % of those attempted</figcaption>
       <div style="height:10rem"><canvas id="chart-webhook-days" role="img" aria-label=${summary}></canvas></div>
       <details><summary>The numbers</summary><div class="table-wrap" role="region" tabindex="0" aria-label="Deliveries per day"><table>
         <thead><tr><th>Day</th><th>Delivered</th><th>Given up</th><th>Failing</th><th>Pending</th></tr></thead><tbody>
-        ${days.map((d) => html`<tr><td>${d.day}</td><td>${count(d.delivered)}</td><td>${count(d.failed)}</td><td>${count(d.failing)}</td><td>${count(d.pending)}</td></tr>`)}
+        ${days.map((d) => html`<tr><td>${day(d.day)}</td><td>${count(d.delivered)}</td><td>${count(d.failed)}</td><td>${count(d.failing)}</td><td>${count(d.pending)}</td></tr>`)}
         </tbody></table></div></details></figure>`;
   }
 

@@ -74,7 +74,7 @@ public class EarningsApi {
             long available = balances.getOrDefault(AccountKey.user(c.userId(), AccountPurpose.DIAMONDS_AVAILABLE, Asset.DIAMOND), 0L);
             long inPayout = balances.getOrDefault(AccountKey.user(c.userId(), AccountPurpose.DIAMONDS_IN_PAYOUT, Asset.DIAMOND), 0L);
             RateCard card = rates.current(clock.instant());
-            String currency = card.currencyOf(c.region());
+            String currency = card.payoutCurrency(c.region());
             Money cash = card.cashValue(pending + available, currency).orElse(Money.ofMinor(0, currency));
             return new Earnings(c.userId(), c.zone(),
                     new Earnings.DiamondBalances(pending, available, inPayout, maturesAt.orElse(null)), cash);

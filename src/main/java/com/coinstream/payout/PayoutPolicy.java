@@ -12,13 +12,15 @@ import com.coinstream.domain.Money;
 import com.coinstream.domain.PolicyConfig;
 import com.coinstream.earnings.EarningsConfig;
 import com.coinstream.rates.RateBook;
+import com.coinstream.rates.RateCard;
 
 /** The payout rules as a creator sees them before asking (published, like the rates). */
 @Type("PayoutPolicy")
 @Description("The payout rules: the smallest payout, the daily maximum, and how long gift diamonds stay pending.")
 public record PayoutPolicy(
         @Description("The smallest payout, in diamonds.") long minimumDiamonds,
-        @NonNull @Description("The most a creator may request per UTC day, in the currency of the caller's region.") Money dailyMaximum,
+        @NonNull @Description("The most a creator may request per UTC day (the diamonds the daily maximum in the default currency is worth, "
+                + "whatever currency pays them), at its value in the caller's payout currency.") Money dailyMaximum,
         @NonNull @Description("How long a gift's diamonds stay pending before they can be cashed out (ISO-8601 duration).") String holdPeriod,
         @Description("The same hold, in whole days.") long holdDays) {
 
@@ -39,10 +41,20 @@ public record PayoutPolicy(
         }
 
         public PayoutPolicy current(String region) {
-            String currency = rates.current(clock.instant()).currencyOf(region == null ? policy.defaultRegion() : region);
-            long minor = Math.multiplyExact(payouts.dailyMaximum(), (long) Math.pow(10, Money.fractionDigits(currency)));
-            return new PayoutPolicy(payouts.minimumDiamonds(), Money.ofMinor(minor, currency), earnings.holdPeriod().toString(),
-                    earnings.holdPeriod().toDays());
+            RateCard card = rates.current(clock.instant());
+            String currency = card.payoutCurrency(region == null ? policy.defaultRegion() : region);
+            Money maximum = card.cashValue(maximumDiamonds(card, payouts.dailyMaximum()), currency).orElse(Money.ofMinor(0, currency));
+            return new PayoutPolicy(payouts.minimumDiamonds(), maximum, earnings.holdPeriod().toString(), earnings.holdPeriod().toDays());
         }
+    }
+
+    /**
+     * The daily maximum in diamonds: {@code dailyMaximum} (COINSTREAM_PAYOUT_DAILY_MAXIMUM) whole units of the default
+     * currency, at its diamond value. One count for every creator, whatever currency pays them (1,000 units of a currency
+     * without decimals, or of one worth a thousandth of the default, would have been a maximum below the minimum payout,
+     * or a thousand times the default's); none when diamonds have no value in the default currency.
+     */
+    public static long maximumDiamonds(RateCard card, long dailyMaximum) {
+        return card.diamondsWorth(dailyMaximum, card.defaultCurrency()).orElse(0L);
     }
 }

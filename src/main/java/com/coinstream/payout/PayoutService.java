@@ -75,7 +75,6 @@ public class PayoutService {
         this.outbox = outbox;
         this.adminLog = adminLog;
         this.metrics = metrics;
-        this.defaultCurrency = policy.defaultCurrency();
         this.pool = pool;
         this.ledger = ledger;
         this.idempotency = idempotency;
@@ -92,7 +91,6 @@ public class PayoutService {
     }
 
     private final BusinessMetrics metrics;
-    private final String defaultCurrency;
 
     public Uni<Payout> request(Caller creator, BigInteger requested, String payoutAccountId, String idempotencyKey) {
         String key = Idempotency.validKey(idempotencyKey);
@@ -115,7 +113,7 @@ public class PayoutService {
         }
         Instant now = clock.instant();
         RateCard card = rates.current(now);
-        String currency = card.cashValue(0, card.currencyOf(creator.region())).isPresent() ? card.currencyOf(creator.region()) : defaultCurrency;
+        String currency = card.payoutCurrency(creator.region());
         Money amount;
         try {
             amount = card.cashValue(diamonds, currency)
@@ -132,8 +130,7 @@ public class PayoutService {
         Payout payout = new Payout(payoutId, 0, creator.userId(), accountId, payoutId.toString(), PayoutStatus.REQUESTED, diamonds, amount,
                 card.version(), now, now.plus(paymentWindow), null, null);
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        DailyMaximum maximum = new DailyMaximum(day, card, amount,
-                Math.multiplyExact(dailyMaximum, (long) Math.pow(10, Money.fractionDigits(currency))));
+        DailyMaximum maximum = new DailyMaximum(day, card, amount, PayoutPolicy.maximumDiamonds(card, dailyMaximum));
         return accounts.of(creator.userId())
                 .invoke(owned -> {
                     var account = owned.stream().filter(a -> a.id.equals(accountId)).findFirst()
@@ -170,8 +167,8 @@ public class PayoutService {
                                         .invoke(p -> metrics.payout(PayoutStatus.REQUESTED.name())))));
     }
 
-    /** The daily maximum in the request's currency, for the UTC day of the request. */
-    private record DailyMaximum(LocalDate day, RateCard card, Money amount, long maximumMinor) {
+    /** The daily maximum in diamonds ({@link PayoutPolicy#maximumDiamonds}), for the UTC day of the request; its cash {@code amount}. */
+    private record DailyMaximum(LocalDate day, RateCard card, Money amount, long maximumDiamonds) {
     }
 
     private Uni<Void> checks(SqlConnection tx, String creatorId, long diamonds, AccountKey available, DailyMaximum maximum) {
@@ -189,17 +186,15 @@ public class PayoutService {
                         throw new Refusal(ErrorCode.INSUFFICIENT_DIAMONDS, "Only " + balance + " diamonds are available to cash out",
                                 "input", "diamonds");
                     }
-                    return store.requestedOn(tx, creatorId, maximum.day(), currency);
+                    return store.diamondsRequestedOn(tx, creatorId, maximum.day());
                 })
-                .map(requested -> {
-                    // The maximum is the creator's, whatever currency their token's region gives: payouts of the day in other
-                    // currencies count at their diamonds' value in this one.
-                    long today = requested.minorInCurrency()
-                            + maximum.card().cashValue(requested.diamondsInOtherCurrencies(), currency).orElseThrow().minorUnits();
-                    if (today + maximum.amount().minorUnits() > maximum.maximumMinor()) {
-                        throw new Refusal(ErrorCode.PAYOUT_LIMIT_EXCEEDED, "Payouts are limited to " + dailyMaximum + " " + currency
-                                + " per day (UTC); " + Money.ofMinor(Math.max(0, maximum.maximumMinor() - today), currency).getAmount()
-                                + " left today", "input", "diamonds");
+                .map(today -> {
+                    // The maximum is the creator's, in diamonds, whatever currency their token's region gives them
+                    if (today + diamonds > maximum.maximumDiamonds()) {
+                        long left = Math.max(0, maximum.maximumDiamonds() - today);
+                        throw new Refusal(ErrorCode.PAYOUT_LIMIT_EXCEEDED, "Payouts are limited to " + maximum.maximumDiamonds() + " diamonds per day (UTC), "
+                                + "worth " + maximum.card().cashValue(maximum.maximumDiamonds(), currency).map(m -> m.getAmount() + " " + currency).orElse("")
+                                + "; " + left + " diamonds left today", "input", "diamonds");
                     }
                     return null;
                 });

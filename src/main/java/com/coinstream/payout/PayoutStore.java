@@ -62,17 +62,11 @@ public class PayoutStore {
                 .execute(Tuple.of(payoutId, to.name(), externalReference, reason, closingEntryId)).replaceWithVoid();
     }
 
-    /** Cash already requested today (UTC) in a currency, excluding payouts that were rejected or failed. */
-    /** What the creator's payouts of a UTC day already take (not rejected or failed): cash in {@code currency}, diamonds in any other. */
-    public record RequestedOn(long minorInCurrency, long diamondsInOtherCurrencies) {
-    }
-
-    public Uni<RequestedOn> requestedOn(SqlClient tx, String creatorId, LocalDate day, String currency) {
-        return tx.preparedQuery("select coalesce(sum(amount_minor) filter (where currency = $3), 0), "
-                + "coalesce(sum(diamonds) filter (where currency <> $3), 0) from payout where creator_id = $1 and payout_day = $2 "
+    /** The diamonds the creator's payouts of a UTC day already take, in any currency (not rejected or failed). */
+    public Uni<Long> diamondsRequestedOn(SqlClient tx, String creatorId, LocalDate day) {
+        return tx.preparedQuery("select coalesce(sum(diamonds), 0)::bigint from payout where creator_id = $1 and payout_day = $2 "
                 + "and status not in ('REJECTED', 'FAILED')")
-                .execute(Tuple.of(creatorId, day, currency))
-                .map(rows -> new RequestedOn(rows.iterator().next().getLong(0), rows.iterator().next().getLong(1)));
+                .execute(Tuple.of(creatorId, day)).map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Optional<Payout>> find(SqlClient client, UUID id, boolean forUpdate) {

@@ -76,6 +76,29 @@ public record RateCard(int version, long creatorShareNum, long creatorShareDen, 
                 : Optional.of(Money.exact(f.toDecimal().movePointLeft(Money.fractionDigits(currency)), currency));
     }
 
+    /**
+     * The currency a creator of {@code region} is paid in: their region's, where diamonds have a value in it, else the
+     * default currency. The one rule for a payout, the payout policy and the cash value of earnings.
+     */
+    public String payoutCurrency(String region) {
+        String regional = currencyOf(region);
+        return diamondValueMinor.containsKey(regional) ? regional : defaultCurrency;
+    }
+
+    /**
+     * The whole diamonds {@code majorUnits} of {@code currency} are worth at this card's diamond value (rounded down); the
+     * same count whatever currency they are then paid in. Empty when diamonds have no value in it.
+     */
+    public Optional<Long> diamondsWorth(long majorUnits, String currency) {
+        Fraction f = diamondValueMinor.get(currency);
+        if (f == null || f.numerator() == 0) {
+            return Optional.empty();
+        }
+        BigInteger minor = BigInteger.valueOf(majorUnits).multiply(BigInteger.TEN.pow(Money.fractionDigits(currency)));
+        BigInteger diamonds = minor.multiply(BigInteger.valueOf(f.denominator())).divide(BigInteger.valueOf(f.numerator()));
+        return Optional.of(diamonds.min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact());
+    }
+
     public String currencyOf(String region) {
         CoinPrice price = coinPrices.get(region);
         return price == null ? defaultCurrency : price.currency();

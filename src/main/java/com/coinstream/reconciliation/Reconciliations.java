@@ -116,7 +116,11 @@ public class Reconciliations {
                 select 'MISSING_AT_PROVIDER', p.provider_ref, p.id, null, null, null, p.currency, p.price_minor,
                        'a ' || p.status || ' purchase the report has no charge for'
                 from purchase p
-                where p.provider = $2 and p.status in ('SUCCEEDED', 'REFUNDED', 'CHARGED_BACK') and p.created_at >= $3 and p.created_at < $4
+                -- settled on the report's days: by the time of its PURCHASE entry (the money taken), not when it was
+                -- asked for (an asynchronous payment asked for just before midnight settles on the next day's report)
+                cross join lateral (select e.created_at from journal_entry e where e.cause_id = p.id and e.kind = 'PURCHASE' limit 1) settled
+                where p.provider = $2 and p.status in ('SUCCEEDED', 'REFUNDED', 'CHARGED_BACK') and p.created_at < $4
+                    and settled.created_at >= $3 and settled.created_at < $4
                     and not exists (select 1 from lines l where l.type = 'charge' and l.transaction_id = p.provider_ref)
                 union all
                 select 'MISSING_AT_PROVIDER', p.provider_ref, p.id, null, null, null, p.currency, p.price_minor,

@@ -62,9 +62,12 @@ public class SimulatedSettlementReport {
         Times.requireOrdered(start.atStartOfDay().toInstant(java.time.ZoneOffset.UTC), end.atStartOfDay().toInstant(java.time.ZoneOffset.UTC),
                 "to");
         String sql = """
-                select p.provider_ref as id, 'charge' as type, p.price_minor as amount, p.currency, p.created_at as at, p.created_at as sort
-                from purchase p where p.provider = $1 and p.provider_ref is not null and p.status in ('SUCCEEDED', 'REFUNDED', 'CHARGED_BACK')
-                    and p.created_at >= $2 and p.created_at < $3
+                -- a charge is dated when the money was taken (the purchase's PURCHASE entry), as a provider settles it
+                select p.provider_ref as id, 'charge' as type, p.price_minor as amount, p.currency, settled.at, settled.at as sort
+                from purchase p
+                cross join lateral (select e.created_at as at from journal_entry e where e.cause_id = p.id and e.kind = 'PURCHASE' limit 1) settled
+                where p.provider = $1 and p.provider_ref is not null and p.status in ('SUCCEEDED', 'REFUNDED', 'CHARGED_BACK')
+                    and p.created_at < $3 and settled.at >= $2 and settled.at < $3
                 union all
                 select p.provider_ref, case when r.kind = 'REFUND' then 'refund' else 'dispute' end, p.price_minor, p.currency, r.created_at,
                        r.created_at

@@ -183,20 +183,34 @@ public class Statements {
     private record Streams(List<StreamLine> lines, OtherStreams others) {
     }
 
-    /** A person's purchases, gifts sent and refunds, oldest first, streamed (the viewer's history export). */
+    /**
+     * A person's purchases, gifts sent and returned, and refunds, oldest first, streamed (the viewer's history export). Each
+     * row is what it did to their wallet and their money, so the columns add up: a purchase counts its coins and price only
+     * once it was credited (its PURCHASE entry; one pending, failed, or refunded before it succeeded, shows 0), a gift its
+     * coins out, a gift a refund reversed its coins back (a row of its own, when the reversal was booked), a refund or a
+     * chargeback the coins it took back and the money returned, both negative.
+     */
     public Multi<Row> history(String userId) {
         return cursors.stream("""
                 select * from (
-                    select p.created_at as at, 'purchase' as kind, p.id::text as id, p.coins, p.price_minor as amount_minor, p.currency,
-                           p.status as detail
-                    from purchase p where p.user_id = $1
+                    select p.created_at as at, 'purchase' as kind, p.id::text as id,
+                           case when credited.yes then p.coins else 0 end as coins,
+                           case when credited.yes then p.price_minor else 0 end as amount_minor, p.currency, p.status as detail
+                    from purchase p
+                    cross join lateral (select exists (select from journal_entry e where e.cause_id = p.id and e.kind = 'PURCHASE')) credited(yes)
+                    where p.user_id = $1
                     union all
                     select g.created_at, 'gift', g.id::text, -g.coins, null, null,
                            c.name || ' x' || g.quantity || ' to ' || u.display_name || case when g.anonymous then ' (anonymous)' else '' end
                            || case when g.reversed_entry_id is not null then ' (reversed)' else '' end
                     from gift_event g join gift c on c.id = g.gift_id join app_user u on u.id = g.creator_id where g.sender_id = $1
                     union all
-                    select r.created_at, lower(r.kind), r.purchase_id::text, -r.coins_clawed_back, p.price_minor, p.currency,
+                    select e.created_at, 'gift returned', g.id::text, g.coins, null, null,
+                           c.name || ' x' || g.quantity || ' reversed: its coins came back'
+                    from gift_event g join gift c on c.id = g.gift_id join journal_entry e on e.id = g.reversed_entry_id
+                    where g.sender_id = $1 and g.reversed_entry_id is not null
+                    union all
+                    select r.created_at, lower(r.kind), r.purchase_id::text, -r.coins_clawed_back, -p.price_minor, p.currency,
                            'coin debt ' || r.coin_debt
                     from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1
                 ) h order by at, kind, id

@@ -82,29 +82,16 @@ public class RestRefusals {
     }
 
     /**
-     * Any other refusal a route or Quarkus threw with a status (a {@code NotFoundException}, a {@code ClientErrorException}):
-     * that status, coded by its class: 404 NOT_FOUND, another 4xx BAD_REQUEST, a 5xx as a fault below.
+     * What fails a REST request before its answer starts when the database cannot be reached (a download's first read, a
+     * pool that timed out, a connection refused or closed): the exception classes of those faults, as the GraphQL endpoint
+     * codes them ({@link com.coinstream.graphql.ErrorPolicy}'s rule): a refusal or a database refusal in their causes as
+     * itself, the database out of reach 503 UNAVAILABLE (with Retry-After), anything else 500 INTERNAL, logged. Never
+     * Quarkus' bare error page. (Not one mapper of every exception: a mapper that takes Quarkus' NotFoundException would
+     * answer every path no REST route matches, the web app's pages among them, instead of passing it on.)
      */
-    @ServerExceptionMapper
-    public RestResponse<String> withStatus(jakarta.ws.rs.WebApplicationException e) {
-        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
-        if (status == 404) {
-            return coded(404, ErrorCode.NOT_FOUND.name(), "No such resource");
-        }
-        if (status >= 400 && status < 500) {
-            return coded(status, "BAD_REQUEST", "The request is malformed");
-        }
-        return fault(e);
-    }
-
-    /**
-     * Everything else that fails a REST request before its answer starts (a download's first read, a pool that timed out,
-     * the database gone): coded as the GraphQL endpoint codes it ({@link com.coinstream.graphql.ErrorPolicy}'s rule), a
-     * refusal or a database refusal in its causes as itself, the database out of reach 503 UNAVAILABLE (with
-     * Retry-After), and anything else 500 INTERNAL, logged. Never Quarkus' bare error page.
-     */
-    @ServerExceptionMapper
-    public RestResponse<String> fault(Exception e) {
+    @ServerExceptionMapper({ java.io.IOException.class, io.vertx.core.VertxException.class, io.vertx.core.impl.NoStackTraceThrowable.class,
+            java.util.concurrent.CompletionException.class, java.util.concurrent.TimeoutException.class })
+    public RestResponse<String> fault(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof Refusal r) {
                 return refusal(r);

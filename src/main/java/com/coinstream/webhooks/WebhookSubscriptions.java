@@ -350,12 +350,18 @@ public class WebhookSubscriptions {
      */
     private Uni<Subscription> ownedLocked(SqlClient tx, Caller caller, UUID id) {
         return com.coinstream.db.AdvisoryLocks.exclusive(tx, com.coinstream.db.AdvisoryLocks.Namespace.SUBSCRIPTION, id.toString())
-                .flatMap(locked -> owned(tx, caller, id));
+                // (its row too, shared: the dispatcher disables a subscription by a plain update of the row, without the
+                // lock above, so a status read here stands until this transaction ends, or is read as that update left it)
+                .flatMap(locked -> owned(tx, caller, id, " for share"));
     }
 
     /** The subscription {@code id} of the caller (an admin's: anyone's), not deleted; else NOT_FOUND. */
     private Uni<Subscription> owned(SqlClient client, Caller caller, UUID id) {
-        return client.preparedQuery("select " + COLUMNS + " from webhook_subscription where id = $1 and status <> 'DELETED'")
+        return owned(client, caller, id, "");
+    }
+
+    private Uni<Subscription> owned(SqlClient client, Caller caller, UUID id, String lock) {
+        return client.preparedQuery("select " + COLUMNS + " from webhook_subscription where id = $1 and status <> 'DELETED'" + lock)
                 .execute(Tuple.of(id)).map(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw notFound();

@@ -502,9 +502,11 @@ class PayoutTest {
         String account = Payouts.verifiedAccount(creator.token());
         assertNull(Payouts.code(Payouts.request(creator.token(), 200000, account, Flows.key()))); // USD 1000.00: the day's maximum
         String british = Tokens.token(creator.id(), Set.of("viewer", "creator"), Tokens.ADULT, "GB");
-        // 200000 diamonds already count as GBP 800.00 today; 60000 more (GBP 240.00) would pass GBP 1000
+        // the maximum is in diamonds (what USD 1000 is worth: 200000), whatever currency pays them: nothing left today
         assertEquals("PAYOUT_LIMIT_EXCEEDED", Payouts.code(Payouts.request(british, 60000, account, Flows.key())));
-        assertNull(Payouts.code(Payouts.request(british, 40000, account, Flows.key())));
+        assertEquals("PAYOUT_LIMIT_EXCEEDED", Payouts.code(Payouts.request(british, 2000, account, Flows.key())));
+        // and the policy shows it in GBP: 200000 diamonds at GBP 0.004
+        assertEquals("800.00", Gql.ok(british, "{ payoutPolicy { dailyMaximum { amount currency } } }").getString("data.payoutPolicy.dailyMaximum.amount"));
     }
 
     /** Five payout accounts waiting for verification per creator: the admins' queue is not one creator's to fill. */

@@ -56,6 +56,28 @@ class RateCardTest {
         assertEquals(Long.MAX_VALUE, RateCard.valueOf(Long.MAX_VALUE, 1, 1, "USD").minorUnits());
     }
 
+    /**
+     * The daily payout maximum is the diamonds 1,000 of the default currency are worth, for every creator: paid in yen
+     * (no decimals, 0.75 JPY a diamond) it is 200,000 diamonds as in dollars, not the 1,333 that 1,000 JPY would be (below
+     * the minimum payout of 2,000, so no payout at all); a region whose currency has no diamond value is paid in the default.
+     */
+    @Test
+    void theDailyPayoutMaximumIsTheSameDiamondsWhateverCurrencyPaysThem() {
+        RateCard card = new RateCard(1, 1, 2, Instant.EPOCH, Map.of("USD", new RateCard.Fraction(1, 2), "JPY", new RateCard.Fraction(3, 4),
+                "KWD", new RateCard.Fraction(3, 2)), Map.of("US", new RateCard.CoinPrice("US", "USD", 70, 99),
+                "JP", new RateCard.CoinPrice("JP", "JPY", 70, 150), "KW", new RateCard.CoinPrice("KW", "KWD", 70, 300),
+                "GB", new RateCard.CoinPrice("GB", "GBP", 70, 79)), "USD");
+        long maximum = com.coinstream.payout.PayoutPolicy.maximumDiamonds(card, 1000);
+        assertEquals(200_000, maximum);
+        assertEquals("JPY", card.payoutCurrency("JP"));
+        assertEquals(150_000, card.cashValue(maximum, "JPY").orElseThrow().minorUnits(), "150,000 JPY: 200,000 diamonds at 0.75");
+        assertEquals(300_000, card.cashValue(maximum, "KWD").orElseThrow().minorUnits(), "300.000 KWD");
+        assertEquals("USD", card.payoutCurrency("GB"), "GBP has no diamond value here: paid in the default currency");
+        assertEquals(1_333, card.diamondsWorth(1000, "JPY").orElseThrow());
+        assertEquals(666_666, card.diamondsWorth(1000, "KWD").orElseThrow());
+        assertEquals(java.util.Optional.empty(), card.diamondsWorth(1000, "GBP"));
+    }
+
     @Test
     void diamondsCashOutRoundedDownPerCurrency() {
         RateCard card = card(1, 2);

@@ -176,6 +176,30 @@ class ReconciliationTest {
         LedgerChecks.assertClean();
     }
 
+    /**
+     * A purchase is matched on the day its money was taken (its PURCHASE entry), not the day it was asked for: an
+     * asynchronous payment asked for before midnight and confirmed after it is on the next day's report, and missing
+     * from that report it is MISSING_AT_PROVIDER there (matched by when it was asked for, it was never reported at all).
+     */
+    @Test
+    void aPurchaseIsMatchedOnTheDayItsMoneyWasTakenNotTheDayItWasAskedFor() {
+        String buyer = Tokens.viewer(Tokens.unique("reconlate"));
+        Bought late = buy(buyer, Flows.PKG_70);
+        buy(buyer, Flows.PKG_70); // (another of that day: a report is never empty)
+        Db.rows(Db.TEST_SCHEMA, "update purchase set created_at = created_at - interval '1 day' where id = ?::uuid returning id", late.purchaseId());
+        LocalDate settled = LocalDate.parse(String.valueOf(Db.rows(Db.TEST_SCHEMA, "select (created_at at time zone 'UTC')::date as day from journal_entry "
+                + "where cause_id = ?::uuid and kind = 'PURCHASE'", late.purchaseId()).get(0).get("day")));
+        String csv = given().header("Authorization", "Bearer " + Tokens.admin()).queryParam("from", settled.toString())
+                .queryParam("to", settled.plusDays(1).toString()).get("/dev/settlement-report").then().statusCode(200).extract().asString();
+        assertTrue(csv.contains(late.ref() + ",charge,"), "the provider's report has the charge on the day it settled: " + csv);
+        String without = csv.lines().filter(l -> !l.startsWith(late.ref() + ",charge,")).collect(Collectors.joining("\n")) + "\n";
+        JsonPath imported = importReport(without, "sim-late.csv");
+        assertEquals(List.of(), imported.getList("data.importSettlementReport.userErrors"), imported.prettify());
+        List<Map<String, Object>> diffs = imported.getList("data.importSettlementReport.run.differences");
+        assertEquals(List.of("MISSING_AT_PROVIDER"), diffs.stream().filter(d -> late.purchaseId().equals(d.get("purchaseId"))).map(d -> d.get("kind")).toList(),
+                diffs.toString());
+    }
+
     static Map<String, Object> only(Map<String, List<Map<String, Object>>> byKind, String kind, String detail) {
         List<Map<String, Object>> found = byKind.getOrDefault(kind, List.of()).stream().filter(d -> d.get("detail").toString().contains(detail)).toList();
         assertEquals(1, found.size(), kind + " " + detail + ": " + byKind);

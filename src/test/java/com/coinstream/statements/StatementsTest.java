@@ -290,7 +290,11 @@ class StatementsTest {
         assertTrue(history.startsWith(StatementExports.HISTORY_HEADER));
         assertTrue(history.contains(",purchase," + purchase + ",350,4.99,USD,"), history);
         assertTrue(history.contains(",refund," + purchase + ","), history);
+        assertTrue(history.contains(",-4.99,USD,coin debt"), "a refund returns the price: " + history);
         assertTrue(history.contains(",gift,"), history);
+        // the columns add up to the wallet: every coin in and out, a gift the refund reversed coming back on its own row
+        long coinsSum = history.lines().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[3])).sum();
+        assertEquals(Gql.ok(refunded, "{ wallet { coins } }").getLong("data.wallet.coins"), coinsSum, history);
         given().get("/exports/history.csv").then().statusCode(401);
         given().header("Authorization", "Bearer " + buyerToken).get("/exports/gifts-received.csv?month=2026-11").then().statusCode(403);
         LedgerChecks.assertClean();

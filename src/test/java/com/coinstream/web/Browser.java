@@ -113,8 +113,15 @@ public final class Browser {
 
         public Tab go(String path) {
             page.navigate(path);
-            page.waitForSelector("cs-app main:not([aria-busy=true]), cs-overlay .overlay-stage",
-                    new Page.WaitForSelectorOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
+            try {
+                page.waitForSelector("cs-app main:not([aria-busy=true]), cs-overlay .overlay-stage",
+                        new Page.WaitForSelectorOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
+            } catch (com.microsoft.playwright.TimeoutError e) {
+                // (what the page logged says why it never became ready: a script that failed to load or run)
+                String body = page.content();
+                throw new AssertionError(path + " never became ready; errors in the browser console: " + errors + "; the page: "
+                        + body.substring(0, Math.min(body.length(), 1500)), e);
+            }
             return this;
         }
 

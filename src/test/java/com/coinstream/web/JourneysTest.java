@@ -283,7 +283,7 @@ class JourneysTest {
             studio.page.getByLabel("Diamonds").fill("2000");
             button(studio.page, "Request payout").click();
             assertThat(studio.page.getByTestId("studio-message")).containsText("Payout of $10.00 requested; expected by");
-            assertThat(studio.page.getByTestId("payout-status")).hasText("REQUESTED");
+            assertThat(studio.page.getByTestId("payout-status")).hasText("requested");
 
             admin.go("/admin");
             admin.page.getByLabel("Creator id").fill(creator.sub());
@@ -300,7 +300,7 @@ class JourneysTest {
 
             studio.go("/studio");
             studio.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Payouts")).click();
-            assertThat(studio.page.getByTestId("payout-status")).hasText("PAID");
+            assertThat(studio.page.getByTestId("payout-status")).hasText("paid");
             Locator timeline = studio.page.getByTestId("payout").locator(".timeline li");
             assertThat(timeline).hasCount(3);
             assertThat(timeline.nth(0)).containsText("requested");
@@ -366,7 +366,8 @@ class JourneysTest {
                 assertTrue(followed, "the overlay moved to the creator's next stream");
                 stream = next;
 
-                button(studio.page, "Revoke").click();
+                button(studio.page, "Revoke the overlay key").click();
+                button(studio.page, "Revoke: the overlay stops").click(); // (two steps: it cannot be undone)
                 assertThat(studio.page.getByText("revoked")).isVisible();
                 Gifting.send(fan.token(), stream, Gifting.HAND_HEARTS, 1, Flows.key());
                 assertThat(overlay.page.getByRole(AriaRole.ALERT)).containsText("This overlay key is not valid for this stream", LIVE);

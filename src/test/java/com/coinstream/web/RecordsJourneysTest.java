@@ -295,6 +295,12 @@ class RecordsJourneysTest {
             admin.assertNoConsoleErrors();
         }
         assertEquals("UNAUTHENTICATED", Gql.errorCode(Gql.post(viewerToken, "{ wallet { coins } }", null)), "their token is refused");
+        // and on their own page: signed out, with the service's reason, never a page that looks signed in
+        try (Tab gone = Browser.open(root, viewer, Browser.PHONE)) {
+            gone.go("/wallet");
+            assertThat(gone.page.getByRole(AriaRole.ALERT).first()).containsText("erased");
+            assertThat(gone.page.getByTestId("wallet-coins")).hasCount(0);
+        }
         User other = User.viewer(Tokens.unique("j7-other"));
         try (Tab room = Browser.open(root, other, Browser.DESKTOP)) {
             room.go("/stream/" + creator.stream());
