@@ -41,7 +41,8 @@ class Account extends View {
     const choices = this.choices;
     const [exported, protection] = await Promise.all([query(ExportMyData), query(Protection)]);
     this.error = failure(exported);
-    if (exported.data) this.doc = JSON.parse(exported.data.exportMyData.document);
+    // (a read that failed leaves no older document behind: what it said of an erasure request may no longer hold)
+    this.doc = exported.data ? JSON.parse(exported.data.exportMyData.document) : null;
     // (a read that began before the person flipped a switch is older than their choice: the switch keeps the choice)
     if (protection.data && choices === this.choices) this.protection = protection.data.me;
   }

@@ -189,12 +189,13 @@ class Room extends View {
     }
     if (problem.code === 'CONFIRMATION_REQUIRED') {
       // the viewer's own pause: say what this gift costs in money, and send it only on a second, explicit click
-      // (the value of all its coins at once, as the service prices coins: a unit's value already rounded, times the
-      // quantity, understated 99 one-coin gifts as $0.99 where they are worth $1.40)
+      // (the value of all its coins at once, at what the viewer's coins are worth, as the service values them: a unit's
+      // value already rounded, times the quantity, understated 99 one-coin gifts as $0.99 where they are worth $1.40)
       const total = Number(gift.coins) * quantity;
-      const quote = await query(CoinQuote, { region: this.region(), coins: total });
-      if (!unchanged()) return;
-      this.refusal = { ...explain(problem), confirm: { coins: total, value: quote.data ? quote.data.coinQuote : null, asked: now } };
+      const w = this.wallet;
+      const value = w && w.moneyValue && Number(w.coins) > 0
+        ? { amount: String((Number(w.moneyValue.amount) * total) / Number(w.coins)), currency: w.moneyValue.currency } : null;
+      this.refusal = { ...explain(problem), confirm: { coins: total, value, asked: now } };
       return;
     }
     this.refusal = explain(problem, { operation: 'sendGift', limit: r.data && r.data.sendGift ? r.data.sendGift.spendingLimit : null });

@@ -87,4 +87,23 @@ public final class DatabaseErrors {
         }
         return null;
     }
+
+    /** What a client is told when the database cannot be reached (UNAVAILABLE). */
+    public static final String UNREACHABLE = "The service is temporarily unavailable (its database cannot be reached); try again shortly";
+
+    /** Connection-level failures (refused, reset, closed, pool acquisition timed out) rather than a bug. */
+    public static boolean unreachable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String name = c.getClass().getName();
+            String text = String.valueOf(c.getMessage());
+            if (c instanceof java.net.ConnectException || c instanceof java.io.IOException
+                    || name.startsWith("io.vertx.sqlclient.ClosedConnectionException") || name.startsWith("io.vertx.core.net.ConnectException")
+                    || name.contains("NoStackTraceThrowable") || name.contains("ConnectTimeoutException")
+                    || text.contains("Connection refused") || text.contains("Timeout") || text.contains("connection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
 }

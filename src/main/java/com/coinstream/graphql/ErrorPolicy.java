@@ -1,8 +1,6 @@
 package com.coinstream.graphql;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -211,24 +209,6 @@ public class ErrorPolicy implements EventingService {
         return error.getExtensions() != null && "BAD_USER_INPUT".equals(error.getExtensions().get("code"));
     }
 
-    /** What a client is told when the database cannot be reached (UNAVAILABLE). */
-    public static final String UNREACHABLE = "The service is temporarily unavailable (its database cannot be reached); try again shortly";
-
-    /** Connection-level failures (refused, reset, closed, pool acquisition timed out) rather than a bug. */
-    public static boolean databaseUnreachable(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String name = c.getClass().getName();
-            String text = String.valueOf(c.getMessage());
-            if (c instanceof ConnectException || c instanceof IOException
-                    || name.startsWith("io.vertx.sqlclient.ClosedConnectionException") || name.startsWith("io.vertx.core.net.ConnectException")
-                    || name.contains("NoStackTraceThrowable") || name.contains("ConnectTimeoutException")
-                    || text.contains("Connection refused") || text.contains("Timeout") || text.contains("connection")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String nullHint(String message) {
         var field = NULL_FIELD.matcher(message);
         return field.find() ? " (" + field.group(1) + " must not be null)" : "";
@@ -254,9 +234,9 @@ public class ErrorPolicy implements EventingService {
             }
         }
         String message = t instanceof ApiException ? t.getMessage() : "Internal error";
-        if ("INTERNAL".equals(code) && databaseUnreachable(t)) {
+        if ("INTERNAL".equals(code) && com.coinstream.db.DatabaseErrors.unreachable(t)) {
             code = "UNAVAILABLE";
-            message = UNREACHABLE;
+            message = com.coinstream.db.DatabaseErrors.UNREACHABLE;
         }
         if ("INTERNAL".equals(code) || "UNAVAILABLE".equals(code)) {
             // The client sees a masked message; the operator gets the cause (no request data is logged).

@@ -45,7 +45,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>At most {@value #MAX_OPERATIONS} subscriptions at once on one connection: one more is answered with an
  * {@code error} message carrying {@code RATE_LIMITED}, the connection kept.</li>
  * <li>A client that does not read what it is sent is closed (1013, try again later) once {@value #MAX_BEHIND} bytes wait
- * for it, or once it has any waiting while the instance's connections together hold {@link #MAX_BEHIND_ALL} unread
+ * for it, or once it has {@link UnreadOutput#SLOW} or more waiting while the instance's connections together hold
+ * {@link #MAX_BEHIND_ALL} unread
  * ({@link UnreadOutput}): SmallRye asks for the next event as soon as it has written one, so without this the unread events of every
  * subscription would pile up in the connection's send queue. A client that connects again catches up from its last
  * sequence (the feeds' {@code after}).</li>

@@ -106,10 +106,11 @@ public record Caller(String userId, Set<String> roles, Optional<LocalDate> birth
             if (claim != null) {
                 // a name is whatever the identity provider let the person type: made acceptable here, never refused later
                 // (a name only the service gives, "Anonymous" or a pseudonym, is passed over: it would pass for one)
-                String value = Text.cleanedLine(unquote(claim.toString()), 64);
-                // (nor an email address: the name is public, on every named gift and board; providers often give a
-                // person's login email as preferred_username, which is theirs to sign in with, not to show)
-                if (!value.isEmpty() && !PublicProfile.reservedName(value) && !EMAIL.matcher(value).find()) {
+                String raw = unquote(claim.toString());
+                String value = Text.cleanedLine(raw, 64);
+                // (nor an email address, in the claim as sent, before it is cut: the name is public, on every named gift
+                // and board; providers often give a person's login email as preferred_username, theirs to sign in with)
+                if (!value.isEmpty() && !PublicProfile.reservedName(value) && !EMAIL.matcher(raw).find()) {
                     return value;
                 }
             }

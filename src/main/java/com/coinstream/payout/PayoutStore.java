@@ -50,9 +50,10 @@ public class PayoutStore {
 
     public Uni<Void> transition(SqlClient tx, UUID payoutId, PayoutStatus from, PayoutStatus to, String actor, String reason, Instant at) {
         // (never before the payout's latest move: an action's time is read before it waits for the payout's row lock, and
-        // a move committed meanwhile by another admin, an approval, must stay before it in the payout's history)
+        // a move committed meanwhile by another admin, an approval, must stay before it in the payout's history, which is
+        // ordered by time: strictly after it)
         return tx.preparedQuery("insert into payout_transition (payout_id, from_status, to_status, actor, reason, at) "
-                + "select $1, $2, $3, $4, $5, greatest($6::timestamptz, (select max(t.at) from payout_transition t where t.payout_id = $1))")
+                + "select $1, $2, $3, $4, $5, greatest($6::timestamptz, (select max(t.at) + interval '1 microsecond' from payout_transition t where t.payout_id = $1))")
                 .execute(Tuple.of(payoutId, from == null ? null : from.name(), to.name(), actor, reason, utc(at))).replaceWithVoid();
     }
 

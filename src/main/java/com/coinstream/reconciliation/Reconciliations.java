@@ -120,6 +120,8 @@ public class Reconciliations {
                 -- asked for (an asynchronous payment asked for just before midnight settles on the next day's report)
                 cross join lateral (select e.created_at from journal_entry e where e.cause_id = p.id and e.kind = 'PURCHASE' limit 1) settled
                 where p.provider = $2 and p.status in ('SUCCEEDED', 'REFUNDED', 'CHARGED_BACK') and p.created_at < $4
+                    -- (asked for at most 30 days before: a payment is confirmed within days, and the scan stays bounded)
+                    and p.created_at >= $3::timestamptz - interval '30 days'
                     and settled.created_at >= $3 and settled.created_at < $4
                     and not exists (select 1 from lines l where l.type = 'charge' and l.transaction_id = p.provider_ref)
                 union all

@@ -67,7 +67,7 @@ public class SimulatedSettlementReport {
                 from purchase p
                 cross join lateral (select e.created_at as at from journal_entry e where e.cause_id = p.id and e.kind = 'PURCHASE' limit 1) settled
                 where p.provider = $1 and p.provider_ref is not null and p.status in ('SUCCEEDED', 'REFUNDED', 'CHARGED_BACK')
-                    and p.created_at < $3 and settled.at >= $2 and settled.at < $3
+                    and p.created_at < $3 and p.created_at >= $2::timestamptz - interval '30 days' and settled.at >= $2 and settled.at < $3
                 union all
                 select p.provider_ref, case when r.kind = 'REFUND' then 'refund' else 'dispute' end, p.price_minor, p.currency, r.created_at,
                        r.created_at

@@ -188,7 +188,8 @@ public class Statements {
      * row is what it did to their wallet and their money, so the columns add up: a purchase counts its coins and price only
      * once it was credited (its PURCHASE entry; one pending, failed, or refunded before it succeeded, shows 0), a gift its
      * coins out, a gift a refund reversed its coins back (a row of its own, when the reversal was booked), a refund or a
-     * chargeback the coins it took back and the money returned, both negative.
+     * chargeback the coins it took back and the money returned, both negative (no money for a purchase never credited), a
+     * grant its coins in, a debt repaid the coins a purchase paid it with.
      */
     public Multi<Row> history(String userId) {
         return cursors.stream("""
@@ -210,9 +211,16 @@ public class Statements {
                     from gift_event g join gift c on c.id = g.gift_id join journal_entry e on e.id = g.reversed_entry_id
                     where g.sender_id = $1 and g.reversed_entry_id is not null
                     union all
-                    select r.created_at, lower(r.kind), r.purchase_id::text, -r.coins_clawed_back, -p.price_minor, p.currency,
-                           'coin debt ' || r.coin_debt
+                    select r.created_at, lower(r.kind), r.purchase_id::text, -r.coins_clawed_back,
+                           case when exists (select from journal_entry e where e.cause_id = p.id and e.kind = 'PURCHASE') then -p.price_minor else 0 end,
+                           p.currency, 'coin debt ' || r.coin_debt
                     from purchase_reversal r join purchase p on p.id = r.purchase_id where p.user_id = $1
+                    union all
+                    -- the other movements of their wallet: coins an admin granted (with the reason, as their transactions
+                    -- show it), and coins a purchase repaid a debt with
+                    select e.created_at, case when e.kind = 'GRANT' then 'grant' else 'debt repaid' end, e.cause_id::text, m.amount, null, null, e.memo
+                    from ledger_account a join posting m on m.account_id = a.id and m.by_account join journal_entry e on e.id = m.entry_id
+                    where a.owner_id = $1 and a.purpose = 'WALLET' and e.kind in ('GRANT', 'DEBT_SETTLEMENT')
                 ) h order by at, kind, id
                 """, Tuple.of(userId));
     }

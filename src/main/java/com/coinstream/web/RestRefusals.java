@@ -84,7 +84,7 @@ public class RestRefusals {
     /**
      * What fails a REST request before its answer starts when the database cannot be reached (a download's first read, a
      * pool that timed out, a connection refused or closed): the exception classes of those faults, as the GraphQL endpoint
-     * codes them ({@link com.coinstream.graphql.ErrorPolicy}'s rule): a refusal or a database refusal in their causes as
+     * codes them ({@link com.coinstream.db.DatabaseErrors#unreachable}, the GraphQL endpoint's rule too): a refusal or a database refusal in their causes as
      * itself, the database out of reach 503 UNAVAILABLE (with Retry-After), anything else 500 INTERNAL, logged. Never
      * Quarkus' bare error page. (Not one mapper of every exception: a mapper that takes Quarkus' NotFoundException would
      * answer every path no REST route matches, the web app's pages among them, instead of passing it on.)
@@ -99,10 +99,17 @@ public class RestRefusals {
             if (c instanceof io.vertx.pgclient.PgException pg) {
                 return database(pg);
             }
+            // (a refusal of the caller wrapped on its way: as itself)
+            if (c instanceof UnauthorizedException u) {
+                return unauthorized(u);
+            }
+            if (c instanceof ForbiddenException f) {
+                return forbidden(f);
+            }
         }
-        if (com.coinstream.graphql.ErrorPolicy.databaseUnreachable(e)) {
+        if (com.coinstream.db.DatabaseErrors.unreachable(e)) {
             org.jboss.logging.Logger.getLogger(RestRefusals.class).errorf(e, "UNAVAILABLE: a REST request could not reach the database");
-            return RestResponse.ResponseBuilder.fromResponse(coded(503, "UNAVAILABLE", com.coinstream.graphql.ErrorPolicy.UNREACHABLE))
+            return RestResponse.ResponseBuilder.fromResponse(coded(503, "UNAVAILABLE", com.coinstream.db.DatabaseErrors.UNREACHABLE))
                     .header("Retry-After", "5").build();
         }
         org.jboss.logging.Logger.getLogger(RestRefusals.class).error("a REST request failed", e);

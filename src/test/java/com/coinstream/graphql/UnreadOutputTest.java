@@ -30,20 +30,21 @@ class UnreadOutputTest {
 
     @Test
     void connectionsEachUnderTheirShareAreRefusedOnceTheyTogetherHoldTheBudget() {
-        UnreadOutput unread = new UnreadOutput(100, 240);
+        UnreadOutput unread = new UnreadOutput(100_000, 240_000);
         UnreadOutput.Connection a = unread.open();
         UnreadOutput.Connection b = unread.open();
         UnreadOutput.Connection c = unread.open();
-        assertTrue(a.take(90));
-        assertTrue(b.take(90));
-        assertTrue(c.take(60));
-        assertFalse(c.take(30), "each under its share, the instance's budget passed");
-        assertFalse(a.take(5), "under its share, over the budget");
+        assertTrue(a.take(90_000));
+        assertTrue(b.take(90_000));
+        assertTrue(c.take(60_000));
+        assertFalse(c.take(30_000), "each under its share, the instance's budget passed");
+        assertFalse(a.take(5_000), "under its share, over the budget");
         UnreadOutput.Connection reader = unread.open();
-        assertTrue(reader.take(50), "a connection with nothing waiting is still written to");
-        reader.give(50);
-        b.give(90);
-        assertTrue(a.take(10), "room again once writes complete");
-        assertEquals(160, unread.held());
+        assertTrue(reader.take(1_000), "a connection with nothing waiting is still written to");
+        assertTrue(reader.take(1_000), "and one with an event on its way (a reader, under SLOW), however full the instance is");
+        reader.give(2_000);
+        b.give(90_000);
+        assertTrue(a.take(10_000), "room again once writes complete");
+        assertEquals(160_000, unread.held());
     }
 }
