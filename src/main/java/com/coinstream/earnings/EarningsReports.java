@@ -22,9 +22,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * A creator's earnings breakdowns, read from the rollups that the gift batches keep (migration V11): their cost
- * grows with the number of streams, gifts in the catalogue, supporters and active hours, never with the number of
- * gifts. Reversed gifts are taken out of the rollups by their reversal. Each report is one statement.
+ * A creator's earnings breakdowns, read from the rollups that the gift batches keep (migration V11) and, by stream,
+ * from each stream's counter row (V58): their cost grows with the number of streams, gifts in the catalogue,
+ * supporters, active hours and reversed gifts, never with the number of gifts. Reversed gifts are taken out of the
+ * rollups by their reversal. Each report is one statement.
  */
 @ApplicationScoped
 public class EarningsReports {
@@ -51,10 +52,22 @@ public class EarningsReports {
                 });
     }
 
+    /**
+     * From each stream's counter row (the gift batch keeps its gifts, coins and diamonds, exact at commit),
+     * less the stream's reversed gifts (rare, found by a partial index of reversed gifts by creator).
+     */
     public Uni<List<Group>> byStream(String creatorId, int limit) {
-        return grouped("select stream_id::text as key, sum(gifts)::bigint as gifts, sum(quantity)::bigint as quantity, sum(coins)::bigint as coins, "
-                + "sum(diamonds)::bigint as diamonds, false as anonymous from creator_stream_total where creator_id = $1 group by 1 "
-                + "having sum(gifts)::bigint > 0 order by diamonds desc, coins desc, key limit $2", creatorId, limit);
+        return grouped("""
+                select q.stream_id::text as key, q.last - coalesce(r.gifts, 0) as gifts, 0::bigint as quantity,
+                       q.coins - coalesce(r.coins, 0) as coins, q.diamonds - coalesce(r.diamonds, 0) as diamonds, false as anonymous
+                from live_stream s
+                join stream_gift_seq q on q.stream_id = s.id
+                left join (select e.stream_id, count(*) as gifts, sum(e.coins)::bigint as coins, sum(e.diamonds)::bigint as diamonds
+                           from gift_event e where e.creator_id = $1 and e.reversed_entry_id is not null group by e.stream_id) r
+                    on r.stream_id = s.id
+                where s.creator_id = $1 and q.last > coalesce(r.gifts, 0)
+                order by diamonds desc, coins desc, key limit $2
+                """, creatorId, limit);
     }
 
     public Uni<List<Group>> byGift(String creatorId, int limit) {

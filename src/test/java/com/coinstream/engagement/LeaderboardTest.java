@@ -310,4 +310,37 @@ class LeaderboardTest {
         assertEquals(Map.of(), ledgerSupporters(creator.id()));
         LedgerChecks.assertClean();
     }
+
+    /**
+     * A creator's earnings by stream come from the stream's counter row (V58), which keeps every gift: a refund's reversed
+     * gifts are taken out when read, and a stream whose every gift was reversed leaves the breakdown. No round of the
+     * applier is needed either way.
+     */
+    @Test
+    void aRefundTakesItsGiftsOutOfTheEarningsByStream() {
+        LiveCreator creator = Gifting.liveCreator("refundstream");
+        LiveCreator other = Gifting.liveCreator("refundstreamonly");
+        String fan = Tokens.viewer(Tokens.unique("refundstreamfan"));
+        String purchase = Flows.buyPackage(fan, Flows.PKG_350, "pm_card_ok", Flows.key()).getString("data.purchaseCoins.purchase.id");
+        Viewer kept = Gifting.fundedViewer("keptfan", 100);
+        Gifting.send(fan, creator.stream(), Gifting.HAND_HEARTS, 1, Flows.key()); // 100 coins, then refunded
+        Gifting.send(kept.token(), creator.stream(), Gifting.PERFUME, 2, Flows.key()); // 40 coins, kept
+        Gifting.send(fan, other.stream(), Gifting.HAND_HEARTS, 1, Flows.key()); // the other stream's only gift, refunded
+        String query = "{ earnings { byStream { stream { id } gifts coins diamonds } } }";
+        JsonPath before = Gql.ok(creator.token(), query);
+        assertEquals(1, Gql.ok(other.token(), query).getLong("data.earnings.byStream[0].gifts"));
+        assertEquals(creator.stream(), before.getString("data.earnings.byStream[0].stream.id"));
+        assertEquals(2, before.getLong("data.earnings.byStream[0].gifts"));
+        assertEquals(140, before.getLong("data.earnings.byStream[0].coins"));
+        long diamondsBefore = before.getLong("data.earnings.byStream[0].diamonds");
+        Gql.ok(Tokens.admin(), "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { reversal { id } userErrors { code } } }",
+                Gql.input("purchaseId", purchase, "kind", "REFUND", "idempotencyKey", Flows.key()));
+        JsonPath after = Gql.ok(creator.token(), query);
+        assertEquals(1, after.getList("data.earnings.byStream").size());
+        assertEquals(1, after.getLong("data.earnings.byStream[0].gifts"));
+        assertEquals(40, after.getLong("data.earnings.byStream[0].coins"));
+        assertEquals(diamondsBefore - 50, after.getLong("data.earnings.byStream[0].diamonds")); // HAND_HEARTS: 100 coins -> 50 diamonds
+        LedgerChecks.assertClean();
+        assertEquals(List.of(), Gql.ok(other.token(), query).getList("data.earnings.byStream")); // its only gift reversed
+    }
 }
