@@ -128,7 +128,7 @@ cluster_wal() { $PG -c "select wal_records from pg_stat_wal"; }
 rows_written() {
   $PG -F' ' -c "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0),
       coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) filter (where relname in ('rollup_queue', 'creator_supporter_total', 'gifter_total',
-      'creator_total', 'creator_gift_total', 'creator_stream_total', 'creator_hour_total', 'board_now', 'board_past',
+      'creator_total', 'creator_gift_total', 'creator_stream_total', 'creator_hour_total', 'creator_hour_past', 'board_now', 'board_past',
       'stream_supporter_total')), 0)
     from pg_stat_user_tables where schemaname = '$SCHEMA'"
 }

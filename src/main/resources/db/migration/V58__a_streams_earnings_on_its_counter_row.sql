@@ -1,5 +1,5 @@
 -- Issue 31: rollups cost less than the gift. A creator's earnings by stream were a rollup of their own
--- (creator_stream_total, V14: one row per creator and stream, written by the applier for every round that had a gift of
+-- (creator_stream_total, V11: one row per creator and stream, written by the applier for every round that had a gift of
 -- that stream: about one row per gift when gifts spread over many creators). Every gift batch already raises each of its
 -- streams' counter row (stream_gift_seq: its gift count, coins and diamonds, V10 and V27, gross and exact at commit), so
 -- the breakdown reads that row, less the stream's reversed gifts (gift_event, by the partial index below: a refund is

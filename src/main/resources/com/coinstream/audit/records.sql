@@ -13,7 +13,7 @@ balances as (
     where a.owner_id is not null group by a.owner_id, a.purpose, a.asset
 ),
 gifts as (
-    select g.id, g.entry_id, g.sender_id, g.creator_id, g.coins, g.diamonds, g.commission, g.rate_version,
+    select g.id, g.entry_id, g.sender_id, g.creator_id, g.stream_id, g.coins, g.diamonds, g.commission, g.rate_version,
            e.kind, e.cause_id, e.rate_version as entry_rate_version,
            coalesce(w.amount, 0) as wallet, coalesce(d.amount, 0) as pending, coalesce(c.amount, 0) as commission_posted,
            k.result_id as key_result
@@ -158,6 +158,11 @@ expected_streams as (
 ),
 expected_hours as (
     select creator_id, date_trunc('hour', created_at) as hour, sum(coins) as coins, sum(diamonds) as diamonds from rolled group by 1, 2
+),
+-- each stream's counter row (V10, V27: its gifts numbered, and their coins and diamonds, gross; earnings by stream read it,
+-- V58) against every gift of the stream, reversed or not, by the gift's entry
+expected_counters as (
+    select g.stream_id, count(*) as gifts, sum(-g.wallet) as coins, sum(g.pending) as diamonds from gifts g group by 1
 )
 -- gifts and their entries
 select 'GIFT_ENTRY' as kind, id::text as subject, entry_id, '-' as asset, 0::bigint as expected, 0::bigint as actual,
@@ -355,6 +360,12 @@ union all select 'ROLLUP', 'hour ' || coalesce(e.creator_id, t.creator_id) || ' 
     from expected_hours e full join (select creator_id, hour, sum(coins) as coins from creator_hour_total group by 1, 2) t
         on t.creator_id = e.creator_id and t.hour = e.hour
     where coalesce(e.coins, 0) <> coalesce(t.coins, 0)
+union all select 'ROLLUP', 'stream counter ' || coalesce(e.stream_id, q.stream_id)::text, null, 'COIN', coalesce(e.coins, 0), coalesce(q.coins, 0),
+       'stream_gift_seq: gifts ' || coalesce(q.last, 0) || ' of ' || coalesce(e.gifts, 0) || ', diamonds ' || coalesce(q.diamonds, 0)
+       || ' of ' || coalesce(e.diamonds, 0)
+    from expected_counters e full join stream_gift_seq q on q.stream_id = e.stream_id
+    where coalesce(e.gifts, 0) <> coalesce(q.last, 0) or coalesce(e.coins, 0) <> coalesce(q.coins, 0)
+       or coalesce(e.diamonds, 0) <> coalesce(q.diamonds, 0)
 -- each stream goal against the gifts committed while it was active (each gift is checked against its entry above)
 union all select 'GOAL', 'goal ' || g.id::text, null, 'COIN', coalesce(x.progress, 0), g.progress,
        'progress ' || g.progress || ', coins ' || g.coins || ', reached ' || (g.reached_at is not null)::text

@@ -42,6 +42,26 @@ class RecordsAuditTest {
                 "update gift_event set diamonds = 2, commission = 3 where id = ?", gift, "GIFT_ENTRY", "CREATOR_BALANCE");
     }
 
+    /** A stream's counter row (earnings by stream read it, V58) that disagrees with the stream's gifts. */
+    @Test
+    void aStreamCounterThatDisagreesWithItsGiftsIsReported() {
+        LiveCreator creator = Gifting.liveCreator("auditcounter");
+        Viewer fan = Gifting.fundedViewer("auditcounterfan", 100);
+        Gifting.send(fan.token(), creator.stream(), Gifting.FINGER_HEART, 1, Flows.key());
+        String subject = "stream counter " + creator.stream();
+        for (String column : List.of("last", "coins", "diamonds")) {
+            Db.rows(Db.TEST_SCHEMA, "update stream_gift_seq set " + column + " = " + column + " + 1 where stream_id = ?::uuid", creator.stream());
+            try {
+                List<Map<String, Object>> mismatches = LedgerChecks.audit().getList("data.ledgerAudit.mismatches");
+                assertTrue(mismatches.stream().anyMatch(m -> "ROLLUP".equals(m.get("kind")) && subject.equals(m.get("subject"))),
+                        column + ": " + mismatches);
+            } finally {
+                Db.rows(Db.TEST_SCHEMA, "update stream_gift_seq set " + column + " = " + column + " - 1 where stream_id = ?::uuid", creator.stream());
+            }
+        }
+        LedgerChecks.assertClean();
+    }
+
     @Test
     void aPurchaseMarkedPendingAfterItsCoinsWereCreditedIsReported() {
         String token = Tokens.viewer(Tokens.unique("auditbuy"));

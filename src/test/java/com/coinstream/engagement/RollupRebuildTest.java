@@ -46,7 +46,7 @@ class RollupRebuildTest {
     static final List<String> ROLLUPS = List.of("creator_supporter_total", "gifter_total", "creator_total", "creator_gift_total",
             "creator_hour_total", "stream_supporter_total");
     /** The tables behind them. */
-    static final List<String> TABLES = List.of("board_now", "board_past", "creator_gift_total", "creator_hour_total");
+    static final List<String> TABLES = List.of("board_now", "board_past", "creator_gift_total", "creator_hour_past");
 
     static List<JsonPath> gifts(LiveCreator creator, Viewer[] fans, int n) {
         List<JsonPath> sent = Race.run(n, i -> Gql.ok(fans[i % fans.length].token(), GIFT, Gql.input("streamId", creator.stream(),
@@ -214,7 +214,7 @@ class RollupRebuildTest {
 
     /**
      * V31 keeps each person's current day, week and month on one row and moves a period to board_past when a newer one
-     * arrives. Gifts over period boundaries (a month's last day, a Sunday and the Monday after, New Year), applied in
+     * arrives (and V59 a creator's current hour on their 'C' row, an older hour to creator_hour_past). Gifts over period boundaries (a month's last day, a Sunday and the Monday after, New Year), applied in
      * rounds of any order (older gifts after newer ones, as a rebuild's parts come), with reversals, read back through
      * the boards' views exactly as summing every gift per period gives. In one transaction holding the applier's lock,
      * rolled back: nothing of it stays.
@@ -242,6 +242,7 @@ class RollupRebuildTest {
             try (Connection c = Db.connect(Db.TEST_SCHEMA)) {
                 c.setAutoCommit(false);
                 Db.rows(c, "select pg_advisory_xact_lock(3, 0)");
+                Db.rows(c, "set local time zone 'UTC'"); // (hours are cut in the session's zone, as the service's are: UTC)
                 for (int from = 0; from < gifts.size();) {
                     int to = Math.min(gifts.size(), from + 1 + random.nextInt(40));
                     apply(c, gifts.subList(from, to));
@@ -253,6 +254,12 @@ class RollupRebuildTest {
                         + "period_start, coins, gifts, 0::bigint as diamonds from gifter_total where sender_id = any (?)", senders), "gifters, trial " + trial);
                 assertEquals(expected(gifts, "C", creators, senders), read(c, "select 'C' as b, '' as o, creator_id as w, false as anonymous, period, "
                         + "period_start, coins, gifts, diamonds from creator_total where creator_id = any (?)", creators), "creators, trial " + trial);
+                // a creator's hours (V59: the newest on their 'C' row, the others in creator_hour_past), each hour in one place
+                assertEquals(expectedHours(gifts), read(c, "select 'H' as b, '' as o, creator_id as w, false as anonymous, 'H' as period, "
+                        + "to_char(hour at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24') as period_start, sum(coins) as coins, sum(gifts) as gifts, "
+                        + "sum(diamonds) as diamonds from creator_hour_total where creator_id = any (?) group by creator_id, hour", creators), "hours, trial " + trial);
+                assertEquals(0L, Db.rows(c, "select count(*) - count(distinct (creator_id, hour)) as n from creator_hour_total where creator_id = any (?)",
+                        c.createArrayOf("text", creators.toArray())).get(0).get("n"), "an hour in one place, trial " + trial);
                 c.rollback();
             }
         }
@@ -296,6 +303,25 @@ class RollupRebuildTest {
                 s[1] += g.sign();
                 s[2] += board.equals("G") ? 0 : g.sign() * g.diamonds();
             });
+        }
+        Map<String, String> out = new TreeMap<>();
+        sums.forEach((k, s) -> {
+            if (s[0] != 0 || s[1] != 0 || s[2] != 0) {
+                out.put(k, s[0] + " " + s[1] + " " + s[2]);
+            }
+        });
+        return out;
+    }
+
+    /** Every gift summed per creator and UTC hour, as "H  creator false H yyyy-MM-ddTHH" to "coins gifts diamonds". */
+    static Map<String, String> expectedHours(List<G> gifts) {
+        Map<String, long[]> sums = new TreeMap<>();
+        for (G g : gifts) {
+            String hour = java.time.LocalDateTime.ofInstant(g.at(), ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString().substring(0, 13);
+            long[] s = sums.computeIfAbsent(String.join(" ", "H", "", g.creator(), "false", "H", hour), k -> new long[3]);
+            s[0] += g.sign() * g.coins();
+            s[1] += g.sign();
+            s[2] += g.sign() * g.diamonds();
         }
         Map<String, String> out = new TreeMap<>();
         sums.forEach((k, s) -> {

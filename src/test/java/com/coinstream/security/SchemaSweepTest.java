@@ -64,7 +64,7 @@ class SchemaSweepTest {
             // the ledger opens a person's or a currency's accounts (zero balance) on their first use, on a connection of its own, so
             // that a money transaction never waits to create one: balances are compared instead (their sum, and the rows not zero)
             "ledger_account", "account_balance",
-            "creator_hour_total", "board_now", "board_past", "stream_supporter_total",
+            "creator_hour_total", "creator_hour_past", "board_now", "board_past", "stream_supporter_total",
             "purchase_stats", "cursor_key");
 
     @Inject
