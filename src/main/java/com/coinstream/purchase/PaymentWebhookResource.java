@@ -75,7 +75,7 @@ public class PaymentWebhookResource {
             }
             if (declared > MAX_BODY_BYTES) {
                 rc.response().setStatusCode(413).putHeader("Content-Type", "application/json")
-                        .putHeader("Connection", "close").end("{\"status\":\"rejected\",\"message\":\"body too large\"}")
+                        .putHeader("Connection", "close").end("{\"status\":\"rejected\",\"code\":\"BAD_REQUEST\",\"message\":\"body too large\"}")
                         // (unread: the connection is closed after the answer, or the stream reset, as every refusal of an unread body)
                         .onComplete(written -> RequestShape.abandonBody(rc));
                 return;
@@ -168,7 +168,7 @@ public class PaymentWebhookResource {
             // What the database refuses (a payment reference another purchase already has, say) is the event's fault:
             // a coded 4xx, which the provider does not retry forever. Anything else stays a fault (500: retried).
             Optional<Refusal> refusal = Payloads.refusalIn(f);
-            return refusal.isPresent() ? reply(refusal.get().httpStatus(), refusal.get().getMessage()) : Uni.createFrom().failure(f);
+            return refusal.isPresent() ? reply(refusal.get().httpStatus(), refusal.get().code().name(), refusal.get().getMessage()) : Uni.createFrom().failure(f);
         });
     }
 
@@ -244,8 +244,18 @@ public class PaymentWebhookResource {
     }
 
     private static Uni<Response> reply(int status, String message) {
-        return Uni.createFrom().item(Response.status(status)
-                .entity(Map.of("status", status < 300 ? "ok" : "rejected", "message", message))
-                .type(MediaType.APPLICATION_JSON).build());
+        return reply(status, switch (status) {
+            case 401 -> "UNAUTHENTICATED";
+            case 404 -> "NOT_FOUND";
+            case 422 -> "INVALID_INPUT";
+            default -> "BAD_REQUEST";
+        }, message);
+    }
+
+    /** The provider's answer: {@code status} ok or rejected, and for a refusal its {@code code}, as every refusal carries one. */
+    private static Uni<Response> reply(int status, String code, String message) {
+        Map<String, String> body = status < 300 ? Map.of("status", "ok", "message", message)
+                : Map.of("status", "rejected", "code", code, "message", message);
+        return Uni.createFrom().item(Response.status(status).entity(body).type(MediaType.APPLICATION_JSON).build());
     }
 }

@@ -210,6 +210,7 @@ class TokensAndLimitsTest {
         long start = System.nanoTime();
         Response r = given().contentType("application/json").body(body).post("/graphql");
         assertEquals(413, r.statusCode());
+        assertEquals("BAD_REQUEST", r.jsonPath().getString("errors[0].extensions.code"), r.asString()); // coded (HttpRefusals)
         assertTrue(System.nanoTime() - start < 5_000_000_000L);
     }
 
