@@ -44,7 +44,7 @@ public class HttpRefusals {
         rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
 
-    /** The status a failure carries: an {@link HttpException}'s, or the one it was failed with (-1: none, a fault). */
+    /** The status a failure carries: an {@link HttpException}'s, or the one it was failed with (a fault carries 500 or none). */
     static int status(RoutingContext rc) {
         return rc.failure() instanceof HttpException http ? http.getStatusCode() : rc.statusCode();
     }
