@@ -37,3 +37,24 @@ queue_length() {
   $PG -c "select case when to_regclass('$1.rollup_queue') is null then 0 else 1 end" | grep -q 1 \
     && $PG -c "select count(*) from $1.rollup_queue" || echo 0
 }
+
+# bench_seeded_service NAME SCHEMA APP_DIR: the packaged service from APP_DIR on a new SCHEMA ($JAVA $JAVA_OPTS, port
+# $PORT; stopped when the script exits), seeded with $VIEWERS funded viewers and $CREATORS live creators; writes the
+# live streams' ids, the viewers' tokens and an admin token to $OUT/NAME-streams.txt, -tokens.txt and -admin.txt, and
+# the service's log to $OUT/NAME-service.log. Sets PID.
+bench_seeded_service() {
+  local name=$1 schema=$2 app=$3
+  $PG -c "drop schema if exists $schema cascade" >/dev/null
+  bench_service_env "$schema"
+  (cd "$app" && exec $JAVA $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$OUT/$name-service.log" 2>&1 &
+  PID=$!
+  # stopped at exit, and killed if it has not stopped 10 s later (a service out of heap no longer stops on SIGTERM, and
+  # kept writing to the log the next run had truncated)
+  trap 'kill $PID 2>/dev/null || true; for _ in $(seq 100); do kill -0 $PID 2>/dev/null || break; sleep 0.1; done; kill -9 $PID 2>/dev/null || true' EXIT
+  until is_ready; do kill -0 $PID 2>/dev/null || { tail -30 "$OUT/$name-service.log"; exit 1; }; sleep 0.2; done
+  PGOPTIONS="-c search_path=$schema" $PG -v viewers=$VIEWERS -v creators=$CREATORS -v coins=1000000 -f bench/seed.sql >/dev/null
+  $PG -c "select id from $schema.live_stream where creator_id like 'bc%' order by seq" > "$OUT/$name-streams.txt"
+  $PG -c "select pg_notify('coinstream_catalogue', 'seeded')" >/dev/null
+  java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" bv "$VIEWERS" "$OUT/$name-tokens.txt"
+  java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" ops 1 "$OUT/$name-admin.txt" admin
+}

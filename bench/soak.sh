@@ -21,17 +21,7 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 [ "${NMT:-0}" = 1 ] && JAVA_OPTS="$JAVA_OPTS -XX:NativeMemoryTracking=summary"
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null || (apt-get update >/dev/null && apt-get install -y wrk >/dev/null)
 [ "${SKIP_BUILD:-0}" = 1 ] || ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
-$PG -c "drop schema if exists $SCHEMA cascade" >/dev/null
-bench_service_env $SCHEMA
-(cd target/quarkus-app && exec $JAVA $JAVA_OPTS -Dquarkus.http.port=$PORT -jar quarkus-run.jar) > "$OUT/soak-service.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-until is_ready; do kill -0 $PID 2>/dev/null || { tail -30 "$OUT/soak-service.log"; exit 1; }; sleep 0.2; done
-PGOPTIONS="-c search_path=$SCHEMA" $PG -v viewers=$VIEWERS -v creators=$CREATORS -v coins=1000000 -f bench/seed.sql >/dev/null
-$PG -c "select id from $SCHEMA.live_stream where creator_id like 'bc%' order by seq" > "$OUT/soak-streams.txt"
-$PG -c "select pg_notify('coinstream_catalogue', 'seeded')" >/dev/null
-java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" bv "$VIEWERS" "$OUT/soak-tokens.txt"
-java bench/TokenMint.java "$OUT/jwt-private.pem" "$ISSUER" ops 1 "$OUT/soak-admin.txt" admin
+bench_seeded_service soak $SCHEMA target/quarkus-app
 echo "== soak: $SOAK_SECONDS s, $SUBSCRIBERS subscribers coming and going, steady gifting"
 # GIFTING=0: quiet streams (subscribers come and go while no event flows)
 if [ "${GIFTING:-1}" = 1 ]; then

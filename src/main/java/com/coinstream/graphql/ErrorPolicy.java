@@ -81,12 +81,16 @@ public class ErrorPolicy implements EventingService {
         return null; // always on
     }
 
-    /** Adds this policy after SmallRye's own instrumentation (depth and complexity limits), keeping it. */
+    /**
+     * Adds this policy after SmallRye's own instrumentation (depth and complexity limits), keeping it, and
+     * {@link DataLoadersInUse} before it.
+     */
     @Override
     public GraphQL.Builder beforeGraphQLBuild(GraphQL.Builder builder) {
         builder.schema(StrictScalars.apply((graphql.schema.GraphQLSchema) builderField(builder, "graphQLSchema")));
         Instrumentation existing = (Instrumentation) builderField(builder, "instrumentation");
         List<Instrumentation> chain = new ArrayList<>();
+        chain.add(new DataLoadersInUse()); // (first: before anything reads the execution's data loaders)
         if (existing instanceof ChainedInstrumentation chained) {
             // SmallRye's chain: the depth and complexity limits, then its document cache. The limits are
             // kept, in the same place, but checked once per parsed operation (RememberedQueryLimits).

@@ -34,4 +34,10 @@ public interface GraphQLConfig {
      * the nearest proxy added (the first is whatever the client sent).
      */
     boolean behindProxy();
+
+    /**
+     * What the instance's WebSocket connections and running subscriptions may hold of the heap at once
+     * (COINSTREAM_WEBSOCKET_BUDGET; unset: a third of the JVM's largest heap; at least 640K): see {@link WebSocketMemory}.
+     */
+    java.util.Optional<MemorySize> websocketBudget();
 }

@@ -1,8 +1,6 @@
 package com.coinstream.graphql;
 
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -106,9 +104,13 @@ public class GraphQLOverWebSocket {
     private final boolean behindProxy;
 
     private final jakarta.enterprise.inject.Instance<AdminAttempts> attempts;
+    /** What connections and subscriptions may hold of the heap at once ({@link WebSocketMemory}). */
+    private final WebSocketMemory memory;
 
     public GraphQLOverWebSocket(GraphQLConfig config, RequestShape shape, jakarta.enterprise.inject.Instance<AdminAttempts> attempts) {
         this.attempts = attempts;
+        this.memory = new WebSocketMemory(config.websocketBudget().map(io.quarkus.runtime.configuration.MemorySize::asLongValue)
+                .orElseGet(WebSocketMemory::defaultBudget));
         this.path = config.path();
         this.behindProxy = config.behindProxy();
         this.shape = shape;
@@ -153,17 +155,24 @@ public class GraphQLOverWebSocket {
                     return;
                 }
                 ServerWebSocket socket = opened.result();
+                // its weight on the heap from now until it closes (every return below closes it); none left: 1013
+                WebSocketMemory.Connection held = memory.open();
+                if (held == null) {
+                    socket.close(TRY_AGAIN_LATER, "This instance holds as many connections as its memory allows; try again later");
+                    return;
+                }
+                socket.closeHandler(v -> held.close());
                 if (expiresWithin(ctx, 100)) {
                     // (its token expired while the upgrade was under way: Quarkus' expiry timer needs a delay ahead)
                     socket.close((short) 1008, "Authentication expired");
                     return;
                 }
-                Set<String> operations = ConcurrentHashMap.newKeySet();
                 // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked on every
                 // acknowledgement (a connection taken without a token may authenticate with a second connection_init),
                 // and their place given back when it closes
-                Place place = new Place(clientAddress(ctx, behindProxy));
-                Session session = new Session(socket, operations, () -> {
+                String address = clientAddress(ctx, behindProxy);
+                Place place = new Place(address);
+                Session session = new Session(socket, held, () -> {
                     String who = person(ctx);
                     return place.admit(who) ? null : place.refusal(who);
                 });
@@ -191,11 +200,12 @@ public class GraphQLOverWebSocket {
                 // context, before any later message of the client (a subscribe that reuses the id counts as running then)
                 io.vertx.core.Context here = io.vertx.core.Vertx.currentContext();
                 session.refused = id -> here.runOnContext(v -> {
-                    if (!operations.contains(id) && !socket.isClosed()) {
+                    if (!held.isRunning(id) && !socket.isClosed()) {
                         handler.onMessage("{\"id\":" + JSON.valueToTree(id) + ",\"type\":\"" + (legacy ? "stop" : "complete") + "\"}");
                     }
                 });
                 socket.closeHandler(v -> {
+                    held.close();
                     place.close();
                     ctx.vertx().cancelTimer(initTimer);
                     handler.onClose();
@@ -234,7 +244,7 @@ public class GraphQLOverWebSocket {
                         session.close((short) 4401, "Unauthorized");
                         return;
                     }
-                    if (op != null && op.started(legacy) && operations.contains(op.id())) {
+                    if (op != null && op.started(legacy) && held.isRunning(op.id())) {
                         // graphql-transport-ws: a subscribe with the id of an operation still running closes the connection
                         // (4409), before any check here: a refusal of it (an "error" for that id) would free the running
                         // operation's place, which SmallRye keeps running, and the cap would count nothing
@@ -244,14 +254,19 @@ public class GraphQLOverWebSocket {
                     String refusal = refusal(message, legacy);
                     if (refusal == null) {
                         if (op != null && op.started(legacy)) {
-                            if (operations.size() >= MAX_OPERATIONS && !operations.contains(op.id())) {
+                            if (held.size() >= MAX_OPERATIONS && !held.isRunning(op.id())) {
                                 session.sendMessage(error(op.id(), legacy, "RATE_LIMITED", "At most " + MAX_OPERATIONS
                                         + " subscriptions at once on one connection; complete one first"));
                                 return;
                             }
-                            operations.add(op.id());
+                            String who = person(ctx);
+                            String full = held.start(op.id(), who != null ? "person " + who : "address " + address);
+                            if (full != null) {
+                                session.sendMessage(error(op.id(), legacy, "RATE_LIMITED", full));
+                                return;
+                            }
                         } else if (op != null && op.stopped(legacy)) {
-                            operations.remove(op.id());
+                            held.ended(op.id());
                         }
                         try {
                             handler.onMessage(text);
@@ -519,7 +534,7 @@ public class GraphQLOverWebSocket {
     /** SmallRye's view of the connection (as Quarkus' own, which is private). */
     static final class Session implements GraphQLWebSocketSession {
         private final ServerWebSocket socket;
-        private final Set<String> operations;
+        private final WebSocketMemory.Connection held;
         private final UnreadOutput.Connection unread = UNREAD.open();
 
         /** Whether the connection was acknowledged (its connection_init authenticated, or taken without a token). */
@@ -533,9 +548,9 @@ public class GraphQLOverWebSocket {
          */
         private final java.util.function.Supplier<String> admit;
 
-        Session(ServerWebSocket socket, Set<String> operations, java.util.function.Supplier<String> admit) {
+        Session(ServerWebSocket socket, WebSocketMemory.Connection held, java.util.function.Supplier<String> admit) {
             this.socket = socket;
-            this.operations = operations;
+            this.held = held;
             this.admit = admit;
         }
 
@@ -559,7 +574,7 @@ public class GraphQLOverWebSocket {
             if (message.contains("\"type\":\"complete\"") || message.contains("\"type\":\"error\"")) {
                 Operation op = operation(message);
                 if (op != null && op.ended()) {
-                    operations.remove(op.id());
+                    held.ended(op.id());
                     if (op.type().equals("error")) {
                         refused.accept(op.id());
                     }

@@ -127,6 +127,58 @@ class WebSocketEdgeTest {
     }
 
     /**
+     * One person's subscriptions on an instance hold at most a sixteenth of its WebSocket memory (WebSocketMemory: 76 under
+     * the tests' budget, about what the README's heap gives): on a fourth connection, the 77th is refused with RATE_LIMITED, the
+     * connection kept, and one the person ends frees its place. Without it, 2,000 people with one subscription each
+     * filled a 144 MB heap and the instance stopped answering.
+     */
+    @Test
+    void onePersonsSubscriptionsHoldAtMostTheirShareOfTheInstancesMemory() throws Exception {
+        LiveCreator live = Gifting.liveCreator("wsshare");
+        String token = Tokens.viewer(Tokens.unique("wsshare"));
+        long share = 48L * 1024 * 1024 / WebSocketMemory.SHARES / WebSocketMemory.SUBSCRIPTION;
+        assertEquals(76, share, "the tests' budget (application.properties)");
+        try (FeedClient a = FeedClient.connect(port, token); FeedClient b = FeedClient.connect(port, token);
+                FeedClient d = FeedClient.connect(port, token); FeedClient c = FeedClient.connect(port, token)) {
+            for (FeedClient client : List.of(a, b, d, c)) {
+                assertNotNull(client.nextOf(10, "connection_ack"));
+            }
+            for (int i = 0; i < 25; i++) {
+                a.subscribeGifts("a" + i, live.stream());
+                b.subscribeGifts("b" + i, live.stream());
+                d.subscribeGifts("d" + i, live.stream());
+            }
+            for (FeedClient client : List.of(a, b, d)) { // (each connection's messages are taken in order: its pong follows its 25)
+                client.sendRaw("{\"type\":\"ping\"}");
+                assertEquals("pong", client.nextOf(5, "pong", "error", "closed").path("type").asText());
+            }
+            for (int i = 0; i < share - 75; i++) {
+                c.subscribeGifts("c" + i, live.stream());
+            }
+            c.sendRaw("{\"type\":\"ping\"}");
+            assertEquals("pong", c.nextOf(5, "pong", "error", "closed").path("type").asText(), "76 run");
+            c.subscribeGifts("one-more", live.stream());
+            JsonNode refused = c.nextOf(5, "error", "closed");
+            assertEquals("one-more", refused.path("id").asText(), refused.toString());
+            assertEquals("RATE_LIMITED", code(refused));
+            assertTrue(refused.toString().contains("per person"), refused.toString());
+            a.send(Map.of("id", "a0", "type", "complete"));
+            a.sendRaw("{\"type\":\"ping\"}");
+            assertNotNull(a.nextOf(5, "pong"));
+            c.subscribeGifts("after", live.stream());
+            c.sendRaw("{\"type\":\"ping\"}");
+            assertEquals("pong", c.nextOf(5, "pong", "error", "closed").path("type").asText(), "one ended, one more taken");
+            // another person is not held back by this one's share
+            try (FeedClient other = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wsshare")))) {
+                assertNotNull(other.nextOf(10, "connection_ack"));
+                other.subscribeGifts("x", live.stream());
+                other.sendRaw("{\"type\":\"ping\"}");
+                assertEquals("pong", other.nextOf(5, "pong", "error", "closed").path("type").asText());
+            }
+        }
+    }
+
+    /**
      * A subscribe with the id of one still running closes the connection (4409, graphql-transport-ws), whatever its
      * payload: refused as a mutation or a bad document, its "error" would free the running one's place, and a connection
      * would hold subscriptions without count.
