@@ -33,6 +33,14 @@ public class Crowd {
             http.newWebSocketBuilder().subprotocols("graphql-transport-ws").buildAsync(URI.create("ws://127.0.0.1:" + port + "/graphql"),
                     new WebSocket.Listener() {
                         final StringBuilder buf = new StringBuilder();
+                        /** Its place among the 50 opening at once, given back once (at its acknowledgement or its close). */
+                        final java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
+
+                        void opened() {
+                            if (opened.compareAndSet(false, true)) {
+                                opening.release();
+                            }
+                        }
 
                         @Override
                         public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
@@ -42,7 +50,7 @@ public class Crowd {
                                 buf.setLength(0);
                                 if (m.contains("connection_ack")) {
                                     acked.incrementAndGet();
-                                    opening.release();
+                                    opened();
                                     for (int s = 0; s < subscriptions; s++) {
                                         w.sendText("{\"id\":\"" + s + "\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription($s: ID!) "
                                                 + "{ giftEvents(streamId: $s) { id coins } }\",\"variables\":{\"s\":\"" + stream + "\"}}}", true);
@@ -60,11 +68,11 @@ public class Crowd {
                         @Override
                         public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
                             (code == 1013 ? closed1013 : closedOther).incrementAndGet();
-                            opening.release();
+                            opened();
                             return null;
                         }
                     }).whenComplete((ws, e) -> {
-                        if (e != null) {
+                        if (e != null) { // (refused before the upgrade: 503, RATE_LIMITED)
                             failed.incrementAndGet();
                             opening.release();
                             return;
@@ -74,7 +82,7 @@ public class Crowd {
         }
         Thread.sleep(5_000);
         int taken = acked.get() * subscriptions - refused.get();
-        System.out.println("CROWD acknowledged=" + acked + " closed1013=" + closed1013 + " closedOther=" + closedOther + " failed=" + failed
+        System.out.println("CROWD acknowledged=" + acked + " closed1013=" + closed1013 + " closedOther=" + closedOther + " refusedUpgrades=" + failed
                 + " subscriptions=" + taken + " refused=" + refused);
         Thread.sleep(Long.parseLong(a[5]) * 1000);
         System.out.println("CROWD_END events=" + events + " closed1013=" + closed1013 + " closedOther=" + closedOther);

@@ -57,6 +57,7 @@ import io.vertx.ext.web.RoutingContext;
 public class GraphQLOverWebSocket {
     private static final Logger LOG = Logger.getLogger(GraphQLOverWebSocket.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper STRICT = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** Vert.x's defaults, which this service keeps: the largest frame and the largest message a client may send. */
     static final int MAX_FRAME = HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE;
     static final int MAX_MESSAGE = HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE;
@@ -67,6 +68,8 @@ public class GraphQLOverWebSocket {
     /** graphql-transport-ws: a subscribe with the id of an operation that still runs. */
     static final short SUBSCRIBER_EXISTS = 4409;
     static final int MAX_OPERATIONS = 25;
+    /** The largest connection_init message: SmallRye keeps its payload for as long as the connection lasts. */
+    static final int MAX_INIT = 16 * 1024;
     /**
      * Connections one person may have open at once on an instance, acknowledged (their own tabs: room, studio, overlay);
      * each may hold up to {@link #MAX_BEHIND} bytes waiting for a client that does not read, so one person's hundreds
@@ -148,20 +151,30 @@ public class GraphQLOverWebSocket {
                 RequestShape.refuseUnread(ctx, 400, "BAD_REQUEST", "A WebSocket upgrade carries no body");
                 return;
             }
+            String address = clientAddress(ctx, behindProxy);
+            // its weight on the heap from the upgrade until it closes; none left (the instance's, or its address's share):
+            // refused before the upgrade, so a refused connection holds nothing while it would close
+            WebSocketMemory.Connection held = memory.open(address);
+            if (held == null) {
+                ctx.response().putHeader("Retry-After", "5");
+                RequestShape.refuseUnread(ctx, 503, "RATE_LIMITED",
+                        "This instance holds as many WebSocket connections as its memory allows (or this client address's share of it); try again later");
+                return;
+            }
             var metaData = getMetaData(ctx);
             ctx.request().toWebSocket(opened -> {
                 if (opened.failed()) {
+                    held.close();
                     LOG.debugf("WebSocket upgrade failed: %s", opened.cause().getMessage());
                     return;
                 }
                 ServerWebSocket socket = opened.result();
-                // its weight on the heap from now until it closes (every return below closes it); none left: 1013
-                WebSocketMemory.Connection held = memory.open();
-                if (held == null) {
-                    socket.close(TRY_AGAIN_LATER, "This instance holds as many connections as its memory allows; try again later");
+                // (every return below closes it; and one closed before its handler was set gives its weight back now)
+                socket.closeHandler(v -> held.close());
+                if (socket.isClosed()) {
+                    held.close();
                     return;
                 }
-                socket.closeHandler(v -> held.close());
                 if (expiresWithin(ctx, 100)) {
                     // (its token expired while the upgrade was under way: Quarkus' expiry timer needs a delay ahead)
                     socket.close((short) 1008, "Authentication expired");
@@ -170,11 +183,16 @@ public class GraphQLOverWebSocket {
                 // the person, once authenticated (a token in the upgrade's header, or in connection_init): checked on every
                 // acknowledgement (a connection taken without a token may authenticate with a second connection_init),
                 // and their place given back when it closes
-                String address = clientAddress(ctx, behindProxy);
                 Place place = new Place(address);
                 Session session = new Session(socket, held, () -> {
                     String who = person(ctx);
-                    return place.admit(who) ? null : place.refusal(who);
+                    if (!place.admit(who)) {
+                        return place.refusal(who);
+                    }
+                    if (who != null) {
+                        held.person();
+                    }
+                    return null;
                 });
                 // a connection not acknowledged within INIT_TIMEOUT (no connection_init, or one whose token never
                 // authenticated: Quarkus then answers nothing) is closed as graphql-transport-ws says (4408); the
@@ -195,13 +213,13 @@ public class GraphQLOverWebSocket {
                     return;
                 }
                 boolean legacy = !"graphql-transport-ws".equals(protocol);
-                // an operation the server refused with an error is also stopped in SmallRye's own table (its error paths
-                // leave it there: a connection's endless refused subscribes grew it without bound), on the connection's
-                // context, before any later message of the client (a subscribe that reuses the id counts as running then)
+                // an operation SmallRye refused with an error is also stopped in its own table (its error paths leave it
+                // there: a connection's endless refused subscribes grew it without bound), by the id SmallRye knows it by,
+                // which is never used again
                 io.vertx.core.Context here = io.vertx.core.Vertx.currentContext();
-                session.refused = id -> here.runOnContext(v -> {
-                    if (!held.isRunning(id) && !socket.isClosed()) {
-                        handler.onMessage("{\"id\":" + JSON.valueToTree(id) + ",\"type\":\"" + (legacy ? "stop" : "complete") + "\"}");
+                session.refused = internal -> here.runOnContext(v -> {
+                    if (!socket.isClosed()) {
+                        handler.onMessage("{\"id\":\"" + internal + "\",\"type\":\"" + (legacy ? "stop" : "complete") + "\"}");
                     }
                 });
                 socket.closeHandler(v -> {
@@ -238,6 +256,11 @@ public class GraphQLOverWebSocket {
                         return;
                     }
                     Operation op = operation(message);
+                    if (text.length() > MAX_INIT && "connection_init".equals(message.path("type").asText())) {
+                        // (SmallRye keeps the payload for the connection's life: a token is a few KiB)
+                        session.close((short) 4400, "A connection_init message may have at most " + MAX_INIT + " characters");
+                        return;
+                    }
                     if (op != null && op.started(legacy) && !session.acknowledged) {
                         // (graphql-transport-ws: a subscribe before the connection is acknowledged closes it, 4401; it was
                         // answered, by this class's checks, and parsed)
@@ -253,23 +276,31 @@ public class GraphQLOverWebSocket {
                     }
                     String refusal = refusal(message, legacy);
                     if (refusal == null) {
+                        // SmallRye knows each operation by an id of this connection's own (WebSocketMemory.Connection)
+                        String forward = text;
                         if (op != null && op.started(legacy)) {
-                            if (held.size() >= MAX_OPERATIONS && !held.isRunning(op.id())) {
-                                session.sendMessage(error(op.id(), legacy, "RATE_LIMITED", "At most " + MAX_OPERATIONS
+                            if (held.size() >= MAX_OPERATIONS) {
+                                session.sendOwn(error(op.id(), legacy, "RATE_LIMITED", "At most " + MAX_OPERATIONS
                                         + " subscriptions at once on one connection; complete one first"));
                                 return;
                             }
                             String who = person(ctx);
-                            String full = held.start(op.id(), who != null ? "person " + who : "address " + address);
+                            String full = held.start(op.id(), who != null ? "person " + who : "address " + address,
+                                    WebSocketMemory.SUBSCRIPTION + 2L * text.length());
                             if (full != null) {
-                                session.sendMessage(error(op.id(), legacy, "RATE_LIMITED", full));
+                                session.sendOwn(error(op.id(), legacy, "RATE_LIMITED", full));
                                 return;
                             }
+                            forward = withId(text, held.internalOf(op.id()));
                         } else if (op != null && op.stopped(legacy)) {
-                            held.ended(op.id());
+                            String internal = held.endedByClient(op.id());
+                            if (internal == null) {
+                                return; // (nothing of that id runs: nothing to stop)
+                            }
+                            forward = withId(text, internal);
                         }
                         try {
-                            handler.onMessage(text);
+                            handler.onMessage(forward);
                         } catch (RuntimeException malformed) {
                             // a message SmallRye cannot read ({"type":1}, a connection_init whose payload is no object): it
                             // threw, answered nothing and left the client waiting for ever; the protocol's answer is 4400
@@ -277,8 +308,8 @@ public class GraphQLOverWebSocket {
                             session.close((short) 4400, "Invalid message");
                         }
                     } else if (!refusal.isEmpty()) {
-                        // answered at once, in the order of the client's messages (a later one may reuse the id)
-                        session.sendMessage(refusal);
+                        // answered at once, in the order of the client's messages (SmallRye never saw it)
+                        session.sendOwn(refusal);
                         // and a refused request that names admin mutations (one sent here instead of as a POST, say) is
                         // an attempt at them: recorded as refused, as every attempt is (a document too large or unreadable
                         // names nothing it can run, and is not parsed again)
@@ -300,10 +331,14 @@ public class GraphQLOverWebSocket {
         }
     }
 
-    /** {@code text} as JSON, read once for every check here; null when these checks cannot read it (the protocol's messages all are JSON). */
+    /**
+     * {@code text} as JSON, read once for every check here; null when these checks cannot read it (the protocol's messages
+     * all are JSON), or when a name appears twice in one object: a reader that takes the first and one that takes the
+     * last would see two different messages (an id rewritten here and another one run by SmallRye).
+     */
     static JsonNode read(String text) {
         try {
-            return JSON.readTree(text);
+            return STRICT.readTree(text);
         } catch (Exception e) {
             return null;
         }
@@ -512,17 +547,55 @@ public class GraphQLOverWebSocket {
         boolean stopped(boolean legacy) {
             return type.equals(legacy ? "stop" : "complete");
         }
+    }
 
-        /** An operation ended by the server: completed, or refused with an error. */
-        boolean ended() {
-            return type.equals("complete") || type.equals("error");
+    /**
+     * A protocol message's type and top-level id, with where the id's JSON string starts and ends in the text; null when
+     * the text is not a JSON object. Read from the start only as far as both (SmallRye writes them before the payload),
+     * so the bulk of an event is not parsed.
+     */
+    record Envelope(String type, String id, int idStart, int idEnd) {
+    }
+
+    static Envelope envelope(String text) {
+        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(text)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            String type = null;
+            String id = null;
+            int start = -1;
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && (type == null || id == null)) {
+                String name = parser.currentName();
+                com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
+                if ("id".equals(name) && id == null && value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    start = (int) parser.currentTokenLocation().getCharOffset();
+                    id = parser.getText();
+                } else if ("type".equals(name) && type == null && value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    type = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return new Envelope(type, id, start, id == null ? -1 : endOfString(text, start));
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
-    /** The type and id of a protocol message, or null when it has none (or is not JSON). */
-    static Operation operation(String text) {
-        JsonNode message = read(text);
-        return message == null ? null : operation(message);
+    /** Where the JSON string that starts (its opening quote) at {@code start} ends: just after its closing quote. */
+    private static int endOfString(String text, int start) {
+        int i = start + 1;
+        while (text.charAt(i) != '"') {
+            i += text.charAt(i) == '\\' ? 2 : 1;
+        }
+        return i + 1;
+    }
+
+    /** A client's message with its top-level id (a string: checked before) replaced by {@code id} (plain ASCII). */
+    static String withId(String text, String id) {
+        Envelope envelope = envelope(text);
+        return text.substring(0, envelope.idStart()) + '"' + id + '"' + text.substring(envelope.idEnd());
     }
 
     /** The type and id of a read protocol message, or null when it has none. */
@@ -539,7 +612,7 @@ public class GraphQLOverWebSocket {
 
         /** Whether the connection was acknowledged (its connection_init authenticated, or taken without a token). */
         private volatile boolean acknowledged;
-        /** Told the id of each operation the server ended with an error. */
+        /** Told the id SmallRye knows an operation by when SmallRye ended it with an error. */
         volatile java.util.function.Consumer<String> refused = id -> { };
 
         /**
@@ -554,13 +627,15 @@ public class GraphQLOverWebSocket {
             this.admit = admit;
         }
 
+        /**
+         * SmallRye's messages: the id it knows an operation by is replaced by the client's, and a message of an operation
+         * that no longer runs (the client completed it) is not sent.
+         */
         @Override
         public void sendMessage(String message) {
             if (socket.isClosed()) {
                 return;
             }
-            // an operation the server ended (completed, or refused with an error) no longer counts; the rest ("next") is
-            // the bulk and is not parsed (text that matches by accident inside data is parsed, and its type is not one)
             // (every acknowledgement: a second connection_init may authenticate a connection taken without a token; an
             // acknowledgement is a short message, the bulk is not searched)
             if (message.length() < 256 && message.contains("\"type\":\"connection_ack\"")) {
@@ -571,15 +646,32 @@ public class GraphQLOverWebSocket {
                 }
                 acknowledged = true;
             }
-            if (message.contains("\"type\":\"complete\"") || message.contains("\"type\":\"error\"")) {
-                Operation op = operation(message);
-                if (op != null && op.ended()) {
-                    held.ended(op.id());
-                    if (op.type().equals("error")) {
-                        refused.accept(op.id());
-                    }
+            // an operation SmallRye ended (completed, or refused with an error) no longer counts; only the envelope is
+            // read, never an event's payload
+            Envelope envelope = envelope(message);
+            if (envelope != null && envelope.id() != null) {
+                boolean ends = "complete".equals(envelope.type()) || "error".equals(envelope.type());
+                String client = ends ? held.endedByServer(envelope.id()) : held.clientOf(envelope.id());
+                if (client == null) {
+                    return;
+                }
+                message = message.substring(0, envelope.idStart()) + com.fasterxml.jackson.databind.node.TextNode.valueOf(client)
+                        + message.substring(envelope.idEnd());
+                if ("error".equals(envelope.type())) {
+                    refused.accept(envelope.id());
                 }
             }
+            write(message);
+        }
+
+        /** A message of this class's own (a refusal of an operation SmallRye never saw): written as it is. */
+        void sendOwn(String message) {
+            if (!socket.isClosed()) {
+                write(message);
+            }
+        }
+
+        private void write(String message) {
             // counted until written (a closed connection fails what it had not written, which gives it back too); the
             // length in chars stands for the bytes (the protocol's JSON is nearly all ASCII)
             long size = message.length();
