@@ -1,6 +1,7 @@
 package com.coinstream.graphql;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,6 +69,9 @@ public class GraphQLOverWebSocket {
     /** graphql-transport-ws: a subscribe with the id of an operation that still runs. */
     static final short SUBSCRIBER_EXISTS = 4409;
     static final int MAX_OPERATIONS = 25;
+    /** The message types a client sends, exactly as written (graphql-transport-ws; the legacy graphql-ws). */
+    static final Set<String> TYPES = Set.of("connection_init", "ping", "pong", "subscribe", "complete");
+    static final Set<String> LEGACY_TYPES = Set.of("connection_init", "start", "stop", "connection_terminate");
     /** The largest connection_init message: SmallRye keeps its payload for as long as the connection lasts. */
     static final int MAX_INIT = 16 * 1024;
     /**
@@ -161,7 +165,13 @@ public class GraphQLOverWebSocket {
                         "This instance holds as many WebSocket connections as its memory allows (or this client address's share of it); try again later");
                 return;
             }
-            var metaData = getMetaData(ctx);
+            java.util.Map<String, Object> metaData;
+            try { // (the weight is given back whatever fails before the upgrade's callback takes it over)
+                metaData = getMetaData(ctx);
+            } catch (RuntimeException e) {
+                held.close();
+                throw e;
+            }
             ctx.request().toWebSocket(opened -> {
                 if (opened.failed()) {
                     held.close();
@@ -255,6 +265,12 @@ public class GraphQLOverWebSocket {
                         session.close((short) 4400, "Invalid message");
                         return;
                     }
+                    if (!(legacy ? LEGACY_TYPES : TYPES).contains(message.path("type").isTextual() ? message.path("type").asText() : "")) {
+                        // (SmallRye reads a message's type in any case, "Subscribe" as "subscribe", and the checks here,
+                        // like Quarkus' authentication, read it exactly: such a message ran unchecked, under the client's id)
+                        session.close((short) 4400, "Invalid message: unknown type");
+                        return;
+                    }
                     Operation op = operation(message);
                     if (text.length() > MAX_INIT && "connection_init".equals(message.path("type").asText())) {
                         // (SmallRye keeps the payload for the connection's life: a token is a few KiB)
@@ -286,12 +302,16 @@ public class GraphQLOverWebSocket {
                             }
                             String who = person(ctx);
                             String full = held.start(op.id(), who != null ? "person " + who : "address " + address,
-                                    WebSocketMemory.SUBSCRIPTION + 2L * text.length());
+                                    WebSocketMemory.SUBSCRIPTION + WebSocketMemory.PER_MESSAGE_CHAR * text.length());
                             if (full != null) {
                                 session.sendOwn(error(op.id(), legacy, "RATE_LIMITED", full));
                                 return;
                             }
-                            forward = withId(text, held.internalOf(op.id()));
+                            String internal = held.internalOf(op.id());
+                            if (internal == null) {
+                                return; // (the connection closed meanwhile)
+                            }
+                            forward = withId(text, internal);
                         } else if (op != null && op.stopped(legacy)) {
                             String internal = held.endedByClient(op.id());
                             if (internal == null) {
@@ -477,6 +497,24 @@ public class GraphQLOverWebSocket {
             return expires * 1000 - System.currentTimeMillis() < millis;
         }
         return false;
+    }
+
+    /** The longest close reason RFC 6455 allows (a control frame's 125 bytes, less the status code's two). */
+    static final int MAX_CLOSE_REASON = 123;
+
+    /**
+     * {@code reason} cut to {@link #MAX_CLOSE_REASON} bytes of UTF-8, whole characters only: a longer one (a 4409's, which
+     * names the client's id) made a close frame browsers refuse (they report 1002 or 1006 instead of the code).
+     */
+    static String closeReason(String reason) {
+        if (reason == null || reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_CLOSE_REASON) {
+            return reason;
+        }
+        int end = reason.length();
+        while (reason.substring(0, end).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_CLOSE_REASON - 3) {
+            end = Character.isLowSurrogate(reason.charAt(end - 1)) && end > 1 ? end - 2 : end - 1;
+        }
+        return reason.substring(0, end) + "...";
     }
 
     static boolean tooBig(Throwable t) {
@@ -690,7 +728,7 @@ public class GraphQLOverWebSocket {
         @Override
         public void close(short statusCode, String reason) {
             if (!socket.isClosed()) {
-                socket.close(statusCode, reason);
+                socket.close(statusCode, closeReason(reason));
             }
         }
 

@@ -17,8 +17,8 @@ import com.coinstream.domain.AtOnce;
  * ({@code bench/crowd.sh}). A third leaves the rest of the heap to gifting: with half, a full budget's live set made
  * the collector run full collections back to back.
  * <p>
- * A subscription weighs {@value #SUBSCRIPTION} plus twice its subscribe message's length (SmallRye keeps the request and
- * its variables, up to a message's 256 KiB, for as long as it runs). One client address's connections that are not a
+ * A subscription weighs {@value #SUBSCRIPTION} plus {@value #PER_MESSAGE_CHAR} bytes per character of its subscribe
+ * message (SmallRye keeps the request and its variables, parsed, up to a message's 256 KiB, for as long as it runs). One client address's connections that are not a
  * person's (until acknowledged, or without a token), and one person's subscriptions (a client address's, without a
  * token), hold at most a {@value #SHARES}th of the budget each, so one
  * caller cannot take every place. A connection past the budget or its address's share is refused before its upgrade
@@ -29,6 +29,11 @@ final class WebSocketMemory {
     static final long CONNECTION = 16 * 1024;
     /** Heap one running subscription keeps besides its message (SmallRye's execution of it, the feed's subscriber). */
     static final long SUBSCRIPTION = 40 * 1024;
+    /**
+     * A subscription's weight per character of its subscribe message: SmallRye keeps the request and its variables,
+     * parsed (a list of numbers takes several times its text), for as long as it runs.
+     */
+    static final long PER_MESSAGE_CHAR = 8;
     /** A person's (or a client address's) subscriptions hold at most this fraction of the budget. */
     static final int SHARES = 16;
     /** The smallest budget: one caller's share holds one subscription. */
@@ -74,7 +79,7 @@ final class WebSocketMemory {
      * connections are capped by their own count), or null when the instance, or that share, holds all it may.
      */
     Connection open(String address) {
-        String caller = "address " + address;
+        String caller = "connections from " + address; // (a share of their own: not the address's subscriptions')
         if (!perCaller.enter(caller, CONNECTION)) {
             return null;
         }
@@ -109,7 +114,7 @@ final class WebSocketMemory {
          * {@code weight} bytes: null when it runs (under {@link #internalOf}), else why not (the instance's memory, or the
          * caller's share of it).
          */
-        String start(String id, String caller, long weight) {
+        synchronized String start(String id, String caller, long weight) {
             if (byClient.containsKey(id)) { // (the caller refused a running id already: this one is still ending)
                 return "Operation " + id + " is still ending; use another id";
             }
@@ -131,19 +136,19 @@ final class WebSocketMemory {
         }
 
         /** The id SmallRye knows the client's running operation {@code id} by, or null when none runs. */
-        String internalOf(String id) {
+        synchronized String internalOf(String id) {
             Operation op = byClient.get(id);
             return op == null ? null : op.internal;
         }
 
         /** The client's id of the operation SmallRye knows as {@code internal}, or null when it no longer runs. */
-        String clientOf(String internal) {
+        synchronized String clientOf(String internal) {
             Operation op = byInternal.get(internal);
             return op == null ? null : op.client;
         }
 
         /** The client ended its operation {@code id}: its weight given back; the id SmallRye knows it by (null: none ran). */
-        String endedByClient(String id) {
+        synchronized String endedByClient(String id) {
             Operation op = byClient.get(id);
             return op != null && end(op) ? op.internal : null;
         }
@@ -152,22 +157,22 @@ final class WebSocketMemory {
          * SmallRye ended the operation it knows as {@code internal} (completed, or refused with an error): its weight
          * given back; the client's id of it, or null when it had already ended (the client completed it first).
          */
-        String endedByServer(String internal) {
+        synchronized String endedByServer(String internal) {
             Operation op = byInternal.get(internal);
             return op != null && end(op) ? op.client : null;
         }
 
         /** Whether the client's operation {@code id} runs. */
-        boolean isRunning(String id) {
+        synchronized boolean isRunning(String id) {
             return byClient.containsKey(id);
         }
 
-        int size() {
+        synchronized int size() {
             return byClient.size();
         }
 
         /** Gives {@code op}'s weight back and forgets it, once (whoever ends it first). */
-        private boolean end(Operation op) {
+        private synchronized boolean end(Operation op) {
             if (!byInternal.remove(op.internal, op)) {
                 return false;
             }
@@ -185,7 +190,7 @@ final class WebSocketMemory {
         }
 
         /** The connection closed: its weight and every operation's given back, once. */
-        void close() {
+        synchronized void close() {
             if (closed.compareAndSet(false, true)) {
                 person();
                 all.leave(ALL, CONNECTION);

@@ -48,6 +48,18 @@ class ConnectionPlaceTest {
         last.close();
     }
 
+    /** A close reason fits RFC 6455's 123 bytes (a 4409's names an id of up to 255 characters), cut at whole characters. */
+    @Test
+    void aCloseReasonIsCutToWhatAFrameHolds() {
+        assertEquals("short", GraphQLOverWebSocket.closeReason("short"));
+        String cut = GraphQLOverWebSocket.closeReason("Subscriber for " + "x".repeat(255) + " already exists");
+        assertTrue(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= GraphQLOverWebSocket.MAX_CLOSE_REASON, cut);
+        assertTrue(cut.startsWith("Subscriber for xxx") && cut.endsWith("..."), cut);
+        String emoji = GraphQLOverWebSocket.closeReason("\uD83C\uDF39".repeat(60));
+        assertTrue(emoji.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= GraphQLOverWebSocket.MAX_CLOSE_REASON, emoji);
+        assertTrue(!Character.isHighSurrogate(emoji.charAt(emoji.length() - 4)), "no character cut in half");
+    }
+
     /** An IPv6 client holds a whole /64: its addresses count as one; IPv4 and anything else as written, and nothing is looked up. */
     @Test
     void anIpv6ClientCountsByItsSlash64() {

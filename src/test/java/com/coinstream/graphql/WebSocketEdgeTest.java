@@ -136,7 +136,7 @@ class WebSocketEdgeTest {
     void onePersonsSubscriptionsHoldAtMostTheirShareOfTheInstancesMemory() throws Exception {
         LiveCreator live = Gifting.liveCreator("wsshare");
         String token = Tokens.viewer(Tokens.unique("wsshare"));
-        // a sixteenth of the tests' 48M, each subscription 40 KiB and twice its message (about 300 characters)
+        // a sixteenth of the tests' 48M, each subscription 40 KiB and 8 bytes a character of its message (about 300)
         long share = 48L * 1024 * 1024 / WebSocketMemory.SHARES / WebSocketMemory.SUBSCRIPTION;
         assertEquals(76, share, "the tests' budget (application.properties)");
         try (FeedClient a = FeedClient.connect(port, token); FeedClient b = FeedClient.connect(port, token);
@@ -167,7 +167,7 @@ class WebSocketEdgeTest {
                 }
             }
             assertNotNull(refused, "refused within four connections' worth");
-            assertTrue(running >= 70 && running <= share, "about a sixteenth of the budget runs: " + running);
+            assertTrue(running >= 66 && running <= share, "about a sixteenth of the budget runs: " + running);
             assertEquals("RATE_LIMITED", code(refused), refused.toString());
             assertTrue(refused.toString().contains("per person"), refused.toString());
             a.send(Map.of("id", "a0", "type", "complete"));
@@ -229,39 +229,64 @@ class WebSocketEdgeTest {
         int share = (int) (48L * 1024 * 1024 / WebSocketMemory.SHARES / WebSocketMemory.CONNECTION);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.URI uri = java.net.URI.create("ws://localhost:" + port + "/graphql");
+        // all at once, well within the 10 s a connection may stay uninitialised
+        List<java.util.concurrent.CompletableFuture<java.net.http.WebSocket>> opening = new java.util.ArrayList<>();
+        for (int i = 0; i < share + 10; i++) {
+            opening.add(http.newWebSocketBuilder().subprotocols("graphql-transport-ws").buildAsync(uri, new java.net.http.WebSocket.Listener() {
+            }));
+        }
         List<java.net.http.WebSocket> open = new java.util.ArrayList<>();
-        java.net.http.WebSocketHandshakeException refused = null;
+        List<java.net.http.WebSocketHandshakeException> refused = new java.util.ArrayList<>();
         try {
-            for (int i = 0; i < share + 10 && refused == null; i++) {
+            for (var f : opening) {
                 try {
-                    open.add(http.newWebSocketBuilder().subprotocols("graphql-transport-ws").buildAsync(uri, new java.net.http.WebSocket.Listener() {
-                    }).get(10, java.util.concurrent.TimeUnit.SECONDS));
+                    open.add(f.get(10, java.util.concurrent.TimeUnit.SECONDS));
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (!(e.getCause() instanceof java.net.http.WebSocketHandshakeException handshake)) {
                         throw e;
                     }
-                    refused = handshake;
+                    refused.add(handshake);
                 }
             }
-            assertNotNull(refused, open.size() + " connections taken");
             assertTrue(open.size() <= share, open.size() + " connections taken");
-            assertEquals(503, refused.getResponse().statusCode());
-            assertTrue(String.valueOf(refused.getResponse().body()).contains("RATE_LIMITED"), String.valueOf(refused.getResponse().body()));
-            assertEquals("5", refused.getResponse().headers().firstValue("Retry-After").orElse(null));
+            assertTrue(refused.size() >= 10, refused.size() + " refused");
+            var answer = refused.get(0).getResponse();
+            assertEquals(503, answer.statusCode());
+            assertTrue(String.valueOf(answer.body()).contains("RATE_LIMITED"), String.valueOf(answer.body()));
+            assertEquals("5", answer.headers().firstValue("Retry-After").orElse(null));
         } finally {
             open.forEach(java.net.http.WebSocket::abort);
         }
         for (int attempt = 0; ; attempt++) { // (the closes arrive asynchronously)
+            assertTrue(attempt < 40, "a closed connection's place is free again");
             try (FeedClient client = FeedClient.connect(port, null)) {
                 JsonNode answer = client.nextOf(10, "connection_ack", "closed");
                 if (answer != null && "connection_ack".equals(answer.path("type").asText())) {
                     break;
                 }
             } catch (java.util.concurrent.ExecutionException e) {
-                if (attempt > 20) {
-                    throw e;
+                // refused: not yet
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /**
+     * A message type is one of the protocol's, exactly as written: SmallRye reads "Subscribe" as "subscribe", and such a
+     * message ran unchecked (a mutation over the WebSocket, no cap, no weight, under the client's own id). It closes the
+     * connection (4400); so does "Connection_Init", which Quarkus' authentication did not read as one.
+     */
+    @Test
+    void aMessageTypeInAnotherCaseClosesWith4400() throws Exception {
+        for (String type : List.of("Subscribe", "SUBSCRIBE", "Complete", "Connection_Init", "start", "data")) {
+            try (FeedClient client = FeedClient.connect(port, Tokens.viewer(Tokens.unique("wscase")))) {
+                if (!type.equals("Connection_Init")) {
+                    assertNotNull(client.nextOf(10, "connection_ack"));
                 }
-                Thread.sleep(250);
+                client.send(Map.of("id", "m", "type", type, "payload", Map.of("query", "mutation { endLiveStream(input: {streamId: \"x\"}) { userErrors { code } } }")));
+                JsonNode closed = client.nextOf(10, "closed");
+                assertNotNull(closed, type);
+                assertEquals(4400, closed.path("code").asInt(), type + ": " + closed);
             }
         }
     }

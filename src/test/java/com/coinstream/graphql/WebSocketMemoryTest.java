@@ -91,6 +91,23 @@ class WebSocketMemoryTest {
         assertEquals(0, memory.held(), "one started after the close is given back at once");
     }
 
+    /** An address's subscriptions without a token and its connections have a share each: the first cannot block the second. */
+    @Test
+    void anAddressesSubscriptionsDoNotHoldItsConnectionsShare() {
+        WebSocketMemory memory = new WebSocketMemory(4 * WebSocketMemory.MIN_BUDGET);
+        WebSocketMemory.Connection c = memory.open("203.0.113.9");
+        int i = 0;
+        while (c.start("s" + i, "address 203.0.113.9", SUB) == null) {
+            i++;
+        }
+        assertEquals(memory.perCallerSubscriptions(), i);
+        WebSocketMemory.Connection person = memory.open("203.0.113.9");
+        assertNotNull(person, "a person's connection from that address is still taken");
+        person.close();
+        c.close();
+        assertEquals(0, memory.held());
+    }
+
     /**
      * SmallRye knows an operation by the connection's own id: a client that completes an id and reuses it at once starts
      * a second operation under a new id, so the first one's late end (SmallRye's "complete") neither ends the second nor
