@@ -41,6 +41,10 @@ import io.vertx.ext.web.RoutingContext;
  * <li>A message over the size limit (one frame over {@value #MAX_FRAME} bytes, or several adding up to more than
  * {@value #MAX_MESSAGE}) closes the connection with 1009 and a reason. Vert.x turns Netty's close-on-violation off
  * and SmallRye only logs the exception, so the client saw the connection drop (1006).</li>
+ * <li>A message's type is one of the protocol's, exactly as written, and no object names a field twice; else 4400.</li>
+ * <li>What connections and subscriptions hold of the heap is bounded ({@link WebSocketMemory}: past it, an upgrade is
+ * refused with 503, a subscription with RATE_LIMITED), and SmallRye knows each operation by an id of the connection's
+ * own, never the client's.</li>
  * <li>At most {@value #MAX_OPERATIONS} subscriptions at once on one connection: one more is answered with an
  * {@code error} message carrying {@code RATE_LIMITED}, the connection kept.</li>
  * <li>A client that does not read what it is sent is closed (1013, try again later) once {@value #MAX_BEHIND} bytes wait
