@@ -40,9 +40,15 @@ class ReceiptsAndEarningsTest {
                     stream { title status totals { coins gifts } creator { displayName } } } } }
                 """;
         Gql.ok(creator.token(), query); // warm the caller registration
-        long before = StatementCounter.count();
-        var r = Gql.ok(creator.token(), query);
-        long statements = StatementCounter.count() - before;
+        // the fewest of three: the counter sees every statement of the instance, and the service's background work (the
+        // rollup applier after these 100 gifts, the outbox) may run one beside any single query
+        long statements = Long.MAX_VALUE;
+        io.restassured.path.json.JsonPath r = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long before = StatementCounter.count();
+            r = Gql.ok(creator.token(), query);
+            statements = Math.min(statements, StatementCounter.count() - before);
+        }
         List<Map<String, Object>> nodes = r.getList("data.giftsReceived.nodes");
         assertEquals(100, nodes.size());
         assertTrue(nodes.stream().allMatch(n -> n.get("sender") != null && n.get("gift") != null && n.get("stream") != null));
