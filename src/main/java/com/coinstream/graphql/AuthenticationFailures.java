@@ -7,6 +7,8 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.coinstream.domain.CodedErrors;
+
 import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -24,8 +26,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 @ApplicationScoped
 public class AuthenticationFailures {
-    static final String BODY = "{\"errors\":[{\"message\":\"The bearer token is not valid (signature, issuer or expiry), or its account "
-            + "has been erased; send a valid token or none\",\"extensions\":{\"code\":\"UNAUTHENTICATED\"}}]}";
+    static final String BODY = CodedErrors.encoded("UNAUTHENTICATED",
+            "The bearer token is not valid (signature, issuer or expiry), or its account has been erased; send a valid token or none");
 
     private final AdminAttempts attempts;
     private final RequestShape shape;

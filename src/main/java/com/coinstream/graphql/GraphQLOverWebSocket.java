@@ -10,9 +10,10 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import com.coinstream.domain.CodedErrors;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.smallrye.graphql.runtime.SmallRyeAuthGraphQLTransportWSSubprotocolHandler;
@@ -25,6 +26,8 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -569,15 +572,9 @@ public class GraphQLOverWebSocket {
 
     /** An error message for operation {@code id}, in the connection's protocol. */
     static String error(String id, boolean legacy, String code, String message) {
-        ObjectNode error = JSON.createObjectNode().put("message", message);
-        error.putObject("extensions").put("code", code);
-        ObjectNode answer = JSON.createObjectNode().put("id", id).put("type", "error");
-        if (legacy) {
-            answer.set("payload", error);
-        } else {
-            answer.putArray("payload").add(error);
-        }
-        return answer.toString();
+        JsonObject error = CodedErrors.error(code, message);
+        return new JsonObject().put("id", id).put("type", "error")
+                .put("payload", legacy ? error : new JsonArray().add(error)).encode();
     }
 
     /** A message's type and operation id. */

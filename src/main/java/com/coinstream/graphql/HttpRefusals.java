@@ -1,13 +1,11 @@
 package com.coinstream.graphql;
 
-import java.util.List;
-import java.util.Map;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.coinstream.domain.CodedErrors;
+
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -40,7 +38,7 @@ public class HttpRefusals {
             case 415 -> "This endpoint does not take that Content-Type";
             default -> "The request is malformed";
         };
-        String body = new JsonObject().put("errors", List.of(Map.of("message", message, "extensions", Map.of("code", "BAD_REQUEST")))).encode();
+        String body = CodedErrors.encoded("BAD_REQUEST", message);
         rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
 

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import com.coinstream.domain.AtOnce;
+import com.coinstream.domain.CodedErrors;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -15,7 +16,6 @@ import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import graphql.parser.ParserEnvironment;
 import graphql.parser.ParserOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -516,8 +516,7 @@ public class RequestShape {
     }
 
     static io.vertx.core.Future<Void> refuse(RoutingContext rc, int status, String code, String message) {
-        JsonObject error = new JsonObject().put("message", message).put("extensions", new JsonObject().put("code", code));
         return rc.response().setStatusCode(status).putHeader("Content-Type", GraphQLOverHttp.media(rc) + "; charset=utf-8")
-                .end(new JsonObject().put("errors", new JsonArray().add(error)).encode());
+                .end(CodedErrors.encoded(code, message));
     }
 }

@@ -4,7 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import com.coinstream.audit.AdminAuditLog;
 import com.coinstream.audit.AuditDraft;
+import com.coinstream.domain.CodedErrors;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Refusal;
 import com.coinstream.domain.UserError;
@@ -157,7 +157,7 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
     }
 
     private static JsonObject errors(String message, String code) {
-        return new JsonObject().put("errors", List.of(Map.of("message", message, "extensions", Map.of("code", code))));
+        return CodedErrors.body(code, message);
     }
 
     private void importReport(RoutingContext rc, Caller admin, Upload upload, AuditDraft draft) {
@@ -193,7 +193,7 @@ public class SettlementUploadApi implements com.coinstream.graphql.AdminRoute {
             } else {
                 LOG.error("settlement report upload failed", e);
                 log.attempt(draft, AdminAuditLog.FAILED, "INTERNAL").subscribe().with(v -> { }, f -> { });
-                send(rc, 500, new JsonObject().put("errors", List.of(Map.of("message", "Internal error", "extensions", Map.of("code", "INTERNAL")))));
+                send(rc, 500, errors("Internal error", "INTERNAL"));
             }
         });
     }

@@ -1,20 +1,17 @@
 package com.coinstream.web;
 
-import java.util.List;
-import java.util.Map;
-
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.coinstream.domain.CodedErrors;
 import com.coinstream.domain.ErrorCode;
 import com.coinstream.domain.Refusal;
 
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The REST routes (the CSV and JSON exports, the simulated provider's report, the dev token issuer) refuse as the GraphQL
@@ -117,7 +114,7 @@ public class RestRefusals {
     }
 
     static RestResponse<String> coded(int status, String code, String message) {
-        String body = new JsonObject().put("errors", List.of(Map.of("message", message, "extensions", Map.of("code", code)))).encode();
+        String body = CodedErrors.encoded(code, message);
         return RestResponse.ResponseBuilder.<String> create(status).entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 }
