@@ -8,16 +8,23 @@ public final class Ids {
     private Ids() {
     }
 
-    /** The UUID in {@code value}; empty when it is not one (so it names nothing). */
+    /**
+     * The UUID in {@code value}; empty when it is not one (so it names nothing). Only the one written form is an id: 32 hex
+     * digits in groups of 8-4-4-4-12 (either case). {@link UUID#fromString} alone would take shorter groups, signs and an
+     * over-long first group whose high digits it drops, so another spelling would name the same thing.
+     */
     public static Optional<UUID> parse(String value) {
-        if (value == null) {
+        if (value == null || value.length() != 36) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(UUID.fromString(value));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+        for (int i = 0; i < 36; i++) {
+            char c = value.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : Character.digit(c, 16) >= 0 && c < 128;
+            if (!ok) {
+                return Optional.empty();
+            }
         }
+        return Optional.of(UUID.fromString(value));
     }
 
     /** The UUID in {@code value}, or the refusal NOT_FOUND with {@code message}: an id that is not one of ours names nothing. */

@@ -93,9 +93,20 @@ public class GiftFeed {
      * The stream's events after sequence {@code after}: first those already committed ({@code missed}, read once this
      * subscription is live, so a gift committed while it was being set up is in one or the other), then the live feed
      * exactly as {@link #stream} gives it (a thanked gift comes again, with its {@code acknowledgedAt}). A live event that
-     * arrives during the read waits for it (at most the subscriber's buffer) and is left out if the read already gave it.
+     * arrives during the read waits for it (at most the subscriber's buffer); one the read already gave is left out
+     * whenever it arrives ({@link #caughtUp}).
      */
     public Multi<GiftEvent> streamAfter(UUID streamId, long after, Uni<List<GiftEvent>> missed) {
+        return caughtUp(stream(streamId), after, missed).onOverflow().buffer(SUBSCRIBER_BUFFER).onOverflow().drop();
+    }
+
+    /**
+     * {@code live} after the read {@code missed}, each publication once: a live event is left out when the read gave it (a
+     * gift committed before the read whose notice, sent after its commit, lands after the read: before or after the read
+     * ended), and when it is at or before {@code after} and not a thanks (a notice that one instance's listener took late,
+     * of a gift the client had already read). The read's publications (at most a page) are kept for the subscription's life.
+     */
+    static Multi<GiftEvent> caughtUp(Multi<GiftEvent> live, long after, Uni<List<GiftEvent>> missed) {
         return Multi.createFrom().<GiftEvent>emitter(out -> {
             Object lock = new Object();
             List<GiftEvent> early = new ArrayList<>();
@@ -110,10 +121,12 @@ public class GiftFeed {
                     }
                 }
             });
-            running[0] = stream(streamId).subscribe().with(e -> {
+            running[0] = live.subscribe().with(e -> {
                 synchronized (lock) {
                     if (caughtUp[0]) {
-                        out.emit(e);
+                        if (news(e, after, read)) {
+                            out.emit(e);
+                        }
                     } else if (early.size() < SUBSCRIBER_BUFFER) {
                         early.add(e); // beyond: dropped, as a slow subscriber's are (the client sees the gap)
                     }
@@ -136,7 +149,7 @@ public class GiftFeed {
                         }
                     }
                     for (GiftEvent e : early) {
-                        if (!read.contains(version(e))) {
+                        if (news(e, after, read)) {
                             out.emit(e);
                         }
                     }
@@ -147,7 +160,12 @@ public class GiftFeed {
                     }
                 }
             }, out::fail);
-        }).onOverflow().buffer(SUBSCRIBER_BUFFER).onOverflow().drop();
+        });
+    }
+
+    /** Whether a live event is news to a client that read up to {@code after} and then {@code read}. */
+    private static boolean news(GiftEvent e, long after, Set<String> read) {
+        return (e.sequence() > after || e.acknowledgedAt() != null) && !read.contains(version(e));
     }
 
     /** One publication of an event: the same gift thanked later is another. */
