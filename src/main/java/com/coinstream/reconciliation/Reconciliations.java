@@ -193,7 +193,8 @@ public class Reconciliations {
         SqlConnection conn = await(com.coinstream.db.DatabaseErrors.busyPoolRefused(imports.get().getConnection(),
                 () -> new Refusal(ErrorCode.CONFLICT, "Other imports held this instance's import connections too long; send the report again")));
         Transaction tx = null;
-        try (SettlementCsv.Reader reader = new SettlementCsv.Reader(new InputStreamReader(new DigestInputStream(body, sha), StandardCharsets.UTF_8))) {
+        try (SettlementCsv.Reader reader = new SettlementCsv.Reader(new InputStreamReader(new DigestInputStream(body, sha), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)))) {
             tx = await(conn.begin());
             List<Tuple> batch = new ArrayList<>(BATCH);
             for (SettlementCsv.Line l = reader.next(); l != null; l = reader.next()) {

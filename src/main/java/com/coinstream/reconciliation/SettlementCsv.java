@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.coinstream.domain.Money;
+import com.coinstream.domain.Text;
 import com.coinstream.domain.Times;
 
 /**
@@ -79,6 +80,8 @@ public final class SettlementCsv {
         private int bad;
         /** Reading ended early (a header it cannot read, or the line limit): nothing more is read, or noted twice. */
         private boolean stopped;
+        /** The line just read was longer than {@value #MAX_LINE_CHARS} characters. */
+        private boolean overlong;
 
         public Reader(java.io.Reader source) {
             this.in = new BufferedReader(source, 64 * 1024);
@@ -94,7 +97,7 @@ public final class SettlementCsv {
                 return null;
             }
             String text;
-            while ((text = readLine()) != null) {
+            while ((text = readOrStop()) != null) {
                 int lineNo = physical;
                 if (text.isBlank()) {
                     continue;
@@ -104,7 +107,7 @@ public final class SettlementCsv {
                     stopped = true;
                     return null;
                 }
-                Line line = line(lineNo, text);
+                Line line = overlong ? refuse(lineNo, "longer than " + MAX_LINE_CHARS + " characters") : line(lineNo, text);
                 if (line != null) {
                     good++;
                     return line;
@@ -134,8 +137,13 @@ public final class SettlementCsv {
         }
 
         private boolean header() throws IOException {
-            String first = readLine();
+            String first = readOrStop();
             if (first == null) {
+                return false;
+            }
+            String problem = overlong ? "longer than " + MAX_LINE_CHARS + " characters" : Text.encodingProblem(first);
+            if (problem != null) {
+                note("line 1: the header " + problem);
                 return false;
             }
             List<String> header = fields(first.replace("\uFEFF", ""));
@@ -157,7 +165,25 @@ public final class SettlementCsv {
             return true;
         }
 
-        /** One physical line (CR, LF or CRLF ended), at most MAX_LINE_CHARS long (the rest is dropped and the line refused). */
+        /**
+         * {@link #readLine}, or null when the bytes are not UTF-8 (a report is UTF-8 text: such a report is refused, naming the
+         * line, and nothing more is read; a decoder that replaced them would let other bytes through than the GraphQL
+         * mutation takes).
+         */
+        private String readOrStop() throws IOException {
+            try {
+                return readLine();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                note("line " + (physical + 1) + ": not UTF-8 text (a report is UTF-8)");
+                stopped = true;
+                return null;
+            }
+        }
+
+        /**
+         * One physical line (CR, LF or CRLF ended), at most MAX_LINE_CHARS long: the rest is dropped, and {@link #overlong}
+         * says so (the line is then refused).
+         */
         private String readLine() throws IOException {
             StringBuilder b = new StringBuilder();
             int c;
@@ -185,12 +211,14 @@ public final class SettlementCsv {
                 return null;
             }
             physical++;
-            return tooLong ? "\u0000too long" : b.toString();
+            overlong = tooLong;
+            return b.toString();
         }
 
         private Line line(int lineNo, String text) {
-            if (text.startsWith("\u0000")) {
-                return refuse(lineNo, "longer than " + MAX_LINE_CHARS + " characters");
+            String problem = Text.encodingProblem(text);
+            if (problem != null) {
+                return refuse(lineNo, problem);
             }
             List<String> f = fields(text);
             if (f == null) {

@@ -125,4 +125,31 @@ class SettlementCsvTest {
         assertEquals("\"a\t=1+1\"", SettlementCsv.field("a\t=1+1"));
         assertEquals("\"'\t=1\"", SettlementCsv.field("\t=1"));
     }
+
+    /**
+     * The upload's bytes meet the rules the GraphQL mutation's text meets (README "Input rules"): a control character in any
+     * column, one the report does not read included, is a bad line; bytes that are not UTF-8 refuse the report, naming
+     * their line, instead of being read as U+FFFD; a short line that starts with NUL is not called too long.
+     */
+    @Test
+    void aReportIsUtf8TextWithoutControlCharactersInAnyColumn() throws Exception {
+        SettlementCsv.Parsed nul = SettlementCsv.parse("transaction_id,type,amount,currency,fee,date,note\n"
+                + "a_1,charge,1.00,USD,0,2026-11-30,ok\n\u0000b,charge,1.00,USD,0,2026-11-30,x\nc_3,charge,1.00,USD,0,2026-11-30,bell\u0007\n");
+        assertEquals(List.of("line 3: contains the control character U+0000", "line 4: contains the control character U+0007"), nul.errors());
+        SettlementCsv.Parsed header = SettlementCsv.parse("transaction_id,type,amount,currency,fee,date\u0001\na_1,charge,1.00,USD,0,2026-11-30\n");
+        assertEquals(List.of("line 1: the header contains the control character U+0001"), header.errors());
+        byte[] bytes = (HEADER + "a_1,charge,1.00,USD,0,2026-11-30\nb_2,charge,1.00,USD,0,2026-11-30,\u00e9\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        bytes[bytes.length - 2] = (byte) 0xFF; // the second byte of the e-acute
+        java.nio.charset.CharsetDecoder strict = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        try (SettlementCsv.Reader r = new SettlementCsv.Reader(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(bytes), strict))) {
+            // (the reader decodes ahead of the lines it gives: the refusal may come before the good line)
+            while (r.next() != null) {
+                // read through
+            }
+            List<String> errors = r.finish();
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).endsWith(": not UTF-8 text (a report is UTF-8)"), errors.toString());
+        }
+    }
 }
