@@ -43,7 +43,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * The whole API against hostile values, driven by the schema itself (README "Limits and hostile input"): every argument
  * and input field of every query, mutation, subscription and field with arguments gets, as a variable and as a literal
  * and with a token that may call it, NUL and control characters, lone surrogates, huge strings, numbers past 32 and 64
- * bits, negatives, fractions, dates far away, unknown and malformed ids, unknown enum values and 5,000 duplicate list
+ * bits and the largest of each width (2^31-1, 2^63-1, -2^63, 2^53+1), negatives, fractions, dates far away, unknown and
+ * malformed ids (another spelling of a UUID among them), unknown enum values and 5,000 duplicate list
  * items. Every answer must be a coded refusal or a success, never INTERNAL and never a 5xx, and a refusal must leave the
  * database as it was. A field added to the schema is swept the day it is added: the test fails if any argument was
  * not exercised.
@@ -356,10 +357,16 @@ class SchemaSweepTest {
                 out.add(new Hostile("malformed id", "../not-an-id", false));
                 out.add(new Hostile("NUL id", "\u0000", false));
                 out.add(new Hostile("long id", "i".repeat(300), false));
+                out.add(new Hostile("another spelling of an id", "0-0-4000-a000-ca201", false));
             }
             case "Int", "BigInteger" -> {
                 out.add(new Hostile("2^31", 2147483648L, false));
                 out.add(new Hostile("2^63", new java.math.BigInteger("9223372036854775808"), false));
+                // the largest of each width, which arithmetic before the database can overflow, and the first a double loses
+                out.add(new Hostile("2^31-1", Integer.MAX_VALUE, false));
+                out.add(new Hostile("2^63-1", Long.MAX_VALUE, false));
+                out.add(new Hostile("-2^63", Long.MIN_VALUE, false));
+                out.add(new Hostile("2^53+1", 9007199254740993L, false));
                 out.add(new Hostile("-1", -1, false));
                 out.add(new Hostile("0", 0, false));
                 out.add(new Hostile("1.5", new java.math.BigDecimal("1.5"), false));
