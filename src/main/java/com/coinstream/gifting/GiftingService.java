@@ -177,7 +177,7 @@ public class GiftingService {
                 StreamDirectory.StreamInfo stream = found
                         .orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "No such live stream", "input", "streamId"));
                 if (!stream.live()) {
-                    throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
+                    throw streamNotLive();
                 }
                 if (stream.creatorId().equals(sender.userId())) {
                     throw new Refusal(ErrorCode.SELF_GIFT, "You cannot send gifts to your own stream", "input", "streamId");
@@ -208,7 +208,7 @@ public class GiftingService {
             case SENT -> new Sent(receipt(command, outcome), new Wallet(sender.userId(), command.valueCurrency(), sender.region(), outcome.walletAfter()),
                     false);
             case KEY_SEEN -> null;
-            case NOT_LIVE -> throw new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
+            case NOT_LIVE -> throw streamNotLive();
             case CREATOR_UNDER_AGE -> throw creatorUnderAge();
             case ON_HOLD -> throw new Refusal(ErrorCode.ACCOUNT_ON_HOLD, "Your account is on hold");
             case ERASED -> throw AccountHolds.ERASED_SELF.get();
@@ -281,9 +281,17 @@ public class GiftingService {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    /** The refusal of a gift to a creator under the age of the rule (checked early from the directory, and by the batch). */
+    /**
+     * The refusal of a gift to a creator under the age of the rule (checked early from the directory, and by the batch):
+     * the one an ended stream gets, word for word, so that no viewer learns a creator's age from it. (Such a creator cannot
+     * go live; this is a stream of theirs that began before their birthdate was corrected.)
+     */
     private static Refusal creatorUnderAge() {
-        return new Refusal(ErrorCode.AGE_RESTRICTED, "This creator cannot receive gifts", "input", "streamId");
+        return streamNotLive();
+    }
+
+    private static Refusal streamNotLive() {
+        return new Refusal(ErrorCode.STREAM_NOT_LIVE, "The stream is not live", "input", "streamId");
     }
 
     private boolean adult(Optional<LocalDate> birthdate, Instant now) {

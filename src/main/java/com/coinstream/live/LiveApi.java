@@ -48,7 +48,7 @@ public class LiveApi {
     }
 
     @Mutation("startLiveStream")
-    @Description("Creators: go live. One live stream per creator at a time.")
+    @Description("Creators: go live. One live stream per creator at a time. AGE_RESTRICTED unless the token gives an age of COINSTREAM_ADULT_AGE or over (gifts are received only on a stream).")
     @RolesAllowed(Role.CREATOR)
     public Uni<@NonNull LiveStreamPayload> startLiveStream(@NonNull StartLiveStreamInput input) {
         return payloads.orRefusal(caller.get().flatMap(c -> Payloads.guarded(() -> streams.start(c, input.title)))

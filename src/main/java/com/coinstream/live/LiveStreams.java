@@ -46,9 +46,12 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
     private final AdminAuditLog adminLog;
 
     private final ErasedAccounts erased;
+    private final int adultAge;
+
     public LiveStreams(Pool pool, StreamDirectory directory, ClusterEvents cluster, Clock clock, ReadSessions sessions, AdminAuditLog adminLog,
-            ErasedAccounts erased) {
+            ErasedAccounts erased, com.coinstream.domain.PolicyConfig policy) {
         this.erased = erased;
+        this.adultAge = policy.adultAge();
         this.adminLog = adminLog;
         this.pool = pool;
         this.sessions = sessions;
@@ -57,8 +60,15 @@ public class LiveStreams implements PanacheRepositoryBase<LiveStream, UUID> {
         this.clock = clock;
     }
 
+    /**
+     * Go live. Only a creator of the age rule's (COINSTREAM_ADULT_AGE, by the token's birthdate) may: a stream is where gifts
+     * are received, and a viewer's refused gift must not be what tells them a creator's age (README "Privacy model").
+     */
     public Uni<LiveStream> start(Caller creator, String title) {
         Text.require(title, MAX_TITLE, false, "title", "input", "title");
+        if (!creator.isAdult(clock, adultAge)) {
+            throw new Refusal(ErrorCode.AGE_RESTRICTED, "Going live requires a verified age of " + adultAge + " or over");
+        }
         LiveStream s = new LiveStream();
         s.id = UUID.randomUUID();
         s.creatorId = creator.userId();

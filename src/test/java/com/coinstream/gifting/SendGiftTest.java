@@ -146,9 +146,13 @@ class SendGiftTest {
         assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(minor, creator.stream(), Gifting.ROSE, 1, Flows.key())));
         String minorCreatorId = Tokens.unique("teen");
         String minorCreator = Tokens.token(minorCreatorId, Set.of("viewer", "creator"), "2011-01-01", "US");
-        String teenStream = Gql.ok(minorCreator, "mutation { startLiveStream(input: {title: \"teen\"}) { liveStream { id } } }")
-                .getString("data.startLiveStream.liveStream.id");
-        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(viewer.token(), teenStream, Gifting.ROSE, 1, Flows.key())));
+        // a creator under the age rule cannot go live (told so, as it is their own age); no viewer's gift tells anyone a creator's age
+        var teen = Gql.ok(minorCreator, "mutation { startLiveStream(input: {title: \"teen\"}) { liveStream { id } userErrors { code } } }");
+        assertEquals("AGE_RESTRICTED", teen.getString("data.startLiveStream.userErrors[0].code"), teen.prettify());
+        assertEquals(null, teen.getString("data.startLiveStream.liveStream"));
+        String noBirthdate = Tokens.token(Tokens.unique("teennobd"), Set.of("viewer", "creator"), null, "US");
+        assertEquals("AGE_RESTRICTED", Gql.ok(noBirthdate, "mutation { startLiveStream(input: {title: \"who\"}) { userErrors { code } } }")
+                .getString("data.startLiveStream.userErrors[0].code"));
 
 
         // a gift on sale only in Japan, and one retired yesterday
@@ -171,7 +175,8 @@ class SendGiftTest {
 
     /**
      * A live creator whose token now gives a birthdate that makes them a minor: their stream takes no more gifts, on every
-     * instance (the stream's memory of its creator goes with the notice of the new birthdate).
+     * instance (the stream's memory of its creator goes with the notice of the new birthdate). A viewer is answered as for
+     * an ended stream, word for word: no refusal tells a viewer a creator's age.
      */
     @Test
     void aCreatorWhoseBirthdateNowMakesThemAMinorReceivesNoMoreGifts() throws InterruptedException {
@@ -180,13 +185,15 @@ class SendGiftTest {
         assertEquals(null, Gifting.code(Gifting.send(viewer.token(), changed.stream(), Gifting.ROSE, 1, Flows.key())), "remembered as an adult");
         Gql.ok(Tokens.token(changed.id(), Set.of("viewer", "creator"), "2012-02-02", "US"), "{ me { id } }");
         String after = null;
-        for (int i = 0; i < 40 && !"AGE_RESTRICTED".equals(after); i++) {
+        for (int i = 0; i < 40 && !"STREAM_NOT_LIVE".equals(after); i++) {
             after = Gifting.code(Gifting.send(viewer.token(), changed.stream(), Gifting.ROSE, 1, Flows.key()));
-            if (!"AGE_RESTRICTED".equals(after)) {
+            if (!"STREAM_NOT_LIVE".equals(after)) {
                 Thread.sleep(50);
             }
         }
-        assertEquals("AGE_RESTRICTED", after);
+        assertEquals("STREAM_NOT_LIVE", after);
+        var refused = Gifting.send(viewer.token(), changed.stream(), Gifting.ROSE, 1, Flows.key());
+        assertEquals("The stream is not live", refused.getString("data.sendGift.userErrors[0].message"), refused.prettify());
         // a token the creator still holds from before the correction (issued earlier, an adult's birthdate) never writes
         // its birthdate back: the newest token's word stands
         String older = Tokens.builder(changed.id(), Set.of("viewer", "creator"), Tokens.ADULT, "US")
@@ -197,12 +204,12 @@ class SendGiftTest {
         assertEquals("2012-02-02", String.valueOf(com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA,
                 "select birthdate from app_user where id = ?", changed.id()).get(0).get("birthdate")));
         Thread.sleep(200);
-        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(viewer.token(), changed.stream(), Gifting.ROSE, 1, Flows.key())));
+        assertEquals("STREAM_NOT_LIVE", Gifting.code(Gifting.send(viewer.token(), changed.stream(), Gifting.ROSE, 1, Flows.key())));
     }
 
     /**
      * The same, where no instance has heard of the new birthdate (its notice missed, or still on its way): the gift batch
-     * reads the creator's row itself, so the gift is refused (AGE_RESTRICTED) and moves nothing, whatever the stream
+     * reads the creator's row itself, so the gift is refused (as for an ended stream) and moves nothing, whatever the stream
      * directory remembers.
      */
     @Test
@@ -213,7 +220,7 @@ class SendGiftTest {
         com.coinstream.support.Db.rows(com.coinstream.support.Db.TEST_SCHEMA, "update app_user set birthdate = (current_date - interval '17 years')::date "
                 + "where id = ? returning id", unheard.id());
         long before = Gql.ok(viewer.token(), "{ wallet { coins } }").getLong("data.wallet.coins");
-        assertEquals("AGE_RESTRICTED", Gifting.code(Gifting.send(viewer.token(), unheard.stream(), Gifting.ROSE, 1, Flows.key())));
+        assertEquals("STREAM_NOT_LIVE", Gifting.code(Gifting.send(viewer.token(), unheard.stream(), Gifting.ROSE, 1, Flows.key())));
         assertEquals(before, Gql.ok(viewer.token(), "{ wallet { coins } }").getLong("data.wallet.coins"), "nothing moved");
         LedgerChecks.assertClean();
     }
