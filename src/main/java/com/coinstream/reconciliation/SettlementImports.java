@@ -34,7 +34,7 @@ public class SettlementImports {
     /** Uploads at most this many at once on an instance. */
     static final int UPLOADS_AT_ONCE = 2;
     private final com.coinstream.domain.AtOnce uploading = new com.coinstream.domain.AtOnce(UPLOADS_AT_ONCE, () -> new Refusal(
-            ErrorCode.RATE_LIMITED, "At most " + UPLOADS_AT_ONCE + " settlement reports are imported at once; send this one when another has finished",
+            ErrorCode.RATE_LIMITED, "At most " + UPLOADS_AT_ONCE + " settlement reports are uploaded at once; send this one when another has finished",
             "input"));
 
     public SettlementImports(Reconciliations reconciliations, PaymentSettings payments, Vertx vertx) {
@@ -63,7 +63,7 @@ public class SettlementImports {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                    return imported(admin, fileName, whole, audit).eventually(() -> close(whole));
+                    return importReport(admin, fileName, whole, audit).eventually(() -> close(whole));
                 }).onTermination().invoke(() -> delete(file))));
     }
 
@@ -99,16 +99,7 @@ public class SettlementImports {
         }
     }
 
-    /**
-     * A report that arrived whole (inside a GraphQL mutation, at most a request body): imported on a worker thread, counted
-     * with the uploads ({@value #UPLOADS_AT_ONCE} at once on an instance, RATE_LIMITED), since each holds a worker thread
-     * and waits for one of the import connections.
-     */
     public Uni<Outcome> importReport(Caller admin, String fileName, InputStream body, AuditDraft audit) {
-        return uploading.run(() -> imported(admin, fileName, body, audit));
-    }
-
-    private Uni<Outcome> imported(Caller admin, String fileName, InputStream body, AuditDraft audit) {
         return vertx.executeBlocking(Uni.createFrom().item(() -> reconciliations.importReport(admin, fileName, body,
                 payments.gateway().name(), audit)), false)
                 .map(done -> new Outcome(done.run(), done.errors().stream().map(e -> UserError.of(ErrorCode.INVALID_INPUT, e, "input", "csv",

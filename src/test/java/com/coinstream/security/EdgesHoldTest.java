@@ -126,10 +126,6 @@ class EdgesHoldTest {
             int n = stalled.get(2).getInputStream().read(answer);
             String third = n < 0 ? "closed" : new String(answer, 0, n, java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(third.startsWith("HTTP/1.1 429") && third.contains("RATE_LIMITED"), third);
-            // the same two places are the GraphQL import's: it is refused while both are held (it too holds a worker thread)
-            String viaGraphQL = Gql.post(Tokens.admin(), "mutation($input: ImportSettlementReportInput!) { importSettlementReport(input: $input) "
-                    + "{ userErrors { code } } }", Gql.input("csv", "transaction_id,type,amount,currency,fee,date\n")).asString();
-            assertTrue(viaGraphQL.contains("\"RATE_LIMITED\""), viaGraphQL);
             Thread.sleep(2_000);
             assertEquals(0L, Db.transactionsIdleOverASecond(),
                     "no transaction waits on a stalled body");
