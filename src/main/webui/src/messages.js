@@ -14,7 +14,7 @@ export function explain(error, context = {}) {
         : { text: 'This gift would pass one of your spending limits.', next: 'See My spending for what remains.' };
     }
     case 'AGE_RESTRICTED':
-      return { text: 'Buying coins, sending gifts and cashing out are only for people aged 18 and over, and your verified age is under 18.',
+      return { text: 'Buying coins, sending gifts, going live and cashing out are only for people aged 18 and over, and your verified age is under 18 (or none was verified).',
         next: 'You can still watch every stream and its gifts.' };
     case 'STREAM_NOT_LIVE':
       return { text: 'This stream has ended, so it cannot receive gifts.', next: 'Find another stream under Live now.' };

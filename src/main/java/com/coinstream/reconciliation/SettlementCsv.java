@@ -141,7 +141,7 @@ public final class SettlementCsv {
             if (first == null) {
                 return false;
             }
-            String problem = overlong ? "longer than " + MAX_LINE_CHARS + " characters" : Text.encodingProblem(first);
+            String problem = overlong ? "is longer than " + MAX_LINE_CHARS + " characters" : Text.encodingProblem(first);
             if (problem != null) {
                 note("line 1: the header " + problem);
                 return false;
@@ -166,15 +166,16 @@ public final class SettlementCsv {
         }
 
         /**
-         * {@link #readLine}, or null when the bytes are not UTF-8 (a report is UTF-8 text: such a report is refused, naming the
-         * line, and nothing more is read; a decoder that replaced them would let other bytes through than the GraphQL
+         * {@link #readLine}, or null when the bytes are not UTF-8 (a report is UTF-8 text: such a report is refused, and
+         * nothing more is read; a decoder that replaced them would let other bytes through than the GraphQL
          * mutation takes).
          */
         private String readOrStop() throws IOException {
             try {
                 return readLine();
             } catch (java.nio.charset.CharacterCodingException e) {
-                note("line " + (physical + 1) + ": not UTF-8 text (a report is UTF-8)");
+                // (no line named: the decoder reads ahead of the lines, so the line it stopped at is not the bad bytes')
+                note("the report is not UTF-8 text (a report is UTF-8)");
                 stopped = true;
                 return null;
             }

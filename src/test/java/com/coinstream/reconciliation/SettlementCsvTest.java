@@ -128,8 +128,8 @@ class SettlementCsvTest {
 
     /**
      * The upload's bytes meet the rules the GraphQL mutation's text meets (README "Input rules"): a control character in any
-     * column, one the report does not read included, is a bad line; bytes that are not UTF-8 refuse the report, naming
-     * their line, instead of being read as U+FFFD; a short line that starts with NUL is not called too long.
+     * column, one the report does not read included, is a bad line; bytes that are not UTF-8 refuse the report instead
+     * of being read as U+FFFD; a short line that starts with NUL is not called too long.
      */
     @Test
     void aReportIsUtf8TextWithoutControlCharactersInAnyColumn() throws Exception {
@@ -149,7 +149,7 @@ class SettlementCsvTest {
             }
             List<String> errors = r.finish();
             assertEquals(1, errors.size(), errors.toString());
-            assertTrue(errors.get(0).endsWith(": not UTF-8 text (a report is UTF-8)"), errors.toString());
+            assertEquals("the report is not UTF-8 text (a report is UTF-8)", errors.get(0));
         }
     }
 }
