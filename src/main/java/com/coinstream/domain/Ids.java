@@ -19,7 +19,7 @@ public final class Ids {
         }
         for (int i = 0; i < 36; i++) {
             char c = value.charAt(i);
-            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : Character.digit(c, 16) >= 0 && c < 128;
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : java.util.HexFormat.isHexDigit(c);
             if (!ok) {
                 return Optional.empty();
             }

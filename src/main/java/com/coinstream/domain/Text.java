@@ -20,6 +20,15 @@ public final class Text {
     private Text() {
     }
 
+    /**
+     * A decoder of UTF-8 that refuses bytes that are not well-formed UTF-8 (a CharacterCodingException) instead of
+     * repairing them with U+FFFD: text that arrives as bytes meets the rules text that arrives as JSON does. One per use.
+     */
+    public static java.nio.charset.CharsetDecoder strictUtf8() {
+        return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    }
+
     /** Null when {@code value} is acceptable text at all; else what is wrong with it. */
     public static String encodingProblem(String value) {
         if (ascii(value)) {

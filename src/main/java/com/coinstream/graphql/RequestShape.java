@@ -344,8 +344,7 @@ public class RequestShape {
     /** The body as UTF-8 text, or null when it is not well-formed UTF-8 (never repaired with U+FFFD). */
     static String utf8(byte[] body) {
         try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body)).toString();
+            return com.coinstream.domain.Text.strictUtf8().decode(java.nio.ByteBuffer.wrap(body)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             return null;
         }

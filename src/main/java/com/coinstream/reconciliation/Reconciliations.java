@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -193,8 +192,7 @@ public class Reconciliations {
         SqlConnection conn = await(com.coinstream.db.DatabaseErrors.busyPoolRefused(imports.get().getConnection(),
                 () -> new Refusal(ErrorCode.CONFLICT, "Other imports held this instance's import connections too long; send the report again")));
         Transaction tx = null;
-        try (SettlementCsv.Reader reader = new SettlementCsv.Reader(new InputStreamReader(new DigestInputStream(body, sha), StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)))) {
+        try (SettlementCsv.Reader reader = new SettlementCsv.Reader(new InputStreamReader(new DigestInputStream(body, sha), com.coinstream.domain.Text.strictUtf8()))) {
             tx = await(conn.begin());
             List<Tuple> batch = new ArrayList<>(BATCH);
             for (SettlementCsv.Line l = reader.next(); l != null; l = reader.next()) {

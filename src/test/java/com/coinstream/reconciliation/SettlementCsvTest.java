@@ -140,8 +140,7 @@ class SettlementCsvTest {
         assertEquals(List.of("line 1: the header contains the control character U+0001"), header.errors());
         byte[] bytes = (HEADER + "a_1,charge,1.00,USD,0,2026-11-30\nb_2,charge,1.00,USD,0,2026-11-30,\u00e9\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         bytes[bytes.length - 2] = (byte) 0xFF; // the second byte of the e-acute
-        java.nio.charset.CharsetDecoder strict = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.charset.CharsetDecoder strict = com.coinstream.domain.Text.strictUtf8();
         try (SettlementCsv.Reader r = new SettlementCsv.Reader(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(bytes), strict))) {
             // (the reader decodes ahead of the lines it gives: the refusal may come before the good line)
             while (r.next() != null) {
